@@ -1,0 +1,226 @@
+//! Merchants, stores and staff (the minimal shape; issue B grows stores into listings).
+
+use crate::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Caller, Json, Path};
+use crate::routes::ListJson;
+use crate::routes::users::GrantJson;
+use axum::extract::State;
+use axum::http::StatusCode;
+use lokal_core::{ErrorCode, MerchantId, Role, StoreId, StoreScope, Timestamp, UserId};
+use lokal_store::merchants::{MerchantRow, StoreRow};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// The routes.
+pub fn router() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(create_merchant))
+        .routes(routes!(get_merchant))
+        .routes(routes!(create_store, list_stores))
+        .routes(routes!(get_store))
+        .routes(routes!(add_staff, list_staff))
+}
+
+/// A merchant (brand).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MerchantJson {
+    /// The id.
+    pub id: MerchantId,
+    /// The brand name.
+    pub name: String,
+    /// When it joined.
+    pub created_at: Timestamp,
+}
+
+impl From<MerchantRow> for MerchantJson {
+    fn from(m: MerchantRow) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            created_at: Timestamp::from_millis(m.created_at),
+        }
+    }
+}
+
+/// A store.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct StoreJson {
+    /// The id.
+    pub id: StoreId,
+    /// The merchant it belongs to.
+    pub merchant_id: MerchantId,
+    /// Its name.
+    pub name: String,
+    /// When it opened on the platform.
+    pub created_at: Timestamp,
+}
+
+impl From<StoreRow> for StoreJson {
+    fn from(s: StoreRow) -> Self {
+        Self {
+            id: s.id,
+            merchant_id: s.merchant_id,
+            name: s.name,
+            created_at: Timestamp::from_millis(s.created_at),
+        }
+    }
+}
+
+/// A new merchant.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMerchantBody {
+    /// The brand name, 1 to 64 characters.
+    #[schema(example = "Chongqing Hotpot House")]
+    pub name: String,
+    /// An existing account that becomes the owner.
+    pub owner_user_id: Option<UserId>,
+}
+
+/// A new store.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStoreBody {
+    /// The store's name, 1 to 64 characters.
+    #[schema(example = "Jiefangbei branch")]
+    pub name: String,
+}
+
+/// A staff member to add.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffBody {
+    /// E-mail or phone of an existing account.
+    pub login: String,
+    /// `owner`, `manager` or `clerk`.
+    #[schema(example = "clerk")]
+    pub role: String,
+    /// The stores they work in; omit for all stores.
+    pub store_ids: Option<Vec<StoreId>>,
+}
+
+/// A staff member.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffJson {
+    /// The account.
+    pub user_id: UserId,
+    /// Their shown name.
+    pub display_name: String,
+    /// Their role and stores here.
+    pub grant: GrantJson,
+}
+
+/// Create a merchant, optionally with an owner. Operators only.
+#[utoipa::path(post, path = "/api/v1/merchants", tag = "merchants", request_body = NewMerchantBody, security(("bearer" = [])), responses((status = 201, body = MerchantJson)))]
+async fn create_merchant(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Json(b): Json<NewMerchantBody>,
+) -> ApiResult<(StatusCode, Json<MerchantJson>)> {
+    let m = ctx
+        .app
+        .create_merchant(&caller, &b.name, b.owner_user_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(m.into())))
+}
+
+/// A merchant, for its staff and operators.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")), security(("bearer" = [])), responses((status = 200, body = MerchantJson)))]
+async fn get_merchant(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+) -> ApiResult<Json<MerchantJson>> {
+    Ok(Json(ctx.app.merchant(&caller, id).await?.into()))
+}
+
+/// Open a store. Merchant-wide managers and owners.
+#[utoipa::path(post, path = "/api/v1/merchants/{merchant_id}/stores", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+    request_body = NewStoreBody, security(("bearer" = [])), responses((status = 201, body = StoreJson)))]
+async fn create_store(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+    Json(b): Json<NewStoreBody>,
+) -> ApiResult<(StatusCode, Json<StoreJson>)> {
+    let s = ctx.app.create_store(&caller, id, &b.name).await?;
+    Ok((StatusCode::CREATED, Json(s.into())))
+}
+
+/// The merchant's stores the caller may see (store-scoped staff see only theirs).
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/stores", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")), security(("bearer" = [])), responses((status = 200, body = ListJson<StoreJson>)))]
+async fn list_stores(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+) -> ApiResult<Json<ListJson<StoreJson>>> {
+    let stores = ctx.app.stores(&caller, id).await?;
+    Ok(Json(ListJson {
+        items: stores.into_iter().map(Into::into).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// One store, for staff whose grant covers it.
+#[utoipa::path(get, path = "/api/v1/stores/{store_id}", tag = "merchants", params(("store_id" = StoreId, Path, description = "The store")), security(("bearer" = [])), responses((status = 200, body = StoreJson)))]
+async fn get_store(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<StoreId>,
+) -> ApiResult<Json<StoreJson>> {
+    Ok(Json(ctx.app.store(&caller, id).await?.into()))
+}
+
+/// Add an existing account to the staff. Managers add clerks; owners add anyone.
+#[utoipa::path(post, path = "/api/v1/merchants/{merchant_id}/staff", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+    request_body = NewStaffBody, security(("bearer" = [])), responses((status = 201, body = StaffJson)))]
+async fn add_staff(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+    Json(b): Json<NewStaffBody>,
+) -> ApiResult<(StatusCode, Json<StaffJson>)> {
+    let Some(Role::Staff(rank)) = Role::parse(&b.role) else {
+        let mut e = ApiError::new(
+            ErrorCode::ValidationFailed,
+            "role: must be owner, manager or clerk",
+        );
+        e.0.field = Some("role".into());
+        return Err(e);
+    };
+    let stores = b.store_ids.map_or(StoreScope::All, StoreScope::Only);
+    let (user, grant) = ctx
+        .app
+        .add_staff(&caller, id, &b.login, rank, stores)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StaffJson {
+            user_id: user.id,
+            display_name: user.display_name,
+            grant: grant.into(),
+        }),
+    ))
+}
+
+/// The merchant's staff and their roles. Merchant-wide managers and owners.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/staff", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")), security(("bearer" = [])), responses((status = 200, body = ListJson<StaffJson>)))]
+async fn list_staff(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+) -> ApiResult<Json<ListJson<StaffJson>>> {
+    let staff = ctx.app.staff(&caller, id).await?;
+    let items = staff
+        .into_iter()
+        .map(|(user_id, display_name, g)| StaffJson {
+            user_id,
+            display_name,
+            grant: g.into(),
+        })
+        .collect();
+    Ok(Json(ListJson {
+        items,
+        next_cursor: None,
+    }))
+}

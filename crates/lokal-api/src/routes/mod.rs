@@ -1,0 +1,40 @@
+//! The JSON API, one module per domain. Each exposes `router()`; [`api_router`] joins them.
+
+pub mod admin;
+pub mod auth;
+pub mod health;
+pub mod merchants;
+pub mod users;
+
+use crate::Ctx;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every documented route (API and health), with its OpenAPI fragments.
+pub fn api_router() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(admin::router())
+        .merge(merchants::router())
+}
+
+/// A list answer: `items` and, for paginated lists, the cursor of the next page.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ListJson<T: utoipa::ToSchema> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page or for unpaginated lists.
+    pub next_cursor: Option<String>,
+}
+
+/// Query parameters of a paginated list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}

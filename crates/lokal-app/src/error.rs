@@ -1,0 +1,108 @@
+//! The use-case error: a stable [`ErrorCode`], a message for people, and for internal failures
+//! the cause, which the HTTP layer logs once and never shows to the client.
+
+use lokal_core::{Denied, ErrorCode, FieldError};
+use lokal_store::StoreError;
+
+/// Why a use case refused or failed.
+#[derive(Debug)]
+pub struct AppError {
+    /// The stable code (and so the HTTP status).
+    pub code: ErrorCode,
+    /// A human explanation, safe to show to the client.
+    pub message: String,
+    /// The offending field, for validation errors.
+    pub field: Option<String>,
+    /// For rate limits: seconds until a retry may succeed.
+    pub retry_after_secs: Option<i64>,
+    /// For internal errors: the cause, for the log only.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AppError {
+    /// A refusal with a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            retry_after_secs: None,
+            source: None,
+        }
+    }
+
+    /// `not_found` for a kind of object.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    /// `unauthenticated`.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            ErrorCode::Unauthenticated,
+            "log in first: send a bearer token or a session cookie",
+        )
+    }
+
+    /// `internal`, keeping the cause for the log.
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self {
+            source: Some(Box::new(cause)),
+            ..Self::new(ErrorCode::Internal, "internal error")
+        }
+    }
+
+    /// `rate_limited` with a retry hint.
+    pub fn rate_limited(retry_after_secs: i64) -> Self {
+        Self {
+            retry_after_secs: Some(retry_after_secs.max(1)),
+            ..Self::new(ErrorCode::RateLimited, "too many attempts; try again later")
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        Self {
+            field: Some(e.field.clone()),
+            ..Self::new(ErrorCode::ValidationFailed, e.to_string())
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(_: Denied) -> Self {
+        Self::new(ErrorCode::Forbidden, "you are not allowed to do this")
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => Self {
+                source: Some(Box::new(e)),
+                ..Self::new(
+                    ErrorCode::Unavailable,
+                    "the database is unavailable; try again",
+                )
+            },
+            other => Self::internal(other),
+        }
+    }
+}

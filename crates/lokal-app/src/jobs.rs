@@ -1,0 +1,31 @@
+//! Background housekeeping. Jobs expose `tick`, which the server calls on a timer and tests call
+//! directly.
+
+use crate::idempotency::KEY_TTL_SECS;
+use crate::{App, AppError};
+use lokal_store::{idempotency, rate_limits, sessions};
+
+/// What one housekeeping tick removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    /// Expired sessions.
+    pub sessions: u64,
+    /// Finished rate-limit windows.
+    pub rate_windows: u64,
+    /// Idempotency keys past their lifetime.
+    pub idempotency_keys: u64,
+}
+
+impl App {
+    /// Removes expired sessions, finished rate-limit windows and old idempotency keys.
+    pub async fn housekeeping_tick(&self) -> Result<Purged, AppError> {
+        let now = self.now();
+        let pool = self.db().pool();
+        let window_ms = self.auth_settings().login_window_secs.max(1) * 1000;
+        Ok(Purged {
+            sessions: sessions::purge_expired(pool, now.millis()).await?,
+            rate_windows: rate_limits::purge(pool, now.millis() - window_ms).await?,
+            idempotency_keys: idempotency::purge(pool, now.millis() - KEY_TTL_SECS * 1000).await?,
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! Lokal's use cases, shared by the JSON API and the web pages.
+//!
+//! An [`App`] holds the database, the clock and the settings. Each module adds the verbs of one
+//! domain as methods on `App` (one file per domain, one method per verb); every method that acts
+//! on someone's object takes the caller's [`Principal`](lokal_core::Principal) and checks it
+//! before doing anything. Errors are [`AppError`]s that already carry their stable API code.
+//!
+//! Layout: [`error`], [`clock`], [`secret`] (tokens and password hashes), [`accounts`]
+//! (register, login, logout, sessions), [`jobs`] (housekeeping), [`admin`] (operators' verbs), [`merchants`] (merchants,
+//! stores, staff), [`ratelimit`], [`idempotency`], [`page`] (cursor pagination).
+
+pub mod accounts;
+pub mod admin;
+pub mod clock;
+pub mod error;
+pub mod idempotency;
+pub mod jobs;
+pub mod merchants;
+pub mod page;
+pub mod ratelimit;
+pub mod secret;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::AppError;
+
+use lokal_store::Db;
+use std::sync::Arc;
+
+/// Tunable rules of the application (the `[auth]` section of the configuration).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// How long a login lasts, in hours.
+    pub session_ttl_hours: i64,
+    /// Failed logins allowed per account within one window.
+    pub max_failed_logins_per_account: i64,
+    /// Login attempts allowed per client address within one window.
+    pub max_logins_per_ip: i64,
+    /// The rate-limit window, in seconds.
+    pub login_window_secs: i64,
+    /// Use the first address of `X-Forwarded-For` as the client address (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl_hours: 24 * 30,
+            max_failed_logins_per_account: 10,
+            max_logins_per_ip: 100,
+            login_window_secs: 15 * 60,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// The application: everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    auth: Arc<AuthSettings>,
+}
+
+impl App {
+    /// Assembles the application over an open, migrated database.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
+        Self {
+            db,
+            clock,
+            auth: Arc::new(auth),
+        }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The authentication settings.
+    pub fn auth_settings(&self) -> &AuthSettings {
+        &self.auth
+    }
+
+    /// The current time from the application's clock.
+    pub fn now(&self) -> lokal_core::Timestamp {
+        self.clock.now()
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ready(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+}

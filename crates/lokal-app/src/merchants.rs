@@ -1,0 +1,164 @@
+//! Merchants, their stores and their staff: the minimal shape the access rules need.
+//! Issue B grows stores into full listings.
+
+use crate::{App, AppError};
+use lokal_core::account::{DisplayName, LoginId};
+use lokal_core::{
+    ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreId,
+    StoreScope, UserId,
+};
+use lokal_store::merchants::{self, MerchantRow, StoreRow};
+use lokal_store::{grants, users};
+
+impl App {
+    /// Creates a merchant, optionally with an owner. Operators only.
+    pub async fn create_merchant(
+        &self,
+        caller: &Principal,
+        name: &str,
+        owner: Option<UserId>,
+    ) -> Result<MerchantRow, AppError> {
+        caller.require_admin()?;
+        let name = DisplayName::parse("name", name)?;
+        if let Some(owner) = owner {
+            users::get_by_id(self.db().pool(), owner)
+                .await?
+                .ok_or_else(|| FieldError::new("owner_user_id", "no such user"))?;
+        }
+        let m = MerchantRow {
+            id: MerchantId::generate(),
+            name: name.as_str().to_owned(),
+            created_at: self.now().millis(),
+        };
+        merchants::insert(self.db().pool(), &m).await?;
+        if let Some(owner) = owner {
+            self.insert_grant(
+                owner,
+                Role::Staff(StaffRole::Owner),
+                Some(m.id),
+                StoreScope::All,
+            )
+            .await?;
+        }
+        Ok(m)
+    }
+
+    /// A merchant, for its staff (any store) and operators.
+    pub async fn merchant(
+        &self,
+        caller: &Principal,
+        id: MerchantId,
+    ) -> Result<MerchantRow, AppError> {
+        if !caller.is_staff_of(id) {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "you are not staff of this merchant",
+            ));
+        }
+        merchants::get_merchant(self.db().pool(), id)
+            .await?
+            .ok_or_else(|| AppError::not_found("merchant"))
+    }
+
+    /// Opens a store. Merchant-wide managers and owners.
+    pub async fn create_store(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        name: &str,
+    ) -> Result<StoreRow, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        let name = DisplayName::parse("name", name)?;
+        self.merchant(caller, merchant).await?;
+        let s = StoreRow {
+            id: StoreId::generate(),
+            merchant_id: merchant,
+            name: name.as_str().to_owned(),
+            created_at: self.now().millis(),
+        };
+        merchants::insert_store(self.db().pool(), &s).await?;
+        Ok(s)
+    }
+
+    /// The stores of a merchant that the caller may see.
+    pub async fn stores(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<Vec<StoreRow>, AppError> {
+        let scope = caller.visible_stores(merchant).ok_or_else(|| {
+            AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant")
+        })?;
+        Ok(merchants::list_stores(self.db().pool(), merchant, &scope).await?)
+    }
+
+    /// One store, for staff whose grant covers it.
+    pub async fn store(&self, caller: &Principal, id: StoreId) -> Result<StoreRow, AppError> {
+        let store = merchants::get_store(self.db().pool(), id).await?;
+        // Refuse before saying whether it exists, unless the caller is an operator.
+        match store {
+            Some(s) => {
+                caller.require(&s, StaffRole::Clerk)?;
+                Ok(s)
+            }
+            None if caller.is_admin() => Err(AppError::not_found("store")),
+            None => Err(AppError::new(
+                ErrorCode::Forbidden,
+                "you are not staff of this store",
+            )),
+        }
+    }
+
+    /// Adds an existing account (by e-mail or phone) to a merchant's staff. Managers may add
+    /// clerks; owners may add anyone. Store lists must name the merchant's own stores.
+    pub async fn add_staff(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        login: &str,
+        role: StaffRole,
+        stores: StoreScope,
+    ) -> Result<(users::UserRow, Grant), AppError> {
+        let needed = if role >= StaffRole::Manager {
+            StaffRole::Owner
+        } else {
+            StaffRole::Manager
+        };
+        caller.authorize(Scope::Merchant(merchant), needed)?;
+        let login = LoginId::parse("login", login)?;
+        let user = users::find_by_login(self.db().pool(), login.key())
+            .await?
+            .ok_or_else(|| FieldError::new("login", "no account with this e-mail or phone"))?;
+        if let StoreScope::Only(ids) = &stores {
+            if ids.is_empty() {
+                return Err(FieldError::new(
+                    "stores",
+                    "name at least one store, or give all stores",
+                )
+                .into());
+            }
+            let own = merchants::list_stores(self.db().pool(), merchant, &StoreScope::All).await?;
+            if let Some(bad) = ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
+                return Err(FieldError::new(
+                    "stores",
+                    format!("store {bad} is not a store of this merchant"),
+                )
+                .into());
+            }
+        }
+        let grant = self
+            .insert_grant(user.id, Role::Staff(role), Some(merchant), stores)
+            .await?;
+        Ok((user, grant))
+    }
+
+    /// The merchant's staff with their grants. Merchant-wide managers and owners.
+    pub async fn staff(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<Vec<(UserId, String, Grant)>, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        Ok(grants::staff_of(self.db().pool(), merchant).await?)
+    }
+}

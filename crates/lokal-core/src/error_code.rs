@@ -1,0 +1,118 @@
+//! The one table of error codes: each code's stable name and HTTP status. Clients match on the
+//! name; it never changes once released. docs/API.md lists the same table.
+
+/// A stable, machine-readable reason for a refused request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The body is not valid JSON or the request is malformed (400).
+    MalformedRequest,
+    /// A field is missing or has a bad value; the error names the field (422).
+    ValidationFailed,
+    /// No valid session or token was presented (401).
+    Unauthenticated,
+    /// Login or password is wrong (401).
+    InvalidCredentials,
+    /// Authenticated, but this caller may not do this (403).
+    Forbidden,
+    /// A cookie-authenticated write without the session's CSRF token (403).
+    CsrfTokenInvalid,
+    /// No such object, or no such route (404).
+    NotFound,
+    /// The route exists, but not with this method (405).
+    MethodNotAllowed,
+    /// The e-mail address is already registered (409).
+    EmailTaken,
+    /// The phone number is already registered (409).
+    PhoneTaken,
+    /// The object already exists or the change conflicts with the current state (409).
+    Conflict,
+    /// A request with this idempotency key is still running (409).
+    IdempotencyKeyInFlight,
+    /// The idempotency key was used before with a different request (422).
+    IdempotencyKeyReused,
+    /// The body is larger than allowed (413).
+    PayloadTooLarge,
+    /// The request's media type is not JSON (415).
+    UnsupportedMediaType,
+    /// Too many attempts; retry after the `Retry-After` seconds (429).
+    RateLimited,
+    /// Something failed on our side; details are in the server log under the request id (500).
+    Internal,
+    /// A dependency (the database) is unavailable (503).
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// Every code, for documentation and tests.
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::MalformedRequest,
+        ErrorCode::ValidationFailed,
+        ErrorCode::Unauthenticated,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::Forbidden,
+        ErrorCode::CsrfTokenInvalid,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::EmailTaken,
+        ErrorCode::PhoneTaken,
+        ErrorCode::Conflict,
+        ErrorCode::IdempotencyKeyInFlight,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+        ErrorCode::Unavailable,
+    ];
+
+    /// The stable snake_case name and the HTTP status.
+    pub const fn info(self) -> (&'static str, u16) {
+        match self {
+            ErrorCode::MalformedRequest => ("malformed_request", 400),
+            ErrorCode::ValidationFailed => ("validation_failed", 422),
+            ErrorCode::Unauthenticated => ("unauthenticated", 401),
+            ErrorCode::InvalidCredentials => ("invalid_credentials", 401),
+            ErrorCode::Forbidden => ("forbidden", 403),
+            ErrorCode::CsrfTokenInvalid => ("csrf_token_invalid", 403),
+            ErrorCode::NotFound => ("not_found", 404),
+            ErrorCode::MethodNotAllowed => ("method_not_allowed", 405),
+            ErrorCode::EmailTaken => ("email_taken", 409),
+            ErrorCode::PhoneTaken => ("phone_taken", 409),
+            ErrorCode::Conflict => ("conflict", 409),
+            ErrorCode::IdempotencyKeyInFlight => ("idempotency_key_in_flight", 409),
+            ErrorCode::IdempotencyKeyReused => ("idempotency_key_reused", 422),
+            ErrorCode::PayloadTooLarge => ("payload_too_large", 413),
+            ErrorCode::UnsupportedMediaType => ("unsupported_media_type", 415),
+            ErrorCode::RateLimited => ("rate_limited", 429),
+            ErrorCode::Internal => ("internal", 500),
+            ErrorCode::Unavailable => ("unavailable", 503),
+        }
+    }
+
+    /// The stable name.
+    pub const fn as_str(self) -> &'static str {
+        self.info().0
+    }
+
+    /// The HTTP status.
+    pub const fn status(self) -> u16 {
+        self.info().1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_names() {
+        let names: HashSet<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
+    }
+}

@@ -1,0 +1,29 @@
+//! The pure domain of Lokal.
+//!
+//! Nothing here does IO, reads a clock or draws random numbers: the current time and any
+//! randomness are arguments. Everything above (storage, use cases, HTTP) turns raw input into
+//! these types once, at the edge, and works with them from then on.
+//!
+//! Layout:
+//! - [`ids`]: typed identifiers (`UserId`, `MerchantId`, `StoreId`, …).
+//! - [`money`]: exact amounts in integer minor units.
+//! - [`time`]: UTC timestamps as epoch milliseconds, shown as RFC 3339.
+//! - [`account`]: e-mail, phone, password and display-name rules.
+//! - [`access`]: roles, grants and the one authorisation check every handler uses.
+//! - [`error_code`]: the one table of API error codes and their HTTP statuses.
+//! - [`field`]: the validation error that names the offending field.
+
+pub mod access;
+pub mod account;
+pub mod error_code;
+pub mod field;
+pub mod ids;
+pub mod money;
+pub mod time;
+
+pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};
+pub use error_code::ErrorCode;
+pub use field::FieldError;
+pub use ids::{GrantId, MerchantId, StoreId, UserId};
+pub use money::{Currency, Money};
+pub use time::Timestamp;

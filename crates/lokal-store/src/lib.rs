@@ -1,0 +1,23 @@
+//! Persistence for Lokal: one SQL code path for SQLite and PostgreSQL.
+//!
+//! Every query goes through `sqlx::Any` with `$n` placeholders and a portable column subset
+//! (TEXT ids, BIGINT times, flags and money). Only the DDL differs per backend, so each backend
+//! has its own migrations folder and this crate has no dialect branches in its queries. The
+//! conformance proof is the integration suite, which runs every test on both databases.
+//!
+//! Layout: [`db`] (connecting, migrating, transactions), [`error`] (constraint violations by
+//! name), then one module per aggregate with free functions generic over any executor (the pool
+//! or an open transaction).
+
+pub mod db;
+pub mod error;
+pub mod grants;
+pub mod idempotency;
+pub mod merchants;
+pub mod rate_limits;
+mod row;
+pub mod sessions;
+pub mod users;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;

@@ -1,0 +1,52 @@
+//! Fixed-window counters in the database, so that a limit holds across every server process.
+
+use crate::StoreError;
+use crate::row::get;
+use sqlx::{Any, Executor};
+
+/// Counts one hit on `bucket` in the window starting at `window_start` and returns the count
+/// including this hit.
+pub async fn hit<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    bucket: &str,
+    window_start: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
+    )
+    .bind(bucket.to_owned())
+    .bind(window_start)
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    get(&row, "hits")
+}
+
+/// The count of `bucket` in the window, without counting a hit.
+pub async fn count<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    bucket: &str,
+    window_start: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
+        .bind(bucket.to_owned())
+        .bind(window_start)
+        .fetch_optional(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    row.map_or(Ok(0), |r| get(&r, "hits"))
+}
+
+/// Forgets windows that started before `before`.
+pub async fn purge<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    before: i64,
+) -> Result<u64, StoreError> {
+    let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+        .bind(before)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(r.rows_affected())
+}

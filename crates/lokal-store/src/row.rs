@@ -1,0 +1,22 @@
+//! Reading typed values out of `Any` rows, with corrupt data reported instead of panicking.
+
+use crate::StoreError;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::str::FromStr;
+
+/// Reads column `col` as `T`.
+pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T, StoreError>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    row.try_get(col)
+        .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+/// Reads a TEXT column and parses it (ids, enums).
+pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let s: String = get(row, col)?;
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))
+}

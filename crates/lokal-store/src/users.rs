@@ -1,0 +1,112 @@
+//! Accounts.
+
+use crate::StoreError;
+use crate::row::{get, parse};
+use lokal_core::UserId;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A stored account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// The id.
+    pub id: UserId,
+    /// Normalised e-mail, if registered with one.
+    pub email: Option<String>,
+    /// E.164 phone, if registered with one.
+    pub phone: Option<String>,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    /// The name shown to others.
+    pub display_name: String,
+    /// Creation time, epoch ms.
+    pub created_at: i64,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+}
+
+const COLUMNS: &str = "id, email, phone, password_hash, display_name, created_at, disabled";
+
+fn from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
+    Ok(UserRow {
+        id: parse(row, "id")?,
+        email: get(row, "email")?,
+        phone: get(row, "phone")?,
+        password_hash: get(row, "password_hash")?,
+        display_name: get(row, "display_name")?,
+        created_at: get(row, "created_at")?,
+        disabled: get::<i64>(row, "disabled")? != 0,
+    })
+}
+
+/// Inserts a new account. Fails with `Unique("users_email_key")` or `Unique("users_phone_key")`
+/// when the login is taken.
+pub async fn insert<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    u: &UserRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, email, phone, password_hash, display_name, created_at, disabled) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(u.id.to_string())
+    .bind(u.email.clone())
+    .bind(u.phone.clone())
+    .bind(u.password_hash.clone())
+    .bind(u.display_name.clone())
+    .bind(u.created_at)
+    .bind(i64::from(u.disabled))
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// The account with this id.
+pub async fn get_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: UserId,
+) -> Result<Option<UserRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
+    let row = sqlx::query(sql)
+        .bind(id.to_string())
+        .fetch_optional(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The account whose e-mail or phone is `login` (already normalised).
+pub async fn find_by_login<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    login: &str,
+) -> Result<Option<UserRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE email = $1 OR phone = $1"
+    ));
+    let row = sqlx::query(sql)
+        .bind(login.to_owned())
+        .fetch_optional(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Up to `limit` accounts with ids after `after`, in id (creation) order.
+pub async fn list<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    after: Option<UserId>,
+    limit: i64,
+) -> Result<Vec<UserRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"
+    ));
+    let after = after.map(|a| a.to_string()).unwrap_or_default();
+    let rows = sqlx::query(sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,0 +1,247 @@
+//! Home, login, registration, logout and the account page.
+
+use crate::page::{Nav, error_page, set_cookie};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use lokal_api::extract::ClientIp;
+use lokal_api::{Ctx, SESSION_COOKIE};
+use lokal_app::AppError;
+use lokal_app::accounts::{NewSession, Registration, SessionKind};
+use lokal_core::Timestamp;
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/register", get(register_form).post(register))
+        .route("/logout", post(logout))
+        .route("/account", get(account))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+}
+
+async fn home(nav: Nav) -> Response {
+    nav.finish(HomePage { nav: nav.clone() }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth_form.html")]
+struct AuthForm {
+    nav: Nav,
+    heading: &'static str,
+    action: &'static str,
+    registering: bool,
+    error: Option<String>,
+    login: String,
+    phone: String,
+    display_name: String,
+}
+
+impl AuthForm {
+    fn login(nav: Nav) -> Self {
+        Self {
+            nav,
+            heading: "Log in",
+            action: "/login",
+            registering: false,
+            error: None,
+            login: String::new(),
+            phone: String::new(),
+            display_name: String::new(),
+        }
+    }
+    fn register(nav: Nav) -> Self {
+        Self {
+            heading: "Create account",
+            action: "/register",
+            registering: true,
+            ..Self::login(nav)
+        }
+    }
+    /// Shows the form again with the error; internal failures become an error page.
+    fn refuse(mut self, e: AppError) -> Response {
+        let status =
+            StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            return error_page(e);
+        }
+        self.error = Some(e.message);
+        let nav = self.nav.clone();
+        nav.finish((status, self).into_response())
+    }
+}
+
+async fn login_form(nav: Nav) -> Response {
+    nav.finish(AuthForm::login(nav.clone()).into_response())
+}
+
+async fn register_form(nav: Nav) -> Response {
+    nav.finish(AuthForm::register(nav.clone()).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LoginFields {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn login(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(f): Form<LoginFields>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    match ctx
+        .app
+        .login(&f.login, &f.password, ip, SessionKind::Web)
+        .await
+    {
+        Ok((_, session)) => logged_in(&ctx, session),
+        Err(e) => AuthForm {
+            login: f.login,
+            ..AuthForm::login(nav)
+        }
+        .refuse(e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RegisterFields {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn register(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Form(f): Form<RegisterFields>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let reg = Registration {
+        email: Some(f.email.clone()),
+        phone: Some(f.phone.clone()),
+        password: f.password,
+        display_name: Some(f.display_name.clone()),
+    };
+    match ctx.app.register(reg, SessionKind::Web).await {
+        Ok((_, session)) => logged_in(&ctx, session),
+        Err(e) => AuthForm {
+            login: f.email,
+            phone: f.phone,
+            display_name: f.display_name,
+            ..AuthForm::register(nav)
+        }
+        .refuse(e),
+    }
+}
+
+fn logged_in(ctx: &Ctx, session: NewSession) -> Response {
+    let max_age = ctx.app.auth_settings().session_ttl_hours * 3600;
+    let mut res = Redirect::to("/").into_response();
+    set_cookie(
+        &mut res,
+        &format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
+            session.token
+        ),
+    );
+    res
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn logout(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    if let Some(s) = &nav.session
+        && let Err(e) = ctx.app.logout(&s.token).await
+    {
+        return error_page(e);
+    }
+    let mut res = Redirect::to("/").into_response();
+    set_cookie(
+        &mut res,
+        &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    res
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+struct AccountPage {
+    nav: Nav,
+    display_name: String,
+    email: String,
+    phone: String,
+    since: String,
+    roles: Vec<&'static str>,
+}
+
+async fn account(State(ctx): State<Ctx>, nav: Nav) -> Response {
+    let Some(session) = nav.session.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let user = match ctx.app.me(&session.auth.principal).await {
+        Ok(u) => u,
+        Err(e) => return error_page(e),
+    };
+    let page = AccountPage {
+        nav: nav.clone(),
+        display_name: user.display_name,
+        email: user.email.unwrap_or_else(|| "—".into()),
+        phone: user.phone.unwrap_or_else(|| "—".into()),
+        since: Timestamp::from_millis(user.created_at).to_rfc3339()[..10].to_owned(),
+        roles: session
+            .auth
+            .principal
+            .grants
+            .iter()
+            .map(|g| g.role.as_str())
+            .collect(),
+    };
+    let mut res = nav.finish(page.into_response());
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res
+}

@@ -1,0 +1,32 @@
+//! Lokal's server-rendered pages (askama templates, auto-escaped; one CSS file embedded in the
+//! binary; no scripts or fonts fetched from anywhere).
+//!
+//! Pages authenticate with the `lokal_session` cookie (HttpOnly, SameSite=Lax). Every form carries
+//! a CSRF token that must equal the `lokal_csrf` cookie (double submit), and a cross-site
+//! `Origin` is refused, so another site cannot post forms in a user's name.
+//!
+//! Layout: [`page`] (the per-request page context, CSRF, cookies, error pages), [`account`]
+//! (home, login, register, logout, account), [`docs`] (the API reference page), [`assets`].
+
+pub mod account;
+pub mod assets;
+pub mod docs;
+pub mod page;
+
+use axum::Router;
+use axum::routing::get;
+use lokal_api::Ctx;
+
+/// Every page route. `openapi` is the served API document, rendered at `/api/docs`.
+pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
+    let docs = std::sync::Arc::new(docs::ApiDocs::from_openapi(openapi));
+    Router::new()
+        .merge(account::router())
+        .route("/static/app.css", get(assets::css))
+        .route(
+            "/api/docs",
+            get(move |nav: page::Nav| docs::page(nav, docs.clone())),
+        )
+}
+
+pub use page::fallback;

@@ -1,0 +1,153 @@
+//! What every page needs: who is looking, the CSRF token, cookies, and error pages.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use lokal_api::extract::{MaybeCaller, Session, constant_time_eq};
+use lokal_api::middleware::cookie_value;
+use lokal_api::{ApiError, CSRF_COOKIE, Ctx};
+use lokal_app::AppError;
+use lokal_core::ErrorCode;
+
+/// The page frame: the logged-in user's name and the CSRF token for forms.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    /// The display name, if logged in.
+    pub user: Option<String>,
+    /// The token every form posts back.
+    pub csrf: String,
+    /// Set when the CSRF cookie must be (re)issued with this response.
+    pub new_csrf: bool,
+    /// The session, if logged in.
+    pub session: Option<Session>,
+}
+
+impl FromRequestParts<Ctx> for Nav {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
+        let Ok(MaybeCaller(session)) = MaybeCaller::from_request_parts(parts, ctx).await;
+        let user = match &session {
+            Some(s) => Some(
+                ctx.app
+                    .me(&s.auth.principal)
+                    .await
+                    .map_err(error_page)?
+                    .display_name,
+            ),
+            None => None,
+        };
+        let (csrf, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
+            Some(c) if c.len() == 64 => (c, false),
+            _ => (lokal_app::secret::random_token().map_err(error_page)?, true),
+        };
+        Ok(Nav {
+            user,
+            csrf,
+            new_csrf,
+            session,
+        })
+    }
+}
+
+impl Nav {
+    /// Adds the CSRF cookie to `res` if this request had none.
+    pub fn finish(&self, mut res: Response) -> Response {
+        if self.new_csrf {
+            set_cookie(
+                &mut res,
+                &format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", self.csrf),
+            );
+        }
+        res
+    }
+
+    /// Checks a posted form's CSRF token against the cookie, and that the post came from this
+    /// site when the browser says where it came from.
+    pub fn verify_form(&self, headers: &HeaderMap, posted: &str) -> Result<(), Response> {
+        let same_origin = match (
+            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        ) {
+            (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, h)| h == host),
+            _ => true,
+        };
+        if !self.new_csrf
+            && same_origin
+            && constant_time_eq(posted.as_bytes(), self.csrf.as_bytes())
+        {
+            Ok(())
+        } else {
+            Err(self.finish(message(StatusCode::FORBIDDEN, "Form expired", "This form was open too long or came from another site. Go back, reload the page and try again.", self.clone())))
+        }
+    }
+}
+
+/// Appends a `Set-Cookie` header.
+pub fn set_cookie(res: &mut Response, cookie: &str) {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+struct MessagePage {
+    nav: Nav,
+    heading: String,
+    text: String,
+}
+
+/// A page with a heading and a sentence.
+pub fn message(status: StatusCode, heading: &str, text: &str, nav: Nav) -> Response {
+    (
+        status,
+        MessagePage {
+            nav,
+            heading: heading.into(),
+            text: text.into(),
+        },
+    )
+        .into_response()
+}
+
+/// The page for a failed request. Internal causes are logged, never shown.
+pub fn error_page(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        tracing::error!(error = %e, cause = ?std::error::Error::source(&e).map(ToString::to_string), "page failed");
+    }
+    let nav = Nav {
+        user: None,
+        csrf: String::new(),
+        new_csrf: false,
+        session: None,
+    };
+    let text = if status.is_server_error() {
+        "Something went wrong on our side. Please try again in a moment."
+    } else {
+        e.message.as_str()
+    };
+    message(status, "Sorry", text, nav)
+}
+
+/// Unknown routes: a JSON error under `/api/`, a page elsewhere.
+pub async fn fallback(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::new(ErrorCode::NotFound, "no such resource").into_response();
+    }
+    let nav = Nav {
+        user: None,
+        csrf: String::new(),
+        new_csrf: false,
+        session: None,
+    };
+    message(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is nothing at this address.",
+        nav,
+    )
+}

@@ -1,0 +1,236 @@
+//! Typed configuration: defaults that run, then a TOML file, then `LOKAL_<SECTION>_<KEY>`
+//! environment variables, then command-line flags. `lokal print-config` shows the result with
+//! secrets redacted.
+
+use anyhow::{Context, bail};
+use lokal_app::AuthSettings;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where to listen.
+    pub server: ServerConfig,
+    /// Which database.
+    pub database: DatabaseConfig,
+    /// Sessions and login limits.
+    pub auth: AuthSettings,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to bind (`127.0.0.1`; `0.0.0.0` to accept remote clients).
+    pub host: String,
+    /// Port to bind (0 picks a free one).
+    pub port: u16,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `postgres://…` or `sqlite://…`; when empty, a SQLite file in `data_dir`.
+    pub url: String,
+    /// Directory for the embedded database and other local state.
+    pub data_dir: PathBuf,
+    /// Connection pool size.
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            data_dir: PathBuf::from("./lokal-data"),
+            max_connections: 10,
+        }
+    }
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter, e.g. `info` or `lokal=debug,sqlx=warn`. `RUST_LOG` wins if set.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info,sqlx=warn".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults, then `file` (if given, or `lokal.toml` if it exists), then `env` pairs
+    /// named `LOKAL_<SECTION>_<KEY>`. Other `LOKAL_*` names are ignored.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
+        let mut table = toml::Table::try_from(Config::default()).context("serialising defaults")?;
+        let default_file = Path::new("lokal.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let from_file: toml::Table = text
+                .parse()
+                .with_context(|| format!("parsing {}", path.display()))?;
+            for (section, values) in from_file {
+                match (table.get_mut(&section), values) {
+                    (Some(toml::Value::Table(t)), toml::Value::Table(v)) => t.extend(v),
+                    _ => bail!("{}: unknown section [{section}]", path.display()),
+                }
+            }
+        }
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("LOKAL_") else {
+                continue;
+            };
+            let rest = rest.to_lowercase();
+            let Some((section, key)) = rest.split_once('_') else {
+                continue;
+            };
+            let Some(toml::Value::Table(t)) = table.get_mut(section) else {
+                continue;
+            };
+            let typed = match t.get(key) {
+                Some(toml::Value::Integer(_)) => toml::Value::Integer(
+                    value
+                        .parse()
+                        .with_context(|| format!("{name} must be an integer"))?,
+                ),
+                Some(toml::Value::Boolean(_)) => toml::Value::Boolean(
+                    value
+                        .parse()
+                        .with_context(|| format!("{name} must be true or false"))?,
+                ),
+                Some(_) => toml::Value::String(value),
+                None => bail!("{name}: unknown setting {section}.{key}"),
+            };
+            t.insert(key.to_owned(), typed);
+        }
+        toml::Value::Table(table)
+            .try_into()
+            .context("invalid configuration")
+    }
+
+    /// The database URL: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.database.data_dir.join("lokal.db").display()
+            )
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    /// The configuration as TOML with the database password replaced by `***`.
+    pub fn redacted_toml(&self) -> anyhow::Result<String> {
+        let mut shown = self.clone();
+        shown.database.url = redact_url(&shown.database.url);
+        Ok(toml::to_string_pretty(&shown)?)
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_at_port_8080() {
+        let c = Config::load(None, env(&[])).expect("defaults");
+        assert_eq!((c.server.host.as_str(), c.server.port), ("127.0.0.1", 8080));
+        assert_eq!(c.database_url(), "sqlite://./lokal-data/lokal.db?mode=rwc");
+    }
+
+    #[test]
+    fn file_then_environment_override_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("lokal.toml");
+        std::fs::write(
+            &path,
+            "[server]\nport = 9000\nhost = \"0.0.0.0\"\n[auth]\nmax_logins_per_ip = 5\n",
+        )
+        .expect("write");
+        let c = Config::load(
+            Some(&path),
+            env(&[
+                ("LOKAL_SERVER_PORT", "9100"),
+                ("LOKAL_DATABASE_URL", "postgres://u:pw@h/db"),
+                ("LOKAL_TEST_DATABASE_URL", "ignored"),
+            ]),
+        )
+        .expect("load");
+        assert_eq!(c.server.port, 9100);
+        assert_eq!(c.server.host, "0.0.0.0");
+        assert_eq!(c.auth.max_logins_per_ip, 5);
+        assert_eq!(c.database_url(), "postgres://u:pw@h/db");
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors() {
+        assert!(Config::load(None, env(&[("LOKAL_SERVER_PROT", "1")])).is_err());
+        assert!(Config::load(None, env(&[("LOKAL_SERVER_PORT", "eighty")])).is_err());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[sever]\nport = 1\n").expect("write");
+        assert!(Config::load(Some(&path), env(&[])).is_err());
+    }
+
+    #[test]
+    fn printed_configuration_hides_the_database_password() {
+        let c = Config::load(
+            None,
+            env(&[(
+                "LOKAL_DATABASE_URL",
+                "postgres://lokal:s3cret@db:5432/lokal",
+            )]),
+        )
+        .expect("load");
+        let text = c.redacted_toml().expect("toml");
+        assert!(text.contains("postgres://lokal:***@db:5432/lokal"));
+        assert!(!text.contains("s3cret"));
+    }
+}

@@ -1,0 +1,117 @@
+//! The `lokal` binary as a library: configuration, start-up and router composition, so that
+//! tests start exactly what users run (`Application::build` on port 0).
+//!
+//! Layout: [`config`] (typed settings), [`demo`] (the demo city's seed), and here
+//! [`Application`] (connect, migrate, compose, bind, serve, shut down).
+
+pub mod config;
+pub mod demo;
+
+use anyhow::Context;
+use axum::Router;
+use axum::routing::get;
+use config::Config;
+use lokal_api::Ctx;
+use lokal_app::{App, Clock};
+use lokal_store::Db;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// A built server: database open and migrated, routes composed, port bound.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    app: App,
+}
+
+impl Application {
+    /// Opens the database (creating the SQLite data directory if needed), applies migrations,
+    /// composes the routes and binds the configured address.
+    pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        let app = open_app(config, clock).await?;
+        let router = compose(app.clone())?;
+        let addr = format!("{}:{}", config.server.host, config.server.port);
+        let listener = TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        Ok(Application {
+            listener,
+            router,
+            app,
+        })
+    }
+
+    /// The bound address (the real port when 0 was asked for).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The use cases, for seeding and for tests.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Serves until `shutdown` completes, then drains open requests. Housekeeping runs every
+    /// ten minutes meanwhile.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = self.app.clone();
+        let jobs = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                if let Err(e) = app.housekeeping_tick().await {
+                    tracing::warn!(error = %e, "housekeeping failed");
+                }
+            }
+        });
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        jobs.abort();
+        self.app.db().close().await;
+        result
+    }
+}
+
+/// Connects to the configured database and migrates it.
+pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    let url = config.database_url();
+    if config.database.url.is_empty() {
+        std::fs::create_dir_all(&config.database.data_dir)
+            .with_context(|| format!("creating {}", config.database.data_dir.display()))?;
+    }
+    let db = Db::connect(&url, config.database.max_connections)
+        .await
+        .with_context(|| format!("connecting to {}", config::redact_url(&url)))?;
+    db.migrate().await.context("applying migrations")?;
+    Ok(App::new(db, clock, config.auth.clone()))
+}
+
+/// Joins the API, the OpenAPI document, the pages and the request machinery.
+pub fn compose(app: App) -> anyhow::Result<Router> {
+    let ctx = Ctx {
+        app,
+        metrics: Arc::default(),
+    };
+    let (api, openapi) = lokal_api::openapi::build();
+    let openapi_json =
+        serde_json::to_value(&openapi).context("serialising the OpenAPI document")?;
+    let served = Arc::new(openapi_json.clone());
+    let router = api
+        .merge(lokal_web::router(&openapi_json))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { axum::Json((*served).clone()) }),
+        )
+        .fallback(lokal_web::fallback);
+    Ok(lokal_api::middleware::apply(router, ctx))
+}

@@ -1,0 +1,209 @@
+//! `lokal`: the command line. See `lokal --help`.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lokal::config::Config;
+use lokal::{Application, demo};
+use lokal_app::SystemClock;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "lokal",
+    version,
+    about = "Lokal: open-source O2O local-life commerce in one binary"
+)]
+struct Cli {
+    /// A TOML configuration file (default: ./lokal.toml if present).
+    #[arg(long, global = true, env = "LOKAL_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Default)]
+struct DbArgs {
+    /// Directory for the embedded SQLite database (default ./lokal-data).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// `postgres://…` to run on PostgreSQL instead of the embedded SQLite file.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (API, pages, background jobs).
+    Serve {
+        /// Address to bind.
+        #[arg(long)]
+        host: Option<String>,
+        /// Port to bind.
+        #[arg(long)]
+        port: Option<u16>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Seed the demo city on first start and print its logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run the server with the demo city (same as `serve --demo`).
+    Demo {
+        /// Port to bind.
+        #[arg(long)]
+        port: Option<u16>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Operators' tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the effective configuration with secrets redacted.
+    PrintConfig,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a platform admin (or make an existing account one). The password comes from
+    /// --password, else LOKAL_ADMIN_PASSWORD, else the first line of standard input.
+    Create {
+        /// The admin's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The password (prefer LOKAL_ADMIN_PASSWORD or standard input: flags show in `ps`).
+        #[arg(long, env = "LOKAL_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn apply_db(config: &mut Config, db: DbArgs) {
+    if let Some(d) = db.data_dir {
+        config.database.data_dir = d;
+    }
+    if let Some(u) = db.database_url {
+        config.database.url = u;
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(&config.log.filter))
+        .context("log filter")?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+    let clock = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve {
+            host,
+            port,
+            db,
+            demo,
+        } => {
+            config.server.host = host.unwrap_or(config.server.host);
+            config.server.port = port.unwrap_or(config.server.port);
+            apply_db(&mut config, db);
+            serve(config, clock, demo).await
+        }
+        Command::Demo { port, db } => {
+            config.server.port = port.unwrap_or(config.server.port);
+            apply_db(&mut config, db);
+            serve(config, clock, true).await
+        }
+        Command::Migrate { db } => {
+            apply_db(&mut config, db);
+            lokal::open_app(&config, clock).await?;
+            println!(
+                "migrations applied to {}",
+                lokal::config::redact_url(&config.database_url())
+            );
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    password,
+                    db,
+                },
+        } => {
+            apply_db(&mut config, db);
+            let password = match password {
+                Some(p) => p,
+                None => std::io::stdin()
+                    .lock()
+                    .lines()
+                    .next()
+                    .context("no password on standard input")??,
+            };
+            let app = lokal::open_app(&config, clock).await?;
+            let (user, created) = app.create_admin(&email, &password).await?;
+            println!(
+                "{} platform admin {} ({})",
+                if created { "created" } else { "granted" },
+                user.email.unwrap_or_default(),
+                user.id
+            );
+            Ok(())
+        }
+        Command::PrintConfig => {
+            print!("{}", config.redacted_toml()?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, clock: Arc<SystemClock>, seed_demo: bool) -> anyhow::Result<()> {
+    let server = Application::build(&config, clock).await?;
+    if seed_demo {
+        if demo::seed(server.app()).await? {
+            println!("Seeded the demo city.");
+        }
+        println!("Demo logins (password: {}):", demo::DEMO_PASSWORD);
+        for (email, what) in demo::DEMO_LOGINS {
+            println!("  {email:<22} {what}");
+        }
+    }
+    let addr = server.local_addr()?;
+    println!(
+        "Lokal is running at http://{addr}/  (API: http://{addr}/api/docs, database: {})",
+        lokal::config::redact_url(&config.database_url())
+    );
+    server.run_until(shutdown_signal()).await?;
+    println!("Lokal stopped.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

@@ -1,0 +1,12 @@
+//! The integration suite: every test starts the real server on port 0 with a fresh database.
+//! On SQLite always; on PostgreSQL when `LOKAL_TEST_DATABASE_URL` names a server (each test then
+//! creates and drops its own database there).
+
+mod access;
+mod accounts;
+mod errors;
+mod harness;
+mod idempotency;
+mod operations;
+mod storage;
+mod web;

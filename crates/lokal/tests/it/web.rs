@@ -1,0 +1,226 @@
+//! The pages: register, log in and out with cookies; forms refuse posts without the CSRF token.
+
+use crate::harness::TestApp;
+
+fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn csrf_from(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("csrf field") + marker.len();
+    html[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn the_home_page_renders_for_guests() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/", None).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/html")
+    );
+    assert!(r.text.contains("What is good near you?"));
+    assert!(r.text.contains("/static/app.css"));
+    assert_eq!(app.get("/static/app.css", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
+    let app = TestApp::spawn().await;
+    let c = cookie_client();
+    let form = c
+        .get(format!("{}/register", app.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    let csrf = csrf_from(&form);
+    let r = c
+        .post(format!("{}/register", app.base))
+        .form(&[
+            ("email", "web@test.lokal"),
+            ("phone", ""),
+            ("display_name", "Web Person"),
+            ("password", "correct horse"),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 303);
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lokal_session="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let home = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(home.contains("Welcome back, Web Person"), "{home}");
+    let account = c
+        .get(format!("{}/account", app.base))
+        .send()
+        .await
+        .expect("account")
+        .text()
+        .await
+        .expect("html");
+    assert!(account.contains("web@test.lokal"));
+    let out = c
+        .post(format!("{}/logout", app.base))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(out.status().as_u16(), 303);
+    let home = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(!home.contains("Welcome back"));
+    let bad = c
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("login", "web@test.lokal"),
+            ("password", "wrong password"),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(bad.status().as_u16(), 401);
+    assert!(
+        bad.text()
+            .await
+            .expect("html")
+            .contains("wrong login or password")
+    );
+    let good = c
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("login", "web@test.lokal"),
+            ("password", "correct horse"),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(good.status().as_u16(), 303);
+    let home = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(home.contains("Welcome back, Web Person"));
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
+    let app = TestApp::spawn().await;
+    app.user("csrf@test.lokal").await;
+    let c = cookie_client();
+    let form = c
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    let csrf = csrf_from(&form);
+    let creds = [("login", "csrf@test.lokal"), ("password", "correct horse")];
+    let none = c
+        .post(format!("{}/login", app.base))
+        .form(&creds)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(none.status().as_u16(), 403);
+    let wrong = c
+        .post(format!("{}/login", app.base))
+        .form(&[creds[0], creds[1], ("csrf_token", &"0".repeat(64))])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(wrong.status().as_u16(), 403);
+    let foreign = c
+        .post(format!("{}/login", app.base))
+        .header("origin", "http://evil.example")
+        .form(&[creds[0], creds[1], ("csrf_token", &csrf)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(foreign.status().as_u16(), 403);
+    let fresh = cookie_client();
+    let no_cookie = fresh
+        .post(format!("{}/login", app.base))
+        .form(&[creds[0], creds[1], ("csrf_token", &csrf)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        no_cookie.status().as_u16(),
+        403,
+        "a token without its cookie is refused"
+    );
+}
+
+#[tokio::test]
+async fn the_api_accepts_the_session_cookie_for_reads_and_for_writes_only_with_the_csrf_header() {
+    let app = TestApp::spawn().await;
+    let (token, _) = app.user("cookie@test.lokal").await;
+    let cookie = format!("lokal_session={token}; lokal_csrf={}", "a".repeat(64));
+    let me = app
+        .send(
+            app.client
+                .get(format!("{}/api/v1/me", app.base))
+                .header("cookie", &cookie),
+        )
+        .await;
+    assert_eq!(me.status, 200);
+    let no_header = app
+        .send(
+            app.client
+                .post(format!("{}/api/v1/auth/logout", app.base))
+                .header("cookie", &cookie),
+        )
+        .await;
+    assert_eq!(
+        (no_header.status, no_header.code().as_str()),
+        (403, "csrf_token_invalid")
+    );
+    let with_header = app
+        .send(
+            app.client
+                .post(format!("{}/api/v1/auth/logout", app.base))
+                .header("cookie", &cookie)
+                .header("x-csrf-token", "a".repeat(64)),
+        )
+        .await;
+    assert_eq!(with_header.status, 204);
+}

@@ -1,14 +1,14 @@
 //! Platform operators: the user list and platform-wide roles.
 
 use crate::Ctx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Caller, Json, Path, Query};
 use crate::routes::users::{GrantJson, UserJson};
 use crate::routes::{ListJson, PageQuery};
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::page::PageRequest;
-use lokal_core::{ErrorCode, Role, UserId};
+use lokal_core::{Role, UserId};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
@@ -22,9 +22,30 @@ pub fn router() -> OpenApiRouter<Ctx> {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantBody {
-    /// `platform_admin`, `rider` or `promoter` (staff roles are granted by merchants).
-    #[schema(example = "rider")]
-    pub role: String,
+    /// The role (staff roles are granted by merchants).
+    pub role: PlatformRole,
+}
+
+/// A role that holds platform-wide.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformRole {
+    /// Operates the platform.
+    PlatformAdmin,
+    /// Delivers orders.
+    Rider,
+    /// Brings customers for commission.
+    Promoter,
+}
+
+impl From<PlatformRole> for Role {
+    fn from(r: PlatformRole) -> Role {
+        match r {
+            PlatformRole::PlatformAdmin => Role::PlatformAdmin,
+            PlatformRole::Rider => Role::Rider,
+            PlatformRole::Promoter => Role::Promoter,
+        }
+    }
 }
 
 /// Every account, oldest first, a page at a time. Operators only.
@@ -53,14 +74,9 @@ async fn grant_role(
     Path(user_id): Path<UserId>,
     Json(b): Json<GrantBody>,
 ) -> ApiResult<(StatusCode, Json<GrantJson>)> {
-    let role = Role::parse(&b.role).ok_or_else(|| {
-        let mut e = ApiError::new(
-            ErrorCode::ValidationFailed,
-            "role: must be platform_admin, rider or promoter",
-        );
-        e.0.field = Some("role".into());
-        e
-    })?;
-    let grant = ctx.app.grant_platform_role(&caller, user_id, role).await?;
+    let grant = ctx
+        .app
+        .grant_platform_role(&caller, user_id, b.role.into())
+        .await?;
     Ok((StatusCode::CREATED, Json(grant.into())))
 }

@@ -28,7 +28,7 @@ pub struct RegisterBody {
     /// Phone number, E.164 (`+86…`) or an 11-digit mainland mobile number.
     pub phone: Option<String>,
     /// 8 to 128 characters.
-    #[schema(example = "correct horse battery")]
+    #[schema(example = "correct horse battery", min_length = 8, max_length = 128)]
     pub password: String,
     /// Shown to others; 1 to 64 characters.
     pub display_name: Option<String>,

@@ -1,13 +1,13 @@
 //! Merchants, stores and staff (the minimal shape; issue B grows stores into listings).
 
 use crate::Ctx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Caller, Json, Path};
 use crate::routes::ListJson;
 use crate::routes::users::GrantJson;
 use axum::extract::State;
 use axum::http::StatusCode;
-use lokal_core::{ErrorCode, MerchantId, Role, StoreId, StoreScope, Timestamp, UserId};
+use lokal_core::{MerchantId, StaffRole, StoreId, StoreScope, Timestamp, UserId};
 use lokal_store::merchants::{MerchantRow, StoreRow};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -92,9 +92,8 @@ pub struct NewStoreBody {
 pub struct NewStaffBody {
     /// E-mail or phone of an existing account.
     pub login: String,
-    /// `owner`, `manager` or `clerk`.
-    #[schema(example = "clerk")]
-    pub role: String,
+    /// Their rank.
+    pub role: StaffRole,
     /// The stores they work in; omit for all stores.
     pub store_ids: Option<Vec<StoreId>>,
 }
@@ -180,18 +179,10 @@ async fn add_staff(
     Path(id): Path<MerchantId>,
     Json(b): Json<NewStaffBody>,
 ) -> ApiResult<(StatusCode, Json<StaffJson>)> {
-    let Some(Role::Staff(rank)) = Role::parse(&b.role) else {
-        let mut e = ApiError::new(
-            ErrorCode::ValidationFailed,
-            "role: must be owner, manager or clerk",
-        );
-        e.0.field = Some("role".into());
-        return Err(e);
-    };
     let stores = b.store_ids.map_or(StoreScope::All, StoreScope::Only);
     let (user, grant) = ctx
         .app
-        .add_staff(&caller, id, &b.login, rank, stores)
+        .add_staff(&caller, id, &b.login, b.role, stores)
         .await?;
     Ok((
         StatusCode::CREATED,

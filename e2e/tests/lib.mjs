@@ -1,0 +1,57 @@
+// Shared helpers: start `lokal serve` on a free port with a fresh data directory, and launch
+// Debian's Chromium headless without any network access of its own.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const artifacts = join(here, '..', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts the server binary (LOKAL_BIN, default target/debug/lokal) with the demo seed. */
+export async function startServer() {
+  const bin = process.env.LOKAL_BIN ?? join(here, '..', '..', 'target', 'debug', 'lokal');
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'lokal-e2e-'));
+  const args = ['serve', '--demo', '--port', String(port), '--data-dir', dataDir];
+  if (process.env.LOKAL_E2E_DATABASE_URL) args.push('--database-url', process.env.LOKAL_E2E_DATABASE_URL);
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return { base, stop: () => proc.kill('SIGTERM'), log: () => log };
+    } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`lokal exited early:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`lokal did not become ready:\n${log}`);
+}
+
+/** Headless Chromium with the flags that keep it off the network. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

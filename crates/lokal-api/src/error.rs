@@ -86,8 +86,7 @@ fn cause_chain(e: &AppError) -> Option<Arc<str>> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let payload = ErrorPayload {
             code: self.0.code,
             message: self.0.message.clone(),
@@ -134,7 +133,6 @@ pub fn error_json(p: &ErrorPayload, request_id: &str) -> String {
             request_id: request_id.into(),
         },
     };
-    serde_json::to_string(&body).unwrap_or_else(|_| {
-        String::from(r#"{"error":{"code":"internal","message":"internal error","request_id":""}}"#)
-    })
+    serde_json::to_string(&body)
+        .unwrap_or_else(|_| String::from(r#"{"error":{"code":"internal","message":"internal error","request_id":""}}"#))
 }

@@ -36,9 +36,7 @@ fn json_rejection(r: &JsonRejection) -> ApiError {
     let text = r.body_text();
     match r {
         JsonRejection::JsonDataError(_) => {
-            let detail = text
-                .split_once("target type: ")
-                .map_or(text.as_str(), |(_, d)| d);
+            let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d);
             let field = field_of(detail);
             let mut e = ApiError::new(ErrorCode::ValidationFailed, detail.to_owned());
             e.0.field = field;
@@ -46,15 +44,11 @@ fn json_rejection(r: &JsonRejection) -> ApiError {
         }
         JsonRejection::JsonSyntaxError(_) => ApiError::new(
             ErrorCode::MalformedRequest,
-            format!(
-                "the body is not valid JSON: {}",
-                text.rsplit(": ").next().unwrap_or("")
-            ),
+            format!("the body is not valid JSON: {}", text.rsplit(": ").next().unwrap_or("")),
         ),
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "send the body as JSON with Content-Type: application/json",
-        ),
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::new(ErrorCode::UnsupportedMediaType, "send the body as JSON with Content-Type: application/json")
+        }
         _ if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(ErrorCode::PayloadTooLarge, "the body is larger than 1 MiB")
         }
@@ -81,17 +75,14 @@ pub struct Path<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|p| Path(p.0))
-            .map_err(|r: PathRejection| {
-                let mut e = ApiError::new(
-                    ErrorCode::ValidationFailed,
-                    format!("bad path parameter: {}", r.body_text()),
-                );
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(
+            |r: PathRejection| {
+                let mut e =
+                    ApiError::new(ErrorCode::ValidationFailed, format!("bad path parameter: {}", r.body_text()));
                 e.0.field = Some("path".into());
                 e
-            })
+            },
+        )
     }
 }
 
@@ -102,22 +93,15 @@ pub struct Query<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Query(q.0))
-            .map_err(|r: QueryRejection| {
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| Query(q.0)).map_err(
+            |r: QueryRejection| {
                 let text = r.body_text();
-                let detail = text
-                    .split_once("string: ")
-                    .map_or(text.as_str(), |(_, d)| d)
-                    .to_owned();
-                let mut e = ApiError::new(
-                    ErrorCode::ValidationFailed,
-                    format!("bad query parameter: {detail}"),
-                );
+                let detail = text.split_once("string: ").map_or(text.as_str(), |(_, d)| d).to_owned();
+                let mut e = ApiError::new(ErrorCode::ValidationFailed, format!("bad query parameter: {detail}"));
                 e.0.field = field_of(&detail).or(Some("query".into()));
                 e
-            })
+            },
+        )
     }
 }
 
@@ -156,11 +140,7 @@ impl FromRequestParts<Ctx> for Caller {
             .cloned()
             .ok_or_else(|| ApiError(lokal_app::AppError::unauthenticated()))?;
         if session.source == CredentialSource::Cookie && !parts.method.is_safe() {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             let cookie = cookie_value(&parts.headers, CSRF_COOKIE).unwrap_or_default();
             if cookie.is_empty() || !constant_time_eq(sent.as_bytes(), cookie.as_bytes()) {
                 return Err(ApiError::new(
@@ -207,12 +187,7 @@ impl FromRequestParts<Ctx> for ClientIp {
                 return Ok(ClientIp(fwd));
             }
         }
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+        Ok(ClientIp(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
@@ -222,22 +197,12 @@ mod tests {
 
     #[test]
     fn serde_messages_name_their_field() {
+        assert_eq!(field_of("missing field `email` at line 1 column 2").as_deref(), Some("email"));
         assert_eq!(
-            field_of("missing field `email` at line 1 column 2").as_deref(),
-            Some("email")
-        );
-        assert_eq!(
-            field_of("password: invalid type: integer `1`, expected a string at line 1 column 14")
-                .as_deref(),
+            field_of("password: invalid type: integer `1`, expected a string at line 1 column 14").as_deref(),
             Some("password")
         );
-        assert_eq!(
-            field_of("items[0].qty: invalid value").as_deref(),
-            Some("items[0].qty")
-        );
-        assert_eq!(
-            field_of("invalid type: map, expected a string").as_deref(),
-            None
-        );
+        assert_eq!(field_of("items[0].qty: invalid value").as_deref(), Some("items[0].qty"));
+        assert_eq!(field_of("invalid type: map, expected a string").as_deref(), None);
     }
 }

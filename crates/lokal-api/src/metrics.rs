@@ -5,9 +5,7 @@ use std::fmt::Write;
 use std::sync::Mutex;
 
 /// Upper bounds of the latency histogram, in seconds.
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
 #[derive(Default)]
 struct Histogram {
@@ -31,13 +29,8 @@ impl Metrics {
     /// so ids do not explode the label space.
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let Ok(mut m) = self.0.lock() else { return };
-        *m.requests
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default() += 1;
-        let h = m
-            .latency
-            .entry((method.to_owned(), route.to_owned()))
-            .or_default();
+        *m.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+        let h = m.latency.entry((method.to_owned(), route.to_owned())).or_default();
         for (i, bound) in BUCKETS.iter().enumerate() {
             if seconds <= *bound {
                 h.counts[i] += 1;
@@ -71,30 +64,16 @@ impl Metrics {
                     h.counts[i]
                 );
             }
-            let _ = writeln!(
-                out,
-                "lokal_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "lokal_http_request_duration_seconds_sum{{{labels}}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "lokal_http_request_duration_seconds_count{{{labels}}} {}",
-                h.count
-            );
+            let _ = writeln!(out, "lokal_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
+            let _ = writeln!(out, "lokal_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
+            let _ = writeln!(out, "lokal_http_request_duration_seconds_count{{{labels}}} {}", h.count);
         }
         out
     }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -108,15 +87,11 @@ mod tests {
         m.observe("GET", "/api/v1/me", 200, 0.2);
         m.observe("GET", "/api/v1/me", 401, 0.001);
         let text = m.render();
+        assert!(text.contains("lokal_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"200\"} 2"));
+        assert!(text.contains("lokal_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"401\"} 1"));
         assert!(text.contains(
-            "lokal_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"200\"} 2"
+            "lokal_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/me\",le=\"0.005\"} 2"
         ));
-        assert!(text.contains(
-            "lokal_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"401\"} 1"
-        ));
-        assert!(text.contains("lokal_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/me\",le=\"0.005\"} 2"));
-        assert!(text.contains(
-            "lokal_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/me\"} 3"
-        ));
+        assert!(text.contains("lokal_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/me\"} 3"));
     }
 }

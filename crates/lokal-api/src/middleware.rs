@@ -27,10 +27,7 @@ pub fn apply(router: Router<Ctx>, ctx: Ctx) -> Router {
         .layer(from_fn_with_state(ctx.clone(), authenticate))
         .layer(from_fn_with_state(ctx.clone(), metrics))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
-            ApiError(lokal_app::AppError::internal(std::io::Error::other(
-                "handler panicked",
-            )))
-            .into_response()
+            ApiError(lokal_app::AppError::internal(std::io::Error::other("handler panicked"))).into_response()
         }))
         .layer(from_fn(context))
         .with_state(ctx)
@@ -43,11 +40,7 @@ pub async fn context(mut req: Request, next: Next) -> Response {
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     let id = incoming.map_or_else(|| uuid::Uuid::now_v7().simple().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
@@ -72,17 +65,9 @@ fn finish_error(res: Response, id: &str, is_api: bool, method: &Method, path: &s
         Some(p) => p,
         // Bare errors from the router or a layer (unknown route, wrong method, body limit):
         // give API clients the same JSON shape. Pages render their own error pages.
-        None if is_api
-            && (status.is_client_error() || status.is_server_error())
-            && !is_json(&res) =>
-        {
+        None if is_api && (status.is_client_error() || status.is_server_error()) && !is_json(&res) => {
             let code = code_for_status(status);
-            ErrorPayload {
-                code,
-                message: default_message(code).into(),
-                field: None,
-                cause: None,
-            }
+            ErrorPayload { code, message: default_message(code).into(), field: None, cause: None }
         }
         None => return res,
     };
@@ -90,10 +75,7 @@ fn finish_error(res: Response, id: &str, is_api: bool, method: &Method, path: &s
         tracing::error!(request_id = %id, %method, %path, code = payload.code.as_str(), cause = payload.cause.as_deref().unwrap_or("-"), "request failed");
     }
     let (mut parts, _) = res.into_parts();
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(error_json(&payload, id)))
 }
@@ -110,9 +92,7 @@ fn default_message(code: ErrorCode) -> &'static str {
         ErrorCode::NotFound => "no such resource",
         ErrorCode::MethodNotAllowed => "this resource does not accept this method",
         ErrorCode::PayloadTooLarge => "the body is larger than 1 MiB",
-        ErrorCode::UnsupportedMediaType => {
-            "send the body as JSON with Content-Type: application/json"
-        }
+        ErrorCode::UnsupportedMediaType => "send the body as JSON with Content-Type: application/json",
         ErrorCode::MalformedRequest => "malformed request",
         ErrorCode::Internal => "internal error",
         _ => "request refused",
@@ -122,18 +102,9 @@ fn default_message(code: ErrorCode) -> &'static str {
 async fn metrics(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().as_str().to_owned();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
     let res = next.run(req).await;
-    ctx.metrics.observe(
-        &method,
-        &route,
-        res.status().as_u16(),
-        start.elapsed().as_secs_f64(),
-    );
+    ctx.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }
 
@@ -147,16 +118,11 @@ async fn authenticate(State(ctx): State<Ctx>, mut req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| (t.trim().to_owned(), CredentialSource::Bearer));
-    let cookie =
-        || cookie_value(req.headers(), SESSION_COOKIE).map(|t| (t, CredentialSource::Cookie));
+    let cookie = || cookie_value(req.headers(), SESSION_COOKIE).map(|t| (t, CredentialSource::Cookie));
     if let Some((token, source)) = bearer.or_else(cookie) {
         match ctx.app.authenticate(&token).await {
             Ok(Some(auth)) => {
-                req.extensions_mut().insert(Session {
-                    auth,
-                    token,
-                    source,
-                });
+                req.extensions_mut().insert(Session { auth, token, source });
             }
             Ok(None) => {}
             Err(e) => return ApiError(e).into_response(),
@@ -167,45 +133,30 @@ async fn authenticate(State(ctx): State<Ctx>, mut req: Request, next: Next) -> R
 
 /// The value of cookie `name`, if sent.
 pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name && !v.is_empty()).then(|| v.to_owned())
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name && !v.is_empty()).then(|| v.to_owned())
+    })
 }
 
 /// Honours `Idempotency-Key` on API POSTs: the same key and the same request (method, path,
 /// query, body) replay the first response; the same key with a different request is
 /// `422 idempotency_key_reused`. Keys are per caller (per account, or shared by anonymous callers).
 async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .map(|v| v.to_str().map(str::to_owned));
-    let Some(key) =
-        key.filter(|_| req.method() == Method::POST && req.uri().path().starts_with("/api/"))
-    else {
+    let key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
+    let Some(key) = key.filter(|_| req.method() == Method::POST && req.uri().path().starts_with("/api/")) else {
         return next.run(req).await;
     };
     let Ok(key) = key else {
-        return ApiError::new(
-            ErrorCode::ValidationFailed,
-            "Idempotency-Key: must be visible ASCII",
-        )
-        .into_response();
+        return ApiError::new(ErrorCode::ValidationFailed, "Idempotency-Key: must be visible ASCII").into_response();
     };
-    let scope = req.extensions().get::<Session>().map_or_else(
-        || String::from("anonymous"),
-        |s| s.auth.principal.user_id.to_string(),
-    );
+    let scope = req
+        .extensions()
+        .get::<Session>()
+        .map_or_else(|| String::from("anonymous"), |s| s.auth.principal.user_id.to_string());
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return ApiError::new(ErrorCode::PayloadTooLarge, "the body is larger than 1 MiB")
-            .into_response();
+        return ApiError::new(ErrorCode::PayloadTooLarge, "the body is larger than 1 MiB").into_response();
     };
     let mut material = format!("{} {}\n", parts.method, parts.uri).into_bytes();
     material.extend_from_slice(&bytes);
@@ -214,16 +165,12 @@ async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Respon
         Err(e) => ApiError(e).into_response(),
         Ok(Idempotent::Replay(status, body)) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let mut res =
-                (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-            res.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            let mut res = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+            res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
             res
         }
         Ok(Idempotent::Run) => {
-            let res = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
+            let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
             store_outcome(&ctx, &scope, &key, res).await
         }
     }
@@ -241,10 +188,7 @@ async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response) -> Resp
     // and replays with the same body (apart from the request id).
     if let Some(p) = res.extensions().get::<ErrorPayload>().cloned() {
         let body = error_json(&p, "replayed");
-        let _ = ctx
-            .app
-            .idempotency_complete(scope, key, status.as_u16(), &body)
-            .await;
+        let _ = ctx.app.idempotency_complete(scope, key, status.as_u16(), &body).await;
         return res;
     }
     let (parts, body) = res.into_parts();
@@ -253,11 +197,7 @@ async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response) -> Resp
         return ApiError::new(ErrorCode::Internal, "internal error").into_response();
     };
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    if let Err(e) = ctx
-        .app
-        .idempotency_complete(scope, key, status.as_u16(), &text)
-        .await
-    {
+    if let Err(e) = ctx.app.idempotency_complete(scope, key, status.as_u16(), &text).await {
         tracing::warn!(error = %e, "could not store an idempotent response");
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -25,25 +25,18 @@ const ERRORS: &[(&str, &str)] = &[
     ("401", "unauthenticated or invalid_credentials"),
     ("403", "forbidden or csrf_token_invalid"),
     ("404", "not_found"),
-    (
-        "409",
-        "conflict, email_taken, phone_taken or idempotency_key_in_flight",
-    ),
+    ("409", "conflict, email_taken, phone_taken or idempotency_key_in_flight"),
     ("413", "payload_too_large: the body is over 1 MiB"),
     ("415", "unsupported_media_type: the body must be JSON"),
-    (
-        "422",
-        "validation_failed (names the field) or idempotency_key_reused",
-    ),
+    ("422", "validation_failed (names the field) or idempotency_key_reused"),
     ("429", "rate_limited: retry after the Retry-After seconds"),
     ("503", "unavailable: the database is down"),
 ];
 
 /// The API routes and the finished document.
 pub fn build() -> (Router<Ctx>, OpenApi) {
-    let (router, mut doc) = utoipa_axum::router::OpenApiRouter::with_openapi(Base::openapi())
-        .merge(api_router())
-        .split_for_parts();
+    let (router, mut doc) =
+        utoipa_axum::router::OpenApiRouter::with_openapi(Base::openapi()).merge(api_router()).split_for_parts();
     complete(&mut doc);
     (router, doc)
 }
@@ -63,9 +56,7 @@ fn complete(doc: &mut OpenApi) {
         .name("Idempotency-Key")
         .parameter_in(ParameterIn::Header)
         .required(Required::False)
-        .description(Some(
-            "Repeat a create or pay safely: the same key and request return the first response.",
-        ))
+        .description(Some("Repeat a create or pay safely: the same key and request return the first response."))
         .schema(Some(
             ObjectBuilder::new()
                 .schema_type(Type::String)
@@ -91,20 +82,13 @@ fn complete(doc: &mut OpenApi) {
                 if !op.responses.responses.contains_key(*status) {
                     let response = ResponseBuilder::new()
                         .description(*description)
-                        .content(
-                            "application/json",
-                            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
-                        )
+                        .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
                         .build();
-                    op.responses
-                        .responses
-                        .insert((*status).to_owned(), response.into());
+                    op.responses.responses.insert((*status).to_owned(), response.into());
                 }
             }
             if method == HttpMethod::Post {
-                op.parameters
-                    .get_or_insert_with(Vec::new)
-                    .push(idempotency_key.clone().into());
+                op.parameters.get_or_insert_with(Vec::new).push(idempotency_key.clone().into());
             }
         }
     }

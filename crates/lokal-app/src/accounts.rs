@@ -58,11 +58,7 @@ static DECOY: OnceCell<String> = OnceCell::const_new();
 
 impl App {
     /// Creates a consumer account and logs it in.
-    pub async fn register(
-        &self,
-        r: Registration,
-        kind: SessionKind,
-    ) -> Result<(UserRow, NewSession), AppError> {
+    pub async fn register(&self, r: Registration, kind: SessionKind) -> Result<(UserRow, NewSession), AppError> {
         let user = self.create_account(r).await?;
         let session = self.open_session(user.id, kind).await?;
         Ok((user, session))
@@ -70,18 +66,10 @@ impl App {
 
     /// Creates a consumer account without logging it in (seeding, `lokal admin create`).
     pub async fn create_account(&self, r: Registration) -> Result<UserRow, AppError> {
-        let email = blank_to_none(r.email)
-            .map(|e| Email::parse("email", &e))
-            .transpose()?;
-        let phone = blank_to_none(r.phone)
-            .map(|p| Phone::parse("phone", &p))
-            .transpose()?;
+        let email = blank_to_none(r.email).map(|e| Email::parse("email", &e)).transpose()?;
+        let phone = blank_to_none(r.phone).map(|p| Phone::parse("phone", &p)).transpose()?;
         if email.is_none() && phone.is_none() {
-            return Err(FieldError::new(
-                "email",
-                "an e-mail address or a phone number is required",
-            )
-            .into());
+            return Err(FieldError::new("email", "an e-mail address or a phone number is required").into());
         }
         let password = Password::parse("password", &r.password)?;
         let default_name = match (&email, &phone) {
@@ -89,10 +77,7 @@ impl App {
             (None, Some(p)) => format!("user{}", &p.as_str()[p.as_str().len().saturating_sub(4)..]),
             (None, None) => String::from("user"),
         };
-        let name = DisplayName::parse(
-            "display_name",
-            &blank_to_none(r.display_name).unwrap_or(default_name),
-        )?;
+        let name = DisplayName::parse("display_name", &blank_to_none(r.display_name).unwrap_or(default_name))?;
         let user = UserRow {
             id: UserId::generate(),
             email: email.map(|e| e.as_str().to_owned()),
@@ -102,25 +87,17 @@ impl App {
             created_at: self.now().millis(),
             disabled: false,
         };
-        users::insert(self.db().pool(), &user)
-            .await
-            .map_err(|e| match e {
-                e if e.is_unique("users_email_key") => AppError {
-                    field: Some("email".into()),
-                    ..AppError::new(
-                        ErrorCode::EmailTaken,
-                        "this e-mail address is already registered",
-                    )
-                },
-                e if e.is_unique("users_phone_key") => AppError {
-                    field: Some("phone".into()),
-                    ..AppError::new(
-                        ErrorCode::PhoneTaken,
-                        "this phone number is already registered",
-                    )
-                },
-                e => e.into(),
-            })?;
+        users::insert(self.db().pool(), &user).await.map_err(|e| match e {
+            e if e.is_unique("users_email_key") => AppError {
+                field: Some("email".into()),
+                ..AppError::new(ErrorCode::EmailTaken, "this e-mail address is already registered")
+            },
+            e if e.is_unique("users_phone_key") => AppError {
+                field: Some("phone".into()),
+                ..AppError::new(ErrorCode::PhoneTaken, "this phone number is already registered")
+            },
+            e => e.into(),
+        })?;
         tracing::info!(user_id = %user.id, "account registered");
         Ok(user)
     }
@@ -136,29 +113,16 @@ impl App {
     ) -> Result<(UserRow, NewSession), AppError> {
         let s = self.auth_settings().clone();
         if let Some(ip) = ip {
-            self.rate_hit(
-                &format!("login:ip:{ip}"),
-                s.max_logins_per_ip,
-                s.login_window_secs,
-            )
-            .await?;
+            self.rate_hit(&format!("login:ip:{ip}"), s.max_logins_per_ip, s.login_window_secs).await?;
         }
         let login = LoginId::parse("login", login)?;
         let account_bucket = format!("login:account:{}", sha256_hex(login.key().as_bytes()));
-        self.rate_check(
-            &account_bucket,
-            s.max_failed_logins_per_account,
-            s.login_window_secs,
-        )
-        .await?;
+        self.rate_check(&account_bucket, s.max_failed_logins_per_account, s.login_window_secs).await?;
         let user = users::find_by_login(self.db().pool(), login.key()).await?;
         let hash = match &user {
             Some(u) => u.password_hash.clone(),
             // Verify against a decoy so that unknown logins take as long as known ones.
-            None => DECOY
-                .get_or_try_init(|| async { hash_password(random_token()?).await })
-                .await?
-                .clone(),
+            None => DECOY.get_or_try_init(|| async { hash_password(random_token()?).await }).await?.clone(),
         };
         let matches = verify_password(password.to_owned(), hash).await?;
         match user {
@@ -168,27 +132,17 @@ impl App {
                 Ok((u, session))
             }
             _ => {
-                self.rate_record(&account_bucket, s.login_window_secs)
-                    .await?;
-                Err(AppError::new(
-                    ErrorCode::InvalidCredentials,
-                    "wrong login or password",
-                ))
+                self.rate_record(&account_bucket, s.login_window_secs).await?;
+                Err(AppError::new(ErrorCode::InvalidCredentials, "wrong login or password"))
             }
         }
     }
 
     /// Opens a session for `user`.
-    pub async fn open_session(
-        &self,
-        user: UserId,
-        kind: SessionKind,
-    ) -> Result<NewSession, AppError> {
+    pub async fn open_session(&self, user: UserId, kind: SessionKind) -> Result<NewSession, AppError> {
         let token = random_token()?;
         let now = self.now();
-        let expires_at = now
-            .plus_secs(self.auth_settings().session_ttl_hours * 3600)
-            .millis();
+        let expires_at = now.plus_secs(self.auth_settings().session_ttl_hours * 3600).millis();
         let row = SessionRow {
             token_hash: sha256_hex(token.as_bytes()),
             user_id: user,
@@ -212,34 +166,20 @@ impl App {
     /// The caller behind a token, if it is a live session of an enabled account.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Authenticated>, AppError> {
         let pool = self.db().pool();
-        let Some(session) =
-            sessions::find_live(pool, &sha256_hex(token.as_bytes()), self.now().millis()).await?
-        else {
+        let Some(session) = sessions::find_live(pool, &sha256_hex(token.as_bytes()), self.now().millis()).await? else {
             return Ok(None);
         };
         let grants = grants::for_user(pool, session.user_id).await?;
-        Ok(Some(Authenticated {
-            principal: Principal {
-                user_id: session.user_id,
-                grants,
-            },
-            session,
-        }))
+        Ok(Some(Authenticated { principal: Principal { user_id: session.user_id, grants }, session }))
     }
 
     /// The caller's own account.
     pub async fn me(&self, caller: &Principal) -> Result<UserRow, AppError> {
-        users::get_by_id(self.db().pool(), caller.user_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("user"))
+        users::get_by_id(self.db().pool(), caller.user_id).await?.ok_or_else(|| AppError::not_found("user"))
     }
 }
 
 /// Maps "no such row" style store errors for lookups by id.
 pub(crate) fn unique_conflict(e: StoreError, constraint: &str, message: &str) -> AppError {
-    if e.is_unique(constraint) {
-        AppError::new(ErrorCode::Conflict, message)
-    } else {
-        e.into()
-    }
+    if e.is_unique(constraint) { AppError::new(ErrorCode::Conflict, message) } else { e.into() }
 }

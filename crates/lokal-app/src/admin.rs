@@ -11,28 +11,20 @@ use lokal_store::users::{self, UserRow};
 impl App {
     /// Makes the account with `email` a platform admin, creating it with `password` if it does
     /// not exist (the `lokal admin create` command). Returns the account and whether it was new.
-    pub async fn create_admin(
-        &self,
-        email: &str,
-        password: &str,
-    ) -> Result<(UserRow, bool), AppError> {
+    pub async fn create_admin(&self, email: &str, password: &str) -> Result<(UserRow, bool), AppError> {
         let normalised = Email::parse("email", email)?;
-        let (user, created) =
-            match users::find_by_login(self.db().pool(), normalised.as_str()).await? {
-                Some(u) => (u, false),
-                None => {
-                    let reg = Registration {
-                        email: Some(email.to_owned()),
-                        password: password.to_owned(),
-                        ..Registration::default()
-                    };
-                    (self.create_account(reg).await?, true)
-                }
-            };
-        match self
-            .insert_grant(user.id, Role::PlatformAdmin, None, StoreScope::All)
-            .await
-        {
+        let (user, created) = match users::find_by_login(self.db().pool(), normalised.as_str()).await? {
+            Some(u) => (u, false),
+            None => {
+                let reg = Registration {
+                    email: Some(email.to_owned()),
+                    password: password.to_owned(),
+                    ..Registration::default()
+                };
+                (self.create_account(reg).await?, true)
+            }
+        };
+        match self.insert_grant(user.id, Role::PlatformAdmin, None, StoreScope::All).await {
             Ok(_) => {}
             Err(e) if e.code == ErrorCode::Conflict => {} // already an admin
             Err(e) => return Err(e),
@@ -41,34 +33,20 @@ impl App {
     }
 
     /// Grants a platform-wide role (admin, rider, promoter) to a user. Operators only.
-    pub async fn grant_platform_role(
-        &self,
-        caller: &Principal,
-        user: UserId,
-        role: Role,
-    ) -> Result<Grant, AppError> {
+    pub async fn grant_platform_role(&self, caller: &Principal, user: UserId, role: Role) -> Result<Grant, AppError> {
         caller.require_admin()?;
         if matches!(role, Role::Staff(_)) {
             return Err(AppError {
                 field: Some("role".into()),
-                ..AppError::new(
-                    ErrorCode::ValidationFailed,
-                    "role: staff roles are granted by the merchant",
-                )
+                ..AppError::new(ErrorCode::ValidationFailed, "role: staff roles are granted by the merchant")
             });
         }
-        users::get_by_id(self.db().pool(), user)
-            .await?
-            .ok_or_else(|| AppError::not_found("user"))?;
+        users::get_by_id(self.db().pool(), user).await?.ok_or_else(|| AppError::not_found("user"))?;
         self.insert_grant(user, role, None, StoreScope::All).await
     }
 
     /// Every account, a page at a time. Operators only.
-    pub async fn list_users(
-        &self,
-        caller: &Principal,
-        page: PageRequest<UserId>,
-    ) -> Result<Page<UserRow>, AppError> {
+    pub async fn list_users(&self, caller: &Principal, page: PageRequest<UserId>) -> Result<Page<UserRow>, AppError> {
         caller.require_admin()?;
         let rows = users::list(self.db().pool(), page.after, page.limit + 1).await?;
         Ok(Page::from_overfetch(rows, page.limit, |u| u.id.to_string()))
@@ -91,21 +69,10 @@ impl App {
             created_at: self.now().millis(),
         };
         let mut tx = self.db().begin().await?;
-        grants::insert(&mut tx, &g).await.map_err(|e| {
-            unique_conflict(
-                e,
-                "grants_user_scope_key",
-                "the user already holds this role here",
-            )
-        })?;
-        tx.commit()
+        grants::insert(&mut tx, &g)
             .await
-            .map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
-        Ok(Grant {
-            id: g.id,
-            role: g.role,
-            merchant_id: g.merchant_id,
-            stores: g.stores,
-        })
+            .map_err(|e| unique_conflict(e, "grants_user_scope_key", "the user already holds this role here"))?;
+        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        Ok(Grant { id: g.id, role: g.role, merchant_id: g.merchant_id, stores: g.stores })
     }
 }

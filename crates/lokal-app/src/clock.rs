@@ -35,8 +35,7 @@ impl ManualClock {
 
     /// Moves the clock forward by `secs` seconds.
     pub fn advance_secs(&self, secs: i64) {
-        self.0
-            .fetch_add(secs.saturating_mul(1000), Ordering::SeqCst);
+        self.0.fetch_add(secs.saturating_mul(1000), Ordering::SeqCst);
     }
 }
 

@@ -22,13 +22,7 @@ pub struct AppError {
 impl AppError {
     /// A refusal with a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            field: None,
-            retry_after_secs: None,
-            source: None,
-        }
+        Self { code, message: message.into(), field: None, retry_after_secs: None, source: None }
     }
 
     /// `not_found` for a kind of object.
@@ -38,18 +32,12 @@ impl AppError {
 
     /// `unauthenticated`.
     pub fn unauthenticated() -> Self {
-        Self::new(
-            ErrorCode::Unauthenticated,
-            "log in first: send a bearer token or a session cookie",
-        )
+        Self::new(ErrorCode::Unauthenticated, "log in first: send a bearer token or a session cookie")
     }
 
     /// `internal`, keeping the cause for the log.
     pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self {
-            source: Some(Box::new(cause)),
-            ..Self::new(ErrorCode::Internal, "internal error")
-        }
+        Self { source: Some(Box::new(cause)), ..Self::new(ErrorCode::Internal, "internal error") }
     }
 
     /// `rate_limited` with a retry hint.
@@ -69,18 +57,13 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
-        Self {
-            field: Some(e.field.clone()),
-            ..Self::new(ErrorCode::ValidationFailed, e.to_string())
-        }
+        Self { field: Some(e.field.clone()), ..Self::new(ErrorCode::ValidationFailed, e.to_string()) }
     }
 }
 
@@ -93,14 +76,9 @@ impl From<Denied> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
-            ) => Self {
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => Self {
                 source: Some(Box::new(e)),
-                ..Self::new(
-                    ErrorCode::Unavailable,
-                    "the database is unavailable; try again",
-                )
+                ..Self::new(ErrorCode::Unavailable, "the database is unavailable; try again")
             },
             other => Self::internal(other),
         }

@@ -20,12 +20,7 @@ pub enum Idempotent {
 
 impl App {
     /// Claims `key` for a request from `scope` (the caller) whose content hashes to `hash`.
-    pub async fn idempotency_claim(
-        &self,
-        scope: &str,
-        key: &str,
-        hash: &str,
-    ) -> Result<Idempotent, AppError> {
+    pub async fn idempotency_claim(&self, scope: &str, key: &str, hash: &str) -> Result<Idempotent, AppError> {
         if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
             return Err(AppError {
                 field: Some("Idempotency-Key".into()),
@@ -36,15 +31,9 @@ impl App {
             });
         }
         let now = self.now().millis();
-        match idempotency::claim(self.db(), scope, key, hash, now, now - KEY_TTL_SECS * 1000)
-            .await?
-        {
+        match idempotency::claim(self.db(), scope, key, hash, now, now - KEY_TTL_SECS * 1000).await? {
             Claim::Claimed => Ok(Idempotent::Run),
-            Claim::Done {
-                request_hash,
-                status,
-                body,
-            } if request_hash == hash => Ok(Idempotent::Replay(status, body)),
+            Claim::Done { request_hash, status, body } if request_hash == hash => Ok(Idempotent::Replay(status, body)),
             Claim::InFlight { request_hash } if request_hash == hash => Err(AppError::new(
                 ErrorCode::IdempotencyKeyInFlight,
                 "a request with this Idempotency-Key is still being processed; retry shortly",
@@ -57,13 +46,7 @@ impl App {
     }
 
     /// Stores the response to replay for `key`.
-    pub async fn idempotency_complete(
-        &self,
-        scope: &str,
-        key: &str,
-        status: u16,
-        body: &str,
-    ) -> Result<(), AppError> {
+    pub async fn idempotency_complete(&self, scope: &str, key: &str, status: u16, body: &str) -> Result<(), AppError> {
         Ok(idempotency::complete(self.db().pool(), scope, key, status, body).await?)
     }
 

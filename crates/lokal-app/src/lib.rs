@@ -65,11 +65,7 @@ pub struct App {
 impl App {
     /// Assembles the application over an open, migrated database.
     pub fn new(db: Db, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Self {
-            db,
-            clock,
-            auth: Arc::new(auth),
-        }
+        Self { db, clock, auth: Arc::new(auth) }
     }
 
     /// The database.

@@ -4,8 +4,7 @@
 use crate::{App, AppError};
 use lokal_core::account::{DisplayName, LoginId};
 use lokal_core::{
-    ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreId,
-    StoreScope, UserId,
+    ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreId, StoreScope, UserId,
 };
 use lokal_store::merchants::{self, MerchantRow, StoreRow};
 use lokal_store::{grants, users};
@@ -25,39 +24,21 @@ impl App {
                 .await?
                 .ok_or_else(|| FieldError::new("owner_user_id", "no such user"))?;
         }
-        let m = MerchantRow {
-            id: MerchantId::generate(),
-            name: name.as_str().to_owned(),
-            created_at: self.now().millis(),
-        };
+        let m =
+            MerchantRow { id: MerchantId::generate(), name: name.as_str().to_owned(), created_at: self.now().millis() };
         merchants::insert(self.db().pool(), &m).await?;
         if let Some(owner) = owner {
-            self.insert_grant(
-                owner,
-                Role::Staff(StaffRole::Owner),
-                Some(m.id),
-                StoreScope::All,
-            )
-            .await?;
+            self.insert_grant(owner, Role::Staff(StaffRole::Owner), Some(m.id), StoreScope::All).await?;
         }
         Ok(m)
     }
 
     /// A merchant, for its staff (any store) and operators.
-    pub async fn merchant(
-        &self,
-        caller: &Principal,
-        id: MerchantId,
-    ) -> Result<MerchantRow, AppError> {
+    pub async fn merchant(&self, caller: &Principal, id: MerchantId) -> Result<MerchantRow, AppError> {
         if !caller.is_staff_of(id) {
-            return Err(AppError::new(
-                ErrorCode::Forbidden,
-                "you are not staff of this merchant",
-            ));
+            return Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant"));
         }
-        merchants::get_merchant(self.db().pool(), id)
-            .await?
-            .ok_or_else(|| AppError::not_found("merchant"))
+        merchants::get_merchant(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("merchant"))
     }
 
     /// Opens a store. Merchant-wide managers and owners.
@@ -81,14 +62,10 @@ impl App {
     }
 
     /// The stores of a merchant that the caller may see.
-    pub async fn stores(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-    ) -> Result<Vec<StoreRow>, AppError> {
-        let scope = caller.visible_stores(merchant).ok_or_else(|| {
-            AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant")
-        })?;
+    pub async fn stores(&self, caller: &Principal, merchant: MerchantId) -> Result<Vec<StoreRow>, AppError> {
+        let scope = caller
+            .visible_stores(merchant)
+            .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant"))?;
         Ok(merchants::list_stores(self.db().pool(), merchant, &scope).await?)
     }
 
@@ -102,10 +79,7 @@ impl App {
                 Ok(s)
             }
             None if caller.is_admin() => Err(AppError::not_found("store")),
-            None => Err(AppError::new(
-                ErrorCode::Forbidden,
-                "you are not staff of this store",
-            )),
+            None => Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this store")),
         }
     }
 
@@ -119,11 +93,7 @@ impl App {
         role: StaffRole,
         stores: StoreScope,
     ) -> Result<(users::UserRow, Grant), AppError> {
-        let needed = if role >= StaffRole::Manager {
-            StaffRole::Owner
-        } else {
-            StaffRole::Manager
-        };
+        let needed = if role >= StaffRole::Manager { StaffRole::Owner } else { StaffRole::Manager };
         caller.authorize(Scope::Merchant(merchant), needed)?;
         let login = LoginId::parse("login", login)?;
         let user = users::find_by_login(self.db().pool(), login.key())
@@ -131,24 +101,14 @@ impl App {
             .ok_or_else(|| FieldError::new("login", "no account with this e-mail or phone"))?;
         if let StoreScope::Only(ids) = &stores {
             if ids.is_empty() {
-                return Err(FieldError::new(
-                    "stores",
-                    "name at least one store, or give all stores",
-                )
-                .into());
+                return Err(FieldError::new("stores", "name at least one store, or give all stores").into());
             }
             let own = merchants::list_stores(self.db().pool(), merchant, &StoreScope::All).await?;
             if let Some(bad) = ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
-                return Err(FieldError::new(
-                    "stores",
-                    format!("store {bad} is not a store of this merchant"),
-                )
-                .into());
+                return Err(FieldError::new("stores", format!("store {bad} is not a store of this merchant")).into());
             }
         }
-        let grant = self
-            .insert_grant(user.id, Role::Staff(role), Some(merchant), stores)
-            .await?;
+        let grant = self.insert_grant(user.id, Role::Staff(role), Some(merchant), stores).await?;
         Ok((user, grant))
     }
 

@@ -10,17 +10,7 @@ use crate::{GrantId, MerchantId, StoreId, UserId};
 
 /// A staff member's rank within a merchant. Ordered: a higher rank may do all a lower one may.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
@@ -33,9 +23,7 @@ pub enum StaffRole {
 }
 
 /// A role a user can be granted.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Operates the platform; may act on any scope.
@@ -164,11 +152,7 @@ impl Principal {
             Scope::Store(m, store) => staff(m, &|s| s.covers(store)),
             Scope::User(u) => u == self.user_id,
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(Denied("not allowed for this caller"))
-        }
+        if ok { Ok(()) } else { Err(Denied("not allowed for this caller")) }
     }
 
     /// Short form: platform operators only.
@@ -178,11 +162,7 @@ impl Principal {
 
     /// Short form: the caller holds `role` (or is an operator).
     pub fn require_role(&self, role: Role) -> Result<(), Denied> {
-        if self.is_admin() || self.has_role(role) {
-            Ok(())
-        } else {
-            Err(Denied("missing role"))
-        }
+        if self.is_admin() || self.has_role(role) { Ok(()) } else { Err(Denied("missing role")) }
     }
 
     /// Short form: the check for an object that declares its owner.
@@ -197,11 +177,7 @@ impl Principal {
             return Some(StoreScope::All);
         }
         let mut ids = Vec::new();
-        for g in self
-            .grants
-            .iter()
-            .filter(|g| matches!(g.role, Role::Staff(_)) && g.merchant_id == Some(merchant))
-        {
+        for g in self.grants.iter().filter(|g| matches!(g.role, Role::Staff(_)) && g.merchant_id == Some(merchant)) {
             match &g.stores {
                 StoreScope::All => return Some(StoreScope::All),
                 StoreScope::Only(s) => ids.extend_from_slice(s),
@@ -237,85 +213,40 @@ mod tests {
         StoreId(uuid::Uuid::from_u128(n))
     }
     fn grant(role: Role, merchant: Option<MerchantId>, stores: StoreScope) -> Grant {
-        Grant {
-            id: GrantId(uuid::Uuid::from_u128(99)),
-            role,
-            merchant_id: merchant,
-            stores,
-        }
+        Grant { id: GrantId(uuid::Uuid::from_u128(99)), role, merchant_id: merchant, stores }
     }
     fn staff(rank: StaffRole, m: MerchantId, stores: StoreScope) -> Principal {
-        Principal {
-            user_id: uid(1),
-            grants: vec![grant(Role::Staff(rank), Some(m), stores)],
-        }
+        Principal { user_id: uid(1), grants: vec![grant(Role::Staff(rank), Some(m), stores)] }
     }
 
     #[test]
     fn a_clerk_of_one_store_reaches_that_store_only() {
         let p = staff(StaffRole::Clerk, mid(1), StoreScope::Only(vec![sid(10)]));
-        assert!(
-            p.authorize(Scope::Store(mid(1), sid(10)), StaffRole::Clerk)
-                .is_ok()
-        );
-        assert!(
-            p.authorize(Scope::Store(mid(1), sid(11)), StaffRole::Clerk)
-                .is_err()
-        );
-        assert!(
-            p.authorize(Scope::Store(mid(1), sid(10)), StaffRole::Manager)
-                .is_err()
-        );
-        assert!(
-            p.authorize(Scope::Merchant(mid(1)), StaffRole::Clerk)
-                .is_err()
-        );
-        assert_eq!(
-            p.visible_stores(mid(1)),
-            Some(StoreScope::Only(vec![sid(10)]))
-        );
+        assert!(p.authorize(Scope::Store(mid(1), sid(10)), StaffRole::Clerk).is_ok());
+        assert!(p.authorize(Scope::Store(mid(1), sid(11)), StaffRole::Clerk).is_err());
+        assert!(p.authorize(Scope::Store(mid(1), sid(10)), StaffRole::Manager).is_err());
+        assert!(p.authorize(Scope::Merchant(mid(1)), StaffRole::Clerk).is_err());
+        assert_eq!(p.visible_stores(mid(1)), Some(StoreScope::Only(vec![sid(10)])));
         assert_eq!(p.visible_stores(mid(2)), None);
     }
 
     #[test]
     fn a_brand_manager_reaches_every_store_of_the_brand_and_nothing_of_others() {
         let p = staff(StaffRole::Manager, mid(1), StoreScope::All);
-        assert!(
-            p.authorize(Scope::Merchant(mid(1)), StaffRole::Manager)
-                .is_ok()
-        );
-        assert!(
-            p.authorize(Scope::Store(mid(1), sid(77)), StaffRole::Clerk)
-                .is_ok()
-        );
-        assert!(
-            p.authorize(Scope::Merchant(mid(1)), StaffRole::Owner)
-                .is_err()
-        );
-        assert!(
-            p.authorize(Scope::Merchant(mid(2)), StaffRole::Clerk)
-                .is_err()
-        );
+        assert!(p.authorize(Scope::Merchant(mid(1)), StaffRole::Manager).is_ok());
+        assert!(p.authorize(Scope::Store(mid(1), sid(77)), StaffRole::Clerk).is_ok());
+        assert!(p.authorize(Scope::Merchant(mid(1)), StaffRole::Owner).is_err());
+        assert!(p.authorize(Scope::Merchant(mid(2)), StaffRole::Clerk).is_err());
         assert!(p.require_admin().is_err());
     }
 
     #[test]
     fn users_reach_their_own_things_and_admins_reach_everything() {
-        let me = Principal {
-            user_id: uid(1),
-            grants: vec![],
-        };
+        let me = Principal { user_id: uid(1), grants: vec![] };
         assert!(me.authorize(Scope::User(uid(1)), StaffRole::Owner).is_ok());
         assert!(me.authorize(Scope::User(uid(2)), StaffRole::Clerk).is_err());
-        let admin = Principal {
-            user_id: uid(3),
-            grants: vec![grant(Role::PlatformAdmin, None, StoreScope::All)],
-        };
-        assert!(
-            admin
-                .authorize(Scope::User(uid(2)), StaffRole::Owner)
-                .is_ok()
-        );
+        let admin = Principal { user_id: uid(3), grants: vec![grant(Role::PlatformAdmin, None, StoreScope::All)] };
+        assert!(admin.authorize(Scope::User(uid(2)), StaffRole::Owner).is_ok());
         assert!(admin.authorize(Scope::Platform, StaffRole::Owner).is_ok());
     }
 
@@ -335,11 +266,7 @@ mod tests {
     }
 
     fn any_rank() -> impl Strategy<Value = StaffRole> {
-        prop_oneof![
-            Just(StaffRole::Clerk),
-            Just(StaffRole::Manager),
-            Just(StaffRole::Owner)
-        ]
+        prop_oneof![Just(StaffRole::Clerk), Just(StaffRole::Manager), Just(StaffRole::Owner)]
     }
 
     proptest! {

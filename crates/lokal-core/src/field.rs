@@ -13,9 +13,6 @@ pub struct FieldError {
 impl FieldError {
     /// A refusal of `field` with a human explanation.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }

@@ -3,9 +3,7 @@
 use std::fmt;
 
 /// An ISO 4217 currency code (three upper-case ASCII letters).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String, example = "CNY")]
 pub struct Currency([u8; 3]);
@@ -47,9 +45,7 @@ impl fmt::Display for Currency {
 }
 
 /// An amount of money in minor units, e.g. `{ "amount": 1250, "currency": "CNY" }` is ¥12.50.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Money {
     /// Minor units (fen for CNY). May be negative for postings and refunds.
     pub amount: i64,
@@ -76,10 +72,7 @@ impl Money {
 
     /// Zero in the given currency.
     pub const fn zero(currency: Currency) -> Self {
-        Self {
-            amount: 0,
-            currency,
-        }
+        Self { amount: 0, currency }
     }
 
     /// The sum, or an error on mixed currencies or overflow.
@@ -87,22 +80,13 @@ impl Money {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
         }
-        let amount = self
-            .amount
-            .checked_add(other.amount)
-            .ok_or(MoneyError::Overflow)?;
-        Ok(Money {
-            amount,
-            currency: self.currency,
-        })
+        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, currency: self.currency })
     }
 
     /// The difference, or an error on mixed currencies or overflow.
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
-        self.checked_add(Money {
-            amount: other.amount.checked_neg().ok_or(MoneyError::Overflow)?,
-            ..other
-        })
+        self.checked_add(Money { amount: other.amount.checked_neg().ok_or(MoneyError::Overflow)?, ..other })
     }
 }
 

@@ -41,9 +41,7 @@ impl Timestamp {
     /// Parses RFC 3339 text with any offset.
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
         let t = OffsetDateTime::parse(s, &Rfc3339).ok()?;
-        i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
-            .ok()
-            .map(Self)
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok().map(Self)
     }
 }
 
@@ -62,8 +60,7 @@ impl serde::Serialize for Timestamp {
 impl<'de> serde::Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Timestamp::parse_rfc3339(&s)
-            .ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 time"))
+        Timestamp::parse_rfc3339(&s).ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 time"))
     }
 }
 
@@ -71,9 +68,7 @@ impl utoipa::PartialSchema for Timestamp {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::DateTime,
-            )))
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::DateTime)))
             .into()
     }
 }
@@ -87,10 +82,7 @@ mod tests {
     fn formats_and_parses_rfc3339_in_utc() {
         let t = Timestamp::from_millis(1_795_420_800_123);
         assert_eq!(t.to_rfc3339(), "2026-11-23T08:00:00.123Z");
-        assert_eq!(
-            Timestamp::parse_rfc3339("2026-11-23T16:00:00.123+08:00"),
-            Some(t)
-        );
+        assert_eq!(Timestamp::parse_rfc3339("2026-11-23T16:00:00.123+08:00"), Some(t));
         assert_eq!(Timestamp::parse_rfc3339("yesterday"), None);
     }
 }

@@ -26,16 +26,8 @@ pub struct Db {
     backend: Backend,
 }
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+const POSTGRES: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
 
 impl Db {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
@@ -50,9 +42,7 @@ impl Db {
                 "database URL must start with sqlite: or postgres:".into(),
             )));
         };
-        let options = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10));
+        let options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
         let options = match backend {
             // WAL lets readers proceed while one writer writes; foreign keys are per connection.
             Backend::Sqlite => options.after_connect(|conn, _| {
@@ -77,27 +67,16 @@ impl Db {
         let migrations = scripts
             .iter()
             .map(|(v, name, sql)| {
-                Migration::new(
-                    *v,
-                    Cow::Borrowed(*name),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
+                Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), false)
             })
             .collect();
-        Migrator::with_migrations(migrations)
-            .run(&self.pool)
-            .await?;
+        Migrator::with_migrations(migrations).run(&self.pool).await?;
         Ok(())
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(StoreError::from_sqlx)?;
         Ok(())
     }
 

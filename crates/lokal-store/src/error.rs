@@ -29,10 +29,8 @@ impl StoreError {
         if let sqlx::Error::Database(db) = &e {
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    let name = db
-                        .constraint()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| sqlite_constraint_name(db.message()));
+                    let name =
+                        db.constraint().map(str::to_owned).unwrap_or_else(|| sqlite_constraint_name(db.message()));
                     return StoreError::Unique(name);
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => return StoreError::ForeignKey,
@@ -50,10 +48,7 @@ impl StoreError {
 
 fn sqlite_constraint_name(message: &str) -> String {
     let detail = message.rsplit(": ").next().unwrap_or(message).trim();
-    if let Some(index) = detail
-        .strip_prefix("index '")
-        .and_then(|s| s.strip_suffix('\''))
-    {
+    if let Some(index) = detail.strip_prefix("index '").and_then(|s| s.strip_suffix('\'')) {
         return index.to_owned();
     }
     let mut table = "";
@@ -73,14 +68,8 @@ mod tests {
 
     #[test]
     fn sqlite_messages_become_postgres_default_names() {
-        assert_eq!(
-            sqlite_constraint_name("UNIQUE constraint failed: users.email"),
-            "users_email_key"
-        );
-        assert_eq!(
-            sqlite_constraint_name("UNIQUE constraint failed: t.a, t.b"),
-            "t_a_b_key"
-        );
+        assert_eq!(sqlite_constraint_name("UNIQUE constraint failed: users.email"), "users_email_key");
+        assert_eq!(sqlite_constraint_name("UNIQUE constraint failed: t.a, t.b"), "t_a_b_key");
         assert_eq!(
             sqlite_constraint_name("UNIQUE constraint failed: index 'grants_user_scope_key'"),
             "grants_user_scope_key"

@@ -27,16 +27,18 @@ pub struct NewGrant {
 /// platform-wide role), and `ForeignKey` if a store does not exist.
 pub async fn insert(tx: &mut crate::Tx, g: &NewGrant) -> Result<(), StoreError> {
     let all = matches!(g.stores, StoreScope::All);
-    sqlx::query("INSERT INTO grants (id, user_id, role, merchant_id, all_stores, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(g.id.to_string())
-        .bind(g.user_id.to_string())
-        .bind(g.role.as_str())
-        .bind(g.merchant_id.map(|m| m.to_string()))
-        .bind(i64::from(all))
-        .bind(g.created_at)
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query(
+        "INSERT INTO grants (id, user_id, role, merchant_id, all_stores, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(g.id.to_string())
+    .bind(g.user_id.to_string())
+    .bind(g.role.as_str())
+    .bind(g.merchant_id.map(|m| m.to_string()))
+    .bind(i64::from(all))
+    .bind(g.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
     if let StoreScope::Only(stores) = &g.stores {
         for s in stores {
             sqlx::query("INSERT INTO grant_stores (grant_id, store_id) VALUES ($1, $2) ON CONFLICT (grant_id, store_id) DO NOTHING")
@@ -69,47 +71,27 @@ where
         let store: Option<String> = get(r, "store_id")?;
         if grants.last().map(|g| g.id) != Some(id) {
             let role_text: String = get(r, "role")?;
-            let role = Role::parse(&role_text)
-                .ok_or_else(|| StoreError::Corrupt(format!("role {role_text:?}")))?;
+            let role = Role::parse(&role_text).ok_or_else(|| StoreError::Corrupt(format!("role {role_text:?}")))?;
             let merchant: Option<String> = get(r, "merchant_id")?;
-            let merchant_id = merchant
-                .map(|m| m.parse())
-                .transpose()
-                .map_err(|_| StoreError::Corrupt("merchant_id".into()))?;
+            let merchant_id =
+                merchant.map(|m| m.parse()).transpose().map_err(|_| StoreError::Corrupt("merchant_id".into()))?;
             let all = get::<i64>(r, "all_stores")? != 0;
             grants.push(Grant {
                 id,
                 role,
                 merchant_id,
-                stores: if all {
-                    StoreScope::All
-                } else {
-                    StoreScope::Only(vec![])
-                },
+                stores: if all { StoreScope::All } else { StoreScope::Only(vec![]) },
             });
         }
-        if let (
-            Some(s),
-            Some(Grant {
-                stores: StoreScope::Only(list),
-                ..
-            }),
-        ) = (store, grants.last_mut())
-        {
-            list.push(
-                s.parse()
-                    .map_err(|_| StoreError::Corrupt("store_id".into()))?,
-            );
+        if let (Some(s), Some(Grant { stores: StoreScope::Only(list), .. })) = (store, grants.last_mut()) {
+            list.push(s.parse().map_err(|_| StoreError::Corrupt("store_id".into()))?);
         }
     }
     Ok(grants)
 }
 
 /// Staff of a merchant: `(user id, display name, grant)` in creation order.
-pub async fn staff_of<'e, E>(
-    ex: E,
-    merchant: MerchantId,
-) -> Result<Vec<(UserId, String, Grant)>, StoreError>
+pub async fn staff_of<'e, E>(ex: E, merchant: MerchantId) -> Result<Vec<(UserId, String, Grant)>, StoreError>
 where
     E: Executor<'e, Database = Any> + Copy,
 {
@@ -122,11 +104,7 @@ where
     for r in &rows {
         let user: UserId = parse(r, "user_id")?;
         let name: String = get(r, "display_name")?;
-        if let Some(g) = for_user(ex, user)
-            .await?
-            .into_iter()
-            .find(|g| g.merchant_id == Some(merchant))
-        {
+        if let Some(g) = for_user(ex, user).await?.into_iter().find(|g| g.merchant_id == Some(merchant)) {
             out.push((user, name, g));
         }
     }

@@ -37,15 +37,13 @@ pub async fn claim(
     expired_before: i64,
 ) -> Result<Claim, StoreError> {
     let pool = db.pool();
-    sqlx::query(
-        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3",
-    )
-    .bind(scope.to_owned())
-    .bind(key.to_owned())
-    .bind(expired_before)
-    .execute(pool)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3")
+        .bind(scope.to_owned())
+        .bind(key.to_owned())
+        .bind(expired_before)
+        .execute(pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, response_body, created_at) \
          VALUES ($1, $2, $3, 0, NULL, $4) ON CONFLICT (scope, idem_key) DO NOTHING",
@@ -60,28 +58,24 @@ pub async fn claim(
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Claimed);
     }
-    let row = sqlx::query("SELECT request_hash, status, response_body FROM idempotency_keys WHERE scope = $1 AND idem_key = $2")
-        .bind(scope.to_owned())
-        .bind(key.to_owned())
-        .fetch_optional(pool)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(
+        "SELECT request_hash, status, response_body FROM idempotency_keys WHERE scope = $1 AND idem_key = $2",
+    )
+    .bind(scope.to_owned())
+    .bind(key.to_owned())
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::from_sqlx)?;
     let Some(row) = row else {
         // Deleted between our insert and select (expiry by another process): treat as in flight;
         // the client retries.
-        return Ok(Claim::InFlight {
-            request_hash: request_hash.to_owned(),
-        });
+        return Ok(Claim::InFlight { request_hash: request_hash.to_owned() });
     };
     let request_hash: String = get(&row, "request_hash")?;
     let status: i64 = get(&row, "status")?;
     let body: Option<String> = get(&row, "response_body")?;
     Ok(match (u16::try_from(status), body) {
-        (Ok(status), Some(body)) if status != 0 => Claim::Done {
-            request_hash,
-            status,
-            body,
-        },
+        (Ok(status), Some(body)) if status != 0 => Claim::Done { request_hash, status, body },
         _ => Claim::InFlight { request_hash },
     })
 }
@@ -106,11 +100,7 @@ pub async fn complete<'e>(
 }
 
 /// Releases a claimed key whose request failed in a way worth retrying (a server error).
-pub async fn release<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    scope: &str,
-    key: &str,
-) -> Result<(), StoreError> {
+pub async fn release<'e>(ex: impl Executor<'e, Database = Any>, scope: &str, key: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND status = 0")
         .bind(scope.to_owned())
         .bind(key.to_owned())
@@ -121,10 +111,7 @@ pub async fn release<'e>(
 }
 
 /// Forgets keys created before `before`; returns how many.
-pub async fn purge<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    before: i64,
-) -> Result<u64, StoreError> {
+pub async fn purge<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Result<u64, StoreError> {
     let r = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
         .bind(before)
         .execute(ex)

@@ -31,10 +31,7 @@ pub struct StoreRow {
 }
 
 /// Inserts a merchant.
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    m: &MerchantRow,
-) -> Result<(), StoreError> {
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MerchantRow) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO merchants (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(m.id.to_string())
         .bind(m.name.clone())
@@ -55,14 +52,8 @@ pub async fn get_merchant<'e>(
         .fetch_optional(ex)
         .await
         .map_err(StoreError::from_sqlx)?;
-    row.map(|r| {
-        Ok(MerchantRow {
-            id: parse(&r, "id")?,
-            name: get(&r, "name")?,
-            created_at: get(&r, "created_at")?,
-        })
-    })
-    .transpose()
+    row.map(|r| Ok(MerchantRow { id: parse(&r, "id")?, name: get(&r, "name")?, created_at: get(&r, "created_at")? }))
+        .transpose()
 }
 
 fn store_from_row(r: &AnyRow) -> Result<StoreRow, StoreError> {
@@ -75,10 +66,7 @@ fn store_from_row(r: &AnyRow) -> Result<StoreRow, StoreError> {
 }
 
 /// Inserts a store.
-pub async fn insert_store<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    s: &StoreRow,
-) -> Result<(), StoreError> {
+pub async fn insert_store<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO stores (id, merchant_id, name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(s.id.to_string())
         .bind(s.merchant_id.to_string())
@@ -91,10 +79,7 @@ pub async fn insert_store<'e>(
 }
 
 /// The store with this id.
-pub async fn get_store<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: StoreId,
-) -> Result<Option<StoreRow>, StoreError> {
+pub async fn get_store<'e>(ex: impl Executor<'e, Database = Any>, id: StoreId) -> Result<Option<StoreRow>, StoreError> {
     let row = sqlx::query("SELECT id, merchant_id, name, created_at FROM stores WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(ex)
@@ -109,13 +94,11 @@ pub async fn list_stores<'e>(
     merchant: MerchantId,
     scope: &StoreScope,
 ) -> Result<Vec<StoreRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, merchant_id, name, created_at FROM stores WHERE merchant_id = $1 ORDER BY id",
-    )
-    .bind(merchant.to_string())
-    .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query("SELECT id, merchant_id, name, created_at FROM stores WHERE merchant_id = $1 ORDER BY id")
+        .bind(merchant.to_string())
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
     let stores: Vec<StoreRow> = rows.iter().map(store_from_row).collect::<Result<_, _>>()?;
     Ok(stores.into_iter().filter(|s| scope.covers(s.id)).collect())
 }

@@ -39,10 +39,7 @@ pub async fn count<'e>(
 }
 
 /// Forgets windows that started before `before`.
-pub async fn purge<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    before: i64,
-) -> Result<u64, StoreError> {
+pub async fn purge<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Result<u64, StoreError> {
     let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
         .bind(before)
         .execute(ex)

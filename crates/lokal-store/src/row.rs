@@ -10,13 +10,11 @@ pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T, StoreError>
 where
     T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
-    row.try_get(col)
-        .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+    row.try_get(col).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
 /// Reads a TEXT column and parses it (ids, enums).
 pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
     let s: String = get(row, col)?;
-    s.parse()
-        .map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))
+    s.parse().map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))
 }

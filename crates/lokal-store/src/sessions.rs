@@ -22,10 +22,7 @@ pub struct SessionRow {
 }
 
 /// Stores a new session.
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    s: &SessionRow,
-) -> Result<(), StoreError> {
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &SessionRow) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(s.token_hash.clone())
         .bind(s.user_id.to_string())
@@ -65,10 +62,7 @@ pub async fn find_live<'e>(
 }
 
 /// Ends a session. Returns whether it existed.
-pub async fn delete<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    token_hash: &str,
-) -> Result<bool, StoreError> {
+pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token_hash: &str) -> Result<bool, StoreError> {
     let r = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash.to_owned())
         .execute(ex)
@@ -78,10 +72,7 @@ pub async fn delete<'e>(
 }
 
 /// Removes sessions that expired before `now`; returns how many.
-pub async fn purge_expired<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    now: i64,
-) -> Result<u64, StoreError> {
+pub async fn purge_expired<'e>(ex: impl Executor<'e, Database = Any>, now: i64) -> Result<u64, StoreError> {
     let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(ex)

@@ -41,10 +41,7 @@ fn from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
 
 /// Inserts a new account. Fails with `Unique("users_email_key")` or `Unique("users_phone_key")`
 /// when the login is taken.
-pub async fn insert<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    u: &UserRow,
-) -> Result<(), StoreError> {
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, u: &UserRow) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, email, phone, password_hash, display_name, created_at, disabled) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -63,16 +60,9 @@ pub async fn insert<'e>(
 }
 
 /// The account with this id.
-pub async fn get_by_id<'e>(
-    ex: impl Executor<'e, Database = Any>,
-    id: UserId,
-) -> Result<Option<UserRow>, StoreError> {
+pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: UserId) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
-    let row = sqlx::query(sql)
-        .bind(id.to_string())
-        .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -81,14 +71,8 @@ pub async fn find_by_login<'e>(
     ex: impl Executor<'e, Database = Any>,
     login: &str,
 ) -> Result<Option<UserRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM users WHERE email = $1 OR phone = $1"
-    ));
-    let row = sqlx::query(sql)
-        .bind(login.to_owned())
-        .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1 OR phone = $1"));
+    let row = sqlx::query(sql).bind(login.to_owned()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -98,15 +82,8 @@ pub async fn list<'e>(
     after: Option<UserId>,
     limit: i64,
 ) -> Result<Vec<UserRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"
-    ));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows = sqlx::query(sql)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()
 }

@@ -61,17 +61,11 @@ impl AuthForm {
         }
     }
     fn register(nav: Nav) -> Self {
-        Self {
-            heading: "Create account",
-            action: "/register",
-            registering: true,
-            ..Self::login(nav)
-        }
+        Self { heading: "Create account", action: "/register", registering: true, ..Self::login(nav) }
     }
     /// Shows the form again with the error; internal failures become an error page.
     fn refuse(mut self, e: AppError) -> Response {
-        let status =
-            StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             return error_page(e);
         }
@@ -109,17 +103,9 @@ async fn login(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    match ctx
-        .app
-        .login(&f.login, &f.password, ip, SessionKind::Web)
-        .await
-    {
+    match ctx.app.login(&f.login, &f.password, ip, SessionKind::Web).await {
         Ok((_, session)) => logged_in(&ctx, session),
-        Err(e) => AuthForm {
-            login: f.login,
-            ..AuthForm::login(nav)
-        }
-        .refuse(e),
+        Err(e) => AuthForm { login: f.login, ..AuthForm::login(nav) }.refuse(e),
     }
 }
 
@@ -137,12 +123,7 @@ struct RegisterFields {
     csrf_token: String,
 }
 
-async fn register(
-    State(ctx): State<Ctx>,
-    nav: Nav,
-    headers: HeaderMap,
-    Form(f): Form<RegisterFields>,
-) -> Response {
+async fn register(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<RegisterFields>) -> Response {
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
@@ -154,13 +135,8 @@ async fn register(
     };
     match ctx.app.register(reg, SessionKind::Web).await {
         Ok((_, session)) => logged_in(&ctx, session),
-        Err(e) => AuthForm {
-            login: f.email,
-            phone: f.phone,
-            display_name: f.display_name,
-            ..AuthForm::register(nav)
-        }
-        .refuse(e),
+        Err(e) => AuthForm { login: f.email, phone: f.phone, display_name: f.display_name, ..AuthForm::register(nav) }
+            .refuse(e),
     }
 }
 
@@ -169,10 +145,7 @@ fn logged_in(ctx: &Ctx, session: NewSession) -> Response {
     let mut res = Redirect::to("/").into_response();
     set_cookie(
         &mut res,
-        &format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
-            session.token
-        ),
+        &format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}", session.token),
     );
     res
 }
@@ -183,12 +156,7 @@ struct CsrfOnly {
     csrf_token: String,
 }
 
-async fn logout(
-    State(ctx): State<Ctx>,
-    nav: Nav,
-    headers: HeaderMap,
-    Form(f): Form<CsrfOnly>,
-) -> Response {
+async fn logout(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<CsrfOnly>) -> Response {
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
@@ -198,10 +166,7 @@ async fn logout(
         return error_page(e);
     }
     let mut res = Redirect::to("/").into_response();
-    set_cookie(
-        &mut res,
-        &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-    );
+    set_cookie(&mut res, &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
     res
 }
 
@@ -230,18 +195,9 @@ async fn account(State(ctx): State<Ctx>, nav: Nav) -> Response {
         email: user.email.unwrap_or_else(|| "—".into()),
         phone: user.phone.unwrap_or_else(|| "—".into()),
         since: Timestamp::from_millis(user.created_at).to_rfc3339()[..10].to_owned(),
-        roles: session
-            .auth
-            .principal
-            .grants
-            .iter()
-            .map(|g| g.role.as_str())
-            .collect(),
+        roles: session.auth.principal.grants.iter().map(|g| g.role.as_str()).collect(),
     };
     let mut res = nav.finish(page.into_response());
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
+    res.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     res
 }

@@ -33,10 +33,7 @@ pub struct ApiDocs {
 }
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
 
 fn ref_name(v: &Value) -> Option<String> {
@@ -49,12 +46,7 @@ impl ApiDocs {
     /// Reads what the page shows out of the OpenAPI document.
     pub fn from_openapi(doc: &Value) -> Self {
         let mut ops = Vec::new();
-        for (path, item) in doc
-            .get("paths")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
             for method in ["get", "post", "put", "patch", "delete"] {
                 let Some(op) = item.get(method) else { continue };
                 let params = op
@@ -69,23 +61,14 @@ impl ApiDocs {
                     .and_then(Value::as_object)
                     .into_iter()
                     .flatten()
-                    .map(|(code, r)| {
-                        ref_name(r).map_or_else(|| code.clone(), |n| format!("{code} {n}"))
-                    })
+                    .map(|(code, r)| ref_name(r).map_or_else(|| code.clone(), |n| format!("{code} {n}")))
                     .collect();
                 ops.push(Op {
                     method: method.to_owned(),
                     anchor: format!("{method}{}", path.replace(['/', '{', '}'], "-")),
                     path: path.clone(),
-                    tag: op
-                        .pointer("/tags/0")
-                        .and_then(Value::as_str)
-                        .unwrap_or("other")
-                        .to_owned(),
-                    summary: [text(op, "summary"), text(op, "description")]
-                        .join(" ")
-                        .trim()
-                        .to_owned(),
+                    tag: op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("other").to_owned(),
+                    summary: [text(op, "summary"), text(op, "description")].join(" ").trim().to_owned(),
                     secured: op.get("security").is_some(),
                     params,
                     body: op.get("requestBody").and_then(ref_name),
@@ -109,21 +92,9 @@ impl ApiDocs {
             })
             .collect();
         Self {
-            title: doc
-                .pointer("/info/title")
-                .and_then(Value::as_str)
-                .unwrap_or("API")
-                .to_owned(),
-            version: doc
-                .pointer("/info/version")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-            description: doc
-                .pointer("/info/description")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
+            title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_owned(),
+            version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("").to_owned(),
+            description: doc.pointer("/info/description").and_then(Value::as_str).unwrap_or("").to_owned(),
             openapi_version: text(doc, "openapi"),
             ops,
             schemas,

@@ -23,10 +23,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
     Router::new()
         .merge(account::router())
         .route("/static/app.css", get(assets::css))
-        .route(
-            "/api/docs",
-            get(move |nav: page::Nav| docs::page(nav, docs.clone())),
-        )
+        .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }
 
 pub use page::fallback;

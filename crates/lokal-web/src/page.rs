@@ -30,25 +30,14 @@ impl FromRequestParts<Ctx> for Nav {
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
         let Ok(MaybeCaller(session)) = MaybeCaller::from_request_parts(parts, ctx).await;
         let user = match &session {
-            Some(s) => Some(
-                ctx.app
-                    .me(&s.auth.principal)
-                    .await
-                    .map_err(error_page)?
-                    .display_name,
-            ),
+            Some(s) => Some(ctx.app.me(&s.auth.principal).await.map_err(error_page)?.display_name),
             None => None,
         };
         let (csrf, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
             Some(c) if c.len() == 64 => (c, false),
             _ => (lokal_app::secret::random_token().map_err(error_page)?, true),
         };
-        Ok(Nav {
-            user,
-            csrf,
-            new_csrf,
-            session,
-        })
+        Ok(Nav { user, csrf, new_csrf, session })
     }
 }
 
@@ -56,10 +45,7 @@ impl Nav {
     /// Adds the CSRF cookie to `res` if this request had none.
     pub fn finish(&self, mut res: Response) -> Response {
         if self.new_csrf {
-            set_cookie(
-                &mut res,
-                &format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", self.csrf),
-            );
+            set_cookie(&mut res, &format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", self.csrf));
         }
         res
     }
@@ -74,13 +60,15 @@ impl Nav {
             (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, h)| h == host),
             _ => true,
         };
-        if !self.new_csrf
-            && same_origin
-            && constant_time_eq(posted.as_bytes(), self.csrf.as_bytes())
-        {
+        if !self.new_csrf && same_origin && constant_time_eq(posted.as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(self.finish(message(StatusCode::FORBIDDEN, "Form expired", "This form was open too long or came from another site. Go back, reload the page and try again.", self.clone())))
+            Err(self.finish(message(
+                StatusCode::FORBIDDEN,
+                "Form expired",
+                "This form was open too long or came from another site. Go back, reload the page and try again.",
+                self.clone(),
+            )))
         }
     }
 }
@@ -102,15 +90,7 @@ struct MessagePage {
 
 /// A page with a heading and a sentence.
 pub fn message(status: StatusCode, heading: &str, text: &str, nav: Nav) -> Response {
-    (
-        status,
-        MessagePage {
-            nav,
-            heading: heading.into(),
-            text: text.into(),
-        },
-    )
-        .into_response()
+    (status, MessagePage { nav, heading: heading.into(), text: text.into() }).into_response()
 }
 
 /// The page for a failed request. Internal causes are logged, never shown.
@@ -119,12 +99,7 @@ pub fn error_page(e: AppError) -> Response {
     if status.is_server_error() {
         tracing::error!(error = %e, cause = ?std::error::Error::source(&e).map(ToString::to_string), "page failed");
     }
-    let nav = Nav {
-        user: None,
-        csrf: String::new(),
-        new_csrf: false,
-        session: None,
-    };
+    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None };
     let text = if status.is_server_error() {
         "Something went wrong on our side. Please try again in a moment."
     } else {
@@ -138,16 +113,6 @@ pub async fn fallback(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::new(ErrorCode::NotFound, "no such resource").into_response();
     }
-    let nav = Nav {
-        user: None,
-        csrf: String::new(),
-        new_csrf: false,
-        session: None,
-    };
-    message(
-        StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is nothing at this address.",
-        nav,
-    )
+    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None };
+    message(StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.", nav)
 }

@@ -33,10 +33,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self {
-            host: "127.0.0.1".into(),
-            port: 8080,
-        }
+        Self { host: "127.0.0.1".into(), port: 8080 }
     }
 }
 
@@ -54,11 +51,7 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self {
-            url: String::new(),
-            data_dir: PathBuf::from("./lokal-data"),
-            max_connections: 10,
-        }
+        Self { url: String::new(), data_dir: PathBuf::from("./lokal-data"), max_connections: 10 }
     }
 }
 
@@ -72,28 +65,20 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self {
-            filter: "info,sqlx=warn".into(),
-        }
+        Self { filter: "info,sqlx=warn".into() }
     }
 }
 
 impl Config {
     /// Loads defaults, then `file` (if given, or `lokal.toml` if it exists), then `env` pairs
     /// named `LOKAL_<SECTION>_<KEY>`. Other `LOKAL_*` names are ignored.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> anyhow::Result<Config> {
+    pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Config> {
         let mut table = toml::Table::try_from(Config::default()).context("serialising defaults")?;
         let default_file = Path::new("lokal.toml");
         let file = file.or_else(|| default_file.exists().then_some(default_file));
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let from_file: toml::Table = text
-                .parse()
-                .with_context(|| format!("parsing {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let from_file: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
             for (section, values) in from_file {
                 match (table.get_mut(&section), values) {
                     (Some(toml::Value::Table(t)), toml::Value::Table(v)) => t.extend(v),
@@ -113,33 +98,24 @@ impl Config {
                 continue;
             };
             let typed = match t.get(key) {
-                Some(toml::Value::Integer(_)) => toml::Value::Integer(
-                    value
-                        .parse()
-                        .with_context(|| format!("{name} must be an integer"))?,
-                ),
-                Some(toml::Value::Boolean(_)) => toml::Value::Boolean(
-                    value
-                        .parse()
-                        .with_context(|| format!("{name} must be true or false"))?,
-                ),
+                Some(toml::Value::Integer(_)) => {
+                    toml::Value::Integer(value.parse().with_context(|| format!("{name} must be an integer"))?)
+                }
+                Some(toml::Value::Boolean(_)) => {
+                    toml::Value::Boolean(value.parse().with_context(|| format!("{name} must be true or false"))?)
+                }
                 Some(_) => toml::Value::String(value),
                 None => bail!("{name}: unknown setting {section}.{key}"),
             };
             t.insert(key.to_owned(), typed);
         }
-        toml::Value::Table(table)
-            .try_into()
-            .context("invalid configuration")
+        toml::Value::Table(table).try_into().context("invalid configuration")
     }
 
     /// The database URL: the configured one, or the SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         if self.database.url.is_empty() {
-            format!(
-                "sqlite://{}?mode=rwc",
-                self.database.data_dir.join("lokal.db").display()
-            )
+            format!("sqlite://{}?mode=rwc", self.database.data_dir.join("lokal.db").display())
         } else {
             self.database.url.clone()
         }
@@ -172,10 +148,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
@@ -189,11 +162,8 @@ mod tests {
     fn file_then_environment_override_defaults() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("lokal.toml");
-        std::fs::write(
-            &path,
-            "[server]\nport = 9000\nhost = \"0.0.0.0\"\n[auth]\nmax_logins_per_ip = 5\n",
-        )
-        .expect("write");
+        std::fs::write(&path, "[server]\nport = 9000\nhost = \"0.0.0.0\"\n[auth]\nmax_logins_per_ip = 5\n")
+            .expect("write");
         let c = Config::load(
             Some(&path),
             env(&[
@@ -221,14 +191,8 @@ mod tests {
 
     #[test]
     fn printed_configuration_hides_the_database_password() {
-        let c = Config::load(
-            None,
-            env(&[(
-                "LOKAL_DATABASE_URL",
-                "postgres://lokal:s3cret@db:5432/lokal",
-            )]),
-        )
-        .expect("load");
+        let c =
+            Config::load(None, env(&[("LOKAL_DATABASE_URL", "postgres://lokal:s3cret@db:5432/lokal")])).expect("load");
         let text = c.redacted_toml().expect("toml");
         assert!(text.contains("postgres://lokal:***@db:5432/lokal"));
         assert!(!text.contains("s3cret"));

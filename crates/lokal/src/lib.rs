@@ -34,14 +34,8 @@ impl Application {
         let app = open_app(config, clock).await?;
         let router = compose(app.clone())?;
         let addr = format!("{}:{}", config.server.host, config.server.port);
-        let listener = TcpListener::bind(&addr)
-            .await
-            .with_context(|| format!("binding {addr}"))?;
-        Ok(Application {
-            listener,
-            router,
-            app,
-        })
+        let listener = TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
+        Ok(Application { listener, router, app })
     }
 
     /// The bound address (the real port when 0 was asked for).
@@ -56,10 +50,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains open requests. Housekeeping runs every
     /// ten minutes meanwhile.
-    pub async fn run_until(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = self.app.clone();
         let jobs = tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -70,12 +61,8 @@ impl Application {
                 }
             }
         });
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         jobs.abort();
         self.app.db().close().await;
         result
@@ -98,20 +85,13 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.
 pub fn compose(app: App) -> anyhow::Result<Router> {
-    let ctx = Ctx {
-        app,
-        metrics: Arc::default(),
-    };
+    let ctx = Ctx { app, metrics: Arc::default() };
     let (api, openapi) = lokal_api::openapi::build();
-    let openapi_json =
-        serde_json::to_value(&openapi).context("serialising the OpenAPI document")?;
+    let openapi_json = serde_json::to_value(&openapi).context("serialising the OpenAPI document")?;
     let served = Arc::new(openapi_json.clone());
     let router = api
         .merge(lokal_web::router(&openapi_json))
-        .route(
-            "/api/v1/openapi.json",
-            get(move || async move { axum::Json((*served).clone()) }),
-        )
+        .route("/api/v1/openapi.json", get(move || async move { axum::Json((*served).clone()) }))
         .fallback(lokal_web::fallback);
     Ok(lokal_api::middleware::apply(router, ctx))
 }

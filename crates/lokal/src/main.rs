@@ -11,11 +11,7 @@ use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(
-    name = "lokal",
-    version,
-    about = "Lokal: open-source O2O local-life commerce in one binary"
-)]
+#[command(name = "lokal", version, about = "Lokal: open-source O2O local-life commerce in one binary")]
 struct Cli {
     /// A TOML configuration file (default: ./lokal.toml if present).
     #[arg(long, global = true, env = "LOKAL_CONFIG")]
@@ -101,21 +97,12 @@ fn apply_db(config: &mut Config, db: DbArgs) {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
-    let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.log.filter))
-        .context("log filter")?;
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(&config.log.filter)).context("log filter")?;
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).init();
     let clock = Arc::new(SystemClock);
     match cli.command {
-        Command::Serve {
-            host,
-            port,
-            db,
-            demo,
-        } => {
+        Command::Serve { host, port, db, demo } => {
             config.server.host = host.unwrap_or(config.server.host);
             config.server.port = port.unwrap_or(config.server.port);
             apply_db(&mut config, db);
@@ -129,28 +116,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate { db } => {
             apply_db(&mut config, db);
             lokal::open_app(&config, clock).await?;
-            println!(
-                "migrations applied to {}",
-                lokal::config::redact_url(&config.database_url())
-            );
+            println!("migrations applied to {}", lokal::config::redact_url(&config.database_url()));
             Ok(())
         }
-        Command::Admin {
-            command:
-                AdminCommand::Create {
-                    email,
-                    password,
-                    db,
-                },
-        } => {
+        Command::Admin { command: AdminCommand::Create { email, password, db } } => {
             apply_db(&mut config, db);
             let password = match password {
                 Some(p) => p,
-                None => std::io::stdin()
-                    .lock()
-                    .lines()
-                    .next()
-                    .context("no password on standard input")??,
+                None => std::io::stdin().lock().lines().next().context("no password on standard input")??,
             };
             let app = lokal::open_app(&config, clock).await?;
             let (user, created) = app.create_admin(&email, &password).await?;

@@ -13,9 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
 pub fn router() -> OpenApiRouter<Ctx> {
-    OpenApiRouter::new()
-        .routes(routes!(list_users))
-        .routes(routes!(grant_role))
+    OpenApiRouter::new().routes(routes!(list_users)).routes(routes!(grant_role))
 }
 
 /// A platform-wide role to grant.
@@ -55,14 +53,8 @@ async fn list_users(
     Caller(caller, _): Caller,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ListJson<UserJson>>> {
-    let page = ctx
-        .app
-        .list_users(&caller, PageRequest::parse(q.cursor.as_deref(), q.limit)?)
-        .await?;
-    Ok(Json(ListJson {
-        items: page.items.into_iter().map(Into::into).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    let page = ctx.app.list_users(&caller, PageRequest::parse(q.cursor.as_deref(), q.limit)?).await?;
+    Ok(Json(ListJson { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
 }
 
 /// Grant a platform-wide role to a user. Operators only.
@@ -74,9 +66,6 @@ async fn grant_role(
     Path(user_id): Path<UserId>,
     Json(b): Json<GrantBody>,
 ) -> ApiResult<(StatusCode, Json<GrantJson>)> {
-    let grant = ctx
-        .app
-        .grant_platform_role(&caller, user_id, b.role.into())
-        .await?;
+    let grant = ctx.app.grant_platform_role(&caller, user_id, b.role.into()).await?;
     Ok((StatusCode::CREATED, Json(grant.into())))
 }

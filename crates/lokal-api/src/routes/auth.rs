@@ -12,10 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
 pub fn router() -> OpenApiRouter<Ctx> {
-    OpenApiRouter::new()
-        .routes(routes!(register))
-        .routes(routes!(login))
-        .routes(routes!(logout))
+    OpenApiRouter::new().routes(routes!(register)).routes(routes!(login)).routes(routes!(logout))
 }
 
 /// A new consumer account. Give an e-mail address, a phone number, or both.
@@ -70,16 +67,8 @@ fn session_json(user: lokal_store::users::UserRow, s: NewSession) -> SessionJson
 /// Register a consumer account and log it in.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, body = SessionJson), (status = 409, description = "email_taken or phone_taken", body = crate::error::ErrorBody)))]
-async fn register(
-    State(ctx): State<Ctx>,
-    Json(b): Json<RegisterBody>,
-) -> ApiResult<(StatusCode, Json<SessionJson>)> {
-    let reg = Registration {
-        email: b.email,
-        phone: b.phone,
-        password: b.password,
-        display_name: b.display_name,
-    };
+async fn register(State(ctx): State<Ctx>, Json(b): Json<RegisterBody>) -> ApiResult<(StatusCode, Json<SessionJson>)> {
+    let reg = Registration { email: b.email, phone: b.phone, password: b.password, display_name: b.display_name };
     let (user, session) = ctx.app.register(reg, SessionKind::Api).await?;
     Ok((StatusCode::CREATED, Json(session_json(user, session))))
 }
@@ -92,10 +81,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     Json(b): Json<LoginBody>,
 ) -> ApiResult<Json<SessionJson>> {
-    let (user, session) = ctx
-        .app
-        .login(&b.login, &b.password, ip, SessionKind::Api)
-        .await?;
+    let (user, session) = ctx.app.login(&b.login, &b.password, ip, SessionKind::Api).await?;
     Ok(Json(session_json(user, session)))
 }
 

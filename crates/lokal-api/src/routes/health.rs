@@ -15,45 +15,27 @@ pub struct StatusJson {
 
 /// The routes.
 pub fn router() -> OpenApiRouter<Ctx> {
-    OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
-        .routes(routes!(metrics))
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz)).routes(routes!(metrics))
 }
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = StatusJson)))]
 async fn healthz() -> axum::Json<StatusJson> {
-    axum::Json(StatusJson {
-        status: "ok".into(),
-    })
+    axum::Json(StatusJson { status: "ok".into() })
 }
 
 /// The database answers; load balancers send traffic only when this is 200.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = StatusJson), (status = 503, body = StatusJson)))]
 async fn readyz(State(ctx): State<Ctx>) -> impl IntoResponse {
     if ctx.app.ready().await {
-        (
-            StatusCode::OK,
-            axum::Json(StatusJson {
-                status: "ok".into(),
-            }),
-        )
+        (StatusCode::OK, axum::Json(StatusJson { status: "ok".into() }))
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(StatusJson {
-                status: "unavailable".into(),
-            }),
-        )
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(StatusJson { status: "unavailable".into() }))
     }
 }
 
 /// Request counts and latency by route, in Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
 async fn metrics(State(ctx): State<Ctx>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        ctx.metrics.render(),
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], ctx.metrics.render())
 }

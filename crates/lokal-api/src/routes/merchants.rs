@@ -34,11 +34,7 @@ pub struct MerchantJson {
 
 impl From<MerchantRow> for MerchantJson {
     fn from(m: MerchantRow) -> Self {
-        Self {
-            id: m.id,
-            name: m.name,
-            created_at: Timestamp::from_millis(m.created_at),
-        }
+        Self { id: m.id, name: m.name, created_at: Timestamp::from_millis(m.created_at) }
     }
 }
 
@@ -57,12 +53,7 @@ pub struct StoreJson {
 
 impl From<StoreRow> for StoreJson {
     fn from(s: StoreRow) -> Self {
-        Self {
-            id: s.id,
-            merchant_id: s.merchant_id,
-            name: s.name,
-            created_at: Timestamp::from_millis(s.created_at),
-        }
+        Self { id: s.id, merchant_id: s.merchant_id, name: s.name, created_at: Timestamp::from_millis(s.created_at) }
     }
 }
 
@@ -116,10 +107,7 @@ async fn create_merchant(
     Caller(caller, _): Caller,
     Json(b): Json<NewMerchantBody>,
 ) -> ApiResult<(StatusCode, Json<MerchantJson>)> {
-    let m = ctx
-        .app
-        .create_merchant(&caller, &b.name, b.owner_user_id)
-        .await?;
+    let m = ctx.app.create_merchant(&caller, &b.name, b.owner_user_id).await?;
     Ok((StatusCode::CREATED, Json(m.into())))
 }
 
@@ -154,10 +142,7 @@ async fn list_stores(
     Path(id): Path<MerchantId>,
 ) -> ApiResult<Json<ListJson<StoreJson>>> {
     let stores = ctx.app.stores(&caller, id).await?;
-    Ok(Json(ListJson {
-        items: stores.into_iter().map(Into::into).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(ListJson { items: stores.into_iter().map(Into::into).collect(), next_cursor: None }))
 }
 
 /// One store, for staff whose grant covers it.
@@ -180,17 +165,10 @@ async fn add_staff(
     Json(b): Json<NewStaffBody>,
 ) -> ApiResult<(StatusCode, Json<StaffJson>)> {
     let stores = b.store_ids.map_or(StoreScope::All, StoreScope::Only);
-    let (user, grant) = ctx
-        .app
-        .add_staff(&caller, id, &b.login, b.role, stores)
-        .await?;
+    let (user, grant) = ctx.app.add_staff(&caller, id, &b.login, b.role, stores).await?;
     Ok((
         StatusCode::CREATED,
-        Json(StaffJson {
-            user_id: user.id,
-            display_name: user.display_name,
-            grant: grant.into(),
-        }),
+        Json(StaffJson { user_id: user.id, display_name: user.display_name, grant: grant.into() }),
     ))
 }
 
@@ -204,14 +182,7 @@ async fn list_staff(
     let staff = ctx.app.staff(&caller, id).await?;
     let items = staff
         .into_iter()
-        .map(|(user_id, display_name, g)| StaffJson {
-            user_id,
-            display_name,
-            grant: g.into(),
-        })
+        .map(|(user_id, display_name, g)| StaffJson { user_id, display_name, grant: g.into() })
         .collect();
-    Ok(Json(ListJson {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(ListJson { items, next_cursor: None }))
 }

@@ -56,12 +56,7 @@ pub struct GrantJson {
 
 impl From<Grant> for GrantJson {
     fn from(g: Grant) -> Self {
-        Self {
-            id: g.id,
-            role: g.role.as_str().into(),
-            merchant_id: g.merchant_id,
-            stores: g.stores,
-        }
+        Self { id: g.id, role: g.role.as_str().into(), merchant_id: g.merchant_id, stores: g.stores }
     }
 }
 
@@ -78,8 +73,5 @@ pub struct MeJson {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MeJson)))]
 async fn me(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<MeJson>> {
     let user = ctx.app.me(&caller).await?;
-    Ok(Json(MeJson {
-        user: user.into(),
-        grants: caller.grants.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(MeJson { user: user.into(), grants: caller.grants.into_iter().map(Into::into).collect() }))
 }

@@ -16,13 +16,7 @@ struct Chain {
 async fn chain(app: &TestApp, name: &str) -> Chain {
     let admin = app.admin().await;
     let (owner, owner_id) = app.user(&format!("owner-{name}@test.lokal")).await;
-    let m = app
-        .post(
-            "/api/v1/merchants",
-            &json!({"name": name, "owner_user_id": owner_id}),
-            Some(&admin),
-        )
-        .await;
+    let m = app.post("/api/v1/merchants", &json!({"name": name, "owner_user_id": owner_id}), Some(&admin)).await;
     assert_eq!(m.status, 201, "{}", m.text);
     let merchant = m.json()["id"].as_str().expect("id").to_owned();
     let mut stores = Vec::new();
@@ -37,46 +31,22 @@ async fn chain(app: &TestApp, name: &str) -> Chain {
         assert_eq!(r.status, 201, "{}", r.text);
         stores.push(r.json()["id"].as_str().expect("id").to_owned());
     }
-    Chain {
-        admin,
-        merchant,
-        store_a: stores[0].clone(),
-        store_b: stores[1].clone(),
-        owner,
-    }
+    Chain { admin, merchant, store_a: stores[0].clone(), store_b: stores[1].clone(), owner }
 }
 
 fn ids(v: &Value) -> Vec<String> {
-    v["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["id"].as_str().map(str::to_owned))
-        .collect()
+    v["items"].as_array().into_iter().flatten().filter_map(|s| s["id"].as_str().map(str::to_owned)).collect()
 }
 
 #[tokio::test]
 async fn consumers_cannot_act_as_operators() {
     let app = TestApp::spawn().await;
     let (consumer, id) = app.user("c@test.lokal").await;
-    let m = app
-        .post(
-            "/api/v1/merchants",
-            &json!({"name": "Mine"}),
-            Some(&consumer),
-        )
-        .await;
+    let m = app.post("/api/v1/merchants", &json!({"name": "Mine"}), Some(&consumer)).await;
     assert_eq!((m.status, m.code().as_str()), (403, "forbidden"));
-    assert_eq!(
-        app.get("/api/v1/admin/users", Some(&consumer)).await.status,
-        403
-    );
+    assert_eq!(app.get("/api/v1/admin/users", Some(&consumer)).await.status, 403);
     let g = app
-        .post(
-            &format!("/api/v1/admin/users/{id}/grants"),
-            &json!({"role": "platform_admin"}),
-            Some(&consumer),
-        )
+        .post(&format!("/api/v1/admin/users/{id}/grants"), &json!({"role": "platform_admin"}), Some(&consumer))
         .await;
     assert_eq!(g.status, 403);
 }
@@ -87,32 +57,16 @@ async fn one_merchants_staff_never_reach_another_merchant() {
     let hotpot = chain(&app, "Hotpot").await;
     let (other_owner, other_id) = app.user("owner-noodles@test.lokal").await;
     let noodles = app
-        .post(
-            "/api/v1/merchants",
-            &json!({"name": "Noodles", "owner_user_id": other_id}),
-            Some(&hotpot.admin),
-        )
+        .post("/api/v1/merchants", &json!({"name": "Noodles", "owner_user_id": other_id}), Some(&hotpot.admin))
         .await;
     let noodles = noodles.json()["id"].as_str().expect("id").to_owned();
     let m = &hotpot.merchant;
     for r in [
-        app.get(&format!("/api/v1/merchants/{m}"), Some(&other_owner))
-            .await,
-        app.get(&format!("/api/v1/merchants/{m}/stores"), Some(&other_owner))
-            .await,
-        app.get(&format!("/api/v1/merchants/{m}/staff"), Some(&other_owner))
-            .await,
-        app.get(
-            &format!("/api/v1/stores/{}", hotpot.store_a),
-            Some(&other_owner),
-        )
-        .await,
-        app.post(
-            &format!("/api/v1/merchants/{m}/stores"),
-            &json!({"name": "Sneaky"}),
-            Some(&other_owner),
-        )
-        .await,
+        app.get(&format!("/api/v1/merchants/{m}"), Some(&other_owner)).await,
+        app.get(&format!("/api/v1/merchants/{m}/stores"), Some(&other_owner)).await,
+        app.get(&format!("/api/v1/merchants/{m}/staff"), Some(&other_owner)).await,
+        app.get(&format!("/api/v1/stores/{}", hotpot.store_a), Some(&other_owner)).await,
+        app.post(&format!("/api/v1/merchants/{m}/stores"), &json!({"name": "Sneaky"}), Some(&other_owner)).await,
         app.post(
             &format!("/api/v1/merchants/{m}/staff"),
             &json!({"login": "owner-noodles@test.lokal", "role": "owner"}),
@@ -120,38 +74,12 @@ async fn one_merchants_staff_never_reach_another_merchant() {
         )
         .await,
     ] {
-        assert_eq!(
-            (r.status, r.code().as_str()),
-            (403, "forbidden"),
-            "{}",
-            r.text
-        );
+        assert_eq!((r.status, r.code().as_str()), (403, "forbidden"), "{}", r.text);
     }
     // The Hotpot owner equally cannot reach Noodles, and neither sees that an unknown store exists.
-    assert_eq!(
-        app.get(&format!("/api/v1/merchants/{noodles}"), Some(&hotpot.owner))
-            .await
-            .status,
-        403
-    );
-    assert_eq!(
-        app.get(
-            "/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4",
-            Some(&hotpot.owner)
-        )
-        .await
-        .status,
-        403
-    );
-    assert_eq!(
-        app.get(
-            "/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4",
-            Some(&hotpot.admin)
-        )
-        .await
-        .status,
-        404
-    );
+    assert_eq!(app.get(&format!("/api/v1/merchants/{noodles}"), Some(&hotpot.owner)).await.status, 403);
+    assert_eq!(app.get("/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", Some(&hotpot.owner)).await.status, 403);
+    assert_eq!(app.get("/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", Some(&hotpot.admin)).await.status, 404);
 }
 
 #[tokio::test]
@@ -167,54 +95,17 @@ async fn a_store_clerk_sees_only_their_store_and_cannot_manage() {
         )
         .await;
     assert_eq!(add.status, 201, "{}", add.text);
-    assert_eq!(
-        add.json()["grant"]["stores"],
-        json!({"kind": "only", "store_ids": [c.store_a]})
-    );
-    let mine = app
-        .get(
-            &format!("/api/v1/merchants/{}/stores", c.merchant),
-            Some(&clerk),
-        )
-        .await;
+    assert_eq!(add.json()["grant"]["stores"], json!({"kind": "only", "store_ids": [c.store_a]}));
+    let mine = app.get(&format!("/api/v1/merchants/{}/stores", c.merchant), Some(&clerk)).await;
     assert_eq!(ids(&mine.json()), vec![c.store_a.clone()]);
+    assert_eq!(app.get(&format!("/api/v1/stores/{}", c.store_a), Some(&clerk)).await.status, 200);
+    assert_eq!(app.get(&format!("/api/v1/stores/{}", c.store_b), Some(&clerk)).await.status, 403);
+    assert_eq!(app.get(&format!("/api/v1/merchants/{}/staff", c.merchant), Some(&clerk)).await.status, 403);
     assert_eq!(
-        app.get(&format!("/api/v1/stores/{}", c.store_a), Some(&clerk))
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/stores/{}", c.store_b), Some(&clerk))
-            .await
-            .status,
+        app.post(&format!("/api/v1/merchants/{}/stores", c.merchant), &json!({"name": "X"}), Some(&clerk)).await.status,
         403
     );
-    assert_eq!(
-        app.get(
-            &format!("/api/v1/merchants/{}/staff", c.merchant),
-            Some(&clerk)
-        )
-        .await
-        .status,
-        403
-    );
-    assert_eq!(
-        app.post(
-            &format!("/api/v1/merchants/{}/stores", c.merchant),
-            &json!({"name": "X"}),
-            Some(&clerk)
-        )
-        .await
-        .status,
-        403
-    );
-    let owner_view = app
-        .get(
-            &format!("/api/v1/merchants/{}/stores", c.merchant),
-            Some(&c.owner),
-        )
-        .await;
+    let owner_view = app.get(&format!("/api/v1/merchants/{}/stores", c.merchant), Some(&c.owner)).await;
     assert_eq!(ids(&owner_view.json()).len(), 2);
     let me = app.get("/api/v1/me", Some(&clerk)).await.json();
     assert_eq!(me["grants"][0]["role"], "clerk");
@@ -229,42 +120,18 @@ async fn managers_add_clerks_but_only_owners_add_managers() {
     app.user("new-manager@test.lokal").await;
     let staff = format!("/api/v1/merchants/{}/staff", c.merchant);
     assert_eq!(
-        app.post(
-            &staff,
-            &json!({"login": "manager@test.lokal", "role": "manager"}),
-            Some(&c.owner)
-        )
-        .await
-        .status,
+        app.post(&staff, &json!({"login": "manager@test.lokal", "role": "manager"}), Some(&c.owner)).await.status,
         201
     );
     assert_eq!(
-        app.post(
-            &staff,
-            &json!({"login": "new-clerk@test.lokal", "role": "clerk"}),
-            Some(&manager)
-        )
-        .await
-        .status,
+        app.post(&staff, &json!({"login": "new-clerk@test.lokal", "role": "clerk"}), Some(&manager)).await.status,
         201
     );
     assert_eq!(
-        app.post(
-            &staff,
-            &json!({"login": "new-manager@test.lokal", "role": "manager"}),
-            Some(&manager)
-        )
-        .await
-        .status,
+        app.post(&staff, &json!({"login": "new-manager@test.lokal", "role": "manager"}), Some(&manager)).await.status,
         403
     );
-    let again = app
-        .post(
-            &staff,
-            &json!({"login": "new-clerk@test.lokal", "role": "clerk"}),
-            Some(&c.owner),
-        )
-        .await;
+    let again = app.post(&staff, &json!({"login": "new-clerk@test.lokal", "role": "clerk"}), Some(&c.owner)).await;
     assert_eq!((again.status, again.code().as_str()), (409, "conflict"));
     let listed = app.get(&staff, Some(&manager)).await.json();
     let roles: Vec<_> = listed["items"]
@@ -289,10 +156,7 @@ async fn staff_grants_name_only_the_merchants_own_stores() {
             Some(&hotpot.owner),
         )
         .await;
-    assert_eq!(
-        (r.status, r.json()["error"]["field"].as_str()),
-        (422, Some("stores"))
-    );
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("stores")));
     let bad_role = app
         .post(
             &format!("/api/v1/merchants/{}/staff", hotpot.merchant),
@@ -300,10 +164,7 @@ async fn staff_grants_name_only_the_merchants_own_stores() {
             Some(&hotpot.owner),
         )
         .await;
-    assert_eq!(
-        (bad_role.status, bad_role.json()["error"]["field"].as_str()),
-        (422, Some("role"))
-    );
+    assert_eq!((bad_role.status, bad_role.json()["error"]["field"].as_str()), (422, Some("role")));
 }
 
 #[tokio::test]
@@ -314,35 +175,16 @@ async fn operators_grant_platform_roles_and_page_through_users() {
     for i in 0..5 {
         created.push(app.user(&format!("p{i}@test.lokal")).await.1);
     }
-    let grant = app
-        .post(
-            &format!("/api/v1/admin/users/{}/grants", created[0]),
-            &json!({"role": "rider"}),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(
-        (grant.status, grant.json()["role"].as_str()),
-        (201, Some("rider"))
-    );
-    let staff_role = app
-        .post(
-            &format!("/api/v1/admin/users/{}/grants", created[0]),
-            &json!({"role": "owner"}),
-            Some(&admin),
-        )
-        .await;
+    let grant =
+        app.post(&format!("/api/v1/admin/users/{}/grants", created[0]), &json!({"role": "rider"}), Some(&admin)).await;
+    assert_eq!((grant.status, grant.json()["role"].as_str()), (201, Some("rider")));
+    let staff_role =
+        app.post(&format!("/api/v1/admin/users/{}/grants", created[0]), &json!({"role": "owner"}), Some(&admin)).await;
     assert_eq!(staff_role.status, 422);
     let mut seen = Vec::new();
     let mut cursor = String::new();
     loop {
-        let page = app
-            .get(
-                &format!("/api/v1/admin/users?limit=2&cursor={cursor}"),
-                Some(&admin),
-            )
-            .await
-            .json();
+        let page = app.get(&format!("/api/v1/admin/users?limit=2&cursor={cursor}"), Some(&admin)).await.json();
         let items = ids(&page);
         assert!(items.len() <= 2);
         seen.extend(items);

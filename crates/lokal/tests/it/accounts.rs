@@ -7,7 +7,13 @@ use serde_json::json;
 #[tokio::test]
 async fn a_consumer_registers_and_sees_their_account() {
     let app = TestApp::spawn().await;
-    let r = app.post("/api/v1/auth/register", &json!({"email": " Li.Wei@Example.com ", "password": "correct horse", "display_name": "Li Wei"}), None).await;
+    let r = app
+        .post(
+            "/api/v1/auth/register",
+            &json!({"email": " Li.Wei@Example.com ", "password": "correct horse", "display_name": "Li Wei"}),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let token = r.json()["token"].as_str().expect("token").to_owned();
     let me = app.get("/api/v1/me", Some(&token)).await;
@@ -16,57 +22,29 @@ async fn a_consumer_registers_and_sees_their_account() {
     assert_eq!(j["user"]["email"], "li.wei@example.com");
     assert_eq!(j["user"]["display_name"], "Li Wei");
     assert_eq!(j["grants"], json!([]));
-    assert!(
-        j["user"]["created_at"]
-            .as_str()
-            .unwrap_or_default()
-            .ends_with('Z')
-    );
+    assert!(j["user"]["created_at"].as_str().unwrap_or_default().ends_with('Z'));
 }
 
 #[tokio::test]
 async fn a_consumer_registers_by_phone_and_logs_in_with_any_spelling_of_it() {
     let app = TestApp::spawn().await;
-    let r = app
-        .post(
-            "/api/v1/auth/register",
-            &json!({"phone": "138 0013 8000", "password": "correct horse"}),
-            None,
-        )
-        .await;
+    let r =
+        app.post("/api/v1/auth/register", &json!({"phone": "138 0013 8000", "password": "correct horse"}), None).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json()["user"]["phone"], "+8613800138000");
-    assert_eq!(
-        app.login("+86 138-0013-8000", "correct horse").await.status,
-        200
-    );
+    assert_eq!(app.login("+86 138-0013-8000", "correct horse").await.status, 200);
 }
 
 #[tokio::test]
 async fn an_e_mail_or_phone_registers_only_once() {
     let app = TestApp::spawn().await;
     app.user("dup@test.lokal").await;
-    let again = app
-        .post(
-            "/api/v1/auth/register",
-            &json!({"email": "DUP@test.lokal", "password": "another one"}),
-            None,
-        )
-        .await;
+    let again =
+        app.post("/api/v1/auth/register", &json!({"email": "DUP@test.lokal", "password": "another one"}), None).await;
     assert_eq!((again.status, again.code().as_str()), (409, "email_taken"));
-    app.post(
-        "/api/v1/auth/register",
-        &json!({"phone": "13800138000", "password": "correct horse"}),
-        None,
-    )
-    .await;
-    let phone = app
-        .post(
-            "/api/v1/auth/register",
-            &json!({"phone": "+8613800138000", "password": "correct horse"}),
-            None,
-        )
-        .await;
+    app.post("/api/v1/auth/register", &json!({"phone": "13800138000", "password": "correct horse"}), None).await;
+    let phone =
+        app.post("/api/v1/auth/register", &json!({"phone": "+8613800138000", "password": "correct horse"}), None).await;
     assert_eq!((phone.status, phone.code().as_str()), (409, "phone_taken"));
 }
 
@@ -75,23 +53,13 @@ async fn registration_names_the_field_it_refuses() {
     let app = TestApp::spawn().await;
     for (body, field) in [
         (json!({"password": "correct horse"}), "email"),
-        (
-            json!({"email": "not-an-email", "password": "correct horse"}),
-            "email",
-        ),
+        (json!({"email": "not-an-email", "password": "correct horse"}), "email"),
         (json!({"email": "a@b.cn", "password": "short"}), "password"),
         (json!({"phone": "12", "password": "correct horse"}), "phone"),
-        (
-            json!({"email": "a@b.cn", "password": "correct horse", "display_name": "x".repeat(65)}),
-            "display_name",
-        ),
+        (json!({"email": "a@b.cn", "password": "correct horse", "display_name": "x".repeat(65)}), "display_name"),
     ] {
         let r = app.post("/api/v1/auth/register", &body, None).await;
-        assert_eq!(
-            (r.status, r.code().as_str()),
-            (422, "validation_failed"),
-            "{body}"
-        );
+        assert_eq!((r.status, r.code().as_str()), (422, "validation_failed"), "{body}");
         assert_eq!(r.json()["error"]["field"], field, "{body}");
     }
 }
@@ -102,31 +70,17 @@ async fn wrong_passwords_and_unknown_logins_get_the_same_answer() {
     app.user("known@test.lokal").await;
     let wrong = app.login("known@test.lokal", "wrong password").await;
     let unknown = app.login("nobody@test.lokal", "wrong password").await;
-    assert_eq!(
-        (wrong.status, wrong.code()),
-        (401, "invalid_credentials".to_owned())
-    );
-    assert_eq!(
-        (unknown.status, unknown.code()),
-        (wrong.status, wrong.code())
-    );
-    assert_eq!(
-        unknown.json()["error"]["message"],
-        wrong.json()["error"]["message"]
-    );
+    assert_eq!((wrong.status, wrong.code()), (401, "invalid_credentials".to_owned()));
+    assert_eq!((unknown.status, unknown.code()), (wrong.status, wrong.code()));
+    assert_eq!(unknown.json()["error"]["message"], wrong.json()["error"]["message"]);
 }
 
 #[tokio::test]
 async fn logout_ends_the_session_and_only_that_session() {
     let app = TestApp::spawn().await;
     let (first, _) = app.user("two@test.lokal").await;
-    let second = app.login("two@test.lokal", "correct horse").await.json()["token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    let out = app
-        .post("/api/v1/auth/logout", &json!({}), Some(&first))
-        .await;
+    let second = app.login("two@test.lokal", "correct horse").await.json()["token"].as_str().expect("token").to_owned();
+    let out = app.post("/api/v1/auth/logout", &json!({}), Some(&first)).await;
     assert_eq!(out.status, 204);
     assert_eq!(app.get("/api/v1/me", Some(&first)).await.status, 401);
     assert_eq!(app.get("/api/v1/me", Some(&second)).await.status, 200);
@@ -136,10 +90,7 @@ async fn logout_ends_the_session_and_only_that_session() {
 async fn missing_bad_and_expired_tokens_are_unauthenticated() {
     let app = TestApp::spawn().await;
     let none = app.get("/api/v1/me", None).await;
-    assert_eq!(
-        (none.status, none.code().as_str()),
-        (401, "unauthenticated")
-    );
+    assert_eq!((none.status, none.code().as_str()), (401, "unauthenticated"));
     assert_eq!(app.get("/api/v1/me", Some("not-a-token")).await.status, 401);
     let (token, _) = app.user("ttl@test.lokal").await;
     app.clock.advance_secs(30 * 24 * 3600 + 1);
@@ -148,57 +99,28 @@ async fn missing_bad_and_expired_tokens_are_unauthenticated() {
 
 #[tokio::test]
 async fn failed_logins_lock_the_account_for_the_window_even_with_the_right_password() {
-    let app = TestApp::spawn_with(AuthSettings {
-        max_failed_logins_per_account: 3,
-        ..AuthSettings::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(AuthSettings { max_failed_logins_per_account: 3, ..AuthSettings::default() }).await;
     app.user("target@test.lokal").await;
     for _ in 0..3 {
-        assert_eq!(
-            app.login("target@test.lokal", "guess guess").await.status,
-            401
-        );
+        assert_eq!(app.login("target@test.lokal", "guess guess").await.status, 401);
     }
     let locked = app.login("target@test.lokal", "correct horse").await;
-    assert_eq!(
-        (locked.status, locked.code().as_str()),
-        (429, "rate_limited")
-    );
-    let retry: i64 = locked
-        .header("retry-after")
-        .expect("Retry-After")
-        .parse()
-        .expect("seconds");
+    assert_eq!((locked.status, locked.code().as_str()), (429, "rate_limited"));
+    let retry: i64 = locked.header("retry-after").expect("Retry-After").parse().expect("seconds");
     assert!((1..=900).contains(&retry));
     // Other accounts are not affected.
     app.user("other@test.lokal").await;
-    assert_eq!(
-        app.login("other@test.lokal", "correct horse").await.status,
-        200
-    );
+    assert_eq!(app.login("other@test.lokal", "correct horse").await.status, 200);
     // After the window, the right password works again.
     app.clock.advance_secs(15 * 60);
-    assert_eq!(
-        app.login("target@test.lokal", "correct horse").await.status,
-        200
-    );
+    assert_eq!(app.login("target@test.lokal", "correct horse").await.status, 200);
 }
 
 #[tokio::test]
 async fn one_address_cannot_try_logins_without_limit() {
-    let app = TestApp::spawn_with(AuthSettings {
-        max_logins_per_ip: 4,
-        ..AuthSettings::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(AuthSettings { max_logins_per_ip: 4, ..AuthSettings::default() }).await;
     for i in 0..4 {
-        assert_eq!(
-            app.login(&format!("u{i}@test.lokal"), "whatever pw")
-                .await
-                .status,
-            401
-        );
+        assert_eq!(app.login(&format!("u{i}@test.lokal"), "whatever pw").await.status, 401);
     }
     let r = app.login("u9@test.lokal", "whatever pw").await;
     assert_eq!((r.status, r.code().as_str()), (429, "rate_limited"));
@@ -208,14 +130,10 @@ async fn one_address_cannot_try_logins_without_limit() {
 async fn passwords_and_tokens_are_stored_only_as_hashes() {
     let app = TestApp::spawn().await;
     let (token, id) = app.user("hash@test.lokal").await;
-    let user = lokal_store::users::get_by_id(app.app.db().pool(), id.parse().expect("id"))
-        .await
-        .expect("query")
-        .expect("row");
+    let user =
+        lokal_store::users::get_by_id(app.app.db().pool(), id.parse().expect("id")).await.expect("query").expect("row");
     assert!(user.password_hash.starts_with("$argon2id$"));
     assert!(!user.password_hash.contains("correct horse"));
-    let raw = lokal_store::sessions::find_live(app.app.db().pool(), &token, 0)
-        .await
-        .expect("query");
+    let raw = lokal_store::sessions::find_live(app.app.db().pool(), &token, 0).await.expect("query");
     assert!(raw.is_none(), "the raw token must not be a stored key");
 }

@@ -24,17 +24,11 @@ impl Resp {
     }
     /// The error code of an error body.
     pub fn code(&self) -> String {
-        self.json()["error"]["code"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
+        self.json()["error"]["code"].as_str().unwrap_or("").to_owned()
     }
     /// A header as text.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 }
 
@@ -49,10 +43,7 @@ impl Drop for PgDatabase {
         let (url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop runs inside the test's runtime: use a thread with its own runtime.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
@@ -95,51 +86,29 @@ impl TestApp {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("lokal_test_{}", uuid::Uuid::now_v7().simple());
                 sqlx::any::install_default_drivers();
-                let mut c = sqlx::AnyConnection::connect(&admin_url)
-                    .await
-                    .expect("connect to LOKAL_TEST_DATABASE_URL");
+                let mut c = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to LOKAL_TEST_DATABASE_URL");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(&mut c)
                     .await
                     .expect("create test database");
-                let (base, _) = admin_url
-                    .rsplit_once('/')
-                    .expect("URL with a database name");
+                let (base, _) = admin_url.rsplit_once('/').expect("URL with a database name");
                 config.database.url = format!("{base}/{name}");
                 config.database.max_connections = 5;
                 Some(PgDatabase { admin_url, name })
             }
             _ => None,
         };
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .expect("clock")
-            .as_millis();
-        let clock = Arc::new(ManualClock::new(Timestamp::from_millis(
-            i64::try_from(now).expect("ms"),
-        )));
-        let server = Application::build(&config, clock.clone())
-            .await
-            .expect("build application");
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis();
+        let clock = Arc::new(ManualClock::new(Timestamp::from_millis(i64::try_from(now).expect("ms"))));
+        let server = Application::build(&config, clock.clone()).await.expect("build application");
         let base = format!("http://{}", server.local_addr().expect("addr"));
         let app = server.app().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server.run_until(async move {
             let _ = rx.await;
         }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        TestApp {
-            base,
-            app,
-            clock,
-            client,
-            shutdown: Some(tx),
-            _dir: dir,
-            _pg: pg,
-        }
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { base, app, clock, client, shutdown: Some(tx), _dir: dir, _pg: pg }
     }
 
     /// Sends a request and reads the whole response.
@@ -148,11 +117,7 @@ impl TestApp {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let text = res.text().await.expect("body");
-        Resp {
-            status,
-            headers,
-            text,
-        }
+        Resp { status, headers, text }
     }
 
     /// GET `path`, with a bearer token if given.
@@ -175,12 +140,7 @@ impl TestApp {
 
     /// Registers `email` with a standard password; returns the response.
     pub async fn register(&self, email: &str) -> Resp {
-        self.post(
-            "/api/v1/auth/register",
-            &json!({"email": email, "password": "correct horse"}),
-            None,
-        )
-        .await
+        self.post("/api/v1/auth/register", &json!({"email": email, "password": "correct horse"}), None).await
     }
 
     /// Registers `email` and returns its bearer token and user id.
@@ -188,28 +148,17 @@ impl TestApp {
         let r = self.register(email).await;
         assert_eq!(r.status, 201, "{}", r.text);
         let j = r.json();
-        (
-            j["token"].as_str().expect("token").to_owned(),
-            j["user"]["id"].as_str().expect("id").to_owned(),
-        )
+        (j["token"].as_str().expect("token").to_owned(), j["user"]["id"].as_str().expect("id").to_owned())
     }
 
     /// Logs in; returns the response.
     pub async fn login(&self, login: &str, password: &str) -> Resp {
-        self.post(
-            "/api/v1/auth/login",
-            &json!({"login": login, "password": password}),
-            None,
-        )
-        .await
+        self.post("/api/v1/auth/login", &json!({"login": login, "password": password}), None).await
     }
 
     /// A platform admin's token.
     pub async fn admin(&self) -> String {
-        self.app
-            .create_admin("root@test.lokal", "admin password")
-            .await
-            .expect("create admin");
+        self.app.create_admin("root@test.lokal", "admin password").await.expect("create admin");
         let r = self.login("root@test.lokal", "admin password").await;
         assert_eq!(r.status, 200, "{}", r.text);
         r.json()["token"].as_str().expect("token").to_owned()

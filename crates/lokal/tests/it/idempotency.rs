@@ -21,10 +21,7 @@ async fn the_same_key_and_body_replay_the_first_response_and_create_once() {
     assert_eq!(first.status, 201, "{}", first.text);
     assert_eq!(second.status, 201, "{}", second.text);
     assert_eq!(first.json(), second.json());
-    assert_eq!(
-        second.header("idempotent-replayed").as_deref(),
-        Some("true")
-    );
+    assert_eq!(second.header("idempotent-replayed").as_deref(), Some("true"));
     // A third request without a key really tries to register again.
     let third = app.post("/api/v1/auth/register", &body, None).await;
     assert_eq!(third.code(), "email_taken");
@@ -51,10 +48,7 @@ async fn the_same_key_with_a_different_body_is_422() {
                 .json(&json!({"email": "b@test.lokal", "password": "correct horse"})),
         )
         .await;
-    assert_eq!(
-        (b.status, b.code().as_str()),
-        (422, "idempotency_key_reused")
-    );
+    assert_eq!((b.status, b.code().as_str()), (422, "idempotency_key_reused"));
 }
 
 #[tokio::test]
@@ -64,35 +58,13 @@ async fn refusals_are_replayed_too_and_keys_are_per_caller() {
     let (bob, _) = app.user("bob@test.lokal").await;
     let url = format!("{}/api/v1/merchants", app.base);
     let body = json!({"name": "Not allowed"});
-    let first = app
-        .send(
-            app.client
-                .post(&url)
-                .bearer_auth(&alice)
-                .header("idempotency-key", "m-1")
-                .json(&body),
-        )
-        .await;
-    let again = app
-        .send(
-            app.client
-                .post(&url)
-                .bearer_auth(&alice)
-                .header("idempotency-key", "m-1")
-                .json(&body),
-        )
-        .await;
+    let first = app.send(app.client.post(&url).bearer_auth(&alice).header("idempotency-key", "m-1").json(&body)).await;
+    let again = app.send(app.client.post(&url).bearer_auth(&alice).header("idempotency-key", "m-1").json(&body)).await;
     assert_eq!((first.status, again.status), (403, 403));
     assert_eq!(again.code(), "forbidden");
     // Bob's key space is his own: the same key and another body is no conflict for him.
     let bobs = app
-        .send(
-            app.client
-                .post(&url)
-                .bearer_auth(&bob)
-                .header("idempotency-key", "m-1")
-                .json(&json!({"name": "Other"})),
-        )
+        .send(app.client.post(&url).bearer_auth(&bob).header("idempotency-key", "m-1").json(&json!({"name": "Other"})))
         .await;
     assert_eq!(bobs.status, 403);
 }
@@ -102,34 +74,16 @@ async fn racing_requests_with_one_key_create_one_account() {
     let app = TestApp::spawn().await;
     let body = json!({"email": "race@test.lokal", "password": "correct horse"});
     let url = format!("{}/api/v1/auth/register", app.base);
-    let send = || {
-        app.send(
-            app.client
-                .post(&url)
-                .header("idempotency-key", "race")
-                .json(&body),
-        )
-    };
+    let send = || app.send(app.client.post(&url).header("idempotency-key", "race").json(&body));
     let (a, b) = tokio::join!(send(), send());
     let statuses = [a.status, b.status];
     assert!(statuses.contains(&201), "{statuses:?}");
     // The loser either replays the winner's answer or is told the key is still in flight.
     for r in [&a, &b] {
-        assert!(
-            r.status == 201 || (r.status == 409 && r.code() == "idempotency_key_in_flight"),
-            "{}",
-            r.text
-        );
+        assert!(r.status == 201 || (r.status == 409 && r.code() == "idempotency_key_in_flight"), "{}", r.text);
     }
-    let tokens: Vec<_> = [&a, &b]
-        .iter()
-        .filter(|r| r.status == 201)
-        .map(|r| r.json()["token"].clone())
-        .collect();
-    assert!(
-        tokens.windows(2).all(|w| w[0] == w[1]),
-        "a replay returns the same session"
-    );
+    let tokens: Vec<_> = [&a, &b].iter().filter(|r| r.status == 201).map(|r| r.json()["token"].clone()).collect();
+    assert!(tokens.windows(2).all(|w| w[0] == w[1]), "a replay returns the same session");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod cli;
 mod errors;
 mod harness;
 mod idempotency;

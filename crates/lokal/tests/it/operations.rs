@@ -25,47 +25,25 @@ async fn readiness_fails_when_the_database_is_gone() {
 async fn metrics_count_requests_by_route_template_not_raw_path() {
     let app = TestApp::spawn().await;
     app.get("/healthz", None).await;
-    app.get(
-        "/api/v1/merchants/01a20853-55f8-72d3-aa75-e5bfb9628eb4",
-        None,
-    )
-    .await;
+    app.get("/api/v1/merchants/01a20853-55f8-72d3-aa75-e5bfb9628eb4", None).await;
     let m = app.get("/metrics", None).await;
     assert_eq!(m.status, 200);
+    assert!(m.header("content-type").unwrap_or_default().starts_with("text/plain"));
     assert!(
-        m.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/plain")
-    );
-    assert!(
-        m.text
-            .contains(r#"lokal_http_requests_total{method="GET",route="/healthz",status="200"} 1"#),
+        m.text.contains(r#"lokal_http_requests_total{method="GET",route="/healthz",status="200"} 1"#),
         "{}",
         m.text
     );
-    assert!(
-        m.text
-            .contains(r#"route="/api/v1/merchants/{merchant_id}",status="401"} 1"#),
-        "{}",
-        m.text
-    );
+    assert!(m.text.contains(r#"route="/api/v1/merchants/{merchant_id}",status="401"} 1"#), "{}", m.text);
     assert!(!m.text.contains("01a20853-55f8"));
-    assert!(
-        m.text
-            .contains("lokal_http_request_duration_seconds_bucket")
-    );
+    assert!(m.text.contains("lokal_http_request_duration_seconds_bucket"));
 }
 
 #[tokio::test]
 async fn the_openapi_document_is_3_1_and_describes_every_api_route() {
     let app = TestApp::spawn().await;
     let doc = app.get("/api/v1/openapi.json", None).await.json();
-    assert!(
-        doc["openapi"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("3.1")
-    );
+    assert!(doc["openapi"].as_str().unwrap_or_default().starts_with("3.1"));
     for path in [
         "/api/v1/auth/register",
         "/api/v1/auth/login",
@@ -78,15 +56,8 @@ async fn the_openapi_document_is_3_1_and_describes_every_api_route() {
     }
     let register = &doc["paths"]["/api/v1/auth/register"]["post"];
     assert!(register["responses"]["422"].is_object());
-    let params = register["parameters"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    assert!(
-        params
-            .iter()
-            .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
-    );
+    let params = register["parameters"].as_array().cloned().unwrap_or_default();
+    assert!(params.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"));
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
@@ -95,11 +66,7 @@ async fn the_api_reference_page_lists_the_operations() {
     let app = TestApp::spawn().await;
     let page = app.get("/api/docs", None).await;
     assert_eq!(page.status, 200);
-    assert!(
-        page.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/html")
-    );
+    assert!(page.header("content-type").unwrap_or_default().starts_with("text/html"));
     assert!(page.text.contains("/api/v1/auth/register"));
     assert!(page.text.contains("SessionJson"));
 }

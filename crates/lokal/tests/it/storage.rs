@@ -23,12 +23,8 @@ fn user(email: &str) -> UserRow {
 async fn unique_violations_come_back_by_constraint_name() {
     let app = TestApp::spawn().await;
     let pool = app.app.db().pool();
-    users::insert(pool, &user("same@test.lokal"))
-        .await
-        .expect("first insert");
-    let err = users::insert(pool, &user("same@test.lokal"))
-        .await
-        .expect_err("duplicate");
+    users::insert(pool, &user("same@test.lokal")).await.expect("first insert");
+    let err = users::insert(pool, &user("same@test.lokal")).await.expect_err("duplicate");
     assert!(err.is_unique("users_email_key"), "{err:?}");
 }
 
@@ -38,11 +34,7 @@ async fn one_staff_grant_per_user_and_merchant_and_real_stores_only() {
     let db = app.app.db();
     let u = user("g@test.lokal");
     users::insert(db.pool(), &u).await.expect("user");
-    let m = MerchantRow {
-        id: MerchantId::generate(),
-        name: "M".into(),
-        created_at: 1,
-    };
+    let m = MerchantRow { id: MerchantId::generate(), name: "M".into(), created_at: 1 };
     merchants::insert(db.pool(), &m).await.expect("merchant");
     let grant = |stores| NewGrant {
         id: GrantId::generate(),
@@ -53,20 +45,15 @@ async fn one_staff_grant_per_user_and_merchant_and_real_stores_only() {
         created_at: 1,
     };
     let mut tx = db.begin().await.expect("tx");
-    let err = grants::insert(&mut tx, &grant(StoreScope::Only(vec![StoreId::generate()])))
-        .await
-        .expect_err("unknown store");
+    let err =
+        grants::insert(&mut tx, &grant(StoreScope::Only(vec![StoreId::generate()]))).await.expect_err("unknown store");
     assert!(matches!(err, StoreError::ForeignKey), "{err:?}");
     drop(tx);
     let mut tx = db.begin().await.expect("tx");
-    grants::insert(&mut tx, &grant(StoreScope::All))
-        .await
-        .expect("grant");
+    grants::insert(&mut tx, &grant(StoreScope::All)).await.expect("grant");
     tx.commit().await.expect("commit");
     let mut tx = db.begin().await.expect("tx");
-    let err = grants::insert(&mut tx, &grant(StoreScope::All))
-        .await
-        .expect_err("second grant");
+    let err = grants::insert(&mut tx, &grant(StoreScope::All)).await.expect_err("second grant");
     assert!(err.is_unique("grants_user_scope_key"), "{err:?}");
     drop(tx);
     let loaded = grants::for_user(db.pool(), u.id).await.expect("load");
@@ -82,11 +69,7 @@ async fn concurrent_rate_limit_hits_are_all_counted() {
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let pool = app.app.db().pool().clone();
-            tokio::spawn(async move {
-                lokal_store::rate_limits::hit(&pool, "bucket", window)
-                    .await
-                    .expect("hit")
-            })
+            tokio::spawn(async move { lokal_store::rate_limits::hit(&pool, "bucket", window).await.expect("hit") })
         })
         .collect();
     let mut counts = Vec::new();
@@ -94,23 +77,13 @@ async fn concurrent_rate_limit_hits_are_all_counted() {
         counts.push(t.await.expect("task"));
     }
     counts.sort_unstable();
-    let total = lokal_store::rate_limits::count(app.app.db().pool(), "bucket", window)
-        .await
-        .expect("count");
+    let total = lokal_store::rate_limits::count(app.app.db().pool(), "bucket", window).await.expect("count");
     assert_eq!(total, 20, "no hit is lost");
-    assert_eq!(
-        counts,
-        (1..=20).collect::<Vec<_>>(),
-        "every hit sees its own count"
-    );
+    assert_eq!(counts, (1..=20).collect::<Vec<_>>(), "every hit sees its own count");
 }
 
 #[tokio::test]
 async fn migrations_are_idempotent() {
     let app = TestApp::spawn().await;
-    app.app
-        .db()
-        .migrate()
-        .await
-        .expect("second migrate is a no-op");
+    app.app.db().migrate().await.expect("second migrate is a no-op");
 }

@@ -3,11 +3,7 @@
 use crate::harness::TestApp;
 
 fn cookie_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
 fn csrf_from(html: &str) -> String {
@@ -21,11 +17,7 @@ async fn the_home_page_renders_for_guests() {
     let app = TestApp::spawn().await;
     let r = app.get("/", None).await;
     assert_eq!(r.status, 200);
-    assert!(
-        r.header("content-type")
-            .unwrap_or_default()
-            .starts_with("text/html")
-    );
+    assert!(r.header("content-type").unwrap_or_default().starts_with("text/html"));
     assert!(r.text.contains("What is good near you?"));
     assert!(r.text.contains("/static/app.css"));
     assert_eq!(app.get("/static/app.css", None).await.status, 200);
@@ -35,14 +27,7 @@ async fn the_home_page_renders_for_guests() {
 async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
     let app = TestApp::spawn().await;
     let c = cookie_client();
-    let form = c
-        .get(format!("{}/register", app.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let form = c.get(format!("{}/register", app.base)).send().await.expect("get").text().await.expect("html");
     let csrf = csrf_from(&form);
     let r = c
         .post(format!("{}/register", app.base))
@@ -66,76 +51,31 @@ async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
         .expect("session cookie")
         .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    let home = c
-        .get(format!("{}/", app.base))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
     assert!(home.contains("Welcome back, Web Person"), "{home}");
-    let account = c
-        .get(format!("{}/account", app.base))
-        .send()
-        .await
-        .expect("account")
-        .text()
-        .await
-        .expect("html");
+    let account = c.get(format!("{}/account", app.base)).send().await.expect("account").text().await.expect("html");
     assert!(account.contains("web@test.lokal"));
-    let out = c
-        .post(format!("{}/logout", app.base))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .expect("logout");
+    let out =
+        c.post(format!("{}/logout", app.base)).form(&[("csrf_token", csrf.as_str())]).send().await.expect("logout");
     assert_eq!(out.status().as_u16(), 303);
-    let home = c
-        .get(format!("{}/", app.base))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
     assert!(!home.contains("Welcome back"));
     let bad = c
         .post(format!("{}/login", app.base))
-        .form(&[
-            ("login", "web@test.lokal"),
-            ("password", "wrong password"),
-            ("csrf_token", &csrf),
-        ])
+        .form(&[("login", "web@test.lokal"), ("password", "wrong password"), ("csrf_token", &csrf)])
         .send()
         .await
         .expect("login");
     assert_eq!(bad.status().as_u16(), 401);
-    assert!(
-        bad.text()
-            .await
-            .expect("html")
-            .contains("wrong login or password")
-    );
+    assert!(bad.text().await.expect("html").contains("wrong login or password"));
     let good = c
         .post(format!("{}/login", app.base))
-        .form(&[
-            ("login", "web@test.lokal"),
-            ("password", "correct horse"),
-            ("csrf_token", &csrf),
-        ])
+        .form(&[("login", "web@test.lokal"), ("password", "correct horse"), ("csrf_token", &csrf)])
         .send()
         .await
         .expect("login");
     assert_eq!(good.status().as_u16(), 303);
-    let home = c
-        .get(format!("{}/", app.base))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
     assert!(home.contains("Welcome back, Web Person"));
 }
 
@@ -144,22 +84,10 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
     let app = TestApp::spawn().await;
     app.user("csrf@test.lokal").await;
     let c = cookie_client();
-    let form = c
-        .get(format!("{}/login", app.base))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let form = c.get(format!("{}/login", app.base)).send().await.expect("get").text().await.expect("html");
     let csrf = csrf_from(&form);
     let creds = [("login", "csrf@test.lokal"), ("password", "correct horse")];
-    let none = c
-        .post(format!("{}/login", app.base))
-        .form(&creds)
-        .send()
-        .await
-        .expect("post");
+    let none = c.post(format!("{}/login", app.base)).form(&creds).send().await.expect("post");
     assert_eq!(none.status().as_u16(), 403);
     let wrong = c
         .post(format!("{}/login", app.base))
@@ -183,11 +111,7 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
         .send()
         .await
         .expect("post");
-    assert_eq!(
-        no_cookie.status().as_u16(),
-        403,
-        "a token without its cookie is refused"
-    );
+    assert_eq!(no_cookie.status().as_u16(), 403, "a token without its cookie is refused");
 }
 
 #[tokio::test]
@@ -195,25 +119,11 @@ async fn the_api_accepts_the_session_cookie_for_reads_and_for_writes_only_with_t
     let app = TestApp::spawn().await;
     let (token, _) = app.user("cookie@test.lokal").await;
     let cookie = format!("lokal_session={token}; lokal_csrf={}", "a".repeat(64));
-    let me = app
-        .send(
-            app.client
-                .get(format!("{}/api/v1/me", app.base))
-                .header("cookie", &cookie),
-        )
-        .await;
+    let me = app.send(app.client.get(format!("{}/api/v1/me", app.base)).header("cookie", &cookie)).await;
     assert_eq!(me.status, 200);
-    let no_header = app
-        .send(
-            app.client
-                .post(format!("{}/api/v1/auth/logout", app.base))
-                .header("cookie", &cookie),
-        )
-        .await;
-    assert_eq!(
-        (no_header.status, no_header.code().as_str()),
-        (403, "csrf_token_invalid")
-    );
+    let no_header =
+        app.send(app.client.post(format!("{}/api/v1/auth/logout", app.base)).header("cookie", &cookie)).await;
+    assert_eq!((no_header.status, no_header.code().as_str()), (403, "csrf_token_invalid"));
     let with_header = app
         .send(
             app.client

@@ -1,0 +1,85 @@
+//! The command line: `lokal admin create`, `lokal migrate`, `lokal print-config`.
+
+use std::process::{Command, Stdio};
+
+fn lokal() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lokal"));
+    // Keep the developer's environment from changing what is tested.
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {
+        c.env_remove(k);
+    }
+    c
+}
+
+#[test]
+fn admin_create_makes_an_operator_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().to_str().expect("utf-8 path");
+    let run = |password_flag: bool| {
+        let mut c = lokal();
+        c.args(["admin", "create", "--email", "Ops@Example.com", "--data-dir", data]);
+        if password_flag {
+            c.args(["--password", "ops password 1"]);
+        } else {
+            c.env("LOKAL_ADMIN_PASSWORD", "ops password 1");
+        }
+        c.output().expect("run lokal")
+    };
+    let first = run(false);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let said = String::from_utf8_lossy(&first.stdout);
+    assert!(said.starts_with("created platform admin ops@example.com"), "{said}");
+    let second = run(true);
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).starts_with("granted platform admin ops@example.com"));
+    assert!(dir.path().join("lokal.db").exists());
+}
+
+#[test]
+fn admin_create_reads_the_password_from_standard_input() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = lokal()
+        .args(["admin", "create", "--email", "stdin@example.com", "--data-dir", dir.path().to_str().expect("path")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(b"a long password\n").expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let weak = lokal()
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "weak@example.com",
+            "--password",
+            "short",
+            "--data-dir",
+            dir.path().to_str().expect("path"),
+        ])
+        .output()
+        .expect("run");
+    assert!(!weak.status.success(), "a too-short password is refused");
+}
+
+#[test]
+fn migrate_creates_the_database_and_print_config_redacts_secrets() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = lokal().args(["migrate", "--data-dir", dir.path().to_str().expect("path")]).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg = lokal()
+        .arg("print-config")
+        .env("LOKAL_DATABASE_URL", "postgres://lokal:hunter22@db/lokal")
+        .env("LOKAL_SERVER_PORT", "9123")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&cfg.stdout);
+    assert!(cfg.status.success());
+    assert!(text.contains("port = 9123"), "{text}");
+    assert!(text.contains("postgres://lokal:***@db/lokal"));
+    assert!(!text.contains("hunter22"));
+    let typo = lokal().arg("print-config").env("LOKAL_SERVER_PROT", "1").output().expect("run");
+    assert!(!typo.status.success(), "a misspelt setting is an error");
+}

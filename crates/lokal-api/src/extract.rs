@@ -169,7 +169,8 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The client's address: the peer, or with `trust_forwarded_for` the first `X-Forwarded-For`.
+/// The client's address: the peer, or with `trust_forwarded_for` the last `X-Forwarded-For` entry
+/// (the one our own proxy appended; earlier entries are whatever the client claimed).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
@@ -181,7 +182,7 @@ impl FromRequestParts<Ctx> for ClientIp {
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.rsplit(',').next())
                 .and_then(|s| s.trim().parse().ok());
             if fwd.is_some() {
                 return Ok(ClientIp(fwd));

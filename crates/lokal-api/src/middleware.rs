@@ -139,12 +139,19 @@ pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<Strin
     })
 }
 
+/// Paths whose responses carry a secret (a session token): they ignore `Idempotency-Key`, because
+/// a stored response would keep the token in the database. Retrying them is safe anyway: a
+/// repeated registration answers `email_taken`, a repeated login opens another session.
+const NOT_IDEMPOTENT: &str = "/api/v1/auth/";
+
 /// Honours `Idempotency-Key` on API POSTs: the same key and the same request (method, path,
 /// query, body) replay the first response; the same key with a different request is
 /// `422 idempotency_key_reused`. Keys are per caller (per account, or shared by anonymous callers).
 async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let applies = req.method() == Method::POST && path.starts_with("/api/") && !path.starts_with(NOT_IDEMPOTENT);
     let key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
-    let Some(key) = key.filter(|_| req.method() == Method::POST && req.uri().path().starts_with("/api/")) else {
+    let Some(key) = key.filter(|_| applies) else {
         return next.run(req).await;
     };
     let Ok(key) = key else {
@@ -170,15 +177,47 @@ async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Respon
             res
         }
         Ok(Idempotent::Run) => {
+            // If the handler panics or the client goes away, this future is dropped before the
+            // outcome is stored: the guard then frees the key so a retry can run.
+            let mut guard = ClaimGuard { ctx: ctx.clone(), scope, key, armed: true };
             let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-            store_outcome(&ctx, &scope, &key, res).await
+            let res = store_outcome(&ctx, &guard.scope, &guard.key, res).await;
+            guard.armed = false;
+            res
         }
     }
 }
 
+/// Releases a claimed key unless disarmed.
+struct ClaimGuard {
+    ctx: Ctx,
+    scope: String,
+    key: String,
+    armed: bool,
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            let (ctx, scope, key) = (self.ctx.clone(), std::mem::take(&mut self.scope), std::mem::take(&mut self.key));
+            tokio::spawn(async move {
+                if let Err(e) = ctx.app.idempotency_release(&scope, &key).await {
+                    tracing::warn!(error = %e, "could not release an idempotency key");
+                }
+            });
+        }
+    }
+}
+
+/// Whether a refusal depends only on the request itself and so may be replayed. Refusals that
+/// depend on headers or time (authentication, CSRF, rate limits) are not stored: the retry runs.
+fn replayable(status: StatusCode) -> bool {
+    !status.is_server_error() && !matches!(status.as_u16(), 401 | 403 | 429)
+}
+
 async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response) -> Response {
     let status = res.status();
-    if status.is_server_error() {
+    if !replayable(status) {
         if let Err(e) = ctx.app.idempotency_release(scope, key).await {
             tracing::warn!(error = %e, "could not release an idempotency key");
         }
@@ -188,7 +227,9 @@ async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response) -> Resp
     // and replays with the same body (apart from the request id).
     if let Some(p) = res.extensions().get::<ErrorPayload>().cloned() {
         let body = error_json(&p, "replayed");
-        let _ = ctx.app.idempotency_complete(scope, key, status.as_u16(), &body).await;
+        if let Err(e) = ctx.app.idempotency_complete(scope, key, status.as_u16(), &body).await {
+            tracing::warn!(error = %e, "could not store an idempotent response");
+        }
         return res;
     }
     let (parts, body) = res.into_parts();

@@ -87,7 +87,7 @@ fn complete(doc: &mut OpenApi) {
                     op.responses.responses.insert((*status).to_owned(), response.into());
                 }
             }
-            if method == HttpMethod::Post {
+            if method == HttpMethod::Post && !path.starts_with("/api/v1/auth/") {
                 op.parameters.get_or_insert_with(Vec::new).push(idempotency_key.clone().into());
             }
         }

@@ -73,7 +73,7 @@ impl App {
         }
         let password = Password::parse("password", &r.password)?;
         let default_name = match (&email, &phone) {
-            (Some(e), _) => e.as_str().split('@').next().unwrap_or("user").to_owned(),
+            (Some(e), _) => e.as_str().split('@').next().unwrap_or("user").chars().take(64).collect(),
             (None, Some(p)) => format!("user{}", &p.as_str()[p.as_str().len().saturating_sub(4)..]),
             (None, None) => String::from("user"),
         };
@@ -117,7 +117,7 @@ impl App {
         }
         let login = LoginId::parse("login", login)?;
         let account_bucket = format!("login:account:{}", sha256_hex(login.key().as_bytes()));
-        self.rate_check(&account_bucket, s.max_failed_logins_per_account, s.login_window_secs).await?;
+        let window = self.rate_hit(&account_bucket, s.max_failed_logins_per_account, s.login_window_secs).await?;
         let user = users::find_by_login(self.db().pool(), login.key()).await?;
         let hash = match &user {
             Some(u) => u.password_hash.clone(),
@@ -127,14 +127,13 @@ impl App {
         let matches = verify_password(password.to_owned(), hash).await?;
         match user {
             Some(u) if matches && !u.disabled => {
+                // The account limit counts failures only: this attempt was counted up front.
+                self.rate_refund(&account_bucket, window).await?;
                 let session = self.open_session(u.id, kind).await?;
                 tracing::info!(user_id = %u.id, "logged in");
                 Ok((u, session))
             }
-            _ => {
-                self.rate_record(&account_bucket, s.login_window_secs).await?;
-                Err(AppError::new(ErrorCode::InvalidCredentials, "wrong login or password"))
-            }
+            _ => Err(AppError::new(ErrorCode::InvalidCredentials, "wrong login or password")),
         }
     }
 

@@ -7,6 +7,9 @@ use lokal_store::idempotency::{self, Claim};
 
 /// How long a key is remembered.
 pub const KEY_TTL_SECS: i64 = 24 * 3600;
+/// After this long, an unfinished claim is taken to belong to a request that died, and a retry
+/// may run.
+pub const STALE_CLAIM_SECS: i64 = 60;
 
 /// What the caller should do with a request carrying an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +34,17 @@ impl App {
             });
         }
         let now = self.now().millis();
-        match idempotency::claim(self.db(), scope, key, hash, now, now - KEY_TTL_SECS * 1000).await? {
+        match idempotency::claim(
+            self.db(),
+            scope,
+            key,
+            hash,
+            now,
+            now - KEY_TTL_SECS * 1000,
+            now - STALE_CLAIM_SECS * 1000,
+        )
+        .await?
+        {
             Claim::Claimed => Ok(Idempotent::Run),
             Claim::Done { request_hash, status, body } if request_hash == hash => Ok(Idempotent::Replay(status, body)),
             Claim::InFlight { request_hash } if request_hash == hash => Err(AppError::new(

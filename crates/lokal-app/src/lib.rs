@@ -38,8 +38,10 @@ pub struct AuthSettings {
     pub max_logins_per_ip: i64,
     /// The rate-limit window, in seconds.
     pub login_window_secs: i64,
-    /// Use the first address of `X-Forwarded-For` as the client address (only behind a proxy you run).
+    /// Use the last address of `X-Forwarded-For` as the client address (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Mark cookies `Secure` (send them over HTTPS only). Turn on when serving over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl Default for AuthSettings {
@@ -50,6 +52,7 @@ impl Default for AuthSettings {
             max_logins_per_ip: 100,
             login_window_secs: 15 * 60,
             trust_forwarded_for: false,
+            secure_cookies: false,
         }
     }
 }

@@ -66,6 +66,7 @@ impl App {
         let scope = caller
             .visible_stores(merchant)
             .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant"))?;
+        self.merchant(caller, merchant).await?;
         Ok(merchants::list_stores(self.db().pool(), merchant, &scope).await?)
     }
 
@@ -95,6 +96,7 @@ impl App {
     ) -> Result<(users::UserRow, Grant), AppError> {
         let needed = if role >= StaffRole::Manager { StaffRole::Owner } else { StaffRole::Manager };
         caller.authorize(Scope::Merchant(merchant), needed)?;
+        self.merchant(caller, merchant).await?;
         let login = LoginId::parse("login", login)?;
         let user = users::find_by_login(self.db().pool(), login.key())
             .await?
@@ -119,6 +121,7 @@ impl App {
         merchant: MerchantId,
     ) -> Result<Vec<(UserId, String, Grant)>, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        self.merchant(caller, merchant).await?;
         Ok(grants::staff_of(self.db().pool(), merchant).await?)
     }
 }

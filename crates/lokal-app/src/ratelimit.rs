@@ -12,25 +12,18 @@ impl App {
     }
 
     /// Counts a hit on `bucket` and refuses with `rate_limited` once more than `limit` hits fall
-    /// in the current window of `window_secs`.
-    pub async fn rate_hit(&self, bucket: &str, limit: i64, window_secs: i64) -> Result<(), AppError> {
+    /// in the current window of `window_secs`. Counting first makes the limit hold under
+    /// concurrent requests. Returns the window's start, for [`App::rate_refund`].
+    pub async fn rate_hit(&self, bucket: &str, limit: i64, window_secs: i64) -> Result<i64, AppError> {
         let (start, retry) = self.window(window_secs);
         let hits = rate_limits::hit(self.db().pool(), bucket, start).await?;
-        if hits > limit { Err(AppError::rate_limited(retry)) } else { Ok(()) }
+        if hits > limit { Err(AppError::rate_limited(retry)) } else { Ok(start) }
     }
 
-    /// Refuses with `rate_limited` if `bucket` already has `limit` hits in the current window,
-    /// without counting one.
-    pub async fn rate_check(&self, bucket: &str, limit: i64, window_secs: i64) -> Result<(), AppError> {
-        let (start, retry) = self.window(window_secs);
-        let hits = rate_limits::count(self.db().pool(), bucket, start).await?;
-        if hits >= limit { Err(AppError::rate_limited(retry)) } else { Ok(()) }
-    }
-
-    /// Counts a hit on `bucket` without refusing (a failed login, counted after the fact).
-    pub async fn rate_record(&self, bucket: &str, window_secs: i64) -> Result<(), AppError> {
-        let (start, _) = self.window(window_secs);
-        rate_limits::hit(self.db().pool(), bucket, start).await?;
+    /// Takes back a hit counted in the window starting at `start` (an attempt that turned out not
+    /// to count, such as a successful login against a failures-only limit).
+    pub async fn rate_refund(&self, bucket: &str, start: i64) -> Result<(), AppError> {
+        rate_limits::refund(self.db().pool(), bucket, start).await?;
         Ok(())
     }
 }

@@ -27,7 +27,8 @@ pub enum Claim {
 }
 
 /// Claims `(scope, key)` for a request whose hash is `request_hash`, or reports the earlier one.
-/// Keys older than `expired_before` are forgotten first.
+/// Keys older than `expired_before` are forgotten first, and so are claims still unfinished since
+/// before `stale_before` (their request died without releasing them).
 pub async fn claim(
     db: &crate::Db,
     scope: &str,
@@ -35,15 +36,20 @@ pub async fn claim(
     request_hash: &str,
     now: i64,
     expired_before: i64,
+    stale_before: i64,
 ) -> Result<Claim, StoreError> {
     let pool = db.pool();
-    sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND created_at < $3")
-        .bind(scope.to_owned())
-        .bind(key.to_owned())
-        .bind(expired_before)
-        .execute(pool)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 \
+         AND (created_at < $3 OR (status = 0 AND created_at < $4))",
+    )
+    .bind(scope.to_owned())
+    .bind(key.to_owned())
+    .bind(expired_before)
+    .bind(stale_before)
+    .execute(pool)
+    .await
+    .map_err(StoreError::from_sqlx)?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, response_body, created_at) \
          VALUES ($1, $2, $3, 0, NULL, $4) ON CONFLICT (scope, idem_key) DO NOTHING",

@@ -23,7 +23,22 @@ pub async fn hit<'e>(
     get(&row, "hits")
 }
 
-/// The count of `bucket` in the window, without counting a hit.
+/// Takes one hit back from `bucket` in the window starting at `window_start`.
+pub async fn refund<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    bucket: &str,
+    window_start: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND window_start = $2 AND hits > 0")
+        .bind(bucket.to_owned())
+        .bind(window_start)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// The count of `bucket` in the window (0 if none).
 pub async fn count<'e>(
     ex: impl Executor<'e, Database = Any>,
     bucket: &str,

@@ -142,10 +142,12 @@ async fn register(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f):
 
 fn logged_in(ctx: &Ctx, session: NewSession) -> Response {
     let max_age = ctx.app.auth_settings().session_ttl_hours * 3600;
+    let secure = ctx.app.auth_settings().secure_cookies;
     let mut res = Redirect::to("/").into_response();
     set_cookie(
         &mut res,
         &format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}", session.token),
+        secure,
     );
     res
 }
@@ -166,7 +168,7 @@ async fn logout(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): F
         return error_page(e);
     }
     let mut res = Redirect::to("/").into_response();
-    set_cookie(&mut res, &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    set_cookie(&mut res, &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"), nav.secure);
     res
 }
 

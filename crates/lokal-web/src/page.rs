@@ -23,6 +23,8 @@ pub struct Nav {
     pub new_csrf: bool,
     /// The session, if logged in.
     pub session: Option<Session>,
+    /// Whether cookies are marked `Secure`.
+    pub secure: bool,
 }
 
 impl FromRequestParts<Ctx> for Nav {
@@ -37,7 +39,7 @@ impl FromRequestParts<Ctx> for Nav {
             Some(c) if c.len() == 64 => (c, false),
             _ => (lokal_app::secret::random_token().map_err(error_page)?, true),
         };
-        Ok(Nav { user, csrf, new_csrf, session })
+        Ok(Nav { user, csrf, new_csrf, session, secure: ctx.app.auth_settings().secure_cookies })
     }
 }
 
@@ -45,7 +47,7 @@ impl Nav {
     /// Adds the CSRF cookie to `res` if this request had none.
     pub fn finish(&self, mut res: Response) -> Response {
         if self.new_csrf {
-            set_cookie(&mut res, &format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", self.csrf));
+            set_cookie(&mut res, &format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", self.csrf), self.secure);
         }
         res
     }
@@ -73,9 +75,10 @@ impl Nav {
     }
 }
 
-/// Appends a `Set-Cookie` header.
-pub fn set_cookie(res: &mut Response, cookie: &str) {
-    if let Ok(v) = HeaderValue::from_str(cookie) {
+/// Appends a `Set-Cookie` header, marked `Secure` when the site is served over HTTPS.
+pub fn set_cookie(res: &mut Response, cookie: &str, secure: bool) {
+    let cookie = if secure { format!("{cookie}; Secure") } else { cookie.to_owned() };
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
 }
@@ -99,7 +102,7 @@ pub fn error_page(e: AppError) -> Response {
     if status.is_server_error() {
         tracing::error!(error = %e, cause = ?std::error::Error::source(&e).map(ToString::to_string), "page failed");
     }
-    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None };
+    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None, secure: false };
     let text = if status.is_server_error() {
         "Something went wrong on our side. Please try again in a moment."
     } else {
@@ -113,6 +116,6 @@ pub async fn fallback(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::new(ErrorCode::NotFound, "no such resource").into_response();
     }
-    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None };
+    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None, secure: false };
     message(StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.", nav)
 }

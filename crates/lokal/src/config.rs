@@ -129,17 +129,42 @@ impl Config {
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`; a `password=` query
+/// parameter is hidden too.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            // The authority ends at the first '/' after the last '@' (a password may hold '@').
+            let (authority, path) = match rest.rfind('@') {
+                Some(at) => rest[at..].find('/').map_or((rest, ""), |slash| rest.split_at(at + slash)),
+                None => (rest, ""),
+            };
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+                    None => base.to_owned(),
+                },
+                None => base.to_owned(),
+            }
+        }
+        None => base.to_owned(),
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+    match query {
+        Some(q) => {
+            let q: Vec<String> = q
+                .split('&')
+                .map(|kv| {
+                    if kv.to_ascii_lowercase().starts_with("password=") {
+                        String::from("password=***")
+                    } else {
+                        kv.to_owned()
+                    }
+                })
+                .collect();
+            format!("{base}?{}", q.join("&"))
+        }
+        None => base,
     }
 }
 
@@ -187,6 +212,17 @@ mod tests {
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "[sever]\nport = 1\n").expect("write");
         assert!(Config::load(Some(&path), env(&[])).is_err());
+    }
+
+    #[test]
+    fn redaction_handles_at_signs_and_query_passwords() {
+        assert_eq!(redact_url("postgres://u:p@ss@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://h/db?user=u&password=x&sslmode=require"),
+            "postgres://h/db?user=u&password=***&sslmode=require"
+        );
+        assert_eq!(redact_url("sqlite://./lokal-data/lokal.db?mode=rwc"), "sqlite://./lokal-data/lokal.db?mode=rwc");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 
     #[test]

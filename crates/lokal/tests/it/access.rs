@@ -196,3 +196,20 @@ async fn operators_grant_platform_roles_and_page_through_users() {
     assert_eq!(seen.len(), 6, "the admin and five users, each once");
     assert!(created.iter().all(|c| seen.contains(c)));
 }
+
+#[tokio::test]
+async fn operators_get_404_for_a_merchant_that_does_not_exist() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    app.user("someone@test.lokal").await;
+    let ghost = "/api/v1/merchants/01a20853-55f8-72d3-aa75-e5bfb9628eb4";
+    for r in [
+        app.get(&format!("{ghost}/stores"), Some(&admin)).await,
+        app.get(&format!("{ghost}/staff"), Some(&admin)).await,
+        app.post(&format!("{ghost}/staff"), &json!({"login": "someone@test.lokal", "role": "clerk"}), Some(&admin))
+            .await,
+        app.post(&format!("{ghost}/stores"), &json!({"name": "Nowhere"}), Some(&admin)).await,
+    ] {
+        assert_eq!((r.status, r.code().as_str()), (404, "not_found"), "{}", r.text);
+    }
+}

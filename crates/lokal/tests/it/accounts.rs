@@ -137,3 +137,24 @@ async fn passwords_and_tokens_are_stored_only_as_hashes() {
     let raw = lokal_store::sessions::find_live(app.app.db().pool(), &token, 0).await.expect("query");
     assert!(raw.is_none(), "the raw token must not be a stored key");
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_exceed_the_account_limit() {
+    let app = TestApp::spawn_with(AuthSettings { max_failed_logins_per_account: 3, ..AuthSettings::default() }).await;
+    app.user("parallel@test.lokal").await;
+    let guesses = (0..10).map(|_| app.login("parallel@test.lokal", "guess guess"));
+    let mut statuses = Vec::new();
+    for r in crate::harness::join_all(guesses).await {
+        statuses.push(r.status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 3, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn secure_deployments_mark_cookies_secure() {
+    let app = TestApp::spawn_with(AuthSettings { secure_cookies: true, ..AuthSettings::default() }).await;
+    let r = app.get("/login", None).await;
+    let cookie = r.header("set-cookie").expect("csrf cookie");
+    assert!(cookie.starts_with("lokal_csrf=") && cookie.ends_with("; Secure"), "{cookie}");
+}

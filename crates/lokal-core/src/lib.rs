@@ -12,11 +12,15 @@
 //! - [`access`]: roles, grants and the one authorisation check every handler uses.
 //! - [`error_code`]: the one table of API error codes and their HTTP statuses.
 //! - [`field`]: the validation error that names the offending field.
+//! - [`geo`]: validated coordinates and distances.
+//! - [`hours`]: opening hours with exceptions and "open now".
 
 pub mod access;
 pub mod account;
 pub mod error_code;
 pub mod field;
+pub mod geo;
+pub mod hours;
 pub mod ids;
 pub mod money;
 pub mod time;

@@ -7,11 +7,13 @@
 //!
 //! Layout: [`error`], [`clock`], [`secret`] (tokens and password hashes), [`accounts`]
 //! (register, login, logout, sessions), [`jobs`] (housekeeping), [`admin`] (operators' verbs), [`merchants`] (merchants,
-//! stores, staff), [`ratelimit`], [`idempotency`], [`page`] (cursor pagination).
+//! staff), [`stores`] (store profiles), [`discovery`] (the geo index and nearby search),
+//! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination).
 
 pub mod accounts;
 pub mod admin;
 pub mod clock;
+pub mod discovery;
 pub mod error;
 pub mod idempotency;
 pub mod jobs;
@@ -19,6 +21,7 @@ pub mod merchants;
 pub mod page;
 pub mod ratelimit;
 pub mod secret;
+pub mod stores;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
@@ -63,12 +66,13 @@ pub struct App {
     db: Db,
     clock: Arc<dyn Clock>,
     auth: Arc<AuthSettings>,
+    index: Arc<std::sync::RwLock<discovery::StoreIndex>>,
 }
 
 impl App {
     /// Assembles the application over an open, migrated database.
     pub fn new(db: Db, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Self { db, clock, auth: Arc::new(auth) }
+        Self { db, clock, auth: Arc::new(auth), index: Arc::default() }
     }
 
     /// The database.

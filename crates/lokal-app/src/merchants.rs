@@ -1,12 +1,10 @@
-//! Merchants, their stores and their staff: the minimal shape the access rules need.
-//! Issue B grows stores into full listings.
+//! Merchants and their staff. Stores are in [`crate::stores`].
 
 use crate::{App, AppError};
 use lokal_core::account::{DisplayName, LoginId};
-use lokal_core::{
-    ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreId, StoreScope, UserId,
-};
-use lokal_store::merchants::{self, MerchantRow, StoreRow};
+use lokal_core::{ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreScope, UserId};
+use lokal_store::merchants::{self, MerchantRow};
+use lokal_store::stores;
 use lokal_store::{grants, users};
 
 impl App {
@@ -41,49 +39,6 @@ impl App {
         merchants::get_merchant(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("merchant"))
     }
 
-    /// Opens a store. Merchant-wide managers and owners.
-    pub async fn create_store(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-        name: &str,
-    ) -> Result<StoreRow, AppError> {
-        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        let name = DisplayName::parse("name", name)?;
-        self.merchant(caller, merchant).await?;
-        let s = StoreRow {
-            id: StoreId::generate(),
-            merchant_id: merchant,
-            name: name.as_str().to_owned(),
-            created_at: self.now().millis(),
-        };
-        merchants::insert_store(self.db().pool(), &s).await?;
-        Ok(s)
-    }
-
-    /// The stores of a merchant that the caller may see.
-    pub async fn stores(&self, caller: &Principal, merchant: MerchantId) -> Result<Vec<StoreRow>, AppError> {
-        let scope = caller
-            .visible_stores(merchant)
-            .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant"))?;
-        self.merchant(caller, merchant).await?;
-        Ok(merchants::list_stores(self.db().pool(), merchant, &scope).await?)
-    }
-
-    /// One store, for staff whose grant covers it.
-    pub async fn store(&self, caller: &Principal, id: StoreId) -> Result<StoreRow, AppError> {
-        let store = merchants::get_store(self.db().pool(), id).await?;
-        // Refuse before saying whether it exists, unless the caller is an operator.
-        match store {
-            Some(s) => {
-                caller.require(&s, StaffRole::Clerk)?;
-                Ok(s)
-            }
-            None if caller.is_admin() => Err(AppError::not_found("store")),
-            None => Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this store")),
-        }
-    }
-
     /// Adds an existing account (by e-mail or phone) to a merchant's staff. Managers may add
     /// clerks; owners may add anyone. Store lists must name the merchant's own stores.
     pub async fn add_staff(
@@ -105,7 +60,7 @@ impl App {
             if ids.is_empty() {
                 return Err(FieldError::new("stores", "name at least one store, or give all stores").into());
             }
-            let own = merchants::list_stores(self.db().pool(), merchant, &StoreScope::All).await?;
+            let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
             if let Some(bad) = ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
                 return Err(FieldError::new("stores", format!("store {bad} is not a store of this merchant")).into());
             }

@@ -17,6 +17,9 @@ pub struct LatLng {
 }
 
 impl LatLng {
+    /// People's Square, Shanghai: the demo city's default centre.
+    pub const PEOPLES_SQUARE: LatLng = LatLng { lat: 31.2304, lng: 121.4737 };
+
     /// A point, or an error naming `lat` or `lng` when out of range or not a number.
     pub fn new(lat: f64, lng: f64) -> Result<Self, FieldError> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {

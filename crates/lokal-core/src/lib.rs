@@ -14,6 +14,7 @@
 //! - [`field`]: the validation error that names the offending field.
 //! - [`geo`]: validated coordinates and distances.
 //! - [`hours`]: opening hours with exceptions and "open now".
+//! - [`store`]: store categories and the checked public profile of a store.
 
 pub mod access;
 pub mod account;
@@ -23,6 +24,7 @@ pub mod geo;
 pub mod hours;
 pub mod ids;
 pub mod money;
+pub mod store;
 pub mod time;
 
 pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};

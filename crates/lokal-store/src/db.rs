@@ -26,8 +26,14 @@ pub struct Db {
     backend: Backend,
 }
 
-const SQLITE: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
-const POSTGRES: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, "store profiles", include_str!("../migrations/sqlite/0002_store_profiles.sql")),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, "store profiles", include_str!("../migrations/postgres/0002_store_profiles.sql")),
+];
 
 impl Db {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).

@@ -17,6 +17,7 @@ pub mod merchants;
 pub mod rate_limits;
 mod row;
 pub mod sessions;
+pub mod stores;
 pub mod users;
 
 pub use db::{Backend, Db, Tx};

@@ -1,9 +1,11 @@
 //! The demo city's seed: deterministic accounts for every role, so a person can try each side of
 //! the platform at once. Seeding is idempotent: a second start finds the seed and leaves it.
-//! Issue B adds the city's stores, menus and deals.
+//! The city itself (chains and independent stores of every category) comes from [`crate::city`].
 
+use crate::city;
 use lokal_app::App;
 use lokal_app::accounts::Registration;
+use lokal_core::geo::LatLng;
 use lokal_core::{Principal, Role, StaffRole, StoreScope};
 
 /// The password of every demo account.
@@ -12,9 +14,9 @@ pub const DEMO_PASSWORD: &str = "lokal-demo";
 /// The demo logins: (e-mail, what the account is).
 pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("admin@demo.lokal", "platform admin"),
-    ("owner@demo.lokal", "owner of Chongqing Hotpot House (all stores)"),
-    ("manager@demo.lokal", "manager of Chongqing Hotpot House, Jiefangbei store"),
-    ("clerk@demo.lokal", "clerk at Chongqing Hotpot House, Jiefangbei store"),
+    ("owner@demo.lokal", "owner of the Chongqing Hotpot House chain (all stores)"),
+    ("manager@demo.lokal", "manager of one Chongqing Hotpot House store"),
+    ("clerk@demo.lokal", "clerk at that store"),
     ("rider@demo.lokal", "rider"),
     ("promoter@demo.lokal", "promoter"),
     ("consumer@demo.lokal", "consumer"),
@@ -30,8 +32,26 @@ async fn account(app: &App, email: &str, name: &str) -> anyhow::Result<lokal_cor
     Ok(app.create_account(reg).await?.id)
 }
 
-/// Seeds the demo accounts, merchant and stores unless they exist. Returns whether it seeded.
-pub async fn seed(app: &App) -> anyhow::Result<bool> {
+/// How to build the demo city.
+#[derive(Debug, Clone, Copy)]
+pub struct CityOptions {
+    /// Random seed; the same seed gives the same city.
+    pub seed: u64,
+    /// The city centre.
+    pub center: LatLng,
+    /// How many stores.
+    pub stores: usize,
+}
+
+impl Default for CityOptions {
+    fn default() -> Self {
+        // People's Square, Shanghai.
+        Self { seed: 42, center: LatLng::PEOPLES_SQUARE, stores: 240 }
+    }
+}
+
+/// Seeds the demo accounts and city unless they exist. Returns whether it seeded.
+pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
     if lokal_store::users::find_by_login(app.db().pool(), DEMO_LOGINS[0].0).await?.is_some() {
         return Ok(false);
     }
@@ -45,11 +65,30 @@ pub async fn seed(app: &App) -> anyhow::Result<bool> {
     account(app, "consumer@demo.lokal", "Xiao Ming").await?;
     app.grant_platform_role(&root, rider, Role::Rider).await?;
     app.grant_platform_role(&root, promoter, Role::Promoter).await?;
-    let merchant = app.create_merchant(&root, "Chongqing Hotpot House", Some(owner)).await?;
-    let jiefangbei = app.create_store(&root, merchant.id, "Jiefangbei store").await?;
-    app.create_store(&root, merchant.id, "Guanyinqiao store").await?;
-    let only = StoreScope::Only(vec![jiefangbei.id]);
-    app.add_staff(&root, merchant.id, "manager@demo.lokal", StaffRole::Manager, only.clone()).await?;
-    app.add_staff(&root, merchant.id, "clerk@demo.lokal", StaffRole::Clerk, only).await?;
+
+    let mut chain_merchants = Vec::new();
+    for (i, chain) in city::CHAINS.iter().enumerate() {
+        let name: String = chain.name.split(' ').take_while(|w| w.is_ascii()).collect::<Vec<_>>().join(" ");
+        let m = app.create_merchant(&root, &name, (i == 0).then_some(owner)).await?;
+        chain_merchants.push(m.id);
+    }
+    let mut first_hotpot = None;
+    for s in city::generate(city.seed, city.center, city.stores) {
+        let merchant = match s.chain {
+            Some(c) => chain_merchants[c],
+            None => app.create_merchant(&root, &s.profile.name.chars().take(64).collect::<String>(), None).await?.id,
+        };
+        let store = app.create_store(&root, merchant, s.profile).await?;
+        lokal_store::stores::set_figures(app.db().pool(), store.row.id, s.rating_x100, s.monthly_sales).await?;
+        if s.chain == Some(0) && first_hotpot.is_none() {
+            first_hotpot = Some(store.row.id);
+        }
+    }
+    if let Some(store) = first_hotpot {
+        let only = StoreScope::Only(vec![store]);
+        app.add_staff(&root, chain_merchants[0], "manager@demo.lokal", StaffRole::Manager, only.clone()).await?;
+        app.add_staff(&root, chain_merchants[0], "clerk@demo.lokal", StaffRole::Clerk, only).await?;
+    }
+    app.rebuild_index().await?;
     Ok(true)
 }

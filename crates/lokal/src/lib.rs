@@ -1,9 +1,11 @@
 //! The `lokal` binary as a library: configuration, start-up and router composition, so that
 //! tests start exactly what users run (`Application::build` on port 0).
 //!
-//! Layout: [`config`] (typed settings), [`demo`] (the demo city's seed), and here
+//! Layout: [`config`] (typed settings), [`city`] (the deterministic demo city), [`demo`] (seeding
+//! it with accounts for every role), and here
 //! [`Application`] (connect, migrate, compose, bind, serve, shut down).
 
+pub mod city;
 pub mod config;
 pub mod demo;
 
@@ -80,7 +82,10 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
         .await
         .with_context(|| format!("connecting to {}", config::redact_url(&url)))?;
     db.migrate().await.context("applying migrations")?;
-    Ok(App::new(db, clock, config.auth.clone()))
+    let app = App::new(db, clock, config.auth.clone());
+    let indexed = app.rebuild_index().await.context("building the discovery index")?;
+    tracing::info!(stores = indexed, "discovery index built");
+    Ok(app)
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.

@@ -3,8 +3,10 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use lokal::config::Config;
+use lokal::demo::CityOptions;
 use lokal::{Application, demo};
 use lokal_app::SystemClock;
+use lokal_core::geo::LatLng;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +32,32 @@ struct DbArgs {
     database_url: Option<String>,
 }
 
+#[derive(clap::Args)]
+struct CityArgs {
+    /// Demo city centre as LAT,LNG.
+    #[arg(long, default_value = "31.2304,121.4737", value_parser = parse_center)]
+    center: LatLng,
+    /// Demo city size in stores.
+    #[arg(long, default_value_t = 240)]
+    stores: usize,
+    /// Demo city random seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+impl CityArgs {
+    fn options(&self) -> CityOptions {
+        CityOptions { seed: self.seed, center: self.center, stores: self.stores }
+    }
+}
+
+fn parse_center(s: &str) -> Result<LatLng, String> {
+    let (lat, lng) = s.split_once(',').ok_or("expected LAT,LNG")?;
+    let lat: f64 = lat.trim().parse().map_err(|_| "latitude is not a number")?;
+    let lng: f64 = lng.trim().parse().map_err(|_| "longitude is not a number")?;
+    LatLng::new(lat, lng).map_err(|e| e.to_string())
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (API, pages, background jobs).
@@ -45,6 +73,8 @@ enum Command {
         /// Seed the demo city on first start and print its logins.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        city: CityArgs,
     },
     /// Run the server with the demo city (same as `serve --demo`).
     Demo {
@@ -53,6 +83,8 @@ enum Command {
         port: Option<u16>,
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        city: CityArgs,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -102,16 +134,16 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).init();
     let clock = Arc::new(SystemClock);
     match cli.command {
-        Command::Serve { host, port, db, demo } => {
+        Command::Serve { host, port, db, demo, city } => {
             config.server.host = host.unwrap_or(config.server.host);
             config.server.port = port.unwrap_or(config.server.port);
             apply_db(&mut config, db);
-            serve(config, clock, demo).await
+            serve(config, clock, demo.then(|| city.options())).await
         }
-        Command::Demo { port, db } => {
+        Command::Demo { port, db, city } => {
             config.server.port = port.unwrap_or(config.server.port);
             apply_db(&mut config, db);
-            serve(config, clock, true).await
+            serve(config, clock, Some(city.options())).await
         }
         Command::Migrate { db } => {
             apply_db(&mut config, db);
@@ -142,11 +174,16 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(config: Config, clock: Arc<SystemClock>, seed_demo: bool) -> anyhow::Result<()> {
+async fn serve(config: Config, clock: Arc<SystemClock>, demo_city: Option<CityOptions>) -> anyhow::Result<()> {
     let server = Application::build(&config, clock).await?;
-    if seed_demo {
-        if demo::seed(server.app()).await? {
-            println!("Seeded the demo city.");
+    if let Some(city) = demo_city {
+        if demo::seed(server.app(), city).await? {
+            println!(
+                "Seeded the demo city: {} stores around {:.4},{:.4}.",
+                city.stores,
+                city.center.lat(),
+                city.center.lng()
+            );
         }
         println!("Demo logins (password: {}):", demo::DEMO_PASSWORD);
         for (email, what) in demo::DEMO_LOGINS {

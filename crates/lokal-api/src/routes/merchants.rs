@@ -1,4 +1,4 @@
-//! Merchants, stores and staff (the minimal shape; issue B grows stores into listings).
+//! Merchants and their staff.
 
 use crate::Ctx;
 use crate::error::ApiResult;
@@ -8,7 +8,7 @@ use crate::routes::users::GrantJson;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_core::{MerchantId, StaffRole, StoreId, StoreScope, Timestamp, UserId};
-use lokal_store::merchants::{MerchantRow, StoreRow};
+use lokal_store::merchants::MerchantRow;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
@@ -16,8 +16,6 @@ pub fn router() -> OpenApiRouter<Ctx> {
     OpenApiRouter::new()
         .routes(routes!(create_merchant))
         .routes(routes!(get_merchant))
-        .routes(routes!(create_store, list_stores))
-        .routes(routes!(get_store))
         .routes(routes!(add_staff, list_staff))
 }
 
@@ -38,25 +36,6 @@ impl From<MerchantRow> for MerchantJson {
     }
 }
 
-/// A store.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct StoreJson {
-    /// The id.
-    pub id: StoreId,
-    /// The merchant it belongs to.
-    pub merchant_id: MerchantId,
-    /// Its name.
-    pub name: String,
-    /// When it opened on the platform.
-    pub created_at: Timestamp,
-}
-
-impl From<StoreRow> for StoreJson {
-    fn from(s: StoreRow) -> Self {
-        Self { id: s.id, merchant_id: s.merchant_id, name: s.name, created_at: Timestamp::from_millis(s.created_at) }
-    }
-}
-
 /// A new merchant.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,15 +45,6 @@ pub struct NewMerchantBody {
     pub name: String,
     /// An existing account that becomes the owner.
     pub owner_user_id: Option<UserId>,
-}
-
-/// A new store.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewStoreBody {
-    /// The store's name, 1 to 64 characters.
-    #[schema(example = "Jiefangbei branch")]
-    pub name: String,
 }
 
 /// A staff member to add.
@@ -119,40 +89,6 @@ async fn get_merchant(
     Path(id): Path<MerchantId>,
 ) -> ApiResult<Json<MerchantJson>> {
     Ok(Json(ctx.app.merchant(&caller, id).await?.into()))
-}
-
-/// Open a store. Merchant-wide managers and owners.
-#[utoipa::path(post, path = "/api/v1/merchants/{merchant_id}/stores", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
-    request_body = NewStoreBody, security(("bearer" = [])), responses((status = 201, body = StoreJson)))]
-async fn create_store(
-    State(ctx): State<Ctx>,
-    Caller(caller, _): Caller,
-    Path(id): Path<MerchantId>,
-    Json(b): Json<NewStoreBody>,
-) -> ApiResult<(StatusCode, Json<StoreJson>)> {
-    let s = ctx.app.create_store(&caller, id, &b.name).await?;
-    Ok((StatusCode::CREATED, Json(s.into())))
-}
-
-/// The merchant's stores the caller may see (store-scoped staff see only theirs).
-#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/stores", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")), security(("bearer" = [])), responses((status = 200, body = ListJson<StoreJson>)))]
-async fn list_stores(
-    State(ctx): State<Ctx>,
-    Caller(caller, _): Caller,
-    Path(id): Path<MerchantId>,
-) -> ApiResult<Json<ListJson<StoreJson>>> {
-    let stores = ctx.app.stores(&caller, id).await?;
-    Ok(Json(ListJson { items: stores.into_iter().map(Into::into).collect(), next_cursor: None }))
-}
-
-/// One store, for staff whose grant covers it.
-#[utoipa::path(get, path = "/api/v1/stores/{store_id}", tag = "merchants", params(("store_id" = StoreId, Path, description = "The store")), security(("bearer" = [])), responses((status = 200, body = StoreJson)))]
-async fn get_store(
-    State(ctx): State<Ctx>,
-    Caller(caller, _): Caller,
-    Path(id): Path<StoreId>,
-) -> ApiResult<Json<StoreJson>> {
-    Ok(Json(ctx.app.store(&caller, id).await?.into()))
 }
 
 /// Add an existing account to the staff. Managers add clerks; owners add anyone.

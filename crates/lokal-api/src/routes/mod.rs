@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod merchants;
+pub mod stores;
 pub mod users;
 
 use crate::Ctx;
@@ -17,6 +18,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(users::router())
         .merge(admin::router())
         .merge(merchants::router())
+        .merge(stores::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

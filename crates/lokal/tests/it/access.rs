@@ -65,7 +65,8 @@ async fn one_merchants_staff_never_reach_another_merchant() {
         app.get(&format!("/api/v1/merchants/{m}"), Some(&other_owner)).await,
         app.get(&format!("/api/v1/merchants/{m}/stores"), Some(&other_owner)).await,
         app.get(&format!("/api/v1/merchants/{m}/staff"), Some(&other_owner)).await,
-        app.get(&format!("/api/v1/stores/{}", hotpot.store_a), Some(&other_owner)).await,
+        app.put(&format!("/api/v1/stores/{}", hotpot.store_a), &json!({"name": "Taken over"}), Some(&other_owner))
+            .await,
         app.post(&format!("/api/v1/merchants/{m}/stores"), &json!({"name": "Sneaky"}), Some(&other_owner)).await,
         app.post(
             &format!("/api/v1/merchants/{m}/staff"),
@@ -78,8 +79,11 @@ async fn one_merchants_staff_never_reach_another_merchant() {
     }
     // The Hotpot owner equally cannot reach Noodles, and neither sees that an unknown store exists.
     assert_eq!(app.get(&format!("/api/v1/merchants/{noodles}"), Some(&hotpot.owner)).await.status, 403);
-    assert_eq!(app.get("/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", Some(&hotpot.owner)).await.status, 403);
-    assert_eq!(app.get("/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", Some(&hotpot.admin)).await.status, 404);
+    let ghost = "/api/v1/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4";
+    assert_eq!(app.put(ghost, &json!({"name": "X"}), Some(&hotpot.owner)).await.status, 403);
+    assert_eq!(app.put(ghost, &json!({"name": "X"}), Some(&hotpot.admin)).await.status, 404);
+    // Store pages themselves are public.
+    assert_eq!(app.get(&format!("/api/v1/stores/{}", hotpot.store_a), None).await.status, 200);
 }
 
 #[tokio::test]
@@ -98,8 +102,14 @@ async fn a_store_clerk_sees_only_their_store_and_cannot_manage() {
     assert_eq!(add.json()["grant"]["stores"], json!({"kind": "only", "store_ids": [c.store_a]}));
     let mine = app.get(&format!("/api/v1/merchants/{}/stores", c.merchant), Some(&clerk)).await;
     assert_eq!(ids(&mine.json()), vec![c.store_a.clone()]);
-    assert_eq!(app.get(&format!("/api/v1/stores/{}", c.store_a), Some(&clerk)).await.status, 200);
-    assert_eq!(app.get(&format!("/api/v1/stores/{}", c.store_b), Some(&clerk)).await.status, 403);
+    assert_eq!(
+        app.put(&format!("/api/v1/stores/{}", c.store_a), &json!({"name": "Mine now"}), Some(&clerk)).await.status,
+        403
+    );
+    assert_eq!(
+        app.put(&format!("/api/v1/stores/{}", c.store_b), &json!({"name": "Mine now"}), Some(&clerk)).await.status,
+        403
+    );
     assert_eq!(app.get(&format!("/api/v1/merchants/{}/staff", c.merchant), Some(&clerk)).await.status, 403);
     assert_eq!(
         app.post(&format!("/api/v1/merchants/{}/stores", c.merchant), &json!({"name": "X"}), Some(&clerk)).await.status,

@@ -138,6 +138,15 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// PUT JSON to `path`, with a bearer token if given.
+    pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> Resp {
+        let mut req = self.client.put(format!("{}{path}", self.base)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
     /// Registers `email` with a standard password; returns the response.
     pub async fn register(&self, email: &str) -> Resp {
         self.post("/api/v1/auth/register", &json!({"email": email, "password": "correct horse"}), None).await

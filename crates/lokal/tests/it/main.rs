@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod cli;
+mod discovery;
 mod errors;
 mod harness;
 mod idempotency;

@@ -1,0 +1,263 @@
+//! What a store is to the people looking for it: category, place, hours, price, services.
+//! [`StoreProfile::parse`] turns the JSON a merchant sends into checked values, naming the field
+//! of the first problem.
+
+use crate::FieldError;
+use crate::account::{DisplayName, Phone};
+use crate::geo::LatLng;
+use crate::hours::{OpeningHours, OpeningHoursJson};
+
+/// What kind of business a store is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Restaurants, cafés, tea, bakeries.
+    Food,
+    /// Hair, nails, spa, massage.
+    Beauty,
+    /// Cinema, KTV, games, sports.
+    Leisure,
+    /// Hotels and guesthouses.
+    Hotel,
+    /// Shops and supermarkets.
+    Retail,
+    /// Laundry, repairs, pets, education.
+    Services,
+}
+
+impl Category {
+    /// Every category, in display order.
+    pub const ALL: [Category; 6] =
+        [Category::Food, Category::Beauty, Category::Leisure, Category::Hotel, Category::Retail, Category::Services];
+
+    /// The stable name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Category::Food => "food",
+            Category::Beauty => "beauty",
+            Category::Leisure => "leisure",
+            Category::Hotel => "hotel",
+            Category::Retail => "retail",
+            Category::Services => "services",
+        }
+    }
+
+    /// Parses a stable name; an unknown one is an error naming `field`.
+    pub fn parse(field: &str, s: &str) -> Result<Category, FieldError> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| FieldError::new(field, "must be one of food, beauty, leisure, hotel, retail, services"))
+    }
+}
+
+/// A point as sent and shown in the API.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatLngJson {
+    /// Latitude, -90 to 90.
+    pub lat: f64,
+    /// Longitude, -180 to 180.
+    pub lng: f64,
+}
+
+/// A store's public profile as a merchant sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StoreProfileJson {
+    /// The store's name, 1 to 64 characters.
+    #[schema(example = "Jiefangbei store")]
+    pub name: String,
+    /// `food` (default), `beauty`, `leisure`, `hotel`, `retail` or `services`.
+    pub category: Option<String>,
+    /// Street address.
+    pub address: Option<String>,
+    /// Where the store is. Without it the store is not found by nearby search.
+    pub location: Option<LatLngJson>,
+    /// Contact phone.
+    pub phone: Option<String>,
+    /// The store's offset from UTC in minutes (default 480, China Standard Time).
+    pub utc_offset_min: Option<i32>,
+    /// Opening hours; without them the store is never "open now".
+    pub hours: Option<OpeningHoursJson>,
+    /// Average spend per person in minor units.
+    pub avg_price: Option<i64>,
+    /// Up to 20 tags of up to 32 characters.
+    pub tags: Option<Vec<String>>,
+    /// Up to 20 photo URLs (http or https).
+    pub photos: Option<Vec<String>>,
+    /// Offers delivery.
+    pub delivery: Option<bool>,
+    /// Offers pickup.
+    pub pickup: Option<bool>,
+    /// Offers dine-in / in-store service (default true).
+    pub dine_in: Option<bool>,
+    /// Delivery radius in metres (1 to 20,000); required when `delivery` is true.
+    pub delivery_radius_m: Option<u32>,
+}
+
+/// A checked store profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreProfile {
+    /// Name.
+    pub name: String,
+    /// Category.
+    pub category: Category,
+    /// Street address (may be empty).
+    pub address: String,
+    /// Location, if known.
+    pub location: Option<LatLng>,
+    /// Phone in E.164.
+    pub phone: Option<String>,
+    /// Local time offset from UTC, minutes.
+    pub utc_offset_min: i32,
+    /// Opening hours.
+    pub hours: OpeningHours,
+    /// Average spend per person, minor units.
+    pub avg_price: Option<i64>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Photo URLs.
+    pub photos: Vec<String>,
+    /// Offers delivery.
+    pub delivery: bool,
+    /// Offers pickup.
+    pub pickup: bool,
+    /// Offers dine-in.
+    pub dine_in: bool,
+    /// Delivery radius in metres.
+    pub delivery_radius_m: Option<u32>,
+}
+
+fn short_list(
+    field: &str,
+    items: Option<Vec<String>>,
+    max_len: usize,
+    check: impl Fn(&str) -> bool,
+) -> Result<Vec<String>, FieldError> {
+    let items = items.unwrap_or_default();
+    if items.len() > 20 {
+        return Err(FieldError::new(field, "at most 20 entries"));
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let s = s.trim().to_owned();
+            if s.is_empty() || s.chars().count() > max_len || !check(&s) {
+                Err(FieldError::new(
+                    format!("{field}[{i}]"),
+                    format!("must be 1 to {max_len} characters of the right form"),
+                ))
+            } else {
+                Ok(s)
+            }
+        })
+        .collect()
+}
+
+impl StoreProfile {
+    /// Checks every field; the error names the first bad one.
+    pub fn parse(j: StoreProfileJson) -> Result<Self, FieldError> {
+        let name = DisplayName::parse("name", &j.name)?.as_str().to_owned();
+        let category = j.category.as_deref().map_or(Ok(Category::Food), |c| Category::parse("category", c))?;
+        let address = j.address.unwrap_or_default().trim().to_owned();
+        if address.chars().count() > 200 || address.chars().any(char::is_control) {
+            return Err(FieldError::new("address", "must be at most 200 characters without control characters"));
+        }
+        let location = j
+            .location
+            .map(|l| LatLng::new(l.lat, l.lng).map_err(|e| FieldError::new(format!("location.{}", e.field), e.message)))
+            .transpose()?;
+        let phone = j.phone.filter(|p| !p.trim().is_empty()).map(|p| Phone::parse("phone", &p)).transpose()?;
+        let utc_offset_min = j.utc_offset_min.unwrap_or(480);
+        if !(-720..=840).contains(&utc_offset_min) {
+            return Err(FieldError::new("utc_offset_min", "must be between -720 and 840"));
+        }
+        let hours = j.hours.as_ref().map_or(Ok(OpeningHours::default()), OpeningHours::parse)?;
+        if let Some(p) = j.avg_price
+            && !(0..=100_000_000).contains(&p)
+        {
+            return Err(FieldError::new("avg_price", "must be between 0 and 100,000,000 minor units"));
+        }
+        let tags = short_list("tags", j.tags, 32, |s| !s.chars().any(char::is_control))?;
+        let photos = short_list("photos", j.photos, 500, |s| {
+            (s.starts_with("https://") || s.starts_with("http://"))
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        })?;
+        let delivery = j.delivery.unwrap_or(false);
+        if let Some(r) = j.delivery_radius_m
+            && !(1..=20_000).contains(&r)
+        {
+            return Err(FieldError::new("delivery_radius_m", "must be between 1 and 20,000 metres"));
+        }
+        if delivery && (j.delivery_radius_m.is_none() || location.is_none()) {
+            return Err(FieldError::new(
+                "delivery_radius_m",
+                "a delivering store needs a location and a delivery radius",
+            ));
+        }
+        Ok(Self {
+            name,
+            category,
+            address,
+            location,
+            phone: phone.map(|p| p.as_str().to_owned()),
+            utc_offset_min,
+            hours,
+            avg_price: j.avg_price,
+            tags,
+            photos,
+            delivery,
+            pickup: j.pickup.unwrap_or(false),
+            dine_in: j.dine_in.unwrap_or(true),
+            delivery_radius_m: j.delivery_radius_m,
+        })
+    }
+
+    /// A profile with only a name (everything else default).
+    pub fn named(name: &str) -> Result<Self, FieldError> {
+        Self::parse(StoreProfileJson { name: name.to_owned(), ..StoreProfileJson::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> StoreProfileJson {
+        StoreProfileJson { name: "Jiefangbei".into(), ..StoreProfileJson::default() }
+    }
+
+    #[test]
+    fn defaults_make_a_dine_in_food_store_in_china_time() {
+        let p = StoreProfile::parse(base()).expect("valid");
+        assert_eq!((p.category, p.utc_offset_min, p.dine_in, p.delivery), (Category::Food, 480, true, false));
+        assert!(p.location.is_none());
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: Vec<(StoreProfileJson, &str)> = vec![
+            (StoreProfileJson { category: Some("casino".into()), ..base() }, "category"),
+            (StoreProfileJson { location: Some(LatLngJson { lat: 91.0, lng: 0.0 }), ..base() }, "location.lat"),
+            (StoreProfileJson { phone: Some("12".into()), ..base() }, "phone"),
+            (StoreProfileJson { utc_offset_min: Some(9999), ..base() }, "utc_offset_min"),
+            (StoreProfileJson { avg_price: Some(-1), ..base() }, "avg_price"),
+            (StoreProfileJson { tags: Some(vec!["ok".into(), "".into()]), ..base() }, "tags[1]"),
+            (StoreProfileJson { photos: Some(vec!["javascript:alert(1)".into()]), ..base() }, "photos[0]"),
+            (StoreProfileJson { delivery: Some(true), ..base() }, "delivery_radius_m"),
+            (StoreProfileJson { name: "".into(), ..base() }, "name"),
+        ];
+        for (j, field) in cases {
+            assert_eq!(StoreProfile::parse(j).expect_err(field).field, field);
+        }
+    }
+
+    #[test]
+    fn categories_round_trip() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse("c", c.as_str()), Ok(c));
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Stores: the physical places of a merchant, with the profile that discovery searches.
+
+use crate::StoreError;
+use crate::row::{get, parse};
+use lokal_core::{MerchantId, StoreId, StoreScope};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A stored store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreRow {
+    /// The id.
+    pub id: StoreId,
+    /// The owning merchant.
+    pub merchant_id: MerchantId,
+    /// The store's name.
+    pub name: String,
+    /// Creation time, epoch ms.
+    pub created_at: i64,
+    /// Category name (`food`, …).
+    pub category: String,
+    /// Street address.
+    pub address: String,
+    /// Latitude in 1e-7 degrees, if located.
+    pub lat_e7: Option<i64>,
+    /// Longitude in 1e-7 degrees, if located.
+    pub lng_e7: Option<i64>,
+    /// Phone, E.164.
+    pub phone: Option<String>,
+    /// Local offset from UTC, minutes.
+    pub utc_offset_min: i64,
+    /// Average spend per person, minor units.
+    pub avg_price: Option<i64>,
+    /// Offers delivery.
+    pub delivery: bool,
+    /// Offers pickup.
+    pub pickup: bool,
+    /// Offers dine-in.
+    pub dine_in: bool,
+    /// Delivery radius, metres.
+    pub delivery_radius_m: Option<i64>,
+    /// Average rating × 100 (0 = unrated).
+    pub rating_x100: i64,
+    /// Orders and redemptions in the last 30 days.
+    pub monthly_sales: i64,
+    /// Hours, tags and photos as JSON.
+    pub details_json: String,
+    /// Last profile change, epoch ms.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, merchant_id, name, created_at, category, address, lat_e7, lng_e7, phone, utc_offset_min, \
+     avg_price, offers_delivery, offers_pickup, offers_dine_in, delivery_radius_m, rating_x100, monthly_sales, \
+     details_json, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<StoreRow, StoreError> {
+    Ok(StoreRow {
+        id: parse(r, "id")?,
+        merchant_id: parse(r, "merchant_id")?,
+        name: get(r, "name")?,
+        created_at: get(r, "created_at")?,
+        category: get(r, "category")?,
+        address: get(r, "address")?,
+        lat_e7: get(r, "lat_e7")?,
+        lng_e7: get(r, "lng_e7")?,
+        phone: get(r, "phone")?,
+        utc_offset_min: get(r, "utc_offset_min")?,
+        avg_price: get(r, "avg_price")?,
+        delivery: get::<i64>(r, "offers_delivery")? != 0,
+        pickup: get::<i64>(r, "offers_pickup")? != 0,
+        dine_in: get::<i64>(r, "offers_dine_in")? != 0,
+        delivery_radius_m: get(r, "delivery_radius_m")?,
+        rating_x100: get(r, "rating_x100")?,
+        monthly_sales: get(r, "monthly_sales")?,
+        details_json: get(r, "details_json")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Inserts a store with its profile.
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO stores ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    ));
+    sqlx::query(sql)
+        .bind(s.id.to_string())
+        .bind(s.merchant_id.to_string())
+        .bind(s.name.clone())
+        .bind(s.created_at)
+        .bind(s.category.clone())
+        .bind(s.address.clone())
+        .bind(s.lat_e7)
+        .bind(s.lng_e7)
+        .bind(s.phone.clone())
+        .bind(s.utc_offset_min)
+        .bind(s.avg_price)
+        .bind(i64::from(s.delivery))
+        .bind(i64::from(s.pickup))
+        .bind(i64::from(s.dine_in))
+        .bind(s.delivery_radius_m)
+        .bind(s.rating_x100)
+        .bind(s.monthly_sales)
+        .bind(s.details_json.clone())
+        .bind(s.updated_at)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Replaces a store's profile (everything but its ids, creation time, rating and sales).
+/// Returns whether the store exists.
+pub async fn update_profile<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE stores SET name = $2, category = $3, address = $4, lat_e7 = $5, lng_e7 = $6, phone = $7, \
+         utc_offset_min = $8, avg_price = $9, offers_delivery = $10, offers_pickup = $11, offers_dine_in = $12, \
+         delivery_radius_m = $13, details_json = $14, updated_at = $15 WHERE id = $1",
+    )
+    .bind(s.id.to_string())
+    .bind(s.name.clone())
+    .bind(s.category.clone())
+    .bind(s.address.clone())
+    .bind(s.lat_e7)
+    .bind(s.lng_e7)
+    .bind(s.phone.clone())
+    .bind(s.utc_offset_min)
+    .bind(s.avg_price)
+    .bind(i64::from(s.delivery))
+    .bind(i64::from(s.pickup))
+    .bind(i64::from(s.dine_in))
+    .bind(s.delivery_radius_m)
+    .bind(s.details_json.clone())
+    .bind(s.updated_at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The store with this id.
+pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: StoreId) -> Result<Option<StoreRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM stores WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The merchant's stores within `scope`, in creation order.
+pub async fn list_for_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    scope: &StoreScope,
+) -> Result<Vec<StoreRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM stores WHERE merchant_id = $1 ORDER BY id"));
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let stores: Vec<StoreRow> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok(stores.into_iter().filter(|s| scope.covers(s.id)).collect())
+}
+
+/// Up to `limit` stores with ids after `after`, in id order (to rebuild indexes page by page).
+pub async fn list_all<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    after: Option<StoreId>,
+    limit: i64,
+) -> Result<Vec<StoreRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
+    let after = after.map(|a| a.to_string()).unwrap_or_default();
+    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+impl lokal_core::access::Owned for StoreRow {
+    fn scope(&self) -> lokal_core::Scope {
+        lokal_core::Scope::Store(self.merchant_id, self.id)
+    }
+}
+
+/// Sets a store's rating and sales figures. Only the demo seed calls this: in a running platform
+/// these figures are derived from reviews and orders.
+pub async fn set_figures<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: StoreId,
+    rating_x100: i64,
+    monthly_sales: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE stores SET rating_x100 = $2, monthly_sales = $3 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(rating_x100)
+        .bind(monthly_sales)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}

@@ -17,21 +17,10 @@ use lokal_core::Timestamp;
 /// The routes.
 pub fn router() -> Router<Ctx> {
     Router::new()
-        .route("/", get(home))
         .route("/login", get(login_form).post(login))
         .route("/register", get(register_form).post(register))
         .route("/logout", post(logout))
         .route("/account", get(account))
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
-struct HomePage {
-    nav: Nav,
-}
-
-async fn home(nav: Nav) -> Response {
-    nav.finish(HomePage { nav: nav.clone() }.into_response())
 }
 
 #[derive(Template, WebTemplate)]

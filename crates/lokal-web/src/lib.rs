@@ -6,10 +6,11 @@
 //! `Origin` is refused, so another site cannot post forms in a user's name.
 //!
 //! Layout: [`page`] (the per-request page context, CSRF, cookies, error pages), [`account`]
-//! (home, login, register, logout, account), [`docs`] (the API reference page), [`assets`].
+//! (login, register, logout, account), [`discover`] (home, nearby list, store page), [`docs`] (the API reference page), [`assets`].
 
 pub mod account;
 pub mod assets;
+pub mod discover;
 pub mod docs;
 pub mod page;
 
@@ -22,6 +23,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
     let docs = std::sync::Arc::new(docs::ApiDocs::from_openapi(openapi));
     Router::new()
         .merge(account::router())
+        .merge(discover::router())
         .route("/static/app.css", get(assets::css))
         .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }

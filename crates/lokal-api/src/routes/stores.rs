@@ -143,7 +143,7 @@ async fn update_store(
 
 /// Nearby query parameters. Numbers arrive as text so that every bad value is reported with its
 /// field's name.
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NearbyParams {
     /// Latitude of the person, -90 to 90.
@@ -195,7 +195,8 @@ fn flag(field: &str, v: Option<&str>) -> Result<bool, FieldError> {
 }
 
 impl NearbyParams {
-    fn parse(&self) -> Result<NearbyQuery, FieldError> {
+    /// Checks every parameter; the error names the first bad one.
+    pub fn parse(&self) -> Result<NearbyQuery, FieldError> {
         let lat = num::<f64>("lat", self.lat.as_deref())?.ok_or_else(|| FieldError::new("lat", "is required"))?;
         let lng = num::<f64>("lng", self.lng.as_deref())?.ok_or_else(|| FieldError::new("lng", "is required"))?;
         let center = LatLng::new(lat, lng)?;

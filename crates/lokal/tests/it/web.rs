@@ -134,3 +134,26 @@ async fn the_api_accepts_the_session_cookie_for_reads_and_for_writes_only_with_t
         .await;
     assert_eq!(with_header.status, 204);
 }
+
+#[tokio::test]
+async fn the_home_nearby_and_store_pages_show_the_city() {
+    let app = TestApp::spawn().await;
+    lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed");
+    let home = app.get("/", None).await;
+    assert_eq!(home.status, 200);
+    assert!(home.text.contains("Recommended near you"));
+    assert_eq!(home.text.matches("data-testid=\"store-card\"").count(), 10);
+    let list = app.get("/nearby?category=hotel", None).await;
+    assert_eq!(list.status, 200);
+    assert!(list.text.contains("Harbor Inn") || list.text.contains("Guesthouse"), "hotels are listed");
+    let bad = app.get("/nearby?lat=95&lng=0", None).await;
+    assert_eq!(bad.status, 422);
+    let first =
+        home.text.split("href=\"/stores/").nth(1).and_then(|s| s.split('"').next()).expect("a store link").to_owned();
+    let page = app.get(&format!("/stores/{first}"), None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("data-testid=\"map\""));
+    assert!(page.text.contains("Hours"));
+    assert_eq!(app.get("/stores/not-an-id", None).await.status, 404);
+    assert_eq!(app.get("/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", None).await.status, 404);
+}

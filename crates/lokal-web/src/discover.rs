@@ -1,0 +1,247 @@
+//! Consumer discovery pages: home (categories and what is good nearby), the nearby list with
+//! filters, and the store page with a self-contained map.
+
+use crate::page::{Nav, error_page, message};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use lokal_api::Ctx;
+use lokal_api::routes::stores::NearbyParams;
+use lokal_app::discovery::{NearbyQuery, NearbyStore, Sort};
+use lokal_core::StoreId;
+use lokal_core::geo::LatLng;
+use lokal_core::store::Category;
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new().route("/", get(home)).route("/nearby", get(nearby_page)).route("/stores/{store_id}", get(store_page))
+}
+
+/// A store as a line in a list.
+pub struct Card {
+    id: String,
+    name: String,
+    category: &'static str,
+    distance: String,
+    rating: String,
+    price: String,
+    open_now: bool,
+    tags: String,
+}
+
+fn distance_text(m: f64) -> String {
+    if m < 1000.0 { format!("{:.0} m", m) } else { format!("{:.1} km", m / 1000.0) }
+}
+
+fn price_text(minor: Option<i64>) -> String {
+    minor.map_or_else(String::new, |p| format!("¥{}/person", (p + 50) / 100))
+}
+
+fn rating_text(x100: i64) -> String {
+    if x100 > 0 { format!("★ {:.1}", x100 as f64 / 100.0) } else { String::from("new") }
+}
+
+fn card(s: NearbyStore) -> Card {
+    Card {
+        id: s.id.to_string(),
+        category: s.card.category.as_str(),
+        distance: distance_text(s.distance_m),
+        rating: rating_text(s.card.rating_x100),
+        price: price_text(s.card.avg_price),
+        open_now: s.open_now,
+        tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
+        name: s.card.name,
+    }
+}
+
+fn center_of(p: &NearbyParams) -> (String, String) {
+    let d = LatLng::PEOPLES_SQUARE;
+    (p.lat.clone().unwrap_or_else(|| d.lat().to_string()), p.lng.clone().unwrap_or_else(|| d.lng().to_string()))
+}
+
+/// The query with the demo city's centre when the page was opened without a position.
+fn query_of(p: &NearbyParams) -> Result<NearbyQuery, lokal_core::FieldError> {
+    let (lat, lng) = center_of(p);
+    NearbyParams { lat: Some(lat), lng: Some(lng), ..p.clone() }.parse()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    categories: Vec<&'static str>,
+    lat: String,
+    lng: String,
+    cards: Vec<Card>,
+}
+
+async fn home(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -> Response {
+    let mut q = match query_of(&p) {
+        Ok(q) => q,
+        Err(e) => return bad_query(nav, &e),
+    };
+    q.sort = Sort::Recommended;
+    q.limit = 10;
+    let (lat, lng) = center_of(&p);
+    let cards = ctx.app.nearby(&q).into_iter().map(card).collect();
+    let categories = Category::ALL.iter().map(Category::as_str).collect();
+    nav.finish(HomePage { nav: nav.clone(), categories, lat, lng, cards }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "nearby.html")]
+struct NearbyPage {
+    nav: Nav,
+    categories: Vec<&'static str>,
+    lat: String,
+    lng: String,
+    category: String,
+    sort: String,
+    open_now: bool,
+    cards: Vec<Card>,
+}
+
+async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -> Response {
+    let q = match query_of(&p) {
+        Ok(q) => q,
+        Err(e) => return bad_query(nav, &e),
+    };
+    let (lat, lng) = center_of(&p);
+    let page = NearbyPage {
+        nav: nav.clone(),
+        categories: Category::ALL.iter().map(Category::as_str).collect(),
+        lat,
+        lng,
+        category: p.category.clone().unwrap_or_default(),
+        sort: p.sort.clone().unwrap_or_else(|| "distance".into()),
+        open_now: q.open_now,
+        cards: ctx.app.nearby(&q).into_iter().map(card).collect(),
+    };
+    nav.finish(page.into_response())
+}
+
+fn bad_query(nav: Nav, e: &lokal_core::FieldError) -> Response {
+    nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "That search did not work", &e.to_string(), nav.clone()))
+}
+
+/// A dot on the store page's map.
+pub struct Dot {
+    x: f64,
+    y: f64,
+    name: String,
+    id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "store.html")]
+struct StorePage {
+    nav: Nav,
+    name: String,
+    category: &'static str,
+    address: String,
+    phone: String,
+    rating: String,
+    price: String,
+    open_now: bool,
+    hours: Vec<(&'static str, String)>,
+    tags: Vec<String>,
+    services: Vec<&'static str>,
+    located: bool,
+    dots: Vec<Dot>,
+}
+
+/// Half the map's width in metres.
+const MAP_HALF_M: f64 = 600.0;
+
+async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<StoreId>() else {
+        return nav.finish(message(
+            StatusCode::NOT_FOUND,
+            "Store not found",
+            "There is no store at this address.",
+            nav.clone(),
+        ));
+    };
+    let view = match ctx.app.public_store(id).await {
+        Ok(v) => v,
+        Err(e) if e.code == lokal_core::ErrorCode::NotFound => {
+            return nav.finish(message(
+                StatusCode::NOT_FOUND,
+                "Store not found",
+                "There is no store at this address.",
+                nav.clone(),
+            ));
+        }
+        Err(e) => return error_page(e),
+    };
+    let p = &view.profile;
+    let json = p.hours.to_json();
+    let day = |v: &Vec<String>| if v.is_empty() { String::from("closed") } else { v.join(", ") };
+    let hours = vec![
+        ("Mon", day(&json.mon)),
+        ("Tue", day(&json.tue)),
+        ("Wed", day(&json.wed)),
+        ("Thu", day(&json.thu)),
+        ("Fri", day(&json.fri)),
+        ("Sat", day(&json.sat)),
+        ("Sun", day(&json.sun)),
+    ];
+    let mut dots = Vec::new();
+    if let Some(here) = p.location {
+        let q = NearbyQuery {
+            center: here,
+            radius_m: MAP_HALF_M,
+            limit: 40,
+            category: None,
+            open_now: false,
+            min_rating_x100: None,
+            min_avg_price: None,
+            max_avg_price: None,
+            delivers: false,
+            pickup: false,
+            sort: Sort::Distance,
+        };
+        for s in ctx.app.nearby(&q).into_iter().filter(|s| s.id != id) {
+            let north = (s.card.location.lat() - here.lat()).to_radians() * lokal_core::geo::EARTH_RADIUS_M;
+            let east = (s.card.location.lng() - here.lng()).to_radians()
+                * lokal_core::geo::EARTH_RADIUS_M
+                * here.lat().to_radians().cos();
+            dots.push(Dot {
+                x: 150.0 + east / MAP_HALF_M * 150.0,
+                y: 150.0 - north / MAP_HALF_M * 150.0,
+                name: s.card.name,
+                id: s.id.to_string(),
+            });
+        }
+    }
+    let mut services = Vec::new();
+    if p.dine_in {
+        services.push("dine-in");
+    }
+    if p.pickup {
+        services.push("pickup");
+    }
+    if p.delivery {
+        services.push("delivery");
+    }
+    let page = StorePage {
+        nav: nav.clone(),
+        name: p.name.clone(),
+        category: p.category.as_str(),
+        address: p.address.clone(),
+        phone: p.phone.clone().unwrap_or_default(),
+        rating: rating_text(view.row.rating_x100),
+        price: price_text(p.avg_price),
+        open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
+        hours,
+        tags: p.tags.clone(),
+        services,
+        located: p.location.is_some(),
+        dots,
+    };
+    nav.finish(page.into_response())
+}

@@ -1,0 +1,53 @@
+// Discovery in a real browser: the home page recommends stores, the nearby list is ordered by
+// distance, filters work, and a store page shows its hours and a map of the block.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, artifacts } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+function metres(text) {
+  const m = text.trim().match(/^([\d.]+) (m|km)$/);
+  assert.ok(m, `distance text ${text}`);
+  return Number(m[1]) * (m[2] === 'km' ? 1000 : 1);
+}
+
+test('the nearby list is ordered by distance and a store page opens from it', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${server.base}/`);
+  assert.equal(await page.getByTestId('store-card').count(), 10);
+  await page.screenshot({ path: join(artifacts, 'home-city.png'), fullPage: true });
+
+  await page.goto(`${server.base}/nearby`);
+  const distances = (await page.getByTestId('distance').allInnerTexts()).map(metres);
+  assert.ok(distances.length >= 10, `got ${distances.length} stores`);
+  for (let i = 1; i < distances.length; i++) {
+    assert.ok(distances[i - 1] <= distances[i], `ordered by distance: ${distances.join(', ')}`);
+  }
+  await page.screenshot({ path: join(artifacts, 'nearby.png'), fullPage: true });
+
+  await page.selectOption('#category', 'beauty');
+  await page.click('button.primary');
+  await page.waitForURL(/category=beauty/);
+  const pills = await page.locator('.store-card .pill').allInnerTexts();
+  assert.ok(pills.length > 0 && pills.every((p) => p === 'beauty'), `only beauty: ${pills.join(',')}`);
+
+  await page.getByTestId('store-card').first().locator('a').click();
+  await page.waitForURL(/\/stores\//);
+  assert.ok((await page.getByTestId('store-name').innerText()).length > 0);
+  assert.equal(await page.getByTestId('map').count(), 1);
+  await page.screenshot({ path: join(artifacts, 'store-page.png'), fullPage: true });
+  await page.close();
+});

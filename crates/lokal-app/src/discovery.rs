@@ -181,31 +181,34 @@ impl App {
 
     /// Stores near a point that pass the filters, in the requested order.
     pub fn nearby(&self, q: &NearbyQuery) -> Vec<NearbyStore> {
-        let now = self.now();
-        let keep = |c: &StoreCard| {
-            q.category.is_none_or(|cat| c.category == cat)
-                && q.min_rating_x100.is_none_or(|r| c.rating_x100 >= r)
-                && q.min_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a >= p))
-                && q.max_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a <= p))
-                && (!q.pickup || c.pickup)
-                && (!q.delivers
-                    || c.delivery_radius_m.is_some_and(|r| c.location.distance_m(&q.center) <= f64::from(r)))
-                && (!q.open_now || c.open_at(now))
-        };
         let idx = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let hits = match q.sort {
-            Sort::Distance => idx.nearby(&q.center, q.radius_m, q.limit, keep),
-            Sort::Rating => idx.within(&q.center, q.radius_m, keep, |d, c| -(c.rating_x100 as f64) * 1e9 + d, q.limit),
-            Sort::Sales => idx.within(&q.center, q.radius_m, keep, |d, c| -(c.monthly_sales as f64) * 1e9 + d, q.limit),
-            Sort::Recommended => idx.within(&q.center, q.radius_m, keep, |d, c| -recommended_score(d, c), q.limit),
-        };
-        hits.into_iter()
-            .map(|h| NearbyStore {
-                id: *h.key,
-                open_now: h.value.open_at(now),
-                card: h.value.clone(),
-                distance_m: h.distance_m,
-            })
-            .collect()
+        search(&idx, q, self.now())
     }
+}
+
+/// Runs a nearby query on an index at time `now` (pure: the benchmark calls it directly).
+pub fn search(idx: &StoreIndex, q: &NearbyQuery, now: Timestamp) -> Vec<NearbyStore> {
+    let keep = |c: &StoreCard| {
+        q.category.is_none_or(|cat| c.category == cat)
+            && q.min_rating_x100.is_none_or(|r| c.rating_x100 >= r)
+            && q.min_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a >= p))
+            && q.max_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a <= p))
+            && (!q.pickup || c.pickup)
+            && (!q.delivers || c.delivery_radius_m.is_some_and(|r| c.location.distance_m(&q.center) <= f64::from(r)))
+            && (!q.open_now || c.open_at(now))
+    };
+    let hits = match q.sort {
+        Sort::Distance => idx.nearby(&q.center, q.radius_m, q.limit, keep),
+        Sort::Rating => idx.within(&q.center, q.radius_m, keep, |d, c| -(c.rating_x100 as f64) * 1e9 + d, q.limit),
+        Sort::Sales => idx.within(&q.center, q.radius_m, keep, |d, c| -(c.monthly_sales as f64) * 1e9 + d, q.limit),
+        Sort::Recommended => idx.within(&q.center, q.radius_m, keep, |d, c| -recommended_score(d, c), q.limit),
+    };
+    hits.into_iter()
+        .map(|h| NearbyStore {
+            id: *h.key,
+            open_now: h.value.open_at(now),
+            card: h.value.clone(),
+            distance_m: h.distance_m,
+        })
+        .collect()
 }

@@ -216,6 +216,11 @@ fn every_day(hours: &[&str]) -> OpeningHoursJson {
 /// independents. Stores sit along a 150 m street grid whose extent grows with `n`, keeping about
 /// 60 stores per square kilometre.
 pub fn generate(seed: u64, center: LatLng, n: usize) -> Vec<DemoStore> {
+    generate_iter(seed, center, n).collect()
+}
+
+/// [`generate`] one store at a time, for cities too large to hold as profiles all at once.
+pub fn generate_iter(seed: u64, center: LatLng, n: usize) -> impl Iterator<Item = DemoStore> {
     let mut rng = Rng::new(seed);
     let side_m = ((n as f64 / 60.0).sqrt() * 1000.0).max(1500.0);
     let chain_total: usize = CHAINS.iter().map(|c| c.stores).sum();
@@ -228,8 +233,7 @@ pub fn generate(seed: u64, center: LatLng, n: usize) -> Vec<DemoStore> {
     plan.truncate(n);
     plan.resize(n, None);
     let block = 150.0;
-    let mut out = Vec::with_capacity(n);
-    for (i, chain) in plan.into_iter().enumerate() {
+    plan.into_iter().enumerate().map(move |(i, chain)| {
         // A point on a street: snap one coordinate to the grid, let the other run along it.
         let along = (rng.unit() - 0.5) * side_m;
         let across = ((rng.unit() - 0.5) * side_m / block).round() * block;
@@ -268,14 +272,13 @@ pub fn generate(seed: u64, center: LatLng, n: usize) -> Vec<DemoStore> {
             dine_in: Some(category != Category::Retail),
             delivery_radius_m: delivers.then(|| 2_000 + 500 * rng.below(7) as u32),
         };
-        out.push(DemoStore {
+        DemoStore {
             chain,
             profile,
             rating_x100: 350 + rng.below(146) as i64,
             monthly_sales: (rng.unit().powi(3) * 3_000.0) as i64,
-        });
-    }
-    out
+        }
+    })
 }
 
 #[cfg(test)]

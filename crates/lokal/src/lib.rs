@@ -1,10 +1,11 @@
 //! The `lokal` binary as a library: configuration, start-up and router composition, so that
 //! tests start exactly what users run (`Application::build` on port 0).
 //!
-//! Layout: [`config`] (typed settings), [`city`] (the deterministic demo city), [`demo`] (seeding
+//! Layout: [`config`] (typed settings), [`bench`] (in-process benchmarks), [`city`] (the deterministic demo city), [`demo`] (seeding
 //! it with accounts for every role), and here
 //! [`Application`] (connect, migrate, compose, bind, serve, shut down).
 
+pub mod bench;
 pub mod city;
 pub mod config;
 pub mod demo;

@@ -98,6 +98,27 @@ enum Command {
     },
     /// Print the effective configuration with secrets redacted.
     PrintConfig,
+    /// Benchmarks that print a Markdown report.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The discovery index in process: build a city and time nearby queries.
+    Nearby {
+        /// Stores in the generated city.
+        #[arg(long, default_value_t = 1_000_000)]
+        stores: usize,
+        /// Queries to time.
+        #[arg(long, default_value_t = 10_000)]
+        queries: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +186,10 @@ async fn main() -> anyhow::Result<()> {
                 user.email.unwrap_or_default(),
                 user.id
             );
+            Ok(())
+        }
+        Command::Bench { command: BenchCommand::Nearby { stores, queries, seed } } => {
+            println!("{}", lokal::bench::nearby(stores, queries, seed)?);
             Ok(())
         }
         Command::PrintConfig => {

@@ -51,3 +51,16 @@ test('the nearby list is ordered by distance and a store page opens from it', as
   await page.screenshot({ path: join(artifacts, 'store-page.png'), fullPage: true });
   await page.close();
 });
+
+test('search finds a store by a Chinese dish name', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${server.base}/`);
+  await page.getByTestId('search-input').fill('火锅');
+  await page.getByTestId('search-button').click();
+  await page.waitForURL(/\/search\?/);
+  const names = await page.locator('.store-name').allInnerTexts();
+  assert.ok(names.length > 0, 'some results');
+  assert.ok(names.some((n) => n.includes('重庆火锅')), `hotpot found: ${names.join(' | ')}`);
+  await page.screenshot({ path: join(artifacts, 'search-hotpot.png'), fullPage: true });
+  await page.close();
+});

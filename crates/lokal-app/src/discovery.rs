@@ -7,7 +7,8 @@ use lokal_core::geo::LatLng;
 use lokal_core::hours::OpeningHours;
 use lokal_core::store::Category;
 use lokal_core::{FieldError, MerchantId, StoreId, Timestamp};
-use lokal_search::GeoIndex;
+use lokal_search::text::tokens;
+use lokal_search::{GeoIndex, TextIndex};
 use lokal_store::stores;
 
 /// What the index keeps per store: everything nearby filters and ranking need.
@@ -72,8 +73,35 @@ impl StoreCard {
     }
 }
 
-/// The shared index type.
+/// The geo index of store cards.
 pub type StoreIndex = GeoIndex<StoreId, StoreCard>;
+
+/// Everything discovery searches, kept under one lock so the geo and text sides never disagree.
+#[derive(Default)]
+pub struct Discovery {
+    /// Located stores by position.
+    pub geo: StoreIndex,
+    /// Store names, tags, categories and addresses by word.
+    pub text: TextIndex<StoreId>,
+}
+
+impl Discovery {
+    /// Adds, moves or removes a store in both indexes.
+    pub fn put(&mut self, view: &StoreView) {
+        let p = &view.profile;
+        let tags = p.tags.join(" ");
+        self.text.upsert(
+            view.row.id,
+            &[(p.name.as_str(), 3.0), (tags.as_str(), 2.0), (p.category.as_str(), 1.0), (p.address.as_str(), 0.5)],
+        );
+        match StoreCard::of(view) {
+            Some((point, card)) => self.geo.upsert(view.row.id, point, card),
+            None => {
+                self.geo.remove(&view.row.id);
+            }
+        }
+    }
+}
 
 /// How nearby results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -153,15 +181,15 @@ pub struct NearbyStore {
 }
 
 impl App {
-    /// Runs `f` on the discovery index under its write lock.
-    pub(crate) fn with_index<R>(&self, f: impl FnOnce(&mut StoreIndex) -> R) -> R {
+    /// Runs `f` on the discovery indexes under their write lock.
+    pub(crate) fn with_discovery<R>(&self, f: impl FnOnce(&mut Discovery) -> R) -> R {
         let mut idx = self.index.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut idx)
     }
 
-    /// Loads every located store into the discovery index (at start). Returns how many.
+    /// Loads every store into the discovery indexes (at start). Returns how many are located.
     pub async fn rebuild_index(&self) -> Result<usize, AppError> {
-        let mut fresh = StoreIndex::new();
+        let mut fresh = Discovery::default();
         let mut after = None;
         loop {
             let page = stores::list_all(self.db().pool(), after, 5_000).await?;
@@ -169,39 +197,29 @@ impl App {
             after = Some(last.id);
             for row in page {
                 let view = StoreView { profile: crate::stores::profile_of(&row)?, row };
-                if let Some((point, card)) = StoreCard::of(&view) {
-                    fresh.upsert(view.row.id, point, card);
-                }
+                fresh.put(&view);
             }
         }
-        let n = fresh.len();
-        self.with_index(|idx| *idx = fresh);
+        let n = fresh.geo.len();
+        self.with_discovery(|d| *d = fresh);
         Ok(n)
     }
 
     /// Stores near a point that pass the filters, in the requested order.
     pub fn nearby(&self, q: &NearbyQuery) -> Vec<NearbyStore> {
-        let idx = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        search(&idx, q, self.now())
+        let d = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        search(&d.geo, q, self.now())
     }
 }
 
 /// Runs a nearby query on an index at time `now` (pure: the benchmark calls it directly).
 pub fn search(idx: &StoreIndex, q: &NearbyQuery, now: Timestamp) -> Vec<NearbyStore> {
-    let keep = |c: &StoreCard| {
-        q.category.is_none_or(|cat| c.category == cat)
-            && q.min_rating_x100.is_none_or(|r| c.rating_x100 >= r)
-            && q.min_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a >= p))
-            && q.max_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a <= p))
-            && (!q.pickup || c.pickup)
-            && (!q.delivers || c.delivery_radius_m.is_some_and(|r| c.location.distance_m(&q.center) <= f64::from(r)))
-            && (!q.open_now || c.open_at(now))
-    };
+    let keep = |_: &StoreId, c: &StoreCard| filters_pass(q, c, now);
     let hits = match q.sort {
         Sort::Distance => idx.nearby(&q.center, q.radius_m, q.limit, keep),
-        Sort::Rating => idx.within(&q.center, q.radius_m, keep, |d, c| -(c.rating_x100 as f64) * 1e9 + d, q.limit),
-        Sort::Sales => idx.within(&q.center, q.radius_m, keep, |d, c| -(c.monthly_sales as f64) * 1e9 + d, q.limit),
-        Sort::Recommended => idx.within(&q.center, q.radius_m, keep, |d, c| -recommended_score(d, c), q.limit),
+        Sort::Rating => idx.within(&q.center, q.radius_m, keep, |d, _, c| -(c.rating_x100 as f64) * 1e9 + d, q.limit),
+        Sort::Sales => idx.within(&q.center, q.radius_m, keep, |d, _, c| -(c.monthly_sales as f64) * 1e9 + d, q.limit),
+        Sort::Recommended => idx.within(&q.center, q.radius_m, keep, |d, _, c| -recommended_score(d, c), q.limit),
     };
     hits.into_iter()
         .map(|h| NearbyStore {
@@ -211,4 +229,119 @@ pub fn search(idx: &StoreIndex, q: &NearbyQuery, now: Timestamp) -> Vec<NearbySt
             distance_m: h.distance_m,
         })
         .collect()
+}
+
+/// Whether a card passes the query's filters at `now`.
+fn filters_pass(q: &NearbyQuery, c: &StoreCard, now: Timestamp) -> bool {
+    q.category.is_none_or(|cat| c.category == cat)
+        && q.min_rating_x100.is_none_or(|r| c.rating_x100 >= r)
+        && q.min_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a >= p))
+        && q.max_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a <= p))
+        && (!q.pickup || c.pickup)
+        && (!q.delivers || c.delivery_radius_m.is_some_and(|r| c.location.distance_m(&q.center) <= f64::from(r)))
+        && (!q.open_now || c.open_at(now))
+}
+
+/// A checked text search, optionally around a point.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    /// What the person typed (1 to 100 characters, with at least one word).
+    pub text: String,
+    /// Search only within this radius (metres) of this point; city-wide when `None`.
+    pub around: Option<(LatLng, f64)>,
+    /// How many results (1 to 100).
+    pub limit: usize,
+    /// Only this category.
+    pub category: Option<Category>,
+    /// Only stores open now.
+    pub open_now: bool,
+}
+
+impl SearchQuery {
+    /// Checks the query text of field `field`.
+    pub fn parse_text(field: &str, raw: &str) -> Result<String, FieldError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(FieldError::new(field, "must not be empty"));
+        }
+        if text.chars().count() > 100 {
+            return Err(FieldError::new(field, "must be at most 100 characters"));
+        }
+        if tokens(text).is_empty() {
+            return Err(FieldError::new(field, "must contain a word"));
+        }
+        Ok(text.to_owned())
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    /// The store.
+    pub id: StoreId,
+    /// Its card.
+    pub card: StoreCard,
+    /// Distance from the search point, when there is one.
+    pub distance_m: Option<f64>,
+    /// Text relevance (higher is better).
+    pub score: f32,
+    /// Open at query time.
+    pub open_now: bool,
+}
+
+/// Text search over the indexes at time `now`. Near a point, the geo grid supplies the candidates
+/// and each is scored against the text; relevance is divided by `1 + distance_km / 2`, so a
+/// perfect match 2 km away ranks with a half match next door. City-wide, the inverted index
+/// supplies them.
+pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<SearchHit> {
+    let words = tokens(&q.text);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let keep = |c: &StoreCard| q.category.is_none_or(|cat| c.category == cat) && (!q.open_now || c.open_at(now));
+    let hit = |id: StoreId, card: &StoreCard, distance_m: Option<f64>, score: f32| SearchHit {
+        id,
+        open_now: card.open_at(now),
+        card: card.clone(),
+        distance_m,
+        score,
+    };
+    match q.around {
+        Some((center, radius_m)) => d
+            .geo
+            .within(
+                &center,
+                radius_m,
+                |k, c| keep(c) && d.text.score(k, &words) > 0.0,
+                |dist, k, _| -f64::from(d.text.score(k, &words)) / (1.0 + dist / 2000.0),
+                q.limit,
+            )
+            .into_iter()
+            .map(|h| hit(*h.key, h.value, Some(h.distance_m), d.text.score(h.key, &words)))
+            .collect(),
+        None => d
+            .text
+            .search(&words, 5_000)
+            .into_iter()
+            .filter_map(|(id, score)| {
+                let (_, card) = d.geo.get(&id)?;
+                keep(card).then(|| hit(id, card, None, score))
+            })
+            .take(q.limit)
+            .collect(),
+    }
+}
+
+impl App {
+    /// Stores matching a text query.
+    pub fn search(&self, q: &SearchQuery) -> Vec<SearchHit> {
+        let d = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        text_search(&d, q, self.now())
+    }
+
+    /// Completions for the search box.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<String> {
+        let d = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        d.text.suggest(prefix, limit)
+    }
 }

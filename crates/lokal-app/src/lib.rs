@@ -7,7 +7,7 @@
 //!
 //! Layout: [`error`], [`clock`], [`secret`] (tokens and password hashes), [`accounts`]
 //! (register, login, logout, sessions), [`jobs`] (housekeeping), [`admin`] (operators' verbs), [`merchants`] (merchants,
-//! staff), [`stores`] (store profiles), [`discovery`] (the geo index and nearby search),
+//! staff), [`stores`] (store profiles), [`discovery`] (geo and text indexes, nearby and search),
 //! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination).
 
 pub mod accounts;
@@ -66,7 +66,7 @@ pub struct App {
     db: Db,
     clock: Arc<dyn Clock>,
     auth: Arc<AuthSettings>,
-    index: Arc<std::sync::RwLock<discovery::StoreIndex>>,
+    index: Arc<std::sync::RwLock<discovery::Discovery>>,
 }
 
 impl App {

@@ -1,7 +1,6 @@
 //! Stores and their public profiles. Every change is written to the database and then to the
 //! discovery index, so it is findable at once.
 
-use crate::discovery::StoreCard;
 use crate::{App, AppError};
 use lokal_core::hours::{OpeningHours, OpeningHoursJson};
 use lokal_core::store::{Category, LatLngJson, StoreProfile, StoreProfileJson};
@@ -86,12 +85,7 @@ impl App {
     }
 
     fn index_store(&self, view: &StoreView) {
-        self.with_index(|idx| match StoreCard::of(view) {
-            Some((point, card)) => idx.upsert(view.row.id, point, card),
-            None => {
-                idx.remove(&view.row.id);
-            }
-        });
+        self.with_discovery(|d| d.put(view));
     }
 
     /// Opens a store. Merchant-wide managers and owners.

@@ -132,19 +132,19 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
         center: &LatLng,
         radius_m: f64,
         limit: usize,
-        keep: impl Fn(&V) -> bool,
+        keep: impl Fn(&K, &V) -> bool,
     ) -> Vec<Hit<'_, K, V>> {
-        self.within(center, radius_m, keep, |d, _| d, limit)
+        self.within(center, radius_m, keep, |d, _, _| d, limit)
     }
 
-    /// Every entry within `radius_m` that passes `keep`, ordered by `score(distance, value)`
+    /// Every entry within `radius_m` that passes `keep`, ordered by `score(distance, key, value)`
     /// ascending (lower is better), at most `limit`. Distance ties keep a stable order.
     pub fn within(
         &self,
         center: &LatLng,
         radius_m: f64,
-        keep: impl Fn(&V) -> bool,
-        score: impl Fn(f64, &V) -> f64,
+        keep: impl Fn(&K, &V) -> bool,
+        score: impl Fn(f64, &K, &V) -> f64,
         limit: usize,
     ) -> Vec<Hit<'_, K, V>> {
         if limit == 0 || radius_m <= 0.0 {
@@ -184,10 +184,10 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
                         continue;
                     }
                     let d = center.distance_m(&e.point);
-                    if d > radius_m || !keep(&e.value) {
+                    if d > radius_m || !keep(&e.key, &e.value) {
                         continue;
                     }
-                    heap.push(Best { distance: score(d, &e.value), slot: *slot });
+                    heap.push(Best { distance: score(d, &e.key, &e.value), slot: *slot });
                     if heap.len() > limit {
                         heap.pop();
                     }
@@ -222,10 +222,10 @@ mod tests {
         idx.upsert(2, c.offset_m(0.0, 100.0), "b");
         idx.upsert(3, c.offset_m(-2_500.0, 0.0), "c");
         idx.upsert(4, c.offset_m(0.0, 9_000.0), "far");
-        let hits = idx.nearby(&c, 3_000.0, 10, |_| true);
+        let hits = idx.nearby(&c, 3_000.0, 10, |_, _| true);
         assert_eq!(hits.iter().map(|h| *h.key).collect::<Vec<_>>(), vec![2, 1, 3]);
         assert!((hits[0].distance_m - 100.0).abs() < 1.0);
-        assert_eq!(idx.nearby(&c, 3_000.0, 10, |v| *v != "b").len(), 2);
+        assert_eq!(idx.nearby(&c, 3_000.0, 10, |_, v| *v != "b").len(), 2);
     }
 
     #[test]
@@ -233,13 +233,13 @@ mod tests {
         let c = p(31.2304, 121.4737);
         let mut idx = GeoIndex::new();
         idx.upsert("s", c.offset_m(5_000.0, 0.0), 1);
-        assert!(idx.nearby(&c, 1_000.0, 5, |_| true).is_empty());
+        assert!(idx.nearby(&c, 1_000.0, 5, |_, _| true).is_empty());
         idx.upsert("s", c.offset_m(200.0, 0.0), 2);
-        let hits = idx.nearby(&c, 1_000.0, 5, |_| true);
+        let hits = idx.nearby(&c, 1_000.0, 5, |_, _| true);
         assert_eq!((hits.len(), *hits[0].value), (1, 2));
         assert_eq!(idx.len(), 1);
         assert!(idx.remove(&"s"));
-        assert!(idx.nearby(&c, 10_000.0, 5, |_| true).is_empty());
+        assert!(idx.nearby(&c, 10_000.0, 5, |_, _| true).is_empty());
         assert!(idx.is_empty());
     }
 
@@ -248,7 +248,7 @@ mod tests {
         let mut idx = GeoIndex::new();
         idx.upsert(1, p(0.0, 179.999), ());
         idx.upsert(2, p(0.0, -179.999), ());
-        let hits = idx.nearby(&p(0.0, 180.0), 1_000.0, 10, |_| true);
+        let hits = idx.nearby(&p(0.0, 180.0), 1_000.0, 10, |_, _| true);
         assert_eq!(hits.len(), 2);
     }
 
@@ -274,7 +274,7 @@ mod tests {
                 .collect();
             expected.sort_by(|a, b| a.0.total_cmp(&b.0));
             expected.truncate(limit);
-            let got: Vec<f64> = idx.nearby(&q, radius, limit, |c| *c != cat).iter().map(|h| h.distance_m).collect();
+            let got: Vec<f64> = idx.nearby(&q, radius, limit, |_, c| *c != cat).iter().map(|h| h.distance_m).collect();
             let want: Vec<f64> = expected.iter().map(|e| e.0).collect();
             prop_assert_eq!(got, want);
         }

@@ -4,7 +4,13 @@
 //! grid of cells about 1.1 km high. A query visits only the cells that overlap the circle's
 //! bounding box, checks each candidate with a cheap planar bound and the exact haversine distance,
 //! and keeps the best k in a bounded heap. Updates are O(1) and visible to the next query.
+//!
+//! [`TextIndex`] matches Chinese and English text (jieba segmentation) and suggests completions.
+//! A search near a point asks the geo grid for candidates and scores each against the text index,
+//! so the text side never scans the whole city.
 
 pub mod geo;
+pub mod text;
 
 pub use geo::{GeoIndex, Hit};
+pub use text::TextIndex;

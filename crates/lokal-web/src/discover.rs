@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lokal_api::Ctx;
+use lokal_api::routes::search::SearchParams;
 use lokal_api::routes::stores::NearbyParams;
 use lokal_app::discovery::{NearbyQuery, NearbyStore, Sort};
 use lokal_core::StoreId;
@@ -18,7 +19,11 @@ use lokal_core::store::Category;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
-    Router::new().route("/", get(home)).route("/nearby", get(nearby_page)).route("/stores/{store_id}", get(store_page))
+    Router::new()
+        .route("/", get(home))
+        .route("/nearby", get(nearby_page))
+        .route("/search", get(search_page))
+        .route("/stores/{store_id}", get(store_page))
 }
 
 /// A store as a line in a list.
@@ -244,4 +249,42 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         dots,
     };
     nav.finish(page.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+struct SearchPage {
+    nav: Nav,
+    q: String,
+    lat: String,
+    lng: String,
+    cards: Vec<Card>,
+}
+
+async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchParams>) -> Response {
+    let d = LatLng::PEOPLES_SQUARE;
+    let lat = p.lat.clone().unwrap_or_else(|| d.lat().to_string());
+    let lng = p.lng.clone().unwrap_or_else(|| d.lng().to_string());
+    let q = p.q.clone().unwrap_or_default();
+    let query = SearchParams { lat: Some(lat.clone()), lng: Some(lng.clone()), ..p }.parse();
+    let cards = match query {
+        Ok(query) => ctx
+            .app
+            .search(&query)
+            .into_iter()
+            .map(|h| Card {
+                id: h.id.to_string(),
+                category: h.card.category.as_str(),
+                distance: h.distance_m.map(distance_text).unwrap_or_default(),
+                rating: rating_text(h.card.rating_x100),
+                price: price_text(h.card.avg_price),
+                open_now: h.open_now,
+                tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
+                name: h.card.name,
+            })
+            .collect(),
+        Err(_) if q.trim().is_empty() => Vec::new(),
+        Err(e) => return bad_query(nav, &e),
+    };
+    nav.finish(SearchPage { nav: nav.clone(), q, lat, lng, cards }.into_response())
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod merchants;
+pub mod search;
 pub mod stores;
 pub mod users;
 
@@ -19,6 +20,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(admin::router())
         .merge(merchants::router())
         .merge(stores::router())
+        .merge(search::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

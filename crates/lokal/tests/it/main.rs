@@ -10,5 +10,6 @@ mod errors;
 mod harness;
 mod idempotency;
 mod operations;
+mod search;
 mod storage;
 mod web;

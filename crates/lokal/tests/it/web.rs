@@ -157,3 +157,15 @@ async fn the_home_nearby_and_store_pages_show_the_city() {
     assert_eq!(app.get("/stores/not-an-id", None).await.status, 404);
     assert_eq!(app.get("/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", None).await.status, 404);
 }
+
+#[tokio::test]
+async fn the_search_page_finds_a_dish() {
+    let app = TestApp::spawn().await;
+    lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed");
+    let page = app.get("/search?q=%E7%89%9B%E8%82%89%E9%9D%A2", None).await; // 牛肉面
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("兰州牛肉面"), "beef noodles found");
+    let empty = app.get("/search", None).await;
+    assert_eq!(empty.status, 200);
+    assert_eq!(app.get("/search?q=tea&radius_m=0", None).await.status, 422);
+}

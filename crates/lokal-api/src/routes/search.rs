@@ -1,0 +1,171 @@
+//! Full-text search over stores (names, dishes and tags, Chinese and English), near a point or
+//! city-wide, and completions for the search box.
+
+use crate::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
+use axum::extract::State;
+use lokal_app::discovery::{SearchHit, SearchQuery};
+use lokal_core::geo::LatLng;
+use lokal_core::store::{Category, LatLngJson};
+use lokal_core::{FieldError, MerchantId, StoreId};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// The routes.
+pub fn router() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new().routes(routes!(search)).routes(routes!(suggest))
+}
+
+/// Search parameters. Numbers arrive as text so that every bad value is reported by name.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for: a store name, a dish, a tag (1 to 100 characters).
+    pub q: Option<String>,
+    /// Latitude to search around (with `lng`); city-wide without.
+    #[param(value_type = Option<f64>)]
+    pub lat: Option<String>,
+    /// Longitude to search around (with `lat`).
+    #[param(value_type = Option<f64>)]
+    pub lng: Option<String>,
+    /// Radius around the point in metres, 1 to 50,000 (default 5,000).
+    #[param(value_type = Option<u32>)]
+    pub radius_m: Option<String>,
+    /// Results, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only stores open now.
+    #[param(value_type = Option<bool>)]
+    pub open_now: Option<String>,
+}
+
+fn num<T: std::str::FromStr>(field: &str, v: Option<&str>) -> Result<Option<T>, FieldError> {
+    v.filter(|s| !s.is_empty()).map(|s| s.parse().map_err(|_| FieldError::new(field, "must be a number"))).transpose()
+}
+
+impl SearchParams {
+    /// Checks every parameter; the error names the first bad one.
+    pub fn parse(&self) -> Result<SearchQuery, FieldError> {
+        let text = SearchQuery::parse_text("q", self.q.as_deref().unwrap_or(""))?;
+        let lat = num::<f64>("lat", self.lat.as_deref())?;
+        let lng = num::<f64>("lng", self.lng.as_deref())?;
+        let radius_m = num::<f64>("radius_m", self.radius_m.as_deref())?.unwrap_or(5_000.0);
+        if !(radius_m.is_finite() && (1.0..=50_000.0).contains(&radius_m)) {
+            return Err(FieldError::new("radius_m", "must be between 1 and 50,000 metres"));
+        }
+        let around = match (lat, lng) {
+            (Some(lat), Some(lng)) => Some((LatLng::new(lat, lng)?, radius_m)),
+            (None, None) => None,
+            (Some(_), None) => return Err(FieldError::new("lng", "is required with lat")),
+            (None, Some(_)) => return Err(FieldError::new("lat", "is required with lng")),
+        };
+        let limit = num::<usize>("limit", self.limit.as_deref())?.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            return Err(FieldError::new("limit", "must be between 1 and 100"));
+        }
+        let open_now = match self.open_now.as_deref() {
+            None | Some("" | "false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(_) => return Err(FieldError::new("open_now", "must be true or false")),
+        };
+        Ok(SearchQuery {
+            text,
+            around,
+            limit,
+            category: self
+                .category
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| Category::parse("category", c))
+                .transpose()?,
+            open_now,
+        })
+    }
+}
+
+/// One result.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchResultJson {
+    /// `store` (items and deals join when they exist).
+    pub kind: String,
+    /// The store.
+    pub id: StoreId,
+    /// Its merchant.
+    pub merchant_id: MerchantId,
+    /// Its name.
+    pub name: String,
+    /// Its category.
+    pub category: Category,
+    /// Where it is.
+    pub location: LatLngJson,
+    /// Distance from the search point in metres; null for city-wide searches.
+    pub distance_m: Option<u32>,
+    /// Text relevance (higher is better; comparable within one answer only).
+    pub score: f32,
+    /// Open now.
+    pub open_now: bool,
+    /// Average rating 0–5, null when unrated.
+    pub rating: Option<f64>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// Search results.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchJson {
+    /// Best first.
+    pub results: Vec<SearchResultJson>,
+}
+
+/// The JSON of a hit.
+pub fn result_json(h: SearchHit) -> SearchResultJson {
+    let c = h.card;
+    SearchResultJson {
+        kind: "store".into(),
+        id: h.id,
+        merchant_id: c.merchant_id,
+        location: LatLngJson { lat: c.location.lat(), lng: c.location.lng() },
+        distance_m: h.distance_m.map(|d| d.round() as u32),
+        score: h.score,
+        open_now: h.open_now,
+        rating: (c.rating_x100 > 0).then(|| c.rating_x100 as f64 / 100.0),
+        name: c.name,
+        category: c.category,
+        tags: c.tags,
+    }
+}
+
+/// Search stores by name, dish or tag (Chinese or English), near a point or city-wide.
+#[utoipa::path(get, path = "/api/v1/search", tag = "stores", params(SearchParams), responses((status = 200, body = SearchJson)))]
+async fn search(State(ctx): State<Ctx>, Query(p): Query<SearchParams>) -> ApiResult<Json<SearchJson>> {
+    let q = p.parse().map_err(ApiError::from)?;
+    Ok(Json(SearchJson { results: ctx.app.search(&q).into_iter().map(result_json).collect() }))
+}
+
+/// Completion parameters.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// What has been typed so far (1 to 50 characters).
+    pub q: Option<String>,
+}
+
+/// Completions.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SuggestJson {
+    /// Up to 10 words, most common first; forgiving one typo when nothing starts with `q`.
+    pub suggestions: Vec<String>,
+}
+
+/// Completions for the search box.
+#[utoipa::path(get, path = "/api/v1/search/suggest", tag = "stores", params(SuggestParams), responses((status = 200, body = SuggestJson)))]
+async fn suggest(State(ctx): State<Ctx>, Query(p): Query<SuggestParams>) -> ApiResult<Json<SuggestJson>> {
+    let q = p.q.unwrap_or_default();
+    let n = q.trim().chars().count();
+    if n == 0 || n > 50 {
+        return Err(FieldError::new("q", "must be 1 to 50 characters").into());
+    }
+    Ok(Json(SuggestJson { suggestions: ctx.app.suggest(&q, 10) }))
+}

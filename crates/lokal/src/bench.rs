@@ -3,7 +3,7 @@
 
 use crate::city::{self, Rng};
 use anyhow::Context;
-use lokal_app::discovery::{NearbyQuery, Sort, StoreCard, StoreIndex, search};
+use lokal_app::discovery::{Discovery, NearbyQuery, SearchQuery, Sort, StoreCard, search, text_search};
 use lokal_core::geo::LatLng;
 use lokal_core::store::{Category, StoreProfile};
 use lokal_core::{MerchantId, StoreId, Timestamp};
@@ -31,7 +31,7 @@ pub fn nearby(stores: usize, queries: usize, seed: u64) -> anyhow::Result<String
     let center = LatLng::PEOPLES_SQUARE;
     let rss0 = rss_mib();
     let t0 = Instant::now();
-    let mut idx = StoreIndex::new();
+    let mut idx = Discovery::default();
     let merchant = MerchantId::from_uuid(lokal_core::ids::UserId::generate().0);
     let mut side = 0.0f64;
     for (i, s) in city::generate_iter(seed, center, stores).enumerate() {
@@ -53,7 +53,18 @@ pub fn nearby(stores: usize, queries: usize, seed: u64) -> anyhow::Result<String
             utc_offset_min: p.utc_offset_min,
             tags: p.tags,
         };
-        idx.upsert(StoreId::from_uuid(uuid_from(i as u128)), location, card);
+        let id = StoreId::from_uuid(uuid_from(i as u128));
+        let tags = card.tags.join(" ");
+        idx.text.upsert(
+            id,
+            &[
+                (card.name.as_str(), 3.0),
+                (tags.as_str(), 2.0),
+                (card.category.as_str(), 1.0),
+                (card.address.as_str(), 0.5),
+            ],
+        );
+        idx.geo.upsert(id, location, card);
     }
     let build = t0.elapsed();
     let rss1 = rss_mib();
@@ -78,24 +89,48 @@ pub fn nearby(stores: usize, queries: usize, seed: u64) -> anyhow::Result<String
             sort: Sort::Distance,
         };
         let t = Instant::now();
-        let hits = search(&idx, &q, now);
+        let hits = search(&idx.geo, &q, now);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         found += hits.len();
     }
     times.sort_by(f64::total_cmp);
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+    // Full text + geo: dish and brand words, Chinese and English, around random points.
+    let words = ["火锅", "牛肉面", "coffee", "小笼包", "massage", "超市", "bbq", "奶茶"];
+    let mut text_times = Vec::with_capacity(queries);
+    let mut text_found = 0usize;
+    for i in 0..queries {
+        let q = SearchQuery {
+            text: words[i % words.len()].to_owned(),
+            around: Some((center.offset_m((rng.unit() - 0.5) * 2.0 * half, (rng.unit() - 0.5) * 2.0 * half), 3_000.0)),
+            limit: 20,
+            category: None,
+            open_now: false,
+        };
+        let t = Instant::now();
+        text_found += text_search(&idx, &q, now).len();
+        text_times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    text_times.sort_by(f64::total_cmp);
+    let text_mean = text_times.iter().sum::<f64>() / text_times.len().max(1) as f64;
     Ok(format!(
         "| stores | index build | index memory (RSS) | queries | mean | p50 | p99 | max | results/query |\n\
          | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n\
-         | {stores} | {:.2} s | {:.0} MiB | {queries} | {mean:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.1} |\n\n\
-         Query: k = 20, radius 3 km, category = food, open now, nearest first, from random points in a city \
-         {:.0} km on a side (about 60 stores per km², so a 3 km circle holds about 1,700 stores).",
+         | {stores} | {:.2} s | {:.0} MiB | {queries} | {mean:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.1} |\n\
+         | (search) | | | {queries} | {text_mean:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.1} |\n\n\
+         Nearby query: k = 20, radius 3 km, category = food, open now, nearest first, from random points in a city \
+         {:.0} km on a side (about 60 stores per km², so a 3 km circle holds about 1,700 stores). Full text + geo: one of 火锅, 牛肉面, coffee, 小笼包, massage, \
+         超市, bbq, 奶茶 within 3 km, best 20 by relevance over distance.",
         build.as_secs_f64(),
         rss1 - rss0,
         percentile(&times, 0.5),
         percentile(&times, 0.99),
         times.last().copied().unwrap_or(0.0),
         found as f64 / queries.max(1) as f64,
+        percentile(&text_times, 0.5),
+        percentile(&text_times, 0.99),
+        text_times.last().copied().unwrap_or(0.0),
+        text_found as f64 / queries.max(1) as f64,
         side * std::f64::consts::SQRT_2 / 1000.0,
     ))
 }

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod applications;
 pub mod clock;
 pub mod discovery;
 pub mod error;

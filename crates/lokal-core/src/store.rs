@@ -62,7 +62,7 @@ pub struct LatLngJson {
 }
 
 /// A store's public profile as a merchant sends it.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoreProfileJson {
     /// The store's name, 1 to 64 characters.

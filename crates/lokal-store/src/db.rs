@@ -29,10 +29,12 @@ pub struct Db {
 const SQLITE: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, "store profiles", include_str!("../migrations/sqlite/0002_store_profiles.sql")),
+    (3, "merchant applications", include_str!("../migrations/sqlite/0003_merchant_applications.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "store profiles", include_str!("../migrations/postgres/0002_store_profiles.sql")),
+    (3, "merchant applications", include_str!("../migrations/postgres/0003_merchant_applications.sql")),
 ];
 
 impl Db {

@@ -9,6 +9,7 @@
 //! name), then one module per aggregate with free functions generic over any executor (the pool
 //! or an open transaction).
 
+pub mod applications;
 pub mod db;
 pub mod error;
 pub mod grants;

@@ -1,6 +1,7 @@
 //! The JSON API, one module per domain. Each exposes `router()`; [`api_router`] joins them.
 
 pub mod admin;
+pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod merchants;
@@ -18,6 +19,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(auth::router())
         .merge(users::router())
         .merge(admin::router())
+        .merge(applications::router())
         .merge(merchants::router())
         .merge(stores::router())
         .merge(search::router())

@@ -71,7 +71,8 @@ fn rating(x100: i64) -> Option<f64> {
     (x100 > 0).then(|| x100 as f64 / 100.0)
 }
 
-fn store_json(v: StoreView, now: Timestamp) -> StoreJson {
+/// The JSON of a store at time `now`.
+pub fn store_json(v: StoreView, now: Timestamp) -> StoreJson {
     let p = v.profile;
     StoreJson {
         id: v.row.id,

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod applications;
 mod cli;
 mod discovery;
 mod errors;

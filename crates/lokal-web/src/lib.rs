@@ -6,12 +6,14 @@
 //! `Origin` is refused, so another site cannot post forms in a user's name.
 //!
 //! Layout: [`page`] (the per-request page context, CSRF, cookies, error pages), [`account`]
-//! (login, register, logout, account), [`discover`] (home, nearby list, store page), [`docs`] (the API reference page), [`assets`].
+//! (login, register, logout, account), [`discover`] (home, nearby list, search, store page), [`merchant`] (applying to join, the
+//! operators' queue), [`docs`] (the API reference page), [`assets`].
 
 pub mod account;
 pub mod assets;
 pub mod discover;
 pub mod docs;
+pub mod merchant;
 pub mod page;
 
 use axum::Router;
@@ -24,6 +26,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
     Router::new()
         .merge(account::router())
         .merge(discover::router())
+        .merge(merchant::router())
         .route("/static/app.css", get(assets::css))
         .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }

@@ -44,6 +44,11 @@ impl FromRequestParts<Ctx> for Nav {
 }
 
 impl Nav {
+    /// Whether the viewer operates the platform (shows the admin link).
+    pub fn is_admin(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.auth.principal.is_admin())
+    }
+
     /// Adds the CSRF cookie to `res` if this request had none.
     pub fn finish(&self, mut res: Response) -> Response {
         if self.new_csrf {

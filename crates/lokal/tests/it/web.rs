@@ -169,3 +169,69 @@ async fn the_search_page_finds_a_dish() {
     assert_eq!(empty.status, 200);
     assert_eq!(app.get("/search?q=tea&radius_m=0", None).await.status, 422);
 }
+
+async fn logged_in_client(app: &TestApp, login: &str, password: &str) -> (reqwest::Client, String) {
+    let c = cookie_client();
+    let form = c.get(format!("{}/login", app.base)).send().await.expect("get").text().await.expect("html");
+    let csrf = csrf_from(&form);
+    let r = c
+        .post(format!("{}/login", app.base))
+        .form(&[("login", login), ("password", password), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status().as_u16(), 303, "logged in");
+    (c, csrf)
+}
+
+#[tokio::test]
+async fn a_business_applies_on_the_page_and_an_operator_approves_it_in_the_queue() {
+    let app = TestApp::spawn().await;
+    app.admin().await;
+    app.user("shop@test.lokal").await;
+    let (shop, csrf) = logged_in_client(&app, "shop@test.lokal", "correct horse").await;
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("business_name", "Tea Corner"),
+        ("licence_number", "TEA-2026-01"),
+        ("category", "food"),
+        ("contact_name", "Wu Lan"),
+        ("contact_phone", "13700137000"),
+        ("store_name", "Tea Corner · Hankou Rd"),
+        ("store_address", "88 Hankou Rd"),
+        ("lat", "31.2350"),
+        ("lng", "121.4800"),
+    ];
+    let r = shop.post(format!("{}/merchant/apply", app.base)).form(&fields).send().await.expect("apply");
+    assert_eq!(r.status().as_u16(), 303);
+    let mine = shop.get(format!("{}/merchant/apply", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(mine.contains("Tea Corner") && mine.contains(">pending<"), "{mine}");
+    // A shopkeeper is not an operator.
+    assert_eq!(
+        shop.get(format!("{}/admin/applications", app.base)).send().await.expect("queue").status().as_u16(),
+        403
+    );
+
+    let (ops, ops_csrf) = logged_in_client(&app, "root@test.lokal", "admin password").await;
+    let queue =
+        ops.get(format!("{}/admin/applications", app.base)).send().await.expect("queue").text().await.expect("html");
+    assert!(queue.contains("Tea Corner") && queue.contains("data-testid=\"admin-link\""));
+    let action = queue
+        .split("action=\"/admin/applications/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("approve action")
+        .to_owned();
+    assert!(action.ends_with("/approve"));
+    let done = ops
+        .post(format!("{}/admin/applications/{action}", app.base))
+        .form(&[("csrf_token", ops_csrf.as_str())])
+        .send()
+        .await
+        .expect("approve");
+    assert_eq!(done.status().as_u16(), 303);
+    let mine = shop.get(format!("{}/merchant/apply", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(mine.contains(">approved<"));
+    let found = app.get("/api/v1/search?q=tea%20corner", None).await.json();
+    assert_eq!(found["results"][0]["name"], "Tea Corner · Hankou Rd");
+}

@@ -93,6 +93,23 @@ pub struct ExceptionJson {
     pub intervals: Vec<String>,
 }
 
+impl OpeningHoursJson {
+    /// The same intervals every day of the week, no exceptions.
+    pub fn every_day(intervals: &[&str]) -> Self {
+        let v: Vec<String> = intervals.iter().map(|s| (*s).to_owned()).collect();
+        Self {
+            mon: v.clone(),
+            tue: v.clone(),
+            wed: v.clone(),
+            thu: v.clone(),
+            fri: v.clone(),
+            sat: v.clone(),
+            sun: v,
+            exceptions: vec![],
+        }
+    }
+}
+
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn parse_date(field: &str, s: &str) -> Result<Date, FieldError> {
@@ -192,20 +209,6 @@ mod tests {
         OpeningHours::parse(&j).expect("valid hours")
     }
 
-    fn every_day(iv: &[&str]) -> OpeningHoursJson {
-        let v: Vec<String> = iv.iter().map(|s| (*s).to_owned()).collect();
-        OpeningHoursJson {
-            mon: v.clone(),
-            tue: v.clone(),
-            wed: v.clone(),
-            thu: v.clone(),
-            fri: v.clone(),
-            sat: v.clone(),
-            sun: v,
-            exceptions: vec![],
-        }
-    }
-
     /// 2026-11-23 is a Monday. Shanghai is UTC+8.
     fn shanghai(y: i32, m: u8, d: u8, h: u8, min: u8) -> Timestamp {
         let date = Date::from_calendar_date(y, Month::try_from(m).expect("month"), d).expect("date");
@@ -226,7 +229,7 @@ mod tests {
 
     #[test]
     fn open_during_intervals_and_past_midnight() {
-        let h = hours(every_day(&["11:00-14:00", "17:00-02:00"]));
+        let h = hours(OpeningHoursJson::every_day(&["11:00-14:00", "17:00-02:00"]));
         assert!(h.is_open_at(shanghai(2026, 11, 23, 12, 0), 480));
         assert!(!h.is_open_at(shanghai(2026, 11, 23, 15, 0), 480));
         assert!(h.is_open_at(shanghai(2026, 11, 24, 1, 30), 480), "Monday's evening runs into Tuesday");
@@ -235,7 +238,7 @@ mod tests {
 
     #[test]
     fn exceptions_replace_the_weekly_schedule() {
-        let mut j = every_day(&["10:00-22:00"]);
+        let mut j = OpeningHoursJson::every_day(&["10:00-22:00"]);
         j.exceptions.push(ExceptionJson { date: "2026-11-23".into(), intervals: vec![] });
         let h = hours(j);
         assert!(!h.is_open_at(shanghai(2026, 11, 23, 12, 0), 480));
@@ -245,10 +248,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_day_and_position() {
-        let mut j = every_day(&["10:00-22:00"]);
+        let mut j = OpeningHoursJson::every_day(&["10:00-22:00"]);
         j.tue.push("nope".into());
         assert_eq!(OpeningHours::parse(&j).expect_err("bad").field, "hours.tue[1]");
-        let mut j = every_day(&[]);
+        let mut j = OpeningHoursJson::every_day(&[]);
         j.exceptions.push(ExceptionJson { date: "2026-02-30".into(), intervals: vec![] });
         assert_eq!(OpeningHours::parse(&j).expect_err("bad").field, "hours.exceptions[0].date");
     }

@@ -155,6 +155,8 @@ async fn queue_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
             nav.clone(),
         ));
     }
+    // The waiting queue is what operators act on; fetch it by itself so that old decided
+    // applications never push pending ones off the page.
     let page = || PageRequest { after: None, limit: 100 };
     let (pending, decided) =
         match (ctx.app.applications(&me, Some("pending"), page()).await, ctx.app.applications(&me, None, page()).await)

@@ -198,20 +198,6 @@ pub struct DemoStore {
     pub monthly_sales: i64,
 }
 
-fn every_day(hours: &[&str]) -> OpeningHoursJson {
-    let v: Vec<String> = hours.iter().map(|h| (*h).to_owned()).collect();
-    OpeningHoursJson {
-        mon: v.clone(),
-        tue: v.clone(),
-        wed: v.clone(),
-        thu: v.clone(),
-        fri: v.clone(),
-        sat: v.clone(),
-        sun: v,
-        exceptions: vec![],
-    }
-}
-
 /// Builds `n` stores around `center` for `seed`: the chains' stores first (scaled to `n`), then
 /// independents. Stores sit along a 150 m street grid whose extent grows with `n`, keeping about
 /// 60 stores per square kilometre.
@@ -263,7 +249,7 @@ pub fn generate_iter(seed: u64, center: LatLng, n: usize) -> impl Iterator<Item 
             location: Some(LatLngJson { lat: point.lat(), lng: point.lng() }),
             phone: Some(format!("+86216{:07}", 1_000_000 + i)),
             utc_offset_min: Some(480),
-            hours: Some(every_day(hours)),
+            hours: Some(OpeningHoursJson::every_day(hours)),
             avg_price: Some(avg_price * price_jitter / 100),
             tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
             photos: Some(vec![]),

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod merchants;
+pub mod params;
 pub mod search;
 pub mod stores;
 pub mod users;

@@ -4,6 +4,7 @@
 use crate::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
+use crate::routes::params::{category, flag, limit, num, radius_m};
 use axum::extract::State;
 use lokal_app::discovery::{SearchHit, SearchQuery};
 use lokal_core::geo::LatLng;
@@ -41,47 +42,22 @@ pub struct SearchParams {
     pub open_now: Option<String>,
 }
 
-fn num<T: std::str::FromStr>(field: &str, v: Option<&str>) -> Result<Option<T>, FieldError> {
-    v.filter(|s| !s.is_empty()).map(|s| s.parse().map_err(|_| FieldError::new(field, "must be a number"))).transpose()
-}
-
 impl SearchParams {
     /// Checks every parameter; the error names the first bad one.
     pub fn parse(&self) -> Result<SearchQuery, FieldError> {
         let text = SearchQuery::parse_text("q", self.q.as_deref().unwrap_or(""))?;
         let lat = num::<f64>("lat", self.lat.as_deref())?;
         let lng = num::<f64>("lng", self.lng.as_deref())?;
-        let radius_m = num::<f64>("radius_m", self.radius_m.as_deref())?.unwrap_or(5_000.0);
-        if !(radius_m.is_finite() && (1.0..=50_000.0).contains(&radius_m)) {
-            return Err(FieldError::new("radius_m", "must be between 1 and 50,000 metres"));
-        }
+        let radius_m = radius_m(self.radius_m.as_deref(), 5_000.0)?;
         let around = match (lat, lng) {
             (Some(lat), Some(lng)) => Some((LatLng::new(lat, lng)?, radius_m)),
             (None, None) => None,
             (Some(_), None) => return Err(FieldError::new("lng", "is required with lat")),
             (None, Some(_)) => return Err(FieldError::new("lat", "is required with lng")),
         };
-        let limit = num::<usize>("limit", self.limit.as_deref())?.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            return Err(FieldError::new("limit", "must be between 1 and 100"));
-        }
-        let open_now = match self.open_now.as_deref() {
-            None | Some("" | "false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(_) => return Err(FieldError::new("open_now", "must be true or false")),
-        };
-        Ok(SearchQuery {
-            text,
-            around,
-            limit,
-            category: self
-                .category
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(|c| Category::parse("category", c))
-                .transpose()?,
-            open_now,
-        })
+        let limit = limit(self.limit.as_deref())?;
+        let open_now = flag("open_now", self.open_now.as_deref())?;
+        Ok(SearchQuery { text, around, limit, category: category(self.category.as_deref())?, open_now })
     }
 }
 

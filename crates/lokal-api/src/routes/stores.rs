@@ -4,6 +4,7 @@ use crate::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Json, Path, Query};
 use crate::routes::ListJson;
+use crate::routes::params::{category, flag, limit, num, radius_m};
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::discovery::{NearbyQuery, NearbyStore, Sort};
@@ -183,32 +184,14 @@ pub struct NearbyParams {
     pub sort: Option<String>,
 }
 
-fn num<T: std::str::FromStr>(field: &str, v: Option<&str>) -> Result<Option<T>, FieldError> {
-    v.filter(|s| !s.is_empty()).map(|s| s.parse().map_err(|_| FieldError::new(field, "must be a number"))).transpose()
-}
-
-fn flag(field: &str, v: Option<&str>) -> Result<bool, FieldError> {
-    match v {
-        None | Some("" | "false" | "0") => Ok(false),
-        Some("true" | "1") => Ok(true),
-        Some(_) => Err(FieldError::new(field, "must be true or false")),
-    }
-}
-
 impl NearbyParams {
     /// Checks every parameter; the error names the first bad one.
     pub fn parse(&self) -> Result<NearbyQuery, FieldError> {
         let lat = num::<f64>("lat", self.lat.as_deref())?.ok_or_else(|| FieldError::new("lat", "is required"))?;
         let lng = num::<f64>("lng", self.lng.as_deref())?.ok_or_else(|| FieldError::new("lng", "is required"))?;
         let center = LatLng::new(lat, lng)?;
-        let radius_m = num::<f64>("radius_m", self.radius_m.as_deref())?.unwrap_or(3_000.0);
-        if !(radius_m.is_finite() && (1.0..=50_000.0).contains(&radius_m)) {
-            return Err(FieldError::new("radius_m", "must be between 1 and 50,000 metres"));
-        }
-        let limit = num::<usize>("limit", self.limit.as_deref())?.unwrap_or(20);
-        if !(1..=100).contains(&limit) {
-            return Err(FieldError::new("limit", "must be between 1 and 100"));
-        }
+        let radius_m = radius_m(self.radius_m.as_deref(), 3_000.0)?;
+        let limit = limit(self.limit.as_deref())?;
         let min_rating = num::<f64>("min_rating", self.min_rating.as_deref())?;
         if min_rating.is_some_and(|r| !(r.is_finite() && (0.0..=5.0).contains(&r))) {
             return Err(FieldError::new("min_rating", "must be between 0 and 5"));
@@ -224,12 +207,7 @@ impl NearbyParams {
             center,
             radius_m,
             limit,
-            category: self
-                .category
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(|c| Category::parse("category", c))
-                .transpose()?,
+            category: category(self.category.as_deref())?,
             open_now: flag("open_now", self.open_now.as_deref())?,
             min_rating_x100: min_rating.map(|r| (r * 100.0).round() as i64),
             min_avg_price,

@@ -81,8 +81,10 @@ pub type StoreIndex = GeoIndex<StoreId, StoreCard>;
 pub struct Discovery {
     /// Located stores by position.
     pub geo: StoreIndex,
-    /// Store names, tags, categories and addresses by word.
+    /// Store names, tags, categories, addresses and menu items by word.
     pub text: TextIndex<StoreId>,
+    /// Each merchant's item names, searched as part of every one of its stores.
+    pub menus: std::collections::HashMap<MerchantId, String>,
 }
 
 impl Discovery {
@@ -90,9 +92,16 @@ impl Discovery {
     pub fn put(&mut self, view: &StoreView) {
         let p = &view.profile;
         let tags = p.tags.join(" ");
+        let menu = self.menus.get(&view.row.merchant_id).map_or("", String::as_str);
         self.text.upsert(
             view.row.id,
-            &[(p.name.as_str(), 3.0), (tags.as_str(), 2.0), (p.category.as_str(), 1.0), (p.address.as_str(), 0.5)],
+            &[
+                (p.name.as_str(), 3.0),
+                (menu, 2.5),
+                (tags.as_str(), 2.0),
+                (p.category.as_str(), 1.0),
+                (p.address.as_str(), 0.5),
+            ],
         );
         match StoreCard::of(view) {
             Some((point, card)) => self.geo.upsert(view.row.id, point, card),
@@ -190,6 +199,11 @@ impl App {
     /// Loads every store into the discovery indexes (at start). Returns how many are located.
     pub async fn rebuild_index(&self) -> Result<usize, AppError> {
         let mut fresh = Discovery::default();
+        for (merchant, name) in lokal_store::items::all_names(self.db().pool()).await? {
+            let menu = fresh.menus.entry(merchant).or_default();
+            menu.push(' ');
+            menu.push_str(&name);
+        }
         let mut after = None;
         loop {
             let page = stores::list_all(self.db().pool(), after, 5_000).await?;

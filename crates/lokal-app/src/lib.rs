@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod catalog;
 pub mod clock;
 pub mod discovery;
 pub mod error;

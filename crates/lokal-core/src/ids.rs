@@ -56,3 +56,7 @@ typed_id!(
     /// One role granted to one user, possibly scoped to a merchant and some stores.
     GrantId
 );
+typed_id!(
+    /// An item on a merchant's menu or catalog.
+    ItemId
+);

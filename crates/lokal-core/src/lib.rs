@@ -9,6 +9,7 @@
 //! - [`money`]: exact amounts in integer minor units.
 //! - [`time`]: UTC timestamps as epoch milliseconds, shown as RFC 3339.
 //! - [`account`]: e-mail, phone, password and display-name rules.
+//! - [`catalog`]: items, option groups and store overrides.
 //! - [`access`]: roles, grants and the one authorisation check every handler uses.
 //! - [`error_code`]: the one table of API error codes and their HTTP statuses.
 //! - [`field`]: the validation error that names the offending field.
@@ -18,6 +19,7 @@
 
 pub mod access;
 pub mod account;
+pub mod catalog;
 pub mod error_code;
 pub mod field;
 pub mod geo;
@@ -30,6 +32,6 @@ pub mod time;
 pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};
 pub use error_code::ErrorCode;
 pub use field::FieldError;
-pub use ids::{GrantId, MerchantId, StoreId, UserId};
+pub use ids::{GrantId, ItemId, MerchantId, StoreId, UserId};
 pub use money::{Currency, Money};
 pub use time::Timestamp;

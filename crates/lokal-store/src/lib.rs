@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod grants;
 pub mod idempotency;
+pub mod items;
 pub mod merchants;
 pub mod rate_limits;
 mod row;

@@ -157,6 +157,7 @@ struct StorePage {
     services: Vec<&'static str>,
     located: bool,
     dots: Vec<Dot>,
+    menu: Vec<(String, String, String, bool)>,
 }
 
 /// Half the map's width in metres.
@@ -233,8 +234,16 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
     if p.delivery {
         services.push("delivery");
     }
+    let menu = match ctx.app.menu(id).await {
+        Ok(m) => m
+            .into_iter()
+            .map(|m| (m.item.section, m.item.name, format!("¥{:.2}", m.price as f64 / 100.0), m.available))
+            .collect(),
+        Err(e) => return error_page(e),
+    };
     let page = StorePage {
         nav: nav.clone(),
+        menu,
         name: p.name.clone(),
         category: p.category.as_str(),
         address: p.address.clone(),

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod applications;
 pub mod auth;
+pub mod catalog;
 pub mod health;
 pub mod merchants;
 pub mod params;
@@ -23,6 +24,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(applications::router())
         .merge(merchants::router())
         .merge(stores::router())
+        .merge(catalog::router())
         .merge(search::router())
 }
 

@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod applications;
+mod catalog;
 mod cli;
 mod discovery;
 mod errors;

@@ -1,0 +1,166 @@
+//! Catalog items and their per-store overrides.
+
+use crate::StoreError;
+use crate::row::{get, parse};
+use lokal_core::{ItemId, MerchantId, StoreId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A stored item (brand level).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    /// The id.
+    pub id: ItemId,
+    /// The merchant whose menu it is on.
+    pub merchant_id: MerchantId,
+    /// Its name.
+    pub name: String,
+    /// The menu section (`Hotpot bases`, `Drinks`).
+    pub section: String,
+    /// Description.
+    pub description: String,
+    /// Brand price, minor units.
+    pub price: i64,
+    /// Option groups as JSON.
+    pub options_json: String,
+    /// Creation time, epoch ms.
+    pub created_at: i64,
+    /// Last change, epoch ms.
+    pub updated_at: i64,
+}
+
+/// A store's override of an item.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoreItemRow {
+    /// The store's price, when it differs from the brand's.
+    pub price: Option<i64>,
+    /// Units left, when the store counts them.
+    pub stock: Option<i64>,
+    /// Switched off for today.
+    pub sold_out: bool,
+}
+
+const COLUMNS: &str = "id, merchant_id, name, section, description, price, options_json, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<ItemRow, StoreError> {
+    Ok(ItemRow {
+        id: parse(r, "id")?,
+        merchant_id: parse(r, "merchant_id")?,
+        name: get(r, "name")?,
+        section: get(r, "section")?,
+        description: get(r, "description")?,
+        price: get(r, "price")?,
+        options_json: get(r, "options_json")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Inserts an item.
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("INSERT INTO items ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"));
+    sqlx::query(sql)
+        .bind(i.id.to_string())
+        .bind(i.merchant_id.to_string())
+        .bind(i.name.clone())
+        .bind(i.section.clone())
+        .bind(i.description.clone())
+        .bind(i.price)
+        .bind(i.options_json.clone())
+        .bind(i.created_at)
+        .bind(i.updated_at)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Replaces an item's content; returns whether it exists.
+pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> Result<bool, StoreError> {
+    let r = sqlx::query(
+        "UPDATE items SET name = $2, section = $3, description = $4, price = $5, options_json = $6, updated_at = $7 WHERE id = $1",
+    )
+    .bind(i.id.to_string())
+    .bind(i.name.clone())
+    .bind(i.section.clone())
+    .bind(i.description.clone())
+    .bind(i.price)
+    .bind(i.options_json.clone())
+    .bind(i.updated_at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The item with this id.
+pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A merchant's items, in creation order.
+pub async fn list_for_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+) -> Result<Vec<ItemRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE merchant_id = $1 ORDER BY id"));
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A store's overrides, by item.
+pub async fn overrides_for_store<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    store: StoreId,
+) -> Result<Vec<(ItemId, StoreItemRow)>, StoreError> {
+    let rows = sqlx::query("SELECT item_id, price, stock, sold_out FROM store_items WHERE store_id = $1")
+        .bind(store.to_string())
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                parse(r, "item_id")?,
+                StoreItemRow {
+                    price: get(r, "price")?,
+                    stock: get(r, "stock")?,
+                    sold_out: get::<i64>(r, "sold_out")? != 0,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Sets a store's override of an item.
+pub async fn set_override<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    store: StoreId,
+    item: ItemId,
+    o: &StoreItemRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO store_items (store_id, item_id, price, stock, sold_out) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (store_id, item_id) DO UPDATE SET price = $3, stock = $4, sold_out = $5",
+    )
+    .bind(store.to_string())
+    .bind(item.to_string())
+    .bind(o.price)
+    .bind(o.stock)
+    .bind(i64::from(o.sold_out))
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Every item's merchant and name (to rebuild the search index).
+pub async fn all_names<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(MerchantId, String)>, StoreError> {
+    let rows = sqlx::query("SELECT merchant_id, name FROM items ORDER BY id")
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| Ok((parse(r, "merchant_id")?, get(r, "name")?))).collect()
+}

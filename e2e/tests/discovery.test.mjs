@@ -64,3 +64,23 @@ test('search finds a store by a Chinese dish name', async () => {
   await page.screenshot({ path: join(artifacts, 'search-hotpot.png'), fullPage: true });
   await page.close();
 });
+
+test('a merchant edits an item in the console and it appears in search', async () => {
+  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  await page.goto(`${server.base}/login`);
+  await page.fill('#login', 'owner@demo.lokal');
+  await page.fill('#password', 'lokal-demo');
+  await page.click('button.primary');
+  await page.waitForURL(`${server.base}/`);
+  await page.getByTestId('console-link').click();
+  await page.waitForURL(`${server.base}/merchant`);
+  const form = page.getByTestId('item-form').filter({ has: page.locator('input[value^="鸭肠"]') });
+  await form.getByTestId('item-name').fill('黄喉 Beef aorta');
+  await form.getByTestId('item-save').click();
+  await page.waitForURL(`${server.base}/merchant`);
+  await page.screenshot({ path: join(artifacts, 'merchant-console.png'), fullPage: true });
+  await page.goto(`${server.base}/search?q=${encodeURIComponent('黄喉')}`);
+  const names = await page.locator('.store-name').allInnerTexts();
+  assert.ok(names.length > 0 && names.every((n) => n.includes('重庆火锅')), `hotpot stores: ${names.join(' | ')}`);
+  await page.close();
+});

@@ -72,6 +72,23 @@ impl App {
         Ok(row)
     }
 
+    /// A merchant's catalog, for its staff.
+    pub async fn items(&self, caller: &Principal, merchant: MerchantId) -> Result<Vec<ItemRow>, AppError> {
+        self.merchant(caller, merchant).await?;
+        Ok(items::list_for_merchant(self.db().pool(), merchant).await?)
+    }
+
+    /// One item with its option groups, for staff of its merchant.
+    pub async fn item(&self, caller: &Principal, id: ItemId) -> Result<(ItemRow, Vec<OptionGroupJson>), AppError> {
+        let row = match items::get_by_id(self.db().pool(), id).await? {
+            Some(item) if caller.is_staff_of(item.merchant_id) => item,
+            Some(_) => return Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this item's merchant")),
+            None => return Err(AppError::not_found("item")),
+        };
+        let options = options_of(&row)?;
+        Ok((row, options))
+    }
+
     async fn item_for(&self, caller: &Principal, id: ItemId, min: StaffRole) -> Result<ItemRow, AppError> {
         match items::get_by_id(self.db().pool(), id).await? {
             Some(item) => {

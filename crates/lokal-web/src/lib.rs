@@ -7,10 +7,11 @@
 //!
 //! Layout: [`page`] (the per-request page context, CSRF, cookies, error pages), [`account`]
 //! (login, register, logout, account), [`discover`] (home, nearby list, search, store page), [`merchant`] (applying to join, the
-//! operators' queue), [`docs`] (the API reference page), [`assets`].
+//! operators' queue), [`console`] (the merchant console), [`docs`] (the API reference page), [`assets`].
 
 pub mod account;
 pub mod assets;
+pub mod console;
 pub mod discover;
 pub mod docs;
 pub mod merchant;
@@ -27,6 +28,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(account::router())
         .merge(discover::router())
         .merge(merchant::router())
+        .merge(console::router())
         .route("/static/app.css", get(assets::css))
         .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }

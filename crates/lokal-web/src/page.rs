@@ -49,6 +49,13 @@ impl Nav {
         self.session.as_ref().is_some_and(|s| s.auth.principal.is_admin())
     }
 
+    /// Whether the viewer is staff of some merchant (shows the console link).
+    pub fn is_staff(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.auth.principal.grants.iter().any(|g| matches!(g.role, lokal_core::Role::Staff(_))))
+    }
+
     /// Adds the CSRF cookie to `res` if this request had none.
     pub fn finish(&self, mut res: Response) -> Response {
         if self.new_csrf {

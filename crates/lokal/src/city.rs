@@ -132,6 +132,20 @@ pub const CHAINS: &[Chain] = &[
     },
 ];
 
+/// The menus of the first chains: (chain index, section, item, price in fen).
+pub const MENUS: &[(usize, &str, &str, i64)] = &[
+    (0, "Broths", "鸳鸯锅底 Twin-flavour broth", 5800),
+    (0, "Meats", "毛肚 Beef tripe", 3800),
+    (0, "Meats", "鸭肠 Duck intestine", 2800),
+    (0, "Meats", "肥牛 Sliced beef", 4200),
+    (1, "Noodles", "兰州牛肉面 Lanzhou beef noodles", 2200),
+    (1, "Sides", "凉拌牛肉 Cold beef", 2600),
+    (2, "Coffee", "拿铁 Latte", 2800),
+    (2, "Coffee", "美式 Americano", 2200),
+    (3, "Dumplings", "蟹粉小笼包 Crab xiaolongbao", 4800),
+    (3, "Dumplings", "生煎包 Pan-fried buns", 1800),
+];
+
 /// An independent store's kind: (name pattern, category, price, tags, hours).
 type Independent = (&'static str, Category, i64, &'static [&'static str], &'static [&'static str]);
 

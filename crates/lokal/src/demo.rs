@@ -89,6 +89,15 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         app.add_staff(&root, chain_merchants[0], "manager@demo.lokal", StaffRole::Manager, only.clone()).await?;
         app.add_staff(&root, chain_merchants[0], "clerk@demo.lokal", StaffRole::Clerk, only).await?;
     }
+    for (chain, section, name, price) in city::MENUS {
+        let item = lokal_core::catalog::ItemJson {
+            name: (*name).into(),
+            section: Some((*section).into()),
+            price: *price,
+            ..lokal_core::catalog::ItemJson::default()
+        };
+        app.create_item(&root, chain_merchants[*chain], item).await?;
+    }
     app.rebuild_index().await?;
     Ok(true)
 }

@@ -235,3 +235,38 @@ async fn a_business_applies_on_the_page_and_an_operator_approves_it_in_the_queue
     let found = app.get("/api/v1/search?q=tea%20corner", None).await.json();
     assert_eq!(found["results"][0]["name"], "Tea Corner · Hankou Rd");
 }
+
+#[tokio::test]
+async fn the_console_edits_items_for_managers_only() {
+    let app = TestApp::spawn().await;
+    lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed");
+    let (owner, csrf) = logged_in_client(&app, "owner@demo.lokal", "lokal-demo").await;
+    let page = owner.get(format!("{}/merchant", app.base)).send().await.expect("console").text().await.expect("html");
+    assert!(page.contains("毛肚 Beef tripe"), "the catalog is listed");
+    let action =
+        page.split("action=\"/merchant/items/").nth(1).and_then(|s| s.split('"').next()).expect("item form").to_owned();
+    let fields =
+        [("csrf_token", csrf.as_str()), ("section", "Broths"), ("name", "清汤锅底 Clear broth"), ("price", "48.5")];
+    let saved = owner.post(format!("{}/merchant/items/{action}", app.base)).form(&fields).send().await.expect("save");
+    assert_eq!(saved.status().as_u16(), 303);
+    let found = app.get("/api/v1/search?q=%E6%B8%85%E6%B1%A4", None).await.json(); // 清汤
+    assert!(found["results"].as_array().is_some_and(|r| !r.is_empty()));
+    let bad = owner
+        .post(format!("{}/merchant/items/{action}", app.base))
+        .form(&[fields[0], fields[1], fields[2], ("price", "lots")])
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(bad.status().as_u16(), 422);
+    // A clerk sees the catalog read-only and cannot post edits.
+    let (clerk, clerk_csrf) = logged_in_client(&app, "clerk@demo.lokal", "lokal-demo").await;
+    let view = clerk.get(format!("{}/merchant", app.base)).send().await.expect("console").text().await.expect("html");
+    assert!(!view.contains("data-testid=\"item-form\""));
+    let denied = clerk
+        .post(format!("{}/merchant/items/{action}", app.base))
+        .form(&[("csrf_token", clerk_csrf.as_str()), fields[1], fields[2], fields[3]])
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(denied.status().as_u16(), 403);
+}

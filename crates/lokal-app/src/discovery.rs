@@ -32,6 +32,8 @@ pub struct StoreCard {
     pub monthly_sales: i64,
     /// Delivery radius if the store delivers.
     pub delivery_radius_m: Option<u32>,
+    /// Delivery area if the store delivers and drew one (it wins over the radius).
+    pub delivery_area: Option<lokal_core::geo::Polygon>,
     /// Offers pickup.
     pub pickup: bool,
     /// Opening hours.
@@ -59,12 +61,22 @@ impl StoreCard {
                 avg_price: p.avg_price,
                 monthly_sales: v.row.monthly_sales,
                 delivery_radius_m: if p.delivery { p.delivery_radius_m } else { None },
+                delivery_area: if p.delivery { p.delivery_area.clone() } else { None },
                 pickup: p.pickup,
                 hours: p.hours.clone(),
                 utc_offset_min: p.utc_offset_min,
                 tags: p.tags.clone(),
             },
         ))
+    }
+
+    /// Whether the store delivers to `point`: inside its area if it drew one, else within its radius.
+    pub fn delivers_to(&self, point: &LatLng) -> bool {
+        match (&self.delivery_area, self.delivery_radius_m) {
+            (Some(area), _) => area.contains(point),
+            (None, Some(r)) => self.location.distance_m(point) <= f64::from(r),
+            (None, None) => false,
+        }
     }
 
     /// Whether the store is open at `at`.
@@ -252,7 +264,7 @@ fn filters_pass(q: &NearbyQuery, c: &StoreCard, now: Timestamp) -> bool {
         && q.min_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a >= p))
         && q.max_avg_price.is_none_or(|p| c.avg_price.is_some_and(|a| a <= p))
         && (!q.pickup || c.pickup)
-        && (!q.delivers || c.delivery_radius_m.is_some_and(|r| c.location.distance_m(&q.center) <= f64::from(r)))
+        && (!q.delivers || c.delivers_to(&q.center))
         && (!q.open_now || c.open_at(now))
 }
 

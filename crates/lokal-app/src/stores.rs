@@ -16,6 +16,8 @@ struct Details {
     tags: Vec<String>,
     #[serde(default)]
     photos: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    delivery_area: Vec<LatLngJson>,
 }
 
 /// A store with its profile decoded, as the API and pages show it.
@@ -42,7 +44,11 @@ fn apply(row: &mut StoreRow, p: &StoreProfile) -> Result<(), AppError> {
     row.pickup = p.pickup;
     row.dine_in = p.dine_in;
     row.delivery_radius_m = p.delivery_radius_m.map(i64::from);
-    let details = Details { hours: p.hours.to_json(), tags: p.tags.clone(), photos: p.photos.clone() };
+    let delivery_area = p
+        .delivery_area
+        .as_ref()
+        .map_or_else(Vec::new, |a| a.points().iter().map(|q| LatLngJson { lat: q.lat(), lng: q.lng() }).collect());
+    let details = Details { hours: p.hours.to_json(), tags: p.tags.clone(), photos: p.photos.clone(), delivery_area };
     row.details_json = serde_json::to_string(&details).map_err(AppError::internal)?;
     Ok(())
 }
@@ -70,6 +76,12 @@ pub fn profile_of(row: &StoreRow) -> Result<StoreProfile, AppError> {
         pickup: row.pickup,
         dine_in: row.dine_in,
         delivery_radius_m: row.delivery_radius_m.and_then(|r| u32::try_from(r).ok()),
+        delivery_area: if details.delivery_area.is_empty() {
+            None
+        } else {
+            let points: Vec<(f64, f64)> = details.delivery_area.iter().map(|q| (q.lat, q.lng)).collect();
+            Some(lokal_core::geo::Polygon::new("delivery_area", &points).map_err(AppError::internal)?)
+        },
     })
 }
 

@@ -115,3 +115,109 @@ mod tests {
         }
     }
 }
+
+/// A simple polygon (a delivery area): 3 to 200 vertices, no self-crossing, not degenerate.
+/// Areas are city-sized, so containment is computed on the plane of latitude and longitude.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polygon {
+    ring: Vec<LatLng>,
+}
+
+fn cross(o: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+}
+
+fn segments_cross(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)) -> bool {
+    let d1 = cross(q1, q2, p1);
+    let d2 = cross(q1, q2, p2);
+    let d3 = cross(p1, p2, q1);
+    let d4 = cross(p1, p2, q2);
+    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0)) && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+}
+
+impl Polygon {
+    /// Checks `points` (`[lat, lng]` pairs) for field `field`; a closing point equal to the first
+    /// is allowed and dropped.
+    pub fn new(field: &str, points: &[(f64, f64)]) -> Result<Self, FieldError> {
+        let mut ring = Vec::with_capacity(points.len());
+        for (i, (lat, lng)) in points.iter().enumerate() {
+            let p =
+                LatLng::new(*lat, *lng).map_err(|e| FieldError::new(format!("{field}[{i}].{}", e.field), e.message))?;
+            ring.push(p);
+        }
+        if ring.len() > 3 && ring.first() == ring.last() {
+            ring.pop();
+        }
+        if !(3..=200).contains(&ring.len()) {
+            return Err(FieldError::new(field, "must have 3 to 200 points"));
+        }
+        let xy: Vec<(f64, f64)> = ring.iter().map(|p| (p.lng, p.lat)).collect();
+        let n = xy.len();
+        for i in 0..n {
+            for j in i + 1..n {
+                // Neighbouring edges share a vertex; they cannot cross properly.
+                if j == i + 1 || (i == 0 && j == n - 1) {
+                    continue;
+                }
+                if segments_cross(xy[i], xy[(i + 1) % n], xy[j], xy[(j + 1) % n]) {
+                    return Err(FieldError::new(field, "must not cross itself"));
+                }
+            }
+        }
+        // Checked after crossings: a bow tie's two halves cancel to zero area.
+        let area2: f64 = (0..xy.len()).map(|i| cross((0.0, 0.0), xy[i], xy[(i + 1) % xy.len()])).sum();
+        if area2.abs() < 1e-12 {
+            return Err(FieldError::new(field, "must enclose an area"));
+        }
+        Ok(Self { ring })
+    }
+
+    /// The vertices.
+    pub fn points(&self) -> &[LatLng] {
+        &self.ring
+    }
+
+    /// Whether `p` lies inside (ray casting).
+    pub fn contains(&self, p: &LatLng) -> bool {
+        let (x, y) = (p.lng, p.lat);
+        let mut inside = false;
+        let n = self.ring.len();
+        for i in 0..n {
+            let (a, b) = (&self.ring[i], &self.ring[(i + n - 1) % n]);
+            if (a.lat > y) != (b.lat > y) && x < (b.lng - a.lng) * (y - a.lat) / (b.lat - a.lat) + a.lng {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+}
+
+#[cfg(test)]
+mod polygon_tests {
+    use super::*;
+
+    fn square() -> Vec<(f64, f64)> {
+        vec![(31.22, 121.46), (31.22, 121.48), (31.24, 121.48), (31.24, 121.46)]
+    }
+
+    #[test]
+    fn points_inside_and_outside() {
+        let poly = Polygon::new("area", &square()).expect("valid");
+        assert!(poly.contains(&LatLng::new(31.23, 121.47).expect("p")));
+        assert!(!poly.contains(&LatLng::new(31.25, 121.47).expect("p")));
+        let mut closed = square();
+        closed.push(square()[0]);
+        assert_eq!(Polygon::new("area", &closed).expect("closed ring").points().len(), 4);
+    }
+
+    #[test]
+    fn malformed_polygons_name_the_problem() {
+        assert_eq!(Polygon::new("area", &square()[..2]).expect_err("few").field, "area");
+        let bowtie = vec![(31.22, 121.46), (31.24, 121.48), (31.22, 121.48), (31.24, 121.46)];
+        assert_eq!(Polygon::new("area", &bowtie).expect_err("crossing").message, "must not cross itself");
+        let line = vec![(31.22, 121.46), (31.23, 121.47), (31.24, 121.48)];
+        assert_eq!(Polygon::new("area", &line).expect_err("flat").message, "must enclose an area");
+        let bad = vec![(31.22, 121.46), (95.0, 121.48), (31.24, 121.48)];
+        assert_eq!(Polygon::new("area", &bad).expect_err("lat").field, "area[1].lat");
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::FieldError;
 use crate::account::{DisplayName, Phone};
-use crate::geo::LatLng;
+use crate::geo::{LatLng, Polygon};
 use crate::hours::{OpeningHours, OpeningHoursJson};
 
 /// What kind of business a store is.
@@ -92,8 +92,10 @@ pub struct StoreProfileJson {
     pub pickup: Option<bool>,
     /// Offers dine-in / in-store service (default true).
     pub dine_in: Option<bool>,
-    /// Delivery radius in metres (1 to 20,000); required when `delivery` is true.
+    /// Delivery radius in metres (1 to 20,000). A delivering store needs this or a delivery area.
     pub delivery_radius_m: Option<u32>,
+    /// Delivery area as a polygon of 3 to 200 points; when set it decides who is delivered to.
+    pub delivery_area: Option<Vec<LatLngJson>>,
 }
 
 /// A checked store profile.
@@ -127,6 +129,8 @@ pub struct StoreProfile {
     pub dine_in: bool,
     /// Delivery radius in metres.
     pub delivery_radius_m: Option<u32>,
+    /// Delivery area.
+    pub delivery_area: Option<Polygon>,
 }
 
 fn short_list(
@@ -191,10 +195,14 @@ impl StoreProfile {
         {
             return Err(FieldError::new("delivery_radius_m", "must be between 1 and 20,000 metres"));
         }
-        if delivery && (j.delivery_radius_m.is_none() || location.is_none()) {
+        let delivery_area = j
+            .delivery_area
+            .map(|points| Polygon::new("delivery_area", &points.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>()))
+            .transpose()?;
+        if delivery && ((j.delivery_radius_m.is_none() && delivery_area.is_none()) || location.is_none()) {
             return Err(FieldError::new(
                 "delivery_radius_m",
-                "a delivering store needs a location and a delivery radius",
+                "a delivering store needs a location and a delivery radius or area",
             ));
         }
         Ok(Self {
@@ -212,6 +220,7 @@ impl StoreProfile {
             pickup: j.pickup.unwrap_or(false),
             dine_in: j.dine_in.unwrap_or(true),
             delivery_radius_m: j.delivery_radius_m,
+            delivery_area,
         })
     }
 

@@ -48,6 +48,7 @@ pub fn nearby(stores: usize, queries: usize, seed: u64) -> anyhow::Result<String
             avg_price: p.avg_price,
             monthly_sales: s.monthly_sales,
             delivery_radius_m: if p.delivery { p.delivery_radius_m } else { None },
+            delivery_area: None,
             pickup: p.pickup,
             hours: p.hours,
             utc_offset_min: p.utc_offset_min,

@@ -271,6 +271,7 @@ pub fn generate_iter(seed: u64, center: LatLng, n: usize) -> impl Iterator<Item 
             pickup: Some(category == Category::Food || category == Category::Retail),
             dine_in: Some(category != Category::Retail),
             delivery_radius_m: delivers.then(|| 2_000 + 500 * rng.below(7) as u32),
+            delivery_area: None,
         };
         DemoStore {
             chain,

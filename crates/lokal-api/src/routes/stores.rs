@@ -60,6 +60,8 @@ pub struct StoreJson {
     pub dine_in: bool,
     /// Delivery radius in metres.
     pub delivery_radius_m: Option<u32>,
+    /// Delivery area, when drawn (it wins over the radius).
+    pub delivery_area: Option<Vec<LatLngJson>>,
     /// Average rating 0–5 (null when unrated).
     pub rating: Option<f64>,
     /// Orders in the last 30 days.
@@ -93,6 +95,10 @@ pub fn store_json(v: StoreView, now: Timestamp) -> StoreJson {
         pickup: p.pickup,
         dine_in: p.dine_in,
         delivery_radius_m: p.delivery_radius_m,
+        delivery_area: p
+            .delivery_area
+            .as_ref()
+            .map(|a| a.points().iter().map(|q| LatLngJson { lat: q.lat(), lng: q.lng() }).collect()),
         rating: rating(v.row.rating_x100),
         monthly_sales: v.row.monthly_sales,
         created_at: Timestamp::from_millis(v.row.created_at),
@@ -276,7 +282,7 @@ fn nearby_json(s: NearbyStore, center: &LatLng) -> NearbyStoreJson {
         rating: rating(c.rating_x100),
         avg_price: c.avg_price.map(|a| Money::new(a, lokal_core::Currency::CNY)),
         monthly_sales: c.monthly_sales,
-        delivers_here: c.delivery_radius_m.is_some_and(|r| c.location.distance_m(center) <= f64::from(r)),
+        delivers_here: c.delivers_to(center),
         pickup: c.pickup,
         name: c.name,
         category: c.category,

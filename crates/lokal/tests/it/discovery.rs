@@ -185,3 +185,53 @@ async fn the_demo_city_has_hundreds_of_stores_of_every_category_and_seeds_once()
     let owner = app.login("owner@demo.lokal", "lokal-demo").await;
     assert_eq!(owner.status, 200);
 }
+
+#[tokio::test]
+async fn a_delivery_area_decides_who_is_delivered_to_and_malformed_areas_are_refused() {
+    let app = TestApp::spawn().await;
+    let (admin, stores) = merchant(&app).await;
+    // A narrow strip running north from the store: the centre (200 m south of the store) is
+    // outside it although well within any radius.
+    let corner = |n: f64, e: f64| {
+        let p = lokal_core::geo::LatLng::PEOPLES_SQUARE.offset_m(n, e);
+        json!({"lat": p.lat(), "lng": p.lng()})
+    };
+    let strip = json!([corner(100.0, -100.0), corner(100.0, 100.0), corner(3_000.0, 100.0), corner(3_000.0, -100.0)]);
+    let id = open(
+        &app,
+        &admin,
+        &stores,
+        json!({"name": "Strip kitchen", "location": at(200.0, 0.0), "delivery": true, "delivery_area": strip}),
+    )
+    .await;
+    assert!(names(&nearby(&app, "delivers=true").await).is_empty(), "the centre is outside the strip");
+    let inside = app
+        .get(
+            &format!(
+                "/api/v1/stores/nearby?lat={}&lng={}&delivers=true",
+                at(1_000.0, 0.0)["lat"],
+                at(1_000.0, 0.0)["lng"]
+            ),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(inside["stores"][0]["name"], "Strip kitchen");
+    assert_eq!(inside["stores"][0]["delivers_here"], true);
+    let page = app.get(&format!("/api/v1/stores/{id}"), None).await.json();
+    assert_eq!(page["delivery_area"].as_array().map(Vec::len), Some(4));
+    for (area, field) in [
+        (json!([corner(0.0, 0.0), corner(10.0, 10.0)]), "delivery_area"),
+        (json!([corner(0.0, 0.0), {"lat": 95, "lng": 0}, corner(10.0, 10.0)]), "delivery_area[1].lat"),
+        (json!([corner(0.0, 0.0), corner(100.0, 100.0), corner(0.0, 100.0), corner(100.0, 0.0)]), "delivery_area"),
+    ] {
+        let r = app
+            .post(
+                &stores,
+                &json!({"name": "Bad area", "location": at(0.0, 0.0), "delivery": true, "delivery_area": area}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{}", r.text);
+    }
+}

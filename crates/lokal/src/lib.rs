@@ -35,6 +35,9 @@ impl Application {
     /// composes the routes and binds the configured address.
     pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
         let app = open_app(config, clock).await?;
+        // Only a server searches: commands like `migrate` skip building the index.
+        let indexed = app.rebuild_index().await.context("building the discovery index")?;
+        tracing::info!(stores = indexed, "discovery index built");
         let router = compose(app.clone())?;
         let addr = format!("{}:{}", config.server.host, config.server.port);
         let listener = TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
@@ -83,10 +86,7 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
         .await
         .with_context(|| format!("connecting to {}", config::redact_url(&url)))?;
     db.migrate().await.context("applying migrations")?;
-    let app = App::new(db, clock, config.auth.clone());
-    let indexed = app.rebuild_index().await.context("building the discovery index")?;
-    tracing::info!(stores = indexed, "discovery index built");
-    Ok(app)
+    Ok(App::new(db, clock, config.auth.clone()))
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.

@@ -100,6 +100,28 @@ impl App {
         self.with_discovery(|d| d.put(view));
     }
 
+    /// Writes many stores at once without per-store checks of the caller: only the demo seed
+    /// of large cities calls this (operators' tooling, not an API). Profiles are still validated.
+    pub async fn bulk_insert_stores(
+        &self,
+        stores: Vec<(MerchantId, StoreProfileJson, i64, i64)>,
+    ) -> Result<usize, AppError> {
+        let now = self.now().millis();
+        let mut rows = Vec::with_capacity(stores.len());
+        for (merchant, json, rating_x100, monthly_sales) in stores {
+            let profile = StoreProfile::parse(json)?;
+            let mut row = blank_row(merchant, now);
+            apply(&mut row, &profile)?;
+            row.rating_x100 = rating_x100;
+            row.monthly_sales = monthly_sales;
+            rows.push(row);
+        }
+        let mut tx = self.db().begin().await?;
+        stores::insert_many(&mut tx, &rows).await?;
+        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        Ok(rows.len())
+    }
+
     /// Opens a store. Merchant-wide managers and owners.
     pub async fn create_store(
         &self,
@@ -110,28 +132,7 @@ impl App {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         let profile = StoreProfile::parse(profile)?;
         self.merchant(caller, merchant).await?;
-        let now = self.now().millis();
-        let mut row = StoreRow {
-            id: StoreId::generate(),
-            merchant_id: merchant,
-            name: String::new(),
-            created_at: now,
-            category: String::new(),
-            address: String::new(),
-            lat_e7: None,
-            lng_e7: None,
-            phone: None,
-            utc_offset_min: 480,
-            avg_price: None,
-            delivery: false,
-            pickup: false,
-            dine_in: true,
-            delivery_radius_m: None,
-            rating_x100: 0,
-            monthly_sales: 0,
-            details_json: String::new(),
-            updated_at: now,
-        };
+        let mut row = blank_row(merchant, self.now().millis());
         apply(&mut row, &profile)?;
         stores::insert(self.db().pool(), &row).await?;
         let view = StoreView { row, profile };
@@ -183,5 +184,30 @@ impl App {
             None if caller.is_admin() => Err(AppError::not_found("store")),
             None => Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this store")),
         }
+    }
+}
+
+/// A row to fill with [`apply`].
+fn blank_row(merchant: MerchantId, now: i64) -> StoreRow {
+    StoreRow {
+        id: StoreId::generate(),
+        merchant_id: merchant,
+        name: String::new(),
+        created_at: now,
+        category: String::new(),
+        address: String::new(),
+        lat_e7: None,
+        lng_e7: None,
+        phone: None,
+        utc_offset_min: 480,
+        avg_price: None,
+        delivery: false,
+        pickup: false,
+        dine_in: true,
+        delivery_radius_m: None,
+        rating_x100: 0,
+        monthly_sales: 0,
+        details_json: String::new(),
+        updated_at: now,
     }
 }

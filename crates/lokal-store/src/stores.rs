@@ -191,3 +191,43 @@ pub async fn set_figures<'e>(
         .map_err(StoreError::from_sqlx)?;
     Ok(())
 }
+
+/// Inserts many stores in one statement per 500 (bulk seeding of large demo cities).
+pub async fn insert_many(tx: &mut crate::Tx, rows: &[StoreRow]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(500) {
+        let mut sql = format!("INSERT INTO stores ({COLUMNS}) VALUES ");
+        for (i, _) in chunk.iter().enumerate() {
+            let base = i * 19;
+            let marks: Vec<String> = (1..=19).map(|k| format!("${}", base + k)).collect();
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            sql.push_str(&marks.join(", "));
+            sql.push(')');
+        }
+        // Only placeholders are formatted in; every value is bound below.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for s in chunk {
+            q = q
+                .bind(s.id.to_string())
+                .bind(s.merchant_id.to_string())
+                .bind(s.name.clone())
+                .bind(s.created_at)
+                .bind(s.category.clone())
+                .bind(s.address.clone())
+                .bind(s.lat_e7)
+                .bind(s.lng_e7)
+                .bind(s.phone.clone())
+                .bind(s.utc_offset_min)
+                .bind(s.avg_price)
+                .bind(i64::from(s.delivery))
+                .bind(i64::from(s.pickup))
+                .bind(i64::from(s.dine_in))
+                .bind(s.delivery_radius_m)
+                .bind(s.rating_x100)
+                .bind(s.monthly_sales)
+                .bind(s.details_json.clone())
+                .bind(s.updated_at);
+        }
+        q.execute(&mut **tx).await.map_err(StoreError::from_sqlx)?;
+    }
+    Ok(())
+}

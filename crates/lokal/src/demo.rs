@@ -8,6 +8,9 @@ use lokal_app::accounts::Registration;
 use lokal_core::geo::LatLng;
 use lokal_core::{Principal, Role, StaffRole, StoreScope};
 
+/// Cities larger than this are written in batches (see [`seed`]).
+const BULK_ABOVE: usize = 5_000;
+
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "lokal-demo";
 
@@ -73,7 +76,20 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         chain_merchants.push(m.id);
     }
     let mut first_hotpot = None;
-    for s in city::generate(city.seed, city.center, city.stores) {
+    if city.stores > BULK_ABOVE {
+        // Large (benchmark) cities: batched inserts, and one merchant for all independents.
+        let independents = app.create_merchant(&root, "Independent stores", None).await?.id;
+        let mut batch = Vec::with_capacity(10_000);
+        for s in city::generate_iter(city.seed, city.center, city.stores) {
+            let merchant = s.chain.map_or(independents, |c| chain_merchants[c]);
+            batch.push((merchant, s.profile, s.rating_x100, s.monthly_sales));
+            if batch.len() == 10_000 {
+                app.bulk_insert_stores(std::mem::take(&mut batch)).await?;
+            }
+        }
+        app.bulk_insert_stores(batch).await?;
+    }
+    for s in city::generate(city.seed, city.center, if city.stores > BULK_ABOVE { 0 } else { city.stores }) {
         let merchant = match s.chain {
             Some(c) => chain_merchants[c],
             None => app.create_merchant(&root, &s.profile.name.chars().take(64).collect::<String>(), None).await?.id,

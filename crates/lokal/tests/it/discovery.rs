@@ -235,3 +235,15 @@ async fn a_delivery_area_decides_who_is_delivered_to_and_malformed_areas_are_ref
         assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{}", r.text);
     }
 }
+
+#[tokio::test]
+async fn large_demo_cities_are_written_in_batches_and_found_the_same_way() {
+    let app = TestApp::spawn().await;
+    let city = CityOptions { stores: 6_000, ..CityOptions::default() };
+    assert!(seed(&app.app, city).await.expect("seed"));
+    assert_eq!(app.app.rebuild_index().await.expect("rebuild"), 6_000);
+    let v = nearby(&app, "radius_m=2000&limit=50&category=food").await;
+    assert_eq!(v["count"], 50);
+    let found = app.get("/api/v1/search?q=%E7%81%AB%E9%94%85&lat=31.2304&lng=121.4737", None).await.json(); // 火锅
+    assert!(found["results"].as_array().is_some_and(|r| !r.is_empty()));
+}

@@ -77,13 +77,11 @@ fn from_row(r: &AnyRow) -> Result<StoreRow, StoreError> {
     })
 }
 
-/// Inserts a store with its profile.
-pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> Result<(), StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO stores ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
-    ));
-    sqlx::query(sql)
-        .bind(s.id.to_string())
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// Binds a row's 19 values in [`COLUMNS`] order.
+fn bind_row<'q>(q: AnyQuery<'q>, s: &StoreRow) -> AnyQuery<'q> {
+    q.bind(s.id.to_string())
         .bind(s.merchant_id.to_string())
         .bind(s.name.clone())
         .bind(s.created_at)
@@ -102,9 +100,14 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> 
         .bind(s.monthly_sales)
         .bind(s.details_json.clone())
         .bind(s.updated_at)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+}
+
+/// Inserts a store with its profile.
+pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO stores ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    ));
+    bind_row(sqlx::query(sql), s).execute(ex).await.map_err(StoreError::from_sqlx)?;
     Ok(())
 }
 
@@ -206,26 +209,7 @@ pub async fn insert_many(tx: &mut crate::Tx, rows: &[StoreRow]) -> Result<(), St
         // Only placeholders are formatted in; every value is bound below.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for s in chunk {
-            q = q
-                .bind(s.id.to_string())
-                .bind(s.merchant_id.to_string())
-                .bind(s.name.clone())
-                .bind(s.created_at)
-                .bind(s.category.clone())
-                .bind(s.address.clone())
-                .bind(s.lat_e7)
-                .bind(s.lng_e7)
-                .bind(s.phone.clone())
-                .bind(s.utc_offset_min)
-                .bind(s.avg_price)
-                .bind(i64::from(s.delivery))
-                .bind(i64::from(s.pickup))
-                .bind(i64::from(s.dine_in))
-                .bind(s.delivery_radius_m)
-                .bind(s.rating_x100)
-                .bind(s.monthly_sales)
-                .bind(s.details_json.clone())
-                .bind(s.updated_at);
+            q = bind_row(q, s);
         }
         q.execute(&mut **tx).await.map_err(StoreError::from_sqlx)?;
     }

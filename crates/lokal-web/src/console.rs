@@ -62,7 +62,7 @@ fn parse_yuan(s: &str) -> Option<i64> {
 }
 
 async fn console(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.session.as_ref().map(|s| s.auth.principal.clone()) else {
+    let Some(me) = nav.caller() else {
         return Redirect::to("/login").into_response();
     };
     let mut merchants = Vec::new();
@@ -130,7 +130,7 @@ async fn edit_item(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.session.as_ref().map(|s| s.auth.principal.clone()) else {
+    let Some(me) = nav.caller() else {
         return Redirect::to("/login").into_response();
     };
     let refuse = |status: StatusCode, text: &str| nav.finish(message(status, "Not saved", text, nav.clone()));
@@ -140,18 +140,12 @@ async fn edit_item(
     };
     let (item, options) = match ctx.app.item(&me, id).await {
         Ok(found) => found,
-        Err(e) if e.code.status() < 500 => {
-            return refuse(StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST), &e.message);
-        }
-        Err(e) => return error_page(e),
+        Err(e) => return nav.refusal("Not saved", e),
     };
     let body = ItemJson { name: f.name, section: Some(f.section), description: Some(item.description), price, options };
     match ctx.app.update_item(&me, id, body).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
-        Err(e) if e.code.status() < 500 => {
-            refuse(StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST), &e.message)
-        }
-        Err(e) => error_page(e),
+        Err(e) => nav.refusal("Not saved", e),
     }
 }
 

@@ -49,10 +49,6 @@ fn row(a: Application) -> Row {
     }
 }
 
-fn principal(nav: &Nav) -> Option<Principal> {
-    nav.session.as_ref().map(|s| s.auth.principal.clone())
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "apply.html")]
 struct ApplyPage {
@@ -63,7 +59,7 @@ struct ApplyPage {
 }
 
 async fn apply_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = principal(&nav) else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     render_apply(&ctx, nav, &me, None, StatusCode::OK).await
 }
 
@@ -104,7 +100,7 @@ async fn apply(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Fo
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = principal(&nav) else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let location = match (f.lat.trim().parse::<f64>(), f.lng.trim().parse::<f64>()) {
         (Ok(lat), Ok(lng)) => Some(LatLngJson { lat, lng }),
         _ => None,
@@ -146,7 +142,7 @@ struct QueuePage {
 }
 
 async fn queue_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = principal(&nav) else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     if !me.is_admin() {
         return nav.finish(message(
             StatusCode::FORBIDDEN,
@@ -204,7 +200,7 @@ async fn decide(ctx: Ctx, nav: Nav, headers: HeaderMap, id: String, f: Decision,
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = principal(&nav) else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let result = if approve {
         ctx.app.approve_application(&me, &id).await.map(|_| ())
     } else {
@@ -212,12 +208,6 @@ async fn decide(ctx: Ctx, nav: Nav, headers: HeaderMap, id: String, f: Decision,
     };
     match result {
         Ok(()) => Redirect::to("/admin/applications").into_response(),
-        Err(e) if e.code.status() < 500 => nav.finish(message(
-            StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST),
-            "Not done",
-            &e.message,
-            nav.clone(),
-        )),
-        Err(e) => error_page(e),
+        Err(e) => nav.refusal("Not done", e),
     }
 }

@@ -44,6 +44,20 @@ impl FromRequestParts<Ctx> for Nav {
 }
 
 impl Nav {
+    /// The logged-in caller, if any.
+    pub fn caller(&self) -> Option<lokal_core::Principal> {
+        self.session.as_ref().map(|s| s.auth.principal.clone())
+    }
+
+    /// The page for a refused action: the refusal's own message for client errors (keeping the
+    /// page frame), the opaque error page for server errors.
+    pub fn refusal(&self, heading: &str, e: AppError) -> Response {
+        match StatusCode::from_u16(e.code.status()) {
+            Ok(status) if status.is_client_error() => self.finish(message(status, heading, &e.message, self.clone())),
+            _ => error_page(e),
+        }
+    }
+
     /// Whether the viewer operates the platform (shows the admin link).
     pub fn is_admin(&self) -> bool {
         self.session.as_ref().is_some_and(|s| s.auth.principal.is_admin())

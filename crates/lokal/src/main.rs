@@ -118,6 +118,9 @@ enum BenchCommand {
         /// Random seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Also load the stores into PostGIS at this PostgreSQL URL and time the same KNN query.
+        #[arg(long)]
+        postgis: Option<String>,
     },
 }
 
@@ -188,8 +191,8 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Bench { command: BenchCommand::Nearby { stores, queries, seed } } => {
-            println!("{}", lokal::bench::nearby(stores, queries, seed)?);
+        Command::Bench { command: BenchCommand::Nearby { stores, queries, seed, postgis } } => {
+            println!("{}", lokal::bench::nearby(stores, queries, seed, postgis.as_deref()).await?);
             Ok(())
         }
         Command::PrintConfig => {

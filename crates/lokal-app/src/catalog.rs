@@ -1,6 +1,7 @@
 //! The catalog: brand-level items, store overrides (price, stock, sold out) and the menu a
 //! customer sees at one store. Item names are searchable as part of every store of the merchant.
 
+use crate::discovery::MenuEntry;
 use crate::stores::profile_of;
 use crate::{App, AppError};
 use lokal_core::catalog::{ItemContent, ItemJson, OptionGroupJson, StoreItemJson};
@@ -141,15 +142,18 @@ impl App {
 
     /// Re-indexes every store of `merchant` with its current item names.
     async fn reindex_menu(&self, merchant: MerchantId) -> Result<(), AppError> {
-        let names: Vec<String> =
-            items::list_for_merchant(self.db().pool(), merchant).await?.into_iter().map(|i| i.name).collect();
+        let entries: Vec<MenuEntry> = items::list_for_merchant(self.db().pool(), merchant)
+            .await?
+            .into_iter()
+            .map(|i| MenuEntry { id: i.id, name: i.name, price: i.price })
+            .collect();
         let rows = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
         let views = rows
             .into_iter()
             .map(|row| Ok(crate::stores::StoreView { profile: profile_of(&row)?, row }))
             .collect::<Result<Vec<_>, AppError>>()?;
         self.with_discovery(|d| {
-            d.menus.insert(merchant, names.join(" "));
+            d.menus.insert(merchant, entries);
             for v in &views {
                 d.put(v);
             }

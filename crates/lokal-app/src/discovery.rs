@@ -6,7 +6,7 @@ use crate::{App, AppError};
 use lokal_core::geo::LatLng;
 use lokal_core::hours::OpeningHours;
 use lokal_core::store::Category;
-use lokal_core::{FieldError, MerchantId, StoreId, Timestamp};
+use lokal_core::{FieldError, ItemId, MerchantId, StoreId, Timestamp};
 use lokal_search::text::tokens;
 use lokal_search::{GeoIndex, TextIndex};
 use lokal_store::stores;
@@ -95,8 +95,19 @@ pub struct Discovery {
     pub geo: StoreIndex,
     /// Store names, tags, categories, addresses and menu items by word.
     pub text: TextIndex<StoreId>,
-    /// Each merchant's item names, searched as part of every one of its stores.
-    pub menus: std::collections::HashMap<MerchantId, String>,
+    /// Each merchant's items, searched as part of every one of its stores.
+    pub menus: std::collections::HashMap<MerchantId, Vec<MenuEntry>>,
+}
+
+/// An item as search knows it: enough to show "matching dishes" under a store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    /// The item.
+    pub id: ItemId,
+    /// Its name.
+    pub name: String,
+    /// Brand price, minor units (a store may charge otherwise; its menu says).
+    pub price: i64,
 }
 
 impl Discovery {
@@ -104,12 +115,13 @@ impl Discovery {
     pub fn put(&mut self, view: &StoreView) {
         let p = &view.profile;
         let tags = p.tags.join(" ");
-        let menu = self.menus.get(&view.row.merchant_id).map_or("", String::as_str);
+        let menu = self.menus.get(&view.row.merchant_id).map(|m| m.iter().map(|e| e.name.as_str()).collect::<Vec<_>>());
+        let menu = menu.map(|names| names.join(" ")).unwrap_or_default();
         self.text.upsert(
             view.row.id,
             &[
                 (p.name.as_str(), 3.0),
-                (menu, 2.5),
+                (menu.as_str(), 2.5),
                 (tags.as_str(), 2.0),
                 (p.category.as_str(), 1.0),
                 (p.address.as_str(), 0.5),
@@ -211,10 +223,8 @@ impl App {
     /// Loads every store into the discovery indexes (at start). Returns how many are located.
     pub async fn rebuild_index(&self) -> Result<usize, AppError> {
         let mut fresh = Discovery::default();
-        for (merchant, name) in lokal_store::items::all_names(self.db().pool()).await? {
-            let menu = fresh.menus.entry(merchant).or_default();
-            menu.push(' ');
-            menu.push_str(&name);
+        for (merchant, id, name, price) in lokal_store::items::all_entries(self.db().pool()).await? {
+            fresh.menus.entry(merchant).or_default().push(MenuEntry { id, name, price });
         }
         let mut after = None;
         loop {
@@ -313,6 +323,23 @@ pub struct SearchHit {
     pub score: f32,
     /// Open at query time.
     pub open_now: bool,
+    /// The store's items whose names match, best first (at most three).
+    pub items: Vec<MenuEntry>,
+}
+
+/// Items of `menu` whose names share a word with `words`, most shared words first, at most three.
+fn matching_items(menu: Option<&Vec<MenuEntry>>, words: &[String]) -> Vec<MenuEntry> {
+    let mut scored: Vec<(usize, &MenuEntry)> = menu
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let name = tokens(&e.name);
+            let shared = words.iter().filter(|w| name.contains(w)).count();
+            (shared > 0).then_some((shared, e))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.name.len().cmp(&b.1.name.len())));
+    scored.into_iter().take(3).map(|(_, e)| e.clone()).collect()
 }
 
 /// Text search over the indexes at time `now`. Near a point, the geo grid supplies the candidates
@@ -328,6 +355,7 @@ pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<Search
     let hit = |id: StoreId, card: &StoreCard, distance_m: Option<f64>, score: f32| SearchHit {
         id,
         open_now: card.open_at(now),
+        items: matching_items(d.menus.get(&card.merchant_id), &words),
         card: card.clone(),
         distance_m,
         score,

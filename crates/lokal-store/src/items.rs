@@ -156,11 +156,14 @@ pub async fn set_override<'e>(
     Ok(())
 }
 
-/// Every item's merchant and name (to rebuild the search index).
-pub async fn all_names<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(MerchantId, String)>, StoreError> {
-    let rows = sqlx::query("SELECT merchant_id, name FROM items ORDER BY id")
+/// What search keeps of an item: merchant, id, name and brand price.
+pub type ItemEntry = (MerchantId, ItemId, String, i64);
+
+/// Every item's merchant, id, name and brand price (to rebuild the search index).
+pub async fn all_entries<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<ItemEntry>, StoreError> {
+    let rows = sqlx::query("SELECT merchant_id, id, name, price FROM items ORDER BY id")
         .fetch_all(ex)
         .await
         .map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| Ok((parse(r, "merchant_id")?, get(r, "name")?))).collect()
+    rows.iter().map(|r| Ok((parse(r, "merchant_id")?, parse(r, "id")?, get(r, "name")?, get(r, "price")?))).collect()
 }

@@ -36,6 +36,8 @@ pub struct Card {
     price: String,
     open_now: bool,
     tags: String,
+    /// Matching dishes (search results only): name and price.
+    items: Vec<(String, String)>,
 }
 
 fn distance_text(m: f64) -> String {
@@ -44,6 +46,15 @@ fn distance_text(m: f64) -> String {
 
 fn price_text(minor: Option<i64>) -> String {
     minor.map_or_else(String::new, |p| format!("¥{}/person", (p + 50) / 100))
+}
+
+/// A price in yuan for people: `¥28` or `¥28.50`.
+fn yuan(minor: i64) -> String {
+    if minor % 100 == 0 {
+        format!("¥{}", minor / 100)
+    } else {
+        format!("¥{}.{:02}", minor / 100, (minor % 100).abs())
+    }
 }
 
 fn rating_text(x100: i64) -> String {
@@ -59,6 +70,7 @@ fn card(s: NearbyStore) -> Card {
         price: price_text(s.card.avg_price),
         open_now: s.open_now,
         tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
+        items: Vec::new(),
         name: s.card.name,
     }
 }
@@ -235,10 +247,7 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         services.push("delivery");
     }
     let menu = match ctx.app.menu(id).await {
-        Ok(m) => m
-            .into_iter()
-            .map(|m| (m.item.section, m.item.name, format!("¥{:.2}", m.price as f64 / 100.0), m.available))
-            .collect(),
+        Ok(m) => m.into_iter().map(|m| (m.item.section, m.item.name, yuan(m.price), m.available)).collect(),
         Err(e) => return error_page(e),
     };
     let page = StorePage {
@@ -289,6 +298,7 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
                 price: price_text(h.card.avg_price),
                 open_now: h.open_now,
                 tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
+                items: h.items.into_iter().map(|e| (e.name, yuan(e.price))).collect(),
                 name: h.card.name,
             })
             .collect(),

@@ -9,7 +9,7 @@ use axum::extract::State;
 use lokal_app::discovery::{SearchHit, SearchQuery};
 use lokal_core::geo::LatLng;
 use lokal_core::store::{Category, LatLngJson};
-use lokal_core::{FieldError, MerchantId, StoreId};
+use lokal_core::{Currency, FieldError, ItemId, MerchantId, Money, StoreId};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
@@ -64,7 +64,8 @@ impl SearchParams {
 /// One result.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct SearchResultJson {
-    /// `store` (items and deals join when they exist).
+    /// `store`: every result is a store; the items that matched are listed under it (deals join
+    /// them with issue C).
     pub kind: String,
     /// The store.
     pub id: StoreId,
@@ -86,6 +87,21 @@ pub struct SearchResultJson {
     pub rating: Option<f64>,
     /// Tags.
     pub tags: Vec<String>,
+    /// The store's items (dishes, products, services) that match, best first, at most three.
+    pub items: Vec<ItemMatchJson>,
+}
+
+/// An item that matched, shown under its store.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ItemMatchJson {
+    /// `item`.
+    pub kind: String,
+    /// The item.
+    pub id: ItemId,
+    /// Its name.
+    pub name: String,
+    /// The brand price (the store's menu has the store's own price).
+    pub price: Money,
 }
 
 /// Search results.
@@ -110,6 +126,16 @@ pub fn result_json(h: SearchHit) -> SearchResultJson {
         name: c.name,
         category: c.category,
         tags: c.tags,
+        items: h
+            .items
+            .into_iter()
+            .map(|e| ItemMatchJson {
+                kind: "item".into(),
+                id: e.id,
+                name: e.name,
+                price: Money::new(e.price, Currency::CNY),
+            })
+            .collect(),
     }
 }
 

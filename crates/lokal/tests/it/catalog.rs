@@ -96,13 +96,23 @@ async fn a_dish_name_finds_the_brands_stores_and_an_edit_is_searchable_at_once()
     let id = item.json()["id"].as_str().expect("id").to_owned();
     let found = app.get(&search("%E6%AF%9B%E8%82%9A"), None).await.json(); // 毛肚
     assert_eq!(found["results"].as_array().map(Vec::len), Some(2), "both stores of the brand");
+    let matched = &found["results"][0]["items"];
+    assert_eq!(matched.as_array().map(Vec::len), Some(1), "the matching dish is listed under the store: {found}");
+    assert_eq!(matched[0]["kind"], "item");
+    assert_eq!(matched[0]["id"].as_str(), Some(id.as_str()));
+    assert_eq!(matched[0]["price"]["amount"], tripe()["price"]);
     let renamed = json!({"name": "鸭肠 Duck intestine", "price": 2800});
     assert_eq!(app.put(&format!("/api/v1/items/{id}"), &renamed, Some(&b.owner)).await.status, 200);
     assert_eq!(app.get(&search("%E9%B8%AD%E8%82%A0"), None).await.json()["results"].as_array().map(Vec::len), Some(2)); // 鸭肠
     assert!(app.get(&search("%E6%AF%9B%E8%82%9A"), None).await.json()["results"].as_array().is_some_and(Vec::is_empty));
     // After a restart the index is rebuilt with the menu.
     app.app.rebuild_index().await.expect("rebuild");
-    assert_eq!(app.get(&search("%E9%B8%AD%E8%82%A0"), None).await.json()["results"].as_array().map(Vec::len), Some(2));
+    let after = app.get(&search("%E9%B8%AD%E8%82%A0"), None).await.json();
+    assert_eq!(after["results"].as_array().map(Vec::len), Some(2));
+    assert_eq!(after["results"][1]["items"][0]["name"], "鸭肠 Duck intestine");
+    // A store-name search lists no dishes.
+    let by_name = app.get(&search("Hotpot"), None).await.json();
+    assert!(by_name["results"][0]["items"].as_array().is_some_and(Vec::is_empty), "{by_name}");
 }
 
 #[tokio::test]

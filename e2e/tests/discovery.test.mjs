@@ -84,3 +84,51 @@ test('a merchant edits an item in the console and it appears in search', async (
   assert.ok(names.length > 0 && names.every((n) => n.includes('重庆火锅')), `hotpot stores: ${names.join(' | ')}`);
   await page.close();
 });
+
+test('an owner adds a dish and a clerk in the console; the dish shows under its stores in search', async () => {
+  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  await page.goto(`${server.base}/login`);
+  await page.fill('#login', 'owner@demo.lokal');
+  await page.fill('#password', 'lokal-demo');
+  await page.click('button.primary');
+  await page.waitForURL(`${server.base}/`);
+  await page.goto(`${server.base}/merchant`);
+  const block = page.getByTestId('console-merchant').first();
+  const add = block.getByTestId('new-item-form');
+  await add.getByTestId('new-item-name').fill('虾滑 Shrimp paste');
+  await add.getByTestId('new-item-price').fill('32.5');
+  await add.getByTestId('new-item-add').click();
+  await page.waitForURL(`${server.base}/merchant`);
+  assert.equal(await page.locator('input[value="虾滑 Shrimp paste"]').count(), 1, 'the new item is in the catalog');
+
+  // Staff: a fresh account is added as a clerk of one store, then removed.
+  const ctx = await browser.newContext();
+  const other = await ctx.newPage();
+  await other.goto(`${server.base}/register`);
+  await other.fill('#email', 'new-clerk@demo.lokal');
+  await other.fill('#display_name', 'New Clerk');
+  await other.fill('#password', 'a-long-password');
+  await other.click('button.primary');
+  await other.waitForURL(`${server.base}/`);
+  await ctx.close();
+  const staff = block.getByTestId('staff-form');
+  const before = await block.getByTestId('staff-row').count();
+  await staff.getByTestId('staff-login').fill('new-clerk@demo.lokal');
+  await staff.getByTestId('staff-role').selectOption('clerk');
+  await staff.getByTestId('staff-store').selectOption({ index: 1 });
+  await staff.getByTestId('staff-add').click();
+  await page.waitForURL(`${server.base}/merchant`);
+  const rows = page.getByTestId('console-merchant').first().getByTestId('staff-row');
+  assert.equal(await rows.count(), before + 1);
+  assert.ok((await rows.last().innerText()).includes('New Clerk'));
+  await page.screenshot({ path: join(artifacts, 'merchant-console-staff.png'), fullPage: true });
+  await rows.last().getByTestId('staff-remove').click();
+  await page.waitForURL(`${server.base}/merchant`);
+  assert.equal(await page.getByTestId('console-merchant').first().getByTestId('staff-row').count(), before);
+
+  await page.goto(`${server.base}/search?q=${encodeURIComponent('虾滑')}`);
+  const matches = await page.getByTestId('item-match').allInnerTexts();
+  assert.ok(matches.length > 0 && matches.every((m) => m.includes('虾滑') && m.includes('¥32.50')), `dish under stores: ${matches.join(' | ')}`);
+  await page.screenshot({ path: join(artifacts, 'search-dish-matches.png'), fullPage: true });
+  await page.close();
+});

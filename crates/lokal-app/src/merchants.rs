@@ -69,6 +69,32 @@ impl App {
         Ok((user, grant))
     }
 
+    /// Takes a member off the merchant's staff; their sessions lose access on the next request.
+    /// Managers remove clerks; owners remove anyone, but the last owner stays.
+    pub async fn remove_staff(&self, caller: &Principal, merchant: MerchantId, user: UserId) -> Result<(), AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        let staff = self.staff(caller, merchant).await?;
+        let role_of = |g: &Grant| match g.role {
+            Role::Staff(r) => r,
+            _ => StaffRole::Clerk,
+        };
+        let target = staff.iter().find(|(id, _, _)| *id == user).ok_or_else(|| AppError::not_found("staff member"))?;
+        let role = role_of(&target.2);
+        if role >= StaffRole::Manager {
+            caller.authorize(Scope::Merchant(merchant), StaffRole::Owner)?;
+        }
+        if role == StaffRole::Owner && staff.iter().filter(|(_, _, g)| role_of(g) == StaffRole::Owner).count() == 1 {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "a merchant keeps at least one owner; add another owner first",
+            ));
+        }
+        let mut tx = self.db().begin().await?;
+        grants::remove(&mut tx, user, merchant).await?;
+        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        Ok(())
+    }
+
     /// The merchant's staff with their grants. Merchant-wide managers and owners.
     pub async fn staff(
         &self,

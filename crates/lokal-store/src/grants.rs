@@ -110,3 +110,22 @@ where
     }
     Ok(out)
 }
+
+/// Removes a user's grant on a merchant (and its store list). Returns whether there was one.
+pub async fn remove(tx: &mut crate::Tx, user: UserId, merchant: MerchantId) -> Result<bool, StoreError> {
+    sqlx::query(
+        "DELETE FROM grant_stores WHERE grant_id IN (SELECT id FROM grants WHERE user_id = $1 AND merchant_id = $2)",
+    )
+    .bind(user.to_string())
+    .bind(merchant.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    let done = sqlx::query("DELETE FROM grants WHERE user_id = $1 AND merchant_id = $2")
+        .bind(user.to_string())
+        .bind(merchant.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() > 0)
+}

@@ -11,20 +11,38 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::catalog::ItemJson;
-use lokal_core::{ItemId, Principal, Role, Scope, StaffRole};
+use lokal_core::{ItemId, MerchantId, Principal, Role, Scope, StaffRole, StoreId, StoreScope, UserId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
-    Router::new().route("/merchant", get(console)).route("/merchant/items/{item_id}", post(edit_item))
+    Router::new()
+        .route("/merchant", get(console))
+        .route("/merchant/items/{item_id}", post(edit_item))
+        .route("/merchant/{merchant_id}/items", post(add_item))
+        .route("/merchant/{merchant_id}/staff", post(add_staff))
+        .route("/merchant/{merchant_id}/staff/{user_id}/remove", post(remove_staff))
 }
 
 /// One merchant as the console shows it.
 pub struct MerchantBlock {
+    id: String,
     name: String,
     role: &'static str,
     can_edit: bool,
     stores: Vec<(String, String)>,
     items: Vec<ItemLine>,
+    /// Staff, shown to merchant-wide managers and owners; empty otherwise.
+    staff: Vec<StaffLine>,
+    can_manage_staff: bool,
+    is_owner: bool,
+}
+
+/// One staff member.
+pub struct StaffLine {
+    user_id: String,
+    name: String,
+    role: &'static str,
+    stores: String,
 }
 
 /// One item line.
@@ -91,7 +109,8 @@ async fn block(
     role: Role,
 ) -> Result<MerchantBlock, lokal_app::AppError> {
     let merchant = ctx.app.merchant(me, m).await?;
-    let stores = ctx.app.stores(me, m).await?.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect();
+    let stores: Vec<(String, String)> =
+        ctx.app.stores(me, m).await?.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect();
     let items = ctx
         .app
         .items(me, m)
@@ -99,12 +118,42 @@ async fn block(
         .into_iter()
         .map(|i| ItemLine { id: i.id.to_string(), name: i.name, section: i.section, price: yuan(i.price) })
         .collect();
+    let can_edit = me.authorize(Scope::Merchant(m), StaffRole::Manager).is_ok();
+    let staff = if can_edit {
+        ctx.app
+            .staff(me, m)
+            .await?
+            .into_iter()
+            .map(|(user, name, g)| StaffLine {
+                user_id: user.to_string(),
+                name,
+                role: g.role.as_str(),
+                stores: match &g.stores {
+                    StoreScope::All => "all stores".to_owned(),
+                    StoreScope::Only(ids) => ids
+                        .iter()
+                        .map(|id| {
+                            let id = id.to_string();
+                            stores.iter().find(|(s, _)| *s == id).map_or(id, |(_, n)| n.clone())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(MerchantBlock {
+        id: m.to_string(),
         name: merchant.name,
         role: role.as_str(),
-        can_edit: me.authorize(Scope::Merchant(m), StaffRole::Manager).is_ok(),
+        can_edit,
         stores,
         items,
+        staff,
+        can_manage_staff: can_edit,
+        is_owner: me.authorize(Scope::Merchant(m), StaffRole::Owner).is_ok(),
     })
 }
 
@@ -146,6 +195,113 @@ async fn edit_item(
     match ctx.app.update_item(&me, id, body).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
         Err(e) => nav.refusal("Not saved", e),
+    }
+}
+
+async fn add_item(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(merchant): Path<String>,
+    Form(f): Form<ItemForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else {
+        return Redirect::to("/login").into_response();
+    };
+    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, "Not added", text, nav.clone()));
+    let Ok(merchant) = merchant.parse::<MerchantId>() else {
+        return refuse(StatusCode::NOT_FOUND, "There is no such merchant.");
+    };
+    let Some(price) = parse_yuan(&f.price) else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The price must be a number of yuan, like 38 or 38.50.");
+    };
+    let section = Some(f.section).filter(|s| !s.trim().is_empty());
+    let body = ItemJson { name: f.name, section, description: None, price, options: Vec::new() };
+    match ctx.app.create_item(&me, merchant, body).await {
+        Ok(_) => Redirect::to("/merchant").into_response(),
+        Err(e) => nav.refusal("Not added", e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct StaffForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    role: String,
+    /// A store id, or empty for all stores.
+    #[serde(default)]
+    store: String,
+}
+
+async fn add_staff(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(merchant): Path<String>,
+    Form(f): Form<StaffForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else {
+        return Redirect::to("/login").into_response();
+    };
+    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, "Not added", text, nav.clone()));
+    let Ok(merchant) = merchant.parse::<MerchantId>() else {
+        return refuse(StatusCode::NOT_FOUND, "There is no such merchant.");
+    };
+    let Some(Role::Staff(role)) = Role::parse(&f.role) else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Choose clerk, manager or owner.");
+    };
+    let stores = match f.store.trim() {
+        "" => StoreScope::All,
+        s => match s.parse::<StoreId>() {
+            Ok(id) => StoreScope::Only(vec![id]),
+            Err(_) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Choose one of your stores or all stores."),
+        },
+    };
+    match ctx.app.add_staff(&me, merchant, &f.login, role, stores).await {
+        Ok(_) => Redirect::to("/merchant").into_response(),
+        Err(e) => nav.refusal("Not added", e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn remove_staff(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path((merchant, user)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else {
+        return Redirect::to("/login").into_response();
+    };
+    let (Ok(merchant), Ok(user)) = (merchant.parse::<MerchantId>(), user.parse::<UserId>()) else {
+        return nav.finish(message(
+            StatusCode::NOT_FOUND,
+            "Not removed",
+            "There is no such staff member.",
+            nav.clone(),
+        ));
+    };
+    match ctx.app.remove_staff(&me, merchant, user).await {
+        Ok(()) => Redirect::to("/merchant").into_response(),
+        Err(e) => nav.refusal("Not removed", e),
     }
 }
 

@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(create_merchant))
         .routes(routes!(get_merchant))
         .routes(routes!(add_staff, list_staff))
+        .routes(routes!(remove_staff))
 }
 
 /// A merchant (brand).
@@ -106,6 +107,19 @@ async fn add_staff(
         StatusCode::CREATED,
         Json(StaffJson { user_id: user.id, display_name: user.display_name, grant: grant.into() }),
     ))
+}
+
+/// Take someone off the staff. Managers remove clerks; owners remove anyone but the last owner.
+#[utoipa::path(delete, path = "/api/v1/merchants/{merchant_id}/staff/{user_id}", tag = "merchants",
+    params(("merchant_id" = MerchantId, Path, description = "The merchant"), ("user_id" = UserId, Path, description = "The staff member")),
+    security(("bearer" = [])), responses((status = 204, description = "Removed")))]
+async fn remove_staff(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path((merchant, user)): Path<(MerchantId, UserId)>,
+) -> ApiResult<StatusCode> {
+    ctx.app.remove_staff(&caller, merchant, user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The merchant's staff and their roles. Merchant-wide managers and owners.

@@ -154,6 +154,37 @@ async fn managers_add_clerks_but_only_owners_add_managers() {
 }
 
 #[tokio::test]
+async fn staff_are_removed_by_their_betters_and_lose_access_at_once_but_the_last_owner_stays() {
+    let app = TestApp::spawn().await;
+    let c = chain(&app, "Hotpot").await;
+    let (manager, manager_id) = app.user("manager@test.lokal").await;
+    let (clerk, clerk_id) = app.user("clerk@test.lokal").await;
+    let staff = format!("/api/v1/merchants/{}/staff", c.merchant);
+    for (login, role) in [("manager@test.lokal", "manager"), ("clerk@test.lokal", "clerk")] {
+        assert_eq!(app.post(&staff, &json!({"login": login, "role": role}), Some(&c.owner)).await.status, 201);
+    }
+    assert_eq!(app.get(&format!("/api/v1/merchants/{}", c.merchant), Some(&clerk)).await.status, 200);
+    // A clerk removes nobody; a manager cannot remove a manager; nobody is removed twice.
+    assert_eq!(app.delete(&format!("{staff}/{manager_id}"), Some(&clerk)).await.status, 403);
+    assert_eq!(app.delete(&format!("{staff}/{manager_id}"), Some(&manager)).await.status, 403);
+    assert_eq!(app.delete(&format!("{staff}/{clerk_id}"), Some(&manager)).await.status, 204);
+    assert_eq!(app.delete(&format!("{staff}/{clerk_id}"), Some(&manager)).await.status, 404);
+    // The clerk's existing session no longer reaches the merchant.
+    assert_eq!(app.get(&format!("/api/v1/merchants/{}", c.merchant), Some(&clerk)).await.status, 403);
+    // The only owner cannot remove themself; the owner can remove the manager.
+    let me = app.get("/api/v1/me", Some(&c.owner)).await.json();
+    let owner_id = me["user"]["id"].as_str().expect("id").to_owned();
+    let last = app.delete(&format!("{staff}/{owner_id}"), Some(&c.owner)).await;
+    assert_eq!((last.status, last.code().as_str()), (409, "conflict"));
+    assert_eq!(app.delete(&format!("{staff}/{manager_id}"), Some(&c.owner)).await.status, 204);
+    let listed = app.get(&staff, Some(&c.owner)).await.json();
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    // Another merchant's owner cannot touch this staff.
+    let other = chain(&app, "Noodles").await;
+    assert_eq!(app.delete(&format!("{staff}/{owner_id}"), Some(&other.owner)).await.status, 403);
+}
+
+#[tokio::test]
 async fn staff_grants_name_only_the_merchants_own_stores() {
     let app = TestApp::spawn().await;
     let hotpot = chain(&app, "Hotpot").await;

@@ -147,6 +147,15 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// DELETE `path`, with a bearer token if given.
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        let mut req = self.client.delete(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
     /// Registers `email` with a standard password; returns the response.
     pub async fn register(&self, email: &str) -> Resp {
         self.post("/api/v1/auth/register", &json!({"email": email, "password": "correct horse"}), None).await

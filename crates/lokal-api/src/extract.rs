@@ -207,3 +207,22 @@ mod tests {
         assert_eq!(field_of("invalid type: map, expected a string").as_deref(), None);
     }
 }
+
+/// The `Idempotency-Key` a paying call must carry (the middleware replays repeats of it). A
+/// missing key is `422 validation_failed` naming the header.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+            Some(k) if !k.trim().is_empty() => Ok(IdempotencyKey(k.to_owned())),
+            _ => Err(lokal_core::FieldError::new(
+                "Idempotency-Key",
+                "is required on paying calls: send a unique key per purchase",
+            )
+            .into()),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::{App, AppError};
 use lokal_core::geo::LatLng;
 use lokal_core::hours::OpeningHours;
 use lokal_core::store::Category;
-use lokal_core::{FieldError, ItemId, MerchantId, StoreId, Timestamp};
+use lokal_core::{DealId, FieldError, ItemId, MerchantId, StoreId, Timestamp};
 use lokal_search::text::tokens;
 use lokal_search::{GeoIndex, TextIndex};
 use lokal_store::stores;
@@ -42,6 +42,23 @@ pub struct StoreCard {
     pub utc_offset_min: i32,
     /// Tags.
     pub tags: Vec<String>,
+    /// Deals valid here that are still on sale (or not yet).
+    pub deals: Vec<DealEntry>,
+}
+
+/// A deal as discovery knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealEntry {
+    /// The deal.
+    pub id: DealId,
+    /// Its title.
+    pub title: String,
+    /// Price, minor units.
+    pub price: i64,
+    /// Original price, minor units.
+    pub original_price: i64,
+    /// Buying closes, epoch ms.
+    pub sale_ends_at: i64,
 }
 
 impl StoreCard {
@@ -66,6 +83,7 @@ impl StoreCard {
                 hours: p.hours.clone(),
                 utc_offset_min: p.utc_offset_min,
                 tags: p.tags.clone(),
+                deals: Vec::new(),
             },
         ))
     }
@@ -77,6 +95,11 @@ impl StoreCard {
             (None, Some(r)) => self.location.distance_m(point) <= f64::from(r),
             (None, None) => false,
         }
+    }
+
+    /// Whether a deal here can still be bought at `now` (or soon).
+    pub fn has_deals_at(&self, now: Timestamp) -> bool {
+        self.deals.iter().any(|d| d.sale_ends_at > now.millis())
     }
 
     /// Whether the store is open at `at`.
@@ -97,6 +120,8 @@ pub struct Discovery {
     pub text: TextIndex<StoreId>,
     /// Each merchant's items, searched as part of every one of its stores.
     pub menus: std::collections::HashMap<MerchantId, Vec<MenuEntry>>,
+    /// Deals by the stores where they are valid.
+    pub deals: std::collections::HashMap<StoreId, Vec<DealEntry>>,
 }
 
 /// An item as search knows it: enough to show "matching dishes" under a store.
@@ -117,18 +142,21 @@ impl Discovery {
         let tags = p.tags.join(" ");
         let menu = self.menus.get(&view.row.merchant_id).map(|m| m.iter().map(|e| e.name.as_str()).collect::<Vec<_>>());
         let menu = menu.map(|names| names.join(" ")).unwrap_or_default();
+        let deals = self.deals.get(&view.row.id).cloned().unwrap_or_default();
+        let titles = deals.iter().map(|d| d.title.as_str()).collect::<Vec<_>>().join(" ");
         self.text.upsert(
             view.row.id,
             &[
                 (p.name.as_str(), 3.0),
                 (menu.as_str(), 2.5),
+                (titles.as_str(), 2.5),
                 (tags.as_str(), 2.0),
                 (p.category.as_str(), 1.0),
                 (p.address.as_str(), 0.5),
             ],
         );
         match StoreCard::of(view) {
-            Some((point, card)) => self.geo.upsert(view.row.id, point, card),
+            Some((point, card)) => self.geo.upsert(view.row.id, point, StoreCard { deals, ..card }),
             None => {
                 self.geo.remove(&view.row.id);
             }
@@ -196,6 +224,8 @@ pub struct NearbyQuery {
     pub delivers: bool,
     /// Only stores that offer pickup.
     pub pickup: bool,
+    /// Only stores with a deal on sale.
+    pub has_deals: bool,
     /// Ordering.
     pub sort: Sort,
 }
@@ -225,6 +255,15 @@ impl App {
         let mut fresh = Discovery::default();
         for (merchant, id, name, price) in lokal_store::items::all_entries(self.db().pool()).await? {
             fresh.menus.entry(merchant).or_default().push(MenuEntry { id, name, price });
+        }
+        for (store, deal) in lokal_store::deals::on_sale(self.db().pool(), self.now().millis()).await? {
+            fresh.deals.entry(store).or_default().push(DealEntry {
+                id: deal.id,
+                title: deal.title,
+                price: deal.price,
+                original_price: deal.original_price,
+                sale_ends_at: deal.sale_ends_at,
+            });
         }
         let mut after = None;
         loop {
@@ -276,6 +315,7 @@ fn filters_pass(q: &NearbyQuery, c: &StoreCard, now: Timestamp) -> bool {
         && (!q.pickup || c.pickup)
         && (!q.delivers || c.delivers_to(&q.center))
         && (!q.open_now || c.open_at(now))
+        && (!q.has_deals || c.has_deals_at(now))
 }
 
 /// A checked text search, optionally around a point.
@@ -325,6 +365,8 @@ pub struct SearchHit {
     pub open_now: bool,
     /// The store's items whose names match, best first (at most three).
     pub items: Vec<MenuEntry>,
+    /// The store's deals on sale whose titles match.
+    pub deals: Vec<DealEntry>,
 }
 
 /// Items of `menu` whose names share a word with `words`, most shared words first, at most three.
@@ -356,6 +398,13 @@ pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<Search
         id,
         open_now: card.open_at(now),
         items: matching_items(d.menus.get(&card.merchant_id), &words),
+        deals: card
+            .deals
+            .iter()
+            .filter(|e| e.sale_ends_at > now.millis() && tokens(&e.title).iter().any(|t| words.contains(t)))
+            .take(3)
+            .cloned()
+            .collect(),
         card: card.clone(),
         distance_m,
         score,
@@ -397,5 +446,31 @@ impl App {
     pub fn suggest(&self, prefix: &str, limit: usize) -> Vec<String> {
         let d = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         d.text.suggest(prefix, limit)
+    }
+}
+
+impl App {
+    /// Adds a new deal to the stores where it is valid, so it shows in nearby and search at once.
+    pub(crate) async fn index_deal(&self, v: &crate::deals::DealView) -> Result<(), AppError> {
+        let mut views = Vec::with_capacity(v.store_ids.len());
+        for id in &v.store_ids {
+            if let Some(row) = stores::get_by_id(self.db().pool(), *id).await? {
+                views.push(StoreView { profile: crate::stores::profile_of(&row)?, row });
+            }
+        }
+        let entry = DealEntry {
+            id: v.row.id,
+            title: v.row.title.clone(),
+            price: v.row.price,
+            original_price: v.row.original_price,
+            sale_ends_at: v.row.sale_ends_at,
+        };
+        self.with_discovery(|d| {
+            for view in &views {
+                d.deals.entry(view.row.id).or_default().push(entry.clone());
+                d.put(view);
+            }
+        });
+        Ok(())
     }
 }

@@ -29,3 +29,23 @@ impl App {
         })
     }
 }
+
+/// What one commerce tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    /// Orders cancelled for not being paid in time (their stock returned).
+    pub cancelled_orders: usize,
+    /// Vouchers past their validity, refunded or closed.
+    pub expired_vouchers: usize,
+}
+
+impl App {
+    /// Cancels unpaid orders past their payment window and handles expired vouchers. The server
+    /// runs it every 30 seconds; tests call it directly.
+    pub async fn commerce_tick(&self) -> Result<Swept, AppError> {
+        Ok(Swept {
+            cancelled_orders: self.expire_unpaid_orders().await?,
+            expired_vouchers: self.expire_vouchers().await?,
+        })
+    }
+}

@@ -15,15 +15,20 @@ pub mod admin;
 pub mod applications;
 pub mod catalog;
 pub mod clock;
+pub mod deals;
 pub mod discovery;
 pub mod error;
 pub mod idempotency;
 pub mod jobs;
+pub mod ledger;
 pub mod merchants;
+pub mod orders;
 pub mod page;
+pub mod payments;
 pub mod ratelimit;
 pub mod secret;
 pub mod stores;
+pub mod vouchers;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
@@ -69,12 +74,57 @@ pub struct App {
     clock: Arc<dyn Clock>,
     auth: Arc<AuthSettings>,
     index: Arc<std::sync::RwLock<discovery::Discovery>>,
+    payments: Arc<payments::PaymentSettings>,
+    gateway: Arc<dyn payments::PaymentGateway>,
+    sandbox: Arc<payments::Sandbox>,
 }
 
 impl App {
     /// Assembles the application over an open, migrated database.
     pub fn new(db: Db, clock: Arc<dyn Clock>, auth: AuthSettings) -> Self {
-        Self { db, clock, auth: Arc::new(auth), index: Arc::default() }
+        let app = Self {
+            db,
+            clock,
+            auth: Arc::new(auth),
+            index: Arc::default(),
+            payments: Arc::default(),
+            gateway: Arc::new(payments::Sandbox::new(b"", 0)),
+            sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
+        };
+        app.with_payments(payments::PaymentSettings::default())
+    }
+
+    /// The same app with these payment settings. The sandbox gateway signs with the configured
+    /// secret, or with a random one when none is set.
+    pub fn with_payments(mut self, settings: payments::PaymentSettings) -> Self {
+        let secret = if settings.sandbox_secret.is_empty() {
+            // getrandom does not fail on supported systems; should it, two UUIDv7s still carry
+            // 148 random bits.
+            secret::random_token()
+                .unwrap_or_else(|_| format!("{}{}", uuid::Uuid::now_v7().simple(), uuid::Uuid::now_v7().simple()))
+        } else {
+            settings.sandbox_secret.clone()
+        };
+        let sandbox = Arc::new(payments::Sandbox::new(secret.as_bytes(), settings.webhook_tolerance_secs));
+        self.gateway = sandbox.clone();
+        self.sandbox = sandbox;
+        self.payments = Arc::new(settings);
+        self
+    }
+
+    /// The payment settings.
+    pub fn payment_settings(&self) -> &payments::PaymentSettings {
+        &self.payments
+    }
+
+    /// The payment gateway in use.
+    pub fn gateway(&self) -> &dyn payments::PaymentGateway {
+        self.gateway.as_ref()
+    }
+
+    /// The sandbox gateway (its hosted pay page and signed events).
+    pub fn sandbox(&self) -> &payments::Sandbox {
+        &self.sandbox
     }
 
     /// The database.

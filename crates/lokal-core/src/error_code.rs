@@ -36,6 +36,34 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// Too many attempts; retry after the `Retry-After` seconds (429).
     RateLimited,
+    /// The deal is not on sale now (not started, ended or stopped) (409).
+    NotOnSale,
+    /// Not enough stock left for this quantity (409).
+    SoldOut,
+    /// The buyer would exceed the deal's per-person limit (409).
+    PurchaseLimitReached,
+    /// The order is already paid, or was cancelled for not being paid in time (409).
+    OrderNotPayable,
+    /// A payment webhook's signature or timestamp is wrong (400).
+    WebhookSignatureInvalid,
+    /// This payment webhook event was processed before (409).
+    WebhookReplayed,
+    /// The voucher cannot be used before its validity starts (409).
+    VoucherNotYetValid,
+    /// The voucher's validity has ended (409).
+    VoucherExpired,
+    /// The voucher has fewer uses left than asked for (409).
+    VoucherUsedUp,
+    /// The voucher was refunded (409).
+    VoucherRefunded,
+    /// The voucher's deal is not valid at this store (409).
+    VoucherWrongStore,
+    /// A usage rule (weekdays, hours) refuses the voucher now (409).
+    VoucherRuleRefused,
+    /// The redemption is older than the undo window, or already undone (409).
+    UndoWindowClosed,
+    /// The voucher is used, expired, already refunded, or its deal is not refundable (409).
+    NotRefundable,
     /// Something failed on our side; details are in the server log under the request id (500).
     Internal,
     /// A dependency (the database) is unavailable (503).
@@ -44,7 +72,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -61,6 +89,20 @@ impl ErrorCode {
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::RateLimited,
+        ErrorCode::NotOnSale,
+        ErrorCode::SoldOut,
+        ErrorCode::PurchaseLimitReached,
+        ErrorCode::OrderNotPayable,
+        ErrorCode::WebhookSignatureInvalid,
+        ErrorCode::WebhookReplayed,
+        ErrorCode::VoucherNotYetValid,
+        ErrorCode::VoucherExpired,
+        ErrorCode::VoucherUsedUp,
+        ErrorCode::VoucherRefunded,
+        ErrorCode::VoucherWrongStore,
+        ErrorCode::VoucherRuleRefused,
+        ErrorCode::UndoWindowClosed,
+        ErrorCode::NotRefundable,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
     ];
@@ -84,6 +126,20 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => ("payload_too_large", 413),
             ErrorCode::UnsupportedMediaType => ("unsupported_media_type", 415),
             ErrorCode::RateLimited => ("rate_limited", 429),
+            ErrorCode::NotOnSale => ("not_on_sale", 409),
+            ErrorCode::SoldOut => ("sold_out", 409),
+            ErrorCode::PurchaseLimitReached => ("purchase_limit_reached", 409),
+            ErrorCode::OrderNotPayable => ("order_not_payable", 409),
+            ErrorCode::WebhookSignatureInvalid => ("webhook_signature_invalid", 400),
+            ErrorCode::WebhookReplayed => ("webhook_replayed", 409),
+            ErrorCode::VoucherNotYetValid => ("voucher_not_yet_valid", 409),
+            ErrorCode::VoucherExpired => ("voucher_expired", 409),
+            ErrorCode::VoucherUsedUp => ("voucher_used_up", 409),
+            ErrorCode::VoucherRefunded => ("voucher_refunded", 409),
+            ErrorCode::VoucherWrongStore => ("voucher_wrong_store", 409),
+            ErrorCode::VoucherRuleRefused => ("voucher_rule_refused", 409),
+            ErrorCode::UndoWindowClosed => ("undo_window_closed", 409),
+            ErrorCode::NotRefundable => ("not_refundable", 409),
             ErrorCode::Internal => ("internal", 500),
             ErrorCode::Unavailable => ("unavailable", 503),
         }

@@ -60,3 +60,27 @@ typed_id!(
     /// An item on a merchant's menu or catalog.
     ItemId
 );
+typed_id!(
+    /// A group-buy deal.
+    DealId
+);
+typed_id!(
+    /// A consumer's order.
+    OrderId
+);
+typed_id!(
+    /// A payment attempt for an order.
+    PaymentId
+);
+typed_id!(
+    /// One right to consume a deal.
+    VoucherId
+);
+typed_id!(
+    /// One redemption of a voucher (one or more uses).
+    RedemptionId
+);
+typed_id!(
+    /// A ledger journal entry.
+    EntryId
+);

@@ -20,18 +20,23 @@
 pub mod access;
 pub mod account;
 pub mod catalog;
+pub mod deal;
 pub mod error_code;
 pub mod field;
 pub mod geo;
 pub mod hours;
 pub mod ids;
+pub mod ledger;
 pub mod money;
 pub mod store;
 pub mod time;
+pub mod voucher;
 
 pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};
 pub use error_code::ErrorCode;
 pub use field::FieldError;
-pub use ids::{GrantId, ItemId, MerchantId, StoreId, UserId};
+pub use ids::{
+    DealId, EntryId, GrantId, ItemId, MerchantId, OrderId, PaymentId, RedemptionId, StoreId, UserId, VoucherId,
+};
 pub use money::{Currency, Money};
 pub use time::Timestamp;

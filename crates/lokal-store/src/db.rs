@@ -31,12 +31,14 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (2, "store profiles", include_str!("../migrations/sqlite/0002_store_profiles.sql")),
     (3, "merchant applications", include_str!("../migrations/sqlite/0003_merchant_applications.sql")),
     (4, "catalog", include_str!("../migrations/sqlite/0004_catalog.sql")),
+    (5, "deals, vouchers and ledger", include_str!("../migrations/sqlite/0005_deals_vouchers_ledger.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "store profiles", include_str!("../migrations/postgres/0002_store_profiles.sql")),
     (3, "merchant applications", include_str!("../migrations/postgres/0003_merchant_applications.sql")),
     (4, "catalog", include_str!("../migrations/postgres/0004_catalog.sql")),
+    (5, "deals, vouchers and ledger", include_str!("../migrations/postgres/0005_deals_vouchers_ledger.sql")),
 ];
 
 impl Db {

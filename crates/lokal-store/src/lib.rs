@@ -11,16 +11,21 @@
 
 pub mod applications;
 pub mod db;
+pub mod deals;
 pub mod error;
 pub mod grants;
 pub mod idempotency;
 pub mod items;
+pub mod ledger;
 pub mod merchants;
+pub mod orders;
+pub mod outbox;
 pub mod rate_limits;
 mod row;
 pub mod sessions;
 pub mod stores;
 pub mod users;
+pub mod vouchers;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -47,3 +47,13 @@ impl lokal_core::access::Owned for MerchantRow {
         lokal_core::Scope::Merchant(self.id)
     }
 }
+
+/// The platform's commission rate on a merchant's sales, basis points.
+pub async fn commission_bp<'e>(ex: impl Executor<'e, Database = Any>, id: MerchantId) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT commission_bp FROM merchants WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    row.as_ref().map_or(Ok(800), |r| crate::row::get(r, "commission_bp"))
+}

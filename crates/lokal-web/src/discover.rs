@@ -221,6 +221,7 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             max_avg_price: None,
             delivers: false,
             pickup: false,
+            has_deals: false,
             sort: Sort::Distance,
         };
         for s in ctx.app.nearby(&q).into_iter().filter(|s| s.id != id) {

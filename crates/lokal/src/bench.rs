@@ -78,6 +78,7 @@ fn comparable(center: LatLng) -> NearbyQuery {
         max_avg_price: None,
         delivers: false,
         pickup: false,
+        has_deals: false,
         sort: Sort::Distance,
     }
 }
@@ -117,6 +118,7 @@ pub async fn nearby(stores: usize, queries: usize, seed: u64, postgis: Option<&s
             hours: p.hours,
             utc_offset_min: p.utc_offset_min,
             tags: p.tags,
+            deals: Vec::new(),
         };
         let id = StoreId::from_uuid(uuid_from(i as u128));
         let tags = card.tags.join(" ");

@@ -4,6 +4,7 @@
 
 use anyhow::{Context, bail};
 use lokal_app::AuthSettings;
+use lokal_app::payments::PaymentSettings;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// Sessions and login limits.
     pub auth: AuthSettings,
+    /// Payment windows and the sandbox gateway.
+    pub payments: PaymentSettings,
     /// Logging.
     pub log: LogConfig,
 }
@@ -125,6 +128,9 @@ impl Config {
     pub fn redacted_toml(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.database.url = redact_url(&shown.database.url);
+        if !shown.payments.sandbox_secret.is_empty() {
+            shown.payments.sandbox_secret = "***".into();
+        }
         Ok(toml::to_string_pretty(&shown)?)
     }
 }

@@ -54,17 +54,24 @@ impl Application {
         &self.app
     }
 
-    /// Serves until `shutdown` completes, then drains open requests. Housekeeping runs every
-    /// ten minutes meanwhile.
+    /// Serves until `shutdown` completes, then drains open requests. Meanwhile unpaid orders and
+    /// expired vouchers are swept every 30 seconds and housekeeping runs every ten minutes.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = self.app.clone();
         let jobs = tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(600));
+            let mut every = tokio::time::interval(Duration::from_secs(30));
+            let mut ticks = 0u64;
             loop {
                 every.tick().await;
-                if let Err(e) = app.housekeeping_tick().await {
+                if let Err(e) = app.commerce_tick().await {
+                    tracing::warn!(error = %e, "commerce jobs failed");
+                }
+                if ticks.is_multiple_of(20)
+                    && let Err(e) = app.housekeeping_tick().await
+                {
                     tracing::warn!(error = %e, "housekeeping failed");
                 }
+                ticks += 1;
             }
         });
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
@@ -86,7 +93,7 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
         .await
         .with_context(|| format!("connecting to {}", config::redact_url(&url)))?;
     db.migrate().await.context("applying migrations")?;
-    Ok(App::new(db, clock, config.auth.clone()))
+    Ok(App::new(db, clock, config.auth.clone()).with_payments(config.payments.clone()))
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.
@@ -100,4 +107,27 @@ pub fn compose(app: App) -> anyhow::Result<Router> {
         .route("/api/v1/openapi.json", get(move || async move { axum::Json((*served).clone()) }))
         .fallback(lokal_web::fallback);
     Ok(lokal_api::middleware::apply(router, ctx))
+}
+
+/// The text `lokal ledger check` prints.
+pub fn ledger_report(r: &lokal_app::ledger::LedgerReport) -> String {
+    let mut out = format!(
+        "checked {} journal entries ({} postings, {} vouchers): {}\n\
+         journal total: {} (must be 0)\n\
+         platform:clearing balance {} = expected {} (unused value of active vouchers)",
+        r.audit.entries,
+        r.audit.postings,
+        r.vouchers,
+        if r.holds() { "the ledger holds" } else { "THE LEDGER DOES NOT HOLD" },
+        r.audit.total,
+        r.clearing_balance,
+        r.clearing_expected,
+    );
+    for (entry, sum) in &r.audit.unbalanced {
+        out.push_str(&format!("\nunbalanced entry {entry}: postings sum to {sum}"));
+    }
+    for entry in &r.audit.lonely {
+        out.push_str(&format!("\nentry {entry} has fewer than two postings"));
+    }
+    out
 }

@@ -96,12 +96,27 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The money ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Print the effective configuration with secrets redacted.
     PrintConfig,
     /// Benchmarks that print a Markdown report.
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Prove the ledger holds: every entry sums to zero, the journal sums to zero, and the
+    /// clearing account equals the unused value of active vouchers. Exit status 0 only if so.
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -193,6 +208,16 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command: BenchCommand::Nearby { stores, queries, seed, postgis } } => {
             println!("{}", lokal::bench::nearby(stores, queries, seed, postgis.as_deref()).await?);
+            Ok(())
+        }
+        Command::Ledger { command: LedgerCommand::Check { db } } => {
+            apply_db(&mut config, db);
+            let app = lokal::open_app(&config, clock).await?;
+            let r = app.ledger_check().await?;
+            println!("{}", lokal::ledger_report(&r));
+            if !r.holds() {
+                std::process::exit(1);
+            }
             Ok(())
         }
         Command::PrintConfig => {

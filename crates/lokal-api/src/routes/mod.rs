@@ -4,12 +4,14 @@ pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod catalog;
+pub mod deals;
 pub mod health;
 pub mod merchants;
 pub mod params;
 pub mod search;
 pub mod stores;
 pub mod users;
+pub mod vouchers;
 
 use crate::Ctx;
 use utoipa_axum::router::OpenApiRouter;
@@ -26,6 +28,8 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(stores::router())
         .merge(catalog::router())
         .merge(search::router())
+        .merge(deals::router())
+        .merge(vouchers::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

@@ -4,6 +4,7 @@
 use crate::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
+use crate::routes::deals::{DealBriefJson, deal_brief};
 use crate::routes::params::{category, flag, limit, num, radius_m};
 use axum::extract::State;
 use lokal_app::discovery::{SearchHit, SearchQuery};
@@ -64,8 +65,7 @@ impl SearchParams {
 /// One result.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct SearchResultJson {
-    /// `store`: every result is a store; the items that matched are listed under it (deals join
-    /// them with issue C).
+    /// `store`: every result is a store; the items and deals that matched are listed under it.
     pub kind: String,
     /// The store.
     pub id: StoreId,
@@ -89,6 +89,8 @@ pub struct SearchResultJson {
     pub tags: Vec<String>,
     /// The store's items (dishes, products, services) that match, best first, at most three.
     pub items: Vec<ItemMatchJson>,
+    /// The store's deals on sale whose titles match.
+    pub deals: Vec<DealBriefJson>,
 }
 
 /// An item that matched, shown under its store.
@@ -126,6 +128,7 @@ pub fn result_json(h: SearchHit) -> SearchResultJson {
         name: c.name,
         category: c.category,
         tags: c.tags,
+        deals: h.deals.into_iter().map(deal_brief).collect(),
         items: h
             .items
             .into_iter()

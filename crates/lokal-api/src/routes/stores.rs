@@ -4,6 +4,7 @@ use crate::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Caller, Json, Path, Query};
 use crate::routes::ListJson;
+use crate::routes::deals::{DealBriefJson, deal_brief};
 use crate::routes::params::{category, flag, limit, num, radius_m};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -186,6 +187,9 @@ pub struct NearbyParams {
     /// Only stores that offer pickup.
     #[param(value_type = Option<bool>)]
     pub pickup: Option<String>,
+    /// Only stores with a deal on sale.
+    #[param(value_type = Option<bool>)]
+    pub has_deals: Option<String>,
     /// `distance` (default), `rating`, `sales` or `recommended`.
     pub sort: Option<String>,
 }
@@ -220,6 +224,7 @@ impl NearbyParams {
             max_avg_price,
             delivers: flag("delivers", self.delivers.as_deref())?,
             pickup: flag("pickup", self.pickup.as_deref())?,
+            has_deals: flag("has_deals", self.has_deals.as_deref())?,
             sort: self
                 .sort
                 .as_deref()
@@ -260,6 +265,8 @@ pub struct NearbyStoreJson {
     pub pickup: bool,
     /// Tags.
     pub tags: Vec<String>,
+    /// Deals on sale here.
+    pub deals: Vec<DealBriefJson>,
 }
 
 /// Nearby stores.
@@ -271,7 +278,7 @@ pub struct NearbyJson {
     pub count: usize,
 }
 
-fn nearby_json(s: NearbyStore, center: &LatLng) -> NearbyStoreJson {
+fn nearby_json(s: NearbyStore, center: &LatLng, now: Timestamp) -> NearbyStoreJson {
     let c = s.card;
     NearbyStoreJson {
         id: s.id,
@@ -283,6 +290,7 @@ fn nearby_json(s: NearbyStore, center: &LatLng) -> NearbyStoreJson {
         avg_price: c.avg_price.map(|a| Money::new(a, lokal_core::Currency::CNY)),
         monthly_sales: c.monthly_sales,
         delivers_here: c.delivers_to(center),
+        deals: c.deals.into_iter().filter(|d| d.sale_ends_at > now.millis()).map(deal_brief).collect(),
         pickup: c.pickup,
         name: c.name,
         category: c.category,
@@ -296,6 +304,7 @@ fn nearby_json(s: NearbyStore, center: &LatLng) -> NearbyStoreJson {
 #[utoipa::path(get, path = "/api/v1/stores/nearby", tag = "stores", params(NearbyParams), responses((status = 200, body = NearbyJson)))]
 async fn nearby(State(ctx): State<Ctx>, Query(p): Query<NearbyParams>) -> ApiResult<Json<NearbyJson>> {
     let q = p.parse().map_err(ApiError::from)?;
-    let stores: Vec<_> = ctx.app.nearby(&q).into_iter().map(|s| nearby_json(s, &q.center)).collect();
+    let now = ctx.app.now();
+    let stores: Vec<_> = ctx.app.nearby(&q).into_iter().map(|s| nearby_json(s, &q.center, now)).collect();
     Ok(Json(NearbyJson { count: stores.len(), stores }))
 }

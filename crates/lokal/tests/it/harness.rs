@@ -64,6 +64,8 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
+    /// The database the server uses (for the command line and for tampering tests).
+    pub database_url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
@@ -82,6 +84,8 @@ impl TestApp {
         config.server.port = 0;
         config.database.data_dir = dir.path().to_path_buf();
         config.auth = auth;
+        // The sandbox confirms payments at once, so tests need not wait for its webhook.
+        config.payments.sandbox_delay_ms = 0;
         let pg = match std::env::var("LOKAL_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("lokal_test_{}", uuid::Uuid::now_v7().simple());
@@ -100,6 +104,7 @@ impl TestApp {
         };
         let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis();
         let clock = Arc::new(ManualClock::new(Timestamp::from_millis(i64::try_from(now).expect("ms"))));
+        let database_url = config.database_url();
         let server = Application::build(&config, clock.clone()).await.expect("build application");
         let base = format!("http://{}", server.local_addr().expect("addr"));
         let app = server.app().clone();
@@ -108,7 +113,7 @@ impl TestApp {
             let _ = rx.await;
         }));
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { base, app, clock, client, shutdown: Some(tx), _dir: dir, _pg: pg }
+        TestApp { base, app, clock, client, database_url, shutdown: Some(tx), _dir: dir, _pg: pg }
     }
 
     /// Sends a request and reads the whole response.
@@ -144,6 +149,17 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
+        self.send(req).await
+    }
+
+    /// POST JSON to `path` with a bearer token and an `Idempotency-Key`.
+    pub async fn post_keyed(&self, path: &str, body: &Value, token: &str, key: &str) -> Resp {
+        let req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .bearer_auth(token)
+            .header("Idempotency-Key", key);
         self.send(req).await
     }
 

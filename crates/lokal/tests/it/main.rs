@@ -14,4 +14,5 @@ mod idempotency;
 mod operations;
 mod search;
 mod storage;
+mod vouchers;
 mod web;

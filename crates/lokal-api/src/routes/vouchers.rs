@@ -1,0 +1,218 @@
+//! Vouchers, redemption at the store, the buyer's inbox and the merchant's balance.
+
+use crate::Ctx;
+use crate::error::ApiResult;
+use crate::extract::{Caller, Json, Path};
+use crate::routes::ListJson;
+use crate::routes::deals::{DealOut, VoucherOut, deal_out, voucher_out};
+use axum::extract::State;
+use axum::http::StatusCode;
+use lokal_core::{Currency, MerchantId, Money, RedemptionId, StoreId, Timestamp, UserId, VoucherId};
+use lokal_store::vouchers::RedemptionRow;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// The routes.
+pub fn router() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(my_vouchers))
+        .routes(routes!(my_voucher))
+        .routes(routes!(look_up))
+        .routes(routes!(redeem))
+        .routes(routes!(undo))
+        .routes(routes!(inbox))
+        .routes(routes!(balance))
+}
+
+/// The caller's vouchers, newest first.
+#[utoipa::path(get, path = "/api/v1/me/vouchers", tag = "vouchers", security(("bearer" = [])), responses((status = 200, body = ListJson<VoucherOut>)))]
+async fn my_vouchers(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<VoucherOut>>> {
+    let items = ctx.app.my_vouchers(&caller).await?.into_iter().map(voucher_out).collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// One of the caller's vouchers (poll it to see a redemption land).
+#[utoipa::path(get, path = "/api/v1/me/vouchers/{voucher_id}", tag = "vouchers", params(("voucher_id" = VoucherId, Path, description = "The voucher")),
+    security(("bearer" = [])), responses((status = 200, body = VoucherOut)))]
+async fn my_voucher(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<VoucherId>,
+) -> ApiResult<Json<VoucherOut>> {
+    Ok(Json(voucher_out(ctx.app.my_voucher(&caller, id).await?)))
+}
+
+/// A redemption.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RedemptionOut {
+    /// The id (to undo it).
+    pub id: RedemptionId,
+    /// The voucher.
+    pub voucher_id: VoucherId,
+    /// Where.
+    pub store_id: StoreId,
+    /// Who redeemed.
+    pub staff_user_id: UserId,
+    /// From which device.
+    pub device: String,
+    /// Uses taken.
+    pub uses: i64,
+    /// Their value.
+    pub value: Money,
+    /// When.
+    pub created_at: Timestamp,
+    /// When undone, if it was.
+    pub undone_at: Option<Timestamp>,
+}
+
+fn redemption_out(r: RedemptionRow) -> RedemptionOut {
+    RedemptionOut {
+        id: r.id,
+        voucher_id: r.voucher_id,
+        store_id: r.store_id,
+        staff_user_id: r.staff_user_id,
+        device: r.device,
+        uses: r.uses,
+        value: Money::new(r.value, Currency::CNY),
+        created_at: Timestamp::from_millis(r.created_at),
+        undone_at: r.undone_at.map(Timestamp::from_millis),
+    }
+}
+
+/// What the redemption desk sees.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DeskOut {
+    /// The voucher.
+    pub voucher: VoucherOut,
+    /// What it is for.
+    pub deal: DealOut,
+    /// Whether one use can be redeemed here now.
+    pub redeemable: bool,
+    /// If not, the error code a redemption would get.
+    pub refusal_code: Option<String>,
+    /// And why, for people.
+    pub refusal: Option<String>,
+    /// Its redemptions so far.
+    pub redemptions: Vec<RedemptionOut>,
+}
+
+/// Look a voucher up at the redemption desk (scanned or typed code). Staff of the store.
+#[utoipa::path(get, path = "/api/v1/stores/{store_id}/vouchers/{code}", tag = "vouchers",
+    params(("store_id" = StoreId, Path, description = "The store"), ("code" = String, Path, description = "The voucher code")),
+    security(("bearer" = [])), responses((status = 200, body = DeskOut)))]
+async fn look_up(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path((store, code)): Path<(StoreId, String)>,
+) -> ApiResult<Json<DeskOut>> {
+    let d = ctx.app.look_up_voucher(&caller, store, &code).await?;
+    Ok(Json(DeskOut {
+        redeemable: d.refusal.is_none(),
+        refusal_code: d.refusal.as_ref().map(|e| e.code.as_str().to_owned()),
+        refusal: d.refusal.map(|e| e.message),
+        voucher: voucher_out(d.voucher),
+        deal: deal_out(d.deal, ctx.app.now()),
+        redemptions: d.redemptions.into_iter().map(redemption_out).collect(),
+    }))
+}
+
+/// A redemption request.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemBody {
+    /// The voucher code as scanned or typed (dashes, spaces and case do not matter).
+    pub code: String,
+    /// Uses to take (default 1).
+    #[serde(default = "one")]
+    pub uses: i64,
+    /// Which desk or device, for the audit (up to 64 characters).
+    #[serde(default)]
+    pub device: String,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// The answer to a redemption.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RedeemOut {
+    /// The redemption.
+    pub redemption: RedemptionOut,
+    /// The voucher after it.
+    pub voucher: VoucherOut,
+}
+
+/// Redeem uses of a voucher at this store: exactly once per use, however many devices race.
+/// Staff of the store, clerks included.
+#[utoipa::path(post, path = "/api/v1/stores/{store_id}/redemptions", tag = "vouchers", params(("store_id" = StoreId, Path, description = "The store")),
+    request_body = RedeemBody, security(("bearer" = [])), responses((status = 201, body = RedeemOut)))]
+async fn redeem(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(store): Path<StoreId>,
+    Json(b): Json<RedeemBody>,
+) -> ApiResult<(StatusCode, Json<RedeemOut>)> {
+    let (r, v) = ctx.app.redeem(&caller, store, &b.code, b.uses, &b.device).await?;
+    Ok((StatusCode::CREATED, Json(RedeemOut { redemption: redemption_out(r), voucher: voucher_out(v) })))
+}
+
+/// Undo a redemption within 10 minutes (the voucher's latest first). Managers of the store.
+#[utoipa::path(post, path = "/api/v1/redemptions/{redemption_id}/undo", tag = "vouchers", params(("redemption_id" = RedemptionId, Path, description = "The redemption")),
+    security(("bearer" = [])), responses((status = 200, body = VoucherOut)))]
+async fn undo(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<RedemptionId>,
+) -> ApiResult<Json<VoucherOut>> {
+    Ok(Json(voucher_out(ctx.app.undo_redemption(&caller, id).await?)))
+}
+
+/// A message to the caller.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MessageOut {
+    /// `sms` or `email`.
+    pub channel: String,
+    /// Subject.
+    pub subject: String,
+    /// Text.
+    pub body: String,
+    /// Sent.
+    pub created_at: Timestamp,
+}
+
+/// The caller's messages (SMS and e-mail the platform sent), newest first.
+#[utoipa::path(get, path = "/api/v1/me/messages", tag = "vouchers", security(("bearer" = [])), responses((status = 200, body = ListJson<MessageOut>)))]
+async fn inbox(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<MessageOut>>> {
+    let items = ctx
+        .app
+        .inbox(&caller, 50)
+        .await?
+        .into_iter()
+        .map(|m| MessageOut {
+            channel: m.channel,
+            subject: m.subject,
+            body: m.body,
+            created_at: Timestamp::from_millis(m.created_at),
+        })
+        .collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// A merchant's balance.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BalanceOut {
+    /// What the platform owes the merchant (redeemed value less commission, not yet paid out).
+    pub payable: Money,
+}
+
+/// The merchant's balance, derived from the ledger. Merchant-wide managers and owners.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/balance", tag = "vouchers", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+    security(("bearer" = [])), responses((status = 200, body = BalanceOut)))]
+async fn balance(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+) -> ApiResult<Json<BalanceOut>> {
+    let payable = ctx.app.merchant_balance(&caller, id).await?;
+    Ok(Json(BalanceOut { payable: Money::new(payable, Currency::CNY) }))
+}

@@ -1,0 +1,453 @@
+//! Buying a deal: an order reserves stock, a payment goes through the gateway, the signed webhook
+//! confirms it and issues the vouchers; unpaid orders give their stock back. Refunds return the
+//! unused value of vouchers through the gateway.
+
+use crate::ledger::post;
+use crate::{App, AppError};
+use lokal_core::deal::uses_value;
+use lokal_core::ledger;
+use lokal_core::voucher::VoucherCode;
+use lokal_core::{
+    Currency, DealId, ErrorCode, FieldError, Money, OrderId, PaymentId, Principal, Scope, Timestamp, VoucherId,
+};
+use lokal_store::orders::{self, OrderRow, PaymentRow, RefundRow};
+use lokal_store::vouchers::{self, VoucherRow};
+use lokal_store::{StoreError, deals, outbox};
+
+/// An order with its payments and vouchers.
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    /// The order.
+    pub order: OrderRow,
+    /// The deal's title.
+    pub title: String,
+    /// Payment attempts.
+    pub payments: Vec<PaymentRow>,
+    /// Vouchers issued (once paid).
+    pub vouchers: Vec<VoucherRow>,
+}
+
+/// A started payment.
+#[derive(Debug, Clone)]
+pub struct PaymentStart {
+    /// The payment.
+    pub payment: PaymentRow,
+    /// Where the payer pays.
+    pub pay_url: String,
+}
+
+/// A refund made.
+#[derive(Debug, Clone)]
+pub struct RefundDone {
+    /// The refund's id.
+    pub id: String,
+    /// Amount returned, minor units.
+    pub amount: i64,
+    /// Vouchers refunded.
+    pub vouchers: Vec<VoucherId>,
+}
+
+fn commit_err(e: sqlx::Error) -> AppError {
+    AppError::from(StoreError::from_sqlx(e))
+}
+
+impl App {
+    /// Orders `quantity` units of a deal for the caller: takes stock and counts the per-person
+    /// limit in one transaction, so neither can be oversold by racing buyers. The order waits
+    /// `order_ttl_minutes` for payment.
+    pub async fn place_order(
+        &self,
+        caller: &Principal,
+        deal: DealId,
+        quantity: i64,
+        channel: &str,
+    ) -> Result<OrderRow, AppError> {
+        if !(1..=100).contains(&quantity) {
+            return Err(FieldError::new("quantity", "must be between 1 and 100").into());
+        }
+        let channel = channel.trim();
+        if channel.chars().count() > 64 {
+            return Err(FieldError::new("channel", "must be at most 64 characters").into());
+        }
+        let d = self.deal(deal).await?;
+        let now = self.now();
+        if !d.on_sale_at(now) {
+            return Err(AppError::new(ErrorCode::NotOnSale, "this deal is not on sale now"));
+        }
+        let order = OrderRow {
+            id: OrderId::generate(),
+            user_id: caller.user_id,
+            merchant_id: d.row.merchant_id,
+            deal_id: deal,
+            quantity,
+            unit_price: d.row.price,
+            total: d.row.price * quantity,
+            currency: d.row.currency.clone(),
+            status: "pending".into(),
+            channel: channel.to_owned(),
+            created_at: now.millis(),
+            expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
+            paid_at: None,
+            updated_at: now.millis(),
+        };
+        let mut tx = self.db().begin().await?;
+        if !deals::count_buyer(&mut tx, deal, caller.user_id, quantity, d.row.per_user_limit).await? {
+            return Err(AppError::new(
+                ErrorCode::PurchaseLimitReached,
+                format!("at most {} per person for this deal", d.row.per_user_limit),
+            ));
+        }
+        if !deals::take_stock(&mut tx, deal, quantity, now.millis()).await? {
+            return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
+        }
+        orders::insert(&mut tx, &order).await?;
+        tx.commit().await.map_err(commit_err)?;
+        Ok(order)
+    }
+
+    /// An order, for its buyer.
+    pub async fn order(&self, caller: &Principal, id: OrderId) -> Result<OrderView, AppError> {
+        let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
+        self.order_view(order).await
+    }
+
+    async fn order_view(&self, order: OrderRow) -> Result<OrderView, AppError> {
+        let pool = self.db().pool();
+        let title = deals::get_by_id(pool, order.deal_id).await?.map(|d| d.title).unwrap_or_default();
+        let payments = orders::payments_of(pool, order.id).await?;
+        let vouchers = vouchers::for_order(pool, order.id).await?;
+        Ok(OrderView { order, title, payments, vouchers })
+    }
+
+    /// The caller's orders, newest first.
+    pub async fn my_orders(&self, caller: &Principal) -> Result<Vec<OrderView>, AppError> {
+        let mut out = Vec::new();
+        for o in orders::for_user(self.db().pool(), caller.user_id).await? {
+            out.push(self.order_view(o).await?);
+        }
+        Ok(out)
+    }
+
+    /// Starts paying a pending order: a payment intent at the gateway.
+    pub async fn pay_order(&self, caller: &Principal, id: OrderId) -> Result<PaymentStart, AppError> {
+        let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
+        let now = self.now();
+        if order.status != "pending" || order.expires_at <= now.millis() {
+            return Err(AppError::new(ErrorCode::OrderNotPayable, format!("the order is {}", order.status)));
+        }
+        let payment_id = PaymentId::generate();
+        let amount = Money::new(order.total, Currency::CNY);
+        let intent = self.gateway().create_intent(payment_id, amount).await?;
+        let payment = PaymentRow {
+            id: payment_id,
+            order_id: order.id,
+            provider: self.gateway().name().to_owned(),
+            provider_ref: intent.provider_ref,
+            amount: order.total,
+            currency: order.currency,
+            status: "pending".into(),
+            created_at: now.millis(),
+            updated_at: now.millis(),
+        };
+        orders::insert_payment(self.db().pool(), &payment).await?;
+        Ok(PaymentStart { payment, pay_url: intent.pay_url })
+    }
+
+    /// A payment by its provider reference with its order (the sandbox pay page).
+    pub async fn payment_by_ref(&self, provider_ref: &str) -> Result<(PaymentRow, OrderView), AppError> {
+        let p = orders::payment_by_ref(self.db().pool(), self.gateway().name(), provider_ref)
+            .await?
+            .ok_or_else(|| AppError::not_found("payment"))?;
+        let order =
+            orders::get_by_id(self.db().pool(), p.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        Ok((p, self.order_view(order).await?))
+    }
+
+    /// The sandbox payer's choice on the hosted page: the sandbox sends its signed webhook after
+    /// the configured delay (at once when the delay is 0), like a real provider would.
+    pub async fn sandbox_complete(&self, provider_ref: &str, succeed: bool) -> Result<(), AppError> {
+        let (p, _) = self.payment_by_ref(provider_ref).await?;
+        if p.status != "pending" {
+            return Err(AppError::new(ErrorCode::Conflict, format!("the payment is {}", p.status)));
+        }
+        let delay = self.payment_settings().sandbox_delay_ms;
+        let (signature, body) = self.sandbox().event(provider_ref, succeed, self.now())?;
+        if delay == 0 {
+            return self.payment_webhook("sandbox", &signature, &body).await;
+        }
+        let app = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            if let Err(e) = app.payment_webhook("sandbox", &signature, &body).await {
+                tracing::warn!(error = %e, "sandbox webhook refused");
+            }
+        });
+        Ok(())
+    }
+
+    /// A provider's webhook: verified, recorded once (a replay is refused and changes nothing),
+    /// then applied. A success marks the payment and the order paid, issues one voucher per unit,
+    /// posts the payment to the ledger and notifies the buyer — all in one transaction. A success
+    /// for an order already cancelled is refunded at once.
+    pub async fn payment_webhook(&self, provider: &str, signature: &str, body: &[u8]) -> Result<(), AppError> {
+        if provider != self.gateway().name() {
+            return Err(AppError::not_found("payment provider"));
+        }
+        let now = self.now();
+        let event = self.gateway().verify_webhook(signature, body, now)?;
+        let payment = orders::payment_by_ref(self.db().pool(), provider, &event.payment_ref)
+            .await?
+            .ok_or_else(|| AppError::not_found("payment"))?;
+        let order =
+            orders::get_by_id(self.db().pool(), payment.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        let deal = self.deal(order.deal_id).await?;
+        let mut tx = self.db().begin().await?;
+        if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
+            return Err(AppError::new(ErrorCode::WebhookReplayed, "this event was processed before"));
+        }
+        let succeeded = event.kind == "payment.succeeded";
+        if !orders::settle_payment(&mut tx, payment.id, if succeeded { "succeeded" } else { "failed" }, now.millis())
+            .await?
+        {
+            // Already settled by an earlier event: record this one and change nothing.
+            tx.commit().await.map_err(commit_err)?;
+            return Ok(());
+        }
+        if !succeeded {
+            tx.commit().await.map_err(commit_err)?;
+            return Ok(());
+        }
+        let pay_ref = payment.id.to_string();
+        post(&mut tx, "payment", &pay_ref, &deal.row.title, ledger::payment(provider, payment.amount), now.millis())
+            .await?;
+        if !orders::transition(&mut tx, order.id, "pending", "paid", now.millis()).await? {
+            // The order was cancelled (not paid in time) before the money arrived: give it back.
+            let refund_id = format!("rf_{}", payment.id.0.simple());
+            let amount = Money::new(payment.amount, Currency::CNY);
+            let provider_ref = self.gateway().refund(&payment.provider_ref, amount, &refund_id).await?;
+            let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now.millis());
+            orders::insert_refund(&mut tx, &RefundRow { provider_ref, ..row }).await?;
+            post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(provider, payment.amount), now.millis())
+                .await?;
+            tx.commit().await.map_err(commit_err)?;
+            return Ok(());
+        }
+        let mut codes = Vec::new();
+        for _ in 0..order.quantity {
+            let v = self.issue_voucher(&mut tx, &order, &deal.row, now).await?;
+            codes.push(v);
+        }
+        let body = format!(
+            "Paid ¥{}.{:02} for {} × {}. Your voucher code{}: {}. Show it in the store.",
+            order.total / 100,
+            order.total % 100,
+            order.quantity,
+            deal.row.title,
+            if codes.len() > 1 { "s" } else { "" },
+            codes.iter().map(VoucherCode::display).collect::<Vec<_>>().join(", ")
+        );
+        let message = outbox::MessageRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: order.user_id,
+            channel: "sms".into(),
+            subject: format!("Your vouchers for {}", deal.row.title),
+            body,
+            created_at: now.millis(),
+        };
+        outbox::insert(&mut *tx, &message).await?;
+        tx.commit().await.map_err(commit_err)?;
+        Ok(())
+    }
+
+    async fn issue_voucher(
+        &self,
+        tx: &mut lokal_store::Tx,
+        order: &OrderRow,
+        deal: &deals::DealRow,
+        now: Timestamp,
+    ) -> Result<VoucherCode, AppError> {
+        // 60 random bits: a collision is astronomically rare, and the unique index catches it.
+        for _ in 0..3 {
+            let code = VoucherCode::from_entropy(crate::secret::random_u64()?);
+            let v = VoucherRow {
+                id: VoucherId::generate(),
+                code: code.as_str().to_owned(),
+                order_id: order.id,
+                deal_id: deal.id,
+                merchant_id: deal.merchant_id,
+                user_id: order.user_id,
+                unit_price: order.unit_price,
+                uses_total: deal.uses_per_voucher,
+                uses_left: deal.uses_per_voucher,
+                status: "active".into(),
+                valid_from: deal.valid_from,
+                valid_until: deal.valid_until,
+                refund_id: None,
+                created_at: now.millis(),
+                updated_at: now.millis(),
+            };
+            match vouchers::insert(tx, &v).await {
+                Ok(()) => return Ok(code),
+                Err(StoreError::Unique(name)) if name == "vouchers_code_key" => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::internal(std::io::Error::other("three voucher code collisions in a row")))
+    }
+
+    /// Cancels orders not paid in time and gives their stock and per-person units back.
+    /// Returns how many were cancelled.
+    pub async fn expire_unpaid_orders(&self) -> Result<usize, AppError> {
+        let now = self.now().millis();
+        let mut n = 0;
+        for o in orders::expired_pending(self.db().pool(), now, 500).await? {
+            let mut tx = self.db().begin().await?;
+            if orders::transition(&mut tx, o.id, "pending", "cancelled", now).await? {
+                deals::return_stock(&mut tx, o.deal_id, o.quantity, now).await?;
+                deals::uncount_buyer(&mut tx, o.deal_id, o.user_id, o.quantity).await?;
+                n += 1;
+            }
+            tx.commit().await.map_err(commit_err)?;
+        }
+        Ok(n)
+    }
+
+    /// Refunds the caller's active vouchers of an order (all, or those named): each returns the
+    /// value of its unused uses through the gateway. Redeemed uses are not refunded.
+    pub async fn refund_order(
+        &self,
+        caller: &Principal,
+        id: OrderId,
+        only: Option<Vec<VoucherId>>,
+        reason: &str,
+    ) -> Result<RefundDone, AppError> {
+        let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
+        let deal = self.deal(order.deal_id).await?;
+        if !deal.row.refundable {
+            return Err(AppError::new(ErrorCode::NotRefundable, "this deal is not refundable"));
+        }
+        let all = vouchers::for_order(self.db().pool(), id).await?;
+        let chosen: Vec<VoucherRow> = match &only {
+            Some(ids) => {
+                if ids.is_empty() {
+                    return Err(FieldError::new("voucher_ids", "name at least one voucher, or leave it out").into());
+                }
+                let mut out = Vec::new();
+                for vid in ids {
+                    let v = all.iter().find(|v| v.id == *vid).ok_or_else(|| {
+                        FieldError::new("voucher_ids", format!("voucher {vid} is not part of this order"))
+                    })?;
+                    if !out.iter().any(|o: &VoucherRow| o.id == v.id) {
+                        out.push(v.clone());
+                    }
+                }
+                out
+            }
+            None => all.into_iter().filter(|v| v.status == "active").collect(),
+        };
+        if chosen.is_empty() {
+            return Err(AppError::new(ErrorCode::NotRefundable, "no unused vouchers left on this order"));
+        }
+        self.refund_vouchers(&order, &chosen, reason, false).await
+    }
+
+    /// Refunds `chosen` (all of one order). With `on_expiry`, vouchers past their validity are
+    /// accepted (the expiry job); otherwise they are refused.
+    async fn refund_vouchers(
+        &self,
+        order: &OrderRow,
+        chosen: &[VoucherRow],
+        reason: &str,
+        on_expiry: bool,
+    ) -> Result<RefundDone, AppError> {
+        let now = self.now();
+        let payment = orders::payments_of(self.db().pool(), order.id)
+            .await?
+            .into_iter()
+            .find(|p| p.status == "succeeded")
+            .ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
+        let refund_id = format!("rf_{}", uuid::Uuid::now_v7().simple());
+        let mut tx = self.db().begin().await?;
+        let mut amount = 0i64;
+        // The refund row exists first; vouchers point at it.
+        orders::insert_refund(
+            &mut tx,
+            &RefundRow::new(&refund_id, order.id, 0, &payment.provider, reason, now.millis()),
+        )
+        .await?;
+        for v in chosen {
+            if !on_expiry && v.valid_until <= now.millis() {
+                return Err(AppError::new(ErrorCode::NotRefundable, "an expired voucher is refunded automatically"));
+            }
+            // Lock the voucher row and read its uses as of now (a redemption may have just run).
+            let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { continue };
+            if !vouchers::close(&mut tx, v.id, "refunded", Some(&refund_id), now.millis()).await? {
+                return Err(AppError::new(
+                    ErrorCode::NotRefundable,
+                    format!("voucher {} is {}", VoucherCode::display_of(&fresh.code), fresh.status),
+                ));
+            }
+            let total = u32::try_from(fresh.uses_total).unwrap_or(1);
+            let left = u32::try_from(fresh.uses_left).unwrap_or(0).min(total);
+            amount += uses_value(fresh.unit_price, total, total - left, left);
+        }
+        let provider_ref =
+            self.gateway().refund(&payment.provider_ref, Money::new(amount, Currency::CNY), &refund_id).await?;
+        orders::finish_refund(&mut tx, &refund_id, amount, &provider_ref).await?;
+        post(&mut tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, amount), now.millis()).await?;
+        tx.commit().await.map_err(commit_err)?;
+        Ok(RefundDone { id: refund_id, amount, vouchers: chosen.iter().map(|v| v.id).collect() })
+    }
+
+    /// Refunds (deal allows) or closes the unused value of vouchers past their validity. Closing
+    /// moves the unused value to the merchant less commission, like a redemption. Returns how
+    /// many vouchers were handled.
+    pub async fn expire_vouchers(&self) -> Result<usize, AppError> {
+        let now = self.now();
+        let due = vouchers::due_to_expire(self.db().pool(), now.millis(), 500).await?;
+        let mut n = 0;
+        for v in due {
+            let Some(order) = orders::get_by_id(self.db().pool(), v.order_id).await? else { continue };
+            let deal = self.deal(v.deal_id).await?;
+            if deal.row.auto_refund {
+                self.refund_vouchers(&order, std::slice::from_ref(&v), "expired unused", true).await?;
+            } else {
+                let rate = lokal_store::merchants::commission_bp(self.db().pool(), v.merchant_id).await?;
+                let mut tx = self.db().begin().await?;
+                if vouchers::close(&mut tx, v.id, "expired", None, now.millis()).await? {
+                    let total = u32::try_from(v.uses_total).unwrap_or(1);
+                    let left = u32::try_from(v.uses_left).unwrap_or(0).min(total);
+                    let value = uses_value(v.unit_price, total, total - left, left);
+                    let fee = lokal_core::deal::commission(value, rate);
+                    let postings = ledger::redemption(v.merchant_id, value, fee);
+                    post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now.millis()).await?;
+                }
+                tx.commit().await.map_err(commit_err)?;
+            }
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The caller's messages (the default notifier's outbox), newest first.
+    pub async fn inbox(&self, caller: &Principal, limit: i64) -> Result<Vec<outbox::MessageRow>, AppError> {
+        Ok(outbox::for_user(self.db().pool(), caller.user_id, limit.clamp(1, 100)).await?)
+    }
+
+    /// The caller's vouchers, newest first.
+    pub async fn my_vouchers(&self, caller: &Principal) -> Result<Vec<VoucherRow>, AppError> {
+        Ok(vouchers::for_user(self.db().pool(), caller.user_id).await?)
+    }
+
+    /// One of the caller's vouchers.
+    pub async fn my_voucher(&self, caller: &Principal, id: VoucherId) -> Result<VoucherRow, AppError> {
+        let v = vouchers::by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("voucher"))?;
+        if v.user_id != caller.user_id {
+            return Err(AppError::not_found("voucher"));
+        }
+        Ok(v)
+    }
+}

@@ -1,0 +1,206 @@
+//! Redemption (核销) at the store: staff look a voucher up, take uses exactly once, and managers
+//! undo a redemption within ten minutes. Every redemption and undo is audited and posted.
+
+use crate::deals::DealView;
+use crate::ledger::post;
+use crate::{App, AppError};
+use lokal_core::deal::{commission, uses_value};
+use lokal_core::ledger;
+use lokal_core::voucher::VoucherCode;
+use lokal_core::{ErrorCode, FieldError, Principal, RedemptionId, Scope, StaffRole, StoreId, Timestamp};
+use lokal_store::StoreError;
+use lokal_store::stores::{self, StoreRow};
+use lokal_store::vouchers::{self, RedemptionRow, VoucherRow};
+
+/// How long a manager may undo a redemption.
+pub const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// A voucher as the redemption desk sees it.
+#[derive(Debug)]
+pub struct DeskVoucher {
+    /// The voucher.
+    pub voucher: VoucherRow,
+    /// Its deal.
+    pub deal: DealView,
+    /// Why it cannot be redeemed here now, if it cannot.
+    pub refusal: Option<AppError>,
+    /// Its redemptions so far.
+    pub redemptions: Vec<RedemptionRow>,
+}
+
+fn commit_err(e: sqlx::Error) -> AppError {
+    AppError::from(StoreError::from_sqlx(e))
+}
+
+/// Why `v` of `deal` cannot take `uses` at `store` at `now`, if it cannot.
+fn refusal(v: &VoucherRow, deal: &DealView, store: &StoreRow, uses: i64, now: Timestamp) -> Option<AppError> {
+    let no = |code, msg: &str| Some(AppError::new(code, msg));
+    match v.status.as_str() {
+        "refunded" => return no(ErrorCode::VoucherRefunded, "this voucher was refunded"),
+        "used" => return no(ErrorCode::VoucherUsedUp, "this voucher has been used"),
+        "expired" => return no(ErrorCode::VoucherExpired, "this voucher has expired"),
+        _ => {}
+    }
+    if now.millis() >= v.valid_until {
+        return no(ErrorCode::VoucherExpired, "this voucher has expired");
+    }
+    if now.millis() < v.valid_from {
+        return no(ErrorCode::VoucherNotYetValid, "this voucher cannot be used yet");
+    }
+    if !deal.store_ids.contains(&store.id) {
+        return no(ErrorCode::VoucherWrongStore, "this deal is not valid at this store");
+    }
+    if uses > v.uses_left {
+        return no(ErrorCode::VoucherUsedUp, &format!("only {} use(s) left", v.uses_left));
+    }
+    match deal.rules() {
+        Ok(rules) => rules
+            .refuses_at(now, i32::try_from(store.utc_offset_min).unwrap_or(480))
+            .and_then(|why| no(ErrorCode::VoucherRuleRefused, why)),
+        Err(e) => Some(e),
+    }
+}
+
+impl App {
+    /// The store, after checking the caller is staff of it with at least `rank`.
+    async fn staff_store(&self, caller: &Principal, store: StoreId, rank: StaffRole) -> Result<StoreRow, AppError> {
+        let row = stores::get_by_id(self.db().pool(), store).await?.ok_or_else(|| AppError::not_found("store"))?;
+        caller.authorize(Scope::Store(row.merchant_id, row.id), rank)?;
+        Ok(row)
+    }
+
+    /// A voucher by code for the redemption desk of `store`. Another merchant's voucher is "not
+    /// found": the desk learns nothing about it.
+    async fn desk_voucher(&self, store: &StoreRow, code: &str) -> Result<(VoucherRow, DealView), AppError> {
+        let code = VoucherCode::parse("code", code)?;
+        let v = vouchers::by_code(self.db().pool(), code.as_str())
+            .await?
+            .filter(|v| v.merchant_id == store.merchant_id)
+            .ok_or_else(|| AppError::not_found("voucher"))?;
+        let deal = self.deal(v.deal_id).await?;
+        Ok((v, deal))
+    }
+
+    /// What the desk shows when a code is scanned or typed: the deal, uses left, validity, and
+    /// whether it can be redeemed here now. Staff of the store, clerks included.
+    pub async fn look_up_voucher(
+        &self,
+        caller: &Principal,
+        store: StoreId,
+        code: &str,
+    ) -> Result<DeskVoucher, AppError> {
+        let store = self.staff_store(caller, store, StaffRole::Clerk).await?;
+        let (voucher, deal) = self.desk_voucher(&store, code).await?;
+        let refusal = refusal(&voucher, &deal, &store, 1, self.now());
+        let redemptions = vouchers::redemptions_of(self.db().pool(), voucher.id).await?;
+        Ok(DeskVoucher { voucher, deal, refusal, redemptions })
+    }
+
+    /// Redeems `uses` of a voucher at `store`: exactly once per use however many clerks and
+    /// devices race, posted to the ledger (clearing → merchant payable less commission →
+    /// platform revenue) and audited with who, where, which device and when.
+    pub async fn redeem(
+        &self,
+        caller: &Principal,
+        store: StoreId,
+        code: &str,
+        uses: i64,
+        device: &str,
+    ) -> Result<(RedemptionRow, VoucherRow), AppError> {
+        if !(1..=100).contains(&uses) {
+            return Err(FieldError::new("uses", "must be between 1 and 100").into());
+        }
+        let device = device.trim();
+        if device.chars().count() > 64 {
+            return Err(FieldError::new("device", "must be at most 64 characters").into());
+        }
+        let store = self.staff_store(caller, store, StaffRole::Clerk).await?;
+        let (v, deal) = self.desk_voucher(&store, code).await?;
+        let now = self.now();
+        if let Some(no) = refusal(&v, &deal, &store, uses, now) {
+            return Err(no);
+        }
+        let rate = lokal_store::merchants::commission_bp(self.db().pool(), v.merchant_id).await?;
+        let mut tx = self.db().begin().await?;
+        let Some(before) = vouchers::take_uses(&mut tx, v.id, uses, now.millis()).await? else {
+            // Someone else took the uses between our read and our write.
+            drop(tx);
+            let fresh = vouchers::by_id(self.db().pool(), v.id).await?.unwrap_or(v);
+            return Err(refusal(&fresh, &deal, &store, uses, now)
+                .unwrap_or_else(|| AppError::new(ErrorCode::VoucherUsedUp, "the uses were just taken")));
+        };
+        let total = u32::try_from(v.uses_total).unwrap_or(1);
+        let done = total.saturating_sub(u32::try_from(before).unwrap_or(0));
+        let value = uses_value(v.unit_price, total, done, u32::try_from(uses).unwrap_or(1));
+        let fee = commission(value, rate);
+        let id = RedemptionId::generate();
+        let entry = post(
+            &mut tx,
+            "redemption",
+            &id.to_string(),
+            &deal.row.title,
+            ledger::redemption(v.merchant_id, value, fee),
+            now.millis(),
+        )
+        .await?;
+        let r = RedemptionRow {
+            id,
+            voucher_id: v.id,
+            store_id: store.id,
+            staff_user_id: caller.user_id,
+            device: device.to_owned(),
+            uses,
+            value,
+            commission: fee,
+            entry_id: entry,
+            created_at: now.millis(),
+            undone_at: None,
+            undone_by: None,
+        };
+        vouchers::insert_redemption(&mut tx, &r).await?;
+        tx.commit().await.map_err(commit_err)?;
+        let after = vouchers::by_id(self.db().pool(), v.id).await?.unwrap_or(v);
+        Ok((r, after))
+    }
+
+    /// Undoes a redemption: managers of the store, within ten minutes, the latest redemption of
+    /// its voucher first. The uses come back and the ledger entry is reversed.
+    pub async fn undo_redemption(&self, caller: &Principal, id: RedemptionId) -> Result<VoucherRow, AppError> {
+        let r = vouchers::redemption(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("redemption"))?;
+        self.staff_store(caller, r.store_id, StaffRole::Manager).await?;
+        let now = self.now();
+        let closed =
+            || AppError::new(ErrorCode::UndoWindowClosed, "only redemptions of the last 10 minutes can be undone");
+        if r.undone_at.is_some() || now.millis() - r.created_at > UNDO_WINDOW_MS {
+            return Err(closed());
+        }
+        let mut tx = self.db().begin().await?;
+        // Take the voucher's row first so a redemption racing this undo waits for it.
+        vouchers::lock(&mut tx, r.voucher_id).await?;
+        let latest = vouchers::redemptions_of(&mut *tx, r.voucher_id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|x| x.undone_at.is_none())
+            .map(|x| x.id);
+        if latest != Some(r.id) {
+            return Err(AppError::new(ErrorCode::UndoWindowClosed, "undo the voucher's latest redemption first"));
+        }
+        let merchant = vouchers::by_id(&mut *tx, r.voucher_id)
+            .await?
+            .map(|v| v.merchant_id)
+            .ok_or_else(|| AppError::not_found("voucher"))?;
+        let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
+        let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
+        if !vouchers::undo_redemption(&mut tx, r.id, caller.user_id, entry, now.millis(), now.millis() - UNDO_WINDOW_MS)
+            .await?
+        {
+            return Err(closed());
+        }
+        if !vouchers::return_uses(&mut tx, r.voucher_id, r.uses, now.millis()).await? {
+            return Err(AppError::new(ErrorCode::Conflict, "the voucher was refunded or expired since"));
+        }
+        tx.commit().await.map_err(commit_err)?;
+        vouchers::by_id(self.db().pool(), r.voucher_id).await?.ok_or_else(|| AppError::not_found("voucher"))
+    }
+}

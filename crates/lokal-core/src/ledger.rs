@@ -1,0 +1,117 @@
+//! The double-entry ledger's vocabulary: accounts and journal entries whose postings sum to zero.
+//! A positive amount is a debit (money arriving in the account's custody), a negative one a credit.
+
+use crate::MerchantId;
+use std::fmt;
+
+/// A ledger account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Account {
+    /// Money held for us by a payment provider (`gateway:sandbox`).
+    Gateway(String),
+    /// Paid by consumers, not yet earned by anyone: vouchers not yet used.
+    Clearing,
+    /// The platform's commission.
+    PlatformRevenue,
+    /// What the platform owes a merchant.
+    MerchantPayable(MerchantId),
+    /// Paid out to a merchant's bank account.
+    MerchantPaidOut(MerchantId),
+}
+
+impl fmt::Display for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Account::Gateway(p) => write!(f, "gateway:{p}"),
+            Account::Clearing => f.write_str("platform:clearing"),
+            Account::PlatformRevenue => f.write_str("platform:revenue"),
+            Account::MerchantPayable(m) => write!(f, "merchant:{m}:payable"),
+            Account::MerchantPaidOut(m) => write!(f, "merchant:{m}:paid_out"),
+        }
+    }
+}
+
+/// One line of a journal entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    /// The account.
+    pub account: Account,
+    /// Minor units; debit positive, credit negative.
+    pub amount: i64,
+}
+
+/// Why a set of postings is not a journal entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    /// The postings do not sum to zero.
+    #[error("postings sum to {0}, not zero")]
+    Unbalanced(i128),
+    /// An entry needs at least two postings.
+    #[error("an entry needs at least two postings")]
+    TooFew,
+}
+
+/// Checks that `postings` form a journal entry; zero-amount lines are dropped.
+pub fn entry(postings: Vec<Posting>) -> Result<Vec<Posting>, EntryError> {
+    let postings: Vec<Posting> = postings.into_iter().filter(|p| p.amount != 0).collect();
+    let sum: i128 = postings.iter().map(|p| i128::from(p.amount)).sum();
+    if sum != 0 {
+        return Err(EntryError::Unbalanced(sum));
+    }
+    if postings.len() == 1 {
+        return Err(EntryError::TooFew);
+    }
+    Ok(postings)
+}
+
+/// The entry for a consumer's payment of `amount` through `provider`.
+pub fn payment(provider: &str, amount: i64) -> Vec<Posting> {
+    vec![
+        Posting { account: Account::Gateway(provider.to_owned()), amount },
+        Posting { account: Account::Clearing, amount: -amount },
+    ]
+}
+
+/// The entry for redeeming uses worth `value`: the merchant earns it less the `commission`.
+pub fn redemption(merchant: MerchantId, value: i64, commission: i64) -> Vec<Posting> {
+    vec![
+        Posting { account: Account::Clearing, amount: value },
+        Posting { account: Account::MerchantPayable(merchant), amount: -(value - commission) },
+        Posting { account: Account::PlatformRevenue, amount: -commission },
+    ]
+}
+
+/// The entry for refunding `amount` to a consumer through `provider`.
+pub fn refund(provider: &str, amount: i64) -> Vec<Posting> {
+    vec![
+        Posting { account: Account::Clearing, amount },
+        Posting { account: Account::Gateway(provider.to_owned()), amount: -amount },
+    ]
+}
+
+/// The reverse of an entry (to undo it).
+pub fn reverse(postings: &[Posting]) -> Vec<Posting> {
+    postings.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standard_entries_balance_and_unbalanced_ones_are_refused() {
+        let m = MerchantId::generate();
+        for e in
+            [payment("sandbox", 9900), redemption(m, 9900, 792), refund("sandbox", 9900), reverse(&redemption(m, 1, 0))]
+        {
+            assert!(entry(e).is_ok());
+        }
+        let bad = vec![
+            Posting { account: Account::Clearing, amount: 1 },
+            Posting { account: Account::PlatformRevenue, amount: 0 },
+        ];
+        assert_eq!(entry(bad), Err(EntryError::Unbalanced(1)));
+        assert_eq!(redemption(m, 100, 0).len(), 3);
+        assert_eq!(entry(redemption(m, 100, 0)).map(|e| e.len()), Ok(2), "zero lines are dropped");
+    }
+}

@@ -1,0 +1,334 @@
+//! Vouchers and their redemptions. A redemption takes uses with one conditional update
+//! (`uses_left >= n`), so racing clerks can never take more uses than exist.
+
+use crate::StoreError;
+use crate::row::{get, parse};
+use lokal_core::{DealId, EntryId, MerchantId, OrderId, RedemptionId, StoreId, UserId, VoucherId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A stored voucher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoucherRow {
+    /// The id.
+    pub id: VoucherId,
+    /// The canonical code.
+    pub code: String,
+    /// The order that paid for it.
+    pub order_id: OrderId,
+    /// The deal.
+    pub deal_id: DealId,
+    /// The seller.
+    pub merchant_id: MerchantId,
+    /// The holder.
+    pub user_id: UserId,
+    /// What the holder paid for it, minor units.
+    pub unit_price: i64,
+    /// Uses it came with.
+    pub uses_total: i64,
+    /// Uses left.
+    pub uses_left: i64,
+    /// `active`, `used`, `refunded` or `expired`.
+    pub status: String,
+    /// Usable from, epoch ms.
+    pub valid_from: i64,
+    /// Expires, epoch ms.
+    pub valid_until: i64,
+    /// Set when refunded.
+    pub refund_id: Option<String>,
+    /// Issued, epoch ms.
+    pub created_at: i64,
+    /// Last change, epoch ms.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, code, order_id, deal_id, merchant_id, user_id, unit_price, uses_total, uses_left, status, \
+    valid_from, valid_until, refund_id, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<VoucherRow, StoreError> {
+    Ok(VoucherRow {
+        id: parse(r, "id")?,
+        code: get(r, "code")?,
+        order_id: parse(r, "order_id")?,
+        deal_id: parse(r, "deal_id")?,
+        merchant_id: parse(r, "merchant_id")?,
+        user_id: parse(r, "user_id")?,
+        unit_price: get(r, "unit_price")?,
+        uses_total: get(r, "uses_total")?,
+        uses_left: get(r, "uses_left")?,
+        status: get(r, "status")?,
+        valid_from: get(r, "valid_from")?,
+        valid_until: get(r, "valid_until")?,
+        refund_id: get(r, "refund_id")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Issues a voucher. Fails with `Unique("vouchers_code_key")` on a code collision.
+pub async fn insert(tx: &mut crate::Tx, v: &VoucherRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO vouchers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    ));
+    sqlx::query(sql)
+        .bind(v.id.to_string())
+        .bind(&v.code)
+        .bind(v.order_id.to_string())
+        .bind(v.deal_id.to_string())
+        .bind(v.merchant_id.to_string())
+        .bind(v.user_id.to_string())
+        .bind(v.unit_price)
+        .bind(v.uses_total)
+        .bind(v.uses_left)
+        .bind(&v.status)
+        .bind(v.valid_from)
+        .bind(v.valid_until)
+        .bind(v.refund_id.clone())
+        .bind(v.created_at)
+        .bind(v.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// A voucher by code.
+pub async fn by_code<'e>(ex: impl Executor<'e, Database = Any>, code: &str) -> Result<Option<VoucherRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE code = $1"));
+    let row = sqlx::query(sql).bind(code).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A voucher by id.
+pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: VoucherId) -> Result<Option<VoucherRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A consumer's vouchers, newest first.
+pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<VoucherRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE user_id = $1 ORDER BY id DESC"));
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// An order's vouchers.
+pub async fn for_order<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    order: OrderId,
+) -> Result<Vec<VoucherRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE order_id = $1 ORDER BY id"));
+    let rows = sqlx::query(sql).bind(order.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every voucher not refunded (for the ledger check), paged by id.
+pub async fn unrefunded<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    after: Option<VoucherId>,
+    limit: i64,
+) -> Result<Vec<VoucherRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM vouchers WHERE status <> 'refunded' AND id > $1 ORDER BY id LIMIT $2"
+    ));
+    let after = after.map(|a| a.to_string()).unwrap_or_default();
+    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Takes `uses` from an active voucher valid at `now`. Returns the uses left before, or `None`
+/// when it no longer has that many (someone else took them) or is not active.
+pub async fn take_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: i64) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query(
+        "UPDATE vouchers SET uses_left = uses_left - $2, updated_at = $3, \
+         status = CASE WHEN uses_left - $2 = 0 THEN 'used' ELSE 'active' END \
+         WHERE id = $1 AND status = 'active' AND uses_left >= $2 AND valid_from <= $3 AND valid_until > $3 \
+         RETURNING uses_left",
+    )
+    .bind(id.to_string())
+    .bind(uses)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(|r| get::<i64>(r, "uses_left").map(|after| after + uses)).transpose()
+}
+
+/// Locks a voucher's row for the rest of the transaction (a no-op update).
+pub async fn lock(tx: &mut crate::Tx, id: VoucherId) -> Result<(), StoreError> {
+    sqlx::query("UPDATE vouchers SET updated_at = updated_at WHERE id = $1")
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Gives `uses` back to an active or used voucher (an undone redemption); false if it is
+/// refunded or expired.
+pub async fn return_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE vouchers SET uses_left = uses_left + $2, status = 'active', updated_at = $3 \
+         WHERE id = $1 AND status IN ('active', 'used')",
+    )
+    .bind(id.to_string())
+    .bind(uses)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks an active voucher refunded or expired; false if it was no longer active.
+pub async fn close(
+    tx: &mut crate::Tx,
+    id: VoucherId,
+    status: &str,
+    refund_id: Option<&str>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE vouchers SET status = $2, refund_id = $3, updated_at = $4 WHERE id = $1 AND status = 'active'",
+    )
+    .bind(id.to_string())
+    .bind(status)
+    .bind(refund_id.map(str::to_owned))
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A stored redemption.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionRow {
+    /// The id.
+    pub id: RedemptionId,
+    /// The voucher.
+    pub voucher_id: VoucherId,
+    /// Where.
+    pub store_id: StoreId,
+    /// Who.
+    pub staff_user_id: UserId,
+    /// Which device (free text from the desk).
+    pub device: String,
+    /// Uses taken.
+    pub uses: i64,
+    /// Their value, minor units.
+    pub value: i64,
+    /// The platform's commission on it.
+    pub commission: i64,
+    /// The ledger entry.
+    pub entry_id: EntryId,
+    /// When, epoch ms.
+    pub created_at: i64,
+    /// When undone, epoch ms.
+    pub undone_at: Option<i64>,
+    /// Who undid it.
+    pub undone_by: Option<UserId>,
+}
+
+const REDEMPTION_COLUMNS: &str = "id, voucher_id, store_id, staff_user_id, device, uses, value, commission, entry_id, created_at, undone_at, undone_by";
+
+fn redemption_from_row(r: &AnyRow) -> Result<RedemptionRow, StoreError> {
+    let undone_by: Option<String> = get(r, "undone_by")?;
+    Ok(RedemptionRow {
+        id: parse(r, "id")?,
+        voucher_id: parse(r, "voucher_id")?,
+        store_id: parse(r, "store_id")?,
+        staff_user_id: parse(r, "staff_user_id")?,
+        device: get(r, "device")?,
+        uses: get(r, "uses")?,
+        value: get(r, "value")?,
+        commission: get(r, "commission")?,
+        entry_id: parse(r, "entry_id")?,
+        created_at: get(r, "created_at")?,
+        undone_at: get(r, "undone_at")?,
+        undone_by: undone_by.map(|u| u.parse()).transpose().map_err(|_| StoreError::Corrupt("undone_by".into()))?,
+    })
+}
+
+/// Records a redemption.
+pub async fn insert_redemption(tx: &mut crate::Tx, r: &RedemptionRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO redemptions ({REDEMPTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ));
+    sqlx::query(sql)
+        .bind(r.id.to_string())
+        .bind(r.voucher_id.to_string())
+        .bind(r.store_id.to_string())
+        .bind(r.staff_user_id.to_string())
+        .bind(&r.device)
+        .bind(r.uses)
+        .bind(r.value)
+        .bind(r.commission)
+        .bind(r.entry_id.to_string())
+        .bind(r.created_at)
+        .bind(r.undone_at)
+        .bind(r.undone_by.map(|u| u.to_string()))
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// A redemption by id.
+pub async fn redemption<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: RedemptionId,
+) -> Result<Option<RedemptionRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {REDEMPTION_COLUMNS} FROM redemptions WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(redemption_from_row).transpose()
+}
+
+/// A voucher's redemptions, oldest first.
+pub async fn redemptions_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    voucher: VoucherId,
+) -> Result<Vec<RedemptionRow>, StoreError> {
+    let sql =
+        sqlx::AssertSqlSafe(format!("SELECT {REDEMPTION_COLUMNS} FROM redemptions WHERE voucher_id = $1 ORDER BY id"));
+    let rows = sqlx::query(sql).bind(voucher.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(redemption_from_row).collect()
+}
+
+/// Marks a redemption undone if it is not already and was made at or after `not_before`.
+pub async fn undo_redemption(
+    tx: &mut crate::Tx,
+    id: RedemptionId,
+    by: UserId,
+    undo_entry: EntryId,
+    now: i64,
+    not_before: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE redemptions SET undone_at = $2, undone_by = $3, undo_entry_id = $4 \
+         WHERE id = $1 AND undone_at IS NULL AND created_at >= $5",
+    )
+    .bind(id.to_string())
+    .bind(now)
+    .bind(by.to_string())
+    .bind(undo_entry.to_string())
+    .bind(not_before)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Active vouchers whose validity ended before `now`, oldest first.
+pub async fn due_to_expire<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<VoucherRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM vouchers WHERE status = 'active' AND valid_until <= $1 ORDER BY valid_until LIMIT $2"
+    ));
+    let rows = sqlx::query(sql).bind(now).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}

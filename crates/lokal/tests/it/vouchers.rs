@@ -1,0 +1,426 @@
+//! Group-buy deals end to end: buy with an idempotency key, pay through the sandbox's signed
+//! webhook, get vouchers, redeem exactly once at the store, undo, refund, and a ledger that holds.
+
+use crate::harness::{TestApp, join_all};
+use serde_json::{Value, json};
+
+/// A merchant with two stores, an owner, a clerk of store A and a manager of store A.
+struct Shop {
+    merchant: String,
+    store_a: String,
+    store_b: String,
+    owner: String,
+    clerk: String,
+    manager: String,
+}
+
+async fn shop(app: &TestApp, name: &str) -> Shop {
+    let admin = app.admin().await;
+    let (owner, owner_id) = app.user(&format!("owner-{name}@test.lokal")).await;
+    let m = app.post("/api/v1/merchants", &json!({"name": name, "owner_user_id": owner_id}), Some(&admin)).await;
+    let merchant = m.json()["id"].as_str().expect("merchant").to_owned();
+    let mut stores = Vec::new();
+    for s in ["A", "B"] {
+        let p = lokal_core::geo::LatLng::PEOPLES_SQUARE.offset_m(100.0, 0.0);
+        let body = json!({"name": format!("{name} {s}"), "location": {"lat": p.lat(), "lng": p.lng()}});
+        let r = app.post(&format!("/api/v1/merchants/{merchant}/stores"), &body, Some(&owner)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        stores.push(r.json()["id"].as_str().expect("store").to_owned());
+    }
+    let (clerk, _) = app.user(&format!("clerk-{name}@test.lokal")).await;
+    let (manager, _) = app.user(&format!("manager-{name}@test.lokal")).await;
+    let staff = format!("/api/v1/merchants/{merchant}/staff");
+    for (who, role) in [("clerk", "clerk"), ("manager", "manager")] {
+        let body = json!({"login": format!("{who}-{name}@test.lokal"), "role": role, "store_ids": [stores[0]]});
+        assert_eq!(app.post(&staff, &body, Some(&owner)).await.status, 201);
+    }
+    Shop { merchant, store_a: stores[0].clone(), store_b: stores[1].clone(), owner, clerk, manager }
+}
+
+fn rfc3339(app: &TestApp, secs_from_now: i64) -> String {
+    app.app.now().plus_secs(secs_from_now).to_rfc3339()
+}
+
+/// A deal valid at store A only, on sale for a week, valid for thirty days.
+fn deal_body(app: &TestApp, s: &Shop, extra: Value) -> Value {
+    let mut body = json!({
+        "title": "双人火锅套餐 Hotpot for two",
+        "contents": [{"name": "毛肚", "quantity": 2}, {"name": "Broth"}],
+        "price": 9900, "original_price": 15800,
+        "store_ids": [s.store_a],
+        "sale_ends_at": rfc3339(app, 7 * 86_400),
+        "valid_until": rfc3339(app, 30 * 86_400),
+        "stock": 100,
+    });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    body
+}
+
+async fn create_deal(app: &TestApp, s: &Shop, extra: Value) -> String {
+    let r =
+        app.post(&format!("/api/v1/merchants/{}/deals", s.merchant), &deal_body(app, s, extra), Some(&s.owner)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["id"].as_str().expect("deal").to_owned()
+}
+
+/// Orders and pays; returns the order JSON after payment.
+async fn buy(app: &TestApp, deal: &str, token: &str, quantity: i64) -> Value {
+    let key = uuid::Uuid::now_v7().to_string();
+    let o = app.post_keyed(&format!("/api/v1/deals/{deal}/orders"), &json!({"quantity": quantity}), token, &key).await;
+    assert_eq!(o.status, 201, "{}", o.text);
+    let order = o.json()["id"].as_str().expect("order").to_owned();
+    let p = app.post_keyed(&format!("/api/v1/orders/{order}/payments"), &json!({}), token, &format!("{key}-pay")).await;
+    assert_eq!(p.status, 201, "{}", p.text);
+    let reference = p.json()["payment"]["provider_ref"].as_str().expect("ref").to_owned();
+    let done = app.post(&format!("/api/v1/sandbox/payments/{reference}"), &json!({"outcome": "succeed"}), None).await;
+    assert_eq!(done.status, 202, "{}", done.text);
+    app.get(&format!("/api/v1/orders/{order}"), Some(token)).await.json()
+}
+
+async fn assert_ledger_holds(app: &TestApp) {
+    let r = app.app.ledger_check().await.expect("check");
+    assert!(r.holds(), "{}", lokal::ledger_report(&r));
+}
+
+fn redeem_body(code: &str, uses: i64) -> Value {
+    json!({"code": code, "uses": uses, "device": "desk-1"})
+}
+
+#[tokio::test]
+async fn buy_pay_redeem_and_the_ledger_holds() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Hotpot").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("buyer@test.lokal").await;
+
+    let key = "order-1";
+    let path = format!("/api/v1/deals/{deal}/orders");
+    let first = app.post_keyed(&path, &json!({"quantity": 2, "channel": "poster-42"}), &me, key).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let order = first.json();
+    assert_eq!(order["status"], "pending");
+    assert_eq!(order["breakdown"]["total"]["amount"], 19800);
+    assert_eq!(order["breakdown"]["savings"]["amount"], 2 * (15800 - 9900));
+    let again = app.post_keyed(&path, &json!({"quantity": 2, "channel": "poster-42"}), &me, key).await;
+    assert_eq!(again.json()["id"], order["id"], "the same key gives the same order");
+    let unkeyed = app.post(&path, &json!({"quantity": 1}), Some(&me)).await;
+    assert_eq!((unkeyed.status, unkeyed.json()["error"]["field"].as_str()), (422, Some("Idempotency-Key")));
+    let deal_now = app.get(&format!("/api/v1/deals/{deal}"), None).await.json();
+    assert_eq!(deal_now["stock_left"], 98, "stock is reserved once");
+
+    let id = order["id"].as_str().expect("id");
+    let p = app.post_keyed(&format!("/api/v1/orders/{id}/payments"), &json!({}), &me, "pay-1").await;
+    let reference = p.json()["payment"]["provider_ref"].as_str().expect("ref").to_owned();
+    assert!(p.json()["pay_url"].as_str().is_some_and(|u| u.contains(&reference)));
+    app.post(&format!("/api/v1/sandbox/payments/{reference}"), &json!({"outcome": "succeed"}), None).await;
+    let paid = app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json();
+    assert_eq!(paid["status"], "paid");
+    let vouchers = paid["vouchers"].as_array().cloned().unwrap_or_default();
+    assert_eq!(vouchers.len(), 2, "one voucher per unit");
+    let code = vouchers[0]["code"].as_str().expect("code").to_owned();
+    assert_eq!(code.len(), 16, "XXXX-XXXX-XXXX-C: {code}");
+    let inbox = app.get("/api/v1/me/messages", Some(&me)).await.json();
+    assert!(inbox["items"][0]["body"].as_str().is_some_and(|b| b.contains(&code)), "{inbox}");
+
+    // The clerk of store A looks it up and redeems it; typing it in lower case without dashes works.
+    let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.clerk)).await.json();
+    assert_eq!(
+        (desk["redeemable"].as_bool(), desk["deal"]["title"].as_str()),
+        (Some(true), Some("双人火锅套餐 Hotpot for two"))
+    );
+    let typed = code.replace('-', "").to_lowercase();
+    let r =
+        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&typed, 1), Some(&s.clerk)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json()["voucher"]["status"], "used");
+    let twice =
+        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&code, 1), Some(&s.clerk)).await;
+    assert_eq!((twice.status, twice.code().as_str()), (409, "voucher_used_up"));
+    let mine = app.get("/api/v1/me/vouchers", Some(&me)).await.json();
+    assert!(mine["items"].as_array().is_some_and(|v| v.iter().any(|v| v["status"] == "used")));
+
+    // The merchant earned the price less 8 % commission; the ledger holds.
+    let bal = app.get(&format!("/api/v1/merchants/{}/balance", s.merchant), Some(&s.owner)).await.json();
+    assert_eq!(bal["payable"]["amount"], 9900 - 792);
+    assert_ledger_holds(&app).await;
+
+    // `lokal ledger check` agrees, and notices a posting that breaks the books.
+    let check = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lokal"))
+            .args(["ledger", "check", "--database-url", &app.database_url])
+            .env_remove("LOKAL_DATABASE_URL")
+            .output()
+            .expect("run lokal")
+    };
+    let ok = check();
+    let said = String::from_utf8_lossy(&ok.stdout).to_string();
+    assert!(ok.status.success(), "{said}{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(said.starts_with("checked 2 journal entries (5 postings"), "payment + redemption: {said}");
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&app.database_url).await.expect("connect");
+    sqlx::query(
+        "UPDATE postings SET amount = amount + 1 WHERE line = 0 AND entry_id = (SELECT MIN(id) FROM journal_entries)",
+    )
+    .execute(&pool)
+    .await
+    .expect("tamper");
+    pool.close().await;
+    let broken = check();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stdout).contains("unbalanced entry"));
+}
+
+#[tokio::test]
+async fn racing_clerks_never_redeem_more_uses_than_exist() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Spa").await;
+    let single = create_deal(&app, &s, json!({})).await;
+    let pass = create_deal(
+        &app,
+        &s,
+        json!({"title": "10-visit pass", "uses_per_voucher": 10, "price": 10000, "original_price": 12000}),
+    )
+    .await;
+    let (me, _) = app.user("racer@test.lokal").await;
+    let one = buy(&app, &single, &me, 1).await["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let ten = buy(&app, &pass, &me, 1).await["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let url = format!("/api/v1/stores/{}/redemptions", s.store_a);
+    let tokens = [&s.clerk, &s.manager, &s.owner];
+
+    let body = redeem_body(&one, 1);
+    let results = join_all((0..8).map(|i| app.post(&url, &body, Some(tokens[i % 3])))).await;
+    let ok = results.iter().filter(|r| r.status == 201).count();
+    assert_eq!(ok, 1, "{:?}", results.iter().map(|r| (r.status, r.code())).collect::<Vec<_>>());
+    assert!(results.iter().all(|r| r.status == 201 || r.code() == "voucher_used_up"));
+
+    let body = redeem_body(&ten, 1);
+    let results = join_all((0..15).map(|i| app.post(&url, &body, Some(tokens[i % 3])))).await;
+    assert_eq!(results.iter().filter(|r| r.status == 201).count(), 10);
+    assert!(results.iter().all(|r| r.status < 500));
+    // Ten uses of ¥100.00 add up to exactly ¥100.00 for the merchant before commission.
+    let bal = app.get(&format!("/api/v1/merchants/{}/balance", s.merchant), Some(&s.owner)).await.json();
+    assert_eq!(bal["payable"]["amount"], (9900 - 792) + (10000 - 800));
+    assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn only_staff_of_a_valid_store_redeem_and_bad_vouchers_are_refused_with_their_code() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Noodles").await;
+    let other = shop(&app, "Cafe").await;
+    // Valid for 8 days (sessions last 30, so the clock can pass the expiry without logging out).
+    let deal = create_deal(&app, &s, json!({"valid_until": rfc3339(&app, 8 * 86_400)})).await;
+    let (me, _) = app.user("eater@test.lokal").await;
+    let code = buy(&app, &deal, &me, 1).await["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let app = &app;
+    let body = redeem_body(&code, 1);
+    let body = &body;
+    let redeem = |store: &str, token: &str| {
+        let url = format!("/api/v1/stores/{store}/redemptions");
+        let token = token.to_owned();
+        async move { app.post(&url, body, Some(&token)).await }
+    };
+    // Another merchant's staff at their own store: the voucher does not exist for them.
+    let r = redeem(&other.store_a, &other.owner).await;
+    assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
+    // Another merchant's staff at this store; the consumer; a clerk of store A at store B.
+    assert_eq!(redeem(&s.store_a, &other.owner).await.status, 403);
+    assert_eq!(redeem(&s.store_a, &me).await.status, 403);
+    assert_eq!(redeem(&s.store_b, &s.clerk).await.status, 403);
+    // The owner at store B, where the deal is not valid.
+    let r = redeem(&s.store_b, &s.owner).await;
+    assert_eq!((r.status, r.code().as_str()), (409, "voucher_wrong_store"));
+    // A mistyped code names the field; a well-formed unknown code is not found.
+    let typo = app
+        .post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body("0000-0000-0000-1", 1), Some(&s.clerk))
+        .await;
+    assert_eq!((typo.status, typo.json()["error"]["field"].as_str()), (422, Some("code")));
+    // Expired.
+    app.clock.advance_secs(9 * 86_400);
+    let r = redeem(&s.store_a, &s.clerk).await;
+    assert_eq!((r.status, r.code().as_str()), (409, "voucher_expired"));
+}
+
+#[tokio::test]
+async fn webhooks_must_be_signed_fresh_and_new() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Bar").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("drinker@test.lokal").await;
+    let o = app.post_keyed(&format!("/api/v1/deals/{deal}/orders"), &json!({"quantity": 1}), &me, "k1").await.json();
+    let id = o["id"].as_str().expect("id");
+    let p = app.post_keyed(&format!("/api/v1/orders/{id}/payments"), &json!({}), &me, "k2").await.json();
+    let reference = p["payment"]["provider_ref"].as_str().expect("ref");
+    let body = json!({"id": "evt_1", "type": "payment.succeeded", "payment_ref": reference}).to_string();
+    let send = |sig: String, body: String| {
+        let req = app
+            .client
+            .post(format!("{}/api/v1/payments/webhooks/sandbox", app.base))
+            .header("content-type", "application/json")
+            .header("Lokal-Signature", sig)
+            .body(body);
+        app.send(req)
+    };
+    let now = app.app.now();
+    let forged = send(app.app.sandbox().sign(b"{}", now), body.clone()).await;
+    assert_eq!((forged.status, forged.code().as_str()), (400, "webhook_signature_invalid"));
+    let stale = send(app.app.sandbox().sign(body.as_bytes(), now.plus_secs(-3600)), body.clone()).await;
+    assert_eq!(stale.code(), "webhook_signature_invalid");
+    let unsigned = send(String::new(), body.clone()).await;
+    assert_eq!(unsigned.status, 400);
+    assert_eq!(app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json()["status"], "pending");
+    let good = send(app.app.sandbox().sign(body.as_bytes(), now), body.clone()).await;
+    assert_eq!(good.status, 204, "{}", good.text);
+    let replay = send(app.app.sandbox().sign(body.as_bytes(), now), body.clone()).await;
+    assert_eq!((replay.status, replay.code().as_str()), (409, "webhook_replayed"));
+    let order = app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json();
+    assert_eq!((order["status"].as_str(), order["vouchers"].as_array().map(Vec::len)), (Some("paid"), Some(1)));
+    assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn stock_and_limits_hold_under_racing_buyers_and_unpaid_orders_give_stock_back() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Flash").await;
+    let deal = create_deal(&app, &s, json!({"stock": 3, "per_user_limit": 1, "flash_sale": true})).await;
+    let mut buyers = Vec::new();
+    for i in 0..8 {
+        buyers.push(app.user(&format!("buyer{i}@test.lokal")).await.0);
+    }
+    let path = format!("/api/v1/deals/{deal}/orders");
+    let one = json!({"quantity": 1});
+    let keys: Vec<String> = (0..buyers.len()).map(|i| format!("flash-{i}")).collect();
+    let results = join_all(buyers.iter().zip(&keys).map(|(t, key)| app.post_keyed(&path, &one, t, key))).await;
+    assert_eq!(results.iter().filter(|r| r.status == 201).count(), 3);
+    assert!(
+        results.iter().all(|r| r.status == 201 || r.code() == "sold_out"),
+        "{:?}",
+        results.iter().map(|r| r.code()).collect::<Vec<_>>()
+    );
+    let winner = buyers[results.iter().position(|r| r.status == 201).expect("a winner")].clone();
+    let twice = app.post_keyed(&path, &json!({"quantity": 1}), &winner, "flash-again").await;
+    assert_eq!(twice.code(), "purchase_limit_reached");
+    // Nobody pays: after 15 minutes the stock and the per-person units come back.
+    app.clock.advance_secs(16 * 60);
+    let swept = app.app.commerce_tick().await.expect("tick");
+    assert_eq!(swept.cancelled_orders, 3);
+    assert_eq!(app.get(&format!("/api/v1/deals/{deal}"), None).await.json()["stock_left"], 3);
+    let late = results.iter().find(|r| r.status == 201).expect("order").json();
+    let late_pay = app
+        .post_keyed(
+            &format!("/api/v1/orders/{}/payments", late["id"].as_str().expect("id")),
+            &json!({}),
+            &winner,
+            "late",
+        )
+        .await;
+    assert_eq!(late_pay.code(), "order_not_payable");
+    assert_eq!(app.post_keyed(&path, &json!({"quantity": 1}), &winner, "flash-3").await.status, 201);
+}
+
+#[tokio::test]
+async fn refunds_return_unused_value_and_expired_vouchers_are_refunded_automatically() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Gym").await;
+    let pass = create_deal(
+        &app,
+        &s,
+        json!({"title": "10-visit pass", "uses_per_voucher": 10, "price": 9999, "original_price": 12000}),
+    )
+    .await;
+    let single = create_deal(&app, &s, json!({"valid_until": rfc3339(&app, 8 * 86_400)})).await;
+    let (me, _) = app.user("athlete@test.lokal").await;
+    let order = buy(&app, &pass, &me, 1).await;
+    let code = order["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let url = format!("/api/v1/stores/{}/redemptions", s.store_a);
+    assert_eq!(app.post(&url, &redeem_body(&code, 3), Some(&s.clerk)).await.status, 201);
+    // Three of ten uses of ¥99.99 are worth ⌊9999·3/10⌋ = 2999; the other seven come back.
+    let id = order["id"].as_str().expect("id");
+    let r = app.post_keyed(&format!("/api/v1/orders/{id}/refunds"), &json!({}), &me, "refund-1").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json()["amount"]["amount"], 9999 - 2999);
+    let again = app.post_keyed(&format!("/api/v1/orders/{id}/refunds"), &json!({}), &me, "refund-2").await;
+    assert_eq!(again.code(), "not_refundable");
+    assert_ledger_holds(&app).await;
+
+    // Two single vouchers: one refunded by hand (by id), one left to expire.
+    let order = buy(&app, &single, &me, 2).await;
+    let id = order["id"].as_str().expect("id");
+    let first = order["vouchers"][0]["id"].clone();
+    let r = app
+        .post_keyed(&format!("/api/v1/orders/{id}/refunds"), &json!({"voucher_ids": [first]}), &me, "refund-3")
+        .await;
+    assert_eq!(r.json()["amount"]["amount"], 9900);
+    let (stranger, _) = app.user("stranger@test.lokal").await;
+    assert_eq!(app.post_keyed(&format!("/api/v1/orders/{id}/refunds"), &json!({}), &stranger, "x").await.status, 403);
+    app.clock.advance_secs(9 * 86_400);
+    let swept = app.app.commerce_tick().await.expect("tick");
+    assert_eq!(swept.expired_vouchers, 1);
+    let after = app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json();
+    let statuses: Vec<_> =
+        after["vouchers"].as_array().into_iter().flatten().map(|v| v["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(statuses, vec!["refunded", "refunded"]);
+    assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn a_manager_undoes_a_redemption_within_ten_minutes() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Salon").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("client@test.lokal").await;
+    let code = buy(&app, &deal, &me, 1).await["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let url = format!("/api/v1/stores/{}/redemptions", s.store_a);
+    let r = app.post(&url, &redeem_body(&code, 1), Some(&s.clerk)).await.json();
+    let undo = format!("/api/v1/redemptions/{}/undo", r["redemption"]["id"].as_str().expect("id"));
+    assert_eq!(app.post(&undo, &json!({}), Some(&s.clerk)).await.status, 403, "clerks cannot undo");
+    let back = app.post(&undo, &json!({}), Some(&s.manager)).await;
+    assert_eq!(back.status, 200, "{}", back.text);
+    assert_eq!((back.json()["status"].as_str(), back.json()["uses_left"].as_i64()), (Some("active"), Some(1)));
+    assert_eq!(app.post(&undo, &json!({}), Some(&s.manager)).await.code(), "undo_window_closed");
+    let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.manager)).await.json();
+    assert!(desk["redemptions"][0]["undone_at"].is_string(), "the undo is audited: {desk}");
+    let r = app.post(&url, &redeem_body(&code, 1), Some(&s.clerk)).await.json();
+    app.clock.advance_secs(11 * 60);
+    let undo = format!("/api/v1/redemptions/{}/undo", r["redemption"]["id"].as_str().expect("id"));
+    assert_eq!(app.post(&undo, &json!({}), Some(&s.manager)).await.code(), "undo_window_closed");
+    assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn deals_show_in_nearby_and_search_and_bad_deals_name_the_field() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Grill").await;
+    let c = lokal_core::geo::LatLng::PEOPLES_SQUARE;
+    let near = format!("/api/v1/stores/nearby?lat={}&lng={}&has_deals=true", c.lat(), c.lng());
+    assert_eq!(app.get(&near, None).await.json()["count"], 0);
+    create_deal(&app, &s, json!({"title": "烤肉自助 BBQ buffet"})).await;
+    let found = app.get(&near, None).await.json();
+    assert_eq!(found["count"], 1, "only store A has the deal: {found}");
+    assert_eq!(found["stores"][0]["deals"][0]["title"], "烤肉自助 BBQ buffet");
+    let search = app.get(&format!("/api/v1/search?q=buffet&lat={}&lng={}", c.lat(), c.lng()), None).await.json();
+    assert_eq!(search["results"][0]["deals"][0]["kind"], "deal", "{search}");
+    let deals = app.get(&format!("/api/v1/stores/{}/deals", s.store_a), None).await.json();
+    assert_eq!(deals["items"].as_array().map(Vec::len), Some(1));
+
+    let url = format!("/api/v1/merchants/{}/deals", s.merchant);
+    for (extra, field) in [
+        (json!({"price": 0}), "price"),
+        (json!({"original_price": 1}), "original_price"),
+        (json!({"store_ids": []}), "store_ids"),
+        (json!({"sale_ends_at": "soon"}), "sale_ends_at"),
+        (json!({"uses_per_voucher": 1000}), "uses_per_voucher"),
+    ] {
+        let r = app.post(&url, &deal_body(&app, &s, extra), Some(&s.owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{}", r.text);
+    }
+    let other = shop(&app, "Other").await;
+    let foreign = app.post(&url, &deal_body(&app, &s, json!({"store_ids": [other.store_a]})), Some(&s.owner)).await;
+    assert_eq!(foreign.json()["error"]["field"], "store_ids");
+    assert_eq!(app.post(&url, &deal_body(&app, &s, json!({})), Some(&other.owner)).await.status, 403);
+    assert_eq!(app.post(&url, &deal_body(&app, &s, json!({})), Some(&s.clerk)).await.status, 403);
+}

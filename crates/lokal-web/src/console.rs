@@ -35,6 +35,10 @@ pub struct MerchantBlock {
     staff: Vec<StaffLine>,
     can_manage_staff: bool,
     is_owner: bool,
+    /// Deals (id, title, price, sold, stock), for merchant-wide managers.
+    deals: Vec<(String, String, String, i64, i64)>,
+    /// What the platform owes the merchant, for merchant-wide managers.
+    balance: Option<String>,
 }
 
 /// One staff member.
@@ -65,7 +69,7 @@ fn yuan(minor: i64) -> String {
 }
 
 /// Parses `38`, `38.5` or `38.50` yuan into fen.
-fn parse_yuan(s: &str) -> Option<i64> {
+pub(crate) fn parse_yuan(s: &str) -> Option<i64> {
     let s = s.trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     if whole.is_empty()
@@ -144,7 +148,10 @@ async fn block(
     } else {
         Vec::new()
     };
+    let (deals, balance) = if can_edit { crate::desk::summary(ctx, me, m).await? } else { (Vec::new(), None) };
     Ok(MerchantBlock {
+        deals,
+        balance,
         id: m.to_string(),
         name: merchant.name,
         role: role.as_str(),

@@ -49,7 +49,7 @@ fn price_text(minor: Option<i64>) -> String {
 }
 
 /// A price in yuan for people: `¥28` or `¥28.50`.
-fn yuan(minor: i64) -> String {
+pub(crate) fn yuan(minor: i64) -> String {
     if minor % 100 == 0 {
         format!("¥{}", minor / 100)
     } else {
@@ -170,6 +170,8 @@ struct StorePage {
     located: bool,
     dots: Vec<Dot>,
     menu: Vec<(String, String, String, bool)>,
+    /// Deals: id, title, price, original price.
+    deals: Vec<(String, String, String, String)>,
 }
 
 /// Half the map's width in metres.
@@ -251,9 +253,17 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Ok(m) => m.into_iter().map(|m| (m.item.section, m.item.name, yuan(m.price), m.available)).collect(),
         Err(e) => return error_page(e),
     };
+    let deals = match ctx.app.store_deals(id).await {
+        Ok(d) => d
+            .into_iter()
+            .map(|d| (d.row.id.to_string(), d.row.title, yuan(d.row.price), yuan(d.row.original_price)))
+            .collect(),
+        Err(e) => return error_page(e),
+    };
     let page = StorePage {
         nav: nav.clone(),
         menu,
+        deals,
         name: p.name.clone(),
         category: p.category.as_str(),
         address: p.address.clone(),

@@ -12,10 +12,12 @@
 pub mod account;
 pub mod assets;
 pub mod console;
+pub mod desk;
 pub mod discover;
 pub mod docs;
 pub mod merchant;
 pub mod page;
+pub mod shop;
 
 use axum::Router;
 use axum::routing::get;
@@ -29,6 +31,8 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(discover::router())
         .merge(merchant::router())
         .merge(console::router())
+        .merge(shop::router())
+        .merge(desk::router())
         .route("/static/app.css", get(assets::css))
         .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }

@@ -132,6 +132,73 @@ pub const CHAINS: &[Chain] = &[
     },
 ];
 
+/// A demo deal of a chain, valid at all its stores.
+pub struct DemoDeal {
+    /// Index into [`CHAINS`].
+    pub chain: usize,
+    /// Title.
+    pub title: &'static str,
+    /// Contents: (name, quantity).
+    pub contents: &'static [(&'static str, u32)],
+    /// Price and original price, fen.
+    pub price: i64,
+    /// Original price, fen.
+    pub original_price: i64,
+    /// Uses per voucher.
+    pub uses: u32,
+    /// Monday to Friday only.
+    pub weekdays_only: bool,
+}
+
+/// The demo city's group-buy deals.
+pub const DEALS: &[DemoDeal] = &[
+    DemoDeal {
+        chain: 0,
+        title: "双人火锅套餐 Hotpot for two",
+        contents: &[("鸳鸯锅底 Twin-flavour broth", 1), ("毛肚 Beef tripe", 1), ("肥牛 Sliced beef", 2)],
+        price: 16_800,
+        original_price: 23_600,
+        uses: 1,
+        weekdays_only: false,
+    },
+    DemoDeal {
+        chain: 0,
+        title: "工作日午市单人餐 Weekday hotpot lunch",
+        contents: &[("单人锅底 Single broth", 1), ("肥牛 Sliced beef", 1)],
+        price: 5_900,
+        original_price: 8_800,
+        uses: 1,
+        weekdays_only: true,
+    },
+    DemoDeal {
+        chain: 1,
+        title: "牛肉面十次卡 10 bowls of beef noodles",
+        contents: &[("牛肉面 Beef noodles", 1)],
+        price: 16_000,
+        original_price: 20_000,
+        uses: 10,
+        weekdays_only: false,
+    },
+    DemoDeal {
+        chain: 2,
+        title: "拿铁两杯 Two lattes",
+        contents: &[("拿铁 Latte", 2)],
+        price: 3_900,
+        original_price: 5_600,
+        uses: 1,
+        weekdays_only: false,
+    },
+    DemoDeal {
+        chain: 4,
+        title: "美甲套餐 Gel manicure",
+        contents: &[("Gel manicure", 1)],
+        price: 12_800,
+        original_price: 19_800,
+        uses: 1,
+        weekdays_only: false,
+    },
+];
+
 /// The menus of the first chains: (chain index, section, item, price in fen).
 pub const MENUS: &[(usize, &str, &str, i64)] = &[
     (0, "Broths", "鸳鸯锅底 Twin-flavour broth", 5800),

@@ -76,6 +76,7 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         chain_merchants.push(m.id);
     }
     let mut first_hotpot = None;
+    let mut chain_stores: Vec<Vec<lokal_core::StoreId>> = vec![Vec::new(); city::CHAINS.len()];
     if city.stores > BULK_ABOVE {
         // Large (benchmark) cities: batched inserts, and one merchant for all independents.
         let independents = app.create_merchant(&root, "Independent stores", None).await?.id;
@@ -99,6 +100,9 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         if s.chain == Some(0) && first_hotpot.is_none() {
             first_hotpot = Some(store.row.id);
         }
+        if let Some(c) = s.chain {
+            chain_stores[c].push(store.row.id);
+        }
     }
     if let Some(store) = first_hotpot {
         let only = StoreScope::Only(vec![store]);
@@ -113,6 +117,36 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
             ..lokal_core::catalog::ItemJson::default()
         };
         app.create_item(&root, chain_merchants[*chain], item).await?;
+    }
+    let now = app.now();
+    for d in city::DEALS {
+        if chain_stores[d.chain].is_empty() {
+            continue;
+        }
+        let deal = lokal_core::deal::DealJson {
+            title: d.title.into(),
+            description: String::new(),
+            contents: d
+                .contents
+                .iter()
+                .map(|(name, quantity)| lokal_core::deal::DealLineJson { name: (*name).into(), quantity: *quantity })
+                .collect(),
+            price: d.price,
+            original_price: d.original_price,
+            store_ids: chain_stores[d.chain].clone(),
+            sale_starts_at: None,
+            sale_ends_at: now.plus_secs(60 * 86_400).to_rfc3339(),
+            valid_from: None,
+            valid_until: now.plus_secs(120 * 86_400).to_rfc3339(),
+            rules: lokal_core::deal::UsageRulesJson { weekdays_only: d.weekdays_only, ..Default::default() },
+            uses_per_voucher: d.uses,
+            stock: 500,
+            per_user_limit: 5,
+            refundable: true,
+            auto_refund_on_expiry: true,
+            flash_sale: false,
+        };
+        app.create_deal(&root, chain_merchants[d.chain], deal).await?;
     }
     app.rebuild_index().await?;
     Ok(true)

@@ -1,0 +1,335 @@
+//! The merchant console's money side: the redemption desk (scan or type a code, confirm uses,
+//! undo) and the deal editor. Every action goes through the same use cases as the API.
+
+use crate::discover::yuan;
+use crate::page::{Nav, error_page, message};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use lokal_api::Ctx;
+use lokal_app::vouchers::UNDO_WINDOW_MS;
+use lokal_core::deal::{DealJson, DealLineJson, UsageRulesJson};
+use lokal_core::{MerchantId, Principal, RedemptionId, Role, Scope, StaffRole, StoreId, Timestamp};
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/merchant/desk", get(desk))
+        .route("/merchant/desk/redeem", post(redeem))
+        .route("/merchant/desk/undo/{redemption_id}", post(undo))
+        .route("/merchant/{merchant_id}/deals/new", get(deal_form))
+        .route("/merchant/{merchant_id}/deals", post(create_deal))
+}
+
+fn when(ms: i64) -> String {
+    let t = Timestamp::from_millis(ms).to_rfc3339();
+    format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
+}
+
+/// Every store the caller works at: (id, name).
+async fn my_stores(ctx: &Ctx, me: &Principal) -> Result<Vec<(String, String)>, lokal_app::AppError> {
+    let mut out = Vec::new();
+    for g in me.grants.iter().filter(|g| matches!(g.role, Role::Staff(_))) {
+        let Some(m) = g.merchant_id else { continue };
+        for s in ctx.app.stores(me, m).await? {
+            if me.authorize(Scope::Store(m, s.row.id), StaffRole::Clerk).is_ok() {
+                out.push((s.row.id.to_string(), s.profile.name));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One past redemption.
+struct RedemptionLine {
+    id: String,
+    when: String,
+    uses: i64,
+    undone: bool,
+    can_undo: bool,
+}
+
+/// The looked-up voucher.
+struct DeskVoucherView {
+    title: String,
+    status: String,
+    uses_left: i64,
+    uses_total: i64,
+    valid: String,
+    contents: String,
+    refusal: Option<String>,
+    redemptions: Vec<RedemptionLine>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "desk.html")]
+struct DeskPage {
+    nav: Nav,
+    stores: Vec<(String, String)>,
+    store: String,
+    code: String,
+    voucher: Option<DeskVoucherView>,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DeskQuery {
+    store: Option<String>,
+    code: Option<String>,
+    done: Option<String>,
+}
+
+async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let stores = match my_stores(&ctx, &me).await {
+        Ok(s) => s,
+        Err(e) => return error_page(e),
+    };
+    if stores.is_empty() {
+        return nav.finish(message(StatusCode::FORBIDDEN, "No store", "You are not staff of any store.", nav.clone()));
+    }
+    let store = q.store.filter(|s| stores.iter().any(|(id, _)| id == s)).unwrap_or_else(|| stores[0].0.clone());
+    let code = q.code.unwrap_or_default().trim().to_owned();
+    let mut page = DeskPage {
+        nav: nav.clone(),
+        stores,
+        store: store.clone(),
+        code: code.clone(),
+        voucher: None,
+        error: None,
+        done: q.done.map(|d| if d == "undo" { "Redemption undone.".into() } else { "Redeemed.".into() }),
+    };
+    if !code.is_empty() {
+        let Ok(store_id) = store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
+        match ctx.app.look_up_voucher(&me, store_id, &code).await {
+            Ok(d) => {
+                let now = ctx.app.now().millis();
+                let manager = me.authorize(Scope::Store(d.deal.row.merchant_id, store_id), StaffRole::Manager).is_ok();
+                let latest = d.redemptions.iter().rev().find(|r| r.undone_at.is_none()).map(|r| r.id);
+                page.voucher = Some(DeskVoucherView {
+                    title: d.deal.row.title.clone(),
+                    status: d.voucher.status.clone(),
+                    uses_left: d.voucher.uses_left,
+                    uses_total: d.voucher.uses_total,
+                    valid: format!("{} to {}", when(d.voucher.valid_from), when(d.voucher.valid_until)),
+                    contents: d
+                        .deal
+                        .details
+                        .contents
+                        .iter()
+                        .map(|c| format!("{} × {}", c.quantity, c.name))
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                    refusal: d.refusal.map(|e| e.message),
+                    redemptions: d
+                        .redemptions
+                        .iter()
+                        .map(|r| RedemptionLine {
+                            id: r.id.to_string(),
+                            when: when(r.created_at),
+                            uses: r.uses,
+                            undone: r.undone_at.is_some(),
+                            can_undo: manager
+                                && r.store_id == store_id
+                                && latest == Some(r.id)
+                                && now - r.created_at <= UNDO_WINDOW_MS,
+                        })
+                        .collect(),
+                });
+            }
+            Err(e) if e.code.status() < 500 => page.error = Some(e.message),
+            Err(e) => return error_page(e),
+        }
+    }
+    nav.finish(page.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct RedeemForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    store: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    uses: String,
+}
+
+fn back(store: &str, code: &str, done: &str) -> Response {
+    let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
+    let store: String = store.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    Redirect::to(&format!("/merchant/desk?store={store}&code={code}&done={done}")).into_response()
+}
+
+async fn redeem(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<RedeemForm>) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(store) = f.store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
+    let uses = f.uses.trim().parse::<i64>().unwrap_or(0);
+    match ctx.app.redeem(&me, store, &f.code, uses, "web desk").await {
+        Ok(_) => back(&f.store, &f.code, "redeemed"),
+        Err(e) => nav.refusal("Not redeemed", e),
+    }
+}
+
+async fn undo(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<RedeemForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(id) = id.parse::<RedemptionId>() else { return error_page(lokal_app::AppError::not_found("redemption")) };
+    match ctx.app.undo_redemption(&me, id).await {
+        Ok(_) => back(&f.store, &f.code, "undo"),
+        Err(e) => nav.refusal("Not undone", e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deal_form.html")]
+struct DealFormPage {
+    nav: Nav,
+    merchant: String,
+    merchant_id: String,
+    stores: Vec<(String, String)>,
+}
+
+async fn deal_form(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
+    if let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager) {
+        return nav.refusal("Not allowed", e.into());
+    }
+    let merchant = match ctx.app.merchant(&me, m).await {
+        Ok(r) => r,
+        Err(e) => return nav.refusal("Not found", e),
+    };
+    let stores = match ctx.app.stores(&me, m).await {
+        Ok(s) => s.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect(),
+        Err(e) => return error_page(e),
+    };
+    nav.finish(
+        DealFormPage { nav: nav.clone(), merchant: merchant.name, merchant_id: m.to_string(), stores }.into_response(),
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DealForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    original_price: String,
+    #[serde(default)]
+    store: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    valid_days: String,
+    #[serde(default)]
+    uses: String,
+    #[serde(default)]
+    stock: String,
+    #[serde(default)]
+    limit: String,
+    #[serde(default)]
+    weekdays_only: Option<String>,
+}
+
+async fn create_deal(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<DealForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
+    let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not created", text, nav.clone()));
+    let (Some(price), Some(original_price)) =
+        (crate::console::parse_yuan(&f.price), crate::console::parse_yuan(&f.original_price))
+    else {
+        return refuse("Prices must be numbers of yuan, like 99 or 99.50.");
+    };
+    let number = |s: &str, default: i64| s.trim().parse::<i64>().unwrap_or(default);
+    let now = ctx.app.now();
+    let store_ids = match f.store.trim() {
+        "" => match ctx.app.stores(&me, m).await {
+            Ok(s) => s.into_iter().map(|s| s.row.id).collect(),
+            Err(e) => return nav.refusal("Not created", e),
+        },
+        s => match s.parse::<StoreId>() {
+            Ok(id) => vec![id],
+            Err(_) => return refuse("Choose one of your stores."),
+        },
+    };
+    let days = number(&f.days, 30).clamp(1, 365);
+    let body = DealJson {
+        title: f.title,
+        description: f.description,
+        contents: Vec::<DealLineJson>::new(),
+        price,
+        original_price,
+        store_ids,
+        sale_starts_at: None,
+        sale_ends_at: now.plus_secs(days * 86_400).to_rfc3339(),
+        valid_from: None,
+        valid_until: now.plus_secs(days.max(number(&f.valid_days, 90).clamp(1, 1000)) * 86_400).to_rfc3339(),
+        rules: UsageRulesJson { weekdays_only: f.weekdays_only.is_some(), ..UsageRulesJson::default() },
+        uses_per_voucher: u32::try_from(number(&f.uses, 1)).unwrap_or(0),
+        stock: u32::try_from(number(&f.stock, 100)).unwrap_or(0),
+        per_user_limit: u32::try_from(number(&f.limit, 0)).unwrap_or(0),
+        refundable: true,
+        auto_refund_on_expiry: true,
+        flash_sale: false,
+    };
+    match ctx.app.create_deal(&me, m, body).await {
+        Ok(d) => Redirect::to(&format!("/deals/{}", d.row.id)).into_response(),
+        Err(e) => nav.refusal("Not created", e),
+    }
+}
+
+/// The console's summary of a merchant's deals and balance: (deals as (id, title, price, sold,
+/// stock)), balance text.
+pub async fn summary(
+    ctx: &Ctx,
+    me: &Principal,
+    m: MerchantId,
+) -> Result<(Vec<(String, String, String, i64, i64)>, Option<String>), lokal_app::AppError> {
+    let deals = ctx
+        .app
+        .merchant_deals(me, m)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let sold = d.row.stock_total - d.row.stock_left;
+            (d.row.id.to_string(), d.row.title, yuan(d.row.price), sold, d.row.stock_total)
+        })
+        .collect();
+    let balance = match ctx.app.merchant_balance(me, m).await {
+        Ok(b) => Some(yuan(b)),
+        Err(_) => None,
+    };
+    Ok((deals, balance))
+}

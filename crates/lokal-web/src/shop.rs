@@ -1,0 +1,366 @@
+//! Buying online: the deal page, checkout, the sandbox gateway's hosted pay page, and "my
+//! vouchers" with QR codes that change state live when a clerk redeems them.
+
+use crate::discover::yuan;
+use crate::page::{Nav, error_page, message};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use lokal_api::Ctx;
+use lokal_core::voucher::VoucherCode;
+use lokal_core::{DealId, OrderId, Timestamp};
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/deals/{deal_id}", get(deal_page))
+        .route("/deals/{deal_id}/buy", post(buy))
+        .route("/orders/{order_id}", get(order_page))
+        .route("/orders/{order_id}/pay", post(pay))
+        .route("/orders/{order_id}/refund", post(refund))
+        .route("/sandbox/pay/{reference}", get(sandbox_page).post(sandbox_choice))
+        .route("/me/vouchers", get(vouchers_page))
+}
+
+/// `2026-12-23 14:05 UTC`.
+fn when(ms: i64) -> String {
+    let t = Timestamp::from_millis(ms).to_rfc3339();
+    format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
+}
+
+fn not_found(nav: &Nav, what: &str) -> Response {
+    nav.finish(message(StatusCode::NOT_FOUND, "Not found", &format!("There is no such {what}."), nav.clone()))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deal.html")]
+struct DealPage {
+    nav: Nav,
+    id: String,
+    title: String,
+    description: String,
+    price: String,
+    original: String,
+    flash: bool,
+    contents: Vec<(String, u32)>,
+    valid: String,
+    uses: i64,
+    rules: Vec<String>,
+    refundable: bool,
+    auto_refund: bool,
+    stores: Vec<(String, String)>,
+    on_sale: bool,
+    sale_note: String,
+    stock_left: i64,
+    max_quantity: i64,
+}
+
+async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "deal") };
+    let d = match ctx.app.deal(id).await {
+        Ok(d) => d,
+        Err(e) => return nav.refusal("Deal not found", e),
+    };
+    let now = ctx.app.now();
+    let mut stores = Vec::new();
+    for s in &d.store_ids {
+        if let Ok(v) = ctx.app.public_store(*s).await {
+            stores.push((s.to_string(), v.profile.name));
+        }
+    }
+    let r = &d.details.rules;
+    let mut rules = Vec::new();
+    if r.weekdays_only {
+        rules.push("Monday to Friday only".to_owned());
+    }
+    if let Some(h) = &r.hours {
+        rules.push(format!("Between {h} (store time)"));
+    }
+    if r.needs_booking {
+        rules.push("Book ahead".to_owned());
+    }
+    if r.max_per_table > 0 {
+        rules.push(format!("At most {} per table", r.max_per_table));
+    }
+    if !r.notes.is_empty() {
+        rules.push(r.notes.clone());
+    }
+    let on_sale = d.on_sale_at(now);
+    let sale_note = if now.millis() < d.row.sale_starts_at {
+        format!("On sale from {}", when(d.row.sale_starts_at))
+    } else {
+        "This deal is no longer on sale.".to_owned()
+    };
+    let limit = if d.row.per_user_limit > 0 { d.row.per_user_limit } else { 100 };
+    let page = DealPage {
+        nav: nav.clone(),
+        id: d.row.id.to_string(),
+        description: d.details.description.clone(),
+        price: yuan(d.row.price),
+        original: yuan(d.row.original_price),
+        flash: d.row.flash_sale,
+        contents: d.details.contents.iter().map(|c| (c.name.clone(), c.quantity)).collect(),
+        valid: format!("{} to {}", when(d.row.valid_from), when(d.row.valid_until)),
+        uses: d.row.uses_per_voucher,
+        rules,
+        refundable: d.row.refundable,
+        auto_refund: d.row.auto_refund,
+        stores,
+        on_sale,
+        sale_note,
+        stock_left: d.row.stock_left,
+        max_quantity: limit.min(d.row.stock_left).clamp(1, 100),
+        title: d.row.title,
+    };
+    nav.finish(page.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct BuyForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    quantity: String,
+}
+
+async fn buy(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<BuyForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "deal") };
+    let Ok(quantity) = f.quantity.trim().parse::<i64>() else {
+        return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not ordered", "Choose how many.", nav.clone()));
+    };
+    match ctx.app.place_order(&me, id, quantity, "web").await {
+        Ok(o) => Redirect::to(&format!("/orders/{}", o.id)).into_response(),
+        Err(e) => nav.refusal("Not ordered", e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "order.html")]
+struct OrderPage {
+    nav: Nav,
+    id: String,
+    title: String,
+    status: String,
+    quantity: i64,
+    unit_price: String,
+    original_total: String,
+    savings: String,
+    total: String,
+    pay_by: String,
+    payable: bool,
+    waiting: bool,
+    refundable: bool,
+    vouchers: Vec<(String, String)>,
+    refunds: Vec<String>,
+}
+
+async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    let v = match ctx.app.order(&me, id).await {
+        Ok(v) => v,
+        Err(e) => return nav.refusal("Order not found", e),
+    };
+    let deal = match ctx.app.deal(v.order.deal_id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(e),
+    };
+    let o = &v.order;
+    let now = ctx.app.now().millis();
+    let waiting = o.status == "pending" && v.payments.last().is_some_and(|p| p.status == "pending");
+    let original_total = deal.row.original_price * o.quantity;
+    let page = OrderPage {
+        nav: nav.clone(),
+        id: o.id.to_string(),
+        title: v.title.clone(),
+        status: o.status.clone(),
+        quantity: o.quantity,
+        unit_price: yuan(o.unit_price),
+        original_total: yuan(original_total),
+        savings: yuan(original_total - o.total),
+        total: yuan(o.total),
+        pay_by: when(o.expires_at),
+        payable: o.status == "pending" && o.expires_at > now,
+        waiting,
+        refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == "active"),
+        vouchers: v.vouchers.iter().map(|x| (VoucherCode::display_of(&x.code), x.status.clone())).collect(),
+        refunds: v
+            .payments
+            .iter()
+            .filter(|p| p.status == "failed")
+            .map(|p| format!("A payment of {} was declined on {}.", yuan(p.amount), when(p.updated_at)))
+            .collect(),
+    };
+    nav.finish(page.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn pay(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    match ctx.app.pay_order(&me, id).await {
+        Ok(start) => Redirect::to(&start.pay_url).into_response(),
+        Err(e) => nav.refusal("Not paid", e),
+    }
+}
+
+async fn refund(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    match ctx.app.refund_order(&me, id, None, "asked by the buyer").await {
+        Ok(_) => Redirect::to(&format!("/orders/{id}")).into_response(),
+        Err(e) => nav.refusal("Not refunded", e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sandbox_pay.html")]
+struct SandboxPage {
+    nav: Nav,
+    reference: String,
+    amount: String,
+    title: String,
+    pending: bool,
+    status: String,
+    order_id: String,
+}
+
+async fn sandbox_page(State(ctx): State<Ctx>, nav: Nav, Path(reference): Path<String>) -> Response {
+    let (p, order) = match ctx.app.payment_by_ref(&reference).await {
+        Ok(found) => found,
+        Err(e) => return nav.refusal("Payment not found", e),
+    };
+    let page = SandboxPage {
+        nav: nav.clone(),
+        reference,
+        amount: yuan(p.amount),
+        title: order.title,
+        pending: p.status == "pending",
+        status: p.status,
+        order_id: p.order_id.to_string(),
+    };
+    nav.finish(page.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SandboxForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+async fn sandbox_choice(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    Form(f): Form<SandboxForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let (p, _) = match ctx.app.payment_by_ref(&reference).await {
+        Ok(found) => found,
+        Err(e) => return nav.refusal("Payment not found", e),
+    };
+    match ctx.app.sandbox_complete(&reference, f.outcome == "succeed").await {
+        Ok(()) => Redirect::to(&format!("/orders/{}", p.order_id)).into_response(),
+        Err(e) => nav.refusal("Not paid", e),
+    }
+}
+
+/// One voucher card.
+struct VoucherCard {
+    id: String,
+    order_id: String,
+    title: String,
+    code: String,
+    status: String,
+    uses_left: i64,
+    uses_total: i64,
+    valid_until: String,
+    qr: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "vouchers.html")]
+struct VouchersPage {
+    nav: Nav,
+    vouchers: Vec<VoucherCard>,
+    messages: Vec<(String, String)>,
+}
+
+/// The code as an SVG QR code (what the store's scanner reads).
+fn qr_svg(code: &str) -> String {
+    match qrcode::QrCode::new(code.as_bytes()) {
+        Ok(q) => q.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).quiet_zone(true).build(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let vouchers = match ctx.app.my_vouchers(&me).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e),
+    };
+    let mut cards = Vec::with_capacity(vouchers.len());
+    for v in vouchers {
+        let title = ctx.app.deal(v.deal_id).await.map(|d| d.row.title).unwrap_or_default();
+        let code = VoucherCode::display_of(&v.code);
+        cards.push(VoucherCard {
+            id: v.id.to_string(),
+            order_id: v.order_id.to_string(),
+            title,
+            qr: qr_svg(&code),
+            code,
+            status: v.status,
+            uses_left: v.uses_left,
+            uses_total: v.uses_total,
+            valid_until: when(v.valid_until),
+        });
+    }
+    let messages = match ctx.app.inbox(&me, 10).await {
+        Ok(m) => m.into_iter().map(|m| (m.subject, m.body)).collect(),
+        Err(e) => return error_page(e),
+    };
+    nav.finish(VouchersPage { nav: nav.clone(), vouchers: cards, messages }.into_response())
+}

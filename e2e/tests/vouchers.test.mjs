@@ -1,0 +1,103 @@
+// The group-buy loop in real browsers: a consumer buys a deal, pays on the sandbox gateway's page
+// and sees a QR code; a clerk redeems it at the desk in another browser context; the consumer's
+// voucher page turns "used" without a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, artifacts } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function login(context, email) {
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.fill('#login', email);
+  await page.fill('#password', 'lokal-demo');
+  await page.click('button.primary');
+  await page.waitForURL(`${server.base}/`);
+  return page;
+}
+
+test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live', async () => {
+  const consumerCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const me = await login(consumerCtx, 'consumer@demo.lokal');
+
+  // Find the hotpot chain's deal from search and its store page.
+  await me.goto(`${server.base}/search?q=${encodeURIComponent('火锅')}`);
+  await me.locator('.store-card a').first().click();
+  await me.waitForURL(/\/stores\//);
+  await me.getByTestId('deal-link').filter({ hasText: 'Hotpot for two' }).click();
+  await me.waitForURL(/\/deals\//);
+  assert.equal(await me.getByTestId('deal-price').innerText(), '¥168');
+  await me.screenshot({ path: join(artifacts, 'deal-page.png'), fullPage: true });
+  await me.getByTestId('buy').click();
+  await me.waitForURL(/\/orders\//);
+  assert.equal(await me.getByTestId('order-status').innerText(), 'pending');
+  assert.equal(await me.getByTestId('order-total').innerText(), '¥168');
+  await me.screenshot({ path: join(artifacts, 'checkout.png'), fullPage: true });
+  await me.getByTestId('pay').click();
+  await me.waitForURL(/\/sandbox\/pay\//);
+  await me.screenshot({ path: join(artifacts, 'sandbox-pay.png'), fullPage: true });
+  await me.getByTestId('sandbox-pay').click();
+  await me.waitForURL(/\/orders\//);
+  // The sandbox confirms by signed webhook after a short delay; the page refreshes itself.
+  await me.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 15000 });
+  await me.getByTestId('see-vouchers').click();
+  await me.waitForURL(`${server.base}/me/vouchers`);
+  const card = me.getByTestId('voucher').first();
+  assert.equal(await card.getByTestId('voucher-status').innerText(), 'active');
+  assert.equal(await card.locator('[data-testid=qr] svg').count(), 1, 'a QR code');
+  const code = await card.getByTestId('voucher-code').innerText();
+  assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+  assert.ok((await me.getByTestId('inbox').innerText()).includes(code), 'the SMS with the code is in the inbox');
+  await me.screenshot({ path: join(artifacts, 'my-vouchers.png'), fullPage: true });
+
+  // The clerk, in another browser context, types the code at the desk and redeems it.
+  const clerkCtx = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  const clerk = await login(clerkCtx, 'clerk@demo.lokal');
+  await clerk.goto(`${server.base}/merchant/desk`);
+  await clerk.getByTestId('desk-code').fill(code.toLowerCase());
+  await clerk.getByTestId('desk-look-up').click();
+  await clerk.getByTestId('desk-voucher').waitFor();
+  assert.equal(await clerk.getByTestId('desk-uses-left').innerText(), '1');
+  await clerk.screenshot({ path: join(artifacts, 'redemption-desk.png'), fullPage: true });
+  await clerk.getByTestId('redeem').click();
+  await clerk.getByTestId('desk-done').waitFor();
+  assert.equal(await clerk.getByTestId('desk-status').innerText(), 'used');
+
+  // The consumer's open page shows it, no reload.
+  await card.getByTestId('voucher-status').filter({ hasText: 'used' }).waitFor({ timeout: 10000 });
+  assert.equal(await card.locator('[data-testid=qr]').count(), 0, 'the QR is gone once used');
+  await me.screenshot({ path: join(artifacts, 'my-vouchers-used.png'), fullPage: true });
+  await clerkCtx.close();
+  await consumerCtx.close();
+});
+
+test('a manager creates a deal in the console and it is on sale at once', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+  const owner = await login(ctx, 'owner@demo.lokal');
+  await owner.goto(`${server.base}/merchant`);
+  await owner.getByTestId('new-deal').first().click();
+  await owner.getByTestId('deal-title-input').fill('毛肚双拼 Tripe duo');
+  await owner.getByTestId('deal-price-input').fill('58');
+  await owner.getByTestId('deal-original-input').fill('76');
+  await owner.screenshot({ path: join(artifacts, 'deal-editor.png'), fullPage: true });
+  await owner.getByTestId('deal-create').click();
+  await owner.waitForURL(/\/deals\//);
+  assert.equal(await owner.getByTestId('deal-title').innerText(), '毛肚双拼 Tripe duo');
+  assert.equal(await owner.getByTestId('buy').count(), 1);
+  await owner.goto(`${server.base}/search?q=${encodeURIComponent('双拼')}`);
+  assert.ok((await owner.locator('.store-name').count()) > 0, 'the deal title is searchable');
+  await ctx.close();
+});

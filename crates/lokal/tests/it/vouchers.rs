@@ -424,3 +424,79 @@ async fn deals_show_in_nearby_and_search_and_bad_deals_name_the_field() {
     assert_eq!(app.post(&url, &deal_body(&app, &s, json!({})), Some(&other.owner)).await.status, 403);
     assert_eq!(app.post(&url, &deal_body(&app, &s, json!({})), Some(&s.clerk)).await.status, 403);
 }
+
+/// `n` consumers with API sessions, made directly in the store (registering 2,000 people through
+/// argon2 would take minutes and test nothing new).
+async fn crowd(app: &TestApp, n: usize) -> Vec<String> {
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let user = lokal_store::users::UserRow {
+            id: lokal_core::UserId::generate(),
+            email: Some(format!("crowd{i}@test.lokal")),
+            phone: None,
+            password_hash: "!".into(),
+            display_name: format!("Buyer {i}"),
+            created_at: app.app.now().millis(),
+            disabled: false,
+        };
+        lokal_store::users::insert(app.app.db().pool(), &user).await.expect("user");
+        let s = app.app.open_session(user.id, lokal_app::accounts::SessionKind::Api).await.expect("session");
+        tokens.push(s.token);
+    }
+    tokens
+}
+
+#[tokio::test]
+async fn a_flash_sale_of_100_units_to_2000_concurrent_buyers_sells_exactly_100() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Flashy").await;
+    let extra = json!({"title": "秒杀 1-yuan hotpot", "price": 100, "stock": 100, "per_user_limit": 1, "flash_sale": true,
+        "sale_starts_at": rfc3339(&app, 60)});
+    let deal = create_deal(&app, &s, extra).await;
+    let buyers = crowd(&app, 2000).await;
+    let path = format!("/api/v1/deals/{deal}/orders");
+    let early = app.post_keyed(&path, &json!({"quantity": 1}), &buyers[0], "early").await;
+    assert_eq!(early.code(), "not_on_sale", "not before the start");
+    app.clock.advance_secs(61);
+
+    // Everyone at once; each buyer presses twice (a double tap) with different keys.
+    let one = json!({"quantity": 1});
+    let keys: Vec<(usize, String)> = (0..buyers.len() * 2).map(|i| (i % buyers.len(), format!("tap-{i}"))).collect();
+    let results = join_all(keys.iter().map(|(b, key)| app.post_keyed(&path, &one, &buyers[*b], key))).await;
+    assert!(results.iter().all(|r| r.status < 500), "no 5xx");
+    let won: Vec<&crate::harness::Resp> = results.iter().filter(|r| r.status == 201).collect();
+    assert_eq!(won.len(), 100, "exactly the stock is sold");
+    let codes: std::collections::HashSet<String> =
+        results.iter().filter(|r| r.status != 201).map(|r| r.code()).collect();
+    assert!(codes.iter().all(|c| c == "sold_out" || c == "purchase_limit_reached"), "{codes:?}");
+    let winners: std::collections::HashSet<usize> =
+        keys.iter().zip(&results).filter(|(_, r)| r.status == 201).map(|((b, _), _)| *b).collect();
+    assert_eq!(winners.len(), 100, "nobody holds two units");
+
+    // The winners pay, all at once.
+    let orders: Vec<(String, &String)> = keys
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| r.status == 201)
+        .map(|((b, _), r)| (r.json()["id"].as_str().unwrap_or("").to_owned(), &buyers[*b]))
+        .collect();
+    let empty = json!({});
+    let pay_paths: Vec<String> = orders.iter().map(|(o, _)| format!("/api/v1/orders/{o}/payments")).collect();
+    let pay_keys: Vec<String> = orders.iter().map(|(o, _)| format!("pay-{o}")).collect();
+    let pays =
+        join_all(orders.iter().zip(&pay_paths).zip(&pay_keys).map(|(((_, t), p), k)| app.post_keyed(p, &empty, t, k)))
+            .await;
+    let refs: Vec<String> =
+        pays.iter().map(|p| p.json()["payment"]["provider_ref"].as_str().unwrap_or("").to_owned()).collect();
+    let done_paths: Vec<String> = refs.iter().map(|r| format!("/api/v1/sandbox/payments/{r}")).collect();
+    let succeed = json!({"outcome": "succeed"});
+    let done = join_all(done_paths.iter().map(|p| app.post(p, &succeed, None))).await;
+    assert!(done.iter().all(|r| r.status == 202), "{:?}", done.iter().map(|r| r.code()).collect::<Vec<_>>());
+    let mut paid = 0;
+    for (o, t) in &orders {
+        paid += usize::from(app.get(&format!("/api/v1/orders/{o}"), Some(t)).await.json()["status"] == "paid");
+    }
+    assert_eq!(paid, 100);
+    assert_eq!(app.get(&format!("/api/v1/deals/{deal}"), None).await.json()["stock_left"], 0);
+    assert_ledger_holds(&app).await;
+}

@@ -79,3 +79,63 @@ impl App {
         Ok(-payable)
     }
 }
+
+/// The platform's statement day: midnight to midnight at UTC+8, where the demo city and most
+/// users are.
+pub const STATEMENT_OFFSET_MIN: i64 = 8 * 60;
+
+/// `[from, to)` in epoch ms of the statement day `date` (`YYYY-MM-DD`).
+pub fn statement_day(date: &str) -> Result<(i64, i64), lokal_core::FieldError> {
+    let bad = || lokal_core::FieldError::new("date", "must be a date like 2026-11-23");
+    let midnight = lokal_core::Timestamp::parse_rfc3339(&format!("{}T00:00:00+08:00", date.trim())).ok_or_else(bad)?;
+    if date.trim().len() != 10 {
+        return Err(bad());
+    }
+    Ok((midnight.millis(), midnight.millis() + 86_400_000))
+}
+
+impl App {
+    /// A merchant's settlement statement for one day (UTC+8): every redemption, undo and expiry,
+    /// each traceable to its order and voucher. Merchant-wide managers and owners.
+    pub async fn statement(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        date: &str,
+    ) -> Result<Vec<lokal_store::vouchers::StatementLine>, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        let (from, to) = statement_day(date)?;
+        Ok(lokal_store::vouchers::statement(self.db().pool(), merchant, from, to).await?)
+    }
+
+    /// Pays out `amount` of a merchant's balance (operators): merchant payable → paid out. Never
+    /// more than the balance, even when two payouts race.
+    pub async fn payout(&self, caller: &Principal, merchant: MerchantId, amount: i64) -> Result<i64, AppError> {
+        caller.require_admin()?;
+        if amount <= 0 {
+            return Err(lokal_core::FieldError::new("amount", "must be positive").into());
+        }
+        lokal_store::merchants::get_merchant(self.db().pool(), merchant)
+            .await?
+            .ok_or_else(|| AppError::not_found("merchant"))?;
+        let payable = Account::MerchantPayable(merchant);
+        let mut tx = self.db().begin().await?;
+        // Serialise payouts of this merchant: take its row first.
+        lokal_store::merchants::lock(&mut tx, merchant).await?;
+        let owed = -store::balance(&mut *tx, &payable.to_string()).await?;
+        if amount > owed {
+            return Err(AppError::new(
+                lokal_core::ErrorCode::Conflict,
+                format!("the merchant is owed {owed} minor units, less than {amount}"),
+            ));
+        }
+        let postings = vec![
+            Posting { account: payable, amount },
+            Posting { account: Account::MerchantPaidOut(merchant), amount: -amount },
+        ];
+        let now = self.now().millis();
+        post(&mut tx, "payout", &merchant.to_string(), "settlement", postings, now).await?;
+        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        Ok(owed - amount)
+    }
+}

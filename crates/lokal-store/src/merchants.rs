@@ -57,3 +57,13 @@ pub async fn commission_bp<'e>(ex: impl Executor<'e, Database = Any>, id: Mercha
         .map_err(StoreError::from_sqlx)?;
     row.as_ref().map_or(Ok(800), |r| crate::row::get(r, "commission_bp"))
 }
+
+/// Locks a merchant's row for the rest of the transaction (a no-op update).
+pub async fn lock(tx: &mut crate::Tx, id: MerchantId) -> Result<(), StoreError> {
+    sqlx::query("UPDATE merchants SET name = name WHERE id = $1")
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}

@@ -332,3 +332,92 @@ pub async fn due_to_expire<'e>(
     let rows = sqlx::query(sql).bind(now).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()
 }
+
+/// One line of a merchant's settlement statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementLine {
+    /// When, epoch ms.
+    pub at: i64,
+    /// `redemption`, `undo` (negative) or `expiry` (unused value kept by the merchant).
+    pub kind: String,
+    /// The store (empty for expiries).
+    pub store_id: String,
+    /// The voucher's canonical code.
+    pub code: String,
+    /// The order.
+    pub order_id: String,
+    /// The voucher.
+    pub voucher_id: String,
+    /// The redemption (empty for expiries).
+    pub redemption_id: String,
+    /// The deal's title.
+    pub title: String,
+    /// Uses.
+    pub uses: i64,
+    /// Value, minor units (negative for undo).
+    pub value: i64,
+    /// Platform commission, minor units (negative for undo).
+    pub commission: i64,
+}
+
+/// A merchant's statement lines with times in `[from, to)`, in time order.
+pub async fn statement<'e, E>(ex: E, merchant: MerchantId, from: i64, to: i64) -> Result<Vec<StatementLine>, StoreError>
+where
+    E: Executor<'e, Database = Any> + Copy,
+{
+    let line = |r: &AnyRow, kind: &str, sign: i64| -> Result<StatementLine, StoreError> {
+        Ok(StatementLine {
+            at: get(r, "at")?,
+            kind: kind.to_owned(),
+            store_id: get(r, "store_id")?,
+            code: get(r, "code")?,
+            order_id: get(r, "order_id")?,
+            voucher_id: get(r, "voucher_id")?,
+            redemption_id: get(r, "redemption_id")?,
+            title: get(r, "title")?,
+            uses: sign * get::<i64>(r, "uses")?,
+            value: sign * get::<i64>(r, "value")?,
+            commission: sign * get::<i64>(r, "commission")?,
+        })
+    };
+    let mut out = Vec::new();
+    for (time_col, kind, sign) in [("r.created_at", "redemption", 1), ("r.undone_at", "undo", -1)] {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {time_col} AS at, r.store_id AS store_id, v.code AS code, v.order_id AS order_id, \
+             v.id AS voucher_id, r.id AS redemption_id, d.title AS title, r.uses AS uses, r.value AS value, \
+             r.commission AS commission FROM redemptions r JOIN vouchers v ON v.id = r.voucher_id \
+             JOIN deals d ON d.id = v.deal_id WHERE v.merchant_id = $1 AND {time_col} >= $2 AND {time_col} < $3"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(merchant.to_string())
+            .bind(from)
+            .bind(to)
+            .fetch_all(ex)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        for r in &rows {
+            out.push(line(r, kind, sign)?);
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT e.created_at AS at, '' AS store_id, v.code AS code, v.order_id AS order_id, v.id AS voucher_id, \
+         '' AS redemption_id, d.title AS title, v.uses_left AS uses, \
+         CAST(COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.entry_id = e.id AND p.account = 'platform:clearing'), 0) AS BIGINT) AS value, \
+         CAST(COALESCE((SELECT -SUM(p.amount) FROM postings p WHERE p.entry_id = e.id AND p.account = 'platform:revenue'), 0) AS BIGINT) AS commission \
+         FROM journal_entries e JOIN vouchers v ON v.id = e.ref_id JOIN deals d ON d.id = v.deal_id \
+         WHERE e.kind = 'expiry' AND v.merchant_id = $1 AND e.created_at >= $2 AND e.created_at < $3",
+    )
+    .bind(merchant.to_string())
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    for r in &rows {
+        let mut l = line(r, "expiry", 1)?;
+        l.value = l.value.max(0);
+        out.push(l);
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.redemption_id.cmp(&b.redemption_id)));
+    Ok(out)
+}

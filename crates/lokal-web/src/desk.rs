@@ -23,6 +23,38 @@ pub fn router() -> Router<Ctx> {
         .route("/merchant/desk/undo/{redemption_id}", post(undo))
         .route("/merchant/{merchant_id}/deals/new", get(deal_form))
         .route("/merchant/{merchant_id}/deals", post(create_deal))
+        .route("/merchant/{merchant_id}/statement", get(statement))
+}
+
+/// Today's date at UTC+8, the statement day.
+pub fn statement_today(now: Timestamp) -> String {
+    let t = now.plus_secs(lokal_app::ledger::STATEMENT_OFFSET_MIN * 60).to_rfc3339();
+    t.get(0..10).unwrap_or("").to_owned()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DateQuery {
+    date: Option<String>,
+}
+
+async fn statement(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q): Query<DateQuery>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
+    let date = q.date.unwrap_or_else(|| statement_today(ctx.app.now()));
+    match ctx.app.statement(&me, m, &date).await {
+        Ok(lines) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"statement-{}.csv\"", date.trim()),
+                ),
+            ],
+            lokal_api::routes::vouchers::statement_csv(&lines),
+        )
+            .into_response(),
+        Err(e) => nav.refusal("No statement", e),
+    }
 }
 
 fn when(ms: i64) -> String {

@@ -2,7 +2,7 @@
 
 use crate::Ctx;
 use crate::error::ApiResult;
-use crate::extract::{Caller, Json, Path};
+use crate::extract::{Caller, Json, Path, Query};
 use crate::routes::ListJson;
 use crate::routes::deals::{DealOut, VoucherOut, deal_out, voucher_out};
 use axum::extract::State;
@@ -21,6 +21,8 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(undo))
         .routes(routes!(inbox))
         .routes(routes!(balance))
+        .routes(routes!(statement))
+        .routes(routes!(payout))
 }
 
 /// The caller's vouchers, newest first.
@@ -215,4 +217,97 @@ async fn balance(
 ) -> ApiResult<Json<BalanceOut>> {
     let payable = ctx.app.merchant_balance(&caller, id).await?;
     Ok(Json(BalanceOut { payable: Money::new(payable, Currency::CNY) }))
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+fn yuan(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
+}
+
+/// A day's statement as CSV: one line per redemption, undo and expiry, then the total.
+pub fn statement_csv(lines: &[lokal_store::vouchers::StatementLine]) -> String {
+    let mut out = String::from(
+        "time,kind,store_id,voucher_code,order_id,voucher_id,redemption_id,deal,uses,value_cny,commission_cny,net_cny\n",
+    );
+    let (mut value, mut commission) = (0i64, 0i64);
+    for l in lines {
+        value += l.value;
+        commission += l.commission;
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            Timestamp::from_millis(l.at).to_rfc3339(),
+            l.kind,
+            l.store_id,
+            lokal_core::voucher::VoucherCode::display_of(&l.code),
+            l.order_id,
+            l.voucher_id,
+            l.redemption_id,
+            csv_field(&l.title),
+            l.uses,
+            yuan(l.value),
+            yuan(l.commission),
+            yuan(l.value - l.commission),
+        ));
+    }
+    out.push_str(&format!(",total,,,,,,,,{},{},{}\n", yuan(value), yuan(commission), yuan(value - commission)));
+    out
+}
+
+/// Statement parameters.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementParams {
+    /// The day, `YYYY-MM-DD`, midnight to midnight at UTC+8.
+    pub date: Option<String>,
+}
+
+/// A day's settlement statement as CSV: every redemption, undo and expiry with its order, voucher
+/// and store, value, commission and net, then the total. Merchant-wide managers and owners.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/statement", tag = "vouchers",
+    params(("merchant_id" = MerchantId, Path, description = "The merchant"), StatementParams),
+    security(("bearer" = [])), responses((status = 200, content_type = "text/csv", body = String)))]
+async fn statement(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+    Query(p): Query<StatementParams>,
+) -> ApiResult<([(axum::http::HeaderName, String); 2], String)> {
+    let date = p.date.unwrap_or_default();
+    let lines = ctx.app.statement(&caller, id, &date).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"statement-{}.csv\"", date.trim()),
+            ),
+        ],
+        statement_csv(&lines),
+    ))
+}
+
+/// A payout.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutBody {
+    /// Minor units to pay out (at most the balance).
+    pub amount: i64,
+}
+
+/// Pay out part or all of a merchant's balance (operators). Requires an `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/admin/merchants/{merchant_id}/payouts", tag = "vouchers", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+    request_body = PayoutBody, security(("bearer" = [])), responses((status = 201, body = BalanceOut)))]
+async fn payout(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    _key: crate::extract::IdempotencyKey,
+    Path(id): Path<MerchantId>,
+    Json(b): Json<PayoutBody>,
+) -> ApiResult<(StatusCode, Json<BalanceOut>)> {
+    let left = ctx.app.payout(&caller, id, b.amount).await?;
+    Ok((StatusCode::CREATED, Json(BalanceOut { payable: Money::new(left, Currency::CNY) })))
 }

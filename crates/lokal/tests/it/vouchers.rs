@@ -148,6 +148,34 @@ async fn buy_pay_redeem_and_the_ledger_holds() {
     assert_eq!(bal["payable"]["amount"], 9900 - 792);
     assert_ledger_holds(&app).await;
 
+    // The day's statement has the redemption, traceable to its order and voucher.
+    let today = app.app.now().plus_secs(8 * 3600).to_rfc3339()[..10].to_owned();
+    let csv = app.get(&format!("/api/v1/merchants/{}/statement?date={today}", s.merchant), Some(&s.owner)).await;
+    assert_eq!(csv.header("content-type").as_deref(), Some("text/csv; charset=utf-8"));
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(lines.len(), 3, "header, one redemption, total: {}", csv.text);
+    assert!(lines[1].contains(",redemption,") && lines[1].contains(&code) && lines[1].contains(id), "{}", lines[1]);
+    assert!(lines[1].ends_with(",99.00,7.92,91.08"), "{}", lines[1]);
+    assert_eq!(lines[2], ",total,,,,,,,,99.00,7.92,91.08");
+    assert_eq!(
+        app.get(&format!("/api/v1/merchants/{}/statement?date=23-11-2026", s.merchant), Some(&s.owner)).await.status,
+        422
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/merchants/{}/statement?date={today}", s.merchant), Some(&s.clerk)).await.status,
+        403
+    );
+
+    // An operator pays part of the balance out; never more than is owed.
+    let admin = app.admin().await;
+    let payouts = format!("/api/v1/admin/merchants/{}/payouts", s.merchant);
+    let too_much = app.post_keyed(&payouts, &json!({"amount": 9109}), &admin, "payout-1").await;
+    assert_eq!((too_much.status, too_much.code().as_str()), (409, "conflict"));
+    let paid_out = app.post_keyed(&payouts, &json!({"amount": 5000}), &admin, "payout-2").await;
+    assert_eq!((paid_out.status, paid_out.json()["payable"]["amount"].as_i64()), (201, Some(4108)));
+    assert_eq!(app.post_keyed(&payouts, &json!({"amount": 1}), &s.owner, "payout-3").await.status, 403);
+    assert_ledger_holds(&app).await;
+
     // `lokal ledger check` agrees, and notices a posting that breaks the books.
     let check = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_lokal"))
@@ -159,7 +187,7 @@ async fn buy_pay_redeem_and_the_ledger_holds() {
     let ok = check();
     let said = String::from_utf8_lossy(&ok.stdout).to_string();
     assert!(ok.status.success(), "{said}{}", String::from_utf8_lossy(&ok.stderr));
-    assert!(said.starts_with("checked 2 journal entries (5 postings"), "payment + redemption: {said}");
+    assert!(said.starts_with("checked 3 journal entries (7 postings"), "payment, redemption, payout: {said}");
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&app.database_url).await.expect("connect");
     sqlx::query(
@@ -498,5 +526,25 @@ async fn a_flash_sale_of_100_units_to_2000_concurrent_buyers_sells_exactly_100()
     }
     assert_eq!(paid, 100);
     assert_eq!(app.get(&format!("/api/v1/deals/{deal}"), None).await.json()["stock_left"], 0);
+    assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn without_automatic_refund_an_expired_voucher_goes_to_the_merchant_and_shows_on_the_statement() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Kept").await;
+    let extra = json!({"auto_refund_on_expiry": false, "valid_until": rfc3339(&app, 8 * 86_400)});
+    let deal = create_deal(&app, &s, extra).await;
+    let (me, _) = app.user("forgetful@test.lokal").await;
+    let order = buy(&app, &deal, &me, 1).await;
+    app.clock.advance_secs(9 * 86_400);
+    assert_eq!(app.app.commerce_tick().await.expect("tick").expired_vouchers, 1);
+    let after = app.get(&format!("/api/v1/orders/{}", order["id"].as_str().expect("id")), Some(&me)).await.json();
+    assert_eq!(after["vouchers"][0]["status"], "expired");
+    let bal = app.get(&format!("/api/v1/merchants/{}/balance", s.merchant), Some(&s.owner)).await.json();
+    assert_eq!(bal["payable"]["amount"], 9900 - 792);
+    let today = app.app.now().plus_secs(8 * 3600).to_rfc3339()[..10].to_owned();
+    let csv = app.get(&format!("/api/v1/merchants/{}/statement?date={today}", s.merchant), Some(&s.owner)).await.text;
+    assert!(csv.lines().nth(1).is_some_and(|l| l.contains(",expiry,") && l.ends_with(",99.00,7.92,91.08")), "{csv}");
     assert_ledger_holds(&app).await;
 }

@@ -118,11 +118,43 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         };
         app.create_item(&root, chain_merchants[*chain], item).await?;
     }
-    let now = app.now();
+    if city.stores <= BULK_ABOVE {
+        let clerk = lokal_store::users::find_by_login(app.db().pool(), "clerk@demo.lokal").await?;
+        let clerk = match clerk {
+            Some(u) => Principal { user_id: u.id, grants: lokal_store::grants::for_user(app.db().pool(), u.id).await? },
+            None => root.clone(),
+        };
+        history(app, &root, &clerk, &chain_merchants, &chain_stores, city.seed).await?;
+    }
+    app.rebuild_index().await?;
+    Ok(true)
+}
+
+/// Four weeks of lived-in history, played through the real use cases on a clock that starts 28
+/// days ago: the deals open, shoppers buy and pay through the sandbox, vouchers are redeemed
+/// (the hotpot ones by the demo clerk at her store), some refunded, a short coffee deal expires
+/// and is refunded automatically, and operators pay merchants out every week. Everything lands in
+/// the ledger, which `lokal ledger check` then proves.
+async fn history(
+    app: &App,
+    root: &Principal,
+    clerk: &Principal,
+    merchants: &[lokal_core::MerchantId],
+    chain_stores: &[Vec<lokal_core::StoreId>],
+    seed: u64,
+) -> anyhow::Result<()> {
+    const DAYS: i64 = 28;
+    let start = app.now().plus_secs(-DAYS * 86_400);
+    let clock = std::sync::Arc::new(lokal_app::ManualClock::new(start));
+    let payments = lokal_app::payments::PaymentSettings { sandbox_delay_ms: 0, ..Default::default() };
+    let past = App::new(app.db().clone(), clock.clone(), app.auth_settings().clone()).with_payments(payments);
+    let mut deals = Vec::new();
     for d in city::DEALS {
         if chain_stores[d.chain].is_empty() {
             continue;
         }
+        // The coffee deal is short: its unused vouchers expire (and are refunded) within the month.
+        let (sale_days, valid_days) = if d.chain == 2 { (10, 14) } else { (DAYS + 60, DAYS + 120) };
         let deal = lokal_core::deal::DealJson {
             title: d.title.into(),
             description: String::new(),
@@ -135,9 +167,9 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
             original_price: d.original_price,
             store_ids: chain_stores[d.chain].clone(),
             sale_starts_at: None,
-            sale_ends_at: now.plus_secs(60 * 86_400).to_rfc3339(),
+            sale_ends_at: start.plus_secs(sale_days * 86_400).to_rfc3339(),
             valid_from: None,
-            valid_until: now.plus_secs(120 * 86_400).to_rfc3339(),
+            valid_until: start.plus_secs(valid_days * 86_400).to_rfc3339(),
             rules: lokal_core::deal::UsageRulesJson { weekdays_only: d.weekdays_only, ..Default::default() },
             uses_per_voucher: d.uses,
             stock: 500,
@@ -146,8 +178,84 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
             auto_refund_on_expiry: true,
             flash_sale: false,
         };
-        app.create_deal(&root, chain_merchants[d.chain], deal).await?;
+        deals.push(past.create_deal(root, merchants[d.chain], deal).await?);
     }
-    app.rebuild_index().await?;
-    Ok(true)
+    let mut shoppers = Vec::new();
+    for i in 0..40 {
+        let user = lokal_store::users::UserRow {
+            id: lokal_core::UserId::generate(),
+            email: Some(format!("shopper{i}@demo.lokal")),
+            phone: None,
+            password_hash: "!".into(),
+            display_name: format!("Shopper {i}"),
+            created_at: start.millis(),
+            disabled: false,
+        };
+        lokal_store::users::insert(app.db().pool(), &user).await?;
+        shoppers.push(Principal { user_id: user.id, grants: Vec::new() });
+    }
+    let clerk_stores: Vec<lokal_core::StoreId> = clerk
+        .grants
+        .iter()
+        .flat_map(|g| match &g.stores {
+            StoreScope::Only(ids) => ids.clone(),
+            StoreScope::All => Vec::new(),
+        })
+        .collect();
+    let mut rng = city::Rng::new(seed ^ 0x0_5107);
+    let mut unused: Vec<(Principal, lokal_core::OrderId, String, usize)> = Vec::new();
+    for day in 0..DAYS {
+        clock.advance_secs(if day == 0 { 11 * 3600 } else { 86_400 });
+        for _ in 0..(8 + rng.below(8)) {
+            let shopper = rng.pick(&shoppers).clone();
+            let d = rng.below(deals.len() as u64) as usize;
+            if !deals[d].on_sale_at(past.now()) {
+                continue;
+            }
+            let quantity = 1 + i64::from(rng.below(4) == 0);
+            let Ok(order) = past.place_order(&shopper, deals[d].row.id, quantity, "demo").await else { continue };
+            let start_pay = past.pay_order(&shopper, order.id).await?;
+            // One payment in twenty is declined; that order is cancelled after 15 minutes.
+            past.sandbox_complete(&start_pay.payment.provider_ref, rng.below(20) != 0).await?;
+            for v in lokal_store::vouchers::for_order(app.db().pool(), order.id).await? {
+                unused.push((shopper.clone(), order.id, v.code, d));
+            }
+        }
+        // Later that day the buyers come in: most redeem, a few refund, some wait.
+        clock.advance_secs(6 * 3600);
+        let mut keep = Vec::new();
+        for (shopper, order, code, d) in std::mem::take(&mut unused) {
+            let roll = rng.below(10);
+            let deal = &deals[d];
+            let (who, store) = match clerk_stores.iter().find(|s| deal.store_ids.contains(s)) {
+                Some(s) => (clerk, *s),
+                None => (root, deal.store_ids[0]),
+            };
+            if roll < 6 {
+                let uses = if deal.row.uses_per_voucher > 1 { 1 + rng.below(3) as i64 } else { 1 };
+                if past.redeem(who, store, &code, uses, "demo desk").await.is_err() {
+                    keep.push((shopper, order, code, d));
+                }
+            } else if roll == 6 {
+                let id = lokal_store::vouchers::by_code(app.db().pool(), &code).await?.map(|v| v.id);
+                if let Some(id) = id {
+                    let _ = past.refund_order(&shopper, order, Some(vec![id]), "changed plans").await;
+                }
+            } else {
+                keep.push((shopper, order, code, d));
+            }
+        }
+        unused = keep;
+        clock.advance_secs(-6 * 3600);
+        past.commerce_tick().await?;
+        if day % 7 == 6 {
+            for m in merchants {
+                let owed = past.merchant_balance(root, *m).await?;
+                if owed > 0 {
+                    past.payout(root, *m, owed * 4 / 5).await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }

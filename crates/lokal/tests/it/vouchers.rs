@@ -548,3 +548,26 @@ async fn without_automatic_refund_an_expired_voucher_goes_to_the_merchant_and_sh
     assert!(csv.lines().nth(1).is_some_and(|l| l.contains(",expiry,") && l.ends_with(",99.00,7.92,91.08")), "{csv}");
     assert_ledger_holds(&app).await;
 }
+
+#[tokio::test]
+async fn the_demo_city_has_four_weeks_of_history_and_its_ledger_holds() {
+    let app = TestApp::spawn().await;
+    assert!(lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed"));
+    assert_ledger_holds(&app).await;
+    let pool = app.app.db().pool();
+    let count = |sql: &'static str| async move {
+        let row = sqlx::query(sql).fetch_one(pool).await.expect("count");
+        sqlx::Row::try_get::<i64, _>(&row, "n").expect("n")
+    };
+    assert!(count("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").await > 100);
+    assert!(count("SELECT COUNT(*) AS n FROM orders WHERE status = 'cancelled'").await > 0, "declined payments");
+    assert!(count("SELECT COUNT(*) AS n FROM redemptions").await > 100);
+    assert!(count("SELECT COUNT(*) AS n FROM vouchers WHERE status = 'refunded'").await > 0);
+    assert!(count("SELECT COUNT(*) AS n FROM journal_entries WHERE kind = 'payout'").await > 0);
+    // The demo clerk redeemed the hotpot vouchers at her store; the owner sees a balance.
+    let owner = app.login("owner@demo.lokal", "lokal-demo").await.json()["token"].as_str().expect("token").to_owned();
+    let me = app.get("/api/v1/me", Some(&owner)).await.json();
+    let merchant = me["grants"][0]["merchant_id"].as_str().expect("merchant").to_owned();
+    let bal = app.get(&format!("/api/v1/merchants/{merchant}/balance"), Some(&owner)).await.json();
+    assert!(bal["payable"]["amount"].as_i64() > Some(0), "{bal}");
+}

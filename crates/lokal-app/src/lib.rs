@@ -77,6 +77,9 @@ pub struct App {
     payments: Arc<payments::PaymentSettings>,
     gateway: Arc<dyn payments::PaymentGateway>,
     sandbox: Arc<payments::Sandbox>,
+    /// Deals seen sold out, and when: orders for them are refused without a transaction for a
+    /// moment (a flash sale's late crowd never reaches the database's write lock).
+    sold_out: Arc<std::sync::Mutex<std::collections::HashMap<lokal_core::DealId, std::time::Instant>>>,
 }
 
 impl App {
@@ -90,6 +93,7 @@ impl App {
             payments: Arc::default(),
             gateway: Arc::new(payments::Sandbox::new(b"", 0)),
             sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
+            sold_out: Arc::default(),
         };
         app.with_payments(payments::PaymentSettings::default())
     }

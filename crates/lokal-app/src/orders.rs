@@ -69,6 +69,9 @@ impl App {
         if channel.chars().count() > 64 {
             return Err(FieldError::new("channel", "must be at most 64 characters").into());
         }
+        if self.recently_sold_out(deal) {
+            return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
+        }
         let d = self.deal(deal).await?;
         let now = self.now();
         if !d.on_sale_at(now) {
@@ -98,11 +101,28 @@ impl App {
             ));
         }
         if !deals::take_stock(&mut tx, deal, quantity, now.millis()).await? {
+            drop(tx);
+            if deals::get_by_id(self.db().pool(), deal).await?.is_some_and(|d| d.stock_left == 0) {
+                self.sold_out_memo(|m| m.insert(deal, std::time::Instant::now()));
+            }
             return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
         }
         orders::insert(&mut tx, &order).await?;
         tx.commit().await.map_err(commit_err)?;
         Ok(order)
+    }
+
+    /// How long a deal seen sold out is refused from memory. Stock that comes back (unpaid
+    /// orders) is on sale again at once in this process and within this long in any other.
+    const SOLD_OUT_MEMO: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn sold_out_memo<R>(&self, f: impl FnOnce(&mut std::collections::HashMap<DealId, std::time::Instant>) -> R) -> R {
+        let mut m = self.sold_out.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut m)
+    }
+
+    fn recently_sold_out(&self, deal: DealId) -> bool {
+        self.sold_out_memo(|m| m.get(&deal).is_some_and(|at| at.elapsed() < Self::SOLD_OUT_MEMO))
     }
 
     /// An order, for its buyer.
@@ -229,6 +249,7 @@ impl App {
             let provider_ref = self.gateway().refund(&payment.provider_ref, amount, &refund_id).await?;
             let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now.millis());
             orders::insert_refund(&mut tx, &RefundRow { provider_ref, ..row }).await?;
+            orders::mark_payment_refunded(&mut tx, payment.id, now.millis()).await?;
             post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(provider, payment.amount), now.millis())
                 .await?;
             tx.commit().await.map_err(commit_err)?;
@@ -288,10 +309,8 @@ impl App {
                 created_at: now.millis(),
                 updated_at: now.millis(),
             };
-            match vouchers::insert(tx, &v).await {
-                Ok(()) => return Ok(code),
-                Err(StoreError::Unique(name)) if name == "vouchers_code_key" => continue,
-                Err(e) => return Err(e.into()),
+            if vouchers::insert(tx, &v).await? {
+                return Ok(code);
             }
         }
         Err(AppError::internal(std::io::Error::other("three voucher code collisions in a row")))
@@ -306,6 +325,7 @@ impl App {
             let mut tx = self.db().begin().await?;
             if orders::transition(&mut tx, o.id, "pending", "cancelled", now).await? {
                 deals::return_stock(&mut tx, o.deal_id, o.quantity, now).await?;
+                self.sold_out_memo(|m| m.remove(&o.deal_id));
                 deals::uncount_buyer(&mut tx, o.deal_id, o.user_id, o.quantity).await?;
                 n += 1;
             }
@@ -369,7 +389,11 @@ impl App {
             .into_iter()
             .find(|p| p.status == "succeeded")
             .ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
-        let refund_id = format!("rf_{}", uuid::Uuid::now_v7().simple());
+        // The same vouchers give the same refund id, which is also the gateway's idempotency key:
+        // if this attempt fails after the gateway refunded, the retry cannot refund twice.
+        let mut ids: Vec<String> = chosen.iter().map(|v| v.id.to_string()).collect();
+        ids.sort();
+        let refund_id = format!("rf_{}", &crate::secret::sha256_hex(ids.join(",").as_bytes())[..32]);
         let mut tx = self.db().begin().await?;
         let mut amount = 0i64;
         // The refund row exists first; vouchers point at it.
@@ -382,7 +406,9 @@ impl App {
             if !on_expiry && v.valid_until <= now.millis() {
                 return Err(AppError::new(ErrorCode::NotRefundable, "an expired voucher is refunded automatically"));
             }
-            // Lock the voucher row and read its uses as of now (a redemption may have just run).
+            // Lock the voucher row, then read its uses as of now (a redemption may have just run;
+            // one racing this refund now waits for it).
+            vouchers::lock(&mut tx, v.id).await?;
             let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { continue };
             if !vouchers::close(&mut tx, v.id, "refunded", Some(&refund_id), now.millis()).await? {
                 return Err(AppError::new(
@@ -410,26 +436,37 @@ impl App {
         let due = vouchers::due_to_expire(self.db().pool(), now.millis(), 500).await?;
         let mut n = 0;
         for v in due {
-            let Some(order) = orders::get_by_id(self.db().pool(), v.order_id).await? else { continue };
-            let deal = self.deal(v.deal_id).await?;
-            if deal.row.auto_refund {
-                self.refund_vouchers(&order, std::slice::from_ref(&v), "expired unused", true).await?;
-            } else {
-                let rate = lokal_store::merchants::commission_bp(self.db().pool(), v.merchant_id).await?;
-                let mut tx = self.db().begin().await?;
-                if vouchers::close(&mut tx, v.id, "expired", None, now.millis()).await? {
-                    let total = u32::try_from(v.uses_total).unwrap_or(1);
-                    let left = u32::try_from(v.uses_left).unwrap_or(0).min(total);
-                    let value = uses_value(v.unit_price, total, total - left, left);
-                    let fee = lokal_core::deal::commission(value, rate);
-                    let postings = ledger::redemption(v.merchant_id, value, fee);
-                    post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now.millis()).await?;
-                }
-                tx.commit().await.map_err(commit_err)?;
+            // One voucher that cannot be handled must not hold up the others: log and go on.
+            match self.expire_voucher(&v, now).await {
+                Ok(()) => n += 1,
+                Err(e) => tracing::warn!(voucher = %v.id, error = %e, "could not expire voucher"),
             }
-            n += 1;
         }
         Ok(n)
+    }
+
+    async fn expire_voucher(&self, v: &VoucherRow, now: Timestamp) -> Result<(), AppError> {
+        let order =
+            orders::get_by_id(self.db().pool(), v.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        let deal = self.deal(v.deal_id).await?;
+        if deal.row.auto_refund {
+            self.refund_vouchers(&order, std::slice::from_ref(v), "expired unused", true).await?;
+            return Ok(());
+        }
+        let rate = lokal_store::merchants::commission_bp(self.db().pool(), v.merchant_id).await?;
+        let mut tx = self.db().begin().await?;
+        vouchers::lock(&mut tx, v.id).await?;
+        let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { return Ok(()) };
+        if vouchers::close(&mut tx, v.id, "expired", None, now.millis()).await? {
+            let total = u32::try_from(fresh.uses_total).unwrap_or(1);
+            let left = u32::try_from(fresh.uses_left).unwrap_or(0).min(total);
+            let value = uses_value(fresh.unit_price, total, total - left, left);
+            let fee = lokal_core::deal::commission(value, rate);
+            let postings = ledger::redemption(v.merchant_id, value, fee);
+            post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now.millis()).await?;
+        }
+        tx.commit().await.map_err(commit_err)?;
+        Ok(())
     }
 
     /// The caller's messages (the default notifier's outbox), newest first.

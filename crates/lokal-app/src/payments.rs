@@ -137,7 +137,8 @@ impl PaymentGateway for Sandbox {
             }
         }
         let (Some(t), Some(v1)) = (t, v1) else { return Err(bad_signature("the signature header is malformed")) };
-        if (now.millis().div_euclid(1000) - t).abs() > self.tolerance_secs {
+        let skew = now.millis().div_euclid(1000).checked_sub(t).map(i64::unsigned_abs);
+        if skew.is_none_or(|s| s > self.tolerance_secs.unsigned_abs()) {
             return Err(bad_signature("the timestamp is outside the tolerance"));
         }
         let expected = self.sign(body, Timestamp::from_millis(t.saturating_mul(1000)));

@@ -190,6 +190,13 @@ impl App {
             .await?
             .map(|v| v.merchant_id)
             .ok_or_else(|| AppError::not_found("voucher"))?;
+        // The merchant's earnings from it must still be unpaid: lock the merchant as payouts do.
+        lokal_store::merchants::lock(&mut tx, merchant).await?;
+        let owed =
+            -lokal_store::ledger::balance(&mut *tx, &ledger::Account::MerchantPayable(merchant).to_string()).await?;
+        if owed < r.value - r.commission {
+            return Err(AppError::new(ErrorCode::Conflict, "this redemption's earnings were already paid out"));
+        }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
         let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
         if !vouchers::undo_redemption(&mut tx, r.id, caller.user_id, entry, now.millis(), now.millis() - UNDO_WINDOW_MS)

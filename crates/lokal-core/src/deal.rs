@@ -255,6 +255,9 @@ impl DealTerms {
         if !(1..=100).contains(&j.uses_per_voucher) {
             return Err(FieldError::new("uses_per_voucher", "must be between 1 and 100"));
         }
+        if j.price < i64::from(j.uses_per_voucher) {
+            return Err(FieldError::new("price", "must be at least one minor unit per use"));
+        }
         if !(1..=1_000_000).contains(&j.stock) {
             return Err(FieldError::new("stock", "must be between 1 and 1,000,000"));
         }

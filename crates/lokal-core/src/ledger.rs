@@ -58,7 +58,7 @@ pub fn entry(postings: Vec<Posting>) -> Result<Vec<Posting>, EntryError> {
     if sum != 0 {
         return Err(EntryError::Unbalanced(sum));
     }
-    if postings.len() == 1 {
+    if postings.len() < 2 {
         return Err(EntryError::TooFew);
     }
     Ok(postings)

@@ -54,7 +54,7 @@ impl Db {
                 "database URL must start with sqlite: or postgres:".into(),
             )));
         };
-        let options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
+        let options = AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(30));
         let options = match backend {
             // WAL lets readers proceed while one writer writes; foreign keys are per connection.
             Backend::Sqlite => options.after_connect(|conn, _| {

@@ -306,3 +306,14 @@ pub async fn finish_refund(tx: &mut crate::Tx, id: &str, amount: i64, provider_r
         .map_err(StoreError::from_sqlx)?;
     Ok(())
 }
+
+/// Marks a succeeded payment refunded in full (it arrived for an order already cancelled).
+pub async fn mark_payment_refunded(tx: &mut crate::Tx, id: PaymentId, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE payments SET status = 'refunded', updated_at = $2 WHERE id = $1 AND status = 'succeeded'")
+        .bind(id.to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}

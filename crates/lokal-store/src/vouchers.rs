@@ -65,10 +65,12 @@ fn from_row(r: &AnyRow) -> Result<VoucherRow, StoreError> {
     })
 }
 
-/// Issues a voucher. Fails with `Unique("vouchers_code_key")` on a code collision.
-pub async fn insert(tx: &mut crate::Tx, v: &VoucherRow) -> Result<(), StoreError> {
+/// Issues a voucher; false (nothing written) if its code is taken. A conflict clause rather than
+/// a unique-violation error, because an error would abort a PostgreSQL transaction.
+pub async fn insert(tx: &mut crate::Tx, v: &VoucherRow) -> Result<bool, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO vouchers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        "INSERT INTO vouchers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         ON CONFLICT (code) DO NOTHING"
     ));
     sqlx::query(sql)
         .bind(v.id.to_string())
@@ -88,8 +90,8 @@ pub async fn insert(tx: &mut crate::Tx, v: &VoucherRow) -> Result<(), StoreError
         .bind(v.updated_at)
         .execute(&mut **tx)
         .await
-        .map_err(StoreError::from_sqlx)?;
-    Ok(())
+        .map_err(StoreError::from_sqlx)
+        .map(|done| done.rows_affected() == 1)
 }
 
 /// A voucher by code.

@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
 pub mod merchants;
+pub mod notify;
 pub mod orders;
 pub mod page;
 pub mod payments;
@@ -76,6 +77,7 @@ pub struct App {
     index: Arc<std::sync::RwLock<discovery::Discovery>>,
     payments: Arc<payments::PaymentSettings>,
     gateway: Arc<dyn payments::PaymentGateway>,
+    notifier: Arc<dyn notify::Notifier>,
     sandbox: Arc<payments::Sandbox>,
     /// Deals seen sold out, and when: orders for them are refused without a transaction for a
     /// moment (a flash sale's late crowd never reaches the database's write lock).
@@ -92,6 +94,7 @@ impl App {
             index: Arc::default(),
             payments: Arc::default(),
             gateway: Arc::new(payments::Sandbox::new(b"", 0)),
+            notifier: Arc::new(notify::OutboxNotifier),
             sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
             sold_out: Arc::default(),
         };
@@ -124,6 +127,17 @@ impl App {
     /// The payment gateway in use.
     pub fn gateway(&self) -> &dyn payments::PaymentGateway {
         self.gateway.as_ref()
+    }
+
+    /// The same app sending messages through `notifier`.
+    pub fn with_notifier(mut self, notifier: Arc<dyn notify::Notifier>) -> Self {
+        self.notifier = notifier;
+        self
+    }
+
+    /// The notifier in use.
+    pub fn notifier(&self) -> &dyn notify::Notifier {
+        self.notifier.as_ref()
     }
 
     /// The sandbox gateway (its hosted pay page and signed events).

@@ -277,7 +277,7 @@ impl App {
             body,
             created_at: now.millis(),
         };
-        outbox::insert(&mut *tx, &message).await?;
+        self.notifier().notify(&mut tx, &message).await?;
         tx.commit().await.map_err(commit_err)?;
         Ok(())
     }

@@ -101,3 +101,25 @@ test('a manager creates a deal in the console and it is on sale at once', async 
   assert.ok((await owner.locator('.store-name').count()) > 0, 'the deal title is searchable');
   await ctx.close();
 });
+
+test('a buyer of two vouchers refunds one of them from the order page', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const me = await login(ctx, 'consumer@demo.lokal');
+  await me.goto(`${server.base}/search?q=${encodeURIComponent('火锅')}`);
+  await me.locator('.store-card a').first().click();
+  await me.getByTestId('deal-link').filter({ hasText: 'Hotpot for two' }).click();
+  await me.getByTestId('quantity').fill('2');
+  await me.getByTestId('buy').click();
+  await me.waitForURL(/\/orders\//);
+  assert.equal(await me.getByTestId('order-total').innerText(), '¥336');
+  await me.getByTestId('pay').click();
+  await me.getByTestId('sandbox-pay').click();
+  await me.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 15000 });
+  assert.equal(await me.getByTestId('refund-one').count(), 2);
+  await me.getByTestId('refund-one').first().click();
+  await me.waitForURL(/\/orders\//);
+  const states = await me.getByTestId('order-voucher-status').allInnerTexts();
+  assert.deepEqual([...states].sort(), ['active', 'refunded']);
+  await me.screenshot({ path: join(artifacts, 'order-partly-refunded.png'), fullPage: true });
+  await ctx.close();
+});

@@ -193,6 +193,8 @@ impl App {
             return Err(AppError::new(ErrorCode::Conflict, format!("the payment is {}", p.status)));
         }
         let delay = self.payment_settings().sandbox_delay_ms;
+        let decline = u64::from(self.payment_settings().sandbox_decline_percent.min(100));
+        let succeed = succeed && crate::secret::random_u64()? % 100 >= decline;
         let (signature, body) = self.sandbox().event(provider_ref, succeed, self.now())?;
         if delay == 0 {
             return self.payment_webhook("sandbox", &signature, &body).await;

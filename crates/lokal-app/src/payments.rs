@@ -67,6 +67,8 @@ pub struct PaymentSettings {
     pub sandbox_delay_ms: u64,
     /// Seconds a webhook's timestamp may differ from our clock.
     pub webhook_tolerance_secs: i64,
+    /// Per cent of sandbox payments declined even when the payer pays (to rehearse failures).
+    pub sandbox_decline_percent: u8,
 }
 
 impl Default for PaymentSettings {
@@ -76,6 +78,7 @@ impl Default for PaymentSettings {
             sandbox_secret: String::new(),
             sandbox_delay_ms: 300,
             webhook_tolerance_secs: 300,
+            sandbox_decline_percent: 0,
         }
     }
 }

@@ -215,15 +215,19 @@ pub async fn payments_of<'e>(
     rows.iter().map(payment_from_row).collect()
 }
 
-/// Moves a payment from `pending` to `status`; false if it was no longer pending.
+/// Moves a payment from `pending` to `status`, or from `failed` to `succeeded` (a provider may
+/// capture after reporting a failure); false if the move does not apply.
 pub async fn settle_payment(tx: &mut crate::Tx, id: PaymentId, status: &str, now: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE payments SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'")
-        .bind(id.to_string())
-        .bind(status)
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let done = sqlx::query(
+        "UPDATE payments SET status = $2, updated_at = $3 \
+         WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND $2 = 'succeeded'))",
+    )
+    .bind(id.to_string())
+    .bind(status)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
     Ok(done.rows_affected() == 1)
 }
 

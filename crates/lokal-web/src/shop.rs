@@ -164,7 +164,8 @@ struct OrderPage {
     payable: bool,
     waiting: bool,
     refundable: bool,
-    vouchers: Vec<(String, String)>,
+    /// Code, status, id.
+    vouchers: Vec<(String, String, String)>,
     refunds: Vec<String>,
 }
 
@@ -197,7 +198,11 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         payable: o.status == "pending" && o.expires_at > now,
         waiting,
         refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == "active"),
-        vouchers: v.vouchers.iter().map(|x| (VoucherCode::display_of(&x.code), x.status.clone())).collect(),
+        vouchers: v
+            .vouchers
+            .iter()
+            .map(|x| (VoucherCode::display_of(&x.code), x.status.clone(), x.id.to_string()))
+            .collect(),
         refunds: v
             .payments
             .iter()
@@ -232,19 +237,32 @@ async fn pay(
     }
 }
 
+#[derive(Debug, serde::Deserialize)]
+struct RefundForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// One voucher; all unused ones when absent.
+    voucher_id: Option<String>,
+}
+
 async fn refund(
     State(ctx): State<Ctx>,
     nav: Nav,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<RefundForm>,
 ) -> Response {
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
-    match ctx.app.refund_order(&me, id, None, "asked by the buyer").await {
+    let only = match f.voucher_id.as_deref().map(str::parse::<lokal_core::VoucherId>) {
+        None => None,
+        Some(Ok(v)) => Some(vec![v]),
+        Some(Err(_)) => return not_found(&nav, "voucher"),
+    };
+    match ctx.app.refund_order(&me, id, only, "asked by the buyer").await {
         Ok(_) => Redirect::to(&format!("/orders/{id}")).into_response(),
         Err(e) => nav.refusal("Not refunded", e),
     }

@@ -575,3 +575,33 @@ async fn the_demo_city_has_four_weeks_of_history_and_its_ledger_holds() {
     let bal = app.get(&format!("/api/v1/merchants/{merchant}/balance"), Some(&owner)).await.json();
     assert!(bal["payable"]["amount"].as_i64() > Some(0), "{bal}");
 }
+
+#[tokio::test]
+async fn the_sandbox_can_be_told_to_decline_and_a_capture_after_a_failure_still_counts() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Declined").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("unlucky@test.lokal").await;
+    let o = app.post_keyed(&format!("/api/v1/deals/{deal}/orders"), &json!({"quantity": 1}), &me, "o").await.json();
+    let id = o["id"].as_str().expect("id");
+    let p = app.post_keyed(&format!("/api/v1/orders/{id}/payments"), &json!({}), &me, "p1").await.json();
+    let reference = p["payment"]["provider_ref"].as_str().expect("ref");
+    let declining = app.app.clone().with_payments(lokal_app::payments::PaymentSettings {
+        sandbox_delay_ms: 0,
+        sandbox_decline_percent: 100,
+        ..Default::default()
+    });
+    declining.sandbox_complete(reference, true).await.expect("webhook applied");
+    let after = app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json();
+    assert_eq!((after["status"].as_str(), after["payments"][0]["status"].as_str()), (Some("pending"), Some("failed")));
+    assert_eq!(after["vouchers"].as_array().map(Vec::len), Some(0));
+    // The provider then reports the same payment captured after all: the order is paid.
+    let (sig, body) = declining.sandbox().event(reference, true, app.app.now()).expect("event");
+    declining.payment_webhook("sandbox", &sig, &body).await.expect("late success applied");
+    let after = app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json();
+    assert_eq!((after["status"].as_str(), after["vouchers"].as_array().map(Vec::len)), (Some("paid"), Some(1)));
+    // A second payment for a paid order is refused; a late duplicate capture would be refunded.
+    let again = app.post_keyed(&format!("/api/v1/orders/{id}/payments"), &json!({}), &me, "p2").await;
+    assert_eq!(again.code(), "order_not_payable");
+    assert_ledger_holds(&app).await;
+}

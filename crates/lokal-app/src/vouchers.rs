@@ -156,6 +156,7 @@ impl App {
             created_at: now.millis(),
             undone_at: None,
             undone_by: None,
+            undo_device: None,
         };
         vouchers::insert_redemption(&mut tx, &r).await?;
         tx.commit().await.map_err(commit_err)?;
@@ -165,7 +166,16 @@ impl App {
 
     /// Undoes a redemption: managers of the store, within ten minutes, the latest redemption of
     /// its voucher first. The uses come back and the ledger entry is reversed.
-    pub async fn undo_redemption(&self, caller: &Principal, id: RedemptionId) -> Result<VoucherRow, AppError> {
+    pub async fn undo_redemption(
+        &self,
+        caller: &Principal,
+        id: RedemptionId,
+        device: &str,
+    ) -> Result<VoucherRow, AppError> {
+        let device = device.trim();
+        if device.chars().count() > 64 {
+            return Err(FieldError::new("device", "must be at most 64 characters").into());
+        }
         let r = vouchers::redemption(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("redemption"))?;
         self.staff_store(caller, r.store_id, StaffRole::Manager).await?;
         let now = self.now();
@@ -199,9 +209,8 @@ impl App {
         }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
         let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
-        if !vouchers::undo_redemption(&mut tx, r.id, caller.user_id, entry, now.millis(), now.millis() - UNDO_WINDOW_MS)
-            .await?
-        {
+        let undo = vouchers::Undo { by: caller.user_id, device, entry, at: now.millis() };
+        if !vouchers::undo_redemption(&mut tx, r.id, undo, now.millis() - UNDO_WINDOW_MS).await? {
             return Err(closed());
         }
         if !vouchers::return_uses(&mut tx, r.voucher_id, r.uses, now.millis()).await? {

@@ -32,6 +32,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (3, "merchant applications", include_str!("../migrations/sqlite/0003_merchant_applications.sql")),
     (4, "catalog", include_str!("../migrations/sqlite/0004_catalog.sql")),
     (5, "deals, vouchers and ledger", include_str!("../migrations/sqlite/0005_deals_vouchers_ledger.sql")),
+    (6, "undo device", include_str!("../migrations/sqlite/0006_undo_device.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -39,6 +40,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (3, "merchant applications", include_str!("../migrations/postgres/0003_merchant_applications.sql")),
     (4, "catalog", include_str!("../migrations/postgres/0004_catalog.sql")),
     (5, "deals, vouchers and ledger", include_str!("../migrations/postgres/0005_deals_vouchers_ledger.sql")),
+    (6, "undo device", include_str!("../migrations/postgres/0006_undo_device.sql")),
 ];
 
 impl Db {

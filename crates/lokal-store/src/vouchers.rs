@@ -231,9 +231,11 @@ pub struct RedemptionRow {
     pub undone_at: Option<i64>,
     /// Who undid it.
     pub undone_by: Option<UserId>,
+    /// From which device.
+    pub undo_device: Option<String>,
 }
 
-const REDEMPTION_COLUMNS: &str = "id, voucher_id, store_id, staff_user_id, device, uses, value, commission, entry_id, created_at, undone_at, undone_by";
+const REDEMPTION_COLUMNS: &str = "id, voucher_id, store_id, staff_user_id, device, uses, value, commission, entry_id, created_at, undone_at, undone_by, undo_device";
 
 fn redemption_from_row(r: &AnyRow) -> Result<RedemptionRow, StoreError> {
     let undone_by: Option<String> = get(r, "undone_by")?;
@@ -250,13 +252,14 @@ fn redemption_from_row(r: &AnyRow) -> Result<RedemptionRow, StoreError> {
         created_at: get(r, "created_at")?,
         undone_at: get(r, "undone_at")?,
         undone_by: undone_by.map(|u| u.parse()).transpose().map_err(|_| StoreError::Corrupt("undone_by".into()))?,
+        undo_device: get(r, "undo_device")?,
     })
 }
 
 /// Records a redemption.
 pub async fn insert_redemption(tx: &mut crate::Tx, r: &RedemptionRow) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO redemptions ({REDEMPTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        "INSERT INTO redemptions ({REDEMPTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     ));
     sqlx::query(sql)
         .bind(r.id.to_string())
@@ -271,6 +274,7 @@ pub async fn insert_redemption(tx: &mut crate::Tx, r: &RedemptionRow) -> Result<
         .bind(r.created_at)
         .bind(r.undone_at)
         .bind(r.undone_by.map(|u| u.to_string()))
+        .bind(r.undo_device.clone())
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_sqlx)?;
@@ -298,24 +302,36 @@ pub async fn redemptions_of<'e>(
     rows.iter().map(redemption_from_row).collect()
 }
 
+/// Who undid a redemption, from which device, with which ledger entry, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Undo<'a> {
+    /// The manager.
+    pub by: UserId,
+    /// Their desk or device.
+    pub device: &'a str,
+    /// The reversing entry.
+    pub entry: EntryId,
+    /// Now, epoch ms.
+    pub at: i64,
+}
+
 /// Marks a redemption undone if it is not already and was made at or after `not_before`.
 pub async fn undo_redemption(
     tx: &mut crate::Tx,
     id: RedemptionId,
-    by: UserId,
-    undo_entry: EntryId,
-    now: i64,
+    undo: Undo<'_>,
     not_before: i64,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE redemptions SET undone_at = $2, undone_by = $3, undo_entry_id = $4 \
+        "UPDATE redemptions SET undone_at = $2, undone_by = $3, undo_entry_id = $4, undo_device = $6 \
          WHERE id = $1 AND undone_at IS NULL AND created_at >= $5",
     )
     .bind(id.to_string())
-    .bind(now)
-    .bind(by.to_string())
-    .bind(undo_entry.to_string())
+    .bind(undo.at)
+    .bind(undo.by.to_string())
+    .bind(undo.entry.to_string())
     .bind(not_before)
+    .bind(undo.device)
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_sqlx)?;

@@ -224,7 +224,7 @@ async fn undo(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(id) = id.parse::<RedemptionId>() else { return error_page(lokal_app::AppError::not_found("redemption")) };
-    match ctx.app.undo_redemption(&me, id).await {
+    match ctx.app.undo_redemption(&me, id, "web desk").await {
         Ok(_) => back(&f.store, &f.code, "undo"),
         Err(e) => nav.refusal("Not undone", e),
     }

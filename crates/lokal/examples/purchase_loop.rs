@@ -147,6 +147,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         created_at: now,
         undone_at: None,
         undone_by: None,
+        undo_device: None,
     };
     lokal_store::vouchers::insert_redemption(&mut tx, &r).await?;
     tx.commit().await?;

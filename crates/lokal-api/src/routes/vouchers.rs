@@ -64,6 +64,10 @@ pub struct RedemptionOut {
     pub created_at: Timestamp,
     /// When undone, if it was.
     pub undone_at: Option<Timestamp>,
+    /// Who undid it.
+    pub undone_by: Option<UserId>,
+    /// From which device.
+    pub undo_device: Option<String>,
 }
 
 fn redemption_out(r: RedemptionRow) -> RedemptionOut {
@@ -77,6 +81,8 @@ fn redemption_out(r: RedemptionRow) -> RedemptionOut {
         value: Money::new(r.value, Currency::CNY),
         created_at: Timestamp::from_millis(r.created_at),
         undone_at: r.undone_at.map(Timestamp::from_millis),
+        undone_by: r.undone_by,
+        undo_device: r.undo_device,
     }
 }
 
@@ -158,15 +164,25 @@ async fn redeem(
     Ok((StatusCode::CREATED, Json(RedeemOut { redemption: redemption_out(r), voucher: voucher_out(v) })))
 }
 
+/// An undo request.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UndoBody {
+    /// Which desk or device, for the audit (up to 64 characters).
+    #[serde(default)]
+    pub device: String,
+}
+
 /// Undo a redemption within 10 minutes (the voucher's latest first). Managers of the store.
 #[utoipa::path(post, path = "/api/v1/redemptions/{redemption_id}/undo", tag = "vouchers", params(("redemption_id" = RedemptionId, Path, description = "The redemption")),
-    security(("bearer" = [])), responses((status = 200, body = VoucherOut)))]
+    request_body = UndoBody, security(("bearer" = [])), responses((status = 200, body = VoucherOut)))]
 async fn undo(
     State(ctx): State<Ctx>,
     Caller(caller, _): Caller,
     Path(id): Path<RedemptionId>,
+    Json(b): Json<UndoBody>,
 ) -> ApiResult<Json<VoucherOut>> {
-    Ok(Json(voucher_out(ctx.app.undo_redemption(&caller, id).await?)))
+    Ok(Json(voucher_out(ctx.app.undo_redemption(&caller, id, &b.device).await?)))
 }
 
 /// A message to the caller.

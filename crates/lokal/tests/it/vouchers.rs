@@ -408,12 +408,14 @@ async fn a_manager_undoes_a_redemption_within_ten_minutes() {
     let r = app.post(&url, &redeem_body(&code, 1), Some(&s.clerk)).await.json();
     let undo = format!("/api/v1/redemptions/{}/undo", r["redemption"]["id"].as_str().expect("id"));
     assert_eq!(app.post(&undo, &json!({}), Some(&s.clerk)).await.status, 403, "clerks cannot undo");
-    let back = app.post(&undo, &json!({}), Some(&s.manager)).await;
+    let back = app.post(&undo, &json!({"device": "desk-2"}), Some(&s.manager)).await;
     assert_eq!(back.status, 200, "{}", back.text);
     assert_eq!((back.json()["status"].as_str(), back.json()["uses_left"].as_i64()), (Some("active"), Some(1)));
     assert_eq!(app.post(&undo, &json!({}), Some(&s.manager)).await.code(), "undo_window_closed");
     let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.manager)).await.json();
-    assert!(desk["redemptions"][0]["undone_at"].is_string(), "the undo is audited: {desk}");
+    let audit = &desk["redemptions"][0];
+    assert!(audit["undone_at"].is_string() && audit["undone_by"].is_string(), "the undo is audited: {desk}");
+    assert_eq!((audit["device"].as_str(), audit["undo_device"].as_str()), (Some("desk-1"), Some("desk-2")));
     let r = app.post(&url, &redeem_body(&code, 1), Some(&s.clerk)).await.json();
     app.clock.advance_secs(11 * 60);
     let undo = format!("/api/v1/redemptions/{}/undo", r["redemption"]["id"].as_str().expect("id"));

@@ -72,7 +72,7 @@ impl App {
         grants::insert(&mut tx, &g)
             .await
             .map_err(|e| unique_conflict(e, "grants_user_scope_key", "the user already holds this role here"))?;
-        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        tx.commit().await?;
         Ok(Grant { id: g.id, role: g.role, merchant_id: g.merchant_id, stores: g.stores })
     }
 }

@@ -90,7 +90,7 @@ impl App {
         };
         let mut tx = self.db().begin().await?;
         deals::insert(&mut tx, &row, &t.store_ids).await?;
-        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        tx.commit().await?;
         let v = DealView { row, details, store_ids: t.store_ids };
         self.index_deal(&v).await?;
         Ok(v)

@@ -73,6 +73,13 @@ impl From<Denied> for AppError {
     }
 }
 
+/// A failed commit (or other driver error) is a store error.
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::from_sqlx(e).into()
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -135,7 +135,7 @@ impl App {
         ];
         let now = self.now().millis();
         post(&mut tx, "payout", &merchant.to_string(), "settlement", postings, now).await?;
-        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        tx.commit().await?;
         Ok(owed - amount)
     }
 }

@@ -91,7 +91,7 @@ impl App {
         }
         let mut tx = self.db().begin().await?;
         grants::remove(&mut tx, user, merchant).await?;
-        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        tx.commit().await?;
         Ok(())
     }
 

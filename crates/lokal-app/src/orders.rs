@@ -12,7 +12,7 @@ use lokal_core::{
 };
 use lokal_store::orders::{self, OrderRow, PaymentRow, RefundRow};
 use lokal_store::vouchers::{self, VoucherRow};
-use lokal_store::{StoreError, deals, outbox};
+use lokal_store::{deals, outbox};
 
 /// An order with its payments and vouchers.
 #[derive(Debug, Clone)]
@@ -45,10 +45,6 @@ pub struct RefundDone {
     pub amount: i64,
     /// Vouchers refunded.
     pub vouchers: Vec<VoucherId>,
-}
-
-fn commit_err(e: sqlx::Error) -> AppError {
-    AppError::from(StoreError::from_sqlx(e))
 }
 
 impl App {
@@ -108,7 +104,7 @@ impl App {
             return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
         }
         orders::insert(&mut tx, &order).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(order)
     }
 
@@ -234,11 +230,11 @@ impl App {
             .await?
         {
             // Already settled by an earlier event: record this one and change nothing.
-            tx.commit().await.map_err(commit_err)?;
+            tx.commit().await?;
             return Ok(());
         }
         if !succeeded {
-            tx.commit().await.map_err(commit_err)?;
+            tx.commit().await?;
             return Ok(());
         }
         let pay_ref = payment.id.to_string();
@@ -254,7 +250,7 @@ impl App {
             orders::mark_payment_refunded(&mut tx, payment.id, now.millis()).await?;
             post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(provider, payment.amount), now.millis())
                 .await?;
-            tx.commit().await.map_err(commit_err)?;
+            tx.commit().await?;
             return Ok(());
         }
         let mut codes = Vec::new();
@@ -280,7 +276,7 @@ impl App {
             created_at: now.millis(),
         };
         self.notifier().notify(&mut tx, &message).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -326,12 +322,14 @@ impl App {
         for o in orders::expired_pending(self.db().pool(), now, 500).await? {
             let mut tx = self.db().begin().await?;
             if orders::transition(&mut tx, o.id, "pending", "cancelled", now).await? {
+                // Buyer row before deal row, the order `place_order` takes them in, so the two
+                // cannot deadlock on PostgreSQL.
+                deals::uncount_buyer(&mut tx, o.deal_id, o.user_id, o.quantity).await?;
                 deals::return_stock(&mut tx, o.deal_id, o.quantity, now).await?;
                 self.sold_out_memo(|m| m.remove(&o.deal_id));
-                deals::uncount_buyer(&mut tx, o.deal_id, o.user_id, o.quantity).await?;
                 n += 1;
             }
-            tx.commit().await.map_err(commit_err)?;
+            tx.commit().await?;
         }
         Ok(n)
     }
@@ -426,7 +424,7 @@ impl App {
             self.gateway().refund(&payment.provider_ref, Money::new(amount, Currency::CNY), &refund_id).await?;
         orders::finish_refund(&mut tx, &refund_id, amount, &provider_ref).await?;
         post(&mut tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, amount), now.millis()).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(RefundDone { id: refund_id, amount, vouchers: chosen.iter().map(|v| v.id).collect() })
     }
 
@@ -467,7 +465,7 @@ impl App {
             let postings = ledger::redemption(v.merchant_id, value, fee);
             post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now.millis()).await?;
         }
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         Ok(())
     }
 

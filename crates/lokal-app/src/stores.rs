@@ -118,7 +118,7 @@ impl App {
         }
         let mut tx = self.db().begin().await?;
         stores::insert_many(&mut tx, &rows).await?;
-        tx.commit().await.map_err(|e| AppError::from(lokal_store::StoreError::from_sqlx(e)))?;
+        tx.commit().await?;
         Ok(rows.len())
     }
 

@@ -8,7 +8,6 @@ use lokal_core::deal::{commission, uses_value};
 use lokal_core::ledger;
 use lokal_core::voucher::VoucherCode;
 use lokal_core::{ErrorCode, FieldError, Principal, RedemptionId, Scope, StaffRole, StoreId, Timestamp};
-use lokal_store::StoreError;
 use lokal_store::stores::{self, StoreRow};
 use lokal_store::vouchers::{self, RedemptionRow, VoucherRow};
 
@@ -26,10 +25,6 @@ pub struct DeskVoucher {
     pub refusal: Option<AppError>,
     /// Its redemptions so far.
     pub redemptions: Vec<RedemptionRow>,
-}
-
-fn commit_err(e: sqlx::Error) -> AppError {
-    AppError::from(StoreError::from_sqlx(e))
 }
 
 /// Why `v` of `deal` cannot take `uses` at `store` at `now`, if it cannot.
@@ -159,7 +154,7 @@ impl App {
             undo_device: None,
         };
         vouchers::insert_redemption(&mut tx, &r).await?;
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         let after = vouchers::by_id(self.db().pool(), v.id).await?.unwrap_or(v);
         Ok((r, after))
     }
@@ -216,7 +211,7 @@ impl App {
         if !vouchers::return_uses(&mut tx, r.voucher_id, r.uses, now.millis()).await? {
             return Err(AppError::new(ErrorCode::Conflict, "the voucher was refunded or expired since"));
         }
-        tx.commit().await.map_err(commit_err)?;
+        tx.commit().await?;
         vouchers::by_id(self.db().pool(), r.voucher_id).await?.ok_or_else(|| AppError::not_found("voucher"))
     }
 }

@@ -1,7 +1,7 @@
 //! The merchant console's money side: the redemption desk (scan or type a code, confirm uses,
 //! undo) and the deal editor. Every action goes through the same use cases as the API.
 
-use crate::discover::yuan;
+use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -55,11 +55,6 @@ async fn statement(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Que
             .into_response(),
         Err(e) => nav.refusal("No statement", e),
     }
-}
-
-fn when(ms: i64) -> String {
-    let t = Timestamp::from_millis(ms).to_rfc3339();
-    format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
 }
 
 /// Every store the caller works at: (id, name).

@@ -48,6 +48,12 @@ fn price_text(minor: Option<i64>) -> String {
     minor.map_or_else(String::new, |p| format!("¥{}/person", (p + 50) / 100))
 }
 
+/// An instant for people: `2026-12-23 14:05 UTC`.
+pub(crate) fn when(ms: i64) -> String {
+    let t = lokal_core::Timestamp::from_millis(ms).to_rfc3339();
+    format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
+}
+
 /// A price in yuan for people: `¥28` or `¥28.50`.
 pub(crate) fn yuan(minor: i64) -> String {
     if minor % 100 == 0 {

@@ -1,7 +1,7 @@
 //! Buying online: the deal page, checkout, the sandbox gateway's hosted pay page, and "my
 //! vouchers" with QR codes that change state live when a clerk redeems them.
 
-use crate::discover::yuan;
+use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::voucher::VoucherCode;
-use lokal_core::{DealId, OrderId, Timestamp};
+use lokal_core::{DealId, OrderId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -24,12 +24,6 @@ pub fn router() -> Router<Ctx> {
         .route("/orders/{order_id}/refund", post(refund))
         .route("/sandbox/pay/{reference}", get(sandbox_page).post(sandbox_choice))
         .route("/me/vouchers", get(vouchers_page))
-}
-
-/// `2026-12-23 14:05 UTC`.
-fn when(ms: i64) -> String {
-    let t = Timestamp::from_millis(ms).to_rfc3339();
-    format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
 }
 
 fn not_found(nav: &Nav, what: &str) -> Response {

@@ -14,18 +14,26 @@ pub struct Purged {
     pub rate_windows: u64,
     /// Idempotency keys past their lifetime.
     pub idempotency_keys: u64,
+    /// Expired quotes.
+    pub quotes: u64,
+    /// Rider positions past the retention window.
+    pub rider_pings: u64,
 }
 
 impl App {
-    /// Removes expired sessions, finished rate-limit windows and old idempotency keys.
+    /// Removes expired sessions, finished rate-limit windows, old idempotency keys, expired quotes
+    /// and rider positions past their retention window.
     pub async fn housekeeping_tick(&self) -> Result<Purged, AppError> {
         let now = self.now();
         let pool = self.db().pool();
         let window_ms = self.auth_settings().login_window_secs.max(1) * 1000;
+        let retention_ms = self.delivery_settings().position_retention_hours.max(1) * 3_600_000;
         Ok(Purged {
             sessions: sessions::purge_expired(pool, now.millis()).await?,
             rate_windows: rate_limits::purge(pool, now.millis() - window_ms).await?,
             idempotency_keys: idempotency::purge(pool, now.millis() - KEY_TTL_SECS * 1000).await?,
+            quotes: lokal_store::menu::purge_quotes(pool, now.millis()).await?,
+            rider_pings: lokal_store::riders::purge_positions(pool, now.millis() - retention_ms).await?,
         })
     }
 }
@@ -37,15 +45,19 @@ pub struct Swept {
     pub cancelled_orders: usize,
     /// Vouchers past their validity, refunded or closed.
     pub expired_vouchers: usize,
+    /// Paid menu orders the store did not answer in time, accepted or rejected.
+    pub sla_decided: usize,
 }
 
 impl App {
-    /// Cancels unpaid orders past their payment window and handles expired vouchers. The server
+    /// Cancels unpaid orders past their payment window, handles expired vouchers and decides paid
+    /// menu orders whose store did not answer within its SLA. The server
     /// runs it every 30 seconds; tests call it directly.
     pub async fn commerce_tick(&self) -> Result<Swept, AppError> {
         Ok(Swept {
             cancelled_orders: self.expire_unpaid_orders().await?,
             expired_vouchers: self.expire_vouchers().await?,
+            sla_decided: self.enforce_acceptance_sla().await?,
         })
     }
 }

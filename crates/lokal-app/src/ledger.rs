@@ -29,7 +29,8 @@ pub struct LedgerReport {
     pub audit: store::Audit,
     /// Balance of `platform:clearing` (credit: negative).
     pub clearing_balance: i64,
-    /// What clearing must hold: minus the value of the unused uses of every active voucher.
+    /// What clearing must hold: minus the value of the unused uses of every active voucher and
+    /// the totals of menu orders paid but not yet completed, rejected or cancelled.
     pub clearing_expected: i64,
     /// Vouchers looked at.
     pub vouchers: usize,
@@ -47,8 +48,9 @@ impl LedgerReport {
 
 impl App {
     /// Checks the ledger: every entry's postings sum to zero, the whole journal sums to zero, and
-    /// the clearing account holds exactly the unused value of the vouchers still active (paid
-    /// money is either unused, redeemed to merchant and platform, or refunded — nothing else).
+    /// the clearing account holds exactly the unused value of the vouchers still active plus the
+    /// menu orders in progress (paid money is either unused, earned by merchant, platform and
+    /// rider, or refunded — nothing else).
     pub async fn ledger_check(&self) -> Result<LedgerReport, AppError> {
         let pool = self.db().pool();
         let audit = store::audit(pool).await?;
@@ -69,6 +71,8 @@ impl App {
                 }
             }
         }
+        // Paid menu orders not yet settled or refunded hold their whole total in clearing.
+        expected -= lokal_store::menu::held_total(pool).await?;
         Ok(LedgerReport { audit, clearing_balance, clearing_expected: expected, vouchers })
     }
 

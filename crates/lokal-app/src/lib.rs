@@ -8,27 +8,38 @@
 //! Layout: [`error`], [`clock`], [`secret`] (tokens and password hashes), [`accounts`]
 //! (register, login, logout, sessions), [`jobs`] (housekeeping), [`admin`] (operators' verbs), [`merchants`] (merchants,
 //! staff), [`stores`] (store profiles), [`discovery`] (geo and text indexes, nearby and search),
-//! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination).
+//! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination); deals and vouchers ([`deals`],
+//! [`orders`], [`payments`], [`vouchers`], [`ledger`]); menu orders ([`takeout`]: settings, quotes,
+//! ordering; [`fulfil`]: the store's side and settlement; [`bills`]: pay-at-store), riders
+//! ([`riders`]), the dispatcher loop and board ([`dispatch`]) and live events ([`live`]).
 
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod bills;
 pub mod catalog;
 pub mod clock;
 pub mod deals;
+pub mod delivery_settings;
 pub mod discovery;
+pub mod dispatch;
 pub mod error;
+pub mod fulfil;
 pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
+pub mod live;
 pub mod merchants;
 pub mod notify;
 pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod ratelimit;
+pub mod riders;
 pub mod secret;
 pub mod stores;
+pub mod takeout;
+pub mod tracking;
 pub mod vouchers;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -79,6 +90,9 @@ pub struct App {
     gateway: Arc<dyn payments::PaymentGateway>,
     notifier: Arc<dyn notify::Notifier>,
     sandbox: Arc<payments::Sandbox>,
+    delivery: Arc<delivery_settings::DeliverySettings>,
+    bus: live::Bus,
+    dispatch_wake: Arc<tokio::sync::Notify>,
     /// Deals seen sold out, and when: orders for them are refused without a transaction for a
     /// moment (a flash sale's late crowd never reaches the database's write lock).
     sold_out: Arc<std::sync::Mutex<std::collections::HashMap<lokal_core::DealId, std::time::Instant>>>,
@@ -96,6 +110,9 @@ impl App {
             gateway: Arc::new(payments::Sandbox::new(b"", 0)),
             notifier: Arc::new(notify::OutboxNotifier),
             sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
+            delivery: Arc::default(),
+            bus: live::Bus::default(),
+            dispatch_wake: Arc::default(),
             sold_out: Arc::default(),
         };
         app.with_payments(payments::PaymentSettings::default())
@@ -117,6 +134,32 @@ impl App {
         self.sandbox = sandbox;
         self.payments = Arc::new(settings);
         self
+    }
+
+    /// The same app with these delivery settings.
+    pub fn with_delivery(mut self, settings: delivery_settings::DeliverySettings) -> Self {
+        self.delivery = Arc::new(settings);
+        self
+    }
+
+    /// The delivery settings.
+    pub fn delivery_settings(&self) -> &delivery_settings::DeliverySettings {
+        &self.delivery
+    }
+
+    /// Asks the dispatch loop to decide now rather than at its next tick.
+    pub fn wake_dispatcher(&self) {
+        self.dispatch_wake.notify_one();
+    }
+
+    /// Resolves when someone asked the dispatch loop to decide now.
+    pub async fn dispatcher_woken(&self) {
+        self.dispatch_wake.notified().await;
+    }
+
+    /// The live event bus.
+    pub fn bus(&self) -> &live::Bus {
+        &self.bus
     }
 
     /// The payment settings.

@@ -5,6 +5,7 @@
 use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::deal::uses_value;
+use lokal_core::fulfil::{Actor, OrderEvent};
 use lokal_core::ledger;
 use lokal_core::voucher::VoucherCode;
 use lokal_core::{
@@ -77,7 +78,9 @@ impl App {
             id: OrderId::generate(),
             user_id: caller.user_id,
             merchant_id: d.row.merchant_id,
-            deal_id: deal,
+            deal_id: Some(deal),
+            kind: "deal".into(),
+            store_id: None,
             quantity,
             unit_price: d.row.price,
             total: d.row.price * quantity,
@@ -130,7 +133,13 @@ impl App {
 
     async fn order_view(&self, order: OrderRow) -> Result<OrderView, AppError> {
         let pool = self.db().pool();
-        let title = deals::get_by_id(pool, order.deal_id).await?.map(|d| d.title).unwrap_or_default();
+        let title = match (order.deal_id, order.store_id) {
+            (Some(deal), _) => deals::get_by_id(pool, deal).await?.map(|d| d.title).unwrap_or_default(),
+            (None, Some(store)) => {
+                lokal_store::stores::get_by_id(pool, store).await?.map(|s| s.name).unwrap_or_default()
+            }
+            (None, None) => String::new(),
+        };
         let payments = orders::payments_of(pool, order.id).await?;
         let vouchers = vouchers::for_order(pool, order.id).await?;
         Ok(OrderView { order, title, payments, vouchers })
@@ -209,6 +218,9 @@ impl App {
     /// then applied. A success marks the payment and the order paid, issues one voucher per unit,
     /// posts the payment to the ledger and notifies the buyer — all in one transaction. A success
     /// for an order already cancelled is refunded at once.
+    ///
+    /// A menu order moves to `paid` and waits for its store (see [`App::menu_order_paid`]); a
+    /// pay-at-store bill completes and is settled at once.
     pub async fn payment_webhook(&self, provider: &str, signature: &str, body: &[u8]) -> Result<(), AppError> {
         if provider != self.gateway().name() {
             return Err(AppError::not_found("payment provider"));
@@ -220,7 +232,15 @@ impl App {
             .ok_or_else(|| AppError::not_found("payment"))?;
         let order =
             orders::get_by_id(self.db().pool(), payment.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
-        let deal = self.deal(order.deal_id).await?;
+        let deal = match order.deal_id {
+            Some(d) => Some(self.deal(d).await?),
+            None => None,
+        };
+        let menu_order = match deal {
+            Some(_) => None,
+            None => Some(self.menu_order(order.id).await?),
+        };
+        let memo = deal.as_ref().map_or_else(|| format!("{} order", order.kind), |d| d.row.title.clone());
         let mut tx = self.db().begin().await?;
         if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "this event was processed before"));
@@ -238,9 +258,13 @@ impl App {
             return Ok(());
         }
         let pay_ref = payment.id.to_string();
-        post(&mut tx, "payment", &pay_ref, &deal.row.title, ledger::payment(provider, payment.amount), now.millis())
-            .await?;
-        if !orders::transition(&mut tx, order.id, "pending", "paid", now.millis()).await? {
+        post(&mut tx, "payment", &pay_ref, &memo, ledger::payment(provider, payment.amount), now.millis()).await?;
+        let paid_to = match &menu_order {
+            None => "paid",
+            Some(m) => lokal_core::fulfil::next(m.mode(), m.status(), OrderEvent::PaymentConfirmed, Actor::System)
+                .map_or("paid", |s| s.as_str()),
+        };
+        if !orders::transition(&mut tx, order.id, "pending", paid_to, now.millis()).await? {
             // The order was cancelled (not paid in time) before the money arrived: give it back.
             let refund_id = format!("rf_{}", payment.id.0.simple());
             let amount = Money::new(payment.amount, Currency::CNY);
@@ -253,6 +277,13 @@ impl App {
             tx.commit().await?;
             return Ok(());
         }
+        let Some(deal) = deal else {
+            let m = menu_order.ok_or_else(|| AppError::not_found("order"))?;
+            let kind = self.menu_order_paid(&mut tx, &m, now).await?;
+            tx.commit().await?;
+            self.publish(&m, kind);
+            return Ok(());
+        };
         let mut codes = Vec::new();
         for _ in 0..order.quantity {
             let v = self.issue_voucher(&mut tx, &order, &deal.row, now).await?;
@@ -323,10 +354,15 @@ impl App {
             let mut tx = self.db().begin().await?;
             if orders::transition(&mut tx, o.id, "pending", "cancelled", now).await? {
                 // Buyer row before deal row, the order `place_order` takes them in, so the two
-                // cannot deadlock on PostgreSQL.
-                deals::uncount_buyer(&mut tx, o.deal_id, o.user_id, o.quantity).await?;
-                deals::return_stock(&mut tx, o.deal_id, o.quantity, now).await?;
-                self.sold_out_memo(|m| m.remove(&o.deal_id));
+                // cannot deadlock on PostgreSQL. Menu orders take their stock only when paid.
+                if let Some(deal) = o.deal_id {
+                    deals::uncount_buyer(&mut tx, deal, o.user_id, o.quantity).await?;
+                    deals::return_stock(&mut tx, deal, o.quantity, now).await?;
+                    self.sold_out_memo(|m| m.remove(&deal));
+                } else {
+                    let note = "not paid in time";
+                    self.timeline(&mut tx, o.id, "cancelled", None, note, self.now()).await?;
+                }
                 n += 1;
             }
             tx.commit().await?;
@@ -345,7 +381,10 @@ impl App {
     ) -> Result<RefundDone, AppError> {
         let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
         caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
-        let deal = self.deal(order.deal_id).await?;
+        let Some(deal) = order.deal_id else {
+            return Err(AppError::new(ErrorCode::NotRefundable, "cancel a menu order to be refunded"));
+        };
+        let deal = self.deal(deal).await?;
         if !deal.row.refundable {
             return Err(AppError::new(ErrorCode::NotRefundable, "this deal is not refundable"));
         }

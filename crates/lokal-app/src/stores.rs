@@ -174,7 +174,12 @@ impl App {
         self.view(row)
     }
 
-    async fn store_row(&self, caller: &Principal, id: StoreId, min: StaffRole) -> Result<StoreRow, AppError> {
+    pub(crate) async fn store_row(
+        &self,
+        caller: &Principal,
+        id: StoreId,
+        min: StaffRole,
+    ) -> Result<StoreRow, AppError> {
         match stores::get_by_id(self.db().pool(), id).await? {
             Some(s) => {
                 caller.require(&s, min)?;

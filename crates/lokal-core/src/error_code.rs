@@ -64,6 +64,26 @@ pub enum ErrorCode {
     UndoWindowClosed,
     /// The voucher is used, expired, already refunded, or its deal is not refundable (409).
     NotRefundable,
+    /// The store is closed now, or at the chosen time (409).
+    StoreClosed,
+    /// The store does not offer this way of ordering (delivery, pickup, dine-in) (422).
+    ModeNotOffered,
+    /// The address is outside the store's delivery area (422).
+    OutsideDeliveryArea,
+    /// The cart is below the store's minimum for delivery (422).
+    BelowMinimumOrder,
+    /// An item is sold out, out of stock or not on this store's menu (409).
+    ItemUnavailable,
+    /// The quote is too old: ask for a new one (409).
+    QuoteExpired,
+    /// Prices or availability changed since the quote: ask for a new one (409).
+    QuoteChanged,
+    /// The order (or delivery task) is not in a state where this can happen (409).
+    OrderStateConflict,
+    /// The consumer's delivery or pickup code does not match (422).
+    DeliveryCodeInvalid,
+    /// The rider is not on shift (409).
+    NotOnShift,
     /// Something failed on our side; details are in the server log under the request id (500).
     Internal,
     /// A dependency (the database) is unavailable (503).
@@ -72,7 +92,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -103,6 +123,16 @@ impl ErrorCode {
         ErrorCode::VoucherRuleRefused,
         ErrorCode::UndoWindowClosed,
         ErrorCode::NotRefundable,
+        ErrorCode::StoreClosed,
+        ErrorCode::ModeNotOffered,
+        ErrorCode::OutsideDeliveryArea,
+        ErrorCode::BelowMinimumOrder,
+        ErrorCode::ItemUnavailable,
+        ErrorCode::QuoteExpired,
+        ErrorCode::QuoteChanged,
+        ErrorCode::OrderStateConflict,
+        ErrorCode::DeliveryCodeInvalid,
+        ErrorCode::NotOnShift,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
     ];
@@ -140,6 +170,16 @@ impl ErrorCode {
             ErrorCode::VoucherRuleRefused => ("voucher_rule_refused", 409),
             ErrorCode::UndoWindowClosed => ("undo_window_closed", 409),
             ErrorCode::NotRefundable => ("not_refundable", 409),
+            ErrorCode::StoreClosed => ("store_closed", 409),
+            ErrorCode::ModeNotOffered => ("mode_not_offered", 422),
+            ErrorCode::OutsideDeliveryArea => ("outside_delivery_area", 422),
+            ErrorCode::BelowMinimumOrder => ("below_minimum_order", 422),
+            ErrorCode::ItemUnavailable => ("item_unavailable", 409),
+            ErrorCode::QuoteExpired => ("quote_expired", 409),
+            ErrorCode::QuoteChanged => ("quote_changed", 409),
+            ErrorCode::OrderStateConflict => ("order_state_conflict", 409),
+            ErrorCode::DeliveryCodeInvalid => ("delivery_code_invalid", 422),
+            ErrorCode::NotOnShift => ("not_on_shift", 409),
             ErrorCode::Internal => ("internal", 500),
             ErrorCode::Unavailable => ("unavailable", 503),
         }

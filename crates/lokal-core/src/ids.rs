@@ -84,3 +84,15 @@ typed_id!(
     /// A ledger journal entry.
     EntryId
 );
+typed_id!(
+    /// A priced cart, valid for a few minutes.
+    QuoteId
+);
+typed_id!(
+    /// A delivery task: one order carried by one rider.
+    DeliveryId
+);
+typed_id!(
+    /// A rider's shift.
+    ShiftId
+);

@@ -1,7 +1,7 @@
 //! The double-entry ledger's vocabulary: accounts and journal entries whose postings sum to zero.
 //! A positive amount is a debit (money arriving in the account's custody), a negative one a credit.
 
-use crate::MerchantId;
+use crate::{MerchantId, UserId};
 use std::fmt;
 
 /// A ledger account.
@@ -17,6 +17,11 @@ pub enum Account {
     MerchantPayable(MerchantId),
     /// Paid out to a merchant's bank account.
     MerchantPaidOut(MerchantId),
+    /// What the platform owes a rider (task pay and hourly top-ups).
+    RiderPayable(UserId),
+    /// What the platform spends: riders' pay and guarantees, compensation (an expense, so it is
+    /// debited).
+    PlatformCosts,
 }
 
 impl fmt::Display for Account {
@@ -27,6 +32,8 @@ impl fmt::Display for Account {
             Account::PlatformRevenue => f.write_str("platform:revenue"),
             Account::MerchantPayable(m) => write!(f, "merchant:{m}:payable"),
             Account::MerchantPaidOut(m) => write!(f, "merchant:{m}:paid_out"),
+            Account::RiderPayable(r) => write!(f, "rider:{r}:payable"),
+            Account::PlatformCosts => f.write_str("platform:costs"),
         }
     }
 }
@@ -89,6 +96,36 @@ pub fn refund(provider: &str, amount: i64) -> Vec<Posting> {
     ]
 }
 
+/// The entry that settles a completed menu order of `total`: the merchant earns its `goods`
+/// (items and packaging) less `commission`, the platform keeps the commission and the delivery fee
+/// (`total - goods`), and pays the rider, if any, as a cost.
+pub fn settle_order(
+    merchant: MerchantId,
+    total: i64,
+    goods: i64,
+    commission: i64,
+    rider: Option<(UserId, i64)>,
+) -> Vec<Posting> {
+    let mut v = vec![
+        Posting { account: Account::Clearing, amount: total },
+        Posting { account: Account::MerchantPayable(merchant), amount: -(goods - commission) },
+        Posting { account: Account::PlatformRevenue, amount: -(total - goods + commission) },
+    ];
+    if let Some((r, pay)) = rider {
+        v.push(Posting { account: Account::PlatformCosts, amount: pay });
+        v.push(Posting { account: Account::RiderPayable(r), amount: -pay });
+    }
+    v
+}
+
+/// The entry that pays `amount` to a rider from the platform (an hourly top-up, compensation).
+pub fn rider_topup(rider: UserId, amount: i64) -> Vec<Posting> {
+    vec![
+        Posting { account: Account::PlatformCosts, amount },
+        Posting { account: Account::RiderPayable(rider), amount: -amount },
+    ]
+}
+
 /// The reverse of an entry (to undo it).
 pub fn reverse(postings: &[Posting]) -> Vec<Posting> {
     postings.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect()
@@ -112,6 +149,10 @@ mod tests {
         ];
         assert_eq!(entry(bad), Err(EntryError::Unbalanced(1)));
         assert_eq!(redemption(m, 100, 0).len(), 3);
+        let r = UserId::generate();
+        assert!(entry(settle_order(m, 3700, 3200, 256, Some((r, 600)))).is_ok());
+        assert!(entry(settle_order(m, 3200, 3200, 256, None)).is_ok());
+        assert!(entry(rider_topup(r, 100)).is_ok());
         assert_eq!(entry(redemption(m, 100, 0)).map(|e| e.len()), Ok(2), "zero lines are dropped");
     }
 }

@@ -16,6 +16,8 @@
 //! - [`geo`]: validated coordinates and distances.
 //! - [`hours`]: opening hours with exceptions and "open now".
 //! - [`store`]: store categories and the checked public profile of a store.
+//! - [`fulfil`]: the state machines of menu orders and delivery tasks.
+//! - [`takeout`]: menu orders' money rules (fees, options, pay-at-store discounts, rider pay).
 
 pub mod access;
 pub mod account;
@@ -23,12 +25,14 @@ pub mod catalog;
 pub mod deal;
 pub mod error_code;
 pub mod field;
+pub mod fulfil;
 pub mod geo;
 pub mod hours;
 pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod store;
+pub mod takeout;
 pub mod time;
 pub mod voucher;
 
@@ -36,7 +40,8 @@ pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};
 pub use error_code::ErrorCode;
 pub use field::FieldError;
 pub use ids::{
-    DealId, EntryId, GrantId, ItemId, MerchantId, OrderId, PaymentId, RedemptionId, StoreId, UserId, VoucherId,
+    DealId, DeliveryId, EntryId, GrantId, ItemId, MerchantId, OrderId, PaymentId, QuoteId, RedemptionId, ShiftId,
+    StoreId, UserId, VoucherId,
 };
 pub use money::{Currency, Money};
 pub use time::Timestamp;

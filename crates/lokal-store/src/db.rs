@@ -33,6 +33,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (4, "catalog", include_str!("../migrations/sqlite/0004_catalog.sql")),
     (5, "deals, vouchers and ledger", include_str!("../migrations/sqlite/0005_deals_vouchers_ledger.sql")),
     (6, "undo device", include_str!("../migrations/sqlite/0006_undo_device.sql")),
+    (7, "menu orders and riders", include_str!("../migrations/sqlite/0007_menu_orders_riders.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -41,6 +42,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (4, "catalog", include_str!("../migrations/postgres/0004_catalog.sql")),
     (5, "deals, vouchers and ledger", include_str!("../migrations/postgres/0005_deals_vouchers_ledger.sql")),
     (6, "undo device", include_str!("../migrations/postgres/0006_undo_device.sql")),
+    (7, "menu orders and riders", include_str!("../migrations/postgres/0007_menu_orders_riders.sql")),
 ];
 
 impl Db {
@@ -81,7 +83,10 @@ impl Db {
         let migrations = scripts
             .iter()
             .map(|(v, name, sql)| {
-                Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), false)
+                // A script that starts with `-- no-transaction` runs its own transaction (SQLite
+                // table rebuilds must turn foreign keys off outside one).
+                let no_tx = sql.starts_with("-- no-transaction");
+                Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), no_tx)
             })
             .collect();
         Migrator::with_migrations(migrations).run(&self.pool).await?;

@@ -12,15 +12,18 @@
 pub mod applications;
 pub mod db;
 pub mod deals;
+pub mod deliveries;
 pub mod error;
 pub mod grants;
 pub mod idempotency;
 pub mod items;
 pub mod ledger;
+pub mod menu;
 pub mod merchants;
 pub mod orders;
 pub mod outbox;
 pub mod rate_limits;
+pub mod riders;
 mod row;
 pub mod sessions;
 pub mod stores;

@@ -2,8 +2,8 @@
 //! conditional updates (`… WHERE status = 'pending'`), so each transition happens once.
 
 use crate::StoreError;
-use crate::row::{get, parse};
-use lokal_core::{DealId, MerchantId, OrderId, PaymentId, UserId};
+use crate::row::{get, opt, parse};
+use lokal_core::{DealId, MerchantId, OrderId, PaymentId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -16,8 +16,12 @@ pub struct OrderRow {
     pub user_id: UserId,
     /// The seller.
     pub merchant_id: MerchantId,
-    /// What was bought.
-    pub deal_id: DealId,
+    /// What was bought (deal orders).
+    pub deal_id: Option<DealId>,
+    /// `deal`, or a menu order's mode (`delivery`, `pickup`, `dine_in`, `pay_at_store`).
+    pub kind: String,
+    /// The store of a menu order.
+    pub store_id: Option<StoreId>,
     /// Units.
     pub quantity: i64,
     /// Price per unit, minor units.
@@ -26,7 +30,8 @@ pub struct OrderRow {
     pub total: i64,
     /// ISO 4217.
     pub currency: String,
-    /// `pending` (awaiting payment), `paid` or `cancelled` (not paid in time).
+    /// Deal orders: `pending` (awaiting payment), `paid` or `cancelled` (not paid in time). Menu
+    /// orders: a [`lokal_core::fulfil::OrderStatus`].
     pub status: String,
     /// Where the buyer came from (attribution), may be empty.
     pub channel: String,
@@ -41,14 +46,16 @@ pub struct OrderRow {
 }
 
 const COLUMNS: &str = "id, user_id, merchant_id, deal_id, quantity, unit_price, total, currency, status, channel, \
-    created_at, expires_at, paid_at, updated_at";
+    created_at, expires_at, paid_at, updated_at, kind, store_id";
 
 fn from_row(r: &AnyRow) -> Result<OrderRow, StoreError> {
     Ok(OrderRow {
         id: parse(r, "id")?,
         user_id: parse(r, "user_id")?,
         merchant_id: parse(r, "merchant_id")?,
-        deal_id: parse(r, "deal_id")?,
+        deal_id: opt(r, "deal_id")?,
+        kind: get(r, "kind")?,
+        store_id: opt(r, "store_id")?,
         quantity: get(r, "quantity")?,
         unit_price: get(r, "unit_price")?,
         total: get(r, "total")?,
@@ -65,13 +72,13 @@ fn from_row(r: &AnyRow) -> Result<OrderRow, StoreError> {
 /// Inserts an order.
 pub async fn insert(tx: &mut crate::Tx, o: &OrderRow) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO orders ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        "INSERT INTO orders ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     ));
     sqlx::query(sql)
         .bind(o.id.to_string())
         .bind(o.user_id.to_string())
         .bind(o.merchant_id.to_string())
-        .bind(o.deal_id.to_string())
+        .bind(o.deal_id.map(|d| d.to_string()))
         .bind(o.quantity)
         .bind(o.unit_price)
         .bind(o.total)
@@ -82,6 +89,8 @@ pub async fn insert(tx: &mut crate::Tx, o: &OrderRow) -> Result<(), StoreError> 
         .bind(o.expires_at)
         .bind(o.paid_at)
         .bind(o.updated_at)
+        .bind(&o.kind)
+        .bind(o.store_id.map(|s| s.to_string()))
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_sqlx)?;
@@ -105,7 +114,8 @@ pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -
 /// Moves an order from `from` to `to`; false if it was not in `from` (someone else moved it).
 pub async fn transition(tx: &mut crate::Tx, id: OrderId, from: &str, to: &str, now: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE orders SET status = $3, updated_at = $4, paid_at = CASE WHEN $3 = 'paid' THEN $4 ELSE paid_at END \
+        "UPDATE orders SET status = $3, updated_at = $4, \
+         paid_at = CASE WHEN $2 = 'pending' AND ($3 = 'paid' OR $3 = 'completed') THEN $4 ELSE paid_at END \
          WHERE id = $1 AND status = $2",
     )
     .bind(id.to_string())

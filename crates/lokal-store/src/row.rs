@@ -18,3 +18,9 @@ pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError
     let s: String = get(row, col)?;
     s.parse().map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))
 }
+
+/// Reads a nullable TEXT column and parses it.
+pub(crate) fn opt<T: FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>, StoreError> {
+    let s: Option<String> = get(row, col)?;
+    s.map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))).transpose()
+}

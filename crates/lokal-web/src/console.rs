@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::catalog::ItemJson;
+use lokal_core::money::decimal as yuan;
 use lokal_core::{ItemId, MerchantId, Principal, Role, Scope, StaffRole, StoreId, StoreScope, UserId};
 
 /// The routes.
@@ -62,10 +63,6 @@ pub struct ItemLine {
 struct ConsolePage {
     nav: Nav,
     merchants: Vec<MerchantBlock>,
-}
-
-fn yuan(minor: i64) -> String {
-    format!("{}.{:02}", minor / 100, minor % 100)
 }
 
 /// Parses `38`, `38.5` or `38.50` yuan into fen.

@@ -170,7 +170,9 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Ok(v) => v,
         Err(e) => return nav.refusal("Order not found", e),
     };
-    let deal = match ctx.app.deal(v.order.deal_id).await {
+    // Menu orders have their own page with the timeline and live tracking.
+    let Some(deal) = v.order.deal_id else { return Redirect::to(&format!("/orders/{id}/track")).into_response() };
+    let deal = match ctx.app.deal(deal).await {
         Ok(d) => d,
         Err(e) => return error_page(e),
     };

@@ -20,6 +20,8 @@ pub struct Config {
     pub auth: AuthSettings,
     /// Payment windows and the sandbox gateway.
     pub payments: PaymentSettings,
+    /// Riders' pay, dispatch and tracking.
+    pub delivery: lokal_app::delivery_settings::DeliverySettings,
     /// Logging.
     pub log: LogConfig,
 }

@@ -74,9 +74,24 @@ impl Application {
                 ticks += 1;
             }
         });
+        let app = self.app.clone();
+        let dispatcher = tokio::spawn(async move {
+            let secs = app.delivery_settings().dispatch_interval_secs.max(1);
+            let mut every = tokio::time::interval(Duration::from_secs(secs));
+            loop {
+                tokio::select! {
+                    _ = every.tick() => {}
+                    () = app.dispatcher_woken() => {}
+                }
+                if let Err(e) = app.dispatch_tick().await {
+                    tracing::warn!(error = %e, "dispatch failed");
+                }
+            }
+        });
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         jobs.abort();
+        dispatcher.abort();
         self.app.db().close().await;
         result
     }
@@ -93,7 +108,9 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
         .await
         .with_context(|| format!("connecting to {}", config::redact_url(&url)))?;
     db.migrate().await.context("applying migrations")?;
-    Ok(App::new(db, clock, config.auth.clone()).with_payments(config.payments.clone()))
+    Ok(App::new(db, clock, config.auth.clone())
+        .with_payments(config.payments.clone())
+        .with_delivery(config.delivery.clone()))
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.
@@ -114,7 +131,7 @@ pub fn ledger_report(r: &lokal_app::ledger::LedgerReport) -> String {
     let mut out = format!(
         "checked {} journal entries ({} postings, {} vouchers): {}\n\
          journal total: {} (must be 0)\n\
-         platform:clearing balance {} = expected {} (unused value of active vouchers)",
+         platform:clearing balance {} = expected {} (unused vouchers and menu orders in progress)",
         r.audit.entries,
         r.audit.postings,
         r.vouchers,

@@ -263,11 +263,16 @@ pub fn voucher_out(v: VoucherRow) -> VoucherOut {
 pub struct OrderOut {
     /// The id.
     pub id: OrderId,
-    /// The deal.
-    pub deal_id: DealId,
-    /// The deal's title.
+    /// `deal`, or a menu order's mode: `delivery`, `pickup`, `dine_in`, `pay_at_store`.
+    pub kind: String,
+    /// The deal (deal orders).
+    pub deal_id: Option<DealId>,
+    /// The store (menu orders).
+    pub store_id: Option<lokal_core::StoreId>,
+    /// The deal's title, or the store's name.
     pub title: String,
-    /// `pending` (awaiting payment), `paid` or `cancelled` (not paid in time).
+    /// Deal orders: `pending` (awaiting payment), `paid` or `cancelled` (not paid in time). Menu
+    /// orders: see `GET /api/v1/orders/{id}/tracking`.
     pub status: String,
     /// The price breakdown.
     pub breakdown: BreakdownJson,
@@ -290,7 +295,9 @@ fn order_out(v: OrderView, original_price: Option<i64>) -> OrderOut {
     let original_total = original_price.unwrap_or(o.unit_price) * o.quantity;
     OrderOut {
         id: o.id,
+        kind: o.kind,
         deal_id: o.deal_id,
+        store_id: o.store_id,
         title: v.title,
         status: o.status,
         breakdown: BreakdownJson {
@@ -320,7 +327,10 @@ fn order_out(v: OrderView, original_price: Option<i64>) -> OrderOut {
 }
 
 async fn order_json(ctx: &Ctx, v: OrderView) -> ApiResult<OrderOut> {
-    let original = ctx.app.deal(v.order.deal_id).await.ok().map(|d| d.row.original_price);
+    let original = match v.order.deal_id {
+        Some(d) => ctx.app.deal(d).await.ok().map(|d| d.row.original_price),
+        None => None,
+    };
     Ok(order_out(v, original))
 }
 

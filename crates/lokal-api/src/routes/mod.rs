@@ -8,8 +8,10 @@ pub mod deals;
 pub mod health;
 pub mod merchants;
 pub mod params;
+pub mod riders;
 pub mod search;
 pub mod stores;
+pub mod takeout;
 pub mod users;
 pub mod vouchers;
 
@@ -30,6 +32,8 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(search::router())
         .merge(deals::router())
         .merge(vouchers::router())
+        .merge(takeout::router())
+        .merge(riders::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

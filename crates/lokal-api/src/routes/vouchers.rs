@@ -7,6 +7,7 @@ use crate::routes::ListJson;
 use crate::routes::deals::{DealOut, VoucherOut, deal_out, voucher_out};
 use axum::extract::State;
 use axum::http::StatusCode;
+use lokal_core::money::decimal as yuan;
 use lokal_core::{Currency, MerchantId, Money, RedemptionId, StoreId, Timestamp, UserId, VoucherId};
 use lokal_store::vouchers::RedemptionRow;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -237,11 +238,6 @@ async fn balance(
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
-fn yuan(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
 }
 
 /// A day's statement as CSV: one line per redemption, undo and expiry, then the total.

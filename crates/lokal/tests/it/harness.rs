@@ -79,11 +79,16 @@ impl TestApp {
 
     /// Starts the application with these authentication settings.
     pub async fn spawn_with(auth: AuthSettings) -> TestApp {
+        Self::spawn_config(|c| c.auth = auth).await
+    }
+
+    /// Starts the application with settings changed by `change`.
+    pub async fn spawn_config(change: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::default();
         config.server.port = 0;
         config.database.data_dir = dir.path().to_path_buf();
-        config.auth = auth;
+        change(&mut config);
         // The sandbox confirms payments at once, so tests need not wait for its webhook.
         config.payments.sandbox_delay_ms = 0;
         let pg = match std::env::var("LOKAL_TEST_DATABASE_URL") {

@@ -262,8 +262,10 @@ async fn stock_and_limits_hold_under_racing_buyers_and_unpaid_orders_give_stock_
         )
         .await;
     assert_eq!(late_pay.code(), "order_not_payable");
-    assert_eq!(app.post_keyed(&path, &json!({"quantity": 1}), &winner, "flash-3").await.status, 201);
-    let twice = app.post_keyed(&path, &json!({"quantity": 1}), &winner, "flash-4").await;
+    // Fresh keys: a key of the first round ("flash-3") would replay that round's answer when the
+    // winner happens to be buyer 3 (keys are scoped per caller).
+    assert_eq!(app.post_keyed(&path, &json!({"quantity": 1}), &winner, "again-1").await.status, 201);
+    let twice = app.post_keyed(&path, &json!({"quantity": 1}), &winner, "again-2").await;
     assert_eq!(twice.code(), "purchase_limit_reached", "one per person while stock is left: {}", twice.text);
 }
 

@@ -1,0 +1,100 @@
+//! Pay-at-store (到店买单): the consumer scans the store's poster, enters the bill (and the part
+//! the store's discount does not cover), sees the discount, and pays online. The bill is an order
+//! of mode `pay_at_store` paid through the same gateway; once the payment is confirmed it is
+//! completed and settled at once, and the cashier's screen shows it with its four-digit
+//! confirmation code.
+
+use crate::fulfil::MenuOrder;
+use crate::takeout::short_code;
+use crate::{App, AppError};
+use lokal_core::fulfil::{Mode, OrderStatus};
+use lokal_core::takeout::{PayRuleJson, bill_discount};
+use lokal_core::{Currency, OrderId, Principal, StaffRole, StoreId};
+use lokal_store::menu::{self, DetailRow};
+use lokal_store::orders::{self, OrderRow};
+
+/// What the payer sees before paying.
+#[derive(Debug, Clone)]
+pub struct BillTerms {
+    /// The store's name.
+    pub store_name: String,
+    /// Its rule.
+    pub rule: PayRuleJson,
+    /// What the rule does not cover.
+    pub excludes: String,
+}
+
+impl App {
+    /// The store's pay-at-store terms, for anyone with its poster.
+    pub async fn bill_terms(&self, store: StoreId) -> Result<BillTerms, AppError> {
+        let view = self.public_store(store).await?;
+        let s = self.order_settings(store).await?;
+        Ok(BillTerms { store_name: view.profile.name, rule: s.pay_at_store, excludes: s.pay_at_store_excludes })
+    }
+
+    /// Opens a bill of `amount` (of which `excluded` is not discounted) at a store: an order
+    /// waiting for payment, its total less the store's discount.
+    pub async fn open_bill(
+        &self,
+        caller: &Principal,
+        store: StoreId,
+        amount: i64,
+        excluded: i64,
+        channel: &str,
+    ) -> Result<OrderRow, AppError> {
+        let view = self.public_store(store).await?;
+        let s = self.order_settings(store).await?;
+        let discount = bill_discount(&s.pay_at_store, amount, excluded)?;
+        if channel.chars().count() > 64 {
+            return Err(lokal_core::FieldError::new("channel", "must be at most 64 characters").into());
+        }
+        let now = self.now();
+        let total = amount - discount;
+        let order = OrderRow {
+            id: OrderId::generate(),
+            user_id: caller.user_id,
+            merchant_id: view.row.merchant_id,
+            deal_id: None,
+            kind: Mode::PayAtStore.as_str().to_owned(),
+            store_id: Some(store),
+            quantity: 1,
+            unit_price: total,
+            total,
+            currency: Currency::CNY.as_str().to_owned(),
+            status: OrderStatus::Pending.as_str().to_owned(),
+            channel: channel.trim().to_owned(),
+            created_at: now.millis(),
+            expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
+            paid_at: None,
+            updated_at: now.millis(),
+        };
+        let detail = DetailRow {
+            order_id: Some(order.id),
+            store_id: Some(store),
+            mode: Mode::PayAtStore.as_str().to_owned(),
+            subtotal: amount,
+            discount,
+            code: short_code()?,
+            ..DetailRow::default()
+        };
+        let mut tx = self.db().begin().await?;
+        orders::insert(&mut tx, &order).await?;
+        menu::insert_detail(&mut tx, &detail).await?;
+        self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Bills paid at a store, newest first (the cashier's screen). Staff of the store.
+    pub async fn store_bills(&self, caller: &Principal, store: StoreId) -> Result<Vec<MenuOrder>, AppError> {
+        self.store_row(caller, store, StaffRole::Clerk).await?;
+        let mut out = Vec::new();
+        for id in menu::store_orders(self.db().pool(), store, false, 100).await? {
+            let o = self.menu_order(id).await?;
+            if o.mode() == Mode::PayAtStore && o.status() == OrderStatus::Completed {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,57 @@
+//! `[delivery]`: riders' pay, dispatch and tracking settings.
+
+/// How delivery tasks reach riders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DispatchMode {
+    /// The dispatcher assigns tasks to riders (the default).
+    Assign,
+    /// Waiting tasks are offered to nearby riders; the first to grab one gets it.
+    Grab,
+}
+
+/// Delivery settings.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// `assign` (the dispatcher decides) or `grab` (riders take offers).
+    pub dispatch_mode: DispatchMode,
+    /// Seconds between dispatch decisions (also made at once when an order is accepted).
+    pub dispatch_interval_secs: u64,
+    /// Most tasks one rider holds at once.
+    pub rider_capacity: u32,
+    /// Farthest a rider is sent (or offered a task), metres.
+    pub max_pickup_m: u32,
+    /// A rider whose last position is older than this is not given work, seconds.
+    pub position_stale_secs: i64,
+    /// Rider pay per task, minor units.
+    pub rider_pay_base: i64,
+    /// Rider pay per started kilometre from store to door, minor units.
+    pub rider_pay_per_km: i64,
+    /// Guaranteed earnings per hour on shift, minor units (topped up at the end of the shift).
+    pub rider_hourly_guarantee: i64,
+    /// At most one stored position per rider per this many seconds.
+    pub ping_sample_secs: i64,
+    /// Positions are deleted after this many hours.
+    pub position_retention_hours: i64,
+    /// A quote stays valid this many seconds.
+    pub quote_ttl_secs: i64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            dispatch_mode: DispatchMode::Assign,
+            dispatch_interval_secs: 10,
+            rider_capacity: 3,
+            max_pickup_m: 5_000,
+            position_stale_secs: 300,
+            rider_pay_base: 500,
+            rider_pay_per_km: 100,
+            rider_hourly_guarantee: 2_500,
+            ping_sample_secs: 10,
+            position_retention_hours: 24,
+            quote_ttl_secs: 600,
+        }
+    }
+}

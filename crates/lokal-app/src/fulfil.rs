@@ -1,0 +1,480 @@
+//! Fulfilling menu orders: what happens once one is paid. The store accepts or rejects it within
+//! its SLA (the system decides when it does not), prepares it, marks it ready and hands pickups
+//! and dine-in orders over; riders carry deliveries (see `riders`). Every move asks the core state
+//! machine first and is then applied as a conditional update, so racing moves have one winner.
+//! Money: a completed order is settled to merchant, platform and rider; a cancelled or rejected
+//! paid order is refunded in full (see docs/ARCHITECTURE.md §11 for who may cancel when).
+
+use crate::ledger::post;
+use crate::live::LiveEvent;
+use crate::{App, AppError};
+use lokal_core::fulfil::{self, Actor, Mode, OrderEvent, OrderStatus, TaskEvent, TaskStatus};
+use lokal_core::ledger::{self, Account, Posting};
+use lokal_core::{Currency, DeliveryId, ErrorCode, Money, OrderId, Principal, Scope, StaffRole, Timestamp, UserId};
+use lokal_store::deliveries::{self, DeliveryRow};
+use lokal_store::menu::{self, DetailRow, EventRow, LineRow, Stamp};
+use lokal_store::orders::{self, OrderRow, RefundRow};
+
+/// A menu order with everything its pages show.
+#[derive(Debug, Clone)]
+pub struct MenuOrder {
+    /// The order.
+    pub order: OrderRow,
+    /// Its details.
+    pub detail: DetailRow,
+    /// Its lines.
+    pub lines: Vec<LineRow>,
+    /// Its timeline.
+    pub events: Vec<EventRow>,
+    /// Its delivery task, if it has one.
+    pub delivery: Option<DeliveryRow>,
+    /// The store's name.
+    pub store_name: String,
+}
+
+impl MenuOrder {
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        Mode::parse(&self.order.kind).unwrap_or(Mode::Delivery)
+    }
+
+    /// The status.
+    pub fn status(&self) -> OrderStatus {
+        OrderStatus::parse(&self.order.status).unwrap_or(OrderStatus::Cancelled)
+    }
+}
+
+pub(crate) fn conflict(e: impl std::fmt::Display) -> AppError {
+    AppError::new(ErrorCode::OrderStateConflict, e.to_string())
+}
+
+impl App {
+    /// A menu order, loaded whole (no access check: callers check).
+    pub(crate) async fn menu_order(&self, id: OrderId) -> Result<MenuOrder, AppError> {
+        let pool = self.db().pool();
+        let order = orders::get_by_id(pool, id).await?.filter(|o| o.kind != "deal");
+        let order = order.ok_or_else(|| AppError::not_found("order"))?;
+        let detail = menu::detail(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        let store_name = match detail.store_id {
+            Some(s) => lokal_store::stores::get_by_id(pool, s).await?.map(|s| s.name).unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(MenuOrder {
+            lines: menu::lines(pool, id).await?,
+            events: menu::events(pool, id).await?,
+            delivery: deliveries::for_order(pool, id).await?,
+            order,
+            detail,
+            store_name,
+        })
+    }
+
+    /// Who the caller is to this order: its consumer, staff of its store, or an operator.
+    /// Anyone else is told it does not exist.
+    pub(crate) async fn order_actor(&self, caller: &Principal, o: &MenuOrder) -> Result<Actor, AppError> {
+        if caller.is_admin() {
+            return Ok(Actor::Operator);
+        }
+        if o.order.user_id == caller.user_id {
+            return Ok(Actor::Consumer);
+        }
+        let store = o.order.store_id.ok_or_else(|| AppError::not_found("order"))?;
+        if caller.authorize(Scope::Store(o.order.merchant_id, store), StaffRole::Clerk).is_ok() {
+            return Ok(Actor::Store);
+        }
+        Err(AppError::not_found("order"))
+    }
+
+    /// A menu order for its consumer, the staff of its store or an operator.
+    pub async fn menu_order_for(&self, caller: &Principal, id: OrderId) -> Result<(MenuOrder, Actor), AppError> {
+        let o = self.menu_order(id).await?;
+        let actor = self.order_actor(caller, &o).await?;
+        Ok((o, actor))
+    }
+
+    /// The store's orders for its desk: the active ones, or the latest 100 of any state.
+    pub async fn store_orders(
+        &self,
+        caller: &Principal,
+        store: lokal_core::StoreId,
+        active_only: bool,
+    ) -> Result<Vec<MenuOrder>, AppError> {
+        self.store_row(caller, store, StaffRole::Clerk).await?;
+        let mut out = Vec::new();
+        for id in menu::store_orders(self.db().pool(), store, active_only, 100).await? {
+            out.push(self.menu_order(id).await?);
+        }
+        Ok(out)
+    }
+
+    /// The caller's menu orders, newest first.
+    pub async fn my_menu_orders(&self, caller: &Principal) -> Result<Vec<MenuOrder>, AppError> {
+        let mut out = Vec::new();
+        for o in orders::for_user(self.db().pool(), caller.user_id).await? {
+            if o.kind != "deal" {
+                out.push(self.menu_order(o.id).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Moves `o` by `event` as `actor` inside `tx`; refuses (409) when the machine or a racing
+    /// move says no. Returns the new status.
+    pub(crate) async fn move_order(
+        &self,
+        tx: &mut lokal_store::Tx,
+        o: &MenuOrder,
+        event: OrderEvent,
+        actor: Actor,
+        now: Timestamp,
+    ) -> Result<OrderStatus, AppError> {
+        let from = o.status();
+        let to = fulfil::next(o.mode(), from, event, actor).map_err(conflict)?;
+        if !orders::transition(tx, o.order.id, from.as_str(), to.as_str(), now.millis()).await? {
+            return Err(AppError::new(ErrorCode::OrderStateConflict, "the order changed meanwhile; reload it"));
+        }
+        Ok(to)
+    }
+
+    /// The store accepts a paid order, with its preparation time (default: the store's usual).
+    /// A delivery order gets its delivery task, which the dispatcher picks up.
+    pub async fn accept_order(
+        &self,
+        caller: &Principal,
+        id: OrderId,
+        prep_minutes: Option<u32>,
+    ) -> Result<MenuOrder, AppError> {
+        let (o, actor) = self.menu_order_for(caller, id).await?;
+        if actor != Actor::Store && actor != Actor::Operator {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the store accepts orders"));
+        }
+        if prep_minutes.is_some_and(|p| !(1..=180).contains(&p)) {
+            return Err(lokal_core::FieldError::new("prep_minutes", "must be 1 to 180").into());
+        }
+        self.accept(&o, Actor::Store, Some(caller.user_id), prep_minutes).await?;
+        self.menu_order(id).await
+    }
+
+    pub(crate) async fn accept(
+        &self,
+        o: &MenuOrder,
+        actor: Actor,
+        who: Option<UserId>,
+        prep: Option<u32>,
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        let prep = i64::from(prep.unwrap_or(u32::try_from(o.detail.prep_minutes).unwrap_or(15)));
+        let mut tx = self.db().begin().await?;
+        self.move_order(&mut tx, o, OrderEvent::Accept, actor, now).await?;
+        menu::set_prep_and_reason(&mut tx, o.order.id, Some(prep), "").await?;
+        menu::stamp(&mut tx, o.order.id, Stamp::Accepted, now.millis()).await?;
+        // A slot order is ready for its slot, not earlier.
+        let ready_at =
+            o.detail.scheduled_at.map_or(now.millis() + prep * 60_000, |s| s - 10 * 60_000).max(now.millis());
+        if o.mode() == Mode::Delivery {
+            let store = self.store_location(o).await?;
+            let task = self.new_task(o, store, ready_at, now)?;
+            menu::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at).await?;
+            deliveries::insert(&mut tx, &task).await?;
+        } else {
+            menu::stamp(&mut tx, o.order.id, Stamp::Eta, ready_at).await?;
+        }
+        let note = if actor == Actor::System {
+            "accepted automatically (no answer in time)".to_owned()
+        } else {
+            format!("ready in {prep} min")
+        };
+        self.timeline(&mut tx, o.order.id, "accepted", who, &note, now).await?;
+        tx.commit().await?;
+        self.publish(o, "accepted");
+        self.wake_dispatcher();
+        Ok(())
+    }
+
+    fn new_task(
+        &self,
+        o: &MenuOrder,
+        store: lokal_core::geo::LatLng,
+        ready_at: i64,
+        now: Timestamp,
+    ) -> Result<DeliveryRow, AppError> {
+        let s = self.delivery_settings();
+        let drop = o.detail.drop.ok_or_else(|| AppError::internal(std::io::Error::other("delivery without a door")))?;
+        let door = lokal_core::geo::LatLng::from_e7(drop.0, drop.1).map_err(AppError::internal)?;
+        let distance = store.distance_m(&door);
+        let ride = (distance / lokal_core::takeout::RIDER_M_PER_MIN).ceil() as i64;
+        Ok(DeliveryRow {
+            id: DeliveryId::generate(),
+            order_id: o.order.id,
+            store_id: o.order.store_id.ok_or_else(|| AppError::not_found("store"))?,
+            rider_id: None,
+            status: TaskStatus::Waiting.as_str().to_owned(),
+            pickup: store.to_e7(),
+            drop,
+            distance_m: distance.round() as i64,
+            rider_pay: lokal_core::takeout::rider_pay(s.rider_pay_base, s.rider_pay_per_km, distance),
+            ready_at,
+            eta_at: ready_at + (ride + 2) * 60_000,
+            assigned_at: None,
+            arrived_at: None,
+            picked_at: None,
+            delivered_at: None,
+            created_at: now.millis(),
+            updated_at: now.millis(),
+        })
+    }
+
+    async fn store_location(&self, o: &MenuOrder) -> Result<lokal_core::geo::LatLng, AppError> {
+        let store = o.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
+        let view = self.public_store(store).await?;
+        view.profile.location.ok_or_else(|| AppError::internal(std::io::Error::other("the store has no location")))
+    }
+
+    /// The store refuses a paid order; the consumer is refunded in full.
+    pub async fn reject_order(&self, caller: &Principal, id: OrderId, reason: &str) -> Result<MenuOrder, AppError> {
+        let (o, actor) = self.menu_order_for(caller, id).await?;
+        if actor != Actor::Store && actor != Actor::Operator {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the store rejects orders"));
+        }
+        let reason = reason_text(reason)?;
+        self.end_with_refund(&o, OrderEvent::Reject, Actor::Store, Some(caller.user_id), &reason).await?;
+        self.menu_order(id).await
+    }
+
+    /// The store finished preparing.
+    pub async fn mark_ready(&self, caller: &Principal, id: OrderId) -> Result<MenuOrder, AppError> {
+        let (o, actor) = self.menu_order_for(caller, id).await?;
+        if actor != Actor::Store {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the store marks orders ready"));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        self.move_order(&mut tx, &o, OrderEvent::MarkReady, Actor::Store, now).await?;
+        menu::stamp(&mut tx, id, Stamp::Ready, now.millis()).await?;
+        self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
+        tx.commit().await?;
+        self.publish(&o, "ready");
+        self.menu_order(id).await
+    }
+
+    /// The store hands a pickup order (against its pickup code) or a dine-in order over; the
+    /// order is settled.
+    pub async fn hand_over(&self, caller: &Principal, id: OrderId, code: Option<&str>) -> Result<MenuOrder, AppError> {
+        let (o, actor) = self.menu_order_for(caller, id).await?;
+        if actor != Actor::Store {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the store hands orders over"));
+        }
+        if o.mode() == Mode::Pickup && code.map(str::trim) != Some(o.detail.code.as_str()) {
+            return Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "the pickup code does not match"));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Store, now).await?;
+        menu::stamp(&mut tx, id, Stamp::Completed, now.millis()).await?;
+        self.settle(&mut tx, &o, None, now).await?;
+        self.timeline(&mut tx, id, "completed", Some(caller.user_id), "", now).await?;
+        tx.commit().await?;
+        self.publish(&o, "completed");
+        self.menu_order(id).await
+    }
+
+    /// Cancels an order as its consumer (until the store accepts), its store (until a rider or
+    /// the consumer took it) or an operator (until it is finished). Paid money is refunded in
+    /// full; an operator's cancellation after pickup also pays the store and the rider for the
+    /// work done, at the platform's cost.
+    pub async fn cancel_menu_order(
+        &self,
+        caller: &Principal,
+        id: OrderId,
+        reason: &str,
+    ) -> Result<MenuOrder, AppError> {
+        let (o, actor) = self.menu_order_for(caller, id).await?;
+        let reason = reason_text(reason)?;
+        self.end_with_refund(&o, OrderEvent::Cancel, actor, Some(caller.user_id), &reason).await?;
+        self.menu_order(id).await
+    }
+
+    /// Ends an order by `event` (reject or cancel), refunding what was paid.
+    pub(crate) async fn end_with_refund(
+        &self,
+        o: &MenuOrder,
+        event: OrderEvent,
+        actor: Actor,
+        who: Option<UserId>,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        let held = o.status().holds_money();
+        let picked_up = o.status() == OrderStatus::Delivering;
+        let mut tx = self.db().begin().await?;
+        let to = self.move_order(&mut tx, o, event, actor, now).await?;
+        menu::set_prep_and_reason(&mut tx, o.order.id, None, reason).await?;
+        if let Some(d) = &o.delivery {
+            let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+            if fulfil::task_next(from, TaskEvent::Cancel).is_some()
+                && !deliveries::step(&mut tx, d.id, None, from.as_str(), "cancelled", now.millis()).await?
+            {
+                return Err(AppError::new(ErrorCode::OrderStateConflict, "the delivery changed meanwhile; reload it"));
+            }
+        }
+        if held {
+            self.refund_menu_order(&mut tx, &o.order, reason, now).await?;
+        }
+        if o.status() == OrderStatus::Paid
+            && let Some(store) = o.order.store_id
+        {
+            // Nothing was prepared: the items are on sale again.
+            for l in &o.lines {
+                menu::return_item_stock(&mut tx, store, l.item_id, l.quantity).await?;
+            }
+        }
+        if picked_up {
+            self.compensate(&mut tx, o, now).await?;
+        }
+        self.timeline(&mut tx, o.order.id, to.as_str(), who, reason, now).await?;
+        tx.commit().await?;
+        self.publish(o, to.as_str());
+        Ok(())
+    }
+
+    /// Refunds a menu order's whole payment inside `tx` (one refund per order: its id is derived
+    /// from the order, so a retry cannot refund twice).
+    pub(crate) async fn refund_menu_order(
+        &self,
+        tx: &mut lokal_store::Tx,
+        order: &OrderRow,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let payment = orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == "succeeded");
+        let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
+        let refund_id = format!("rf_{}", order.id.0.simple());
+        let provider_ref =
+            self.gateway().refund(&payment.provider_ref, Money::new(payment.amount, Currency::CNY), &refund_id).await?;
+        let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());
+        orders::insert_refund(tx, &RefundRow { provider_ref, ..row }).await?;
+        orders::mark_payment_refunded(tx, payment.id, now.millis()).await?;
+        post(tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, payment.amount), now.millis()).await?;
+        Ok(())
+    }
+
+    /// Settles a completed order: the merchant earns items and packaging less commission, the
+    /// platform keeps commission and delivery fee, the rider (if any) is paid as a cost.
+    pub(crate) async fn settle(
+        &self,
+        tx: &mut lokal_store::Tx,
+        o: &MenuOrder,
+        rider: Option<(UserId, i64)>,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let goods = o.order.total - o.detail.delivery_fee;
+        let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
+        let fee = lokal_core::deal::commission(goods, rate);
+        let postings = ledger::settle_order(o.order.merchant_id, o.order.total, goods, fee, rider);
+        post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now.millis()).await?;
+        Ok(())
+    }
+
+    /// After an operator cancels a delivery already picked up, the store is paid for the food
+    /// and the rider for the ride, at the platform's cost.
+    async fn compensate(&self, tx: &mut lokal_store::Tx, o: &MenuOrder, now: Timestamp) -> Result<(), AppError> {
+        let goods = o.order.total - o.detail.delivery_fee;
+        let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
+        let earned = goods - lokal_core::deal::commission(goods, rate);
+        let mut postings = vec![
+            Posting { account: Account::PlatformCosts, amount: earned },
+            Posting { account: Account::MerchantPayable(o.order.merchant_id), amount: -earned },
+        ];
+        if let Some((rider, pay)) = o.delivery.as_ref().and_then(|d| d.rider_id.map(|r| (r, d.rider_pay))) {
+            postings.extend(ledger::rider_topup(rider, pay));
+        }
+        post(tx, "compensation", &o.order.id.to_string(), "cancelled after pickup", postings, now.millis()).await?;
+        Ok(())
+    }
+
+    /// A menu order's payment is confirmed, inside the webhook's transaction. A bill completes
+    /// and is settled. A menu order takes its items' counted stock (if an item ran out since the
+    /// quote, the order is cancelled and refunded at once) and starts the store's acceptance
+    /// clock. Returns the live event to publish after commit.
+    pub(crate) async fn menu_order_paid(
+        &self,
+        tx: &mut lokal_store::Tx,
+        m: &MenuOrder,
+        now: Timestamp,
+    ) -> Result<&'static str, AppError> {
+        let id = m.order.id;
+        let store = m.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
+        if m.mode() == Mode::PayAtStore {
+            menu::stamp(tx, id, Stamp::Completed, now.millis()).await?;
+            self.settle(tx, m, None, now).await?;
+            self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "", now).await?;
+            return Ok("bill_paid");
+        }
+        for (i, l) in m.lines.iter().enumerate() {
+            if !menu::take_item_stock(tx, store, l.item_id, l.quantity).await? {
+                for taken in &m.lines[..i] {
+                    menu::return_item_stock(tx, store, taken.item_id, taken.quantity).await?;
+                }
+                let reason = format!("{} sold out before the payment arrived", l.name);
+                if !orders::transition(tx, id, "paid", "cancelled", now.millis()).await? {
+                    return Err(AppError::new(ErrorCode::OrderStateConflict, "the order changed meanwhile"));
+                }
+                menu::set_prep_and_reason(tx, id, None, &reason).await?;
+                self.refund_menu_order(tx, &m.order, &reason, now).await?;
+                self.timeline(tx, id, "cancelled", None, &reason, now).await?;
+                return Ok("cancelled");
+            }
+        }
+        let within = i64::from(self.order_settings(store).await?.accept_within_secs);
+        menu::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
+        self.timeline(tx, id, "paid", Some(m.order.user_id), "", now).await?;
+        Ok("new_order")
+    }
+
+    /// Paid orders the store did not answer in time: accepted or rejected (and refunded) as the
+    /// store's settings say. Returns how many were decided.
+    pub async fn enforce_acceptance_sla(&self) -> Result<usize, AppError> {
+        let now = self.now().millis();
+        let mut n = 0;
+        for id in menu::overdue_acceptance(self.db().pool(), now, 200).await? {
+            let o = self.menu_order(id).await?;
+            let auto_accept = match o.order.store_id {
+                Some(s) => self.order_settings(s).await?.auto_accept,
+                None => false,
+            };
+            let done = if auto_accept {
+                self.accept(&o, Actor::System, None, None).await
+            } else {
+                self.end_with_refund(&o, OrderEvent::Reject, Actor::System, None, "the store did not answer in time")
+                    .await
+            };
+            match done {
+                Ok(()) => n += 1,
+                // The store answered meanwhile.
+                Err(e) if e.code == ErrorCode::OrderStateConflict => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
+    /// Tells live pages that `o` changed.
+    pub(crate) fn publish(&self, o: &MenuOrder, kind: &'static str) {
+        self.bus().publish(LiveEvent {
+            kind,
+            order_id: Some(o.order.id),
+            store_id: o.order.store_id,
+            consumer_id: Some(o.order.user_id),
+            rider_id: o.delivery.as_ref().and_then(|d| d.rider_id),
+        });
+    }
+}
+
+/// A reason: required, up to 200 characters.
+pub(crate) fn reason_text(reason: &str) -> Result<String, AppError> {
+    let r = reason.trim();
+    if r.is_empty() || r.chars().count() > 200 {
+        return Err(lokal_core::FieldError::new("reason", "must be 1 to 200 characters").into());
+    }
+    Ok(r.to_owned())
+}

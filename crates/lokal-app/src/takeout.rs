@@ -1,0 +1,368 @@
+//! Ordering from a store's menu: the store's ordering settings, pricing a cart into a quote, and
+//! turning a quote into an order that is then paid like any other (`pay_order`). The price is
+//! always computed here, from the menu as it is now; what the client shows is never trusted.
+
+use crate::discovery::StoreCard;
+use crate::stores::StoreView;
+use crate::{App, AppError};
+use lokal_core::fulfil::{Mode, OrderStatus};
+use lokal_core::geo::LatLng;
+use lokal_core::takeout::{self, CartRefusal, ChosenJson, OrderSettingsJson, Totals};
+use lokal_core::{Currency, ErrorCode, FieldError, ItemId, OrderId, Principal, QuoteId, StaffRole, StoreId, Timestamp};
+use lokal_store::menu::{self, DetailRow, LineRow, QuoteRow};
+use lokal_store::orders::{self, OrderRow};
+
+/// One line of a cart.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartLineJson {
+    /// The item (from the store's menu).
+    pub item_id: ItemId,
+    /// How many, 1 to 99.
+    pub quantity: i64,
+    /// Chosen options by group and choice name.
+    #[serde(default)]
+    pub options: Vec<ChosenJson>,
+}
+
+/// Where to deliver.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressJson {
+    /// The address as the rider reads it (1 to 200 characters).
+    pub text: String,
+    /// Latitude of the door.
+    pub lat: f64,
+    /// Longitude of the door.
+    pub lng: f64,
+}
+
+/// A cart for one store.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartJson {
+    /// The store.
+    pub store_id: StoreId,
+    /// `delivery`, `pickup` or `dine_in`.
+    pub mode: Mode,
+    /// 1 to 50 lines.
+    pub lines: Vec<CartLineJson>,
+    /// Required for delivery.
+    #[serde(default)]
+    pub address: Option<AddressJson>,
+    /// Required for dine-in: the code on the table (1 to 16 characters).
+    #[serde(default)]
+    pub table_code: Option<String>,
+    /// A time slot (RFC 3339) instead of "as soon as possible".
+    #[serde(default)]
+    pub scheduled_at: Option<String>,
+    /// A note to the store (up to 200 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A priced cart.
+#[derive(Debug, Clone)]
+pub struct Priced {
+    /// The store.
+    pub store: StoreView,
+    /// The lines, priced.
+    pub lines: Vec<LineRow>,
+    /// Fees and total.
+    pub totals: Totals,
+    /// Minutes to the door (delivery) or to ready (pickup, dine-in), or to the slot.
+    pub eta_minutes: i64,
+    /// The door, for delivery.
+    pub drop: Option<LatLng>,
+    /// The slot, epoch ms.
+    pub scheduled_at: Option<i64>,
+    /// The store's settings.
+    pub settings: OrderSettingsJson,
+}
+
+/// A stored quote with its pricing.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    /// The stored quote.
+    pub row: QuoteRow,
+    /// The pricing.
+    pub priced: Priced,
+}
+
+fn refusal(code: ErrorCode, field: &str, message: impl Into<String>) -> AppError {
+    AppError { field: Some(field.into()), ..AppError::new(code, message) }
+}
+
+impl App {
+    /// A store's ordering settings (the defaults until a manager sets them).
+    pub async fn order_settings(&self, store: StoreId) -> Result<OrderSettingsJson, AppError> {
+        match menu::settings(self.db().pool(), store).await? {
+            Some(json) => serde_json::from_str(&json).map_err(AppError::internal),
+            None => Ok(OrderSettingsJson::default()),
+        }
+    }
+
+    /// Sets a store's ordering settings. Managers of the store.
+    pub async fn set_order_settings(
+        &self,
+        caller: &Principal,
+        store: StoreId,
+        s: OrderSettingsJson,
+    ) -> Result<OrderSettingsJson, AppError> {
+        self.store_row(caller, store, StaffRole::Manager).await?;
+        s.check()?;
+        let json = serde_json::to_string(&s).map_err(AppError::internal)?;
+        menu::set_settings(self.db().pool(), store, &json, self.now().millis()).await?;
+        Ok(s)
+    }
+
+    /// Prices a cart against the store's menu, hours, area and settings as they are at `now`.
+    pub async fn price_cart(&self, cart: &CartJson, now: Timestamp) -> Result<Priced, AppError> {
+        if cart.lines.is_empty() || cart.lines.len() > 50 {
+            return Err(FieldError::new("lines", "must have 1 to 50 lines").into());
+        }
+        if cart.note.chars().count() > 200 {
+            return Err(FieldError::new("note", "must be at most 200 characters").into());
+        }
+        let store = self.public_store(cart.store_id).await?;
+        let p = &store.profile;
+        let offered = match cart.mode {
+            Mode::Delivery => p.delivery && p.location.is_some(),
+            Mode::Pickup => p.pickup,
+            Mode::DineIn => p.dine_in,
+            Mode::PayAtStore => {
+                return Err(FieldError::new("mode", "pay a bill with POST /api/v1/stores/{id}/bills").into());
+            }
+        };
+        if !offered {
+            return Err(refusal(
+                ErrorCode::ModeNotOffered,
+                "mode",
+                format!("this store does not offer {}", cart.mode.as_str()),
+            ));
+        }
+        let settings = self.order_settings(cart.store_id).await?;
+        let scheduled_at = self.check_slot(cart, &store, &settings, now)?;
+        let (drop, distance_m) = match cart.mode {
+            Mode::Delivery => {
+                let a = cart.address.as_ref().ok_or_else(|| FieldError::new("address", "required for delivery"))?;
+                let text = a.text.trim();
+                if text.is_empty() || text.chars().count() > 200 {
+                    return Err(FieldError::new("address.text", "must be 1 to 200 characters").into());
+                }
+                let point = LatLng::new(a.lat, a.lng)
+                    .map_err(|e| FieldError::new(format!("address.{}", e.field), e.message))?;
+                let card = StoreCard::of(&store).map(|(_, c)| c);
+                if !card.is_some_and(|c| c.delivers_to(&point)) {
+                    return Err(refusal(
+                        ErrorCode::OutsideDeliveryArea,
+                        "address",
+                        "this address is outside the store's delivery area",
+                    ));
+                }
+                let d = p.location.map_or(0.0, |l| l.distance_m(&point));
+                (Some(point), d)
+            }
+            _ => {
+                let t = cart.table_code.as_deref().unwrap_or("").trim();
+                if cart.mode == Mode::DineIn && (t.is_empty() || t.chars().count() > 16) {
+                    return Err(FieldError::new("table_code", "must be 1 to 16 characters for dine-in").into());
+                }
+                (None, 0.0)
+            }
+        };
+        let lines = self.price_lines(cart).await?;
+        let subtotal: i64 = lines.iter().map(|l| l.total).sum();
+        let totals = takeout::totals(&settings, cart.mode, subtotal, distance_m).map_err(|e| match e {
+            CartRefusal::BelowMinimum { .. } => refusal(ErrorCode::BelowMinimumOrder, "lines", e.to_string()),
+        })?;
+        let eta = match cart.mode {
+            // Riders are usually within a kilometre and a half of a store at this density.
+            Mode::Delivery => takeout::eta_minutes(settings.prep_minutes, 1_500.0, distance_m),
+            _ => settings.prep_minutes,
+        };
+        let eta_minutes = match scheduled_at {
+            Some(at) => (at - now.millis()).div_euclid(60_000).max(i64::from(eta)),
+            None => i64::from(eta),
+        };
+        Ok(Priced { store, lines, totals, eta_minutes, drop, scheduled_at, settings })
+    }
+
+    /// The slot, checked: none means now, and the store must be open now; a slot must be at least
+    /// the preparation time ahead, within seven days, and inside opening hours.
+    fn check_slot(
+        &self,
+        cart: &CartJson,
+        store: &StoreView,
+        s: &OrderSettingsJson,
+        now: Timestamp,
+    ) -> Result<Option<i64>, AppError> {
+        let p = &store.profile;
+        let Some(raw) = cart.scheduled_at.as_deref() else {
+            if !p.hours.is_open_at(now, p.utc_offset_min) {
+                return Err(AppError::new(ErrorCode::StoreClosed, "the store is closed now; choose a time slot"));
+            }
+            return Ok(None);
+        };
+        let at =
+            Timestamp::parse_rfc3339(raw).ok_or_else(|| FieldError::new("scheduled_at", "must be an RFC 3339 time"))?;
+        let earliest = now.millis() + i64::from(s.prep_minutes) * 60_000;
+        if at.millis() < earliest || at.millis() > now.millis() + 7 * 86_400_000 {
+            return Err(FieldError::new("scheduled_at", "must be after the preparation time and within 7 days").into());
+        }
+        if !p.hours.is_open_at(at, p.utc_offset_min) {
+            return Err(refusal(ErrorCode::StoreClosed, "scheduled_at", "the store is closed at that time"));
+        }
+        Ok(Some(at.millis()))
+    }
+
+    async fn price_lines(&self, cart: &CartJson) -> Result<Vec<LineRow>, AppError> {
+        let menu = self.menu(cart.store_id).await?;
+        let mut lines = Vec::with_capacity(cart.lines.len());
+        for (i, l) in cart.lines.iter().enumerate() {
+            let field = format!("lines[{i}]");
+            if !(1..=99).contains(&l.quantity) {
+                return Err(FieldError::new(format!("{field}.quantity"), "must be 1 to 99").into());
+            }
+            let unavailable = |why: &str| refusal(ErrorCode::ItemUnavailable, &field, why.to_owned());
+            let m =
+                menu.iter().find(|m| m.item.id == l.item_id).ok_or_else(|| unavailable("not on this store's menu"))?;
+            if !m.available {
+                return Err(unavailable(&format!("{} is sold out", m.item.name)));
+            }
+            let wanted: i64 = cart.lines.iter().filter(|x| x.item_id == l.item_id).map(|x| x.quantity).sum();
+            if m.stock.is_some_and(|s| s < wanted) {
+                return Err(unavailable(&format!("only {} left of {}", m.stock.unwrap_or(0), m.item.name)));
+            }
+            let (unit_price, options) = takeout::price_with_options(&field, m.price, &m.options, &l.options)?;
+            lines.push(LineRow {
+                item_id: l.item_id,
+                name: m.item.name.clone(),
+                options,
+                quantity: l.quantity,
+                unit_price,
+                total: unit_price * l.quantity,
+            });
+        }
+        Ok(lines)
+    }
+
+    /// Prices the caller's cart and keeps the quote for `quote_ttl_secs`.
+    pub async fn quote(&self, caller: &Principal, cart: CartJson) -> Result<Quote, AppError> {
+        let now = self.now();
+        let priced = self.price_cart(&cart, now).await?;
+        let row = QuoteRow {
+            id: QuoteId::generate(),
+            user_id: caller.user_id,
+            store_id: cart.store_id,
+            cart_json: serde_json::to_string(&cart).map_err(AppError::internal)?,
+            total: priced.totals.total,
+            eta_minutes: priced.eta_minutes,
+            created_at: now.millis(),
+            expires_at: now.millis() + self.delivery_settings().quote_ttl_secs.max(30) * 1000,
+        };
+        menu::insert_quote(self.db().pool(), &row).await?;
+        Ok(Quote { row, priced })
+    }
+
+    /// One of the caller's quotes, priced as it was stored (the order prices it again).
+    pub async fn my_quote(&self, caller: &Principal, id: QuoteId) -> Result<(Quote, CartJson), AppError> {
+        let q = menu::quote(self.db().pool(), id).await?.filter(|q| q.user_id == caller.user_id);
+        let row = q.ok_or_else(|| AppError::not_found("quote"))?;
+        let cart: CartJson = serde_json::from_str(&row.cart_json).map_err(AppError::internal)?;
+        let priced = self.price_cart(&cart, Timestamp::from_millis(row.created_at)).await?;
+        Ok((Quote { row, priced }, cart))
+    }
+
+    /// Places the order a quote describes. The cart is priced again: if anything changed (a price,
+    /// an item sold out, the store closed) the order is refused and nothing is charged.
+    /// `expected_total`, when given, must equal the quote's total (what the consumer saw).
+    pub async fn order_from_quote(
+        &self,
+        caller: &Principal,
+        quote: QuoteId,
+        expected_total: Option<i64>,
+        channel: &str,
+    ) -> Result<OrderRow, AppError> {
+        let q = menu::quote(self.db().pool(), quote).await?.filter(|q| q.user_id == caller.user_id);
+        let q = q.ok_or_else(|| AppError::not_found("quote"))?;
+        let now = self.now();
+        if q.expires_at <= now.millis() {
+            return Err(AppError::new(ErrorCode::QuoteExpired, "the quote expired: ask for a new one"));
+        }
+        if expected_total.is_some_and(|t| t != q.total) {
+            return Err(refusal(ErrorCode::QuoteChanged, "expected_total", "the total differs from the quote"));
+        }
+        if channel.chars().count() > 64 {
+            return Err(FieldError::new("channel", "must be at most 64 characters").into());
+        }
+        let cart: CartJson = serde_json::from_str(&q.cart_json).map_err(AppError::internal)?;
+        let priced = self.price_cart(&cart, now).await?;
+        if priced.totals.total != q.total {
+            return Err(AppError::new(ErrorCode::QuoteChanged, "prices changed since the quote: ask for a new one"));
+        }
+        let order = OrderRow {
+            id: OrderId::generate(),
+            user_id: caller.user_id,
+            merchant_id: priced.store.row.merchant_id,
+            deal_id: None,
+            kind: cart.mode.as_str().to_owned(),
+            store_id: Some(cart.store_id),
+            quantity: priced.lines.iter().map(|l| l.quantity).sum(),
+            unit_price: priced.totals.total,
+            total: priced.totals.total,
+            currency: Currency::CNY.as_str().to_owned(),
+            status: OrderStatus::Pending.as_str().to_owned(),
+            channel: channel.trim().to_owned(),
+            created_at: now.millis(),
+            expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
+            paid_at: None,
+            updated_at: now.millis(),
+        };
+        let detail = DetailRow {
+            order_id: Some(order.id),
+            store_id: Some(cart.store_id),
+            mode: cart.mode.as_str().to_owned(),
+            subtotal: priced.totals.subtotal,
+            packaging_fee: priced.totals.packaging_fee,
+            delivery_fee: priced.totals.delivery_fee,
+            discount: 0,
+            address: cart.address.as_ref().map(|a| a.text.trim().to_owned()).unwrap_or_default(),
+            drop: priced.drop.map(|p| p.to_e7()),
+            table_code: cart.table_code.as_deref().unwrap_or("").trim().to_owned(),
+            note: cart.note.trim().to_owned(),
+            code: short_code()?,
+            scheduled_at: priced.scheduled_at,
+            prep_minutes: i64::from(priced.settings.prep_minutes),
+            eta_at: Some(now.millis() + priced.eta_minutes * 60_000),
+            ..DetailRow::default()
+        };
+        let mut tx = self.db().begin().await?;
+        orders::insert(&mut tx, &order).await?;
+        menu::insert_detail(&mut tx, &detail).await?;
+        menu::insert_lines(&mut tx, order.id, &priced.lines).await?;
+        self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Appends a step to an order's timeline.
+    pub(crate) async fn timeline(
+        &self,
+        tx: &mut lokal_store::Tx,
+        order: OrderId,
+        kind: &str,
+        actor: Option<lokal_core::UserId>,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let e = menu::EventRow { kind: kind.to_owned(), actor_id: actor, note: note.to_owned(), at: now.millis() };
+        Ok(menu::add_event(tx, order, &e).await?)
+    }
+}
+
+/// A four-digit code (pickup, delivery, bill confirmation): read aloud at a counter or a door,
+/// it only has to tell a handful of open orders apart, never to be secret across the city.
+pub fn short_code() -> Result<String, AppError> {
+    Ok(format!("{:04}", crate::secret::random_u64()? % 10_000))
+}

@@ -1,0 +1,231 @@
+//! Delivery tasks. Every move is a conditional update from the status (and rider) the caller
+//! saw, so two riders, a rider and an operator, or a rider and a cancellation never both win.
+
+use crate::StoreError;
+use crate::row::{get, opt, parse};
+use lokal_core::{DeliveryId, OrderId, StoreId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A delivery task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    /// The id.
+    pub id: DeliveryId,
+    /// The order carried.
+    pub order_id: OrderId,
+    /// The store it is picked up at.
+    pub store_id: StoreId,
+    /// The rider holding it.
+    pub rider_id: Option<UserId>,
+    /// A [`lokal_core::fulfil::TaskStatus`] name.
+    pub status: String,
+    /// The store, 1e-7 degrees.
+    pub pickup: (i64, i64),
+    /// The door, 1e-7 degrees.
+    pub drop: (i64, i64),
+    /// Store to door, metres (straight line).
+    pub distance_m: i64,
+    /// What the rider earns for it.
+    pub rider_pay: i64,
+    /// When the food should be ready, epoch ms.
+    pub ready_at: i64,
+    /// Estimated arrival at the door, epoch ms.
+    pub eta_at: i64,
+    /// Given to its rider, epoch ms.
+    pub assigned_at: Option<i64>,
+    /// Rider at the store, epoch ms.
+    pub arrived_at: Option<i64>,
+    /// Picked up, epoch ms.
+    pub picked_at: Option<i64>,
+    /// Delivered, epoch ms.
+    pub delivered_at: Option<i64>,
+    /// Created, epoch ms.
+    pub created_at: i64,
+    /// Last change, epoch ms.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, order_id, store_id, rider_id, status, pickup_lat_e7, pickup_lng_e7, drop_lat_e7, \
+    drop_lng_e7, distance_m, rider_pay, ready_at, eta_at, assigned_at, arrived_at, picked_at, delivered_at, created_at, \
+    updated_at";
+
+fn from_row(r: &AnyRow) -> Result<DeliveryRow, StoreError> {
+    Ok(DeliveryRow {
+        id: parse(r, "id")?,
+        order_id: parse(r, "order_id")?,
+        store_id: parse(r, "store_id")?,
+        rider_id: opt(r, "rider_id")?,
+        status: get(r, "status")?,
+        pickup: (get(r, "pickup_lat_e7")?, get(r, "pickup_lng_e7")?),
+        drop: (get(r, "drop_lat_e7")?, get(r, "drop_lng_e7")?),
+        distance_m: get(r, "distance_m")?,
+        rider_pay: get(r, "rider_pay")?,
+        ready_at: get(r, "ready_at")?,
+        eta_at: get(r, "eta_at")?,
+        assigned_at: get(r, "assigned_at")?,
+        arrived_at: get(r, "arrived_at")?,
+        picked_at: get(r, "picked_at")?,
+        delivered_at: get(r, "delivered_at")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Inserts a task.
+pub async fn insert(tx: &mut crate::Tx, d: &DeliveryRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO deliveries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19)"
+    ));
+    sqlx::query(sql)
+        .bind(d.id.to_string())
+        .bind(d.order_id.to_string())
+        .bind(d.store_id.to_string())
+        .bind(d.rider_id.map(|u| u.to_string()))
+        .bind(&d.status)
+        .bind(d.pickup.0)
+        .bind(d.pickup.1)
+        .bind(d.drop.0)
+        .bind(d.drop.1)
+        .bind(d.distance_m)
+        .bind(d.rider_pay)
+        .bind(d.ready_at)
+        .bind(d.eta_at)
+        .bind(d.assigned_at)
+        .bind(d.arrived_at)
+        .bind(d.picked_at)
+        .bind(d.delivered_at)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// A task by id.
+pub async fn get_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: DeliveryId,
+) -> Result<Option<DeliveryRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The task of an order.
+pub async fn for_order<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    order: OrderId,
+) -> Result<Option<DeliveryRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries WHERE order_id = $1"));
+    let row = sqlx::query(sql).bind(order.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Tasks not finished: waiting, or held by a rider.
+pub async fn open<'e>(ex: impl Executor<'e, Database = Any>, limit: i64) -> Result<Vec<DeliveryRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deliveries WHERE status IN ('waiting', 'assigned', 'at_store', 'picked_up') \
+         ORDER BY id LIMIT $1"
+    ));
+    let rows = sqlx::query(sql).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A rider's tasks not finished, oldest first.
+pub async fn of_rider<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    rider: UserId,
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deliveries WHERE rider_id = $1 AND status IN ('assigned', 'at_store', 'picked_up') \
+         ORDER BY id"
+    ));
+    let rows = sqlx::query(sql).bind(rider.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A rider's finished tasks, newest first.
+pub async fn history<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    rider: UserId,
+    limit: i64,
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deliveries WHERE rider_id = $1 AND status = 'delivered' ORDER BY id DESC LIMIT $2"
+    ));
+    let rows =
+        sqlx::query(sql).bind(rider.to_string()).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Gives a waiting task to `rider`; false if it was no longer waiting.
+pub async fn assign(tx: &mut crate::Tx, id: DeliveryId, rider: UserId, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET rider_id = $2, status = 'assigned', assigned_at = $3, arrived_at = NULL, updated_at = $3 \
+         WHERE id = $1 AND status = 'waiting'",
+    )
+    .bind(id.to_string())
+    .bind(rider.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves a task from `from` to `to` if `rider` still holds it (`None`: whoever holds it).
+/// `to = waiting` releases it from its rider. Sets the matching time column.
+pub async fn step(
+    tx: &mut crate::Tx,
+    id: DeliveryId,
+    rider: Option<UserId>,
+    from: &str,
+    to: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let sql = match to {
+        "waiting" => {
+            "UPDATE deliveries SET status = $4, rider_id = NULL, assigned_at = NULL, arrived_at = NULL, updated_at = $5 \
+             WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
+        }
+        "at_store" => {
+            "UPDATE deliveries SET status = $4, arrived_at = $5, updated_at = $5 \
+             WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
+        }
+        "picked_up" => {
+            "UPDATE deliveries SET status = $4, picked_at = $5, updated_at = $5 \
+             WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
+        }
+        "delivered" => {
+            "UPDATE deliveries SET status = $4, delivered_at = $5, updated_at = $5 \
+             WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
+        }
+        _ => {
+            "UPDATE deliveries SET status = $4, updated_at = $5 WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
+        }
+    };
+    let done = sqlx::query(sql)
+        .bind(id.to_string())
+        .bind(rider.map(|r| r.to_string()).unwrap_or_default())
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets a task's estimated arrival.
+pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE deliveries SET eta_at = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(eta_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}

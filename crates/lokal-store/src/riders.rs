@@ -1,0 +1,298 @@
+//! Riders: applications, shifts, positions (sampled pings with a retention window).
+
+use crate::StoreError;
+use crate::row::{get, opt, parse};
+use lokal_core::{ShiftId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A rider (or an application to become one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiderRow {
+    /// The rider's account.
+    pub user_id: UserId,
+    /// Name shown to stores and consumers.
+    pub name: String,
+    /// Phone for the dispatch desk.
+    pub phone: String,
+    /// `bike`, `e-bike`, `scooter`, `car` or `foot`.
+    pub vehicle: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// Why rejected.
+    pub reason: String,
+    /// The open shift, if on shift.
+    pub shift_id: Option<ShiftId>,
+    /// Last position, 1e-7 degrees.
+    pub position: Option<(i64, i64)>,
+    /// When it was reported, epoch ms.
+    pub located_at: Option<i64>,
+    /// Applied, epoch ms.
+    pub created_at: i64,
+    /// Last change, epoch ms.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str =
+    "user_id, name, phone, vehicle, status, reason, shift_id, lat_e7, lng_e7, located_at, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<RiderRow, StoreError> {
+    let lat: Option<i64> = get(r, "lat_e7")?;
+    let lng: Option<i64> = get(r, "lng_e7")?;
+    Ok(RiderRow {
+        user_id: parse(r, "user_id")?,
+        name: get(r, "name")?,
+        phone: get(r, "phone")?,
+        vehicle: get(r, "vehicle")?,
+        status: get(r, "status")?,
+        reason: get(r, "reason")?,
+        shift_id: opt(r, "shift_id")?,
+        position: lat.zip(lng),
+        located_at: get(r, "located_at")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Records an application, or renews a rejected one; false when one is pending or approved.
+pub async fn apply<'e>(ex: impl Executor<'e, Database = Any>, r: &RiderRow) -> Result<bool, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO riders ({COLUMNS}) VALUES ($1, $2, $3, $4, 'pending', '', NULL, NULL, NULL, NULL, $5, $5) \
+         ON CONFLICT (user_id) DO UPDATE SET name = $2, phone = $3, vehicle = $4, status = 'pending', reason = '', \
+         updated_at = $5 WHERE riders.status = 'rejected'"
+    ));
+    let done = sqlx::query(sql)
+        .bind(r.user_id.to_string())
+        .bind(&r.name)
+        .bind(&r.phone)
+        .bind(&r.vehicle)
+        .bind(r.created_at)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A rider by account.
+pub async fn get_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<Option<RiderRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE user_id = $1"));
+    let row = sqlx::query(sql).bind(user.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Riders in `status`, oldest first.
+pub async fn with_status<'e>(ex: impl Executor<'e, Database = Any>, status: &str) -> Result<Vec<RiderRow>, StoreError> {
+    let sql =
+        sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE status = $1 ORDER BY created_at LIMIT 500"));
+    let rows = sqlx::query(sql).bind(status).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Riders on shift.
+pub async fn on_shift<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<RiderRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE shift_id IS NOT NULL ORDER BY user_id"));
+    let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Decides a pending application; false if it was not pending (someone else decided).
+pub async fn decide(
+    tx: &mut crate::Tx,
+    user: UserId,
+    status: &str,
+    reason: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE riders SET status = $2, reason = $3, updated_at = $4 WHERE user_id = $1 AND status = 'pending'",
+    )
+    .bind(user.to_string())
+    .bind(status)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Opens a shift for an approved rider not on shift; false otherwise.
+pub async fn start_shift(tx: &mut crate::Tx, user: UserId, shift: ShiftId, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE riders SET shift_id = $2, updated_at = $3 WHERE user_id = $1 AND status = 'approved' AND shift_id IS NULL",
+    )
+    .bind(user.to_string())
+    .bind(shift.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO rider_shifts (id, rider_id, started_at, ended_at, earned, topup) VALUES ($1, $2, $3, NULL, 0, 0)",
+    )
+    .bind(shift.to_string())
+    .bind(user.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(true)
+}
+
+/// A shift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftRow {
+    /// The id.
+    pub id: ShiftId,
+    /// The rider.
+    pub rider_id: UserId,
+    /// Started, epoch ms.
+    pub started_at: i64,
+    /// Ended, epoch ms.
+    pub ended_at: Option<i64>,
+    /// Task pay earned in it, minor units.
+    pub earned: i64,
+    /// Top-up to the hourly guarantee, paid at its end.
+    pub topup: i64,
+}
+
+fn shift_from_row(r: &AnyRow) -> Result<ShiftRow, StoreError> {
+    Ok(ShiftRow {
+        id: parse(r, "id")?,
+        rider_id: parse(r, "rider_id")?,
+        started_at: get(r, "started_at")?,
+        ended_at: get(r, "ended_at")?,
+        earned: get(r, "earned")?,
+        topup: get(r, "topup")?,
+    })
+}
+
+/// A rider's shifts, newest first.
+pub async fn shifts<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+    limit: i64,
+) -> Result<Vec<ShiftRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, rider_id, started_at, ended_at, earned, topup FROM rider_shifts WHERE rider_id = $1 \
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(user.to_string())
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(shift_from_row).collect()
+}
+
+/// Closes a rider's open shift; returns it as it was, or `None` when the rider was not on shift.
+pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: i64) -> Result<Option<ShiftRow>, StoreError> {
+    let Some(rider) = get_by_id(&mut **tx, user).await? else { return Ok(None) };
+    let Some(shift) = rider.shift_id else { return Ok(None) };
+    let done = sqlx::query("UPDATE riders SET shift_id = NULL, updated_at = $3 WHERE user_id = $1 AND shift_id = $2")
+        .bind(user.to_string())
+        .bind(shift.to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    if done.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE rider_shifts SET ended_at = $2 WHERE id = $1")
+        .bind(shift.to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query("SELECT id, rider_id, started_at, ended_at, earned, topup FROM rider_shifts WHERE id = $1")
+        .bind(shift.to_string())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    shift_from_row(&row).map(Some)
+}
+
+/// Adds task pay (or the end-of-shift top-up) to a shift's figures.
+pub async fn add_to_shift(tx: &mut crate::Tx, shift: ShiftId, earned: i64, topup: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE rider_shifts SET earned = earned + $2, topup = topup + $3 WHERE id = $1")
+        .bind(shift.to_string())
+        .bind(earned)
+        .bind(topup)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Records a position: the rider's last known one, and a ping for the track (at most one per
+/// `sample_ms`, so a chatty phone does not fill the table). Returns whether a ping was stored.
+pub async fn locate(
+    tx: &mut crate::Tx,
+    user: UserId,
+    lat_e7: i64,
+    lng_e7: i64,
+    now: i64,
+    sample_ms: i64,
+) -> Result<bool, StoreError> {
+    sqlx::query("UPDATE riders SET lat_e7 = $2, lng_e7 = $3, located_at = $4 WHERE user_id = $1")
+        .bind(user.to_string())
+        .bind(lat_e7)
+        .bind(lng_e7)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    let recent = sqlx::query("SELECT at FROM rider_pings WHERE rider_id = $1 AND at > $2 LIMIT 1")
+        .bind(user.to_string())
+        .bind(now - sample_ms)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    if recent.is_some() {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO rider_pings (rider_id, at, lat_e7, lng_e7) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(user.to_string())
+    .bind(now)
+    .bind(lat_e7)
+    .bind(lng_e7)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(true)
+}
+
+/// Deletes pings older than `before` and forgets last positions reported before it; returns how
+/// many pings went.
+pub async fn purge_positions<'e>(ex: impl Executor<'e, Database = Any> + Copy, before: i64) -> Result<u64, StoreError> {
+    let r = sqlx::query("DELETE FROM rider_pings WHERE at < $1")
+        .bind(before)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    sqlx::query("UPDATE riders SET lat_e7 = NULL, lng_e7 = NULL, located_at = NULL WHERE located_at < $1")
+        .bind(before)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(r.rows_affected())
+}
+
+/// How many pings a rider has stored (for tests and the admin view).
+pub async fn ping_count<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM rider_pings WHERE rider_id = $1")
+        .bind(user.to_string())
+        .fetch_one(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    get(&row, "n")
+}

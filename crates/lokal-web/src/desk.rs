@@ -58,7 +58,7 @@ async fn statement(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Que
 }
 
 /// Every store the caller works at: (id, name).
-async fn my_stores(ctx: &Ctx, me: &Principal) -> Result<Vec<(String, String)>, lokal_app::AppError> {
+pub(crate) async fn my_stores(ctx: &Ctx, me: &Principal) -> Result<Vec<(String, String)>, lokal_app::AppError> {
     let mut out = Vec::new();
     for g in me.grants.iter().filter(|g| matches!(g.role, Role::Staff(_))) {
         let Some(m) = g.merchant_id else { continue };

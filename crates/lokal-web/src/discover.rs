@@ -178,6 +178,10 @@ struct StorePage {
     menu: Vec<(String, String, String, bool)>,
     /// Deals: id, title, price, original price.
     deals: Vec<(String, String, String, String)>,
+    /// The store's id (order and pay links).
+    id: String,
+    /// It takes menu orders (delivery, pickup or eat-in) and has a menu.
+    orderable: bool,
 }
 
 /// Half the map's width in metres.
@@ -255,7 +259,7 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
     if p.delivery {
         services.push("delivery");
     }
-    let menu = match ctx.app.menu(id).await {
+    let menu: Vec<(String, String, String, bool)> = match ctx.app.menu(id).await {
         Ok(m) => m.into_iter().map(|m| (m.item.section, m.item.name, yuan(m.price), m.available)).collect(),
         Err(e) => return error_page(e),
     };
@@ -266,8 +270,11 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .collect(),
         Err(e) => return error_page(e),
     };
+    let orderable = !menu.is_empty() && !services.is_empty();
     let page = StorePage {
         nav: nav.clone(),
+        id: id.to_string(),
+        orderable,
         menu,
         deals,
         name: p.name.clone(),

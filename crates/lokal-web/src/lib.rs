@@ -11,12 +11,17 @@
 
 pub mod account;
 pub mod assets;
+pub mod board;
 pub mod console;
 pub mod desk;
 pub mod discover;
 pub mod docs;
+pub mod live;
 pub mod merchant;
+pub mod orderdesk;
+pub mod ordering;
 pub mod page;
+pub mod rider;
 pub mod shop;
 
 use axum::Router;
@@ -33,6 +38,11 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(console::router())
         .merge(shop::router())
         .merge(desk::router())
+        .merge(ordering::router())
+        .merge(orderdesk::router())
+        .merge(live::router())
+        .merge(rider::router())
+        .merge(board::router())
         .route("/static/app.css", get(assets::css))
         .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }

@@ -70,6 +70,11 @@ impl Nav {
             .is_some_and(|s| s.auth.principal.grants.iter().any(|g| matches!(g.role, lokal_core::Role::Staff(_))))
     }
 
+    /// Whether the viewer rides for the platform (shows the rider app link).
+    pub fn is_rider(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.auth.principal.has_role(lokal_core::Role::Rider))
+    }
+
     /// Adds the CSRF cookie to `res` if this request had none.
     pub fn finish(&self, mut res: Response) -> Response {
         if self.new_csrf {

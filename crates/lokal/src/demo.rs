@@ -66,7 +66,14 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
     let rider = account(app, "rider@demo.lokal", "Rider Chen").await?;
     let promoter = account(app, "promoter@demo.lokal", "Promoter Zhao").await?;
     account(app, "consumer@demo.lokal", "Xiao Ming").await?;
-    app.grant_platform_role(&root, rider, Role::Rider).await?;
+    let rider_principal = Principal { user_id: rider, grants: Vec::new() };
+    let application = lokal_app::riders::RiderApplicationJson {
+        name: "Rider Chen".into(),
+        phone: "13800138000".into(),
+        vehicle: "e-bike".into(),
+    };
+    app.apply_rider(&rider_principal, application).await?;
+    app.decide_rider(&root, rider, true, "").await?;
     app.grant_platform_role(&root, promoter, Role::Promoter).await?;
 
     let mut chain_merchants = Vec::new();
@@ -95,10 +102,28 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
             Some(c) => chain_merchants[c],
             None => app.create_merchant(&root, &s.profile.name.chars().take(64).collect::<String>(), None).await?.id,
         };
-        let store = app.create_store(&root, merchant, s.profile).await?;
+        let flagship = s.chain == Some(0) && first_hotpot.is_none();
+        let mut profile = s.profile;
+        if flagship {
+            // The demo staff's store is the chain's flagship: open around the clock (as some
+            // hotpot chains are), delivering within 3 km, so ordering works at any hour.
+            profile.hours = Some(lokal_core::hours::OpeningHoursJson::every_day(&["00:00-24:00"]));
+            profile.delivery = Some(true);
+            profile.delivery_radius_m = Some(3_000);
+            profile.pickup = Some(true);
+        }
+        let store = app.create_store(&root, merchant, profile).await?;
         lokal_store::stores::set_figures(app.db().pool(), store.row.id, s.rating_x100, s.monthly_sales).await?;
-        if s.chain == Some(0) && first_hotpot.is_none() {
+        if flagship {
             first_hotpot = Some(store.row.id);
+            let settings = lokal_core::takeout::OrderSettingsJson {
+                packaging_fee: 300,
+                min_order: 5_000,
+                pay_at_store: lokal_core::takeout::PayRuleJson::EveryOff { every: 10_000, off: 1_000, max_off: None },
+                pay_at_store_excludes: "酒水 drinks".into(),
+                ..lokal_core::takeout::OrderSettingsJson::default()
+            };
+            app.set_order_settings(&root, store.row.id, settings).await?;
         }
         if let Some(c) = s.chain {
             chain_stores[c].push(store.row.id);

@@ -289,3 +289,31 @@ async fn grab(app: &TestApp, order: &str, consumer: &str, rider_token: &str) -> 
     assert_eq!(g.status, 204, "{}", g.text);
     task
 }
+
+#[tokio::test]
+async fn live_streams_are_only_for_those_who_may_watch_and_say_only_that_something_changed() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let stranger = app.user("stranger@test.lokal").await.0;
+    assert_eq!(app.get(&format!("/live/stores/{}", k.store), Some(&stranger)).await.status, 403);
+    assert_eq!(app.get("/live/dispatch", Some(&k.clerk)).await.status, 403);
+    assert_eq!(app.get("/live/rider", Some(&k.consumer)).await.status, 403);
+
+    let mut desk = app
+        .client
+        .get(format!("{}/live/stores/{}", app.base, k.store))
+        .bearer_auth(&k.clerk)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(desk.status(), 200);
+    let kind = desk.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(kind.starts_with("text/event-stream"), "{kind}");
+    let order = order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), desk.chunk()).await.expect("an event in time");
+    let text = String::from_utf8_lossy(&chunk.expect("read").expect("a chunk")).into_owned();
+    assert!(text.contains("event: change") && text.contains("data: new_order"), "{text}");
+    assert!(!text.contains(&order), "events carry no data, only that something changed");
+    let stranger_watch = app.get(&format!("/live/orders/{order}"), Some(&stranger)).await;
+    assert_eq!(stranger_watch.status, 403);
+}

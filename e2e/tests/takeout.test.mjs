@@ -89,6 +89,13 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   const task = rider.getByTestId('task').first();
   await task.waitFor({ timeout: 20000 });
   await rider.screenshot({ path: join(artifacts, 'rider-task.png'), fullPage: true });
+
+  // The operators' dispatch board shows the rider and the assigned task on its map.
+  const ops = await login(browser, 'admin@demo.lokal', desk);
+  await ops.goto(`${server.base}/admin/dispatch`);
+  assert.ok(await ops.getByTestId('board-task').count() >= 1, 'the task is on the board');
+  assert.equal(await ops.locator('[data-testid=board-map] [data-testid=board-map-rider]').count() >= 1, true);
+  await ops.screenshot({ path: join(artifacts, 'dispatch-board.png'), fullPage: true });
   await task.getByTestId('task-arrived').click();
   await rider.waitForURL(/\/rider/);
   await rider.getByTestId('task').first().getByTestId('task-picked-up').click();

@@ -39,12 +39,18 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 impl Bench {
     /// Starts the server on SQLite in a temp dir, or on a fresh database next to `database_url`.
     pub async fn start(database_url: Option<&str>) -> anyhow::Result<Bench> {
+        Self::start_with(database_url, |_| {}).await
+    }
+
+    /// [`Bench::start`] with settings changed by `change`.
+    pub async fn start_with(database_url: Option<&str>, change: impl FnOnce(&mut Config)) -> anyhow::Result<Bench> {
         let dir = tempfile::tempdir()?;
         let mut config = Config::default();
         config.server.port = 0;
         config.database.data_dir = dir.path().to_path_buf();
         config.payments.sandbox_delay_ms = 0;
         config.database.max_connections = 20;
+        change(&mut config);
         let mut drop_db = None;
         if let Some(url) = database_url {
             let name = format!("lokal_bench_{}", uuid::Uuid::now_v7().simple());

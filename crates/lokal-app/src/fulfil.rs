@@ -252,6 +252,27 @@ impl App {
         self.move_order(&mut tx, &o, OrderEvent::MarkReady, Actor::Store, now).await?;
         menu::stamp(&mut tx, id, Stamp::Ready, now.millis()).await?;
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
+        if o.mode() != Mode::Delivery {
+            // The consumer is told the moment it is ready (a rider is told by the dispatcher).
+            let body = match o.mode() {
+                Mode::Pickup => format!(
+                    "Your order at {} is ready. Show pickup code {} at the counter.",
+                    o.store_name, o.detail.code
+                ),
+                _ => {
+                    format!("Your order at {} is ready and on its way to table {}.", o.store_name, o.detail.table_code)
+                }
+            };
+            let message = lokal_store::outbox::MessageRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: o.order.user_id,
+                channel: "sms".into(),
+                subject: format!("Ready at {}", o.store_name),
+                body,
+                created_at: now.millis(),
+            };
+            self.notifier().notify(&mut tx, &message).await?;
+        }
         tx.commit().await?;
         self.publish(&o, "ready");
         self.menu_order(id).await

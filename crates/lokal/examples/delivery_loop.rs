@@ -50,7 +50,14 @@ impl Client {
 }
 
 /// One loop; returns the time of each step in milliseconds.
-async fn one_loop(c: &Client, cart: &Value, consumer: &str, rider: &str, store: &str, n: usize) -> anyhow::Result<Vec<f64>> {
+async fn one_loop(
+    c: &Client,
+    cart: &Value,
+    consumer: &str,
+    rider: &str,
+    store: &str,
+    n: usize,
+) -> anyhow::Result<Vec<f64>> {
     let mut times = Vec::with_capacity(STEPS.len());
     let mut t = Instant::now();
     let mut lap = |times: &mut Vec<f64>| {
@@ -106,7 +113,8 @@ async fn http_loop(database_url: Option<&str>, loops: usize, concurrency: usize)
         ..Default::default()
     };
     let store = app.create_store(&bench.root, bench.merchant, profile).await?.row.id;
-    let item = lokal_core::catalog::ItemJson { name: "牛肉面 Beef noodles".into(), price: 2_800, ..Default::default() };
+    let item =
+        lokal_core::catalog::ItemJson { name: "牛肉面 Beef noodles".into(), price: 2_800, ..Default::default() };
     let item = app.create_item(&bench.root, bench.merchant, item).await?;
     let door = here.offset_m(800.0, 0.0);
     let cart = json!({"store_id": store, "mode": "delivery", "lines": [{"item_id": item.id, "quantity": 2}],
@@ -118,7 +126,8 @@ async fn http_loop(database_url: Option<&str>, loops: usize, concurrency: usize)
     let mut riders = Vec::new();
     for (user, token) in &consumers[concurrency..concurrency * 2] {
         let me = Principal { user_id: *user, grants: Vec::new() };
-        let a = RiderApplicationJson { name: "Bench rider".into(), phone: "13800138000".into(), vehicle: "e-bike".into() };
+        let a =
+            RiderApplicationJson { name: "Bench rider".into(), phone: "13800138000".into(), vehicle: "e-bike".into() };
         app.apply_rider(&me, a).await?;
         app.decide_rider(&bench.root, *user, true, "").await?;
         let me = Principal { user_id: *user, grants: lokal_store::grants::for_user(app.db().pool(), *user).await? };
@@ -208,8 +217,9 @@ fn decisions() {
             Geo { lat: p.lat(), lng: p.lng() }
         };
         let stores: Vec<Geo> = (0..30).map(|_| at()).collect();
-        let riders: Vec<FreeRider<usize, usize>> =
-            (0..460).map(|i| FreeRider { id: i, at: at(), load: u32::from(i % 10 == 0), pickups_pending: Vec::new() }).collect();
+        let riders: Vec<FreeRider<usize, usize>> = (0..460)
+            .map(|i| FreeRider { id: i, at: at(), load: u32::from(i % 10 == 0), pickups_pending: Vec::new() })
+            .collect();
         let tasks: Vec<OpenTask<usize, usize>> = (0..100)
             .map(|i| OpenTask { id: i, store: i % 30, pickup: stores[i % 30], ready_at: (i as i64 % 15) * 60_000 })
             .collect();
@@ -219,7 +229,9 @@ fn decisions() {
     }
     times.sort_by(f64::total_cmp);
     println!("\n### Live dispatch decision (460 riders, 100 open tasks, one core)\n");
-    println!("| decisions | tasks assigned per decision | p50 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| decisions | tasks assigned per decision | p50 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: |"
+    );
     println!(
         "| 1,000 | {:.1} | {:.3} | {:.3} | {:.3} |",
         assigned as f64 / 1_000.0,

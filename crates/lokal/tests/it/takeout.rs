@@ -108,6 +108,9 @@ async fn pickup_and_dine_in_orders_are_handed_over_at_the_counter_and_stock_is_t
     assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
     assert_eq!(app.post(&format!("/api/v1/orders/{order}/ready"), &json!({}), Some(&k.clerk)).await.status, 200);
     let code = track(&app, &order, &k.consumer).await["order"]["code"].as_str().expect("code").to_owned();
+    let inbox = app.get("/api/v1/me/messages", Some(&k.consumer)).await.json();
+    let told = inbox["items"][0]["body"].as_str().unwrap_or("").to_owned();
+    assert!(told.contains("is ready") && told.contains(&code), "the consumer is told it is ready: {inbox}");
     let wrong = if code == "0000" { "1111" } else { "0000" };
     let bad = app.post(&format!("/api/v1/orders/{order}/hand-over"), &json!({"code": wrong}), Some(&k.clerk)).await;
     assert_eq!(bad.code(), "delivery_code_invalid");
@@ -154,6 +157,15 @@ async fn bad_carts_are_refused_with_clear_codes_and_nothing_is_charged() {
     let mut foreign = k.cart("pickup");
     foreign["lines"][0]["item_id"] = json!(uuid::Uuid::now_v7().to_string());
     assert_eq!(refused(&app, &k, foreign).await, (409, "item_unavailable".into(), "lines[0]".into()));
+    // An item of another merchant's store cannot join this store's cart.
+    let (other, other_id) = app.user("other-brand@test.lokal").await;
+    let m =
+        app.post("/api/v1/merchants", &json!({"name": "Other Brand", "owner_user_id": other_id}), Some(&k.admin)).await;
+    let items = format!("/api/v1/merchants/{}/items", m.json()["id"].as_str().expect("merchant"));
+    let theirs = app.post(&items, &json!({"name": "Their dumplings", "price": 1800}), Some(&other)).await;
+    let mut two_stores = k.cart("pickup");
+    two_stores["lines"].as_array_mut().expect("lines").push(json!({"item_id": theirs.json()["id"], "quantity": 1}));
+    assert_eq!(refused(&app, &k, two_stores).await, (409, "item_unavailable".into(), "lines[1]".into()));
     let mut small = k.delivery_cart();
     small["lines"] = json!([{"item_id": k.tea, "quantity": 1}]);
     assert_eq!(refused(&app, &k, small).await.1, "below_minimum_order");

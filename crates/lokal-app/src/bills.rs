@@ -45,6 +45,11 @@ impl App {
         let view = self.public_store(store).await?;
         let s = self.order_settings(store).await?;
         let discount = bill_discount(&s.pay_at_store, amount, excluded)?;
+        if amount - discount < 1 {
+            return Err(
+                lokal_core::FieldError::new("amount", "after the discount the bill must be at least 0.01").into()
+            );
+        }
         if channel.chars().count() > 64 {
             return Err(lokal_core::FieldError::new("channel", "must be at most 64 characters").into());
         }

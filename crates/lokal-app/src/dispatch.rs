@@ -109,7 +109,11 @@ impl App {
     async fn give(&self, task: DeliveryId, rider: UserId, actor: Option<UserId>, note: &str) -> Result<bool, AppError> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        if !deliveries::assign(&mut tx, task, rider, now.millis()).await? {
+        // The rider's row first (the order `end_shift` takes them in): a rider who went off
+        // shift meanwhile gets nothing.
+        if !riders::lock_on_shift(&mut tx, rider).await?
+            || !deliveries::assign(&mut tx, task, rider, now.millis()).await?
+        {
             return Ok(false);
         }
         let d = deliveries::get_by_id(&mut *tx, task).await?.ok_or_else(|| AppError::not_found("task"))?;
@@ -159,7 +163,13 @@ impl App {
         if held >= self.delivery_settings().rider_capacity.max(1) {
             return Err(AppError::new(ErrorCode::Conflict, "you carry as many tasks as you may"));
         }
-        deliveries::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("task"))?;
+        let d = deliveries::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("task"))?;
+        let Some(at) = me.position.map(geo) else {
+            return Err(AppError::new(ErrorCode::Conflict, "share your position before grabbing tasks"));
+        };
+        if at.distance_m(&geo(d.pickup)) > f64::from(self.delivery_settings().max_pickup_m) {
+            return Err(AppError::new(ErrorCode::Conflict, "this task is too far from you"));
+        }
         if !self.give(id, caller.user_id, Some(caller.user_id), "grabbed").await? {
             return Err(AppError::new(ErrorCode::OrderStateConflict, "another rider took it"));
         }

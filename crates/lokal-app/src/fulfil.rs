@@ -227,7 +227,9 @@ impl App {
     async fn store_location(&self, o: &MenuOrder) -> Result<lokal_core::geo::LatLng, AppError> {
         let store = o.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
         let view = self.public_store(store).await?;
-        view.profile.location.ok_or_else(|| AppError::internal(std::io::Error::other("the store has no location")))
+        view.profile.location.ok_or_else(|| {
+            AppError::new(ErrorCode::OrderStateConflict, "the store has no location: a rider cannot find it")
+        })
     }
 
     /// The store refuses a paid order; the consumer is refunded in full.
@@ -285,8 +287,8 @@ impl App {
         if actor != Actor::Store {
             return Err(AppError::new(ErrorCode::Forbidden, "only the store hands orders over"));
         }
-        if o.mode() == Mode::Pickup && code.map(str::trim) != Some(o.detail.code.as_str()) {
-            return Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "the pickup code does not match"));
+        if o.mode() == Mode::Pickup {
+            self.check_code(&o, code.unwrap_or("")).await?;
         }
         let now = self.now();
         let mut tx = self.db().begin().await?;
@@ -338,28 +340,45 @@ impl App {
                 return Err(AppError::new(ErrorCode::OrderStateConflict, "the delivery changed meanwhile; reload it"));
             }
         }
-        if held {
-            self.refund_menu_order(&mut tx, &o.order, reason, now).await?;
-        }
         if o.status() == OrderStatus::Paid
             && let Some(store) = o.order.store_id
         {
             // Nothing was prepared: the items are on sale again.
-            for l in &o.lines {
-                menu::return_item_stock(&mut tx, store, l.item_id, l.quantity).await?;
+            for (item, n) in stock_moves(&o.lines) {
+                menu::return_item_stock(&mut tx, store, item, n).await?;
             }
         }
         if picked_up {
             self.compensate(&mut tx, o, now).await?;
         }
         self.timeline(&mut tx, o.order.id, to.as_str(), who, reason, now).await?;
+        if held {
+            self.refund_menu_order(&mut tx, &o.order, reason, now).await?;
+        }
         tx.commit().await?;
         self.publish(o, to.as_str());
         Ok(())
     }
 
+    /// Checks the consumer's pickup or delivery code. Four digits are easy to guess, so each order
+    /// allows five wrong tries an hour (then 429, whoever tries), compared in constant time.
+    pub(crate) async fn check_code(&self, o: &MenuOrder, given: &str) -> Result<(), AppError> {
+        let bucket = format!("code:{}", o.order.id);
+        let window = self.rate_hit(&bucket, 5, 3_600).await?;
+        if crate::secret::constant_time_eq(given.trim(), &o.detail.code) {
+            self.rate_refund(&bucket, window).await?;
+            return Ok(());
+        }
+        Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "the code does not match"))
+    }
+
     /// Refunds a menu order's whole payment inside `tx` (one refund per order: its id is derived
-    /// from the order, so a retry cannot refund twice).
+    /// from the order, so a retry cannot refund twice). The refund row, the payment's status and
+    /// the journal entry are written first and the gateway is called last, so nothing that can
+    /// still fail in the database comes after the money moved; callers make this their last step
+    /// before committing. (A commit failing after the gateway call leaves a refund the gateway
+    /// made and the books do not show; its id is the idempotency key, so the retry is safe. An
+    /// outbox of pending refunds would take the call out of the transaction: not built.)
     pub(crate) async fn refund_menu_order(
         &self,
         tx: &mut lokal_store::Tx,
@@ -370,12 +389,13 @@ impl App {
         let payment = orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == "succeeded");
         let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
         let refund_id = format!("rf_{}", order.id.0.simple());
-        let provider_ref =
-            self.gateway().refund(&payment.provider_ref, Money::new(payment.amount, Currency::CNY), &refund_id).await?;
         let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());
-        orders::insert_refund(tx, &RefundRow { provider_ref, ..row }).await?;
+        orders::insert_refund(tx, &row).await?;
         orders::mark_payment_refunded(tx, payment.id, now.millis()).await?;
         post(tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, payment.amount), now.millis()).await?;
+        let provider_ref =
+            self.gateway().refund(&payment.provider_ref, Money::new(payment.amount, Currency::CNY), &refund_id).await?;
+        orders::finish_refund(tx, &refund_id, payment.amount, &provider_ref).await?;
         Ok(())
     }
 
@@ -408,6 +428,13 @@ impl App {
         ];
         if let Some((rider, pay)) = o.delivery.as_ref().and_then(|d| d.rider_id.map(|r| (r, d.rider_pay))) {
             postings.extend(ledger::rider_topup(rider, pay));
+            // The ride counts towards the shift's earnings (so the guarantee does not pay it twice).
+            if let Some(shift) = lokal_store::riders::get_by_id(&mut **tx, rider).await?.and_then(|r| r.shift_id) {
+                lokal_store::riders::add_to_shift(tx, shift, pay, 0).await?;
+            }
+        }
+        if postings.iter().all(|p| p.amount == 0) {
+            return Ok(());
         }
         post(tx, "compensation", &o.order.id.to_string(), "cancelled after pickup", postings, now.millis()).await?;
         Ok(())
@@ -431,18 +458,20 @@ impl App {
             self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "", now).await?;
             return Ok("bill_paid");
         }
-        for (i, l) in m.lines.iter().enumerate() {
-            if !menu::take_item_stock(tx, store, l.item_id, l.quantity).await? {
-                for taken in &m.lines[..i] {
-                    menu::return_item_stock(tx, store, taken.item_id, taken.quantity).await?;
+        let moves = stock_moves(&m.lines);
+        for (i, (item, n)) in moves.iter().enumerate() {
+            if !menu::take_item_stock(tx, store, *item, *n).await? {
+                for (taken, k) in &moves[..i] {
+                    menu::return_item_stock(tx, store, *taken, *k).await?;
                 }
-                let reason = format!("{} sold out before the payment arrived", l.name);
+                let name = m.lines.iter().find(|l| l.item_id == *item).map_or("an item", |l| l.name.as_str());
+                let reason = format!("{name} sold out before the payment arrived");
                 if !orders::transition(tx, id, "paid", "cancelled", now.millis()).await? {
                     return Err(AppError::new(ErrorCode::OrderStateConflict, "the order changed meanwhile"));
                 }
                 menu::set_prep_and_reason(tx, id, None, &reason).await?;
-                self.refund_menu_order(tx, &m.order, &reason, now).await?;
                 self.timeline(tx, id, "cancelled", None, &reason, now).await?;
+                self.refund_menu_order(tx, &m.order, &reason, now).await?;
                 return Ok("cancelled");
             }
         }
@@ -473,7 +502,8 @@ impl App {
                 Ok(()) => n += 1,
                 // The store answered meanwhile.
                 Err(e) if e.code == ErrorCode::OrderStateConflict => {}
-                Err(e) => return Err(e),
+                // One order that cannot be decided must not hold up the others: log and go on.
+                Err(e) => tracing::warn!(order = %id, error = %e, "could not decide an unanswered order"),
             }
         }
         Ok(n)
@@ -489,6 +519,20 @@ impl App {
             rider_id: o.delivery.as_ref().and_then(|d| d.rider_id),
         });
     }
+}
+
+/// The counted-stock changes of an order's lines: one per item, in item order, so concurrent
+/// payments and cancellations lock `store_items` rows in the same order (no deadlock).
+fn stock_moves(lines: &[LineRow]) -> Vec<(lokal_core::ItemId, i64)> {
+    let mut moves: Vec<(lokal_core::ItemId, i64)> = Vec::new();
+    for l in lines {
+        match moves.iter_mut().find(|(i, _)| *i == l.item_id) {
+            Some(m) => m.1 += l.quantity,
+            None => moves.push((l.item_id, l.quantity)),
+        }
+    }
+    moves.sort_by_key(|(i, _)| *i);
+    moves
 }
 
 /// A reason: required, up to 200 characters.

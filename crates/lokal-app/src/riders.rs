@@ -40,6 +40,28 @@ pub enum Exception {
     RiderProblem,
 }
 
+/// The move `event` makes from the task's status: `(from, to)`, or a conflict.
+fn task_move(d: &DeliveryRow, event: TaskEvent) -> Result<(TaskStatus, TaskStatus), AppError> {
+    let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+    let to = task_next(from, event).ok_or_else(|| conflict(format!("the task is {from}")))?;
+    Ok((from, to))
+}
+
+/// Applies a move of a rider's own task in `tx`; a conflict when it changed meanwhile (another
+/// device, a reassignment or a cancellation won).
+async fn step_own(
+    tx: &mut lokal_store::Tx,
+    d: &DeliveryRow,
+    rider: UserId,
+    (from, to): (TaskStatus, TaskStatus),
+    now: i64,
+) -> Result<(), AppError> {
+    if !deliveries::step(tx, d.id, Some(rider), from.as_str(), to.as_str(), now).await? {
+        return Err(conflict("the task changed meanwhile; reload it"));
+    }
+    Ok(())
+}
+
 /// A task as its rider sees it.
 #[derive(Debug, Clone)]
 pub struct RiderTask {
@@ -157,36 +179,35 @@ impl App {
     }
 
     /// Goes off shift: tasks not yet picked up go back to the dispatcher; the shift's earnings
-    /// are topped up to the hourly guarantee. Refused while carrying food.
+    /// are topped up to the hourly guarantee for the minutes the rider was available (reporting a
+    /// position). Refused while carrying food.
     pub async fn end_shift(&self, caller: &Principal) -> Result<ShiftRow, AppError> {
         self.approved_rider(caller).await?;
         let now = self.now();
-        let held = deliveries::of_rider(self.db().pool(), caller.user_id).await?;
+        // The rider's row first: an assignment racing this waits for it, then sees the rider off
+        // shift; tasks are read after it, so none given meanwhile is left behind.
+        let mut tx = self.db().begin().await?;
+        let shift = riders::end_shift(&mut tx, caller.user_id, now.millis()).await?;
+        let mut shift = shift.ok_or_else(|| AppError::new(ErrorCode::NotOnShift, "you are not on shift"))?;
+        let held = deliveries::of_rider(&mut *tx, caller.user_id).await?;
         if held.iter().any(|d| d.status == TaskStatus::PickedUp.as_str()) {
             return Err(AppError::new(ErrorCode::Conflict, "deliver the food you carry before ending the shift"));
         }
-        let mut tx = self.db().begin().await?;
         for d in &held {
-            if deliveries::step(&mut tx, d.id, Some(caller.user_id), &d.status, "waiting", now.millis()).await? {
-                self.timeline(&mut tx, d.order_id, "rider_released", Some(caller.user_id), "shift ended", now).await?;
+            if !deliveries::step(&mut tx, d.id, Some(caller.user_id), &d.status, "waiting", now.millis()).await? {
+                return Err(conflict("a task changed meanwhile; try again"));
             }
+            self.timeline(&mut tx, d.order_id, "rider_released", Some(caller.user_id), "shift ended", now).await?;
         }
-        let shift = riders::end_shift(&mut tx, caller.user_id, now.millis()).await?;
-        let mut shift = shift.ok_or_else(|| AppError::new(ErrorCode::NotOnShift, "you are not on shift"))?;
-        let hourly = self.delivery_settings().rider_hourly_guarantee;
-        let topup = lokal_core::takeout::guarantee_topup(hourly, now.millis() - shift.started_at, shift.earned);
+        let s = self.delivery_settings();
+        let pings = riders::ping_times(&mut *tx, caller.user_id, shift.started_at, now.millis()).await?;
+        let available = lokal_core::takeout::available_ms(&pings, now.millis(), s.position_stale_secs.max(1) * 1000);
+        let topup = lokal_core::takeout::guarantee_topup(s.rider_hourly_guarantee, available, shift.earned);
         if topup > 0 {
-            post(
-                &mut tx,
-                "guarantee",
-                &shift.id.to_string(),
-                "hourly guarantee",
-                ledger::rider_topup(caller.user_id, topup),
-                now.millis(),
-            )
-            .await?;
-            riders::add_to_shift(&mut tx, shift.id, 0, topup).await?;
-            shift.topup += topup;
+            let postings = ledger::rider_topup(caller.user_id, topup);
+            post(&mut tx, "guarantee", &shift.id.to_string(), "hourly guarantee", postings, now.millis()).await?;
+            riders::set_topup(&mut tx, shift.id, topup).await?;
+            shift.topup = topup;
         }
         tx.commit().await?;
         self.wake_dispatcher();
@@ -245,12 +266,9 @@ impl App {
     pub async fn task_arrived(&self, caller: &Principal, id: DeliveryId) -> Result<RiderTask, AppError> {
         let d = self.own_task(caller, id).await?;
         let now = self.now();
-        let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
-        let to = task_next(from, TaskEvent::Arrive).ok_or_else(|| conflict(format!("the task is {from}")))?;
+        let step = task_move(&d, TaskEvent::Arrive)?;
         let mut tx = self.db().begin().await?;
-        if !deliveries::step(&mut tx, id, Some(caller.user_id), from.as_str(), to.as_str(), now.millis()).await? {
-            return Err(conflict("the task changed meanwhile; reload it"));
-        }
+        step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
         self.timeline(&mut tx, d.order_id, "rider_at_store", Some(caller.user_id), "", now).await?;
         tx.commit().await?;
         self.task_changed(id, "rider_at_store").await
@@ -270,15 +288,12 @@ impl App {
         let d = self.own_task(caller, id).await?;
         let o = self.menu_order(d.order_id).await?;
         let now = self.now();
-        let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
-        let to = task_next(from, TaskEvent::PickUp).ok_or_else(|| conflict(format!("the task is {from}")))?;
+        let step = task_move(&d, TaskEvent::PickUp)?;
         // The order row first, then the task: every use case takes them in this order, so two
         // of them never wait for each other on PostgreSQL.
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::PickedUp, Actor::Rider, now).await?;
-        if !deliveries::step(&mut tx, id, Some(caller.user_id), from.as_str(), to.as_str(), now.millis()).await? {
-            return Err(conflict("the task changed meanwhile; reload it"));
-        }
+        step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
         if o.status() == OrderStatus::Accepted {
             menu::stamp(&mut tx, o.order.id, Stamp::Ready, now.millis()).await?;
         }
@@ -296,18 +311,13 @@ impl App {
     pub async fn task_delivered(&self, caller: &Principal, id: DeliveryId, code: &str) -> Result<RiderTask, AppError> {
         let d = self.own_task(caller, id).await?;
         let o = self.menu_order(d.order_id).await?;
-        if code.trim() != o.detail.code {
-            return Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "the delivery code does not match"));
-        }
+        self.check_code(&o, code).await?;
         let now = self.now();
-        let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
-        let to = task_next(from, TaskEvent::Deliver).ok_or_else(|| conflict(format!("the task is {from}")))?;
+        let step = task_move(&d, TaskEvent::Deliver)?;
         let rider = self.rider_me(caller).await?;
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Rider, now).await?;
-        if !deliveries::step(&mut tx, id, Some(caller.user_id), from.as_str(), to.as_str(), now.millis()).await? {
-            return Err(conflict("the task changed meanwhile; reload it"));
-        }
+        step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
         menu::stamp(&mut tx, o.order.id, Stamp::Completed, now.millis()).await?;
         self.settle(&mut tx, &o, Some((caller.user_id, d.rider_pay)), now).await?;
         if let Some(shift) = rider.shift_id {

@@ -176,6 +176,10 @@ impl App {
         let totals = takeout::totals(&settings, cart.mode, subtotal, distance_m).map_err(|e| match e {
             CartRefusal::BelowMinimum { .. } => refusal(ErrorCode::BelowMinimumOrder, "lines", e.to_string()),
         })?;
+        if totals.total < 1 {
+            // Nothing to pay is nothing to order: every payment moves at least one minor unit.
+            return Err(FieldError::new("lines", "the order must cost at least 0.01").into());
+        }
         let eta = match cart.mode {
             // Riders are usually within a kilometre and a half of a store at this density.
             Mode::Delivery => takeout::eta_minutes(settings.prep_minutes, 1_500.0, distance_m),
@@ -327,9 +331,20 @@ impl App {
             packaging_fee: priced.totals.packaging_fee,
             delivery_fee: priced.totals.delivery_fee,
             discount: 0,
-            address: cart.address.as_ref().map(|a| a.text.trim().to_owned()).unwrap_or_default(),
+            address: cart
+                .address
+                .as_ref()
+                .filter(|_| cart.mode == Mode::Delivery)
+                .map(|a| a.text.trim().to_owned())
+                .unwrap_or_default(),
             drop: priced.drop.map(|p| p.to_e7()),
-            table_code: cart.table_code.as_deref().unwrap_or("").trim().to_owned(),
+            table_code: cart
+                .table_code
+                .as_deref()
+                .filter(|_| cart.mode == Mode::DineIn)
+                .unwrap_or("")
+                .trim()
+                .to_owned(),
             note: cart.note.trim().to_owned(),
             code: short_code()?,
             scheduled_at: priced.scheduled_at,

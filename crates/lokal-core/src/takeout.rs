@@ -268,6 +268,20 @@ pub fn guarantee_topup(hourly: i64, shift_ms: i64, earned: i64) -> i64 {
     (guaranteed as i64 - earned).max(0)
 }
 
+/// How much of a shift ending at `end` a rider was available: each position report (sorted
+/// `pings`) counts until the next one or for `window_ms`, whichever comes first — the time the
+/// dispatcher would have given the rider work. The hourly guarantee pays these minutes only.
+pub fn available_ms(pings: &[i64], end: i64, window_ms: i64) -> i64 {
+    pings
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            let next = pings.get(i + 1).copied().unwrap_or(end).min(end);
+            (next.min(p + window_ms) - p).max(0)
+        })
+        .sum()
+}
+
 /// A rider's speed for estimates: 15 km/h, i.e. 250 m a minute along roads 1.3 times longer
 /// than the straight line.
 pub const RIDER_M_PER_MIN: f64 = 250.0 / 1.3;
@@ -366,6 +380,10 @@ mod tests {
         assert_eq!(guarantee_topup(2_500, 3_600_000, 9_000), 0);
         assert_eq!(guarantee_topup(2_500, 90 * 60_000, 0), 3_750);
         assert_eq!(eta_minutes(15, 0.0, 1_923.0), 15 + 10 + 2);
+        // Reports at 0, 1 and 10 minutes with a 5-minute window, shift ending at 12 minutes:
+        // 1 + 5 + 2 minutes available.
+        assert_eq!(available_ms(&[0, 60_000, 600_000], 720_000, 300_000), 480_000);
+        assert_eq!(available_ms(&[], 720_000, 300_000), 0, "never reported, never available");
     }
 
     proptest! {

@@ -219,9 +219,10 @@ pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: i64) -> Result<Opt
     shift_from_row(&row).map(Some)
 }
 
-/// Adds task pay (or the end-of-shift top-up) to a shift's figures.
+/// Adds task pay (and top-ups) to an open shift's figures.
 pub async fn add_to_shift(tx: &mut crate::Tx, shift: ShiftId, earned: i64, topup: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE rider_shifts SET earned = earned + $2, topup = topup + $3 WHERE id = $1")
+    // Only an open shift, or the top-up already paid for it would not see these earnings.
+    sqlx::query("UPDATE rider_shifts SET earned = earned + $2, topup = topup + $3 WHERE id = $1 AND ended_at IS NULL")
         .bind(shift.to_string())
         .bind(earned)
         .bind(topup)
@@ -295,4 +296,43 @@ pub async fn ping_count<'e>(ex: impl Executor<'e, Database = Any>, user: UserId)
         .await
         .map_err(StoreError::from_sqlx)?;
     get(&row, "n")
+}
+
+/// Locks the rider's row if the rider is on shift (false otherwise), so an assignment and the end
+/// of the shift cannot interleave: whichever comes second sees the other.
+pub async fn lock_on_shift(tx: &mut crate::Tx, user: UserId) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE riders SET updated_at = updated_at WHERE user_id = $1 AND shift_id IS NOT NULL")
+        .bind(user.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The times of a rider's stored positions in `[from, to]`, oldest first.
+pub async fn ping_times<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query("SELECT at FROM rider_pings WHERE rider_id = $1 AND at >= $2 AND at <= $3 ORDER BY at")
+        .bind(user.to_string())
+        .bind(from)
+        .bind(to)
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| get(r, "at")).collect()
+}
+
+/// Records the top-up paid at the end of a shift.
+pub async fn set_topup(tx: &mut crate::Tx, shift: ShiftId, topup: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE rider_shifts SET topup = $2 WHERE id = $1")
+        .bind(shift.to_string())
+        .bind(topup)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
 }

@@ -63,7 +63,8 @@ async fn store_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) 
     if me.authorize(lokal_core::Scope::Store(view.row.merchant_id, store), StaffRole::Clerk).is_err() {
         return refused();
     }
-    stream(&ctx, move |e| e.store_id == Some(store))
+    // A rider's position changes nothing on the desk or the till.
+    stream(&ctx, move |e| e.store_id == Some(store) && e.kind != "position")
 }
 
 async fn order_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {

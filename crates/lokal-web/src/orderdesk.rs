@@ -30,6 +30,27 @@ pub fn router() -> Router<Ctx> {
         .route("/merchant/stores/{store_id}/settings", get(settings_form).post(save_settings))
 }
 
+/// The caller, the stores they work at, and the chosen one (the first when none or a foreign one
+/// is asked for); a page refusal for guests and non-staff.
+async fn staff_store(
+    ctx: &Ctx,
+    nav: &Nav,
+    asked: Option<String>,
+) -> Result<(lokal_core::Principal, Vec<(String, String)>, String, StoreId), Response> {
+    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let stores = match my_stores(ctx, &me).await {
+        Ok(s) if !s.is_empty() => s,
+        Ok(_) => {
+            let text = "You are not staff of any store.";
+            return Err(nav.finish(message(StatusCode::FORBIDDEN, "Store staff only", text, nav.clone())));
+        }
+        Err(e) => return Err(error_page(e)),
+    };
+    let store = asked.filter(|s| stores.iter().any(|(id, _)| id == s)).unwrap_or_else(|| stores[0].0.clone());
+    let store_id = store.parse::<StoreId>().map_err(|_| error_page(lokal_app::AppError::not_found("store")))?;
+    Ok((me, stores, store, store_id))
+}
+
 /// An order card on the desk or the till.
 pub(crate) struct OrderCard {
     id: String,
@@ -100,26 +121,25 @@ struct DeskQuery {
 }
 
 async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let stores = match my_stores(&ctx, &me).await {
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            return nav.finish(message(
-                StatusCode::FORBIDDEN,
-                "Order desk",
-                "You are not staff of any store.",
-                nav.clone(),
-            ));
-        }
-        Err(e) => return error_page(e),
+    let (me, stores, store, store_id) = match staff_store(&ctx, &nav, q.store).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let store = q.store.filter(|s| stores.iter().any(|(id, _)| id == s)).unwrap_or_else(|| stores[0].0.clone());
-    let Ok(store_id) = store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let orders = match ctx.app.store_orders(&me, store_id, true).await {
         Ok(list) => list.into_iter().filter(|o| o.mode() != Mode::PayAtStore).map(card).collect(),
         Err(e) => return nav.refusal("Order desk", e),
     };
-    let page = DeskPage { nav: nav.clone(), stores, store, orders, done: q.done, error: q.error };
+    // Only known outcomes are shown: a link cannot make the desk say something else.
+    let done = q.done.as_deref().and_then(|d| match d {
+        "accepted" => Some("Accepted"),
+        "rejected" => Some("Rejected and refunded"),
+        "ready" => Some("Marked ready"),
+        "handed" => Some("Handed over"),
+        "cancelled" => Some("Cancelled and refunded"),
+        "settings" => Some("Settings saved"),
+        _ => None,
+    });
+    let page = DeskPage { nav: nav.clone(), stores, store, orders, done: done.map(str::to_owned), error: q.error };
     nav.finish(page.into_response())
 }
 
@@ -151,11 +171,11 @@ async fn act(
     let Ok(id) = id.parse::<OrderId>() else { return error_page(lokal_app::AppError::not_found("order")) };
     let app = &ctx.app;
     let done = match action.as_str() {
-        "accept" => app.accept_order(&me, id, f.prep_minutes.trim().parse().ok()).await.map(|_| "Accepted"),
-        "reject" => app.reject_order(&me, id, &f.reason).await.map(|_| "Rejected and refunded"),
-        "ready" => app.mark_ready(&me, id).await.map(|_| "Marked ready"),
-        "hand-over" => app.hand_over(&me, id, Some(f.code.as_str())).await.map(|_| "Handed over"),
-        "cancel" => app.cancel_menu_order(&me, id, &f.reason).await.map(|_| "Cancelled and refunded"),
+        "accept" => app.accept_order(&me, id, f.prep_minutes.trim().parse().ok()).await.map(|_| "accepted"),
+        "reject" => app.reject_order(&me, id, &f.reason).await.map(|_| "rejected"),
+        "ready" => app.mark_ready(&me, id).await.map(|_| "ready"),
+        "hand-over" => app.hand_over(&me, id, Some(f.code.as_str())).await.map(|_| "handed"),
+        "cancel" => app.cancel_menu_order(&me, id, &f.reason).await.map(|_| "cancelled"),
         _ => return error_page(lokal_app::AppError::not_found("action")),
     };
     let store = urlencode(&f.store);
@@ -203,16 +223,10 @@ struct TillPage {
 }
 
 async fn till(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let stores = match my_stores(&ctx, &me).await {
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            return nav.finish(message(StatusCode::FORBIDDEN, "Till", "You are not staff of any store.", nav.clone()));
-        }
-        Err(e) => return error_page(e),
+    let (me, stores, store, store_id) = match staff_store(&ctx, &nav, q.store).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let store = q.store.filter(|s| stores.iter().any(|(id, _)| id == s)).unwrap_or_else(|| stores[0].0.clone());
-    let Ok(store_id) = store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let bills = match ctx.app.store_bills(&me, store_id).await {
         Ok(b) => b,
         Err(e) => return nav.refusal("Till", e),
@@ -387,7 +401,7 @@ async fn save_settings(
         Err(why) => return settings_page(&nav, store, OrderSettingsJson::default(), Some(why)),
     };
     match ctx.app.set_order_settings(&me, store, s.clone()).await {
-        Ok(_) => Redirect::to(&format!("/merchant/orders?store={store}&done=Settings+saved")).into_response(),
+        Ok(_) => Redirect::to(&format!("/merchant/orders?store={store}&done=settings")).into_response(),
         Err(e) if e.code.status() == 422 => settings_page(&nav, store, s, Some(e.message)),
         Err(e) => nav.refusal("Settings", e),
     }

@@ -80,15 +80,18 @@ async fn a_delivery_order_goes_from_cart_to_door_and_everyone_is_paid() {
     assert_eq!(owed(&app, &format!("rider:{rider_id}:payable")).await, 600);
     assert_ledger_holds(&app).await;
 
-    // An hour on shift guarantees 25 yuan: the shift's end tops 6 up to 25.
-    app.clock.advance_secs(40 * 60);
+    // The hourly guarantee (25 yuan) pays the minutes the rider was available: each position
+    // report counts for up to five minutes. Reports at 0 and 20 minutes, then every five minutes
+    // to the end of the hour: 5 + 40 = 45 minutes, 18.75 yuan guaranteed, 6 earned, 12.75 topped up.
+    for _ in 0..8 {
+        app.clock.advance_secs(5 * 60);
+        assert_eq!(app.post("/api/v1/rider/location", &at(300.0), Some(&rider_token)).await.status, 204);
+    }
     let shift = app.delete("/api/v1/rider/shift", Some(&rider_token)).await;
     assert_eq!(shift.status, 200, "{}", shift.text);
-    assert_eq!(
-        (shift.json()["earned"]["amount"].as_i64(), shift.json()["topup"]["amount"].as_i64()),
-        (Some(600), Some(1900))
-    );
-    assert_eq!(owed(&app, &format!("rider:{rider_id}:payable")).await, 2500);
+    let (earned, topup) = (shift.json()["earned"]["amount"].as_i64(), shift.json()["topup"]["amount"].as_i64());
+    assert_eq!((earned, topup), (Some(600), Some(1275)));
+    assert_eq!(owed(&app, &format!("rider:{rider_id}:payable")).await, 1875);
     assert_ledger_holds(&app).await;
 }
 
@@ -116,6 +119,21 @@ async fn pickup_and_dine_in_orders_are_handed_over_at_the_counter_and_stock_is_t
     assert_eq!(bad.code(), "delivery_code_invalid");
     let ok = app.post(&format!("/api/v1/orders/{order}/hand-over"), &json!({"code": code}), Some(&k.clerk)).await;
     assert_eq!((ok.status, ok.json()["status"].as_str()), (200, Some("completed")), "{}", ok.text);
+
+    // Four digits are guessable: five wrong tries per order, then even the right code waits.
+    let guessed = order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+    for step in ["accept", "ready"] {
+        assert_eq!(app.post(&format!("/api/v1/orders/{guessed}/{step}"), &json!({}), Some(&k.clerk)).await.status, 200);
+    }
+    let right = track(&app, &guessed, &k.consumer).await["order"]["code"].as_str().expect("code").to_owned();
+    let wrong = if right == "0000" { "1111" } else { "0000" };
+    for _ in 0..5 {
+        let r = app.post(&format!("/api/v1/orders/{guessed}/hand-over"), &json!({"code": wrong}), Some(&k.clerk)).await;
+        assert_eq!(r.code(), "delivery_code_invalid");
+    }
+    let locked =
+        app.post(&format!("/api/v1/orders/{guessed}/hand-over"), &json!({"code": right}), Some(&k.clerk)).await;
+    assert_eq!(locked.status, 429, "{}", locked.text);
 
     let dine = order_and_pay(&app, &k.cart("dine_in"), &k.consumer).await;
     assert_eq!(track(&app, &dine, &k.consumer).await["order"]["table_code"], "A12");

@@ -1,10 +1,13 @@
 //! Lokal's dispatcher (issue E), a pure crate: no clock reads and no IO besides reading instances.
-//! So far: meal-delivery instances in the MDRP library's format ([`instance`]) and the operating
-//! rules of that model as functions ([`rules`]). Assignment, bundling, the event simulation and
-//! the checker build on these. [`live`] is the assignment call the server uses today.
+//! Meal-delivery instances in the MDRP library's format ([`instance`]), the operating rules of
+//! that model as functions ([`rules`]), the event simulation and the dispatch policy ([`sim`]),
+//! the evaluator's solution files, a strict checker and the papers' metrics ([`solution`]).
+//! [`live`] is the assignment call the server uses today.
 
 pub mod instance;
 pub mod live;
 pub mod rules;
+pub mod sim;
+pub mod solution;
 
 pub use instance::{Courier, Instance, Order, Params, Point, ReadError, Restaurant};

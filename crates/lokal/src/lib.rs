@@ -9,6 +9,7 @@ pub mod bench;
 pub mod city;
 pub mod config;
 pub mod demo;
+pub mod simulate;
 
 use anyhow::Context;
 use axum::Router;

@@ -108,6 +108,41 @@ enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Run the dispatcher on recorded days.
+    Simulate {
+        #[command(subcommand)]
+        command: SimulateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SimulateCommand {
+    /// A meal-delivery day of the MDRP library (Grubhub): writes the official evaluator's three
+    /// solution files and metrics.txt into --out; with --all, every instance folder of a
+    /// directory, one CSV row each (printed, and written to --out/results.csv).
+    Mdrp {
+        /// One instance folder.
+        #[arg(long, conflicts_with = "all")]
+        instance: Option<PathBuf>,
+        /// A folder of instance folders.
+        #[arg(long)]
+        all: Option<PathBuf>,
+        /// Where to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Minutes between decisions.
+        #[arg(long, default_value_t = 1)]
+        epoch: i64,
+        /// Decide from estimated ready times (placement + --assumed-prep) instead of the given ones.
+        #[arg(long)]
+        estimated_ready: bool,
+        /// The preparation time assumed with --estimated-ready, minutes.
+        #[arg(long, default_value_t = 15)]
+        assumed_prep: i64,
+        /// Threads for --all.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -217,6 +252,33 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", lokal::ledger_report(&r));
             if !r.holds() {
                 std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Simulate {
+            command: SimulateCommand::Mdrp { instance, all, out, epoch, estimated_ready, assumed_prep, threads },
+        } => {
+            let p = lokal_dispatch::sim::PolicyParams {
+                epoch,
+                known_ready: !estimated_ready,
+                assumed_prep,
+                ..lokal_dispatch::sim::PolicyParams::default()
+            };
+            match (instance, all) {
+                (Some(dir), _) => {
+                    let r = lokal::simulate::run(&dir, &p)?;
+                    lokal::simulate::write(&dir, &r, &out)?;
+                    print!("{}", lokal::simulate::summary(&r));
+                    if !r.violations.is_empty() {
+                        std::process::exit(1);
+                    }
+                }
+                (None, Some(root)) => {
+                    let csv = lokal::simulate::run_all(&root, &out, &p, threads)?;
+                    std::fs::write(out.join("results.csv"), &csv)?;
+                    print!("{csv}");
+                }
+                (None, None) => anyhow::bail!("name an --instance folder or --all of them"),
             }
             Ok(())
         }

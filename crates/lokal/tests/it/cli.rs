@@ -83,3 +83,43 @@ fn migrate_creates_the_database_and_print_config_redacts_secrets() {
     let typo = lokal().arg("print-config").env("LOKAL_SERVER_PROT", "1").output().expect("run");
     assert!(!typo.status.success(), "a misspelt setting is an error");
 }
+
+#[test]
+fn simulate_mdrp_writes_the_evaluators_files_for_one_day_and_a_csv_for_a_folder() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lokal-dispatch/tests/data");
+    let out = tempfile::tempdir().expect("dir");
+    let one = lokal()
+        .args(["simulate", "mdrp", "--instance"])
+        .arg(data.join("0r50t100s1p100"))
+        .arg("--out")
+        .arg(out.path().join("one"))
+        .output()
+        .expect("run lokal");
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    let said = String::from_utf8_lossy(&one.stdout);
+    assert!(said.contains("feasible (strict checker): yes") && said.contains("of 242"), "{said}");
+    for f in ["solution_info_assignments.txt", "solution_info_orders.txt", "solution_info_couriers.txt", "metrics.txt"]
+    {
+        assert!(out.path().join("one").join(f).exists(), "{f}");
+    }
+    let all = lokal()
+        .args(["simulate", "mdrp", "--all"])
+        .arg(&data)
+        .arg("--out")
+        .arg(out.path().join("all"))
+        .output()
+        .expect("run");
+    assert!(all.status.success(), "{}", String::from_utf8_lossy(&all.stderr));
+    let csv = std::fs::read_to_string(out.path().join("all/results.csv")).expect("csv");
+    assert!(
+        csv.starts_with("instance,orders,delivered")
+            && csv.lines().nth(1).is_some_and(|l| l.starts_with("0r50t100s1p100,242,")),
+        "{csv}"
+    );
+    let missing = lokal()
+        .args(["simulate", "mdrp", "--instance", "/nonexistent", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run");
+    assert!(!missing.status.success());
+}

@@ -1,0 +1,260 @@
+//! A simulated day as the official evaluator reads it (the three `solution_info_*.txt` files),
+//! a strict checker of every rule of the model — including those the official script skips —
+//! and the metrics the papers report.
+
+use crate::instance::{Instance, Point};
+use crate::rules::travel_min;
+use crate::sim::{Assignment, Place};
+use std::fmt::Write as _;
+
+/// One courier movement: `courier departure origin destination`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The courier (index).
+    pub courier: usize,
+    /// Departure, minutes.
+    pub departure: i64,
+    /// From (start, a restaurant or a diner).
+    pub origin: Stop,
+    /// To.
+    pub destination: Stop,
+}
+
+/// A place a movement starts or ends at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The courier's start location.
+    Start,
+    /// A restaurant (index).
+    Restaurant(usize),
+    /// An order's diner (index).
+    Diner(usize),
+}
+
+/// The movements of every courier, grouped by courier and in execution order.
+pub fn moves(inst: &Instance, assignments: &[Assignment]) -> Vec<Move> {
+    let half = inst.params.pickup_service / 2;
+    let mut by_courier: Vec<Vec<&Assignment>> = vec![Vec::new(); inst.couriers.len()];
+    for a in assignments {
+        by_courier[a.courier].push(a);
+    }
+    let mut out = Vec::new();
+    for (c, list) in by_courier.iter().enumerate() {
+        for a in list {
+            let r = inst.orders[a.orders[0]].restaurant;
+            let origin = match a.from {
+                Place::Start => Stop::Start,
+                Place::Diner(o) => Stop::Diner(o),
+            };
+            out.push(Move { courier: c, departure: a.at, origin, destination: Stop::Restaurant(r) });
+            let mut here = Stop::Restaurant(r);
+            let mut leave = a.timeline.pickup + (inst.params.pickup_service - half);
+            for (k, &o) in a.orders.iter().enumerate() {
+                out.push(Move { courier: c, departure: leave, origin: here, destination: Stop::Diner(o) });
+                here = Stop::Diner(o);
+                leave = a.timeline.dropoffs[k] + (inst.params.dropoff_service - inst.params.dropoff_service / 2);
+            }
+        }
+    }
+    out
+}
+
+fn stop_id(inst: &Instance, s: Stop) -> &str {
+    match s {
+        Stop::Start => "0",
+        Stop::Restaurant(r) => &inst.restaurants[r].id,
+        Stop::Diner(o) => &inst.orders[o].id,
+    }
+}
+
+/// The three files' contents: (assignments, orders, couriers).
+pub fn files(inst: &Instance, assignments: &[Assignment]) -> (String, String, String) {
+    let mut a = String::from("assignment_time pickup_time courier orders\n");
+    let mut o = String::from("order placement_time ready_time pickup_time dropoff_time courier\n");
+    for x in assignments {
+        let ids: Vec<&str> = x.orders.iter().map(|&i| inst.orders[i].id.as_str()).collect();
+        let _ = writeln!(a, "{} {} {} {}", x.at, x.timeline.pickup, inst.couriers[x.courier].id, ids.join(" "));
+        for (k, &i) in x.orders.iter().enumerate() {
+            let ord = &inst.orders[i];
+            let c = &inst.couriers[x.courier].id;
+            let _ = writeln!(
+                o,
+                "{} {} {} {} {} {c}",
+                ord.id, ord.placed, ord.ready, x.timeline.pickup, x.timeline.dropoffs[k]
+            );
+        }
+    }
+    let mut c = String::from("courier departure_time origin destination\n");
+    for m in moves(inst, assignments) {
+        let (from, to) = (stop_id(inst, m.origin), stop_id(inst, m.destination));
+        let _ = writeln!(c, "{} {} {from} {to}", inst.couriers[m.courier].id, m.departure);
+    }
+    (a, o, c)
+}
+
+fn point(inst: &Instance, courier: usize, s: Stop) -> Point {
+    match s {
+        Stop::Start => inst.couriers[courier].at,
+        Stop::Restaurant(r) => inst.restaurants[r].at,
+        Stop::Diner(o) => inst.orders[o].at,
+    }
+}
+
+/// Checks every rule of the model on a set of assignments; returns each violation found.
+/// Beyond the official script: one restaurant per bundle, the full half-service times at every
+/// stop, the courier idle (and on shift) when assigned, no courier in two places at once.
+pub fn check(inst: &Instance, assignments: &[Assignment]) -> Vec<String> {
+    let p = &inst.params;
+    let (hp, hd) = (p.pickup_service / 2, p.dropoff_service / 2);
+    let mut bad = Vec::new();
+    let mut seen = vec![false; inst.orders.len()];
+    let mut busy_until: Vec<(i64, Stop)> = inst.couriers.iter().map(|c| (c.on, Stop::Start)).collect();
+    let mut order: Vec<&Assignment> = assignments.iter().collect();
+    order.sort_by_key(|a| (a.courier, a.at));
+    for a in order {
+        let c = &inst.couriers[a.courier];
+        let name = format!("assignment of {} at {}", c.id, a.at);
+        let Some(&first) = a.orders.first() else {
+            bad.push(format!("{name}: no orders"));
+            continue;
+        };
+        let r = inst.orders[first].restaurant;
+        for &o in &a.orders {
+            let ord = &inst.orders[o];
+            if std::mem::replace(&mut seen[o], true) {
+                bad.push(format!("{name}: order {} delivered twice", ord.id));
+            }
+            if ord.restaurant != r {
+                bad.push(format!("{name}: order {} is from another restaurant", ord.id));
+            }
+            if ord.placed > a.at {
+                bad.push(format!("{name}: order {} assigned before it was placed", ord.id));
+            }
+            if a.timeline.pickup < ord.ready {
+                bad.push(format!("{name}: order {} picked up before it was ready", ord.id));
+            }
+        }
+        let (free, place) = busy_until[a.courier];
+        if a.at < free || a.at < c.on || a.at >= c.off {
+            bad.push(format!("{name}: the courier is busy or off shift"));
+        }
+        let from = point(inst, a.courier, place);
+        let expected_from = match a.from {
+            Place::Start => Stop::Start,
+            Place::Diner(o) => Stop::Diner(o),
+        };
+        if expected_from != place {
+            bad.push(format!("{name}: the courier is not where the assignment starts"));
+        }
+        let arrive = a.at + travel_min(from, inst.restaurants[r].at, p.meters_per_minute);
+        if a.timeline.pickup < arrive + hp {
+            bad.push(format!("{name}: pickup less than half a service after arriving"));
+        }
+        if a.timeline.pickup > c.off {
+            bad.push(format!("{name}: pickup after the shift ends"));
+        }
+        let mut here = inst.restaurants[r].at;
+        let mut t = a.timeline.pickup + (p.pickup_service - hp);
+        for (k, &o) in a.orders.iter().enumerate() {
+            let arrival = t + travel_min(here, inst.orders[o].at, p.meters_per_minute);
+            let d = a.timeline.dropoffs.get(k).copied().unwrap_or(i64::MIN);
+            if d < arrival + hd {
+                bad.push(format!("{name}: drop-off of {} less than half a service after arriving", inst.orders[o].id));
+            }
+            t = d + (p.dropoff_service - hd);
+            here = inst.orders[o].at;
+        }
+        let last = *a.orders.last().unwrap_or(&first);
+        busy_until[a.courier] = (t, Stop::Diner(last));
+    }
+    bad
+}
+
+/// The figures the papers report for one simulated day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    /// Orders placed.
+    pub orders: usize,
+    /// Orders delivered.
+    pub delivered: usize,
+    /// Click-to-door mean and 90th percentile, minutes.
+    pub ctd_mean: f64,
+    /// 90th percentile.
+    pub ctd_p90: f64,
+    /// Mean minutes over the 40-minute target.
+    pub overage_mean: f64,
+    /// Ready-to-pickup mean, minutes.
+    pub rtp_mean: f64,
+    /// 90th percentile.
+    pub rtp_p90: f64,
+    /// Mean courier utilisation.
+    pub utilisation: f64,
+    /// Total courier pay / delivered orders.
+    pub cost_per_order: f64,
+    /// Orders per pickup.
+    pub orders_per_bundle: f64,
+}
+
+/// Percentile with linear interpolation (what the official script's pandas `describe` prints).
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let pos = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+}
+
+/// The day's metrics, computed as the official evaluator does.
+pub fn metrics(inst: &Instance, assignments: &[Assignment]) -> Metrics {
+    let p = &inst.params;
+    let mut ctd = Vec::new();
+    let mut rtp = Vec::new();
+    let mut per_courier = vec![0i64; inst.couriers.len()];
+    for a in assignments {
+        for (k, &o) in a.orders.iter().enumerate() {
+            ctd.push((a.timeline.dropoffs[k] - inst.orders[o].placed) as f64);
+            rtp.push((a.timeline.pickup - inst.orders[o].ready) as f64);
+            per_courier[a.courier] += 1;
+        }
+    }
+    let overage: Vec<f64> = ctd.iter().map(|c| (c - p.target_click_to_door as f64).max(0.0)).collect();
+    let mut work = vec![0i64; inst.couriers.len()];
+    for m in moves(inst, assignments) {
+        let (a, b) = (point(inst, m.courier, m.origin), point(inst, m.courier, m.destination));
+        work[m.courier] += travel_min(a, b, p.meters_per_minute);
+    }
+    for a in assignments {
+        work[a.courier] += p.pickup_service + p.dropoff_service * a.orders.len() as i64;
+    }
+    let utilisation: Vec<f64> =
+        inst.couriers.iter().enumerate().map(|(i, c)| work[i] as f64 / (c.off - c.on).max(1) as f64).collect();
+    let pay: f64 = inst
+        .couriers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let per_order = (p.pay_per_order * per_courier[i]) as f64;
+            per_order.max(p.guaranteed_pay_per_hour as f64 * (c.off - c.on) as f64 / 60.0)
+        })
+        .sum();
+    let delivered = ctd.len();
+    ctd.sort_by(f64::total_cmp);
+    rtp.sort_by(f64::total_cmp);
+    Metrics {
+        orders: inst.orders.len(),
+        delivered,
+        ctd_mean: mean(&ctd),
+        ctd_p90: percentile(&ctd, 0.9),
+        overage_mean: mean(&overage),
+        rtp_mean: mean(&rtp),
+        rtp_p90: percentile(&rtp, 0.9),
+        utilisation: mean(&utilisation),
+        cost_per_order: if delivered == 0 { 0.0 } else { pay / delivered as f64 },
+        orders_per_bundle: if assignments.is_empty() { 0.0 } else { delivered as f64 / assignments.len() as f64 },
+    }
+}

@@ -55,6 +55,9 @@ pub struct PolicyParams {
     pub bundle_window: i64,
     /// Weight of the courier's busy minutes against the orders' click-to-door minutes.
     pub courier_weight: f64,
+    /// Send the courier this many minutes earlier than strictly needed to arrive as the food is
+    /// ready (a margin against the food waiting).
+    pub lead: i64,
     /// Use ready times as the instance gives them (`false`: estimate them from placement).
     pub known_ready: bool,
     /// The estimate: placement plus this many minutes (when `known_ready` is false).
@@ -63,7 +66,15 @@ pub struct PolicyParams {
 
 impl Default for PolicyParams {
     fn default() -> Self {
-        Self { epoch: 1, max_bundle: 3, bundle_window: 10, courier_weight: 0.6, known_ready: true, assumed_prep: 15 }
+        Self {
+            epoch: 1,
+            max_bundle: 3,
+            bundle_window: 10,
+            courier_weight: 2.0,
+            lead: 0,
+            known_ready: true,
+            assumed_prep: 15,
+        }
     }
 }
 
@@ -92,8 +103,9 @@ pub struct View<'a> {
     pub open: Vec<usize>,
     /// Couriers on shift and idle now: (index, where).
     pub idle: Vec<(usize, Point)>,
-    /// Couriers on shift that will be idle within ten minutes (for sizing bundles).
-    pub soon: usize,
+    /// Couriers on shift that will be idle within ten minutes: (when, where). The platform knows
+    /// their current jobs, so it may wait for one of them rather than send a far idle courier.
+    pub soon: Vec<(i64, Point)>,
 }
 
 /// A proposed assignment.
@@ -154,7 +166,8 @@ impl<'a> Sim<'a> {
             .collect();
         let soon = (0..self.couriers.len())
             .filter(|&i| on(i) && self.couriers[i].free_at > now && self.couriers[i].free_at <= now + 10)
-            .count();
+            .map(|i| (self.couriers[i].free_at, self.couriers[i].at))
+            .collect();
         Some(View { inst: self.inst, now, open, idle, soon })
     }
 
@@ -232,7 +245,7 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     // Most urgent first: the earliest placement among a restaurant's open orders.
     groups.sort_by_key(|(r, list)| (list.iter().map(|&o| inst.orders[o].placed).min().unwrap_or(0), *r));
     let soon_ready = v.open.iter().filter(|&&o| ready(o) <= v.now + 10).count();
-    let free = v.idle.len() + v.soon;
+    let free = v.idle.len() + v.soon.len();
     let target = if free == 0 { p.max_bundle } else { soon_ready.div_ceil(free).clamp(1, p.max_bundle) };
     let mut idle = v.idle.clone();
     let mut out = Vec::new();
@@ -262,7 +275,7 @@ fn best_move(
     let inst = v.inst;
     let speed = inst.params.meters_per_minute;
     let half = inst.params.pickup_service / 2;
-    let mut best: Option<(f64, usize, usize, Vec<usize>)> = None;
+    let mut best: Option<(f64, usize, usize, Vec<usize>, i64, i64)> = None;
     for (ci, &(c, at)) in idle.iter().enumerate() {
         let arrive = v.now + travel_min(at, restaurant, speed);
         for size in 1..=target.min(list.len()) {
@@ -271,10 +284,6 @@ fn best_move(
             if latest - bundle.iter().map(|&o| ready(o)).min().unwrap_or(latest) > p.bundle_window {
                 break;
             }
-            if arrive + p.epoch < latest - half {
-                // Too early: this courier can still be sent at the next decision.
-                continue;
-            }
             let pickup = latest.max(arrive + half);
             if pickup > inst.couriers[c].off {
                 continue;
@@ -282,11 +291,22 @@ fn best_move(
             let (seq, cost) = best_sequence(v, p, at, bundle);
             let per_order = cost / size as f64;
             if best.as_ref().is_none_or(|b| per_order < b.0) {
-                best = Some((per_order, ci, size, seq));
+                best = Some((per_order, ci, size, seq, arrive, latest));
             }
         }
     }
-    best.map(|(_, ci, size, seq)| (ci, size, seq))
+    let (_, ci, size, seq, arrive, latest) = best?;
+    // Not yet: the best courier would wait at the restaurant; a later decision can still send
+    // it, bundle more, or find a nearer one.
+    if arrive + p.epoch + p.lead < latest - half {
+        return None;
+    }
+    // Not this one: the food would wait for it, and a courier finishing a job soon would be
+    // there earlier.
+    if arrive > latest && v.soon.iter().any(|&(free, at)| free + travel_min(at, restaurant, speed) + 1 < arrive) {
+        return None;
+    }
+    Some((ci, size, seq))
 }
 
 /// The delivery sequence of `bundle` with the lowest cost, and that cost (every order of up to

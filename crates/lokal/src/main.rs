@@ -142,6 +142,18 @@ enum SimulateCommand {
         /// Threads for --all.
         #[arg(long, default_value_t = 2)]
         threads: usize,
+        /// Most orders in one bundle.
+        #[arg(long, default_value_t = 3)]
+        max_bundle: usize,
+        /// Weight of a courier's busy minutes against click-to-door minutes.
+        #[arg(long, default_value_t = 2.0)]
+        courier_weight: f64,
+        /// Orders of a bundle are ready within this many minutes of each other.
+        #[arg(long, default_value_t = 10)]
+        bundle_window: i64,
+        /// Send couriers this many minutes earlier than strictly needed.
+        #[arg(long, default_value_t = 0)]
+        lead: i64,
     },
 }
 
@@ -256,13 +268,29 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Simulate {
-            command: SimulateCommand::Mdrp { instance, all, out, epoch, estimated_ready, assumed_prep, threads },
+            command:
+                SimulateCommand::Mdrp {
+                    instance,
+                    all,
+                    out,
+                    epoch,
+                    estimated_ready,
+                    assumed_prep,
+                    threads,
+                    max_bundle,
+                    courier_weight,
+                    bundle_window,
+                    lead,
+                },
         } => {
             let p = lokal_dispatch::sim::PolicyParams {
                 epoch,
                 known_ready: !estimated_ready,
                 assumed_prep,
-                ..lokal_dispatch::sim::PolicyParams::default()
+                max_bundle,
+                courier_weight,
+                bundle_window,
+                lead,
             };
             match (instance, all) {
                 (Some(dir), _) => {

@@ -15,6 +15,8 @@ pub enum Place {
     Start,
     /// At the diner of this order (its last drop-off).
     Diner(usize),
+    /// At a restaurant it was sent to without an order (prepositioning).
+    Restaurant(usize),
 }
 
 /// A courier as the simulation knows it.
@@ -44,6 +46,30 @@ pub struct Assignment {
     pub timeline: Timeline,
 }
 
+/// An idle courier sent to a restaurant with no order yet (prepositioning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reposition {
+    /// The courier.
+    pub courier: usize,
+    /// The restaurant.
+    pub restaurant: usize,
+    /// The decision (and departure) time.
+    pub at: i64,
+    /// Where it set off from.
+    pub from: Place,
+    /// Arrival.
+    pub arrive: i64,
+}
+
+/// A simulated day: the jobs and the prepositioning moves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Day {
+    /// Executed assignments, in decision order.
+    pub assignments: Vec<Assignment>,
+    /// Prepositioning moves, in decision order.
+    pub repositions: Vec<Reposition>,
+}
+
 /// The policy's knobs (docs/dispatch.md explains each).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PolicyParams {
@@ -62,6 +88,8 @@ pub struct PolicyParams {
     pub known_ready: bool,
     /// The estimate: placement plus this many minutes (when `known_ready` is false).
     pub assumed_prep: i64,
+    /// Send idle couriers towards restaurants with recent orders.
+    pub reposition: bool,
 }
 
 impl Default for PolicyParams {
@@ -74,6 +102,7 @@ impl Default for PolicyParams {
             lead: 0,
             known_ready: true,
             assumed_prep: 15,
+            reposition: false,
         }
     }
 }
@@ -87,6 +116,8 @@ pub struct Sim<'a> {
     pub taken: Vec<Option<usize>>,
     /// Executed assignments, in decision order.
     pub assignments: Vec<Assignment>,
+    /// Prepositioning moves, in decision order.
+    pub repositions: Vec<Reposition>,
     now: i64,
     epoch: i64,
     end: i64,
@@ -103,18 +134,30 @@ pub struct View<'a> {
     pub open: Vec<usize>,
     /// Couriers on shift and idle now: (index, where).
     pub idle: Vec<(usize, Point)>,
+    /// Where each courier is (or will be when free).
+    pub places: Vec<Place>,
     /// Couriers on shift that will be idle within ten minutes: (when, where). The platform knows
     /// their current jobs, so it may wait for one of them rather than send a far idle courier.
     pub soon: Vec<(i64, Point)>,
 }
 
-/// A proposed assignment.
+/// A proposed move.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
-    /// The courier.
-    pub courier: usize,
-    /// Orders in delivery sequence.
-    pub orders: Vec<usize>,
+pub enum Decision {
+    /// Pick up `orders` (one restaurant) and deliver them in this sequence.
+    Assign {
+        /// The courier.
+        courier: usize,
+        /// Orders in delivery sequence.
+        orders: Vec<usize>,
+    },
+    /// Go and wait at a restaurant.
+    Reposition {
+        /// The courier.
+        courier: usize,
+        /// The restaurant.
+        restaurant: usize,
+    },
 }
 
 /// Why the simulation refused a decision (a policy bug: the checker would refuse it too).
@@ -143,6 +186,7 @@ impl<'a> Sim<'a> {
             couriers,
             taken: vec![None; inst.orders.len()],
             assignments: Vec::new(),
+            repositions: Vec::new(),
             now: start - epoch.max(1),
             epoch: epoch.max(1),
             end,
@@ -168,7 +212,8 @@ impl<'a> Sim<'a> {
             .filter(|&i| on(i) && self.couriers[i].free_at > now && self.couriers[i].free_at <= now + 10)
             .map(|i| (self.couriers[i].free_at, self.couriers[i].at))
             .collect();
-        Some(View { inst: self.inst, now, open, idle, soon })
+        let places = self.couriers.iter().map(|c| c.place).collect();
+        Some(View { inst: self.inst, now, open, idle, places, soon })
     }
 
     /// Plays the decisions made at the current epoch; refuses (and skips) any that break a rule.
@@ -183,37 +228,64 @@ impl<'a> Sim<'a> {
     }
 
     fn play(&mut self, d: &Decision) -> Result<(), Refused> {
-        let (inst, now) = (self.inst, self.now);
-        let c = inst.couriers.get(d.courier).ok_or(Refused::CourierBusy(d.courier))?;
-        let state = &self.couriers[d.courier];
-        if !(c.on <= now && now < c.off && state.free_at <= now) {
-            return Err(Refused::CourierBusy(d.courier));
+        match d {
+            Decision::Assign { courier, orders } => self.assign(*courier, orders),
+            Decision::Reposition { courier, restaurant } => self.reposition(*courier, *restaurant),
         }
-        let first = *d.orders.first().ok_or(Refused::Order(usize::MAX))?;
+    }
+
+    fn reposition(&mut self, courier: usize, restaurant: usize) -> Result<(), Refused> {
+        let (inst, now) = (self.inst, self.now);
+        let c = inst.couriers.get(courier).ok_or(Refused::CourierBusy(courier))?;
+        let state = &self.couriers[courier];
+        let r = inst.restaurants.get(restaurant).ok_or(Refused::CourierBusy(courier))?;
+        if !(c.on <= now && now < c.off && state.free_at <= now) {
+            return Err(Refused::CourierBusy(courier));
+        }
+        let arrive = now + travel_min(state.at, r.at, inst.params.meters_per_minute);
+        let from = state.place;
+        self.couriers[courier] = CourierState { place: Place::Restaurant(restaurant), at: r.at, free_at: arrive };
+        self.repositions.push(Reposition { courier, restaurant, at: now, from, arrive });
+        Ok(())
+    }
+
+    /// The day as played.
+    pub fn finish(self) -> Day {
+        Day { assignments: self.assignments, repositions: self.repositions }
+    }
+
+    fn assign(&mut self, courier: usize, orders: &[usize]) -> Result<(), Refused> {
+        let (inst, now) = (self.inst, self.now);
+        let c = inst.couriers.get(courier).ok_or(Refused::CourierBusy(courier))?;
+        let state = &self.couriers[courier];
+        if !(c.on <= now && now < c.off && state.free_at <= now) {
+            return Err(Refused::CourierBusy(courier));
+        }
+        let first = *orders.first().ok_or(Refused::Order(usize::MAX))?;
         let restaurant = inst.orders.get(first).ok_or(Refused::Order(first))?.restaurant;
-        for (k, &o) in d.orders.iter().enumerate() {
+        for (k, &o) in orders.iter().enumerate() {
             let order = inst.orders.get(o).ok_or(Refused::Order(o))?;
             if order.placed > now
                 || order.restaurant != restaurant
                 || self.taken[o].is_some()
-                || d.orders[..k].contains(&o)
+                || orders[..k].contains(&o)
             {
                 return Err(Refused::Order(o));
             }
         }
-        let t = timeline(inst, state.at, now, &d.orders).ok_or(Refused::Order(first))?;
+        let t = timeline(inst, state.at, now, orders).ok_or(Refused::Order(first))?;
         if t.pickup > c.off {
-            return Err(Refused::AfterShift(d.courier));
+            return Err(Refused::AfterShift(courier));
         }
-        let last = *d.orders.last().unwrap_or(&first);
+        let last = *orders.last().unwrap_or(&first);
         let id = self.assignments.len();
-        for &o in &d.orders {
+        for &o in orders {
             self.taken[o] = Some(id);
         }
         let from = state.place;
-        self.couriers[d.courier] =
+        self.couriers[courier] =
             CourierState { place: Place::Diner(last), at: inst.orders[last].at, free_at: t.free_at };
-        self.assignments.push(Assignment { courier: d.courier, orders: d.orders.clone(), at: now, from, timeline: t });
+        self.assignments.push(Assignment { courier, orders: orders.to_vec(), at: now, from, timeline: t });
         Ok(())
     }
 }
@@ -247,6 +319,10 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     let soon_ready = v.open.iter().filter(|&&o| ready(o) <= v.now + 10).count();
     let free = v.idle.len() + v.soon.len();
     let target = if free == 0 { p.max_bundle } else { soon_ready.div_ceil(free).clamp(1, p.max_bundle) };
+    // Under load a courier's minutes are worth more: weigh them by how many orders wait per free
+    // courier.
+    let pressure = if free == 0 { p.max_bundle as f64 } else { (soon_ready as f64 / free as f64).max(1.0) };
+    let p = &PolicyParams { courier_weight: p.courier_weight * pressure, ..*p };
     let mut idle = v.idle.clone();
     let mut out = Vec::new();
     for (r, mut list) in groups {
@@ -256,7 +332,60 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
             let (courier, _) = idle.remove(ci);
             list.retain(|o| !seq.contains(o));
             let _ = size;
-            out.push(Decision { courier, orders: seq });
+            out.push(Decision::Assign { courier, orders: seq });
+        }
+    }
+    if p.reposition {
+        out.extend(reposition(v, &idle));
+    }
+    out
+}
+
+/// Sends idle couriers waiting at a diner (or their start) towards the restaurants where orders
+/// came in during the last hour, in proportion: each restaurant is worth its recent orders divided
+/// by one plus the idle couriers already within a kilometre of it (counting those just sent). A
+/// courier moves only if that is worth more than where it stands, within eight minutes' ride, and
+/// with more than half an hour of shift left.
+fn reposition(v: &View, idle: &[(usize, Point)]) -> Vec<Decision> {
+    let inst = v.inst;
+    let speed = inst.params.meters_per_minute;
+    let mut recent = vec![0usize; inst.restaurants.len()];
+    for o in inst.orders.iter().filter(|o| o.placed <= v.now && o.placed > v.now - 60) {
+        recent[o.restaurant] += 1;
+    }
+    let hot: Vec<usize> = (0..recent.len()).filter(|&r| recent[r] > 0).collect();
+    if hot.is_empty() {
+        return Vec::new();
+    }
+    let near = |a: Point, b: Point| {
+        let (dx, dy) = ((a.x - b.x) as f64, (a.y - b.y) as f64);
+        dx * dx + dy * dy <= 1_000_000.0
+    };
+    let mut waiting: Vec<Point> = idle.iter().map(|&(_, at)| at).collect();
+    let worth = |r: usize, waiting: &[Point]| {
+        let around = waiting.iter().filter(|&&w| near(w, inst.restaurants[r].at)).count();
+        recent[r] as f64 / (1 + around) as f64
+    };
+    let mut out = Vec::new();
+    for (k, &(c, at)) in idle.iter().enumerate() {
+        if matches!(v.places[c], Place::Restaurant(_)) || inst.couriers[c].off - v.now < 30 {
+            continue;
+        }
+        // Where it stands is worth the best restaurant within a kilometre (counting itself out).
+        let mut others = waiting.clone();
+        others.remove(k.min(others.len().saturating_sub(1)));
+        let here =
+            hot.iter().filter(|&&r| near(at, inst.restaurants[r].at)).map(|&r| worth(r, &others)).fold(0.0, f64::max);
+        let best = hot
+            .iter()
+            .filter(|&&r| travel_min(at, inst.restaurants[r].at, speed) <= 6)
+            .map(|&r| (worth(r, &others), r))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((w, r)) = best
+            && w > here + 1.5
+        {
+            waiting[k] = inst.restaurants[r].at;
+            out.push(Decision::Reposition { courier: c, restaurant: r });
         }
     }
     out

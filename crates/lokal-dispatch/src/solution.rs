@@ -4,7 +4,7 @@
 
 use crate::instance::{Instance, Point};
 use crate::rules::travel_min;
-use crate::sim::{Assignment, Place};
+use crate::sim::{Assignment, Day, Place};
 use std::fmt::Write as _;
 
 /// One courier movement: `courier departure origin destination`.
@@ -31,22 +31,48 @@ pub enum Stop {
     Diner(usize),
 }
 
-/// The movements of every courier, grouped by courier and in execution order.
-pub fn moves(inst: &Instance, assignments: &[Assignment]) -> Vec<Move> {
+fn stop_of(p: Place) -> Stop {
+    match p {
+        Place::Start => Stop::Start,
+        Place::Diner(o) => Stop::Diner(o),
+        Place::Restaurant(r) => Stop::Restaurant(r),
+    }
+}
+
+/// The movements of every courier, grouped by courier and in execution order: for a job, to the
+/// restaurant and then to each diner; for a prepositioning move, to its restaurant.
+pub fn moves(inst: &Instance, day: &Day) -> Vec<Move> {
     let half = inst.params.pickup_service / 2;
-    let mut by_courier: Vec<Vec<&Assignment>> = vec![Vec::new(); inst.couriers.len()];
-    for a in assignments {
-        by_courier[a.courier].push(a);
+    /// One thing a courier did: a job or a prepositioning move.
+    enum Job<'a> {
+        Assign(&'a Assignment),
+        Move(&'a crate::sim::Reposition),
+    }
+    let at = |j: &Job| match j {
+        Job::Assign(a) => a.at,
+        Job::Move(r) => r.at,
+    };
+    let mut by_courier: Vec<Vec<Job>> = (0..inst.couriers.len()).map(|_| Vec::new()).collect();
+    for a in &day.assignments {
+        by_courier[a.courier].push(Job::Assign(a));
+    }
+    for r in &day.repositions {
+        by_courier[r.courier].push(Job::Move(r));
     }
     let mut out = Vec::new();
-    for (c, list) in by_courier.iter().enumerate() {
-        for a in list {
-            let r = inst.orders[a.orders[0]].restaurant;
-            let origin = match a.from {
-                Place::Start => Stop::Start,
-                Place::Diner(o) => Stop::Diner(o),
+    for (c, list) in by_courier.iter_mut().enumerate() {
+        list.sort_by_key(|j| at(j));
+        for job in list.iter() {
+            let a = match job {
+                Job::Move(r) => {
+                    let to = Stop::Restaurant(r.restaurant);
+                    out.push(Move { courier: c, departure: r.at, origin: stop_of(r.from), destination: to });
+                    continue;
+                }
+                Job::Assign(a) => a,
             };
-            out.push(Move { courier: c, departure: a.at, origin, destination: Stop::Restaurant(r) });
+            let r = inst.orders[a.orders[0]].restaurant;
+            out.push(Move { courier: c, departure: a.at, origin: stop_of(a.from), destination: Stop::Restaurant(r) });
             let mut here = Stop::Restaurant(r);
             let mut leave = a.timeline.pickup + (inst.params.pickup_service - half);
             for (k, &o) in a.orders.iter().enumerate() {
@@ -68,7 +94,8 @@ fn stop_id(inst: &Instance, s: Stop) -> &str {
 }
 
 /// The three files' contents: (assignments, orders, couriers).
-pub fn files(inst: &Instance, assignments: &[Assignment]) -> (String, String, String) {
+pub fn files(inst: &Instance, day: &Day) -> (String, String, String) {
+    let assignments = &day.assignments;
     let mut a = String::from("assignment_time pickup_time courier orders\n");
     let mut o = String::from("order placement_time ready_time pickup_time dropoff_time courier\n");
     for x in assignments {
@@ -85,7 +112,7 @@ pub fn files(inst: &Instance, assignments: &[Assignment]) -> (String, String, St
         }
     }
     let mut c = String::from("courier departure_time origin destination\n");
-    for m in moves(inst, assignments) {
+    for m in moves(inst, day) {
         let (from, to) = (stop_id(inst, m.origin), stop_id(inst, m.destination));
         let _ = writeln!(c, "{} {} {from} {to}", inst.couriers[m.courier].id, m.departure);
     }
@@ -103,16 +130,37 @@ fn point(inst: &Instance, courier: usize, s: Stop) -> Point {
 /// Checks every rule of the model on a set of assignments; returns each violation found.
 /// Beyond the official script: one restaurant per bundle, the full half-service times at every
 /// stop, the courier idle (and on shift) when assigned, no courier in two places at once.
-pub fn check(inst: &Instance, assignments: &[Assignment]) -> Vec<String> {
+pub fn check(inst: &Instance, day: &Day) -> Vec<String> {
+    let assignments = &day.assignments;
     let p = &inst.params;
     let (hp, hd) = (p.pickup_service / 2, p.dropoff_service / 2);
     let mut bad = Vec::new();
     let mut seen = vec![false; inst.orders.len()];
     let mut busy_until: Vec<(i64, Stop)> = inst.couriers.iter().map(|c| (c.on, Stop::Start)).collect();
-    let mut order: Vec<&Assignment> = assignments.iter().collect();
-    order.sort_by_key(|a| (a.courier, a.at));
-    for a in order {
-        let c = &inst.couriers[a.courier];
+    // Every courier's jobs and prepositioning moves in time order.
+    let mut events: Vec<(usize, i64, Option<&Assignment>, Option<&crate::sim::Reposition>)> =
+        assignments.iter().map(|a| (a.courier, a.at, Some(a), None)).collect();
+    events.extend(day.repositions.iter().map(|r| (r.courier, r.at, None, Some(r))));
+    events.sort_by_key(|e| (e.0, e.1));
+    for (courier, at, job, reposition) in events {
+        let c = &inst.couriers[courier];
+        let (free, place) = busy_until[courier];
+        if at < free || at < c.on || at >= c.off {
+            bad.push(format!("move of {} at {at}: the courier is busy or off shift", c.id));
+        }
+        if let Some(r) = reposition {
+            if stop_of(r.from) != place {
+                bad.push(format!("move of {} at {at}: the courier is not where the move starts", c.id));
+            }
+            let to = inst.restaurants[r.restaurant].at;
+            let arrive = at + travel_min(point(inst, courier, place), to, p.meters_per_minute);
+            if r.arrive != arrive {
+                bad.push(format!("move of {} at {at}: arrives at {} instead of {arrive}", c.id, r.arrive));
+            }
+            busy_until[courier] = (arrive, Stop::Restaurant(r.restaurant));
+            continue;
+        }
+        let Some(a) = job else { continue };
         let name = format!("assignment of {} at {}", c.id, a.at);
         let Some(&first) = a.orders.first() else {
             bad.push(format!("{name}: no orders"));
@@ -134,18 +182,10 @@ pub fn check(inst: &Instance, assignments: &[Assignment]) -> Vec<String> {
                 bad.push(format!("{name}: order {} picked up before it was ready", ord.id));
             }
         }
-        let (free, place) = busy_until[a.courier];
-        if a.at < free || a.at < c.on || a.at >= c.off {
-            bad.push(format!("{name}: the courier is busy or off shift"));
-        }
-        let from = point(inst, a.courier, place);
-        let expected_from = match a.from {
-            Place::Start => Stop::Start,
-            Place::Diner(o) => Stop::Diner(o),
-        };
-        if expected_from != place {
+        if stop_of(a.from) != place {
             bad.push(format!("{name}: the courier is not where the assignment starts"));
         }
+        let from = point(inst, courier, place);
         let arrive = a.at + travel_min(from, inst.restaurants[r].at, p.meters_per_minute);
         if a.timeline.pickup < arrive + hp {
             bad.push(format!("{name}: pickup less than half a service after arriving"));
@@ -165,7 +205,7 @@ pub fn check(inst: &Instance, assignments: &[Assignment]) -> Vec<String> {
             here = inst.orders[o].at;
         }
         let last = *a.orders.last().unwrap_or(&first);
-        busy_until[a.courier] = (t, Stop::Diner(last));
+        busy_until[courier] = (t, Stop::Diner(last));
     }
     bad
 }
@@ -210,7 +250,8 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 /// The day's metrics, computed as the official evaluator does.
-pub fn metrics(inst: &Instance, assignments: &[Assignment]) -> Metrics {
+pub fn metrics(inst: &Instance, day: &Day) -> Metrics {
+    let assignments = &day.assignments;
     let p = &inst.params;
     let mut ctd = Vec::new();
     let mut rtp = Vec::new();
@@ -224,7 +265,7 @@ pub fn metrics(inst: &Instance, assignments: &[Assignment]) -> Metrics {
     }
     let overage: Vec<f64> = ctd.iter().map(|c| (c - p.target_click_to_door as f64).max(0.0)).collect();
     let mut work = vec![0i64; inst.couriers.len()];
-    for m in moves(inst, assignments) {
+    for m in moves(inst, day) {
         let (a, b) = (point(inst, m.courier, m.origin), point(inst, m.courier, m.destination));
         work[m.courier] += travel_min(a, b, p.meters_per_minute);
     }

@@ -45,15 +45,16 @@ proptest! {
         couriers in proptest::collection::vec((-5_000i64..5_000, -5_000i64..5_000, 0i64..120, 60i64..300), 1..8),
         epoch in 1i64..6,
         bundle in 1usize..5,
+        reposition in any::<bool>(),
     ) {
         let i = day(orders, couriers);
-        let p = PolicyParams { epoch, max_bundle: bundle, ..PolicyParams::default() };
+        let p = PolicyParams { epoch, max_bundle: bundle, reposition, ..PolicyParams::default() };
         let mut sim = Sim::new(&i, p.epoch);
         while let Some(view) = sim.next_epoch() {
             let refused = sim.apply(decide(&view, &p));
             prop_assert!(refused.is_empty(), "{:?}", refused);
         }
-        let violations = check(&i, &sim.assignments);
+        let violations = check(&i, &sim.finish());
         prop_assert!(violations.is_empty(), "{:?}", violations);
     }
 }

@@ -154,6 +154,9 @@ enum SimulateCommand {
         /// Send couriers this many minutes earlier than strictly needed.
         #[arg(long, default_value_t = 0)]
         lead: i64,
+        /// Send idle couriers towards restaurants with recent orders (prepositioning).
+        #[arg(long)]
+        reposition: bool,
     },
 }
 
@@ -281,6 +284,7 @@ async fn main() -> anyhow::Result<()> {
                     courier_weight,
                     bundle_window,
                     lead,
+                    reposition,
                 },
         } => {
             let p = lokal_dispatch::sim::PolicyParams {
@@ -291,6 +295,7 @@ async fn main() -> anyhow::Result<()> {
                 courier_weight,
                 bundle_window,
                 lead,
+                reposition,
             };
             match (instance, all) {
                 (Some(dir), _) => {

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use lokal_dispatch::Instance;
-use lokal_dispatch::sim::{Assignment, PolicyParams, Sim, decide};
+use lokal_dispatch::sim::{Day, PolicyParams, Sim, decide};
 use lokal_dispatch::solution::{self, Metrics, percentile};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,13 +16,16 @@ pub struct Run {
     /// The instance's folder name.
     pub name: String,
     /// What happened.
-    pub assignments: Vec<Assignment>,
+    pub day: Day,
     /// The figures.
     pub metrics: Metrics,
     /// Decision times, milliseconds, sorted.
     pub decision_ms: Vec<f64>,
     /// Rule violations found by the strict checker (empty when the day is feasible).
     pub violations: Vec<String>,
+    /// Decisions the simulation refused to play (with estimated ready times, a courier may be
+    /// sent whose shift ends before the food turns out ready); they are not part of the day.
+    pub refused: usize,
 }
 
 /// Simulates one instance with the policy.
@@ -37,19 +40,18 @@ pub fn run(dir: &Path, p: &PolicyParams) -> anyhow::Result<Run> {
         decision_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         refused.extend(sim.apply(decisions));
     }
-    let assignments = sim.assignments;
-    let mut violations: Vec<String> = refused.iter().map(|r| format!("refused by the simulation: {r}")).collect();
-    violations.extend(solution::check(&inst, &assignments));
+    let day = sim.finish();
+    let violations = solution::check(&inst, &day);
     decision_ms.sort_by(f64::total_cmp);
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Run { name, metrics: solution::metrics(&inst, &assignments), assignments, decision_ms, violations })
+    Ok(Run { name, metrics: solution::metrics(&inst, &day), day, decision_ms, violations, refused: refused.len() })
 }
 
 /// Writes the official evaluator's three files and `metrics.txt` into `out`.
 pub fn write(dir: &Path, r: &Run, out: &Path) -> anyhow::Result<()> {
     let inst = Instance::read(dir)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let (a, o, c) = solution::files(&inst, &r.assignments);
+    let (a, o, c) = solution::files(&inst, &r.day);
     std::fs::write(out.join("solution_info_assignments.txt"), a)?;
     std::fs::write(out.join("solution_info_orders.txt"), o)?;
     std::fs::write(out.join("solution_info_couriers.txt"), c)?;
@@ -75,6 +77,7 @@ pub fn summary(r: &Run) -> String {
     let _ = writeln!(s, "cost per order: {:.2}", m.cost_per_order);
     let _ = writeln!(s, "orders per bundle: {:.3}", m.orders_per_bundle);
     let (p50, p99) = (percentile(&r.decision_ms, 0.5), percentile(&r.decision_ms, 0.99));
+    let _ = writeln!(s, "decisions refused by the rules: {}", r.refused);
     let _ = writeln!(s, "decision time: p50 {p50:.3} ms, p99 {p99:.3} ms over {} decisions", r.decision_ms.len());
     s
 }

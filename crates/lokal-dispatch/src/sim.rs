@@ -90,6 +90,11 @@ pub struct PolicyParams {
     pub assumed_prep: i64,
     /// Send idle couriers towards restaurants with recent orders.
     pub reposition: bool,
+    /// Choose among all restaurants the cheapest move first (instead of the most urgent
+    /// restaurant first); `age_weight` then favours orders that have waited long.
+    pub global: bool,
+    /// With `global`: minutes already waited count this much against an order's cost.
+    pub age_weight: f64,
 }
 
 impl Default for PolicyParams {
@@ -103,6 +108,8 @@ impl Default for PolicyParams {
             known_ready: true,
             assumed_prep: 15,
             reposition: false,
+            global: true,
+            age_weight: 1.5,
         }
     }
 }
@@ -325,14 +332,40 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     let p = &PolicyParams { courier_weight: p.courier_weight * pressure, ..*p };
     let mut idle = v.idle.clone();
     let mut out = Vec::new();
-    for (r, mut list) in groups {
-        let at = inst.restaurants[r].at;
-        while !list.is_empty() && !idle.is_empty() {
-            let Some((ci, size, seq)) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
+    if p.global {
+        let mut groups = groups;
+        let mut held = vec![false; groups.len()];
+        while !idle.is_empty() {
+            let mut best: Option<(f64, usize, usize, Vec<usize>)> = None;
+            for (g, (r, list)) in groups.iter().enumerate() {
+                if held[g] || list.is_empty() {
+                    continue;
+                }
+                match best_move(v, p, &idle, inst.restaurants[*r].at, list, target, &ready) {
+                    Some((ci, _, seq, per_order)) => {
+                        let waited = seq.iter().map(|&o| (v.now - inst.orders[o].placed) as f64).sum::<f64>();
+                        let score = per_order - p.age_weight * waited / seq.len() as f64;
+                        if best.as_ref().is_none_or(|b| score < b.0) {
+                            best = Some((score, g, ci, seq));
+                        }
+                    }
+                    None => held[g] = true,
+                }
+            }
+            let Some((_, g, ci, seq)) = best else { break };
             let (courier, _) = idle.remove(ci);
-            list.retain(|o| !seq.contains(o));
-            let _ = size;
+            groups[g].1.retain(|o| !seq.contains(o));
             out.push(Decision::Assign { courier, orders: seq });
+        }
+    } else {
+        for (r, mut list) in groups {
+            let at = inst.restaurants[r].at;
+            while !list.is_empty() && !idle.is_empty() {
+                let Some((ci, _, seq, _)) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
+                let (courier, _) = idle.remove(ci);
+                list.retain(|o| !seq.contains(o));
+                out.push(Decision::Assign { courier, orders: seq });
+            }
         }
     }
     if p.reposition {
@@ -391,7 +424,8 @@ fn reposition(v: &View, idle: &[(usize, Point)]) -> Vec<Decision> {
     out
 }
 
-/// The best (idle courier index, bundle size, delivery sequence) for the first orders of `list`.
+/// The best (idle courier index, bundle size, delivery sequence, cost per order) for the first
+/// orders of `list`, or `None` when the group should wait for a later decision.
 fn best_move(
     v: &View,
     p: &PolicyParams,
@@ -400,7 +434,7 @@ fn best_move(
     list: &[usize],
     target: usize,
     ready: &impl Fn(usize) -> i64,
-) -> Option<(usize, usize, Vec<usize>)> {
+) -> Option<(usize, usize, Vec<usize>, f64)> {
     let inst = v.inst;
     let speed = inst.params.meters_per_minute;
     let half = inst.params.pickup_service / 2;
@@ -424,7 +458,7 @@ fn best_move(
             }
         }
     }
-    let (_, ci, size, seq, arrive, latest) = best?;
+    let (per_order, ci, size, seq, arrive, latest) = best?;
     // Not yet: the best courier would wait at the restaurant; a later decision can still send
     // it, bundle more, or find a nearer one.
     if arrive + p.epoch + p.lead < latest - half {
@@ -435,7 +469,7 @@ fn best_move(
     if arrive > latest && v.soon.iter().any(|&(free, at)| free + travel_min(at, restaurant, speed) + 1 < arrive) {
         return None;
     }
-    Some((ci, size, seq))
+    Some((ci, size, seq, per_order))
 }
 
 /// The delivery sequence of `bundle` with the lowest cost, and that cost (every order of up to

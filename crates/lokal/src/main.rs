@@ -157,6 +157,12 @@ enum SimulateCommand {
         /// Send idle couriers towards restaurants with recent orders (prepositioning).
         #[arg(long)]
         reposition: bool,
+        /// Serve the most urgent restaurant first (instead of the cheapest move across all).
+        #[arg(long)]
+        urgent_first: bool,
+        /// How much the minutes an order already waited count against its cost (cheapest first).
+        #[arg(long, default_value_t = 1.5)]
+        age_weight: f64,
     },
 }
 
@@ -285,6 +291,8 @@ async fn main() -> anyhow::Result<()> {
                     bundle_window,
                     lead,
                     reposition,
+                    urgent_first,
+                    age_weight,
                 },
         } => {
             let p = lokal_dispatch::sim::PolicyParams {
@@ -296,6 +304,8 @@ async fn main() -> anyhow::Result<()> {
                 bundle_window,
                 lead,
                 reposition,
+                global: !urgent_first,
+                age_weight,
             };
             match (instance, all) {
                 (Some(dir), _) => {

@@ -5,15 +5,13 @@
 //! Money: a completed order is settled to merchant, platform and rider; a cancelled or rejected
 //! paid order is refunded in full (see docs/ARCHITECTURE.md §11 for who may cancel when).
 
-use crate::ledger::post;
 use crate::live::LiveEvent;
 use crate::{App, AppError};
 use lokal_core::fulfil::{self, Actor, Mode, OrderEvent, OrderStatus, TaskEvent, TaskStatus};
-use lokal_core::ledger::{self, Account, Posting};
-use lokal_core::{Currency, DeliveryId, ErrorCode, Money, OrderId, Principal, Scope, StaffRole, Timestamp, UserId};
+use lokal_core::{DeliveryId, ErrorCode, OrderId, Principal, Scope, StaffRole, Timestamp, UserId};
 use lokal_store::deliveries::{self, DeliveryRow};
 use lokal_store::menu::{self, DetailRow, EventRow, LineRow, Stamp};
-use lokal_store::orders::{self, OrderRow, RefundRow};
+use lokal_store::orders::{self, OrderRow};
 
 /// A menu order with everything its pages show.
 #[derive(Debug, Clone)]
@@ -357,86 +355,6 @@ impl App {
         }
         tx.commit().await?;
         self.publish(o, to.as_str());
-        Ok(())
-    }
-
-    /// Checks the consumer's pickup or delivery code. Four digits are easy to guess, so each order
-    /// allows five wrong tries an hour (then 429, whoever tries), compared in constant time.
-    pub(crate) async fn check_code(&self, o: &MenuOrder, given: &str) -> Result<(), AppError> {
-        let bucket = format!("code:{}", o.order.id);
-        let window = self.rate_hit(&bucket, 5, 3_600).await?;
-        if crate::secret::constant_time_eq(given.trim(), &o.detail.code) {
-            self.rate_refund(&bucket, window).await?;
-            return Ok(());
-        }
-        Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "the code does not match"))
-    }
-
-    /// Refunds a menu order's whole payment inside `tx` (one refund per order: its id is derived
-    /// from the order, so a retry cannot refund twice). The refund row, the payment's status and
-    /// the journal entry are written first and the gateway is called last, so nothing that can
-    /// still fail in the database comes after the money moved; callers make this their last step
-    /// before committing. (A commit failing after the gateway call leaves a refund the gateway
-    /// made and the books do not show; its id is the idempotency key, so the retry is safe. An
-    /// outbox of pending refunds would take the call out of the transaction: not built.)
-    pub(crate) async fn refund_menu_order(
-        &self,
-        tx: &mut lokal_store::Tx,
-        order: &OrderRow,
-        reason: &str,
-        now: Timestamp,
-    ) -> Result<(), AppError> {
-        let payment = orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == "succeeded");
-        let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
-        let refund_id = format!("rf_{}", order.id.0.simple());
-        let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());
-        orders::insert_refund(tx, &row).await?;
-        orders::mark_payment_refunded(tx, payment.id, now.millis()).await?;
-        post(tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, payment.amount), now.millis()).await?;
-        let provider_ref =
-            self.gateway().refund(&payment.provider_ref, Money::new(payment.amount, Currency::CNY), &refund_id).await?;
-        orders::finish_refund(tx, &refund_id, payment.amount, &provider_ref).await?;
-        Ok(())
-    }
-
-    /// Settles a completed order: the merchant earns items and packaging less commission, the
-    /// platform keeps commission and delivery fee, the rider (if any) is paid as a cost.
-    pub(crate) async fn settle(
-        &self,
-        tx: &mut lokal_store::Tx,
-        o: &MenuOrder,
-        rider: Option<(UserId, i64)>,
-        now: Timestamp,
-    ) -> Result<(), AppError> {
-        let goods = o.order.total - o.detail.delivery_fee;
-        let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
-        let fee = lokal_core::deal::commission(goods, rate);
-        let postings = ledger::settle_order(o.order.merchant_id, o.order.total, goods, fee, rider);
-        post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now.millis()).await?;
-        Ok(())
-    }
-
-    /// After an operator cancels a delivery already picked up, the store is paid for the food
-    /// and the rider for the ride, at the platform's cost.
-    async fn compensate(&self, tx: &mut lokal_store::Tx, o: &MenuOrder, now: Timestamp) -> Result<(), AppError> {
-        let goods = o.order.total - o.detail.delivery_fee;
-        let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
-        let earned = goods - lokal_core::deal::commission(goods, rate);
-        let mut postings = vec![
-            Posting { account: Account::PlatformCosts, amount: earned },
-            Posting { account: Account::MerchantPayable(o.order.merchant_id), amount: -earned },
-        ];
-        if let Some((rider, pay)) = o.delivery.as_ref().and_then(|d| d.rider_id.map(|r| (r, d.rider_pay))) {
-            postings.extend(ledger::rider_topup(rider, pay));
-            // The ride counts towards the shift's earnings (so the guarantee does not pay it twice).
-            if let Some(shift) = lokal_store::riders::get_by_id(&mut **tx, rider).await?.and_then(|r| r.shift_id) {
-                lokal_store::riders::add_to_shift(tx, shift, pay, 0).await?;
-            }
-        }
-        if postings.iter().all(|p| p.amount == 0) {
-            return Ok(());
-        }
-        post(tx, "compensation", &o.order.id.to_string(), "cancelled after pickup", postings, now.millis()).await?;
         Ok(())
     }
 

@@ -10,7 +10,7 @@
 //! staff), [`stores`] (store profiles), [`discovery`] (geo and text indexes, nearby and search),
 //! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination); deals and vouchers ([`deals`],
 //! [`orders`], [`payments`], [`vouchers`], [`ledger`]); menu orders ([`takeout`]: settings, quotes,
-//! ordering; [`fulfil`]: the store's side and settlement; [`bills`]: pay-at-store), riders
+//! ordering; [`fulfil`]: the store's side; [`settlement`]: codes, refunds, settlement; [`bills`]: pay-at-store), riders
 //! ([`riders`]), the dispatcher loop and board ([`dispatch`]) and live events ([`live`]).
 
 pub mod accounts;
@@ -37,6 +37,7 @@ pub mod payments;
 pub mod ratelimit;
 pub mod riders;
 pub mod secret;
+pub mod settlement;
 pub mod stores;
 pub mod takeout;
 pub mod tracking;

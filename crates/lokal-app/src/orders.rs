@@ -415,7 +415,7 @@ impl App {
 
     /// Refunds `chosen` (all of one order). With `on_expiry`, vouchers past their validity are
     /// accepted (the expiry job); otherwise they are refused.
-    async fn refund_vouchers(
+    pub(crate) async fn refund_vouchers(
         &self,
         order: &OrderRow,
         chosen: &[VoucherRow],
@@ -465,65 +465,5 @@ impl App {
         post(&mut tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, amount), now.millis()).await?;
         tx.commit().await?;
         Ok(RefundDone { id: refund_id, amount, vouchers: chosen.iter().map(|v| v.id).collect() })
-    }
-
-    /// Refunds (deal allows) or closes the unused value of vouchers past their validity. Closing
-    /// moves the unused value to the merchant less commission, like a redemption. Returns how
-    /// many vouchers were handled.
-    pub async fn expire_vouchers(&self) -> Result<usize, AppError> {
-        let now = self.now();
-        let due = vouchers::due_to_expire(self.db().pool(), now.millis(), 500).await?;
-        let mut n = 0;
-        for v in due {
-            // One voucher that cannot be handled must not hold up the others: log and go on.
-            match self.expire_voucher(&v, now).await {
-                Ok(()) => n += 1,
-                Err(e) => tracing::warn!(voucher = %v.id, error = %e, "could not expire voucher"),
-            }
-        }
-        Ok(n)
-    }
-
-    async fn expire_voucher(&self, v: &VoucherRow, now: Timestamp) -> Result<(), AppError> {
-        let order =
-            orders::get_by_id(self.db().pool(), v.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
-        let deal = self.deal(v.deal_id).await?;
-        if deal.row.auto_refund {
-            self.refund_vouchers(&order, std::slice::from_ref(v), "expired unused", true).await?;
-            return Ok(());
-        }
-        let rate = lokal_store::merchants::commission_bp(self.db().pool(), v.merchant_id).await?;
-        let mut tx = self.db().begin().await?;
-        vouchers::lock(&mut tx, v.id).await?;
-        let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { return Ok(()) };
-        if vouchers::close(&mut tx, v.id, "expired", None, now.millis()).await? {
-            let total = u32::try_from(fresh.uses_total).unwrap_or(1);
-            let left = u32::try_from(fresh.uses_left).unwrap_or(0).min(total);
-            let value = uses_value(fresh.unit_price, total, total - left, left);
-            let fee = lokal_core::deal::commission(value, rate);
-            let postings = ledger::redemption(v.merchant_id, value, fee);
-            post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now.millis()).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The caller's messages (the default notifier's outbox), newest first.
-    pub async fn inbox(&self, caller: &Principal, limit: i64) -> Result<Vec<outbox::MessageRow>, AppError> {
-        Ok(outbox::for_user(self.db().pool(), caller.user_id, limit.clamp(1, 100)).await?)
-    }
-
-    /// The caller's vouchers, newest first.
-    pub async fn my_vouchers(&self, caller: &Principal) -> Result<Vec<VoucherRow>, AppError> {
-        Ok(vouchers::for_user(self.db().pool(), caller.user_id).await?)
-    }
-
-    /// One of the caller's vouchers.
-    pub async fn my_voucher(&self, caller: &Principal, id: VoucherId) -> Result<VoucherRow, AppError> {
-        let v = vouchers::by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("voucher"))?;
-        if v.user_id != caller.user_id {
-            return Err(AppError::not_found("voucher"));
-        }
-        Ok(v)
     }
 }

@@ -1,11 +1,12 @@
 //! Lokal's dispatcher (issue E), a pure crate: no clock reads and no IO besides reading instances.
 //! Meal-delivery instances in the MDRP library's format ([`instance`]), the operating rules of
-//! that model as functions ([`rules`]), the event simulation and the dispatch policy ([`sim`]),
-//! the evaluator's solution files, a strict checker and the papers' metrics ([`solution`]).
+//! that model as functions ([`rules`]), the event simulation ([`sim`]) and its dispatch policy
+//! ([`policy`]), the evaluator's solution files, a strict checker and the papers' metrics ([`solution`]).
 //! [`live`] is the assignment call the server uses today.
 
 pub mod instance;
 pub mod live;
+pub mod policy;
 pub mod rules;
 pub mod sim;
 pub mod solution;

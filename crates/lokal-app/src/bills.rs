@@ -50,9 +50,7 @@ impl App {
                 lokal_core::FieldError::new("amount", "after the discount the bill must be at least 0.01").into()
             );
         }
-        if channel.chars().count() > 64 {
-            return Err(lokal_core::FieldError::new("channel", "must be at most 64 characters").into());
-        }
+        let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let now = self.now();
         let total = amount - discount;
         let order = OrderRow {
@@ -67,7 +65,7 @@ impl App {
             total,
             currency: Currency::CNY.as_str().to_owned(),
             status: OrderStatus::Pending.as_str().to_owned(),
-            channel: channel.trim().to_owned(),
+            channel,
             created_at: now.millis(),
             expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
             paid_at: None,

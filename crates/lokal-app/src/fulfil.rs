@@ -455,9 +455,5 @@ fn stock_moves(lines: &[LineRow]) -> Vec<(lokal_core::ItemId, i64)> {
 
 /// A reason: required, up to 200 characters.
 pub(crate) fn reason_text(reason: &str) -> Result<String, AppError> {
-    let r = reason.trim();
-    if r.is_empty() || r.chars().count() > 200 {
-        return Err(lokal_core::FieldError::new("reason", "must be 1 to 200 characters").into());
-    }
-    Ok(r.to_owned())
+    Ok(lokal_core::field::line_of_text("reason", reason, 200, true)?)
 }

@@ -62,10 +62,7 @@ impl App {
         if !(1..=100).contains(&quantity) {
             return Err(FieldError::new("quantity", "must be between 1 and 100").into());
         }
-        let channel = channel.trim();
-        if channel.chars().count() > 64 {
-            return Err(FieldError::new("channel", "must be at most 64 characters").into());
-        }
+        let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         if self.recently_sold_out(deal) {
             return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
         }
@@ -86,7 +83,7 @@ impl App {
             total: d.row.price * quantity,
             currency: d.row.currency.clone(),
             status: "pending".into(),
-            channel: channel.to_owned(),
+            channel,
             created_at: now.millis(),
             expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
             paid_at: None,

@@ -339,9 +339,7 @@ impl App {
         note: &str,
     ) -> Result<(), AppError> {
         let d = self.own_task(caller, id).await?;
-        if note.chars().count() > 200 {
-            return Err(FieldError::new("note", "must be at most 200 characters").into());
-        }
+        let note = lokal_core::field::line_of_text("note", note, 200, false)?;
         let now = self.now();
         let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
         let label = match kind {
@@ -356,7 +354,7 @@ impl App {
         {
             return Err(conflict("the task changed meanwhile; reload it"));
         }
-        self.timeline(&mut tx, d.order_id, label, Some(caller.user_id), note.trim(), now).await?;
+        self.timeline(&mut tx, d.order_id, label, Some(caller.user_id), &note, now).await?;
         tx.commit().await?;
         let o = self.menu_order(d.order_id).await?;
         self.publish(&o, "exception");

@@ -121,9 +121,7 @@ impl App {
         if cart.lines.is_empty() || cart.lines.len() > 50 {
             return Err(FieldError::new("lines", "must have 1 to 50 lines").into());
         }
-        if cart.note.chars().count() > 200 {
-            return Err(FieldError::new("note", "must be at most 200 characters").into());
-        }
+        lokal_core::field::line_of_text("note", &cart.note, 200, false)?;
         let store = self.public_store(cart.store_id).await?;
         let p = &store.profile;
         let offered = match cart.mode {
@@ -146,10 +144,7 @@ impl App {
         let (drop, distance_m) = match cart.mode {
             Mode::Delivery => {
                 let a = cart.address.as_ref().ok_or_else(|| FieldError::new("address", "required for delivery"))?;
-                let text = a.text.trim();
-                if text.is_empty() || text.chars().count() > 200 {
-                    return Err(FieldError::new("address.text", "must be 1 to 200 characters").into());
-                }
+                lokal_core::field::line_of_text("address.text", &a.text, 200, true)?;
                 let point = LatLng::new(a.lat, a.lng)
                     .map_err(|e| FieldError::new(format!("address.{}", e.field), e.message))?;
                 let card = StoreCard::of(&store).map(|(_, c)| c);
@@ -164,9 +159,8 @@ impl App {
                 (Some(point), d)
             }
             _ => {
-                let t = cart.table_code.as_deref().unwrap_or("").trim();
-                if cart.mode == Mode::DineIn && (t.is_empty() || t.chars().count() > 16) {
-                    return Err(FieldError::new("table_code", "must be 1 to 16 characters for dine-in").into());
+                if cart.mode == Mode::DineIn {
+                    lokal_core::field::line_of_text("table_code", cart.table_code.as_deref().unwrap_or(""), 16, true)?;
                 }
                 (None, 0.0)
             }
@@ -297,9 +291,7 @@ impl App {
         if expected_total.is_some_and(|t| t != q.total) {
             return Err(refusal(ErrorCode::QuoteChanged, "expected_total", "the total differs from the quote"));
         }
-        if channel.chars().count() > 64 {
-            return Err(FieldError::new("channel", "must be at most 64 characters").into());
-        }
+        let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let cart: CartJson = serde_json::from_str(&q.cart_json).map_err(AppError::internal)?;
         let priced = self.price_cart(&cart, now).await?;
         if priced.totals.total != q.total {
@@ -317,7 +309,7 @@ impl App {
             total: priced.totals.total,
             currency: Currency::CNY.as_str().to_owned(),
             status: OrderStatus::Pending.as_str().to_owned(),
-            channel: channel.trim().to_owned(),
+            channel,
             created_at: now.millis(),
             expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
             paid_at: None,

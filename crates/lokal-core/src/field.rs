@@ -16,3 +16,35 @@ impl FieldError {
         Self { field: field.into(), message: message.into() }
     }
 }
+
+/// A single line of free text a person typed: trimmed, at most `max` characters, no control
+/// characters (PostgreSQL refuses NUL in text, and none belongs in a note or a reason); empty is
+/// refused when `required`.
+pub fn line_of_text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, FieldError> {
+    let s = raw.trim();
+    if required && s.is_empty() {
+        return Err(FieldError::new(field, "is required"));
+    }
+    if s.chars().count() > max {
+        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "must not contain control characters"));
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_of_text_is_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(line_of_text("note", "  no chilli  ", 20, false), Ok("no chilli".into()));
+        assert_eq!(line_of_text("note", "", 20, false), Ok(String::new()));
+        assert_eq!(line_of_text("reason", " ", 20, true).map_err(|e| e.field), Err("reason".into()));
+        assert!(line_of_text("note", "a\u{0}b", 20, false).is_err());
+        assert!(line_of_text("note", "a\nb", 20, false).is_err());
+        assert!(line_of_text("note", "火锅火锅火", 4, false).is_err());
+    }
+}

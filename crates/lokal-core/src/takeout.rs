@@ -109,9 +109,7 @@ impl OrderSettingsJson {
         if !(30..=3_600).contains(&self.accept_within_secs) {
             return Err(FieldError::new("accept_within_secs", "must be 30 to 3,600"));
         }
-        if self.pay_at_store_excludes.chars().count() > 64 {
-            return Err(FieldError::new("pay_at_store_excludes", "must be at most 64 characters"));
-        }
+        crate::field::line_of_text("pay_at_store_excludes", &self.pay_at_store_excludes, 64, false)?;
         match &self.pay_at_store {
             PayRuleJson::None => Ok(()),
             PayRuleJson::PercentOff { percent_bp, max_off } => {

@@ -123,6 +123,8 @@ async fn riders_apply_work_their_own_tasks_and_their_positions_expire() {
         .await;
     assert_eq!(bad.status, 422);
     assert_eq!(app.get("/api/v1/admin/riders?status=pending", Some(&k.admin)).await.json()["items"][0]["name"], "小王");
+    let nul = app.post(&decision, &json!({"approve": false, "reason": "bad\u{0}reason"}), Some(&k.admin)).await;
+    assert_eq!((nul.status, nul.json()["error"]["field"].as_str()), (422, Some("reason")), "NUL is refused, not a 500");
     assert_eq!(app.post(&decision, &json!({"approve": true}), Some(&k.admin)).await.status, 200);
     let off = app.post("/api/v1/rider/location", &at(0.0), Some(&applicant)).await;
     assert_eq!(off.code(), "not_on_shift", "no tracking off shift");

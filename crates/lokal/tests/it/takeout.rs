@@ -196,6 +196,9 @@ async fn bad_carts_are_refused_with_clear_codes_and_nothing_is_charged() {
     let mut no_table = k.cart("dine_in");
     no_table["table_code"] = json!("");
     assert_eq!(refused(&app, &k, no_table).await.2, "table_code");
+    let mut control = k.cart("pickup");
+    control["note"] = json!("no\u{0}chilli");
+    assert_eq!(refused(&app, &k, control).await, (422, "validation_failed".into(), "note".into()));
     let mut bill = k.cart("pickup");
     bill["mode"] = json!("pay_at_store");
     assert_eq!(refused(&app, &k, bill).await.2, "mode");

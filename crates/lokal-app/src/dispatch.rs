@@ -48,17 +48,21 @@ impl App {
         }
     }
 
-    /// Riders on shift whose position is fresh, with the tasks they hold.
-    async fn available_riders(&self) -> Result<Vec<(RiderRow, Vec<DeliveryRow>)>, AppError> {
+    /// Riders on shift whose position is fresh, with the tasks they hold (taken from `open`).
+    async fn available_riders<'a>(
+        &self,
+        open: &'a [DeliveryRow],
+    ) -> Result<Vec<(RiderRow, Vec<&'a DeliveryRow>)>, AppError> {
         let fresh_after = self.now().millis() - self.delivery_settings().position_stale_secs.max(1) * 1000;
-        let mut out = Vec::new();
-        for r in riders::on_shift(self.db().pool()).await? {
-            if r.position.is_some() && r.located_at.is_some_and(|t| t >= fresh_after) {
-                let held = deliveries::of_rider(self.db().pool(), r.user_id).await?;
-                out.push((r, held));
-            }
-        }
-        Ok(out)
+        Ok(riders::on_shift(self.db().pool())
+            .await?
+            .into_iter()
+            .filter(|r| r.position.is_some() && r.located_at.is_some_and(|t| t >= fresh_after))
+            .map(|r| {
+                let held = open.iter().filter(|d| d.rider_id == Some(r.user_id)).collect();
+                (r, held)
+            })
+            .collect())
     }
 
     /// One dispatch decision; returns how many tasks were assigned. The server runs it every
@@ -67,15 +71,12 @@ impl App {
         if self.delivery_settings().dispatch_mode == DispatchMode::Grab {
             return Ok(0);
         }
-        let waiting: Vec<DeliveryRow> = deliveries::open(self.db().pool(), 1_000)
-            .await?
-            .into_iter()
-            .filter(|d| d.status == TaskStatus::Waiting.as_str())
-            .collect();
+        let open = deliveries::open(self.db().pool(), 1_000).await?;
+        let waiting: Vec<&DeliveryRow> = open.iter().filter(|d| d.status == TaskStatus::Waiting.as_str()).collect();
         if waiting.is_empty() {
             return Ok(0);
         }
-        let riders = self.available_riders().await?;
+        let riders = self.available_riders(&open).await?;
         let tasks: Vec<OpenTask<DeliveryId, lokal_core::StoreId>> = waiting
             .iter()
             .map(|d| OpenTask { id: d.id, store: d.store_id, pickup: geo(d.pickup), ready_at: d.ready_at })

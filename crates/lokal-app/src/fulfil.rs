@@ -69,7 +69,7 @@ impl App {
 
     /// Who the caller is to this order: its consumer, staff of its store, or an operator.
     /// Anyone else is told it does not exist.
-    pub(crate) async fn order_actor(&self, caller: &Principal, o: &MenuOrder) -> Result<Actor, AppError> {
+    fn order_actor(caller: &Principal, o: &MenuOrder) -> Result<Actor, AppError> {
         if caller.is_admin() {
             return Ok(Actor::Operator);
         }
@@ -86,7 +86,7 @@ impl App {
     /// A menu order for its consumer, the staff of its store or an operator.
     pub async fn menu_order_for(&self, caller: &Principal, id: OrderId) -> Result<(MenuOrder, Actor), AppError> {
         let o = self.menu_order(id).await?;
-        let actor = self.order_actor(caller, &o).await?;
+        let actor = Self::order_actor(caller, &o)?;
         Ok((o, actor))
     }
 

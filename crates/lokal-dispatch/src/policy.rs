@@ -51,7 +51,7 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
                     continue;
                 }
                 match best_move(v, p, &idle, inst.restaurants[*r].at, list, target, &ready) {
-                    Some((ci, _, seq, per_order)) => {
+                    Some((ci, seq, per_order)) => {
                         let waited = seq.iter().map(|&o| (v.now - inst.orders[o].placed) as f64).sum::<f64>();
                         let score = per_order - p.age_weight * waited / seq.len() as f64;
                         if best.as_ref().is_none_or(|b| score < b.0) {
@@ -70,7 +70,7 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
         for (r, mut list) in groups {
             let at = inst.restaurants[r].at;
             while !list.is_empty() && !idle.is_empty() {
-                let Some((ci, _, seq, _)) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
+                let Some((ci, seq, _)) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
                 let (courier, _) = idle.remove(ci);
                 list.retain(|o| !seq.contains(o));
                 out.push(Decision::Assign { courier, orders: seq });
@@ -133,7 +133,7 @@ fn reposition(v: &View, idle: &[(usize, Point)]) -> Vec<Decision> {
     out
 }
 
-/// The best (idle courier index, bundle size, delivery sequence, cost per order) for the first
+/// The best (idle courier index, delivery sequence, cost per order) for the first
 /// orders of `list`, or `None` when the group should wait for a later decision.
 fn best_move(
     v: &View,
@@ -143,11 +143,11 @@ fn best_move(
     list: &[usize],
     target: usize,
     ready: &impl Fn(usize) -> i64,
-) -> Option<(usize, usize, Vec<usize>, f64)> {
+) -> Option<(usize, Vec<usize>, f64)> {
     let inst = v.inst;
     let speed = inst.params.meters_per_minute;
     let half = inst.params.pickup_service / 2;
-    let mut best: Option<(f64, usize, usize, Vec<usize>, i64, i64)> = None;
+    let mut best: Option<(f64, usize, Vec<usize>, i64, i64)> = None;
     for (ci, &(c, at)) in idle.iter().enumerate() {
         let arrive = v.now + travel_min(at, restaurant, speed);
         for size in 1..=target.min(list.len()) {
@@ -163,11 +163,11 @@ fn best_move(
             let (seq, cost) = best_sequence(v, p, at, bundle);
             let per_order = cost / size as f64;
             if best.as_ref().is_none_or(|b| per_order < b.0) {
-                best = Some((per_order, ci, size, seq, arrive, latest));
+                best = Some((per_order, ci, seq, arrive, latest));
             }
         }
     }
-    let (per_order, ci, size, seq, arrive, latest) = best?;
+    let (per_order, ci, seq, arrive, latest) = best?;
     // Not yet: the best courier would wait at the restaurant; a later decision can still send
     // it, bundle more, or find a nearer one.
     if arrive + p.epoch + p.lead < latest - half {
@@ -178,7 +178,7 @@ fn best_move(
     if arrive > latest && v.soon.iter().any(|&(free, at)| free + travel_min(at, restaurant, speed) + 1 < arrive) {
         return None;
     }
-    Some((ci, size, seq, per_order))
+    Some((ci, seq, per_order))
 }
 
 /// The delivery sequence of `bundle` with the lowest cost, and that cost (every order of up to

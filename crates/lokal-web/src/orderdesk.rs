@@ -248,8 +248,12 @@ struct PosterPage {
 async fn poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
-    if let Err(e) = ctx.app.store_bills(&me, store).await {
-        return nav.refusal("Poster", e);
+    let staff = match ctx.app.public_store(store).await {
+        Ok(v) => me.authorize(lokal_core::Scope::Store(v.row.merchant_id, store), lokal_core::StaffRole::Clerk),
+        Err(e) => return nav.refusal("Poster", e),
+    };
+    if let Err(denied) = staff {
+        return nav.refusal("Poster", denied.into());
     }
     let terms = match ctx.app.bill_terms(store).await {
         Ok(t) => t,

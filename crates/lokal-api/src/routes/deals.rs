@@ -31,7 +31,8 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(refund_order))
 }
 
-fn cny(amount: i64) -> Money {
+/// An amount in yuan fen as API money.
+pub(crate) fn cny(amount: i64) -> Money {
     Money::new(amount, Currency::CNY)
 }
 

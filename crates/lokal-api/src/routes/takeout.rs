@@ -5,6 +5,7 @@ use crate::Ctx;
 use crate::error::ApiResult;
 use crate::extract::{Caller, IdempotencyKey, Json, Path, Query};
 use crate::routes::ListJson;
+pub(crate) use crate::routes::deals::cny;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::fulfil::MenuOrder;
@@ -13,7 +14,7 @@ use lokal_app::tracking::Tracking;
 use lokal_core::fulfil::Actor;
 use lokal_core::store::LatLngJson;
 use lokal_core::takeout::OrderSettingsJson;
-use lokal_core::{Currency, DeliveryId, ItemId, Money, OrderId, QuoteId, StoreId, Timestamp, UserId};
+use lokal_core::{DeliveryId, ItemId, Money, OrderId, QuoteId, StoreId, Timestamp, UserId};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
@@ -30,10 +31,6 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(ready))
         .routes(routes!(hand_over))
         .routes(routes!(cancel))
-}
-
-pub(crate) fn cny(amount: i64) -> Money {
-    Money::new(amount, Currency::CNY)
 }
 
 fn ts(ms: Option<i64>) -> Option<Timestamp> {

@@ -3,7 +3,7 @@
 //! prepositioning. It sees only a [`View`] of what is known at the decision time.
 
 use crate::instance::Point;
-use crate::rules::{timeline, travel_min};
+use crate::rules::{timeline_with, travel_min};
 use crate::sim::{Decision, Place, PolicyParams, View};
 
 /// The policy: at each decision, bundles of one restaurant's open orders (as many per bundle as
@@ -15,9 +15,15 @@ use crate::sim::{Decision, Place, PolicyParams, View};
 /// decision may bundle better or find a nearer courier.
 pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     let inst = v.inst;
+    let prep = if p.known_ready { Vec::new() } else { prep_estimates(v, p.prep_quantile, p.assumed_prep) };
     let ready = |o: usize| {
         let order = &inst.orders[o];
-        if p.known_ready { order.ready } else { order.placed + p.assumed_prep }
+        if p.known_ready || order.ready <= v.now {
+            // Given, or revealed: the restaurant has said the food is ready.
+            order.ready
+        } else {
+            (order.placed + prep[order.restaurant]).max(v.now + 1)
+        }
     };
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     for &o in &v.open {
@@ -44,36 +50,53 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     if p.global {
         let mut groups = groups;
         let mut held = vec![false; groups.len()];
+        // Each restaurant's best move stays valid until its courier or runner-up is taken (taking
+        // any other courier cannot change it), so only those are priced again.
+        let mut cache: Vec<Option<Move>> = vec![None; groups.len()];
         while !idle.is_empty() {
-            let mut best: Option<(f64, usize, usize, Vec<usize>)> = None;
+            let mut best: Option<(f64, usize)> = None;
             for (g, (r, list)) in groups.iter().enumerate() {
                 if held[g] || list.is_empty() {
                     continue;
                 }
-                match best_move(v, p, &idle, inst.restaurants[*r].at, list, target, &ready) {
-                    Some((ci, seq, per_order)) => {
-                        let waited = seq.iter().map(|&o| (v.now - inst.orders[o].placed) as f64).sum::<f64>();
-                        let score = per_order - p.age_weight * waited / seq.len() as f64;
-                        if best.as_ref().is_none_or(|b| score < b.0) {
-                            best = Some((score, g, ci, seq));
+                if cache[g].is_none() {
+                    match best_move(v, p, &idle, inst.restaurants[*r].at, list, target, &ready) {
+                        Some(m) => cache[g] = Some(m),
+                        None => {
+                            held[g] = true;
+                            continue;
                         }
                     }
-                    None => held[g] = true,
+                }
+                let Some(m) = &cache[g] else { continue };
+                let waited = m.orders.iter().map(|&o| (v.now - inst.orders[o].placed) as f64).sum::<f64>();
+                // What this restaurant loses if its best courier goes elsewhere (capped: no
+                // runner-up at all counts as an hour).
+                let regret = (m.runner_up - m.per_order).min(60.0);
+                let score = m.per_order - p.age_weight * waited / m.orders.len() as f64 - p.regret_weight * regret;
+                if best.is_none_or(|b| score < b.0) {
+                    best = Some((score, g));
                 }
             }
-            let Some((_, g, ci, seq)) = best else { break };
-            let (courier, _) = idle.remove(ci);
-            groups[g].1.retain(|o| !seq.contains(o));
-            out.push(Decision::Assign { courier, orders: seq });
+            let Some((_, g)) = best else { break };
+            let Some(m) = cache[g].take() else { break };
+            idle.retain(|&(c, _)| c != m.courier);
+            groups[g].1.retain(|o| !m.orders.contains(o));
+            for c in &mut cache {
+                if c.as_ref().is_some_and(|x| x.courier == m.courier || x.runner_up_courier == Some(m.courier)) {
+                    *c = None;
+                }
+            }
+            out.push(Decision::Assign { courier: m.courier, orders: m.orders });
         }
     } else {
         for (r, mut list) in groups {
             let at = inst.restaurants[r].at;
             while !list.is_empty() && !idle.is_empty() {
-                let Some((ci, seq, _)) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
-                let (courier, _) = idle.remove(ci);
-                list.retain(|o| !seq.contains(o));
-                out.push(Decision::Assign { courier, orders: seq });
+                let Some(m) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
+                idle.retain(|&(c, _)| c != m.courier);
+                list.retain(|o| !m.orders.contains(o));
+                out.push(Decision::Assign { courier: m.courier, orders: m.orders });
             }
         }
     }
@@ -81,6 +104,26 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
         out.extend(reposition(v, &idle));
     }
     out
+}
+
+/// Each restaurant's preparation minutes as known at the decision time: the `q` quantile of its
+/// orders already ready (a ready time is revealed when it passes), else of every restaurant's,
+/// else `fallback`. A low quantile plans for the quicker kitchens: a courier waiting a minute
+/// costs less than food waiting for one (and every order of its bundle with it).
+pub(crate) fn prep_estimates(v: &View, q: f64, fallback: i64) -> Vec<i64> {
+    let inst = v.inst;
+    let mut by: Vec<Vec<i64>> = vec![Vec::new(); inst.restaurants.len()];
+    let mut all = Vec::new();
+    for o in inst.orders.iter().filter(|o| o.ready <= v.now && o.placed <= v.now) {
+        by[o.restaurant].push(o.ready - o.placed);
+        all.push(o.ready - o.placed);
+    }
+    let pick = |list: &mut Vec<i64>| {
+        list.sort_unstable();
+        list.get(((list.len() - 1) as f64 * q).round() as usize).copied()
+    };
+    let overall = if all.is_empty() { fallback } else { pick(&mut all).unwrap_or(fallback) };
+    by.iter_mut().map(|l| if l.is_empty() { overall } else { pick(l).unwrap_or(overall) }).collect()
 }
 
 /// Sends idle couriers waiting at a diner (or their start) towards the restaurants where orders
@@ -133,8 +176,23 @@ fn reposition(v: &View, idle: &[(usize, Point)]) -> Vec<Decision> {
     out
 }
 
-/// The best (idle courier index, delivery sequence, cost per order) for the first
-/// orders of `list`, or `None` when the group should wait for a later decision.
+/// A restaurant's best move in one decision.
+#[derive(Debug, Clone)]
+struct Move {
+    /// The courier (instance index).
+    courier: usize,
+    /// The bundle in delivery sequence.
+    orders: Vec<usize>,
+    /// Its cost per order.
+    per_order: f64,
+    /// The lowest cost per order with any other courier (`f64::MAX` if none).
+    runner_up: f64,
+    /// That other courier.
+    runner_up_courier: Option<usize>,
+}
+
+/// The best move for the first orders of `list`, or `None` when the group should wait for a
+/// later decision.
 fn best_move(
     v: &View,
     p: &PolicyParams,
@@ -143,11 +201,13 @@ fn best_move(
     list: &[usize],
     target: usize,
     ready: &impl Fn(usize) -> i64,
-) -> Option<(usize, Vec<usize>, f64)> {
+) -> Option<Move> {
     let inst = v.inst;
     let speed = inst.params.meters_per_minute;
     let half = inst.params.pickup_service / 2;
     let mut best: Option<(f64, usize, Vec<usize>, i64, i64)> = None;
+    // Each courier's lowest cost per order, for the runner-up.
+    let mut lowest = vec![f64::MAX; idle.len()];
     for (ci, &(c, at)) in idle.iter().enumerate() {
         let arrive = v.now + travel_min(at, restaurant, speed);
         for size in 1..=target.min(list.len()) {
@@ -160,14 +220,21 @@ fn best_move(
             if pickup > inst.couriers[c].off {
                 continue;
             }
-            let (seq, cost) = best_sequence(v, p, at, bundle);
+            let (seq, cost) = best_sequence(v, p, at, bundle, ready);
             let per_order = cost / size as f64;
+            lowest[ci] = lowest[ci].min(per_order);
             if best.as_ref().is_none_or(|b| per_order < b.0) {
                 best = Some((per_order, ci, seq, arrive, latest));
             }
         }
     }
     let (per_order, ci, seq, arrive, latest) = best?;
+    let (runner_up_courier, runner_up) = lowest
+        .iter()
+        .enumerate()
+        .filter(|&(k, &m)| k != ci && m < f64::MAX)
+        .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(&b.0)))
+        .map_or((None, f64::MAX), |(k, &m)| (Some(idle[k].0), m));
     // Not yet: the best courier would wait at the restaurant; a later decision can still send
     // it, bundle more, or find a nearer one.
     if arrive + p.epoch + p.lead < latest - half {
@@ -178,14 +245,21 @@ fn best_move(
     if arrive > latest && v.soon.iter().any(|&(free, at)| free + travel_min(at, restaurant, speed) + 1 < arrive) {
         return None;
     }
-    Some((ci, seq, per_order))
+    Some(Move { courier: idle[ci].0, orders: seq, per_order, runner_up, runner_up_courier })
 }
 
 /// The delivery sequence of `bundle` with the lowest cost, and that cost (every order of up to
 /// three; nearest diner first beyond).
-fn best_sequence(v: &View, p: &PolicyParams, from: Point, bundle: &[usize]) -> (Vec<usize>, f64) {
+fn best_sequence(
+    v: &View,
+    p: &PolicyParams,
+    from: Point,
+    bundle: &[usize],
+    ready: &impl Fn(usize) -> i64,
+) -> (Vec<usize>, f64) {
     let cost = |seq: &[usize]| -> f64 {
-        let Some(t) = timeline(v.inst, from, v.now, seq) else { return f64::MAX };
+        // Planned with the ready times the policy may know (estimates when they are not given).
+        let Some(t) = timeline_with(v.inst, from, v.now, seq, |o| Some(ready(o))) else { return f64::MAX };
         let ctd: i64 = seq.iter().zip(&t.dropoffs).map(|(&o, d)| d - v.inst.orders[o].placed).sum();
         ctd as f64 + p.courier_weight * (t.free_at - v.now) as f64
     };

@@ -35,11 +35,23 @@ pub struct Timeline {
 /// restaurant of `orders[0]`, pick all of `orders` up (indices into the instance, all from that
 /// restaurant), deliver them in the given order.
 pub fn timeline(inst: &Instance, from: Point, start: i64, orders: &[usize]) -> Option<Timeline> {
+    timeline_with(inst, from, start, orders, |o| inst.orders.get(o).map(|o| o.ready))
+}
+
+/// [`timeline`] with the ready times `ready` gives (a dispatcher working from estimates plans
+/// with them; `None` for an unknown order).
+pub fn timeline_with(
+    inst: &Instance,
+    from: Point,
+    start: i64,
+    orders: &[usize],
+    ready: impl Fn(usize) -> Option<i64>,
+) -> Option<Timeline> {
     let first = inst.orders.get(*orders.first()?)?;
     let p = &inst.params;
     let restaurant = inst.restaurants.get(first.restaurant)?.at;
     let arrive_restaurant = start + travel_min(from, restaurant, p.meters_per_minute);
-    let ready = orders.iter().filter_map(|&o| inst.orders.get(o)).map(|o| o.ready).max()?;
+    let ready = orders.iter().map(|&o| ready(o)).collect::<Option<Vec<i64>>>()?.into_iter().max()?;
     let pickup = pickup_at(arrive_restaurant, ready, p);
     let mut here = restaurant;
     let mut t = pickup + p.pickup_service / 2;

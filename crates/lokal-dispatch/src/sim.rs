@@ -88,7 +88,10 @@ pub struct PolicyParams {
     pub lead: i64,
     /// Use ready times as the instance gives them (`false`: estimate them from placement).
     pub known_ready: bool,
-    /// The estimate: placement plus this many minutes (when `known_ready` is false).
+    /// With estimated ready times, the quantile of the preparation times revealed so far that a
+    /// restaurant's open orders are planned with (docs/dispatch.md).
+    pub prep_quantile: f64,
+    /// Preparation minutes assumed before any ready time has been revealed.
     pub assumed_prep: i64,
     /// Send idle couriers towards restaurants with recent orders.
     pub reposition: bool,
@@ -97,22 +100,33 @@ pub struct PolicyParams {
     pub global: bool,
     /// With `global`: minutes already waited count this much against an order's cost.
     pub age_weight: f64,
+    /// With `global`: a restaurant's regret (how much dearer its next-best courier is) counts
+    /// this much in its favour, so a restaurant with one good courier is served before that
+    /// courier goes to one that has several.
+    pub regret_weight: f64,
+}
+
+impl PolicyParams {
+    /// The defaults (docs/dispatch.md gives the figures behind them).
+    pub const DEFAULT: PolicyParams = PolicyParams {
+        epoch: 1,
+        max_bundle: 3,
+        bundle_window: 40,
+        courier_weight: 4.0,
+        lead: 0,
+        known_ready: true,
+        prep_quantile: 0.25,
+        assumed_prep: 15,
+        reposition: false,
+        global: true,
+        age_weight: 1.5,
+        regret_weight: 2.0,
+    };
 }
 
 impl Default for PolicyParams {
     fn default() -> Self {
-        Self {
-            epoch: 1,
-            max_bundle: 3,
-            bundle_window: 10,
-            courier_weight: 2.0,
-            lead: 0,
-            known_ready: true,
-            assumed_prep: 15,
-            reposition: false,
-            global: true,
-            age_weight: 1.5,
-        }
+        Self::DEFAULT
     }
 }
 

@@ -299,3 +299,182 @@ pub fn metrics(inst: &Instance, day: &Day) -> Metrics {
         orders_per_bundle: if assignments.is_empty() { 0.0 } else { delivered as f64 / assignments.len() as f64 },
     }
 }
+
+/// A solution read back from the three files, and what disagrees between them.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    /// The day the files describe (timelines as written: pickups from the assignments file,
+    /// drop-offs from the orders file).
+    pub day: Day,
+    /// Disagreements between the files (a courier named differently in two files, a pickup time
+    /// that differs, movements that are not the ones the assignments imply, …).
+    pub violations: Vec<String>,
+}
+
+/// Reads the evaluator's three files (`solution_info_assignments.txt`, `…_orders.txt`,
+/// `…_couriers.txt`) against `inst`. A line that cannot be read (unknown id, not a number,
+/// missing field) is an error naming the file and line; everything readable but inconsistent
+/// is reported in [`Read::violations`] for [`check`] to complete.
+pub fn read_files(inst: &Instance, assignments: &str, orders: &str, couriers: &str) -> Result<Read, String> {
+    use std::collections::HashMap;
+    let courier_ids: HashMap<&str, usize> = inst.couriers.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let order_ids: HashMap<&str, usize> = inst.orders.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
+    let restaurant_ids: HashMap<&str, usize> =
+        inst.restaurants.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let lines = |text: &'static str, body: &str| -> Vec<(String, Vec<String>)> {
+        body.lines()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, l)| (format!("{text} line {}", n + 1), l.split_whitespace().map(str::to_owned).collect()))
+            .collect()
+    };
+    let num = |at: &str, s: Option<&String>| -> Result<i64, String> {
+        s.and_then(|s| s.parse().ok()).ok_or_else(|| format!("{at}: expected a whole number of minutes"))
+    };
+    let id = |at: &str, map: &HashMap<&str, usize>, s: Option<&String>| -> Result<usize, String> {
+        s.and_then(|s| map.get(s.as_str()).copied())
+            .ok_or_else(|| format!("{at}: unknown id {}", s.map_or("(missing)", |s| s)))
+    };
+    let mut violations = Vec::new();
+    // Orders file: pickup, drop-off and courier of each delivered order.
+    let mut delivered: HashMap<usize, (i64, i64, usize)> = HashMap::new();
+    for (at, f) in lines("orders file", orders) {
+        let o = id(&at, &order_ids, f.first())?;
+        let (pickup, dropoff) = (num(&at, f.get(3))?, num(&at, f.get(4))?);
+        let c = id(&at, &courier_ids, f.get(5))?;
+        if delivered.insert(o, (pickup, dropoff, c)).is_some() {
+            violations.push(format!("{at}: order {} listed twice", inst.orders[o].id));
+        }
+    }
+    // Assignments file: the jobs.
+    let mut day = Day::default();
+    for (at, f) in lines("assignments file", assignments) {
+        let (time, pickup) = (num(&at, f.first())?, num(&at, f.get(1))?);
+        let courier = id(&at, &courier_ids, f.get(2))?;
+        let list = f.iter().skip(3).map(|s| id(&at, &order_ids, Some(s))).collect::<Result<Vec<_>, _>>()?;
+        let mut dropoffs = Vec::new();
+        for &o in &list {
+            match delivered.get(&o) {
+                None => {
+                    violations.push(format!("{at}: order {} is not in the orders file", inst.orders[o].id));
+                    dropoffs.push(i64::MIN);
+                }
+                Some(&(p, d, c)) => {
+                    if c != courier {
+                        violations.push(format!(
+                            "{at}: order {} is delivered by {} in the orders file",
+                            inst.orders[o].id, inst.couriers[c].id
+                        ));
+                    }
+                    if p != pickup {
+                        violations
+                            .push(format!("{at}: order {} is picked up at {p} in the orders file", inst.orders[o].id));
+                    }
+                    dropoffs.push(d);
+                }
+            }
+        }
+        let free_at =
+            dropoffs.last().map_or(pickup, |d| d + (inst.params.dropoff_service - inst.params.dropoff_service / 2));
+        let timeline = crate::rules::Timeline { arrive_restaurant: time, pickup, dropoffs, free_at };
+        day.assignments.push(Assignment { courier, orders: list, at: time, from: Place::Start, timeline });
+    }
+    let assigned: usize = day.assignments.iter().map(|a| a.orders.len()).sum();
+    if assigned != delivered.len() {
+        violations.push(format!("the orders file lists {} orders, the assignments {assigned}", delivered.len()));
+    }
+    // Couriers file: each courier's block of moves, contiguous and in order.
+    let mut file_moves: Vec<Move> = Vec::new();
+    let mut closed = vec![false; inst.couriers.len()];
+    let mut current = None;
+    for (at, f) in lines("couriers file", couriers) {
+        let courier = id(&at, &courier_ids, f.first())?;
+        let departure = num(&at, f.get(1))?;
+        let stop = |s: Option<&String>| -> Result<Stop, String> {
+            match s.map(String::as_str) {
+                Some("0") => Ok(Stop::Start),
+                Some(x) if restaurant_ids.contains_key(x) => Ok(Stop::Restaurant(restaurant_ids[x])),
+                _ => id(&at, &order_ids, s).map(Stop::Diner),
+            }
+        };
+        let (origin, destination) = (stop(f.get(2))?, stop(f.get(3))?);
+        if current != Some(courier) {
+            if let Some(prev) = current {
+                closed[prev] = true;
+            }
+            if closed[courier] {
+                violations.push(format!("{at}: the moves of {} are not contiguous", inst.couriers[courier].id));
+            }
+            current = Some(courier);
+        }
+        file_moves.push(Move { courier, departure, origin, destination });
+    }
+    // Where each job starts, and which moves to a restaurant are prepositioning: a move to a
+    // restaurant departing when a job of that courier is decided is that job's.
+    let mut by_courier: Vec<Vec<&Move>> = vec![Vec::new(); inst.couriers.len()];
+    for m in &file_moves {
+        by_courier[m.courier].push(m);
+    }
+    for a in &mut day.assignments {
+        let r = a.orders.first().map(|&o| inst.orders[o].restaurant);
+        let start = by_courier[a.courier]
+            .iter()
+            .find(|m| m.departure == a.at && Some(m.destination) == r.map(Stop::Restaurant));
+        match start {
+            Some(m) => {
+                a.from = match m.origin {
+                    Stop::Start => Place::Start,
+                    Stop::Restaurant(r) => Place::Restaurant(r),
+                    Stop::Diner(o) => Place::Diner(o),
+                };
+                a.timeline.arrive_restaurant = a.at
+                    + travel_min(
+                        point(inst, a.courier, m.origin),
+                        point(inst, a.courier, m.destination),
+                        inst.params.meters_per_minute,
+                    );
+            }
+            None => violations.push(format!(
+                "assignment of {} at {}: no move to its restaurant departs then in the couriers file",
+                inst.couriers[a.courier].id, a.at
+            )),
+        }
+    }
+    for m in &file_moves {
+        let Stop::Restaurant(r) = m.destination else { continue };
+        let job = day.assignments.iter().any(|a| {
+            a.courier == m.courier
+                && a.at == m.departure
+                && a.orders.first().map(|&o| inst.orders[o].restaurant) == Some(r)
+        });
+        if !job {
+            let from = match m.origin {
+                Stop::Start => Place::Start,
+                Stop::Restaurant(r) => Place::Restaurant(r),
+                Stop::Diner(o) => Place::Diner(o),
+            };
+            let arrive = m.departure
+                + travel_min(point(inst, m.courier, m.origin), inst.restaurants[r].at, inst.params.meters_per_minute);
+            day.repositions.push(crate::sim::Reposition {
+                courier: m.courier,
+                restaurant: r,
+                at: m.departure,
+                from,
+                arrive,
+            });
+        }
+    }
+    // The moves must be the ones the jobs imply, in order.
+    let expected = moves(inst, &day);
+    let mut want: Vec<Vec<&Move>> = vec![Vec::new(); inst.couriers.len()];
+    for m in &expected {
+        want[m.courier].push(m);
+    }
+    for (c, (have, want)) in by_courier.iter().zip(&want).enumerate() {
+        if have.len() != want.len() || have.iter().zip(want).any(|(h, w)| *h != *w) {
+            violations.push(format!("the moves of {} are not the ones its assignments imply", inst.couriers[c].id));
+        }
+    }
+    Ok(Read { day, violations })
+}

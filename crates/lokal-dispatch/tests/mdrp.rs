@@ -21,7 +21,7 @@ fn a_real_grubhub_day_reads_whole() {
     assert!(Instance::read(&dir.join("missing")).is_err_and(|e| e.to_string().contains("instance_parameters.txt")));
 }
 
-use lokal_dispatch::sim::{Assignment, Day, PolicyParams, Sim, decide};
+use lokal_dispatch::sim::{Assignment, Day, PolicyParams, Sim, View, decide};
 use lokal_dispatch::solution::{check, files, metrics};
 
 fn simulate(i: &Instance, p: &PolicyParams) -> Day {
@@ -110,4 +110,89 @@ fn the_checker_catches_broken_solutions() {
         r.arrive -= 1;
         assert!(check(&i, &fast).iter().any(|v| v.contains("arrives at")));
     }
+}
+
+#[test]
+fn estimating_ready_times_uses_none_before_it_passes() {
+    // At every decision of a real day, the same view over an instance where every order not yet
+    // ready has another ready time: with estimated ready times the decisions cannot differ
+    // (nothing they may see changed); with the given ready times they do somewhere — so the test
+    // can tell a leak.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/0r50t100s1p100");
+    let i = Instance::read(&dir).expect("instance");
+    let differs = |p: &PolicyParams| {
+        let mut sim = Sim::new(&i, p.epoch);
+        let (mut decisions, mut differ) = (0, 0);
+        while let Some(view) = sim.next_epoch() {
+            let mut other = i.clone();
+            for (k, o) in other.orders.iter_mut().enumerate().filter(|(_, o)| o.ready > view.now) {
+                o.ready += 3 + (k % 9) as i64;
+            }
+            let other_view = View {
+                inst: &other,
+                open: view.open.clone(),
+                idle: view.idle.clone(),
+                places: view.places.clone(),
+                soon: view.soon.clone(),
+                ..view
+            };
+            let (a, b) = (decide(&view, p), decide(&other_view, p));
+            decisions += a.len();
+            differ += usize::from(a != b);
+            sim.apply(a);
+        }
+        assert!(decisions > 100, "enough decisions to compare: {decisions}");
+        differ
+    };
+    assert_eq!(
+        differs(&PolicyParams { known_ready: false, ..PolicyParams::default() }),
+        0,
+        "an unrevealed ready time changed a decision"
+    );
+    assert!(differs(&PolicyParams::default()) > 0, "the given ready times are used");
+}
+
+#[test]
+fn solution_files_read_back_and_tampering_shows() {
+    use lokal_dispatch::solution::read_files;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/0r50t100s1p100");
+    let i = Instance::read(&dir).expect("instance");
+    let day = simulate(&i, &PolicyParams { reposition: true, ..PolicyParams::default() });
+    assert!(!day.repositions.is_empty());
+    let (a, o, c) = files(&i, &day);
+    let read = read_files(&i, &a, &o, &c).expect("readable");
+    assert_eq!(read.violations, Vec::<String>::new());
+    assert_eq!(read.day.assignments, day.assignments, "the files hold the whole day");
+    assert_eq!(read.day.repositions.len(), day.repositions.len());
+    assert_eq!(check(&i, &read.day), Vec::<String>::new());
+    // Tampered files: each is caught, by the reader or by the checker.
+    let caught = |a: &str, o: &str, c: &str| match read_files(&i, a, o, c) {
+        Err(_) => true,
+        Ok(r) => !r.violations.is_empty() || !check(&i, &r.day).is_empty(),
+    };
+    let second = |text: &str, f: &dyn Fn(&str) -> String| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[2] = f(&lines[2]);
+        lines.join("\n")
+    };
+    // The orders file names another courier for an order.
+    let other =
+        &i.couriers.iter().find(|x| !o.lines().nth(2).unwrap_or("").ends_with(&format!(" {}", x.id))).expect("another courier").id;
+    assert!(caught(&a, &second(&o, &|l| format!("{} {other}", l.rsplit_once(' ').expect("fields").0)), &c));
+    // A pickup a minute earlier in both files.
+    let earlier = |l: &str| {
+        let mut f: Vec<String> = l.split(' ').map(str::to_owned).collect();
+        f[1] = (f[1].parse::<i64>().expect("minutes") - 1).to_string();
+        f.join(" ")
+    };
+    assert!(caught(&second(&a, &earlier), &o, &c));
+    // A courier's moves split in two blocks.
+    let mut moves: Vec<&str> = c.lines().collect();
+    let last = moves.pop().expect("moves");
+    moves.insert(1, last);
+    assert!(caught(&a, &o, &moves.join("\n")) || c.lines().count() < 3);
+    // An unknown order is an error naming the line.
+    let unknown = second(&a, &|l| format!("{} nope", l.rsplit_once(' ').expect("fields").0));
+    let err = read_files(&i, &unknown, &o, &c).map(|r| r.violations).expect_err("an unknown id");
+    assert!(err.contains("assignments file line 3") && err.contains("nope"), "{err}");
 }

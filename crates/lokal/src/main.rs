@@ -113,7 +113,30 @@ enum Command {
         #[command(subcommand)]
         command: SimulateCommand,
     },
+    /// Meal-delivery (MDRP) solutions.
+    Mdrp {
+        #[command(subcommand)]
+        command: MdrpCommand,
+    },
 }
+
+#[derive(Subcommand)]
+enum MdrpCommand {
+    /// Check a solution (the official evaluator's three files, written by any solver) against
+    /// every rule of the model, including those the official script skips. Prints each violation;
+    /// exit status 0 only if there is none.
+    Check {
+        /// The instance folder.
+        #[arg(long)]
+        instance: PathBuf,
+        /// The folder holding solution_info_assignments.txt, _orders.txt and _couriers.txt.
+        #[arg(long)]
+        solution: PathBuf,
+    },
+}
+
+/// The policy's defaults, shown by `--help`.
+const DEFAULTS: lokal_dispatch::sim::PolicyParams = lokal_dispatch::sim::PolicyParams::DEFAULT;
 
 #[derive(Subcommand)]
 enum SimulateCommand {
@@ -131,28 +154,33 @@ enum SimulateCommand {
         #[arg(long)]
         out: PathBuf,
         /// Minutes between decisions.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = DEFAULTS.epoch)]
         epoch: i64,
-        /// Decide from estimated ready times (placement + --assumed-prep) instead of the given ones.
+        /// Decide from estimated ready times: a ready time is known once it passes; until then a
+        /// restaurant's orders are planned with the --prep-quantile of its revealed preparation
+        /// times (--assumed-prep before any).
         #[arg(long)]
         estimated_ready: bool,
-        /// The preparation time assumed with --estimated-ready, minutes.
-        #[arg(long, default_value_t = 15)]
+        /// The preparation time assumed with --estimated-ready before any is revealed, minutes.
+        #[arg(long, default_value_t = DEFAULTS.assumed_prep)]
         assumed_prep: i64,
+        /// The quantile of revealed preparation times planned with (--estimated-ready).
+        #[arg(long, default_value_t = DEFAULTS.prep_quantile)]
+        prep_quantile: f64,
         /// Threads for --all.
         #[arg(long, default_value_t = 2)]
         threads: usize,
         /// Most orders in one bundle.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = DEFAULTS.max_bundle)]
         max_bundle: usize,
         /// Weight of a courier's busy minutes against click-to-door minutes.
-        #[arg(long, default_value_t = 2.0)]
+        #[arg(long, default_value_t = DEFAULTS.courier_weight)]
         courier_weight: f64,
         /// Orders of a bundle are ready within this many minutes of each other.
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = DEFAULTS.bundle_window)]
         bundle_window: i64,
         /// Send couriers this many minutes earlier than strictly needed.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = DEFAULTS.lead)]
         lead: i64,
         /// Send idle couriers towards restaurants with recent orders (prepositioning).
         #[arg(long)]
@@ -161,8 +189,11 @@ enum SimulateCommand {
         #[arg(long)]
         urgent_first: bool,
         /// How much the minutes an order already waited count against its cost (cheapest first).
-        #[arg(long, default_value_t = 1.5)]
+        #[arg(long, default_value_t = DEFAULTS.age_weight)]
         age_weight: f64,
+        /// How much a restaurant's regret (its next-best courier's extra cost) moves it ahead.
+        #[arg(long, default_value_t = DEFAULTS.regret_weight)]
+        regret_weight: f64,
     },
 }
 
@@ -293,12 +324,15 @@ async fn main() -> anyhow::Result<()> {
                     reposition,
                     urgent_first,
                     age_weight,
+                    regret_weight,
+                    prep_quantile,
                 },
         } => {
             let p = lokal_dispatch::sim::PolicyParams {
                 epoch,
                 known_ready: !estimated_ready,
                 assumed_prep,
+                prep_quantile,
                 max_bundle,
                 courier_weight,
                 bundle_window,
@@ -306,6 +340,7 @@ async fn main() -> anyhow::Result<()> {
                 reposition,
                 global: !urgent_first,
                 age_weight,
+                regret_weight,
             };
             match (instance, all) {
                 (Some(dir), _) => {
@@ -322,6 +357,14 @@ async fn main() -> anyhow::Result<()> {
                     print!("{csv}");
                 }
                 (None, None) => anyhow::bail!("name an --instance folder or --all of them"),
+            }
+            Ok(())
+        }
+        Command::Mdrp { command: MdrpCommand::Check { instance, solution } } => {
+            let (report, feasible) = lokal::simulate::check_files(&instance, &solution)?;
+            print!("{report}");
+            if !feasible {
+                std::process::exit(1);
             }
             Ok(())
         }

@@ -116,6 +116,35 @@ fn simulate_mdrp_writes_the_evaluators_files_for_one_day_and_a_csv_for_a_folder(
             && csv.lines().nth(1).is_some_and(|l| l.starts_with("0r50t100s1p100,242,")),
         "{csv}"
     );
+    assert!(said.contains("click-to-door estimate at placement: mean absolute error"), "{said}");
+    // The written solution passes `lokal mdrp check`; with one pickup a minute early it does not.
+    let check = |dir: &std::path::Path| {
+        lokal()
+            .args(["mdrp", "check", "--instance"])
+            .arg(data.join("0r50t100s1p100"))
+            .arg("--solution")
+            .arg(dir)
+            .output()
+            .expect("run")
+    };
+    let ok = check(&out.path().join("one"));
+    assert!(ok.status.success() && String::from_utf8_lossy(&ok.stdout).contains("FEASIBLE (strict)"), "{ok:?}");
+    let bad = out.path().join("bad");
+    std::fs::create_dir_all(&bad).expect("dir");
+    for f in ["solution_info_assignments.txt", "solution_info_orders.txt", "solution_info_couriers.txt"] {
+        std::fs::copy(out.path().join("one").join(f), bad.join(f)).expect("copy");
+    }
+    let orders = std::fs::read_to_string(bad.join("solution_info_orders.txt")).expect("read");
+    let mut lines: Vec<String> = orders.lines().map(str::to_owned).collect();
+    let mut f: Vec<String> = lines[1].split(' ').map(str::to_owned).collect();
+    f[3] = (f[3].parse::<i64>().expect("pickup") - 1).to_string();
+    lines[1] = f.join(" ");
+    std::fs::write(bad.join("solution_info_orders.txt"), lines.join("\n")).expect("write");
+    let refused = check(&bad);
+    assert!(
+        !refused.status.success() && String::from_utf8_lossy(&refused.stdout).contains("INFEASIBLE"),
+        "{refused:?}"
+    );
     let missing = lokal()
         .args(["simulate", "mdrp", "--instance", "/nonexistent", "--out"])
         .arg(out.path())

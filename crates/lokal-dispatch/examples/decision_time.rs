@@ -61,7 +61,7 @@ fn main() {
     // 2. A whole synthetic day.
     let day = scale(&base, 3200, 460, 11);
     let started = Instant::now();
-    let mut sim = Sim::new(&day, p.epoch);
+    let mut sim = Sim::for_policy(&day, &p);
     let mut times = Vec::new();
     let mut most_open = 0;
     while let Some(view) = sim.next_epoch() {

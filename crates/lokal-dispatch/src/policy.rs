@@ -129,7 +129,7 @@ pub(crate) fn prep_estimates(v: &View, q: f64, fallback: i64) -> Vec<i64> {
 /// Sends idle couriers waiting at a diner (or their start) towards the restaurants where orders
 /// came in during the last hour, in proportion: each restaurant is worth its recent orders divided
 /// by one plus the idle couriers already within a kilometre of it (counting those just sent). A
-/// courier moves only if that is worth more than where it stands, within eight minutes' ride, and
+/// courier moves only if that is worth more than where it stands, within six minutes' ride, and
 /// with more than half an hour of shift left.
 fn reposition(v: &View, idle: &[(usize, Point)]) -> Vec<Decision> {
     let inst = v.inst;

@@ -30,6 +30,9 @@ pub struct CourierState {
     pub at: Point,
     /// When it is free, minutes.
     pub free_at: i64,
+    /// From when `free_at` is certain: the pickup of its current job (before it, the food may not
+    /// be ready when planned), or when the move or shift began.
+    pub certain_from: i64,
 }
 
 /// One executed job: a courier told at `at` to pick up `orders` at their restaurant and deliver
@@ -144,6 +147,10 @@ pub struct Sim<'a> {
     now: i64,
     epoch: i64,
     end: i64,
+    ready_hidden: bool,
+    /// Orders a courier is waiting for in vain (food not ready before its shift ends): not open
+    /// again until then.
+    waiting_until: Vec<i64>,
 }
 
 /// What a decision may look at.
@@ -200,8 +207,11 @@ pub enum Refused {
 impl<'a> Sim<'a> {
     /// A day about to start; decisions every `epoch` minutes.
     pub fn new(inst: &'a Instance, epoch: i64) -> Self {
-        let couriers =
-            inst.couriers.iter().map(|c| CourierState { place: Place::Start, at: c.at, free_at: c.on }).collect();
+        let couriers = inst
+            .couriers
+            .iter()
+            .map(|c| CourierState { place: Place::Start, at: c.at, free_at: c.on, certain_from: c.on })
+            .collect();
         let start = inst.orders.iter().map(|o| o.placed).min().unwrap_or(0);
         let end = inst.couriers.iter().map(|c| c.off).max().unwrap_or(0);
         Sim {
@@ -213,7 +223,26 @@ impl<'a> Sim<'a> {
             now: start - epoch.max(1),
             epoch: epoch.max(1),
             end,
+            ready_hidden: false,
+            waiting_until: vec![i64::MIN; inst.orders.len()],
         }
+    }
+
+    /// A day about to start for a policy with these parameters (decisions every `p.epoch`
+    /// minutes; ready times hidden unless `p.known_ready`).
+    pub fn for_policy(inst: &'a Instance, p: &PolicyParams) -> Self {
+        let sim = Self::new(inst, p.epoch);
+        if p.known_ready { sim } else { sim.hiding_ready_times() }
+    }
+
+    /// For a policy that does not know ready times in advance: the view's `soon` leaves out
+    /// couriers whose free time still depends on food not yet picked up, and an assignment whose
+    /// food turns out not ready before the courier's shift ends is played as a wasted trip (the
+    /// courier rides to the restaurant and waits there; its orders are open again when the shift
+    /// ends) and reported as [`Refused::AfterShift`].
+    pub fn hiding_ready_times(mut self) -> Self {
+        self.ready_hidden = true;
+        self
     }
 
     /// The next decision time and what may be seen then, or `None` when the day is over.
@@ -224,7 +253,7 @@ impl<'a> Sim<'a> {
         }
         let now = self.now;
         let open = (0..self.inst.orders.len())
-            .filter(|&o| self.taken[o].is_none() && self.inst.orders[o].placed <= now)
+            .filter(|&o| self.taken[o].is_none() && self.inst.orders[o].placed <= now && self.waiting_until[o] < now)
             .collect();
         let on = |i: usize| self.inst.couriers[i].on <= now && now < self.inst.couriers[i].off;
         let idle = (0..self.couriers.len())
@@ -233,6 +262,7 @@ impl<'a> Sim<'a> {
             .collect();
         let soon = (0..self.couriers.len())
             .filter(|&i| on(i) && self.couriers[i].free_at > now && self.couriers[i].free_at <= now + 10)
+            .filter(|&i| !self.ready_hidden || self.couriers[i].certain_from <= now)
             .map(|i| (self.couriers[i].free_at, self.couriers[i].at))
             .collect();
         let places = self.couriers.iter().map(|c| c.place).collect();
@@ -267,7 +297,8 @@ impl<'a> Sim<'a> {
         }
         let arrive = now + travel_min(state.at, r.at, inst.params.meters_per_minute);
         let from = state.place;
-        self.couriers[courier] = CourierState { place: Place::Restaurant(restaurant), at: r.at, free_at: arrive };
+        self.couriers[courier] =
+            CourierState { place: Place::Restaurant(restaurant), at: r.at, free_at: arrive, certain_from: now };
         self.repositions.push(Reposition { courier, restaurant, at: now, from, arrive });
         Ok(())
     }
@@ -298,6 +329,14 @@ impl<'a> Sim<'a> {
         }
         let t = timeline(inst, state.at, now, orders).ok_or(Refused::Order(first))?;
         if t.pickup > c.off {
+            if self.ready_hidden {
+                // The courier rides there and waits; the platform learns only at the shift's end
+                // that the food was not ready in time, and the orders are open again then.
+                self.reposition(courier, restaurant)?;
+                for &o in orders {
+                    self.waiting_until[o] = c.off;
+                }
+            }
             return Err(Refused::AfterShift(courier));
         }
         let last = *orders.last().unwrap_or(&first);
@@ -306,8 +345,12 @@ impl<'a> Sim<'a> {
             self.taken[o] = Some(id);
         }
         let from = state.place;
-        self.couriers[courier] =
-            CourierState { place: Place::Diner(last), at: inst.orders[last].at, free_at: t.free_at };
+        self.couriers[courier] = CourierState {
+            place: Place::Diner(last),
+            at: inst.orders[last].at,
+            free_at: t.free_at,
+            certain_from: t.pickup,
+        };
         self.assignments.push(Assignment { courier, orders: orders.to_vec(), at: now, from, timeline: t });
         Ok(())
     }

@@ -321,16 +321,25 @@ pub fn read_files(inst: &Instance, assignments: &str, orders: &str, couriers: &s
     let order_ids: HashMap<&str, usize> = inst.orders.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
     let restaurant_ids: HashMap<&str, usize> =
         inst.restaurants.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    // The header line is skipped when there is one (its second field is not a number).
     let lines = |text: &'static str, body: &str| -> Vec<(String, Vec<String>)> {
+        let header =
+            body.lines().next().and_then(|l| l.split_whitespace().nth(1)).is_some_and(|f| f.parse::<f64>().is_err());
         body.lines()
             .enumerate()
-            .skip(1)
+            .skip(usize::from(header))
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(n, l)| (format!("{text} line {}", n + 1), l.split_whitespace().map(str::to_owned).collect()))
             .collect()
     };
+    // Minutes: whole numbers, also written as `12.0` (as the official script reads them), within
+    // ten years of the day's start.
     let num = |at: &str, s: Option<&String>| -> Result<i64, String> {
-        s.and_then(|s| s.parse().ok()).ok_or_else(|| format!("{at}: expected a whole number of minutes"))
+        s.and_then(|s| {
+            s.parse::<i64>().ok().or_else(|| s.parse::<f64>().ok().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+        })
+        .filter(|t| t.abs() <= 5_256_000)
+        .ok_or_else(|| format!("{at}: expected a whole number of minutes"))
     };
     let id = |at: &str, map: &HashMap<&str, usize>, s: Option<&String>| -> Result<usize, String> {
         s.and_then(|s| map.get(s.as_str()).copied())
@@ -353,6 +362,9 @@ pub fn read_files(inst: &Instance, assignments: &str, orders: &str, couriers: &s
         let (time, pickup) = (num(&at, f.first())?, num(&at, f.get(1))?);
         let courier = id(&at, &courier_ids, f.get(2))?;
         let list = f.iter().skip(3).map(|s| id(&at, &order_ids, Some(s))).collect::<Result<Vec<_>, _>>()?;
+        if list.is_empty() {
+            return Err(format!("{at}: an assignment without orders"));
+        }
         let mut dropoffs = Vec::new();
         for &o in &list {
             match delivered.get(&o) {

@@ -21,11 +21,11 @@ fn a_real_grubhub_day_reads_whole() {
     assert!(Instance::read(&dir.join("missing")).is_err_and(|e| e.to_string().contains("instance_parameters.txt")));
 }
 
-use lokal_dispatch::sim::{Assignment, Day, PolicyParams, Sim, View, decide};
+use lokal_dispatch::sim::{Assignment, Day, PolicyParams, Sim, decide};
 use lokal_dispatch::solution::{check, files, metrics};
 
 fn simulate(i: &Instance, p: &PolicyParams) -> Day {
-    let mut sim = Sim::new(i, p.epoch);
+    let mut sim = Sim::for_policy(i, p);
     while let Some(view) = sim.next_epoch() {
         let refused = sim.apply(decide(&view, p));
         // Knowing the ready times, the policy never proposes what the rules refuse; estimating
@@ -114,41 +114,66 @@ fn the_checker_catches_broken_solutions() {
 
 #[test]
 fn estimating_ready_times_uses_none_before_it_passes() {
-    // At every decision of a real day, the same view over an instance where every order not yet
-    // ready has another ready time: with estimated ready times the decisions cannot differ
-    // (nothing they may see changed); with the given ready times they do somewhere — so the test
-    // can tell a leak.
+    // At moments of a real day: another world where every order not yet ready has an earlier
+    // ready time (still to come) and every order not yet placed another place, time and restaurant; the decisions made
+    // so far replayed in it; then one decision in each world. With ready times hidden the two
+    // decisions cannot differ (nothing they may see changed, including couriers finishing soon);
+    // with the given ready times they do somewhere — so the test can tell a leak.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/0r50t100s1p100");
     let i = Instance::read(&dir).expect("instance");
     let differs = |p: &PolicyParams| {
-        let mut sim = Sim::new(&i, p.epoch);
-        let (mut decisions, mut differ) = (0, 0);
+        let mut sim = Sim::for_policy(&i, p);
+        let mut history: Vec<(Vec<lokal_dispatch::sim::Decision>, Vec<lokal_dispatch::sim::Refused>)> = Vec::new();
+        let (mut compared, mut differ) = (0, 0);
         while let Some(view) = sim.next_epoch() {
-            let mut other = i.clone();
-            for (k, o) in other.orders.iter_mut().enumerate().filter(|(_, o)| o.ready > view.now) {
-                o.ready += 3 + (k % 9) as i64;
+            let mine = decide(&view, p);
+            if history.len() % 7 == 3 {
+                let now = view.now;
+                let mut other = i.clone();
+                let restaurants = other.restaurants.len();
+                for (k, o) in other.orders.iter_mut().enumerate() {
+                    if o.placed > now {
+                        o.placed += (k % 5) as i64;
+                        o.restaurant = (o.restaurant + k) % restaurants;
+                        o.at.x += 400;
+                        o.ready = o.placed + 2 + (k % 13) as i64;
+                    } else if o.ready > now {
+                        // Earlier, not later: a later ready time could push a courier's pickup
+                        // past its shift in the other world — a different truth, not a leak.
+                        o.ready = (o.ready - 3 - (k % 9) as i64).max(now + 1);
+                    }
+                }
+                let mut replay = Sim::for_policy(&other, p);
+                let mut theirs = Vec::new();
+                // Worlds whose truth the platform has seen differ (a courier who waited in vain
+                // in one and not the other) are not compared.
+                let mut same_truth = true;
+                for (past, refused) in &history {
+                    let Some(_) = replay.next_epoch() else { break };
+                    same_truth &= replay.apply(past.clone()) == *refused;
+                }
+                if !same_truth {
+                    history.push((mine.clone(), sim.apply(mine)));
+                    continue;
+                }
+                if let Some(v) = replay.next_epoch() {
+                    assert_eq!(v.now, now);
+                    theirs = decide(&v, p);
+                    // What the policy may see is the same too (couriers finishing soon included).
+                    differ += usize::from(
+                        (&v.open, &v.idle, &v.soon, &v.places) != (&view.open, &view.idle, &view.soon, &view.places),
+                    );
+                }
+                compared += 1;
+                differ += usize::from(theirs != mine);
             }
-            let other_view = View {
-                inst: &other,
-                open: view.open.clone(),
-                idle: view.idle.clone(),
-                places: view.places.clone(),
-                soon: view.soon.clone(),
-                ..view
-            };
-            let (a, b) = (decide(&view, p), decide(&other_view, p));
-            decisions += a.len();
-            differ += usize::from(a != b);
-            sim.apply(a);
+            history.push((mine.clone(), sim.apply(mine)));
         }
-        assert!(decisions > 100, "enough decisions to compare: {decisions}");
+        assert!(compared > 50, "enough moments compared: {compared}");
         differ
     };
-    assert_eq!(
-        differs(&PolicyParams { known_ready: false, ..PolicyParams::default() }),
-        0,
-        "an unrevealed ready time changed a decision"
-    );
+    let hidden = PolicyParams { known_ready: false, ..PolicyParams::default() };
+    assert_eq!(differs(&hidden), 0, "an unrevealed ready time or an unplaced order changed a decision");
     assert!(differs(&PolicyParams::default()) > 0, "the given ready times are used");
 }
 
@@ -176,23 +201,98 @@ fn solution_files_read_back_and_tampering_shows() {
         lines.join("\n")
     };
     // The orders file names another courier for an order.
-    let other =
-        &i.couriers.iter().find(|x| !o.lines().nth(2).unwrap_or("").ends_with(&format!(" {}", x.id))).expect("another courier").id;
+    let other = &i
+        .couriers
+        .iter()
+        .find(|x| !o.lines().nth(2).unwrap_or("").ends_with(&format!(" {}", x.id)))
+        .expect("another courier")
+        .id;
     assert!(caught(&a, &second(&o, &|l| format!("{} {other}", l.rsplit_once(' ').expect("fields").0)), &c));
-    // A pickup a minute earlier in both files.
+    // A pickup before the food is ready, written consistently in all three files: the reader
+    // finds nothing to compare, the checker refuses it.
+    let mut early = day.clone();
+    let first = &mut early.assignments[0];
+    first.timeline.pickup = i.orders[first.orders[0]].ready - 1;
+    let (ea, eo, ec) = files(&i, &early);
+    let read = read_files(&i, &ea, &eo, &ec).expect("readable");
+    assert_eq!(read.violations, Vec::<String>::new());
+    assert!(check(&i, &read.day).iter().any(|v| v.contains("before it was ready")));
+    // A pickup a minute earlier in the assignments file only: the files disagree.
     let earlier = |l: &str| {
         let mut f: Vec<String> = l.split(' ').map(str::to_owned).collect();
         f[1] = (f[1].parse::<i64>().expect("minutes") - 1).to_string();
         f.join(" ")
     };
     assert!(caught(&second(&a, &earlier), &o, &c));
+    // Without headers, and with minutes written as decimals, the files read the same.
+    let bare = |t: &str| t.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let decimals = o
+        .lines()
+        .map(|l| {
+            l.split(' ')
+                .map(|f| if f.parse::<i64>().is_ok() { format!("{f}.0") } else { f.to_owned() })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let again = read_files(&i, &bare(&a), &decimals, &bare(&c)).expect("readable");
+    assert_eq!((again.violations, again.day.assignments), (Vec::<String>::new(), day.assignments.clone()));
+    // An assignment without orders, or a time beyond any day, is an error, not a panic.
+    let empty = second(&a, &|l| l.split(' ').take(3).collect::<Vec<_>>().join(" "));
+    assert!(read_files(&i, &empty, &o, &c).is_err_and(|e| e.contains("without orders")));
+    let huge = second(&a, &|l| format!("9223372036854775807 {}", l.split_once(' ').expect("fields").1));
+    assert!(read_files(&i, &huge, &o, &c).is_err_and(|e| e.contains("whole number")));
     // A courier's moves split in two blocks.
     let mut moves: Vec<&str> = c.lines().collect();
     let last = moves.pop().expect("moves");
     moves.insert(1, last);
-    assert!(caught(&a, &o, &moves.join("\n")) || c.lines().count() < 3);
+    assert!(caught(&a, &o, &moves.join("\n")));
     // An unknown order is an error naming the line.
     let unknown = second(&a, &|l| format!("{} nope", l.rsplit_once(' ').expect("fields").0));
     let err = read_files(&i, &unknown, &o, &c).map(|r| r.violations).expect_err("an unknown id");
     assert!(err.contains("assignments file line 3") && err.contains("nope"), "{err}");
+}
+
+#[test]
+fn estimates_at_placement_beat_a_constant_and_synthetic_days_scale() {
+    use lokal_dispatch::eta::Estimator;
+    use lokal_dispatch::synthetic::scale;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/0r50t100s1p100");
+    let i = Instance::read(&dir).expect("instance");
+    for known_ready in [true, false] {
+        let p = PolicyParams { known_ready, ..PolicyParams::default() };
+        let mut sim = Sim::for_policy(&i, &p);
+        let mut eta = Estimator::new(i.orders.len(), p.known_ready, p.assumed_prep);
+        while let Some(view) = sim.next_epoch() {
+            eta.observe(&view, &sim.assignments);
+            sim.apply(decide(&view, &p));
+        }
+        let day = sim.finish();
+        let e = eta.error(&i, &day);
+        let m = metrics(&i, &day);
+        assert_eq!(e.orders, m.delivered, "every delivered order had an estimate at placement");
+        // A constant guess, even the best one in hindsight (the day's median), is further off.
+        let mut ctd: Vec<f64> = day
+            .assignments
+            .iter()
+            .flat_map(|a| a.orders.iter().zip(&a.timeline.dropoffs).map(|(&o, &d)| (d - i.orders[o].placed) as f64))
+            .collect();
+        ctd.sort_by(f64::total_cmp);
+        let median = ctd[ctd.len() / 2];
+        let constant = ctd.iter().map(|c| (c - median).abs()).sum::<f64>() / ctd.len() as f64;
+        assert!(e.mae < constant, "known_ready {known_ready}: {e:?} against a constant's {constant:.2}");
+    }
+    // A larger day drawn from the real one: the sizes asked, unique ids, the same day for the
+    // same seed, and the dispatcher plays it by every rule.
+    let big = scale(&i, 1500, 200, 3);
+    assert_eq!((big.orders.len(), big.couriers.len()), (1500, 200));
+    let ids: std::collections::HashSet<&str> = big.orders.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids.len(), 1500);
+    assert!(big.orders.iter().all(|o| o.ready >= o.placed));
+    assert_eq!(scale(&i, 1500, 200, 3), big);
+    assert_ne!(scale(&i, 1500, 200, 4), big);
+    let day = simulate(&big, &PolicyParams::default());
+    assert_eq!(check(&big, &day), Vec::<String>::new());
+    assert!(metrics(&big, &day).delivered > 1000);
 }

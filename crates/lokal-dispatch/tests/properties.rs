@@ -49,7 +49,7 @@ proptest! {
     ) {
         let i = day(orders, couriers);
         let p = PolicyParams { epoch, max_bundle: bundle, reposition, ..PolicyParams::default() };
-        let mut sim = Sim::new(&i, p.epoch);
+        let mut sim = Sim::for_policy(&i, &p);
         while let Some(view) = sim.next_epoch() {
             let refused = sim.apply(decide(&view, &p));
             prop_assert!(refused.is_empty(), "{:?}", refused);

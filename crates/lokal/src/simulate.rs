@@ -34,7 +34,7 @@ pub struct Run {
 /// Simulates one instance with the policy.
 pub fn run(dir: &Path, p: &PolicyParams) -> anyhow::Result<Run> {
     let inst = Instance::read(dir).with_context(|| format!("reading {}", dir.display()))?;
-    let mut sim = Sim::new(&inst, p.epoch);
+    let mut sim = Sim::for_policy(&inst, p);
     let mut decision_ms = Vec::new();
     let mut refused = Vec::new();
     let mut eta = Estimator::new(inst.orders.len(), p.known_ready, p.assumed_prep);

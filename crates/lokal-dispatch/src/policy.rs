@@ -6,14 +6,22 @@ use crate::instance::Point;
 use crate::rules::{timeline_with, travel_min};
 use crate::sim::{Decision, Place, PolicyParams, View};
 
-/// The policy: at each decision, bundles of one restaurant's open orders (as many per bundle as
-/// the ratio of orders to free couriers asks, up to `max_bundle`, ready within `bundle_window` of
-/// each other) go to idle couriers, the most urgent restaurant first, each to the courier and
-/// bundle size with the lowest cost per order: the orders' click-to-door minutes plus
-/// `courier_weight` times the minutes the courier is taken. A courier that would reach the
-/// restaurant more than one decision interval before the food is ready is not sent yet: a later
+/// The policy: at each decision, bundles of one restaurant's open orders (up to `max_bundle`,
+/// ready within `bundle_window` of each other) go to idle couriers. For a restaurant, each idle
+/// courier and bundle size is priced over the same first orders: the bundle's click-to-door
+/// minutes plus `courier_weight` (× load) times the minutes the courier is taken, plus each order
+/// left out served alone by its cheapest other courier — so a bundle forms when it beats serving
+/// separately. Across restaurants the best move with the lowest score (cost per order, less the
+/// minutes its orders waited and its regret) goes first. A courier that would reach the
+/// restaurant more than `epoch + lead` minutes before the food is ready is not sent yet: a later
 /// decision may bundle better or find a nearer courier.
 pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
+    decide_with(v, p, true)
+}
+
+/// [`decide`], keeping each restaurant's best move between choices (`cache`) or pricing every
+/// restaurant again after each (the test shows both decide the same).
+fn decide_with(v: &View, p: &PolicyParams, cache_moves: bool) -> Vec<Decision> {
     let inst = v.inst;
     let prep = if p.known_ready { Vec::new() } else { prep_estimates(v, p.prep_quantile, p.assumed_prep) };
     let ready = |o: usize| {
@@ -40,7 +48,6 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     groups.sort_by_key(|(r, list)| (list.iter().map(|&o| inst.orders[o].placed).min().unwrap_or(0), *r));
     let soon_ready = v.open.iter().filter(|&&o| ready(o) <= v.now + 10).count();
     let free = v.idle.len() + v.soon.len();
-    let target = if free == 0 { p.max_bundle } else { soon_ready.div_ceil(free).clamp(1, p.max_bundle) };
     // Under load a courier's minutes are worth more: weigh them by how many orders wait per free
     // courier.
     let pressure = if free == 0 { p.max_bundle as f64 } else { (soon_ready as f64 / free as f64).max(1.0) };
@@ -50,8 +57,8 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
     if p.global {
         let mut groups = groups;
         let mut held = vec![false; groups.len()];
-        // Each restaurant's best move stays valid until its courier or runner-up is taken (taking
-        // any other courier cannot change it), so only those are priced again.
+        // Each restaurant's best move stays valid until a courier it was priced against is taken
+        // (taking any other cannot change it), so only those are priced again.
         let mut cache: Vec<Option<Move>> = vec![None; groups.len()];
         while !idle.is_empty() {
             let mut best: Option<(f64, usize)> = None;
@@ -60,7 +67,7 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
                     continue;
                 }
                 if cache[g].is_none() {
-                    match best_move(v, p, &idle, inst.restaurants[*r].at, list, target, &ready) {
+                    match best_move(v, p, &idle, inst.restaurants[*r].at, list, &ready) {
                         Some(m) => cache[g] = Some(m),
                         None => {
                             held[g] = true;
@@ -83,7 +90,7 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
             idle.retain(|&(c, _)| c != m.courier);
             groups[g].1.retain(|o| !m.orders.contains(o));
             for c in &mut cache {
-                if c.as_ref().is_some_and(|x| x.courier == m.courier || x.runner_up_courier == Some(m.courier)) {
+                if !cache_moves || c.as_ref().is_some_and(|x| x.depends_on.contains(&m.courier)) {
                     *c = None;
                 }
             }
@@ -93,7 +100,7 @@ pub fn decide(v: &View, p: &PolicyParams) -> Vec<Decision> {
         for (r, mut list) in groups {
             let at = inst.restaurants[r].at;
             while !list.is_empty() && !idle.is_empty() {
-                let Some(m) = best_move(v, p, &idle, at, &list, target, &ready) else { break };
+                let Some(m) = best_move(v, p, &idle, at, &list, &ready) else { break };
                 idle.retain(|&(c, _)| c != m.courier);
                 list.retain(|o| !m.orders.contains(o));
                 out.push(Decision::Assign { courier: m.courier, orders: m.orders });
@@ -187,8 +194,9 @@ struct Move {
     per_order: f64,
     /// The lowest cost per order with any other courier (`f64::MAX` if none).
     runner_up: f64,
-    /// That other courier.
-    runner_up_courier: Option<usize>,
+    /// Every courier this move was priced against (its own, the runner-up, each left-out
+    /// order's cheapest alternatives): taking any other leaves it unchanged.
+    depends_on: Vec<usize>,
 }
 
 /// The best move for the first orders of `list`, or `None` when the group should wait for a
@@ -199,18 +207,39 @@ fn best_move(
     idle: &[(usize, Point)],
     restaurant: Point,
     list: &[usize],
-    target: usize,
     ready: &impl Fn(usize) -> i64,
 ) -> Option<Move> {
     let inst = v.inst;
     let speed = inst.params.meters_per_minute;
     let half = inst.params.pickup_service / 2;
     let mut best: Option<(f64, usize, Vec<usize>, i64, i64)> = None;
+    let mut best_total = f64::MAX;
     // Each courier's lowest cost per order, for the runner-up.
     let mut lowest = vec![f64::MAX; idle.len()];
+    let n = p.max_bundle.min(list.len());
+    // What serving each of the first `n` orders alone would cost with its two cheapest couriers
+    // (idle, or finishing soon — index `usize::MAX`), to price leaving it out of a bundle.
+    let alt: Vec<[(f64, usize); 2]> = list[..n]
+        .iter()
+        .map(|&o| {
+            let idle_now = idle.iter().enumerate().map(|(k, &(_, at))| (k, at, v.now));
+            let soon = v.soon.iter().map(|&(free, at)| (usize::MAX, at, free));
+            // No courier at all: leaving the order out is priced prohibitively.
+            let mut two = [(NO_COURIER, usize::MAX); 2];
+            for (k, at, start) in idle_now.chain(soon) {
+                let c = alone_cost(v, p, at, start, o, ready);
+                if c < two[0].0 {
+                    two = [(c, k), two[0]];
+                } else if c < two[1].0 {
+                    two[1] = (c, k);
+                }
+            }
+            two
+        })
+        .collect();
     for (ci, &(c, at)) in idle.iter().enumerate() {
         let arrive = v.now + travel_min(at, restaurant, speed);
-        for size in 1..=target.min(list.len()) {
+        for size in 1..=n {
             let bundle = &list[..size];
             let latest = bundle.iter().map(|&o| ready(o)).max().unwrap_or(v.now);
             if latest - bundle.iter().map(|&o| ready(o)).min().unwrap_or(latest) > p.bundle_window {
@@ -223,7 +252,11 @@ fn best_move(
             let (seq, cost) = best_sequence(v, p, at, bundle, ready);
             let per_order = cost / size as f64;
             lowest[ci] = lowest[ci].min(per_order);
-            if best.as_ref().is_none_or(|b| per_order < b.0) {
+            // The same orders either way: this bundle with this courier, the rest of the first
+            // `n` each alone with its cheapest other courier.
+            let left: f64 = alt[size..n].iter().map(|two| if two[0].1 == ci { two[1].0 } else { two[0].0 }).sum();
+            if cost + left < best_total {
+                best_total = cost + left;
                 best = Some((per_order, ci, seq, arrive, latest));
             }
         }
@@ -245,7 +278,29 @@ fn best_move(
     if arrive > latest && v.soon.iter().any(|&(free, at)| free + travel_min(at, restaurant, speed) + 1 < arrive) {
         return None;
     }
-    Some(Move { courier: idle[ci].0, orders: seq, per_order, runner_up, runner_up_courier })
+    let mut depends_on: Vec<usize> = alt.iter().flatten().filter(|a| a.1 < idle.len()).map(|a| idle[a.1].0).collect();
+    depends_on.extend([idle[ci].0].into_iter().chain(runner_up_courier));
+    Some(Move { courier: idle[ci].0, orders: seq, per_order, runner_up, depends_on })
+}
+
+/// What leaving an order out of a bundle costs when no courier could take it instead.
+const NO_COURIER: f64 = 1e6;
+
+/// One order alone with a courier at `from`, free at `start`: its click-to-door plus the
+/// courier's minutes, weighted as in [`best_sequence`].
+fn alone_cost(v: &View, p: &PolicyParams, from: Point, start: i64, o: usize, ready: &impl Fn(usize) -> i64) -> f64 {
+    // `rules::timeline` for one order, without its allocation: this runs for every courier.
+    let (inst, q) = (v.inst, &v.inst.params);
+    let order = &inst.orders[o];
+    let restaurant = inst.restaurants[order.restaurant].at;
+    let arrive = start + travel_min(from, restaurant, q.meters_per_minute);
+    let pickup = crate::rules::pickup_at(arrive, ready(o), q);
+    let dropoff = pickup
+        + (q.pickup_service - q.pickup_service / 2)
+        + travel_min(restaurant, order.at, q.meters_per_minute)
+        + q.dropoff_service / 2;
+    let free_at = dropoff + (q.dropoff_service - q.dropoff_service / 2);
+    (dropoff - order.placed) as f64 + p.courier_weight * (free_at - start) as f64
 }
 
 /// The delivery sequence of `bundle` with the lowest cost, and that cost (every order of up to
@@ -298,4 +353,30 @@ fn best_sequence(
         })
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap_or((bundle.to_vec(), f64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Instance;
+    use crate::sim::Sim;
+
+    #[test]
+    fn keeping_moves_between_choices_decides_as_pricing_all_again() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/0r50t100s1p100");
+        let i = Instance::read(&dir).expect("instance");
+        for p in
+            [PolicyParams::default(), PolicyParams { known_ready: false, max_bundle: 2, ..PolicyParams::default() }]
+        {
+            let mut sim = Sim::for_policy(&i, &p);
+            let mut decisions = 0;
+            while let Some(v) = sim.next_epoch() {
+                let d = decide_with(&v, &p, true);
+                assert_eq!(d, decide_with(&v, &p, false), "at minute {}", v.now);
+                decisions += d.len();
+                sim.apply(d);
+            }
+            assert!(decisions > 100);
+        }
+    }
 }

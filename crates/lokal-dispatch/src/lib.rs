@@ -3,12 +3,14 @@
 //! that model as functions ([`rules`]), the event simulation ([`sim`]) and its dispatch policy
 //! ([`policy`]), the evaluator's solution files, a strict checker and the papers' metrics ([`solution`]),
 //! click-to-door estimates at placement and their error ([`eta`]), and larger synthetic days
-//! drawn from real ones ([`synthetic`]).
+//! drawn from real ones ([`synthetic`]). [`pdptw`] is the static routing core (pickup and delivery
+//! with time windows, the Li & Lim benchmark).
 //! [`live`] is the assignment call the server uses today.
 
 pub mod eta;
 pub mod instance;
 pub mod live;
+pub mod pdptw;
 pub mod policy;
 pub mod rules;
 pub mod sim;

@@ -18,6 +18,7 @@
 //! - [`store`]: store categories and the checked public profile of a store.
 //! - [`fulfil`]: the state machines of menu orders and delivery tasks.
 //! - [`takeout`]: menu orders' money rules (fees, options, pay-at-store discounts, rider pay).
+//! - [`promo`]: the pricing engine of promotions and coupons, and the best combination at checkout.
 
 pub mod access;
 pub mod account;
@@ -31,6 +32,7 @@ pub mod hours;
 pub mod ids;
 pub mod ledger;
 pub mod money;
+pub mod promo;
 pub mod store;
 pub mod takeout;
 pub mod time;

@@ -19,6 +19,7 @@ pub mod applications;
 pub mod bills;
 pub mod catalog;
 pub mod clock;
+pub mod coupons;
 pub mod deals;
 pub mod delivery_settings;
 pub mod discovery;

@@ -8,6 +8,7 @@
 //! merchant, 8 platform, 4 delivery; thresholds, caps, new-customer and item coupons mixed):
 //! the time of `promo::best` (the best combination and its breakdown), p50 / p99 / max.
 
+use lokal_core::ItemId;
 use lokal_core::promo::{Benefit, Cart, Funder, Line, Offer, Source, best};
 use std::time::Instant;
 
@@ -21,7 +22,11 @@ fn main() {
     let mut saved = 0i64;
     for _ in 0..10_000 {
         let lines: Vec<Line> = (0..1 + next(8))
-            .map(|_| Line { item: next(12) as i64, quantity: 1 + next(3) as u32, unit_price: 500 + next(6_000) as i64 })
+            .map(|_| Line {
+                item: ItemId::from_uuid(uuid::Uuid::from_u128(u128::from(next(12)))),
+                quantity: 1 + next(3) as u32,
+                unit_price: 500 + next(6_000) as i64,
+            })
             .collect();
         let cart = Cart { lines, packaging_fee: 200, delivery_fee: 300 + next(700) as i64, new_customer: next(4) == 0 };
         let offer = |id: u32, source: Source, benefit: Benefit| Offer {
@@ -35,7 +40,11 @@ fn main() {
         let promotions = vec![
             offer(0, Source::Promotion, Benefit::AmountOff { off: 500, threshold: 5_000 }),
             offer(1, Source::Promotion, Benefit::AmountOff { off: 1_200, threshold: 10_000 }),
-            offer(2, Source::Promotion, Benefit::ItemOff { item: 3, off_each: 300, max_units: 2 }),
+            offer(
+                2,
+                Source::Promotion,
+                Benefit::ItemOff { item: ItemId::from_uuid(uuid::Uuid::from_u128(3)), off_each: 300, max_units: 2 },
+            ),
         ];
         let mut coupons = Vec::new();
         for k in 0..20u32 {
@@ -54,7 +63,7 @@ fn main() {
                         }
                     } else {
                         Benefit::ItemOff {
-                            item: next(12) as i64,
+                            item: ItemId::from_uuid(uuid::Uuid::from_u128(u128::from(next(12)))),
                             off_each: 100 + next(400) as i64,
                             max_units: 1 + next(3) as u32,
                         }

@@ -84,6 +84,12 @@ pub enum ErrorCode {
     DeliveryCodeInvalid,
     /// The rider is not on shift (409).
     NotOnShift,
+    /// The coupon cannot be claimed now (not started, ended or stopped) (409).
+    NotClaimable,
+    /// Every coupon of this batch has been claimed (409).
+    CouponsGone,
+    /// The consumer already holds as many of these coupons as allowed (409).
+    ClaimLimitReached,
     /// Something failed on our side; details are in the server log under the request id (500).
     Internal,
     /// A dependency (the database) is unavailable (503).
@@ -92,7 +98,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 45] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -133,6 +139,9 @@ impl ErrorCode {
         ErrorCode::OrderStateConflict,
         ErrorCode::DeliveryCodeInvalid,
         ErrorCode::NotOnShift,
+        ErrorCode::NotClaimable,
+        ErrorCode::CouponsGone,
+        ErrorCode::ClaimLimitReached,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
     ];
@@ -180,6 +189,9 @@ impl ErrorCode {
             ErrorCode::OrderStateConflict => ("order_state_conflict", 409),
             ErrorCode::DeliveryCodeInvalid => ("delivery_code_invalid", 422),
             ErrorCode::NotOnShift => ("not_on_shift", 409),
+            ErrorCode::NotClaimable => ("not_claimable", 409),
+            ErrorCode::CouponsGone => ("coupons_gone", 409),
+            ErrorCode::ClaimLimitReached => ("claim_limit_reached", 409),
             ErrorCode::Internal => ("internal", 500),
             ErrorCode::Unavailable => ("unavailable", 503),
         }

@@ -96,3 +96,11 @@ typed_id!(
     /// A rider's shift.
     ShiftId
 );
+typed_id!(
+    /// A coupon batch (template) issued by the platform or a merchant.
+    CouponTemplateId
+);
+typed_id!(
+    /// A coupon a consumer claimed.
+    CouponId
+);

@@ -34,6 +34,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (5, "deals, vouchers and ledger", include_str!("../migrations/sqlite/0005_deals_vouchers_ledger.sql")),
     (6, "undo device", include_str!("../migrations/sqlite/0006_undo_device.sql")),
     (7, "menu orders and riders", include_str!("../migrations/sqlite/0007_menu_orders_riders.sql")),
+    (8, "coupons", include_str!("../migrations/sqlite/0008_coupons.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -43,6 +44,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (5, "deals, vouchers and ledger", include_str!("../migrations/postgres/0005_deals_vouchers_ledger.sql")),
     (6, "undo device", include_str!("../migrations/postgres/0006_undo_device.sql")),
     (7, "menu orders and riders", include_str!("../migrations/postgres/0007_menu_orders_riders.sql")),
+    (8, "coupons", include_str!("../migrations/postgres/0008_coupons.sql")),
 ];
 
 impl Db {

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod catalog;
+pub mod coupons;
 pub mod deals;
 pub mod health;
 pub mod merchants;
@@ -34,6 +35,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(vouchers::router())
         .merge(takeout::router())
         .merge(riders::router())
+        .merge(coupons::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

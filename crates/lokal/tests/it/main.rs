@@ -8,6 +8,7 @@ mod applications;
 mod catalog;
 mod cli;
 mod commerce;
+mod coupons;
 mod delivery;
 mod discovery;
 mod errors;

@@ -1,0 +1,311 @@
+//! Coupon batches (templates), the stores they are valid at, claiming with the batch's quantity
+//! and the per-person limit taken atomically, and the claimed coupons.
+
+use crate::StoreError;
+use crate::row::{get, opt, parse};
+use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A stored coupon batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRow {
+    /// The id.
+    pub id: CouponTemplateId,
+    /// `platform` or `merchant`.
+    pub issuer: String,
+    /// The issuing merchant (none for the platform).
+    pub merchant_id: Option<MerchantId>,
+    /// Title.
+    pub title: String,
+    /// The benefit as JSON (`lokal_core::promo::Benefit`).
+    pub benefit_json: String,
+    /// First orders only.
+    pub new_customers_only: bool,
+    /// Claiming opens, epoch ms.
+    pub claim_from: i64,
+    /// Claiming closes, epoch ms.
+    pub claim_until: i64,
+    /// Coupons valid until (fixed), epoch ms.
+    pub valid_until: Option<i64>,
+    /// Or for this many days after claiming.
+    pub valid_days: Option<i64>,
+    /// Coupons in the batch.
+    pub quantity: i64,
+    /// Coupons not yet claimed.
+    pub quantity_left: i64,
+    /// Per consumer.
+    pub per_user_limit: i64,
+    /// Total discount budget, minor units.
+    pub budget: Option<i64>,
+    /// Discount given so far, minor units.
+    pub budget_used: i64,
+    /// `active` or `stopped`.
+    pub status: String,
+    /// Who created it.
+    pub created_by: UserId,
+    /// Created, epoch ms.
+    pub created_at: i64,
+    /// Last change, epoch ms.
+    pub updated_at: i64,
+}
+
+const TEMPLATE_COLUMNS: &str = "id, issuer, merchant_id, title, benefit_json, new_customers_only, claim_from, \
+    claim_until, valid_until, valid_days, quantity, quantity_left, per_user_limit, budget, budget_used, status, \
+    created_by, created_at, updated_at";
+
+fn template(r: &AnyRow) -> Result<TemplateRow, StoreError> {
+    Ok(TemplateRow {
+        id: parse(r, "id")?,
+        issuer: get(r, "issuer")?,
+        merchant_id: opt(r, "merchant_id")?,
+        title: get(r, "title")?,
+        benefit_json: get(r, "benefit_json")?,
+        new_customers_only: get::<i64>(r, "new_customers_only")? != 0,
+        claim_from: get(r, "claim_from")?,
+        claim_until: get(r, "claim_until")?,
+        valid_until: get(r, "valid_until")?,
+        valid_days: get(r, "valid_days")?,
+        quantity: get(r, "quantity")?,
+        quantity_left: get(r, "quantity_left")?,
+        per_user_limit: get(r, "per_user_limit")?,
+        budget: get(r, "budget")?,
+        budget_used: get(r, "budget_used")?,
+        status: get(r, "status")?,
+        created_by: parse(r, "created_by")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+/// Inserts a batch and its stores.
+pub async fn insert_template(tx: &mut crate::Tx, t: &TemplateRow, stores: &[StoreId]) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO coupon_templates ({TEMPLATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         $12, $13, $14, $15, $16, $17, $18, $19)"
+    ));
+    sqlx::query(sql)
+        .bind(t.id.to_string())
+        .bind(&t.issuer)
+        .bind(t.merchant_id.map(|m| m.to_string()))
+        .bind(&t.title)
+        .bind(&t.benefit_json)
+        .bind(i64::from(t.new_customers_only))
+        .bind(t.claim_from)
+        .bind(t.claim_until)
+        .bind(t.valid_until)
+        .bind(t.valid_days)
+        .bind(t.quantity)
+        .bind(t.quantity_left)
+        .bind(t.per_user_limit)
+        .bind(t.budget)
+        .bind(t.budget_used)
+        .bind(&t.status)
+        .bind(t.created_by.to_string())
+        .bind(t.created_at)
+        .bind(t.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    for s in stores {
+        sqlx::query("INSERT INTO coupon_template_stores (template_id, store_id) VALUES ($1, $2)")
+            .bind(t.id.to_string())
+            .bind(s.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    }
+    Ok(())
+}
+
+/// A batch by id.
+pub async fn template_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: CouponTemplateId,
+) -> Result<Option<TemplateRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(template).transpose()
+}
+
+/// A merchant's batches, newest first.
+pub async fn templates_of_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+) -> Result<Vec<TemplateRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE merchant_id = $1 ORDER BY id DESC LIMIT 500"
+    ));
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(template).collect()
+}
+
+/// The platform's batches, newest first.
+pub async fn platform_templates<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<TemplateRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE issuer = 'platform' ORDER BY id DESC LIMIT 500"
+    ));
+    let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(template).collect()
+}
+
+/// The stores a batch is limited to (empty: all of the merchant's).
+pub async fn stores_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: CouponTemplateId,
+) -> Result<Vec<StoreId>, StoreError> {
+    let rows = sqlx::query("SELECT store_id FROM coupon_template_stores WHERE template_id = $1 ORDER BY store_id")
+        .bind(id.to_string())
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| parse(r, "store_id")).collect()
+}
+
+/// Takes one coupon from an active batch whose claiming is open at `now`. False when none is
+/// left or claiming is not open: nothing is taken. One statement, so racing claims cannot
+/// take more than the batch holds.
+pub async fn take_one(tx: &mut crate::Tx, id: CouponTemplateId, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE coupon_templates SET quantity_left = quantity_left - 1, updated_at = $2 WHERE id = $1 \
+         AND quantity_left > 0 AND status = 'active' AND claim_from <= $2 AND claim_until > $2",
+    )
+    .bind(id.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts one claim against a consumer's limit on a batch. False when that would exceed it:
+/// nothing is counted. One statement, so a double tap cannot slip past the limit.
+pub async fn count_claimer(
+    tx: &mut crate::Tx,
+    id: CouponTemplateId,
+    user: UserId,
+    limit: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO coupon_claimers (template_id, user_id, claimed) VALUES ($1, $2, 1) \
+         ON CONFLICT (template_id, user_id) DO UPDATE SET claimed = coupon_claimers.claimed + 1 \
+         WHERE coupon_claimers.claimed + 1 <= $3",
+    )
+    .bind(id.to_string())
+    .bind(user.to_string())
+    .bind(limit.max(1))
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A claimed coupon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CouponRow {
+    /// The id.
+    pub id: CouponId,
+    /// Its batch.
+    pub template_id: CouponTemplateId,
+    /// Its holder.
+    pub user_id: UserId,
+    /// Claimed, epoch ms.
+    pub claimed_at: i64,
+    /// Expires, epoch ms.
+    pub expires_at: i64,
+    /// `unused`, `used` or `void`.
+    pub status: String,
+    /// The channel that brought the claim (a campaign link, a poster, …).
+    pub channel: Option<String>,
+    /// The order it was used on.
+    pub order_id: Option<String>,
+    /// Used, epoch ms.
+    pub used_at: Option<i64>,
+}
+
+const COUPON_COLUMNS: &str = "id, template_id, user_id, claimed_at, expires_at, status, channel, order_id, used_at";
+
+fn coupon(r: &AnyRow) -> Result<CouponRow, StoreError> {
+    Ok(CouponRow {
+        id: parse(r, "id")?,
+        template_id: parse(r, "template_id")?,
+        user_id: parse(r, "user_id")?,
+        claimed_at: get(r, "claimed_at")?,
+        expires_at: get(r, "expires_at")?,
+        status: get(r, "status")?,
+        channel: get(r, "channel")?,
+        order_id: get(r, "order_id")?,
+        used_at: get(r, "used_at")?,
+    })
+}
+
+/// Inserts a claimed coupon.
+pub async fn insert_coupon(tx: &mut crate::Tx, c: &CouponRow) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO coupons ({COUPON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ));
+    sqlx::query(sql)
+        .bind(c.id.to_string())
+        .bind(c.template_id.to_string())
+        .bind(c.user_id.to_string())
+        .bind(c.claimed_at)
+        .bind(c.expires_at)
+        .bind(&c.status)
+        .bind(c.channel.as_deref())
+        .bind(c.order_id.as_deref())
+        .bind(c.used_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// A consumer's coupons with their batches, newest first.
+pub async fn of_user<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<Vec<(CouponRow, TemplateRow)>, StoreError> {
+    let cols: String = TEMPLATE_COLUMNS.split(", ").map(|c| format!("t.{c} AS t_{c}")).collect::<Vec<_>>().join(", ");
+    let ccols: String = COUPON_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ccols}, {cols} FROM coupons c JOIN coupon_templates t ON t.id = c.template_id \
+         WHERE c.user_id = $1 ORDER BY c.id DESC LIMIT 500"
+    ));
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter()
+        .map(|r| {
+            let t = TemplateRow {
+                id: parse(r, "t_id")?,
+                issuer: get(r, "t_issuer")?,
+                merchant_id: opt(r, "t_merchant_id")?,
+                title: get(r, "t_title")?,
+                benefit_json: get(r, "t_benefit_json")?,
+                new_customers_only: get::<i64>(r, "t_new_customers_only")? != 0,
+                claim_from: get(r, "t_claim_from")?,
+                claim_until: get(r, "t_claim_until")?,
+                valid_until: get(r, "t_valid_until")?,
+                valid_days: get(r, "t_valid_days")?,
+                quantity: get(r, "t_quantity")?,
+                quantity_left: get(r, "t_quantity_left")?,
+                per_user_limit: get(r, "t_per_user_limit")?,
+                budget: get(r, "t_budget")?,
+                budget_used: get(r, "t_budget_used")?,
+                status: get(r, "t_status")?,
+                created_by: parse(r, "t_created_by")?,
+                created_at: get(r, "t_created_at")?,
+                updated_at: get(r, "t_updated_at")?,
+            };
+            Ok((coupon(r)?, t))
+        })
+        .collect()
+}
+
+/// How many coupons of a batch have been claimed (for reports and tests).
+pub async fn claimed_count<'e>(ex: impl Executor<'e, Database = Any>, id: CouponTemplateId) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM coupons WHERE template_id = $1")
+        .bind(id.to_string())
+        .fetch_one(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    get(&row, "n")
+}

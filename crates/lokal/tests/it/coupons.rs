@@ -1,0 +1,133 @@
+//! Coupons (issue F): batches by a merchant and by the platform, who may issue them, claiming by
+//! the rules, "my coupons", and a crowd claiming a small batch at once.
+
+use crate::commerce::{crowd, rfc3339, shop};
+use crate::harness::{TestApp, join_all};
+use serde_json::{Value, json};
+
+fn batch(app: &TestApp, extra: Value) -> Value {
+    let mut body = json!({
+        "title": "满100减20 ¥20 off ¥100",
+        "benefit": {"kind": "amount_off", "off": 2000, "threshold": 10000},
+        "claim_until": rfc3339(app, 7 * 86_400),
+        "valid_days": 7,
+        "quantity": 100,
+    });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    body
+}
+
+#[tokio::test]
+async fn merchants_and_operators_issue_coupons_and_consumers_claim_them_by_the_rules() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Couponed").await;
+    let other = shop(&app, "Elsewhere").await;
+    let path = format!("/api/v1/merchants/{}/coupon-batches", s.merchant);
+
+    // Who may issue: the owner; not a store-level manager, not a clerk, not another merchant.
+    for (who, token) in [("manager", &s.manager), ("clerk", &s.clerk), ("other owner", &other.owner)] {
+        let r = app.post(&path, &batch(&app, json!({})), Some(token)).await;
+        assert_eq!(r.status, 403, "{who}: {}", r.text);
+    }
+    // Bad batches name the field and create nothing.
+    for (extra, field) in [
+        (json!({"benefit": {"kind": "amount_off", "off": 20000, "threshold": 10000}}), "benefit.off"),
+        (json!({"quantity": 0}), "quantity"),
+        (json!({"valid_until": rfc3339(&app, 30 * 86_400)}), "valid_until"),
+        (json!({"store_ids": [other.store_a]}), "store_ids"),
+        (json!({"title": "bad\u{0}title"}), "title"),
+    ] {
+        let r = app.post(&path, &batch(&app, extra), Some(&s.owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{}", r.text);
+    }
+    assert_eq!(app.get(&path, Some(&s.owner)).await.json()["items"].as_array().map(Vec::len), Some(0));
+
+    let r = app.post(&path, &batch(&app, json!({"store_ids": [s.store_a], "per_user_limit": 2})), Some(&s.owner)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    assert_eq!(r.json()["funded_by"], "merchant");
+    assert_eq!(r.json()["claimable"], true);
+    // Anyone may read it; its staff list it; another merchant's staff may not.
+    assert_eq!(app.get(&format!("/api/v1/coupon-batches/{id}"), None).await.json()["quantity_left"], 100);
+    assert_eq!(app.get(&path, Some(&s.clerk)).await.status, 403, "store-level staff do not see merchant-wide lists");
+    assert_eq!(app.get(&path, Some(&other.owner)).await.status, 403);
+
+    // Claiming: signed in, with the channel that brought the consumer; two per person here.
+    let (me, _) = app.user("claimer@test.lokal").await;
+    let claim = format!("/api/v1/coupon-batches/{id}/claims");
+    assert_eq!(app.post(&claim, &json!({}), None).await.status, 401);
+    let c = app.post(&claim, &json!({"channel": "poster:store-a"}), Some(&me)).await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    assert_eq!((c.json()["status"].as_str(), c.json()["channel"].as_str()), (Some("unused"), Some("poster:store-a")));
+    let claimed = lokal_core::Timestamp::parse_rfc3339(c.json()["claimed_at"].as_str().unwrap_or("")).expect("time");
+    let expires = lokal_core::Timestamp::parse_rfc3339(c.json()["expires_at"].as_str().unwrap_or("")).expect("time");
+    assert_eq!(expires.millis() - claimed.millis(), 7 * 86_400_000, "valid seven days from the claim");
+    assert_eq!(app.post(&claim, &json!({}), Some(&me)).await.status, 201);
+    let third = app.post(&claim, &json!({}), Some(&me)).await;
+    assert_eq!(third.code(), "claim_limit_reached");
+    let mine = app.get("/api/v1/me/coupons", Some(&me)).await.json();
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(mine["items"][0]["batch"]["store_ids"][0].as_str(), Some(s.store_a.as_str()));
+    assert_eq!(app.get(&format!("/api/v1/coupon-batches/{id}"), None).await.json()["quantity_left"], 98);
+    // Another consumer does not see them.
+    let (you, _) = app.user("someone-else@test.lokal").await;
+    assert_eq!(app.get("/api/v1/me/coupons", Some(&you)).await.json()["items"].as_array().map(Vec::len), Some(0));
+    // A week later the coupons show as expired and the batch no longer gives any.
+    app.clock.advance_secs(7 * 86_400 + 1);
+    assert_eq!(app.get("/api/v1/me/coupons", Some(&me)).await.json()["items"][0]["status"], "expired");
+    assert_eq!(app.post(&claim, &json!({}), Some(&you)).await.code(), "not_claimable");
+    // Unknown batches are 404, never a 5xx.
+    let missing = format!("/api/v1/coupon-batches/{}/claims", uuid::Uuid::now_v7());
+    assert_eq!(app.post(&missing, &json!({}), Some(&you)).await.status, 404);
+
+    // Platform coupons: operators only, valid everywhere, funded by the platform; claiming not
+    // open before claim_from.
+    let admin = app.admin().await;
+    let extra = json!({"claim_from": rfc3339(&app, 3_600), "benefit": {"kind": "free_delivery", "cap": 500}});
+    assert_eq!(app.post("/api/v1/admin/coupon-batches", &batch(&app, extra.clone()), Some(&s.owner)).await.status, 403);
+    let p = app.post("/api/v1/admin/coupon-batches", &batch(&app, extra), Some(&admin)).await;
+    assert_eq!(p.status, 201, "{}", p.text);
+    assert_eq!((p.json()["funded_by"].as_str(), p.json()["claimable"].as_bool()), (Some("platform"), Some(false)));
+    let pid = p.json()["id"].as_str().expect("id").to_owned();
+    let early = app.post(&format!("/api/v1/coupon-batches/{pid}/claims"), &json!({}), Some(&you)).await;
+    assert_eq!(early.code(), "not_claimable");
+    app.clock.advance_secs(3_601);
+    assert_eq!(app.post(&format!("/api/v1/coupon-batches/{pid}/claims"), &json!({}), Some(&you)).await.status, 201);
+    assert_eq!(
+        app.get("/api/v1/admin/coupon-batches", Some(&admin)).await.json()["items"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn two_thousand_concurrent_claims_of_a_100_coupon_batch_issue_exactly_100() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Crowded").await;
+    let r = app
+        .post(&format!("/api/v1/merchants/{}/coupon-batches", s.merchant), &batch(&app, json!({})), Some(&s.owner))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    let people = crowd(&app, 2000).await;
+    let claim = format!("/api/v1/coupon-batches/{id}/claims");
+    // Everyone at once; one in ten taps twice.
+    let taps: Vec<usize> = (0..people.len() + 200).map(|i| i % people.len()).collect();
+    let body = json!({"channel": "flash"});
+    let results = join_all(taps.iter().map(|&p| app.post(&claim, &body, Some(&people[p])))).await;
+    let errors: Vec<(u16, String)> = results.iter().filter(|r| r.status >= 500).map(|r| (r.status, r.code())).collect();
+    assert!(errors.is_empty(), "no 5xx: {} of them, e.g. {:?}", errors.len(), errors.first());
+    let won: Vec<usize> = taps.iter().zip(&results).filter(|(_, r)| r.status == 201).map(|(p, _)| *p).collect();
+    assert_eq!(won.len(), 100, "exactly the batch is issued");
+    assert_eq!(won.iter().collect::<std::collections::HashSet<_>>().len(), 100, "nobody holds two");
+    let codes: std::collections::HashSet<String> =
+        results.iter().filter(|r| r.status != 201).map(|r| r.code()).collect();
+    assert!(codes.iter().all(|c| c == "coupons_gone" || c == "claim_limit_reached"), "{codes:?}");
+    let batch_id: lokal_core::CouponTemplateId = id.parse().expect("id");
+    let stored = lokal_store::coupons::claimed_count(app.app.db().pool(), batch_id).await.expect("count");
+    assert_eq!(stored, 100, "the database holds exactly 100 coupons");
+    assert_eq!(app.get(&format!("/api/v1/coupon-batches/{id}"), None).await.json()["quantity_left"], 0);
+}

@@ -79,7 +79,14 @@ impl App {
         let riders = self.available_riders(&open).await?;
         let tasks: Vec<OpenTask<DeliveryId, lokal_core::StoreId>> = waiting
             .iter()
-            .map(|d| OpenTask { id: d.id, store: d.store_id, pickup: geo(d.pickup), ready_at: d.ready_at })
+            .map(|d| OpenTask {
+                id: d.id,
+                store: d.store_id,
+                pickup: geo(d.pickup),
+                ready_at: d.ready_at,
+                dropoff: geo(d.drop),
+                placed_at: d.created_at,
+            })
             .collect();
         let free: Vec<FreeRider<UserId, lokal_core::StoreId>> = riders
             .iter()

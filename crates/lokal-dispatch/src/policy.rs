@@ -209,6 +209,34 @@ fn best_move(
     list: &[usize],
     ready: &impl Fn(usize) -> i64,
 ) -> Option<Move> {
+    if idle.len() <= NEAREST {
+        return best_move_among(v, p, idle, restaurant, list, ready);
+    }
+    // Only the nearest couriers are priced (a far one never wins, and a city's hundreds of idle
+    // riders would make every decision slow); the move then depends on each of them.
+    let speed = v.inst.params.meters_per_minute;
+    let mut near: Vec<(i64, usize, Point)> =
+        idle.iter().map(|&(c, at)| (travel_min(at, restaurant, speed), c, at)).collect();
+    near.select_nth_unstable_by_key(NEAREST - 1, |&(t, c, _)| (t, c));
+    near.truncate(NEAREST);
+    near.sort_unstable_by_key(|&(t, c, _)| (t, c));
+    let near: Vec<(usize, Point)> = near.into_iter().map(|(_, c, at)| (c, at)).collect();
+    let mut m = best_move_among(v, p, &near, restaurant, list, ready)?;
+    m.depends_on.extend(near.iter().map(|&(c, _)| c));
+    Some(m)
+}
+
+/// Couriers priced per restaurant and decision.
+const NEAREST: usize = 32;
+
+fn best_move_among(
+    v: &View,
+    p: &PolicyParams,
+    idle: &[(usize, Point)],
+    restaurant: Point,
+    list: &[usize],
+    ready: &impl Fn(usize) -> i64,
+) -> Option<Move> {
     let inst = v.inst;
     let speed = inst.params.meters_per_minute;
     let half = inst.params.pickup_service / 2;

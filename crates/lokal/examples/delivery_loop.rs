@@ -221,7 +221,14 @@ fn decisions() {
             .map(|i| FreeRider { id: i, at: at(), load: u32::from(i % 10 == 0), pickups_pending: Vec::new() })
             .collect();
         let tasks: Vec<OpenTask<usize, usize>> = (0..100)
-            .map(|i| OpenTask { id: i, store: i % 30, pickup: stores[i % 30], ready_at: (i as i64 % 15) * 60_000 })
+            .map(|i| OpenTask {
+                id: i,
+                store: i % 30,
+                pickup: stores[i % 30],
+                ready_at: (i as i64 % 15) * 60_000,
+                dropoff: at(),
+                placed_at: -600_000,
+            })
             .collect();
         let t = Instant::now();
         assigned += live::assign(0, &tasks, &riders, &LiveParams::default()).len();

@@ -189,6 +189,7 @@ impl App {
             channel: (!channel.is_empty()).then_some(channel),
             order_id: None,
             used_at: None,
+            discount: 0,
         };
         coupons::insert_coupon(&mut tx, &coupon).await?;
         tx.commit().await?;

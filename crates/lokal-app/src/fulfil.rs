@@ -350,6 +350,8 @@ impl App {
             self.compensate(&mut tx, o, now).await?;
         }
         self.timeline(&mut tx, o.order.id, to.as_str(), who, reason, now).await?;
+        // The consumer gets the order's coupons back (valid until they were to expire).
+        lokal_store::coupons::release(&mut tx, &o.order.id.to_string()).await?;
         if held {
             self.refund_menu_order(&mut tx, &o.order, reason, now).await?;
         }
@@ -389,10 +391,12 @@ impl App {
                 }
                 menu::set_prep_and_reason(tx, id, None, &reason).await?;
                 self.timeline(tx, id, "cancelled", None, &reason, now).await?;
+                lokal_store::coupons::release(tx, &id.to_string()).await?;
                 self.refund_menu_order(tx, &m.order, &reason, now).await?;
                 return Ok("cancelled");
             }
         }
+        lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
         let within = i64::from(self.order_settings(store).await?.accept_within_secs);
         menu::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
         self.timeline(tx, id, "paid", Some(m.order.user_id), "", now).await?;

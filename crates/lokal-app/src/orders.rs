@@ -359,6 +359,7 @@ impl App {
                 } else {
                     let note = "not paid in time";
                     self.timeline(&mut tx, o.id, "cancelled", None, note, self.now()).await?;
+                    lokal_store::coupons::release(&mut tx, &o.id.to_string()).await?;
                 }
                 n += 1;
             }

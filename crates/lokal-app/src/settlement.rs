@@ -58,10 +58,13 @@ impl App {
         rider: Option<(UserId, i64)>,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let goods = o.order.total - o.detail.delivery_fee;
+        // The merchant's goods: what the consumer paid for items and packaging, plus what the
+        // platform's coupons took off (the platform pays that).
+        let goods = o.order.total - o.detail.delivery_fee + o.detail.platform_discount;
         let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
         let fee = lokal_core::deal::commission(goods, rate);
-        let postings = ledger::settle_order(o.order.merchant_id, o.order.total, goods, fee, rider);
+        let postings =
+            ledger::settle_order(o.order.merchant_id, o.order.total, goods, fee, rider, o.detail.platform_discount);
         post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now.millis()).await?;
         Ok(())
     }
@@ -74,7 +77,7 @@ impl App {
         o: &MenuOrder,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let goods = o.order.total - o.detail.delivery_fee;
+        let goods = o.order.total - o.detail.delivery_fee + o.detail.platform_discount;
         let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
         let earned = goods - lokal_core::deal::commission(goods, rate);
         let mut postings = vec![

@@ -7,6 +7,7 @@ use crate::stores::StoreView;
 use crate::{App, AppError};
 use lokal_core::fulfil::{Mode, OrderStatus};
 use lokal_core::geo::LatLng;
+use lokal_core::promo::{self, Funder, Source};
 use lokal_core::takeout::{self, CartRefusal, ChosenJson, OrderSettingsJson, Totals};
 use lokal_core::{Currency, ErrorCode, FieldError, ItemId, OrderId, Principal, QuoteId, StaffRole, StoreId, Timestamp};
 use lokal_store::menu::{self, DetailRow, LineRow, QuoteRow};
@@ -59,6 +60,10 @@ pub struct CartJson {
     /// A note to the store (up to 200 characters).
     #[serde(default)]
     pub note: String,
+    /// Coupons to use (at most one merchant, one platform and one delivery coupon). Leave it out
+    /// and the quote proposes the best combination of the consumer's coupons; `[]` uses none.
+    #[serde(default)]
+    pub coupon_ids: Option<Vec<lokal_core::CouponId>>,
 }
 
 /// A priced cart.
@@ -78,6 +83,33 @@ pub struct Priced {
     pub scheduled_at: Option<i64>,
     /// The store's settings.
     pub settings: OrderSettingsJson,
+    /// Coupons applied (empty until [`App::apply_coupons`]).
+    pub discounts: Vec<AppliedCoupon>,
+}
+
+/// A coupon applied to a cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedCoupon {
+    /// The coupon.
+    pub coupon: lokal_core::CouponId,
+    /// Its batch.
+    pub template: lokal_core::CouponTemplateId,
+    /// Its title.
+    pub title: String,
+    /// What it takes off, minor units.
+    pub amount: i64,
+    /// Who pays it.
+    pub funder: Funder,
+    /// Off the delivery fee (else off the goods).
+    pub on_delivery: bool,
+}
+
+impl Priced {
+    /// The part of the discounts the merchant pays, and the platform's.
+    pub fn discount_split(&self) -> (i64, i64) {
+        let by = |f: Funder| self.discounts.iter().filter(|d| d.funder == f).map(|d| d.amount).sum::<i64>();
+        (by(Funder::Merchant), by(Funder::Platform))
+    }
 }
 
 /// A stored quote with its pricing.
@@ -183,7 +215,124 @@ impl App {
             Some(at) => (at - now.millis()).div_euclid(60_000).max(i64::from(eta)),
             None => i64::from(eta),
         };
-        Ok(Priced { store, lines, totals, eta_minutes, drop, scheduled_at, settings })
+        Ok(Priced { store, lines, totals, eta_minutes, drop, scheduled_at, settings, discounts: Vec::new() })
+    }
+
+    /// Applies coupons of `user` to a priced cart by the stacking rules (`lokal_core::promo`): the
+    /// ones `cart.coupon_ids` names, or — when it is absent — the best combination of the
+    /// coupons the consumer holds that are valid at this store. Lowers `priced.totals.total`
+    /// (never below one minor unit) and fills `priced.discounts`.
+    pub async fn apply_coupons(
+        &self,
+        user: lokal_core::UserId,
+        cart: &CartJson,
+        priced: &mut Priced,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        if cart.coupon_ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(());
+        }
+        let merchant = priced.store.row.merchant_id;
+        let store = cart.store_id;
+        let pool = self.db().pool();
+        let wallet: Vec<_> = lokal_store::coupons::of_user(pool, user)
+            .await?
+            .into_iter()
+            .filter(|(c, t)| {
+                c.status == "unused"
+                    && c.expires_at > now.millis()
+                    && (t.issuer == "platform" || t.merchant_id == Some(merchant))
+            })
+            .collect();
+        let mut offers = Vec::new();
+        let mut titles = Vec::new();
+        let (mut new_here, mut new_anywhere) = (None, None);
+        for (c, t) in &wallet {
+            let stores = lokal_store::coupons::stores_of(pool, t.id).await?;
+            if !stores.is_empty() && !stores.contains(&store) {
+                continue;
+            }
+            if t.new_customers_only {
+                let first = if t.issuer == "platform" { &mut new_anywhere } else { &mut new_here };
+                if first.is_none() {
+                    let scope = (t.issuer != "platform").then_some(merchant);
+                    *first = Some(!lokal_store::coupons::has_paid_order(pool, user, scope).await?);
+                }
+                if *first != Some(true) {
+                    continue;
+                }
+            }
+            let benefit: promo::Benefit = serde_json::from_str(&t.benefit_json).map_err(AppError::internal)?;
+            let platform = t.issuer == "platform";
+            offers.push(promo::Offer {
+                id: (c.id, t.id),
+                source: if platform { Source::PlatformCoupon } else { Source::MerchantCoupon },
+                benefit,
+                funder: if platform { Funder::Platform } else { Funder::Merchant },
+                new_customers_only: false,
+                budget_left: t.budget.map(|b| b - t.budget_used),
+            });
+            titles.push((c.id, t.title.clone()));
+        }
+        let goods = promo::Cart {
+            lines: priced
+                .lines
+                .iter()
+                .map(|l| promo::Line {
+                    item: l.item_id,
+                    quantity: u32::try_from(l.quantity).unwrap_or(0),
+                    unit_price: l.unit_price,
+                })
+                .collect(),
+            packaging_fee: priced.totals.packaging_fee,
+            delivery_fee: priced.totals.delivery_fee,
+            new_customer: true,
+        };
+        let breakdown = match &cart.coupon_ids {
+            None => promo::best(&goods, &[], &offers).1,
+            Some(ids) => {
+                let mut chosen = Vec::new();
+                for id in ids {
+                    let o = offers.iter().find(|o| o.id.0 == *id).ok_or_else(|| {
+                        FieldError::new(
+                            "coupon_ids",
+                            format!("coupon {id} is not yours, used, expired or not valid here"),
+                        )
+                    })?;
+                    chosen.push(o.clone());
+                }
+                promo::price(&goods, &chosen).map_err(|((id, _), why)| {
+                    AppError::from(FieldError::new("coupon_ids", format!("coupon {id} cannot be used: {why}")))
+                })?
+            }
+        };
+        let mut applied: Vec<AppliedCoupon> = breakdown
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let (coupon, template) = l.offer?;
+                Some(AppliedCoupon {
+                    coupon,
+                    template,
+                    title: titles.iter().find(|t| t.0 == coupon).map(|t| t.1.clone()).unwrap_or_default(),
+                    amount: -l.amount,
+                    funder: l.funder?,
+                    on_delivery: l.kind == promo::ChargeKind::DeliveryDiscount,
+                })
+            })
+            .collect();
+        // Payment needs at least one minor unit: the last discount gives way.
+        let off: i64 = applied.iter().map(|a| a.amount).sum();
+        let short = 1 - (priced.totals.total - off);
+        if short > 0
+            && let Some(last) = applied.last_mut()
+        {
+            last.amount -= short;
+        }
+        applied.retain(|a| a.amount > 0);
+        priced.totals.total -= applied.iter().map(|a| a.amount).sum::<i64>();
+        priced.discounts = applied;
+        Ok(())
     }
 
     /// The slot, checked: none means now, and the store must be open now; a slot must be at least
@@ -246,9 +395,12 @@ impl App {
     }
 
     /// Prices the caller's cart and keeps the quote for `quote_ttl_secs`.
-    pub async fn quote(&self, caller: &Principal, cart: CartJson) -> Result<Quote, AppError> {
+    pub async fn quote(&self, caller: &Principal, mut cart: CartJson) -> Result<Quote, AppError> {
         let now = self.now();
-        let priced = self.price_cart(&cart, now).await?;
+        let mut priced = self.price_cart(&cart, now).await?;
+        self.apply_coupons(caller.user_id, &cart, &mut priced, now).await?;
+        // The quote keeps the coupons it chose: ordering it uses exactly those.
+        cart.coupon_ids = Some(priced.discounts.iter().map(|d| d.coupon).collect());
         let row = QuoteRow {
             id: QuoteId::generate(),
             user_id: caller.user_id,
@@ -268,7 +420,10 @@ impl App {
         let q = menu::quote(self.db().pool(), id).await?.filter(|q| q.user_id == caller.user_id);
         let row = q.ok_or_else(|| AppError::not_found("quote"))?;
         let cart: CartJson = serde_json::from_str(&row.cart_json).map_err(AppError::internal)?;
-        let priced = self.price_cart(&cart, Timestamp::from_millis(row.created_at)).await?;
+        let at = Timestamp::from_millis(row.created_at);
+        let mut priced = self.price_cart(&cart, at).await?;
+        // As quoted: a coupon used since shows in the order's refusal, not here.
+        let _ = self.apply_coupons(caller.user_id, &cart, &mut priced, at).await;
         Ok((Quote { row, priced }, cart))
     }
 
@@ -293,8 +448,9 @@ impl App {
         }
         let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let cart: CartJson = serde_json::from_str(&q.cart_json).map_err(AppError::internal)?;
-        let priced = self.price_cart(&cart, now).await?;
-        if priced.totals.total != q.total {
+        let mut priced = self.price_cart(&cart, now).await?;
+        let coupons_ok = self.apply_coupons(caller.user_id, &cart, &mut priced, now).await;
+        if coupons_ok.is_err() || priced.totals.total != q.total {
             return Err(AppError::new(ErrorCode::QuoteChanged, "prices changed since the quote: ask for a new one"));
         }
         let order = OrderRow {
@@ -322,7 +478,8 @@ impl App {
             subtotal: priced.totals.subtotal,
             packaging_fee: priced.totals.packaging_fee,
             delivery_fee: priced.totals.delivery_fee,
-            discount: 0,
+            discount: priced.discount_split().0 + priced.discount_split().1,
+            platform_discount: priced.discount_split().1,
             address: cart
                 .address
                 .as_ref()
@@ -346,6 +503,26 @@ impl App {
         };
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
+        // The coupons go on the order and their discounts on their batches' budgets; a coupon
+        // used on another order meanwhile, or a budget spent, refuses the order.
+        for d in &priced.discounts {
+            if !lokal_store::coupons::hold(
+                &mut tx,
+                d.coupon,
+                caller.user_id,
+                &order.id.to_string(),
+                d.amount,
+                now.millis(),
+            )
+            .await?
+                || !lokal_store::coupons::spend_budget(&mut tx, d.template, d.amount).await?
+            {
+                return Err(AppError::new(
+                    ErrorCode::QuoteChanged,
+                    "a coupon of the quote is no longer usable: ask for a new one",
+                ));
+            }
+        }
         menu::insert_detail(&mut tx, &detail).await?;
         menu::insert_lines(&mut tx, order.id, &priced.lines).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;

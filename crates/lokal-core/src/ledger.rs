@@ -22,6 +22,8 @@ pub enum Account {
     /// What the platform spends: riders' pay and guarantees, compensation (an expense, so it is
     /// debited).
     PlatformCosts,
+    /// What the platform pays for its coupons (an expense: the discounts it funds).
+    PlatformSubsidies,
 }
 
 impl fmt::Display for Account {
@@ -34,6 +36,7 @@ impl fmt::Display for Account {
             Account::MerchantPaidOut(m) => write!(f, "merchant:{m}:paid_out"),
             Account::RiderPayable(r) => write!(f, "rider:{r}:payable"),
             Account::PlatformCosts => f.write_str("platform:costs"),
+            Account::PlatformSubsidies => f.write_str("platform:subsidies"),
         }
     }
 }
@@ -96,21 +99,26 @@ pub fn refund(provider: &str, amount: i64) -> Vec<Posting> {
     ]
 }
 
-/// The entry that settles a completed menu order of `total`: the merchant earns its `goods`
-/// (items and packaging) less `commission`, the platform keeps the commission and the delivery fee
-/// (`total - goods`), and pays the rider, if any, as a cost.
+/// The entry that settles a completed menu order of `total` (what the consumer paid): the merchant
+/// earns its `goods` (items and packaging, less the discounts it funds) less `commission`, the
+/// platform keeps the commission and the delivery fee (`total - goods + subsidy`), pays the
+/// discounts it funds (`subsidy`) as a subsidy and the rider, if any, as a cost.
 pub fn settle_order(
     merchant: MerchantId,
     total: i64,
     goods: i64,
     commission: i64,
     rider: Option<(UserId, i64)>,
+    subsidy: i64,
 ) -> Vec<Posting> {
     let mut v = vec![
         Posting { account: Account::Clearing, amount: total },
         Posting { account: Account::MerchantPayable(merchant), amount: -(goods - commission) },
-        Posting { account: Account::PlatformRevenue, amount: -(total - goods + commission) },
+        Posting { account: Account::PlatformRevenue, amount: -(total - goods + commission + subsidy) },
     ];
+    if subsidy != 0 {
+        v.push(Posting { account: Account::PlatformSubsidies, amount: subsidy });
+    }
     if let Some((r, pay)) = rider {
         v.push(Posting { account: Account::PlatformCosts, amount: pay });
         v.push(Posting { account: Account::RiderPayable(r), amount: -pay });
@@ -150,8 +158,13 @@ mod tests {
         assert_eq!(entry(bad), Err(EntryError::Unbalanced(1)));
         assert_eq!(redemption(m, 100, 0).len(), 3);
         let r = UserId::generate();
-        assert!(entry(settle_order(m, 3700, 3200, 256, Some((r, 600)))).is_ok());
-        assert!(entry(settle_order(m, 3200, 3200, 256, None)).is_ok());
+        assert!(entry(settle_order(m, 3700, 3200, 256, Some((r, 600)), 0)).is_ok());
+        assert!(entry(settle_order(m, 3200, 3200, 256, None, 0)).is_ok());
+        // A platform coupon took 500 off: the merchant still earns its goods, the platform pays.
+        let subsidised = settle_order(m, 3200, 3200, 256, Some((r, 600)), 500);
+        assert!(entry(subsidised.clone()).is_ok());
+        assert!(subsidised.contains(&Posting { account: Account::PlatformSubsidies, amount: 500 }));
+        assert!(subsidised.contains(&Posting { account: Account::MerchantPayable(m), amount: -(3200 - 256) }));
         assert!(entry(rider_topup(r, 100)).is_ok());
         assert_eq!(entry(redemption(m, 100, 0)).map(|e| e.len()), Ok(2), "zero lines are dropped");
     }

@@ -221,9 +221,12 @@ pub struct CouponRow {
     pub order_id: Option<String>,
     /// Used, epoch ms.
     pub used_at: Option<i64>,
+    /// What it took off its order, minor units.
+    pub discount: i64,
 }
 
-const COUPON_COLUMNS: &str = "id, template_id, user_id, claimed_at, expires_at, status, channel, order_id, used_at";
+const COUPON_COLUMNS: &str =
+    "id, template_id, user_id, claimed_at, expires_at, status, channel, order_id, used_at, discount";
 
 fn coupon(r: &AnyRow) -> Result<CouponRow, StoreError> {
     Ok(CouponRow {
@@ -236,13 +239,14 @@ fn coupon(r: &AnyRow) -> Result<CouponRow, StoreError> {
         channel: get(r, "channel")?,
         order_id: get(r, "order_id")?,
         used_at: get(r, "used_at")?,
+        discount: get(r, "discount")?,
     })
 }
 
 /// Inserts a claimed coupon.
 pub async fn insert_coupon(tx: &mut crate::Tx, c: &CouponRow) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO coupons ({COUPON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        "INSERT INTO coupons ({COUPON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ));
     sqlx::query(sql)
         .bind(c.id.to_string())
@@ -254,6 +258,7 @@ pub async fn insert_coupon(tx: &mut crate::Tx, c: &CouponRow) -> Result<(), Stor
         .bind(c.channel.as_deref())
         .bind(c.order_id.as_deref())
         .bind(c.used_at)
+        .bind(c.discount)
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_sqlx)?;
@@ -308,4 +313,109 @@ pub async fn claimed_count<'e>(ex: impl Executor<'e, Database = Any>, id: Coupon
         .await
         .map_err(StoreError::from_sqlx)?;
     get(&row, "n")
+}
+
+/// Puts an unused, unexpired coupon of `user` on an order with the discount it gives. False when
+/// it is no longer usable (used on another order meanwhile, expired): nothing changes.
+pub async fn hold(
+    tx: &mut crate::Tx,
+    coupon: CouponId,
+    user: UserId,
+    order: &str,
+    discount: i64,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE coupons SET status = 'held', order_id = $3, discount = $4 WHERE id = $1 AND user_id = $2 \
+         AND status = 'unused' AND expires_at > $5",
+    )
+    .bind(coupon.to_string())
+    .bind(user.to_string())
+    .bind(order)
+    .bind(discount)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts `discount` against a batch's budget. False when that would exceed it: nothing counted.
+pub async fn spend_budget(tx: &mut crate::Tx, id: CouponTemplateId, discount: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE coupon_templates SET budget_used = budget_used + $2 WHERE id = $1 \
+         AND (budget IS NULL OR budget_used + $2 <= budget)",
+    )
+    .bind(id.to_string())
+    .bind(discount)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The held coupons of an order become used (its payment arrived).
+pub async fn mark_used(tx: &mut crate::Tx, order: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE coupons SET status = 'used', used_at = $2 WHERE order_id = $1 AND status = 'held'")
+        .bind(order)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Gives an order's coupons back to their holder (the order was cancelled, not paid in time or
+/// refunded) and their discounts back to the batches' budgets. Returns how many.
+pub async fn release(tx: &mut crate::Tx, order: &str) -> Result<usize, StoreError> {
+    let rows =
+        sqlx::query("SELECT template_id, discount FROM coupons WHERE order_id = $1 AND status IN ('held', 'used')")
+            .bind(order)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    for r in &rows {
+        let template: String = get(r, "template_id")?;
+        let discount: i64 = get(r, "discount")?;
+        sqlx::query("UPDATE coupon_templates SET budget_used = budget_used - $2 WHERE id = $1")
+            .bind(template)
+            .bind(discount)
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    }
+    sqlx::query(
+        "UPDATE coupons SET status = 'unused', order_id = NULL, discount = 0, used_at = NULL \
+         WHERE order_id = $1 AND status IN ('held', 'used')",
+    )
+    .bind(order)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(rows.len())
+}
+
+/// The coupons on an order.
+pub async fn of_order<'e>(ex: impl Executor<'e, Database = Any>, order: &str) -> Result<Vec<CouponRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE order_id = $1 ORDER BY id"));
+    let rows = sqlx::query(sql).bind(order).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(coupon).collect()
+}
+
+/// Whether a consumer has a paid order (at `merchant`, or anywhere) — "new customer" offers.
+pub async fn has_paid_order<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+    merchant: Option<MerchantId>,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM orders WHERE user_id = $1 AND paid_at IS NOT NULL \
+         AND ($2 = '' OR merchant_id = $2)",
+    )
+    .bind(user.to_string())
+    .bind(merchant.map(|m| m.to_string()).unwrap_or_default())
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
 }

@@ -128,8 +128,10 @@ pub struct DetailRow {
     pub packaging_fee: i64,
     /// Delivery fee.
     pub delivery_fee: i64,
-    /// Discount (pay-at-store rule; promotions later).
+    /// All discounts (the pay-at-store rule, coupons), minor units.
     pub discount: i64,
+    /// The part of `discount` the platform pays (its coupons), minor units.
+    pub platform_discount: i64,
     /// Drop-off address as written (delivery).
     pub address: String,
     /// Drop-off point, 1e-7 degrees (delivery).
@@ -160,7 +162,7 @@ pub struct DetailRow {
 
 const DETAIL_COLUMNS: &str = "order_id, store_id, mode, subtotal, packaging_fee, delivery_fee, discount, address, \
     drop_lat_e7, drop_lng_e7, table_code, note, code, scheduled_at, prep_minutes, accept_by, eta_at, accepted_at, \
-    ready_at, completed_at, reason";
+    ready_at, completed_at, reason, platform_discount";
 
 fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
     let lat: Option<i64> = get(r, "drop_lat_e7")?;
@@ -186,6 +188,7 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
         ready_at: get(r, "ready_at")?,
         completed_at: get(r, "completed_at")?,
         reason: get(r, "reason")?,
+        platform_discount: get(r, "platform_discount")?,
     })
 }
 
@@ -193,7 +196,7 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
 pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO order_details ({DETAIL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-         $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     ));
     sqlx::query(sql)
         .bind(d.order_id.map(|o| o.to_string()))
@@ -217,6 +220,7 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
         .bind(d.ready_at)
         .bind(d.completed_at)
         .bind(&d.reason)
+        .bind(d.platform_discount)
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_sqlx)?;

@@ -211,6 +211,8 @@ fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Stri
         table_code,
         scheduled_at: (!slot.is_empty()).then_some(slot),
         note: get("note"),
+        // The quote proposes the best combination of the consumer's coupons.
+        coupon_ids: None,
     })
 }
 

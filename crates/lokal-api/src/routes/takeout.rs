@@ -83,12 +83,29 @@ pub struct QuoteOut {
     pub packaging_fee: Money,
     /// Delivery.
     pub delivery_fee: Money,
+    /// Coupons applied (the best combination of the consumer's, unless the cart named them).
+    pub discounts: Vec<DiscountOut>,
     /// What the consumer pays.
     pub total: Money,
     /// Minutes to the door (delivery), to ready (pickup, dine-in) or to the slot.
     pub eta_minutes: i64,
     /// Order before this.
     pub expires_at: Timestamp,
+}
+
+/// A coupon applied to a quote.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DiscountOut {
+    /// The coupon.
+    pub coupon_id: lokal_core::CouponId,
+    /// Its title.
+    pub title: String,
+    /// What it takes off.
+    pub amount: Money,
+    /// `goods` or `delivery`.
+    pub on: String,
+    /// `merchant` or `platform`.
+    pub funded_by: String,
 }
 
 fn quote_out(q: Quote) -> QuoteOut {
@@ -100,6 +117,22 @@ fn quote_out(q: Quote) -> QuoteOut {
         subtotal: cny(t.subtotal),
         packaging_fee: cny(t.packaging_fee),
         delivery_fee: cny(t.delivery_fee),
+        discounts: q
+            .priced
+            .discounts
+            .iter()
+            .map(|d| DiscountOut {
+                coupon_id: d.coupon,
+                title: d.title.clone(),
+                amount: cny(d.amount),
+                on: if d.on_delivery { "delivery" } else { "goods" }.into(),
+                funded_by: match d.funder {
+                    lokal_core::promo::Funder::Merchant => "merchant",
+                    lokal_core::promo::Funder::Platform => "platform",
+                }
+                .into(),
+            })
+            .collect(),
         total: cny(t.total),
         eta_minutes: q.row.eta_minutes,
         expires_at: Timestamp::from_millis(q.row.expires_at),

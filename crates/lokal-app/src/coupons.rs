@@ -64,6 +64,10 @@ impl App {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         self.merchant(caller, merchant).await?;
         let t = CouponTerms::parse(j, self.now())?;
+        if matches!(t.benefit, Benefit::FreeDelivery { .. }) {
+            // Delivery fees are the platform's: only the platform waives them.
+            return Err(FieldError::new("benefit.kind", "free delivery coupons are issued by the platform").into());
+        }
         let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
         if let Some(bad) = t.store_ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
             return Err(FieldError::new("store_ids", format!("store {bad} is not a store of this merchant")).into());

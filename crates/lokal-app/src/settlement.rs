@@ -77,7 +77,9 @@ impl App {
         o: &MenuOrder,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let goods = o.order.total - o.detail.delivery_fee + o.detail.platform_discount;
+        // The consumer is refunded in full and gets the coupons back: the store is paid for the
+        // food as priced before any discount.
+        let goods = o.order.total - o.detail.delivery_fee + o.detail.discount;
         let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
         let earned = goods - lokal_core::deal::commission(goods, rate);
         let mut postings = vec![

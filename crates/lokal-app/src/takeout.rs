@@ -229,13 +229,19 @@ impl App {
         priced: &mut Priced,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        if cart.coupon_ids.as_ref().is_some_and(Vec::is_empty) {
-            return Ok(());
+        match &cart.coupon_ids {
+            Some(ids) if ids.is_empty() => return Ok(()),
+            Some(ids) if ids.len() > 3 => {
+                return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
+            }
+            _ => {}
         }
         let merchant = priced.store.row.merchant_id;
         let store = cart.store_id;
         let pool = self.db().pool();
-        let wallet: Vec<_> = lokal_store::coupons::of_user(pool, user)
+        let named =
+            |c: &lokal_store::coupons::CouponRow| cart.coupon_ids.as_ref().is_some_and(|ids| ids.contains(&c.id));
+        let mut wallet: Vec<_> = lokal_store::coupons::of_user(pool, user)
             .await?
             .into_iter()
             .filter(|(c, t)| {
@@ -244,6 +250,11 @@ impl App {
                     && (t.issuer == "platform" || t.merchant_id == Some(merchant))
             })
             .collect();
+        // One candidate per batch (the coupons of a batch are alike): the one named, else the
+        // soonest to expire. Keeps the best-combination search small however many are held.
+        wallet.sort_by_key(|(c, t)| (t.id, !named(c), c.expires_at, c.id));
+        wallet.dedup_by_key(|(_, t)| t.id);
+        wallet.sort_by_key(|(c, _)| (c.expires_at, c.id));
         let mut offers = Vec::new();
         let mut titles = Vec::new();
         let (mut new_here, mut new_anywhere) = (None, None);
@@ -256,7 +267,7 @@ impl App {
                 let first = if t.issuer == "platform" { &mut new_anywhere } else { &mut new_here };
                 if first.is_none() {
                     let scope = (t.issuer != "platform").then_some(merchant);
-                    *first = Some(!lokal_store::coupons::has_paid_order(pool, user, scope).await?);
+                    *first = Some(!lokal_store::coupons::has_order(pool, user, scope).await?);
                 }
                 if *first != Some(true) {
                     continue;
@@ -449,8 +460,17 @@ impl App {
         let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let cart: CartJson = serde_json::from_str(&q.cart_json).map_err(AppError::internal)?;
         let mut priced = self.price_cart(&cart, now).await?;
-        let coupons_ok = self.apply_coupons(caller.user_id, &cart, &mut priced, now).await;
-        if coupons_ok.is_err() || priced.totals.total != q.total {
+        // A coupon of the quote no longer usable (used, expired) changes the price.
+        match self.apply_coupons(caller.user_id, &cart, &mut priced, now).await {
+            Err(e) if e.code == ErrorCode::ValidationFailed => {
+                return Err(AppError::new(
+                    ErrorCode::QuoteChanged,
+                    "a coupon of the quote is no longer usable: ask for a new one",
+                ));
+            }
+            other => other?,
+        }
+        if priced.totals.total != q.total {
             return Err(AppError::new(ErrorCode::QuoteChanged, "prices changed since the quote: ask for a new one"));
         }
         let order = OrderRow {
@@ -505,7 +525,10 @@ impl App {
         orders::insert(&mut tx, &order).await?;
         // The coupons go on the order and their discounts on their batches' budgets; a coupon
         // used on another order meanwhile, or a budget spent, refuses the order.
-        for d in &priced.discounts {
+        // Batches in id order, the order `release` takes them in (no deadlock between the two).
+        let mut holds: Vec<&AppliedCoupon> = priced.discounts.iter().collect();
+        holds.sort_by_key(|d| (d.template, d.coupon));
+        for d in holds {
             if !lokal_store::coupons::hold(
                 &mut tx,
                 d.coupon,

@@ -263,6 +263,15 @@ pub fn price<Id: Clone>(cart: &Cart, offers: &[Offer<Id>]) -> Result<Breakdown<I
         (o.source, within, o.benefit.clone())
     };
     order.sort_by_key(|o| rank(o));
+    // At most one delivery coupon, whoever issued it.
+    let deliveries: Vec<&&Offer<Id>> = order
+        .iter()
+        .filter(|o| matches!(o.source, Source::MerchantCoupon | Source::PlatformCoupon))
+        .filter(|o| matches!(o.benefit, Benefit::FreeDelivery { .. }))
+        .collect();
+    if let Some(second) = deliveries.get(1) {
+        return Err((second.id.clone(), Refusal::DoNotCombine));
+    }
     for pair in order.windows(2) {
         let coupon = |o: &Offer<Id>| matches!(o.source, Source::MerchantCoupon | Source::PlatformCoupon);
         let delivery = |o: &Offer<Id>| matches!(o.benefit, Benefit::FreeDelivery { .. });
@@ -409,7 +418,7 @@ pub struct CouponTemplateJson {
     /// Coupons one consumer may claim (default 1).
     #[serde(default = "one")]
     pub per_user_limit: i64,
-    /// Most discount the batch may give in total, minor units (none: quantity × the most one gives).
+    /// Most discount the batch may give in total, minor units (none: no limit beyond the quantity).
     #[serde(default)]
     pub budget: Option<i64>,
     /// A merchant's stores where coupons are valid (empty: all of them). Ignored for platform coupons.
@@ -628,6 +637,12 @@ mod tests {
         let free = offer(7, Source::PlatformCoupon, Benefit::FreeDelivery { cap: Some(300), threshold: 0 });
         let b = price(&c, std::slice::from_ref(&free)).expect("priced");
         assert_eq!(b.lines.last().map(|l| (l.kind, l.amount)), Some((ChargeKind::DeliveryDiscount, -300)));
+        let merchant_free = offer(12, Source::MerchantCoupon, Benefit::FreeDelivery { cap: None, threshold: 0 });
+        assert_eq!(
+            price(&c, &[free.clone(), merchant_free]).map(|b| b.total).map_err(|e| e.1),
+            Err(Refusal::DoNotCombine),
+            "one delivery coupon, whoever issued it"
+        );
         let other = offer(8, Source::MerchantCoupon, Benefit::AmountOff { off: 100, threshold: 0 });
         assert_eq!(price(&c, &[merchant.clone(), other]).map(|b| b.total).map_err(|e| e.1), Err(Refusal::DoNotCombine));
         // Thresholds, new customers, budgets.

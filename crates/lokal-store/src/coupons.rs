@@ -402,14 +402,15 @@ pub async fn of_order<'e>(ex: impl Executor<'e, Database = Any>, order: &str) ->
     rows.iter().map(coupon).collect()
 }
 
-/// Whether a consumer has a paid order (at `merchant`, or anywhere) — "new customer" offers.
-pub async fn has_paid_order<'e>(
+/// Whether a consumer has an order that is not cancelled — paid, or placed and not yet paid — at
+/// `merchant` or anywhere ("new customer" offers).
+pub async fn has_order<'e>(
     ex: impl Executor<'e, Database = Any>,
     user: UserId,
     merchant: Option<MerchantId>,
 ) -> Result<bool, StoreError> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM orders WHERE user_id = $1 AND paid_at IS NOT NULL \
+        "SELECT COUNT(*) AS n FROM orders WHERE user_id = $1 AND status <> 'cancelled' \
          AND ($2 = '' OR merchant_id = $2)",
     )
     .bind(user.to_string())

@@ -35,6 +35,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (6, "undo device", include_str!("../migrations/sqlite/0006_undo_device.sql")),
     (7, "menu orders and riders", include_str!("../migrations/sqlite/0007_menu_orders_riders.sql")),
     (8, "coupons", include_str!("../migrations/sqlite/0008_coupons.sql")),
+    (9, "coupons at checkout", include_str!("../migrations/sqlite/0009_coupons_at_checkout.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -45,6 +46,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (6, "undo device", include_str!("../migrations/postgres/0006_undo_device.sql")),
     (7, "menu orders and riders", include_str!("../migrations/postgres/0007_menu_orders_riders.sql")),
     (8, "coupons", include_str!("../migrations/postgres/0008_coupons.sql")),
+    (9, "coupons at checkout", include_str!("../migrations/postgres/0009_coupons_at_checkout.sql")),
 ];
 
 impl Db {

@@ -226,7 +226,6 @@ async fn checkout_proposes_the_best_coupons_and_the_ledger_records_who_pays_for_
         .and_then(|c| c["id"].as_str())
         .expect("the second merchant coupon")
         .to_owned();
-    assert!(coupons.contains(&spare));
     let mut one = cart.clone();
     one["coupon_ids"] = json!([spare]);
     let q = app.post("/api/v1/quotes", &one, Some(&k.consumer)).await;
@@ -240,16 +239,51 @@ async fn checkout_proposes_the_best_coupons_and_the_ledger_records_who_pays_for_
         .await;
     assert_eq!(c.status, 200, "{}", c.text);
     let mine = app.get("/api/v1/me/coupons", Some(&k.consumer)).await.json();
-    let back = mine["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|c| c["id"] == spare.as_str())
-        .expect("coupon")
-        .clone();
+    let back =
+        mine["items"].as_array().expect("items").iter().find(|c| c["id"] == spare.as_str()).expect("coupon").clone();
     assert_eq!(back["status"], "unused", "{mine}");
     let batch_id: lokal_core::CouponTemplateId = merchant_batch.parse().expect("id");
     let t = lokal_store::coupons::template_by_id(app.app.db().pool(), batch_id).await.expect("db").expect("batch");
     assert_eq!(t.budget_used, 1000, "only the completed order's discount counts against the budget");
     assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn one_coupon_on_two_orders_at_once_is_used_once() {
+    use crate::kitchen::kitchen;
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let path = format!("/api/v1/merchants/{}/coupon-batches", k.merchant);
+    // Free delivery is the platform's to give.
+    let free = batch(&app, json!({"benefit": {"kind": "free_delivery"}}));
+    let r = app.post(&path, &free, Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("benefit.kind")), "{}", r.text);
+    let b = app
+        .post(
+            &path,
+            &batch(&app, json!({"benefit": {"kind": "amount_off", "off": 500, "threshold": 0}})),
+            Some(&k.owner),
+        )
+        .await;
+    let id = b.json()["id"].as_str().expect("batch").to_owned();
+    let c = app.post(&format!("/api/v1/coupon-batches/{id}/claims"), &json!({}), Some(&k.consumer)).await;
+    let coupon = c.json()["id"].as_str().expect("coupon").to_owned();
+    let mut cart = k.cart("pickup");
+    cart["coupon_ids"] = json!([coupon]);
+    let mut quotes = Vec::new();
+    for _ in 0..2 {
+        let q = app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await;
+        assert_eq!((q.status, q.json()["discounts"][0]["amount"]["amount"].as_i64()), (201, Some(500)), "{}", q.text);
+        quotes.push(format!("/api/v1/quotes/{}/order", q.json()["id"].as_str().expect("quote")));
+    }
+    let (keys, empty) = (["race-1", "race-2"], json!({}));
+    let results = join_all(quotes.iter().zip(keys).map(|(p, key)| app.post_keyed(p, &empty, &k.consumer, key))).await;
+    let statuses: Vec<u16> = results.iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(results.iter().any(|r| r.code() == "quote_changed"), "{statuses:?}");
+    // Naming more than three coupons is refused.
+    let mut many = k.cart("pickup");
+    many["coupon_ids"] = json!([coupon, coupon, coupon, coupon]);
+    let r = app.post("/api/v1/quotes", &many, Some(&k.consumer)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("coupon_ids")));
 }

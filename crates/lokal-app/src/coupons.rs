@@ -1,9 +1,12 @@
 //! Coupons (issue F): batches issued by a merchant (for some or all of its stores) or by the
 //! platform; consumers claim them — the batch's quantity and the per-person limit hold under any
-//! number of concurrent claims — and see them in "my coupons".
+//! number of concurrent claims — see them in "my coupons", and use them at checkout
+//! ([`App::apply_coupons`], priced by `lokal_core::promo`).
 
+use crate::takeout::{CartJson, Priced};
 use crate::{App, AppError};
-use lokal_core::promo::{Benefit, CouponTemplateJson, CouponTerms, Validity};
+use lokal_core::coupon::{CouponTemplateJson, CouponTerms, Validity};
+use lokal_core::promo::{self, Benefit, Funder, Source};
 use lokal_core::{
     CouponId, CouponTemplateId, ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, StoreScope,
     Timestamp,
@@ -41,6 +44,23 @@ impl TemplateView {
 fn view(row: TemplateRow, store_ids: Vec<StoreId>) -> Result<TemplateView, AppError> {
     let benefit = serde_json::from_str(&row.benefit_json).map_err(AppError::internal)?;
     Ok(TemplateView { row, benefit, store_ids })
+}
+
+/// A coupon applied to a cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedCoupon {
+    /// The coupon.
+    pub coupon: lokal_core::CouponId,
+    /// Its batch.
+    pub template: lokal_core::CouponTemplateId,
+    /// Its title.
+    pub title: String,
+    /// What it takes off, minor units.
+    pub amount: i64,
+    /// Who pays it.
+    pub funder: Funder,
+    /// Off the delivery fee (else off the goods).
+    pub on_delivery: bool,
 }
 
 /// A claimed coupon with its batch.
@@ -208,5 +228,133 @@ impl App {
             out.push(CouponView { coupon, template: view(row, stores)? });
         }
         Ok(out)
+    }
+
+    /// Applies coupons of `user` to a priced cart by the stacking rules (`lokal_core::promo`): the
+    /// ones `cart.coupon_ids` names, or — when it is absent — the best combination of the
+    /// coupons the consumer holds that are valid at this store. Lowers `priced.totals.total`
+    /// (never below one minor unit) and fills `priced.discounts`.
+    pub async fn apply_coupons(
+        &self,
+        user: lokal_core::UserId,
+        cart: &CartJson,
+        priced: &mut Priced,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        match &cart.coupon_ids {
+            Some(ids) if ids.is_empty() => return Ok(()),
+            Some(ids) if ids.len() > 3 => {
+                return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
+            }
+            _ => {}
+        }
+        let merchant = priced.store.row.merchant_id;
+        let store = cart.store_id;
+        let pool = self.db().pool();
+        let named =
+            |c: &lokal_store::coupons::CouponRow| cart.coupon_ids.as_ref().is_some_and(|ids| ids.contains(&c.id));
+        let mut wallet: Vec<_> = lokal_store::coupons::of_user(pool, user)
+            .await?
+            .into_iter()
+            .filter(|(c, t)| {
+                c.status == "unused"
+                    && c.expires_at > now.millis()
+                    && (t.issuer == "platform" || t.merchant_id == Some(merchant))
+            })
+            .collect();
+        // One candidate per batch (the coupons of a batch are alike): the one named, else the
+        // soonest to expire. Keeps the best-combination search small however many are held.
+        wallet.sort_by_key(|(c, t)| (t.id, !named(c), c.expires_at, c.id));
+        wallet.dedup_by_key(|(_, t)| t.id);
+        wallet.sort_by_key(|(c, _)| (c.expires_at, c.id));
+        let mut offers = Vec::new();
+        let mut titles = Vec::new();
+        let (mut new_here, mut new_anywhere) = (None, None);
+        for (c, t) in &wallet {
+            let stores = lokal_store::coupons::stores_of(pool, t.id).await?;
+            if !stores.is_empty() && !stores.contains(&store) {
+                continue;
+            }
+            if t.new_customers_only {
+                let first = if t.issuer == "platform" { &mut new_anywhere } else { &mut new_here };
+                if first.is_none() {
+                    let scope = (t.issuer != "platform").then_some(merchant);
+                    *first = Some(!lokal_store::coupons::has_order(pool, user, scope).await?);
+                }
+                if *first != Some(true) {
+                    continue;
+                }
+            }
+            let benefit: promo::Benefit = serde_json::from_str(&t.benefit_json).map_err(AppError::internal)?;
+            let platform = t.issuer == "platform";
+            offers.push(promo::Offer {
+                id: (c.id, t.id),
+                source: if platform { Source::PlatformCoupon } else { Source::MerchantCoupon },
+                benefit,
+                funder: if platform { Funder::Platform } else { Funder::Merchant },
+                new_customers_only: false,
+                budget_left: t.budget.map(|b| b - t.budget_used),
+            });
+            titles.push((c.id, t.title.clone()));
+        }
+        let goods = promo::Cart {
+            lines: priced
+                .lines
+                .iter()
+                .map(|l| promo::Line {
+                    item: l.item_id,
+                    quantity: u32::try_from(l.quantity).unwrap_or(0),
+                    unit_price: l.unit_price,
+                })
+                .collect(),
+            packaging_fee: priced.totals.packaging_fee,
+            delivery_fee: priced.totals.delivery_fee,
+            new_customer: true,
+        };
+        let breakdown = match &cart.coupon_ids {
+            None => promo::best(&goods, &[], &offers).1,
+            Some(ids) => {
+                let mut chosen = Vec::new();
+                for id in ids {
+                    let o = offers.iter().find(|o| o.id.0 == *id).ok_or_else(|| {
+                        FieldError::new(
+                            "coupon_ids",
+                            format!("coupon {id} is not yours, used, expired or not valid here"),
+                        )
+                    })?;
+                    chosen.push(o.clone());
+                }
+                promo::price(&goods, &chosen).map_err(|((id, _), why)| {
+                    AppError::from(FieldError::new("coupon_ids", format!("coupon {id} cannot be used: {why}")))
+                })?
+            }
+        };
+        let mut applied: Vec<AppliedCoupon> = breakdown
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let (coupon, template) = l.offer?;
+                Some(AppliedCoupon {
+                    coupon,
+                    template,
+                    title: titles.iter().find(|t| t.0 == coupon).map(|t| t.1.clone()).unwrap_or_default(),
+                    amount: -l.amount,
+                    funder: l.funder?,
+                    on_delivery: l.kind == promo::ChargeKind::DeliveryDiscount,
+                })
+            })
+            .collect();
+        // Payment needs at least one minor unit: the last discount gives way.
+        let off: i64 = applied.iter().map(|a| a.amount).sum();
+        let short = 1 - (priced.totals.total - off);
+        if short > 0
+            && let Some(last) = applied.last_mut()
+        {
+            last.amount -= short;
+        }
+        applied.retain(|a| a.amount > 0);
+        priced.totals.total -= applied.iter().map(|a| a.amount).sum::<i64>();
+        priced.discounts = applied;
+        Ok(())
     }
 }

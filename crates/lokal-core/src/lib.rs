@@ -19,10 +19,12 @@
 //! - [`fulfil`]: the state machines of menu orders and delivery tasks.
 //! - [`takeout`]: menu orders' money rules (fees, options, pay-at-store discounts, rider pay).
 //! - [`promo`]: the pricing engine of promotions and coupons, and the best combination at checkout.
+//! - [`coupon`]: coupon batches as issued (checks, validity).
 
 pub mod access;
 pub mod account;
 pub mod catalog;
+pub mod coupon;
 pub mod deal;
 pub mod error_code;
 pub mod field;

@@ -55,26 +55,32 @@ const TEMPLATE_COLUMNS: &str = "id, issuer, merchant_id, title, benefit_json, ne
     created_by, created_at, updated_at";
 
 fn template(r: &AnyRow) -> Result<TemplateRow, StoreError> {
+    template_with(r, "")
+}
+
+/// A batch from columns named with `prefix` (joined queries alias them).
+fn template_with(r: &AnyRow, prefix: &str) -> Result<TemplateRow, StoreError> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(TemplateRow {
-        id: parse(r, "id")?,
-        issuer: get(r, "issuer")?,
-        merchant_id: opt(r, "merchant_id")?,
-        title: get(r, "title")?,
-        benefit_json: get(r, "benefit_json")?,
-        new_customers_only: get::<i64>(r, "new_customers_only")? != 0,
-        claim_from: get(r, "claim_from")?,
-        claim_until: get(r, "claim_until")?,
-        valid_until: get(r, "valid_until")?,
-        valid_days: get(r, "valid_days")?,
-        quantity: get(r, "quantity")?,
-        quantity_left: get(r, "quantity_left")?,
-        per_user_limit: get(r, "per_user_limit")?,
-        budget: get(r, "budget")?,
-        budget_used: get(r, "budget_used")?,
-        status: get(r, "status")?,
-        created_by: parse(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
+        id: parse(r, &c("id"))?,
+        issuer: get(r, &c("issuer"))?,
+        merchant_id: opt(r, &c("merchant_id"))?,
+        title: get(r, &c("title"))?,
+        benefit_json: get(r, &c("benefit_json"))?,
+        new_customers_only: get::<i64>(r, &c("new_customers_only"))? != 0,
+        claim_from: get(r, &c("claim_from"))?,
+        claim_until: get(r, &c("claim_until"))?,
+        valid_until: get(r, &c("valid_until"))?,
+        valid_days: get(r, &c("valid_days"))?,
+        quantity: get(r, &c("quantity"))?,
+        quantity_left: get(r, &c("quantity_left"))?,
+        per_user_limit: get(r, &c("per_user_limit"))?,
+        budget: get(r, &c("budget"))?,
+        budget_used: get(r, &c("budget_used"))?,
+        status: get(r, &c("status"))?,
+        created_by: parse(r, &c("created_by"))?,
+        created_at: get(r, &c("created_at"))?,
+        updated_at: get(r, &c("updated_at"))?,
     })
 }
 
@@ -277,32 +283,7 @@ pub async fn of_user<'e>(
          WHERE c.user_id = $1 ORDER BY c.id DESC LIMIT 500"
     ));
     let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter()
-        .map(|r| {
-            let t = TemplateRow {
-                id: parse(r, "t_id")?,
-                issuer: get(r, "t_issuer")?,
-                merchant_id: opt(r, "t_merchant_id")?,
-                title: get(r, "t_title")?,
-                benefit_json: get(r, "t_benefit_json")?,
-                new_customers_only: get::<i64>(r, "t_new_customers_only")? != 0,
-                claim_from: get(r, "t_claim_from")?,
-                claim_until: get(r, "t_claim_until")?,
-                valid_until: get(r, "t_valid_until")?,
-                valid_days: get(r, "t_valid_days")?,
-                quantity: get(r, "t_quantity")?,
-                quantity_left: get(r, "t_quantity_left")?,
-                per_user_limit: get(r, "t_per_user_limit")?,
-                budget: get(r, "t_budget")?,
-                budget_used: get(r, "t_budget_used")?,
-                status: get(r, "t_status")?,
-                created_by: parse(r, "t_created_by")?,
-                created_at: get(r, "t_created_at")?,
-                updated_at: get(r, "t_updated_at")?,
-            };
-            Ok((coupon(r)?, t))
-        })
-        .collect()
+    rows.iter().map(|r| Ok((coupon(r)?, template_with(r, "t_")?))).collect()
 }
 
 /// How many coupons of a batch have been claimed (for reports and tests).

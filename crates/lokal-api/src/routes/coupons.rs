@@ -7,7 +7,8 @@ use crate::routes::ListJson;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::coupons::{CouponView, TemplateView};
-use lokal_core::promo::{Benefit, CouponTemplateJson};
+use lokal_core::coupon::CouponTemplateJson;
+use lokal_core::promo::Benefit;
 use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, Timestamp};
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -41,7 +41,7 @@ impl TemplateView {
     }
 }
 
-fn view(row: TemplateRow, store_ids: Vec<StoreId>) -> Result<TemplateView, AppError> {
+fn view_of(row: TemplateRow, store_ids: Vec<StoreId>) -> Result<TemplateView, AppError> {
     let benefit = serde_json::from_str(&row.benefit_json).map_err(AppError::internal)?;
     Ok(TemplateView { row, benefit, store_ids })
 }
@@ -150,7 +150,7 @@ impl App {
         let row =
             coupons::template_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("coupon batch"))?;
         let stores = coupons::stores_of(self.db().pool(), id).await?;
-        view(row, stores)
+        view_of(row, stores)
     }
 
     /// A merchant's batches, for its merchant-wide staff.
@@ -163,7 +163,7 @@ impl App {
         let mut out = Vec::new();
         for row in coupons::templates_of_merchant(self.db().pool(), merchant).await? {
             let stores = coupons::stores_of(self.db().pool(), row.id).await?;
-            out.push(view(row, stores)?);
+            out.push(view_of(row, stores)?);
         }
         Ok(out)
     }
@@ -171,7 +171,7 @@ impl App {
     /// The platform's batches, for operators.
     pub async fn platform_coupon_templates(&self, caller: &Principal) -> Result<Vec<TemplateView>, AppError> {
         caller.require_admin()?;
-        coupons::platform_templates(self.db().pool()).await?.into_iter().map(|r| view(r, Vec::new())).collect()
+        coupons::platform_templates(self.db().pool()).await?.into_iter().map(|r| view_of(r, Vec::new())).collect()
     }
 
     /// Claims one coupon of a batch for the caller, recording the channel that brought them.
@@ -220,12 +220,34 @@ impl App {
         Ok(CouponView { coupon, template: t })
     }
 
+    /// Batches a consumer may claim on a store's page now: the merchant's valid at this store and
+    /// the platform's, with coupons left.
+    pub async fn store_coupon_batches(&self, store: StoreId) -> Result<Vec<TemplateView>, AppError> {
+        let view = self.public_store(store).await?;
+        let now = self.now();
+        let pool = self.db().pool();
+        let mut rows = coupons::templates_of_merchant(pool, view.row.merchant_id).await?;
+        rows.extend(coupons::platform_templates(pool).await?);
+        let mut out = Vec::new();
+        for row in rows {
+            let stores = coupons::stores_of(pool, row.id).await?;
+            let t = view_of(row, stores)?;
+            if t.claimable_at(now)
+                && t.row.quantity_left > 0
+                && (t.store_ids.is_empty() || t.store_ids.contains(&store))
+            {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
     /// The caller's coupons, newest first.
     pub async fn my_coupons(&self, caller: &Principal) -> Result<Vec<CouponView>, AppError> {
         let mut out = Vec::new();
         for (coupon, row) in coupons::of_user(self.db().pool(), caller.user_id).await? {
             let stores = coupons::stores_of(self.db().pool(), row.id).await?;
-            out.push(CouponView { coupon, template: view(row, stores)? });
+            out.push(CouponView { coupon, template: view_of(row, stores)? });
         }
         Ok(out)
     }

@@ -178,6 +178,8 @@ struct StorePage {
     menu: Vec<(String, String, String, bool)>,
     /// Deals: id, title, price, original price.
     deals: Vec<(String, String, String, String)>,
+    /// Coupons to claim: batch id, title, what it gives, from whom.
+    coupons: Vec<(String, String, String, &'static str)>,
     /// The store's id (order and pay links).
     id: String,
     /// It takes menu orders (delivery, pickup or eat-in) and has a menu.
@@ -270,8 +272,19 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .collect(),
         Err(e) => return error_page(e),
     };
+    let coupons = match ctx.app.store_coupon_batches(id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|t| {
+                let from = if t.row.issuer == "platform" { "Lokal" } else { "the store" };
+                (t.row.id.to_string(), t.row.title.clone(), crate::wallet::benefit_text(&t.benefit), from)
+            })
+            .collect(),
+        Err(e) => return error_page(e),
+    };
     let orderable = !menu.is_empty() && !services.is_empty();
     let page = StorePage {
+        coupons,
         nav: nav.clone(),
         id: id.to_string(),
         orderable,

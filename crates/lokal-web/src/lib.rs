@@ -23,6 +23,7 @@ pub mod ordering;
 pub mod page;
 pub mod rider;
 pub mod shop;
+pub mod wallet;
 
 use axum::Router;
 use axum::routing::get;
@@ -39,6 +40,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(shop::router())
         .merge(desk::router())
         .merge(ordering::router())
+        .merge(wallet::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

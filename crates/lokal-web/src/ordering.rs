@@ -255,6 +255,8 @@ struct QuotePage {
     eta_minutes: i64,
     expires: String,
     where_to: String,
+    /// Coupons applied: title, who pays, minus the amount.
+    discounts: Vec<(String, &'static str, String)>,
 }
 
 async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
@@ -284,6 +286,15 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         eta_minutes: q.row.eta_minutes,
         expires: when(q.row.expires_at),
         where_to,
+        discounts: q
+            .priced
+            .discounts
+            .iter()
+            .map(|d| {
+                let by = if d.funder == lokal_core::promo::Funder::Platform { "Lokal" } else { "the store" };
+                (d.title.clone(), by, format!("−{}", yuan(d.amount)))
+            })
+            .collect(),
     };
     nav.finish(page.into_response())
 }

@@ -151,8 +151,41 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         };
         history(app, &root, &clerk, &chain_merchants, &chain_stores, city.seed).await?;
     }
+    coupons(app, &root, chain_merchants[0]).await?;
     app.rebuild_index().await?;
     Ok(true)
+}
+
+/// Coupons to claim on the store pages: the hotpot chain's ¥5 off ¥30 (at all its stores) and the
+/// platform's free delivery over ¥20.
+async fn coupons(app: &App, root: &Principal, hotpot: lokal_core::MerchantId) -> anyhow::Result<()> {
+    let until = app.now().plus_secs(300 * 86_400).to_rfc3339();
+    let batch = |title: &str, benefit: lokal_core::promo::Benefit| lokal_core::coupon::CouponTemplateJson {
+        title: title.into(),
+        benefit,
+        new_customers_only: false,
+        claim_from: None,
+        claim_until: until.clone(),
+        valid_until: None,
+        valid_days: Some(30),
+        quantity: 10_000,
+        per_user_limit: 3,
+        budget: None,
+        store_ids: Vec::new(),
+    };
+    use lokal_core::promo::Benefit;
+    app.create_merchant_coupons(
+        root,
+        hotpot,
+        batch("满30减5 ¥5 off ¥30", Benefit::AmountOff { off: 500, threshold: 3000 }),
+    )
+    .await?;
+    app.create_platform_coupons(
+        root,
+        batch("Free delivery over ¥20", Benefit::FreeDelivery { cap: None, threshold: 2000 }),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Four weeks of lived-in history, played through the real use cases on a clock that starts 28

@@ -1,0 +1,78 @@
+// Coupons in the browser: a consumer claims the store's coupon and the platform's on the store
+// page, sees them in "My coupons", and the quote applies them; once the order is paid they show
+// as used.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, artifacts } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function login(email, viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.fill('#login', email);
+  await page.fill('#password', 'lokal-demo');
+  await page.click('button.primary');
+  await page.waitForURL(`${server.base}/`);
+  return page;
+}
+
+test('a consumer claims coupons on a store page and the quote applies them', async () => {
+  // The flagship store (the demo clerk's).
+  const clerk = await login('clerk@demo.lokal', { width: 1280, height: 900 });
+  await clerk.goto(`${server.base}/merchant/orders`);
+  const store = await clerk.getByTestId('orders-store').inputValue();
+
+  const me = await login('consumer@demo.lokal', { width: 390, height: 844 });
+  await me.goto(`${server.base}/stores/${store}`);
+  const offers = me.getByTestId('claim-coupon');
+  assert.equal(await offers.count(), 2, 'the chain\'s coupon and the platform\'s');
+  await me.screenshot({ path: join(artifacts, 'coupons-store-page.png'), fullPage: true });
+  for (let i = 0; i < 2; i++) {
+    await me.goto(`${server.base}/stores/${store}`);
+    await me.getByTestId('claim-coupon').nth(i).click();
+    await me.waitForURL(/\/me\/coupons$/);
+  }
+  const statuses = await me.getByTestId('coupon-status').allInnerTexts();
+  assert.deepEqual(statuses, ['ready to use', 'ready to use']);
+  await me.screenshot({ path: join(artifacts, 'coupons-mine.png'), fullPage: true });
+
+  // Broth and tripe (¥96), delivered: ¥5 off ¥30 from the store, free delivery from Lokal.
+  await me.goto(`${server.base}/stores/${store}`);
+  await me.getByTestId('order-online').click();
+  await me.waitForURL(/\/order$/);
+  const qty = me.getByTestId('qty');
+  await qty.nth(0).fill('1');
+  await qty.nth(1).fill('1');
+  await me.getByTestId('mode-delivery').check();
+  await me.getByTestId('address').fill('Room 1203, 88 Xizang Rd');
+  await me.getByTestId('get-quote').click();
+  await me.waitForURL(/\/quotes\//);
+  const discounts = await me.getByTestId('quote-discount').allInnerTexts();
+  assert.equal(discounts.length, 2, discounts.join(' | '));
+  assert.ok(discounts.some((d) => /¥5 off ¥30/.test(d) && /−¥5$/.test(d.trim())), discounts.join(' | '));
+  assert.ok(discounts.some((d) => /Free delivery/.test(d)), discounts.join(' | '));
+  await me.screenshot({ path: join(artifacts, 'coupons-quote.png'), fullPage: true });
+
+  // Paid: the coupons are used.
+  await me.getByTestId('place-order').click();
+  await me.waitForURL(/\/sandbox\/pay\//);
+  await me.getByTestId('sandbox-pay').click();
+  await me.waitForURL(/\/orders\/[^/]+\/track$/);
+  await me.locator('[data-testid=track][data-status=paid]').waitFor({ timeout: 15000 });
+  await me.goto(`${server.base}/me/coupons`);
+  assert.deepEqual(await me.getByTestId('coupon-status').allInnerTexts(), ['used', 'used']);
+});

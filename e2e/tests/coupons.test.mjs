@@ -76,3 +76,26 @@ test('a consumer claims coupons on a store page and the quote applies them', asy
   await me.goto(`${server.base}/me/coupons`);
   assert.deepEqual(await me.getByTestId('coupon-status').allInnerTexts(), ['used', 'used']);
 });
+
+test('an owner issues coupons in the console and they are offered on the store page', async () => {
+  const owner = await login('owner@demo.lokal', { width: 1280, height: 900 });
+  await owner.goto(`${server.base}/merchant`);
+  await owner.getByTestId('coupons-console-link').first().click();
+  await owner.waitForURL(/\/merchant\/[^/]+\/coupons$/);
+  const before = await owner.getByTestId('coupon-batch').count();
+  await owner.getByTestId('coupon-title-input').fill('满50减8 Weekend treat');
+  await owner.getByTestId('coupon-value-input').fill('8');
+  await owner.getByTestId('coupon-threshold-input').fill('50');
+  await owner.getByTestId('coupon-create').click();
+  await owner.waitForURL(/\/merchant\/[^/]+\/coupons$/);
+  assert.equal(await owner.getByTestId('coupon-batch').count(), before + 1);
+  assert.match(await owner.getByTestId('coupon-batches').innerText(), /Weekend treat[\s\S]*¥8 off on ¥50 or more/);
+  await owner.screenshot({ path: join(artifacts, 'coupons-console.png'), fullPage: true });
+
+  const clerk = await login('clerk@demo.lokal', { width: 1280, height: 900 });
+  await clerk.goto(`${server.base}/merchant/orders`);
+  const store = await clerk.getByTestId('orders-store').inputValue();
+  const me = await login('consumer@demo.lokal', { width: 390, height: 844 });
+  await me.goto(`${server.base}/stores/${store}`);
+  assert.match(await me.getByTestId('coupons').innerText(), /Weekend treat/);
+});

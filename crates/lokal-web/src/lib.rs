@@ -13,6 +13,7 @@ pub mod account;
 pub mod assets;
 pub mod board;
 pub mod console;
+pub mod coupon_desk;
 pub mod desk;
 pub mod discover;
 pub mod docs;
@@ -41,6 +42,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(desk::router())
         .merge(ordering::router())
         .merge(wallet::router())
+        .merge(coupon_desk::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

@@ -1,0 +1,152 @@
+//! The merchant console's coupons: the merchant's batches with what is left of them, and a form
+//! to issue one (merchant-wide owners and managers).
+
+use crate::discover::{when, yuan};
+use crate::page::{Nav, error_page, message};
+use crate::wallet::benefit_text;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use lokal_api::Ctx;
+use lokal_core::coupon::CouponTemplateJson;
+use lokal_core::promo::Benefit;
+use lokal_core::{MerchantId, Scope, StaffRole, StoreId};
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new().route("/merchant/{merchant_id}/coupons", get(page).post(create))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "coupon_desk.html")]
+struct CouponDesk {
+    nav: Nav,
+    merchant: String,
+    merchant_id: String,
+    stores: Vec<(String, String)>,
+    /// Title, what it gives, claimed of quantity, claim until, budget used.
+    batches: Vec<(String, String, String, String, String)>,
+}
+
+async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
+    if let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager) {
+        return nav.refusal("Not allowed", e.into());
+    }
+    let merchant = match ctx.app.merchant(&me, m).await {
+        Ok(r) => r,
+        Err(e) => return nav.refusal("Not found", e),
+    };
+    let stores = match ctx.app.stores(&me, m).await {
+        Ok(s) => s.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect(),
+        Err(e) => return error_page(e),
+    };
+    let batches = match ctx.app.merchant_coupon_templates(&me, m).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|t| {
+                let r = &t.row;
+                (
+                    r.title.clone(),
+                    benefit_text(&t.benefit),
+                    format!("{} of {}", r.quantity - r.quantity_left, r.quantity),
+                    when(r.claim_until),
+                    yuan(r.budget_used),
+                )
+            })
+            .collect(),
+        Err(e) => return error_page(e),
+    };
+    let page = CouponDesk { nav: nav.clone(), merchant: merchant.name, merchant_id: m.to_string(), stores, batches };
+    nav.finish(page.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct BatchForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    title: String,
+    /// `amount_off` or `percent_off`.
+    #[serde(default)]
+    kind: String,
+    /// Yuan off, or percent off.
+    #[serde(default)]
+    value: String,
+    /// Spend at least, yuan.
+    #[serde(default)]
+    threshold: String,
+    /// Most off for a percentage, yuan.
+    #[serde(default)]
+    cap: String,
+    #[serde(default)]
+    store: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    claim_days: String,
+    #[serde(default)]
+    valid_days: String,
+    #[serde(default)]
+    limit: String,
+}
+
+async fn create(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<BatchForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
+    let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not issued", text, nav.clone()));
+    let yuan_or_zero = |s: &str| if s.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(s) };
+    let Some(threshold) = yuan_or_zero(&f.threshold) else { return refuse("Spend at least must be yuan, like 100.") };
+    let benefit = match f.kind.as_str() {
+        "percent_off" => {
+            let Ok(percent) = f.value.trim().parse::<f64>() else { return refuse("Give the percentage, like 15.") };
+            let Some(cap) = yuan_or_zero(&f.cap) else { return refuse("The cap must be yuan, like 20.") };
+            let percent_bp = (percent * 100.0).round().clamp(0.0, 10_000.0) as u32;
+            Benefit::PercentOff { percent_bp, cap: (cap > 0).then_some(cap), threshold }
+        }
+        _ => {
+            let Some(off) = crate::console::parse_yuan(&f.value) else { return refuse("Give the yuan off, like 20.") };
+            Benefit::AmountOff { off, threshold }
+        }
+    };
+    let number = |s: &str, default: i64| s.trim().parse::<i64>().unwrap_or(default);
+    let store_ids = match f.store.trim() {
+        "" => Vec::new(),
+        s => match s.parse::<StoreId>() {
+            Ok(id) => vec![id],
+            Err(_) => return refuse("Choose one of your stores."),
+        },
+    };
+    let now = ctx.app.now();
+    let body = CouponTemplateJson {
+        title: f.title,
+        benefit,
+        new_customers_only: false,
+        claim_from: None,
+        claim_until: now.plus_secs(number(&f.claim_days, 30).clamp(1, 365) * 86_400).to_rfc3339(),
+        valid_until: None,
+        valid_days: Some(u32::try_from(number(&f.valid_days, 30)).unwrap_or(0)),
+        quantity: number(&f.quantity, 100),
+        per_user_limit: number(&f.limit, 1),
+        budget: None,
+        store_ids,
+    };
+    match ctx.app.create_merchant_coupons(&me, m, body).await {
+        Ok(_) => Redirect::to(&format!("/merchant/{m}/coupons")).into_response(),
+        Err(e) => nav.refusal("Not issued", e),
+    }
+}

@@ -8,8 +8,8 @@ use crate::{App, AppError};
 use lokal_core::coupon::{CouponTemplateJson, CouponTerms, Validity};
 use lokal_core::promo::{self, Benefit, Funder, Source};
 use lokal_core::{
-    CouponId, CouponTemplateId, ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, StoreScope,
-    Timestamp,
+    CouponId, CouponTemplateId, ErrorCode, FieldError, MerchantId, Principal, PromotionId, Scope, StaffRole, StoreId,
+    StoreScope, Timestamp,
 };
 use lokal_store::coupons::{self, CouponRow, TemplateRow};
 use lokal_store::stores;
@@ -61,6 +61,33 @@ pub struct AppliedCoupon {
     pub funder: Funder,
     /// Off the delivery fee (else off the goods).
     pub on_delivery: bool,
+}
+
+/// A store promotion applied to a cart (funded by the merchant).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedPromotion {
+    /// The promotion.
+    pub promotion: PromotionId,
+    /// Its title.
+    pub title: String,
+    /// What it takes off, minor units.
+    pub amount: i64,
+}
+
+/// What an offer at checkout is: a coupon of the consumer's, or a promotion of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ref {
+    Coupon(CouponId, CouponTemplateId),
+    Promotion(PromotionId),
+}
+
+impl Ref {
+    fn name(self) -> String {
+        match self {
+            Ref::Coupon(c, _) => c.to_string(),
+            Ref::Promotion(p) => format!("promotion {p}"),
+        }
+    }
 }
 
 /// A claimed coupon with its batch.
@@ -220,6 +247,51 @@ impl App {
         Ok(CouponView { coupon, template: t })
     }
 
+    /// Starts a store promotion (every consumer gets it, no coupon). Merchant-wide managers and
+    /// owners; the store, if named, must be the merchant's.
+    pub async fn create_promotion(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        j: lokal_core::coupon::PromotionJson,
+    ) -> Result<lokal_store::promotions::PromotionRow, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        self.merchant(caller, merchant).await?;
+        let now = self.now();
+        let t = lokal_core::coupon::PromotionTerms::parse(j, now)?;
+        if let Some(store) = t.store_id {
+            let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
+            if !own.iter().any(|s| s.id == store) {
+                return Err(FieldError::new("store_id", "not a store of this merchant").into());
+            }
+        }
+        let row = lokal_store::promotions::PromotionRow {
+            id: PromotionId::generate(),
+            merchant_id: merchant,
+            store_id: t.store_id,
+            title: t.title,
+            benefit_json: serde_json::to_string(&t.benefit).map_err(AppError::internal)?,
+            first_order: t.first_order,
+            starts_at: t.starts_at.millis(),
+            ends_at: t.ends_at.millis(),
+            status: "active".into(),
+            created_by: caller.user_id,
+            created_at: now.millis(),
+        };
+        lokal_store::promotions::insert(self.db().pool(), &row).await?;
+        Ok(row)
+    }
+
+    /// A merchant's promotions, newest first, for its merchant-wide staff.
+    pub async fn merchant_promotions(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<Vec<lokal_store::promotions::PromotionRow>, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Clerk)?;
+        Ok(lokal_store::promotions::of_merchant(self.db().pool(), merchant).await?)
+    }
+
     /// Batches a consumer may claim on a store's page now: the merchant's valid at this store and
     /// the platform's, with coupons left.
     pub async fn store_coupon_batches(&self, store: StoreId) -> Result<Vec<TemplateView>, AppError> {
@@ -263,13 +335,10 @@ impl App {
         priced: &mut Priced,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        match &cart.coupon_ids {
-            Some(ids) if ids.is_empty() => return Ok(()),
-            Some(ids) if ids.len() > 3 => {
-                return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
-            }
-            _ => {}
+        if cart.coupon_ids.as_ref().is_some_and(|ids| ids.len() > 3) {
+            return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
         }
+        let no_coupons = cart.coupon_ids.as_ref().is_some_and(Vec::is_empty);
         let merchant = priced.store.row.merchant_id;
         let store = cart.store_id;
         let pool = self.db().pool();
@@ -279,7 +348,8 @@ impl App {
             .await?
             .into_iter()
             .filter(|(c, t)| {
-                c.status == "unused"
+                !no_coupons
+                    && c.status == "unused"
                     && c.expires_at > now.millis()
                     && (t.issuer == "platform" || t.merchant_id == Some(merchant))
             })
@@ -310,7 +380,7 @@ impl App {
             let benefit: promo::Benefit = serde_json::from_str(&t.benefit_json).map_err(AppError::internal)?;
             let platform = t.issuer == "platform";
             offers.push(promo::Offer {
-                id: (c.id, t.id),
+                id: Ref::Coupon(c.id, t.id),
                 source: if platform { Source::PlatformCoupon } else { Source::MerchantCoupon },
                 benefit,
                 funder: if platform { Funder::Platform } else { Funder::Merchant },
@@ -318,6 +388,29 @@ impl App {
                 budget_left: t.budget.map(|b| b - t.budget_used),
             });
             titles.push((c.id, t.title.clone()));
+        }
+        // The store's own promotions: every one running here, first-order ones for new customers.
+        let mut promotions = Vec::new();
+        let mut promo_titles = Vec::new();
+        for p in lokal_store::promotions::running_at(pool, merchant, store, now.millis()).await? {
+            if p.first_order {
+                if new_here.is_none() {
+                    new_here = Some(!lokal_store::coupons::has_order(pool, user, Some(merchant)).await?);
+                }
+                if new_here != Some(true) {
+                    continue;
+                }
+            }
+            let benefit: promo::Benefit = serde_json::from_str(&p.benefit_json).map_err(AppError::internal)?;
+            promotions.push(promo::Offer {
+                id: Ref::Promotion(p.id),
+                source: if p.first_order { Source::FirstOrder } else { Source::Promotion },
+                benefit,
+                funder: Funder::Merchant,
+                new_customers_only: false,
+                budget_left: None,
+            });
+            promo_titles.push((p.id, p.title));
         }
         let goods = promo::Cart {
             lines: priced
@@ -334,11 +427,11 @@ impl App {
             new_customer: true,
         };
         let breakdown = match &cart.coupon_ids {
-            None => promo::best(&goods, &[], &offers).1,
+            None => promo::best(&goods, &promotions, &offers).1,
             Some(ids) => {
-                let mut chosen = Vec::new();
+                let mut chosen = promotions.clone();
                 for id in ids {
-                    let o = offers.iter().find(|o| o.id.0 == *id).ok_or_else(|| {
+                    let o = offers.iter().find(|o| matches!(o.id, Ref::Coupon(c, _) if c == *id)).ok_or_else(|| {
                         FieldError::new(
                             "coupon_ids",
                             format!("coupon {id} is not yours, used, expired or not valid here"),
@@ -346,16 +439,25 @@ impl App {
                     })?;
                     chosen.push(o.clone());
                 }
-                promo::price(&goods, &chosen).map_err(|((id, _), why)| {
-                    AppError::from(FieldError::new("coupon_ids", format!("coupon {id} cannot be used: {why}")))
+                promo::price(&goods, &chosen).map_err(|(id, why)| {
+                    AppError::from(FieldError::new("coupon_ids", format!("coupon {} cannot be used: {why}", id.name())))
                 })?
             }
         };
+        let mut from_store: Vec<AppliedPromotion> = breakdown
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let Some(Ref::Promotion(id)) = l.offer else { return None };
+                let title = promo_titles.iter().find(|t| t.0 == id).map(|t| t.1.clone()).unwrap_or_default();
+                Some(AppliedPromotion { promotion: id, title, amount: -l.amount })
+            })
+            .collect();
         let mut applied: Vec<AppliedCoupon> = breakdown
             .lines
             .iter()
             .filter_map(|l| {
-                let (coupon, template) = l.offer?;
+                let Some(Ref::Coupon(coupon, template)) = l.offer else { return None };
                 Some(AppliedCoupon {
                     coupon,
                     template,
@@ -367,16 +469,21 @@ impl App {
             })
             .collect();
         // Payment needs at least one minor unit: the last discount gives way.
-        let off: i64 = applied.iter().map(|a| a.amount).sum();
+        let off: i64 = applied.iter().map(|a| a.amount).sum::<i64>() + from_store.iter().map(|a| a.amount).sum::<i64>();
         let short = 1 - (priced.totals.total - off);
-        if short > 0
-            && let Some(last) = applied.last_mut()
-        {
-            last.amount -= short;
+        if short > 0 {
+            if let Some(last) = applied.last_mut() {
+                last.amount -= short;
+            } else if let Some(last) = from_store.last_mut() {
+                last.amount -= short;
+            }
         }
         applied.retain(|a| a.amount > 0);
+        from_store.retain(|a| a.amount > 0);
         priced.totals.total -= applied.iter().map(|a| a.amount).sum::<i64>();
+        priced.totals.total -= from_store.iter().map(|a| a.amount).sum::<i64>();
         priced.discounts = applied;
+        priced.promotions = from_store;
         Ok(())
     }
 }

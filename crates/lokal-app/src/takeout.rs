@@ -86,13 +86,16 @@ pub struct Priced {
     pub settings: OrderSettingsJson,
     /// Coupons applied (empty until [`App::apply_coupons`]).
     pub discounts: Vec<AppliedCoupon>,
+    /// Store promotions applied (likewise).
+    pub promotions: Vec<crate::coupons::AppliedPromotion>,
 }
 
 impl Priced {
     /// The part of the discounts the merchant pays, and the platform's.
     pub fn discount_split(&self) -> (i64, i64) {
         let by = |f: Funder| self.discounts.iter().filter(|d| d.funder == f).map(|d| d.amount).sum::<i64>();
-        (by(Funder::Merchant), by(Funder::Platform))
+        let store: i64 = self.promotions.iter().map(|p| p.amount).sum();
+        (by(Funder::Merchant) + store, by(Funder::Platform))
     }
 }
 
@@ -199,7 +202,17 @@ impl App {
             Some(at) => (at - now.millis()).div_euclid(60_000).max(i64::from(eta)),
             None => i64::from(eta),
         };
-        Ok(Priced { store, lines, totals, eta_minutes, drop, scheduled_at, settings, discounts: Vec::new() })
+        Ok(Priced {
+            store,
+            lines,
+            totals,
+            eta_minutes,
+            drop,
+            scheduled_at,
+            settings,
+            discounts: Vec::new(),
+            promotions: Vec::new(),
+        })
     }
 
     /// The slot, checked: none means now, and the store must be open now; a slot must be at least

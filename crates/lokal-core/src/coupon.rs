@@ -91,53 +91,60 @@ fn instant(field: &str, s: &str) -> Result<crate::Timestamp, crate::FieldError> 
         .ok_or_else(|| crate::FieldError::new(field, "must be an RFC 3339 time like 2026-12-01T00:00:00Z"))
 }
 
+/// Checks a benefit's amounts; the error names the field (`benefit.off`, …).
+pub fn check_benefit(b: &crate::promo::Benefit) -> Result<(), crate::FieldError> {
+    use crate::FieldError;
+    use crate::promo::Benefit;
+    let amount = |field: &str, v: i64| {
+        if (0..=MAX_AMOUNT).contains(&v) {
+            Ok(())
+        } else {
+            Err(FieldError::new(field, "must be between 0 and 10,000,000 minor units"))
+        }
+    };
+    match b {
+        Benefit::AmountOff { off, threshold } => {
+            amount("benefit.threshold", *threshold)?;
+            if !(1..=MAX_AMOUNT).contains(off) {
+                return Err(FieldError::new("benefit.off", "must be between 1 and 10,000,000 minor units"));
+            }
+            if *threshold > 0 && off > threshold {
+                return Err(FieldError::new("benefit.off", "must not exceed the threshold"));
+            }
+        }
+        Benefit::PercentOff { percent_bp, cap, threshold } => {
+            amount("benefit.threshold", *threshold)?;
+            if !(1..=9_000).contains(percent_bp) {
+                return Err(FieldError::new("benefit.percent_bp", "must be between 1 and 9,000 basis points"));
+            }
+            if let Some(c) = cap {
+                amount("benefit.cap", *c)?;
+            }
+        }
+        Benefit::FreeDelivery { cap, threshold } => {
+            amount("benefit.threshold", *threshold)?;
+            if let Some(c) = cap {
+                amount("benefit.cap", *c)?;
+            }
+        }
+        Benefit::ItemOff { off_each, max_units, .. } => {
+            if !(1..=MAX_AMOUNT).contains(off_each) {
+                return Err(FieldError::new("benefit.off_each", "must be between 1 and 10,000,000 minor units"));
+            }
+            if !(1..=100).contains(max_units) {
+                return Err(FieldError::new("benefit.max_units", "must be between 1 and 100"));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl CouponTerms {
     /// Checks a batch sent at `now`; the error names the first bad field.
     pub fn parse(j: CouponTemplateJson, now: crate::Timestamp) -> Result<Self, crate::FieldError> {
         use crate::FieldError;
         let title = crate::field::line_of_text("title", &j.title, 60, true)?;
-        let amount = |field: &str, v: i64| {
-            if (0..=MAX_AMOUNT).contains(&v) {
-                Ok(())
-            } else {
-                Err(FieldError::new(field, "must be between 0 and 10,000,000 minor units"))
-            }
-        };
-        use crate::promo::Benefit;
-        match &j.benefit {
-            Benefit::AmountOff { off, threshold } => {
-                amount("benefit.threshold", *threshold)?;
-                if !(1..=MAX_AMOUNT).contains(off) {
-                    return Err(FieldError::new("benefit.off", "must be between 1 and 10,000,000 minor units"));
-                }
-                if *threshold > 0 && off > threshold {
-                    return Err(FieldError::new("benefit.off", "must not exceed the threshold"));
-                }
-            }
-            Benefit::PercentOff { percent_bp, cap, threshold } => {
-                amount("benefit.threshold", *threshold)?;
-                if !(1..=9_000).contains(percent_bp) {
-                    return Err(FieldError::new("benefit.percent_bp", "must be between 1 and 9,000 basis points"));
-                }
-                if let Some(c) = cap {
-                    amount("benefit.cap", *c)?;
-                }
-            }
-            Benefit::FreeDelivery { cap, threshold } => {
-                amount("benefit.threshold", *threshold)?;
-                if let Some(c) = cap {
-                    amount("benefit.cap", *c)?;
-                }
-            }
-            Benefit::ItemOff { off_each, max_units, .. } => {
-                if !(1..=MAX_AMOUNT).contains(off_each) {
-                    return Err(FieldError::new("benefit.off_each", "must be between 1 and 10,000,000 minor units"));
-                }
-                if !(1..=100).contains(max_units) {
-                    return Err(FieldError::new("benefit.max_units", "must be between 1 and 100"));
-                }
-            }
-        }
+        check_benefit(&j.benefit)?;
         let claim_from = j.claim_from.as_deref().map(|s| instant("claim_from", s)).transpose()?.unwrap_or(now);
         let claim_until = instant("claim_until", &j.claim_until)?;
         if claim_until <= claim_from {
@@ -192,6 +199,72 @@ impl CouponTerms {
             per_user_limit: j.per_user_limit,
             budget: j.budget,
             store_ids,
+        })
+    }
+}
+
+/// A store promotion as a merchant sends it: no coupon needed, every consumer gets it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromotionJson {
+    /// Shown on the quote, e.g. "满100减20".
+    pub title: String,
+    /// `amount_off` or `percent_off` (a spend-and-save tier), or `item_off`; not free delivery.
+    pub benefit: crate::promo::Benefit,
+    /// Only for a consumer's first order at this merchant.
+    #[serde(default)]
+    pub first_order: bool,
+    /// One of the merchant's stores (none: all of them).
+    #[serde(default)]
+    pub store_id: Option<crate::StoreId>,
+    /// Starts (RFC 3339; default now).
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    /// Ends (RFC 3339).
+    pub ends_at: String,
+}
+
+/// A checked store promotion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromotionTerms {
+    /// Title.
+    pub title: String,
+    /// Benefit.
+    pub benefit: crate::promo::Benefit,
+    /// First orders only.
+    pub first_order: bool,
+    /// The store (none: all).
+    pub store_id: Option<crate::StoreId>,
+    /// Starts.
+    pub starts_at: crate::Timestamp,
+    /// Ends.
+    pub ends_at: crate::Timestamp,
+}
+
+impl PromotionTerms {
+    /// Checks a promotion sent at `now`; the error names the first bad field.
+    pub fn parse(j: PromotionJson, now: crate::Timestamp) -> Result<Self, crate::FieldError> {
+        use crate::FieldError;
+        let title = crate::field::line_of_text("title", &j.title, 60, true)?;
+        if matches!(j.benefit, crate::promo::Benefit::FreeDelivery { .. }) {
+            return Err(FieldError::new("benefit.kind", "free delivery is the platform's to give"));
+        }
+        check_benefit(&j.benefit)?;
+        let starts_at = j.starts_at.as_deref().map(|s| instant("starts_at", s)).transpose()?.unwrap_or(now);
+        let ends_at = instant("ends_at", &j.ends_at)?;
+        if ends_at <= starts_at {
+            return Err(FieldError::new("ends_at", "must be after the start"));
+        }
+        if ends_at.millis() - now.millis() > 366 * 86_400_000 {
+            return Err(FieldError::new("ends_at", "must be within a year"));
+        }
+        Ok(PromotionTerms {
+            title,
+            benefit: j.benefit,
+            first_order: j.first_order,
+            store_id: j.store_id,
+            starts_at,
+            ends_at,
         })
     }
 }

@@ -104,3 +104,8 @@ typed_id!(
     /// A coupon a consumer claimed.
     CouponId
 );
+typed_id!(
+    /// A store promotion (no coupon needed): an item discount, a spend-and-save tier, a
+    /// first-order discount.
+    PromotionId
+);

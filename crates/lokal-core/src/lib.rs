@@ -44,8 +44,8 @@ pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};
 pub use error_code::ErrorCode;
 pub use field::FieldError;
 pub use ids::{
-    CouponId, CouponTemplateId, DealId, DeliveryId, EntryId, GrantId, ItemId, MerchantId, OrderId, PaymentId, QuoteId,
-    RedemptionId, ShiftId, StoreId, UserId, VoucherId,
+    CouponId, CouponTemplateId, DealId, DeliveryId, EntryId, GrantId, ItemId, MerchantId, OrderId, PaymentId,
+    PromotionId, QuoteId, RedemptionId, ShiftId, StoreId, UserId, VoucherId,
 };
 pub use money::{Currency, Money};
 pub use time::Timestamp;

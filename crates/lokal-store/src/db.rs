@@ -36,6 +36,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (7, "menu orders and riders", include_str!("../migrations/sqlite/0007_menu_orders_riders.sql")),
     (8, "coupons", include_str!("../migrations/sqlite/0008_coupons.sql")),
     (9, "coupons at checkout", include_str!("../migrations/sqlite/0009_coupons_at_checkout.sql")),
+    (10, "store promotions", include_str!("../migrations/sqlite/0010_store_promotions.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -47,6 +48,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (7, "menu orders and riders", include_str!("../migrations/postgres/0007_menu_orders_riders.sql")),
     (8, "coupons", include_str!("../migrations/postgres/0008_coupons.sql")),
     (9, "coupons at checkout", include_str!("../migrations/postgres/0009_coupons_at_checkout.sql")),
+    (10, "store promotions", include_str!("../migrations/postgres/0010_store_promotions.sql")),
 ];
 
 impl Db {

@@ -23,6 +23,7 @@ pub mod menu;
 pub mod merchants;
 pub mod orders;
 pub mod outbox;
+pub mod promotions;
 pub mod rate_limits;
 pub mod riders;
 mod row;

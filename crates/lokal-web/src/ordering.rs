@@ -288,12 +288,13 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         where_to,
         discounts: q
             .priced
-            .discounts
+            .promotions
             .iter()
-            .map(|d| {
+            .map(|p| (p.title.clone(), "the store", format!("−{}", yuan(p.amount))))
+            .chain(q.priced.discounts.iter().map(|d| {
                 let by = if d.funder == lokal_core::promo::Funder::Platform { "Lokal" } else { "the store" };
                 (d.title.clone(), by, format!("−{}", yuan(d.amount)))
-            })
+            }))
             .collect(),
     };
     nav.finish(page.into_response())

@@ -20,6 +20,70 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(get_coupon_batch))
         .routes(routes!(claim))
         .routes(routes!(my_coupons))
+        .routes(routes!(create_promotion, merchant_promotions))
+}
+
+/// A store promotion.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PromotionOut {
+    /// The id.
+    pub id: lokal_core::PromotionId,
+    /// The merchant (who funds it).
+    pub merchant_id: MerchantId,
+    /// One store, or all of the merchant's.
+    pub store_id: Option<StoreId>,
+    /// Title.
+    pub title: String,
+    /// What it gives.
+    pub benefit: Benefit,
+    /// First orders only.
+    pub first_order: bool,
+    /// Starts.
+    pub starts_at: Timestamp,
+    /// Ends.
+    pub ends_at: Timestamp,
+}
+
+fn promotion_out(p: lokal_store::promotions::PromotionRow) -> Result<PromotionOut, crate::error::ApiError> {
+    let benefit = serde_json::from_str(&p.benefit_json).map_err(|e| lokal_app::AppError::internal(e))?;
+    Ok(PromotionOut {
+        id: p.id,
+        merchant_id: p.merchant_id,
+        store_id: p.store_id,
+        title: p.title,
+        benefit,
+        first_order: p.first_order,
+        starts_at: Timestamp::from_millis(p.starts_at),
+        ends_at: Timestamp::from_millis(p.ends_at),
+    })
+}
+
+/// Start a store promotion — an item discount, a spend-and-save tier or a first-order discount
+/// every consumer gets without a coupon, funded by the merchant, at one store or all (not free
+/// delivery). Merchant-wide managers and owners.
+#[utoipa::path(post, path = "/api/v1/merchants/{merchant_id}/promotions", tag = "coupons", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+    request_body = lokal_core::coupon::PromotionJson, security(("bearer" = [])), responses((status = 201, body = PromotionOut)))]
+async fn create_promotion(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+    Json(b): Json<lokal_core::coupon::PromotionJson>,
+) -> ApiResult<(StatusCode, Json<PromotionOut>)> {
+    let p = ctx.app.create_promotion(&caller, id, b).await?;
+    Ok((StatusCode::CREATED, Json(promotion_out(p)?)))
+}
+
+/// The merchant's promotions, newest first. Merchant-wide staff.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/promotions", tag = "coupons", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+    security(("bearer" = [])), responses((status = 200, body = ListJson<PromotionOut>)))]
+async fn merchant_promotions(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+) -> ApiResult<Json<ListJson<PromotionOut>>> {
+    let items =
+        ctx.app.merchant_promotions(&caller, id).await?.into_iter().map(promotion_out).collect::<Result<_, _>>()?;
+    Ok(Json(ListJson { items, next_cursor: None }))
 }
 
 /// A coupon batch.

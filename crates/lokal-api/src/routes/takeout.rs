@@ -83,6 +83,8 @@ pub struct QuoteOut {
     pub packaging_fee: Money,
     /// Delivery.
     pub delivery_fee: Money,
+    /// The store's promotions applied (no coupon needed; funded by the merchant).
+    pub promotions: Vec<PromotionAppliedOut>,
     /// Coupons applied (the best combination of the consumer's, unless the cart named them).
     pub discounts: Vec<DiscountOut>,
     /// What the consumer pays.
@@ -91,6 +93,17 @@ pub struct QuoteOut {
     pub eta_minutes: i64,
     /// Order before this.
     pub expires_at: Timestamp,
+}
+
+/// A store promotion applied to a quote.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PromotionAppliedOut {
+    /// The promotion.
+    pub promotion_id: lokal_core::PromotionId,
+    /// Its title.
+    pub title: String,
+    /// What it takes off.
+    pub amount: Money,
 }
 
 /// A coupon applied to a quote.
@@ -117,6 +130,12 @@ fn quote_out(q: Quote) -> QuoteOut {
         subtotal: cny(t.subtotal),
         packaging_fee: cny(t.packaging_fee),
         delivery_fee: cny(t.delivery_fee),
+        promotions: q
+            .priced
+            .promotions
+            .iter()
+            .map(|p| PromotionAppliedOut { promotion_id: p.promotion, title: p.title.clone(), amount: cny(p.amount) })
+            .collect(),
         discounts: q
             .priced
             .discounts

@@ -287,3 +287,42 @@ async fn one_coupon_on_two_orders_at_once_is_used_once() {
     let r = app.post("/api/v1/quotes", &many, Some(&k.consumer)).await;
     assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("coupon_ids")));
 }
+
+#[tokio::test]
+async fn store_promotions_apply_without_a_coupon_and_first_order_ones_once() {
+    use crate::kitchen::kitchen;
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let path = format!("/api/v1/merchants/{}/promotions", k.merchant);
+    let ends = rfc3339(&app, 30 * 86_400);
+    let free = json!({"title": "Free delivery", "benefit": {"kind": "free_delivery"}, "ends_at": ends});
+    let r = app.post(&path, &free, Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("benefit.kind")), "{}", r.text);
+    let tier =
+        json!({"title": "满50减8", "benefit": {"kind": "amount_off", "off": 800, "threshold": 5000}, "ends_at": ends});
+    assert_eq!(app.post(&path, &tier, Some(&k.clerk)).await.status, 403, "store-level staff do not start promotions");
+    assert_eq!(app.post(&path, &tier, Some(&k.owner)).await.status, 201);
+    let first = json!({"title": "New here: ¥3 off noodles", "first_order": true, "store_id": k.store,
+        "benefit": {"kind": "item_off", "item": k.noodles, "off_each": 300, "max_units": 1}, "ends_at": ends});
+    let r = app.post(&path, &first, Some(&k.owner)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(app.get(&path, Some(&k.owner)).await.json()["items"].as_array().map(Vec::len), Some(2));
+
+    // Two mild noodles for pickup (5,600 + 100): 满50减8, then ¥3 off one bowl for a first order.
+    let mut cart = k.cart("pickup");
+    cart["lines"][0]["quantity"] = json!(2);
+    let q = app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await.json();
+    assert_eq!(q["total"]["amount"], 5700 - 300 - 800, "{q}");
+    let titles: Vec<&str> =
+        q["promotions"].as_array().expect("promotions").iter().filter_map(|p| p["title"].as_str()).collect();
+    assert_eq!(titles, ["满50减8", "New here: ¥3 off noodles"], "tiers before first-order discounts");
+    // Once the consumer has an order here, the first-order promotion no longer applies.
+    let id = q["id"].as_str().expect("quote").to_owned();
+    let o = app.post_keyed(&format!("/api/v1/quotes/{id}/order"), &json!({}), &k.consumer, "promo-1").await;
+    assert_eq!(o.status, 201, "{}", o.text);
+    let again = app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await.json();
+    assert_eq!(again["total"]["amount"], 5700 - 800, "{again}");
+    // A coupon-free cart (`coupon_ids: []`) still gets the store's promotions.
+    cart["coupon_ids"] = json!([]);
+    assert_eq!(app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await.json()["total"]["amount"], 5700 - 800);
+}

@@ -45,7 +45,7 @@ pub struct PromotionOut {
 }
 
 fn promotion_out(p: lokal_store::promotions::PromotionRow) -> Result<PromotionOut, crate::error::ApiError> {
-    let benefit = serde_json::from_str(&p.benefit_json).map_err(|e| lokal_app::AppError::internal(e))?;
+    let benefit = serde_json::from_str(&p.benefit_json).map_err(lokal_app::AppError::internal)?;
     Ok(PromotionOut {
         id: p.id,
         merchant_id: p.merchant_id,

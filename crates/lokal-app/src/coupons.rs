@@ -324,10 +324,11 @@ impl App {
         Ok(out)
     }
 
-    /// Applies coupons of `user` to a priced cart by the stacking rules (`lokal_core::promo`): the
-    /// ones `cart.coupon_ids` names, or — when it is absent — the best combination of the
-    /// coupons the consumer holds that are valid at this store. Lowers `priced.totals.total`
-    /// (never below one minor unit) and fills `priced.discounts`.
+    /// Applies the store's running promotions and coupons of `user` to a priced cart by the
+    /// stacking rules (`lokal_core::promo`): the coupons `cart.coupon_ids` names, or — when it is
+    /// absent — the best combination of the coupons the consumer holds that are valid at this
+    /// store. Lowers `priced.totals.total` (never below one minor unit) and fills
+    /// `priced.promotions` and `priced.discounts`.
     pub async fn apply_coupons(
         &self,
         user: lokal_core::UserId,

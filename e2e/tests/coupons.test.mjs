@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
 
 let server;
 let browser;
@@ -20,14 +20,7 @@ after(async () => {
 });
 
 async function login(email, viewport) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${server.base}/login`);
-  await page.fill('#login', email);
-  await page.fill('#password', 'lokal-demo');
-  await page.click('button.primary');
-  await page.waitForURL(`${server.base}/`);
-  return page;
+  return logIn(await browser.newContext({ viewport }), server.base, email);
 }
 
 test('a consumer claims coupons on a store page and the quote applies them', async () => {

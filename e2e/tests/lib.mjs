@@ -55,3 +55,14 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Opens a page in `context` and logs the demo account `email` in (password `lokal-demo`). */
+export async function logIn(context, base, email) {
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#login', email);
+  await page.fill('#password', 'lokal-demo');
+  await page.click('button.primary');
+  await page.waitForURL(`${base}/`);
+  return page;
+}

@@ -86,10 +86,7 @@ pub struct CouponTerms {
 
 const MAX_AMOUNT: i64 = 10_000_000;
 
-fn instant(field: &str, s: &str) -> Result<crate::Timestamp, crate::FieldError> {
-    crate::Timestamp::parse_rfc3339(s)
-        .ok_or_else(|| crate::FieldError::new(field, "must be an RFC 3339 time like 2026-12-01T00:00:00Z"))
-}
+use crate::field::instant;
 
 /// Checks a benefit's amounts; the error names the field (`benefit.off`, …).
 pub fn check_benefit(b: &crate::promo::Benefit) -> Result<(), crate::FieldError> {

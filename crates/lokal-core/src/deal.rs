@@ -197,10 +197,7 @@ pub struct DealTerms {
 
 const MAX_PRICE: i64 = 10_000_000;
 
-fn instant(field: &str, s: &str) -> Result<Timestamp, FieldError> {
-    Timestamp::parse_rfc3339(s)
-        .ok_or_else(|| FieldError::new(field, "must be an RFC 3339 time like 2026-12-01T00:00:00Z"))
-}
+use crate::field::instant;
 
 impl DealTerms {
     /// Checks a deal sent at `now`; the error names the first bad field.

@@ -34,6 +34,12 @@ pub fn line_of_text(field: &str, raw: &str, max: usize, required: bool) -> Resul
     Ok(s.to_owned())
 }
 
+/// An RFC 3339 time sent in `field`, or an error naming it.
+pub fn instant(field: &str, s: &str) -> Result<crate::Timestamp, FieldError> {
+    crate::Timestamp::parse_rfc3339(s)
+        .ok_or_else(|| FieldError::new(field, "must be an RFC 3339 time like 2026-12-01T00:00:00Z"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

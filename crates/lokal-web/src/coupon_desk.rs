@@ -1,6 +1,7 @@
 //! The merchant console's coupons: the merchant's batches with what is left of them, and a form
 //! to issue one (merchant-wide owners and managers).
 
+use crate::desk::{ManagerPage, manager_page};
 use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message};
 use crate::wallet::benefit_text;
@@ -14,7 +15,7 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::coupon::CouponTemplateJson;
 use lokal_core::promo::Benefit;
-use lokal_core::{MerchantId, Scope, StaffRole, StoreId};
+use lokal_core::{MerchantId, StoreId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -33,18 +34,9 @@ struct CouponDesk {
 }
 
 async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
-    if let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager) {
-        return nav.refusal("Not allowed", e.into());
-    }
-    let merchant = match ctx.app.merchant(&me, m).await {
-        Ok(r) => r,
-        Err(e) => return nav.refusal("Not found", e),
-    };
-    let stores = match ctx.app.stores(&me, m).await {
-        Ok(s) => s.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect(),
-        Err(e) => return error_page(e),
+    let ManagerPage { me, merchant_id: m, name, stores } = match manager_page(&ctx, &nav, &id).await {
+        Ok(p) => p,
+        Err(refused) => return refused,
     };
     let batches = match ctx.app.merchant_coupon_templates(&me, m).await {
         Ok(list) => list
@@ -62,7 +54,7 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
             .collect(),
         Err(e) => return error_page(e),
     };
-    let page = CouponDesk { nav: nav.clone(), merchant: merchant.name, merchant_id: m.to_string(), stores, batches };
+    let page = CouponDesk { nav: nav.clone(), merchant: name, merchant_id: m.to_string(), stores, batches };
     nav.finish(page.into_response())
 }
 

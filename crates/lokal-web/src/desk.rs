@@ -234,23 +234,37 @@ struct DealFormPage {
     stores: Vec<(String, String)>,
 }
 
-async fn deal_form(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
+/// What a merchant-wide manager's form page needs: the caller, the merchant, its name and its
+/// stores (id, name); or the page that refuses.
+pub(crate) struct ManagerPage {
+    pub me: Principal,
+    pub merchant_id: MerchantId,
+    pub name: String,
+    pub stores: Vec<(String, String)>,
+}
+
+/// Checks that the caller manages the merchant `id` (merchant-wide) and loads what its form
+/// pages show.
+pub(crate) async fn manager_page(ctx: &Ctx, nav: &Nav, id: &str) -> Result<ManagerPage, Response> {
+    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
     if let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager) {
-        return nav.refusal("Not allowed", e.into());
+        return Err(nav.refusal("Not allowed", e.into()));
     }
-    let merchant = match ctx.app.merchant(&me, m).await {
-        Ok(r) => r,
-        Err(e) => return nav.refusal("Not found", e),
-    };
+    let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal("Not found", e))?;
     let stores = match ctx.app.stores(&me, m).await {
         Ok(s) => s.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect(),
-        Err(e) => return error_page(e),
+        Err(e) => return Err(error_page(e)),
     };
-    nav.finish(
-        DealFormPage { nav: nav.clone(), merchant: merchant.name, merchant_id: m.to_string(), stores }.into_response(),
-    )
+    Ok(ManagerPage { me, merchant_id: m, name: merchant.name, stores })
+}
+
+async fn deal_form(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let ManagerPage { merchant_id: m, name, stores, .. } = match manager_page(&ctx, &nav, &id).await {
+        Ok(p) => p,
+        Err(refused) => return refused,
+    };
+    nav.finish(DealFormPage { nav: nav.clone(), merchant: name, merchant_id: m.to_string(), stores }.into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -12,6 +12,7 @@
 //! - [`routes`]: one module per domain, each with its `router()`.
 //! - [`openapi`]: the OpenAPI 3.1 document assembled from the routes.
 
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod metrics;

@@ -84,6 +84,15 @@ impl App {
         orders::insert(&mut tx, &order).await?;
         menu::insert_detail(&mut tx, &detail).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
+        let credit = crate::campaigns::Action {
+            kind: lokal_core::campaign::EventKind::Order,
+            ref_id: order.id.to_string(),
+            user: caller.user_id,
+            merchant: Some(order.merchant_id),
+            amount: order.total,
+            order: Some(order.id),
+        };
+        self.credit(&mut tx, &credit).await?;
         tx.commit().await?;
         Ok(order)
     }

@@ -243,6 +243,15 @@ impl App {
             discount: 0,
         };
         coupons::insert_coupon(&mut tx, &coupon).await?;
+        let credit = crate::campaigns::Action {
+            kind: lokal_core::campaign::EventKind::Claim,
+            ref_id: coupon.id.to_string(),
+            user: caller.user_id,
+            merchant: t.row.merchant_id,
+            amount: 0,
+            order: None,
+        };
+        self.credit(&mut tx, &credit).await?;
         tx.commit().await?;
         Ok(CouponView { coupon, template: t })
     }

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod admin;
 pub mod applications;
 pub mod bills;
+pub mod campaigns;
 pub mod catalog;
 pub mod clock;
 pub mod coupons;

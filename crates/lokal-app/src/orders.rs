@@ -104,6 +104,15 @@ impl App {
             return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
         }
         orders::insert(&mut tx, &order).await?;
+        let credit = crate::campaigns::Action {
+            kind: lokal_core::campaign::EventKind::Order,
+            ref_id: order.id.to_string(),
+            user: caller.user_id,
+            merchant: Some(order.merchant_id),
+            amount: order.total,
+            order: Some(order.id),
+        };
+        self.credit(&mut tx, &credit).await?;
         tx.commit().await?;
         Ok(order)
     }

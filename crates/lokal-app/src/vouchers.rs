@@ -154,6 +154,15 @@ impl App {
             undo_device: None,
         };
         vouchers::insert_redemption(&mut tx, &r).await?;
+        let credit = crate::campaigns::Action {
+            kind: lokal_core::campaign::EventKind::Redemption,
+            ref_id: id.to_string(),
+            user: v.user_id,
+            merchant: Some(v.merchant_id),
+            amount: value,
+            order: None,
+        };
+        self.credit(&mut tx, &credit).await?;
         tx.commit().await?;
         let after = vouchers::by_id(self.db().pool(), v.id).await?.unwrap_or(v);
         Ok((r, after))

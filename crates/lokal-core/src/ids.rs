@@ -109,3 +109,11 @@ typed_id!(
     /// first-order discount.
     PromotionId
 );
+typed_id!(
+    /// A campaign: channels that bring people, and the report of what they brought.
+    CampaignId
+);
+typed_id!(
+    /// A campaign's channel (tracking link, QR poster, promoter code, partner site).
+    ChannelId
+);

@@ -23,6 +23,7 @@
 
 pub mod access;
 pub mod account;
+pub mod campaign;
 pub mod catalog;
 pub mod coupon;
 pub mod deal;
@@ -44,8 +45,8 @@ pub use access::{Denied, Grant, Principal, Role, Scope, StaffRole, StoreScope};
 pub use error_code::ErrorCode;
 pub use field::FieldError;
 pub use ids::{
-    CouponId, CouponTemplateId, DealId, DeliveryId, EntryId, GrantId, ItemId, MerchantId, OrderId, PaymentId,
-    PromotionId, QuoteId, RedemptionId, ShiftId, StoreId, UserId, VoucherId,
+    CampaignId, ChannelId, CouponId, CouponTemplateId, DealId, DeliveryId, EntryId, GrantId, ItemId, MerchantId,
+    OrderId, PaymentId, PromotionId, QuoteId, RedemptionId, ShiftId, StoreId, UserId, VoucherId,
 };
 pub use money::{Currency, Money};
 pub use time::Timestamp;

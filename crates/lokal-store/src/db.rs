@@ -37,6 +37,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (8, "coupons", include_str!("../migrations/sqlite/0008_coupons.sql")),
     (9, "coupons at checkout", include_str!("../migrations/sqlite/0009_coupons_at_checkout.sql")),
     (10, "store promotions", include_str!("../migrations/sqlite/0010_store_promotions.sql")),
+    (11, "campaigns", include_str!("../migrations/sqlite/0011_campaigns.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -49,6 +50,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (8, "coupons", include_str!("../migrations/postgres/0008_coupons.sql")),
     (9, "coupons at checkout", include_str!("../migrations/postgres/0009_coupons_at_checkout.sql")),
     (10, "store promotions", include_str!("../migrations/postgres/0010_store_promotions.sql")),
+    (11, "campaigns", include_str!("../migrations/postgres/0011_campaigns.sql")),
 ];
 
 impl Db {

@@ -10,6 +10,7 @@
 //! or an open transaction).
 
 pub mod applications;
+pub mod campaigns;
 pub mod coupons;
 pub mod db;
 pub mod deals;

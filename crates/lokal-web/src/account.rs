@@ -34,6 +34,8 @@ struct AuthForm {
     login: String,
     phone: String,
     display_name: String,
+    /// Where to go once logged in (a path on this site).
+    next: String,
 }
 
 impl AuthForm {
@@ -47,6 +49,7 @@ impl AuthForm {
             login: String::new(),
             phone: String::new(),
             display_name: String::new(),
+            next: String::new(),
         }
     }
     fn register(nav: Nav) -> Self {
@@ -64,12 +67,41 @@ impl AuthForm {
     }
 }
 
-async fn login_form(nav: Nav) -> Response {
-    nav.finish(AuthForm::login(nav.clone()).into_response())
+/// `?next=` on the login and register pages.
+#[derive(Debug, Default, serde::Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
 }
 
-async fn register_form(nav: Nav) -> Response {
-    nav.finish(AuthForm::register(nav.clone()).into_response())
+/// `next` if it is a path on this site, else the home page (no open redirect).
+pub(crate) fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 200
+        && !next.contains(['\\', '\r', '\n'])
+        && !next.starts_with("/logout");
+    if ok { next } else { "/" }
+}
+
+async fn login_form(nav: Nav, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Response {
+    let next = if q.next.is_empty() { String::new() } else { safe_next(&q.next).to_owned() };
+    nav.finish(AuthForm { next, ..AuthForm::login(nav.clone()) }.into_response())
+}
+
+async fn register_form(nav: Nav, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Response {
+    let next = if q.next.is_empty() { String::new() } else { safe_next(&q.next).to_owned() };
+    nav.finish(AuthForm { next, ..AuthForm::register(nav.clone()) }.into_response())
+}
+
+/// Gives the touches of this browser's campaign visits to the user (and credits a sign-up);
+/// a failure here never fails the login.
+async fn bind_visitor(ctx: &Ctx, headers: &HeaderMap, user: lokal_core::UserId, signed_up: bool) {
+    if let Some(v) = lokal_api::middleware::cookie_value(headers, crate::campaigns::VISITOR_COOKIE)
+        && let Err(e) = ctx.app.bind_visitor(&v, user, signed_up).await
+    {
+        tracing::warn!(error = %e.message, "campaign visits not bound to the account");
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -80,6 +112,8 @@ struct LoginFields {
     password: String,
     #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
+    next: String,
 }
 
 async fn login(
@@ -93,8 +127,11 @@ async fn login(
         return refused;
     }
     match ctx.app.login(&f.login, &f.password, ip, SessionKind::Web).await {
-        Ok((_, session)) => logged_in(&ctx, session),
-        Err(e) => AuthForm { login: f.login, ..AuthForm::login(nav) }.refuse(e),
+        Ok((user, session)) => {
+            bind_visitor(&ctx, &headers, user.id, false).await;
+            logged_in(&ctx, session, safe_next(&f.next))
+        }
+        Err(e) => AuthForm { login: f.login, next: f.next, ..AuthForm::login(nav) }.refuse(e),
     }
 }
 
@@ -110,6 +147,8 @@ struct RegisterFields {
     password: String,
     #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
+    next: String,
 }
 
 async fn register(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<RegisterFields>) -> Response {
@@ -123,16 +162,25 @@ async fn register(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f):
         display_name: Some(f.display_name.clone()),
     };
     match ctx.app.register(reg, SessionKind::Web).await {
-        Ok((_, session)) => logged_in(&ctx, session),
-        Err(e) => AuthForm { login: f.email, phone: f.phone, display_name: f.display_name, ..AuthForm::register(nav) }
-            .refuse(e),
+        Ok((user, session)) => {
+            bind_visitor(&ctx, &headers, user.id, true).await;
+            logged_in(&ctx, session, safe_next(&f.next))
+        }
+        Err(e) => AuthForm {
+            login: f.email,
+            phone: f.phone,
+            display_name: f.display_name,
+            next: f.next,
+            ..AuthForm::register(nav)
+        }
+        .refuse(e),
     }
 }
 
-fn logged_in(ctx: &Ctx, session: NewSession) -> Response {
+fn logged_in(ctx: &Ctx, session: NewSession, next: &str) -> Response {
     let max_age = ctx.app.auth_settings().session_ttl_hours * 3600;
     let secure = ctx.app.auth_settings().secure_cookies;
-    let mut res = Redirect::to("/").into_response();
+    let mut res = Redirect::to(next).into_response();
     set_cookie(
         &mut res,
         &format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}", session.token),

@@ -12,6 +12,7 @@
 pub mod account;
 pub mod assets;
 pub mod board;
+pub mod campaigns;
 pub mod console;
 pub mod coupon_desk;
 pub mod desk;
@@ -43,6 +44,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(ordering::router())
         .merge(wallet::router())
         .merge(coupon_desk::router())
+        .merge(campaigns::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

@@ -41,6 +41,9 @@ struct ClaimForm {
     csrf_token: String,
     #[serde(default)]
     channel: String,
+    /// Where to go after claiming (a path on this site; default "my coupons").
+    #[serde(default)]
+    next: String,
 }
 
 async fn claim(
@@ -58,7 +61,10 @@ async fn claim(
         return nav.refusal("Not claimed", lokal_app::AppError::not_found("coupon batch"));
     };
     match ctx.app.claim_coupon(&me, id, &f.channel).await {
-        Ok(_) => Redirect::to("/me/coupons").into_response(),
+        Ok(_) => {
+            let next = f.next.trim();
+            Redirect::to(if next.is_empty() { "/me/coupons" } else { crate::account::safe_next(next) }).into_response()
+        }
         Err(e) => nav.refusal("Not claimed", e),
     }
 }

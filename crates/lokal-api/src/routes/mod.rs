@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod applications;
 pub mod auth;
+pub mod campaigns;
 pub mod catalog;
 pub mod coupons;
 pub mod deals;
@@ -36,6 +37,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(takeout::router())
         .merge(riders::router())
         .merge(coupons::router())
+        .merge(campaigns::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

@@ -236,10 +236,6 @@ async fn balance(
     Ok(Json(BalanceOut { payable: Money::new(payable, Currency::CNY) }))
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 /// A day's statement as CSV: one line per redemption, undo and expiry, then the total.
 pub fn statement_csv(lines: &[lokal_store::vouchers::StatementLine]) -> String {
     let mut out = String::from(
@@ -258,7 +254,7 @@ pub fn statement_csv(lines: &[lokal_store::vouchers::StatementLine]) -> String {
             l.order_id,
             l.voucher_id,
             l.redemption_id,
-            csv_field(&l.title),
+            crate::csv::field(&l.title),
             l.uses,
             yuan(l.value),
             yuan(l.commission),

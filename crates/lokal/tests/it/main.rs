@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod applications;
+mod campaigns;
 mod catalog;
 mod cli;
 mod commerce;

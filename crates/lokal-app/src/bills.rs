@@ -78,6 +78,7 @@ impl App {
             subtotal: amount,
             discount,
             code: short_code()?,
+            returning: orders::has_paid_at_store(self.db().pool(), caller.user_id, store).await?,
             ..DetailRow::default()
         };
         let mut tx = self.db().begin().await?;

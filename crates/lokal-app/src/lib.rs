@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analytics;
 pub mod applications;
 pub mod bills;
 pub mod campaigns;

@@ -390,6 +390,8 @@ impl App {
             eta_at: Some(now.millis() + priced.eta_minutes * 60_000),
             ..DetailRow::default()
         };
+        let mut detail = detail;
+        detail.returning = orders::has_paid_at_store(self.db().pool(), caller.user_id, cart.store_id).await?;
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
         // The coupons go on the order and their discounts on their batches' budgets; a coupon

@@ -23,6 +23,7 @@
 
 pub mod access;
 pub mod account;
+pub mod analytics;
 pub mod campaign;
 pub mod catalog;
 pub mod coupon;

@@ -38,6 +38,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (9, "coupons at checkout", include_str!("../migrations/sqlite/0009_coupons_at_checkout.sql")),
     (10, "store promotions", include_str!("../migrations/sqlite/0010_store_promotions.sql")),
     (11, "campaigns", include_str!("../migrations/sqlite/0011_campaigns.sql")),
+    (12, "analytics", include_str!("../migrations/sqlite/0012_analytics.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -51,6 +52,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (9, "coupons at checkout", include_str!("../migrations/postgres/0009_coupons_at_checkout.sql")),
     (10, "store promotions", include_str!("../migrations/postgres/0010_store_promotions.sql")),
     (11, "campaigns", include_str!("../migrations/postgres/0011_campaigns.sql")),
+    (12, "analytics", include_str!("../migrations/postgres/0012_analytics.sql")),
 ];
 
 impl Db {

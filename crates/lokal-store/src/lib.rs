@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod promotions;
 pub mod rate_limits;
 pub mod riders;
+pub mod rollups;
 mod row;
 pub mod sessions;
 pub mod stores;

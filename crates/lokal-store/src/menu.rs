@@ -158,11 +158,13 @@ pub struct DetailRow {
     pub completed_at: Option<i64>,
     /// Why it was rejected or cancelled.
     pub reason: String,
+    /// The consumer already had a paid order at this store when placing it.
+    pub returning: bool,
 }
 
 const DETAIL_COLUMNS: &str = "order_id, store_id, mode, subtotal, packaging_fee, delivery_fee, discount, address, \
     drop_lat_e7, drop_lng_e7, table_code, note, code, scheduled_at, prep_minutes, accept_by, eta_at, accepted_at, \
-    ready_at, completed_at, reason, platform_discount";
+    ready_at, completed_at, reason, platform_discount, repeat_customer";
 
 fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
     let lat: Option<i64> = get(r, "drop_lat_e7")?;
@@ -189,6 +191,7 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
         completed_at: get(r, "completed_at")?,
         reason: get(r, "reason")?,
         platform_discount: get(r, "platform_discount")?,
+        returning: get::<i64>(r, "repeat_customer")? != 0,
     })
 }
 
@@ -196,7 +199,7 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
 pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO order_details ({DETAIL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
     ));
     sqlx::query(sql)
         .bind(d.order_id.map(|o| o.to_string()))
@@ -221,6 +224,7 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
         .bind(d.completed_at)
         .bind(&d.reason)
         .bind(d.platform_discount)
+        .bind(i64::from(d.returning))
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_sqlx)?;

@@ -331,3 +331,19 @@ pub async fn mark_payment_refunded(tx: &mut crate::Tx, id: PaymentId, now: i64) 
         .map_err(StoreError::from_sqlx)?;
     Ok(())
 }
+
+/// Whether `user` already has a paid order at `store` (a returning customer).
+pub async fn has_paid_at_store<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+    store: lokal_core::StoreId,
+) -> Result<bool, StoreError> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM orders WHERE user_id = $1 AND store_id = $2 AND paid_at IS NOT NULL")
+            .bind(user.to_string())
+            .bind(store.to_string())
+            .fetch_one(ex)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
+}

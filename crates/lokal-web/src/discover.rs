@@ -210,6 +210,7 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         }
         Err(e) => return error_page(e),
     };
+    ctx.app.count_store_view(&view).await;
     let p = &view.profile;
     let json = p.hours.to_json();
     let day = |v: &Vec<String>| if v.is_empty() { String::from("closed") } else { v.join(", ") };

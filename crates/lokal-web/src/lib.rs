@@ -13,8 +13,10 @@ pub mod account;
 pub mod assets;
 pub mod board;
 pub mod campaigns;
+pub mod chart;
 pub mod console;
 pub mod coupon_desk;
+pub mod dashboard;
 pub mod desk;
 pub mod discover;
 pub mod docs;
@@ -45,6 +47,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(wallet::router())
         .merge(coupon_desk::router())
         .merge(campaigns::router())
+        .merge(dashboard::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

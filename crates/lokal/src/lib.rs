@@ -56,7 +56,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then drains open requests. Meanwhile unpaid orders and
-    /// expired vouchers are swept every 30 seconds and housekeeping runs every ten minutes.
+    /// expired vouchers are swept and the dashboards' rollups refreshed every 30 seconds, and housekeeping runs every ten minutes.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = self.app.clone();
         let jobs = tokio::spawn(async move {
@@ -66,6 +66,9 @@ impl Application {
                 every.tick().await;
                 if let Err(e) = app.commerce_tick().await {
                     tracing::warn!(error = %e, "commerce jobs failed");
+                }
+                if let Err(e) = app.refresh_rollups().await {
+                    tracing::warn!(error = %e, "dashboard rollups not refreshed");
                 }
                 if ticks.is_multiple_of(20)
                     && let Err(e) = app.housekeeping_tick().await

@@ -1,6 +1,7 @@
 //! The JSON API, one module per domain. Each exposes `router()`; [`api_router`] joins them.
 
 pub mod admin;
+pub mod analytics;
 pub mod applications;
 pub mod auth;
 pub mod campaigns;
@@ -38,6 +39,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(riders::router())
         .merge(coupons::router())
         .merge(campaigns::router())
+        .merge(analytics::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

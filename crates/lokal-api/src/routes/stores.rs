@@ -134,7 +134,9 @@ async fn list_stores(
 /// A store's public page: profile, hours and whether it is open now. No login needed.
 #[utoipa::path(get, path = "/api/v1/stores/{store_id}", tag = "stores", params(("store_id" = StoreId, Path, description = "The store")), responses((status = 200, body = StoreJson)))]
 async fn get_store(State(ctx): State<Ctx>, Path(id): Path<StoreId>) -> ApiResult<Json<StoreJson>> {
-    Ok(Json(store_json(ctx.app.public_store(id).await?, ctx.app.now())))
+    let view = ctx.app.public_store(id).await?;
+    ctx.app.count_store_view(&view).await;
+    Ok(Json(store_json(view, ctx.app.now())))
 }
 
 /// Replace a store's profile. Managers and owners whose grant covers the store. The change is

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod analytics;
 mod applications;
 mod campaigns;
 mod catalog;

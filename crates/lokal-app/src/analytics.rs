@@ -1,0 +1,269 @@
+//! Merchant and platform dashboards (issue F). Figures come from daily rollups
+//! (`lokal_store::rollups`) that [`App::refresh_rollups`] keeps correct incrementally: it finds
+//! what changed since its watermark (orders placed or moved, refunds, redemptions made or undone,
+//! vouchers used) and recomputes exactly those store-days from the source rows. Dashboards refresh
+//! before they read, and the housekeeping loop refreshes every few seconds.
+
+use crate::{App, AppError};
+use lokal_core::analytics::{self, Period};
+use lokal_core::{MerchantId, Principal, Scope, StaffRole, StoreId};
+use lokal_store::rollups::{self, DayFigures, Slice};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Changes this long before the watermark are looked at again (transactions in flight).
+const OVERLAP_MS: i64 = 5 * 60_000;
+/// The platform's time zone where no store says (Asia/Shanghai, the demo city's).
+pub const DEFAULT_OFFSET_MIN: i64 = 480;
+const REFRESHER: &str = "store_days";
+
+static REFRESH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A bucket of a dashboard's series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    /// Its first day.
+    pub start: i64,
+    /// `2026-11-27`, the week's Monday, or `2026-11`.
+    pub label: String,
+    /// What happened in it.
+    pub figures: DayFigures,
+}
+
+/// An item among the best sellers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopItem {
+    /// The item id.
+    pub item_id: String,
+    /// Its name on the orders.
+    pub name: String,
+    /// Units sold.
+    pub quantity: i64,
+    /// Revenue, minor units.
+    pub revenue: i64,
+}
+
+/// What a dashboard shows.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// The rows read.
+    pub slice: Slice,
+    /// The period.
+    pub period: Period,
+    /// The period's series.
+    pub buckets: Vec<Bucket>,
+    /// The period's total.
+    pub total: DayFigures,
+    /// The period before, of the same length.
+    pub previous: DayFigures,
+    /// Kept orders by local hour.
+    pub hours: [i64; 24],
+    /// Best sellers by revenue.
+    pub top_items: Vec<TopItem>,
+    /// Merchants with orders in the period (platform dashboards).
+    pub active_merchants: Option<i64>,
+    /// …and in the period before.
+    pub previous_active_merchants: Option<i64>,
+}
+
+impl App {
+    /// Brings the rollups up to date: recomputes the store-days touched since the last refresh
+    /// (everything on the first run). Returns how many store-day ranges were recomputed.
+    pub async fn refresh_rollups(&self) -> Result<usize, AppError> {
+        let _one_at_a_time = REFRESH.lock().await;
+        let now = self.now().millis();
+        let pool = self.db().pool();
+        let Some(mark) = rollups::watermark(pool, REFRESHER).await? else {
+            drop(_one_at_a_time);
+            return self.rebuild_rollups().await;
+        };
+        let touched = rollups::touched_since(pool, mark - OVERLAP_MS).await?;
+        if touched.is_empty() {
+            rollups::set_watermark(pool, REFRESHER, now).await?;
+            return Ok(0);
+        }
+        let stores: HashMap<StoreId, i64> =
+            rollups::all_stores(pool).await?.into_iter().map(|(_, s, off)| (s, off)).collect();
+        let offsets = merchant_offsets(pool).await?;
+        let mut days: BTreeMap<(MerchantId, Option<StoreId>), BTreeSet<i64>> = BTreeMap::new();
+        for t in touched {
+            let off = match t.store {
+                Some(s) => stores.get(&s).copied().unwrap_or(DEFAULT_OFFSET_MIN),
+                None => offsets.get(&t.merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN),
+            };
+            days.entry((t.merchant, t.store)).or_default().insert(analytics::local_day(t.at, off));
+        }
+        let mut ranges = 0;
+        for ((merchant, store), set) in days {
+            let off = match store {
+                Some(s) => stores.get(&s).copied().unwrap_or(DEFAULT_OFFSET_MIN),
+                None => offsets.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN),
+            };
+            for (from, to) in runs(&set) {
+                let mut tx = self.db().begin().await?;
+                match store {
+                    Some(s) => rollups::recompute_store(&mut tx, merchant, s, off * 60_000, from, to).await?,
+                    None => rollups::recompute_deals(&mut tx, merchant, off * 60_000, from, to).await?,
+                }
+                tx.commit().await?;
+                ranges += 1;
+            }
+        }
+        rollups::set_watermark(pool, REFRESHER, now).await?;
+        Ok(ranges)
+    }
+
+    /// Recomputes every rollup from the source rows (after a bulk import, or the first time).
+    pub async fn rebuild_rollups(&self) -> Result<usize, AppError> {
+        let _one_at_a_time = REFRESH.lock().await;
+        let now = self.now().millis();
+        let pool = self.db().pool();
+        let until = analytics::local_day(now, 0) + 2;
+        let mut n = 0;
+        for (merchant, store, off) in rollups::all_stores(pool).await? {
+            let mut tx = self.db().begin().await?;
+            rollups::recompute_store(&mut tx, merchant, store, off * 60_000, 0, until).await?;
+            tx.commit().await?;
+            n += 1;
+        }
+        let offsets = merchant_offsets(pool).await?;
+        for merchant in rollups::all_merchants(pool).await? {
+            let off = offsets.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN);
+            let mut tx = self.db().begin().await?;
+            rollups::recompute_deals(&mut tx, merchant, off * 60_000, 0, until).await?;
+            tx.commit().await?;
+            n += 1;
+        }
+        rollups::set_watermark(pool, REFRESHER, now).await?;
+        Ok(n)
+    }
+
+    /// Counts a view of a store's page (for the funnel); never fails the page.
+    pub async fn count_store_view(&self, view: &crate::stores::StoreView) {
+        let day = analytics::local_day(self.now().millis(), view.row.utc_offset_min);
+        if let Err(e) = rollups::count_view(self.db().pool(), view.row.merchant_id, view.row.id, day).await {
+            tracing::warn!(error = %e, "store view not counted");
+        }
+    }
+
+    /// Today's local day for a merchant's dashboards.
+    pub async fn merchant_today(&self, merchant: MerchantId) -> Result<i64, AppError> {
+        let off = merchant_offsets(self.db().pool()).await?.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN);
+        Ok(analytics::local_day(self.now().millis(), off))
+    }
+
+    /// The platform's local day today.
+    pub fn platform_today(&self) -> i64 {
+        analytics::local_day(self.now().millis(), DEFAULT_OFFSET_MIN)
+    }
+
+    /// A merchant's dashboard — the whole brand (merchant-wide managers and owners) or one of its
+    /// stores (managers of that store too).
+    pub async fn merchant_dashboard(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        store: Option<StoreId>,
+        period: Period,
+    ) -> Result<Dashboard, AppError> {
+        let slice = match store {
+            None => {
+                caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+                Slice::Merchant(merchant)
+            }
+            Some(s) => {
+                caller.authorize(Scope::Store(merchant, s), StaffRole::Manager)?;
+                let row = lokal_store::stores::get_by_id(self.db().pool(), s).await?;
+                if row.is_none_or(|r| r.merchant_id != merchant) {
+                    return Err(AppError::not_found("store"));
+                }
+                Slice::Store(merchant, s)
+            }
+        };
+        self.dashboard(slice, period).await
+    }
+
+    /// The platform's dashboard. Operators.
+    pub async fn platform_dashboard(&self, caller: &Principal, period: Period) -> Result<Dashboard, AppError> {
+        caller.require_admin()?;
+        self.dashboard(Slice::Platform, period).await
+    }
+
+    async fn dashboard(&self, slice: Slice, period: Period) -> Result<Dashboard, AppError> {
+        self.refresh_rollups().await?;
+        let pool = self.db().pool();
+        let prev = period.previous();
+        let all = rollups::days(pool, slice, prev.from, period.to).await?;
+        let starts = period.buckets();
+        let mut buckets: Vec<Bucket> = starts
+            .iter()
+            .map(|s| Bucket { start: *s, label: period.by.label(*s), figures: DayFigures::default() })
+            .collect();
+        let (mut total, mut previous) = (DayFigures::default(), DayFigures::default());
+        for (day, f) in all {
+            if day < period.from {
+                previous += f;
+                continue;
+            }
+            total += f;
+            let i = starts.partition_point(|s| *s <= day).saturating_sub(1);
+            if let Some(b) = buckets.get_mut(i) {
+                b.figures += f;
+            }
+        }
+        let hours = rollups::hours(pool, slice, period.from, period.to).await?;
+        let top_items = rollups::top_items(pool, slice, period.from, period.to, 10)
+            .await?
+            .into_iter()
+            .map(|(item_id, name, quantity, revenue)| TopItem { item_id, name, quantity, revenue })
+            .collect();
+        let (active_merchants, previous_active_merchants) = if slice == Slice::Platform {
+            (
+                Some(rollups::active_merchants(pool, period.from, period.to).await?),
+                Some(rollups::active_merchants(pool, prev.from, prev.to).await?),
+            )
+        } else {
+            (None, None)
+        };
+        Ok(Dashboard {
+            slice,
+            period,
+            buckets,
+            total,
+            previous,
+            hours,
+            top_items,
+            active_merchants,
+            previous_active_merchants,
+        })
+    }
+}
+
+/// Each merchant's time zone: its stores' smallest offset.
+async fn merchant_offsets(pool: &sqlx::AnyPool) -> Result<HashMap<MerchantId, i64>, AppError> {
+    let mut out: HashMap<MerchantId, i64> = HashMap::new();
+    for (m, _, off) in rollups::all_stores(pool).await? {
+        out.entry(m).and_modify(|o| *o = (*o).min(off)).or_insert(off);
+    }
+    Ok(out)
+}
+
+/// Consecutive days as `from..to` ranges.
+fn runs(days: &BTreeSet<i64>) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &d in days {
+        match out.last_mut() {
+            Some((_, to)) if *to == d => *to = d + 1,
+            _ => out.push((d, d + 1)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runs_join_consecutive_days() {
+        let days = [3, 4, 5, 9, 11, 12].into_iter().collect();
+        assert_eq!(super::runs(&days), [(3, 6), (9, 10), (11, 13)]);
+    }
+}

@@ -55,9 +55,9 @@ pub struct Dashboard {
     pub total: DayFigures,
     /// The period before, of the same length.
     pub previous: DayFigures,
-    /// Kept orders by local hour.
+    /// Kept orders by local hour (all zero on the platform's dashboard).
     pub hours: [i64; 24],
-    /// Best sellers by revenue.
+    /// Best sellers by revenue (none on the platform's dashboard).
     pub top_items: Vec<TopItem>,
     /// Merchants with orders in the period (platform dashboards).
     pub active_merchants: Option<i64>,
@@ -210,12 +210,18 @@ impl App {
                 b.figures += f;
             }
         }
-        let hours = rollups::hours(pool, slice, period.from, period.to).await?;
-        let top_items = rollups::top_items(pool, slice, period.from, period.to, 10)
-            .await?
-            .into_iter()
-            .map(|(item_id, name, quantity, revenue)| TopItem { item_id, name, quantity, revenue })
-            .collect();
+        // Busy hours and best sellers are a merchant's questions; the platform's dashboard reads
+        // only the daily rows (a year of a whole city stays fast).
+        let (hours, top_items) = if slice == Slice::Platform {
+            ([0; 24], Vec::new())
+        } else {
+            let items = rollups::top_items(pool, slice, period.from, period.to, 10)
+                .await?
+                .into_iter()
+                .map(|(item_id, name, quantity, revenue)| TopItem { item_id, name, quantity, revenue })
+                .collect();
+            (rollups::hours(pool, slice, period.from, period.to).await?, items)
+        };
         let (active_merchants, previous_active_merchants) = if slice == Slice::Platform {
             (
                 Some(rollups::active_merchants(pool, period.from, period.to).await?),

@@ -64,6 +64,8 @@ struct DashboardPage {
     hours_svg: String,
     /// Period, orders, revenue, average ticket.
     series: Vec<(String, i64, String, String)>,
+    /// A merchant's dashboard (busy hours and best sellers shown).
+    merchant: bool,
     /// Name, quantity, revenue.
     items: Vec<(String, i64, String)>,
     query: String,
@@ -149,6 +151,7 @@ fn page(
         revenue_svg: chart::bars("Revenue", &revenue, 720, 220, &|v| yuan(v)),
         hours_svg: chart::bars("Orders by hour", &hours, 720, 180, &|v| v.to_string()),
         series,
+        merchant: d.active_merchants.is_none(),
         items,
         query,
     };

@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod city;
 pub mod config;
+pub mod dashbench;
 pub mod demo;
 pub mod simulate;
 

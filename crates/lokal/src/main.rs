@@ -209,6 +209,27 @@ enum LedgerCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Dashboards over a year of a demo city: generate the orders into the database, build the
+    /// rollups, time every page. Use a fresh --data-dir or database.
+    Dashboards {
+        /// Stores in the demo city.
+        #[arg(long, default_value_t = 200)]
+        stores: usize,
+        /// Orders over the period.
+        #[arg(long, default_value_t = 5_000_000)]
+        orders: u64,
+        /// Days of history, ending today.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Consumers placing them.
+        #[arg(long, default_value_t = 50_000)]
+        consumers: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The discovery index in process: build a city and time nearby queries.
     Nearby {
         /// Stores in the generated city.
@@ -291,6 +312,19 @@ async fn main() -> anyhow::Result<()> {
                 user.email.unwrap_or_default(),
                 user.id
             );
+            Ok(())
+        }
+        Command::Bench { command: BenchCommand::Dashboards { stores, orders, days, consumers, seed, db } } => {
+            apply_db(&mut config, db);
+            let app = lokal::open_app(&config, clock).await?;
+            let o = lokal::dashbench::Options {
+                stores,
+                orders,
+                days: days.clamp(1, 800),
+                consumers: consumers.max(1),
+                seed,
+            };
+            println!("{}", lokal::dashbench::run(&app, o).await?);
             Ok(())
         }
         Command::Bench { command: BenchCommand::Nearby { stores, queries, seed, postgis } } => {

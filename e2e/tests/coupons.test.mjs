@@ -85,6 +85,16 @@ test('an owner issues coupons in the console and they are offered on the store p
   assert.match(await owner.getByTestId('coupon-batches').innerText(), /Weekend treat[\s\S]*¥8 off on ¥50 or more/);
   await owner.screenshot({ path: join(artifacts, 'coupons-console.png'), fullPage: true });
 
+  // A store promotion for everyone, no coupon needed: 满100减15 at every store.
+  const promos = await owner.getByTestId('promotion').count();
+  await owner.getByTestId('promotion-title-input').fill('满100减15');
+  await owner.getByTestId('promotion-value-input').fill('15');
+  await owner.getByTestId('promotion-threshold-input').fill('100');
+  await owner.getByTestId('promotion-create').click();
+  await owner.waitForURL(/\/merchant\/[^/]+\/coupons$/);
+  assert.equal(await owner.getByTestId('promotion').count(), promos + 1);
+  assert.match(await owner.getByTestId('promotions').innerText(), /满100减15[\s\S]*¥15 off on ¥100 or more/);
+
   const clerk = await login('clerk@demo.lokal', { width: 1280, height: 900 });
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();

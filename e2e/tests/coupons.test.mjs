@@ -102,3 +102,25 @@ test('an owner issues coupons in the console and they are offered on the store p
   await me.goto(`${server.base}/stores/${store}`);
   assert.match(await me.getByTestId('coupons').innerText(), /Weekend treat/);
 });
+
+test('an operator issues platform coupons and consumers claim them in the coupon centre', async () => {
+  const admin = await login('admin@demo.lokal', { width: 1280, height: 900 });
+  await admin.getByTestId('platform-coupons-link').click();
+  await admin.waitForURL(/\/admin\/coupons$/);
+  const before = await admin.getByTestId('platform-batch').count();
+  await admin.getByTestId('platform-title-input').fill('Weekend free delivery');
+  await admin.getByTestId('platform-kind').selectOption('free_delivery');
+  await admin.getByTestId('platform-coupon-create').click();
+  await admin.waitForURL(/\/admin\/coupons$/);
+  assert.equal(await admin.getByTestId('platform-batch').count(), before + 1);
+  await admin.screenshot({ path: join(artifacts, 'coupons-platform-console.png'), fullPage: true });
+
+  const me = await login('consumer@demo.lokal', { width: 390, height: 844 });
+  await me.goto(`${server.base}/coupons`);
+  const offer = me.locator('[data-testid=centre-batch]', { hasText: 'Weekend free delivery' });
+  assert.equal(await offer.count(), 1);
+  await me.screenshot({ path: join(artifacts, 'coupons-centre.png'), fullPage: true });
+  await offer.getByTestId('centre-claim').click();
+  await me.waitForURL(/\/me\/coupons$/);
+  assert.match(await me.getByTestId('my-coupons').innerText(), /Weekend free delivery/);
+});

@@ -323,6 +323,31 @@ impl App {
         Ok(out)
     }
 
+    /// The coupon centre: every batch open for claiming now, the platform's first, then the
+    /// merchants' newest first (at most 200), each with its merchant's name.
+    pub async fn coupon_centre(&self) -> Result<Vec<(TemplateView, Option<String>)>, AppError> {
+        let pool = self.db().pool();
+        let mut rows = coupons::claimable(pool, self.now().millis(), 200).await?;
+        rows.sort_by_key(|r| r.merchant_id.is_some());
+        let mut names: std::collections::HashMap<MerchantId, String> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name = match row.merchant_id {
+                Some(m) => {
+                    if let std::collections::hash_map::Entry::Vacant(e) = names.entry(m) {
+                        let found = lokal_store::merchants::get_merchant(pool, m).await?;
+                        e.insert(found.map(|x| x.name).unwrap_or_default());
+                    }
+                    names.get(&m).cloned()
+                }
+                None => None,
+            };
+            let stores = coupons::stores_of(pool, row.id).await?;
+            out.push((view_of(row, stores)?, name));
+        }
+        Ok(out)
+    }
+
     /// The caller's coupons, newest first.
     pub async fn my_coupons(&self, caller: &Principal) -> Result<Vec<CouponView>, AppError> {
         let mut out = Vec::new();

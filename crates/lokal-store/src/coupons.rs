@@ -155,6 +155,21 @@ pub async fn platform_templates<'e>(ex: impl Executor<'e, Database = Any>) -> Re
     rows.iter().map(template).collect()
 }
 
+/// Batches open for claiming at `now` with coupons left, newest first (the coupon centre).
+pub async fn claimable<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<TemplateRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE status = 'active' AND claim_from <= $1 \
+         AND claim_until > $1 AND quantity_left > 0 ORDER BY id DESC LIMIT {}",
+        limit.clamp(1, 500)
+    ));
+    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(template).collect()
+}
+
 /// The stores a batch is limited to (empty: all of the merchant's).
 pub async fn stores_of<'e>(
     ex: impl Executor<'e, Database = Any>,

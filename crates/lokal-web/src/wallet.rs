@@ -15,7 +15,10 @@ use lokal_core::promo::Benefit;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
-    Router::new().route("/coupon-batches/{batch_id}/claim", post(claim)).route("/me/coupons", get(my_coupons))
+    Router::new()
+        .route("/coupon-batches/{batch_id}/claim", post(claim))
+        .route("/me/coupons", get(my_coupons))
+        .route("/coupons", get(centre))
 }
 
 /// What a coupon gives, in words ("¥20 off ¥100", "15% off, up to ¥10").
@@ -98,4 +101,34 @@ async fn my_coupons(State(ctx): State<Ctx>, nav: Nav) -> Response {
         })
         .collect();
     nav.finish(MyCouponsPage { nav: nav.clone(), coupons }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "coupon_centre.html")]
+struct CentrePage {
+    nav: Nav,
+    /// Batch id, title, what it gives, from whom, left, claim until.
+    batches: Vec<(String, String, String, String, i64, String)>,
+}
+
+/// The coupon centre: every coupon that can be claimed now.
+async fn centre(State(ctx): State<Ctx>, nav: Nav) -> Response {
+    let list = match ctx.app.coupon_centre().await {
+        Ok(l) => l,
+        Err(e) => return nav.refusal("Coupons", e),
+    };
+    let batches = list
+        .into_iter()
+        .map(|(t, merchant)| {
+            (
+                t.row.id.to_string(),
+                t.row.title.clone(),
+                benefit_text(&t.benefit),
+                merchant.unwrap_or_else(|| "Lokal (any store)".to_owned()),
+                t.row.quantity_left,
+                when(t.row.claim_until),
+            )
+        })
+        .collect();
+    nav.finish(CentrePage { nav: nav.clone(), batches }.into_response())
 }

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(create_merchant_coupons, merchant_coupons))
         .routes(routes!(create_platform_coupons, platform_coupons))
         .routes(routes!(get_coupon_batch))
+        .routes(routes!(coupon_centre))
         .routes(routes!(claim))
         .routes(routes!(my_coupons))
         .routes(routes!(create_promotion, merchant_promotions))
@@ -270,5 +271,14 @@ async fn claim(
 async fn my_coupons(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<CouponOut>>> {
     let now = ctx.app.now();
     let items = ctx.app.my_coupons(&caller).await?.into_iter().map(|c| coupon_out(c, now)).collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// The coupon centre: every batch open for claiming now with coupons left — the platform's
+/// first, then the merchants', newest first (at most 200). Anyone.
+#[utoipa::path(get, path = "/api/v1/coupon-centre", tag = "coupons", responses((status = 200, body = ListJson<CouponBatchOut>)))]
+async fn coupon_centre(State(ctx): State<Ctx>) -> ApiResult<Json<ListJson<CouponBatchOut>>> {
+    let now = ctx.app.now();
+    let items = ctx.app.coupon_centre().await?.into_iter().map(|(t, _)| batch_out(t, now)).collect();
     Ok(Json(ListJson { items, next_cursor: None }))
 }

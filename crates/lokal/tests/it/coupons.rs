@@ -101,6 +101,10 @@ async fn merchants_and_operators_issue_coupons_and_consumers_claim_them_by_the_r
         app.get("/api/v1/admin/coupon-batches", Some(&admin)).await.json()["items"].as_array().map(Vec::len),
         Some(1)
     );
+    // The coupon centre lists what can be claimed now, the platform's first.
+    let centre = app.get("/api/v1/coupon-centre", None).await.json();
+    let ids: Vec<&str> = centre["items"].as_array().expect("items").iter().filter_map(|b| b["id"].as_str()).collect();
+    assert_eq!(ids, [pid.as_str()], "the merchant batch has expired; the platform's is open");
 }
 
 #[tokio::test]

@@ -61,6 +61,8 @@ pub struct AppliedCoupon {
     pub funder: Funder,
     /// Off the delivery fee (else off the goods).
     pub on_delivery: bool,
+    /// A new-customer coupon (one order per consumer at a time may use one).
+    pub new_customers_only: bool,
 }
 
 /// A store promotion applied to a cart (funded by the merchant).
@@ -72,6 +74,8 @@ pub struct AppliedPromotion {
     pub title: String,
     /// What it takes off, minor units.
     pub amount: i64,
+    /// A first-order promotion.
+    pub first_order: bool,
 }
 
 /// What an offer at checkout is: a coupon of the consumer's, or a promotion of the store.
@@ -422,7 +426,7 @@ impl App {
                 new_customers_only: false,
                 budget_left: t.budget.map(|b| b - t.budget_used),
             });
-            titles.push((c.id, t.title.clone()));
+            titles.push((c.id, t.title.clone(), t.new_customers_only));
         }
         // The store's own promotions: every one running here, first-order ones for new customers.
         let mut promotions = Vec::new();
@@ -445,7 +449,7 @@ impl App {
                 new_customers_only: false,
                 budget_left: None,
             });
-            promo_titles.push((p.id, p.title));
+            promo_titles.push((p.id, p.title, p.first_order));
         }
         let goods = promo::Cart {
             lines: priced
@@ -484,8 +488,9 @@ impl App {
             .iter()
             .filter_map(|l| {
                 let Some(Ref::Promotion(id)) = l.offer else { return None };
-                let title = promo_titles.iter().find(|t| t.0 == id).map(|t| t.1.clone()).unwrap_or_default();
-                Some(AppliedPromotion { promotion: id, title, amount: -l.amount })
+                let (title, first_order) =
+                    promo_titles.iter().find(|t| t.0 == id).map(|t| (t.1.clone(), t.2)).unwrap_or_default();
+                Some(AppliedPromotion { promotion: id, title, amount: -l.amount, first_order })
             })
             .collect();
         let mut applied: Vec<AppliedCoupon> = breakdown
@@ -493,13 +498,16 @@ impl App {
             .iter()
             .filter_map(|l| {
                 let Some(Ref::Coupon(coupon, template)) = l.offer else { return None };
+                let (title, new_customers_only) =
+                    titles.iter().find(|t| t.0 == coupon).map(|t| (t.1.clone(), t.2)).unwrap_or_default();
                 Some(AppliedCoupon {
                     coupon,
                     template,
-                    title: titles.iter().find(|t| t.0 == coupon).map(|t| t.1.clone()).unwrap_or_default(),
+                    title,
                     amount: -l.amount,
                     funder: l.funder?,
                     on_delivery: l.kind == promo::ChargeKind::DeliveryDiscount,
+                    new_customers_only,
                 })
             })
             .collect();

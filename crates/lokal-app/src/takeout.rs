@@ -417,6 +417,25 @@ impl App {
                 ));
             }
         }
+        // New-customer offers: one order per consumer and scope at a time (a racing second
+        // order is refused; the slot comes back if this order is cancelled).
+        let mut scopes: Vec<String> = priced
+            .discounts
+            .iter()
+            .filter(|d| d.new_customers_only)
+            .map(|d| if d.funder == Funder::Platform { "platform".to_owned() } else { order.merchant_id.to_string() })
+            .chain(priced.promotions.iter().filter(|p| p.first_order).map(|_| order.merchant_id.to_string()))
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        for scope in scopes {
+            if !lokal_store::coupons::lock_first_order(&mut tx, caller.user_id, &scope, &order.id.to_string()).await? {
+                return Err(AppError::new(
+                    ErrorCode::QuoteChanged,
+                    "a new-customer discount of the quote is taken by another order: ask for a new quote",
+                ));
+            }
+        }
         menu::insert_detail(&mut tx, &detail).await?;
         menu::insert_lines(&mut tx, order.id, &priced.lines).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;

@@ -388,6 +388,11 @@ pub async fn release(tx: &mut crate::Tx, order: &str) -> Result<usize, StoreErro
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_sqlx)?;
+    sqlx::query("DELETE FROM first_orders WHERE order_id = $1")
+        .bind(order)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
     Ok(rows.len())
 }
 
@@ -415,4 +420,19 @@ pub async fn has_order<'e>(
     .await
     .map_err(StoreError::from_sqlx)?;
     Ok(get::<i64>(&row, "n")? > 0)
+}
+
+/// Takes the consumer's new-customer slot for `scope` (a merchant id, or `platform`) for `order`;
+/// `false` when another order holds it.
+pub async fn lock_first_order(tx: &mut crate::Tx, user: UserId, scope: &str, order: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO first_orders (user_id, scope, order_id) VALUES ($1, $2, $3) ON CONFLICT (user_id, scope) DO NOTHING",
+    )
+    .bind(user.to_string())
+    .bind(scope)
+    .bind(order)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
 }

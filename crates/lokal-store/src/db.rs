@@ -39,6 +39,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (10, "store promotions", include_str!("../migrations/sqlite/0010_store_promotions.sql")),
     (11, "campaigns", include_str!("../migrations/sqlite/0011_campaigns.sql")),
     (12, "analytics", include_str!("../migrations/sqlite/0012_analytics.sql")),
+    (13, "first orders", include_str!("../migrations/sqlite/0013_first_orders.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -53,6 +54,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (10, "store promotions", include_str!("../migrations/postgres/0010_store_promotions.sql")),
     (11, "campaigns", include_str!("../migrations/postgres/0011_campaigns.sql")),
     (12, "analytics", include_str!("../migrations/postgres/0012_analytics.sql")),
+    (13, "first orders", include_str!("../migrations/postgres/0013_first_orders.sql")),
 ];
 
 impl Db {

@@ -41,6 +41,7 @@ impl App {
         amount: i64,
         excluded: i64,
         channel: &str,
+        coupon_ids: Option<&[lokal_core::CouponId]>,
     ) -> Result<OrderRow, AppError> {
         let view = self.public_store(store).await?;
         let s = self.order_settings(store).await?;
@@ -52,7 +53,13 @@ impl App {
         }
         let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let now = self.now();
-        let total = amount - discount;
+        // The consumer's coupons on what the store's rule leaves (the best ones unless named).
+        let coupons =
+            self.bill_coupons(caller.user_id, view.row.merchant_id, store, amount - discount, coupon_ids, now).await?;
+        let platform_off: i64 =
+            coupons.iter().filter(|c| c.funder == lokal_core::promo::Funder::Platform).map(|c| c.amount).sum();
+        let coupons_off: i64 = coupons.iter().map(|c| c.amount).sum();
+        let total = amount - discount - coupons_off;
         let order = OrderRow {
             id: OrderId::generate(),
             user_id: caller.user_id,
@@ -76,13 +83,15 @@ impl App {
             store_id: Some(store),
             mode: Mode::PayAtStore.as_str().to_owned(),
             subtotal: amount,
-            discount,
+            discount: discount + coupons_off,
+            platform_discount: platform_off,
             code: short_code()?,
             returning: orders::has_paid_at_store(self.db().pool(), caller.user_id, store).await?,
             ..DetailRow::default()
         };
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
+        self.hold_discounts(&mut tx, &order, &coupons, &[], now).await?;
         menu::insert_detail(&mut tx, &detail).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
         let credit = crate::campaigns::Action {

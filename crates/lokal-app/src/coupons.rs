@@ -362,27 +362,134 @@ impl App {
         Ok(out)
     }
 
-    /// Applies the store's running promotions and coupons of `user` to a priced cart by the
-    /// stacking rules (`lokal_core::promo`): the coupons `cart.coupon_ids` names, or — when it is
-    /// absent — the best combination of the coupons the consumer holds that are valid at this
-    /// store. Lowers `priced.totals.total` (never below one minor unit) and fills
-    /// `priced.promotions` and `priced.discounts`.
-    pub async fn apply_coupons(
+    /// Puts an order's coupons on it and their discounts on their batches' budgets, and takes
+    /// the consumer's new-customer slot for each new-customer offer used, in the order's
+    /// transaction. A coupon used on another order meanwhile, a budget spent or a slot taken by a
+    /// racing first order refuses the order with `quote_changed`.
+    pub(crate) async fn hold_discounts(
         &self,
-        user: lokal_core::UserId,
-        cart: &CartJson,
-        priced: &mut Priced,
+        tx: &mut lokal_store::Tx,
+        order: &lokal_store::orders::OrderRow,
+        coupons: &[AppliedCoupon],
+        promotions: &[AppliedPromotion],
         now: Timestamp,
     ) -> Result<(), AppError> {
-        if cart.coupon_ids.as_ref().is_some_and(|ids| ids.len() > 3) {
+        let changed =
+            || AppError::new(ErrorCode::QuoteChanged, "a discount of the quote is no longer available: ask again");
+        let id = order.id.to_string();
+        // Batches in id order, the order `release` takes them in (no deadlock between the two).
+        let mut holds: Vec<&AppliedCoupon> = coupons.iter().collect();
+        holds.sort_by_key(|d| (d.template, d.coupon));
+        for d in holds {
+            if !coupons::hold(tx, d.coupon, order.user_id, &id, d.amount, now.millis()).await?
+                || !coupons::spend_budget(tx, d.template, d.amount).await?
+            {
+                return Err(changed());
+            }
+        }
+        let mut scopes: Vec<String> = coupons
+            .iter()
+            .filter(|d| d.new_customers_only)
+            .map(|d| if d.funder == Funder::Platform { "platform".to_owned() } else { order.merchant_id.to_string() })
+            .chain(promotions.iter().filter(|p| p.first_order).map(|_| order.merchant_id.to_string()))
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        for scope in scopes {
+            if !coupons::lock_first_order(tx, order.user_id, &scope, &id).await? {
+                return Err(changed());
+            }
+        }
+        Ok(())
+    }
+
+    /// The coupons to apply to a bill of `amount` (after the store's own bill rule) at `store`:
+    /// the ones named in `coupon_ids` (at most three; `[]`: none), else the best combination of
+    /// the consumer's usable coupons. Store promotions do not apply to bills (the bill rule is
+    /// the store's offer there); free delivery never does. The bill stays at least 0.01.
+    pub async fn bill_coupons(
+        &self,
+        user: lokal_core::UserId,
+        merchant: MerchantId,
+        store: StoreId,
+        amount: i64,
+        coupon_ids: Option<&[CouponId]>,
+        now: Timestamp,
+    ) -> Result<Vec<AppliedCoupon>, AppError> {
+        if coupon_ids.is_some_and(|ids| ids.len() > 3) {
             return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
         }
-        let no_coupons = cart.coupon_ids.as_ref().is_some_and(Vec::is_empty);
-        let merchant = priced.store.row.merchant_id;
-        let store = cart.store_id;
+        let none = coupon_ids.is_some_and(<[CouponId]>::is_empty);
+        let (offers, titles, _) = self.wallet_offers(user, merchant, store, coupon_ids, none, now).await?;
+        let offers: Vec<_> =
+            offers.into_iter().filter(|o| !matches!(o.benefit, Benefit::FreeDelivery { .. })).collect();
+        let bill = promo::Cart {
+            lines: vec![promo::Line { item: lokal_core::ItemId(uuid::Uuid::nil()), quantity: 1, unit_price: amount }],
+            packaging_fee: 0,
+            delivery_fee: 0,
+            new_customer: true,
+        };
+        let breakdown = match coupon_ids {
+            None => promo::best(&bill, &[], &offers).1,
+            Some(ids) => {
+                let mut chosen = Vec::new();
+                for id in ids {
+                    let o = offers.iter().find(|o| matches!(o.id, Ref::Coupon(c, _) if c == *id)).ok_or_else(|| {
+                        FieldError::new(
+                            "coupon_ids",
+                            format!("coupon {id} is not yours, used, expired or not valid here"),
+                        )
+                    })?;
+                    chosen.push(o.clone());
+                }
+                promo::price(&bill, &chosen).map_err(|(id, why)| {
+                    AppError::from(FieldError::new("coupon_ids", format!("coupon {} cannot be used: {why}", id.name())))
+                })?
+            }
+        };
+        let mut applied: Vec<AppliedCoupon> = breakdown
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let Some(Ref::Coupon(coupon, template)) = l.offer else { return None };
+                let (title, new_customers_only) =
+                    titles.iter().find(|t| t.0 == coupon).map(|t| (t.1.clone(), t.2)).unwrap_or_default();
+                Some(AppliedCoupon {
+                    coupon,
+                    template,
+                    title,
+                    amount: -l.amount,
+                    funder: l.funder?,
+                    on_delivery: false,
+                    new_customers_only,
+                })
+            })
+            .collect();
+        let short = 1 - (amount - applied.iter().map(|a| a.amount).sum::<i64>());
+        if short > 0
+            && let Some(last) = applied.last_mut()
+        {
+            last.amount -= short;
+        }
+        applied.retain(|a| a.amount > 0);
+        Ok(applied)
+    }
+
+    /// The consumer's coupons usable at `store` of `merchant` now, as offers to the pricing
+    /// engine (one per batch: the one named, else the soonest to expire), with their titles and
+    /// new-customer flags, and whether the consumer is new at the merchant (when it was asked).
+    #[allow(clippy::type_complexity)]
+    async fn wallet_offers(
+        &self,
+        user: lokal_core::UserId,
+        merchant: MerchantId,
+        store: StoreId,
+        named_ids: Option<&[CouponId]>,
+        no_coupons: bool,
+        now: Timestamp,
+    ) -> Result<(Vec<promo::Offer<Ref>>, Vec<(CouponId, String, bool)>, Option<bool>), AppError> {
         let pool = self.db().pool();
-        let named =
-            |c: &lokal_store::coupons::CouponRow| cart.coupon_ids.as_ref().is_some_and(|ids| ids.contains(&c.id));
+        let named = |c: &lokal_store::coupons::CouponRow| named_ids.is_some_and(|ids| ids.contains(&c.id));
         let mut wallet: Vec<_> = lokal_store::coupons::of_user(pool, user)
             .await?
             .into_iter()
@@ -428,6 +535,30 @@ impl App {
             });
             titles.push((c.id, t.title.clone(), t.new_customers_only));
         }
+        Ok((offers, titles, new_here))
+    }
+
+    /// Applies the store's running promotions and coupons of `user` to a priced cart by the
+    /// stacking rules (`lokal_core::promo`): the coupons `cart.coupon_ids` names, or — when it is
+    /// absent — the best combination of the coupons the consumer holds that are valid at this
+    /// store. Lowers `priced.totals.total` (never below one minor unit) and fills
+    /// `priced.promotions` and `priced.discounts`.
+    pub async fn apply_coupons(
+        &self,
+        user: lokal_core::UserId,
+        cart: &CartJson,
+        priced: &mut Priced,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        if cart.coupon_ids.as_ref().is_some_and(|ids| ids.len() > 3) {
+            return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
+        }
+        let no_coupons = cart.coupon_ids.as_ref().is_some_and(Vec::is_empty);
+        let merchant = priced.store.row.merchant_id;
+        let store = cart.store_id;
+        let pool = self.db().pool();
+        let (offers, titles, mut new_here) =
+            self.wallet_offers(user, merchant, store, cart.coupon_ids.as_deref(), no_coupons, now).await?;
         // The store's own promotions: every one running here, first-order ones for new customers.
         let mut promotions = Vec::new();
         let mut promo_titles = Vec::new();

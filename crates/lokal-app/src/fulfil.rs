@@ -373,6 +373,7 @@ impl App {
         let id = m.order.id;
         let store = m.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
         if m.mode() == Mode::PayAtStore {
+            lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
             menu::stamp(tx, id, Stamp::Completed, now.millis()).await?;
             self.settle(tx, m, None, now).await?;
             self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "", now).await?;

@@ -394,48 +394,7 @@ impl App {
         detail.returning = orders::has_paid_at_store(self.db().pool(), caller.user_id, cart.store_id).await?;
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
-        // The coupons go on the order and their discounts on their batches' budgets; a coupon
-        // used on another order meanwhile, or a budget spent, refuses the order.
-        // Batches in id order, the order `release` takes them in (no deadlock between the two).
-        let mut holds: Vec<&AppliedCoupon> = priced.discounts.iter().collect();
-        holds.sort_by_key(|d| (d.template, d.coupon));
-        for d in holds {
-            if !lokal_store::coupons::hold(
-                &mut tx,
-                d.coupon,
-                caller.user_id,
-                &order.id.to_string(),
-                d.amount,
-                now.millis(),
-            )
-            .await?
-                || !lokal_store::coupons::spend_budget(&mut tx, d.template, d.amount).await?
-            {
-                return Err(AppError::new(
-                    ErrorCode::QuoteChanged,
-                    "a coupon of the quote is no longer usable: ask for a new one",
-                ));
-            }
-        }
-        // New-customer offers: one order per consumer and scope at a time (a racing second
-        // order is refused; the slot comes back if this order is cancelled).
-        let mut scopes: Vec<String> = priced
-            .discounts
-            .iter()
-            .filter(|d| d.new_customers_only)
-            .map(|d| if d.funder == Funder::Platform { "platform".to_owned() } else { order.merchant_id.to_string() })
-            .chain(priced.promotions.iter().filter(|p| p.first_order).map(|_| order.merchant_id.to_string()))
-            .collect();
-        scopes.sort();
-        scopes.dedup();
-        for scope in scopes {
-            if !lokal_store::coupons::lock_first_order(&mut tx, caller.user_id, &scope, &order.id.to_string()).await? {
-                return Err(AppError::new(
-                    ErrorCode::QuoteChanged,
-                    "a new-customer discount of the quote is taken by another order: ask for a new quote",
-                ));
-            }
-        }
+        self.hold_discounts(&mut tx, &order, &priced.discounts, &priced.promotions, now).await?;
         menu::insert_detail(&mut tx, &detail).await?;
         menu::insert_lines(&mut tx, order.id, &priced.lines).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;

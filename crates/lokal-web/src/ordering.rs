@@ -537,7 +537,7 @@ async fn open_bill(
             nav.clone(),
         ));
     };
-    let order = match ctx.app.open_bill(&me, store, amount, excluded, "poster").await {
+    let order = match ctx.app.open_bill(&me, store, amount, excluded, "poster", None).await {
         Ok(o) => o,
         Err(e) => return nav.refusal("Not paid", e),
     };

@@ -473,9 +473,13 @@ pub struct BillBody {
     /// Where the consumer came from (attribution).
     #[serde(default)]
     pub channel: String,
+    /// Coupons to use (at most three; `[]`: none). Absent: the best combination of the
+    /// consumer's usable coupons, on what the store's rule leaves.
+    #[serde(default)]
+    pub coupon_ids: Option<Vec<lokal_core::CouponId>>,
 }
 
-/// Open a bill at a store: the discount applies and an order waits for payment (pay it with
+/// Open a bill at a store: the store's rule and the consumer's coupons apply and an order waits for payment (pay it with
 /// `POST /api/v1/orders/{id}/payments`). Requires an `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/stores/{store_id}/bills", tag = "bills",
     params(("store_id" = StoreId, Path, description = "The store")), request_body = BillBody,
@@ -487,7 +491,7 @@ async fn open_bill(
     Path(store): Path<StoreId>,
     Json(b): Json<BillBody>,
 ) -> ApiResult<(StatusCode, Json<MenuOrderOut>)> {
-    let order = ctx.app.open_bill(&caller, store, b.amount, b.excluded, &b.channel).await?;
+    let order = ctx.app.open_bill(&caller, store, b.amount, b.excluded, &b.channel, b.coupon_ids.as_deref()).await?;
     let (o, actor) = ctx.app.menu_order_for(&caller, order.id).await?;
     Ok((StatusCode::CREATED, Json(menu_order_out(o, actor))))
 }

@@ -371,3 +371,57 @@ async fn two_first_orders_at_once_get_one_new_customer_discount_and_a_cancelled_
     let o = app.post_keyed(&format!("/api/v1/quotes/{qid}/order"), &empty, &k.consumer, "first-3").await;
     assert_eq!(o.status, 201, "{}", o.text);
 }
+
+#[tokio::test]
+async fn coupons_apply_to_bills_paid_at_the_store_after_the_stores_own_rule() {
+    use crate::commerce::assert_ledger_holds;
+    use crate::kitchen::{kitchen, owed, pay};
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let settings = json!({"pay_at_store": {"kind": "every_off", "every": 10000, "off": 1000}});
+    assert_eq!(
+        app.put(&format!("/api/v1/stores/{}/order-settings", k.store), &settings, Some(&k.owner)).await.status,
+        200
+    );
+    // The merchant's ¥10 off ¥50 and the platform's 10 %, at most ¥3.
+    let merchant =
+        batch(&app, json!({"title": "满50减10", "benefit": {"kind": "amount_off", "off": 1000, "threshold": 5000}}));
+    let m = app.post(&format!("/api/v1/merchants/{}/coupon-batches", k.merchant), &merchant, Some(&k.owner)).await;
+    let platform =
+        batch(&app, json!({"title": "10% off", "benefit": {"kind": "percent_off", "percent_bp": 1000, "cap": 300}}));
+    let p = app.post("/api/v1/admin/coupon-batches", &platform, Some(&k.admin)).await;
+    for b in [&m, &p] {
+        let id = b.json()["id"].as_str().expect("batch").to_owned();
+        assert_eq!(
+            app.post(&format!("/api/v1/coupon-batches/{id}/claims"), &json!({}), Some(&k.consumer)).await.status,
+            201
+        );
+    }
+    let bills = format!("/api/v1/stores/{}/bills", k.store);
+    // A bill naming no coupons pays the store's rule only: 200 yuan, 2 × 10 off.
+    let plain = app.post_keyed(&bills, &json!({"amount": 20000, "coupon_ids": []}), &k.consumer, "bill-plain").await;
+    assert_eq!((plain.status, plain.json()["total"]["amount"].as_i64()), (201, Some(18000)), "{}", plain.text);
+    // By default the best coupons apply on what the rule leaves: 18,000 − 1,000 − 300.
+    let b = app.post_keyed(&bills, &json!({"amount": 20000}), &k.consumer, "bill-coupons").await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let bill = b.json();
+    assert_eq!(
+        (bill["total"]["amount"].as_i64(), bill["discount"]["amount"].as_i64()),
+        (Some(16700), Some(3300)),
+        "{bill}"
+    );
+    let id = bill["id"].as_str().expect("id").to_owned();
+    pay(&app, &id, &k.consumer).await;
+    let mine = app.get("/api/v1/me/coupons", Some(&k.consumer)).await.json();
+    assert!(mine["items"].as_array().expect("items").iter().all(|c| c["status"] == "used"), "{mine}");
+    // The store earns the bill less its own discounts and commission; the platform pays its coupon.
+    let goods = 16700 + 300;
+    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, goods - goods * 8 / 100);
+    assert_eq!(-owed(&app, "platform:subsidies").await, 300);
+    assert_ledger_holds(&app).await;
+    // A coupon that is not the consumer's is refused, naming the field.
+    let r = app
+        .post_keyed(&bills, &json!({"amount": 20000, "coupon_ids": [uuid::Uuid::now_v7()]}), &k.consumer, "bill-bad")
+        .await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("coupon_ids")), "{}", r.text);
+}

@@ -38,6 +38,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod ratelimit;
+pub mod reviews;
 pub mod riders;
 pub mod secret;
 pub mod settlement;

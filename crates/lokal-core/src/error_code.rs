@@ -90,6 +90,10 @@ pub enum ErrorCode {
     CouponsGone,
     /// The consumer already holds as many of these coupons as allowed (409).
     ClaimLimitReached,
+    /// This cannot be reviewed: not consumed yet, not the caller's, or more than 30 days ago (409).
+    NotReviewable,
+    /// This consumption already has its review (or the reply, follow-up, vote or report exists) (409).
+    AlreadyReviewed,
     /// Something failed on our side; details are in the server log under the request id (500).
     Internal,
     /// A dependency (the database) is unavailable (503).
@@ -98,7 +102,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 47] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -142,6 +146,8 @@ impl ErrorCode {
         ErrorCode::NotClaimable,
         ErrorCode::CouponsGone,
         ErrorCode::ClaimLimitReached,
+        ErrorCode::NotReviewable,
+        ErrorCode::AlreadyReviewed,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
     ];
@@ -192,6 +198,8 @@ impl ErrorCode {
             ErrorCode::NotClaimable => ("not_claimable", 409),
             ErrorCode::CouponsGone => ("coupons_gone", 409),
             ErrorCode::ClaimLimitReached => ("claim_limit_reached", 409),
+            ErrorCode::NotReviewable => ("not_reviewable", 409),
+            ErrorCode::AlreadyReviewed => ("already_reviewed", 409),
             ErrorCode::Internal => ("internal", 500),
             ErrorCode::Unavailable => ("unavailable", 503),
         }

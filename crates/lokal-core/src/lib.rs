@@ -37,6 +37,7 @@ pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod promo;
+pub mod review;
 pub mod store;
 pub mod takeout;
 pub mod time;

@@ -40,6 +40,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (11, "campaigns", include_str!("../migrations/sqlite/0011_campaigns.sql")),
     (12, "analytics", include_str!("../migrations/sqlite/0012_analytics.sql")),
     (13, "first orders", include_str!("../migrations/sqlite/0013_first_orders.sql")),
+    (14, "reviews", include_str!("../migrations/sqlite/0014_reviews.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -55,6 +56,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (11, "campaigns", include_str!("../migrations/postgres/0011_campaigns.sql")),
     (12, "analytics", include_str!("../migrations/postgres/0012_analytics.sql")),
     (13, "first orders", include_str!("../migrations/postgres/0013_first_orders.sql")),
+    (14, "reviews", include_str!("../migrations/postgres/0014_reviews.sql")),
 ];
 
 impl Db {

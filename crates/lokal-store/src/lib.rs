@@ -26,6 +26,7 @@ pub mod orders;
 pub mod outbox;
 pub mod promotions;
 pub mod rate_limits;
+pub mod reviews;
 pub mod riders;
 pub mod rollups;
 mod row;

@@ -11,6 +11,7 @@ pub mod deals;
 pub mod health;
 pub mod merchants;
 pub mod params;
+pub mod reviews;
 pub mod riders;
 pub mod search;
 pub mod stores;
@@ -40,6 +41,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(coupons::router())
         .merge(campaigns::router())
         .merge(analytics::router())
+        .merge(reviews::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

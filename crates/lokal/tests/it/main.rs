@@ -19,6 +19,7 @@ mod idempotency;
 mod kitchen;
 mod money;
 mod operations;
+mod reviews;
 mod search;
 mod storage;
 mod takeout;

@@ -1,0 +1,283 @@
+//! Verified reviews (issue G): only the consumer of a completed menu order or bill, or of a
+//! redeemed voucher, reviews it — once, within 30 days; riders are rated apart. Merchants reply
+//! publicly, authors add one follow-up, anyone signed in votes "helpful" or reports, operators
+//! hide (the author still sees it, with the reason). The store's rating is the Bayesian average
+//! of its visible reviews (`lokal_core::review::bayesian_x100`) and feeds the discovery ranking
+//! at once.
+
+use crate::{App, AppError};
+use lokal_core::fulfil::{Mode, OrderStatus};
+use lokal_core::review::{self, ReviewJson, ReviewTerms};
+use lokal_core::{ErrorCode, FieldError, Principal, Scope, StaffRole, StoreId};
+use lokal_store::reviews::{self, Order, ReviewRow};
+
+/// Reviews a caller may write at most per hour.
+const PER_HOUR: i64 = 10;
+
+fn not_reviewable(why: &str) -> AppError {
+    AppError::new(ErrorCode::NotReviewable, why)
+}
+
+/// A review as shown: the row with its parsed parts.
+#[derive(Debug, Clone)]
+pub struct ReviewView {
+    /// The row.
+    pub row: ReviewRow,
+    /// Stars per dimension.
+    pub dimensions: std::collections::BTreeMap<String, u8>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Photo URLs.
+    pub photos: Vec<String>,
+    /// The author's display name.
+    pub author: String,
+}
+
+impl App {
+    async fn review_view(&self, row: ReviewRow) -> Result<ReviewView, AppError> {
+        let author = lokal_store::users::get_by_id(self.db().pool(), row.user_id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        Ok(ReviewView {
+            dimensions: serde_json::from_str(&row.dimensions_json).map_err(AppError::internal)?,
+            tags: serde_json::from_str(&row.tags_json).map_err(AppError::internal)?,
+            photos: serde_json::from_str(&row.photos_json).map_err(AppError::internal)?,
+            author,
+            row,
+        })
+    }
+
+    /// Writes a review of the caller's consumption (and rates the rider of a delivered order).
+    /// Refused with `not_reviewable` (not theirs, not consumed, more than 30 days ago, or the
+    /// caller works for the merchant) or `already_reviewed`.
+    pub async fn write_review(&self, caller: &Principal, j: ReviewJson) -> Result<ReviewView, AppError> {
+        let t = ReviewTerms::parse(&j)?;
+        let now = self.now().millis();
+        // What was consumed, where, when, and the rider who brought it.
+        let (subject, store, consumed_at, rider) = match (j.order_id, j.voucher_id) {
+            (Some(id), _) => {
+                let o = self.menu_order(id).await.map_err(|_| not_reviewable("no such order of yours"))?;
+                if o.order.user_id != caller.user_id {
+                    return Err(not_reviewable("no such order of yours"));
+                }
+                if o.status() != OrderStatus::Completed {
+                    return Err(not_reviewable("the order is not delivered or handed over yet"));
+                }
+                let store = o.order.store_id.ok_or_else(|| not_reviewable("the order has no store"))?;
+                let rider =
+                    if o.mode() == Mode::Delivery { o.delivery.as_ref().and_then(|d| d.rider_id) } else { None };
+                let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
+                (format!("order:{id}"), store, at, rider)
+            }
+            (None, Some(id)) => {
+                lokal_store::vouchers::by_id(self.db().pool(), id)
+                    .await?
+                    .filter(|v| v.user_id == caller.user_id)
+                    .ok_or_else(|| not_reviewable("no such voucher of yours"))?;
+                let used = lokal_store::vouchers::redemptions_of(self.db().pool(), id).await?;
+                let last = used
+                    .iter()
+                    .filter(|r| r.undone_at.is_none())
+                    .max_by_key(|r| r.created_at)
+                    .ok_or_else(|| not_reviewable("the voucher has not been used yet"))?;
+                (format!("voucher:{id}"), last.store_id, last.created_at, None)
+            }
+            (None, None) => return Err(FieldError::new("order_id", "give the order or the voucher").into()),
+        };
+        if now - consumed_at > review::WINDOW_MS {
+            return Err(not_reviewable("reviews are written within 30 days"));
+        }
+        if j.rider.is_some() && rider.is_none() {
+            return Err(FieldError::new("rider", "only a delivered order has a rider to rate").into());
+        }
+        let view = self.public_store(store).await?;
+        if caller.is_staff_of(view.row.merchant_id) {
+            return Err(not_reviewable("staff cannot review their own stores"));
+        }
+        self.rate_hit(&format!("review:{}", caller.user_id), PER_HOUR, 3_600).await?;
+        let row = ReviewRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            store_id: store,
+            merchant_id: view.row.merchant_id,
+            user_id: caller.user_id,
+            subject,
+            rating: t.rating,
+            dimensions_json: serde_json::to_string(&t.dimensions).map_err(AppError::internal)?,
+            body: t.text,
+            tags_json: serde_json::to_string(&t.tags).map_err(AppError::internal)?,
+            photos_json: serde_json::to_string(&t.photos).map_err(AppError::internal)?,
+            photo_count: i64::try_from(t.photos.len()).unwrap_or(0),
+            avg_spend: t.avg_spend,
+            status: "visible".into(),
+            hidden_reason: String::new(),
+            helpful: 0,
+            reply: String::new(),
+            reply_at: None,
+            reply_by: None,
+            follow_up: String::new(),
+            follow_up_at: None,
+            created_at: now,
+        };
+        let mut tx = self.db().begin().await?;
+        if !reviews::insert(&mut tx, &row).await? {
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "this was already reviewed"));
+        }
+        let (n, stars) = reviews::store_figures(&mut *tx, store).await?;
+        reviews::set_store_rating(&mut tx, store, review::bayesian_x100(stars, n)).await?;
+        if let (Some((stars, comment)), Some(rider), Some(order)) = (t.rider, rider, j.order_id) {
+            reviews::rate_rider(&mut *tx, order, rider, caller.user_id, stars, &comment, now).await?;
+        }
+        tx.commit().await?;
+        self.reindex_store(store).await;
+        self.review_view(row).await
+    }
+
+    /// Puts a store's new rating into the discovery index (ranking changes at once).
+    async fn reindex_store(&self, store: StoreId) {
+        match self.public_store(store).await {
+            Ok(v) => self.with_discovery(|d| d.put(&v)),
+            Err(e) => tracing::warn!(error = %e.message, "store not reindexed after a review"),
+        }
+    }
+
+    /// A store's visible reviews: `newest`, `helpful` or `photos`, 20 at a time from `offset`.
+    pub async fn store_reviews(&self, store: StoreId, sort: &str, offset: i64) -> Result<Vec<ReviewView>, AppError> {
+        self.public_store(store).await?;
+        let order = match sort {
+            "" | "newest" => Order::Newest,
+            "helpful" => Order::Helpful,
+            "photos" => Order::Photos,
+            _ => return Err(FieldError::new("sort", "must be newest, helpful or photos").into()),
+        };
+        let mut out = Vec::new();
+        for r in reviews::of_store(self.db().pool(), store, order, offset, 20).await? {
+            out.push(self.review_view(r).await?);
+        }
+        Ok(out)
+    }
+
+    /// The caller's reviews, hidden ones included (with the reason).
+    pub async fn my_reviews(&self, caller: &Principal) -> Result<Vec<ReviewView>, AppError> {
+        let mut out = Vec::new();
+        for r in reviews::of_user(self.db().pool(), caller.user_id).await? {
+            out.push(self.review_view(r).await?);
+        }
+        Ok(out)
+    }
+
+    /// The merchant's public reply, once: staff of the reviewed store (clerks included).
+    pub async fn reply_to_review(&self, caller: &Principal, id: &str, text: &str) -> Result<ReviewView, AppError> {
+        let r = self.visible_review(id).await?;
+        caller.authorize(Scope::Store(r.merchant_id, r.store_id), StaffRole::Clerk)?;
+        let text = checked_text("text", text)?;
+        if !reviews::reply(self.db().pool(), id, &text, caller.user_id, self.now().millis()).await? {
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "the store has replied already"));
+        }
+        self.review(id).await
+    }
+
+    /// The author's follow-up, once.
+    pub async fn follow_up_review(&self, caller: &Principal, id: &str, text: &str) -> Result<ReviewView, AppError> {
+        let r = self.visible_review(id).await?;
+        if r.user_id != caller.user_id {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the author adds a follow-up"));
+        }
+        let text = checked_text("text", text)?;
+        if !reviews::follow_up(self.db().pool(), id, &text, self.now().millis()).await? {
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "there is a follow-up already"));
+        }
+        self.review(id).await
+    }
+
+    /// Counts the caller's "helpful" vote, once (not on their own review).
+    pub async fn vote_review(&self, caller: &Principal, id: &str) -> Result<ReviewView, AppError> {
+        let r = self.visible_review(id).await?;
+        if r.user_id == caller.user_id {
+            return Err(AppError::new(ErrorCode::Forbidden, "you cannot vote for your own review"));
+        }
+        let mut tx = self.db().begin().await?;
+        if !reviews::vote(&mut tx, id, caller.user_id).await? {
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "you voted already"));
+        }
+        tx.commit().await?;
+        self.review(id).await
+    }
+
+    /// Reports a review to the operators, once per person.
+    pub async fn report_review(&self, caller: &Principal, id: &str, reason: &str) -> Result<(), AppError> {
+        self.visible_review(id).await?;
+        let reason = lokal_core::field::line_of_text("reason", reason, 200, true)?;
+        self.rate_hit(&format!("review-report:{}", caller.user_id), 30, 3_600).await?;
+        if !reviews::report(self.db().pool(), id, caller.user_id, &reason, self.now().millis()).await? {
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "you reported it already"));
+        }
+        Ok(())
+    }
+
+    /// Reported reviews, most reported first. Operators.
+    pub async fn reported_reviews(&self, caller: &Principal) -> Result<Vec<(ReviewView, i64, String)>, AppError> {
+        caller.require_admin()?;
+        let mut out = Vec::new();
+        for (r, n, reason) in reviews::reported(self.db().pool()).await? {
+            out.push((self.review_view(r).await?, n, reason));
+        }
+        Ok(out)
+    }
+
+    /// Hides a review with a reason the author sees (`hide`), or shows it again. Operators.
+    /// The store's rating follows.
+    pub async fn moderate_review(
+        &self,
+        caller: &Principal,
+        id: &str,
+        hide: bool,
+        reason: &str,
+    ) -> Result<ReviewView, AppError> {
+        caller.require_admin()?;
+        let r = reviews::by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("review"))?;
+        let reason = lokal_core::field::line_of_text("reason", reason, 200, hide)?;
+        let (from, to, n) = if hide { ("visible", "hidden", -1) } else { ("hidden", "visible", 1) };
+        let mut tx = self.db().begin().await?;
+        if !reviews::set_status(&mut tx, id, from, to, &reason).await? {
+            return Err(AppError::new(ErrorCode::Conflict, format!("the review is not {from}")));
+        }
+        let (count, stars) = reviews::count_on_store(&mut tx, r.store_id, n, n * r.rating).await?;
+        reviews::set_store_rating(&mut tx, r.store_id, review::bayesian_x100(stars, count)).await?;
+        tx.commit().await?;
+        self.reindex_store(r.store_id).await;
+        self.review(id).await
+    }
+
+    /// A store's review figures: count and rating × 100.
+    pub async fn store_rating(&self, store: StoreId) -> Result<(i64, i64), AppError> {
+        let (n, stars) = reviews::store_figures(self.db().pool(), store).await?;
+        Ok((n, review::bayesian_x100(stars, n)))
+    }
+
+    /// A rider's ratings: count and mean × 100.
+    pub async fn rider_rating(&self, rider: lokal_core::UserId) -> Result<(i64, i64), AppError> {
+        let (n, stars) = reviews::rider_figures(self.db().pool(), rider).await?;
+        Ok((n, if n > 0 { (200 * stars + n) / (2 * n) } else { 0 }))
+    }
+
+    async fn review(&self, id: &str) -> Result<ReviewView, AppError> {
+        let r = reviews::by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("review"))?;
+        self.review_view(r).await
+    }
+
+    async fn visible_review(&self, id: &str) -> Result<ReviewRow, AppError> {
+        reviews::by_id(self.db().pool(), id)
+            .await?
+            .filter(|r| r.status == "visible")
+            .ok_or_else(|| AppError::not_found("review"))
+    }
+}
+
+fn checked_text(field: &str, text: &str) -> Result<String, AppError> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 1_000 || t.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+        return Err(FieldError::new(field, "between 1 and 1,000 characters, no control characters").into());
+    }
+    Ok(t.to_owned())
+}

@@ -1,0 +1,370 @@
+//! Reviews, their votes and reports, rider ratings, and the store's review figures.
+
+use crate::StoreError;
+use crate::row::{get, opt, parse};
+use lokal_core::{MerchantId, OrderId, StoreId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A stored review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// The id.
+    pub id: String,
+    /// The store reviewed.
+    pub store_id: StoreId,
+    /// Its merchant.
+    pub merchant_id: MerchantId,
+    /// The author.
+    pub user_id: UserId,
+    /// `order:<id>` or `voucher:<id>`.
+    pub subject: String,
+    /// Stars.
+    pub rating: i64,
+    /// Stars per dimension, JSON.
+    pub dimensions_json: String,
+    /// Words.
+    pub body: String,
+    /// Tags, JSON.
+    pub tags_json: String,
+    /// Photo URLs, JSON.
+    pub photos_json: String,
+    /// How many photos.
+    pub photo_count: i64,
+    /// Spend per person.
+    pub avg_spend: Option<i64>,
+    /// `visible` or `hidden`.
+    pub status: String,
+    /// Why an operator hid it (shown to its author).
+    pub hidden_reason: String,
+    /// Helpful votes.
+    pub helpful: i64,
+    /// The merchant's public reply.
+    pub reply: String,
+    /// When.
+    pub reply_at: Option<i64>,
+    /// Who replied.
+    pub reply_by: Option<UserId>,
+    /// The author's follow-up.
+    pub follow_up: String,
+    /// When.
+    pub follow_up_at: Option<i64>,
+    /// Written, epoch ms.
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, store_id, merchant_id, user_id, subject, rating, dimensions_json, body, tags_json, \
+    photos_json, photo_count, avg_spend, status, hidden_reason, helpful, reply, reply_at, reply_by, follow_up, \
+    follow_up_at, created_at";
+
+fn from_row(r: &AnyRow) -> Result<ReviewRow, StoreError> {
+    Ok(ReviewRow {
+        id: get(r, "id")?,
+        store_id: parse(r, "store_id")?,
+        merchant_id: parse(r, "merchant_id")?,
+        user_id: parse(r, "user_id")?,
+        subject: get(r, "subject")?,
+        rating: get(r, "rating")?,
+        dimensions_json: get(r, "dimensions_json")?,
+        body: get(r, "body")?,
+        tags_json: get(r, "tags_json")?,
+        photos_json: get(r, "photos_json")?,
+        photo_count: get(r, "photo_count")?,
+        avg_spend: get(r, "avg_spend")?,
+        status: get(r, "status")?,
+        hidden_reason: get(r, "hidden_reason")?,
+        helpful: get(r, "helpful")?,
+        reply: get(r, "reply")?,
+        reply_at: get(r, "reply_at")?,
+        reply_by: opt(r, "reply_by")?,
+        follow_up: get(r, "follow_up")?,
+        follow_up_at: get(r, "follow_up_at")?,
+        created_at: get(r, "created_at")?,
+    })
+}
+
+/// Inserts a review and counts it on its store; `false` if its consumption was already reviewed.
+pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<bool, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO reviews ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21) ON CONFLICT (subject) DO NOTHING"
+    ));
+    let done = sqlx::query(sql)
+        .bind(&r.id)
+        .bind(r.store_id.to_string())
+        .bind(r.merchant_id.to_string())
+        .bind(r.user_id.to_string())
+        .bind(&r.subject)
+        .bind(r.rating)
+        .bind(&r.dimensions_json)
+        .bind(&r.body)
+        .bind(&r.tags_json)
+        .bind(&r.photos_json)
+        .bind(r.photo_count)
+        .bind(r.avg_spend)
+        .bind(&r.status)
+        .bind(&r.hidden_reason)
+        .bind(r.helpful)
+        .bind(&r.reply)
+        .bind(r.reply_at)
+        .bind(r.reply_by.map(|u| u.to_string()))
+        .bind(&r.follow_up)
+        .bind(r.follow_up_at)
+        .bind(r.created_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    count_on_store(tx, r.store_id, 1, r.rating).await?;
+    Ok(true)
+}
+
+/// Adds `n` reviews worth `stars` to a store's figures; returns its new count and star sum.
+pub async fn count_on_store(tx: &mut crate::Tx, store: StoreId, n: i64, stars: i64) -> Result<(i64, i64), StoreError> {
+    sqlx::query(
+        "UPDATE stores SET review_count = review_count + $2, review_star_sum = review_star_sum + $3 WHERE id = $1",
+    )
+    .bind(store.to_string())
+    .bind(n)
+    .bind(stars)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query("SELECT review_count, review_star_sum FROM stores WHERE id = $1")
+        .bind(store.to_string())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok((get(&row, "review_count")?, get(&row, "review_star_sum")?))
+}
+
+/// Sets a store's rating (× 100), as the discovery ranking reads it.
+pub async fn set_store_rating(tx: &mut crate::Tx, store: StoreId, rating_x100: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE stores SET rating_x100 = $2 WHERE id = $1")
+        .bind(store.to_string())
+        .bind(rating_x100)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// A review.
+pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<ReviewRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM reviews WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The review of a consumption, if written.
+pub async fn by_subject<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    subject: &str,
+) -> Result<Option<ReviewRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM reviews WHERE subject = $1"));
+    let row = sqlx::query(sql).bind(subject).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// How a store's reviews are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first.
+    Newest,
+    /// Most helpful first.
+    Helpful,
+    /// Only those with photos, newest first.
+    Photos,
+}
+
+/// A store's visible reviews, `limit` from `offset`.
+pub async fn of_store<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    store: StoreId,
+    order: Order,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ReviewRow>, StoreError> {
+    let (filter, by) = match order {
+        Order::Newest => ("", "created_at DESC, id DESC"),
+        Order::Helpful => ("", "helpful DESC, created_at DESC, id DESC"),
+        Order::Photos => (" AND photo_count > 0", "created_at DESC, id DESC"),
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM reviews WHERE store_id = $1 AND status = 'visible'{filter} ORDER BY {by} \
+         LIMIT {} OFFSET {}",
+        limit.clamp(1, 100),
+        offset.max(0)
+    ));
+    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A consumer's reviews, newest first (hidden ones included: the author sees why).
+pub async fn of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<ReviewRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM reviews WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"
+    ));
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Sets the merchant's reply (`false` if there is one already).
+pub async fn reply<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    text: &str,
+    by: UserId,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let done =
+        sqlx::query("UPDATE reviews SET reply = $2, reply_by = $3, reply_at = $4 WHERE id = $1 AND reply_at IS NULL")
+            .bind(id)
+            .bind(text)
+            .bind(by.to_string())
+            .bind(at)
+            .execute(ex)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the author's follow-up (`false` if there is one already).
+pub async fn follow_up<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    text: &str,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let done =
+        sqlx::query("UPDATE reviews SET follow_up = $2, follow_up_at = $3 WHERE id = $1 AND follow_up_at IS NULL")
+            .bind(id)
+            .bind(text)
+            .bind(at)
+            .execute(ex)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts a helpful vote once per person; `false` if they had voted.
+pub async fn vote(tx: &mut crate::Tx, id: &str, user: UserId) -> Result<bool, StoreError> {
+    let done = sqlx::query("INSERT INTO review_votes (review_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(id)
+        .bind(user.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE reviews SET helpful = helpful + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(true)
+}
+
+/// Records a report once per person; `false` if they had reported it.
+pub async fn report<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    user: UserId,
+    reason: &str,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO review_reports (review_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(user.to_string())
+    .bind(reason)
+    .bind(at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Visible reviews with reports, most reported first: (review, reports, the latest reason).
+pub async fn reported<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(ReviewRow, i64, String)>, StoreError> {
+    let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {cols}, (SELECT COUNT(*) FROM review_reports p WHERE p.review_id = r.id) AS reports, \
+         (SELECT p.reason FROM review_reports p WHERE p.review_id = r.id ORDER BY p.created_at DESC LIMIT 1) AS reason \
+         FROM reviews r WHERE r.status = 'visible' AND EXISTS (SELECT 1 FROM review_reports p WHERE p.review_id = r.id) \
+         ORDER BY reports DESC, r.created_at DESC LIMIT 200"
+    ));
+    let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| Ok((from_row(r)?, get(r, "reports")?, get(r, "reason")?))).collect()
+}
+
+/// Hides or shows a review; `false` if it already was.
+pub async fn set_status(tx: &mut crate::Tx, id: &str, from: &str, to: &str, reason: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE reviews SET status = $3, hidden_reason = $4 WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .bind(reason)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Rates a delivery's rider once; `false` if already rated.
+pub async fn rate_rider<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    order: OrderId,
+    rider: UserId,
+    user: UserId,
+    rating: i64,
+    comment: &str,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO rider_ratings (order_id, rider_id, user_id, rating, comment, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING",
+    )
+    .bind(order.to_string())
+    .bind(rider.to_string())
+    .bind(user.to_string())
+    .bind(rating)
+    .bind(comment)
+    .bind(at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A rider's ratings: count and star sum.
+pub async fn rider_figures<'e>(ex: impl Executor<'e, Database = Any>, rider: UserId) -> Result<(i64, i64), StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(rating), 0) AS BIGINT) AS stars FROM rider_ratings WHERE rider_id = $1",
+    )
+    .bind(rider.to_string())
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok((get(&row, "n")?, get(&row, "stars")?))
+}
+
+/// A store's visible review count and star sum.
+pub async fn store_figures<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    store: StoreId,
+) -> Result<(i64, i64), StoreError> {
+    let row = sqlx::query("SELECT review_count, review_star_sum FROM stores WHERE id = $1")
+        .bind(store.to_string())
+        .fetch_optional(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    match row {
+        Some(r) => Ok((get(&r, "review_count")?, get(&r, "review_star_sum")?)),
+        None => Ok((0, 0)),
+    }
+}

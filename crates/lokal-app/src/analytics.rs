@@ -137,6 +137,25 @@ impl App {
         Ok(n)
     }
 
+    /// Recomputes every day of one store (if given) and of its merchant's deal sales with their
+    /// current time zones (after a store's offset changed or a store was added).
+    pub async fn rebuild_store_rollups(&self, merchant: MerchantId, store: Option<StoreId>) -> Result<(), AppError> {
+        let _one_at_a_time = REFRESH.lock().await;
+        let pool = self.db().pool();
+        let until = analytics::local_day(self.now().millis(), 0) + 2;
+        let stores = rollups::all_stores(pool).await?;
+        if let Some((_, s, off)) = stores.iter().find(|(_, s, _)| Some(*s) == store) {
+            let mut tx = self.db().begin().await?;
+            rollups::recompute_store(&mut tx, merchant, *s, off * 60_000, 0, until).await?;
+            tx.commit().await?;
+        }
+        let off = merchant_offsets(pool).await?.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN);
+        let mut tx = self.db().begin().await?;
+        rollups::recompute_deals(&mut tx, merchant, off * 60_000, 0, until).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Counts a view of a store's page (for the funnel); never fails the page.
     pub async fn count_store_view(&self, view: &crate::stores::StoreView) {
         let day = analytics::local_day(self.now().millis(), view.row.utc_offset_min);

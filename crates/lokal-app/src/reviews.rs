@@ -249,6 +249,24 @@ impl App {
         self.review(id).await
     }
 
+    /// Whether the caller may review this order now (theirs, completed within 30 days, not yet
+    /// reviewed, not staff of the merchant), and whether it has a rider to rate.
+    pub async fn can_review_order(
+        &self,
+        caller: &Principal,
+        id: lokal_core::OrderId,
+    ) -> Result<(bool, bool), AppError> {
+        let o = self.menu_order(id).await?;
+        let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
+        let open = o.order.user_id == caller.user_id
+            && o.status() == OrderStatus::Completed
+            && self.now().millis() - at <= review::WINDOW_MS
+            && !caller.is_staff_of(o.order.merchant_id)
+            && reviews::by_subject(self.db().pool(), &format!("order:{id}")).await?.is_none();
+        let rider = o.mode() == Mode::Delivery && o.delivery.as_ref().is_some_and(|d| d.rider_id.is_some());
+        Ok((open, rider))
+    }
+
     /// A store's review figures: count and rating × 100.
     pub async fn store_rating(&self, store: StoreId) -> Result<(i64, i64), AppError> {
         let (n, stars) = reviews::store_figures(self.db().pool(), store).await?;

@@ -137,6 +137,8 @@ impl App {
         stores::insert(self.db().pool(), &row).await?;
         let view = StoreView { row, profile };
         self.index_store(&view);
+        // The merchant's time zone for deal sales may have changed with this store.
+        self.rebuild_store_rollups(merchant, None).await?;
         Ok(view)
     }
 
@@ -148,6 +150,7 @@ impl App {
         profile: StoreProfileJson,
     ) -> Result<StoreView, AppError> {
         let mut row = self.store_row(caller, id, StaffRole::Manager).await?;
+        let offset_before = row.utc_offset_min;
         let profile = StoreProfile::parse(profile)?;
         apply(&mut row, &profile)?;
         row.updated_at = self.now().millis();
@@ -156,6 +159,10 @@ impl App {
         }
         let view = StoreView { row, profile };
         self.index_store(&view);
+        if view.row.utc_offset_min != offset_before {
+            // Its local days moved: its rollups (and its merchant's deal sales) are redone.
+            self.rebuild_store_rollups(view.row.merchant_id, Some(id)).await?;
+        }
         Ok(view)
     }
 

@@ -41,6 +41,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (12, "analytics", include_str!("../migrations/sqlite/0012_analytics.sql")),
     (13, "first orders", include_str!("../migrations/sqlite/0013_first_orders.sql")),
     (14, "reviews", include_str!("../migrations/sqlite/0014_reviews.sql")),
+    (15, "platform discounts", include_str!("../migrations/sqlite/0015_platform_discounts.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -57,6 +58,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (12, "analytics", include_str!("../migrations/postgres/0012_analytics.sql")),
     (13, "first orders", include_str!("../migrations/postgres/0013_first_orders.sql")),
     (14, "reviews", include_str!("../migrations/postgres/0014_reviews.sql")),
+    (15, "platform discounts", include_str!("../migrations/postgres/0015_platform_discounts.sql")),
 ];
 
 impl Db {

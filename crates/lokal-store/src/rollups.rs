@@ -60,13 +60,14 @@ pub async fn recompute_store(
         &mut **tx,
         format!(
             "INSERT INTO store_days (merchant_id, store_id, day, orders, paid_orders, gmv, refunds, discounts, \
-             returning_orders, completed, delivered, on_time, ctd_secs, vouchers_sold, vouchers_used, redemptions, \
-             redeemed_value) \
+             platform_discounts, returning_orders, completed, delivered, on_time, ctd_secs, vouchers_sold, \
+             vouchers_used, redemptions, redeemed_value) \
              SELECT $1, $2, {day}, COUNT(*), \
              SUM(CASE WHEN {KEPT} THEN 1 ELSE 0 END), \
              SUM(CASE WHEN o.paid_at IS NOT NULL THEN o.total ELSE 0 END), \
              SUM(COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)), \
              SUM(CASE WHEN {KEPT} THEN d.discount ELSE 0 END), \
+             SUM(CASE WHEN {KEPT} THEN d.platform_discount ELSE 0 END), \
              SUM(CASE WHEN {KEPT} AND d.repeat_customer = 1 THEN 1 ELSE 0 END), \
              SUM(CASE WHEN o.status = 'completed' THEN 1 ELSE 0 END), \
              SUM(CASE WHEN {delivered} THEN 1 ELSE 0 END), \
@@ -74,7 +75,12 @@ pub async fn recompute_store(
              SUM(CASE WHEN {delivered} THEN (d.completed_at - o.created_at) / 1000 ELSE 0 END), \
              0, 0, 0, 0 \
              FROM orders o JOIN order_details d ON d.order_id = o.id \
-             WHERE o.store_id = $2 AND o.created_at >= $4 AND o.created_at < $5 GROUP BY {day}"
+             WHERE o.store_id = $2 AND o.created_at >= $4 AND o.created_at < $5 GROUP BY {day} \
+             ON CONFLICT (merchant_id, store_id, day) DO UPDATE SET orders = excluded.orders, paid_orders = excluded.paid_orders, \
+             gmv = excluded.gmv, refunds = excluded.refunds, discounts = excluded.discounts, \
+             platform_discounts = excluded.platform_discounts, returning_orders = excluded.returning_orders, \
+             completed = excluded.completed, delivered = excluded.delivered, on_time = excluded.on_time, \
+             ctd_secs = excluded.ctd_secs"
         ),
         (&m, &s, offset_ms, lo, hi),
     )
@@ -99,7 +105,8 @@ pub async fn recompute_store(
         format!(
             "INSERT INTO store_hours (merchant_id, store_id, day, hour, orders, gmv) \
              SELECT $1, $2, {day}, {hour}, COUNT(*), SUM(o.total) FROM orders o \
-             WHERE o.store_id = $2 AND o.created_at >= $4 AND o.created_at < $5 AND {KEPT} GROUP BY {day}, {hour}"
+             WHERE o.store_id = $2 AND o.created_at >= $4 AND o.created_at < $5 AND {KEPT} GROUP BY {day}, {hour} \
+             ON CONFLICT (merchant_id, store_id, day, hour) DO UPDATE SET orders = excluded.orders, gmv = excluded.gmv"
         ),
         (&m, &s, offset_ms, lo, hi),
     )
@@ -110,7 +117,9 @@ pub async fn recompute_store(
             "INSERT INTO store_item_days (merchant_id, store_id, day, item_id, name, quantity, revenue) \
              SELECT $1, $2, {day}, l.item_id, MAX(l.name), SUM(l.quantity), SUM(l.total) \
              FROM orders o JOIN order_lines l ON l.order_id = o.id \
-             WHERE o.store_id = $2 AND o.created_at >= $4 AND o.created_at < $5 AND {KEPT} GROUP BY {day}, l.item_id"
+             WHERE o.store_id = $2 AND o.created_at >= $4 AND o.created_at < $5 AND {KEPT} GROUP BY {day}, l.item_id \
+             ON CONFLICT (merchant_id, store_id, day, item_id) DO UPDATE SET name = excluded.name, \
+             quantity = excluded.quantity, revenue = excluded.revenue"
         ),
         (&m, &s, offset_ms, lo, hi),
     )
@@ -148,7 +157,8 @@ pub async fn recompute_deals(
              SUM(COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)), \
              0, 0, 0, 0, 0, 0, 0, 0, 0, 0 \
              FROM orders o WHERE o.merchant_id = $1 AND o.kind = 'deal' AND o.created_at >= $4 AND o.created_at < $5 \
-             GROUP BY {day}"
+             GROUP BY {day} ON CONFLICT (merchant_id, store_id, day) DO UPDATE SET orders = excluded.orders, \
+             paid_orders = excluded.paid_orders, gmv = excluded.gmv, refunds = excluded.refunds"
         ),
         (&m, "", offset_ms, lo, hi),
     )
@@ -269,6 +279,10 @@ pub struct DayFigures {
     pub refunds: i64,
     /// Discounts on kept orders.
     pub discounts: i64,
+    /// Of them, funded by the platform.
+    pub platform_discounts: i64,
+    /// Kept orders at stores (menu orders and bills; deal sales excluded).
+    pub store_paid_orders: i64,
     /// Kept orders by customers who had ordered at the store before.
     pub returning_orders: i64,
     /// Orders handed over.
@@ -298,6 +312,8 @@ impl std::ops::AddAssign for DayFigures {
         self.gmv += o.gmv;
         self.refunds += o.refunds;
         self.discounts += o.discounts;
+        self.platform_discounts += o.platform_discounts;
+        self.store_paid_orders += o.store_paid_orders;
         self.returning_orders += o.returning_orders;
         self.completed += o.completed;
         self.delivered += o.delivered;
@@ -363,6 +379,7 @@ pub async fn days<'e>(
         "gmv",
         "refunds",
         "discounts",
+        "platform_discounts",
         "returning_orders",
         "completed",
         "delivered",
@@ -374,7 +391,8 @@ pub async fn days<'e>(
         "redeemed_value",
     ];
     let sql = format!(
-        "SELECT day, {} FROM store_days WHERE day >= $1 AND day < $2{filter} GROUP BY day ORDER BY day",
+        "SELECT day, {}, CAST(SUM(CASE WHEN store_id <> '' THEN paid_orders ELSE 0 END) AS BIGINT) AS store_paid_orders \
+         FROM store_days WHERE day >= $1 AND day < $2{filter} GROUP BY day ORDER BY day",
         cols.iter().map(|c| sum(c)).collect::<Vec<_>>().join(", ")
     );
     let rows = slice.query(sql, from_day, to_day).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
@@ -388,6 +406,8 @@ pub async fn days<'e>(
                 gmv: get(r, "gmv")?,
                 refunds: get(r, "refunds")?,
                 discounts: get(r, "discounts")?,
+                platform_discounts: get(r, "platform_discounts")?,
+                store_paid_orders: get(r, "store_paid_orders")?,
                 returning_orders: get(r, "returning_orders")?,
                 completed: get(r, "completed")?,
                 delivered: get(r, "delivered")?,

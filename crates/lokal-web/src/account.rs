@@ -76,12 +76,37 @@ struct NextQuery {
 
 /// `next` if it is a path on this site, else the home page (no open redirect).
 pub(crate) fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && next.len() <= 200
-        && !next.contains(['\\', '\r', '\n'])
+    // A path on this site, of plain URL characters only: no scheme, no `//host`, no backslash,
+    // no whitespace or control character a browser would strip into `//host`.
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"/-_.~?=&%#:+,".contains(&b);
+    let ok = next.len() <= 200
+        && next.starts_with('/')
+        && next.as_bytes().get(1).is_none_or(|b| *b != b'/')
+        && next.bytes().all(plain)
         && !next.starts_with("/logout");
     if ok { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_stays_on_this_site() {
+        for good in ["/", "/c/ab12cd34", "/stores/x?sort=helpful#reviews"] {
+            assert_eq!(super::safe_next(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\u{1}",
+            "https://evil.example",
+            "/ok\r\nSet-Cookie:x",
+            "/logout",
+            "evil",
+        ] {
+            assert_eq!(super::safe_next(bad), "/", "{bad:?}");
+        }
+    }
 }
 
 async fn login_form(nav: Nav, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Response {

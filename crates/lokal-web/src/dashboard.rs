@@ -105,13 +105,19 @@ fn page(
         ),
         ("Repeat-customer rate", pct(t.repeat_rate), change_f(t.repeat_rate, p.repeat_rate)),
         ("Voucher redemption rate", pct(t.redemption_rate), change_f(t.redemption_rate, p.redemption_rate)),
-        ("Discounts given", yuan(t.discounts), change(t.discounts, p.discounts)),
+        ("Discounts you funded", yuan(t.merchant_discounts), change(t.merchant_discounts, p.merchant_discounts)),
         ("On-time deliveries", pct(t.on_time_rate), change_f(t.on_time_rate, p.on_time_rate)),
         ("Click to door", t.click_to_door_min.map_or_else(|| "–".into(), |m| format!("{m:.1} min")), String::new()),
     ];
     if let (Some(a), Some(b)) = (d.active_merchants, d.previous_active_merchants) {
+        cards.retain(|c| c.0 != "Discounts you funded");
         cards.insert(2, ("Active merchants", a.to_string(), change(a, b)));
         cards.insert(0, ("GMV", yuan(t.gmv), change(t.gmv, p.gmv)));
+        cards.push((
+            "Platform subsidies",
+            yuan(t.platform_discounts),
+            change(t.platform_discounts, p.platform_discounts),
+        ));
     }
     let funnel = vec![
         ("Store page views", t.views.to_string()),

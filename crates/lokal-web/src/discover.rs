@@ -184,12 +184,46 @@ struct StorePage {
     id: String,
     /// It takes menu orders (delivery, pickup or eat-in) and has a menu.
     orderable: bool,
+    /// Reviews: how many, the sort shown, and each review.
+    review_count: i64,
+    /// Sort links: name, whether shown now.
+    review_sorts: Vec<(&'static str, bool)>,
+    reviews: Vec<ReviewLine>,
+    /// The viewer is staff of this store (may reply).
+    staff: bool,
+}
+
+/// A review as the store page shows it.
+struct ReviewLine {
+    id: String,
+    author: String,
+    stars: String,
+    dimensions: String,
+    text: String,
+    tags: Vec<String>,
+    photos: usize,
+    spend: String,
+    helpful: i64,
+    reply: String,
+    follow_up: String,
+    when: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct StoreQuery {
+    #[serde(default)]
+    sort: String,
 }
 
 /// Half the map's width in metres.
 const MAP_HALF_M: f64 = 600.0;
 
-async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+async fn store_page(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<StoreQuery>,
+) -> Response {
     let Ok(id) = id.parse::<StoreId>() else {
         return nav.finish(message(
             StatusCode::NOT_FOUND,
@@ -284,7 +318,38 @@ async fn store_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Err(e) => return error_page(e),
     };
     let orderable = !menu.is_empty() && !services.is_empty();
+    let review_sort =
+        if matches!(q.sort.as_str(), "helpful" | "photos") { q.sort.clone() } else { "newest".to_owned() };
+    let reviews = match ctx.app.store_reviews(id, &review_sort, 0).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|v| ReviewLine {
+                id: v.row.id.clone(),
+                author: v.author,
+                stars: "★".repeat(usize::try_from(v.row.rating).unwrap_or(0)),
+                dimensions: v.dimensions.iter().map(|(k, s)| format!("{k} {s}")).collect::<Vec<_>>().join(" · "),
+                text: v.row.body,
+                tags: v.tags,
+                photos: v.photos.len(),
+                spend: v.row.avg_spend.map(|s| format!("{} per person", yuan(s))).unwrap_or_default(),
+                helpful: v.row.helpful,
+                reply: v.row.reply,
+                follow_up: v.row.follow_up,
+                when: when(v.row.created_at),
+            })
+            .collect(),
+        Err(e) => return error_page(e),
+    };
+    let (review_count, _) = ctx.app.store_rating(id).await.unwrap_or((0, 0));
+    let staff = nav.caller().is_some_and(|me| {
+        me.authorize(lokal_core::Scope::Store(view.row.merchant_id, id), lokal_core::StaffRole::Clerk).is_ok()
+    });
+    let review_sorts = ["newest", "helpful", "photos"].into_iter().map(|s| (s, s == review_sort)).collect();
     let page = StorePage {
+        review_count,
+        review_sorts,
+        reviews,
+        staff,
         coupons,
         nav: nav.clone(),
         id: id.to_string(),

@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod desk;
 pub mod discover;
 pub mod docs;
+pub mod feedback;
 pub mod live;
 pub mod merchant;
 pub mod orderdesk;
@@ -48,6 +49,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(coupon_desk::router())
         .merge(campaigns::router())
         .merge(dashboard::router())
+        .merge(feedback::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

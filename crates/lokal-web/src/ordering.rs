@@ -357,6 +357,9 @@ struct TrackPage {
     pending_payment: bool,
     cancellable: bool,
     reason: String,
+    /// The consumer may review it now (and rate its rider).
+    reviewable: bool,
+    rider_to_rate: bool,
 }
 
 fn headline(mode: Mode, status: OrderStatus) -> &'static str {
@@ -393,7 +396,10 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         pins = fit(&points);
     }
     let paid = o.order.paid_at.is_some();
+    let (reviewable, rider_to_rate) = ctx.app.can_review_order(&me, id).await.unwrap_or((false, false));
     let page = TrackPage {
+        reviewable,
+        rider_to_rate,
         nav: nav.clone(),
         id: id.to_string(),
         store_name: o.store_name.clone(),

@@ -56,13 +56,17 @@ pub struct FiguresOut {
     pub refunds: i64,
     /// `gmv − refunds` (the revenue).
     pub revenue: i64,
-    /// Discounts on kept orders.
+    /// Discounts on kept orders (store rules, promotions, coupons).
     pub discounts: i64,
+    /// Of them, funded by the platform (platform coupons).
+    pub platform_discounts: i64,
+    /// Of them, funded by the merchants.
+    pub merchant_discounts: i64,
     /// `revenue / paid_orders`, rounded.
     pub average_ticket: Option<i64>,
     /// Kept orders by customers who had already ordered at the store.
     pub returning_orders: i64,
-    /// `returning_orders / paid_orders`.
+    /// `returning_orders` over the kept orders at stores (deal sales, which have no store, aside).
     pub repeat_rate: Option<f64>,
     /// Orders handed over (delivered, picked up, served, bills paid).
     pub completed: i64,
@@ -97,9 +101,11 @@ pub fn figures_out(f: &DayFigures) -> FiguresOut {
         refunds: f.refunds,
         revenue,
         discounts: f.discounts,
+        platform_discounts: f.platform_discounts,
+        merchant_discounts: f.discounts - f.platform_discounts,
         average_ticket: analytics::average(revenue, f.paid_orders),
         returning_orders: f.returning_orders,
-        repeat_rate: analytics::ratio(f.returning_orders, f.paid_orders),
+        repeat_rate: analytics::ratio(f.returning_orders, f.store_paid_orders),
         completed: f.completed,
         delivered: f.delivered,
         on_time: f.on_time,
@@ -236,7 +242,7 @@ async fn platform_dashboard(
 pub fn series_csv(d: &Dashboard) -> String {
     use crate::csv::amount;
     let mut out = String::from(
-        "period,views,orders,paid_orders,gmv_cny,refunds_cny,revenue_cny,discounts_cny,average_ticket_cny,\
+        "period,views,orders,paid_orders,gmv_cny,refunds_cny,revenue_cny,discounts_cny,platform_discounts_cny,average_ticket_cny,\
          returning_orders,repeat_rate,completed,delivered,on_time,on_time_rate,click_to_door_min,vouchers_sold,\
          vouchers_used,redemption_rate,redemptions,redeemed_value_cny\n",
     );
@@ -244,7 +250,7 @@ pub fn series_csv(d: &Dashboard) -> String {
     let mut line = |label: &str, f: &DayFigures| {
         let o = figures_out(f);
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             crate::csv::field(label),
             o.views,
             o.orders,
@@ -253,6 +259,7 @@ pub fn series_csv(d: &Dashboard) -> String {
             amount(o.refunds),
             amount(o.revenue),
             amount(o.discounts),
+            amount(o.platform_discounts),
             o.average_ticket.map(amount).unwrap_or_default(),
             o.returning_orders,
             rate(o.repeat_rate),

@@ -50,7 +50,7 @@ async fn a_merchants_dashboard_adds_up_its_orders_and_stays_right_as_they_change
     let t = &d["total"];
     let goods = 2800 + 100;
     let expected = json!({"views": 3, "orders": 3, "paid_orders": 2, "gmv": 3 * goods, "refunds": goods,
-        "revenue": 2 * goods, "discounts": 0, "average_ticket": goods, "returning_orders": 1, "repeat_rate": 0.5,
+        "revenue": 2 * goods, "discounts": 0, "platform_discounts": 0, "merchant_discounts": 0, "average_ticket": goods, "returning_orders": 1, "repeat_rate": 0.5,
         "completed": 1, "delivered": 0, "on_time": 0, "on_time_rate": null, "click_to_door_min": null,
         "vouchers_sold": 0, "vouchers_used": 0, "redemption_rate": null, "redemptions": 0, "redeemed_value": 0});
     assert_eq!(t, &expected, "{d}");
@@ -84,6 +84,18 @@ async fn a_merchants_dashboard_adds_up_its_orders_and_stays_right_as_they_change
     let before = dashboard(&app, &format!("{path}?by=month"), &k.owner).await;
     app.app.rebuild_rollups().await.expect("rebuild");
     assert_eq!(dashboard(&app, &format!("{path}?by=month"), &k.owner).await, before);
+
+    // The store moves to UTC−10: its local days move with it, and still nothing is counted twice.
+    let profile = json!({"name": "Noodle House People's Square", "category": "food", "address": "1 Nanjing Rd",
+        "location": crate::kitchen::at(0.0), "hours": crate::kitchen::always(), "delivery": true,
+        "delivery_radius_m": 3000, "pickup": true, "dine_in": true, "utc_offset_min": -600});
+    let r = app.put(&format!("/api/v1/stores/{}", k.store), &profile, Some(&k.owner)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let wide = format!("{path}?from={}&to={}", iso_day(&app, -5), iso_day(&app, 2));
+    let moved = dashboard(&app, &wide, &k.owner).await;
+    assert_eq!(moved["total"]["orders"], 4, "{moved}");
+    app.app.rebuild_rollups().await.expect("rebuild");
+    assert_eq!(dashboard(&app, &wide, &k.owner).await, moved);
 }
 
 #[tokio::test]

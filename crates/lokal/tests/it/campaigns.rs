@@ -279,6 +279,22 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
         .await
         .expect("html");
     assert!(!r.contains("evil.example"), "{r}");
+    // Nor through characters a browser strips (a tab) or a header cannot hold (a control).
+    for evil in ["/\t/evil.example", "/\u{1}", "//evil.example"] {
+        let r = c
+            .post(format!("{}/login", app.base))
+            .form(&[
+                ("login", "scanner@test.lokal"),
+                ("password", "correct horse"),
+                ("csrf_token", &csrf),
+                ("next", evil),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status().as_u16(), 303, "{evil:?}");
+        assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"), "{evil:?}");
+    }
 
     let report = app.get(&format!("/api/v1/campaigns/{id}/report"), Some(&k.owner)).await;
     assert_eq!(report.status, 200, "{}", report.text);

@@ -1,0 +1,69 @@
+// Reviews in the browser (issue G): a consumer pays a bill at the store, reviews it from the
+// order page, the store's clerk replies on the store page, and the store's rating changes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('consume, review, the store replies, and the rating changes', async () => {
+  const clerk = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'clerk@demo.lokal');
+  await clerk.goto(`${server.base}/merchant/orders`);
+  const store = await clerk.getByTestId('orders-store').inputValue();
+
+  const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
+  await me.goto(`${server.base}/stores/${store}`);
+  const ratingBefore = (await me.locator('.store-meta .rating').innerText()).trim();
+  assert.equal(await me.getByTestId('review').count(), 0);
+
+  // Consume: a bill paid at the store.
+  await me.goto(`${server.base}/pay/${store}`);
+  await me.getByTestId('bill-amount').fill('100');
+  await me.getByTestId('bill-pay').click();
+  await me.waitForURL(/\/sandbox\/pay\//);
+  await me.getByTestId('sandbox-pay').click();
+  await me.waitForURL(/\/track$/);
+  await me.locator('[data-testid=track][data-status=completed]').waitFor({ timeout: 15000 });
+  await me.reload();
+
+  // Review it from the order's page: one star.
+  await me.getByTestId('review-rating').selectOption('1');
+  await me.getByTestId('review-text').fill('Waited forty minutes for a table.');
+  await me.screenshot({ path: join(artifacts, 'review-form.png'), fullPage: true });
+  await me.getByTestId('review-submit').click();
+  await me.waitForURL(new RegExp(`/stores/${store}`));
+  assert.equal(await me.getByTestId('review').count(), 1);
+  assert.equal((await me.getByTestId('review-text').innerText()).trim(), 'Waited forty minutes for a table.');
+  assert.equal(await me.getByTestId('reply-form').count(), 0, 'consumers cannot reply');
+  const ratingAfter = (await me.locator('.store-meta .rating').innerText()).trim();
+  assert.notEqual(ratingAfter, ratingBefore, `${ratingBefore} → ${ratingAfter}`);
+  assert.match(ratingAfter, /3\.7/, 'one 1-star review: the Bayesian average (10 × 4.0 + 1) / 11');
+
+  // The order page no longer offers a review.
+  await me.goBack();
+  await me.goBack();
+  await me.reload();
+  assert.equal(await me.getByTestId('review-form').count(), 0);
+
+  // The store's clerk replies publicly.
+  await clerk.goto(`${server.base}/stores/${store}`);
+  await clerk.getByTestId('reply-text').fill('Sorry! We have added two tables for weekends.');
+  await clerk.getByTestId('reply-submit').click();
+  await clerk.waitForURL(new RegExp(`/stores/${store}`));
+  await me.goto(`${server.base}/stores/${store}#reviews`);
+  assert.match(await me.getByTestId('review-reply').innerText(), /added two tables/);
+  await me.getByTestId('reviews').scrollIntoViewIfNeeded();
+  await me.screenshot({ path: join(artifacts, 'store-reviews.png'), fullPage: true });
+});

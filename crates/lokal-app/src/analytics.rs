@@ -18,6 +18,9 @@ const REFRESHER: &str = "store_days";
 
 static REFRESH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Views counted since the last write: (merchant, store, local day) → views.
+pub type PendingViews = HashMap<(MerchantId, StoreId, i64), i64>;
+
 /// A bucket of a dashboard's series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
@@ -69,6 +72,7 @@ impl App {
     /// Brings the rollups up to date: recomputes the store-days touched since the last refresh
     /// (everything on the first run). Returns how many store-day ranges were recomputed.
     pub async fn refresh_rollups(&self) -> Result<usize, AppError> {
+        self.flush_store_views().await?;
         let _one_at_a_time = REFRESH.lock().await;
         let now = self.now().millis();
         let pool = self.db().pool();
@@ -156,12 +160,28 @@ impl App {
         Ok(())
     }
 
-    /// Counts a view of a store's page (for the funnel); never fails the page.
-    pub async fn count_store_view(&self, view: &crate::stores::StoreView) {
+    /// Counts a view of a store's page (for the funnel) in memory; the next refresh writes it.
+    pub fn count_store_view(&self, view: &crate::stores::StoreView) {
         let day = analytics::local_day(self.now().millis(), view.row.utc_offset_min);
-        if let Err(e) = rollups::count_view(self.db().pool(), view.row.merchant_id, view.row.id, day).await {
-            tracing::warn!(error = %e, "store view not counted");
+        let mut pending = self.views.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *pending.entry((view.row.merchant_id, view.row.id, day)).or_default() += 1;
+    }
+
+    /// Writes the views counted in memory (kept for the next try if the database refuses).
+    async fn flush_store_views(&self) -> Result<(), AppError> {
+        let pending: PendingViews =
+            std::mem::take(&mut *self.views.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let mut left = pending.into_iter();
+        while let Some(((m, s, day), n)) = left.next() {
+            if let Err(e) = rollups::count_view(self.db().pool(), m, s, day, n).await {
+                let mut back = self.views.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                for (k, v) in std::iter::once(((m, s, day), n)).chain(left) {
+                    *back.entry(k).or_default() += v;
+                }
+                return Err(e.into());
+            }
         }
+        Ok(())
     }
 
     /// Today's local day for a merchant's dashboards.

@@ -101,6 +101,9 @@ pub struct App {
     /// Deals seen sold out, and when: orders for them are refused without a transaction for a
     /// moment (a flash sale's late crowd never reaches the database's write lock).
     sold_out: Arc<std::sync::Mutex<std::collections::HashMap<lokal_core::DealId, std::time::Instant>>>,
+    /// Store page views counted in memory and written in one go by the next rollup refresh (a
+    /// page view never waits for the database's write lock).
+    views: Arc<std::sync::Mutex<analytics::PendingViews>>,
 }
 
 impl App {
@@ -119,6 +122,7 @@ impl App {
             bus: live::Bus::default(),
             dispatch_wake: Arc::default(),
             sold_out: Arc::default(),
+            views: Arc::default(),
         };
         app.with_payments(payments::PaymentSettings::default())
     }

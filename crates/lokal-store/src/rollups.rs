@@ -246,20 +246,22 @@ pub async fn set_watermark<'e>(ex: impl Executor<'e, Database = Any>, name: &str
     Ok(())
 }
 
-/// Counts one view of a store's page on local day `day`.
+/// Counts `n` views of a store's page on local day `day`.
 pub async fn count_view<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
     store: StoreId,
     day: i64,
+    n: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO store_views (merchant_id, store_id, day, views) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (merchant_id, store_id, day) DO UPDATE SET views = store_views.views + 1",
+        "INSERT INTO store_views (merchant_id, store_id, day, views) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (merchant_id, store_id, day) DO UPDATE SET views = store_views.views + $4",
     )
     .bind(merchant.to_string())
     .bind(store.to_string())
     .bind(day)
+    .bind(n)
     .execute(ex)
     .await
     .map_err(StoreError::from_sqlx)?;

@@ -244,7 +244,7 @@ async fn store_page(
         }
         Err(e) => return error_page(e),
     };
-    ctx.app.count_store_view(&view).await;
+    ctx.app.count_store_view(&view);
     let p = &view.profile;
     let json = p.hours.to_json();
     let day = |v: &Vec<String>| if v.is_empty() { String::from("closed") } else { v.join(", ") };

@@ -135,7 +135,7 @@ async fn list_stores(
 #[utoipa::path(get, path = "/api/v1/stores/{store_id}", tag = "stores", params(("store_id" = StoreId, Path, description = "The store")), responses((status = 200, body = StoreJson)))]
 async fn get_store(State(ctx): State<Ctx>, Path(id): Path<StoreId>) -> ApiResult<Json<StoreJson>> {
     let view = ctx.app.public_store(id).await?;
-    ctx.app.count_store_view(&view).await;
+    ctx.app.count_store_view(&view);
     Ok(Json(store_json(view, ctx.app.now())))
 }
 

@@ -97,3 +97,20 @@ test('operators read the platform dashboard; merchants cannot', async () => {
   const r = await owner.goto(`${server.base}/admin/dashboard`);
   assert.equal(r.status(), 403);
 });
+
+test('the owner reads the customer list, tags a customer and exports it', async () => {
+  const owner = await logIn(await browser.newContext({ viewport: desktop }), server.base, 'owner@demo.lokal');
+  await owner.goto(`${server.base}/merchant`);
+  await owner.getByTestId('customers-console-link').first().click();
+  await owner.waitForURL(/\/merchant\/[^/]+\/customers$/);
+  const me = owner.locator('[data-testid=customer]', { hasText: 'Xiao Ming' });
+  assert.equal(await me.count(), 1, 'the consumer who ordered in the first test');
+  await me.locator('input[name=tag]').fill('VIP');
+  await me.locator('button[type=submit]').click();
+  await owner.waitForURL(/\/customers$/);
+  assert.match(await owner.locator('[data-testid=customer]', { hasText: 'Xiao Ming' }).innerText(), /VIP/);
+  await owner.screenshot({ path: join(artifacts, 'customers.png'), fullPage: true });
+  const csv = await owner.evaluate(async (href) => (await fetch(href)).text(),
+    await owner.getByTestId('customers-csv').getAttribute('href'));
+  assert.ok(csv.startsWith('user_id,name,visits') && /Xiao Ming/.test(csv) && /VIP/.test(csv), csv);
+});

@@ -22,6 +22,7 @@ pub mod campaigns;
 pub mod catalog;
 pub mod clock;
 pub mod coupons;
+pub mod crm;
 pub mod deals;
 pub mod delivery_settings;
 pub mod discovery;

@@ -42,6 +42,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (13, "first orders", include_str!("../migrations/sqlite/0013_first_orders.sql")),
     (14, "reviews", include_str!("../migrations/sqlite/0014_reviews.sql")),
     (15, "platform discounts", include_str!("../migrations/sqlite/0015_platform_discounts.sql")),
+    (16, "customer tags", include_str!("../migrations/sqlite/0016_customer_tags.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -59,6 +60,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (13, "first orders", include_str!("../migrations/postgres/0013_first_orders.sql")),
     (14, "reviews", include_str!("../migrations/postgres/0014_reviews.sql")),
     (15, "platform discounts", include_str!("../migrations/postgres/0015_platform_discounts.sql")),
+    (16, "customer tags", include_str!("../migrations/postgres/0016_customer_tags.sql")),
 ];
 
 impl Db {

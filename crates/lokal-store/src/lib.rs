@@ -12,6 +12,7 @@
 pub mod applications;
 pub mod campaigns;
 pub mod coupons;
+pub mod customers;
 pub mod db;
 pub mod deals;
 pub mod deliveries;

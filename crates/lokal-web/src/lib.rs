@@ -16,6 +16,7 @@ pub mod campaigns;
 pub mod chart;
 pub mod console;
 pub mod coupon_desk;
+pub mod customers;
 pub mod dashboard;
 pub mod desk;
 pub mod discover;
@@ -50,6 +51,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(campaigns::router())
         .merge(dashboard::router())
         .merge(feedback::router())
+        .merge(customers::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

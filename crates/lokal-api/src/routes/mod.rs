@@ -7,6 +7,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod catalog;
 pub mod coupons;
+pub mod customers;
 pub mod deals;
 pub mod health;
 pub mod merchants;
@@ -42,6 +43,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(campaigns::router())
         .merge(analytics::router())
         .merge(reviews::router())
+        .merge(customers::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

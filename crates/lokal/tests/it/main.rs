@@ -11,6 +11,7 @@ mod catalog;
 mod cli;
 mod commerce;
 mod coupons;
+mod customers;
 mod delivery;
 mod discovery;
 mod errors;

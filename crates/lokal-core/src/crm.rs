@@ -1,0 +1,100 @@
+//! Customer lists (issue G): a merchant's customers as their consumption shows them, and the
+//! RFM segment each falls in (pure).
+
+use crate::FieldError;
+
+/// Where a customer stands, from how recently and how often they bought.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    /// Five or more visits, the last within 30 days.
+    Loyal,
+    /// Two to four visits, the last within 30 days.
+    Regular,
+    /// One visit, within the last 30 days.
+    New,
+    /// Two or more visits, the last 31–90 days ago: worth a message.
+    AtRisk,
+    /// One visit, 31–90 days ago.
+    OneTime,
+    /// No visit for more than 90 days.
+    Lapsed,
+}
+
+impl Segment {
+    /// Every segment, best first.
+    pub const ALL: [Segment; 6] =
+        [Segment::Loyal, Segment::Regular, Segment::New, Segment::AtRisk, Segment::OneTime, Segment::Lapsed];
+
+    /// The segment of a customer whose last visit was `recency_days` ago, with `visits` visits.
+    pub fn of(recency_days: i64, visits: i64) -> Segment {
+        match (recency_days, visits) {
+            (r, _) if r > 90 => Segment::Lapsed,
+            (r, v) if r > 30 => {
+                if v >= 2 {
+                    Segment::AtRisk
+                } else {
+                    Segment::OneTime
+                }
+            }
+            (_, v) if v >= 5 => Segment::Loyal,
+            (_, v) if v >= 2 => Segment::Regular,
+            _ => Segment::New,
+        }
+    }
+
+    /// The name used in the API and filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Segment::Loyal => "loyal",
+            Segment::Regular => "regular",
+            Segment::New => "new",
+            Segment::AtRisk => "at_risk",
+            Segment::OneTime => "one_time",
+            Segment::Lapsed => "lapsed",
+        }
+    }
+
+    /// Parses a name (the error names `field`).
+    pub fn parse(field: &str, s: &str) -> Result<Segment, FieldError> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| FieldError::new(field, "must be loyal, regular, new, at_risk, one_time or lapsed"))
+    }
+}
+
+/// Checks a customer tag a merchant adds ("VIP", "allergic to peanuts").
+pub fn tag(field: &str, raw: &str) -> Result<String, FieldError> {
+    crate::field::line_of_text(field, raw, 24, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn segments_by_recency_and_visits() {
+        assert_eq!(Segment::of(3, 1), Segment::New);
+        assert_eq!(Segment::of(30, 4), Segment::Regular);
+        assert_eq!(Segment::of(0, 5), Segment::Loyal);
+        assert_eq!(Segment::of(31, 5), Segment::AtRisk);
+        assert_eq!(Segment::of(60, 1), Segment::OneTime);
+        assert_eq!(Segment::of(91, 50), Segment::Lapsed);
+        assert_eq!(Segment::parse("segment", "at_risk"), Ok(Segment::AtRisk));
+        assert!(Segment::parse("segment", "vip").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn more_visits_or_a_more_recent_one_never_make_a_worse_segment(r in 0i64..200, v in 1i64..20) {
+            // ALL is ordered best first, so "not worse" is "not later in ALL".
+            let rank = |s: Segment| Segment::ALL.iter().position(|x| *x == s).unwrap_or(usize::MAX);
+            prop_assert!(rank(Segment::of(r, v + 1)) <= rank(Segment::of(r, v)));
+            prop_assert!(rank(Segment::of(r.saturating_sub(10).max(0), v)) <= rank(Segment::of(r, v)));
+        }
+    }
+}

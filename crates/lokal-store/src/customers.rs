@@ -1,0 +1,128 @@
+//! A merchant's customers, computed from its kept orders, and the tags it puts on them.
+
+use crate::StoreError;
+use crate::row::{get, parse};
+use lokal_core::{MerchantId, StoreId, UserId};
+use sqlx::{Any, Executor};
+
+/// A customer as the merchant's orders show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRow {
+    /// Who.
+    pub user_id: UserId,
+    /// Their display name (no contact details: those come with membership and consent).
+    pub name: String,
+    /// Kept orders (visits).
+    pub visits: i64,
+    /// What they paid on them, minor units.
+    pub spend: i64,
+    /// First visit, epoch ms.
+    pub first_at: i64,
+    /// Last visit, epoch ms.
+    pub last_at: i64,
+}
+
+/// The merchant's customers (at one store, if given), most recent first, at most 5,000.
+pub async fn of_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    store: Option<StoreId>,
+) -> Result<Vec<CustomerRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT o.user_id, MAX(u.display_name) AS name, COUNT(*) AS visits, CAST(SUM(o.total) AS BIGINT) AS spend, \
+         MIN(o.created_at) AS first_at, MAX(o.created_at) AS last_at \
+         FROM orders o JOIN users u ON u.id = o.user_id \
+         WHERE o.merchant_id = $1 AND ($2 = '' OR o.store_id = $2) AND o.paid_at IS NOT NULL \
+         AND o.status NOT IN ('cancelled', 'rejected') \
+         GROUP BY o.user_id ORDER BY MAX(o.created_at) DESC LIMIT 5000",
+    )
+    .bind(merchant.to_string())
+    .bind(store.map(|s| s.to_string()).unwrap_or_default())
+    .fetch_all(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    rows.iter()
+        .map(|r| {
+            Ok(CustomerRow {
+                user_id: parse(r, "user_id")?,
+                name: get(r, "name")?,
+                visits: get(r, "visits")?,
+                spend: get(r, "spend")?,
+                first_at: get(r, "first_at")?,
+                last_at: get(r, "last_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The merchant's tags on its customers: (user, tag), in tag order.
+pub async fn tags<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+) -> Result<Vec<(UserId, String)>, StoreError> {
+    let rows = sqlx::query("SELECT user_id, tag FROM customer_tags WHERE merchant_id = $1 ORDER BY tag")
+        .bind(merchant.to_string())
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| Ok((parse(r, "user_id")?, get(r, "tag")?))).collect()
+}
+
+/// Tags a customer (no-op if already tagged so).
+pub async fn add_tag<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    tag: &str,
+    by: UserId,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO customer_tags (merchant_id, user_id, tag, created_by, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (merchant_id, user_id, tag) DO NOTHING",
+    )
+    .bind(merchant.to_string())
+    .bind(user.to_string())
+    .bind(tag)
+    .bind(by.to_string())
+    .bind(at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// Removes a tag; whether there was one.
+pub async fn remove_tag<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    tag: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM customer_tags WHERE merchant_id = $1 AND user_id = $2 AND tag = $3")
+        .bind(merchant.to_string())
+        .bind(user.to_string())
+        .bind(tag)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether `user` has a kept order at the merchant (is its customer).
+pub async fn is_customer<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM orders WHERE merchant_id = $1 AND user_id = $2 AND paid_at IS NOT NULL \
+         AND status NOT IN ('cancelled', 'rejected')",
+    )
+    .bind(merchant.to_string())
+    .bind(user.to_string())
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
+}

@@ -1,0 +1,100 @@
+//! Customer lists (issue G): built from kept orders, segmented by recency and visits, tagged by
+//! the merchant, filtered; no merchant sees another's customers, a store's managers only theirs.
+
+use crate::commerce::shop;
+use crate::harness::TestApp;
+use crate::kitchen::{kitchen, order_and_pay};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let path = format!("/api/v1/merchants/{}/customers", k.merchant);
+    // Five visits by one consumer, one by another; a cancelled order does not count.
+    for _ in 0..5 {
+        order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+    }
+    let (once, once_id) = app.user("once@test.lokal").await;
+    order_and_pay(&app, &k.cart("pickup"), &once).await;
+    let cancelled = order_and_pay(&app, &k.cart("pickup"), &once).await;
+    let c = app.post(&format!("/api/v1/orders/{cancelled}/cancel"), &json!({"reason": "no"}), Some(&once)).await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    let (_, stranger_id) = app.user("stranger@test.lokal").await;
+
+    let list = app.get(&path, Some(&k.owner)).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let list = list.json();
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{list}");
+    let by_name = |n: &str| items.iter().find(|c| c["name"] == n).cloned().expect("customer");
+    let loyal = by_name("hungry");
+    assert_eq!(
+        (loyal["visits"].as_i64(), loyal["spend"].as_i64(), loyal["segment"].as_str()),
+        (Some(5), Some(5 * 2900), Some("loyal"))
+    );
+    assert_eq!(loyal["average_ticket"], 2900);
+    let one = by_name("once");
+    assert_eq!((one["visits"].as_i64(), one["segment"].as_str()), (Some(1), Some("new")));
+
+    // Tags: only on the merchant's customers; filters by tag and segment.
+    let tags = format!("{path}/{once_id}/tags");
+    assert_eq!(app.post(&tags, &json!({"tag": "VIP"}), Some(&k.owner)).await.status, 204);
+    assert_eq!(
+        app.post(&format!("{path}/{stranger_id}/tags"), &json!({"tag": "VIP"}), Some(&k.owner)).await.status,
+        404
+    );
+    let r = app.post(&tags, &json!({"tag": ""}), Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("tag")));
+    let vip = app.get(&format!("{path}?tag=VIP"), Some(&k.owner)).await.json();
+    assert_eq!(vip["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(vip["items"][0]["tags"], json!(["VIP"]));
+    let loyal_only = app.get(&format!("{path}?segment=loyal"), Some(&k.owner)).await.json();
+    assert_eq!(loyal_only["items"].as_array().map(Vec::len), Some(1));
+    let r = app.get(&format!("{path}?segment=vip"), Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("segment")));
+    assert_eq!(app.delete(&format!("{tags}/VIP"), Some(&k.owner)).await.status, 204);
+    assert_eq!(app.delete(&format!("{tags}/VIP"), Some(&k.owner)).await.status, 404);
+
+    // Two months later the loyal customer is at risk; four months later, lapsed.
+    app.clock.advance_secs(60 * 86_400);
+    let owner =
+        app.login("noodle-owner@test.lokal", "correct horse").await.json()["token"].as_str().expect("t").to_owned();
+    let later = app.get(&format!("{path}?segment=at_risk"), Some(&owner)).await.json();
+    assert_eq!(later["items"][0]["name"], "hungry", "{later}");
+}
+
+#[tokio::test]
+async fn no_merchant_sees_another_merchants_customers() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+    let other = shop(&app, "Nosy").await;
+    let path = format!("/api/v1/merchants/{}/customers", k.merchant);
+    for token in [&other.owner, &other.manager, &k.clerk, &k.consumer] {
+        assert_eq!(app.get(&path, Some(token)).await.status, 403);
+    }
+    assert_eq!(app.get(&path, None).await.status, 401);
+    // The other merchant's own list is empty (its customers are its own).
+    let theirs = app.get(&format!("/api/v1/merchants/{}/customers", other.merchant), Some(&other.owner)).await.json();
+    assert_eq!(theirs["items"].as_array().map(Vec::len), Some(0));
+    // A store of another merchant is not found; tagging another merchant's customer neither.
+    assert_eq!(app.get(&format!("{path}?store_id={}", other.store_a), Some(&k.owner)).await.status, 404);
+    let (_, consumer_id) = app.login("hungry@test.lokal", "correct horse").await.json()["user"]["id"]
+        .as_str()
+        .map(|id| ((), id.to_owned()))
+        .expect("id");
+    let r = app
+        .post(
+            &format!("/api/v1/merchants/{}/customers/{consumer_id}/tags", other.merchant),
+            &json!({"tag": "x"}),
+            Some(&other.owner),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    // A store's manager sees that store's customers only.
+    let store_list = format!("/api/v1/merchants/{}/customers?store_id={}", other.merchant, other.store_a);
+    assert_eq!(app.get(&store_list, Some(&other.manager)).await.status, 200);
+    let store_b = format!("/api/v1/merchants/{}/customers?store_id={}", other.merchant, other.store_b);
+    assert_eq!(app.get(&store_b, Some(&other.manager)).await.status, 403);
+}

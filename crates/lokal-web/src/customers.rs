@@ -98,8 +98,13 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q)
             )
         })
         .collect();
-    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
-    let query = format!("store={}&segment={}&tag={}&name={}", enc(&q.store), enc(&q.segment), enc(&q.tag), enc(&q.name));
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect::<String>()
+    };
+    let query =
+        format!("store={}&segment={}&tag={}&name={}", enc(&q.store), enc(&q.segment), enc(&q.tag), enc(&q.name));
     let segments = Segment::ALL.iter().map(|s| s.as_str()).collect();
     nav.finish(Page { nav: nav.clone(), merchant_id: m.to_string(), stores, q, segments, rows, query }.into_response())
 }

@@ -62,6 +62,8 @@ pub struct Dashboard {
     pub hours: [i64; 24],
     /// Best sellers by revenue (none on the platform's dashboard).
     pub top_items: Vec<TopItem>,
+    /// Reviews written in the period (the funnel's last step).
+    pub reviews: i64,
     /// Merchants with orders in the period (platform dashboards).
     pub active_merchants: Option<i64>,
     /// …and in the period before.
@@ -269,7 +271,19 @@ impl App {
         } else {
             (None, None)
         };
+        // Reviews by the slice's local days (the merchant's offset for a brand, Shanghai's for the
+        // platform).
+        let off = match slice {
+            Slice::Platform => DEFAULT_OFFSET_MIN,
+            Slice::Merchant(m) => merchant_offsets(pool).await?.get(&m).copied().unwrap_or(DEFAULT_OFFSET_MIN),
+            Slice::Store(_, s) => {
+                rollups::all_stores(pool).await?.into_iter().find(|x| x.1 == s).map_or(DEFAULT_OFFSET_MIN, |x| x.2)
+            }
+        };
+        let ms = |day: i64| day * rollups::DAY_MS - off * 60_000;
+        let reviews = rollups::reviews_written(pool, slice, ms(period.from), ms(period.to)).await?;
         Ok(Dashboard {
+            reviews,
             slice,
             period,
             buckets,

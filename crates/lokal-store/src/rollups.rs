@@ -512,3 +512,16 @@ pub async fn all_merchants<'e>(ex: impl Executor<'e, Database = Any>) -> Result<
         sqlx::query("SELECT id FROM merchants ORDER BY id").fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(|r| parse(r, "id")).collect()
 }
+
+/// Reviews written between `from_ms` and `to_ms` (the funnel's last step), for a slice.
+pub async fn reviews_written<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    slice: Slice,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<i64, StoreError> {
+    let (filter, _, _) = slice.filter();
+    let sql = format!("SELECT COUNT(*) AS n FROM reviews WHERE created_at >= $1 AND created_at < $2{filter}");
+    let row = slice.query(sql, from_ms, to_ms).fetch_one(ex).await.map_err(StoreError::from_sqlx)?;
+    get(&row, "n")
+}

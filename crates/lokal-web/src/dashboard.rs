@@ -125,7 +125,7 @@ fn page(
         ("Paid", t.paid_orders.to_string()),
         ("Delivered or handed over", t.completed.to_string()),
         ("Vouchers redeemed", t.redemptions.to_string()),
-        ("Reviewed", "reviews arrive with issue G".to_owned()),
+        ("Reviewed", d.reviews.to_string()),
     ];
     let revenue: Vec<(String, i64)> =
         d.buckets.iter().map(|b| (b.label.clone(), b.figures.gmv - b.figures.refunds)).collect();

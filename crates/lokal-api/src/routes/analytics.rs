@@ -162,6 +162,8 @@ pub struct DashboardOut {
     pub hours: Vec<i64>,
     /// Best sellers by revenue (at most 10).
     pub top_items: Vec<TopItemOut>,
+    /// Reviews written in the period.
+    pub reviews: i64,
     /// Merchants with orders (platform dashboard only).
     pub active_merchants: Option<i64>,
     /// …in the period before.
@@ -196,6 +198,7 @@ pub fn dashboard_out(d: &Dashboard) -> DashboardOut {
                 revenue: t.revenue,
             })
             .collect(),
+        reviews: d.reviews,
         active_merchants: d.active_merchants,
         previous_active_merchants: d.previous_active_merchants,
     }

@@ -57,6 +57,9 @@ async fn only_the_consumer_of_a_completed_order_reviews_it_once_and_the_rating_f
     assert_eq!(w.json()["dimensions"]["taste"], 5);
     // One five-star review: the Bayesian average, not 5.0.
     assert_eq!(rating(&app, &k.store).await, json!(4.09));
+    // It is the last step of the merchant's funnel.
+    let d = app.get(&format!("/api/v1/merchants/{}/dashboard?store_id={}", k.merchant, k.store), Some(&k.owner)).await;
+    assert_eq!(d.json()["reviews"], 1, "{}", d.text);
     assert_eq!(app.post("/api/v1/reviews", &review(&order, 1), Some(&k.consumer)).await.code(), "already_reviewed");
     let list = app.get(&format!("/api/v1/stores/{}/reviews", k.store), None).await.json();
     assert_eq!(

@@ -74,7 +74,9 @@ impl App {
     /// Brings the rollups up to date: recomputes the store-days touched since the last refresh
     /// (everything on the first run). Returns how many store-day ranges were recomputed.
     pub async fn refresh_rollups(&self) -> Result<usize, AppError> {
-        self.flush_store_views().await?;
+        if let Err(e) = self.flush_store_views().await {
+            tracing::warn!(error = %e.message, "store views kept for the next refresh");
+        }
         let _one_at_a_time = REFRESH.lock().await;
         let now = self.now().millis();
         let pool = self.db().pool();
@@ -169,19 +171,29 @@ impl App {
         *pending.entry((view.row.merchant_id, view.row.id, day)).or_default() += 1;
     }
 
-    /// Writes the views counted in memory (kept for the next try if the database refuses).
+    /// Writes the views counted in memory. Whatever is not written — the database refused, or
+    /// the caller was cancelled mid-way — goes back for the next try (a write cancelled after
+    /// its commit may then count twice: views are a soft figure; losing them would be worse).
     async fn flush_store_views(&self) -> Result<(), AppError> {
-        let pending: PendingViews =
-            std::mem::take(&mut *self.views.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-        let mut left = pending.into_iter();
-        while let Some(((m, s, day), n)) = left.next() {
-            if let Err(e) = rollups::count_view(self.db().pool(), m, s, day, n).await {
+        struct Unwritten<'a> {
+            views: &'a std::sync::Mutex<PendingViews>,
+            left: PendingViews,
+        }
+        impl Drop for Unwritten<'_> {
+            fn drop(&mut self) {
                 let mut back = self.views.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                for (k, v) in std::iter::once(((m, s, day), n)).chain(left) {
+                for (k, v) in self.left.drain() {
                     *back.entry(k).or_default() += v;
                 }
-                return Err(e.into());
             }
+        }
+        let taken = std::mem::take(&mut *self.views.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let mut pending = Unwritten { views: &self.views, left: taken };
+        let keys: Vec<_> = pending.left.keys().copied().collect();
+        for key in keys {
+            let n = pending.left.get(&key).copied().unwrap_or(0);
+            rollups::count_view(self.db().pool(), key.0, key.1, key.2, n).await?;
+            pending.left.remove(&key);
         }
         Ok(())
     }

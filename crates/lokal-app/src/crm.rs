@@ -105,7 +105,8 @@ impl App {
         tag: &str,
     ) -> Result<(), AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        if !customers::remove_tag(self.db().pool(), merchant, user, tag.trim()).await? {
+        let tag = crm::tag("tag", tag).map_err(|_| AppError::not_found("tag"))?;
+        if !customers::remove_tag(self.db().pool(), merchant, user, &tag).await? {
             return Err(AppError::not_found("tag"));
         }
         Ok(())

@@ -235,7 +235,8 @@ impl App {
         reason: &str,
     ) -> Result<ReviewView, AppError> {
         caller.require_admin()?;
-        let r = reviews::by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("review"))?;
+        let r =
+            reviews::by_id(self.db().pool(), &review_id(id)?).await?.ok_or_else(|| AppError::not_found("review"))?;
         let reason = lokal_core::field::line_of_text("reason", reason, 200, hide)?;
         let (from, to, n) = if hide { ("visible", "hidden", -1) } else { ("hidden", "visible", 1) };
         let mut tx = self.db().begin().await?;
@@ -280,16 +281,23 @@ impl App {
     }
 
     async fn review(&self, id: &str) -> Result<ReviewView, AppError> {
-        let r = reviews::by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("review"))?;
+        let id = review_id(id)?;
+        let r = reviews::by_id(self.db().pool(), &id).await?.ok_or_else(|| AppError::not_found("review"))?;
         self.review_view(r).await
     }
 
     async fn visible_review(&self, id: &str) -> Result<ReviewRow, AppError> {
-        reviews::by_id(self.db().pool(), id)
+        let id = review_id(id)?;
+        reviews::by_id(self.db().pool(), &id)
             .await?
             .filter(|r| r.status == "visible")
             .ok_or_else(|| AppError::not_found("review"))
     }
+}
+
+/// A review id as stored (a UUID); anything else is simply not found.
+fn review_id(id: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(id.trim()).map(|u| u.to_string()).map_err(|_| AppError::not_found("review"))
 }
 
 fn checked_text(field: &str, text: &str) -> Result<String, AppError> {

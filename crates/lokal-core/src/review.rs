@@ -61,7 +61,7 @@ pub struct ReviewJson {
     /// Up to 10 short tags ("spicy", "good for groups").
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Up to 9 photo URLs (https).
+    /// Up to 9 photo URLs (https only).
     #[serde(default)]
     pub photos: Vec<String>,
     /// Spend per person, minor units.
@@ -129,13 +129,11 @@ impl ReviewTerms {
         }
         for (i, p) in j.photos.iter().enumerate() {
             let ok = p.len() <= 500
-                && (p.starts_with("https://") || p.starts_with("http://"))
+                && p.starts_with("https://")
+                && p.len() > "https://".len()
                 && !p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
             if !ok {
-                return Err(FieldError::new(
-                    format!("photos[{i}]"),
-                    "must be an http(s) URL of at most 500 characters",
-                ));
+                return Err(FieldError::new(format!("photos[{i}]"), "must be an https URL of at most 500 characters"));
             }
         }
         if j.avg_spend.is_some_and(|s| !(0..=10_000_000).contains(&s)) {
@@ -216,6 +214,7 @@ mod tests {
         );
         bad(&|j| j.text = "x".repeat(2_001), "text");
         bad(&|j| j.photos = vec!["javascript:alert(1)".into()], "photos[0]");
+        bad(&|j| j.photos = vec!["http://tracker.example/p.gif".into()], "photos[0]");
         bad(&|j| j.photos = vec!["https://a.example/x\" onerror=\"y".into()], "photos[0]");
         bad(&|j| j.tags = vec![String::new()], "tags[0]");
         bad(&|j| j.avg_spend = Some(-1), "avg_spend");

@@ -14,7 +14,7 @@ pub struct CustomerRow {
     pub name: String,
     /// Kept orders (visits).
     pub visits: i64,
-    /// What they paid on them, minor units.
+    /// What they paid on them less refunds, minor units.
     pub spend: i64,
     /// First visit, epoch ms.
     pub first_at: i64,
@@ -29,11 +29,13 @@ pub async fn of_merchant<'e>(
     store: Option<StoreId>,
 ) -> Result<Vec<CustomerRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT o.user_id, MAX(u.display_name) AS name, COUNT(*) AS visits, CAST(SUM(o.total) AS BIGINT) AS spend, \
-         MIN(o.created_at) AS first_at, MAX(o.created_at) AS last_at \
+        "SELECT o.user_id, MAX(u.display_name) AS name, COUNT(*) AS visits, \
+         CAST(SUM(o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)) AS BIGINT) \
+         AS spend, MIN(o.created_at) AS first_at, MAX(o.created_at) AS last_at \
          FROM orders o JOIN users u ON u.id = o.user_id \
          WHERE o.merchant_id = $1 AND ($2 = '' OR o.store_id = $2) AND o.paid_at IS NOT NULL \
          AND o.status NOT IN ('cancelled', 'rejected') \
+         AND o.total > COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0) \
          GROUP BY o.user_id ORDER BY MAX(o.created_at) DESC LIMIT 5000",
     )
     .bind(merchant.to_string())

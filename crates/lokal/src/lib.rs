@@ -97,6 +97,10 @@ impl Application {
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         jobs.abort();
         dispatcher.abort();
+        // The store page views counted in memory since the last refresh.
+        if let Err(e) = self.app.refresh_rollups().await {
+            tracing::warn!(error = %e, "views and rollups not written at shutdown");
+        }
         self.app.db().close().await;
         result
     }

@@ -43,7 +43,7 @@ impl PeriodQuery {
 
 /// Figures over some days.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct FiguresOut {
+pub struct PeriodFiguresOut {
     /// Store page views.
     pub views: i64,
     /// Orders placed.
@@ -91,9 +91,9 @@ pub struct FiguresOut {
 }
 
 /// The figures as the API and the CSV show them.
-pub fn figures_out(f: &DayFigures) -> FiguresOut {
+pub fn figures_out(f: &DayFigures) -> PeriodFiguresOut {
     let revenue = f.gmv - f.refunds;
-    FiguresOut {
+    PeriodFiguresOut {
         views: f.views,
         orders: f.orders,
         paid_orders: f.paid_orders,
@@ -127,7 +127,7 @@ pub struct BucketOut {
     /// Its first day.
     pub start: String,
     /// Its figures.
-    pub figures: FiguresOut,
+    pub figures: PeriodFiguresOut,
 }
 
 /// A best seller.
@@ -153,9 +153,9 @@ pub struct DashboardOut {
     /// Grouping.
     pub by: Granularity,
     /// The period's figures.
-    pub total: FiguresOut,
+    pub total: PeriodFiguresOut,
     /// The period before, of the same length.
-    pub previous: FiguresOut,
+    pub previous: PeriodFiguresOut,
     /// The series.
     pub series: Vec<BucketOut>,
     /// Kept orders per local hour, 0–23.

@@ -56,12 +56,37 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     assert_eq!(app.delete(&format!("{tags}/VIP"), Some(&k.owner)).await.status, 204);
     assert_eq!(app.delete(&format!("{tags}/VIP"), Some(&k.owner)).await.status, 404);
 
+    // A bill paid at the other store: that store's list has only this customer and visit.
+    let bill = app
+        .post_keyed(&format!("/api/v1/stores/{}/bills", k.closed_store), &json!({"amount": 5000}), &once, "bill-1")
+        .await;
+    assert_eq!(bill.status, 201, "{}", bill.text);
+    crate::kitchen::pay(&app, bill.json()["id"].as_str().expect("bill"), &once).await;
+    let there = app.get(&format!("{path}?store_id={}", k.closed_store), Some(&k.owner)).await.json();
+    let there: Vec<(&str, i64)> = there["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap_or(""), c["visits"].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(there, [("once", 1)]);
+    let brand = app.get(&format!("{path}?name=ONCE"), Some(&k.owner)).await.json();
+    assert_eq!(brand["items"][0]["visits"], 2, "the brand counts both stores; names match case-insensitively");
+
     // Two months later the loyal customer is at risk; four months later, lapsed.
     app.clock.advance_secs(60 * 86_400);
-    let owner =
-        app.login("noodle-owner@test.lokal", "correct horse").await.json()["token"].as_str().expect("t").to_owned();
+    let login = || app.login("noodle-owner@test.lokal", "correct horse");
+    let owner = login().await.json()["token"].as_str().expect("t").to_owned();
     let later = app.get(&format!("{path}?segment=at_risk"), Some(&owner)).await.json();
-    assert_eq!(later["items"][0]["name"], "hungry", "{later}");
+    assert_eq!(later["items"].as_array().map(Vec::len), Some(2), "two visits or more, the last 60 days ago: {later}");
+    assert_eq!(
+        app.get(&format!("{path}?segment=loyal"), Some(&owner)).await.json()["items"].as_array().map(Vec::len),
+        Some(0)
+    );
+    app.clock.advance_secs(60 * 86_400);
+    let owner = login().await.json()["token"].as_str().expect("t").to_owned();
+    let lapsed = app.get(&format!("{path}?segment=lapsed"), Some(&owner)).await.json();
+    assert_eq!(lapsed["items"].as_array().map(Vec::len), Some(2), "{lapsed}");
 }
 
 #[tokio::test]

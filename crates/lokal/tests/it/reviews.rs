@@ -151,7 +151,7 @@ async fn a_redeemed_voucher_is_reviewed_at_the_store_that_redeemed_it() {
     let (me, _) = app.user("diner@test.lokal").await;
     let order = buy(&app, &deal, &me, 2).await;
     let (used, unused) = (order["vouchers"][0].clone(), order["vouchers"][1].clone());
-    let body = |v: &Value| json!({"voucher_id": v["id"], "rating": 4, "text": "Good value"});
+    let body = |v: &Value| json!({"voucher_id": v["id"], "rating": 5, "text": "Good value"});
     assert_eq!(app.post("/api/v1/reviews", &body(&used), Some(&me)).await.code(), "not_reviewable", "not used yet");
     let code = used["code"].as_str().expect("code");
     let r = app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(code, 1), Some(&s.clerk)).await;
@@ -159,5 +159,14 @@ async fn a_redeemed_voucher_is_reviewed_at_the_store_that_redeemed_it() {
     let w = app.post("/api/v1/reviews", &body(&used), Some(&me)).await;
     assert_eq!((w.status, w.json()["store_id"].as_str()), (201, Some(s.store_a.as_str())), "{}", w.text);
     assert_eq!(app.post("/api/v1/reviews", &body(&unused), Some(&me)).await.code(), "not_reviewable");
-    assert_eq!(rating(&app, &s.store_a).await, json!(4.0));
+    assert_eq!(rating(&app, &s.store_a).await, json!(4.09), "one 5-star review: (10 × 4 + 5) / 11");
+    // Review ids that are not ids are 404s, never errors (a NUL byte included).
+    let (other, _) = app.user("other@test.lokal").await;
+    for bad in ["nope", "%00", "..%2F..%2Fx"] {
+        assert_eq!(
+            app.post(&format!("/api/v1/reviews/{bad}/helpful"), &json!({}), Some(&other)).await.status,
+            404,
+            "{bad}"
+        );
+    }
 }

@@ -43,6 +43,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (14, "reviews", include_str!("../migrations/sqlite/0014_reviews.sql")),
     (15, "platform discounts", include_str!("../migrations/sqlite/0015_platform_discounts.sql")),
     (16, "customer tags", include_str!("../migrations/sqlite/0016_customer_tags.sql")),
+    (17, "memberships", include_str!("../migrations/sqlite/0017_memberships.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -61,6 +62,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (14, "reviews", include_str!("../migrations/postgres/0014_reviews.sql")),
     (15, "platform discounts", include_str!("../migrations/postgres/0015_platform_discounts.sql")),
     (16, "customer tags", include_str!("../migrations/postgres/0016_customer_tags.sql")),
+    (17, "memberships", include_str!("../migrations/postgres/0017_memberships.sql")),
 ];
 
 impl Db {

@@ -13,6 +13,7 @@ pub mod account;
 pub mod assets;
 pub mod board;
 pub mod campaigns;
+pub mod cards;
 pub mod chart;
 pub mod console;
 pub mod coupon_desk;
@@ -52,6 +53,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(dashboard::router())
         .merge(feedback::router())
         .merge(customers::router())
+        .merge(cards::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

@@ -10,6 +10,7 @@ pub mod coupons;
 pub mod customers;
 pub mod deals;
 pub mod health;
+pub mod membership;
 pub mod merchants;
 pub mod params;
 pub mod reviews;
@@ -44,6 +45,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(analytics::router())
         .merge(reviews::router())
         .merge(customers::router())
+        .merge(membership::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

@@ -1,0 +1,131 @@
+//! Membership cards: who joined which merchant, where, and whether they accept messages, with
+//! the spend that sets their level.
+
+use crate::StoreError;
+use crate::row::{get, opt, parse};
+use lokal_core::{MerchantId, StoreId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// A membership with the member's name and spend at the merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipRow {
+    /// The merchant (chain) whose card it is.
+    pub merchant_id: MerchantId,
+    /// The merchant's name.
+    pub merchant_name: String,
+    /// The member.
+    pub user_id: UserId,
+    /// The member's display name.
+    pub name: String,
+    /// Where they joined.
+    pub joined_store_id: Option<StoreId>,
+    /// `store-page` or `store-code`.
+    pub channel: String,
+    /// They accept messages from the merchant.
+    pub messages_opt_in: bool,
+    /// Joined, epoch ms.
+    pub joined_at: i64,
+    /// Paid at the merchant on kept orders, less refunds, minor units.
+    pub spend: i64,
+}
+
+const SELECT: &str = "SELECT m.merchant_id, mc.name AS merchant_name, m.user_id, u.display_name AS name, \
+    m.joined_store_id, m.channel, m.messages_opt_in, m.joined_at, \
+    CAST(COALESCE((SELECT SUM(o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)) \
+    FROM orders o WHERE o.merchant_id = m.merchant_id AND o.user_id = m.user_id AND o.paid_at IS NOT NULL \
+    AND o.status NOT IN ('cancelled', 'rejected')), 0) AS BIGINT) AS spend \
+    FROM memberships m JOIN merchants mc ON mc.id = m.merchant_id JOIN users u ON u.id = m.user_id";
+
+fn from_row(r: &AnyRow) -> Result<MembershipRow, StoreError> {
+    Ok(MembershipRow {
+        merchant_id: parse(r, "merchant_id")?,
+        merchant_name: get(r, "merchant_name")?,
+        user_id: parse(r, "user_id")?,
+        name: get(r, "name")?,
+        joined_store_id: opt(r, "joined_store_id")?,
+        channel: get(r, "channel")?,
+        messages_opt_in: get::<i64>(r, "messages_opt_in")? != 0,
+        joined_at: get(r, "joined_at")?,
+        spend: get(r, "spend")?,
+    })
+}
+
+/// Joins (no-op if already a member); whether this call joined.
+pub async fn join<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    store: StoreId,
+    channel: &str,
+    opt_in: bool,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO memberships (merchant_id, user_id, joined_store_id, channel, messages_opt_in, joined_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (merchant_id, user_id) DO NOTHING",
+    )
+    .bind(merchant.to_string())
+    .bind(user.to_string())
+    .bind(store.to_string())
+    .bind(channel)
+    .bind(i64::from(opt_in))
+    .bind(at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One membership.
+pub async fn get_one<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+) -> Result<Option<MembershipRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.merchant_id = $1 AND m.user_id = $2"));
+    let row = sqlx::query(sql)
+        .bind(merchant.to_string())
+        .bind(user.to_string())
+        .fetch_optional(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A consumer's cards, newest first.
+pub async fn of_user<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<Vec<MembershipRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.user_id = $1 ORDER BY m.joined_at DESC"));
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A merchant's members, newest first (at most 5,000).
+pub async fn of_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+) -> Result<Vec<MembershipRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.merchant_id = $1 ORDER BY m.joined_at DESC LIMIT 5000"));
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Sets whether a member accepts messages; whether they are a member.
+pub async fn set_opt_in<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    opt_in: bool,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE memberships SET messages_opt_in = $3 WHERE merchant_id = $1 AND user_id = $2")
+        .bind(merchant.to_string())
+        .bind(user.to_string())
+        .bind(i64::from(opt_in))
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}

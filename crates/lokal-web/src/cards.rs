@@ -1,0 +1,135 @@
+//! Membership on the web: joining from the store page or by scanning the store's code
+//! (`/join/{store}`), and the consumer's cards with their consent to messages.
+
+use crate::discover::{when, yuan};
+use crate::page::Nav;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use lokal_api::Ctx;
+use lokal_core::{MerchantId, StoreId};
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/join/{store_id}", get(join_page).post(join))
+        .route("/me/cards", get(cards))
+        .route("/me/cards/{merchant_id}/messages", post(messages))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "join.html")]
+struct JoinPage {
+    nav: Nav,
+    store_id: String,
+    store_name: String,
+}
+
+async fn join_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Ok(store) = id.parse::<StoreId>() else {
+        return nav.refusal("Membership", lokal_app::AppError::not_found("store"));
+    };
+    match ctx.app.public_store(store).await {
+        Ok(v) => nav.finish(JoinPage { nav: nav.clone(), store_id: id, store_name: v.profile.name }.into_response()),
+        Err(e) => nav.refusal("Membership", e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct JoinForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    messages_opt_in: Option<String>,
+}
+
+async fn join(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<JoinForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to(&format!("/login?next=/join/{id}")).into_response() };
+    let Ok(store) = id.parse::<StoreId>() else {
+        return nav.refusal("Not joined", lokal_app::AppError::not_found("store"));
+    };
+    let channel = if f.channel == "store-page" { "store-page" } else { "store-code" };
+    match ctx.app.join_membership(&me, store, channel, f.messages_opt_in.is_some()).await {
+        Ok(_) => Redirect::to("/me/cards").into_response(),
+        Err(e) => nav.refusal("Not joined", e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "member_cards.html")]
+struct CardsPage {
+    nav: Nav,
+    /// Merchant id, merchant name, level, spend, next level text, opted in, joined.
+    cards: Vec<(String, String, &'static str, String, String, bool, String)>,
+}
+
+async fn cards(State(ctx): State<Ctx>, nav: Nav) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login?next=/me/cards").into_response() };
+    match ctx.app.my_cards(&me).await {
+        Ok(list) => {
+            let cards = list
+                .into_iter()
+                .map(|c| {
+                    let next = c
+                        .next
+                        .map(|(l, missing)| format!("{} more to {}", yuan(missing), l.as_str()))
+                        .unwrap_or_default();
+                    (
+                        c.row.merchant_id.to_string(),
+                        c.row.merchant_name,
+                        c.level.as_str(),
+                        yuan(c.row.spend),
+                        next,
+                        c.row.messages_opt_in,
+                        when(c.row.joined_at),
+                    )
+                })
+                .collect();
+            nav.finish(CardsPage { nav: nav.clone(), cards }.into_response())
+        }
+        Err(e) => nav.refusal("Cards", e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct MessagesForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    opt_in: String,
+}
+
+async fn messages(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<MessagesForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else {
+        return nav.refusal("Cards", lokal_app::AppError::not_found("membership"));
+    };
+    match ctx.app.set_member_messages(&me, m, f.opt_in == "yes").await {
+        Ok(_) => Redirect::to("/me/cards").into_response(),
+        Err(e) => nav.refusal("Cards", e),
+    }
+}

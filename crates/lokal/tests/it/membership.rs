@@ -1,0 +1,71 @@
+//! Membership cards (issue G): joining at a store (page or scanned code) once, one card for the
+//! chain, levels by spend, consent to messages withdrawn at any time; only the merchant's
+//! managers see its members.
+
+use crate::commerce::shop;
+use crate::harness::TestApp;
+use crate::kitchen::{kitchen, order_and_pay};
+use serde_json::json;
+
+#[tokio::test]
+async fn consumers_join_once_and_their_level_follows_their_spend() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let join = format!("/api/v1/stores/{}/membership", k.store);
+    let r = app.post(&join, &json!({"channel": "store-code", "messages_opt_in": true}), Some(&k.consumer)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let card = r.json();
+    assert_eq!(
+        (card["level"].as_str(), card["spend"].as_i64(), card["channel"].as_str()),
+        (Some("member"), Some(0), Some("store-code"))
+    );
+    assert_eq!((card["next_level"].as_str(), card["to_next_level"].as_i64()), (Some("silver"), Some(50_000)));
+    // Joining again (at the chain's other store too) returns the same card.
+    let again = app.post(&format!("/api/v1/stores/{}/membership", k.closed_store), &json!({}), Some(&k.consumer)).await;
+    assert_eq!((again.status, again.json()["joined_at"].clone()), (200, card["joined_at"].clone()));
+    assert_eq!(again.json()["channel"], "store-code");
+    let bad = app.post(&join, &json!({"channel": "billboard"}), Some(&k.consumer)).await;
+    assert_eq!((bad.status, bad.json()["error"]["field"].as_str()), (422, Some("channel")));
+    assert_eq!(app.post(&join, &json!({}), None).await.status, 401);
+    assert_eq!(app.post(&join, &json!({}), Some(&k.clerk)).await.status, 403, "staff do not join their own membership");
+
+    // Spending moves the level: 18 orders of ¥29 = ¥522 → silver.
+    for _ in 0..18 {
+        order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+    }
+    let cards = app.get("/api/v1/me/cards", Some(&k.consumer)).await.json();
+    assert_eq!(
+        (cards["items"][0]["level"].as_str(), cards["items"][0]["spend"].as_i64()),
+        (Some("silver"), Some(18 * 2900))
+    );
+
+    // Unsubscribing withdraws consent; the merchant's list shows it.
+    let mine = format!("/api/v1/me/cards/{}", k.merchant);
+    let r = app.put(&mine, &json!({"messages_opt_in": false}), Some(&k.consumer)).await;
+    assert_eq!((r.status, r.json()["messages_opt_in"].as_bool()), (200, Some(false)));
+    let members = app.get(&format!("/api/v1/merchants/{}/members", k.merchant), Some(&k.owner)).await.json();
+    assert_eq!(members["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        (members["items"][0]["name"].as_str(), members["items"][0]["messages_opt_in"].as_bool()),
+        (Some("hungry"), Some(false))
+    );
+    // A card one does not hold cannot be changed.
+    let (stranger, _) = app.user("stranger@test.lokal").await;
+    assert_eq!(app.put(&mine, &json!({"messages_opt_in": true}), Some(&stranger)).await.status, 404);
+}
+
+#[tokio::test]
+async fn no_merchant_sees_another_merchants_members() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let joined = app.post(&format!("/api/v1/stores/{}/membership", k.store), &json!({}), Some(&k.consumer)).await;
+    assert_eq!(joined.status, 200, "{}", joined.text);
+    let other = shop(&app, "Nosy").await;
+    let path = format!("/api/v1/merchants/{}/members", k.merchant);
+    for token in [&other.owner, &other.manager, &k.clerk, &k.consumer] {
+        assert_eq!(app.get(&path, Some(token)).await.status, 403);
+    }
+    let theirs = app.get(&format!("/api/v1/merchants/{}/members", other.merchant), Some(&other.owner)).await.json();
+    assert_eq!(theirs["items"].as_array().map(Vec::len), Some(0));
+    assert_eq!(app.get(&path, Some(&k.owner)).await.json()["items"].as_array().map(Vec::len), Some(1));
+}

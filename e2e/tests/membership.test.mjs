@@ -23,8 +23,16 @@ test('join by scanning the store code, see the card, unsubscribe', async () => {
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
 
+  // The owner prints the store's membership QR from the console.
+  const owner = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'owner@demo.lokal');
+  await owner.goto(`${server.base}/merchant/stores/${store}/join-poster`);
+  assert.equal(await owner.locator('[data-testid=poster-qr] svg').count(), 1);
+  const link = (await owner.getByTestId('poster-url').innerText()).trim();
+  assert.ok(link.endsWith(`/join/${store}`), link);
+  await owner.screenshot({ path: join(artifacts, 'membership-poster.png'), fullPage: true });
+
   const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
-  await me.goto(`${server.base}/join/${store}`);
+  await me.goto(link);
   await me.getByTestId('join-opt-in').check();
   await me.screenshot({ path: join(artifacts, 'membership-join.png'), fullPage: true });
   await me.getByTestId('join-submit').click();
@@ -40,4 +48,11 @@ test('join by scanning the store code, see the card, unsubscribe', async () => {
   await me.getByTestId('join-submit').click();
   await me.waitForURL(/\/me\/cards$/);
   assert.equal(await me.getByTestId('card').count(), 1);
+
+  // The owner sees the member, with offers refused.
+  await owner.goto(`${server.base}/merchant`);
+  await owner.getByTestId('members-console-link').first().click();
+  const member = owner.locator('[data-testid=member]', { hasText: 'Xiao Ming' });
+  assert.equal(await member.count(), 1);
+  assert.match(await member.innerText(), /member[\s\S]*no/);
 });

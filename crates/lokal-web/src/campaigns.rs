@@ -366,12 +366,13 @@ async fn add_channel(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "campaign_poster.html")]
-struct Poster {
-    title: String,
-    offer: String,
-    channel: String,
-    url: String,
-    qr_svg: String,
+pub(crate) struct Poster {
+    pub(crate) headline: &'static str,
+    pub(crate) title: String,
+    pub(crate) offer: String,
+    pub(crate) channel: String,
+    pub(crate) url: String,
+    pub(crate) qr_svg: String,
 }
 
 async fn poster(
@@ -397,7 +398,15 @@ async fn poster(
         Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build(),
         Err(_) => String::new(),
     };
-    Poster { title: view.row.title, offer, channel: ch.name.clone(), url, qr_svg }.into_response()
+    Poster {
+        headline: "扫码领券 · Scan for your coupon",
+        title: view.row.title,
+        offer,
+        channel: ch.name.clone(),
+        url,
+        qr_svg,
+    }
+    .into_response()
 }
 
 async fn csv(

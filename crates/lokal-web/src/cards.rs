@@ -19,6 +19,8 @@ pub fn router() -> Router<Ctx> {
         .route("/join/{store_id}", get(join_page).post(join))
         .route("/me/cards", get(cards))
         .route("/me/cards/{merchant_id}/messages", post(messages))
+        .route("/merchant/stores/{store_id}/join-poster", get(join_poster))
+        .route("/merchant/{merchant_id}/members", get(members))
 }
 
 #[derive(Template, WebTemplate)]
@@ -131,5 +133,72 @@ async fn messages(
     match ctx.app.set_member_messages(&me, m, f.opt_in == "yes").await {
         Ok(_) => Redirect::to("/me/cards").into_response(),
         Err(e) => nav.refusal("Cards", e),
+    }
+}
+
+/// The store's membership QR poster (what members scan at the counter). Staff of the store.
+async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(store) = id.parse::<StoreId>() else {
+        return nav.refusal("Poster", lokal_app::AppError::not_found("store"));
+    };
+    let view = match ctx.app.public_store(store).await {
+        Ok(v) => v,
+        Err(e) => return nav.refusal("Poster", e),
+    };
+    if let Err(denied) =
+        me.authorize(lokal_core::Scope::Store(view.row.merchant_id, store), lokal_core::StaffRole::Clerk)
+    {
+        return nav.refusal("Poster", denied.into());
+    }
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
+    let url = format!("http://{host}/join/{store}");
+    let qr_svg = match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build(),
+        Err(_) => String::new(),
+    };
+    crate::campaigns::Poster {
+        headline: "扫码入会 · Scan to join",
+        title: view.profile.name,
+        offer: "Silver at ¥500 · Gold at ¥2,000 · Black at ¥10,000".to_owned(),
+        channel: "membership".to_owned(),
+        url,
+        qr_svg,
+    }
+    .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members.html")]
+struct MembersPage {
+    nav: Nav,
+    /// Name, level, spend, messages on, joined, channel.
+    members: Vec<(String, &'static str, String, bool, String, String)>,
+}
+
+/// The merchant's members. Merchant-wide managers and owners.
+async fn members(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(m) = id.parse::<MerchantId>() else {
+        return nav.refusal("Members", lokal_app::AppError::not_found("merchant"));
+    };
+    match ctx.app.members(&me, m).await {
+        Ok(list) => {
+            let members = list
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.row.name,
+                        c.level.as_str(),
+                        yuan(c.row.spend),
+                        c.row.messages_opt_in,
+                        when(c.row.joined_at),
+                        c.row.channel,
+                    )
+                })
+                .collect();
+            nav.finish(MembersPage { nav: nav.clone(), members }.into_response())
+        }
+        Err(e) => nav.refusal("Members", e),
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::{App, AppError};
 use lokal_core::analytics::{self, Period};
-use lokal_core::{MerchantId, Principal, Scope, StaffRole, StoreId};
+use lokal_core::{MerchantId, Principal, Scope, StaffRole, StoreId, StoreScope};
 use lokal_store::rollups::{self, DayFigures, Slice};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -89,9 +89,9 @@ impl App {
             rollups::set_watermark(pool, REFRESHER, now).await?;
             return Ok(0);
         }
-        let stores: HashMap<StoreId, i64> =
-            rollups::all_stores(pool).await?.into_iter().map(|(_, s, off)| (s, off)).collect();
-        let offsets = merchant_offsets(pool).await?;
+        let all = rollups::all_stores(pool).await?;
+        let offsets = merchant_offsets(&all);
+        let stores: HashMap<StoreId, i64> = all.into_iter().map(|(_, s, off)| (s, off)).collect();
         let mut days: BTreeMap<(MerchantId, Option<StoreId>), BTreeSet<i64>> = BTreeMap::new();
         for t in touched {
             let off = match t.store {
@@ -127,13 +127,14 @@ impl App {
         let pool = self.db().pool();
         let until = analytics::local_day(now, 0) + 2;
         let mut n = 0;
-        for (merchant, store, off) in rollups::all_stores(pool).await? {
+        let all = rollups::all_stores(pool).await?;
+        for (merchant, store, off) in &all {
             let mut tx = self.db().begin().await?;
-            rollups::recompute_store(&mut tx, merchant, store, off * 60_000, 0, until).await?;
+            rollups::recompute_store(&mut tx, *merchant, *store, off * 60_000, 0, until).await?;
             tx.commit().await?;
             n += 1;
         }
-        let offsets = merchant_offsets(pool).await?;
+        let offsets = merchant_offsets(&all);
         for merchant in rollups::all_merchants(pool).await? {
             let off = offsets.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN);
             let mut tx = self.db().begin().await?;
@@ -151,13 +152,13 @@ impl App {
         let _one_at_a_time = REFRESH.lock().await;
         let pool = self.db().pool();
         let until = analytics::local_day(self.now().millis(), 0) + 2;
-        let stores = rollups::all_stores(pool).await?;
-        if let Some((_, s, off)) = stores.iter().find(|(_, s, _)| Some(*s) == store) {
+        let own = lokal_store::stores::list_for_merchant(pool, merchant, &StoreScope::All).await?;
+        if let Some(s) = own.iter().find(|s| Some(s.id) == store) {
             let mut tx = self.db().begin().await?;
-            rollups::recompute_store(&mut tx, merchant, *s, off * 60_000, 0, until).await?;
+            rollups::recompute_store(&mut tx, merchant, s.id, s.utc_offset_min * 60_000, 0, until).await?;
             tx.commit().await?;
         }
-        let off = merchant_offsets(pool).await?.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN);
+        let off = own.iter().map(|s| s.utc_offset_min).min().unwrap_or(DEFAULT_OFFSET_MIN);
         let mut tx = self.db().begin().await?;
         rollups::recompute_deals(&mut tx, merchant, off * 60_000, 0, until).await?;
         tx.commit().await?;
@@ -200,7 +201,7 @@ impl App {
 
     /// Today's local day for a merchant's dashboards.
     pub async fn merchant_today(&self, merchant: MerchantId) -> Result<i64, AppError> {
-        let off = merchant_offsets(self.db().pool()).await?.get(&merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN);
+        let off = merchant_offset(self.db().pool(), merchant).await?;
         Ok(analytics::local_day(self.now().millis(), off))
     }
 
@@ -287,9 +288,9 @@ impl App {
         // platform).
         let off = match slice {
             Slice::Platform => DEFAULT_OFFSET_MIN,
-            Slice::Merchant(m) => merchant_offsets(pool).await?.get(&m).copied().unwrap_or(DEFAULT_OFFSET_MIN),
+            Slice::Merchant(m) => merchant_offset(pool, m).await?,
             Slice::Store(_, s) => {
-                rollups::all_stores(pool).await?.into_iter().find(|x| x.1 == s).map_or(DEFAULT_OFFSET_MIN, |x| x.2)
+                lokal_store::stores::get_by_id(pool, s).await?.map_or(DEFAULT_OFFSET_MIN, |r| r.utc_offset_min)
             }
         };
         let ms = |day: i64| day * rollups::DAY_MS - off * 60_000;
@@ -310,12 +311,18 @@ impl App {
 }
 
 /// Each merchant's time zone: its stores' smallest offset.
-async fn merchant_offsets(pool: &sqlx::AnyPool) -> Result<HashMap<MerchantId, i64>, AppError> {
+fn merchant_offsets(stores: &[(MerchantId, StoreId, i64)]) -> HashMap<MerchantId, i64> {
     let mut out: HashMap<MerchantId, i64> = HashMap::new();
-    for (m, _, off) in rollups::all_stores(pool).await? {
-        out.entry(m).and_modify(|o| *o = (*o).min(off)).or_insert(off);
+    for (m, _, off) in stores {
+        out.entry(*m).and_modify(|o| *o = (*o).min(*off)).or_insert(*off);
     }
-    Ok(out)
+    out
+}
+
+/// One merchant's time zone (the same rule, reading only its stores).
+async fn merchant_offset(pool: &sqlx::AnyPool, merchant: MerchantId) -> Result<i64, AppError> {
+    let own = lokal_store::stores::list_for_merchant(pool, merchant, &StoreScope::All).await?;
+    Ok(own.iter().map(|s| s.utc_offset_min).min().unwrap_or(DEFAULT_OFFSET_MIN))
 }
 
 /// Consecutive days as `from..to` ranges.

@@ -429,42 +429,8 @@ impl App {
             delivery_fee: 0,
             new_customer: true,
         };
-        let breakdown = match coupon_ids {
-            None => promo::best(&bill, &[], &offers).1,
-            Some(ids) => {
-                let mut chosen = Vec::new();
-                for id in ids {
-                    let o = offers.iter().find(|o| matches!(o.id, Ref::Coupon(c, _) if c == *id)).ok_or_else(|| {
-                        FieldError::new(
-                            "coupon_ids",
-                            format!("coupon {id} is not yours, used, expired or not valid here"),
-                        )
-                    })?;
-                    chosen.push(o.clone());
-                }
-                promo::price(&bill, &chosen).map_err(|(id, why)| {
-                    AppError::from(FieldError::new("coupon_ids", format!("coupon {} cannot be used: {why}", id.name())))
-                })?
-            }
-        };
-        let mut applied: Vec<AppliedCoupon> = breakdown
-            .lines
-            .iter()
-            .filter_map(|l| {
-                let Some(Ref::Coupon(coupon, template)) = l.offer else { return None };
-                let (title, new_customers_only) =
-                    titles.iter().find(|t| t.0 == coupon).map(|t| (t.1.clone(), t.2)).unwrap_or_default();
-                Some(AppliedCoupon {
-                    coupon,
-                    template,
-                    title,
-                    amount: -l.amount,
-                    funder: l.funder?,
-                    on_delivery: false,
-                    new_customers_only,
-                })
-            })
-            .collect();
+        let breakdown = price_with(&bill, &[], &offers, coupon_ids)?;
+        let mut applied = applied_coupons(&breakdown, &titles);
         let short = 1 - (amount - applied.iter().map(|a| a.amount).sum::<i64>());
         if short > 0
             && let Some(last) = applied.last_mut()
@@ -596,24 +562,7 @@ impl App {
             delivery_fee: priced.totals.delivery_fee,
             new_customer: true,
         };
-        let breakdown = match &cart.coupon_ids {
-            None => promo::best(&goods, &promotions, &offers).1,
-            Some(ids) => {
-                let mut chosen = promotions.clone();
-                for id in ids {
-                    let o = offers.iter().find(|o| matches!(o.id, Ref::Coupon(c, _) if c == *id)).ok_or_else(|| {
-                        FieldError::new(
-                            "coupon_ids",
-                            format!("coupon {id} is not yours, used, expired or not valid here"),
-                        )
-                    })?;
-                    chosen.push(o.clone());
-                }
-                promo::price(&goods, &chosen).map_err(|(id, why)| {
-                    AppError::from(FieldError::new("coupon_ids", format!("coupon {} cannot be used: {why}", id.name())))
-                })?
-            }
-        };
+        let breakdown = price_with(&goods, &promotions, &offers, cart.coupon_ids.as_deref())?;
         let mut from_store: Vec<AppliedPromotion> = breakdown
             .lines
             .iter()
@@ -624,24 +573,7 @@ impl App {
                 Some(AppliedPromotion { promotion: id, title, amount: -l.amount, first_order })
             })
             .collect();
-        let mut applied: Vec<AppliedCoupon> = breakdown
-            .lines
-            .iter()
-            .filter_map(|l| {
-                let Some(Ref::Coupon(coupon, template)) = l.offer else { return None };
-                let (title, new_customers_only) =
-                    titles.iter().find(|t| t.0 == coupon).map(|t| (t.1.clone(), t.2)).unwrap_or_default();
-                Some(AppliedCoupon {
-                    coupon,
-                    template,
-                    title,
-                    amount: -l.amount,
-                    funder: l.funder?,
-                    on_delivery: l.kind == promo::ChargeKind::DeliveryDiscount,
-                    new_customers_only,
-                })
-            })
-            .collect();
+        let mut applied = applied_coupons(&breakdown, &titles);
         // Payment needs at least one minor unit: the last discount gives way.
         let off: i64 = applied.iter().map(|a| a.amount).sum::<i64>() + from_store.iter().map(|a| a.amount).sum::<i64>();
         let short = 1 - (priced.totals.total - off);
@@ -660,4 +592,48 @@ impl App {
         priced.promotions = from_store;
         Ok(())
     }
+}
+
+/// Prices `cart` with `promotions` and either the best combination of `offers` or, when the
+/// consumer named them, exactly the coupons `named` (an unknown or unusable one is a 422 on
+/// `coupon_ids`).
+fn price_with(
+    cart: &promo::Cart,
+    promotions: &[promo::Offer<Ref>],
+    offers: &[promo::Offer<Ref>],
+    named: Option<&[CouponId]>,
+) -> Result<promo::Breakdown<Ref>, AppError> {
+    let Some(ids) = named else { return Ok(promo::best(cart, promotions, offers).1) };
+    let mut chosen = promotions.to_vec();
+    for id in ids {
+        let o = offers.iter().find(|o| matches!(o.id, Ref::Coupon(c, _) if c == *id)).ok_or_else(|| {
+            FieldError::new("coupon_ids", format!("coupon {id} is not yours, used, expired or not valid here"))
+        })?;
+        chosen.push(o.clone());
+    }
+    promo::price(cart, &chosen).map_err(|(id, why)| {
+        AppError::from(FieldError::new("coupon_ids", format!("coupon {} cannot be used: {why}", id.name())))
+    })
+}
+
+/// The coupons a priced breakdown applied, with their titles and new-customer flags.
+fn applied_coupons(breakdown: &promo::Breakdown<Ref>, titles: &[(CouponId, String, bool)]) -> Vec<AppliedCoupon> {
+    breakdown
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let Some(Ref::Coupon(coupon, template)) = l.offer else { return None };
+            let (title, new_customers_only) =
+                titles.iter().find(|t| t.0 == coupon).map(|t| (t.1.clone(), t.2)).unwrap_or_default();
+            Some(AppliedCoupon {
+                coupon,
+                template,
+                title,
+                amount: -l.amount,
+                funder: l.funder?,
+                on_delivery: l.kind == promo::ChargeKind::DeliveryDiscount,
+                new_customers_only,
+            })
+        })
+        .collect()
 }

@@ -120,10 +120,9 @@ impl App {
             created_at: now,
         };
         let mut tx = self.db().begin().await?;
-        if !reviews::insert(&mut tx, &row).await? {
+        let Some((n, stars)) = reviews::insert(&mut tx, &row).await? else {
             return Err(AppError::new(ErrorCode::AlreadyReviewed, "this was already reviewed"));
-        }
-        let (n, stars) = reviews::store_figures(&mut *tx, store).await?;
+        };
         reviews::set_store_rating(&mut tx, store, review::bayesian_x100(stars, n)).await?;
         if let (Some((stars, comment)), Some(rider), Some(order)) = (t.rider, rider, j.order_id) {
             reviews::rate_rider(&mut *tx, order, rider, caller.user_id, stars, &comment, now).await?;

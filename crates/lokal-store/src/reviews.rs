@@ -83,8 +83,9 @@ fn from_row(r: &AnyRow) -> Result<ReviewRow, StoreError> {
     })
 }
 
-/// Inserts a review and counts it on its store; `false` if its consumption was already reviewed.
-pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<bool, StoreError> {
+/// Inserts a review and counts it on its store; returns the store's review count and star sum
+/// after it, or `None` if its consumption was already reviewed.
+pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<Option<(i64, i64)>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO reviews ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
          $16, $17, $18, $19, $20, $21) ON CONFLICT (subject) DO NOTHING"
@@ -115,10 +116,9 @@ pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<bool, StoreErro
         .await
         .map_err(StoreError::from_sqlx)?;
     if done.rows_affected() != 1 {
-        return Ok(false);
+        return Ok(None);
     }
-    count_on_store(tx, r.store_id, 1, r.rating).await?;
-    Ok(true)
+    count_on_store(tx, r.store_id, 1, r.rating).await.map(Some)
 }
 
 /// Adds `n` reviews worth `stars` to a store's figures; returns its new count and star sum.
@@ -132,12 +132,7 @@ pub async fn count_on_store(tx: &mut crate::Tx, store: StoreId, n: i64, stars: i
     .execute(&mut **tx)
     .await
     .map_err(StoreError::from_sqlx)?;
-    let row = sqlx::query("SELECT review_count, review_star_sum FROM stores WHERE id = $1")
-        .bind(store.to_string())
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    Ok((get(&row, "review_count")?, get(&row, "review_star_sum")?))
+    store_figures(&mut **tx, store).await
 }
 
 /// Sets a store's rating (× 100), as the discovery ranking reads it.

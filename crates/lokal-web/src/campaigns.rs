@@ -392,12 +392,8 @@ async fn poster(
         Some(t) => ctx.app.coupon_template(t).await.map(|t| benefit_text(&t.benefit)).unwrap_or_default(),
         None => String::new(),
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
-    let url = format!("http://{host}/c/{}", ch.code);
-    let qr_svg = match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build(),
-        Err(_) => String::new(),
-    };
+    let url = crate::page::site_url(&headers, &format!("/c/{}", ch.code));
+    let qr_svg = crate::page::qr_svg(&url, 240);
     Poster {
         headline: "扫码领券 · Scan for your coupon",
         title: view.row.title,

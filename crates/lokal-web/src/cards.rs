@@ -151,12 +151,8 @@ async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(
     {
         return nav.refusal("Poster", denied.into());
     }
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
-    let url = format!("http://{host}/join/{store}");
-    let qr_svg = match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build(),
-        Err(_) => String::new(),
-    };
+    let url = crate::page::site_url(&headers, &format!("/join/{store}"));
+    let qr_svg = crate::page::qr_svg(&url, 240);
     crate::campaigns::Poster {
         headline: "扫码入会 · Scan to join",
         title: view.profile.name,

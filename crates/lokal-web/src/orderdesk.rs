@@ -9,7 +9,7 @@ use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -259,12 +259,8 @@ async fn poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): 
         Ok(t) => t,
         Err(e) => return error_page(e),
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
-    let url = format!("http://{host}/pay/{store}");
-    let qr_svg = match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build(),
-        Err(_) => String::new(),
-    };
+    let url = crate::page::site_url(&headers, &format!("/pay/{store}"));
+    let qr_svg = crate::page::qr_svg(&url, 240);
     PosterPage { store_name: terms.store_name, rule: crate::ordering::rule_text(&terms.rule), url, qr_svg }
         .into_response()
 }

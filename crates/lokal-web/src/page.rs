@@ -150,3 +150,18 @@ pub async fn fallback(uri: Uri) -> Response {
     let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None, secure: false };
     message(StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.", nav)
 }
+
+/// The absolute URL of `path` on this site as the request addressed it (what a printed QR code
+/// encodes).
+pub fn site_url(headers: &HeaderMap, path: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:8080");
+    format!("http://{host}{path}")
+}
+
+/// `text` as an SVG QR code at least `px` pixels wide (empty if it cannot be encoded).
+pub fn qr_svg(text: &str, px: u32) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(q) => q.render::<qrcode::render::svg::Color>().min_dimensions(px, px).quiet_zone(true).build(),
+        Err(_) => String::new(),
+    }
+}

@@ -344,10 +344,7 @@ struct VouchersPage {
 
 /// The code as an SVG QR code (what the store's scanner reads).
 fn qr_svg(code: &str) -> String {
-    match qrcode::QrCode::new(code.as_bytes()) {
-        Ok(q) => q.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).quiet_zone(true).build(),
-        Err(_) => String::new(),
-    }
+    crate::page::qr_svg(code, 180)
 }
 
 async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {

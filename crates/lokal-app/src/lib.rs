@@ -33,6 +33,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod ledger;
 pub mod live;
+pub mod loyalty;
 pub mod membership;
 pub mod merchants;
 pub mod notify;

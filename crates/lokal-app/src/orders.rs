@@ -37,6 +37,16 @@ pub struct PaymentStart {
     pub pay_url: String,
 }
 
+/// What paying an order leads to (see [`App::paying`]).
+pub(crate) struct Paying {
+    deal: Option<crate::deals::DealView>,
+    menu_order: Option<crate::fulfil::MenuOrder>,
+    /// The journal entry's memo.
+    pub memo: String,
+    /// The status the order moves to.
+    pub paid_to: &'static str,
+}
+
 /// A refund made.
 #[derive(Debug, Clone)]
 pub struct RefundDone {
@@ -199,9 +209,9 @@ impl App {
     /// The sandbox payer's choice on the hosted page: the sandbox sends its signed webhook after
     /// the configured delay (at once when the delay is 0), like a real provider would.
     pub async fn sandbox_complete(&self, provider_ref: &str, succeed: bool) -> Result<(), AppError> {
-        let (p, _) = self.payment_by_ref(provider_ref).await?;
-        if p.status != "pending" {
-            return Err(AppError::new(ErrorCode::Conflict, format!("the payment is {}", p.status)));
+        let c = self.checkout(provider_ref).await?;
+        if c.status != "pending" {
+            return Err(AppError::new(ErrorCode::Conflict, format!("the payment is {}", c.status)));
         }
         let delay = self.payment_settings().sandbox_delay_ms;
         let decline = u64::from(self.payment_settings().sandbox_decline_percent.min(100));
@@ -233,20 +243,13 @@ impl App {
         }
         let now = self.now();
         let event = self.gateway().verify_webhook(signature, body, now)?;
-        let payment = orders::payment_by_ref(self.db().pool(), provider, &event.payment_ref)
-            .await?
-            .ok_or_else(|| AppError::not_found("payment"))?;
+        let Some(payment) = orders::payment_by_ref(self.db().pool(), provider, &event.payment_ref).await? else {
+            // Not an order's payment: a membership card's recharge, or nothing we know.
+            return self.recharge_webhook(provider, &event, now).await;
+        };
         let order =
             orders::get_by_id(self.db().pool(), payment.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
-        let deal = match order.deal_id {
-            Some(d) => Some(self.deal(d).await?),
-            None => None,
-        };
-        let menu_order = match deal {
-            Some(_) => None,
-            None => Some(self.menu_order(order.id).await?),
-        };
-        let memo = deal.as_ref().map_or_else(|| format!("{} order", order.kind), |d| d.row.title.clone());
+        let paying = self.paying(&order).await?;
         let mut tx = self.db().begin().await?;
         if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "this event was processed before"));
@@ -264,13 +267,17 @@ impl App {
             return Ok(());
         }
         let pay_ref = payment.id.to_string();
-        post(&mut tx, "payment", &pay_ref, &memo, ledger::payment(provider, payment.amount), now.millis()).await?;
-        let paid_to = match &menu_order {
-            None => "paid",
-            Some(m) => lokal_core::fulfil::next(m.mode(), m.status(), OrderEvent::PaymentConfirmed, Actor::System)
-                .map_or("paid", |s| s.as_str()),
-        };
-        if !orders::transition(&mut tx, order.id, "pending", paid_to, now.millis()).await? {
+        let gateway = ledger::Account::Gateway(provider.to_owned());
+        post(
+            &mut tx,
+            "payment",
+            &pay_ref,
+            &paying.memo,
+            ledger::payment(gateway.clone(), payment.amount),
+            now.millis(),
+        )
+        .await?;
+        if !orders::transition(&mut tx, order.id, "pending", paying.paid_to, now.millis()).await? {
             // The order was cancelled (not paid in time) before the money arrived: give it back.
             let refund_id = format!("rf_{}", payment.id.0.simple());
             let amount = Money::new(payment.amount, Currency::CNY);
@@ -278,21 +285,61 @@ impl App {
             let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now.millis());
             orders::insert_refund(&mut tx, &RefundRow { provider_ref, ..row }).await?;
             orders::mark_payment_refunded(&mut tx, payment.id, now.millis()).await?;
-            post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(provider, payment.amount), now.millis())
+            post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(gateway, payment.amount), now.millis())
                 .await?;
             tx.commit().await?;
             return Ok(());
         }
-        let Some(deal) = deal else {
-            let m = menu_order.ok_or_else(|| AppError::not_found("order"))?;
-            let kind = self.menu_order_paid(&mut tx, &m, now).await?;
-            tx.commit().await?;
+        let live = self.order_paid(&mut tx, &order, paying, now).await?;
+        tx.commit().await?;
+        if let Some((m, kind)) = live {
             self.publish(&m, kind);
-            return Ok(());
+        }
+        Ok(())
+    }
+
+    /// What an order's payment leads to: its deal (vouchers to issue) or its menu order, the
+    /// memo of its journal entry and the status it moves to.
+    pub(crate) async fn paying(&self, order: &OrderRow) -> Result<Paying, AppError> {
+        let deal = match order.deal_id {
+            Some(d) => Some(self.deal(d).await?),
+            None => None,
+        };
+        let menu_order = match deal {
+            Some(_) => None,
+            None => Some(self.menu_order(order.id).await?),
+        };
+        let memo = match (&deal, &menu_order) {
+            (Some(d), _) => d.row.title.clone(),
+            (None, Some(m)) => m.store_name.clone(),
+            (None, None) => format!("{} order", order.kind),
+        };
+        let paid_to = match &menu_order {
+            None => "paid",
+            Some(m) => lokal_core::fulfil::next(m.mode(), m.status(), OrderEvent::PaymentConfirmed, Actor::System)
+                .map_or("paid", |s| s.as_str()),
+        };
+        Ok(Paying { deal, menu_order, memo, paid_to })
+    }
+
+    /// An order was paid (and moved to `paying.paid_to`) in `tx`: a menu order waits for its
+    /// store or a bill completes (the live event to publish after commit is returned); a deal's
+    /// vouchers are issued and sent to the buyer.
+    pub(crate) async fn order_paid(
+        &self,
+        tx: &mut lokal_store::Tx,
+        order: &OrderRow,
+        paying: Paying,
+        now: Timestamp,
+    ) -> Result<Option<(crate::fulfil::MenuOrder, &'static str)>, AppError> {
+        let Some(deal) = paying.deal else {
+            let m = paying.menu_order.ok_or_else(|| AppError::not_found("order"))?;
+            let kind = self.menu_order_paid(tx, &m, now).await?;
+            return Ok(Some((m, kind)));
         };
         let mut codes = Vec::new();
         for _ in 0..order.quantity {
-            let v = self.issue_voucher(&mut tx, &order, &deal.row, now).await?;
+            let v = self.issue_voucher(tx, order, &deal.row, now).await?;
             codes.push(v);
         }
         let body = format!(
@@ -312,9 +359,32 @@ impl App {
             body,
             created_at: now.millis(),
         };
-        self.notifier().notify(&mut tx, &message).await?;
-        tx.commit().await?;
-        Ok(())
+        self.notifier().notify(tx, &message).await?;
+        Ok(None)
+    }
+
+    /// The account a payment came from: the gateway, or the stored value of the payer's card at
+    /// the order's merchant.
+    pub(crate) fn payer_account(payment: &PaymentRow, order: &OrderRow) -> ledger::Account {
+        if payment.provider == crate::loyalty::CARD_PROVIDER {
+            ledger::Account::StoredValue(order.merchant_id, order.user_id)
+        } else {
+            ledger::Account::Gateway(payment.provider.clone())
+        }
+    }
+
+    /// Returns `amount` of `payment` to its payer: through the gateway (with `key` as its
+    /// idempotency key; returns the provider's reference), or back onto the card.
+    pub(crate) async fn return_to_payer(
+        &self,
+        payment: &PaymentRow,
+        amount: i64,
+        key: &str,
+    ) -> Result<String, AppError> {
+        if payment.provider == crate::loyalty::CARD_PROVIDER {
+            return Ok(format!("card_{key}"));
+        }
+        self.gateway().refund(&payment.provider_ref, Money::new(amount, Currency::CNY), key).await
     }
 
     async fn issue_voucher(
@@ -466,10 +536,10 @@ impl App {
             let left = u32::try_from(fresh.uses_left).unwrap_or(0).min(total);
             amount += uses_value(fresh.unit_price, total, total - left, left);
         }
-        let provider_ref =
-            self.gateway().refund(&payment.provider_ref, Money::new(amount, Currency::CNY), &refund_id).await?;
+        let provider_ref = self.return_to_payer(&payment, amount, &refund_id).await?;
         orders::finish_refund(&mut tx, &refund_id, amount, &provider_ref).await?;
-        post(&mut tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, amount), now.millis()).await?;
+        let payer = Self::payer_account(&payment, order);
+        post(&mut tx, "refund", &refund_id, reason, ledger::refund(payer, amount), now.millis()).await?;
         tx.commit().await?;
         Ok(RefundDone { id: refund_id, amount, vouchers: chosen.iter().map(|v| v.id).collect() })
     }

@@ -6,7 +6,7 @@ use crate::fulfil::MenuOrder;
 use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::ledger::{self, Account, Posting};
-use lokal_core::{Currency, ErrorCode, Money, Timestamp, UserId};
+use lokal_core::{ErrorCode, Timestamp, UserId};
 use lokal_store::orders::{self, OrderRow, RefundRow};
 
 impl App {
@@ -42,9 +42,9 @@ impl App {
         let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());
         orders::insert_refund(tx, &row).await?;
         orders::mark_payment_refunded(tx, payment.id, now.millis()).await?;
-        post(tx, "refund", &refund_id, reason, ledger::refund(&payment.provider, payment.amount), now.millis()).await?;
-        let provider_ref =
-            self.gateway().refund(&payment.provider_ref, Money::new(payment.amount, Currency::CNY), &refund_id).await?;
+        let payer = Self::payer_account(&payment, order);
+        post(tx, "refund", &refund_id, reason, ledger::refund(payer, payment.amount), now.millis()).await?;
+        let provider_ref = self.return_to_payer(&payment, payment.amount, &refund_id).await?;
         orders::finish_refund(tx, &refund_id, payment.amount, &provider_ref).await?;
         Ok(())
     }
@@ -66,6 +66,10 @@ impl App {
         let postings =
             ledger::settle_order(o.order.merchant_id, o.order.total, goods, fee, rider, o.detail.platform_discount);
         post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now.millis()).await?;
+        // Members earn points on what they paid for the goods.
+        let paid = o.order.total - o.detail.delivery_fee;
+        self.earn_points(tx, o.order.merchant_id, o.order.user_id, paid, &o.order.id.to_string(), &o.store_name, now)
+            .await?;
         Ok(())
     }
 

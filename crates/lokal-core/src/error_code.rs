@@ -94,6 +94,8 @@ pub enum ErrorCode {
     NotReviewable,
     /// This consumption already has its review (or the reply, follow-up, vote or report exists) (409).
     AlreadyReviewed,
+    /// The membership card holds less stored value or fewer points than asked for (409).
+    InsufficientBalance,
     /// Something failed on our side; details are in the server log under the request id (500).
     Internal,
     /// A dependency (the database) is unavailable (503).
@@ -102,7 +104,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 47] = [
+    pub const ALL: [ErrorCode; 48] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -148,6 +150,7 @@ impl ErrorCode {
         ErrorCode::ClaimLimitReached,
         ErrorCode::NotReviewable,
         ErrorCode::AlreadyReviewed,
+        ErrorCode::InsufficientBalance,
         ErrorCode::Internal,
         ErrorCode::Unavailable,
     ];
@@ -198,6 +201,7 @@ impl ErrorCode {
             ErrorCode::NotClaimable => ("not_claimable", 409),
             ErrorCode::CouponsGone => ("coupons_gone", 409),
             ErrorCode::ClaimLimitReached => ("claim_limit_reached", 409),
+            ErrorCode::InsufficientBalance => ("insufficient_balance", 409),
             ErrorCode::NotReviewable => ("not_reviewable", 409),
             ErrorCode::AlreadyReviewed => ("already_reviewed", 409),
             ErrorCode::Internal => ("internal", 500),

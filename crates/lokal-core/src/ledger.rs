@@ -24,6 +24,12 @@ pub enum Account {
     PlatformCosts,
     /// What the platform pays for its coupons (an expense: the discounts it funds).
     PlatformSubsidies,
+    /// A member's stored value on a merchant's card: the merchant's liability to the member
+    /// (credit balance) until spent at any of its stores.
+    StoredValue(MerchantId, UserId),
+    /// A member's points at a merchant, at their documented value (one point = one minor unit):
+    /// the merchant's liability until exchanged.
+    Points(MerchantId, UserId),
 }
 
 impl fmt::Display for Account {
@@ -37,6 +43,8 @@ impl fmt::Display for Account {
             Account::RiderPayable(r) => write!(f, "rider:{r}:payable"),
             Account::PlatformCosts => f.write_str("platform:costs"),
             Account::PlatformSubsidies => f.write_str("platform:subsidies"),
+            Account::StoredValue(m, u) => write!(f, "merchant:{m}:stored_value:{u}"),
+            Account::Points(m, u) => write!(f, "merchant:{m}:points:{u}"),
         }
     }
 }
@@ -74,11 +82,29 @@ pub fn entry(postings: Vec<Posting>) -> Result<Vec<Posting>, EntryError> {
     Ok(postings)
 }
 
-/// The entry for a consumer's payment of `amount` through `provider`.
-pub fn payment(provider: &str, amount: i64) -> Vec<Posting> {
+/// The entry for a consumer's payment of `amount` from `payer`: a gateway, or the stored value
+/// of a membership card.
+pub fn payment(payer: Account, amount: i64) -> Vec<Posting> {
+    vec![Posting { account: payer, amount }, Posting { account: Account::Clearing, amount: -amount }]
+}
+
+/// The entry for a recharge of a membership card: `paid` arrives through `provider`, the card
+/// holds `paid + bonus`, and the merchant funds the `bonus` from what it is owed.
+pub fn recharge(provider: &str, merchant: MerchantId, user: UserId, paid: i64, bonus: i64) -> Vec<Posting> {
     vec![
-        Posting { account: Account::Gateway(provider.to_owned()), amount },
-        Posting { account: Account::Clearing, amount: -amount },
+        Posting { account: Account::Gateway(provider.to_owned()), amount: paid },
+        Posting { account: Account::MerchantPayable(merchant), amount: bonus },
+        Posting { account: Account::StoredValue(merchant, user), amount: -(paid + bonus) },
+    ]
+}
+
+/// The entry for `points` a member earned at a merchant: their value is set aside from what the
+/// merchant is owed, as its liability to the member. Exchanging them reverses it (the coupon
+/// they buy is a merchant-funded discount, paid when used).
+pub fn points_earned(merchant: MerchantId, user: UserId, points: i64) -> Vec<Posting> {
+    vec![
+        Posting { account: Account::MerchantPayable(merchant), amount: points },
+        Posting { account: Account::Points(merchant, user), amount: -points },
     ]
 }
 
@@ -91,12 +117,9 @@ pub fn redemption(merchant: MerchantId, value: i64, commission: i64) -> Vec<Post
     ]
 }
 
-/// The entry for refunding `amount` to a consumer through `provider`.
-pub fn refund(provider: &str, amount: i64) -> Vec<Posting> {
-    vec![
-        Posting { account: Account::Clearing, amount },
-        Posting { account: Account::Gateway(provider.to_owned()), amount: -amount },
-    ]
+/// The entry for refunding `amount` to the `payer` it came from.
+pub fn refund(payer: Account, amount: i64) -> Vec<Posting> {
+    vec![Posting { account: Account::Clearing, amount }, Posting { account: payer, amount: -amount }]
 }
 
 /// The entry that settles a completed menu order of `total` (what the consumer paid): the merchant
@@ -146,9 +169,17 @@ mod tests {
     #[test]
     fn the_standard_entries_balance_and_unbalanced_ones_are_refused() {
         let m = MerchantId::generate();
-        for e in
-            [payment("sandbox", 9900), redemption(m, 9900, 792), refund("sandbox", 9900), reverse(&redemption(m, 1, 0))]
-        {
+        let gw = || Account::Gateway("sandbox".into());
+        let u = UserId::generate();
+        for e in [
+            payment(gw(), 9900),
+            redemption(m, 9900, 792),
+            refund(gw(), 9900),
+            reverse(&redemption(m, 1, 0)),
+            recharge("sandbox", m, u, 50_000, 5_000),
+            payment(Account::StoredValue(m, u), 3_300),
+            points_earned(m, u, 3_300),
+        ] {
             assert!(entry(e).is_ok());
         }
         let bad = vec![
@@ -167,5 +198,10 @@ mod tests {
         assert!(subsidised.contains(&Posting { account: Account::MerchantPayable(m), amount: -(3200 - 256) }));
         assert!(entry(rider_topup(r, 100)).is_ok());
         assert_eq!(entry(redemption(m, 100, 0)).map(|e| e.len()), Ok(2), "zero lines are dropped");
+        // A recharge of 500 with 50 bonus: the card holds 550, the merchant funds 50.
+        let r = recharge("sandbox", m, u, 50_000, 5_000);
+        assert!(r.contains(&Posting { account: Account::StoredValue(m, u), amount: -55_000 }));
+        assert!(r.contains(&Posting { account: Account::MerchantPayable(m), amount: 5_000 }));
+        assert_eq!(Account::StoredValue(m, u).to_string(), format!("merchant:{m}:stored_value:{u}"));
     }
 }

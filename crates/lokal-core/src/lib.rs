@@ -36,6 +36,7 @@ pub mod geo;
 pub mod hours;
 pub mod ids;
 pub mod ledger;
+pub mod loyalty;
 pub mod membership;
 pub mod money;
 pub mod promo;

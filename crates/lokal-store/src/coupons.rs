@@ -140,7 +140,8 @@ pub async fn templates_of_merchant<'e>(
     merchant: MerchantId,
 ) -> Result<Vec<TemplateRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE merchant_id = $1 ORDER BY id DESC LIMIT 500"
+        "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE merchant_id = $1 AND status <> 'points' \
+         ORDER BY id DESC LIMIT 500"
     ));
     let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(template).collect()

@@ -21,6 +21,7 @@ pub mod grants;
 pub mod idempotency;
 pub mod items;
 pub mod ledger;
+pub mod loyalty;
 pub mod memberships;
 pub mod menu;
 pub mod merchants;

@@ -28,13 +28,21 @@ pub struct MembershipRow {
     pub joined_at: i64,
     /// Paid at the merchant on kept orders, less refunds, minor units.
     pub spend: i64,
+    /// Stored value on the card (the ledger's balance), minor units.
+    pub stored_value: i64,
+    /// Points on the card (the ledger's balance at one minor unit each).
+    pub points: i64,
 }
 
 const SELECT: &str = "SELECT m.merchant_id, mc.name AS merchant_name, m.user_id, u.display_name AS name, \
     m.joined_store_id, m.channel, m.messages_opt_in, m.joined_at, \
     CAST(COALESCE((SELECT SUM(o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)) \
     FROM orders o WHERE o.merchant_id = m.merchant_id AND o.user_id = m.user_id AND o.paid_at IS NOT NULL \
-    AND o.status NOT IN ('cancelled', 'rejected')), 0) AS BIGINT) AS spend \
+    AND o.status NOT IN ('cancelled', 'rejected')), 0) AS BIGINT) AS spend, \
+    CAST(-COALESCE((SELECT SUM(p.amount) FROM postings p \
+    WHERE p.account = 'merchant:' || m.merchant_id || ':stored_value:' || m.user_id), 0) AS BIGINT) AS stored_value, \
+    CAST(-COALESCE((SELECT SUM(p.amount) FROM postings p \
+    WHERE p.account = 'merchant:' || m.merchant_id || ':points:' || m.user_id), 0) AS BIGINT) AS points \
     FROM memberships m JOIN merchants mc ON mc.id = m.merchant_id JOIN users u ON u.id = m.user_id";
 
 fn from_row(r: &AnyRow) -> Result<MembershipRow, StoreError> {
@@ -48,6 +56,8 @@ fn from_row(r: &AnyRow) -> Result<MembershipRow, StoreError> {
         messages_opt_in: get::<i64>(r, "messages_opt_in")? != 0,
         joined_at: get(r, "joined_at")?,
         spend: get(r, "spend")?,
+        stored_value: get(r, "stored_value")?,
+        points: get(r, "points")?,
     })
 }
 
@@ -128,4 +138,31 @@ pub async fn set_opt_in<'e>(
         .await
         .map_err(StoreError::from_sqlx)?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Locks a membership for the rest of `tx` (card payments, exchanges and recharges of one card
+/// run one at a time, so a balance read under the lock stays true); whether it exists.
+pub async fn lock(tx: &mut crate::Tx, merchant: MerchantId, user: UserId) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE memberships SET channel = channel WHERE merchant_id = $1 AND user_id = $2")
+        .bind(merchant.to_string())
+        .bind(user.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether `user` holds the merchant's card.
+pub async fn exists<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE merchant_id = $1 AND user_id = $2")
+        .bind(merchant.to_string())
+        .bind(user.to_string())
+        .fetch_one(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
 }

@@ -76,8 +76,10 @@ async fn join(
 #[template(path = "member_cards.html")]
 struct CardsPage {
     nav: Nav,
-    /// Merchant id, merchant name, level, spend, next level text, opted in, joined.
-    cards: Vec<(String, String, &'static str, String, String, bool, String)>,
+    /// Merchant id, merchant name, level, spend, next level text, opted in, joined, stored
+    /// value, points.
+    #[allow(clippy::type_complexity)]
+    cards: Vec<(String, String, &'static str, String, String, bool, String, String, i64)>,
 }
 
 async fn cards(State(ctx): State<Ctx>, nav: Nav) -> Response {
@@ -99,6 +101,8 @@ async fn cards(State(ctx): State<Ctx>, nav: Nav) -> Response {
                         next,
                         c.row.messages_opt_in,
                         when(c.row.joined_at),
+                        yuan(c.row.stored_value),
+                        c.row.points,
                     )
                 })
                 .collect();

@@ -24,6 +24,7 @@ pub mod discover;
 pub mod docs;
 pub mod feedback;
 pub mod live;
+pub mod loyalty;
 pub mod merchant;
 pub mod orderdesk;
 pub mod ordering;
@@ -54,6 +55,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(feedback::router())
         .merge(customers::router())
         .merge(cards::router())
+        .merge(loyalty::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

@@ -257,6 +257,8 @@ struct QuotePage {
     where_to: String,
     /// Coupons applied: title, who pays, minus the amount.
     discounts: Vec<(String, &'static str, String)>,
+    /// The stored value on the caller's card at this merchant, if any (a way to pay).
+    card: Option<String>,
 }
 
 async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
@@ -272,7 +274,9 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Mode::DineIn => format!("Table {}", cart.table_code.unwrap_or_default()),
         _ => "Pick up at the counter".into(),
     };
+    let card = crate::loyalty::card_balance(&ctx, &me, q.priced.store.row.merchant_id).await.map(yuan);
     let page = QuotePage {
+        card,
         nav: nav.clone(),
         id: id.to_string(),
         store_name: q.priced.store.profile.name.clone(),
@@ -306,6 +310,9 @@ struct PlaceForm {
     csrf_token: String,
     #[serde(default)]
     expected_total: Option<i64>,
+    /// `card` (the membership card's stored value) or online (default).
+    #[serde(default)]
+    pay_with: String,
 }
 
 async fn place(
@@ -324,10 +331,7 @@ async fn place(
         Ok(o) => o,
         Err(e) => return nav.refusal("Not ordered", e),
     };
-    match ctx.app.pay_order(&me, order.id).await {
-        Ok(start) => Redirect::to(&start.pay_url).into_response(),
-        Err(e) => nav.refusal("Not paid", e),
-    }
+    crate::loyalty::start_payment(&ctx, &nav, &me, order.id, &f.pay_with).await
 }
 
 /// A point on the tracking map, in the SVG's coordinates.
@@ -478,6 +482,8 @@ struct BillPage {
     store_name: String,
     rule: String,
     excludes: String,
+    /// The stored value on the caller's card at this merchant, if any (a way to pay).
+    card: Option<String>,
 }
 
 /// The rule in words.
@@ -501,7 +507,12 @@ async fn bill_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         Ok(t) => t,
         Err(e) => return nav.refusal("Store not found", e),
     };
+    let mut card = None;
+    if let (Some(me), Ok(view)) = (nav.caller(), ctx.app.public_store(store).await) {
+        card = crate::loyalty::card_balance(&ctx, &me, view.row.merchant_id).await.map(yuan);
+    }
     let page = BillPage {
+        card,
         nav: nav.clone(),
         store_id: store.to_string(),
         store_name: t.store_name,
@@ -519,6 +530,9 @@ struct BillForm {
     amount: String,
     #[serde(default)]
     excluded: String,
+    /// `card` (the membership card's stored value) or online (default).
+    #[serde(default)]
+    pay_with: String,
 }
 
 async fn open_bill(
@@ -547,8 +561,5 @@ async fn open_bill(
         Ok(o) => o,
         Err(e) => return nav.refusal("Not paid", e),
     };
-    match ctx.app.pay_order(&me, order.id).await {
-        Ok(start) => Redirect::to(&start.pay_url).into_response(),
-        Err(e) => nav.refusal("Not paid", e),
-    }
+    crate::loyalty::start_payment(&ctx, &nav, &me, order.id, &f.pay_with).await
 }

@@ -273,22 +273,22 @@ struct SandboxPage {
     title: String,
     pending: bool,
     status: String,
-    order_id: String,
+    back_url: String,
 }
 
 async fn sandbox_page(State(ctx): State<Ctx>, nav: Nav, Path(reference): Path<String>) -> Response {
-    let (p, order) = match ctx.app.payment_by_ref(&reference).await {
+    let c = match ctx.app.checkout(&reference).await {
         Ok(found) => found,
         Err(e) => return nav.refusal("Payment not found", e),
     };
     let page = SandboxPage {
         nav: nav.clone(),
         reference,
-        amount: yuan(p.amount),
-        title: order.title,
-        pending: p.status == "pending",
-        status: p.status,
-        order_id: p.order_id.to_string(),
+        amount: yuan(c.amount),
+        title: c.title,
+        pending: c.status == "pending",
+        status: c.status,
+        back_url: c.back_url,
     };
     nav.finish(page.into_response())
 }
@@ -311,12 +311,12 @@ async fn sandbox_choice(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let (p, _) = match ctx.app.payment_by_ref(&reference).await {
+    let c = match ctx.app.checkout(&reference).await {
         Ok(found) => found,
         Err(e) => return nav.refusal("Payment not found", e),
     };
     match ctx.app.sandbox_complete(&reference, f.outcome == "succeed").await {
-        Ok(()) => Redirect::to(&format!("/orders/{}", p.order_id)).into_response(),
+        Ok(()) => Redirect::to(&c.back_url).into_response(),
         Err(e) => nav.refusal("Not paid", e),
     }
 }

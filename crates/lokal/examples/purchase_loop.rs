@@ -98,7 +98,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
     lokal_store::ledger::insert_entry(
         &mut tx,
         entry(EntryId::generate(), "payment"),
-        &ledger::payment("sandbox", 9900),
+        &ledger::payment(ledger::Account::Gateway("sandbox".into()), 9900),
     )
     .await?;
     let voucher = VoucherRow {

@@ -167,7 +167,7 @@ pub struct CouponOut {
     pub batch: CouponBatchOut,
 }
 
-fn coupon_out(c: CouponView, now: Timestamp) -> CouponOut {
+pub(crate) fn coupon_out(c: CouponView, now: Timestamp) -> CouponOut {
     let status = if c.coupon.status == "unused" && c.coupon.expires_at <= now.millis() {
         "expired".to_owned()
     } else {

@@ -46,9 +46,13 @@ pub struct CardOut {
     pub messages_opt_in: bool,
     /// Joined.
     pub joined_at: Timestamp,
+    /// Stored value on the card, minor units (spent at any store of the merchant).
+    pub stored_value: i64,
+    /// Points on the card (100 points = ¥1, exchanged for coupons).
+    pub points: i64,
 }
 
-fn card_out(c: Card) -> CardOut {
+pub(crate) fn card_out(c: Card) -> CardOut {
     let r = c.row;
     CardOut {
         merchant_id: r.merchant_id,
@@ -63,6 +67,8 @@ fn card_out(c: Card) -> CardOut {
         channel: r.channel,
         messages_opt_in: r.messages_opt_in,
         joined_at: Timestamp::from_millis(r.joined_at),
+        stored_value: r.stored_value,
+        points: r.points,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod coupons;
 pub mod customers;
 pub mod deals;
 pub mod health;
+pub mod loyalty;
 pub mod membership;
 pub mod merchants;
 pub mod params;
@@ -46,6 +47,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(reviews::router())
         .merge(customers::router())
         .merge(membership::router())
+        .merge(loyalty::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

@@ -18,6 +18,7 @@ mod errors;
 mod harness;
 mod idempotency;
 mod kitchen;
+mod loyalty;
 mod membership;
 mod money;
 mod operations;

@@ -1,0 +1,452 @@
+//! Points and stored value on membership cards, and messages to members (issue G).
+//!
+//! Every balance is a ledger account (`lokal_core::ledger::Account::{Points, StoredValue}`):
+//! recharges, card payments, refunds to the card, points earned and exchanged are journal
+//! entries, and a card's history is read from its postings. A card's stored value and points
+//! change only under its membership row's lock, so two payments cannot spend the same money.
+
+use crate::coupons::CouponView;
+use crate::ledger::post;
+use crate::{App, AppError};
+use lokal_core::ledger::{self, Account};
+use lokal_core::loyalty::{self as rules, Program};
+use lokal_core::membership::Level;
+use lokal_core::{
+    CouponId, CouponTemplateId, Currency, ErrorCode, FieldError, MerchantId, Money, OrderId, PaymentId, Principal,
+    Scope, StaffRole, StoreId, Timestamp, UserId,
+};
+use lokal_store::loyalty::{self as store, CardLine, MemberMessageRow, RechargeRow};
+use lokal_store::memberships;
+use lokal_store::orders::{self, PaymentRow};
+
+/// The provider name of payments from a card's stored value.
+pub const CARD_PROVIDER: &str = "card";
+/// Most messages a member receives from one merchant in a day…
+pub const CAP_PER_DAY: i64 = 1;
+/// …and in 30 days.
+pub const CAP_PER_30_DAYS: i64 = 4;
+/// The kinds of messages to members.
+pub const MESSAGE_KINDS: [&str; 3] = ["new_deal", "coupon_gift", "news"];
+
+/// A started recharge: the row and where the payer pays.
+#[derive(Debug, Clone)]
+pub struct RechargeStart {
+    /// The recharge.
+    pub recharge: RechargeRow,
+    /// The gateway's page.
+    pub pay_url: String,
+}
+
+/// What a hosted payment page shows: an order's payment or a card's recharge.
+#[derive(Debug, Clone)]
+pub struct Checkout {
+    /// Minor units.
+    pub amount: i64,
+    /// What is paid for.
+    pub title: String,
+    /// `pending`, `succeeded`, `failed`, `refunded`.
+    pub status: String,
+    /// Where the payer goes afterwards.
+    pub back_url: String,
+}
+
+/// A message to members as sent by the merchant.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct MessageDraft {
+    /// `new_deal`, `coupon_gift` or `news`.
+    pub kind: String,
+    /// 1 to 80 characters.
+    pub subject: String,
+    /// 1 to 500 characters.
+    pub body: String,
+    /// Only members at this level or above (default: every member).
+    #[serde(default)]
+    pub min_level: Option<Level>,
+}
+
+fn card_accounts(merchant: MerchantId, user: UserId) -> (Account, Account) {
+    (Account::Points(merchant, user), Account::StoredValue(merchant, user))
+}
+
+impl App {
+    /// A merchant's loyalty program (the default until it sets one).
+    pub async fn loyalty_program(&self, merchant: MerchantId) -> Result<Program, AppError> {
+        program_in(self.db().pool(), merchant).await
+    }
+
+    /// Sets a merchant's program. Merchant-wide managers and owners.
+    pub async fn set_loyalty_program(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        program: Program,
+    ) -> Result<Program, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        let program = program.parse()?;
+        let json = serde_json::to_string(&program).map_err(AppError::internal)?;
+        store::set_program(self.db().pool(), merchant, &json, self.now().millis()).await?;
+        Ok(program)
+    }
+
+    /// The caller's card at a merchant with its latest history (404 if not a member).
+    pub async fn my_card(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<(crate::membership::Card, Vec<CardLine>), AppError> {
+        let card = self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))?;
+        let (points, stored) = card_accounts(merchant, caller.user_id);
+        let lines = store::card_history(self.db().pool(), &points.to_string(), &stored.to_string()).await?;
+        Ok((card, lines))
+    }
+
+    /// Starts recharging the caller's card at `merchant` with one of its offers (`pay` must be
+    /// an offer's amount): a payment at the gateway; the card is credited `pay + bonus` when the
+    /// gateway confirms.
+    pub async fn start_recharge(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        store_id: Option<StoreId>,
+        pay: i64,
+    ) -> Result<RechargeStart, AppError> {
+        self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))?;
+        let program = self.loyalty_program(merchant).await?;
+        let tier = program.tier(pay).ok_or_else(|| {
+            FieldError::new("pay", "must be one of the merchant's recharge offers (GET its card for them)")
+        })?;
+        if let Some(s) = store_id {
+            let view = self.public_store(s).await?;
+            if view.row.merchant_id != merchant {
+                return Err(FieldError::new("store_id", "not a store of this merchant").into());
+            }
+        }
+        let now = self.now().millis();
+        let id = PaymentId::generate();
+        let intent = self.gateway().create_intent(id, Money::new(pay, Currency::CNY)).await?;
+        let recharge = RechargeRow {
+            id: id.to_string(),
+            merchant_id: merchant,
+            user_id: caller.user_id,
+            store_id,
+            pay: tier.pay,
+            bonus: tier.bonus,
+            provider: self.gateway().name().to_owned(),
+            provider_ref: intent.provider_ref,
+            status: "pending".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        store::insert_recharge(self.db().pool(), &recharge).await?;
+        Ok(RechargeStart { recharge, pay_url: intent.pay_url })
+    }
+
+    /// A verified gateway event about a recharge: recorded once; a success credits the card
+    /// (`pay + bonus`, the bonus funded by the merchant) in the same transaction.
+    pub(crate) async fn recharge_webhook(
+        &self,
+        provider: &str,
+        event: &crate::payments::GatewayEvent,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let r = store::recharge_by_ref(self.db().pool(), provider, &event.payment_ref)
+            .await?
+            .ok_or_else(|| AppError::not_found("payment"))?;
+        let mut tx = self.db().begin().await?;
+        if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
+            return Err(AppError::new(ErrorCode::WebhookReplayed, "this event was processed before"));
+        }
+        let succeeded = event.kind == "payment.succeeded";
+        let status = if succeeded { "succeeded" } else { "failed" };
+        if store::settle_recharge(&mut tx, &r.id, status, now.millis()).await? && succeeded {
+            memberships::lock(&mut tx, r.merchant_id, r.user_id).await?;
+            let postings = ledger::recharge(provider, r.merchant_id, r.user_id, r.pay, r.bonus);
+            let memo = format!("¥{} paid + ¥{} bonus", yuan(r.pay), yuan(r.bonus));
+            post(&mut tx, "recharge", &r.id, &memo, postings, now.millis()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What the gateway's hosted page shows for `provider_ref`: an order's payment or a recharge.
+    pub async fn checkout(&self, provider_ref: &str) -> Result<Checkout, AppError> {
+        if let Ok((p, order)) = self.payment_by_ref(provider_ref).await {
+            return Ok(Checkout {
+                amount: p.amount,
+                title: order.title,
+                status: p.status,
+                back_url: format!("/orders/{}", p.order_id),
+            });
+        }
+        let r = store::recharge_by_ref(self.db().pool(), self.gateway().name(), provider_ref)
+            .await?
+            .ok_or_else(|| AppError::not_found("payment"))?;
+        let merchant = lokal_store::merchants::get_merchant(self.db().pool(), r.merchant_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("merchant"))?;
+        Ok(Checkout {
+            amount: r.pay,
+            title: format!("Recharge of your {} card (+¥{} bonus)", merchant.name, yuan(r.bonus)),
+            status: r.status,
+            back_url: format!("/me/cards/{}", r.merchant_id),
+        })
+    }
+
+    /// Pays a pending order of the caller from their card's stored value at the order's
+    /// merchant, at once and exactly once: the card is locked, its balance checked and debited,
+    /// the payment recorded and the order moved on in one transaction. `insufficient_balance`
+    /// (nothing changes) when the card holds less than the total.
+    pub async fn pay_with_card(&self, caller: &Principal, id: OrderId) -> Result<PaymentRow, AppError> {
+        let pool = self.db().pool();
+        let order = orders::get_by_id(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        caller.authorize(Scope::User(order.user_id), StaffRole::Owner)?;
+        let now = self.now();
+        if order.status != "pending" || order.expires_at <= now.millis() {
+            return Err(AppError::new(ErrorCode::OrderNotPayable, format!("the order is {}", order.status)));
+        }
+        let paying = self.paying(&order).await?;
+        let account = Account::StoredValue(order.merchant_id, order.user_id);
+        let mut tx = self.db().begin().await?;
+        if !memberships::lock(&mut tx, order.merchant_id, order.user_id).await? {
+            return Err(AppError::not_found("membership card"));
+        }
+        let balance = -lokal_store::ledger::balance(&mut *tx, &account.to_string()).await?;
+        if balance < order.total {
+            return Err(AppError::new(
+                ErrorCode::InsufficientBalance,
+                format!("the card holds ¥{}, the order is ¥{}", yuan(balance), yuan(order.total)),
+            ));
+        }
+        if !orders::transition(&mut tx, order.id, "pending", paying.paid_to, now.millis()).await? {
+            return Err(AppError::new(ErrorCode::OrderNotPayable, "the order is no longer waiting for payment"));
+        }
+        let payment_id = PaymentId::generate();
+        let payment = PaymentRow {
+            id: payment_id,
+            order_id: order.id,
+            provider: CARD_PROVIDER.to_owned(),
+            provider_ref: format!("card_{}", payment_id.0.simple()),
+            amount: order.total,
+            currency: order.currency.clone(),
+            status: "succeeded".into(),
+            created_at: now.millis(),
+            updated_at: now.millis(),
+        };
+        orders::insert_payment(&mut *tx, &payment).await?;
+        let memo = paying.memo.clone();
+        post(
+            &mut tx,
+            "card_payment",
+            &payment_id.to_string(),
+            &memo,
+            ledger::payment(account, order.total),
+            now.millis(),
+        )
+        .await?;
+        let live = self.order_paid(&mut tx, &order, paying, now).await?;
+        tx.commit().await?;
+        if let Some((m, kind)) = live {
+            self.publish(&m, kind);
+        }
+        Ok(payment)
+    }
+
+    /// Credits the points a member earns on `paid` at `merchant` (nothing for non-members or a
+    /// program without points), inside the transaction that settles the order `ref_id`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn earn_points(
+        &self,
+        tx: &mut lokal_store::Tx,
+        merchant: MerchantId,
+        user: UserId,
+        paid: i64,
+        ref_id: &str,
+        memo: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        if !memberships::exists(&mut **tx, merchant, user).await? {
+            return Ok(());
+        }
+        let points = program_in(&mut **tx, merchant).await?.points_for(paid);
+        if points > 0 {
+            post(tx, "points", ref_id, memo, ledger::points_earned(merchant, user, points), now.millis()).await?;
+        }
+        Ok(())
+    }
+
+    /// Exchanges the caller's points at `merchant` for a coupon of the same value off (100
+    /// points = ¥1) at any of its stores, valid 30 days. `insufficient_balance` when the card
+    /// holds fewer points.
+    pub async fn exchange_points(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        points: i64,
+    ) -> Result<CouponView, AppError> {
+        let value = rules::exchange_value(points)?;
+        let user = caller.user_id;
+        let now = self.now();
+        let account = Account::Points(merchant, user);
+        let mut tx = self.db().begin().await?;
+        if !memberships::lock(&mut tx, merchant, user).await? {
+            return Err(AppError::not_found("membership card"));
+        }
+        let held = -lokal_store::ledger::balance(&mut *tx, &account.to_string()).await?;
+        if held < points {
+            return Err(AppError::new(
+                ErrorCode::InsufficientBalance,
+                format!("the card holds {held} points, fewer than {points}"),
+            ));
+        }
+        // The coupon's own batch: one coupon, never claimable, listed nowhere (status `points`).
+        let template = lokal_store::coupons::TemplateRow {
+            id: CouponTemplateId::generate(),
+            issuer: "merchant".into(),
+            merchant_id: Some(merchant),
+            title: format!("¥{} off for {points} points", yuan(value)),
+            benefit_json: serde_json::to_string(&lokal_core::promo::Benefit::AmountOff { off: value, threshold: 0 })
+                .map_err(AppError::internal)?,
+            new_customers_only: false,
+            claim_from: now.millis(),
+            claim_until: now.millis(),
+            valid_until: None,
+            valid_days: Some(30),
+            quantity: 1,
+            quantity_left: 0,
+            per_user_limit: 1,
+            budget: None,
+            budget_used: 0,
+            status: "points".into(),
+            created_by: user,
+            created_at: now.millis(),
+            updated_at: now.millis(),
+        };
+        lokal_store::coupons::insert_template(&mut tx, &template, &[]).await?;
+        let coupon = lokal_store::coupons::CouponRow {
+            id: CouponId::generate(),
+            template_id: template.id,
+            user_id: user,
+            claimed_at: now.millis(),
+            expires_at: now.millis() + 30 * 86_400_000,
+            status: "unused".into(),
+            channel: Some("points".into()),
+            order_id: None,
+            used_at: None,
+            discount: 0,
+        };
+        lokal_store::coupons::insert_coupon(&mut tx, &coupon).await?;
+        let postings = ledger::reverse(&ledger::points_earned(merchant, user, points));
+        post(&mut tx, "points_exchange", &coupon.id.to_string(), &template.title, postings, now.millis()).await?;
+        tx.commit().await?;
+        Ok(CouponView { template: self.coupon_template(template.id).await?, coupon })
+    }
+
+    /// Sends a message to the merchant's members who accept messages (at `min_level` or above)
+    /// through the notifier, each held back by the frequency cap ({CAP_PER_DAY} a day,
+    /// {CAP_PER_30_DAYS} in 30 days per merchant) if reached; every member meant is recorded as
+    /// `delivered` or `capped`. Merchant-wide managers and owners.
+    pub async fn send_member_message(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        draft: MessageDraft,
+    ) -> Result<MemberMessageRow, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        if !MESSAGE_KINDS.contains(&draft.kind.as_str()) {
+            return Err(FieldError::new("kind", "must be new_deal, coupon_gift or news").into());
+        }
+        let subject = lokal_core::field::line_of_text("subject", &draft.subject, 80, true)?;
+        let body = draft.body.trim();
+        if body.is_empty() || body.chars().count() > 500 || body.contains('\0') {
+            return Err(FieldError::new("body", "must be 1 to 500 characters").into());
+        }
+        let min_level = draft.min_level.unwrap_or(Level::Member);
+        let pool = self.db().pool();
+        let m = lokal_store::merchants::get_merchant(pool, merchant)
+            .await?
+            .ok_or_else(|| AppError::not_found("merchant"))?;
+        // At most one send a minute per merchant: a double click does not message everyone twice.
+        self.rate_hit(&format!("member-message:{merchant}"), 1, 60).await?;
+        let now = self.now().millis();
+        let row = MemberMessageRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            merchant_id: merchant,
+            kind: draft.kind,
+            subject: subject.clone(),
+            body: body.to_owned(),
+            min_level: min_level.as_str().to_owned(),
+            sent_by: caller.user_id,
+            created_at: now,
+            delivered: 0,
+            capped: 0,
+        };
+        let members = memberships::of_merchant(pool, merchant).await?;
+        let mut tx = self.db().begin().await?;
+        store::insert_message(&mut tx, &row).await?;
+        let (mut delivered, mut capped) = (0, 0);
+        for member in members.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level) {
+            let day = store::delivered_since(&mut *tx, merchant, member.user_id, now - 86_400_000).await?;
+            let month = store::delivered_since(&mut *tx, merchant, member.user_id, now - 30 * 86_400_000).await?;
+            if day >= CAP_PER_DAY || month >= CAP_PER_30_DAYS {
+                store::insert_delivery(&mut tx, &row, member.user_id, "capped", None).await?;
+                capped += 1;
+                continue;
+            }
+            let message = lokal_store::outbox::MessageRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: member.user_id,
+                channel: "app".into(),
+                subject: format!("{}: {subject}", m.name),
+                body: format!("{body}\n\nYou get this as a member of {}. Unsubscribe: /me/cards", m.name),
+                created_at: now,
+            };
+            self.notifier().notify(&mut tx, &message).await?;
+            store::insert_delivery(&mut tx, &row, member.user_id, "delivered", Some(&message.id)).await?;
+            delivered += 1;
+        }
+        tx.commit().await?;
+        Ok(MemberMessageRow { delivered, capped, ..row })
+    }
+
+    /// A merchant's messages to members with their delivery counts. Merchant-wide managers.
+    pub async fn member_messages(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<Vec<MemberMessageRow>, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        Ok(store::messages_of(self.db().pool(), merchant).await?)
+    }
+
+    /// Who one message reached (`delivered`) or was held back from (`capped`).
+    pub async fn member_message_deliveries(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        message: &str,
+    ) -> Result<Vec<(UserId, String, String)>, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        let mine = store::messages_of(self.db().pool(), merchant).await?;
+        if !mine.iter().any(|m| m.id == message) {
+            return Err(AppError::not_found("message"));
+        }
+        Ok(store::deliveries_of(self.db().pool(), message).await?)
+    }
+}
+
+async fn program_in<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    merchant: MerchantId,
+) -> Result<Program, AppError> {
+    match store::program(ex, merchant).await? {
+        Some(json) => serde_json::from_str(&json).map_err(AppError::internal),
+        None => Ok(Program::default()),
+    }
+}
+
+/// `12.50` for 1250 minor units, `500` for 50000.
+pub fn yuan(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let (whole, cents) = ((minor / 100).abs(), (minor % 100).abs());
+    if cents == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{cents:02}") }
+}

@@ -1,0 +1,371 @@
+//! Points and stored value on the web: a member's card page (balances, recharge offers, points
+//! exchange, history), paying an order or a bill from the card, and the console's loyalty page
+//! (the program and messages to members with their delivery counts).
+
+use crate::discover::{when, yuan};
+use crate::page::Nav;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use lokal_api::Ctx;
+use lokal_app::AppError;
+use lokal_core::loyalty::{Program, Tier};
+use lokal_core::membership::Level;
+use lokal_core::{MerchantId, OrderId, Principal};
+
+/// The routes.
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/me/cards/{merchant_id}", get(card_page))
+        .route("/me/cards/{merchant_id}/recharge", post(recharge))
+        .route("/me/cards/{merchant_id}/exchange", post(exchange))
+        .route("/orders/{order_id}/pay-card", post(pay_card))
+        .route("/merchant/{merchant_id}/loyalty", get(desk).post(set_program))
+        .route("/merchant/{merchant_id}/member-messages", post(send_message))
+}
+
+/// The stored value the caller's card at `merchant` holds, if they hold one with some on it
+/// (offered as a way to pay).
+pub(crate) async fn card_balance(ctx: &Ctx, me: &Principal, merchant: MerchantId) -> Option<i64> {
+    match ctx.app.member_here(me, merchant).await {
+        Ok(Some(c)) if c.row.stored_value > 0 => Some(c.row.stored_value),
+        _ => None,
+    }
+}
+
+/// Pays `order` from the card (`pay_with` = `card`: at once, then the order's page) or starts
+/// paying online (the gateway's page).
+pub(crate) async fn start_payment(ctx: &Ctx, nav: &Nav, me: &Principal, order: OrderId, pay_with: &str) -> Response {
+    if pay_with == "card" {
+        return match ctx.app.pay_with_card(me, order).await {
+            Ok(_) => Redirect::to(&format!("/orders/{order}")).into_response(),
+            Err(e) => nav.refusal("Not paid", e),
+        };
+    }
+    match ctx.app.pay_order(me, order).await {
+        Ok(start) => Redirect::to(&start.pay_url).into_response(),
+        Err(e) => nav.refusal("Not paid", e),
+    }
+}
+
+fn parse_merchant(id: &str) -> Result<MerchantId, AppError> {
+    id.parse::<MerchantId>().map_err(|_| AppError::not_found("membership card"))
+}
+
+/// One line of a card's history as shown.
+struct Line {
+    at: String,
+    what: String,
+    memo: String,
+    change: String,
+    points: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "card.html")]
+struct CardPage {
+    nav: Nav,
+    merchant_id: String,
+    merchant_name: String,
+    level: &'static str,
+    spend: String,
+    stored_value: String,
+    points: i64,
+    points_value: String,
+    points_per_yuan: i64,
+    /// Pay (minor units), pay in yuan, bonus in yuan.
+    tiers: Vec<(i64, String, String)>,
+    history: Vec<Line>,
+}
+
+fn kind_text(kind: &str) -> &'static str {
+    match kind {
+        "recharge" => "Recharge",
+        "card_payment" => "Paid with the card",
+        "refund" => "Refund to the card",
+        "points" => "Points earned",
+        "points_exchange" => "Points exchanged for a coupon",
+        _ => "Change",
+    }
+}
+
+async fn card_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to(&format!("/login?next=/me/cards/{id}")).into_response() };
+    let merchant = match parse_merchant(&id) {
+        Ok(m) => m,
+        Err(e) => return nav.refusal("Card", e),
+    };
+    let (card, lines) = match ctx.app.my_card(&me, merchant).await {
+        Ok(c) => c,
+        Err(e) => return nav.refusal("Card", e),
+    };
+    let program = match ctx.app.loyalty_program(merchant).await {
+        Ok(p) => p,
+        Err(e) => return nav.refusal("Card", e),
+    };
+    let page = CardPage {
+        nav: nav.clone(),
+        merchant_id: id,
+        merchant_name: card.row.merchant_name.clone(),
+        level: card.level.as_str(),
+        spend: yuan(card.row.spend),
+        stored_value: yuan(card.row.stored_value),
+        points: card.row.points,
+        points_value: yuan(card.row.points),
+        points_per_yuan: program.points_per_yuan,
+        tiers: program.tiers.iter().map(|t| (t.pay, yuan(t.pay), yuan(t.bonus))).collect(),
+        history: lines
+            .into_iter()
+            .map(|l| {
+                let points = l.balance == "points";
+                let sign = if l.change > 0 { "+" } else { "−" };
+                let amount = if points { format!("{} points", l.change.abs()) } else { yuan(l.change.abs()) };
+                Line {
+                    at: when(l.at),
+                    what: kind_text(&l.kind).to_owned(),
+                    memo: l.memo,
+                    change: format!("{sign}{amount}"),
+                    points,
+                }
+            })
+            .collect(),
+    };
+    nav.finish(page.into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct AmountForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    amount: String,
+}
+
+async fn recharge(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AmountForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let merchant = match parse_merchant(&id) {
+        Ok(m) => m,
+        Err(e) => return nav.refusal("Not recharged", e),
+    };
+    let pay = f.amount.trim().parse::<i64>().unwrap_or(0);
+    match ctx.app.start_recharge(&me, merchant, None, pay).await {
+        Ok(start) => Redirect::to(&start.pay_url).into_response(),
+        Err(e) => nav.refusal("Not recharged", e),
+    }
+}
+
+async fn exchange(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AmountForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let merchant = match parse_merchant(&id) {
+        Ok(m) => m,
+        Err(e) => return nav.refusal("Not exchanged", e),
+    };
+    let points = f.amount.trim().parse::<i64>().unwrap_or(0);
+    match ctx.app.exchange_points(&me, merchant, points).await {
+        Ok(_) => Redirect::to("/me/coupons").into_response(),
+        Err(e) => nav.refusal("Not exchanged", e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn pay_card(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(order) = id.parse::<OrderId>() else { return nav.refusal("Not paid", AppError::not_found("order")) };
+    start_payment(&ctx, &nav, &me, order, "card").await
+}
+
+/// A sent message as listed: subject, kind, level, sent, delivered, capped, recipients.
+struct SentMessage {
+    subject: String,
+    kind: String,
+    min_level: String,
+    at: String,
+    delivered: i64,
+    capped: i64,
+    recipients: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "loyalty_desk.html")]
+struct DeskPage {
+    nav: Nav,
+    merchant_id: String,
+    points_per_yuan: i64,
+    /// The offers as "pay:bonus" in yuan, one per line, for the form.
+    tiers_text: String,
+    members: usize,
+    opted_in: usize,
+    messages: Vec<SentMessage>,
+}
+
+async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(merchant) = id.parse::<MerchantId>() else {
+        return nav.refusal("Loyalty", AppError::not_found("merchant"));
+    };
+    let (members, sent) = match (ctx.app.members(&me, merchant).await, ctx.app.member_messages(&me, merchant).await) {
+        (Ok(m), Ok(s)) => (m, s),
+        (Err(e), _) | (_, Err(e)) => return nav.refusal("Loyalty", e),
+    };
+    let program = match ctx.app.loyalty_program(merchant).await {
+        Ok(p) => p,
+        Err(e) => return nav.refusal("Loyalty", e),
+    };
+    let mut messages = Vec::new();
+    for (i, m) in sent.into_iter().enumerate() {
+        // The recipients of the latest five messages are listed on the page.
+        let recipients = if i < 5 {
+            ctx.app
+                .member_message_deliveries(&me, merchant, &m.id)
+                .await
+                .map(|d| d.into_iter().map(|(_, name, status)| (name, status)).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        messages.push(SentMessage {
+            subject: m.subject,
+            kind: m.kind,
+            min_level: m.min_level,
+            at: when(m.created_at),
+            delivered: m.delivered,
+            capped: m.capped,
+            recipients,
+        });
+    }
+    let page = DeskPage {
+        nav: nav.clone(),
+        merchant_id: id,
+        points_per_yuan: program.points_per_yuan,
+        tiers_text: program
+            .tiers
+            .iter()
+            .map(|t| format!("{}:{}", plain(t.pay), plain(t.bonus)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        opted_in: members.iter().filter(|c| c.row.messages_opt_in).count(),
+        members: members.len(),
+        messages,
+    };
+    nav.finish(page.into_response())
+}
+
+/// Yuan without the sign, for form fields: `500` or `12.50`.
+fn plain(minor: i64) -> String {
+    yuan(minor).trim_start_matches('¥').to_owned()
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ProgramForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    points_per_yuan: String,
+    /// One offer per line: `pay:bonus` in yuan (`500:50`).
+    #[serde(default)]
+    tiers: String,
+}
+
+async fn set_program(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<ProgramForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(merchant) = id.parse::<MerchantId>() else {
+        return nav.refusal("Not saved", AppError::not_found("merchant"));
+    };
+    let bad = |what: &str| nav.refusal("Not saved", lokal_core::FieldError::new("tiers", what).into());
+    let Ok(points_per_yuan) = f.points_per_yuan.trim().parse::<i64>() else {
+        return nav.refusal("Not saved", lokal_core::FieldError::new("points_per_yuan", "must be 0 to 100").into());
+    };
+    let mut tiers = Vec::new();
+    for line in f.tiers.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (pay, bonus) = line.split_once(':').unwrap_or((line, "0"));
+        match (crate::console::parse_yuan(pay), crate::console::parse_yuan(bonus)) {
+            (Some(pay), Some(bonus)) => tiers.push(Tier { pay, bonus }),
+            _ => return bad("write one offer per line as pay:bonus in yuan, like 500:50"),
+        }
+    }
+    match ctx.app.set_loyalty_program(&me, merchant, Program { points_per_yuan, tiers }).await {
+        Ok(_) => Redirect::to(&format!("/merchant/{id}/loyalty")).into_response(),
+        Err(e) => nav.refusal("Not saved", e),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct MessageForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    min_level: String,
+}
+
+async fn send_message(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<MessageForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Ok(merchant) = id.parse::<MerchantId>() else {
+        return nav.refusal("Not sent", AppError::not_found("merchant"));
+    };
+    let min_level = Level::LADDER.iter().map(|(l, _)| *l).find(|l| l.as_str() == f.min_level);
+    let draft = lokal_app::loyalty::MessageDraft { kind: f.kind, subject: f.subject, body: f.body, min_level };
+    match ctx.app.send_member_message(&me, merchant, draft).await {
+        Ok(_) => Redirect::to(&format!("/merchant/{id}/loyalty")).into_response(),
+        Err(e) => nav.refusal("Not sent", e),
+    }
+}

@@ -1,0 +1,260 @@
+//! Points and stored value (issue G): recharges through the gateway credit the card with the
+//! merchant's bonus, card payments are exact and never overdraw under concurrency, refunds go back
+//! to the card, points are earned on completed orders and exchanged for coupons, all on a ledger
+//! that holds; messages reach only members who opted in, within the frequency cap, with delivery
+//! records; nobody sees or changes another merchant's program or messages.
+
+use crate::commerce::{assert_ledger_holds, shop};
+use crate::harness::{TestApp, join_all};
+use crate::kitchen::{Kitchen, kitchen, owed, pay};
+use serde_json::{Value, json};
+
+async fn join(app: &TestApp, k: &Kitchen, token: &str, opt_in: bool) {
+    let r = app
+        .post(&format!("/api/v1/stores/{}/membership", k.store), &json!({"messages_opt_in": opt_in}), Some(token))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+async fn card(app: &TestApp, k: &Kitchen, token: &str) -> Value {
+    let r = app.get(&format!("/api/v1/me/cards/{}", k.merchant), Some(token)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json()
+}
+
+/// Recharges `pay` through the sandbox; returns the recharge.
+async fn recharge(app: &TestApp, k: &Kitchen, token: &str, pay: i64) -> Value {
+    let key = uuid::Uuid::now_v7().to_string();
+    let path = format!("/api/v1/me/cards/{}/recharges", k.merchant);
+    let r = app.post_keyed(&path, &json!({"pay": pay, "store_id": k.store}), token, &key).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let reference = r.json()["provider_ref"].as_str().expect("ref").to_owned();
+    let done = app.post(&format!("/api/v1/sandbox/payments/{reference}"), &json!({"outcome": "succeed"}), None).await;
+    assert_eq!(done.status, 202, "{}", done.text);
+    r.json()
+}
+
+/// A bill of `amount` at the kitchen's store (no bill rule): the pending order's id.
+async fn bill(app: &TestApp, k: &Kitchen, token: &str, amount: i64) -> String {
+    let key = uuid::Uuid::now_v7().to_string();
+    let b = app.post_keyed(&format!("/api/v1/stores/{}/bills", k.store), &json!({"amount": amount}), token, &key).await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    b.json()["id"].as_str().expect("id").to_owned()
+}
+
+async fn pay_with_card(app: &TestApp, order: &str, token: &str) -> crate::harness::Resp {
+    let key = uuid::Uuid::now_v7().to_string();
+    app.post_keyed(&format!("/api/v1/orders/{order}/card-payments"), &json!({}), token, &key).await
+}
+
+async fn program(app: &TestApp, k: &Kitchen) {
+    let p = json!({"points_per_yuan": 2, "tiers": [{"pay": 50000, "bonus": 5000}, {"pay": 10000}]});
+    let r = app.put(&format!("/api/v1/merchants/{}/loyalty", k.merchant), &p, Some(&k.owner)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["tiers"][0]["pay"], 10000, "offers are sorted");
+}
+
+#[tokio::test]
+async fn recharge_pay_with_the_card_earn_and_exchange_points_on_a_ledger_that_holds() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    join(&app, &k, &k.consumer, true).await;
+    let path = format!("/api/v1/me/cards/{}/recharges", k.merchant);
+    // No offers yet: no stored value.
+    let r = app.post_keyed(&path, &json!({"pay": 50000}), &k.consumer, "early").await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("pay")));
+    program(&app, &k).await;
+    let public = app.get(&format!("/api/v1/merchants/{}/loyalty", k.merchant), None).await.json();
+    assert_eq!(public["points_per_yuan"], 2);
+    // Only offered amounts; only members.
+    let r = app.post_keyed(&path, &json!({"pay": 49900}), &k.consumer, "odd").await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("pay")));
+    let (stranger, _) = app.user("stranger@test.lokal").await;
+    assert_eq!(app.post_keyed(&path, &json!({"pay": 50000}), &stranger, "s").await.status, 404);
+
+    // Recharge 500, get 50: the card holds 550; the merchant funds the 50 from its balance.
+    let started = recharge(&app, &k, &k.consumer, 50000).await;
+    assert_eq!((started["pay"]["amount"].as_i64(), started["bonus"]["amount"].as_i64()), (Some(50000), Some(5000)));
+    assert_eq!(card(&app, &k, &k.consumer).await["card"]["stored_value"], 55000);
+    let payable = format!("merchant:{}:payable", k.merchant);
+    assert_eq!(owed(&app, &payable).await, -5000);
+
+    // A ¥230 bill paid from the card: done at once, the card holds 320, the bill completes and
+    // earns 2 points per yuan.
+    let first = bill(&app, &k, &k.consumer, 23000).await;
+    let p = pay_with_card(&app, &first, &k.consumer).await;
+    assert_eq!(
+        (p.status, p.json()["status"].as_str(), p.json()["provider"].as_str()),
+        (201, Some("succeeded"), Some("card"))
+    );
+    let again = pay_with_card(&app, &first, &k.consumer).await;
+    assert_eq!(again.code(), "order_not_payable", "paid once");
+    let c = card(&app, &k, &k.consumer).await;
+    assert_eq!((c["card"]["stored_value"].as_i64(), c["card"]["points"].as_i64()), (Some(32000), Some(460)));
+    // Commission 8 % of 230 = 18.40; the 460 points' value is set aside.
+    assert_eq!(owed(&app, &payable).await, -5000 + 23000 - 1840 - 460);
+    let kinds: Vec<&str> =
+        c["history"].as_array().expect("history").iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["points", "card_payment", "recharge"], "newest first");
+
+    // More than the card holds: refused, nothing moves, the bill can still be paid online.
+    let big = bill(&app, &k, &k.consumer, 40000).await;
+    assert_eq!(pay_with_card(&app, &big, &k.consumer).await.code(), "insufficient_balance");
+    assert_eq!(card(&app, &k, &k.consumer).await["card"]["stored_value"], 32000);
+    pay(&app, &big, &k.consumer).await;
+
+    // Two ¥200 bills race for 320: exactly one is paid from the card.
+    let a = bill(&app, &k, &k.consumer, 20000).await;
+    let b = bill(&app, &k, &k.consumer, 20000).await;
+    let results = join_all([a.clone(), b.clone()].iter().map(|o| pay_with_card(&app, o, &k.consumer))).await;
+    let mut codes: Vec<u16> = results.iter().map(|r| r.status).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, [201, 409], "{:?}", results.iter().map(|r| &r.text).collect::<Vec<_>>());
+    assert_eq!(card(&app, &k, &k.consumer).await["card"]["stored_value"], 12000);
+
+    // A pickup order paid from the card and cancelled before the store accepts: back on the card.
+    let q = app.post("/api/v1/quotes", &k.cart("pickup"), Some(&k.consumer)).await;
+    let quote = q.json()["id"].as_str().expect("quote").to_owned();
+    let o = app.post_keyed(&format!("/api/v1/quotes/{quote}/order"), &json!({}), &k.consumer, "pickup-1").await;
+    let order = o.json()["id"].as_str().expect("order").to_owned();
+    assert_eq!(pay_with_card(&app, &order, &k.consumer).await.status, 201);
+    assert_eq!(card(&app, &k, &k.consumer).await["card"]["stored_value"], 12000 - 2900);
+    let c = app
+        .post(&format!("/api/v1/orders/{order}/cancel"), &json!({"reason": "changed my mind"}), Some(&k.consumer))
+        .await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    let c = card(&app, &k, &k.consumer).await;
+    assert_eq!(c["card"]["stored_value"], 12000);
+    assert_eq!(c["history"][0]["kind"], "refund");
+
+    // Points: 460 + 800 (the online bill) + 400 (the ¥200 bill) = 1,660; exchange 1,600 for ¥16 off.
+    assert_eq!(c["card"]["points"], 1660);
+    let ex = format!("/api/v1/me/cards/{}/exchanges", k.merchant);
+    let r = app.post_keyed(&ex, &json!({"points": 1700}), &k.consumer, "ex-1").await;
+    assert_eq!(r.code(), "insufficient_balance");
+    let r = app.post_keyed(&ex, &json!({"points": 150}), &k.consumer, "ex-2").await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("points")));
+    let r = app.post_keyed(&ex, &json!({"points": 1600}), &k.consumer, "ex-3").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(card(&app, &k, &k.consumer).await["card"]["points"], 60);
+    // The coupon applies at checkout (¥29 noodles → ¥13), and is not in the merchant's batches.
+    let q = app.post("/api/v1/quotes", &k.cart("pickup"), Some(&k.consumer)).await.json();
+    assert_eq!(q["total"]["amount"], 2900 - 1600, "{q}");
+    let batches = app.get(&format!("/api/v1/merchants/{}/coupon-batches", k.merchant), Some(&k.owner)).await;
+    assert_eq!(batches.json()["items"].as_array().map(Vec::len), Some(0), "{}", batches.text);
+    assert_ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn only_the_merchants_managers_set_its_program_and_cards_pay_only_their_merchant() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let other = shop(&app, "Nosy").await;
+    let path = format!("/api/v1/merchants/{}/loyalty", k.merchant);
+    let p = json!({"points_per_yuan": 5, "tiers": [{"pay": 10000, "bonus": 1000}]});
+    for token in [&other.owner, &other.manager, &k.clerk, &k.consumer] {
+        assert_eq!(app.put(&path, &p, Some(token)).await.status, 403);
+    }
+    for (bad, field) in [
+        (json!({"points_per_yuan": 101}), "points_per_yuan"),
+        (json!({"points_per_yuan": 1, "tiers": [{"pay": 10000, "bonus": 20000}]}), "tiers[0].bonus"),
+    ] {
+        let r = app.put(&path, &bad, Some(&k.owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{}", r.text);
+    }
+    assert_eq!(app.put(&path, &p, Some(&k.owner)).await.status, 200);
+    join(&app, &k, &k.consumer, false).await;
+    recharge(&app, &k, &k.consumer, 10000).await;
+    // Someone else's order cannot be paid from my card, and my card pays nothing at a merchant
+    // where I hold none.
+    let (stranger, _) = app.user("stranger@test.lokal").await;
+    let theirs = bill(&app, &k, &stranger, 1000).await;
+    assert_eq!(pay_with_card(&app, &theirs, &k.consumer).await.status, 403);
+    assert_eq!(pay_with_card(&app, &theirs, &stranger).await.status, 404, "no card");
+    // My card's detail is mine: 404 for those without one.
+    assert_eq!(app.get(&format!("/api/v1/me/cards/{}", k.merchant), Some(&stranger)).await.status, 404);
+    assert_eq!(card(&app, &k, &k.consumer).await["card"]["stored_value"], 11000);
+    let r = app.get("/api/v1/me/cards/not-a-merchant", Some(&k.consumer)).await;
+    assert_eq!((r.status, r.code()), (422, "validation_failed".to_owned()), "a malformed id, as everywhere");
+    assert_ledger_holds(&app).await;
+}
+
+async fn inbox(app: &TestApp, token: &str) -> Vec<String> {
+    let r = app.get("/api/v1/me/messages", Some(token)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["subject"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn messages_reach_only_opted_in_members_within_the_frequency_cap() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    join(&app, &k, &k.consumer, true).await;
+    let (quiet, _) = app.user("quiet@test.lokal").await;
+    join(&app, &k, &quiet, false).await;
+    let (stranger, _) = app.user("stranger@test.lokal").await;
+    let path = format!("/api/v1/merchants/{}/member-messages", k.merchant);
+    let msg = |subject: &str| json!({"kind": "new_deal", "subject": subject, "body": "Two bowls for ¥45 this week."});
+
+    // Gold members only: this member (no spend yet) is not meant.
+    let gold = json!({"kind": "coupon_gift", "subject": "For gold", "body": "A gift.", "min_level": "gold"});
+    let r = app.post(&path, &gold, Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["delivered"].as_i64(), r.json()["capped"].as_i64()), (201, Some(0), Some(0)));
+    app.clock.advance_secs(120);
+    let r = app.post(&path, &msg("Two bowls"), Some(&k.owner)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!((r.json()["delivered"].as_i64(), r.json()["capped"].as_i64()), (Some(1), Some(0)));
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    assert!(inbox(&app, &k.consumer).await.iter().any(|s| s.ends_with("Two bowls")));
+    assert!(inbox(&app, &quiet).await.is_empty(), "no consent, no message");
+    assert!(inbox(&app, &stranger).await.is_empty(), "not a member");
+    let d = app.get(&format!("{path}/{id}/deliveries"), Some(&k.owner)).await.json();
+    assert_eq!((d["items"][0]["name"].as_str(), d["items"][0]["status"].as_str()), (Some("hungry"), Some("delivered")));
+
+    // Within the day: the cap holds the next one back (after the one-a-minute send limit).
+    let r = app.post(&path, &msg("Too soon"), Some(&k.owner)).await;
+    assert_eq!(r.status, 429, "one send a minute");
+    app.clock.advance_secs(120);
+    let r = app.post(&path, &msg("Too soon"), Some(&k.owner)).await.json();
+    assert_eq!((r["delivered"].as_i64(), r["capped"].as_i64()), (Some(0), Some(1)));
+    // One a day, four in 30 days: days 1, 2, 3 deliver (four in all), day 4 is capped.
+    let mut delivered = Vec::new();
+    for day in 1..=4 {
+        app.clock.advance_secs(86_400);
+        let r = app.post(&path, &msg(&format!("Day {day}")), Some(&k.owner)).await.json();
+        delivered.push(r["delivered"].as_i64().unwrap_or(-1));
+    }
+    assert_eq!(delivered, [1, 1, 1, 0]);
+    // Validation and authorization.
+    let bad = json!({"kind": "spam", "subject": "x", "body": "y"});
+    assert_eq!(app.post(&path, &bad, Some(&k.owner)).await.json()["error"]["field"], "kind");
+    let bad = json!({"kind": "news", "subject": "x", "body": "  "});
+    assert_eq!(app.post(&path, &bad, Some(&k.owner)).await.json()["error"]["field"], "body");
+    let other = shop(&app, "Nosy").await;
+    for token in [&other.owner, &other.manager, &k.clerk, &k.consumer] {
+        assert_eq!(app.post(&path, &msg("Hijack"), Some(token)).await.status, 403);
+        assert_eq!(app.get(&path, Some(token)).await.status, 403);
+        assert_eq!(app.get(&format!("{path}/{id}/deliveries"), Some(token)).await.status, 403);
+    }
+    assert_eq!(app.get(&format!("{path}/nope/deliveries"), Some(&k.owner)).await.status, 404);
+    let theirs = format!("/api/v1/merchants/{}/member-messages/{id}/deliveries", other.merchant);
+    assert_eq!(app.get(&theirs, Some(&other.owner)).await.status, 404, "a message of another merchant");
+    // 30 days after the first, the member can be reached again — unless they unsubscribed.
+    app.clock.advance_secs(30 * 86_400);
+    let owner = app.login("noodle-owner@test.lokal", "correct horse").await.json()["token"].as_str().map(str::to_owned);
+    let owner = owner.expect("owner logs in again");
+    let consumer = app.login("hungry@test.lokal", "correct horse").await.json()["token"].as_str().map(str::to_owned);
+    let consumer = consumer.expect("consumer logs in again");
+    let mine = format!("/api/v1/me/cards/{}", k.merchant);
+    assert_eq!(app.put(&mine, &json!({"messages_opt_in": false}), Some(&consumer)).await.status, 200);
+    let r = app.post(&path, &msg("After unsubscribing"), Some(&owner)).await.json();
+    assert_eq!((r["delivered"].as_i64(), r["capped"].as_i64()), (Some(0), Some(0)));
+    let sent = app.get(&path, Some(&owner)).await.json();
+    assert_eq!(sent["items"].as_array().map(Vec::len), Some(8));
+    assert_eq!(inbox(&app, &consumer).await.iter().filter(|s| s.starts_with("Noodle House: ")).count(), 4);
+}

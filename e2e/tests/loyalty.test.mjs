@@ -1,0 +1,113 @@
+// Points, stored value and messages in the browser (issue G): the owner sets the program, a
+// consumer joins by scanning the store's code, recharges ¥500 and gets ¥50 more, pays a bill with
+// the card and earns points; a message from the console reaches the member who opted in and not
+// the one who did not.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function joinStore(page, store, optIn) {
+  await page.goto(`${server.base}/join/${store}`);
+  if (optIn) await page.getByTestId('join-opt-in').check();
+  await page.getByTestId('join-submit').click();
+  await page.waitForURL(/\/me\/cards$/);
+}
+
+test('recharge, pay with the card, earn points; a message reaches only the opted-in member', async () => {
+  const clerk = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'clerk@demo.lokal');
+  await clerk.goto(`${server.base}/merchant/orders`);
+  const store = await clerk.getByTestId('orders-store').inputValue();
+
+  // The owner offers "recharge 500, get 50" and two points per yuan.
+  const owner = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'owner@demo.lokal');
+  await owner.goto(`${server.base}/merchant`);
+  await owner.getByTestId('loyalty-console-link').first().click();
+  await owner.getByTestId('points-per-yuan').fill('2');
+  await owner.getByTestId('tiers').fill('500:50\n100:0');
+  await owner.getByTestId('save-program').click();
+  await owner.waitForURL(/\/loyalty$/);
+  assert.equal(await owner.getByTestId('tiers').inputValue(), '100:0\n500:50');
+  const desk = owner.url();
+
+  // A consumer scans the store's code and joins with consent; a second one joins without.
+  const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
+  await joinStore(me, store, true);
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const quiet = await ctx.newPage();
+  await quiet.goto(`${server.base}/register`);
+  await quiet.fill('#email', 'quiet@demo.lokal');
+  await quiet.fill('#display_name', 'Quiet Member');
+  await quiet.fill('#password', 'a-long-password');
+  await quiet.click('button.primary');
+  await quiet.waitForURL(`${server.base}/`);
+  await joinStore(quiet, store, false);
+
+  // Recharge ¥500 through the gateway: the card holds ¥550.
+  await me.getByTestId('card-link').click();
+  await me.waitForURL(/\/me\/cards\/[0-9a-f-]+$/);
+  const card = me.url();
+  assert.equal((await me.getByTestId('card-stored-value').innerText()).trim(), '¥0');
+  await me.getByTestId('recharge-50000').click();
+  await me.waitForURL(/\/sandbox\/pay\//);
+  assert.match(await me.locator('main').innerText(), /Recharge of your .* card \(\+¥50 bonus\)/);
+  await me.getByTestId('sandbox-pay').click();
+  await me.waitForURL(card);
+  for (let i = 0; i < 50 && (await me.getByTestId('card-stored-value').innerText()).trim() !== '¥550'; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    await me.reload();
+  }
+  assert.equal((await me.getByTestId('card-stored-value').innerText()).trim(), '¥550');
+
+  // Pay a ¥100 bill at the store with the card (¥10 off every ¥100): ¥90 from the card, at once.
+  await me.goto(`${server.base}/pay/${store}`);
+  assert.match(await me.getByTestId('pay-with').innerText(), /¥550 stored/);
+  await me.getByTestId('bill-amount').fill('100');
+  assert.ok(await me.getByTestId('pay-with-card').isChecked());
+  await me.screenshot({ path: join(artifacts, 'loyalty-bill-with-card.png'), fullPage: true });
+  await me.getByTestId('bill-pay').click();
+  await me.waitForURL(/\/track$/);
+  await me.locator('[data-testid=track][data-status=completed]').waitFor({ timeout: 15000 });
+  await me.goto(card);
+  assert.equal((await me.getByTestId('card-stored-value').innerText()).trim(), '¥460');
+  assert.equal((await me.getByTestId('card-points').innerText()).trim(), '180', 'two points per yuan of ¥90');
+  const history = await me.getByTestId('card-history').innerText();
+  assert.match(history, /Points earned[\s\S]*\+180 points/);
+  assert.match(history, /Paid with the card[\s\S]*−¥90/);
+  assert.match(history, /Recharge[\s\S]*\+¥550/);
+  await me.screenshot({ path: join(artifacts, 'loyalty-card.png'), fullPage: true });
+
+  // Exchange 100 points for a ¥1 coupon.
+  await me.getByTestId('exchange-points').fill('100');
+  await me.getByTestId('exchange').click();
+  await me.waitForURL(/\/me\/coupons$/);
+  assert.match(await me.locator('main').innerText(), /¥1 off for 100 points/);
+
+  // The owner messages members: only the one who opted in receives it.
+  await owner.goto(desk);
+  await owner.getByTestId('message-kind').selectOption('new_deal');
+  await owner.getByTestId('message-subject').fill('Hotpot for two');
+  await owner.getByTestId('message-body').fill('Two-person set ¥168 this weekend.');
+  await owner.getByTestId('send-message').click();
+  await owner.waitForURL(desk);
+  assert.match(await owner.getByTestId('sent-delivered').first().innerText(), /^1 delivered/);
+  await owner.screenshot({ path: join(artifacts, 'loyalty-console.png'), fullPage: true });
+  await me.goto(`${server.base}/me/vouchers`);
+  assert.match(await me.getByTestId('inbox').innerText(), /Hotpot for two/);
+  await quiet.goto(`${server.base}/me/vouchers`);
+  assert.doesNotMatch(await quiet.locator('main').innerText(), /Hotpot for two/);
+  await ctx.close();
+});

@@ -44,6 +44,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (15, "platform discounts", include_str!("../migrations/sqlite/0015_platform_discounts.sql")),
     (16, "customer tags", include_str!("../migrations/sqlite/0016_customer_tags.sql")),
     (17, "memberships", include_str!("../migrations/sqlite/0017_memberships.sql")),
+    (19, "chats", include_str!("../migrations/sqlite/0019_chats.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -63,6 +64,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (15, "platform discounts", include_str!("../migrations/postgres/0015_platform_discounts.sql")),
     (16, "customer tags", include_str!("../migrations/postgres/0016_customer_tags.sql")),
     (17, "memberships", include_str!("../migrations/postgres/0017_memberships.sql")),
+    (19, "chats", include_str!("../migrations/postgres/0019_chats.sql")),
 ];
 
 impl Db {

@@ -73,11 +73,11 @@ struct ChatsPage {
 }
 
 fn lines(c: &Conversation, store_name: &str) -> Vec<Line> {
-    let side = c.side.unwrap_or(Side::Store);
     c.messages
         .iter()
         .map(|m| {
-            let mine = m.sender == side.as_str();
+            // An operator reading is on neither side.
+            let mine = c.side.is_some_and(|s| m.sender == s.as_str());
             let who = match (mine, m.sender.as_str()) {
                 (true, _) => "You".to_owned(),
                 (false, "consumer") => c.thread.consumer_name.clone(),

@@ -274,6 +274,12 @@ async fn the_pages_work_without_scripts_and_streams_hint_only_the_right_people()
     }
     let r = nosy.get(format!("{}/merchant/stores/{}/chats", app.base, k.store)).send().await.expect("page");
     assert_eq!(r.status().as_u16(), 403);
+    // An operator reads the conversation without a form to write in it.
+    let (root, _) = logged_in_client(&app, "root@test.lokal", "admin password").await;
+    let r = root.get(format!("{}/merchant/chats/{id}", app.base)).send().await.expect("page");
+    assert_eq!(r.status().as_u16(), 200);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Yes, certified.") && !html.contains("data-testid=\"chat-form\""), "{html}");
     // Staff see the refusal instead of a consumer's form on their own store.
     let r = clerk.get(&page).send().await.expect("page");
     assert_eq!(r.status().as_u16(), 403);

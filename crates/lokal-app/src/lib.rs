@@ -11,7 +11,8 @@
 //! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination); deals and vouchers ([`deals`],
 //! [`orders`], [`payments`], [`vouchers`], [`ledger`]); menu orders ([`takeout`]: settings, quotes,
 //! ordering; [`fulfil`]: the store's side; [`settlement`]: codes, refunds, settlement; [`bills`]: pay-at-store), riders
-//! ([`riders`]), the dispatcher loop and board ([`dispatch`]) and live events ([`live`]).
+//! ([`riders`]), the dispatcher loop and board ([`dispatch`]), consultation chat ([`chats`]) and live
+//! events ([`live`]).
 
 pub mod accounts;
 pub mod admin;
@@ -20,6 +21,7 @@ pub mod applications;
 pub mod bills;
 pub mod campaigns;
 pub mod catalog;
+pub mod chats;
 pub mod clock;
 pub mod coupons;
 pub mod crm;

@@ -1,5 +1,6 @@
 //! Live events for the pages that watch orders (the merchant desk, the cashier's screen, the
-//! consumer's tracking page, the rider app, the dispatch board). Use cases publish a
+//! consumer's tracking page, the rider app, the dispatch board) and consultation chats (kind
+//! `chat`, naming the store and the consumer: one thread per pair). Use cases publish a
 //! [`LiveEvent`] after their transaction commits; server-sent-event streams subscribe and keep
 //! what concerns their viewer. Events are hints to reload, never the data itself, so a missed
 //! event costs one refresh and nothing can leak through them. One process only: several server
@@ -10,7 +11,8 @@ use lokal_core::{OrderId, StoreId, UserId};
 /// Something changed about an order or a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveEvent {
-    /// What happened (`new_order`, `accepted`, `ready`, `picked_up`, `position`, `bill_paid` …).
+    /// What happened (`new_order`, `accepted`, `ready`, `picked_up`, `position`, `bill_paid`,
+    /// `chat` …).
     pub kind: &'static str,
     /// The order concerned.
     pub order_id: Option<OrderId>,

@@ -45,6 +45,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (16, "customer tags", include_str!("../migrations/sqlite/0016_customer_tags.sql")),
     (17, "memberships", include_str!("../migrations/sqlite/0017_memberships.sql")),
     (18, "loyalty", include_str!("../migrations/sqlite/0018_loyalty.sql")),
+    (19, "chats", include_str!("../migrations/sqlite/0019_chats.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -65,6 +66,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (16, "customer tags", include_str!("../migrations/postgres/0016_customer_tags.sql")),
     (17, "memberships", include_str!("../migrations/postgres/0017_memberships.sql")),
     (18, "loyalty", include_str!("../migrations/postgres/0018_loyalty.sql")),
+    (19, "chats", include_str!("../migrations/postgres/0019_chats.sql")),
 ];
 
 impl Db {

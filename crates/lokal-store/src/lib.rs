@@ -11,6 +11,7 @@
 
 pub mod applications;
 pub mod campaigns;
+pub mod chats;
 pub mod coupons;
 pub mod customers;
 pub mod db;

@@ -15,6 +15,7 @@ pub mod board;
 pub mod campaigns;
 pub mod cards;
 pub mod chart;
+pub mod chat;
 pub mod console;
 pub mod coupon_desk;
 pub mod customers;
@@ -56,6 +57,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(customers::router())
         .merge(cards::router())
         .merge(loyalty::router())
+        .merge(chat::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

@@ -6,7 +6,11 @@
 //! - `/live/stores/{id}`: the store's order desk and till (staff of the store);
 //! - `/live/orders/{id}`: one order's tracking (its consumer, its store's staff, operators);
 //! - `/live/rider`: the rider's tasks and offers (riders);
-//! - `/live/dispatch`: the dispatch board (operators).
+//! - `/live/dispatch`: the dispatch board (operators);
+//! - `/live/stores/{id}/chat`: the viewer's own chat with a store (its consumer);
+//! - `/live/me/chats`: the viewer's chats with stores (its consumer);
+//! - `/live/stores/{id}/chats`: a store's chats (staff of the store, operators);
+//! - `/live/chats/{id}`: one chat (its consumer, staff of its store, operators).
 
 use crate::page::Nav;
 use axum::Router;
@@ -27,6 +31,10 @@ pub fn router() -> Router<Ctx> {
         .route("/live/orders/{order_id}", get(order_stream))
         .route("/live/rider", get(rider_stream))
         .route("/live/dispatch", get(dispatch_stream))
+        .route("/live/stores/{store_id}/chat", get(my_store_chat_stream))
+        .route("/live/me/chats", get(my_chats_stream))
+        .route("/live/stores/{store_id}/chats", get(store_chats_stream))
+        .route("/live/chats/{chat_id}", get(chat_stream))
         .route("/static/live.js", get(script))
 }
 
@@ -59,12 +67,11 @@ fn refused() -> Response {
 
 async fn store_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let (Some(me), Ok(store)) = (nav.caller(), id.parse::<StoreId>()) else { return refused() };
-    let Ok(view) = ctx.app.public_store(store).await else { return refused() };
-    if me.authorize(lokal_core::Scope::Store(view.row.merchant_id, store), StaffRole::Clerk).is_err() {
+    if !watches_store(&ctx, &me, store).await {
         return refused();
     }
-    // A rider's position changes nothing on the desk or the till.
-    stream(&ctx, move |e| e.store_id == Some(store) && e.kind != "position")
+    // A rider's position or a chat changes nothing on the desk or the till.
+    stream(&ctx, move |e| e.store_id == Some(store) && e.kind != "position" && e.kind != "chat")
 }
 
 async fn order_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
@@ -92,7 +99,43 @@ async fn dispatch_stream(State(ctx): State<Ctx>, nav: Nav) -> Response {
     if !nav.is_admin() {
         return refused();
     }
-    stream(&ctx, |e| e.kind != "new_order" && e.kind != "bill_paid")
+    stream(&ctx, |e| !matches!(e.kind, "new_order" | "bill_paid" | "chat"))
+}
+
+/// Whether staff may watch the store (its own grant covering it, or an operator).
+async fn watches_store(ctx: &Ctx, me: &lokal_core::Principal, store: StoreId) -> bool {
+    match ctx.app.public_store(store).await {
+        Ok(view) => me.authorize(lokal_core::Scope::Store(view.row.merchant_id, store), StaffRole::Clerk).is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn my_store_chat_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let (Some(me), Ok(store)) = (nav.caller(), id.parse::<StoreId>()) else { return refused() };
+    // Only the viewer's own thread with the store, which may not exist yet: nothing to check.
+    let user = me.user_id;
+    stream(&ctx, move |e| e.kind == "chat" && e.store_id == Some(store) && e.consumer_id == Some(user))
+}
+
+async fn my_chats_stream(State(ctx): State<Ctx>, nav: Nav) -> Response {
+    let Some(me) = nav.caller() else { return refused() };
+    let user = me.user_id;
+    stream(&ctx, move |e| e.kind == "chat" && e.consumer_id == Some(user))
+}
+
+async fn store_chats_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let (Some(me), Ok(store)) = (nav.caller(), id.parse::<StoreId>()) else { return refused() };
+    if !watches_store(&ctx, &me, store).await {
+        return refused();
+    }
+    stream(&ctx, move |e| e.kind == "chat" && e.store_id == Some(store))
+}
+
+async fn chat_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return refused() };
+    let Ok((t, _)) = ctx.app.chat_access(&me, &id).await else { return refused() };
+    let (store, user) = (t.store_id, t.user_id);
+    stream(&ctx, move |e| e.kind == "chat" && e.store_id == Some(store) && e.consumer_id == Some(user))
 }
 
 /// Opens an event stream for every element with `data-live-src`; on each event it fetches the

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod auth;
 pub mod campaigns;
 pub mod catalog;
+pub mod chats;
 pub mod coupons;
 pub mod customers;
 pub mod deals;
@@ -48,6 +49,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(customers::router())
         .merge(membership::router())
         .merge(loyalty::router())
+        .merge(chats::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

@@ -8,6 +8,7 @@ mod analytics;
 mod applications;
 mod campaigns;
 mod catalog;
+mod chats;
 mod cli;
 mod commerce;
 mod coupons;

@@ -2,11 +2,11 @@
 
 use crate::harness::TestApp;
 
-fn cookie_client() -> reqwest::Client {
+pub fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
-fn csrf_from(html: &str) -> String {
+pub fn csrf_from(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker).expect("csrf field") + marker.len();
     html[start..start + 64].to_owned()
@@ -170,7 +170,7 @@ async fn the_search_page_finds_a_dish() {
     assert_eq!(app.get("/search?q=tea&radius_m=0", None).await.status, 422);
 }
 
-async fn logged_in_client(app: &TestApp, login: &str, password: &str) -> (reqwest::Client, String) {
+pub async fn logged_in_client(app: &TestApp, login: &str, password: &str) -> (reqwest::Client, String) {
     let c = cookie_client();
     let form = c.get(format!("{}/login", app.base)).send().await.expect("get").text().await.expect("html");
     let csrf = csrf_from(&form);

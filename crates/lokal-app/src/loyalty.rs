@@ -26,7 +26,10 @@ pub const CAP_PER_DAY: i64 = 1;
 /// …and in 30 days.
 pub const CAP_PER_30_DAYS: i64 = 4;
 /// The kinds of messages to members.
-pub const MESSAGE_KINDS: [&str; 3] = ["new_deal", "coupon_gift", "news"];
+pub const MESSAGE_KINDS: [&str; 4] = ["new_deal", "coupon_gift", "birthday", "news"];
+/// A birthday offer goes to members whose birthday is within this many days (the platform's
+/// local date, UTC+8), at most once a year per merchant.
+pub const BIRTHDAY_WINDOW_DAYS: i64 = 7;
 
 /// A started recharge: the row and where the payer pays.
 #[derive(Debug, Clone)]
@@ -53,7 +56,8 @@ pub struct Checkout {
 /// A message to members as sent by the merchant.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct MessageDraft {
-    /// `new_deal`, `coupon_gift` or `news`.
+    /// `new_deal`, `coupon_gift`, `birthday` (only members whose birthday is within 7 days) or
+    /// `news`.
     pub kind: String,
     /// 1 to 80 characters.
     pub subject: String,
@@ -341,8 +345,9 @@ impl App {
         Ok(CouponView { template: self.coupon_template(template.id).await?, coupon })
     }
 
-    /// Sends a message to the merchant's members who accept messages (at `min_level` or above)
-    /// through the notifier, each held back by the frequency cap ({CAP_PER_DAY} a day,
+    /// Sends a message to the merchant's members who accept messages (at `min_level` or above;
+    /// for a birthday offer, whose birthday is within {BIRTHDAY_WINDOW_DAYS} days and who had
+    /// none from this merchant in 300 days) through the notifier, each held back by the frequency cap ({CAP_PER_DAY} a day,
     /// {CAP_PER_30_DAYS} in 30 days per merchant) if reached; every member meant is recorded as
     /// `delivered` or `capped`. Merchant-wide managers and owners.
     pub async fn send_member_message(
@@ -353,7 +358,7 @@ impl App {
     ) -> Result<MemberMessageRow, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         if !MESSAGE_KINDS.contains(&draft.kind.as_str()) {
-            return Err(FieldError::new("kind", "must be new_deal, coupon_gift or news").into());
+            return Err(FieldError::new("kind", "must be new_deal, coupon_gift, birthday or news").into());
         }
         let subject = lokal_core::field::line_of_text("subject", &draft.subject, 80, true)?;
         let body = draft.body.trim();
@@ -381,13 +386,28 @@ impl App {
             capped: 0,
         };
         let members = memberships::of_merchant(pool, merchant).await?;
+        let birthday = row.kind == "birthday";
+        let today = lokal_core::membership::local_date(now, crate::ledger::STATEMENT_OFFSET_MIN)
+            .ok_or_else(|| AppError::internal(std::io::Error::other("the clock is out of range")))?;
+        let soon = |c: &&memberships::MembershipRow| {
+            c.birthday
+                .as_deref()
+                .and_then(|b| lokal_core::membership::days_until_birthday(b, today))
+                .is_some_and(|d| d <= BIRTHDAY_WINDOW_DAYS)
+        };
         let mut tx = self.db().begin().await?;
         store::insert_message(&mut tx, &row).await?;
         let (mut delivered, mut capped) = (0, 0);
-        for member in members.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level) {
+        let meant = members.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level);
+        for member in meant.filter(|c| !birthday || soon(c)) {
             let day = store::delivered_since(&mut *tx, merchant, member.user_id, now - 86_400_000).await?;
             let month = store::delivered_since(&mut *tx, merchant, member.user_id, now - 30 * 86_400_000).await?;
-            if day >= CAP_PER_DAY || month >= CAP_PER_30_DAYS {
+            let year = if birthday {
+                store::birthday_delivered_since(&mut *tx, merchant, member.user_id, now - 300 * 86_400_000).await?
+            } else {
+                0
+            };
+            if day >= CAP_PER_DAY || month >= CAP_PER_30_DAYS || year > 0 {
                 store::insert_delivery(&mut tx, &row, member.user_id, "capped", None).await?;
                 capped += 1;
                 continue;
@@ -406,6 +426,22 @@ impl App {
         }
         tx.commit().await?;
         Ok(MemberMessageRow { delivered, capped, ..row })
+    }
+
+    /// Sets or clears (empty) the caller's birthday on their card at `merchant` (`MM-DD`).
+    pub async fn set_member_birthday(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        birthday: &str,
+    ) -> Result<crate::membership::Card, AppError> {
+        let birthday =
+            if birthday.trim().is_empty() { None } else { Some(lokal_core::membership::parse_birthday(birthday)?) };
+        let pool = self.db().pool();
+        if !memberships::set_birthday(pool, merchant, caller.user_id, birthday.as_deref()).await? {
+            return Err(AppError::not_found("membership card"));
+        }
+        self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))
     }
 
     /// A merchant's messages to members with their delivery counts. Merchant-wide managers.

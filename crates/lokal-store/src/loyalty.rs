@@ -273,6 +273,26 @@ pub async fn delivered_since<'e>(
     get(&row, "n")
 }
 
+/// Birthday messages from `merchant` delivered to `user` after `since` (one a year).
+pub async fn birthday_delivered_since<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    since: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM member_message_deliveries d JOIN member_messages m ON m.id = d.message_id \
+         WHERE d.user_id = $1 AND d.merchant_id = $2 AND d.at > $3 AND d.status = 'delivered' AND m.kind = 'birthday'",
+    )
+    .bind(user.to_string())
+    .bind(merchant.to_string())
+    .bind(since)
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    get(&row, "n")
+}
+
 /// A merchant's messages, newest first (at most 200), with their delivery counts.
 pub async fn messages_of<'e>(
     ex: impl Executor<'e, Database = Any>,

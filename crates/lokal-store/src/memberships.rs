@@ -32,10 +32,12 @@ pub struct MembershipRow {
     pub stored_value: i64,
     /// Points on the card (the ledger's balance at one minor unit each).
     pub points: i64,
+    /// The member's birthday (`MM-DD`), if they gave it.
+    pub birthday: Option<String>,
 }
 
 const SELECT: &str = "SELECT m.merchant_id, mc.name AS merchant_name, m.user_id, u.display_name AS name, \
-    m.joined_store_id, m.channel, m.messages_opt_in, m.joined_at, \
+    m.joined_store_id, m.channel, m.messages_opt_in, m.joined_at, m.birthday, \
     CAST(COALESCE((SELECT SUM(o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)) \
     FROM orders o WHERE o.merchant_id = m.merchant_id AND o.user_id = m.user_id AND o.paid_at IS NOT NULL \
     AND o.status NOT IN ('cancelled', 'rejected')), 0) AS BIGINT) AS spend, \
@@ -58,6 +60,7 @@ fn from_row(r: &AnyRow) -> Result<MembershipRow, StoreError> {
         spend: get(r, "spend")?,
         stored_value: get(r, "stored_value")?,
         points: get(r, "points")?,
+        birthday: get(r, "birthday")?,
     })
 }
 
@@ -165,4 +168,21 @@ pub async fn exists<'e>(
         .await
         .map_err(StoreError::from_sqlx)?;
     Ok(get::<i64>(&row, "n")? > 0)
+}
+
+/// Sets or clears a member's birthday; whether they are a member.
+pub async fn set_birthday<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    birthday: Option<&str>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE memberships SET birthday = $3 WHERE merchant_id = $1 AND user_id = $2")
+        .bind(merchant.to_string())
+        .bind(user.to_string())
+        .bind(birthday)
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
 }

@@ -23,6 +23,7 @@ pub fn router() -> Router<Ctx> {
         .route("/me/cards/{merchant_id}", get(card_page))
         .route("/me/cards/{merchant_id}/recharge", post(recharge))
         .route("/me/cards/{merchant_id}/exchange", post(exchange))
+        .route("/me/cards/{merchant_id}/birthday", post(birthday))
         .route("/orders/{order_id}/pay-card", post(pay_card))
         .route("/merchant/{merchant_id}/loyalty", get(desk).post(set_program))
         .route("/merchant/{merchant_id}/member-messages", post(send_message))
@@ -77,6 +78,7 @@ struct CardPage {
     points: i64,
     points_value: String,
     points_per_yuan: i64,
+    birthday: String,
     /// Pay (minor units), pay in yuan, bonus in yuan.
     tiers: Vec<(i64, String, String)>,
     history: Vec<Line>,
@@ -117,6 +119,7 @@ async fn card_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         points: card.row.points,
         points_value: yuan(card.row.points),
         points_per_yuan: program.points_per_yuan,
+        birthday: card.row.birthday.clone().unwrap_or_default(),
         tiers: program.tiers.iter().map(|t| (t.pay, yuan(t.pay), yuan(t.bonus))).collect(),
         history: lines
             .into_iter()
@@ -186,6 +189,27 @@ async fn exchange(
     match ctx.app.exchange_points(&me, merchant, points).await {
         Ok(_) => Redirect::to("/me/coupons").into_response(),
         Err(e) => nav.refusal("Not exchanged", e),
+    }
+}
+
+async fn birthday(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AmountForm>,
+) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let merchant = match parse_merchant(&id) {
+        Ok(m) => m,
+        Err(e) => return nav.refusal("Not saved", e),
+    };
+    match ctx.app.set_member_birthday(&me, merchant, &f.amount).await {
+        Ok(_) => Redirect::to(&format!("/me/cards/{merchant}")).into_response(),
+        Err(e) => nav.refusal("Not saved", e),
     }
 }
 

@@ -208,7 +208,7 @@ async fn pay_with_card(
 pub struct MemberMessageOut {
     /// The id.
     pub id: String,
-    /// `new_deal`, `coupon_gift` or `news`.
+    /// `new_deal`, `coupon_gift`, `birthday` or `news`.
     pub kind: String,
     /// Subject.
     pub subject: String,
@@ -241,7 +241,8 @@ fn message_out(m: MemberMessageRow) -> MemberMessageOut {
 }
 
 /// Send a message to the merchant's members who accept messages (at `min_level` or above),
-/// through the platform's notifier. Each member gets at most one message a day and four in 30
+/// through the platform's notifier; a `birthday` offer only to those whose birthday is within 7
+/// days (once a year). Each member gets at most one message a day and four in 30
 /// days from a merchant: beyond that the message is recorded as `capped` for them. Merchant-wide
 /// managers and owners; one send a minute.
 #[utoipa::path(post, path = "/api/v1/merchants/{merchant_id}/member-messages", tag = "loyalty", params(("merchant_id" = MerchantId, Path, description = "The merchant")),

@@ -50,6 +50,8 @@ pub struct CardOut {
     pub stored_value: i64,
     /// Points on the card (100 points = ¥1, exchanged for coupons).
     pub points: i64,
+    /// The member's birthday (`MM-DD`), for birthday offers, if they gave it.
+    pub birthday: Option<String>,
 }
 
 pub(crate) fn card_out(c: Card) -> CardOut {
@@ -69,6 +71,7 @@ pub(crate) fn card_out(c: Card) -> CardOut {
         joined_at: Timestamp::from_millis(r.joined_at),
         stored_value: r.stored_value,
         points: r.points,
+        birthday: r.birthday,
     }
 }
 
@@ -113,11 +116,17 @@ async fn my_cards(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResul
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessagesJson {
-    /// Accept the merchant's messages (false: unsubscribe).
-    pub messages_opt_in: bool,
+    /// Accept the merchant's messages (false: unsubscribe); unchanged when absent.
+    #[serde(default)]
+    pub messages_opt_in: Option<bool>,
+    /// Your birthday as `MM-DD` for the merchant's birthday offers (`""` removes it); unchanged
+    /// when absent.
+    #[serde(default)]
+    pub birthday: Option<String>,
 }
 
-/// Accept or refuse a merchant's messages (unsubscribe at any time).
+/// Accept or refuse a merchant's messages (unsubscribe at any time), and give or remove your
+/// birthday.
 #[utoipa::path(put, path = "/api/v1/me/cards/{merchant_id}", tag = "membership", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
     request_body = MessagesJson, security(("bearer" = [])), responses((status = 200, body = CardOut)))]
 async fn set_messages(
@@ -126,7 +135,16 @@ async fn set_messages(
     Path(merchant): Path<MerchantId>,
     Json(b): Json<MessagesJson>,
 ) -> ApiResult<Json<CardOut>> {
-    Ok(Json(card_out(ctx.app.set_member_messages(&caller, merchant, b.messages_opt_in).await?)))
+    if let Some(birthday) = &b.birthday {
+        ctx.app.set_member_birthday(&caller, merchant, birthday).await?;
+    }
+    let card = match b.messages_opt_in {
+        Some(opt_in) => ctx.app.set_member_messages(&caller, merchant, opt_in).await?,
+        None => {
+            ctx.app.member_here(&caller, merchant).await?.ok_or_else(|| lokal_app::AppError::not_found("membership"))?
+        }
+    };
+    Ok(Json(card_out(card)))
 }
 
 /// The merchant's members with their levels and consent, newest first. Merchant-wide managers

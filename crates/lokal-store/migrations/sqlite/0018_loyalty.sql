@@ -1,6 +1,9 @@
--- Points, stored value and messages to members (issue G). Balances live on the ledger (accounts
+-- Points, stored value, birthdays and messages to members (issue G). Balances live on the ledger (accounts
 -- merchant:{m}:points:{u} and merchant:{m}:stored_value:{u}); these tables hold the merchant's
 -- program, the recharges in flight and the messages sent with their deliveries.
+-- A member's birthday (MM-DD, no year) for birthday offers; given by the member, optional.
+ALTER TABLE memberships ADD COLUMN birthday TEXT;
+
 CREATE TABLE loyalty_programs (
     merchant_id  TEXT PRIMARY KEY REFERENCES merchants (id),
     program_json TEXT NOT NULL,

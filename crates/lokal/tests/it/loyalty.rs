@@ -258,3 +258,41 @@ async fn messages_reach_only_opted_in_members_within_the_frequency_cap() {
     assert_eq!(sent["items"].as_array().map(Vec::len), Some(8));
     assert_eq!(inbox(&app, &consumer).await.iter().filter(|s| s.starts_with("Noodle House: ")).count(), 4);
 }
+
+#[tokio::test]
+async fn birthday_offers_reach_members_whose_birthday_is_near_once_a_year() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    join(&app, &k, &k.consumer, true).await;
+    let (later, _) = app.user("later@test.lokal").await;
+    join(&app, &k, &later, true).await;
+    let (unknown, _) = app.user("unknown@test.lokal").await;
+    join(&app, &k, &unknown, true).await;
+    let mine = format!("/api/v1/me/cards/{}", k.merchant);
+    // The test clock's local date (UTC+8): birthdays in 3 days and in 20 days.
+    let today = lokal_core::membership::local_date(app.app.now().millis(), 8 * 60).expect("date");
+    let md = |d: time::Date| format!("{:02}-{:02}", u8::from(d.month()), d.day());
+    let soon = md(today + time::Duration::days(3));
+    let r = app.put(&mine, &json!({"birthday": soon}), Some(&k.consumer)).await;
+    assert_eq!((r.status, r.json()["birthday"].as_str()), (200, Some(soon.as_str())), "{}", r.text);
+    assert_eq!(r.json()["messages_opt_in"], true, "consent unchanged");
+    let far = md(today + time::Duration::days(20));
+    assert_eq!(app.put(&mine, &json!({"birthday": far}), Some(&later)).await.status, 200);
+    let bad = app.put(&mine, &json!({"birthday": "02-30"}), Some(&later)).await;
+    assert_eq!((bad.status, bad.json()["error"]["field"].as_str()), (422, Some("birthday")));
+
+    let path = format!("/api/v1/merchants/{}/member-messages", k.merchant);
+    let offer = json!({"kind": "birthday", "subject": "Happy birthday", "body": "A free dessert this week."});
+    let r = app.post(&path, &offer, Some(&k.owner)).await.json();
+    assert_eq!((r["delivered"].as_i64(), r["capped"].as_i64()), (Some(1), Some(0)), "only the birthday within 7 days");
+    assert!(inbox(&app, &k.consumer).await.iter().any(|s| s.ends_with("Happy birthday")));
+    assert!(inbox(&app, &later).await.is_empty());
+    assert!(inbox(&app, &unknown).await.is_empty());
+    // Once a year: two days later the same member is not offered again.
+    app.clock.advance_secs(2 * 86_400);
+    let r = app.post(&path, &offer, Some(&k.owner)).await.json();
+    assert_eq!((r["delivered"].as_i64(), r["capped"].as_i64()), (Some(0), Some(1)));
+    // Removing the birthday.
+    let r = app.put(&mine, &json!({"birthday": ""}), Some(&k.consumer)).await;
+    assert_eq!((r.status, r.json()["birthday"].is_null()), (200, true));
+}

@@ -228,7 +228,8 @@ impl App {
         if let Some(batch) = t.coupon_batch_id {
             let ok = lokal_store::coupons::template_by_id(self.db().pool(), batch)
                 .await?
-                .is_some_and(|b| b.merchant_id == merchant);
+                // Not a points exchange's one-coupon batch: those are nobody's offer.
+                .is_some_and(|b| b.merchant_id == merchant && b.status != "points");
             if !ok {
                 let whose = if merchant.is_some() { "this merchant's" } else { "a platform" };
                 return Err(FieldError::new("coupon_batch_id", format!("must be {whose} coupon batch")).into());

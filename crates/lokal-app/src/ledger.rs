@@ -34,6 +34,9 @@ pub struct LedgerReport {
     pub clearing_expected: i64,
     /// Vouchers looked at.
     pub vouchers: usize,
+    /// Membership cards' stored-value or points accounts with a debit balance (overdrawn: a
+    /// member spent more than they held), with the balance.
+    pub overdrawn_cards: Vec<(String, i64)>,
 }
 
 impl LedgerReport {
@@ -43,14 +46,16 @@ impl LedgerReport {
             && self.audit.lonely.is_empty()
             && self.audit.total == 0
             && self.clearing_balance == self.clearing_expected
+            && self.overdrawn_cards.is_empty()
     }
 }
 
 impl App {
-    /// Checks the ledger: every entry's postings sum to zero, the whole journal sums to zero, and
-    /// the clearing account holds exactly the unused value of the vouchers still active plus the
+    /// Checks the ledger: every entry's postings sum to zero, the whole journal sums to zero, the
+    /// clearing account holds exactly the unused value of the vouchers still active plus the
     /// menu orders in progress (paid money is either unused, earned by merchant, platform and
-    /// rider, or refunded — nothing else).
+    /// rider, or refunded — nothing else), and no membership card's stored value or points are
+    /// overdrawn.
     pub async fn ledger_check(&self) -> Result<LedgerReport, AppError> {
         let pool = self.db().pool();
         let audit = store::audit(pool).await?;
@@ -73,7 +78,8 @@ impl App {
         }
         // Paid menu orders not yet settled or refunded hold their whole total in clearing.
         expected -= lokal_store::menu::held_total(pool).await?;
-        Ok(LedgerReport { audit, clearing_balance, clearing_expected: expected, vouchers })
+        let overdrawn_cards = store::overdrawn_cards(pool).await?;
+        Ok(LedgerReport { audit, clearing_balance, clearing_expected: expected, vouchers, overdrawn_cards })
     }
 
     /// A merchant's balance: what the platform owes it (positive), for merchant-wide managers.

@@ -30,6 +30,8 @@ pub const MESSAGE_KINDS: [&str; 4] = ["new_deal", "coupon_gift", "birthday", "ne
 /// A birthday offer goes to members whose birthday is within this many days (the platform's
 /// local date, UTC+8), at most once a year per merchant.
 pub const BIRTHDAY_WINDOW_DAYS: i64 = 7;
+/// Members messaged per transaction.
+const MESSAGE_BATCH: i64 = 500;
 
 /// A started recharge: the row and where the payer pays.
 #[derive(Debug, Clone)]
@@ -164,6 +166,8 @@ impl App {
         let status = if succeeded { "succeeded" } else { "failed" };
         if store::settle_recharge(&mut tx, &r.id, status, now.millis()).await? && succeeded {
             memberships::lock(&mut tx, r.merchant_id, r.user_id).await?;
+            // The bonus comes out of the merchant's balance: serialised with its payouts.
+            lokal_store::merchants::lock(&mut tx, r.merchant_id).await?;
             let postings = ledger::recharge(provider, r.merchant_id, r.user_id, r.pay, r.bonus);
             let memo = format!("¥{} paid + ¥{} bonus", yuan(r.pay), yuan(r.bonus));
             post(&mut tx, "recharge", &r.id, &memo, postings, now.millis()).await?;
@@ -174,13 +178,21 @@ impl App {
 
     /// What the gateway's hosted page shows for `provider_ref`: an order's payment or a recharge.
     pub async fn checkout(&self, provider_ref: &str) -> Result<Checkout, AppError> {
-        if let Ok((p, order)) = self.payment_by_ref(provider_ref).await {
-            return Ok(Checkout {
-                amount: p.amount,
-                title: order.title,
-                status: p.status,
-                back_url: format!("/orders/{}", p.order_id),
-            });
+        // References are ours (`sbx_…`): anything else is unknown before it reaches the database.
+        if provider_ref.is_empty() || provider_ref.len() > 128 || !provider_ref.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(AppError::not_found("payment"));
+        }
+        match self.payment_by_ref(provider_ref).await {
+            Ok((p, order)) => {
+                return Ok(Checkout {
+                    amount: p.amount,
+                    title: order.title,
+                    status: p.status,
+                    back_url: format!("/orders/{}", p.order_id),
+                });
+            }
+            Err(e) if e.code == ErrorCode::NotFound => {}
+            Err(e) => return Err(e),
         }
         let r = store::recharge_by_ref(self.db().pool(), self.gateway().name(), provider_ref)
             .await?
@@ -203,7 +215,10 @@ impl App {
     pub async fn pay_with_card(&self, caller: &Principal, id: OrderId) -> Result<PaymentRow, AppError> {
         let pool = self.db().pool();
         let order = orders::get_by_id(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
-        caller.authorize(Scope::User(order.user_id), StaffRole::Owner)?;
+        // Only the member spends their card: not even an operator pays from it for them.
+        if caller.user_id != order.user_id {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the order's consumer pays it from their card"));
+        }
         let now = self.now();
         if order.status != "pending" || order.expires_at <= now.millis() {
             return Err(AppError::new(ErrorCode::OrderNotPayable, format!("the order is {}", order.status)));
@@ -252,7 +267,10 @@ impl App {
         if let Some((m, kind)) = live {
             self.publish(&m, kind);
         }
-        Ok(payment)
+        // A menu order whose item sold out meanwhile was cancelled and refunded to the card at
+        // once: the payment says so.
+        let fresh = orders::payments_of(pool, order.id).await?.into_iter().find(|p| p.id == payment_id);
+        Ok(fresh.unwrap_or(payment))
     }
 
     /// Credits the points a member earns on `paid` at `merchant` (nothing for non-members or a
@@ -273,6 +291,8 @@ impl App {
         }
         let points = program_in(&mut **tx, merchant).await?.points_for(paid);
         if points > 0 {
+            // Their value comes out of the merchant's balance: serialised with its payouts.
+            lokal_store::merchants::lock(tx, merchant).await?;
             post(tx, "points", ref_id, memo, ledger::points_earned(merchant, user, points), now.millis()).await?;
         }
         Ok(())
@@ -371,13 +391,14 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("merchant"))?;
         // At most one send a minute per merchant: a double click does not message everyone twice.
-        self.rate_hit(&format!("member-message:{merchant}"), 1, 60).await?;
+        let bucket = format!("member-message:{merchant}");
+        let window = self.rate_hit(&bucket, 1, 60).await?;
         let now = self.now().millis();
         let row = MemberMessageRow {
             id: uuid::Uuid::now_v7().to_string(),
             merchant_id: merchant,
             kind: draft.kind,
-            subject: subject.clone(),
+            subject,
             body: body.to_owned(),
             min_level: min_level.as_str().to_owned(),
             sent_by: caller.user_id,
@@ -385,7 +406,25 @@ impl App {
             delivered: 0,
             capped: 0,
         };
-        let members = memberships::of_merchant(pool, merchant).await?;
+        let sent = self.deliver_member_message(&m.name, row, min_level).await;
+        if sent.is_err() {
+            // Nothing (or only part) went out: the merchant may try again at once.
+            self.rate_refund(&bucket, window).await?;
+        }
+        sent
+    }
+
+    /// Delivers a recorded message to every member it is meant for (see
+    /// [`App::send_member_message`]).
+    async fn deliver_member_message(
+        &self,
+        merchant_name: &str,
+        row: MemberMessageRow,
+        min_level: Level,
+    ) -> Result<MemberMessageRow, AppError> {
+        let pool = self.db().pool();
+        let (merchant, now) = (row.merchant_id, row.created_at);
+        let (subject, body) = (row.subject.clone(), row.body.clone());
         let birthday = row.kind == "birthday";
         let today = lokal_core::membership::local_date(now, crate::ledger::STATEMENT_OFFSET_MIN)
             .ok_or_else(|| AppError::internal(std::io::Error::other("the clock is out of range")))?;
@@ -397,34 +436,46 @@ impl App {
         };
         let mut tx = self.db().begin().await?;
         store::insert_message(&mut tx, &row).await?;
-        let (mut delivered, mut capped) = (0, 0);
-        let meant = members.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level);
-        for member in meant.filter(|c| !birthday || soon(c)) {
-            let day = store::delivered_since(&mut *tx, merchant, member.user_id, now - 86_400_000).await?;
-            let month = store::delivered_since(&mut *tx, merchant, member.user_id, now - 30 * 86_400_000).await?;
-            let year = if birthday {
-                store::birthday_delivered_since(&mut *tx, merchant, member.user_id, now - 300 * 86_400_000).await?
-            } else {
-                0
-            };
-            if day >= CAP_PER_DAY || month >= CAP_PER_30_DAYS || year > 0 {
-                store::insert_delivery(&mut tx, &row, member.user_id, "capped", None).await?;
-                capped += 1;
-                continue;
-            }
-            let message = lokal_store::outbox::MessageRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                user_id: member.user_id,
-                channel: "app".into(),
-                subject: format!("{}: {subject}", m.name),
-                body: format!("{body}\n\nYou get this as a member of {}. Unsubscribe: /me/cards", m.name),
-                created_at: now,
-            };
-            self.notifier().notify(&mut tx, &message).await?;
-            store::insert_delivery(&mut tx, &row, member.user_id, "delivered", Some(&message.id)).await?;
-            delivered += 1;
-        }
         tx.commit().await?;
+        // Every member, a page at a time, each page in its own transaction (a big chain's send
+        // never holds the database for long). A retry after a failure cannot message anyone twice
+        // the same day: the cap sees the deliveries already committed.
+        let (mut delivered, mut capped) = (0, 0);
+        let mut after = None;
+        loop {
+            let page = memberships::page_of_merchant(pool, merchant, after, MESSAGE_BATCH).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.user_id);
+            let mut tx = self.db().begin().await?;
+            let meant = page.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level);
+            for member in meant.filter(|c| !birthday || soon(c)) {
+                let user = member.user_id;
+                let day = store::delivered_since(&mut *tx, merchant, user, now - 86_400_000).await?;
+                let month = store::delivered_since(&mut *tx, merchant, user, now - 30 * 86_400_000).await?;
+                let year = if birthday {
+                    store::birthday_delivered_since(&mut *tx, merchant, user, now - 300 * 86_400_000).await?
+                } else {
+                    0
+                };
+                if day >= CAP_PER_DAY || month >= CAP_PER_30_DAYS || year > 0 {
+                    store::insert_delivery(&mut tx, &row, user, "capped", None).await?;
+                    capped += 1;
+                    continue;
+                }
+                let message = lokal_store::outbox::MessageRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    user_id: user,
+                    channel: "app".into(),
+                    subject: format!("{merchant_name}: {subject}"),
+                    body: format!("{body}\n\nYou get this as a member of {merchant_name}. Unsubscribe: /me/cards"),
+                    created_at: now,
+                };
+                self.notifier().notify(&mut tx, &message).await?;
+                store::insert_delivery(&mut tx, &row, user, "delivered", Some(&message.id)).await?;
+                delivered += 1;
+            }
+            tx.commit().await?;
+        }
         Ok(MemberMessageRow { delivered, capped, ..row })
     }
 
@@ -462,11 +513,12 @@ impl App {
         message: &str,
     ) -> Result<Vec<(UserId, String, String)>, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        let mine = store::messages_of(self.db().pool(), merchant).await?;
-        if !mine.iter().any(|m| m.id == message) {
+        // Ids are UUIDs: anything else is unknown before it reaches the database.
+        let id = uuid::Uuid::parse_str(message).map_err(|_| AppError::not_found("message"))?.to_string();
+        if !store::message_exists(self.db().pool(), merchant, &id).await? {
             return Err(AppError::not_found("message"));
         }
-        Ok(store::deliveries_of(self.db().pool(), message).await?)
+        Ok(store::deliveries_of(self.db().pool(), &id).await?)
     }
 }
 

@@ -116,3 +116,17 @@ where
     let lonely = rows.iter().map(|r| get(r, "id")).collect::<Result<_, StoreError>>()?;
     Ok(Audit { entries, postings, unbalanced, lonely, total })
 }
+
+/// Stored-value and points accounts of membership cards with a debit balance (they are
+/// liabilities: a debit balance means more was spent than held), with the balance.
+pub async fn overdrawn_cards<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM postings \
+         WHERE account LIKE 'merchant:%:stored_value:%' OR account LIKE 'merchant:%:points:%' \
+         GROUP BY account HAVING SUM(amount) > 0 ORDER BY account",
+    )
+    .fetch_all(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| Ok((get(r, "account")?, get(r, "total")?))).collect()
+}

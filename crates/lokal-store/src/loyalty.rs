@@ -328,6 +328,21 @@ pub async fn messages_of<'e>(
         .collect()
 }
 
+/// Whether `merchant` sent the message `id`.
+pub async fn message_exists<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    id: &str,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM member_messages WHERE id = $1 AND merchant_id = $2")
+        .bind(id)
+        .bind(merchant.to_string())
+        .fetch_one(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(get::<i64>(&row, "n")? > 0)
+}
+
 /// The deliveries of one message: (member, name, status), at most 5,000.
 pub async fn deliveries_of<'e>(
     ex: impl Executor<'e, Database = Any>,

@@ -186,3 +186,23 @@ pub async fn set_birthday<'e>(
         .map_err(StoreError::from_sqlx)?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A page of a merchant's members in user-id order, after `after` (every member, page by page).
+pub async fn page_of_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    after: Option<UserId>,
+    limit: i64,
+) -> Result<Vec<MembershipRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE m.merchant_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT $3"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(merchant.to_string())
+        .bind(after.map(|u| u.to_string()).unwrap_or_default())
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}

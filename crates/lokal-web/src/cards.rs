@@ -61,10 +61,11 @@ async fn join(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to(&format!("/login?next=/join/{id}")).into_response() };
+    // The id is parsed before it goes into a redirect: a raw one could hold a newline.
     let Ok(store) = id.parse::<StoreId>() else {
         return nav.refusal("Not joined", lokal_app::AppError::not_found("store"));
     };
+    let Some(me) = nav.caller() else { return Redirect::to(&format!("/login?next=/join/{store}")).into_response() };
     let channel = if f.channel == "store-page" { "store-page" } else { "store-code" };
     match ctx.app.join_membership(&me, store, channel, f.messages_opt_in.is_some()).await {
         Ok(_) => Redirect::to("/me/cards").into_response(),

@@ -98,10 +98,11 @@ struct SendForm {
 
 /// The consumer's thread with a store (empty until they write), with the send form.
 async fn consumer_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else {
-        return Redirect::to(&format!("/login?next=/stores/{id}/chat")).into_response();
-    };
+    // The id is parsed before it goes into a redirect: a raw one could hold a newline.
     let Ok(store) = id.parse::<StoreId>() else { return nav.refusal("Chat", AppError::not_found("store")) };
+    let Some(me) = nav.caller() else {
+        return Redirect::to(&format!("/login?next=/stores/{store}/chat")).into_response();
+    };
     let view = match ctx.app.public_store(store).await {
         Ok(v) => v,
         Err(e) => return nav.refusal("Chat", e),
@@ -137,10 +138,10 @@ async fn consumer_send(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else {
-        return Redirect::to(&format!("/login?next=/stores/{id}/chat")).into_response();
-    };
     let Ok(store) = id.parse::<StoreId>() else { return nav.refusal("Not sent", AppError::not_found("store")) };
+    let Some(me) = nav.caller() else {
+        return Redirect::to(&format!("/login?next=/stores/{store}/chat")).into_response();
+    };
     match ctx.app.ask_store(&me, store, &f.body).await {
         Ok(_) => Redirect::to(&format!("/stores/{store}/chat")).into_response(),
         Err(e) => nav.refusal("Not sent", e),

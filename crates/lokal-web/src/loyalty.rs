@@ -38,12 +38,25 @@ pub(crate) async fn card_balance(ctx: &Ctx, me: &Principal, merchant: MerchantId
     }
 }
 
-/// Pays `order` from the card (`pay_with` = `card`: at once, then the order's page) or starts
-/// paying online (the gateway's page).
+#[derive(Template, WebTemplate)]
+#[template(path = "card_short.html")]
+struct CardShortPage {
+    nav: Nav,
+    order_id: String,
+    text: String,
+}
+
+/// Pays `order` from the card (`pay_with` = `card`: at once, then the order's page; if the card
+/// holds too little, the order waits and the page offers to pay online) or starts paying online
+/// (the gateway's page).
 pub(crate) async fn start_payment(ctx: &Ctx, nav: &Nav, me: &Principal, order: OrderId, pay_with: &str) -> Response {
     if pay_with == "card" {
         return match ctx.app.pay_with_card(me, order).await {
             Ok(_) => Redirect::to(&format!("/orders/{order}")).into_response(),
+            Err(e) if e.code == lokal_core::ErrorCode::InsufficientBalance => {
+                let page = CardShortPage { nav: nav.clone(), order_id: order.to_string(), text: e.message.clone() };
+                nav.finish((axum::http::StatusCode::CONFLICT, page).into_response())
+            }
             Err(e) => nav.refusal("Not paid", e),
         };
     }
@@ -96,10 +109,13 @@ fn kind_text(kind: &str) -> &'static str {
 }
 
 async fn card_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to(&format!("/login?next=/me/cards/{id}")).into_response() };
+    // The id is parsed before it goes into a redirect: a raw one could hold a newline.
     let merchant = match parse_merchant(&id) {
         Ok(m) => m,
         Err(e) => return nav.refusal("Card", e),
+    };
+    let Some(me) = nav.caller() else {
+        return Redirect::to(&format!("/login?next=/me/cards/{merchant}")).into_response();
     };
     let (card, lines) = match ctx.app.my_card(&me, merchant).await {
         Ok(c) => c,
@@ -353,7 +369,7 @@ async fn set_program(
         }
     }
     match ctx.app.set_loyalty_program(&me, merchant, Program { points_per_yuan, tiers }).await {
-        Ok(_) => Redirect::to(&format!("/merchant/{id}/loyalty")).into_response(),
+        Ok(_) => Redirect::to(&format!("/merchant/{merchant}/loyalty")).into_response(),
         Err(e) => nav.refusal("Not saved", e),
     }
 }
@@ -386,10 +402,19 @@ async fn send_message(
     let Ok(merchant) = id.parse::<MerchantId>() else {
         return nav.refusal("Not sent", AppError::not_found("merchant"));
     };
-    let min_level = Level::LADDER.iter().map(|(l, _)| *l).find(|l| l.as_str() == f.min_level);
+    let min_level = match f.min_level.as_str() {
+        "" => None,
+        name => match Level::LADDER.iter().map(|(l, _)| *l).find(|l| l.as_str() == name) {
+            Some(l) => Some(l),
+            None => {
+                let e = lokal_core::FieldError::new("min_level", "must be member, silver, gold or black");
+                return nav.refusal("Not sent", e.into());
+            }
+        },
+    };
     let draft = lokal_app::loyalty::MessageDraft { kind: f.kind, subject: f.subject, body: f.body, min_level };
     match ctx.app.send_member_message(&me, merchant, draft).await {
-        Ok(_) => Redirect::to(&format!("/merchant/{id}/loyalty")).into_response(),
+        Ok(_) => Redirect::to(&format!("/merchant/{merchant}/loyalty")).into_response(),
         Err(e) => nav.refusal("Not sent", e),
     }
 }

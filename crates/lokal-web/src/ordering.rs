@@ -274,7 +274,11 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Mode::DineIn => format!("Table {}", cart.table_code.unwrap_or_default()),
         _ => "Pick up at the counter".into(),
     };
-    let card = crate::loyalty::card_balance(&ctx, &me, q.priced.store.row.merchant_id).await.map(yuan);
+    // The card is offered when it covers the total.
+    let card = crate::loyalty::card_balance(&ctx, &me, q.priced.store.row.merchant_id)
+        .await
+        .filter(|b| *b >= t.total)
+        .map(yuan);
     let page = QuotePage {
         card,
         nav: nav.clone(),

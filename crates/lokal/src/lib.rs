@@ -155,5 +155,8 @@ pub fn ledger_report(r: &lokal_app::ledger::LedgerReport) -> String {
     for entry in &r.audit.lonely {
         out.push_str(&format!("\nentry {entry} has fewer than two postings"));
     }
+    for (account, balance) in &r.overdrawn_cards {
+        out.push_str(&format!("\nmembership card account {account} is overdrawn by {balance}"));
+    }
     out
 }

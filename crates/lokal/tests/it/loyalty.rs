@@ -171,12 +171,45 @@ async fn only_the_merchants_managers_set_its_program_and_cards_pay_only_their_me
     let theirs = bill(&app, &k, &stranger, 1000).await;
     assert_eq!(pay_with_card(&app, &theirs, &k.consumer).await.status, 403);
     assert_eq!(pay_with_card(&app, &theirs, &stranger).await.status, 404, "no card");
+    let mine = bill(&app, &k, &k.consumer, 1000).await;
+    assert_eq!(pay_with_card(&app, &mine, &k.admin).await.status, 403, "not even an operator spends my card");
     // My card's detail is mine: 404 for those without one.
     assert_eq!(app.get(&format!("/api/v1/me/cards/{}", k.merchant), Some(&stranger)).await.status, 404);
     assert_eq!(card(&app, &k, &k.consumer).await["card"]["stored_value"], 11000);
     let r = app.get("/api/v1/me/cards/not-a-merchant", Some(&k.consumer)).await;
     assert_eq!((r.status, r.code()), (422, "validation_failed".to_owned()), "a malformed id, as everywhere");
+    // Pages with a malformed id answer 404 when logged out too (a raw id never reaches the
+    // login redirect: a newline there was a 500).
+    for page in ["/me/cards/%0A", "/stores/%0A/chat", "/me/cards/x%0Dy"] {
+        assert_eq!(app.get(page, None).await.status, 404, "{page}");
+    }
     assert_ledger_holds(&app).await;
+
+    // The ledger check catches an overdrawn card (a debit balance on a card's stored value).
+    let u = lokal_store::users::find_by_login(app.app.db().pool(), "stranger@test.lokal")
+        .await
+        .expect("query")
+        .expect("user")
+        .id;
+    let m: lokal_core::MerchantId = k.merchant.parse().expect("merchant");
+    let bad = vec![
+        lokal_core::ledger::Posting { account: lokal_core::ledger::Account::StoredValue(m, u), amount: 100 },
+        lokal_core::ledger::Posting { account: lokal_core::ledger::Account::PlatformRevenue, amount: -100 },
+    ];
+    let mut tx = app.app.db().begin().await.expect("tx");
+    let head = lokal_store::ledger::EntryHead {
+        id: lokal_core::EntryId::generate(),
+        kind: "test",
+        ref_id: "overdraw",
+        memo: "",
+        currency: "CNY",
+        created_at: 0,
+    };
+    lokal_store::ledger::insert_entry(&mut tx, head, &bad).await.expect("insert");
+    tx.commit().await.expect("commit");
+    let report = app.app.ledger_check().await.expect("check");
+    assert!(!report.holds());
+    assert_eq!(report.overdrawn_cards, [(format!("merchant:{m}:stored_value:{u}"), 100)]);
 }
 
 async fn inbox(app: &TestApp, token: &str) -> Vec<String> {
@@ -295,4 +328,39 @@ async fn birthday_offers_reach_members_whose_birthday_is_near_once_a_year() {
     // Removing the birthday.
     let r = app.put(&mine, &json!({"birthday": ""}), Some(&k.consumer)).await;
     assert_eq!((r.status, r.json()["birthday"].is_null()), (200, true));
+}
+
+#[tokio::test]
+async fn a_message_reaches_every_opted_in_member_of_a_big_chain() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    // 1,201 members (more than two pages of 500), every third one without consent.
+    let store: lokal_core::StoreId = k.store.parse().expect("store");
+    let merchant: lokal_core::MerchantId = k.merchant.parse().expect("merchant");
+    let now = app.app.now().millis();
+    let mut opted_in = 0;
+    for i in 0..1201 {
+        let user = lokal_store::users::UserRow {
+            id: lokal_core::UserId::generate(),
+            email: Some(format!("member{i}@test.lokal")),
+            phone: None,
+            password_hash: "!".into(),
+            display_name: format!("Member {i}"),
+            created_at: now,
+            disabled: false,
+        };
+        lokal_store::users::insert(app.app.db().pool(), &user).await.expect("user");
+        let yes = i % 3 != 0;
+        opted_in += i64::from(yes);
+        lokal_store::memberships::join(app.app.db().pool(), merchant, user.id, store, "store-code", yes, now)
+            .await
+            .expect("join");
+    }
+    let path = format!("/api/v1/merchants/{}/member-messages", k.merchant);
+    let r =
+        app.post(&path, &json!({"kind": "news", "subject": "We moved", "body": "Next door."}), Some(&k.owner)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!((r.json()["delivered"].as_i64(), r.json()["capped"].as_i64()), (Some(opted_in), Some(0)));
+    let d = app.get(&format!("{path}/{}/deliveries", r.json()["id"].as_str().expect("id")), Some(&k.owner)).await;
+    assert_eq!(d.json()["items"].as_array().map(Vec::len), Some(800));
 }

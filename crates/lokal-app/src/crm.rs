@@ -3,6 +3,7 @@
 //! by store, segment, tag or name. Merchant-wide managers see the brand; a store's managers see
 //! that store's customers. Contact details are not shown (they come with membership consent).
 
+use crate::page::{Page, PageRequest};
 use crate::{App, AppError};
 use lokal_core::crm::{self, Segment};
 use lokal_core::{MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
@@ -36,32 +37,60 @@ pub struct CustomerFilter {
     pub name: Option<String>,
 }
 
+/// Where a page of customers ends: the last one's last visit and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomerCursor {
+    /// Last visit, epoch ms.
+    pub last_at: i64,
+    /// The customer.
+    pub user: UserId,
+}
+
+impl std::str::FromStr for CustomerCursor {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (t, u) = s.split_once('~').ok_or(())?;
+        Ok(Self { last_at: t.parse().map_err(|_| ())?, user: u.parse().map_err(|_| ())? })
+    }
+}
+
+impl std::fmt::Display for CustomerCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}~{}", self.last_at, self.user)
+    }
+}
+
+/// Most customers read per query when listing them all (the CSV export).
+const EXPORT_PAGE: i64 = 1_000;
+
 impl App {
-    /// The merchant's customers by `filter`, most recent first.
-    pub async fn customers(
+    /// A page of the merchant's customers by `filter`, most recent first; every filter is applied
+    /// by the database, so pages are full and a big chain's old segments are complete.
+    pub async fn customers_page(
         &self,
         caller: &Principal,
         merchant: MerchantId,
         filter: &CustomerFilter,
-    ) -> Result<Vec<Customer>, AppError> {
-        match filter.store {
-            Some(s) => {
-                caller.authorize(Scope::Store(merchant, s), StaffRole::Manager)?;
-                let row = lokal_store::stores::get_by_id(self.db().pool(), s).await?;
-                if row.is_none_or(|r| r.merchant_id != merchant) {
-                    return Err(AppError::not_found("store"));
-                }
-            }
-            None => caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?,
-        }
-        let now = self.now().millis();
+        page: PageRequest<CustomerCursor>,
+    ) -> Result<Page<Customer>, AppError> {
+        self.authorize_customers(caller, merchant, filter.store).await?;
         let mut tags: std::collections::HashMap<UserId, Vec<String>> = std::collections::HashMap::new();
         for (u, t) in customers::tags(self.db().pool(), merchant).await? {
             tags.entry(u).or_default().push(t);
         }
-        let name = filter.name.as_ref().map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty());
-        Ok(customers::of_merchant(self.db().pool(), merchant, filter.store)
-            .await?
+        let now = self.now().millis();
+        let bounds = filter.segment.map(Segment::bounds);
+        let select = customers::CustomerSelect {
+            store: filter.store,
+            tag: filter.tag.clone(),
+            name: filter.name.as_ref().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+            last_visit: bounds.map_or((i64::MIN, i64::MAX), |b| b.last_visit_range(now)),
+            visits: bounds.map_or((0, i64::MAX), |b| (b.visits.0, b.visits.1.unwrap_or(i64::MAX))),
+            after: page.after.map(|c| (c.last_at, c.user)),
+            limit: page.limit + 1,
+        };
+        let rows = customers::of_merchant(self.db().pool(), merchant, &select).await?;
+        let list = rows
             .into_iter()
             .map(|row| {
                 let recency_days = (now - row.last_at).max(0) / 86_400_000;
@@ -73,10 +102,48 @@ impl App {
                     row,
                 }
             })
-            .filter(|c| filter.segment.is_none_or(|s| c.segment == s))
-            .filter(|c| filter.tag.as_ref().is_none_or(|t| c.tags.contains(t)))
-            .filter(|c| name.as_ref().is_none_or(|n| c.row.name.to_lowercase().contains(n.as_str())))
-            .collect())
+            .collect();
+        Ok(Page::from_overfetch(list, page.limit, |c| {
+            CustomerCursor { last_at: c.row.last_at, user: c.row.user_id }.to_string()
+        }))
+    }
+
+    /// Every customer `filter` selects (the CSV export), most recent first.
+    pub async fn customers(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        filter: &CustomerFilter,
+    ) -> Result<Vec<Customer>, AppError> {
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.customers_page(caller, merchant, filter, PageRequest { after, limit: EXPORT_PAGE }).await?;
+            out.extend(page.items);
+            match page.next_cursor.and_then(|c| c.parse().ok()) {
+                Some(c) => after = Some(c),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    async fn authorize_customers(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        store: Option<StoreId>,
+    ) -> Result<(), AppError> {
+        match store {
+            Some(s) => {
+                caller.authorize(Scope::Store(merchant, s), StaffRole::Manager)?;
+                let row = lokal_store::stores::get_by_id(self.db().pool(), s).await?;
+                if row.is_none_or(|r| r.merchant_id != merchant) {
+                    return Err(AppError::not_found("store"));
+                }
+            }
+            None => caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?,
+        }
+        Ok(())
     }
 
     /// Tags one of the merchant's customers. Merchant-wide managers and owners.

@@ -45,6 +45,21 @@ impl Segment {
         }
     }
 
+    /// The customers in this segment, as bounds a database can filter on: days since the last
+    /// visit from `recency.0` to `recency.1` (none: no upper bound) and visits from `visits.0`
+    /// to `visits.1`. Exactly the customers [`Segment::of`] puts here (property-tested).
+    pub fn bounds(self) -> SegmentBounds {
+        let (recency, visits) = match self {
+            Segment::Lapsed => ((91, None), (0, None)),
+            Segment::AtRisk => ((31, Some(90)), (2, None)),
+            Segment::OneTime => ((31, Some(90)), (0, Some(1))),
+            Segment::Loyal => ((0, Some(30)), (5, None)),
+            Segment::Regular => ((0, Some(30)), (2, Some(4))),
+            Segment::New => ((0, Some(30)), (0, Some(1))),
+        };
+        SegmentBounds { recency, visits }
+    }
+
     /// The name used in the API and filters.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,6 +78,32 @@ impl Segment {
             .into_iter()
             .find(|g| g.as_str() == s)
             .ok_or_else(|| FieldError::new(field, "must be loyal, regular, new, at_risk, one_time or lapsed"))
+    }
+}
+
+/// A segment as ranges (see [`Segment::bounds`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentBounds {
+    /// Days since the last visit, least and most.
+    pub recency: (i64, Option<i64>),
+    /// Visits, least and most.
+    pub visits: (i64, Option<i64>),
+}
+
+impl SegmentBounds {
+    /// Whether a customer last seen `recency_days` ago with `visits` visits is inside.
+    pub fn contains(&self, recency_days: i64, visits: i64) -> bool {
+        let within = |x: i64, (lo, hi): (i64, Option<i64>)| x >= lo && hi.is_none_or(|h| x <= h);
+        within(recency_days, self.recency) && within(visits, self.visits)
+    }
+
+    /// The range of last-visit times (epoch ms) inside, at `now`: `(after, at_most)` with
+    /// `after < last_visit <= at_most`, recency counted in whole days as [`Segment::of`] takes it.
+    pub fn last_visit_range(&self, now: i64) -> (i64, i64) {
+        const DAY: i64 = 86_400_000;
+        let at_most = if self.recency.0 == 0 { i64::MAX } else { now - self.recency.0 * DAY };
+        let after = self.recency.1.map_or(i64::MIN, |r| now - (r + 1) * DAY);
+        (after, at_most)
     }
 }
 
@@ -95,6 +136,21 @@ mod tests {
             let rank = |s: Segment| Segment::ALL.iter().position(|x| *x == s).unwrap_or(usize::MAX);
             prop_assert!(rank(Segment::of(r, v + 1)) <= rank(Segment::of(r, v)));
             prop_assert!(rank(Segment::of(r.saturating_sub(10).max(0), v)) <= rank(Segment::of(r, v)));
+        }
+
+        /// The bounds a database filters on hold exactly the customers `of` puts in the segment,
+        /// and the last-visit range agrees with recency counted in whole days.
+        #[test]
+        fn bounds_are_the_segments(r in 0i64..400, v in 1i64..40, ms in 0i64..86_400_000) {
+            for s in Segment::ALL {
+                prop_assert_eq!(s.bounds().contains(r, v), Segment::of(r, v) == s, "{:?} {} {}", s, r, v);
+                let now = 1_800_000_000_000i64;
+                let last = now - r * 86_400_000 - ms;
+                let (after, at_most) = s.bounds().last_visit_range(now);
+                let recency = (now - last) / 86_400_000;
+                prop_assert_eq!(after < last && last <= at_most, s.bounds().recency.0 <= recency
+                    && s.bounds().recency.1.is_none_or(|h| recency <= h));
+            }
         }
     }
 }

@@ -22,12 +22,45 @@ pub struct CustomerRow {
     pub last_at: i64,
 }
 
-/// The merchant's customers (at one store, if given), most recent first, at most 5,000.
+/// Which of a merchant's customers to read, as the database filters them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSelect {
+    /// One store (else the brand).
+    pub store: Option<StoreId>,
+    /// Only customers with this tag.
+    pub tag: Option<String>,
+    /// Only names containing this (compared lower-cased; ASCII letters only on SQLite).
+    pub name: Option<String>,
+    /// Last visit after `.0` and at most `.1`, epoch ms.
+    pub last_visit: (i64, i64),
+    /// Visits from `.0` to `.1`.
+    pub visits: (i64, i64),
+    /// Only customers after this one in list order (last visit, then user id, both descending).
+    pub after: Option<(i64, UserId)>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// `%text%` for LIKE, with `!` escaping LIKE's wildcards.
+fn contains_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '!') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The merchant's customers `select` asks for, most recent first.
 pub async fn of_merchant<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
-    store: Option<StoreId>,
+    select: &CustomerSelect,
 ) -> Result<Vec<CustomerRow>, StoreError> {
+    let (after_at, after_user) = select.after.map_or((i64::MAX, String::new()), |(t, u)| (t, u.to_string()));
     let rows = sqlx::query(
         "SELECT o.user_id, MAX(u.display_name) AS name, COUNT(*) AS visits, \
          CAST(SUM(o.total - COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0)) AS BIGINT) \
@@ -36,10 +69,25 @@ pub async fn of_merchant<'e>(
          WHERE o.merchant_id = $1 AND ($2 = '' OR o.store_id = $2) AND o.paid_at IS NOT NULL \
          AND o.status NOT IN ('cancelled', 'rejected') \
          AND o.total > COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0) \
-         GROUP BY o.user_id ORDER BY MAX(o.created_at) DESC LIMIT 5000",
+         AND ($3 = '' OR EXISTS (SELECT 1 FROM customer_tags t \
+              WHERE t.merchant_id = $1 AND t.user_id = o.user_id AND t.tag = $3)) \
+         AND ($4 = '' OR LOWER(u.display_name) LIKE $4 ESCAPE '!') \
+         GROUP BY o.user_id \
+         HAVING MAX(o.created_at) > $5 AND MAX(o.created_at) <= $6 AND COUNT(*) >= $7 AND COUNT(*) <= $8 \
+         AND (MAX(o.created_at) < $9 OR (MAX(o.created_at) = $9 AND o.user_id < $10)) \
+         ORDER BY MAX(o.created_at) DESC, o.user_id DESC LIMIT $11",
     )
     .bind(merchant.to_string())
-    .bind(store.map(|s| s.to_string()).unwrap_or_default())
+    .bind(select.store.map(|s| s.to_string()).unwrap_or_default())
+    .bind(select.tag.clone().unwrap_or_default())
+    .bind(select.name.as_deref().map(contains_pattern).unwrap_or_default())
+    .bind(select.last_visit.0)
+    .bind(select.last_visit.1)
+    .bind(select.visits.0)
+    .bind(select.visits.1)
+    .bind(after_at)
+    .bind(after_user)
+    .bind(select.limit)
     .fetch_all(ex)
     .await
     .map_err(StoreError::from_sqlx)?;

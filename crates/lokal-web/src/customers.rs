@@ -12,6 +12,7 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_api::routes::customers::{CustomerQuery, customers_csv};
 use lokal_app::crm::Customer;
+use lokal_app::page::PageRequest;
 use lokal_core::crm::Segment;
 use lokal_core::{MerchantId, UserId};
 
@@ -33,6 +34,9 @@ struct ListQuery {
     tag: String,
     #[serde(default)]
     name: String,
+    /// Where the page starts (the previous page's `next`).
+    #[serde(default)]
+    cursor: String,
 }
 
 impl ListQuery {
@@ -42,16 +46,33 @@ impl ListQuery {
             segment: Some(self.segment.clone()),
             tag: Some(self.tag.clone()),
             name: Some(self.name.clone()),
+            limit: None,
+            cursor: None,
         }
     }
 }
 
-async fn load(ctx: &Ctx, nav: &Nav, id: &str, q: &ListQuery) -> Result<(MerchantId, Vec<Customer>), Response> {
+/// Customers shown per page.
+const PAGE: i64 = 100;
+
+/// The page of customers the query asks for (`all`: every one, for the CSV).
+async fn load(
+    ctx: &Ctx,
+    nav: &Nav,
+    id: &str,
+    q: &ListQuery,
+    all: bool,
+) -> Result<(MerchantId, Vec<Customer>, Option<String>), Response> {
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
     let filter = q.api().filter().map_err(|e| nav.refusal("Customers", e.into()))?;
-    let list = ctx.app.customers(&me, m, &filter).await.map_err(|e| nav.refusal("Customers", e))?;
-    Ok((m, list))
+    if all {
+        let list = ctx.app.customers(&me, m, &filter).await.map_err(|e| nav.refusal("Customers", e))?;
+        return Ok((m, list, None));
+    }
+    let page = PageRequest::parse(Some(q.cursor.as_str()), Some(PAGE)).map_err(|e| nav.refusal("Customers", e))?;
+    let page = ctx.app.customers_page(&me, m, &filter, page).await.map_err(|e| nav.refusal("Customers", e))?;
+    Ok((m, page.items, page.next_cursor))
 }
 
 /// A customer's line: user id, name, visits, spend, average ticket, last visit, segment, tags.
@@ -67,10 +88,12 @@ struct Page {
     segments: Vec<&'static str>,
     rows: Vec<Line>,
     query: String,
+    /// The next page's cursor, if there are more customers.
+    next: Option<String>,
 }
 
 async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Response {
-    let (m, list) = match load(&ctx, &nav, &id, &q).await {
+    let (m, list, next) = match load(&ctx, &nav, &id, &q, false).await {
         Ok(v) => v,
         Err(refused) => return refused,
     };
@@ -106,12 +129,14 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q)
     let query =
         format!("store={}&segment={}&tag={}&name={}", enc(&q.store), enc(&q.segment), enc(&q.tag), enc(&q.name));
     let segments = Segment::ALL.iter().map(|s| s.as_str()).collect();
-    nav.finish(Page { nav: nav.clone(), merchant_id: m.to_string(), stores, q, segments, rows, query }.into_response())
+    let next = next.map(|c| enc(&c));
+    let page = Page { nav: nav.clone(), merchant_id: m.to_string(), stores, q, segments, rows, query, next };
+    nav.finish(page.into_response())
 }
 
 async fn csv(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Response {
-    match load(&ctx, &nav, &id, &q).await {
-        Ok((m, list)) => (
+    match load(&ctx, &nav, &id, &q, true).await {
+        Ok((m, list, _)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"customers-{m}.csv\"")),

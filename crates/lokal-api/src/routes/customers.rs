@@ -7,6 +7,7 @@ use crate::routes::ListJson;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::crm::{Customer, CustomerFilter};
+use lokal_app::page::{MAX_LIMIT, PageRequest};
 use lokal_core::crm::Segment;
 use lokal_core::{FieldError, MerchantId, StoreId, Timestamp, UserId};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -28,6 +29,10 @@ pub struct CustomerQuery {
     pub tag: Option<String>,
     /// Names containing this.
     pub name: Option<String>,
+    /// Page size, 1–100 (default 100).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 impl CustomerQuery {
@@ -86,7 +91,7 @@ pub fn customer_out(c: Customer) -> CustomerOut {
     }
 }
 
-/// The merchant's customers from its kept orders, most recent first (at most 5,000): visits,
+/// The merchant's customers from its kept orders, most recent first, a page at a time: visits,
 /// spend, average ticket, first and last visit, RFM segment (loyal: 5+ visits and the last within
 /// 30 days; regular: 2–4; new: one in 30 days; at_risk: 2+ but the last 31–90 days ago;
 /// one_time: one 31–90 days ago; lapsed: none for 90 days) and tags. The brand: merchant-wide
@@ -99,8 +104,9 @@ async fn list(
     Path(id): Path<MerchantId>,
     Query(q): Query<CustomerQuery>,
 ) -> ApiResult<Json<ListJson<CustomerOut>>> {
-    let items = ctx.app.customers(&caller, id, &q.filter()?).await?.into_iter().map(customer_out).collect();
-    Ok(Json(ListJson { items, next_cursor: None }))
+    let page = PageRequest::parse(q.cursor.as_deref(), Some(q.limit.unwrap_or(MAX_LIMIT)))?;
+    let page = ctx.app.customers_page(&caller, id, &q.filter()?, page).await?;
+    Ok(Json(ListJson { items: page.items.into_iter().map(customer_out).collect(), next_cursor: page.next_cursor }))
 }
 
 /// A tag.

@@ -87,6 +87,21 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     let owner = login().await.json()["token"].as_str().expect("t").to_owned();
     let lapsed = app.get(&format!("{path}?segment=lapsed"), Some(&owner)).await.json();
     assert_eq!(lapsed["items"].as_array().map(Vec::len), Some(2), "{lapsed}");
+
+    // A page at a time: every filter is applied before paging, so pages are full and complete.
+    let first = app.get(&format!("{path}?segment=lapsed&limit=1"), Some(&owner)).await.json();
+    let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
+    let second = app.get(&format!("{path}?segment=lapsed&limit=1&cursor={cursor}"), Some(&owner)).await.json();
+    assert_eq!((second["items"].as_array().map(Vec::len), second["next_cursor"].is_null()), (Some(1), true));
+    assert_ne!(first["items"][0]["user_id"], second["items"][0]["user_id"]);
+    assert_eq!(first["items"][0]["name"], "once", "most recent first");
+    let r = app.get(&format!("{path}?cursor=garbage"), Some(&owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("cursor")));
+    let r = app.get(&format!("{path}?limit=101"), Some(&owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("limit")));
+    // LIKE's wildcards in a name are plain characters.
+    let none = app.get(&format!("{path}?name=%25"), Some(&owner)).await.json();
+    assert_eq!(none["items"].as_array().map(Vec::len), Some(0), "{none}");
 }
 
 #[tokio::test]

@@ -36,7 +36,8 @@ test('consume, review, the store replies, and the rating changes', async () => {
   await me.getByTestId('sandbox-pay').click();
   await me.waitForURL(/\/track$/);
   await me.locator('[data-testid=track][data-status=completed]').waitFor({ timeout: 15000 });
-  await me.reload();
+  // The review form appears with the completion, without reloading the page.
+  await me.getByTestId('review-form').waitFor({ timeout: 15000 });
 
   // Review it from the order's page: one star.
   await me.getByTestId('review-rating').selectOption('1');

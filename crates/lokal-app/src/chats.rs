@@ -167,7 +167,7 @@ pub fn side_of(caller: &Principal, t: &ThreadRow) -> Option<Side> {
 /// Whether the caller holds a staff grant of `merchant` (any store, any rank): such people answer
 /// the merchant's chats and do not open consumer threads with it.
 pub fn works_for(caller: &Principal, merchant: lokal_core::MerchantId) -> bool {
-    caller.grants.iter().any(|g| matches!(g.role, Role::Staff(_)) && g.merchant_id == Some(merchant))
+    caller.works_for(merchant)
 }
 
 fn staff_side(caller: &Principal, merchant: lokal_core::MerchantId, store: StoreId) -> bool {

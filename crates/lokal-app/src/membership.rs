@@ -38,7 +38,7 @@ impl App {
         }
         let view = self.public_store(store).await?;
         let merchant = view.row.merchant_id;
-        if caller.is_staff_of(merchant) && !caller.is_admin() {
+        if caller.works_for(merchant) {
             return Err(AppError::new(ErrorCode::Forbidden, "staff do not join their own membership"));
         }
         let pool = self.db().pool();

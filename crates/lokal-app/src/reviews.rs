@@ -92,7 +92,7 @@ impl App {
             return Err(FieldError::new("rider", "only a delivered order has a rider to rate").into());
         }
         let view = self.public_store(store).await?;
-        if caller.is_staff_of(view.row.merchant_id) {
+        if caller.works_for(view.row.merchant_id) {
             return Err(not_reviewable("staff cannot review their own stores"));
         }
         self.rate_hit(&format!("review:{}", caller.user_id), PER_HOUR, 3_600).await?;
@@ -169,6 +169,10 @@ impl App {
     pub async fn reply_to_review(&self, caller: &Principal, id: &str, text: &str) -> Result<ReviewView, AppError> {
         let r = self.visible_review(id).await?;
         caller.authorize(Scope::Store(r.merchant_id, r.store_id), StaffRole::Clerk)?;
+        // The store speaks through its own staff: an operator is not the store.
+        if !caller.works_for(r.merchant_id) {
+            return Err(AppError::new(ErrorCode::Forbidden, "only the store's staff reply for it"));
+        }
         let text = checked_text("text", text)?;
         if !reviews::reply(self.db().pool(), id, &text, caller.user_id, self.now().millis()).await? {
             return Err(AppError::new(ErrorCode::AlreadyReviewed, "the store has replied already"));
@@ -261,7 +265,7 @@ impl App {
         let open = o.order.user_id == caller.user_id
             && o.status() == OrderStatus::Completed
             && self.now().millis() - at <= review::WINDOW_MS
-            && !caller.is_staff_of(o.order.merchant_id)
+            && !caller.works_for(o.order.merchant_id)
             && reviews::by_subject(self.db().pool(), &format!("order:{id}")).await?.is_none();
         let rider = o.mode() == Mode::Delivery && o.delivery.as_ref().is_some_and(|d| d.rider_id.is_some());
         Ok((open, rider))

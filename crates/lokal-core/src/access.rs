@@ -186,6 +186,12 @@ impl Principal {
         (!ids.is_empty()).then_some(StoreScope::Only(ids))
     }
 
+    /// Whether the caller works for `merchant`: a staff grant on it (operators do not count).
+    /// Such people do not review, join or ask their own stores as consumers.
+    pub fn works_for(&self, merchant: MerchantId) -> bool {
+        self.grants.iter().any(|g| matches!(g.role, Role::Staff(_)) && g.merchant_id == Some(merchant))
+    }
+
     /// Whether the caller has any staff grant on `merchant` (or is an operator).
     pub fn is_staff_of(&self, merchant: MerchantId) -> bool {
         self.visible_stores(merchant).is_some()

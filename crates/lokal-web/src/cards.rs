@@ -173,8 +173,9 @@ async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(
 #[template(path = "members.html")]
 struct MembersPage {
     nav: Nav,
-    /// Name, level, spend, messages on, joined, channel.
-    members: Vec<(String, &'static str, String, bool, String, String)>,
+    /// Name, level, spend, messages on, joined, channel, stored value, points.
+    #[allow(clippy::type_complexity)]
+    members: Vec<(String, &'static str, String, bool, String, String, String, i64)>,
 }
 
 /// The merchant's members. Merchant-wide managers and owners.
@@ -195,6 +196,8 @@ async fn members(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Re
                         c.row.messages_opt_in,
                         when(c.row.joined_at),
                         c.row.channel,
+                        yuan(c.row.stored_value),
+                        c.row.points,
                     )
                 })
                 .collect();

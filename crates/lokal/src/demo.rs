@@ -152,6 +152,13 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         history(app, &root, &clerk, &chain_merchants, &chain_stores, city.seed).await?;
     }
     coupons(app, &root, chain_merchants[0]).await?;
+    // The hotpot chain's card: a point per yuan, "recharge 500 get 50" and "1,000 get 120".
+    let tiers = vec![
+        lokal_core::loyalty::Tier { pay: 50_000, bonus: 5_000 },
+        lokal_core::loyalty::Tier { pay: 100_000, bonus: 12_000 },
+    ];
+    app.set_loyalty_program(&root, chain_merchants[0], lokal_core::loyalty::Program { points_per_yuan: 1, tiers })
+        .await?;
     app.rebuild_index().await?;
     Ok(true)
 }

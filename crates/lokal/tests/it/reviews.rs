@@ -73,6 +73,8 @@ async fn only_the_consumer_of_a_completed_order_reviews_it_once_and_the_rating_f
     let reply = format!("/api/v1/reviews/{id}/reply");
     assert_eq!(app.post(&reply, &json!({"text": "Thanks!"}), Some(&other.owner)).await.status, 403);
     assert_eq!(app.post(&reply, &json!({"text": "Thanks!"}), Some(&k.consumer)).await.status, 403);
+    let r = app.post(&reply, &json!({"text": "Thanks!"}), Some(&k.admin)).await;
+    assert_eq!(r.status, 403, "operators moderate, they do not speak for the store: {}", r.text);
     let r = app.post(&reply, &json!({"text": "Thanks, come again!"}), Some(&k.clerk)).await;
     assert_eq!((r.status, r.json()["reply"].as_str()), (200, Some("Thanks, come again!")), "{}", r.text);
     assert_eq!(app.post(&reply, &json!({"text": "Again"}), Some(&k.owner)).await.code(), "already_reviewed");

@@ -192,6 +192,36 @@ pub async fn run(app: &App, o: Options) -> anyhow::Result<String> {
     out.push_str(&row(&format!("brand (2–{} stores), 52 weeks by week", biggest.0), &brand_times));
     out.push_str(&row("platform: a year by day/week/month, 30 days", &platform_times));
 
+    // The customer list (issue G): the first page of 100 as the console asks for it, for the
+    // biggest brand (all customers, each segment, a name) and for single stores.
+    let first = lokal_app::page::PageRequest { after: None, limit: 100 };
+    let mut brand_lists = Vec::new();
+    let mut filters = vec![lokal_app::crm::CustomerFilter::default()];
+    for segment in lokal_core::crm::Segment::ALL {
+        filters.push(lokal_app::crm::CustomerFilter { segment: Some(segment), ..Default::default() });
+    }
+    filters.push(lokal_app::crm::CustomerFilter { name: Some("diner 12".into()), ..Default::default() });
+    for f in &filters {
+        let t = Instant::now();
+        app.customers_page(&root, biggest.1, f, first).await?;
+        brand_lists.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut store_lists = Vec::new();
+    for (m, s, _) in stores.iter().take(20) {
+        let f = lokal_app::crm::CustomerFilter { store: Some(*s), ..Default::default() };
+        let t = Instant::now();
+        app.customers_page(&root, *m, &f, first).await?;
+        store_lists.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    for v in [&mut brand_lists, &mut store_lists] {
+        v.sort_by(f64::total_cmp);
+    }
+    out.push_str(&row(
+        &format!("customers, biggest brand ({} stores): all, each segment, a name", biggest.0),
+        &brand_lists,
+    ));
+    out.push_str(&row("customers, one store", &store_lists));
+
     // An incremental refresh after a burst of new orders today.
     let (m, s, _) = stores[0];
     // Fresh ids on every run (a rerun on the same database adds another burst).

@@ -3,10 +3,34 @@
 //! follows their spend there; messages only with their consent, withdrawn at any time. Merchants'
 //! merchant-wide managers see their members; consumers see their cards.
 
+use crate::page::{Page, PageRequest};
 use crate::{App, AppError};
 use lokal_core::membership::Level;
-use lokal_core::{ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId};
+use lokal_core::{ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
 use lokal_store::memberships::{self, MembershipRow};
+
+/// Where a page of members ends: the last one's joining time and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberCursor {
+    /// Joined, epoch ms.
+    pub joined_at: i64,
+    /// The member.
+    pub user: UserId,
+}
+
+impl std::str::FromStr for MemberCursor {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (t, u) = s.split_once('~').ok_or(())?;
+        Ok(Self { joined_at: t.parse().map_err(|_| ())?, user: u.parse().map_err(|_| ())? })
+    }
+}
+
+impl std::fmt::Display for MemberCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}~{}", self.joined_at, self.user)
+    }
+}
 
 /// A card as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +95,25 @@ impl App {
         Ok(card(row))
     }
 
-    /// A merchant's members, newest first. Merchant-wide managers and owners.
-    pub async fn members(&self, caller: &Principal, merchant: MerchantId) -> Result<Vec<Card>, AppError> {
+    /// A page of a merchant's members, newest first. Merchant-wide managers and owners.
+    pub async fn members(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        page: PageRequest<MemberCursor>,
+    ) -> Result<Page<Card>, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        Ok(memberships::of_merchant(self.db().pool(), merchant).await?.into_iter().map(card).collect())
+        let after = page.after.map(|c| (c.joined_at, c.user));
+        let rows = memberships::newest_of_merchant(self.db().pool(), merchant, after, page.limit + 1).await?;
+        Ok(Page::from_overfetch(rows.into_iter().map(card).collect(), page.limit, |c| {
+            MemberCursor { joined_at: c.row.joined_at, user: c.row.user_id }.to_string()
+        }))
+    }
+
+    /// How many members the merchant has and how many accept messages. Merchant-wide managers.
+    pub async fn member_counts(&self, caller: &Principal, merchant: MerchantId) -> Result<(i64, i64), AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        Ok(memberships::counts(self.db().pool(), merchant).await?)
     }
 
     /// Whether the caller holds the card of the merchant of `store` (for the store page).

@@ -116,14 +116,41 @@ pub async fn of_user<'e>(
     rows.iter().map(from_row).collect()
 }
 
-/// A merchant's members, newest first (at most 5,000).
-pub async fn of_merchant<'e>(
+/// A page of a merchant's members, newest first (joined, then user id, both descending), after
+/// `after`.
+pub async fn newest_of_merchant<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
+    after: Option<(i64, UserId)>,
+    limit: i64,
 ) -> Result<Vec<MembershipRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.merchant_id = $1 ORDER BY m.joined_at DESC LIMIT 5000"));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let (at, user) = after.map_or((i64::MAX, String::new()), |(t, u)| (t, u.to_string()));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE m.merchant_id = $1 AND (m.joined_at < $2 OR (m.joined_at = $2 AND m.user_id < $3)) \
+         ORDER BY m.joined_at DESC, m.user_id DESC LIMIT $4"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(merchant.to_string())
+        .bind(at)
+        .bind(user)
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()
+}
+
+/// How many members a merchant has, and how many of them accept messages.
+pub async fn counts<'e>(ex: impl Executor<'e, Database = Any>, merchant: MerchantId) -> Result<(i64, i64), StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(messages_opt_in), 0) AS BIGINT) AS yes FROM memberships \
+         WHERE merchant_id = $1",
+    )
+    .bind(merchant.to_string())
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok((get(&row, "n")?, get(&row, "yes")?))
 }
 
 /// Sets whether a member accepts messages; whether they are a member.

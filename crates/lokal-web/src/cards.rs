@@ -176,17 +176,37 @@ struct MembersPage {
     /// Name, level, spend, messages on, joined, channel, stored value, points.
     #[allow(clippy::type_complexity)]
     members: Vec<(String, &'static str, String, bool, String, String, String, i64)>,
+    merchant_id: String,
+    /// The next page's cursor (`~` and hex digits only: safe in a link).
+    next: Option<String>,
 }
 
-/// The merchant's members. Merchant-wide managers and owners.
-async fn members(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+#[derive(Debug, Default, serde::Deserialize)]
+struct MembersPageQuery {
+    #[serde(default)]
+    cursor: String,
+}
+
+/// The merchant's members, 100 a page. Merchant-wide managers and owners.
+async fn members(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<MembersPageQuery>,
+) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else {
         return nav.refusal("Members", lokal_app::AppError::not_found("merchant"));
     };
-    match ctx.app.members(&me, m).await {
-        Ok(list) => {
-            let members = list
+    let page = match lokal_app::page::PageRequest::parse(Some(q.cursor.as_str()), Some(100)) {
+        Ok(p) => p,
+        Err(e) => return nav.refusal("Members", e),
+    };
+    match ctx.app.members(&me, m, page).await {
+        Ok(page) => {
+            let next = page.next_cursor;
+            let members = page
+                .items
                 .into_iter()
                 .map(|c| {
                     (
@@ -201,7 +221,7 @@ async fn members(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Re
                     )
                 })
                 .collect();
-            nav.finish(MembersPage { nav: nav.clone(), members }.into_response())
+            nav.finish(MembersPage { nav: nav.clone(), members, merchant_id: m.to_string(), next }.into_response())
         }
         Err(e) => nav.refusal("Members", e),
     }

@@ -269,8 +269,8 @@ struct DeskPage {
     points_per_yuan: i64,
     /// The offers as "pay:bonus" in yuan, one per line, for the form.
     tiers_text: String,
-    members: usize,
-    opted_in: usize,
+    members: i64,
+    opted_in: i64,
     messages: Vec<SentMessage>,
 }
 
@@ -279,10 +279,11 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
     let Ok(merchant) = id.parse::<MerchantId>() else {
         return nav.refusal("Loyalty", AppError::not_found("merchant"));
     };
-    let (members, sent) = match (ctx.app.members(&me, merchant).await, ctx.app.member_messages(&me, merchant).await) {
-        (Ok(m), Ok(s)) => (m, s),
-        (Err(e), _) | (_, Err(e)) => return nav.refusal("Loyalty", e),
-    };
+    let ((members, opted_in), sent) =
+        match (ctx.app.member_counts(&me, merchant).await, ctx.app.member_messages(&me, merchant).await) {
+            (Ok(m), Ok(s)) => (m, s),
+            (Err(e), _) | (_, Err(e)) => return nav.refusal("Loyalty", e),
+        };
     let program = match ctx.app.loyalty_program(merchant).await {
         Ok(p) => p,
         Err(e) => return nav.refusal("Loyalty", e),
@@ -319,8 +320,8 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
             .map(|t| format!("{}:{}", plain(t.pay), plain(t.bonus)))
             .collect::<Vec<_>>()
             .join("\n"),
-        opted_in: members.iter().filter(|c| c.row.messages_opt_in).count(),
-        members: members.len(),
+        opted_in,
+        members,
         messages,
     };
     nav.finish(page.into_response())

@@ -2,10 +2,11 @@
 
 use crate::Ctx;
 use crate::error::ApiResult;
-use crate::extract::{Caller, Json, Path};
+use crate::extract::{Caller, Json, Path, Query};
 use crate::routes::ListJson;
 use axum::extract::State;
 use lokal_app::membership::Card;
+use lokal_app::page::{MAX_LIMIT, PageRequest};
 use lokal_core::membership::Level;
 use lokal_core::{MerchantId, StoreId, Timestamp, UserId};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -147,15 +148,28 @@ async fn set_messages(
     Ok(Json(card_out(card)))
 }
 
-/// The merchant's members with their levels and consent, newest first. Merchant-wide managers
-/// and owners.
-#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/members", tag = "membership", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
+/// The merchant's members with their levels, balances and consent, newest first, a page at a
+/// time (`limit` 1–100, default 100; `cursor`: the previous page's `next_cursor`). Merchant-wide
+/// managers and owners.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/members", tag = "membership", params(("merchant_id" = MerchantId, Path, description = "The merchant"), MembersQuery),
     security(("bearer" = [])), responses((status = 200, body = ListJson<CardOut>)))]
 async fn members(
     State(ctx): State<Ctx>,
     Caller(caller, _): Caller,
     Path(merchant): Path<MerchantId>,
+    Query(q): Query<MembersQuery>,
 ) -> ApiResult<Json<ListJson<CardOut>>> {
-    let items = ctx.app.members(&caller, merchant).await?.into_iter().map(card_out).collect();
-    Ok(Json(ListJson { items, next_cursor: None }))
+    let page = PageRequest::parse(q.cursor.as_deref(), Some(q.limit.unwrap_or(MAX_LIMIT)))?;
+    let page = ctx.app.members(&caller, merchant, page).await?;
+    Ok(Json(ListJson { items: page.items.into_iter().map(card_out).collect(), next_cursor: page.next_cursor }))
+}
+
+/// A page of members.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MembersQuery {
+    /// Page size, 1–100 (default 100).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }

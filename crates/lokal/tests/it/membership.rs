@@ -68,4 +68,17 @@ async fn no_merchant_sees_another_merchants_members() {
     let theirs = app.get(&format!("/api/v1/merchants/{}/members", other.merchant), Some(&other.owner)).await.json();
     assert_eq!(theirs["items"].as_array().map(Vec::len), Some(0));
     assert_eq!(app.get(&path, Some(&k.owner)).await.json()["items"].as_array().map(Vec::len), Some(1));
+
+    // A page at a time, newest first.
+    app.clock.advance_secs(1);
+    let (late, _) = app.user("late@test.lokal").await;
+    let r = app.post(&format!("/api/v1/stores/{}/membership", k.store), &json!({}), Some(&late)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let first = app.get(&format!("{path}?limit=1"), Some(&k.owner)).await.json();
+    assert_eq!(first["items"][0]["name"], "late");
+    let cursor = first["next_cursor"].as_str().expect("more").to_owned();
+    let second = app.get(&format!("{path}?limit=1&cursor={cursor}"), Some(&k.owner)).await.json();
+    assert_eq!((second["items"][0]["name"].as_str(), second["next_cursor"].is_null()), (Some("hungry"), true));
+    let r = app.get(&format!("{path}?cursor=1~x"), Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("cursor")));
 }

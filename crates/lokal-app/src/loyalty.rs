@@ -298,6 +298,28 @@ impl App {
         Ok(())
     }
 
+    /// Takes back the points a member earned with `ref_id` (an undone redemption), as far as
+    /// the card still holds them (points already exchanged stay spent: the merchant bears them).
+    /// The caller holds the card's lock.
+    pub(crate) async fn take_back_points(
+        &self,
+        tx: &mut lokal_store::Tx,
+        merchant: MerchantId,
+        user: UserId,
+        ref_id: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let account = Account::Points(merchant, user).to_string();
+        let earned = -lokal_store::ledger::entry_amount(&mut **tx, "points", ref_id, &account).await?;
+        let held = -lokal_store::ledger::balance(&mut **tx, &account).await?;
+        let back = earned.min(held);
+        if back > 0 {
+            let postings = ledger::reverse(&ledger::points_earned(merchant, user, back));
+            post(tx, "points_undo", ref_id, "redemption undone", postings, now.millis()).await?;
+        }
+        Ok(())
+    }
+
     /// Exchanges the caller's points at `merchant` for a coupon of the same value off (100
     /// points = ¥1) at any of its stores, valid 30 days. `insufficient_balance` when the card
     /// holds fewer points.

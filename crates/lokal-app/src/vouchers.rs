@@ -154,6 +154,8 @@ impl App {
             undo_device: None,
         };
         vouchers::insert_redemption(&mut tx, &r).await?;
+        // A member earns points on the value consumed (taken back if the redemption is undone).
+        self.earn_points(&mut tx, v.merchant_id, v.user_id, value, &id.to_string(), &deal.row.title, now).await?;
         let credit = crate::campaigns::Action {
             kind: lokal_core::campaign::EventKind::Redemption,
             ref_id: id.to_string(),
@@ -200,10 +202,12 @@ impl App {
         if latest != Some(r.id) {
             return Err(AppError::new(ErrorCode::UndoWindowClosed, "undo the voucher's latest redemption first"));
         }
-        let merchant = vouchers::by_id(&mut *tx, r.voucher_id)
+        let (merchant, member) = vouchers::by_id(&mut *tx, r.voucher_id)
             .await?
-            .map(|v| v.merchant_id)
+            .map(|v| (v.merchant_id, v.user_id))
             .ok_or_else(|| AppError::not_found("voucher"))?;
+        // The member's card before the merchant (the order card payments take them in).
+        lokal_store::memberships::lock(&mut tx, merchant, member).await?;
         // The merchant's earnings from it must still be unpaid: lock the merchant as payouts do.
         lokal_store::merchants::lock(&mut tx, merchant).await?;
         let owed =
@@ -213,6 +217,7 @@ impl App {
         }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
         let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
+        self.take_back_points(&mut tx, merchant, member, &r.id.to_string(), now).await?;
         let undo = vouchers::Undo { by: caller.user_id, device, entry, at: now.millis() };
         if !vouchers::undo_redemption(&mut tx, r.id, undo, now.millis() - UNDO_WINDOW_MS).await? {
             return Err(closed());

@@ -130,3 +130,23 @@ pub async fn overdrawn_cards<'e>(ex: impl Executor<'e, Database = Any>) -> Resul
     .map_err(StoreError::from_sqlx)?;
     rows.iter().map(|r| Ok((get(r, "account")?, get(r, "total")?))).collect()
 }
+
+/// What the entries of `kind` about `ref_id` posted to `account` (their sum).
+pub async fn entry_amount<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    kind: &str,
+    ref_id: &str,
+    account: &str,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) AS total FROM postings p \
+         JOIN journal_entries e ON e.id = p.entry_id WHERE e.kind = $1 AND e.ref_id = $2 AND p.account = $3",
+    )
+    .bind(kind)
+    .bind(ref_id)
+    .bind(account)
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    get(&row, "total")
+}

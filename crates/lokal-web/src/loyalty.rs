@@ -104,6 +104,7 @@ fn kind_text(kind: &str) -> &'static str {
         "refund" => "Refund to the card",
         "points" => "Points earned",
         "points_exchange" => "Points exchanged for a coupon",
+        "points_undo" => "Points taken back (redemption undone)",
         _ => "Change",
     }
 }

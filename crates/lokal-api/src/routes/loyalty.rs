@@ -56,7 +56,8 @@ async fn set_program(
 /// One change of a card's balances.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct CardLineOut {
-    /// `recharge`, `card_payment`, `refund`, `points` (earned) or `points_exchange`.
+    /// `recharge`, `card_payment`, `refund`, `points` (earned), `points_exchange` or
+    /// `points_undo` (taken back with an undone redemption).
     pub kind: String,
     /// What it was for.
     pub memo: String,

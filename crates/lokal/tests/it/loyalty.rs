@@ -364,3 +364,38 @@ async fn a_message_reaches_every_opted_in_member_of_a_big_chain() {
     let d = app.get(&format!("{path}/{}/deliveries", r.json()["id"].as_str().expect("id")), Some(&k.owner)).await;
     assert_eq!(d.json()["items"].as_array().map(Vec::len), Some(800));
 }
+
+#[tokio::test]
+async fn redeemed_vouchers_earn_points_and_an_undone_redemption_takes_them_back() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Hotpot").await;
+    let deal = crate::commerce::create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("diner@test.lokal").await;
+    let r = app.post(&format!("/api/v1/stores/{}/membership", s.store_a), &json!({}), Some(&me)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let order = crate::commerce::buy(&app, &deal, &me, 2).await;
+    let path = format!("/api/v1/me/cards/{}", s.merchant);
+    assert_eq!(points_at(&app, &path, &me).await, Some(0), "buying a deal earns nothing yet");
+    let code = |i: usize| order["vouchers"][i]["code"].as_str().expect("code").to_owned();
+    let redeem = format!("/api/v1/stores/{}/redemptions", s.store_a);
+    let r = app.post(&redeem, &crate::commerce::redeem_body(&code(0), 1), Some(&s.clerk)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(points_at(&app, &path, &me).await, Some(99), "a point per yuan of the ¥99 voucher (default program)");
+    let r2 = app.post(&redeem, &crate::commerce::redeem_body(&code(1), 1), Some(&s.clerk)).await;
+    assert_eq!(points_at(&app, &path, &me).await, Some(198));
+    // Undone: those points go back; exchanged ones stay spent.
+    let ex = format!("/api/v1/me/cards/{}/exchanges", s.merchant);
+    assert_eq!(app.post_keyed(&ex, &json!({"points": 100}), &me, "ex").await.status, 201);
+    let undo = |r: &crate::harness::Resp| {
+        format!("/api/v1/redemptions/{}/undo", r.json()["redemption"]["id"].as_str().expect("id"))
+    };
+    assert_eq!(app.post(&undo(&r2), &json!({"device": "desk-2"}), Some(&s.manager)).await.status, 200);
+    assert_eq!(points_at(&app, &path, &me).await, Some(0), "98 held, 99 earned: all 98 taken back");
+    assert_eq!(app.post(&undo(&r), &json!({"device": "desk-2"}), Some(&s.manager)).await.status, 200);
+    assert_eq!(points_at(&app, &path, &me).await, Some(0), "nothing left to take back");
+    assert_ledger_holds(&app).await;
+}
+
+async fn points_at(app: &TestApp, card: &str, token: &str) -> Option<i64> {
+    app.get(card, Some(token)).await.json()["card"]["points"].as_i64()
+}

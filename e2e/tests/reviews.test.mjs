@@ -18,12 +18,21 @@ after(async () => {
   server?.stop();
 });
 
-test('consume, review, the store replies, and the rating changes', async () => {
+test('consume, review, the store replies, and the rating and ranking change', async () => {
   const clerk = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'clerk@demo.lokal');
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
 
   const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
+  // The store's place when nearby stores are sorted by rating, around the store itself.
+  const where = (await (await me.request.get(`${server.base}/api/v1/stores/${store}`)).json()).location;
+  const rank = async () => {
+    const url = `${server.base}/api/v1/stores/nearby?lat=${where.lat}&lng=${where.lng}&sort=rating&limit=100`;
+    const list = (await (await me.request.get(url)).json()).stores;
+    return list.findIndex((s) => s.id === store);
+  };
+  const rankBefore = await rank();
+  assert.ok(rankBefore >= 0, 'the store is among the 100 best rated around it');
   await me.goto(`${server.base}/stores/${store}`);
   const ratingBefore = (await me.locator('.store-meta .rating').innerText()).trim();
   assert.equal(await me.getByTestId('review').count(), 0);
@@ -51,6 +60,9 @@ test('consume, review, the store replies, and the rating changes', async () => {
   const ratingAfter = (await me.locator('.store-meta .rating').innerText()).trim();
   assert.notEqual(ratingAfter, ratingBefore, `${ratingBefore} → ${ratingAfter}`);
   assert.match(ratingAfter, /3\.7/, 'one 1-star review: the Bayesian average (10 × 4.0 + 1) / 11');
+  // The ranking follows: the store moves down the rating order (or out of its first 100).
+  const rankAfter = await rank();
+  assert.ok(rankAfter === -1 || rankAfter > rankBefore, `rank ${rankBefore} → ${rankAfter}`);
 
   // The order page no longer offers a review.
   await me.goBack();

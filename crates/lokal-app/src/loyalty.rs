@@ -89,6 +89,10 @@ impl App {
     ) -> Result<Program, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         let program = program.parse()?;
+        // Operators pass the check for any id: the merchant must exist.
+        lokal_store::merchants::get_merchant(self.db().pool(), merchant)
+            .await?
+            .ok_or_else(|| AppError::not_found("merchant"))?;
         let json = serde_json::to_string(&program).map_err(AppError::internal)?;
         store::set_program(self.db().pool(), merchant, &json, self.now().millis()).await?;
         Ok(program)

@@ -163,6 +163,9 @@ async fn only_the_merchants_managers_set_its_program_and_cards_pay_only_their_me
         assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{}", r.text);
     }
     assert_eq!(app.put(&path, &p, Some(&k.owner)).await.status, 200);
+    // An operator passes the role check for any id: an unknown merchant is 404, not an error.
+    let nobody = format!("/api/v1/merchants/{}/loyalty", lokal_core::MerchantId::generate());
+    assert_eq!(app.put(&nobody, &p, Some(&k.admin)).await.status, 404);
     join(&app, &k, &k.consumer, false).await;
     recharge(&app, &k, &k.consumer, 10000).await;
     // Someone else's order cannot be paid from my card, and my card pays nothing at a merchant

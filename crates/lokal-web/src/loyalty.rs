@@ -165,6 +165,20 @@ struct AmountForm {
     amount: String,
 }
 
+/// A card form's member and merchant, after its CSRF check (else the response to send).
+fn card_form(
+    nav: &Nav,
+    headers: &HeaderMap,
+    csrf: &str,
+    id: &str,
+    heading: &str,
+) -> Result<(Principal, MerchantId), Response> {
+    nav.verify_form(headers, csrf)?;
+    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let merchant = parse_merchant(id).map_err(|e| nav.refusal(heading, e))?;
+    Ok((me, merchant))
+}
+
 async fn recharge(
     State(ctx): State<Ctx>,
     nav: Nav,
@@ -172,13 +186,9 @@ async fn recharge(
     Path(id): Path<String>,
     Form(f): Form<AmountForm>,
 ) -> Response {
-    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
-        return refused;
-    }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let merchant = match parse_merchant(&id) {
-        Ok(m) => m,
-        Err(e) => return nav.refusal("Not recharged", e),
+    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "Not recharged") {
+        Ok(who) => who,
+        Err(refused) => return refused,
     };
     let pay = f.amount.trim().parse::<i64>().unwrap_or(0);
     match ctx.app.start_recharge(&me, merchant, None, pay).await {
@@ -194,13 +204,9 @@ async fn exchange(
     Path(id): Path<String>,
     Form(f): Form<AmountForm>,
 ) -> Response {
-    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
-        return refused;
-    }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let merchant = match parse_merchant(&id) {
-        Ok(m) => m,
-        Err(e) => return nav.refusal("Not exchanged", e),
+    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "Not exchanged") {
+        Ok(who) => who,
+        Err(refused) => return refused,
     };
     let points = f.amount.trim().parse::<i64>().unwrap_or(0);
     match ctx.app.exchange_points(&me, merchant, points).await {
@@ -216,13 +222,9 @@ async fn birthday(
     Path(id): Path<String>,
     Form(f): Form<AmountForm>,
 ) -> Response {
-    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
-        return refused;
-    }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let merchant = match parse_merchant(&id) {
-        Ok(m) => m,
-        Err(e) => return nav.refusal("Not saved", e),
+    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "Not saved") {
+        Ok(who) => who,
+        Err(refused) => return refused,
     };
     match ctx.app.set_member_birthday(&me, merchant, &f.amount).await {
         Ok(_) => Redirect::to(&format!("/me/cards/{merchant}")).into_response(),

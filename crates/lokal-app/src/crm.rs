@@ -8,6 +8,7 @@ use crate::{App, AppError};
 use lokal_core::crm::{self, Segment};
 use lokal_core::{MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
 use lokal_store::customers::{self, CustomerRow};
+use std::collections::HashMap;
 
 /// A customer as the list shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,11 +75,52 @@ impl App {
         page: PageRequest<CustomerCursor>,
     ) -> Result<Page<Customer>, AppError> {
         self.authorize_customers(caller, merchant, filter.store).await?;
-        let mut tags: std::collections::HashMap<UserId, Vec<String>> = std::collections::HashMap::new();
+        let tags = self.customer_tags(merchant).await?;
+        self.customers_after(merchant, filter, page, &tags, self.now().millis()).await
+    }
+
+    /// Every customer `filter` selects (the CSV export), most recent first: checked and tags
+    /// read once, then page after page.
+    pub async fn customers(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        filter: &CustomerFilter,
+    ) -> Result<Vec<Customer>, AppError> {
+        self.authorize_customers(caller, merchant, filter.store).await?;
+        let tags = self.customer_tags(merchant).await?;
+        let now = self.now().millis();
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let page = PageRequest { after, limit: EXPORT_PAGE };
+            let page = self.customers_after(merchant, filter, page, &tags, now).await?;
+            out.extend(page.items);
+            match page.next_cursor.and_then(|c| c.parse().ok()) {
+                Some(c) => after = Some(c),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    async fn customer_tags(&self, merchant: MerchantId) -> Result<HashMap<UserId, Vec<String>>, AppError> {
+        let mut tags: HashMap<UserId, Vec<String>> = HashMap::new();
         for (u, t) in customers::tags(self.db().pool(), merchant).await? {
             tags.entry(u).or_default().push(t);
         }
-        let now = self.now().millis();
+        Ok(tags)
+    }
+
+    /// One page, the caller already checked. Every filter is applied by the database, so pages
+    /// are full and a big chain's old segments complete.
+    async fn customers_after(
+        &self,
+        merchant: MerchantId,
+        filter: &CustomerFilter,
+        page: PageRequest<CustomerCursor>,
+        tags: &HashMap<UserId, Vec<String>>,
+        now: i64,
+    ) -> Result<Page<Customer>, AppError> {
         let bounds = filter.segment.map(Segment::bounds);
         let select = customers::CustomerSelect {
             store: filter.store,
@@ -106,25 +148,6 @@ impl App {
         Ok(Page::from_overfetch(list, page.limit, |c| {
             CustomerCursor { last_at: c.row.last_at, user: c.row.user_id }.to_string()
         }))
-    }
-
-    /// Every customer `filter` selects (the CSV export), most recent first.
-    pub async fn customers(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-        filter: &CustomerFilter,
-    ) -> Result<Vec<Customer>, AppError> {
-        let mut out = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self.customers_page(caller, merchant, filter, PageRequest { after, limit: EXPORT_PAGE }).await?;
-            out.extend(page.items);
-            match page.next_cursor.and_then(|c| c.parse().ok()) {
-                Some(c) => after = Some(c),
-                None => return Ok(out),
-            }
-        }
     }
 
     async fn authorize_customers(

@@ -170,7 +170,7 @@ impl App {
         let r = self.visible_review(id).await?;
         caller.authorize(Scope::Store(r.merchant_id, r.store_id), StaffRole::Clerk)?;
         // The store speaks through its own staff: an operator is not the store.
-        if !caller.works_for(r.merchant_id) {
+        if !caller.works_at(r.merchant_id, r.store_id) {
             return Err(AppError::new(ErrorCode::Forbidden, "only the store's staff reply for it"));
         }
         let text = checked_text("text", text)?;

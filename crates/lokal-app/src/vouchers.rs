@@ -210,6 +210,9 @@ impl App {
         lokal_store::memberships::lock(&mut tx, merchant, member).await?;
         // The merchant's earnings from it must still be unpaid: lock the merchant as payouts do.
         lokal_store::merchants::lock(&mut tx, merchant).await?;
+        // The member's points from it come back first: their value returns to what the merchant
+        // is owed, which the check below counts.
+        self.take_back_points(&mut tx, merchant, member, &r.id.to_string(), now).await?;
         let owed =
             -lokal_store::ledger::balance(&mut *tx, &ledger::Account::MerchantPayable(merchant).to_string()).await?;
         if owed < r.value - r.commission {
@@ -217,7 +220,6 @@ impl App {
         }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
         let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
-        self.take_back_points(&mut tx, merchant, member, &r.id.to_string(), now).await?;
         let undo = vouchers::Undo { by: caller.user_id, device, entry, at: now.millis() };
         if !vouchers::undo_redemption(&mut tx, r.id, undo, now.millis() - UNDO_WINDOW_MS).await? {
             return Err(closed());

@@ -192,6 +192,14 @@ impl Principal {
         self.grants.iter().any(|g| matches!(g.role, Role::Staff(_)) && g.merchant_id == Some(merchant))
     }
 
+    /// Whether the caller is staff of `store` itself (a grant of `merchant` covering it;
+    /// operators do not count): who speaks for the store.
+    pub fn works_at(&self, merchant: MerchantId, store: StoreId) -> bool {
+        self.grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Staff(_)) && g.merchant_id == Some(merchant) && g.stores.covers(store))
+    }
+
     /// Whether the caller has any staff grant on `merchant` (or is an operator).
     pub fn is_staff_of(&self, merchant: MerchantId) -> bool {
         self.visible_stores(merchant).is_some()

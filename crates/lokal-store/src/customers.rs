@@ -29,7 +29,7 @@ pub struct CustomerSelect {
     pub store: Option<StoreId>,
     /// Only customers with this tag.
     pub tag: Option<String>,
-    /// Only names containing this (compared lower-cased; ASCII letters only on SQLite).
+    /// Only names containing this (both lower-cased by the database: ASCII letters only on SQLite).
     pub name: Option<String>,
     /// Last visit after `.0` and at most `.1`, epoch ms.
     pub last_visit: (i64, i64),
@@ -41,10 +41,11 @@ pub struct CustomerSelect {
     pub limit: i64,
 }
 
-/// `%text%` for LIKE, with `!` escaping LIKE's wildcards.
+/// `%text%` for LIKE, with `!` escaping LIKE's wildcards (lower-cased by the database, like the
+/// names it is compared with).
 fn contains_pattern(text: &str) -> String {
     let mut out = String::from("%");
-    for c in text.to_lowercase().chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '!') {
             out.push('!');
         }
@@ -71,7 +72,7 @@ pub async fn of_merchant<'e>(
          AND o.total > COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.order_id = o.id), 0) \
          AND ($3 = '' OR EXISTS (SELECT 1 FROM customer_tags t \
               WHERE t.merchant_id = $1 AND t.user_id = o.user_id AND t.tag = $3)) \
-         AND ($4 = '' OR LOWER(u.display_name) LIKE $4 ESCAPE '!') \
+         AND ($4 = '' OR LOWER(u.display_name) LIKE LOWER($4) ESCAPE '!') \
          GROUP BY o.user_id \
          HAVING MAX(o.created_at) > $5 AND MAX(o.created_at) <= $6 AND COUNT(*) >= $7 AND COUNT(*) <= $8 \
          AND (MAX(o.created_at) < $9 OR (MAX(o.created_at) = $9 AND o.user_id < $10)) \

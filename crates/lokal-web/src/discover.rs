@@ -343,7 +343,7 @@ async fn store_page(
     let (review_count, _) = ctx.app.store_rating(id).await.unwrap_or((0, 0));
     // The store's own staff reply to its reviews (operators moderate, they do not reply).
     let staff = nav.caller().is_some_and(|me| {
-        me.works_for(view.row.merchant_id)
+        me.works_at(view.row.merchant_id, id)
             && me.authorize(lokal_core::Scope::Store(view.row.merchant_id, id), lokal_core::StaffRole::Clerk).is_ok()
     });
     let review_sorts = ["newest", "helpful", "photos"].into_iter().map(|s| (s, s == review_sort)).collect();

@@ -139,7 +139,8 @@ async fn chat_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -
 }
 
 /// Opens an event stream for every element with `data-live-src`; on each event it fetches the
-/// page again and replaces the elements marked `data-live` with their new version. Pages with a
+/// page again and replaces the elements marked `data-live` with their new version (except those
+/// also marked `data-live-keep`, which stay as they are once shown). Pages with a
 /// `data-live-cue` element also flash it and beep for new orders.
 const SCRIPT: &str = r#"(function () {
   const regions = document.querySelectorAll('[data-live-src]');
@@ -163,6 +164,8 @@ const SCRIPT: &str = r#"(function () {
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     document.querySelectorAll('[data-live]').forEach(function (old) {
+      // A region marked to keep (a form being filled in) is replaced once, never again.
+      if (old.hasAttribute('data-live-keep')) return;
       const fresh = doc.querySelector('[data-live="' + old.getAttribute('data-live') + '"]');
       if (fresh) old.replaceWith(fresh);
     });

@@ -44,8 +44,8 @@ impl CustomerQuery {
                 .map(|s| s.parse::<StoreId>().map_err(|_| FieldError::new("store_id", "must be a store id")))
                 .transpose()?,
             segment: some(&self.segment).map(|s| Segment::parse("segment", &s)).transpose()?,
-            tag: some(&self.tag),
-            name: some(&self.name),
+            tag: some(&self.tag).map(|t| lokal_core::crm::tag("tag", &t)).transpose()?,
+            name: some(&self.name).map(|n| lokal_core::field::line_of_text("name", &n, 100, false)).transpose()?,
         })
     }
 }

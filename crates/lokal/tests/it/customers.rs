@@ -102,6 +102,11 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     // LIKE's wildcards in a name are plain characters.
     let none = app.get(&format!("{path}?name=%25"), Some(&owner)).await.json();
     assert_eq!(none["items"].as_array().map(Vec::len), Some(0), "{none}");
+    // Filters a database would choke on are 422s naming the field.
+    for (query, field) in [("name=a%00b", "name"), ("tag=a%00b", "tag"), (&*format!("tag={}", "x".repeat(25)), "tag")] {
+        let r = app.get(&format!("{path}?{query}"), Some(&owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{query}");
+    }
 }
 
 #[tokio::test]

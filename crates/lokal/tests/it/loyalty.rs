@@ -379,8 +379,18 @@ async fn redeemed_vouchers_earn_points_and_an_undone_redemption_takes_them_back(
     let order = crate::commerce::buy(&app, &deal, &me, 2).await;
     let path = format!("/api/v1/me/cards/{}", s.merchant);
     assert_eq!(points_at(&app, &path, &me).await, Some(0), "buying a deal earns nothing yet");
-    let code = |i: usize| order["vouchers"][i]["code"].as_str().expect("code").to_owned();
+    // A member's only redemption undone at once: allowed (the points' value returns to what the
+    // merchant is owed before the check that nothing was paid out), and the points go back.
     let redeem = format!("/api/v1/stores/{}/redemptions", s.store_a);
+    let first = order["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let r0 = app.post(&redeem, &crate::commerce::redeem_body(&first, 1), Some(&s.clerk)).await;
+    assert_eq!(r0.status, 201, "{}", r0.text);
+    assert_eq!(points_at(&app, &path, &me).await, Some(99));
+    let undo0 = format!("/api/v1/redemptions/{}/undo", r0.json()["redemption"]["id"].as_str().expect("id"));
+    let u = app.post(&undo0, &json!({"device": "desk-2"}), Some(&s.manager)).await;
+    assert_eq!(u.status, 200, "{}", u.text);
+    assert_eq!(points_at(&app, &path, &me).await, Some(0));
+    let code = |i: usize| order["vouchers"][i]["code"].as_str().expect("code").to_owned();
     let r = app.post(&redeem, &crate::commerce::redeem_body(&code(0), 1), Some(&s.clerk)).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(points_at(&app, &path, &me).await, Some(99), "a point per yuan of the ¥99 voucher (default program)");

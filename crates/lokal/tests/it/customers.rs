@@ -143,3 +143,23 @@ async fn no_merchant_sees_another_merchants_customers() {
     let store_b = format!("/api/v1/merchants/{}/customers?store_id={}", other.merchant, other.store_b);
     assert_eq!(app.get(&store_b, Some(&other.manager)).await.status, 403);
 }
+
+#[tokio::test]
+async fn refunded_vouchers_leave_a_customers_spend_and_fully_refunded_orders_their_visits() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Hotpot").await;
+    let deal = crate::commerce::create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("diner@test.lokal").await;
+    // Two vouchers, one refunded; then one more order refunded entirely.
+    let two = crate::commerce::buy(&app, &deal, &me, 2).await;
+    let (id, first) = (two["id"].as_str().expect("id"), two["vouchers"][0]["id"].clone());
+    let r = app.post_keyed(&format!("/api/v1/orders/{id}/refunds"), &json!({"voucher_ids": [first]}), &me, "r1").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let one = crate::commerce::buy(&app, &deal, &me, 1).await;
+    let id = one["id"].as_str().expect("id");
+    let r = app.post_keyed(&format!("/api/v1/orders/{id}/refunds"), &json!({}), &me, "r2").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let list = app.get(&format!("/api/v1/merchants/{}/customers", s.merchant), Some(&s.owner)).await.json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!((list["items"][0]["visits"].as_i64(), list["items"][0]["spend"].as_i64()), (Some(1), Some(9900)));
+}

@@ -38,6 +38,7 @@ pub mod live;
 pub mod loyalty;
 pub mod membership;
 pub mod merchants;
+pub mod messages;
 pub mod notify;
 pub mod orders;
 pub mod page;

@@ -1,4 +1,4 @@
-//! Points and stored value on membership cards, and messages to members (issue G).
+//! Points and stored value on membership cards (issue G).
 //!
 //! Every balance is a ledger account (`lokal_core::ledger::Account::{Points, StoredValue}`):
 //! recharges, card payments, refunds to the card, points earned and exchanged are journal
@@ -10,29 +10,16 @@ use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::ledger::{self, Account};
 use lokal_core::loyalty::{self as rules, Program};
-use lokal_core::membership::Level;
 use lokal_core::{
     CouponId, CouponTemplateId, Currency, ErrorCode, FieldError, MerchantId, Money, OrderId, PaymentId, Principal,
     Scope, StaffRole, StoreId, Timestamp, UserId,
 };
-use lokal_store::loyalty::{self as store, CardLine, MemberMessageRow, RechargeRow};
+use lokal_store::loyalty::{self as store, CardLine, RechargeRow};
 use lokal_store::memberships;
 use lokal_store::orders::{self, PaymentRow};
 
 /// The provider name of payments from a card's stored value.
 pub const CARD_PROVIDER: &str = "card";
-/// Most messages a member receives from one merchant in a day…
-pub const CAP_PER_DAY: i64 = 1;
-/// …and in 30 days.
-pub const CAP_PER_30_DAYS: i64 = 4;
-/// The kinds of messages to members.
-pub const MESSAGE_KINDS: [&str; 4] = ["new_deal", "coupon_gift", "birthday", "news"];
-/// A birthday offer goes to members whose birthday is within this many days (the platform's
-/// local date, UTC+8), at most once a year per merchant.
-pub const BIRTHDAY_WINDOW_DAYS: i64 = 7;
-/// Members messaged per transaction.
-const MESSAGE_BATCH: i64 = 500;
-
 /// A started recharge: the row and where the payer pays.
 #[derive(Debug, Clone)]
 pub struct RechargeStart {
@@ -53,25 +40,6 @@ pub struct Checkout {
     pub status: String,
     /// Where the payer goes afterwards.
     pub back_url: String,
-}
-
-/// A message to members as sent by the merchant.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-pub struct MessageDraft {
-    /// `new_deal`, `coupon_gift`, `birthday` (only members whose birthday is within 7 days) or
-    /// `news`.
-    pub kind: String,
-    /// 1 to 80 characters.
-    pub subject: String,
-    /// 1 to 500 characters.
-    pub body: String,
-    /// Only members at this level or above (default: every member).
-    #[serde(default)]
-    pub min_level: Option<Level>,
-}
-
-fn card_accounts(merchant: MerchantId, user: UserId) -> (Account, Account) {
-    (Account::Points(merchant, user), Account::StoredValue(merchant, user))
 }
 
 impl App {
@@ -105,7 +73,8 @@ impl App {
         merchant: MerchantId,
     ) -> Result<(crate::membership::Card, Vec<CardLine>), AppError> {
         let card = self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))?;
-        let (points, stored) = card_accounts(merchant, caller.user_id);
+        let (points, stored) =
+            (Account::Points(merchant, caller.user_id), Account::StoredValue(merchant, caller.user_id));
         let lines = store::card_history(self.db().pool(), &points.to_string(), &stored.to_string()).await?;
         Ok((card, lines))
     }
@@ -389,162 +358,6 @@ impl App {
         post(&mut tx, "points_exchange", &coupon.id.to_string(), &template.title, postings, now.millis()).await?;
         tx.commit().await?;
         Ok(CouponView { template: self.coupon_template(template.id).await?, coupon })
-    }
-
-    /// Sends a message to the merchant's members who accept messages (at `min_level` or above;
-    /// for a birthday offer, whose birthday is within {BIRTHDAY_WINDOW_DAYS} days and who had
-    /// none from this merchant in 300 days) through the notifier, each held back by the frequency cap ({CAP_PER_DAY} a day,
-    /// {CAP_PER_30_DAYS} in 30 days per merchant) if reached; every member meant is recorded as
-    /// `delivered` or `capped`. Merchant-wide managers and owners.
-    pub async fn send_member_message(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-        draft: MessageDraft,
-    ) -> Result<MemberMessageRow, AppError> {
-        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        if !MESSAGE_KINDS.contains(&draft.kind.as_str()) {
-            return Err(FieldError::new("kind", "must be new_deal, coupon_gift, birthday or news").into());
-        }
-        let subject = lokal_core::field::line_of_text("subject", &draft.subject, 80, true)?;
-        let body = draft.body.trim();
-        if body.is_empty() || body.chars().count() > 500 || body.contains('\0') {
-            return Err(FieldError::new("body", "must be 1 to 500 characters").into());
-        }
-        let min_level = draft.min_level.unwrap_or(Level::Member);
-        let pool = self.db().pool();
-        let m = lokal_store::merchants::get_merchant(pool, merchant)
-            .await?
-            .ok_or_else(|| AppError::not_found("merchant"))?;
-        // At most one send a minute per merchant: a double click does not message everyone twice.
-        let bucket = format!("member-message:{merchant}");
-        let window = self.rate_hit(&bucket, 1, 60).await?;
-        let now = self.now().millis();
-        let row = MemberMessageRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            merchant_id: merchant,
-            kind: draft.kind,
-            subject,
-            body: body.to_owned(),
-            min_level: min_level.as_str().to_owned(),
-            sent_by: caller.user_id,
-            created_at: now,
-            delivered: 0,
-            capped: 0,
-        };
-        let sent = self.deliver_member_message(&m.name, row, min_level).await;
-        if sent.is_err() {
-            // Nothing (or only part) went out: the merchant may try again at once.
-            self.rate_refund(&bucket, window).await?;
-        }
-        sent
-    }
-
-    /// Delivers a recorded message to every member it is meant for (see
-    /// [`App::send_member_message`]).
-    async fn deliver_member_message(
-        &self,
-        merchant_name: &str,
-        row: MemberMessageRow,
-        min_level: Level,
-    ) -> Result<MemberMessageRow, AppError> {
-        let pool = self.db().pool();
-        let (merchant, now) = (row.merchant_id, row.created_at);
-        let (subject, body) = (row.subject.clone(), row.body.clone());
-        let birthday = row.kind == "birthday";
-        let today = lokal_core::membership::local_date(now, crate::ledger::STATEMENT_OFFSET_MIN)
-            .ok_or_else(|| AppError::internal(std::io::Error::other("the clock is out of range")))?;
-        let soon = |c: &&memberships::MembershipRow| {
-            c.birthday
-                .as_deref()
-                .and_then(|b| lokal_core::membership::days_until_birthday(b, today))
-                .is_some_and(|d| d <= BIRTHDAY_WINDOW_DAYS)
-        };
-        let mut tx = self.db().begin().await?;
-        store::insert_message(&mut tx, &row).await?;
-        tx.commit().await?;
-        // Every member, a page at a time, each page in its own transaction (a big chain's send
-        // never holds the database for long). A retry after a failure cannot message anyone twice
-        // the same day: the cap sees the deliveries already committed.
-        let (mut delivered, mut capped) = (0, 0);
-        let mut after = None;
-        loop {
-            let page = memberships::page_of_merchant(pool, merchant, after, MESSAGE_BATCH).await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.user_id);
-            let mut tx = self.db().begin().await?;
-            let meant = page.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level);
-            for member in meant.filter(|c| !birthday || soon(c)) {
-                let user = member.user_id;
-                let day = store::delivered_since(&mut *tx, merchant, user, now - 86_400_000).await?;
-                let month = store::delivered_since(&mut *tx, merchant, user, now - 30 * 86_400_000).await?;
-                let year = if birthday {
-                    store::birthday_delivered_since(&mut *tx, merchant, user, now - 300 * 86_400_000).await?
-                } else {
-                    0
-                };
-                if day >= CAP_PER_DAY || month >= CAP_PER_30_DAYS || year > 0 {
-                    store::insert_delivery(&mut tx, &row, user, "capped", None).await?;
-                    capped += 1;
-                    continue;
-                }
-                let message = lokal_store::outbox::MessageRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    user_id: user,
-                    channel: "app".into(),
-                    subject: format!("{merchant_name}: {subject}"),
-                    body: format!("{body}\n\nYou get this as a member of {merchant_name}. Unsubscribe: /me/cards"),
-                    created_at: now,
-                };
-                self.notifier().notify(&mut tx, &message).await?;
-                store::insert_delivery(&mut tx, &row, user, "delivered", Some(&message.id)).await?;
-                delivered += 1;
-            }
-            tx.commit().await?;
-        }
-        Ok(MemberMessageRow { delivered, capped, ..row })
-    }
-
-    /// Sets or clears (empty) the caller's birthday on their card at `merchant` (`MM-DD`).
-    pub async fn set_member_birthday(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-        birthday: &str,
-    ) -> Result<crate::membership::Card, AppError> {
-        let birthday =
-            if birthday.trim().is_empty() { None } else { Some(lokal_core::membership::parse_birthday(birthday)?) };
-        let pool = self.db().pool();
-        if !memberships::set_birthday(pool, merchant, caller.user_id, birthday.as_deref()).await? {
-            return Err(AppError::not_found("membership card"));
-        }
-        self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))
-    }
-
-    /// A merchant's messages to members with their delivery counts. Merchant-wide managers.
-    pub async fn member_messages(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-    ) -> Result<Vec<MemberMessageRow>, AppError> {
-        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        Ok(store::messages_of(self.db().pool(), merchant).await?)
-    }
-
-    /// Who one message reached (`delivered`) or was held back from (`capped`).
-    pub async fn member_message_deliveries(
-        &self,
-        caller: &Principal,
-        merchant: MerchantId,
-        message: &str,
-    ) -> Result<Vec<(UserId, String, String)>, AppError> {
-        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        // Ids are UUIDs: anything else is unknown before it reaches the database.
-        let id = uuid::Uuid::parse_str(message).map_err(|_| AppError::not_found("message"))?.to_string();
-        if !store::message_exists(self.db().pool(), merchant, &id).await? {
-            return Err(AppError::not_found("message"));
-        }
-        Ok(store::deliveries_of(self.db().pool(), &id).await?)
     }
 }
 

@@ -120,4 +120,20 @@ impl App {
     pub async fn member_here(&self, caller: &Principal, merchant: MerchantId) -> Result<Option<Card>, AppError> {
         Ok(memberships::get_one(self.db().pool(), merchant, caller.user_id).await?.map(card))
     }
+
+    /// Sets or clears (empty) the caller's birthday on their card at `merchant` (`MM-DD`).
+    pub async fn set_member_birthday(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        birthday: &str,
+    ) -> Result<crate::membership::Card, AppError> {
+        let birthday =
+            if birthday.trim().is_empty() { None } else { Some(lokal_core::membership::parse_birthday(birthday)?) };
+        let pool = self.db().pool();
+        if !memberships::set_birthday(pool, merchant, caller.user_id, birthday.as_deref()).await? {
+            return Err(AppError::not_found("membership card"));
+        }
+        self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))
+    }
 }

@@ -416,7 +416,7 @@ async fn send_message(
             }
         },
     };
-    let draft = lokal_app::loyalty::MessageDraft { kind: f.kind, subject: f.subject, body: f.body, min_level };
+    let draft = lokal_app::messages::MessageDraft { kind: f.kind, subject: f.subject, body: f.body, min_level };
     match ctx.app.send_member_message(&me, merchant, draft).await {
         Ok(_) => Redirect::to(&format!("/merchant/{merchant}/loyalty")).into_response(),
         Err(e) => nav.refusal("Not sent", e),

@@ -11,7 +11,7 @@ use crate::routes::deals::{PaymentOut, cny};
 use crate::routes::membership::{CardOut, card_out};
 use axum::extract::State;
 use axum::http::StatusCode;
-use lokal_app::loyalty::MessageDraft;
+use lokal_app::messages::MessageDraft;
 use lokal_core::loyalty::Program;
 use lokal_core::{MerchantId, Money, OrderId, StoreId, Timestamp, UserId};
 use lokal_store::loyalty::MemberMessageRow;

@@ -27,6 +27,7 @@ pub mod coupons;
 pub mod crm;
 pub mod deals;
 pub mod delivery_settings;
+pub mod discounts;
 pub mod discovery;
 pub mod dispatch;
 pub mod error;

@@ -2,7 +2,7 @@
 //! turning a quote into an order that is then paid like any other (`pay_order`). The price is
 //! always computed here, from the menu as it is now; what the client shows is never trusted.
 
-use crate::coupons::AppliedCoupon;
+use crate::discounts::AppliedCoupon;
 use crate::discovery::StoreCard;
 use crate::stores::StoreView;
 use crate::{App, AppError};
@@ -87,7 +87,7 @@ pub struct Priced {
     /// Coupons applied (empty until [`App::apply_coupons`]).
     pub discounts: Vec<AppliedCoupon>,
     /// Store promotions applied (likewise).
-    pub promotions: Vec<crate::coupons::AppliedPromotion>,
+    pub promotions: Vec<crate::discounts::AppliedPromotion>,
 }
 
 impl Priced {

@@ -66,3 +66,47 @@ export async function logIn(context, base, email) {
   await page.waitForURL(`${base}/`);
   return page;
 }
+
+/** The phone every consumer journey is tested on (iPhone 12–14 size). */
+export const PHONE = { width: 390, height: 844 };
+/** The screen a merchant's back office is tested on. */
+export const DESKTOP = { width: 1280, height: 900 };
+
+/**
+ * A browser context speaking `locale` (zh-CN unless said: the platform's first language) whose
+ * every page is checked as it loads: no untranslated catalogue key (`⟦key⟧`) in its text, the
+ * right `<html lang>`, and on a phone no page wider than the screen. `assertPagesClean(ctx)`
+ * at the end of a test fails with every problem seen.
+ */
+export async function newContext(browser, { viewport = PHONE, locale = 'zh-CN' } = {}) {
+  const ctx = await browser.newContext({ viewport, locale });
+  ctx.problems = [];
+  const check = async (page) => {
+    try {
+      const r = await page.evaluate(() => ({
+        url: location.pathname + location.search,
+        lang: document.documentElement.lang,
+        text: document.body ? document.body.innerText : '',
+        wide: document.documentElement.scrollWidth,
+        width: window.innerWidth,
+      }));
+      if (!r.url.startsWith('/sandbox') && !r.url.startsWith('/api/')) {
+        const keys = r.text.match(/⟦[^⟧]*⟧/g);
+        if (keys) ctx.problems.push(`${r.url}: untranslated ${[...new Set(keys)].join(', ')}`);
+        if (r.lang && !r.lang.startsWith(locale.slice(0, 2)) && !ctx.switched) ctx.problems.push(`${r.url}: <html lang="${r.lang}"> in a ${locale} browser`);
+        if (viewport.width <= 400 && r.wide > r.width + 1) ctx.problems.push(`${r.url}: ${r.wide}px wide on a ${r.width}px screen`);
+      }
+    } catch { /* the page navigated away while being checked */ }
+  };
+  ctx.on('page', (page) => page.on('load', () => { ctx.pending = check(page); }));
+  return ctx;
+}
+
+/** Fails if any page of `ctx` showed an untranslated key, a wrong language or overflowed. */
+export async function assertPagesClean(ctx) {
+  for (const page of ctx.pages()) {
+    await page.waitForLoadState('load').catch(() => {});
+  }
+  await ctx.pending;
+  if (ctx.problems.length) throw new Error(`page problems:\n${[...new Set(ctx.problems)].join('\n')}`);
+}

@@ -6,7 +6,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lokal_app::AppError;
-use lokal_core::{Denied, ErrorCode, FieldError};
+use lokal_core::{Denied, ErrorCode, FieldError, Msg};
+use lokal_i18n::Lang;
 use std::sync::Arc;
 
 /// A refused or failed request.
@@ -21,8 +22,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 pub struct ErrorPayload {
     /// The stable code.
     pub code: ErrorCode,
-    /// The client-safe message.
-    pub message: String,
+    /// The client-safe message, rendered in the request's language when the body is written.
+    pub msg: Msg,
     /// The offending field, if any.
     pub field: Option<String>,
     /// The internal cause chain, for the log only.
@@ -52,8 +53,8 @@ pub struct ErrorDetail {
 
 impl ApiError {
     /// An error with a code and message.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(AppError::new(code, message))
+    pub fn new(code: ErrorCode, msg: impl Into<Msg>) -> Self {
+        Self(AppError::new(code, msg))
     }
 }
 
@@ -89,7 +90,7 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let payload = ErrorPayload {
             code: self.0.code,
-            message: self.0.message.clone(),
+            msg: self.0.msg.clone(),
             field: self.0.field.clone(),
             cause: cause_chain(&self.0),
         };
@@ -123,12 +124,22 @@ pub fn code_for_status(status: StatusCode) -> ErrorCode {
     }
 }
 
-/// Renders the JSON body of an error.
-pub fn error_json(p: &ErrorPayload, request_id: &str) -> String {
+/// The message of an error for people in `lang`; a validation error's message starts with the
+/// field it names (`note: 最多 200 个字`).
+pub fn error_message(lang: Lang, msg: &Msg, field: Option<&str>) -> String {
+    let text = lokal_i18n::render(lang, msg);
+    match field {
+        Some(f) if !text.starts_with(f) => format!("{f}: {text}"),
+        _ => text,
+    }
+}
+
+/// Renders the JSON body of an error, its message in `lang`.
+pub fn error_json(p: &ErrorPayload, request_id: &str, lang: Lang) -> String {
     let body = ErrorBody {
         error: ErrorDetail {
             code: p.code.as_str().into(),
-            message: p.message.clone(),
+            message: error_message(lang, &p.msg, p.field.as_deref()),
             field: p.field.clone(),
             request_id: request_id.into(),
         },

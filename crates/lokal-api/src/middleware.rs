@@ -7,7 +7,7 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use lokal_app::idempotency::Idempotent;
 use lokal_app::secret::sha256_hex;
@@ -17,6 +17,18 @@ use std::time::Instant;
 /// The request id of the current request, in the request extensions.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
+
+/// The language of API messages for the current request (its `Accept-Language`, else the
+/// platform's default), in the request extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLang(pub lokal_i18n::Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<RequestLang>().copied().unwrap_or(RequestLang(lokal_i18n::Lang::default())))
+    }
+}
 
 /// Wraps `router` in the request machinery, innermost first: idempotency keys, authentication,
 /// metrics, panic catching, request context (request id, error bodies, logging).
@@ -29,13 +41,13 @@ pub fn apply(router: Router<Ctx>, ctx: Ctx) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             ApiError(lokal_app::AppError::internal(std::io::Error::other("handler panicked"))).into_response()
         }))
-        .layer(from_fn(context))
+        .layer(from_fn_with_state(ctx.clone(), context))
         .with_state(ctx)
 }
 
 /// Gives the request an id (a well-formed incoming `x-request-id` is kept), writes error bodies,
 /// logs internal errors once with their cause chain, and sets the `x-request-id` header.
-pub async fn context(mut req: Request, next: Next) -> Response {
+pub async fn context(State(ctx): State<Ctx>, mut req: Request, next: Next) -> Response {
     let incoming = req
         .headers()
         .get("x-request-id")
@@ -43,12 +55,15 @@ pub async fn context(mut req: Request, next: Next) -> Response {
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     let id = incoming.map_or_else(|| uuid::Uuid::now_v7().simple().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let lang = lokal_i18n::Lang::negotiate(None, None, accept, ctx.app.site().lang);
+    req.extensions_mut().insert(RequestLang(lang));
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
     let start = std::time::Instant::now();
     let res = next.run(req).await;
-    let mut res = finish_error(res, &id, is_api, &method, &path);
+    let mut res = finish_error(res, &id, is_api, &method, &path, lang);
     // Method, path and status only: never headers, bodies or query strings, which may hold
     // tokens, passwords or phone numbers.
     tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
@@ -58,7 +73,14 @@ pub async fn context(mut req: Request, next: Next) -> Response {
     res
 }
 
-fn finish_error(res: Response, id: &str, is_api: bool, method: &Method, path: &str) -> Response {
+fn finish_error(
+    res: Response,
+    id: &str,
+    is_api: bool,
+    method: &Method,
+    path: &str,
+    lang: lokal_i18n::Lang,
+) -> Response {
     let status = res.status();
     let payload = res.extensions().get::<ErrorPayload>().cloned();
     let payload = match payload {
@@ -67,7 +89,7 @@ fn finish_error(res: Response, id: &str, is_api: bool, method: &Method, path: &s
         // give API clients the same JSON shape. Pages render their own error pages.
         None if is_api && (status.is_client_error() || status.is_server_error()) && !is_json(&res) => {
             let code = code_for_status(status);
-            ErrorPayload { code, message: default_message(code).into(), field: None, cause: None }
+            ErrorPayload { code, msg: default_message(code).into(), field: None, cause: None }
         }
         None => return res,
     };
@@ -77,7 +99,7 @@ fn finish_error(res: Response, id: &str, is_api: bool, method: &Method, path: &s
     let (mut parts, _) = res.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(error_json(&payload, id)))
+    Response::from_parts(parts, Body::from(error_json(&payload, id, lang)))
 }
 
 fn is_json(res: &Response) -> bool {
@@ -157,6 +179,7 @@ async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Respon
     let Ok(key) = key else {
         return ApiError::new(ErrorCode::ValidationFailed, "Idempotency-Key: must be visible ASCII").into_response();
     };
+    let lang = req.extensions().get::<RequestLang>().map_or(lokal_i18n::Lang::default(), |l| l.0);
     let scope = req
         .extensions()
         .get::<Session>()
@@ -181,7 +204,7 @@ async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Respon
             // outcome is stored: the guard then frees the key so a retry can run.
             let mut guard = ClaimGuard { ctx: ctx.clone(), scope, key, armed: true };
             let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-            let res = store_outcome(&ctx, &guard.scope, &guard.key, res).await;
+            let res = store_outcome(&ctx, &guard.scope, &guard.key, res, lang).await;
             guard.armed = false;
             res
         }
@@ -215,7 +238,7 @@ fn replayable(status: StatusCode) -> bool {
     !status.is_server_error() && !matches!(status.as_u16(), 401 | 403 | 429)
 }
 
-async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response) -> Response {
+async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response, lang: lokal_i18n::Lang) -> Response {
     let status = res.status();
     if !replayable(status) {
         if let Err(e) = ctx.app.idempotency_release(scope, key).await {
@@ -226,7 +249,7 @@ async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response) -> Resp
     // Errors are stored as their payload; the context layer renders both the first response
     // and replays with the same body (apart from the request id).
     if let Some(p) = res.extensions().get::<ErrorPayload>().cloned() {
-        let body = error_json(&p, "replayed");
+        let body = error_json(&p, "replayed", lang);
         if let Err(e) = ctx.app.idempotency_complete(scope, key, status.as_u16(), &body).await {
             tracing::warn!(error = %e, "could not store an idempotent response");
         }

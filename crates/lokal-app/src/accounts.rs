@@ -86,6 +86,7 @@ impl App {
             display_name: name.as_str().to_owned(),
             created_at: self.now().millis(),
             disabled: false,
+            lang: None,
         };
         users::insert(self.db().pool(), &user).await.map_err(|e| match e {
             e if e.is_unique("users_email_key") => AppError {
@@ -176,9 +177,29 @@ impl App {
     pub async fn me(&self, caller: &Principal) -> Result<UserRow, AppError> {
         users::get_by_id(self.db().pool(), caller.user_id).await?.ok_or_else(|| AppError::not_found("user"))
     }
+
+    /// Saves the caller's language (`zh-CN` or `en`), or with `None` forgets it (pages then
+    /// follow the `lang` cookie and the browser).
+    pub async fn set_language(
+        &self,
+        caller: &Principal,
+        lang: Option<&str>,
+    ) -> Result<Option<lokal_i18n::Lang>, AppError> {
+        let lang = match lang {
+            None => None,
+            Some(tag) => Some(
+                lokal_i18n::Lang::parse(tag)
+                    .ok_or_else(|| lokal_core::FieldError::new("lang", lokal_core::Msg::new("field-lang-unknown")))?,
+            ),
+        };
+        if !users::set_lang(self.db().pool(), caller.user_id, lang.map(lokal_i18n::Lang::tag)).await? {
+            return Err(AppError::not_found("user"));
+        }
+        Ok(lang)
+    }
 }
 
 /// Maps "no such row" style store errors for lookups by id.
-pub(crate) fn unique_conflict(e: StoreError, constraint: &str, message: &str) -> AppError {
+pub(crate) fn unique_conflict(e: StoreError, constraint: &str, message: &'static str) -> AppError {
     if e.is_unique(constraint) { AppError::new(ErrorCode::Conflict, message) } else { e.into() }
 }

@@ -75,7 +75,7 @@ impl App {
     /// (everything on the first run). Returns how many store-day ranges were recomputed.
     pub async fn refresh_rollups(&self) -> Result<usize, AppError> {
         if let Err(e) = self.flush_store_views().await {
-            tracing::warn!(error = %e.message, "store views kept for the next refresh");
+            tracing::warn!(error = %e.msg, "store views kept for the next refresh");
         }
         let _one_at_a_time = REFRESH.lock().await;
         let now = self.now().millis();

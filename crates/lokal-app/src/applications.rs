@@ -53,8 +53,7 @@ impl App {
         let contact_name = DisplayName::parse("contact_name", &a.contact_name)?;
         let contact_phone = Phone::parse("contact_phone", &a.contact_phone)?;
         let first_store = serde_json::to_string(&a.first_store).map_err(AppError::internal)?;
-        StoreProfile::parse(a.first_store)
-            .map_err(|e| FieldError::new(format!("first_store.{}", e.field), e.message))?;
+        StoreProfile::parse(a.first_store).map_err(|e| e.under("first_store"))?;
         let row = ApplicationRow {
             id: uuid::Uuid::now_v7().to_string(),
             applicant_id: caller.user_id,

@@ -39,7 +39,7 @@ impl DealView {
     /// The checked usage rules.
     pub fn rules(&self) -> Result<UsageRules, AppError> {
         UsageRules::parse("rules", &self.details.rules)
-            .map_err(|e| AppError::internal(std::io::Error::other(e.message)))
+            .map_err(|e| AppError::internal(std::io::Error::other(e.msg.to_string())))
     }
 }
 

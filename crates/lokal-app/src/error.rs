@@ -1,7 +1,7 @@
 //! The use-case error: a stable [`ErrorCode`], a message for people, and for internal failures
 //! the cause, which the HTTP layer logs once and never shows to the client.
 
-use lokal_core::{Denied, ErrorCode, FieldError};
+use lokal_core::{Denied, ErrorCode, FieldError, Msg};
 use lokal_store::StoreError;
 
 /// Why a use case refused or failed.
@@ -9,8 +9,9 @@ use lokal_store::StoreError;
 pub struct AppError {
     /// The stable code (and so the HTTP status).
     pub code: ErrorCode,
-    /// A human explanation, safe to show to the client.
-    pub message: String,
+    /// What to tell the person, safe to show to the client; rendered in their language at the
+    /// edge (the API's `message`, a page's sentence).
+    pub msg: Msg,
     /// The offending field, for validation errors.
     pub field: Option<String>,
     /// For rate limits: seconds until a retry may succeed.
@@ -21,8 +22,8 @@ pub struct AppError {
 
 impl AppError {
     /// A refusal with a code and a message.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None, retry_after_secs: None, source: None }
+    pub fn new(code: ErrorCode, msg: impl Into<Msg>) -> Self {
+        Self { code, msg: msg.into(), field: None, retry_after_secs: None, source: None }
     }
 
     /// `not_found` for a kind of object.
@@ -51,7 +52,7 @@ impl AppError {
 
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code.as_str(), self.message)
+        write!(f, "{}: {}", self.code.as_str(), self.msg)
     }
 }
 
@@ -63,7 +64,7 @@ impl std::error::Error for AppError {
 
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
-        Self { field: Some(e.field.clone()), ..Self::new(ErrorCode::ValidationFailed, e.to_string()) }
+        Self { field: Some(e.field), ..Self::new(ErrorCode::ValidationFailed, e.msg) }
     }
 }
 

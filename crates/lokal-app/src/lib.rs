@@ -49,6 +49,7 @@ pub mod reviews;
 pub mod riders;
 pub mod secret;
 pub mod settlement;
+pub mod site;
 pub mod stores;
 pub mod takeout;
 pub mod tracking;
@@ -103,6 +104,7 @@ pub struct App {
     notifier: Arc<dyn notify::Notifier>,
     sandbox: Arc<payments::Sandbox>,
     delivery: Arc<delivery_settings::DeliverySettings>,
+    site: Arc<site::Site>,
     bus: live::Bus,
     dispatch_wake: Arc<tokio::sync::Notify>,
     /// Deals seen sold out, and when: orders for them are refused without a transaction for a
@@ -126,6 +128,7 @@ impl App {
             notifier: Arc::new(notify::OutboxNotifier),
             sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
             delivery: Arc::default(),
+            site: Arc::default(),
             bus: live::Bus::default(),
             dispatch_wake: Arc::default(),
             sold_out: Arc::default(),
@@ -156,6 +159,17 @@ impl App {
     pub fn with_delivery(mut self, settings: delivery_settings::DeliverySettings) -> Self {
         self.delivery = Arc::new(settings);
         self
+    }
+
+    /// The same app in this place (default language, time zone).
+    pub fn with_site(mut self, site: site::Site) -> Self {
+        self.site = Arc::new(site);
+        self
+    }
+
+    /// The platform's default language and time zone.
+    pub fn site(&self) -> &site::Site {
+        &self.site
     }
 
     /// The delivery settings.

@@ -14,7 +14,7 @@ use lokal_store::reviews::{self, Order, ReviewRow};
 /// Reviews a caller may write at most per hour.
 const PER_HOUR: i64 = 10;
 
-fn not_reviewable(why: &str) -> AppError {
+fn not_reviewable(why: &'static str) -> AppError {
     AppError::new(ErrorCode::NotReviewable, why)
 }
 
@@ -136,7 +136,7 @@ impl App {
     async fn reindex_store(&self, store: StoreId) {
         match self.public_store(store).await {
             Ok(v) => self.with_discovery(|d| d.put(&v)),
-            Err(e) => tracing::warn!(error = %e.message, "store not reindexed after a review"),
+            Err(e) => tracing::warn!(error = %e.msg, "store not reindexed after a review"),
         }
     }
 

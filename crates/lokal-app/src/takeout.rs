@@ -108,7 +108,7 @@ pub struct Quote {
     pub priced: Priced,
 }
 
-fn refusal(code: ErrorCode, field: &str, message: impl Into<String>) -> AppError {
+fn refusal(code: ErrorCode, field: &str, message: impl Into<lokal_core::Msg>) -> AppError {
     AppError { field: Some(field.into()), ..AppError::new(code, message) }
 }
 
@@ -164,8 +164,7 @@ impl App {
             Mode::Delivery => {
                 let a = cart.address.as_ref().ok_or_else(|| FieldError::new("address", "required for delivery"))?;
                 lokal_core::field::line_of_text("address.text", &a.text, 200, true)?;
-                let point = LatLng::new(a.lat, a.lng)
-                    .map_err(|e| FieldError::new(format!("address.{}", e.field), e.message))?;
+                let point = LatLng::new(a.lat, a.lng).map_err(|e| e.under("address"))?;
                 let card = StoreCard::of(&store).map(|(_, c)| c);
                 if !card.is_some_and(|c| c.delivers_to(&point)) {
                     return Err(refusal(

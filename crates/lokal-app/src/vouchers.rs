@@ -29,7 +29,9 @@ pub struct DeskVoucher {
 
 /// Why `v` of `deal` cannot take `uses` at `store` at `now`, if it cannot.
 fn refusal(v: &VoucherRow, deal: &DealView, store: &StoreRow, uses: i64, now: Timestamp) -> Option<AppError> {
-    let no = |code, msg: &str| Some(AppError::new(code, msg));
+    fn no(code: ErrorCode, msg: impl Into<lokal_core::Msg>) -> Option<AppError> {
+        Some(AppError::new(code, msg))
+    }
     match v.status.as_str() {
         "refunded" => return no(ErrorCode::VoucherRefunded, "this voucher was refunded"),
         "used" => return no(ErrorCode::VoucherUsedUp, "this voucher has been used"),
@@ -46,7 +48,7 @@ fn refusal(v: &VoucherRow, deal: &DealView, store: &StoreRow, uses: i64, now: Ti
         return no(ErrorCode::VoucherWrongStore, "this deal is not valid at this store");
     }
     if uses > v.uses_left {
-        return no(ErrorCode::VoucherUsedUp, &format!("only {} use(s) left", v.uses_left));
+        return no(ErrorCode::VoucherUsedUp, format!("only {} use(s) left", v.uses_left));
     }
     match deal.rules() {
         Ok(rules) => rules

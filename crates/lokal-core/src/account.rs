@@ -11,7 +11,7 @@ impl Email {
     /// Parses the value of field `field`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim().to_lowercase();
-        let bad = |m: &str| Err(FieldError::new(field, m));
+        let bad = |m: &'static str| Err(FieldError::new(field, m));
         if s.is_empty() {
             return bad("must not be empty");
         }

@@ -1,19 +1,27 @@
 //! A validation failure that names the field it concerns, so a client can point at it.
 
+use crate::Msg;
+
 /// Why a value given for a named field was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {msg}")]
 pub struct FieldError {
     /// The field's name as the client sent it (`email`, `items[2].quantity`, …).
     pub field: String,
-    /// A human explanation, in English.
-    pub message: String,
+    /// Why, as a message for people (rendered in the reader's language at the edge).
+    pub msg: Msg,
 }
 
 impl FieldError {
-    /// A refusal of `field` with a human explanation.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+    /// A refusal of `field`, saying why.
+    pub fn new(field: impl Into<String>, msg: impl Into<Msg>) -> Self {
+        Self { field: field.into(), msg: msg.into() }
+    }
+
+    /// The same refusal of a field nested under `prefix` (`address.lat`).
+    #[must_use]
+    pub fn under(self, prefix: &str) -> Self {
+        Self { field: format!("{prefix}.{}", self.field), msg: self.msg }
     }
 }
 

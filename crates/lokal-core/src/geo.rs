@@ -141,8 +141,7 @@ impl Polygon {
     pub fn new(field: &str, points: &[(f64, f64)]) -> Result<Self, FieldError> {
         let mut ring = Vec::with_capacity(points.len());
         for (i, (lat, lng)) in points.iter().enumerate() {
-            let p =
-                LatLng::new(*lat, *lng).map_err(|e| FieldError::new(format!("{field}[{i}].{}", e.field), e.message))?;
+            let p = LatLng::new(*lat, *lng).map_err(|e| e.under(&format!("{field}[{i}]")))?;
             ring.push(p);
         }
         if ring.len() > 3 && ring.first() == ring.last() {
@@ -214,9 +213,9 @@ mod polygon_tests {
     fn malformed_polygons_name_the_problem() {
         assert_eq!(Polygon::new("area", &square()[..2]).expect_err("few").field, "area");
         let bowtie = vec![(31.22, 121.46), (31.24, 121.48), (31.22, 121.48), (31.24, 121.46)];
-        assert_eq!(Polygon::new("area", &bowtie).expect_err("crossing").message, "must not cross itself");
+        assert_eq!(Polygon::new("area", &bowtie).expect_err("crossing").msg.key, "must not cross itself");
         let line = vec![(31.22, 121.46), (31.23, 121.47), (31.24, 121.48)];
-        assert_eq!(Polygon::new("area", &line).expect_err("flat").message, "must enclose an area");
+        assert_eq!(Polygon::new("area", &line).expect_err("flat").msg.key, "must enclose an area");
         let bad = vec![(31.22, 121.46), (95.0, 121.48), (31.24, 121.48)];
         assert_eq!(Polygon::new("area", &bad).expect_err("lat").field, "area[1].lat");
     }

@@ -13,6 +13,7 @@
 //! - [`access`]: roles, grants and the one authorisation check every handler uses.
 //! - [`error_code`]: the one table of API error codes and their HTTP statuses.
 //! - [`field`]: the validation error that names the offending field.
+//! - [`msg`]: a message for people as a catalogue key and arguments, rendered at the edge.
 //! - [`geo`]: validated coordinates and distances.
 //! - [`hours`]: opening hours with exceptions and "open now".
 //! - [`store`]: store categories and the checked public profile of a store.
@@ -39,6 +40,7 @@ pub mod ledger;
 pub mod loyalty;
 pub mod membership;
 pub mod money;
+pub mod msg;
 pub mod promo;
 pub mod review;
 pub mod store;
@@ -54,4 +56,5 @@ pub use ids::{
     OrderId, PaymentId, PromotionId, QuoteId, RedemptionId, ShiftId, StoreId, UserId, VoucherId,
 };
 pub use money::{Currency, Money};
+pub use msg::{Msg, MsgArg};
 pub use time::Timestamp;

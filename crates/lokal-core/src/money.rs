@@ -97,6 +97,15 @@ pub fn decimal(minor: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// An amount for people, the one way Lokal shows money on every page, message and receipt:
+/// `¥168`, `¥168.50`, `-¥5` (two decimals only when there are cents).
+pub fn yuan(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let (whole, cents) = (abs / 100, abs % 100);
+    if cents == 0 { format!("{sign}¥{whole}") } else { format!("{sign}¥{whole}.{cents:02}") }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", decimal(self.amount), self.currency)
@@ -120,6 +129,17 @@ mod tests {
     fn money_displays_minor_units_as_decimals() {
         assert_eq!(Money::new(1250, Currency::CNY).to_string(), "12.50 CNY");
         assert_eq!(Money::new(-5, Currency::CNY).to_string(), "-0.05 CNY");
+    }
+
+    #[test]
+    fn money_for_people_shows_cents_only_when_there_are_some() {
+        assert_eq!(yuan(16800), "¥168");
+        assert_eq!(yuan(16850), "¥168.50");
+        assert_eq!(yuan(5), "¥0.05");
+        assert_eq!(yuan(0), "¥0");
+        assert_eq!(yuan(-50), "-¥0.50");
+        assert_eq!(yuan(-500), "-¥5");
+        assert_eq!(yuan(i64::MIN), "-¥92233720368547758.08");
     }
 
     #[test]

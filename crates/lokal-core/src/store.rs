@@ -169,10 +169,7 @@ impl StoreProfile {
         if address.chars().count() > 200 || address.chars().any(char::is_control) {
             return Err(FieldError::new("address", "must be at most 200 characters without control characters"));
         }
-        let location = j
-            .location
-            .map(|l| LatLng::new(l.lat, l.lng).map_err(|e| FieldError::new(format!("location.{}", e.field), e.message)))
-            .transpose()?;
+        let location = j.location.map(|l| LatLng::new(l.lat, l.lng).map_err(|e| e.under("location"))).transpose()?;
         let phone = j.phone.filter(|p| !p.trim().is_empty()).map(|p| Phone::parse("phone", &p)).transpose()?;
         let utc_offset_min = j.utc_offset_min.unwrap_or(480);
         if !(-720..=840).contains(&utc_offset_min) {

@@ -161,7 +161,7 @@ pub fn price_with_options(
     let mut price = base;
     let mut text = Vec::new();
     for (i, c) in chosen.iter().enumerate() {
-        let bad = |m: &str| FieldError::new(format!("{field}.options[{i}]"), m);
+        let bad = |m: &'static str| FieldError::new(format!("{field}.options[{i}]"), m);
         let g = groups.iter().find(|g| g.name == c.group).ok_or_else(|| bad("no such option group"))?;
         let choice = g.choices.iter().find(|x| x.name == c.choice).ok_or_else(|| bad("no such choice"))?;
         if chosen[..i].iter().any(|p| p == c) {

@@ -46,6 +46,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (17, "memberships", include_str!("../migrations/sqlite/0017_memberships.sql")),
     (18, "loyalty", include_str!("../migrations/sqlite/0018_loyalty.sql")),
     (19, "chats", include_str!("../migrations/sqlite/0019_chats.sql")),
+    (20, "language", include_str!("../migrations/sqlite/0020_language.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -67,6 +68,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (17, "memberships", include_str!("../migrations/postgres/0017_memberships.sql")),
     (18, "loyalty", include_str!("../migrations/postgres/0018_loyalty.sql")),
     (19, "chats", include_str!("../migrations/postgres/0019_chats.sql")),
+    (20, "language", include_str!("../migrations/postgres/0020_language.sql")),
 ];
 
 impl Db {

@@ -23,9 +23,11 @@ pub struct UserRow {
     pub created_at: i64,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+    /// The saved language (`zh-CN`, `en`), if the person chose one.
+    pub lang: Option<String>,
 }
 
-const COLUMNS: &str = "id, email, phone, password_hash, display_name, created_at, disabled";
+const COLUMNS: &str = "id, email, phone, password_hash, display_name, created_at, disabled, lang";
 
 fn from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
     Ok(UserRow {
@@ -36,6 +38,7 @@ fn from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
         display_name: get(row, "display_name")?,
         created_at: get(row, "created_at")?,
         disabled: get::<i64>(row, "disabled")? != 0,
+        lang: get(row, "lang")?,
     })
 }
 
@@ -43,8 +46,8 @@ fn from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
 /// when the login is taken.
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, u: &UserRow) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO users (id, email, phone, password_hash, display_name, created_at, disabled) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO users (id, email, phone, password_hash, display_name, created_at, disabled, lang) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(u.id.to_string())
     .bind(u.email.clone())
@@ -53,6 +56,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, u: &UserRow) -> R
     .bind(u.display_name.clone())
     .bind(u.created_at)
     .bind(i64::from(u.disabled))
+    .bind(u.lang.clone())
     .execute(ex)
     .await
     .map_err(StoreError::from_sqlx)?;
@@ -64,6 +68,21 @@ pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: UserId) ->
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
     let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// Saves (or with `None` forgets) the account's language.
+pub async fn set_lang<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: UserId,
+    lang: Option<&str>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+        .bind(lang.map(str::to_owned))
+        .bind(id.to_string())
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The account whose e-mail or phone is `login` (already normalised).

@@ -12,7 +12,6 @@ use lokal_api::extract::ClientIp;
 use lokal_api::{Ctx, SESSION_COOKIE};
 use lokal_app::AppError;
 use lokal_app::accounts::{NewSession, Registration, SessionKind};
-use lokal_core::Timestamp;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -21,13 +20,14 @@ pub fn router() -> Router<Ctx> {
         .route("/register", get(register_form).post(register))
         .route("/logout", post(logout))
         .route("/account", get(account))
+        .route("/lang", post(switch_language))
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth_form.html")]
 struct AuthForm {
     nav: Nav,
-    heading: &'static str,
+    heading: String,
     action: &'static str,
     registering: bool,
     error: Option<String>,
@@ -41,8 +41,8 @@ struct AuthForm {
 impl AuthForm {
     fn login(nav: Nav) -> Self {
         Self {
+            heading: nav.t("auth-log-in"),
             nav,
-            heading: "Log in",
             action: "/login",
             registering: false,
             error: None,
@@ -53,7 +53,8 @@ impl AuthForm {
         }
     }
     fn register(nav: Nav) -> Self {
-        Self { heading: "Create account", action: "/register", registering: true, ..Self::login(nav) }
+        let heading = nav.t("auth-create-account");
+        Self { heading, action: "/register", registering: true, ..Self::login(nav) }
     }
     /// Shows the form again with the error; internal failures become an error page.
     fn refuse(mut self, e: AppError) -> Response {
@@ -61,7 +62,7 @@ impl AuthForm {
         if status.is_server_error() {
             return error_page(e);
         }
-        self.error = Some(e.message);
+        self.error = Some(self.nav.error_text(&e));
         let nav = self.nav.clone();
         nav.finish((status, self).into_response())
     }
@@ -79,7 +80,7 @@ pub(crate) fn safe_next(next: &str) -> &str {
     // A path on this site, of plain URL characters only: no scheme, no `//host`, no backslash,
     // no whitespace or control character a browser would strip into `//host`.
     let plain = |b: u8| b.is_ascii_alphanumeric() || b"/-_.~?=&%#:+,".contains(&b);
-    let ok = next.len() <= 200
+    let ok = next.len() <= 1000
         && next.starts_with('/')
         && next.as_bytes().get(1).is_none_or(|b| *b != b'/')
         && next.bytes().all(plain)
@@ -125,7 +126,7 @@ async fn bind_visitor(ctx: &Ctx, headers: &HeaderMap, user: lokal_core::UserId, 
     if let Some(v) = lokal_api::middleware::cookie_value(headers, crate::campaigns::VISITOR_COOKIE)
         && let Err(e) = ctx.app.bind_visitor(&v, user, signed_up).await
     {
-        tracing::warn!(error = %e.message, "campaign visits not bound to the account");
+        tracing::warn!(error = %e.msg, "campaign visits not bound to the account");
     }
 }
 
@@ -242,26 +243,72 @@ struct AccountPage {
     email: String,
     phone: String,
     since: String,
-    roles: Vec<&'static str>,
+    roles: Vec<String>,
+    /// The saved language's tag, empty when none is saved.
+    saved_lang: String,
 }
 
 async fn account(State(ctx): State<Ctx>, nav: Nav) -> Response {
     let Some(session) = nav.session.clone() else {
-        return Redirect::to("/login").into_response();
+        return Redirect::to("/login?next=/account").into_response();
     };
     let user = match ctx.app.me(&session.auth.principal).await {
         Ok(u) => u,
         Err(e) => return error_page(e),
     };
     let page = AccountPage {
-        nav: nav.clone(),
         display_name: user.display_name,
         email: user.email.unwrap_or_else(|| "—".into()),
         phone: user.phone.unwrap_or_else(|| "—".into()),
-        since: Timestamp::from_millis(user.created_at).to_rfc3339()[..10].to_owned(),
-        roles: session.auth.principal.grants.iter().map(|g| g.role.as_str()).collect(),
+        since: nav.date(user.created_at),
+        roles: session.auth.principal.grants.iter().map(|g| nav.label("role", g.role.as_str())).collect(),
+        saved_lang: user.lang.unwrap_or_default(),
+        nav: nav.clone(),
     };
     let mut res = nav.finish(page.into_response());
     res.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    res
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LangFields {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf_token: String,
+    /// From the account page: `saved` keeps the choice on the account, `browser` forgets it.
+    #[serde(default)]
+    remember: String,
+}
+
+/// The language switch (中文 / EN on every page): sets the `lang` cookie for a year and, for a
+/// logged-in person, saves the choice on their account (so it follows them to other devices);
+/// then back to the page they were on.
+async fn switch_language(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<LangFields>) -> Response {
+    if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
+        return refused;
+    }
+    let forget = f.remember == "browser";
+    let lang = match lokal_i18n::Lang::parse(&f.lang) {
+        Some(l) => l,
+        None if forget => nav.lang,
+        None => {
+            return nav.refusal(
+                &nav.t("lang-switch"),
+                AppError::from(lokal_core::FieldError::new("lang", "field-lang-unknown")),
+            );
+        }
+    };
+    if let Some(s) = &nav.session {
+        let saved = if forget { None } else { Some(lang.tag()) };
+        if let Err(e) = ctx.app.set_language(&s.auth.principal, saved).await {
+            return error_page(e);
+        }
+    }
+    let mut res = Redirect::to(safe_next(&f.next)).into_response();
+    let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", crate::page::LANG_COOKIE, lang.tag());
+    set_cookie(&mut res, &cookie, nav.secure);
     res
 }

@@ -152,7 +152,7 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
                         .map(|c| format!("{} × {}", c.quantity, c.name))
                         .collect::<Vec<_>>()
                         .join(" · "),
-                    refusal: d.refusal.map(|e| e.message),
+                    refusal: d.refusal.map(|e| nav.error_text(&e)),
                     redemptions: d
                         .redemptions
                         .iter()
@@ -169,7 +169,7 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
                         .collect(),
                 });
             }
-            Err(e) if e.code.status() < 500 => page.error = Some(e.message),
+            Err(e) if e.code.status() < 500 => page.error = Some(nav.error_text(&e)),
             Err(e) => return error_page(e),
         }
     }

@@ -54,7 +54,7 @@ pub(crate) async fn start_payment(ctx: &Ctx, nav: &Nav, me: &Principal, order: O
         return match ctx.app.pay_with_card(me, order).await {
             Ok(_) => Redirect::to(&format!("/orders/{order}")).into_response(),
             Err(e) if e.code == lokal_core::ErrorCode::InsufficientBalance => {
-                let page = CardShortPage { nav: nav.clone(), order_id: order.to_string(), text: e.message.clone() };
+                let page = CardShortPage { nav: nav.clone(), order_id: order.to_string(), text: nav.error_text(&e) };
                 nav.finish((axum::http::StatusCode::CONFLICT, page).into_response())
             }
             Err(e) => nav.refusal("Not paid", e),
@@ -360,7 +360,7 @@ async fn set_program(
     let Ok(merchant) = id.parse::<MerchantId>() else {
         return nav.refusal("Not saved", AppError::not_found("merchant"));
     };
-    let bad = |what: &str| nav.refusal("Not saved", lokal_core::FieldError::new("tiers", what).into());
+    let bad = |what: &'static str| nav.refusal("Not saved", lokal_core::FieldError::new("tiers", what).into());
     let Ok(points_per_yuan) = f.points_per_yuan.trim().parse::<i64>() else {
         return nav.refusal("Not saved", lokal_core::FieldError::new("points_per_yuan", "must be 0 to 100").into());
     };

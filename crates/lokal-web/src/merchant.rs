@@ -130,7 +130,8 @@ async fn refuse(ctx: &Ctx, nav: Nav, me: &Principal, e: AppError) -> Response {
     if status.is_server_error() {
         return error_page(e);
     }
-    render_apply(ctx, nav, me, Some(e.message), status).await
+    let text = nav.error_text(&e);
+    render_apply(ctx, nav, me, Some(text), status).await
 }
 
 #[derive(Template, WebTemplate)]

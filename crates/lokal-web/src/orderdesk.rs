@@ -181,7 +181,7 @@ async fn act(
     let store = urlencode(&f.store);
     let to = match done {
         Ok(msg) => format!("/merchant/orders?store={store}&done={}", urlencode(msg)),
-        Err(e) => format!("/merchant/orders?store={store}&error={}", urlencode(&e.message)),
+        Err(e) => format!("/merchant/orders?store={store}&error={}", urlencode(&nav.error_text(&e))),
     };
     Redirect::to(&to).into_response()
 }
@@ -402,7 +402,7 @@ async fn save_settings(
     };
     match ctx.app.set_order_settings(&me, store, s.clone()).await {
         Ok(_) => Redirect::to(&format!("/merchant/orders?store={store}&done=settings")).into_response(),
-        Err(e) if e.code.status() == 422 => settings_page(&nav, store, s, Some(e.message)),
+        Err(e) if e.code.status() == 422 => settings_page(&nav, store, s, Some(nav.error_text(&e))),
         Err(e) => nav.refusal("Settings", e),
     }
 }

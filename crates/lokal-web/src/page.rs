@@ -10,7 +10,8 @@ use lokal_api::extract::{MaybeCaller, Session, constant_time_eq};
 use lokal_api::middleware::cookie_value;
 use lokal_api::{ApiError, CSRF_COOKIE, Ctx};
 use lokal_app::AppError;
-use lokal_core::ErrorCode;
+use lokal_core::{ErrorCode, Msg, MsgArg};
+use lokal_i18n::{Lang, Zone, format as fmt};
 
 /// The page frame: the logged-in user's name and the CSRF token for forms.
 #[derive(Debug, Clone)]
@@ -25,21 +26,152 @@ pub struct Nav {
     pub session: Option<Session>,
     /// Whether cookies are marked `Secure`.
     pub secure: bool,
+    /// The language of the page.
+    pub lang: Lang,
+    /// The city's time zone (times that concern no particular store).
+    pub zone: Zone,
+    /// This page's path and query, where the language switch comes back to.
+    pub here: String,
+    /// The current time, epoch ms (for "today 14:43").
+    pub now_ms: i64,
 }
+
+/// The catalogue key of an enum word's label: `status-pay-at-store` for `("status",
+/// "pay_at_store")`.
+pub fn label_key(group: &str, word: &str) -> String {
+    format!("{group}-{}", word.replace('_', "-"))
+}
+
+/// The cookie the language switch sets.
+pub const LANG_COOKIE: &str = "lang";
 
 impl FromRequestParts<Ctx> for Nav {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
         let Ok(MaybeCaller(session)) = MaybeCaller::from_request_parts(parts, ctx).await;
-        let user = match &session {
-            Some(s) => Some(ctx.app.me(&s.auth.principal).await.map_err(error_page)?.display_name),
-            None => None,
+        let (user, saved) = match &session {
+            Some(s) => {
+                let me = ctx.app.me(&s.auth.principal).await.map_err(error_page)?;
+                (Some(me.display_name), me.lang)
+            }
+            None => (None, None),
         };
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let cookie = cookie_value(&parts.headers, LANG_COOKIE);
+        let lang = Lang::negotiate(saved.as_deref(), cookie.as_deref(), accept, ctx.app.site().lang);
+        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
         let (csrf, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
             Some(c) if c.len() == 64 => (c, false),
             _ => (lokal_app::secret::random_token().map_err(error_page)?, true),
         };
-        Ok(Nav { user, csrf, new_csrf, session, secure: ctx.app.auth_settings().secure_cookies })
+        Ok(Nav {
+            user,
+            csrf,
+            new_csrf,
+            session,
+            secure: ctx.app.auth_settings().secure_cookies,
+            lang,
+            zone: ctx.app.site().zone.clone(),
+            here,
+            now_ms: ctx.app.now().millis(),
+        })
+    }
+}
+
+/// What pages write: catalogue texts, money and local times in the page's language.
+impl Nav {
+    /// A frame for pages rendered without a request (error pages): the platform's defaults.
+    pub fn bare(lang: Lang) -> Nav {
+        Nav {
+            user: None,
+            csrf: String::new(),
+            new_csrf: false,
+            session: None,
+            secure: false,
+            lang,
+            zone: Zone::default(),
+            here: "/".into(),
+            now_ms: 0,
+        }
+    }
+
+    /// The catalogue text of `key`.
+    pub fn t(&self, key: &str) -> String {
+        lokal_i18n::t(self.lang, key)
+    }
+
+    /// The catalogue text of `key` with one argument.
+    pub fn t1(&self, key: &'static str, name: &'static str, v: impl Into<MsgArg>) -> String {
+        self.msg(&Msg::new(key).with(name, v))
+    }
+
+    /// The catalogue text of `key` with two arguments.
+    pub fn t2(
+        &self,
+        key: &'static str,
+        a: &'static str,
+        av: impl Into<MsgArg>,
+        b: &'static str,
+        bv: impl Into<MsgArg>,
+    ) -> String {
+        self.msg(&Msg::new(key).with(a, av).with(b, bv))
+    }
+
+    /// A message in the page's language.
+    pub fn msg(&self, m: &Msg) -> String {
+        lokal_i18n::render(self.lang, m)
+    }
+
+    /// The label of an enum word (`status-paid` for `("status", "paid")`): no internal word
+    /// reaches a page untranslated.
+    pub fn label(&self, group: &str, word: &str) -> String {
+        lokal_i18n::t(self.lang, &label_key(group, word))
+    }
+
+    /// The reason of a refusal, in the page's language.
+    pub fn error_text(&self, e: &AppError) -> String {
+        lokal_api::error::error_message(self.lang, &e.msg, e.field.as_deref())
+    }
+
+    /// Money: `¥168`, `¥168.50`.
+    pub fn money(&self, minor: i64) -> String {
+        fmt::money(minor)
+    }
+
+    /// An instant in the city's time zone: `2026年12月2日 14:43`.
+    pub fn datetime(&self, ms: i64) -> String {
+        fmt::datetime(self.lang, ms, &self.zone)
+    }
+
+    /// An instant in the city's time zone as people near now say it: `今天 14:43`.
+    pub fn near(&self, ms: i64) -> String {
+        fmt::near(self.lang, ms, self.now_ms, &self.zone)
+    }
+
+    /// An instant at a place `offset_min` east of UTC (a store), as people near now say it.
+    pub fn near_at(&self, ms: i64, offset_min: i64) -> String {
+        let zone = Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480));
+        fmt::near(self.lang, ms, self.now_ms, &zone)
+    }
+
+    /// A date in the city's time zone: `2026年12月2日`.
+    pub fn date(&self, ms: i64) -> String {
+        fmt::date(self.lang, ms, &self.zone)
+    }
+
+    /// A clock time in the city's time zone: `14:43`.
+    pub fn time(&self, ms: i64) -> String {
+        fmt::time(ms, &self.zone)
+    }
+
+    /// A clock time at a place `offset_min` east of UTC (a store): `14:43`.
+    pub fn time_at(&self, ms: i64, offset_min: i64) -> String {
+        fmt::time(ms, &Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480)))
+    }
+
+    /// The languages of the switch: (tag, label, whether it is the page's).
+    pub fn languages(&self) -> [(&'static str, &'static str, bool); 2] {
+        Lang::ALL.map(|l| (l.tag(), l.label(), l == self.lang))
     }
 }
 
@@ -53,7 +185,9 @@ impl Nav {
     /// page frame), the opaque error page for server errors.
     pub fn refusal(&self, heading: &str, e: AppError) -> Response {
         match StatusCode::from_u16(e.code.status()) {
-            Ok(status) if status.is_client_error() => self.finish(message(status, heading, &e.message, self.clone())),
+            Ok(status) if status.is_client_error() => {
+                self.finish(message(status, heading, &self.error_text(&e), self.clone()))
+            }
             _ => error_page(e),
         }
     }
@@ -98,8 +232,8 @@ impl Nav {
         } else {
             Err(self.finish(message(
                 StatusCode::FORBIDDEN,
-                "Form expired",
-                "This form was open too long or came from another site. Go back, reload the page and try again.",
+                &self.t("page-form-expired-heading"),
+                &self.t("page-form-expired-text"),
                 self.clone(),
             )))
         }
@@ -127,19 +261,30 @@ pub fn message(status: StatusCode, heading: &str, text: &str, nav: Nav) -> Respo
     (status, MessagePage { nav, heading: heading.into(), text: text.into() }).into_response()
 }
 
+/// An error page waiting for its language: [`render_error_pages`] writes it once the request's
+/// language is known, so that helpers without a request can still refuse in the reader's words.
+#[derive(Debug, Clone)]
+pub struct PageError {
+    /// The heading.
+    pub heading: Msg,
+    /// The sentence.
+    pub text: Msg,
+}
+
 /// The page for a failed request. Internal causes are logged, never shown.
 pub fn error_page(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_server_error() {
         tracing::error!(error = %e, cause = ?std::error::Error::source(&e).map(ToString::to_string), "page failed");
     }
-    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None, secure: false };
-    let text = if status.is_server_error() {
-        "Something went wrong on our side. Please try again in a moment."
-    } else {
-        e.message.as_str()
-    };
-    message(status, "Sorry", text, nav)
+    let text = if status.is_server_error() { Msg::new("page-error-internal") } else { e.msg };
+    pending_page(status, Msg::new("page-error-heading"), text)
+}
+
+fn pending_page(status: StatusCode, heading: Msg, text: Msg) -> Response {
+    let mut res = status.into_response();
+    res.extensions_mut().insert(PageError { heading, text });
+    res
 }
 
 /// Unknown routes: a JSON error under `/api/`, a page elsewhere.
@@ -147,8 +292,36 @@ pub async fn fallback(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::new(ErrorCode::NotFound, "no such resource").into_response();
     }
-    let nav = Nav { user: None, csrf: String::new(), new_csrf: false, session: None, secure: false };
-    message(StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.", nav)
+    pending_page(StatusCode::NOT_FOUND, Msg::new("page-not-found-heading"), Msg::new("page-not-found-text"))
+}
+
+/// Writes the pages of [`PageError`]s in the request's language (the person's saved one, the
+/// `lang` cookie, the browser's, the platform's).
+pub async fn render_error_pages(
+    axum::extract::State(ctx): axum::extract::State<Ctx>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let cookie = cookie_value(req.headers(), LANG_COOKIE);
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let principal = req.extensions().get::<Session>().map(|s| s.auth.principal.clone());
+    let res = next.run(req).await;
+    let Some(err) = res.extensions().get::<PageError>().cloned() else {
+        return res;
+    };
+    let saved = match principal {
+        Some(p) => ctx.app.me(&p).await.ok().and_then(|u| u.lang),
+        None => None,
+    };
+    let lang = Lang::negotiate(saved.as_deref(), cookie.as_deref(), accept.as_deref(), ctx.app.site().lang);
+    let nav = Nav::bare(lang);
+    let (heading, text) = (nav.msg(&err.heading), nav.msg(&err.text));
+    let (mut parts, _) = res.into_parts();
+    let page = message(parts.status, &heading, &text, nav);
+    let (page_parts, body) = page.into_parts();
+    parts.headers.extend(page_parts.headers);
+    parts.extensions.remove::<PageError>();
+    Response::from_parts(parts, body)
 }
 
 /// The absolute URL of `path` on this site as the request addressed it (what a printed QR code

@@ -64,7 +64,7 @@ pub(crate) fn land(nav: &Nav, page: &str, result: Result<(), AppError>, done: &s
         Ok(()) => Redirect::to(&format!("{page}?done={done}")).into_response(),
         Err(e) if matches!(e.code, ErrorCode::Forbidden | ErrorCode::Unauthenticated) => nav.refusal("Not allowed", e),
         Err(e) if (400..500).contains(&e.code.status()) => {
-            let message: String = e.message.chars().take(200).collect();
+            let message: String = nav.error_text(&e).chars().take(200).collect();
             Redirect::to(&format!("{page}?error={}", urlencode(&message))).into_response()
         }
         Err(e) => error_page(e),
@@ -245,7 +245,7 @@ async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Flash>) ->
                 if e.code.status() >= 500 {
                     return error_page(e);
                 }
-                page.error = Some(e.message);
+                page.error = Some(nav.error_text(&e));
             }
         }
         Err(e) if e.code == ErrorCode::NotFound => {}

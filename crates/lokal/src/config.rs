@@ -22,6 +22,8 @@ pub struct Config {
     pub payments: PaymentSettings,
     /// Riders' pay, dispatch and tracking.
     pub delivery: lokal_app::delivery_settings::DeliverySettings,
+    /// Default language and the city's time zone.
+    pub site: lokal_app::site::SiteSettings,
     /// Logging.
     pub log: LogConfig,
 }

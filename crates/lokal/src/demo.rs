@@ -255,6 +255,7 @@ async fn history(
             display_name: format!("Shopper {i}"),
             created_at: start.millis(),
             disabled: false,
+            lang: None,
         };
         lokal_store::users::insert(app.db().pool(), &user).await?;
         shoppers.push(Principal { user_id: user.id, grants: Vec::new() });

@@ -108,6 +108,7 @@ impl Application {
 
 /// Connects to the configured database and migrates it.
 pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    let site = lokal_app::site::Site::new(&config.site).map_err(|e| anyhow::anyhow!("{}", e.msg))?;
     let url = config.database_url();
     if config.database.url.is_empty() {
         std::fs::create_dir_all(&config.database.data_dir)
@@ -119,7 +120,8 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
     db.migrate().await.context("applying migrations")?;
     Ok(App::new(db, clock, config.auth.clone())
         .with_payments(config.payments.clone())
-        .with_delivery(config.delivery.clone()))
+        .with_delivery(config.delivery.clone())
+        .with_site(site))
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.
@@ -131,7 +133,8 @@ pub fn compose(app: App) -> anyhow::Result<Router> {
     let router = api
         .merge(lokal_web::router(&openapi_json))
         .route("/api/v1/openapi.json", get(move || async move { axum::Json((*served).clone()) }))
-        .fallback(lokal_web::fallback);
+        .fallback(lokal_web::fallback)
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), lokal_web::page::render_error_pages));
     Ok(lokal_api::middleware::apply(router, ctx))
 }
 

@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
 pub fn router() -> OpenApiRouter<Ctx> {
-    OpenApiRouter::new().routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(me, update_me))
 }
 
 /// An account.
@@ -26,6 +26,9 @@ pub struct UserJson {
     pub display_name: String,
     /// When the account was created.
     pub created_at: Timestamp,
+    /// The saved language (`zh-CN` or `en`); null when pages follow the `lang` cookie and the
+    /// browser's `Accept-Language`.
+    pub lang: Option<String>,
 }
 
 impl From<UserRow> for UserJson {
@@ -36,6 +39,7 @@ impl From<UserRow> for UserJson {
             phone: u.phone,
             display_name: u.display_name,
             created_at: Timestamp::from_millis(u.created_at),
+            lang: u.lang,
         }
     }
 }
@@ -72,6 +76,36 @@ pub struct MeJson {
 /// The logged-in account and its roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), responses((status = 200, body = MeJson)))]
 async fn me(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<MeJson>> {
+    let user = ctx.app.me(&caller).await?;
+    Ok(Json(MeJson { user: user.into(), grants: caller.grants.into_iter().map(Into::into).collect() }))
+}
+
+/// A change to the caller's own account. Fields left out stay as they are.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    /// The language to save, `zh-CN` or `en`; null forgets the saved one.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "en")]
+    pub lang: Option<Option<String>>,
+}
+
+/// A field that is present (even as null) is `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    <Option<String> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// Changes the logged-in account (its saved language).
+#[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), request_body = MePatch,
+    responses((status = 200, body = MeJson), (status = 422, body = crate::error::ErrorBody)))]
+async fn update_me(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Json(b): Json<MePatch>,
+) -> ApiResult<Json<MeJson>> {
+    if let Some(lang) = b.lang {
+        ctx.app.set_language(&caller, lang.as_deref()).await?;
+    }
     let user = ctx.app.me(&caller).await?;
     Ok(Json(MeJson { user: user.into(), grants: caller.grants.into_iter().map(Into::into).collect() }))
 }

@@ -3,6 +3,7 @@
 use crate::Ctx;
 use crate::error::ApiResult;
 use crate::extract::{Caller, Json, Path, Query};
+use crate::middleware::RequestLang;
 use crate::routes::ListJson;
 use crate::routes::deals::{DealOut, VoucherOut, deal_out, voucher_out};
 use axum::extract::State;
@@ -112,12 +113,13 @@ async fn look_up(
     State(ctx): State<Ctx>,
     Caller(caller, _): Caller,
     Path((store, code)): Path<(StoreId, String)>,
+    RequestLang(lang): RequestLang,
 ) -> ApiResult<Json<DeskOut>> {
     let d = ctx.app.look_up_voucher(&caller, store, &code).await?;
     Ok(Json(DeskOut {
         redeemable: d.refusal.is_none(),
         refusal_code: d.refusal.as_ref().map(|e| e.code.as_str().to_owned()),
-        refusal: d.refusal.map(|e| e.message),
+        refusal: d.refusal.map(|e| crate::error::error_message(lang, &e.msg, e.field.as_deref())),
         voucher: voucher_out(d.voucher),
         deal: deal_out(d.deal, ctx.app.now()),
         redemptions: d.redemptions.into_iter().map(redemption_out).collect(),

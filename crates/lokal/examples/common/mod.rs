@@ -100,6 +100,7 @@ impl Bench {
                 display_name: format!("Buyer {i}"),
                 created_at: self.app.now().millis(),
                 disabled: false,
+                lang: None,
             };
             lokal_store::users::insert(self.app.db().pool(), &user).await?;
             out.push((user.id, self.app.open_session(user.id, SessionKind::Api).await?.token));

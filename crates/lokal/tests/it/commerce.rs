@@ -103,6 +103,7 @@ pub async fn crowd(app: &TestApp, n: usize) -> Vec<String> {
             display_name: format!("Buyer {i}"),
             created_at: app.app.now().millis(),
             disabled: false,
+            lang: None,
         };
         lokal_store::users::insert(app.app.db().pool(), &user).await.expect("user");
         let s = app.app.open_session(user.id, lokal_app::accounts::SessionKind::Api).await.expect("session");

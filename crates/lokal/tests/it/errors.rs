@@ -101,5 +101,12 @@ async fn unknown_pages_are_html_404_pages() {
     let r = app.get("/no/such/page", None).await;
     assert_eq!(r.status, 404);
     assert!(r.header("content-type").unwrap_or_default().starts_with("text/html"));
-    assert!(r.text.contains("Page not found"));
+    // In the platform's language (zh-CN) unless the browser asks for English.
+    assert!(r.text.contains("页面不存在"), "{}", r.text);
+    assert!(r.text.contains(r#"<html lang="zh-CN">"#));
+    let en = app
+        .send(app.client.get(format!("{}/no/such/page", app.base)).header("accept-language", "en-GB,en;q=0.9"))
+        .await;
+    assert_eq!(en.status, 404);
+    assert!(en.text.contains("Page not found") && en.text.contains(r#"<html lang="en">"#), "{}", en.text);
 }

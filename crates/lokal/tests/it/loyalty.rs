@@ -351,6 +351,7 @@ async fn a_message_reaches_every_opted_in_member_of_a_big_chain() {
             display_name: format!("Member {i}"),
             created_at: now,
             disabled: false,
+            lang: None,
         };
         lokal_store::users::insert(app.app.db().pool(), &user).await.expect("user");
         let yes = i % 3 != 0;

@@ -19,6 +19,7 @@ mod errors;
 mod harness;
 mod idempotency;
 mod kitchen;
+mod language;
 mod loyalty;
 mod membership;
 mod money;

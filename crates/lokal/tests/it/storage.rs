@@ -16,6 +16,7 @@ fn user(email: &str) -> UserRow {
         display_name: "n".into(),
         created_at: 1,
         disabled: false,
+        lang: None,
     }
 }
 

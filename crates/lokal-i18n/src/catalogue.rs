@@ -1,0 +1,243 @@
+//! The message catalogues: one Fluent bundle per language, built once from the embedded
+//! `locales/<lang>/*.ftl` files, and the checks that keep the languages in step.
+//!
+//! A key missing from a catalogue renders as `⟦key⟧`, which the browser tests look for on
+//! every page; [`problems`] (run by this crate's tests) refuses a key present in one language
+//! but not the other, a file that does not parse, a key defined twice, and a translation that
+//! uses an argument its twin does not know.
+
+use crate::Lang;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use lokal_core::{Msg, MsgArg};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// The catalogue files of a language: (file name, text).
+pub fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::ZhCn => embedded::ZH_CN,
+        Lang::En => embedded::EN,
+    }
+}
+
+fn bundle(lang: Lang) -> &'static Bundle {
+    static BUNDLES: OnceLock<[Bundle; 2]> = OnceLock::new();
+    let all = BUNDLES.get_or_init(|| Lang::ALL.map(build));
+    &all[lang as usize]
+}
+
+fn build(lang: Lang) -> Bundle {
+    let id = lang.tag().parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    // Pages are HTML, not bidirectional text: no isolation marks around arguments.
+    b.set_use_isolating(false);
+    for (_, text) in files(lang) {
+        // A broken file still adds what parses; `problems` reports the rest.
+        let res = FluentResource::try_new((*text).to_owned()).unwrap_or_else(|(res, _)| res);
+        let _ = b.add_resource(res);
+    }
+    b
+}
+
+/// Whether `key` is a catalogue key's shape (kebab-case ASCII), as opposed to a text that was
+/// never given a key.
+fn is_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The message `key` with no arguments, in `lang`.
+pub fn t(lang: Lang, key: &str) -> String {
+    format(lang, key, None)
+}
+
+/// A message in `lang`: its catalogue text with the arguments put in. Money arguments are
+/// written the one way Lokal writes money (`¥12.50`).
+pub fn render(lang: Lang, msg: &Msg) -> String {
+    if msg.args.is_empty() {
+        return format(lang, &msg.key, None);
+    }
+    let mut args = FluentArgs::with_capacity(msg.args.len());
+    for (name, value) in &msg.args {
+        let v: FluentValue<'_> = match value {
+            MsgArg::Text(s) => FluentValue::from(s.as_str()),
+            MsgArg::Int(n) => FluentValue::from(*n),
+            MsgArg::Money(m) => FluentValue::from(lokal_core::money::yuan(*m)),
+        };
+        args.set(*name, v);
+    }
+    format(lang, &msg.key, Some(&args))
+}
+
+fn format(lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+    let b = bundle(lang);
+    match b.get_message(key).and_then(|m| m.value()) {
+        Some(pattern) => {
+            let mut errors = Vec::new();
+            b.format_pattern(pattern, args, &mut errors).into_owned()
+        }
+        None if is_key(key) => format!("⟦{key}⟧"),
+        // Not a key: a text that has not been given one yet, shown as it is.
+        None => key.to_owned(),
+    }
+}
+
+/// Whether `lang`'s catalogue has the message `key`.
+pub fn has(lang: Lang, key: &str) -> bool {
+    bundle(lang).has_message(key)
+}
+
+/// Every message key of `lang`, with the arguments its text uses.
+pub fn keys(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for (_, text) in files(lang) {
+        let res = FluentResource::try_new((*text).to_owned()).unwrap_or_else(|(res, _)| res);
+        for entry in res.entries() {
+            if let ast::Entry::Message(m) = entry {
+                let mut vars = BTreeSet::new();
+                if let Some(p) = &m.value {
+                    pattern_vars(p, &mut vars);
+                }
+                out.insert(m.id.name.to_owned(), vars);
+            }
+        }
+    }
+    out
+}
+
+/// What is wrong with the catalogues, one sentence each; empty when they are in step.
+pub fn problems() -> Vec<String> {
+    let mut out = Vec::new();
+    for lang in Lang::ALL {
+        let mut seen = BTreeMap::new();
+        for (file, text) in files(lang) {
+            let res = match FluentResource::try_new((*text).to_owned()) {
+                Ok(r) => r,
+                Err((r, errors)) => {
+                    out.push(format!("{lang}/{file}: {} syntax error(s), first {:?}", errors.len(), errors[0]));
+                    r
+                }
+            };
+            for entry in res.entries() {
+                match entry {
+                    ast::Entry::Message(m) => {
+                        let id = m.id.name;
+                        if let Some(first) = seen.insert(id.to_owned(), *file) {
+                            out.push(format!("{lang}: `{id}` is defined in {first} and again in {file}"));
+                        }
+                        if m.value.is_none() {
+                            out.push(format!("{lang}/{file}: `{id}` has no text"));
+                        }
+                        if !is_key(id) {
+                            out.push(format!("{lang}/{file}: `{id}` is not a kebab-case key"));
+                        }
+                    }
+                    ast::Entry::Junk { content } => {
+                        out.push(format!("{lang}/{file}: cannot read {:?}", content.lines().next().unwrap_or("")));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let (zh, en) = (keys(Lang::ZhCn), keys(Lang::En));
+    for (key, vars) in &zh {
+        match en.get(key) {
+            None => out.push(format!("`{key}` is in zh-CN but not in en")),
+            Some(ev) if ev != vars => {
+                out.push(format!("`{key}` uses {vars:?} in zh-CN but {ev:?} in en"));
+            }
+            Some(_) => {}
+        }
+    }
+    for key in en.keys().filter(|k| !zh.contains_key(*k)) {
+        out.push(format!("`{key}` is in en but not in zh-CN"));
+    }
+    out
+}
+
+fn pattern_vars(p: &ast::Pattern<&str>, vars: &mut BTreeSet<String>) {
+    for el in &p.elements {
+        if let ast::PatternElement::Placeable { expression } = el {
+            expression_vars(expression, vars);
+        }
+    }
+}
+
+fn expression_vars(e: &ast::Expression<&str>, vars: &mut BTreeSet<String>) {
+    match e {
+        ast::Expression::Select { selector, variants } => {
+            inline_vars(selector, vars);
+            for v in variants {
+                pattern_vars(&v.value, vars);
+            }
+        }
+        ast::Expression::Inline(i) => inline_vars(i, vars),
+    }
+}
+
+fn inline_vars(e: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>) {
+    match e {
+        ast::InlineExpression::VariableReference { id } => {
+            vars.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => call_vars(arguments, vars),
+        ast::InlineExpression::TermReference { arguments: Some(a), .. } => call_vars(a, vars),
+        ast::InlineExpression::Placeable { expression } => expression_vars(expression, vars),
+        _ => {}
+    }
+}
+
+fn call_vars(a: &ast::CallArguments<&str>, vars: &mut BTreeSet<String>) {
+    for p in &a.positional {
+        inline_vars(p, vars);
+    }
+    for n in &a.named {
+        inline_vars(&n.value, vars);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogues_are_in_step() {
+        let problems = problems();
+        assert!(problems.is_empty(), "catalogue problems:\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn both_languages_have_files_of_the_same_names() {
+        let names = |l| files(l).iter().map(|(f, _)| *f).collect::<Vec<_>>();
+        assert_eq!(names(Lang::ZhCn), names(Lang::En));
+        assert!(!names(Lang::ZhCn).is_empty());
+    }
+
+    #[test]
+    fn messages_render_with_their_arguments_and_missing_keys_show() {
+        assert_eq!(t(Lang::ZhCn, "lang-switch"), "语言");
+        assert_eq!(t(Lang::En, "lang-switch"), "Language");
+        let m = Msg::new("reviews-count").with("n", 1);
+        assert_eq!(render(Lang::En, &m), "1 review");
+        assert_eq!(render(Lang::En, &Msg::new("reviews-count").with("n", 326)), "326 reviews");
+        assert_eq!(render(Lang::ZhCn, &Msg::new("reviews-count").with("n", 326)), "326条评价");
+        assert_eq!(t(Lang::En, "no-such-key"), "⟦no-such-key⟧");
+        assert_eq!(t(Lang::En, "A sentence without a key."), "A sentence without a key.");
+    }
+
+    #[test]
+    fn money_arguments_are_written_as_yuan() {
+        let m = Msg::new("money-amount").money("amount", 16850);
+        assert_eq!(render(Lang::ZhCn, &m), "¥168.50");
+        assert_eq!(render(Lang::En, &Msg::new("money-amount").money("amount", 16800)), "¥168");
+    }
+}

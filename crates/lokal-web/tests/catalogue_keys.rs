@@ -90,3 +90,28 @@ fn every_role_has_a_label() {
         }
     }
 }
+
+fn assert_labelled(group: &str, words: impl IntoIterator<Item = &'static str>) {
+    for word in words {
+        let key = lokal_web::page::label_key(group, word);
+        for lang in Lang::ALL {
+            assert!(catalogue::has(lang, &key), "{key} missing in {lang}");
+        }
+    }
+}
+
+#[test]
+fn every_state_and_kind_of_the_core_has_a_label() {
+    use lokal_core::crm::Segment;
+    use lokal_core::fulfil::{Mode, OrderStatus, TaskStatus};
+    use lokal_core::membership::Level;
+    use lokal_core::store::Category;
+    assert_labelled("category", Category::ALL.iter().map(|c| c.as_str()));
+    assert_labelled("mode", Mode::ALL.map(Mode::as_str));
+    assert_labelled("order-status", OrderStatus::ALL.map(OrderStatus::as_str));
+    // Deal orders are also refunded.
+    assert_labelled("order-status", ["refunded"]);
+    assert_labelled("task-status", TaskStatus::ALL.map(TaskStatus::as_str));
+    assert_labelled("segment", Segment::ALL.map(Segment::as_str));
+    assert_labelled("level", Level::LADDER.map(|(l, _)| l.as_str()));
+}

@@ -7,8 +7,8 @@ use lokal_core::geo::LatLng;
 use lokal_core::hours::OpeningHours;
 use lokal_core::store::Category;
 use lokal_core::{DealId, FieldError, ItemId, MerchantId, StoreId, Timestamp};
-use lokal_search::text::tokens;
-use lokal_search::{GeoIndex, TextIndex};
+use lokal_search::text::{index_tokens, tokens};
+use lokal_search::{GeoIndex, Query, TextIndex};
 use lokal_store::stores;
 
 /// What the index keeps per store: everything nearby filters and ranking need.
@@ -369,14 +369,13 @@ pub struct SearchHit {
     pub deals: Vec<DealEntry>,
 }
 
-/// Items of `menu` whose names share a word with `words`, most shared words first, at most three.
-fn matching_items(menu: Option<&Vec<MenuEntry>>, words: &[String]) -> Vec<MenuEntry> {
+/// Items of `menu` whose names match words of the query, most matched words first, at most three.
+fn matching_items(menu: Option<&Vec<MenuEntry>>, words: &Query) -> Vec<MenuEntry> {
     let mut scored: Vec<(usize, &MenuEntry)> = menu
         .into_iter()
         .flatten()
         .filter_map(|e| {
-            let name = tokens(&e.name);
-            let shared = words.iter().filter(|w| name.contains(w)).count();
+            let shared = words.matched(&index_tokens(&e.name));
             (shared > 0).then_some((shared, e))
         })
         .collect();
@@ -389,7 +388,7 @@ fn matching_items(menu: Option<&Vec<MenuEntry>>, words: &[String]) -> Vec<MenuEn
 /// perfect match 2 km away ranks with a half match next door. City-wide, the inverted index
 /// supplies them.
 pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<SearchHit> {
-    let words = tokens(&q.text);
+    let words = Query::parse(&q.text);
     if words.is_empty() {
         return Vec::new();
     }
@@ -401,7 +400,7 @@ pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<Search
         deals: card
             .deals
             .iter()
-            .filter(|e| e.sale_ends_at > now.millis() && tokens(&e.title).iter().any(|t| words.contains(t)))
+            .filter(|e| e.sale_ends_at > now.millis() && words.matched(&index_tokens(&e.title)) > 0)
             .take(3)
             .cloned()
             .collect(),

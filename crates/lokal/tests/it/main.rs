@@ -26,6 +26,7 @@ mod money;
 mod operations;
 mod reviews;
 mod search;
+mod search_city;
 mod storage;
 mod takeout;
 mod vouchers;

@@ -113,6 +113,9 @@ impl Query {
     }
 }
 
+/// A document's own words and its (spelling, Chinese word) pairs, to undo on removal.
+type DocWords = (Vec<String>, Vec<(String, String)>);
+
 /// The text of one document: fields with weights (a name counts more than a tag).
 pub type Fields<'a> = &'a [(&'a str, f32)];
 
@@ -126,7 +129,7 @@ pub struct TextIndex<K> {
     /// For suggestions: the Chinese words each spelling stands for, with their document counts.
     spelled: BTreeMap<String, HashMap<String, usize>>,
     /// Per document, its own words and the (spelling, word) pairs it added.
-    doc_words: HashMap<K, (Vec<String>, Vec<(String, String)>)>,
+    doc_words: HashMap<K, DocWords>,
 }
 
 impl<K: Clone + Eq + Hash> Default for TextIndex<K> {

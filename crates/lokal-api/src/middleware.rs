@@ -164,14 +164,17 @@ pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<Strin
 /// Paths whose responses carry a secret (a session token): they ignore `Idempotency-Key`, because
 /// a stored response would keep the token in the database. Retrying them is safe anyway: a
 /// repeated registration answers `email_taken`, a repeated login opens another session.
-const NOT_IDEMPOTENT: &str = "/api/v1/auth/";
+/// Paths without idempotency keys: logins, and uploads (not a payment; too large to replay).
+const NOT_IDEMPOTENT: [&str; 2] = ["/api/v1/auth/", "/api/v1/uploads"];
 
 /// Honours `Idempotency-Key` on API POSTs: the same key and the same request (method, path,
 /// query, body) replay the first response; the same key with a different request is
 /// `422 idempotency_key_reused`. Keys are per caller (per account, or shared by anonymous callers).
 async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let applies = req.method() == Method::POST && path.starts_with("/api/") && !path.starts_with(NOT_IDEMPOTENT);
+    let applies = req.method() == Method::POST
+        && path.starts_with("/api/")
+        && !NOT_IDEMPOTENT.iter().any(|p| path.starts_with(p));
     let key = req.headers().get("idempotency-key").map(|v| v.to_str().map(str::to_owned));
     let Some(key) = key.filter(|_| applies) else {
         return next.run(req).await;

@@ -15,7 +15,7 @@ use utoipa::openapi::{Content, ObjectBuilder, OpenApi, Ref, Required, schema::Ty
 #[openapi(
     info(title = "Lokal API", description = "Lokal: open-source O2O local-life commerce. Money is `{amount, currency}` in minor units; times are RFC 3339 UTC; errors are `{\"error\":{\"code\",\"message\",\"request_id\"}}`. See docs/API.md.", license(name = "AGPL-3.0-or-later")),
     components(schemas(ErrorBody, lokal_core::Money)),
-    tags((name = "accounts"), (name = "admin"), (name = "merchants"), (name = "stores"), (name = "catalog"), (name = "takeout"), (name = "riders"), (name = "bills"), (name = "coupons"), (name = "campaigns"), (name = "analytics"), (name = "reviews"), (name = "customers"), (name = "membership"), (name = "loyalty"), (name = "chat"), (name = "operations"))
+    tags((name = "accounts"), (name = "admin"), (name = "merchants"), (name = "stores"), (name = "catalog"), (name = "takeout"), (name = "riders"), (name = "bills"), (name = "coupons"), (name = "campaigns"), (name = "analytics"), (name = "reviews"), (name = "customers"), (name = "membership"), (name = "loyalty"), (name = "chat"), (name = "media"), (name = "operations"))
 )]
 struct Base;
 

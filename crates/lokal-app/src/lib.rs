@@ -37,6 +37,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod live;
 pub mod loyalty;
+pub mod media;
 pub mod membership;
 pub mod merchants;
 pub mod messages;
@@ -105,6 +106,7 @@ pub struct App {
     sandbox: Arc<payments::Sandbox>,
     delivery: Arc<delivery_settings::DeliverySettings>,
     site: Arc<site::Site>,
+    media: Arc<dyn lokal_media::MediaStore>,
     bus: live::Bus,
     dispatch_wake: Arc<tokio::sync::Notify>,
     /// Deals seen sold out, and when: orders for them are refused without a transaction for a
@@ -129,6 +131,7 @@ impl App {
             sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
             delivery: Arc::default(),
             site: Arc::default(),
+            media: Arc::new(lokal_media::LocalDir::new("./lokal-data/media")),
             bus: live::Bus::default(),
             dispatch_wake: Arc::default(),
             sold_out: Arc::default(),

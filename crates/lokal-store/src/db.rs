@@ -47,6 +47,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (18, "loyalty", include_str!("../migrations/sqlite/0018_loyalty.sql")),
     (19, "chats", include_str!("../migrations/sqlite/0019_chats.sql")),
     (20, "language", include_str!("../migrations/sqlite/0020_language.sql")),
+    (21, "media", include_str!("../migrations/sqlite/0021_media.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -69,6 +70,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (18, "loyalty", include_str!("../migrations/postgres/0018_loyalty.sql")),
     (19, "chats", include_str!("../migrations/postgres/0019_chats.sql")),
     (20, "language", include_str!("../migrations/postgres/0020_language.sql")),
+    (21, "media", include_str!("../migrations/postgres/0021_media.sql")),
 ];
 
 impl Db {

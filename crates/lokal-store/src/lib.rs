@@ -23,6 +23,7 @@ pub mod idempotency;
 pub mod items;
 pub mod ledger;
 pub mod loyalty;
+pub mod media;
 pub mod memberships;
 pub mod menu;
 pub mod merchants;

@@ -26,6 +26,7 @@ pub mod docs;
 pub mod feedback;
 pub mod live;
 pub mod loyalty;
+pub mod media;
 pub mod merchant;
 pub mod orderdesk;
 pub mod ordering;
@@ -58,6 +59,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(cards::router())
         .merge(loyalty::router())
         .merge(chat::router())
+        .merge(media::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

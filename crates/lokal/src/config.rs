@@ -24,6 +24,8 @@ pub struct Config {
     pub delivery: lokal_app::delivery_settings::DeliverySettings,
     /// Default language and the city's time zone.
     pub site: lokal_app::site::SiteSettings,
+    /// Where photos are kept.
+    pub media: lokal_app::media::MediaSettings,
     /// Logging.
     pub log: LogConfig,
 }
@@ -117,6 +119,11 @@ impl Config {
             t.insert(key.to_owned(), typed);
         }
         toml::Value::Table(table).try_into().context("invalid configuration")
+    }
+
+    /// Where photos are kept: the configured directory, or `media/` in the data directory.
+    pub fn media_dir(&self) -> PathBuf {
+        if self.media.dir.is_empty() { self.database.data_dir.join("media") } else { PathBuf::from(&self.media.dir) }
     }
 
     /// The database URL: the configured one, or the SQLite file in the data directory.

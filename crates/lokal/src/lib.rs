@@ -121,7 +121,8 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
     Ok(App::new(db, clock, config.auth.clone())
         .with_payments(config.payments.clone())
         .with_delivery(config.delivery.clone())
-        .with_site(site))
+        .with_site(site)
+        .with_media(Arc::new(lokal_media::LocalDir::new(config.media_dir()))))
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.

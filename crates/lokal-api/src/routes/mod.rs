@@ -20,6 +20,7 @@ pub mod riders;
 pub mod search;
 pub mod stores;
 pub mod takeout;
+pub mod uploads;
 pub mod users;
 pub mod vouchers;
 
@@ -50,6 +51,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(membership::router())
         .merge(loyalty::router())
         .merge(chats::router())
+        .merge(uploads::router())
 }
 
 /// A list answer: `items` and, for paginated lists, the cursor of the next page.

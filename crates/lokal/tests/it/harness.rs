@@ -121,6 +121,11 @@ impl TestApp {
         TestApp { base, app, clock, client, database_url, shutdown: Some(tx), _dir: dir, _pg: pg }
     }
 
+    /// The server's data directory (the SQLite file, photos under `media/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Sends a request and reads the whole response.
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
         let res = req.send().await.expect("request sent");

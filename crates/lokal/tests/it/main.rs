@@ -29,5 +29,6 @@ mod search;
 mod search_city;
 mod storage;
 mod takeout;
+mod uploads;
 mod vouchers;
 mod web;

@@ -1,0 +1,8 @@
+# Photos: uploading and the refusals of a file.
+
+media-too-large = must be at most { $mib } MiB
+media-empty = choose an image
+media-not-an-image = must be a JPEG, PNG or WebP image
+media-broken = is a broken image that cannot be read
+media-too-many-pixels = is too large: at most { $px } pixels on a side
+media-not-found = no such photo

@@ -14,26 +14,61 @@ pub struct SiteSettings {
     pub default_lang: String,
     /// The city's time zone, a name of the tz database (`Asia/Shanghai`).
     pub time_zone: String,
+    /// The city centre, `lat,lng`: where pages start when a visitor shares no location.
+    pub center: String,
 }
 
 impl Default for SiteSettings {
     fn default() -> Self {
-        Self { default_lang: "zh-CN".into(), time_zone: "Asia/Shanghai".into() }
+        Self { default_lang: "zh-CN".into(), time_zone: "Asia/Shanghai".into(), center: "31.2304,121.4737".into() }
     }
 }
 
+/// `[maps]`: where map tiles come from. With no `tile_url`, or when its tiles cannot be loaded,
+/// pages show Lokal's own drawn map.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MapSettings {
+    /// An XYZ tile URL template, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`, or an
+    /// AMap-compatible one with `{s}` for its subdomains.
+    pub tile_url: String,
+    /// The letters or digits `{s}` takes (`abc`, `1234`).
+    pub subdomains: String,
+    /// The attribution the tiles' licence asks for (`© OpenStreetMap contributors`).
+    pub attribution: String,
+    /// The coordinate system of the tiles: `wgs84` (OpenStreetMap, the default) or `gcj02` (the
+    /// system Chinese map providers such as AMap and Tencent must use); Lokal keeps WGS-84 and
+    /// shifts its pins onto `gcj02` tiles.
+    pub crs: String,
+}
+
 /// The site settings, checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Site {
     /// The default language.
     pub lang: Lang,
     /// The city's time zone.
     pub zone: Zone,
+    /// The city centre.
+    pub center: lokal_core::geo::LatLng,
+    /// Map tiles.
+    pub maps: std::sync::Arc<MapSettings>,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site {
+            lang: Lang::default(),
+            zone: Zone::default(),
+            center: lokal_core::geo::LatLng::PEOPLES_SQUARE,
+            maps: std::sync::Arc::default(),
+        }
+    }
 }
 
 impl Site {
     /// Checks the settings: a language Lokal speaks and a zone the tz database knows.
-    pub fn new(s: &SiteSettings) -> Result<Site, AppError> {
+    pub fn new(s: &SiteSettings, maps: &MapSettings) -> Result<Site, AppError> {
         let lang = Lang::parse(&s.default_lang).ok_or_else(|| {
             AppError::new(lokal_core::ErrorCode::ValidationFailed, "site.default_lang must be zh-CN or en")
         })?;
@@ -43,7 +78,32 @@ impl Site {
                 "site.time_zone must be a zone of the tz database, like Asia/Shanghai",
             )
         })?;
-        Ok(Site { lang, zone })
+        let bad_center = || {
+            AppError::new(
+                lokal_core::ErrorCode::ValidationFailed,
+                "site.center must be `lat,lng`, like 31.2304,121.4737",
+            )
+        };
+        let (lat, lng) = s.center.split_once(',').ok_or_else(bad_center)?;
+        let (lat, lng) = (
+            lat.trim().parse::<f64>().map_err(|_| bad_center())?,
+            lng.trim().parse::<f64>().map_err(|_| bad_center())?,
+        );
+        let center = lokal_core::geo::LatLng::new(lat, lng).map_err(|_| bad_center())?;
+        if !matches!(maps.crs.as_str(), "" | "wgs84" | "gcj02") {
+            return Err(AppError::new(lokal_core::ErrorCode::ValidationFailed, "maps.crs must be wgs84 or gcj02"));
+        }
+        if !maps.tile_url.is_empty()
+            && !(maps.tile_url.starts_with("https://")
+                || maps.tile_url.starts_with("http://")
+                || maps.tile_url.starts_with('/'))
+        {
+            return Err(AppError::new(
+                lokal_core::ErrorCode::ValidationFailed,
+                "maps.tile_url must be an http(s) URL or a path",
+            ));
+        }
+        Ok(Site { lang, zone, center, maps: std::sync::Arc::new(maps.clone()) })
     }
 
     /// The city's offset from UTC now, in minutes: what a new store starts with.

@@ -26,6 +26,7 @@ pub mod docs;
 pub mod feedback;
 pub mod live;
 pub mod loyalty;
+pub mod map;
 pub mod media;
 pub mod merchant;
 pub mod orderdesk;
@@ -60,6 +61,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(loyalty::router())
         .merge(chat::router())
         .merge(media::router())
+        .merge(assets::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

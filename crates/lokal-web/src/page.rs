@@ -34,6 +34,21 @@ pub struct Nav {
     pub here: String,
     /// The current time, epoch ms (for "today 14:43").
     pub now_ms: i64,
+    /// Map tiles (`[maps]`).
+    pub maps: std::sync::Arc<lokal_app::site::MapSettings>,
+    /// The city centre (`[site] center`).
+    pub center: lokal_core::geo::LatLng,
+    /// The place the person chose or shared (the `loc` cookie), if any.
+    pub place: Option<lokal_core::geo::LatLng>,
+}
+
+/// The cookie that remembers the place a person shared or picked (`lat,lng`).
+pub const PLACE_COOKIE: &str = "loc";
+
+/// The place in a `loc` cookie's value.
+pub fn parse_place(v: &str) -> Option<lokal_core::geo::LatLng> {
+    let (lat, lng) = v.split_once(',')?;
+    lokal_core::geo::LatLng::new(lat.trim().parse().ok()?, lng.trim().parse().ok()?).ok()
 }
 
 /// The catalogue key of an enum word's label: `status-pay-at-store` for `("status",
@@ -74,6 +89,9 @@ impl FromRequestParts<Ctx> for Nav {
             zone: ctx.app.site().zone.clone(),
             here,
             now_ms: ctx.app.now().millis(),
+            maps: ctx.app.site().maps.clone(),
+            center: ctx.app.site().center,
+            place: cookie_value(&parts.headers, PLACE_COOKIE).as_deref().and_then(parse_place),
         })
     }
 }
@@ -92,6 +110,9 @@ impl Nav {
             zone: Zone::default(),
             here: "/".into(),
             now_ms: 0,
+            maps: std::sync::Arc::default(),
+            center: lokal_core::geo::LatLng::PEOPLES_SQUARE,
+            place: None,
         }
     }
 
@@ -167,6 +188,12 @@ impl Nav {
     /// A clock time at a place `offset_min` east of UTC (a store): `14:43`.
     pub fn time_at(&self, ms: i64, offset_min: i64) -> String {
         fmt::time(ms, &Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480)))
+    }
+
+    /// Where the person is, for "near me": the place they shared or picked, else the city
+    /// centre.
+    pub fn here_or_center(&self) -> lokal_core::geo::LatLng {
+        self.place.unwrap_or(self.center)
     }
 
     /// The languages of the switch: (tag, label, whether it is the page's).

@@ -26,6 +26,8 @@ pub struct Config {
     pub site: lokal_app::site::SiteSettings,
     /// Where photos are kept.
     pub media: lokal_app::media::MediaSettings,
+    /// Map tiles.
+    pub maps: lokal_app::site::MapSettings,
     /// Logging.
     pub log: LogConfig,
 }

@@ -93,11 +93,10 @@ impl Site {
         if !matches!(maps.crs.as_str(), "" | "wgs84" | "gcj02") {
             return Err(AppError::new(lokal_core::ErrorCode::ValidationFailed, "maps.crs must be wgs84 or gcj02"));
         }
-        if !maps.tile_url.is_empty()
-            && !(maps.tile_url.starts_with("https://")
-                || maps.tile_url.starts_with("http://")
-                || maps.tile_url.starts_with('/'))
-        {
+        let url = &maps.tile_url;
+        let url_ok =
+            url.is_empty() || url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
+        if !url_ok {
             return Err(AppError::new(
                 lokal_core::ErrorCode::ValidationFailed,
                 "maps.tile_url must be an http(s) URL or a path",

@@ -15,6 +15,7 @@
 //! events ([`live`]).
 
 pub mod accounts;
+pub mod addresses;
 pub mod admin;
 pub mod analytics;
 pub mod applications;

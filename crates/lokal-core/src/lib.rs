@@ -24,6 +24,7 @@
 
 pub mod access;
 pub mod account;
+pub mod address;
 pub mod analytics;
 pub mod campaign;
 pub mod catalog;

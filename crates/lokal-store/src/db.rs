@@ -48,6 +48,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (19, "chats", include_str!("../migrations/sqlite/0019_chats.sql")),
     (20, "language", include_str!("../migrations/sqlite/0020_language.sql")),
     (21, "media", include_str!("../migrations/sqlite/0021_media.sql")),
+    (22, "addresses", include_str!("../migrations/sqlite/0022_addresses.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -71,6 +72,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (19, "chats", include_str!("../migrations/postgres/0019_chats.sql")),
     (20, "language", include_str!("../migrations/postgres/0020_language.sql")),
     (21, "media", include_str!("../migrations/postgres/0021_media.sql")),
+    (22, "addresses", include_str!("../migrations/postgres/0022_addresses.sql")),
 ];
 
 impl Db {

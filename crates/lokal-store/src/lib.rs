@@ -9,6 +9,7 @@
 //! name), then one module per aggregate with free functions generic over any executor (the pool
 //! or an open transaction).
 
+pub mod addresses;
 pub mod applications;
 pub mod campaigns;
 pub mod chats;

@@ -1,5 +1,6 @@
 //! The JSON API, one module per domain. Each exposes `router()`; [`api_router`] joins them.
 
+pub mod addresses;
 pub mod admin;
 pub mod analytics;
 pub mod applications;
@@ -33,6 +34,7 @@ pub fn api_router() -> OpenApiRouter<Ctx> {
         .merge(health::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(addresses::router())
         .merge(admin::router())
         .merge(applications::router())
         .merge(merchants::router())

@@ -11,3 +11,6 @@ place-pick = Pick a place on the map
 place-center = City centre
 place-current = Current place
 place-save = Here
+
+address-not-found = no such address
+address-book-full = at most { $max } addresses can be saved

@@ -11,3 +11,6 @@ place-pick = 在地图上选地点
 place-center = 市中心
 place-current = 当前位置
 place-save = 就在这里
+
+address-not-found = 地址不存在
+address-book-full = 最多保存 { $max } 个地址

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod addresses;
 mod analytics;
 mod applications;
 mod campaigns;

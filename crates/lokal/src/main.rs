@@ -230,6 +230,12 @@ enum BenchCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Photo uploads: the processing time of one upload by format and size.
+    Media {
+        /// Uploads of each kind to time.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// The discovery index in process: build a city and time nearby queries.
     Nearby {
         /// Stores in the generated city.
@@ -325,6 +331,11 @@ async fn main() -> anyhow::Result<()> {
                 seed,
             };
             println!("{}", lokal::dashbench::run(&app, o).await?);
+            Ok(())
+        }
+        Command::Bench { command: BenchCommand::Media { runs } } => {
+            let report = tokio::task::spawn_blocking(move || lokal::mediabench::run(runs)).await??;
+            println!("{report}");
             Ok(())
         }
         Command::Bench { command: BenchCommand::Nearby { stores, queries, seed, postgis } } => {

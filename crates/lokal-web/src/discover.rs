@@ -2,8 +2,6 @@
 //! filters, and the store page with a self-contained map.
 
 use crate::page::{Nav, error_page, message};
-use lokal_core::Msg;
-use lokal_i18n::format as fmt;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -15,9 +13,11 @@ use lokal_api::Ctx;
 use lokal_api::routes::search::SearchParams;
 use lokal_api::routes::stores::NearbyParams;
 use lokal_app::discovery::{NearbyQuery, NearbyStore, Sort};
+use lokal_core::Msg;
 use lokal_core::StoreId;
 use lokal_core::geo::LatLng;
 use lokal_core::store::Category;
+use lokal_i18n::format as fmt;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -391,6 +391,7 @@ async fn store_page(
         me.works_at(view.row.merchant_id, id)
             && me.authorize(lokal_core::Scope::Store(view.row.merchant_id, id), lokal_core::StaffRole::Clerk).is_ok()
     });
+    let rated = review_count > 0 && view.row.rating_x100 > 0;
     let review_sorts = REVIEW_SORTS.into_iter().map(|s| (s, s == review_sort)).collect();
     let page = StorePage {
         review_count,
@@ -406,8 +407,10 @@ async fn store_page(
         category: p.category.as_str(),
         address: p.address.clone(),
         phone: p.phone.clone().unwrap_or_default(),
-        rating: rating_text(&nav, view.row.rating_x100),
-        rated: view.row.rating_x100 > 0,
+        // Here the number of reviews is known: no stars for a store nobody has reviewed (the
+        // demo city's stores come with a rating but no reviews).
+        rating: if rated { rating_text(&nav, view.row.rating_x100) } else { nav.t("discover-no-reviews") },
+        rated,
         price: price_text(&nav, p.avg_price),
         open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
         hours,

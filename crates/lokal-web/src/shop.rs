@@ -2,8 +2,6 @@
 //! vouchers" with QR codes that change state live when a clerk redeems them.
 
 use crate::page::{Nav, error_page, message};
-use lokal_core::Msg;
-use lokal_i18n::{Zone, format as fmt};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -12,8 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
+use lokal_core::Msg;
 use lokal_core::voucher::VoucherCode;
 use lokal_core::{DealId, OrderId};
+use lokal_i18n::{Zone, format as fmt};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -109,9 +109,7 @@ async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
     };
     let (from, until) = (datetime_at(&nav, d.row.valid_from, offset), datetime_at(&nav, d.row.valid_until, offset));
     let valid = if d.row.uses_per_voucher > 1 {
-        nav.msg(
-            &Msg::new("deal-valid-uses").with("from", from).with("until", until).with("n", d.row.uses_per_voucher),
-        )
+        nav.msg(&Msg::new("deal-valid-uses").with("from", from).with("until", until).with("n", d.row.uses_per_voucher))
     } else {
         nav.t2("deal-valid", "from", from, "until", until)
     };
@@ -393,7 +391,7 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
     // Each deal's title and the time zone of its first store (where the voucher is used).
     let mut deals = std::collections::HashMap::new();
     for v in vouchers {
-        if !deals.contains_key(&v.deal_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = deals.entry(v.deal_id) {
             let (title, offset) = match ctx.app.deal(v.deal_id).await {
                 Ok(d) => {
                     let offset = match d.store_ids.first() {
@@ -404,7 +402,7 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 }
                 Err(_) => (String::new(), None),
             };
-            deals.insert(v.deal_id, (title, offset));
+            slot.insert((title, offset));
         }
         let (title, offset) = deals.get(&v.deal_id).cloned().unwrap_or_default();
         let code = VoucherCode::display_of(&v.code);

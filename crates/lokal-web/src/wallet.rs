@@ -1,8 +1,6 @@
 //! Coupons for consumers: claiming one from a store page, and "my coupons".
 
-use lokal_core::money::yuan;
 use crate::page::Nav;
-use lokal_core::Msg;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -12,6 +10,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::CouponTemplateId;
+use lokal_core::Msg;
+use lokal_core::money::yuan;
 use lokal_core::promo::Benefit;
 
 /// The routes.
@@ -68,7 +68,11 @@ pub fn benefit(nav: &Nav, b: &Benefit) -> String {
 
 /// `what` on goods of at least `threshold` (as it is when there is no threshold).
 fn over(nav: &Nav, what: String, threshold: i64) -> String {
-    if threshold > 0 { nav.msg(&Msg::new("coupon-over").with("what", what).money("threshold", threshold)) } else { what }
+    if threshold > 0 {
+        nav.msg(&Msg::new("coupon-over").with("what", what).money("threshold", threshold))
+    } else {
+        what
+    }
 }
 
 /// `15`, `8.5`, `12.25`: a number without trailing zeros.
@@ -226,8 +230,16 @@ mod tests {
                 "8.5折（最高减¥10）",
                 "15% off, up to ¥10",
             ),
-            (Benefit::PercentOff { percent_bp: 2000, cap: None, threshold: 5000 }, "满¥50享8折", "20% off on ¥50 or more"),
-            (Benefit::FreeDelivery { cap: Some(600), threshold: 3000 }, "满¥30享免配送费（最高减¥6）", "Free delivery (up to ¥6) on ¥30 or more"),
+            (
+                Benefit::PercentOff { percent_bp: 2000, cap: None, threshold: 5000 },
+                "满¥50享8折",
+                "20% off on ¥50 or more",
+            ),
+            (
+                Benefit::FreeDelivery { cap: Some(600), threshold: 3000 },
+                "满¥30享免配送费（最高减¥6）",
+                "Free delivery (up to ¥6) on ¥30 or more",
+            ),
         ];
         for (b, z, e) in cases {
             assert_eq!(benefit(&zh, &b), z);

@@ -1,9 +1,10 @@
 // Discovery in a real browser: the home page recommends stores, the nearby list is ordered by
-// distance, filters work, and a store page shows its hours and a map of the block.
+// distance, filters work, and a store page shows its hours and a map of the block — in Chinese,
+// then once more in English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -25,9 +26,12 @@ function metres(text) {
 }
 
 test('the nearby list is ordered by distance and a store page opens from it', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const ctx = await newContext(browser, { viewport: PHONE });
+  const page = await ctx.newPage();
   await page.goto(`${server.base}/`);
   assert.equal(await page.getByTestId('store-card').count(), 10);
+  assert.equal(await page.getByTestId('recommended').innerText(), '猜你喜欢');
+  assert.equal(await page.getByTestId('category-food').innerText(), '美食');
   await page.screenshot({ path: join(artifacts, 'home-city.png'), fullPage: true });
 
   await page.goto(`${server.base}/nearby`);
@@ -36,41 +40,84 @@ test('the nearby list is ordered by distance and a store page opens from it', as
   for (let i = 1; i < distances.length; i++) {
     assert.ok(distances[i - 1] <= distances[i], `ordered by distance: ${distances.join(', ')}`);
   }
+  const prices = await page.getByTestId('price').allInnerTexts();
+  assert.ok(prices.length > 0 && prices.every((p) => /^¥\d+\/人$/.test(p)), `prices per person: ${prices.join(', ')}`);
   await page.screenshot({ path: join(artifacts, 'nearby.png'), fullPage: true });
 
-  await page.selectOption('#category', 'beauty');
-  await page.click('button.primary');
+  await page.getByTestId('filter-category').selectOption('beauty');
+  await page.getByTestId('filter-show').click();
   await page.waitForURL(/category=beauty/);
-  const pills = await page.locator('.store-card .pill').allInnerTexts();
-  assert.ok(pills.length > 0 && pills.every((p) => p === 'beauty'), `only beauty: ${pills.join(',')}`);
+  const kinds = await page.getByTestId('store-card').evaluateAll((cards) => cards.map((c) => c.dataset.category));
+  assert.ok(kinds.length > 0 && kinds.every((k) => k === 'beauty'), `only beauty: ${kinds.join(',')}`);
+  const pills = await page.getByTestId('store-category').allInnerTexts();
+  assert.ok(pills.every((p) => p === '丽人'), `labelled in Chinese: ${pills.join(',')}`);
 
   await page.getByTestId('store-card').first().locator('a').click();
   await page.waitForURL(/\/stores\//);
   assert.ok((await page.getByTestId('store-name').innerText()).length > 0);
   assert.equal(await page.getByTestId('map').count(), 1);
+  assert.match(await page.getByTestId('map').getAttribute('aria-label'), /周边商家地图$/);
+  assert.match(await page.getByTestId('hours').innerText(), /周一[\s\S]*周日/);
+  assert.match(await page.getByTestId('open-state').innerText(), /^(营业中|休息中)$/);
   await page.screenshot({ path: join(artifacts, 'store-page.png'), fullPage: true });
-  await page.close();
+  await assertPagesClean(ctx);
+  await ctx.close();
+});
+
+test('the same journey in English: home, a category, a store page', async () => {
+  const ctx = await newContext(browser, { viewport: PHONE, locale: 'en' });
+  const page = await ctx.newPage();
+  await page.goto(`${server.base}/`);
+  assert.equal(await page.getByTestId('hero-guest').innerText(), 'What is good near you?');
+  assert.equal(await page.getByTestId('recommended').innerText(), 'Recommended near you');
+  assert.equal(await page.getByTestId('category-beauty').innerText(), 'Beauty');
+  await page.screenshot({ path: join(artifacts, 'home-city-en.png'), fullPage: true });
+
+  await page.getByTestId('category-beauty').click();
+  await page.waitForURL(/category=beauty/);
+  const pills = await page.getByTestId('store-category').allInnerTexts();
+  assert.ok(pills.length > 0 && pills.every((p) => p === 'Beauty'), `labelled in English: ${pills.join(',')}`);
+  const prices = await page.getByTestId('price').allInnerTexts();
+  assert.ok(prices.every((p) => /^¥\d+ per person$/.test(p)), `prices per person: ${prices.join(', ')}`);
+  const states = await page.getByTestId('store-open').allInnerTexts();
+  assert.ok(states.every((s) => s === 'Open' || s === 'Closed'), states.join(','));
+  await page.screenshot({ path: join(artifacts, 'nearby-beauty-en.png'), fullPage: true });
+
+  await page.getByTestId('store-card').first().locator('a').click();
+  await page.waitForURL(/\/stores\//);
+  assert.match(await page.getByTestId('map').getAttribute('aria-label'), /^Map of the stores around /);
+  assert.match(await page.getByTestId('hours').innerText(), /Mon[\s\S]*Sun/);
+  assert.match(await page.getByTestId('open-state').innerText(), /^(Open now|Closed now)$/);
+  const main = await page.locator('main').innerText();
+  assert.ok(main.includes('Hours') && main.includes('Reviews') && main.includes('Around here'), main);
+  await page.screenshot({ path: join(artifacts, 'store-page-en.png'), fullPage: true });
+  await assertPagesClean(ctx);
+  await ctx.close();
 });
 
 test('search finds a store by a Chinese dish name', async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const ctx = await newContext(browser, { viewport: PHONE });
+  const page = await ctx.newPage();
   await page.goto(`${server.base}/`);
   await page.getByTestId('search-input').fill('火锅');
   await page.getByTestId('search-button').click();
   await page.waitForURL(/\/search\?/);
-  const names = await page.locator('.store-name').allInnerTexts();
+  assert.equal(await page.getByTestId('search-heading').innerText(), '“火锅”的搜索结果');
+  const names = await page.getByTestId('store-card-name').allInnerTexts();
   assert.ok(names.length > 0, 'some results');
   assert.ok(names.some((n) => n.includes('重庆火锅')), `hotpot found: ${names.join(' | ')}`);
   await page.screenshot({ path: join(artifacts, 'search-hotpot.png'), fullPage: true });
-  await page.close();
+  await assertPagesClean(ctx);
+  await ctx.close();
 });
 
 test('a merchant edits an item in the console and it appears in search', async () => {
-  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  const ctx = await newContext(browser, { viewport: DESKTOP });
+  const page = await ctx.newPage();
   await page.goto(`${server.base}/login`);
   await page.fill('#login', 'owner@demo.lokal');
   await page.fill('#password', 'lokal-demo');
-  await page.click('button.primary');
+  await page.getByTestId('auth-submit').click();
   await page.waitForURL(`${server.base}/`);
   await page.getByTestId('console-link').click();
   await page.waitForURL(`${server.base}/merchant`);
@@ -80,17 +127,19 @@ test('a merchant edits an item in the console and it appears in search', async (
   await page.waitForURL(`${server.base}/merchant`);
   await page.screenshot({ path: join(artifacts, 'merchant-console.png'), fullPage: true });
   await page.goto(`${server.base}/search?q=${encodeURIComponent('黄喉')}`);
-  const names = await page.locator('.store-name').allInnerTexts();
+  const names = await page.getByTestId('store-card-name').allInnerTexts();
   assert.ok(names.length > 0 && names.every((n) => n.includes('重庆火锅')), `hotpot stores: ${names.join(' | ')}`);
-  await page.close();
+  await assertPagesClean(ctx);
+  await ctx.close();
 });
 
 test('an owner adds a dish and a clerk in the console; the dish shows under its stores in search', async () => {
-  const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+  const ctx = await newContext(browser, { viewport: DESKTOP });
+  const page = await ctx.newPage();
   await page.goto(`${server.base}/login`);
   await page.fill('#login', 'owner@demo.lokal');
   await page.fill('#password', 'lokal-demo');
-  await page.click('button.primary');
+  await page.getByTestId('auth-submit').click();
   await page.waitForURL(`${server.base}/`);
   await page.goto(`${server.base}/merchant`);
   const block = page.getByTestId('console-merchant').first();
@@ -102,15 +151,16 @@ test('an owner adds a dish and a clerk in the console; the dish shows under its 
   assert.equal(await page.locator('input[value="虾滑 Shrimp paste"]').count(), 1, 'the new item is in the catalog');
 
   // Staff: a fresh account is added as a clerk of one store, then removed.
-  const ctx = await browser.newContext();
-  const other = await ctx.newPage();
+  const otherCtx = await newContext(browser, { viewport: PHONE });
+  const other = await otherCtx.newPage();
   await other.goto(`${server.base}/register`);
   await other.fill('#email', 'new-clerk@demo.lokal');
   await other.fill('#display_name', 'New Clerk');
   await other.fill('#password', 'a-long-password');
-  await other.click('button.primary');
+  await other.getByTestId('auth-submit').click();
   await other.waitForURL(`${server.base}/`);
-  await ctx.close();
+  await assertPagesClean(otherCtx);
+  await otherCtx.close();
   const staff = block.getByTestId('staff-form');
   const before = await block.getByTestId('staff-row').count();
   await staff.getByTestId('staff-login').fill('new-clerk@demo.lokal');
@@ -130,5 +180,6 @@ test('an owner adds a dish and a clerk in the console; the dish shows under its 
   const matches = await page.getByTestId('item-match').allInnerTexts();
   assert.ok(matches.length > 0 && matches.every((m) => m.includes('虾滑') && m.includes('¥32.50')), `dish under stores: ${matches.join(' | ')}`);
   await page.screenshot({ path: join(artifacts, 'search-dish-matches.png'), fullPage: true });
-  await page.close();
+  await assertPagesClean(ctx);
+  await ctx.close();
 });

@@ -1,10 +1,10 @@
 // The group-buy loop in real browsers: a consumer buys a deal, pays on the sandbox gateway's page
 // and sees a QR code; a clerk redeems it at the desk in another browser context; the consumer's
-// voucher page turns "used" without a reload.
+// voucher page turns "used" without a reload — in Chinese, the platform's first language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -24,21 +24,24 @@ async function login(context, email) {
 }
 
 test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live', async () => {
-  const consumerCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const consumerCtx = await newContext(browser, { viewport: PHONE });
   const me = await login(consumerCtx, 'consumer@demo.lokal');
 
   // Find the hotpot chain's deal from search and its store page.
   await me.goto(`${server.base}/search?q=${encodeURIComponent('火锅')}`);
-  await me.locator('.store-card a').first().click();
+  await me.getByTestId('store-card').first().locator('a').click();
   await me.waitForURL(/\/stores\//);
   await me.getByTestId('deal-link').filter({ hasText: 'Hotpot for two' }).click();
   await me.waitForURL(/\/deals\//);
   assert.equal(await me.getByTestId('deal-price').innerText(), '¥168');
+  assert.equal(await me.getByTestId('buy').innerText(), '立即抢购');
   await me.screenshot({ path: join(artifacts, 'deal-page.png'), fullPage: true });
   await me.getByTestId('buy').click();
   await me.waitForURL(/\/orders\//);
-  assert.equal(await me.getByTestId('order-status').innerText(), 'pending');
+  assert.equal(await me.getByTestId('order-status').getAttribute('data-status'), 'pending');
+  assert.equal(await me.getByTestId('order-status').innerText(), '待支付');
   assert.equal(await me.getByTestId('order-total').innerText(), '¥168');
+  assert.equal(await me.getByTestId('pay').innerText(), '支付 ¥168');
   await me.screenshot({ path: join(artifacts, 'checkout.png'), fullPage: true });
   await me.getByTestId('pay').click();
   await me.waitForURL(/\/sandbox\/pay\//);
@@ -46,11 +49,15 @@ test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live
   await me.getByTestId('sandbox-pay').click();
   await me.waitForURL(/\/orders\//);
   // The sandbox confirms by signed webhook after a short delay; the page refreshes itself.
-  await me.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 15000 });
+  await me.locator('[data-testid=order-status][data-status=paid]').waitFor({ timeout: 15000 });
+  assert.equal(await me.getByTestId('order-status').innerText(), '已支付');
   await me.getByTestId('see-vouchers').click();
   await me.waitForURL(`${server.base}/me/vouchers`);
   const card = me.getByTestId('voucher').first();
-  assert.equal(await card.getByTestId('voucher-status').innerText(), 'active');
+  assert.equal(await card.getByTestId('voucher-status').getAttribute('data-status'), 'active');
+  assert.equal(await card.getByTestId('voucher-status').innerText(), '待使用');
+  assert.equal(await card.getByTestId('voucher-uses').innerText(), '剩余 1/1 次');
+  assert.match(await card.getByTestId('voucher-valid-until').innerText(), /^有效期至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
   assert.equal(await card.locator('[data-testid=qr] svg').count(), 1, 'a QR code');
   const code = await card.getByTestId('voucher-code').innerText();
   assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
@@ -58,7 +65,7 @@ test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live
   await me.screenshot({ path: join(artifacts, 'my-vouchers.png'), fullPage: true });
 
   // The clerk, in another browser context, types the code at the desk and redeems it.
-  const clerkCtx = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  const clerkCtx = await newContext(browser, { viewport: DESKTOP });
   const clerk = await login(clerkCtx, 'clerk@demo.lokal');
   await clerk.goto(`${server.base}/merchant/desk`);
   await clerk.getByTestId('desk-code').fill(code.toLowerCase());
@@ -68,18 +75,24 @@ test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live
   await clerk.screenshot({ path: join(artifacts, 'redemption-desk.png'), fullPage: true });
   await clerk.getByTestId('redeem').click();
   await clerk.getByTestId('desk-done').waitFor();
-  assert.equal(await clerk.getByTestId('desk-status').innerText(), 'used');
+  // The desk is another area's page: its state word, by attribute once it has one.
+  const desk = clerk.getByTestId('desk-status');
+  assert.equal((await desk.getAttribute('data-status')) ?? (await desk.innerText()), 'used');
 
   // The consumer's open page shows it, no reload.
-  await card.getByTestId('voucher-status').filter({ hasText: 'used' }).waitFor({ timeout: 10000 });
+  await card.locator('[data-testid=voucher-status][data-status=used]').waitFor({ timeout: 10000 });
+  assert.equal(await card.getByTestId('voucher-status').innerText(), '已使用', 'the live update speaks Chinese');
+  assert.equal(await card.getByTestId('voucher-uses').innerText(), '剩余 0/1 次');
   assert.equal(await card.locator('[data-testid=qr]').count(), 0, 'the QR is gone once used');
   await me.screenshot({ path: join(artifacts, 'my-vouchers-used.png'), fullPage: true });
+  await assertPagesClean(clerkCtx);
+  await assertPagesClean(consumerCtx);
   await clerkCtx.close();
   await consumerCtx.close();
 });
 
 test('a manager creates a deal in the console and it is on sale at once', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+  const ctx = await newContext(browser, { viewport: DESKTOP });
   const owner = await login(ctx, 'owner@demo.lokal');
   await owner.goto(`${server.base}/merchant`);
   await owner.getByTestId('new-deal').first().click();
@@ -92,15 +105,16 @@ test('a manager creates a deal in the console and it is on sale at once', async 
   assert.equal(await owner.getByTestId('deal-title').innerText(), '毛肚双拼 Tripe duo');
   assert.equal(await owner.getByTestId('buy').count(), 1);
   await owner.goto(`${server.base}/search?q=${encodeURIComponent('双拼')}`);
-  assert.ok((await owner.locator('.store-name').count()) > 0, 'the deal title is searchable');
+  assert.ok((await owner.getByTestId('store-card-name').count()) > 0, 'the deal title is searchable');
+  await assertPagesClean(ctx);
   await ctx.close();
 });
 
 test('a buyer of two vouchers refunds one of them from the order page', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const ctx = await newContext(browser, { viewport: PHONE });
   const me = await login(ctx, 'consumer@demo.lokal');
   await me.goto(`${server.base}/search?q=${encodeURIComponent('火锅')}`);
-  await me.locator('.store-card a').first().click();
+  await me.getByTestId('store-card').first().locator('a').click();
   await me.getByTestId('deal-link').filter({ hasText: 'Hotpot for two' }).click();
   await me.getByTestId('quantity').fill('2');
   await me.getByTestId('buy').click();
@@ -108,12 +122,15 @@ test('a buyer of two vouchers refunds one of them from the order page', async ()
   assert.equal(await me.getByTestId('order-total').innerText(), '¥336');
   await me.getByTestId('pay').click();
   await me.getByTestId('sandbox-pay').click();
-  await me.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 15000 });
+  await me.locator('[data-testid=order-status][data-status=paid]').waitFor({ timeout: 15000 });
   assert.equal(await me.getByTestId('refund-one').count(), 2);
   await me.getByTestId('refund-one').first().click();
   await me.waitForURL(/\/orders\//);
-  const states = await me.getByTestId('order-voucher-status').allInnerTexts();
+  const states = await me.getByTestId('order-voucher-status').evaluateAll((els) => els.map((e) => e.dataset.status));
   assert.deepEqual([...states].sort(), ['active', 'refunded']);
+  const words = await me.getByTestId('order-voucher-status').allInnerTexts();
+  assert.deepEqual([...words].sort(), ['已退款', '待使用'].sort());
   await me.screenshot({ path: join(artifacts, 'order-partly-refunded.png'), fullPage: true });
+  await assertPagesClean(ctx);
   await ctx.close();
 });

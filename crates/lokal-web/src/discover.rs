@@ -13,9 +13,11 @@ use lokal_api::Ctx;
 use lokal_api::routes::search::SearchParams;
 use lokal_api::routes::stores::NearbyParams;
 use lokal_app::discovery::{NearbyQuery, NearbyStore, Sort};
+use lokal_core::Msg;
 use lokal_core::StoreId;
 use lokal_core::geo::LatLng;
 use lokal_core::store::Category;
+use lokal_i18n::format as fmt;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -30,9 +32,12 @@ pub fn router() -> Router<Ctx> {
 pub struct Card {
     id: String,
     name: String,
+    /// The category's word (`food`), labelled on the page.
     category: &'static str,
     distance: String,
     rating: String,
+    /// Whether the store has a rating to show (`rating` is "no reviews yet" otherwise).
+    rated: bool,
     price: String,
     open_now: bool,
     tags: String,
@@ -40,21 +45,32 @@ pub struct Card {
     items: Vec<(String, String)>,
 }
 
-fn distance_text(m: f64) -> String {
-    if m < 1000.0 { format!("{:.0} m", m) } else { format!("{:.1} km", m / 1000.0) }
+/// A distance for people: `350 m`, `1.2 km`.
+fn distance_text(nav: &Nav, m: f64) -> String {
+    if m < 1000.0 {
+        nav.t1("discover-distance-m", "m", m.round() as i64)
+    } else {
+        nav.t1("discover-distance-km", "km", format!("{:.1}", m / 1000.0))
+    }
 }
 
-fn price_text(minor: Option<i64>) -> String {
-    minor.map_or_else(String::new, |p| format!("¥{}/person", (p + 50) / 100))
+/// The average spend per person, to the yuan: `¥85/人`, `¥85 per person`.
+fn price_text(nav: &Nav, minor: Option<i64>) -> String {
+    minor.map_or_else(String::new, |p| per_person(nav, (p + 50) / 100 * 100))
 }
 
-/// An instant for people: `2026-12-23 14:05 UTC`.
+fn per_person(nav: &Nav, minor: i64) -> String {
+    nav.msg(&Msg::new("discover-per-person").money("price", minor))
+}
+
+/// An instant for people: `2026-12-23 14:05 UTC`. Transitional: pages that still use it move to
+/// `Nav::datetime` / `Nav::near_at` (local times, in the page's language).
 pub(crate) fn when(ms: i64) -> String {
     let t = lokal_core::Timestamp::from_millis(ms).to_rfc3339();
     format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
 }
 
-/// A price in yuan for people: `¥28` or `¥28.50`.
+/// A price in yuan for people: `¥28` or `¥28.50`. Transitional: pages move to `Nav::money`.
 pub(crate) fn yuan(minor: i64) -> String {
     if minor % 100 == 0 {
         format!("¥{}", minor / 100)
@@ -63,17 +79,24 @@ pub(crate) fn yuan(minor: i64) -> String {
     }
 }
 
-fn rating_text(x100: i64) -> String {
-    if x100 > 0 { format!("★ {:.1}", x100 as f64 / 100.0) } else { String::from("new") }
+/// The rating for people: `★ 4.7`, or "no reviews yet" for a store without a rating (the store
+/// card carries no review count: a rating of 0 means nobody has rated the store).
+fn rating_text(nav: &Nav, x100: i64) -> String {
+    if x100 > 0 {
+        nav.t1("discover-rating", "rating", format!("{:.1}", x100 as f64 / 100.0))
+    } else {
+        nav.t("discover-no-reviews")
+    }
 }
 
-fn card(s: NearbyStore) -> Card {
+fn card(nav: &Nav, s: NearbyStore) -> Card {
     Card {
         id: s.id.to_string(),
         category: s.card.category.as_str(),
-        distance: distance_text(s.distance_m),
-        rating: rating_text(s.card.rating_x100),
-        price: price_text(s.card.avg_price),
+        distance: distance_text(nav, s.distance_m),
+        rating: rating_text(nav, s.card.rating_x100),
+        rated: s.card.rating_x100 > 0,
+        price: price_text(nav, s.card.avg_price),
         open_now: s.open_now,
         tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
         items: Vec::new(),
@@ -105,12 +128,12 @@ struct HomePage {
 async fn home(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -> Response {
     let mut q = match query_of(&p) {
         Ok(q) => q,
-        Err(e) => return bad_query(nav, &e),
+        Err(e) => return bad_query(&nav, e),
     };
     q.sort = Sort::Recommended;
     q.limit = 10;
     let (lat, lng) = center_of(&p);
-    let cards = ctx.app.nearby(&q).into_iter().map(card).collect();
+    let cards = ctx.app.nearby(&q).into_iter().map(|s| card(&nav, s)).collect();
     let categories = Category::ALL.iter().map(Category::as_str).collect();
     nav.finish(HomePage { nav: nav.clone(), categories, lat, lng, cards }.into_response())
 }
@@ -123,6 +146,8 @@ struct NearbyPage {
     lat: String,
     lng: String,
     category: String,
+    /// Words of [`NEARBY_SORTS`], and the one chosen.
+    sorts: [&'static str; 4],
     sort: String,
     open_now: bool,
     cards: Vec<Card>,
@@ -131,7 +156,7 @@ struct NearbyPage {
 async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -> Response {
     let q = match query_of(&p) {
         Ok(q) => q,
-        Err(e) => return bad_query(nav, &e),
+        Err(e) => return bad_query(&nav, e),
     };
     let (lat, lng) = center_of(&p);
     let page = NearbyPage {
@@ -140,15 +165,16 @@ async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyPar
         lat,
         lng,
         category: p.category.clone().unwrap_or_default(),
+        sorts: NEARBY_SORTS,
         sort: p.sort.clone().unwrap_or_else(|| "distance".into()),
         open_now: q.open_now,
-        cards: ctx.app.nearby(&q).into_iter().map(card).collect(),
+        cards: ctx.app.nearby(&q).into_iter().map(|s| card(&nav, s)).collect(),
     };
     nav.finish(page.into_response())
 }
 
-fn bad_query(nav: Nav, e: &lokal_core::FieldError) -> Response {
-    nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "That search did not work", &e.to_string(), nav.clone()))
+fn bad_query(nav: &Nav, e: lokal_core::FieldError) -> Response {
+    nav.refusal(&nav.t("discover-bad-query"), lokal_app::AppError::from(e))
 }
 
 /// A dot on the store page's map.
@@ -159,6 +185,15 @@ pub struct Dot {
     id: String,
 }
 
+/// The services a store may offer, as the store page labels them (`store-service-…`).
+pub const STORE_SERVICES: [&str; 3] = ["dine_in", "pickup", "delivery"];
+
+/// The orders the store page's reviews can be read in (`store-review-sort-…`).
+pub const REVIEW_SORTS: [&str; 3] = ["newest", "helpful", "photos"];
+
+/// The orders of the nearby list (`nearby-sort-…`), as [`Sort::parse`] reads them.
+pub const NEARBY_SORTS: [&str; 4] = ["distance", "rating", "sales", "recommended"];
+
 #[derive(Template, WebTemplate)]
 #[template(path = "store.html")]
 struct StorePage {
@@ -168,25 +203,30 @@ struct StorePage {
     address: String,
     phone: String,
     rating: String,
+    rated: bool,
     price: String,
     open_now: bool,
+    /// Weekday name and the day's hours.
     hours: Vec<(&'static str, String)>,
     tags: Vec<String>,
+    /// Words of [`STORE_SERVICES`].
     services: Vec<&'static str>,
     located: bool,
     dots: Vec<Dot>,
+    /// The map's scale bar (`200 m`).
+    scale: String,
     menu: Vec<(String, String, String, bool)>,
     /// Deals: id, title, price, original price.
     deals: Vec<(String, String, String, String)>,
-    /// Coupons to claim: batch id, title, what it gives, from whom.
-    coupons: Vec<(String, String, String, &'static str)>,
+    /// Coupons to claim: batch id, title, what it gives and from whom.
+    coupons: Vec<(String, String, String)>,
     /// The store's id (order and pay links).
     id: String,
     /// It takes menu orders (delivery, pickup or eat-in) and has a menu.
     orderable: bool,
     /// Reviews: how many, the sort shown, and each review.
     review_count: i64,
-    /// Sort links: name, whether shown now.
+    /// Sort links: word of [`REVIEW_SORTS`], whether shown now.
     review_sorts: Vec<(&'static str, bool)>,
     reviews: Vec<ReviewLine>,
     /// The viewer is staff of this store (may reply).
@@ -197,7 +237,9 @@ struct StorePage {
 struct ReviewLine {
     id: String,
     author: String,
+    /// The stars as `★★★★`, and their number.
     stars: String,
+    rating: i64,
     dimensions: String,
     text: String,
     tags: Vec<String>,
@@ -218,6 +260,15 @@ struct StoreQuery {
 /// Half the map's width in metres.
 const MAP_HALF_M: f64 = 600.0;
 
+fn store_not_found(nav: &Nav) -> Response {
+    nav.finish(message(
+        StatusCode::NOT_FOUND,
+        &nav.t("store-not-found-heading"),
+        &nav.t("store-not-found-text"),
+        nav.clone(),
+    ))
+}
+
 async fn store_page(
     State(ctx): State<Ctx>,
     nav: Nav,
@@ -225,38 +276,22 @@ async fn store_page(
     axum::extract::Query(q): axum::extract::Query<StoreQuery>,
 ) -> Response {
     let Ok(id) = id.parse::<StoreId>() else {
-        return nav.finish(message(
-            StatusCode::NOT_FOUND,
-            "Store not found",
-            "There is no store at this address.",
-            nav.clone(),
-        ));
+        return store_not_found(&nav);
     };
     let view = match ctx.app.public_store(id).await {
         Ok(v) => v,
-        Err(e) if e.code == lokal_core::ErrorCode::NotFound => {
-            return nav.finish(message(
-                StatusCode::NOT_FOUND,
-                "Store not found",
-                "There is no store at this address.",
-                nav.clone(),
-            ));
-        }
+        Err(e) if e.code == lokal_core::ErrorCode::NotFound => return store_not_found(&nav),
         Err(e) => return error_page(e),
     };
     ctx.app.count_store_view(&view);
     let p = &view.profile;
     let json = p.hours.to_json();
-    let day = |v: &Vec<String>| if v.is_empty() { String::from("closed") } else { v.join(", ") };
-    let hours = vec![
-        ("Mon", day(&json.mon)),
-        ("Tue", day(&json.tue)),
-        ("Wed", day(&json.wed)),
-        ("Thu", day(&json.thu)),
-        ("Fri", day(&json.fri)),
-        ("Sat", day(&json.sat)),
-        ("Sun", day(&json.sun)),
-    ];
+    let day = |v: &Vec<String>| if v.is_empty() { nav.t("store-hours-closed") } else { v.join(", ") };
+    let hours = [&json.mon, &json.tue, &json.wed, &json.thu, &json.fri, &json.sat, &json.sun]
+        .into_iter()
+        .zip(1u8..)
+        .map(|(d, iso)| (fmt::weekday(nav.lang, iso), day(d)))
+        .collect();
     let mut dots = Vec::new();
     if let Some(here) = p.location {
         let q = NearbyQuery {
@@ -286,24 +321,19 @@ async fn store_page(
             });
         }
     }
-    let mut services = Vec::new();
-    if p.dine_in {
-        services.push("dine-in");
-    }
-    if p.pickup {
-        services.push("pickup");
-    }
-    if p.delivery {
-        services.push("delivery");
-    }
+    let services: Vec<&'static str> = [p.dine_in, p.pickup, p.delivery]
+        .into_iter()
+        .zip(STORE_SERVICES)
+        .filter_map(|(offered, word)| offered.then_some(word))
+        .collect();
     let menu: Vec<(String, String, String, bool)> = match ctx.app.menu(id).await {
-        Ok(m) => m.into_iter().map(|m| (m.item.section, m.item.name, yuan(m.price), m.available)).collect(),
+        Ok(m) => m.into_iter().map(|m| (m.item.section, m.item.name, nav.money(m.price), m.available)).collect(),
         Err(e) => return error_page(e),
     };
     let deals = match ctx.app.store_deals(id).await {
         Ok(d) => d
             .into_iter()
-            .map(|d| (d.row.id.to_string(), d.row.title, yuan(d.row.price), yuan(d.row.original_price)))
+            .map(|d| (d.row.id.to_string(), d.row.title, nav.money(d.row.price), nav.money(d.row.original_price)))
             .collect(),
         Err(e) => return error_page(e),
     };
@@ -311,8 +341,14 @@ async fn store_page(
         Ok(list) => list
             .into_iter()
             .map(|t| {
-                let from = if t.row.issuer == "platform" { "Lokal" } else { "the store" };
-                (t.row.id.to_string(), t.row.title.clone(), crate::wallet::benefit_text(&t.benefit), from)
+                let line = nav.t2(
+                    "coupon-from",
+                    "benefit",
+                    crate::wallet::benefit(&nav, &t.benefit),
+                    "issuer",
+                    nav.label("coupon-issuer", crate::wallet::issuer_word(&t.row.issuer)),
+                );
+                (t.row.id.to_string(), t.row.title.clone(), line)
             })
             .collect(),
         Err(e) => return error_page(e),
@@ -320,6 +356,7 @@ async fn store_page(
     let orderable = !menu.is_empty() && !services.is_empty();
     let review_sort =
         if matches!(q.sort.as_str(), "helpful" | "photos") { q.sort.clone() } else { "newest".to_owned() };
+    let offset = p.utc_offset_min;
     let reviews = match ctx.app.store_reviews(id, &review_sort, 0).await {
         Ok(list) => list
             .into_iter()
@@ -327,15 +364,23 @@ async fn store_page(
                 id: v.row.id.clone(),
                 author: v.author,
                 stars: "★".repeat(usize::try_from(v.row.rating).unwrap_or(0)),
-                dimensions: v.dimensions.iter().map(|(k, s)| format!("{k} {s}")).collect::<Vec<_>>().join(" · "),
+                rating: v.row.rating,
+                dimensions: v
+                    .dimensions
+                    .iter()
+                    .map(|(k, s)| {
+                        nav.t2("store-review-dimension", "dimension", nav.label("store-dimension", k), "stars", *s)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · "),
                 text: v.row.body,
                 tags: v.tags,
                 photos: v.photos.len(),
-                spend: v.row.avg_spend.map(|s| format!("{} per person", yuan(s))).unwrap_or_default(),
+                spend: v.row.avg_spend.map(|s| per_person(&nav, s)).unwrap_or_default(),
                 helpful: v.row.helpful,
                 reply: v.row.reply,
                 follow_up: v.row.follow_up,
-                when: when(v.row.created_at),
+                when: nav.near_at(v.row.created_at, i64::from(offset)),
             })
             .collect(),
         Err(e) => return error_page(e),
@@ -346,14 +391,14 @@ async fn store_page(
         me.works_at(view.row.merchant_id, id)
             && me.authorize(lokal_core::Scope::Store(view.row.merchant_id, id), lokal_core::StaffRole::Clerk).is_ok()
     });
-    let review_sorts = ["newest", "helpful", "photos"].into_iter().map(|s| (s, s == review_sort)).collect();
+    let rated = review_count > 0 && view.row.rating_x100 > 0;
+    let review_sorts = REVIEW_SORTS.into_iter().map(|s| (s, s == review_sort)).collect();
     let page = StorePage {
         review_count,
         review_sorts,
         reviews,
         staff,
         coupons,
-        nav: nav.clone(),
         id: id.to_string(),
         orderable,
         menu,
@@ -362,14 +407,19 @@ async fn store_page(
         category: p.category.as_str(),
         address: p.address.clone(),
         phone: p.phone.clone().unwrap_or_default(),
-        rating: rating_text(view.row.rating_x100),
-        price: price_text(p.avg_price),
+        // Here the number of reviews is known: no stars for a store nobody has reviewed (the
+        // demo city's stores come with a rating but no reviews).
+        rating: if rated { rating_text(&nav, view.row.rating_x100) } else { nav.t("discover-no-reviews") },
+        rated,
+        price: price_text(&nav, p.avg_price),
         open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
         hours,
         tags: p.tags.clone(),
         services,
         located: p.location.is_some(),
         dots,
+        scale: distance_text(&nav, MAP_HALF_M / 3.0),
+        nav: nav.clone(),
     };
     nav.finish(page.into_response())
 }
@@ -398,17 +448,18 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
             .map(|h| Card {
                 id: h.id.to_string(),
                 category: h.card.category.as_str(),
-                distance: h.distance_m.map(distance_text).unwrap_or_default(),
-                rating: rating_text(h.card.rating_x100),
-                price: price_text(h.card.avg_price),
+                distance: h.distance_m.map(|m| distance_text(&nav, m)).unwrap_or_default(),
+                rating: rating_text(&nav, h.card.rating_x100),
+                rated: h.card.rating_x100 > 0,
+                price: price_text(&nav, h.card.avg_price),
                 open_now: h.open_now,
                 tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
-                items: h.items.into_iter().map(|e| (e.name, yuan(e.price))).collect(),
+                items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
                 name: h.card.name,
             })
             .collect(),
         Err(_) if q.trim().is_empty() => Vec::new(),
-        Err(e) => return bad_query(nav, &e),
+        Err(e) => return bad_query(&nav, e),
     };
     nav.finish(SearchPage { nav: nav.clone(), q, lat, lng, cards }.into_response())
 }

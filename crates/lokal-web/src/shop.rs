@@ -1,7 +1,6 @@
 //! Buying online: the deal page, checkout, the sandbox gateway's hosted pay page, and "my
 //! vouchers" with QR codes that change state live when a clerk redeems them.
 
-use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,8 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
+use lokal_core::Msg;
 use lokal_core::voucher::VoucherCode;
 use lokal_core::{DealId, OrderId};
+use lokal_i18n::{Zone, format as fmt};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -26,8 +27,23 @@ pub fn router() -> Router<Ctx> {
         .route("/me/vouchers", get(vouchers_page))
 }
 
-fn not_found(nav: &Nav, what: &str) -> Response {
-    nav.finish(message(StatusCode::NOT_FOUND, "Not found", &format!("There is no such {what}."), nav.clone()))
+/// The states of a voucher (`voucher-status-…`).
+pub const VOUCHER_STATUSES: [&str; 4] = ["active", "used", "expired", "refunded"];
+
+/// The states of a payment at the gateway (`checkout-status-…`).
+pub const CHECKOUT_STATUSES: [&str; 4] = ["pending", "succeeded", "failed", "refunded"];
+
+/// A "there is no such thing" page; `text` is the key of the sentence (`shop-no-deal`).
+fn not_found(nav: &Nav, text: &'static str) -> Response {
+    nav.finish(message(StatusCode::NOT_FOUND, &nav.t("shop-not-found"), &nav.t(text), nav.clone()))
+}
+
+/// An instant at a store `offset_min` east of UTC, in full: `2026年12月2日 14:43`.
+fn datetime_at(nav: &Nav, ms: i64, offset_min: Option<i32>) -> String {
+    match offset_min {
+        Some(o) => fmt::datetime(nav.lang, ms, &Zone::fixed_minutes(o)),
+        None => nav.datetime(ms),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,7 +58,6 @@ struct DealPage {
     flash: bool,
     contents: Vec<(String, u32)>,
     valid: String,
-    uses: i64,
     rules: Vec<String>,
     refundable: bool,
     auto_refund: bool,
@@ -54,52 +69,60 @@ struct DealPage {
 }
 
 async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "deal") };
+    let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "shop-no-deal") };
     let d = match ctx.app.deal(id).await {
         Ok(d) => d,
-        Err(e) => return nav.refusal("Deal not found", e),
+        Err(e) => return nav.refusal(&nav.t("deal-not-found"), e),
     };
     let now = ctx.app.now();
     let mut stores = Vec::new();
+    // Times of a deal are the time where it is used: its (first) store's.
+    let mut offset = None;
     for s in &d.store_ids {
         if let Ok(v) = ctx.app.public_store(*s).await {
+            offset = offset.or(Some(v.profile.utc_offset_min));
             stores.push((s.to_string(), v.profile.name));
         }
     }
     let r = &d.details.rules;
     let mut rules = Vec::new();
     if r.weekdays_only {
-        rules.push("Monday to Friday only".to_owned());
+        rules.push(nav.t("deal-rule-weekdays"));
     }
     if let Some(h) = &r.hours {
-        rules.push(format!("Between {h} (store time)"));
+        rules.push(nav.t1("deal-rule-hours", "hours", h));
     }
     if r.needs_booking {
-        rules.push("Book ahead".to_owned());
+        rules.push(nav.t("deal-rule-booking"));
     }
     if r.max_per_table > 0 {
-        rules.push(format!("At most {} per table", r.max_per_table));
+        rules.push(nav.t1("deal-rule-per-table", "n", r.max_per_table));
     }
     if !r.notes.is_empty() {
         rules.push(r.notes.clone());
     }
     let on_sale = d.on_sale_at(now);
     let sale_note = if now.millis() < d.row.sale_starts_at {
-        format!("On sale from {}", when(d.row.sale_starts_at))
+        nav.t1("deal-on-sale-from", "when", datetime_at(&nav, d.row.sale_starts_at, offset))
     } else {
-        "This deal is no longer on sale.".to_owned()
+        nav.t("deal-off-sale")
+    };
+    let (from, until) = (datetime_at(&nav, d.row.valid_from, offset), datetime_at(&nav, d.row.valid_until, offset));
+    let valid = if d.row.uses_per_voucher > 1 {
+        nav.msg(&Msg::new("deal-valid-uses").with("from", from).with("until", until).with("n", d.row.uses_per_voucher))
+    } else {
+        nav.t2("deal-valid", "from", from, "until", until)
     };
     let limit = if d.row.per_user_limit > 0 { d.row.per_user_limit } else { 100 };
     let page = DealPage {
         nav: nav.clone(),
         id: d.row.id.to_string(),
         description: d.details.description.clone(),
-        price: yuan(d.row.price),
-        original: yuan(d.row.original_price),
+        price: nav.money(d.row.price),
+        original: nav.money(d.row.original_price),
         flash: d.row.flash_sale,
         contents: d.details.contents.iter().map(|c| (c.name.clone(), c.quantity)).collect(),
-        valid: format!("{} to {}", when(d.row.valid_from), when(d.row.valid_until)),
-        uses: d.row.uses_per_voucher,
+        valid,
         rules,
         refundable: d.row.refundable,
         auto_refund: d.row.auto_refund,
@@ -132,13 +155,18 @@ async fn buy(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "deal") };
+    let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "shop-no-deal") };
     let Ok(quantity) = f.quantity.trim().parse::<i64>() else {
-        return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not ordered", "Choose how many.", nav.clone()));
+        return nav.finish(message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &nav.t("deal-not-ordered"),
+            &nav.t("deal-choose-quantity"),
+            nav.clone(),
+        ));
     };
     match ctx.app.place_order(&me, id, quantity, "web").await {
         Ok(o) => Redirect::to(&format!("/orders/{}", o.id)).into_response(),
-        Err(e) => nav.refusal("Not ordered", e),
+        Err(e) => nav.refusal(&nav.t("deal-not-ordered"), e),
     }
 }
 
@@ -165,10 +193,10 @@ struct OrderPage {
 
 async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "shop-no-order") };
     let v = match ctx.app.order(&me, id).await {
         Ok(v) => v,
-        Err(e) => return nav.refusal("Order not found", e),
+        Err(e) => return nav.refusal(&nav.t("deal-order-not-found"), e),
     };
     // Menu orders have their own page with the timeline and live tracking.
     let Some(deal) = v.order.deal_id else { return Redirect::to(&format!("/orders/{id}/track")).into_response() };
@@ -186,11 +214,11 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         title: v.title.clone(),
         status: o.status.clone(),
         quantity: o.quantity,
-        unit_price: yuan(o.unit_price),
-        original_total: yuan(original_total),
-        savings: yuan(original_total - o.total),
-        total: yuan(o.total),
-        pay_by: when(o.expires_at),
+        unit_price: nav.money(o.unit_price),
+        original_total: nav.money(original_total),
+        savings: nav.money(original_total - o.total),
+        total: nav.money(o.total),
+        pay_by: nav.near(o.expires_at),
         payable: o.status == "pending" && o.expires_at > now,
         waiting,
         refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == "active"),
@@ -203,7 +231,9 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .payments
             .iter()
             .filter(|p| p.status == "failed")
-            .map(|p| format!("A payment of {} was declined on {}.", yuan(p.amount), when(p.updated_at)))
+            .map(|p| {
+                nav.msg(&Msg::new("deal-order-declined").money("amount", p.amount).with("when", nav.near(p.updated_at)))
+            })
             .collect(),
     };
     nav.finish(page.into_response())
@@ -226,10 +256,10 @@ async fn pay(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "shop-no-order") };
     match ctx.app.pay_order(&me, id).await {
         Ok(start) => Redirect::to(&start.pay_url).into_response(),
-        Err(e) => nav.refusal("Not paid", e),
+        Err(e) => nav.refusal(&nav.t("deal-order-not-paid"), e),
     }
 }
 
@@ -252,15 +282,15 @@ async fn refund(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "shop-no-order") };
     let only = match f.voucher_id.as_deref().map(str::parse::<lokal_core::VoucherId>) {
         None => None,
         Some(Ok(v)) => Some(vec![v]),
-        Some(Err(_)) => return not_found(&nav, "voucher"),
+        Some(Err(_)) => return not_found(&nav, "shop-no-voucher"),
     };
     match ctx.app.refund_order(&me, id, only, "asked by the buyer").await {
         Ok(_) => Redirect::to(&format!("/orders/{id}")).into_response(),
-        Err(e) => nav.refusal("Not refunded", e),
+        Err(e) => nav.refusal(&nav.t("deal-order-not-refunded"), e),
     }
 }
 
@@ -279,12 +309,12 @@ struct SandboxPage {
 async fn sandbox_page(State(ctx): State<Ctx>, nav: Nav, Path(reference): Path<String>) -> Response {
     let c = match ctx.app.checkout(&reference).await {
         Ok(found) => found,
-        Err(e) => return nav.refusal("Payment not found", e),
+        Err(e) => return nav.refusal(&nav.t("sandbox-not-found"), e),
     };
     let page = SandboxPage {
         nav: nav.clone(),
         reference,
-        amount: yuan(c.amount),
+        amount: nav.money(c.amount),
         title: c.title,
         pending: c.status == "pending",
         status: c.status,
@@ -313,11 +343,11 @@ async fn sandbox_choice(
     }
     let c = match ctx.app.checkout(&reference).await {
         Ok(found) => found,
-        Err(e) => return nav.refusal("Payment not found", e),
+        Err(e) => return nav.refusal(&nav.t("sandbox-not-found"), e),
     };
     match ctx.app.sandbox_complete(&reference, f.outcome == "succeed").await {
         Ok(()) => Redirect::to(&c.back_url).into_response(),
-        Err(e) => nav.refusal("Not paid", e),
+        Err(e) => nav.refusal(&nav.t("deal-order-not-paid"), e),
     }
 }
 
@@ -327,9 +357,11 @@ struct VoucherCard {
     order_id: String,
     title: String,
     code: String,
+    /// A word of [`VOUCHER_STATUSES`].
     status: String,
     uses_left: i64,
-    uses_total: i64,
+    /// "{left} of 2 uses left", with `{left}` for the page's script to fill in.
+    uses: String,
     valid_until: String,
     qr: String,
 }
@@ -338,6 +370,8 @@ struct VoucherCard {
 #[template(path = "vouchers.html")]
 struct VouchersPage {
     nav: Nav,
+    /// [`VOUCHER_STATUSES`], whose labels the page's script shows.
+    statuses: [&'static str; 4],
     vouchers: Vec<VoucherCard>,
     messages: Vec<(String, String)>,
 }
@@ -354,8 +388,23 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
         Err(e) => return error_page(e),
     };
     let mut cards = Vec::with_capacity(vouchers.len());
+    // Each deal's title and the time zone of its first store (where the voucher is used).
+    let mut deals = std::collections::HashMap::new();
     for v in vouchers {
-        let title = ctx.app.deal(v.deal_id).await.map(|d| d.row.title).unwrap_or_default();
+        if let std::collections::hash_map::Entry::Vacant(slot) = deals.entry(v.deal_id) {
+            let (title, offset) = match ctx.app.deal(v.deal_id).await {
+                Ok(d) => {
+                    let offset = match d.store_ids.first() {
+                        Some(s) => ctx.app.public_store(*s).await.ok().map(|s| s.profile.utc_offset_min),
+                        None => None,
+                    };
+                    (d.row.title, offset)
+                }
+                Err(_) => (String::new(), None),
+            };
+            slot.insert((title, offset));
+        }
+        let (title, offset) = deals.get(&v.deal_id).cloned().unwrap_or_default();
         let code = VoucherCode::display_of(&v.code);
         cards.push(VoucherCard {
             id: v.id.to_string(),
@@ -365,13 +414,13 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
             code,
             status: v.status,
             uses_left: v.uses_left,
-            uses_total: v.uses_total,
-            valid_until: when(v.valid_until),
+            uses: nav.t2("vouchers-uses-left", "left", "{left}", "total", v.uses_total),
+            valid_until: nav.t1("vouchers-valid-until", "when", datetime_at(&nav, v.valid_until, offset)),
         });
     }
     let messages = match ctx.app.inbox(&me, 10).await {
         Ok(m) => m.into_iter().map(|m| (m.subject, m.body)).collect(),
         Err(e) => return error_page(e),
     };
-    nav.finish(VouchersPage { nav: nav.clone(), vouchers: cards, messages }.into_response())
+    nav.finish(VouchersPage { nav: nav.clone(), statuses: VOUCHER_STATUSES, vouchers: cards, messages }.into_response())
 }

@@ -115,3 +115,20 @@ fn every_state_and_kind_of_the_core_has_a_label() {
     assert_labelled("segment", Segment::ALL.map(Segment::as_str));
     assert_labelled("level", Level::LADDER.map(|(l, _)| l.as_str()));
 }
+
+#[test]
+fn every_word_of_the_discovery_and_shop_pages_has_a_label() {
+    use lokal_web::{discover, shop, wallet};
+    assert_labelled("store-service", discover::STORE_SERVICES);
+    assert_labelled("store-review-sort", discover::REVIEW_SORTS);
+    assert_labelled("nearby-sort", discover::NEARBY_SORTS);
+    assert_labelled("store-dimension", lokal_core::review::DIMENSIONS);
+    assert_labelled("voucher-status", shop::VOUCHER_STATUSES);
+    assert_labelled("checkout-status", shop::CHECKOUT_STATUSES);
+    assert_labelled("coupon-issuer", wallet::COUPON_ISSUERS);
+    assert_labelled("coupon-status", wallet::COUPON_STATUSES);
+    // Every sort the nearby list offers is one the query accepts.
+    for s in discover::NEARBY_SORTS {
+        assert!(lokal_app::discovery::Sort::parse("sort", s).is_ok(), "{s}");
+    }
+}

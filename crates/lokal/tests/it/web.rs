@@ -18,8 +18,10 @@ async fn the_home_page_renders_for_guests() {
     let r = app.get("/", None).await;
     assert_eq!(r.status, 200);
     assert!(r.header("content-type").unwrap_or_default().starts_with("text/html"));
-    assert!(r.text.contains("What is good near you?"));
+    assert!(r.text.contains("<html lang=\"zh-CN\">") && r.text.contains("附近有什么好吃好玩的？"), "{}", r.text);
     assert!(r.text.contains("/static/app.css"));
+    let en = app.send(app.client.get(format!("{}/", app.base)).header("accept-language", "en")).await;
+    assert!(en.text.contains("What is good near you?") && en.text.contains("Recommended near you"), "{}", en.text);
     assert_eq!(app.get("/static/app.css", None).await.status, 200);
 }
 
@@ -52,14 +54,14 @@ async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
         .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
-    assert!(home.contains("Welcome back, Web Person"), "{home}");
+    assert!(home.contains("欢迎回来，Web Person"), "{home}");
     let account = c.get(format!("{}/account", app.base)).send().await.expect("account").text().await.expect("html");
     assert!(account.contains("web@test.lokal"));
     let out =
         c.post(format!("{}/logout", app.base)).form(&[("csrf_token", csrf.as_str())]).send().await.expect("logout");
     assert_eq!(out.status().as_u16(), 303);
     let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
-    assert!(!home.contains("Welcome back"));
+    assert!(!home.contains("data-testid=\"greeting\"") && !home.contains("欢迎回来"));
     let bad = c
         .post(format!("{}/login", app.base))
         .form(&[("login", "web@test.lokal"), ("password", "wrong password"), ("csrf_token", &csrf)])
@@ -76,7 +78,7 @@ async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
         .expect("login");
     assert_eq!(good.status().as_u16(), 303);
     let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
-    assert!(home.contains("Welcome back, Web Person"));
+    assert!(home.contains("欢迎回来，Web Person"));
 }
 
 #[tokio::test]
@@ -141,8 +143,10 @@ async fn the_home_nearby_and_store_pages_show_the_city() {
     lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed");
     let home = app.get("/", None).await;
     assert_eq!(home.status, 200);
-    assert!(home.text.contains("Recommended near you"));
+    assert!(home.text.contains("data-testid=\"recommended\">猜你喜欢<"), "{}", home.text);
     assert_eq!(home.text.matches("data-testid=\"store-card\"").count(), 10);
+    // Categories, distances and prices in Chinese: 美食, "350 m", "¥85/人".
+    assert!(home.text.contains(">美食<") && home.text.contains("/人<"), "{}", home.text);
     let list = app.get("/nearby?category=hotel", None).await;
     assert_eq!(list.status, 200);
     assert!(list.text.contains("Harbor Inn") || list.text.contains("Guesthouse"), "hotels are listed");
@@ -152,8 +156,18 @@ async fn the_home_nearby_and_store_pages_show_the_city() {
         home.text.split("href=\"/stores/").nth(1).and_then(|s| s.split('"').next()).expect("a store link").to_owned();
     let page = app.get(&format!("/stores/{first}"), None).await;
     assert_eq!(page.status, 200);
-    assert!(page.text.contains("data-testid=\"map\""));
-    assert!(page.text.contains("Hours"));
+    assert!(page.text.contains("data-testid=\"map\"") && page.text.contains("周边商家地图"));
+    assert!(page.text.contains("营业时间") && page.text.contains("<th>周一</th>"), "{}", page.text);
+    let en = app.send(app.client.get(format!("{}/stores/{first}", app.base)).header("accept-language", "en")).await;
+    assert!(
+        en.text.contains(">Hours<") && en.text.contains("<th>Mon</th>") && en.text.contains("Map of the stores around")
+    );
+    assert!(!en.text.contains("⟦") && !page.text.contains("⟦"), "every key is translated");
+    // A store nobody has reviewed shows no stars, whatever rating it came with.
+    if page.text.contains("data-testid=\"review-count\" data-count=\"0\"") {
+        assert!(page.text.contains("data-rated=\"false\">暂无评价<"), "{}", page.text);
+        assert!(en.text.contains("data-rated=\"false\">No reviews yet<"));
+    }
     assert_eq!(app.get("/stores/not-an-id", None).await.status, 404);
     assert_eq!(app.get("/stores/01a20853-55f8-72d3-aa75-e5bfb9628eb4", None).await.status, 404);
 }

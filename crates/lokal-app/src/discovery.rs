@@ -26,6 +26,8 @@ pub struct StoreCard {
     pub location: LatLng,
     /// Average rating × 100 (0 = unrated).
     pub rating_x100: i64,
+    /// Visible reviews behind the rating (a store without any shows no stars).
+    pub review_count: i64,
     /// Average spend per person, minor units.
     pub avg_price: Option<i64>,
     /// Orders in the last 30 days.
@@ -75,6 +77,7 @@ impl StoreCard {
                 address: p.address.clone(),
                 location,
                 rating_x100: v.row.rating_x100,
+                review_count: v.row.review_count,
                 avg_price: p.avg_price,
                 monthly_sales: v.row.monthly_sales,
                 delivery_radius_m: if p.delivery { p.delivery_radius_m } else { None },

@@ -218,6 +218,7 @@ fn blank_row(merchant: MerchantId, now: i64) -> StoreRow {
         dine_in: true,
         delivery_radius_m: None,
         rating_x100: 0,
+        review_count: 0,
         monthly_sales: 0,
         details_json: String::new(),
         updated_at: now,

@@ -41,6 +41,8 @@ pub struct StoreRow {
     pub delivery_radius_m: Option<i64>,
     /// Average rating × 100 (0 = unrated).
     pub rating_x100: i64,
+    /// Visible reviews (kept by the review use cases; read-only here).
+    pub review_count: i64,
     /// Orders and redemptions in the last 30 days.
     pub monthly_sales: i64,
     /// Hours, tags and photos as JSON.
@@ -74,6 +76,7 @@ fn from_row(r: &AnyRow) -> Result<StoreRow, StoreError> {
         monthly_sales: get(r, "monthly_sales")?,
         details_json: get(r, "details_json")?,
         updated_at: get(r, "updated_at")?,
+        review_count: get(r, "review_count")?,
     })
 }
 
@@ -142,7 +145,7 @@ pub async fn update_profile<'e>(ex: impl Executor<'e, Database = Any>, s: &Store
 
 /// The store with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: StoreId) -> Result<Option<StoreRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM stores WHERE id = $1"));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id = $1"));
     let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
     row.as_ref().map(from_row).transpose()
 }
@@ -153,7 +156,7 @@ pub async fn list_for_merchant<'e>(
     merchant: MerchantId,
     scope: &StoreScope,
 ) -> Result<Vec<StoreRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM stores WHERE merchant_id = $1 ORDER BY id"));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE merchant_id = $1 ORDER BY id"));
     let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     let stores: Vec<StoreRow> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(stores.into_iter().filter(|s| scope.covers(s.id)).collect())
@@ -165,7 +168,7 @@ pub async fn list_all<'e>(
     after: Option<StoreId>,
     limit: i64,
 ) -> Result<Vec<StoreRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
     let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()

@@ -79,11 +79,11 @@ pub(crate) fn yuan(minor: i64) -> String {
     }
 }
 
-/// The rating for people: `★ 4.7`, or "no reviews yet" for a store without a rating (the store
-/// card carries no review count: a rating of 0 means nobody has rated the store).
-fn rating_text(nav: &Nav, x100: i64) -> String {
-    if x100 > 0 {
-        nav.t1("discover-rating", "rating", format!("{:.1}", x100 as f64 / 100.0))
+/// The rating for people: `★ 4.7 · 326条评价`, or "no reviews yet" for a store nobody has
+/// reviewed (no stars without the reviews behind them).
+fn rating_text(nav: &Nav, x100: i64, reviews: i64) -> String {
+    if reviews > 0 && x100 > 0 {
+        nav.t2("discover-rating-count", "rating", format!("{:.1}", x100 as f64 / 100.0), "n", reviews)
     } else {
         nav.t("discover-no-reviews")
     }
@@ -94,8 +94,8 @@ fn card(nav: &Nav, s: NearbyStore) -> Card {
         id: s.id.to_string(),
         category: s.card.category.as_str(),
         distance: distance_text(nav, s.distance_m),
-        rating: rating_text(nav, s.card.rating_x100),
-        rated: s.card.rating_x100 > 0,
+        rating: rating_text(nav, s.card.rating_x100, s.card.review_count),
+        rated: s.card.rating_x100 > 0 && s.card.review_count > 0,
         price: price_text(nav, s.card.avg_price),
         open_now: s.open_now,
         tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
@@ -409,7 +409,7 @@ async fn store_page(
         phone: p.phone.clone().unwrap_or_default(),
         // Here the number of reviews is known: no stars for a store nobody has reviewed (the
         // demo city's stores come with a rating but no reviews).
-        rating: if rated { rating_text(&nav, view.row.rating_x100) } else { nav.t("discover-no-reviews") },
+        rating: rating_text(&nav, view.row.rating_x100, if rated { review_count } else { 0 }),
         rated,
         price: price_text(&nav, p.avg_price),
         open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
@@ -449,8 +449,8 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
                 id: h.id.to_string(),
                 category: h.card.category.as_str(),
                 distance: h.distance_m.map(|m| distance_text(&nav, m)).unwrap_or_default(),
-                rating: rating_text(&nav, h.card.rating_x100),
-                rated: h.card.rating_x100 > 0,
+                rating: rating_text(&nav, h.card.rating_x100, h.card.review_count),
+                rated: h.card.rating_x100 > 0 && h.card.review_count > 0,
                 price: price_text(&nav, h.card.avg_price),
                 open_now: h.open_now,
                 tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),

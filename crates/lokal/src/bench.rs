@@ -110,6 +110,7 @@ pub async fn nearby(stores: usize, queries: usize, seed: u64, postgis: Option<&s
             address: p.address,
             location,
             rating_x100: s.rating_x100,
+            review_count: 0,
             avg_price: p.avg_price,
             monthly_sales: s.monthly_sales,
             delivery_radius_m: if p.delivery { p.delivery_radius_m } else { None },

@@ -85,6 +85,8 @@ pub struct SearchResultJson {
     pub open_now: bool,
     /// Average rating 0–5, null when unrated.
     pub rating: Option<f64>,
+    /// Visible reviews behind the rating.
+    pub review_count: i64,
     /// Tags.
     pub tags: Vec<String>,
     /// The store's items (dishes, products, services) that match, best first, at most three.
@@ -125,6 +127,7 @@ pub fn result_json(h: SearchHit) -> SearchResultJson {
         score: h.score,
         open_now: h.open_now,
         rating: (c.rating_x100 > 0).then(|| c.rating_x100 as f64 / 100.0),
+        review_count: c.review_count,
         name: c.name,
         category: c.category,
         tags: c.tags,

@@ -65,6 +65,8 @@ pub struct StoreJson {
     pub delivery_area: Option<Vec<LatLngJson>>,
     /// Average rating 0–5 (null when unrated).
     pub rating: Option<f64>,
+    /// Visible reviews (the rating is their Bayesian average; 0: show no stars).
+    pub review_count: i64,
     /// Orders in the last 30 days.
     pub monthly_sales: i64,
     /// When it joined.
@@ -101,6 +103,7 @@ pub fn store_json(v: StoreView, now: Timestamp) -> StoreJson {
             .as_ref()
             .map(|a| a.points().iter().map(|q| LatLngJson { lat: q.lat(), lng: q.lng() }).collect()),
         rating: rating(v.row.rating_x100),
+        review_count: v.row.review_count,
         monthly_sales: v.row.monthly_sales,
         created_at: Timestamp::from_millis(v.row.created_at),
     }
@@ -257,6 +260,8 @@ pub struct NearbyStoreJson {
     pub open_now: bool,
     /// Average rating 0–5 (null when unrated).
     pub rating: Option<f64>,
+    /// Visible reviews behind the rating.
+    pub review_count: i64,
     /// Average spend per person.
     pub avg_price: Option<Money>,
     /// Orders in the last 30 days.
@@ -289,6 +294,7 @@ fn nearby_json(s: NearbyStore, center: &LatLng, now: Timestamp) -> NearbyStoreJs
         distance_m: s.distance_m.round() as u32,
         open_now: s.open_now,
         rating: rating(c.rating_x100),
+        review_count: c.review_count,
         avg_price: c.avg_price.map(|a| Money::new(a, lokal_core::Currency::CNY)),
         monthly_sales: c.monthly_sales,
         delivers_here: c.delivers_to(center),

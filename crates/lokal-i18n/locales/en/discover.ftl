@@ -3,7 +3,10 @@
 discover-distance-m = { $m } m
 discover-distance-km = { $km } km
 discover-per-person = { $price } per person
-discover-rating = ★ { $rating }
+discover-rating-count = ★ { $rating } · { $n ->
+    [one] { $n } review
+   *[other] { $n } reviews
+}
 discover-no-reviews = No reviews yet
 discover-open = Open
 discover-closed = Closed

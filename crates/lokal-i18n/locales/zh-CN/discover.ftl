@@ -3,7 +3,7 @@
 discover-distance-m = { $m } m
 discover-distance-km = { $km } km
 discover-per-person = { $price }/人
-discover-rating = ★ { $rating }
+discover-rating-count = ★ { $rating } · { $n }条评价
 discover-no-reviews = 暂无评价
 discover-open = 营业中
 discover-closed = 休息中

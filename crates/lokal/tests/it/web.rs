@@ -253,6 +253,17 @@ async fn the_console_edits_items_for_managers_only() {
     let (owner, csrf) = logged_in_client(&app, "owner@demo.lokal", "lokal-demo").await;
     let page = owner.get(format!("{}/merchant", app.base)).send().await.expect("console").text().await.expect("html");
     assert!(page.contains("毛肚 Beef tripe"), "the catalog is listed");
+    assert!(page.contains("<h1>商家后台</h1>") && page.contains("data-role=\"owner\">店主<"), "{page}");
+    let en = owner
+        .get(format!("{}/merchant", app.base))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("console")
+        .text()
+        .await
+        .expect("html");
+    assert!(en.contains("<h1>Merchant console</h1>") && en.contains(">Add to staff<"), "{en}");
     let action =
         page.split("action=\"/merchant/items/").nth(1).and_then(|s| s.split('"').next()).expect("item form").to_owned();
     let fields =

@@ -36,7 +36,7 @@ campaign-landing-not-running = 这个活动目前不在进行中。
 campaign-landing-claim = 领取优惠券
 campaign-landing-login = 登录后领取
 campaign-landing-register = 没有账号？注册一个
-campaign-landing-visit = 去{ $store }看看
+campaign-landing-visit = 进店看看：{ $store }
 
 campaign-report-title = { $title } · 推广活动
 campaign-report-runs = { $from } 至 { $to }

@@ -114,9 +114,7 @@ async fn console(State(ctx): State<Ctx>, nav: Nav) -> Response {
         }
     }
     if merchants.is_empty() {
-        return nav.finish(
-            NoMerchantPage { nav: nav.clone() }.into_response(),
-        );
+        return nav.finish(NoMerchantPage { nav: nav.clone() }.into_response());
     }
     nav.finish(ConsolePage { nav: nav.clone(), merchants }.into_response())
 }

@@ -125,8 +125,9 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
         Ok(list) => list
             .into_iter()
             .map(|p| {
-                let benefit =
-                    serde_json::from_str::<Benefit>(&p.benefit_json).map(|b| benefit_text(&nav, &b)).unwrap_or_default();
+                let benefit = serde_json::from_str::<Benefit>(&p.benefit_json)
+                    .map(|b| benefit_text(&nav, &b))
+                    .unwrap_or_default();
                 let until = nav.t1("promo-until", "date", nav.datetime(p.ends_at));
                 (p.title, benefit, store_name(p.store_id), p.first_order, until)
             })
@@ -328,8 +329,7 @@ async fn create_promotion(
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let heading = nav.t("promo-not-started");
-    let refuse =
-        |text: String| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone()));
+    let refuse = |text: String| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone()));
     let yuan_or_zero = |s: &str| if s.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(s) };
     let Some(threshold) = yuan_or_zero(&f.threshold) else { return refuse(nav.t("coupon-desk-threshold-invalid")) };
     let benefit = match f.kind.as_str() {

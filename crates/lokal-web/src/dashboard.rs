@@ -206,13 +206,7 @@ fn page(
         store,
         cards,
         funnel,
-        revenue_svg: chart::bars(
-            &nav.t("dash-revenue"),
-            &revenue,
-            720,
-            220,
-            &chart::Words { value: &yuan, bar: &bar },
-        ),
+        revenue_svg: chart::bars(&nav.t("dash-revenue"), &revenue, 720, 220, &chart::Words { value: &yuan, bar: &bar }),
         hours_svg: chart::bars(
             &nav.t("dash-orders-by-hour"),
             &hours,
@@ -250,11 +244,16 @@ async fn merchant_dashboard(
     let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))?;
     let store = match q.store.trim() {
         "" => None,
-        s => Some(s.parse::<StoreId>().map_err(|_| nav.refusal(&nav.t("dash-refused"), lokal_app::AppError::not_found("store")))?),
+        s => Some(
+            s.parse::<StoreId>()
+                .map_err(|_| nav.refusal(&nav.t("dash-refused"), lokal_app::AppError::not_found("store")))?,
+        ),
     };
     let today = ctx.app.merchant_today(m).await.map_err(error_page)?;
-    let period = Period::parse(&q.from, &q.to, &q.by, today).map_err(|e| nav.refusal(&nav.t("dash-refused"), e.into()))?;
-    let d = ctx.app.merchant_dashboard(&me, m, store, period).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))?;
+    let period =
+        Period::parse(&q.from, &q.to, &q.by, today).map_err(|e| nav.refusal(&nav.t("dash-refused"), e.into()))?;
+    let d =
+        ctx.app.merchant_dashboard(&me, m, store, period).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))?;
     let stores = match ctx.app.stores(&me, m).await {
         Ok(list) => list
             .into_iter()

@@ -138,3 +138,35 @@ test('the owner reads the customer list, tags a customer and exports it', async 
   assert.ok(csv.startsWith('用户编号,姓名,到店次数') && /Xiao Ming/.test(csv) && /VIP/.test(csv), csv);
   await assertPagesClean(ownerCtx);
 });
+
+test("the merchant console's pages fit a phone and speak either language", async () => {
+  for (const locale of ['zh-CN', 'en']) {
+    const ownerCtx = await newContext(browser, { viewport: PHONE, locale });
+    const owner = await logIn(ownerCtx, server.base, 'owner@demo.lokal');
+    await owner.goto(`${server.base}/merchant`);
+    const href = await owner.getByTestId('dashboard-console-link').first().getAttribute('href');
+    const merchant = href.split('/')[2];
+    for (const path of ['coupons', 'dashboard', 'customers', 'campaigns']) {
+      await owner.goto(`${server.base}/merchant/${merchant}/${path}`);
+    }
+    // A campaign with a channel: its report and its poster.
+    await owner.getByTestId('campaign-title-input').fill(`Phone check ${locale}`);
+    await owner.getByTestId('campaign-create').click();
+    await owner.waitForURL(/\/campaigns\/[^/]+$/);
+    await owner.getByTestId('channel-name-input').fill('Counter poster');
+    await owner.getByTestId('channel-add').click();
+    await owner.getByTestId('channel-poster').first().click();
+    await owner.getByTestId('campaign-poster').waitFor();
+    assert.equal(await owner.locator('html').getAttribute('lang'), locale);
+    await owner.goto(`${server.base}/merchant/apply`);
+    await owner.screenshot({ path: join(artifacts, `console-phone-${locale}.png`), fullPage: true });
+
+    const adminCtx = await newContext(browser, { viewport: PHONE, locale });
+    const admin = await logIn(adminCtx, server.base, 'admin@demo.lokal');
+    for (const path of ['/admin/applications', '/admin/coupons', '/admin/dashboard']) {
+      await admin.goto(`${server.base}${path}`);
+    }
+    await assertPagesClean(ownerCtx);
+    await assertPagesClean(adminCtx);
+  }
+});

@@ -1,10 +1,11 @@
 // Campaigns in the browser (issue F): a merchant starts a campaign with a QR poster; a consumer
 // arrives through the poster's link, logs in, claims the coupon and buys; the campaign report
-// shows exactly that order with its discount and channel.
+// shows exactly that order with its discount and channel. The merchant on a desktop, the consumer
+// on a phone, both in zh-CN.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -20,13 +21,14 @@ after(async () => {
 });
 
 test('a QR poster brings a consumer who claims and buys, and the report shows that order', async () => {
-  const desktop = { width: 1280, height: 900 };
   // The flagship store (the demo clerk's) and its chain's owner.
-  const clerk = await logIn(await browser.newContext({ viewport: desktop }), server.base, 'clerk@demo.lokal');
+  const clerkCtx = await newContext(browser, { viewport: DESKTOP });
+  const clerk = await logIn(clerkCtx, server.base, 'clerk@demo.lokal');
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
 
-  const owner = await logIn(await browser.newContext({ viewport: desktop }), server.base, 'owner@demo.lokal');
+  const ownerCtx = await newContext(browser, { viewport: DESKTOP });
+  const owner = await logIn(ownerCtx, server.base, 'owner@demo.lokal');
   await owner.goto(`${server.base}/merchant`);
   await owner.getByTestId('campaigns-console-link').first().click();
   await owner.waitForURL(/\/merchant\/[^/]+\/campaigns$/);
@@ -34,12 +36,15 @@ test('a QR poster brings a consumer who claims and buys, and the report shows th
   await owner.getByTestId('campaign-store-select').selectOption(store);
   const batch = owner.getByTestId('campaign-batch-select');
   const offers = await batch.locator('option').allInnerTexts();
-  const offer = offers.findIndex((o) => /¥5 off/.test(o));
+  // The chain's coupon, its offer written the Chinese way.
+  const offer = offers.findIndex((o) => /满¥30减¥5/.test(o));
   assert.ok(offer > 0, offers.join(' | '));
   await batch.selectOption({ index: offer });
   await owner.getByTestId('campaign-create').click();
   await owner.waitForURL(/\/merchant\/[^/]+\/campaigns\/[^/]+$/);
   const reportUrl = owner.url();
+  assert.equal(await owner.getByTestId('campaign-report').getAttribute('data-model'), 'last');
+  assert.equal(await owner.getByTestId('campaign-orders-empty').count(), 1, 'no orders yet');
 
   // A QR poster (¥30 to print) and a link for social posts.
   for (const [kind, name, cost] of [['qr', 'Poster at the east gate', '30'], ['link', 'Moments post', '0']]) {
@@ -50,19 +55,24 @@ test('a QR poster brings a consumer who claims and buys, and the report shows th
     await owner.waitForURL(reportUrl);
   }
   assert.equal(await owner.getByTestId('campaign-channel').count(), 2);
+  assert.deepEqual(await owner.getByTestId('campaign-channel').evaluateAll((rows) => rows.map((r) => r.dataset.kind)), ['qr', 'link']);
+  assert.match(await owner.locator('[data-testid=campaign-channel][data-kind=qr]').innerText(), /二维码海报/);
   await owner.getByTestId('channel-poster').first().click();
   await owner.getByTestId('campaign-poster').waitFor();
   assert.equal(await owner.locator('[data-testid=poster-qr] svg').count(), 1, 'the poster carries a QR code');
   const link = (await owner.getByTestId('poster-url').innerText()).trim();
   assert.match(link, /\/c\/[a-z0-9]{8}$/);
+  assert.equal(await owner.locator('html').getAttribute('lang'), 'zh-CN');
+  assert.equal((await owner.getByTestId('poster-headline').innerText()).trim(), '扫码领券');
+  assert.equal((await owner.getByTestId('poster-offer').innerText()).trim(), '满¥30减¥5');
   await owner.screenshot({ path: join(artifacts, 'campaign-poster.png'), fullPage: true });
 
   // The consumer scans it on their phone, not logged in yet.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const phone = await newContext(browser, { viewport: PHONE });
   const me = await phone.newPage();
   await me.goto(link);
   assert.equal(await me.getByTestId('campaign-title').innerText(), 'Spring hotpot week');
-  assert.match(await me.getByTestId('campaign-coupon').innerText(), /¥5 off/);
+  assert.equal((await me.getByTestId('campaign-benefit').innerText()).trim(), '满¥30减¥5');
   await me.screenshot({ path: join(artifacts, 'campaign-landing.png'), fullPage: true });
   await me.getByTestId('campaign-login').click();
   await me.fill('#login', 'consumer@demo.lokal');
@@ -111,5 +121,16 @@ test('a QR poster brings a consumer who claims and buys, and the report shows th
     await owner.getByTestId('orders-csv').getAttribute('href'));
   const lines = csv.trim().split('\n');
   assert.equal(lines.length, 2, csv);
+  // Headings in the page's language; the values stay machine-readable (amounts as plain decimals).
+  assert.ok(lines[0].startsWith('订单号,下单时间,渠道,渠道码,状态,实付（元）'), csv);
   assert.ok(lines[1].startsWith(`${order},`) && lines[1].includes('Poster at the east gate') && lines[1].includes(',5.00,'), csv);
+
+  // First touch credits the same order to the same poster (the only channel the consumer used).
+  await owner.getByTestId('model-first').click();
+  await owner.waitForURL(/model=first/);
+  assert.equal(await owner.getByTestId('campaign-report').getAttribute('data-model'), 'first');
+  assert.equal(await owner.getByTestId('campaign-order').count(), 1);
+  await assertPagesClean(clerkCtx);
+  await assertPagesClean(ownerCtx);
+  await assertPagesClean(phone);
 });

@@ -3,14 +3,13 @@
 //! and the merchant console's campaigns — the list and a form, a campaign's channels with their
 //! links and printable QR posters, its report by last or first touch, and the report as CSV.
 
+use crate::coupon_desk::benefit_text;
 use crate::desk::{ManagerPage, manager_page};
-use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message, set_cookie};
-use crate::wallet::benefit_text;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -61,7 +60,7 @@ async fn landing(
     let client = ip.map(|i| i.to_string()).unwrap_or_default();
     let a = match ctx.app.arrive(&code, visitor.as_deref(), user, &client).await {
         Ok(a) => a,
-        Err(e) => return nav.refusal("Campaign", e),
+        Err(e) => return nav.refusal(&nav.t("campaigns-refused"), e),
     };
     let store = a.store.map(|(id, name)| (id.to_string(), name));
     let next = store.as_ref().map_or_else(|| "/me/coupons".to_owned(), |(id, _)| format!("/stores/{id}"));
@@ -70,7 +69,7 @@ async fn landing(
         code: a.channel.code.clone(),
         title: a.campaign.title.clone(),
         running: a.running,
-        coupon: a.coupon.map(|t| (t.row.id.to_string(), t.row.title.clone(), benefit_text(&t.benefit))),
+        coupon: a.coupon.map(|t| (t.row.id.to_string(), t.row.title.clone(), benefit_text(&nav, &t.benefit))),
         store,
         next,
     };
@@ -90,8 +89,29 @@ struct Desk {
     stores: Vec<(String, String)>,
     /// Batch id and title.
     batches: Vec<(String, String)>,
-    /// Id, title, runs until, window days.
-    campaigns: Vec<(String, String, String, i64)>,
+    campaigns: Vec<CampaignLine>,
+}
+
+/// A campaign in the console's list.
+struct CampaignLine {
+    id: String,
+    title: String,
+    /// `scheduled`, `running` or `ended` (a `campaign-state` label).
+    state: &'static str,
+    /// When it ends, for people.
+    until: String,
+    window_days: i64,
+}
+
+/// Whether a campaign from `starts_at` to `ends_at` has not started, runs or has ended at `now`.
+fn state_of(starts_at: i64, ends_at: i64, now: i64) -> &'static str {
+    if now < starts_at {
+        "scheduled"
+    } else if now < ends_at {
+        "running"
+    } else {
+        "ended"
+    }
 }
 
 async fn list(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
@@ -99,16 +119,25 @@ async fn list(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
         Ok(p) => p,
         Err(refused) => return refused,
     };
+    let now = ctx.app.now();
     let campaigns = match ctx.app.campaigns(&me, Some(m)).await {
-        Ok(l) => l.into_iter().map(|c| (c.id.to_string(), c.title, when(c.ends_at), c.window_days)).collect(),
+        Ok(l) => l
+            .into_iter()
+            .map(|c| CampaignLine {
+                id: c.id.to_string(),
+                state: state_of(c.starts_at, c.ends_at, now.millis()),
+                until: nav.datetime(c.ends_at),
+                title: c.title,
+                window_days: c.window_days,
+            })
+            .collect(),
         Err(e) => return error_page(e),
     };
-    let now = ctx.app.now();
     let batches = match ctx.app.merchant_coupon_templates(&me, m).await {
         Ok(l) => l
             .into_iter()
             .filter(|t| t.claimable_at(now))
-            .map(|t| (t.row.id.to_string(), format!("{} · {}", t.row.title, benefit_text(&t.benefit))))
+            .map(|t| (t.row.id.to_string(), format!("{} · {}", t.row.title, benefit_text(&nav, &t.benefit))))
             .collect(),
         Err(e) => return error_page(e),
     };
@@ -144,19 +173,20 @@ async fn create(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
-    let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not started", text, nav.clone()));
+    let heading = nav.t("campaigns-not-started");
+    let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, text, nav.clone()));
     let store_id = match f.store.trim() {
         "" => None,
         s => match s.parse::<StoreId>() {
             Ok(s) => Some(s),
-            Err(_) => return refuse("Choose one of your stores."),
+            Err(_) => return refuse(&nav.t("campaigns-choose-store")),
         },
     };
     let coupon_batch_id = match f.batch.trim() {
         "" => None,
         s => match s.parse::<CouponTemplateId>() {
             Ok(b) => Some(b),
-            Err(_) => return refuse("Choose one of your coupons."),
+            Err(_) => return refuse(&nav.t("campaigns-choose-coupon")),
         },
     };
     let days = f.days.trim().parse::<i64>().unwrap_or(30).clamp(1, 365);
@@ -170,7 +200,7 @@ async fn create(
     };
     match ctx.app.create_campaign(&me, Some(m), body).await {
         Ok(c) => Redirect::to(&format!("/merchant/{m}/campaigns/{}", c.id)).into_response(),
-        Err(e) => nav.refusal("Not started", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
@@ -178,9 +208,10 @@ async fn create(
 /// merchant's (or the platform's).
 async fn owned(ctx: &Ctx, nav: &Nav, mid: &str, cid: &str) -> Result<(lokal_core::Principal, CampaignView), Response> {
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
-    let not_found = || nav.refusal("Campaign", lokal_app::AppError::not_found("campaign"));
+    let heading = nav.t("campaigns-refused");
+    let not_found = || nav.refusal(&heading, lokal_app::AppError::not_found("campaign"));
     let (Ok(m), Ok(c)) = (mid.parse::<MerchantId>(), cid.parse::<CampaignId>()) else { return Err(not_found()) };
-    let view = ctx.app.campaign(&me, c).await.map_err(|e| nav.refusal("Campaign", e))?;
+    let view = ctx.app.campaign(&me, c).await.map_err(|e| nav.refusal(&heading, e))?;
     if view.row.merchant_id != Some(m) {
         return Err(not_found());
     }
@@ -202,6 +233,7 @@ fn model_of(s: &str) -> Model {
 /// One line of the report's channel table, formatted.
 struct Line {
     name: String,
+    /// A `channel-kind` word (empty for the total).
     kind: &'static str,
     code: String,
     visits: i64,
@@ -220,16 +252,8 @@ struct Line {
     roi: String,
 }
 
-fn kind_text(k: ChannelKind) -> &'static str {
-    match k {
-        ChannelKind::Link => "link",
-        ChannelKind::Qr => "QR poster",
-        ChannelKind::Promoter => "promoter",
-        ChannelKind::Partner => "partner site",
-    }
-}
-
-fn line(name: String, kind: &'static str, code: String, f: &Figures) -> Line {
+fn line(nav: &Nav, name: String, kind: &'static str, code: String, f: &Figures) -> Line {
+    let yuan = |v: i64| nav.money(v);
     Line {
         name,
         kind,
@@ -247,7 +271,7 @@ fn line(name: String, kind: &'static str, code: String, f: &Figures) -> Line {
         new: f.new_customers,
         returning: f.returning_customers,
         cac: f.cac.map_or_else(|| "–".to_owned(), yuan),
-        roi: f.roi.map_or_else(|| "–".to_owned(), |r| format!("{r:.1}×")),
+        roi: f.roi.map_or_else(|| "–".to_owned(), |r| nav.t1("campaign-report-roi", "roi", format!("{r:.1}"))),
     }
 }
 
@@ -263,8 +287,20 @@ struct ReportPage {
     first: bool,
     lines: Vec<Line>,
     total: Line,
-    /// Order id, placed, channel name, status, total, discount, new or returning.
-    orders: Vec<(String, String, String, String, String, String, &'static str)>,
+    orders: Vec<OrderLine>,
+}
+
+/// An order the report credits.
+struct OrderLine {
+    id: String,
+    placed: String,
+    channel: String,
+    /// An `order-status` word.
+    status: String,
+    total: String,
+    discount: String,
+    /// `new` or `returning` (a `customer-kind` word).
+    customer: &'static str,
 }
 
 async fn report_page(
@@ -286,29 +322,36 @@ async fn report_page(
     let orders = r
         .orders
         .iter()
-        .map(|o| {
-            (
-                o.order_id.clone(),
-                when(o.at),
-                name_of(o.channel),
-                o.status.clone(),
-                yuan(o.total),
-                yuan(o.discount),
-                if o.new_customer { "new" } else { "returning" },
-            )
+        .map(|o| OrderLine {
+            id: o.order_id.clone(),
+            placed: nav.datetime(o.at),
+            channel: name_of(o.channel),
+            status: o.status.clone(),
+            total: nav.money(o.total),
+            discount: nav.money(o.discount),
+            customer: if o.new_customer { "new" } else { "returning" },
         })
         .collect();
-    let lines =
-        r.channels.iter().map(|(c, f)| line(c.name.clone(), kind_text(channel_kind(c)), c.code.clone(), f)).collect();
+    let lines = r
+        .channels
+        .iter()
+        .map(|(c, f)| line(&nav, c.name.clone(), channel_kind(c).as_str(), c.code.clone(), f))
+        .collect();
     let page = ReportPage {
         nav: nav.clone(),
         merchant_id: mid,
         campaign_id: r.campaign.row.id.to_string(),
         title: r.campaign.row.title.clone(),
-        runs: format!("{} – {}", when(r.campaign.row.starts_at), when(r.campaign.row.ends_at)),
+        runs: nav.t2(
+            "campaign-report-runs",
+            "from",
+            nav.datetime(r.campaign.row.starts_at),
+            "to",
+            nav.datetime(r.campaign.row.ends_at),
+        ),
         window_days: r.campaign.row.window_days,
         first: model == Model::First,
-        total: line("All channels".into(), "", String::new(), &r.total),
+        total: line(&nav, nav.t("campaign-report-all-channels"), "", String::new(), &r.total),
         lines,
         orders,
     };
@@ -341,11 +384,12 @@ async fn add_channel(
         Ok(v) => v,
         Err(refused) => return refused,
     };
+    let heading = nav.t("channel-not-added");
     let Some(kind) = ChannelKind::parse(f.kind.trim()) else {
         return nav.finish(message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Not added",
-            "Choose a kind of channel.",
+            &heading,
+            &nav.t("channel-choose-kind"),
             nav.clone(),
         ));
     };
@@ -353,19 +397,34 @@ async fn add_channel(
     let Some(cost) = cost else {
         return nav.finish(message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Not added",
-            "The cost must be yuan, like 30.",
+            &heading,
+            &nav.t("channel-cost-invalid"),
             nav.clone(),
         ));
     };
     match ctx.app.add_channel(&me, view.row.id, ChannelJson { kind, name: f.name, cost }).await {
         Ok(_) => Redirect::to(&format!("/merchant/{mid}/campaigns/{cid}")).into_response(),
-        Err(e) => nav.refusal("Not added", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
+/// A printable QR poster (a campaign channel's; also a store's membership poster) in the page's
+/// language.
 #[derive(Template, WebTemplate)]
 #[template(path = "campaign_poster.html")]
+pub(crate) struct PosterPage {
+    pub(crate) nav: Nav,
+    /// The line above the title (`扫码领券`).
+    pub(crate) headline: String,
+    pub(crate) title: String,
+    pub(crate) offer: String,
+    pub(crate) channel: String,
+    pub(crate) url: String,
+    pub(crate) qr_svg: String,
+}
+
+/// The poster as it was before pages had a language (the membership poster still builds it):
+/// rendered in the platform's first language. New callers build a [`PosterPage`].
 pub(crate) struct Poster {
     pub(crate) headline: &'static str,
     pub(crate) title: String,
@@ -373,6 +432,21 @@ pub(crate) struct Poster {
     pub(crate) channel: String,
     pub(crate) url: String,
     pub(crate) qr_svg: String,
+}
+
+impl IntoResponse for Poster {
+    fn into_response(self) -> Response {
+        PosterPage {
+            nav: Nav::bare(lokal_i18n::Lang::default()),
+            headline: self.headline.to_owned(),
+            title: self.title,
+            offer: self.offer,
+            channel: self.channel,
+            url: self.url,
+            qr_svg: self.qr_svg,
+        }
+        .into_response()
+    }
 }
 
 async fn poster(
@@ -386,23 +460,25 @@ async fn poster(
         Err(refused) => return refused,
     };
     let Some(ch) = view.channels.iter().find(|c| c.code == code) else {
-        return nav.refusal("Poster", lokal_app::AppError::not_found("channel"));
+        return nav.refusal(&nav.t("campaign-poster-refused"), lokal_app::AppError::not_found("channel"));
     };
     let offer = match view.row.coupon_template_id {
-        Some(t) => ctx.app.coupon_template(t).await.map(|t| benefit_text(&t.benefit)).unwrap_or_default(),
+        Some(t) => ctx.app.coupon_template(t).await.map(|t| benefit_text(&nav, &t.benefit)).unwrap_or_default(),
         None => String::new(),
     };
     let url = crate::page::site_url(&headers, &format!("/c/{}", ch.code));
     let qr_svg = crate::page::qr_svg(&url, 240);
-    Poster {
-        headline: "扫码领券 · Scan for your coupon",
+    let channel = ch.name.clone();
+    let page = PosterPage {
+        headline: nav.t("campaign-poster-headline"),
         title: view.row.title,
         offer,
-        channel: ch.name.clone(),
+        channel,
         url,
         qr_svg,
-    }
-    .into_response()
+        nav: nav.clone(),
+    };
+    nav.finish(page.into_response())
 }
 
 async fn csv(
@@ -428,12 +504,17 @@ async fn csv(
     };
     let name =
         format!("campaign-{}-{}-{}.csv", view.row.id, if orders { "orders" } else { "channels" }, model.as_str());
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        body,
-    )
-        .into_response()
+    crate::dashboard::csv_download(&nav, "csv-campaign", &name, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::state_of;
+
+    #[test]
+    fn a_campaign_is_scheduled_then_running_then_ended() {
+        assert_eq!(state_of(10, 20, 5), "scheduled");
+        assert_eq!(state_of(10, 20, 10), "running");
+        assert_eq!(state_of(10, 20, 20), "ended");
+    }
 }

@@ -18,9 +18,19 @@ fn nice(max: i64) -> i64 {
     [1, 2, 5, 10].iter().map(|m| step.saturating_mul(*m)).find(|v| *v >= max).unwrap_or(max)
 }
 
-/// A bar chart of `bars` (label, value) `width`×`height` px; `fmt` writes values (axis and
-/// titles). Long series show every n-th label.
-pub fn bars(title: &str, bars: &[(String, i64)], width: u32, height: u32, fmt: &dyn Fn(i64) -> String) -> String {
+/// How a chart writes its words: values (axis and titles) and a bar's title from its label and
+/// written value (`11月27日：¥1200`), both in the page's language.
+pub struct Words<'a> {
+    /// A value (`¥1200`, `12`).
+    pub value: &'a dyn Fn(i64) -> String,
+    /// A bar's title from its label and written value.
+    pub bar: &'a dyn Fn(&str, &str) -> String,
+}
+
+/// A bar chart titled `title` of `bars` (label, value), `width`×`height` px. Long series show
+/// every n-th label.
+pub fn bars(title: &str, bars: &[(String, i64)], width: u32, height: u32, words: &Words<'_>) -> String {
+    let fmt = words.value;
     let (w, h) = (f64::from(width), f64::from(height));
     let (left, right, top, bottom) = (64.0, 8.0, 10.0, 34.0);
     let plot_w = (w - left - right).max(1.0);
@@ -55,12 +65,11 @@ pub fn bars(title: &str, bars: &[(String, i64)], width: u32, height: u32, fmt: &
         let top_y = y(*v);
         out.push_str(&format!(
             "<rect x=\"{:.1}\" y=\"{top_y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ff6a00\" data-value=\"{v}\">\
-             <title>{}: {}</title></rect>",
+             <title>{}</title></rect>",
             x + slot * 0.15,
             (slot * 0.7).max(1.0),
             (top + plot_h - top_y).max(0.0),
-            esc(label),
-            esc(&fmt(*v))
+            esc(&(words.bar)(label, &fmt(*v)))
         ));
         if i % every == 0 {
             out.push_str(&format!(
@@ -92,9 +101,11 @@ mod tests {
     #[test]
     fn a_chart_has_one_bar_per_value_and_escapes_labels() {
         let data = vec![("<a>".to_owned(), 5), ("b".to_owned(), 10), ("c".to_owned(), 0)];
-        let svg = bars("Orders", &data, 300, 120, &|v| v.to_string());
+        let words = Words { value: &|v| v.to_string(), bar: &|l, v| format!("{l}: {v}") };
+        let svg = bars("Orders", &data, 300, 120, &words);
         assert_eq!(svg.matches("<rect").count(), 3);
         assert!(svg.contains("&lt;a&gt;") && !svg.contains("<a>"));
+        assert!(svg.contains("<title>b: 10</title>"), "{svg}");
         assert!(svg.contains("data-value=\"10\""));
         // The tallest bar reaches the top of the plot (the axis maximum is 10).
         assert!(svg.contains("y=\"10.0\""), "{svg}");

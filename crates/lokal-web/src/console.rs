@@ -55,7 +55,10 @@ pub struct ItemLine {
     id: String,
     name: String,
     section: String,
+    /// The price as the form edits it (`38.50`).
     price: String,
+    /// The price as people read it (`¥38.50`).
+    shown: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -63,6 +66,24 @@ pub struct ItemLine {
 struct ConsolePage {
     nav: Nav,
     merchants: Vec<MerchantBlock>,
+}
+
+/// The console of someone who is nobody's staff: where to apply.
+#[derive(Template, WebTemplate)]
+#[template(
+    source = r#"{% extends "base.html" %}
+{% block title %}{{ nav.t("console-none-heading") }}{% endblock %}
+{% block content %}
+<div class="card narrow" data-testid="console-none">
+  <h1>{{ nav.t("console-none-heading") }}</h1>
+  <p>{{ nav.t("console-none-text") }}</p>
+  <a class="button primary" href="/merchant/apply" data-testid="console-apply">{{ nav.t("console-apply-link") }}</a>
+</div>
+{% endblock %}"#,
+    ext = "html"
+)]
+struct NoMerchantPage {
+    nav: Nav,
 }
 
 /// Parses `38`, `38.5` or `38.50` yuan into fen.
@@ -87,24 +108,20 @@ async fn console(State(ctx): State<Ctx>, nav: Nav) -> Response {
     let mut merchants = Vec::new();
     for g in me.grants.iter().filter(|g| matches!(g.role, Role::Staff(_))) {
         let Some(m) = g.merchant_id else { continue };
-        match block(&ctx, &me, m, g.role).await {
+        match block(&ctx, &nav, &me, m, g.role).await {
             Ok(b) => merchants.push(b),
             Err(e) => return error_page(e),
         }
     }
     if merchants.is_empty() {
-        return nav.finish(message(
-            StatusCode::OK,
-            "No merchant yet",
-            "You are not staff of any merchant. Run a business? Apply to join at /merchant/apply.",
-            nav.clone(),
-        ));
+        return nav.finish(NoMerchantPage { nav: nav.clone() }.into_response());
     }
     nav.finish(ConsolePage { nav: nav.clone(), merchants }.into_response())
 }
 
 async fn block(
     ctx: &Ctx,
+    nav: &Nav,
     me: &Principal,
     m: lokal_core::MerchantId,
     role: Role,
@@ -117,7 +134,13 @@ async fn block(
         .items(me, m)
         .await?
         .into_iter()
-        .map(|i| ItemLine { id: i.id.to_string(), name: i.name, section: i.section, price: yuan(i.price) })
+        .map(|i| ItemLine {
+            id: i.id.to_string(),
+            name: i.name,
+            section: i.section,
+            price: yuan(i.price),
+            shown: nav.money(i.price),
+        })
         .collect();
     let can_edit = me.authorize(Scope::Merchant(m), StaffRole::Manager).is_ok();
     let staff = if can_edit {
@@ -130,7 +153,7 @@ async fn block(
                 name,
                 role: g.role.as_str(),
                 stores: match &g.stores {
-                    StoreScope::All => "all stores".to_owned(),
+                    StoreScope::All => nav.t("console-all-stores"),
                     StoreScope::Only(ids) => ids
                         .iter()
                         .map(|id| {
@@ -138,7 +161,7 @@ async fn block(
                             stores.iter().find(|(s, _)| *s == id).map_or(id, |(_, n)| n.clone())
                         })
                         .collect::<Vec<_>>()
-                        .join(", "),
+                        .join(&nav.t("console-list-separator")),
                 },
             })
             .collect()
@@ -186,19 +209,20 @@ async fn edit_item(
     let Some(me) = nav.caller() else {
         return Redirect::to("/login").into_response();
     };
-    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, "Not saved", text, nav.clone()));
-    let Ok(id) = id.parse::<ItemId>() else { return refuse(StatusCode::NOT_FOUND, "There is no such item.") };
+    let heading = nav.t("console-not-saved");
+    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, &heading, text, nav.clone()));
+    let Ok(id) = id.parse::<ItemId>() else { return refuse(StatusCode::NOT_FOUND, &nav.t("console-no-such-item")) };
     let Some(price) = parse_yuan(&f.price) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The price must be a number of yuan, like 38 or 38.50.");
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &nav.t("console-price-invalid"));
     };
     let (item, options) = match ctx.app.item(&me, id).await {
         Ok(found) => found,
-        Err(e) => return nav.refusal("Not saved", e),
+        Err(e) => return nav.refusal(&heading, e),
     };
     let body = ItemJson { name: f.name, section: Some(f.section), description: Some(item.description), price, options };
     match ctx.app.update_item(&me, id, body).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
-        Err(e) => nav.refusal("Not saved", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
@@ -215,18 +239,19 @@ async fn add_item(
     let Some(me) = nav.caller() else {
         return Redirect::to("/login").into_response();
     };
-    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, "Not added", text, nav.clone()));
+    let heading = nav.t("console-not-added");
+    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, &heading, text, nav.clone()));
     let Ok(merchant) = merchant.parse::<MerchantId>() else {
-        return refuse(StatusCode::NOT_FOUND, "There is no such merchant.");
+        return refuse(StatusCode::NOT_FOUND, &nav.t("console-no-such-merchant"));
     };
     let Some(price) = parse_yuan(&f.price) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "The price must be a number of yuan, like 38 or 38.50.");
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &nav.t("console-price-invalid"));
     };
     let section = Some(f.section).filter(|s| !s.trim().is_empty());
     let body = ItemJson { name: f.name, section, description: None, price, options: Vec::new() };
     match ctx.app.create_item(&me, merchant, body).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
-        Err(e) => nav.refusal("Not added", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
@@ -256,23 +281,24 @@ async fn add_staff(
     let Some(me) = nav.caller() else {
         return Redirect::to("/login").into_response();
     };
-    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, "Not added", text, nav.clone()));
+    let heading = nav.t("console-not-added");
+    let refuse = |status: StatusCode, text: &str| nav.finish(message(status, &heading, text, nav.clone()));
     let Ok(merchant) = merchant.parse::<MerchantId>() else {
-        return refuse(StatusCode::NOT_FOUND, "There is no such merchant.");
+        return refuse(StatusCode::NOT_FOUND, &nav.t("console-no-such-merchant"));
     };
     let Some(Role::Staff(role)) = Role::parse(&f.role) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Choose clerk, manager or owner.");
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &nav.t("console-choose-role"));
     };
     let stores = match f.store.trim() {
         "" => StoreScope::All,
         s => match s.parse::<StoreId>() {
             Ok(id) => StoreScope::Only(vec![id]),
-            Err(_) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Choose one of your stores or all stores."),
+            Err(_) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &nav.t("console-choose-store")),
         },
     };
     match ctx.app.add_staff(&me, merchant, &f.login, role, stores).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
-        Err(e) => nav.refusal("Not added", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
@@ -298,14 +324,14 @@ async fn remove_staff(
     let (Ok(merchant), Ok(user)) = (merchant.parse::<MerchantId>(), user.parse::<UserId>()) else {
         return nav.finish(message(
             StatusCode::NOT_FOUND,
-            "Not removed",
-            "There is no such staff member.",
+            &nav.t("console-not-removed"),
+            &nav.t("console-no-such-staff"),
             nav.clone(),
         ));
     };
     match ctx.app.remove_staff(&me, merchant, user).await {
         Ok(()) => Redirect::to("/merchant").into_response(),
-        Err(e) => nav.refusal("Not removed", e),
+        Err(e) => nav.refusal(&nav.t("console-not-removed"), e),
     }
 }
 

@@ -2,9 +2,7 @@
 //! to issue one (merchant-wide owners and managers).
 
 use crate::desk::{ManagerPage, manager_page};
-use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message};
-use crate::wallet::benefit_text;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -15,7 +13,65 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::coupon::CouponTemplateJson;
 use lokal_core::promo::Benefit;
-use lokal_core::{MerchantId, StoreId};
+use lokal_core::{MerchantId, Msg, StoreId};
+use lokal_i18n::Lang;
+
+/// What an offer gives, in a few words of the page's language: `满¥30减¥5`, `¥5 off on ¥30 or
+/// more`.
+pub(crate) fn benefit_text(nav: &Nav, b: &Benefit) -> String {
+    let msg = match *b {
+        Benefit::AmountOff { off, threshold } if threshold > 0 => {
+            Msg::new("coupon-benefit-amount-off-from").money("off", off).money("threshold", threshold)
+        }
+        Benefit::AmountOff { off, .. } => Msg::new("coupon-benefit-amount-off").money("off", off),
+        Benefit::PercentOff { percent_bp, cap, threshold } => {
+            let rate = discount_rate(nav.lang, percent_bp);
+            let msg = match (cap, threshold > 0) {
+                (Some(_), true) => Msg::new("coupon-benefit-percent-off-cap-from"),
+                (Some(_), false) => Msg::new("coupon-benefit-percent-off-cap"),
+                (None, true) => Msg::new("coupon-benefit-percent-off-from"),
+                (None, false) => Msg::new("coupon-benefit-percent-off"),
+            }
+            .with("rate", rate);
+            let msg = match cap {
+                Some(c) => msg.money("cap", c),
+                None => msg,
+            };
+            if threshold > 0 { msg.money("threshold", threshold) } else { msg }
+        }
+        Benefit::FreeDelivery { cap, threshold } => {
+            let msg = match (cap, threshold > 0) {
+                (Some(_), true) => Msg::new("coupon-benefit-free-delivery-cap-from"),
+                (Some(_), false) => Msg::new("coupon-benefit-free-delivery-cap"),
+                (None, true) => Msg::new("coupon-benefit-free-delivery-from"),
+                (None, false) => Msg::new("coupon-benefit-free-delivery"),
+            };
+            let msg = match cap {
+                Some(c) => msg.money("cap", c),
+                None => msg,
+            };
+            if threshold > 0 { msg.money("threshold", threshold) } else { msg }
+        }
+        Benefit::ItemOff { off_each, max_units, .. } => {
+            Msg::new("coupon-benefit-item-off").money("off", off_each).with("units", max_units)
+        }
+    };
+    nav.msg(&msg)
+}
+
+/// A percentage off as the reader's language says it: Chinese counts what is paid, in tenths
+/// (15 % off is `8.5`折), English what is taken off (`15`% off).
+fn discount_rate(lang: Lang, percent_bp: u32) -> String {
+    let tidy = |x: f64| {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    let bp = f64::from(percent_bp.min(10_000));
+    match lang {
+        Lang::ZhCn => tidy((10_000.0 - bp) / 1000.0),
+        Lang::En => tidy(bp / 100.0),
+    }
+}
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -52,26 +108,28 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
                 let r = &t.row;
                 (
                     r.title.clone(),
-                    benefit_text(&t.benefit),
-                    format!("{} of {}", r.quantity - r.quantity_left, r.quantity),
-                    when(r.claim_until),
-                    yuan(r.budget_used),
+                    benefit_text(&nav, &t.benefit),
+                    nav.t2("coupon-desk-claimed", "claimed", r.quantity - r.quantity_left, "quantity", r.quantity),
+                    nav.t1("coupon-desk-claim-until", "date", nav.datetime(r.claim_until)),
+                    nav.msg(&Msg::new("coupon-desk-given").money("amount", r.budget_used)),
                 )
             })
             .collect(),
         Err(e) => return error_page(e),
     };
     let store_name = |id: Option<StoreId>| match id {
-        None => "all stores".to_owned(),
+        None => nav.t("console-all-stores"),
         Some(id) => stores.iter().find(|s| s.0 == id.to_string()).map_or_else(|| id.to_string(), |s| s.1.clone()),
     };
     let promotions = match ctx.app.merchant_promotions(&me, m).await {
         Ok(list) => list
             .into_iter()
             .map(|p| {
-                let benefit =
-                    serde_json::from_str::<Benefit>(&p.benefit_json).map(|b| benefit_text(&b)).unwrap_or_default();
-                (p.title, benefit, store_name(p.store_id), p.first_order, when(p.ends_at))
+                let benefit = serde_json::from_str::<Benefit>(&p.benefit_json)
+                    .map(|b| benefit_text(&nav, &b))
+                    .unwrap_or_default();
+                let until = nav.t1("promo-until", "date", nav.datetime(p.ends_at));
+                (p.title, benefit, store_name(p.store_id), p.first_order, until)
             })
             .collect(),
         Err(e) => return error_page(e),
@@ -119,26 +177,32 @@ struct BatchForm {
 
 /// The batch a console form describes; free delivery only for the platform. The error is the
 /// sentence to show.
-fn batch_body(now: lokal_core::Timestamp, f: BatchForm, platform: bool) -> Result<CouponTemplateJson, &'static str> {
+fn batch_body(
+    nav: &Nav,
+    now: lokal_core::Timestamp,
+    f: BatchForm,
+    platform: bool,
+) -> Result<CouponTemplateJson, String> {
     let yuan_or_zero = |s: &str| if s.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(s) };
-    let threshold = yuan_or_zero(&f.threshold).ok_or("Spend at least must be yuan, like 100.")?;
-    let cap = yuan_or_zero(&f.cap).ok_or("The cap must be yuan, like 20.")?;
+    let threshold = yuan_or_zero(&f.threshold).ok_or_else(|| nav.t("coupon-desk-threshold-invalid"))?;
+    let cap = yuan_or_zero(&f.cap).ok_or_else(|| nav.t("coupon-desk-cap-invalid"))?;
     let benefit = match f.kind.as_str() {
         "percent_off" => {
-            let percent = f.value.trim().parse::<f64>().map_err(|_| "Give the percentage, like 15.")?;
+            let percent = f.value.trim().parse::<f64>().map_err(|_| nav.t("coupon-desk-percent-invalid"))?;
             let percent_bp = (percent * 100.0).round().clamp(0.0, 10_000.0) as u32;
             Benefit::PercentOff { percent_bp, cap: (cap > 0).then_some(cap), threshold }
         }
         "free_delivery" if platform => Benefit::FreeDelivery { cap: (cap > 0).then_some(cap), threshold },
         _ => {
-            let off = crate::console::parse_yuan(&f.value).ok_or("Give the yuan off, like 20.")?;
+            let off = crate::console::parse_yuan(&f.value)
+                .ok_or_else(|| nav.t1("coupon-desk-off-invalid", "example", "20"))?;
             Benefit::AmountOff { off, threshold }
         }
     };
     let number = |s: &str, default: i64| s.trim().parse::<i64>().unwrap_or(default);
     let store_ids = match f.store.trim() {
         "" => Vec::new(),
-        s => vec![s.parse::<StoreId>().map_err(|_| "Choose one of your stores.")?],
+        s => vec![s.parse::<StoreId>().map_err(|_| nav.t("coupon-desk-choose-store"))?],
     };
     Ok(CouponTemplateJson {
         title: f.title,
@@ -167,13 +231,14 @@ async fn create(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
-    let body = match batch_body(ctx.app.now(), f, false) {
+    let heading = nav.t("coupon-desk-not-issued");
+    let body = match batch_body(&nav, ctx.app.now(), f, false) {
         Ok(b) => b,
-        Err(text) => return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not issued", text, nav.clone())),
+        Err(text) => return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone())),
     };
     match ctx.app.create_merchant_coupons(&me, m, body).await {
         Ok(_) => Redirect::to(&format!("/merchant/{m}/coupons")).into_response(),
-        Err(e) => nav.refusal("Not issued", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
@@ -195,14 +260,14 @@ async fn platform_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 let r = &t.row;
                 (
                     r.title.clone(),
-                    benefit_text(&t.benefit),
-                    format!("{} of {}", r.quantity - r.quantity_left, r.quantity),
-                    when(r.claim_until),
-                    yuan(r.budget_used),
+                    benefit_text(&nav, &t.benefit),
+                    nav.t2("coupon-desk-claimed", "claimed", r.quantity - r.quantity_left, "quantity", r.quantity),
+                    nav.t1("coupon-desk-claim-until", "date", nav.datetime(r.claim_until)),
+                    nav.msg(&Msg::new("coupon-desk-given").money("amount", r.budget_used)),
                 )
             })
             .collect(),
-        Err(e) => return nav.refusal("Coupons", e),
+        Err(e) => return nav.refusal(&nav.t("platform-coupons-refused"), e),
     };
     nav.finish(PlatformDesk { nav: nav.clone(), batches }.into_response())
 }
@@ -212,13 +277,14 @@ async fn platform_create(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, F
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let body = match batch_body(ctx.app.now(), f, true) {
+    let heading = nav.t("coupon-desk-not-issued");
+    let body = match batch_body(&nav, ctx.app.now(), f, true) {
         Ok(b) => b,
-        Err(text) => return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not issued", text, nav.clone())),
+        Err(text) => return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone())),
     };
     match ctx.app.create_platform_coupons(&me, body).await {
         Ok(_) => Redirect::to("/admin/coupons").into_response(),
-        Err(e) => nav.refusal("Not issued", e),
+        Err(e) => nav.refusal(&heading, e),
     }
 }
 
@@ -262,26 +328,33 @@ async fn create_promotion(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
-    let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not started", text, nav.clone()));
+    let heading = nav.t("promo-not-started");
+    let refuse = |text: String| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone()));
     let yuan_or_zero = |s: &str| if s.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(s) };
-    let Some(threshold) = yuan_or_zero(&f.threshold) else { return refuse("Spend at least must be yuan, like 100.") };
+    let Some(threshold) = yuan_or_zero(&f.threshold) else { return refuse(nav.t("coupon-desk-threshold-invalid")) };
     let benefit = match f.kind.as_str() {
         "percent_off" => {
-            let Ok(percent) = f.value.trim().parse::<f64>() else { return refuse("Give the percentage, like 15.") };
-            let Some(cap) = yuan_or_zero(&f.cap) else { return refuse("The cap must be yuan, like 20.") };
+            let Ok(percent) = f.value.trim().parse::<f64>() else {
+                return refuse(nav.t("coupon-desk-percent-invalid"));
+            };
+            let Some(cap) = yuan_or_zero(&f.cap) else { return refuse(nav.t("coupon-desk-cap-invalid")) };
             let percent_bp = (percent * 100.0).round().clamp(0.0, 10_000.0) as u32;
             Benefit::PercentOff { percent_bp, cap: (cap > 0).then_some(cap), threshold }
         }
         "item_off" => {
-            let Ok(item) = f.item.trim().parse::<lokal_core::ItemId>() else { return refuse("Choose a dish.") };
+            let Ok(item) = f.item.trim().parse::<lokal_core::ItemId>() else {
+                return refuse(nav.t("coupon-desk-choose-dish"));
+            };
             let Some(off_each) = crate::console::parse_yuan(&f.value) else {
-                return refuse("Give the yuan off, like 3.");
+                return refuse(nav.t1("coupon-desk-off-invalid", "example", "3"));
             };
             let max_units = f.max_units.trim().parse::<u32>().unwrap_or(1);
             Benefit::ItemOff { item, off_each, max_units }
         }
         _ => {
-            let Some(off) = crate::console::parse_yuan(&f.value) else { return refuse("Give the yuan off, like 20.") };
+            let Some(off) = crate::console::parse_yuan(&f.value) else {
+                return refuse(nav.t1("coupon-desk-off-invalid", "example", "20"));
+            };
             Benefit::AmountOff { off, threshold }
         }
     };
@@ -289,7 +362,7 @@ async fn create_promotion(
         "" => None,
         s => match s.parse::<StoreId>() {
             Ok(id) => Some(id),
-            Err(_) => return refuse("Choose one of your stores."),
+            Err(_) => return refuse(nav.t("coupon-desk-choose-store")),
         },
     };
     let days = f.days.trim().parse::<i64>().unwrap_or(30).clamp(1, 365);
@@ -303,6 +376,35 @@ async fn create_promotion(
     };
     match ctx.app.create_promotion(&me, m, body).await {
         Ok(_) => Redirect::to(&format!("/merchant/{m}/coupons")).into_response(),
-        Err(e) => nav.refusal("Not started", e),
+        Err(e) => nav.refusal(&heading, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_percentage_off_is_said_the_readers_way() {
+        assert_eq!(discount_rate(Lang::ZhCn, 1500), "8.5");
+        assert_eq!(discount_rate(Lang::ZhCn, 2000), "8");
+        assert_eq!(discount_rate(Lang::ZhCn, 1250), "8.75");
+        assert_eq!(discount_rate(Lang::En, 1500), "15");
+        assert_eq!(discount_rate(Lang::En, 1250), "12.5");
+    }
+
+    #[test]
+    fn benefits_read_in_both_languages() {
+        let zh = Nav::bare(Lang::ZhCn);
+        let en = Nav::bare(Lang::En);
+        let five_off = Benefit::AmountOff { off: 500, threshold: 3000 };
+        assert_eq!(benefit_text(&zh, &five_off), "满¥30减¥5");
+        assert_eq!(benefit_text(&en, &five_off), "¥5 off on ¥30 or more");
+        let pct = Benefit::PercentOff { percent_bp: 1500, cap: Some(2000), threshold: 10_000 };
+        assert_eq!(benefit_text(&zh, &pct), "满¥100享8.5折，最高减¥20");
+        assert_eq!(benefit_text(&en, &pct), "15% off, up to ¥20 on ¥100 or more");
+        let free = Benefit::FreeDelivery { cap: None, threshold: 2000 };
+        assert_eq!(benefit_text(&zh, &free), "满¥20免配送费");
+        assert_eq!(benefit_text(&en, &free), "Free delivery on ¥20 or more");
     }
 }

@@ -1,11 +1,10 @@
 //! The merchant console's customer list: segments, tags, filters and CSV.
 
-use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -65,13 +64,14 @@ async fn load(
 ) -> Result<(MerchantId, Vec<Customer>, Option<String>), Response> {
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
-    let filter = q.api().filter().map_err(|e| nav.refusal("Customers", e.into()))?;
+    let heading = nav.t("crm-refused");
+    let filter = q.api().filter().map_err(|e| nav.refusal(&heading, e.into()))?;
     if all {
-        let list = ctx.app.customers(&me, m, &filter).await.map_err(|e| nav.refusal("Customers", e))?;
+        let list = ctx.app.customers(&me, m, &filter).await.map_err(|e| nav.refusal(&heading, e))?;
         return Ok((m, list, None));
     }
-    let page = PageRequest::parse(Some(q.cursor.as_str()), Some(PAGE)).map_err(|e| nav.refusal("Customers", e))?;
-    let page = ctx.app.customers_page(&me, m, &filter, page).await.map_err(|e| nav.refusal("Customers", e))?;
+    let page = PageRequest::parse(Some(q.cursor.as_str()), Some(PAGE)).map_err(|e| nav.refusal(&heading, e))?;
+    let page = ctx.app.customers_page(&me, m, &filter, page).await.map_err(|e| nav.refusal(&heading, e))?;
     Ok((m, page.items, page.next_cursor))
 }
 
@@ -113,11 +113,11 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q)
                 c.row.user_id.to_string(),
                 c.row.name,
                 c.row.visits,
-                yuan(c.row.spend),
-                yuan(c.average_ticket),
-                when(c.row.last_at),
+                nav.money(c.row.spend),
+                nav.money(c.average_ticket),
+                nav.near(c.row.last_at),
                 c.segment.as_str(),
-                c.tags.join(", "),
+                c.tags.join(&nav.t("console-list-separator")),
             )
         })
         .collect();
@@ -136,14 +136,9 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q)
 
 async fn csv(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Response {
     match load(&ctx, &nav, &id, &q, true).await {
-        Ok((m, list, _)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"customers-{m}.csv\"")),
-            ],
-            customers_csv(&list),
-        )
-            .into_response(),
+        Ok((m, list, _)) => {
+            crate::dashboard::csv_download(&nav, "csv-customer", &format!("customers-{m}.csv"), &customers_csv(&list))
+        }
         Err(refused) => refused,
     }
 }
@@ -168,10 +163,10 @@ async fn tag(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let (Ok(m), Ok(u)) = (id.parse::<MerchantId>(), user.parse::<UserId>()) else {
-        return nav.refusal("Not tagged", lokal_app::AppError::not_found("customer"));
+        return nav.refusal(&nav.t("crm-not-tagged"), lokal_app::AppError::not_found("customer"));
     };
     match ctx.app.tag_customer(&me, m, u, &f.tag).await {
         Ok(()) => Redirect::to(&format!("/merchant/{m}/customers")).into_response(),
-        Err(e) => nav.refusal("Not tagged", e),
+        Err(e) => nav.refusal(&nav.t("crm-not-tagged"), e),
     }
 }

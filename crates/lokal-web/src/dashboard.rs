@@ -3,8 +3,7 @@
 //! SVG charts of revenue and busy hours, best sellers, and every table as CSV.
 
 use crate::chart;
-use crate::discover::yuan;
-use crate::page::{Nav, error_page};
+use crate::page::{Nav, error_page, label_key};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -15,8 +14,9 @@ use axum::routing::get;
 use lokal_api::Ctx;
 use lokal_api::routes::analytics::{figures_out, hours_csv, items_csv, series_csv};
 use lokal_app::analytics::Dashboard;
-use lokal_core::analytics::{self, Period};
+use lokal_core::analytics::{self, Granularity, Period};
 use lokal_core::{MerchantId, StoreId};
+use lokal_i18n::{Zone, format as fmt};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -41,7 +41,8 @@ struct DashQuery {
     table: String,
 }
 
-/// One figure card: name, value, change from the period before (`+12%`, or empty).
+/// One figure card: its word (`revenue`, a `dash-kpi` key's tail), value, change from the
+/// period before (`+12% vs previous period`, or empty).
 type Card = (&'static str, String, String);
 
 #[derive(Template, WebTemplate)]
@@ -58,7 +59,7 @@ struct DashboardPage {
     stores: Vec<(String, String)>,
     store: String,
     cards: Vec<Card>,
-    /// Funnel steps: name, count.
+    /// Funnel steps: word (a `dash-funnel` key's tail), count.
     funnel: Vec<(&'static str, String)>,
     revenue_svg: String,
     hours_svg: String,
@@ -75,15 +76,55 @@ fn pct(r: Option<f64>) -> String {
     r.map_or_else(|| "–".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }
 
-fn change(now: i64, before: i64) -> String {
-    analytics::change(now, before).map_or_else(String::new, |c| format!("{:+.0}% vs previous period", c * 100.0))
+fn change(nav: &Nav, now: i64, before: i64) -> String {
+    analytics::change(now, before)
+        .map_or_else(String::new, |c| nav.t1("dash-change", "change", format!("{:+.0}%", c * 100.0)))
 }
 
-fn change_f(now: Option<f64>, before: Option<f64>) -> String {
+fn change_f(nav: &Nav, now: Option<f64>, before: Option<f64>) -> String {
     match (now, before) {
-        (Some(a), Some(b)) => format!("{:+.1} pts vs previous period", (a - b) * 100.0),
+        (Some(a), Some(b)) => nav.t1("dash-change-pts", "change", format!("{:+.1}", (a - b) * 100.0)),
         _ => String::new(),
     }
+}
+
+/// A bucket's label for people, from its first day and the grouping: `11月27日` (a day), `11月23日当周`
+/// (the week starting then), `2026年11月`; days carry their year when `year` is set.
+fn bucket_label(nav: &Nav, by: Granularity, start: i64, year: bool) -> String {
+    let utc = Zone::fixed_minutes(0);
+    let ms = start.saturating_mul(86_400_000);
+    let l = utc.local(ms);
+    let day = if year { fmt::date(nav.lang, ms, &utc) } else { fmt::day_month(nav.lang, l.month, l.day) };
+    match by {
+        Granularity::Day => day,
+        Granularity::Week => nav.t1("dash-week-of", "day", day),
+        Granularity::Month => fmt::month(nav.lang, l.year, l.month),
+    }
+}
+
+/// A CSV download of the console: the API's file, with its column headings in the page's
+/// language (the `group` labels: `csv-dash-paid-orders`; a column without one keeps its name)
+/// and a byte-order mark so that spreadsheets read the Chinese as UTF-8. The values stay the
+/// API's (amounts as plain decimals, times in RFC 3339).
+pub(crate) fn csv_download(nav: &Nav, group: &str, file: &str, body: &str) -> Response {
+    let (head, rest) = body.split_once('\n').unwrap_or((body, ""));
+    let head = head
+        .split(',')
+        .map(|col| {
+            let key = label_key(group, col);
+            let text = if lokal_i18n::catalogue::has(nav.lang, &key) { nav.t(&key) } else { col.to_owned() };
+            if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        format!("\u{feff}{head}\n{rest}"),
+    )
+        .into_response()
 }
 
 fn page(
@@ -95,50 +136,61 @@ fn page(
     store: String,
 ) -> Response {
     let (t, p) = (figures_out(&d.total), figures_out(&d.previous));
+    let yuan = |v: i64| nav.money(v);
     let mut cards: Vec<Card> = vec![
-        ("Revenue", yuan(t.revenue), change(t.revenue, p.revenue)),
-        ("Paid orders", t.paid_orders.to_string(), change(t.paid_orders, p.paid_orders)),
+        ("revenue", yuan(t.revenue), change(nav, t.revenue, p.revenue)),
+        ("paid-orders", t.paid_orders.to_string(), change(nav, t.paid_orders, p.paid_orders)),
         (
-            "Average ticket",
+            "average-ticket",
             t.average_ticket.map_or_else(|| "–".into(), yuan),
-            change(t.average_ticket.unwrap_or(0), p.average_ticket.unwrap_or(0)),
+            change(nav, t.average_ticket.unwrap_or(0), p.average_ticket.unwrap_or(0)),
         ),
-        ("Repeat-customer rate", pct(t.repeat_rate), change_f(t.repeat_rate, p.repeat_rate)),
-        ("Voucher redemption rate", pct(t.redemption_rate), change_f(t.redemption_rate, p.redemption_rate)),
-        ("Discounts you funded", yuan(t.merchant_discounts), change(t.merchant_discounts, p.merchant_discounts)),
-        ("On-time deliveries", pct(t.on_time_rate), change_f(t.on_time_rate, p.on_time_rate)),
-        ("Click to door", t.click_to_door_min.map_or_else(|| "–".into(), |m| format!("{m:.1} min")), String::new()),
+        ("repeat-rate", pct(t.repeat_rate), change_f(nav, t.repeat_rate, p.repeat_rate)),
+        ("redemption-rate", pct(t.redemption_rate), change_f(nav, t.redemption_rate, p.redemption_rate)),
+        ("merchant-discounts", yuan(t.merchant_discounts), change(nav, t.merchant_discounts, p.merchant_discounts)),
+        ("on-time-rate", pct(t.on_time_rate), change_f(nav, t.on_time_rate, p.on_time_rate)),
+        (
+            "click-to-door",
+            t.click_to_door_min.map_or_else(|| "–".into(), |m| nav.t1("dash-minutes", "min", format!("{m:.1}"))),
+            String::new(),
+        ),
     ];
     if let (Some(a), Some(b)) = (d.active_merchants, d.previous_active_merchants) {
-        cards.retain(|c| c.0 != "Discounts you funded");
-        cards.insert(2, ("Active merchants", a.to_string(), change(a, b)));
-        cards.insert(0, ("GMV", yuan(t.gmv), change(t.gmv, p.gmv)));
+        cards.retain(|c| c.0 != "merchant-discounts");
+        cards.insert(2, ("active-merchants", a.to_string(), change(nav, a, b)));
+        cards.insert(0, ("gmv", yuan(t.gmv), change(nav, t.gmv, p.gmv)));
         cards.push((
-            "Platform subsidies",
+            "platform-discounts",
             yuan(t.platform_discounts),
-            change(t.platform_discounts, p.platform_discounts),
+            change(nav, t.platform_discounts, p.platform_discounts),
         ));
     }
     let funnel = vec![
-        ("Store page views", t.views.to_string()),
-        ("Orders placed", t.orders.to_string()),
-        ("Paid", t.paid_orders.to_string()),
-        ("Delivered or handed over", t.completed.to_string()),
-        ("Vouchers redeemed", t.redemptions.to_string()),
-        ("Reviewed", d.reviews.to_string()),
+        ("views", t.views.to_string()),
+        ("orders", t.orders.to_string()),
+        ("paid", t.paid_orders.to_string()),
+        ("completed", t.completed.to_string()),
+        ("redemptions", t.redemptions.to_string()),
+        ("reviews", d.reviews.to_string()),
     ];
+    // Days carry their year unless the whole period lies in this year.
+    let this_year = nav.zone.local(nav.now_ms).year;
+    let year_of = |day: i64| Zone::fixed_minutes(0).local(day.saturating_mul(86_400_000)).year;
+    let with_year = year_of(d.period.from) != this_year || year_of(d.period.to - 1) != this_year;
+    let label = |start: i64| bucket_label(nav, d.period.by, start, with_year);
     let revenue: Vec<(String, i64)> =
-        d.buckets.iter().map(|b| (b.label.clone(), b.figures.gmv - b.figures.refunds)).collect();
+        d.buckets.iter().map(|b| (label(b.start), b.figures.gmv - b.figures.refunds)).collect();
     let hours: Vec<(String, i64)> = d.hours.iter().enumerate().map(|(h, n)| (format!("{h:02}"), *n)).collect();
     let series = d
         .buckets
         .iter()
         .map(|b| {
             let f = figures_out(&b.figures);
-            (b.label.clone(), f.paid_orders, yuan(f.revenue), f.average_ticket.map_or_else(|| "–".into(), yuan))
+            (label(b.start), f.paid_orders, yuan(f.revenue), f.average_ticket.map_or_else(|| "–".into(), yuan))
         })
         .collect();
     let items = d.top_items.iter().map(|t| (t.name.clone(), t.quantity, yuan(t.revenue))).collect();
+    let bar = |label: &str, value: &str| nav.t2("chart-bar", "label", label, "value", value);
     let from = analytics::iso(d.period.from);
     let to = analytics::iso(d.period.to - 1);
     let by = d.period.by.as_str();
@@ -154,8 +206,14 @@ fn page(
         store,
         cards,
         funnel,
-        revenue_svg: chart::bars("Revenue", &revenue, 720, 220, &|v| yuan(v)),
-        hours_svg: chart::bars("Orders by hour", &hours, 720, 180, &|v| v.to_string()),
+        revenue_svg: chart::bars(&nav.t("dash-revenue"), &revenue, 720, 220, &chart::Words { value: &yuan, bar: &bar }),
+        hours_svg: chart::bars(
+            &nav.t("dash-orders-by-hour"),
+            &hours,
+            720,
+            180,
+            &chart::Words { value: &|v| v.to_string(), bar: &bar },
+        ),
         series,
         merchant: d.active_merchants.is_none(),
         items,
@@ -164,21 +222,14 @@ fn page(
     nav.finish(page.into_response())
 }
 
-fn csv(d: &Dashboard, table: &str, name: &str) -> Response {
+fn csv(nav: &Nav, d: &Dashboard, table: &str, name: &str) -> Response {
     let (body, what) = match table {
         "items" => (items_csv(d), "items"),
         "hours" => (hours_csv(d), "hours"),
         _ => (series_csv(d), "series"),
     };
     let file = format!("{name}-{what}-{}-{}.csv", analytics::iso(d.period.from), analytics::iso(d.period.to - 1));
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    )
-        .into_response()
+    csv_download(nav, "csv-dash", &file, &body)
 }
 
 /// Loads a merchant's dashboard for the page or the CSV; the stores the caller may pick from.
@@ -190,14 +241,19 @@ async fn merchant_dashboard(
 ) -> Result<(Dashboard, String, Vec<(String, String)>, MerchantId), Response> {
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
-    let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal("Dashboard", e))?;
+    let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))?;
     let store = match q.store.trim() {
         "" => None,
-        s => Some(s.parse::<StoreId>().map_err(|_| nav.refusal("Dashboard", lokal_app::AppError::not_found("store")))?),
+        s => Some(
+            s.parse::<StoreId>()
+                .map_err(|_| nav.refusal(&nav.t("dash-refused"), lokal_app::AppError::not_found("store")))?,
+        ),
     };
     let today = ctx.app.merchant_today(m).await.map_err(error_page)?;
-    let period = Period::parse(&q.from, &q.to, &q.by, today).map_err(|e| nav.refusal("Dashboard", e.into()))?;
-    let d = ctx.app.merchant_dashboard(&me, m, store, period).await.map_err(|e| nav.refusal("Dashboard", e))?;
+    let period =
+        Period::parse(&q.from, &q.to, &q.by, today).map_err(|e| nav.refusal(&nav.t("dash-refused"), e.into()))?;
+    let d =
+        ctx.app.merchant_dashboard(&me, m, store, period).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))?;
     let stores = match ctx.app.stores(&me, m).await {
         Ok(list) => list
             .into_iter()
@@ -218,8 +274,8 @@ async fn merchant_page(
     match merchant_dashboard(&ctx, &nav, &id, &q).await {
         Ok((d, name, stores, m)) => {
             let heading = match stores.iter().find(|s| s.0 == q.store.trim()) {
-                Some((_, store)) => format!("Dashboard · {store}"),
-                None => format!("Dashboard · {name} (all stores)"),
+                Some((_, store)) => nav.t1("dash-heading-store", "store", store),
+                None => nav.t1("dash-heading-merchant", "merchant", name),
             };
             page(&nav, &d, heading, format!("/merchant/{m}/dashboard"), stores, q.store.trim().to_owned())
         }
@@ -234,7 +290,7 @@ async fn merchant_csv(
     Query(q): Query<DashQuery>,
 ) -> Response {
     match merchant_dashboard(&ctx, &nav, &id, &q).await {
-        Ok((d, _, _, m)) => csv(&d, &q.table, &format!("dashboard-{m}")),
+        Ok((d, _, _, m)) => csv(&nav, &d, &q.table, &format!("dashboard-{m}")),
         Err(refused) => refused,
     }
 }
@@ -242,20 +298,20 @@ async fn merchant_csv(
 async fn platform_dashboard(ctx: &Ctx, nav: &Nav, q: &DashQuery) -> Result<Dashboard, Response> {
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
     let period = Period::parse(&q.from, &q.to, &q.by, ctx.app.platform_today())
-        .map_err(|e| nav.refusal("Dashboard", e.into()))?;
-    ctx.app.platform_dashboard(&me, period).await.map_err(|e| nav.refusal("Dashboard", e))
+        .map_err(|e| nav.refusal(&nav.t("dash-refused"), e.into()))?;
+    ctx.app.platform_dashboard(&me, period).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))
 }
 
 async fn platform_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DashQuery>) -> Response {
     match platform_dashboard(&ctx, &nav, &q).await {
-        Ok(d) => page(&nav, &d, "Platform dashboard".into(), "/admin/dashboard".into(), Vec::new(), String::new()),
+        Ok(d) => page(&nav, &d, nav.t("dash-heading-platform"), "/admin/dashboard".into(), Vec::new(), String::new()),
         Err(refused) => refused,
     }
 }
 
 async fn platform_csv(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DashQuery>) -> Response {
     match platform_dashboard(&ctx, &nav, &q).await {
-        Ok(d) => csv(&d, &q.table, "platform"),
+        Ok(d) => csv(&nav, &d, &q.table, "platform"),
         Err(refused) => refused,
     }
 }

@@ -13,7 +13,7 @@ use lokal_app::AppError;
 use lokal_app::applications::{Application, ApplicationJson};
 use lokal_app::page::PageRequest;
 use lokal_core::store::{Category, LatLngJson, StoreProfileJson};
-use lokal_core::{Principal, Timestamp};
+use lokal_core::{Msg, Principal};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -28,24 +28,31 @@ pub fn router() -> Router<Ctx> {
 pub struct Row {
     id: String,
     business_name: String,
-    licence_number: String,
     category: String,
-    contact: String,
     status: String,
     reason: String,
     filed: String,
+    /// Licence, contact and filing time, in a sentence (the queue's).
+    details: String,
 }
 
-fn row(a: Application) -> Row {
+fn row(nav: &Nav, a: Application) -> Row {
+    let filed = nav.datetime(a.created_at);
+    let contact = format!("{} {}", a.contact_name, a.contact_phone);
+    let details = nav.msg(
+        &Msg::new("applications-details")
+            .with("licence", a.licence_number.as_str())
+            .with("contact", contact.as_str())
+            .with("filed", filed.as_str()),
+    );
     Row {
+        details,
         id: a.id,
         business_name: a.business_name,
-        licence_number: a.licence_number,
         category: a.category,
-        contact: format!("{} {}", a.contact_name, a.contact_phone),
         status: a.status,
         reason: a.reason.unwrap_or_default(),
-        filed: Timestamp::from_millis(a.created_at).to_rfc3339()[..16].replace('T', " "),
+        filed,
     }
 }
 
@@ -65,7 +72,7 @@ async fn apply_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
 
 async fn render_apply(ctx: &Ctx, nav: Nav, me: &Principal, error: Option<String>, status: StatusCode) -> Response {
     let mine = match ctx.app.my_applications(me).await {
-        Ok(m) => m.into_iter().rev().map(row).collect(),
+        Ok(m) => m.into_iter().rev().map(|a| row(&nav, a)).collect(),
         Err(e) => return error_page(e),
     };
     let categories = Category::ALL.iter().map(Category::as_str).collect();
@@ -147,8 +154,8 @@ async fn queue_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
     if !me.is_admin() {
         return nav.finish(message(
             StatusCode::FORBIDDEN,
-            "Operators only",
-            "This page is for platform operators.",
+            &nav.t("applications-operators-heading"),
+            &nav.t("applications-operators-text"),
             nav.clone(),
         ));
     }
@@ -163,8 +170,8 @@ async fn queue_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
         };
     let page = QueuePage {
         nav: nav.clone(),
-        pending: pending.into_iter().map(row).collect(),
-        decided: decided.into_iter().rev().map(row).collect(),
+        pending: pending.into_iter().map(|a| row(&nav, a)).collect(),
+        decided: decided.into_iter().rev().map(|a| row(&nav, a)).collect(),
     };
     nav.finish(page.into_response())
 }
@@ -209,6 +216,6 @@ async fn decide(ctx: Ctx, nav: Nav, headers: HeaderMap, id: String, f: Decision,
     };
     match result {
         Ok(()) => Redirect::to("/admin/applications").into_response(),
-        Err(e) => nav.refusal("Not done", e),
+        Err(e) => nav.refusal(&nav.t("applications-not-done"), e),
     }
 }

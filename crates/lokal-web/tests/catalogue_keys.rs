@@ -132,3 +132,106 @@ fn every_word_of_the_discovery_and_shop_pages_has_a_label() {
         assert!(lokal_app::discovery::Sort::parse("sort", s).is_ok(), "{s}");
     }
 }
+
+/// The column names of a CSV's heading line.
+fn columns(csv: &str) -> Vec<&'static str> {
+    let head = csv.lines().next().unwrap_or_default().to_owned();
+    head.split(',').map(|c| &*Box::leak(c.to_owned().into_boxed_str())).collect()
+}
+
+#[test]
+fn every_word_of_the_merchant_console_has_a_label() {
+    use lokal_core::analytics::Granularity;
+    use lokal_core::campaign::{ChannelKind, Model};
+    use lokal_core::promo::{Benefit, Funder};
+    assert_labelled("application-status", ["pending", "approved", "rejected"]);
+    assert_labelled("channel-kind", ChannelKind::ALL.map(ChannelKind::as_str));
+    assert_labelled("attribution", [Model::Last, Model::First].map(Model::as_str));
+    assert_labelled("campaign-state", ["scheduled", "running", "ended"]);
+    assert_labelled("customer-kind", ["new", "returning"]);
+    assert_labelled("granularity", [Granularity::Day, Granularity::Week, Granularity::Month].map(Granularity::as_str));
+    let item = lokal_core::ItemId::generate();
+    let benefits = [
+        Benefit::AmountOff { off: 1, threshold: 0 },
+        Benefit::PercentOff { percent_bp: 1, cap: None, threshold: 0 },
+        Benefit::FreeDelivery { cap: None, threshold: 0 },
+        Benefit::ItemOff { item, off_each: 1, max_units: 1 },
+    ];
+    let kinds = benefits.map(|b| {
+        let kind = serde_json::to_value(&b).expect("json")["kind"].as_str().expect("kind").to_owned();
+        &*Box::leak(kind.into_boxed_str())
+    });
+    assert_labelled("coupon-kind", kinds);
+    let funders = [Funder::Platform, Funder::Merchant].map(|f| {
+        let word = serde_json::to_value(f).expect("json").as_str().expect("word").to_owned();
+        &*Box::leak(word.into_boxed_str())
+    });
+    assert_labelled("funder", funders);
+    assert_labelled(
+        "dash-kpi",
+        [
+            "gmv",
+            "revenue",
+            "paid-orders",
+            "active-merchants",
+            "average-ticket",
+            "repeat-rate",
+            "redemption-rate",
+            "merchant-discounts",
+            "on-time-rate",
+            "click-to-door",
+            "platform-discounts",
+        ],
+    );
+    assert_labelled("dash-funnel", ["views", "orders", "paid", "completed", "redemptions", "reviews"]);
+}
+
+#[test]
+fn every_heading_of_the_consoles_csv_downloads_has_a_label() {
+    use lokal_app::analytics::Dashboard;
+    use lokal_app::campaigns::{CampaignReport, CampaignView, Figures};
+    use lokal_core::analytics::{Granularity, Period};
+    use lokal_store::campaigns::CampaignRow;
+    use lokal_store::rollups::{DayFigures, Slice};
+    let d = Dashboard {
+        slice: Slice::Platform,
+        period: Period { from: 0, to: 1, by: Granularity::Day },
+        buckets: Vec::new(),
+        total: DayFigures::default(),
+        previous: DayFigures::default(),
+        hours: [0; 24],
+        top_items: Vec::new(),
+        reviews: 0,
+        active_merchants: None,
+        previous_active_merchants: None,
+    };
+    use lokal_api::routes::analytics::{hours_csv, items_csv, series_csv};
+    for csv in [series_csv(&d), items_csv(&d), hours_csv(&d)] {
+        assert_labelled("csv-dash", columns(&csv));
+    }
+    assert_labelled("csv-customer", columns(&lokal_api::routes::customers::customers_csv(&[])));
+    let row = CampaignRow {
+        id: lokal_core::CampaignId::generate(),
+        merchant_id: None,
+        title: String::new(),
+        store_id: None,
+        coupon_template_id: None,
+        starts_at: 0,
+        ends_at: 0,
+        window_days: 7,
+        status: "active".into(),
+        created_by: lokal_core::UserId::generate(),
+        created_at: 0,
+    };
+    let r = CampaignReport {
+        campaign: CampaignView { row, channels: Vec::new() },
+        model: lokal_core::campaign::Model::Last,
+        channels: Vec::new(),
+        total: Figures::default(),
+        orders: Vec::new(),
+    };
+    use lokal_api::routes::campaigns::{channels_csv, orders_csv};
+    for csv in [channels_csv(&r), orders_csv(&r)] {
+        assert_labelled("csv-campaign", columns(&csv));
+    }
+}

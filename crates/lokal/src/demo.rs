@@ -83,6 +83,7 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         chain_merchants.push(m.id);
     }
     let mut first_hotpot = None;
+    let mut to_review = Vec::new();
     let mut chain_stores: Vec<Vec<lokal_core::StoreId>> = vec![Vec::new(); city::CHAINS.len()];
     if city.stores > BULK_ABOVE {
         // Large (benchmark) cities: batched inserts, and one merchant for all independents.
@@ -112,8 +113,17 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
             profile.delivery_radius_m = Some(3_000);
             profile.pickup = Some(true);
         }
+        let category = lokal_core::store::Category::parse("category", profile.category.as_deref().unwrap_or("food"))
+            .unwrap_or(lokal_core::store::Category::Food);
         let store = app.create_store(&root, merchant, profile).await?;
-        lokal_store::stores::set_figures(app.db().pool(), store.row.id, s.rating_x100, s.monthly_sales).await?;
+        // The rating comes from the reviews seeded below, not from the generator.
+        lokal_store::stores::set_figures(app.db().pool(), store.row.id, 0, s.monthly_sales).await?;
+        to_review.push(crate::demo_reviews::ToReview {
+            store: store.row.id,
+            merchant,
+            category,
+            quality_x100: s.rating_x100,
+        });
         if flagship {
             first_hotpot = Some(store.row.id);
             let settings = lokal_core::takeout::OrderSettingsJson {
@@ -151,6 +161,7 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         };
         history(app, &root, &clerk, &chain_merchants, &chain_stores, city.seed).await?;
     }
+    crate::demo_reviews::seed(app, &to_review, city.seed).await?;
     coupons(app, &root, chain_merchants[0]).await?;
     // The hotpot chain's card: a point per yuan, "recharge 500 get 50" and "1,000 get 120".
     let tiers = vec![

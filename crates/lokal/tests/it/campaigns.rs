@@ -228,7 +228,18 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
         .to_owned();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     let html = r.text().await.expect("html");
-    assert!(html.contains("Noodle week") && html.contains("Log in to claim"), "{html}");
+    assert!(html.contains("Noodle week") && html.contains("data-testid=\"campaign-login\">登录后领取<"), "{html}");
+    // The same page in English for a browser that asks for it.
+    let en = c
+        .get(format!("{}/c/{poster}", app.base))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("landing")
+        .text()
+        .await
+        .expect("html");
+    assert!(en.contains("<html lang=\"en\">") && en.contains(">Log in to claim<"), "{en}");
     // Signing up from there comes back to the landing page, and the sign-up is credited.
     let form = c.get(format!("{}/register?next=/c/{poster}", app.base)).send().await.expect("form");
     let html = form.text().await.expect("html");
@@ -251,7 +262,7 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some(next.as_str()));
     let html = c.get(format!("{}{next}", app.base)).send().await.expect("landing").text().await.expect("html");
-    assert!(html.contains("Claim the coupon"), "{html}");
+    assert!(html.contains("data-testid=\"campaign-claim\">领取优惠券<"), "{html}");
     // Claiming on the landing page returns to the store.
     let at = html.find("/coupon-batches/").expect("claim form");
     let batch = html[at + 16..at + 52].to_owned();
@@ -317,7 +328,7 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
         .text()
         .await
         .expect("html");
-    assert!(html.contains("not running"), "{html}");
+    assert!(html.contains("data-running=\"0\"") && html.contains("这个活动目前不在进行中"), "{html}");
     let owner =
         app.login("noodle-owner@test.lokal", "correct horse").await.json()["token"].as_str().expect("token").to_owned();
     let report = app.get(&format!("/api/v1/campaigns/{id}/report"), Some(&owner)).await.json();

@@ -219,7 +219,17 @@ async fn a_business_applies_on_the_page_and_an_operator_approves_it_in_the_queue
     let r = shop.post(format!("{}/merchant/apply", app.base)).form(&fields).send().await.expect("apply");
     assert_eq!(r.status().as_u16(), 303);
     let mine = shop.get(format!("{}/merchant/apply", app.base)).send().await.expect("page").text().await.expect("html");
-    assert!(mine.contains("Tea Corner") && mine.contains(">pending<"), "{mine}");
+    assert!(mine.contains("Tea Corner") && mine.contains("data-status=\"pending\">待审核<"), "{mine}");
+    let en = shop
+        .get(format!("{}/merchant/apply", app.base))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(en.contains("Your applications") && en.contains(">pending<"), "{en}");
     // A shopkeeper is not an operator.
     assert_eq!(
         shop.get(format!("{}/admin/applications", app.base)).send().await.expect("queue").status().as_u16(),
@@ -245,7 +255,7 @@ async fn a_business_applies_on_the_page_and_an_operator_approves_it_in_the_queue
         .expect("approve");
     assert_eq!(done.status().as_u16(), 303);
     let mine = shop.get(format!("{}/merchant/apply", app.base)).send().await.expect("page").text().await.expect("html");
-    assert!(mine.contains(">approved<"));
+    assert!(mine.contains("data-status=\"approved\">已通过<"), "{mine}");
     let found = app.get("/api/v1/search?q=tea%20corner", None).await.json();
     assert_eq!(found["results"][0]["name"], "Tea Corner · Hankou Rd");
 }
@@ -257,6 +267,17 @@ async fn the_console_edits_items_for_managers_only() {
     let (owner, csrf) = logged_in_client(&app, "owner@demo.lokal", "lokal-demo").await;
     let page = owner.get(format!("{}/merchant", app.base)).send().await.expect("console").text().await.expect("html");
     assert!(page.contains("毛肚 Beef tripe"), "the catalog is listed");
+    assert!(page.contains("<h1>商家后台</h1>") && page.contains("data-role=\"owner\">店主<"), "{page}");
+    let en = owner
+        .get(format!("{}/merchant", app.base))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("console")
+        .text()
+        .await
+        .expect("html");
+    assert!(en.contains("<h1>Merchant console</h1>") && en.contains(">Add to staff<"), "{en}");
     let action =
         page.split("action=\"/merchant/items/").nth(1).and_then(|s| s.split('"').next()).expect("item form").to_owned();
     let fields =

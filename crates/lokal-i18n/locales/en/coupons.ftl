@@ -1,0 +1,73 @@
+# The merchant console's coupons and store promotions, and the operators' platform coupons.
+
+coupon-benefit-amount-off = { $off } off
+coupon-benefit-amount-off-from = { $off } off on { $threshold } or more
+coupon-benefit-percent-off = { $rate }% off
+coupon-benefit-percent-off-cap = { $rate }% off, up to { $cap }
+coupon-benefit-percent-off-from = { $rate }% off on { $threshold } or more
+coupon-benefit-percent-off-cap-from = { $rate }% off, up to { $cap } on { $threshold } or more
+coupon-benefit-free-delivery = Free delivery
+coupon-benefit-free-delivery-cap = Free delivery (up to { $cap })
+coupon-benefit-free-delivery-from = Free delivery on { $threshold } or more
+coupon-benefit-free-delivery-cap-from = Free delivery (up to { $cap }) on { $threshold } or more
+coupon-benefit-item-off = { $off } off a dish, up to { $units }
+
+coupon-kind-amount-off = Yuan off
+coupon-kind-percent-off = Percent off
+coupon-kind-free-delivery = Free delivery
+coupon-kind-item-off = Yuan off a dish
+funder-merchant = Paid by the merchant
+funder-platform = Paid by the platform
+
+coupon-desk-heading = Coupons · { $merchant }
+coupon-desk-none = No coupons yet. Consumers claim them on your store pages.
+coupon-desk-claimed = { $claimed } of { $quantity } claimed
+coupon-desk-claim-until = claim until { $date }
+coupon-desk-given = { $amount } given
+coupon-desk-issue-heading = Issue coupons
+coupon-desk-title = Title
+coupon-desk-kind = Kind
+coupon-desk-value = Yuan off, or percent off
+coupon-desk-threshold = When spending at least (yuan)
+coupon-desk-cap = At most (yuan, percent only)
+coupon-desk-valid-at = Valid at
+coupon-desk-quantity = Coupons
+coupon-desk-limit = Per person
+coupon-desk-claim-days = Claimable for (days)
+coupon-desk-valid-days = Valid after claiming (days)
+coupon-desk-issue = Issue coupons
+coupon-desk-note = Your coupons are paid by you: what they take off is deducted from what you earn on the order. At checkout at most one of your coupons applies, after your store promotions.
+coupon-desk-not-issued = Not issued
+coupon-desk-threshold-invalid = Spend at least must be yuan, like 100.
+coupon-desk-cap-invalid = The cap must be yuan, like 20.
+coupon-desk-percent-invalid = Give the percentage, like 15.
+coupon-desk-off-invalid = Give the yuan off, like { $example }.
+coupon-desk-choose-store = Choose one of your stores.
+coupon-desk-choose-dish = Choose a dish.
+
+promo-heading = Store promotions
+promo-note = Every customer gets these without a coupon: dish discounts, spend-and-save tiers (the best one that qualifies applies) and first-order discounts. They apply before coupons, and you fund them.
+promo-none = No promotions yet.
+promo-first-order-only = first order only
+promo-until = until { $date }
+promo-start-heading = Start a promotion
+promo-title = Title
+promo-kind = Kind
+promo-item = Dish (dish discounts)
+promo-units = Discounted units per order (dish discounts)
+promo-first-order = First order at your stores only
+promo-at = At
+promo-days = Runs for (days)
+promo-start = Start promotion
+promo-not-started = Not started
+
+platform-coupons-title = Platform coupons
+platform-coupons-none = No platform coupons yet.
+platform-coupons-issue-heading = Issue platform coupons
+platform-coupons-title-placeholder = New here? Free delivery
+platform-coupons-value = Yuan off, or percent off (not for free delivery)
+platform-coupons-cap = At most (yuan; percent and free delivery)
+platform-coupons-new-only = New customers only
+platform-coupons-note = Platform coupons are valid at every store and paid by the platform (booked to platform:subsidies). Consumers find them in the coupon centre.
+platform-coupons-centre = To the coupon centre →
+platform-coupons-refused = Coupons

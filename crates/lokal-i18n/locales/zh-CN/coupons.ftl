@@ -1,0 +1,73 @@
+# The merchant console's coupons and store promotions, and the operators' platform coupons.
+
+coupon-benefit-amount-off = 立减{ $off }
+coupon-benefit-amount-off-from = 满{ $threshold }减{ $off }
+coupon-benefit-percent-off = { $rate }折
+coupon-benefit-percent-off-cap = { $rate }折，最高减{ $cap }
+coupon-benefit-percent-off-from = 满{ $threshold }享{ $rate }折
+coupon-benefit-percent-off-cap-from = 满{ $threshold }享{ $rate }折，最高减{ $cap }
+coupon-benefit-free-delivery = 免配送费
+coupon-benefit-free-delivery-cap = 免配送费（最高减{ $cap }）
+coupon-benefit-free-delivery-from = 满{ $threshold }免配送费
+coupon-benefit-free-delivery-cap-from = 满{ $threshold }免配送费（最高减{ $cap }）
+coupon-benefit-item-off = 单品立减{ $off }，每单限{ $units }份
+
+coupon-kind-amount-off = 满减
+coupon-kind-percent-off = 折扣
+coupon-kind-free-delivery = 免配送费
+coupon-kind-item-off = 单品立减
+funder-merchant = 商家出资
+funder-platform = 平台出资
+
+coupon-desk-heading = 优惠券 · { $merchant }
+coupon-desk-none = 还没有优惠券。顾客在你的门店页领取。
+coupon-desk-claimed = 已领 { $claimed }/{ $quantity }
+coupon-desk-claim-until = 领取截止 { $date }
+coupon-desk-given = 已优惠 { $amount }
+coupon-desk-issue-heading = 发券
+coupon-desk-title = 券名称
+coupon-desk-kind = 类型
+coupon-desk-value = 减免金额（元），或减免的百分比（15 即 8.5折）
+coupon-desk-threshold = 使用门槛：满多少元（0 为无门槛）
+coupon-desk-cap = 最高减免（元，仅折扣券）
+coupon-desk-valid-at = 适用门店
+coupon-desk-quantity = 发行张数
+coupon-desk-limit = 每人限领
+coupon-desk-claim-days = 可领取天数
+coupon-desk-valid-days = 领取后有效天数
+coupon-desk-issue = 发券
+coupon-desk-note = 商家券由你出资：优惠金额从你在该订单的收入中扣除。结账时最多使用一张你的券，在门店优惠之后抵扣。
+coupon-desk-not-issued = 未发券
+coupon-desk-threshold-invalid = 使用门槛须为以元计的数字，例如 100。
+coupon-desk-cap-invalid = 最高减免须为以元计的数字，例如 20。
+coupon-desk-percent-invalid = 请填写折扣的百分比，例如 15（即 8.5折）。
+coupon-desk-off-invalid = 请填写减免的金额（元），例如 { $example }。
+coupon-desk-choose-store = 请选择你的某家门店。
+coupon-desk-choose-dish = 请选择一道菜。
+
+promo-heading = 门店优惠
+promo-note = 门店优惠无需领券，所有顾客都能享受：单品立减、满减（满足条件的最优一档生效）和首单优惠。门店优惠在用券之前抵扣，由你出资。
+promo-none = 还没有门店优惠。
+promo-first-order-only = 仅限首单
+promo-until = 截止 { $date }
+promo-start-heading = 发起优惠
+promo-title = 优惠名称
+promo-kind = 类型
+promo-item = 菜品（单品立减）
+promo-units = 每单优惠份数（单品立减）
+promo-first-order = 仅限在你门店的首单
+promo-at = 适用门店
+promo-days = 持续天数
+promo-start = 发起优惠
+promo-not-started = 未发起
+
+platform-coupons-title = 平台券
+platform-coupons-none = 还没有平台券。
+platform-coupons-issue-heading = 发放平台券
+platform-coupons-title-placeholder = 新人免配送费
+platform-coupons-value = 减免金额（元），或减免的百分比（免配送费券不填）
+platform-coupons-cap = 最高减免（元；折扣券和免配送费券）
+platform-coupons-new-only = 仅限新客
+platform-coupons-note = 平台券在所有门店可用，由平台出资（记入 platform:subsidies）。顾客在领券中心领取。
+platform-coupons-centre = 去领券中心 →
+platform-coupons-refused = 平台券

@@ -168,7 +168,9 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
         code: code.clone(),
         voucher: None,
         error: None,
-        done: q.done.map(|d| nav.msg(&if d == "undo" { Msg::new("desk-done-undo") } else { Msg::new("desk-done-redeemed") })),
+        done: q
+            .done
+            .map(|d| nav.msg(&if d == "undo" { Msg::new("desk-done-undo") } else { Msg::new("desk-done-redeemed") })),
     };
     if !code.is_empty() {
         let Ok(store_id) = store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };

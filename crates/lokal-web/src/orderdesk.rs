@@ -155,7 +155,8 @@ fn done_text(key: &str) -> Option<Msg> {
 
 async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
     let flash = Flash::of(q);
-    let StaffDesk { me, stores, store, store_id, offset_min } = match staff_store(&ctx, &nav, flash.get("store")).await {
+    let StaffDesk { me, stores, store, store_id, offset_min } = match staff_store(&ctx, &nav, flash.get("store")).await
+    {
         Ok(found) => found,
         Err(refused) => return refused,
     };
@@ -241,7 +242,8 @@ async fn ticket(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Res
             let offset = store_offset(&ctx, &nav, o.order.store_id.or(o.detail.store_id)).await;
             let zone = lokal_i18n::Zone::fixed_minutes(i32::try_from(offset).unwrap_or(480));
             let placed = lokal_i18n::format::datetime(nav.lang, o.order.created_at, &zone);
-            let page = TicketPage { nav: nav.clone(), store_name: o.store_name.clone(), placed, order: card(&nav, o, offset) };
+            let page =
+                TicketPage { nav: nav.clone(), store_name: o.store_name.clone(), placed, order: card(&nav, o, offset) };
             nav.finish(page.into_response())
         }
         Err(e) => nav.refusal(&nav.t("ticket-title-plain"), e),
@@ -299,7 +301,13 @@ async fn poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): 
     };
     let url = crate::page::site_url(&headers, &format!("/pay/{store}"));
     let qr_svg = crate::page::qr_svg(&url, 240);
-    let page = PosterPage { nav: nav.clone(), store_name: terms.store_name, rule: nav.msg(&rule_msg(&terms.rule)), url, qr_svg };
+    let page = PosterPage {
+        nav: nav.clone(),
+        store_name: terms.store_name,
+        rule: nav.msg(&rule_msg(&terms.rule)),
+        url,
+        qr_svg,
+    };
     nav.finish(page.into_response())
 }
 

@@ -1,10 +1,12 @@
 // A delivery order across four browser contexts — the consumer ordering, the store's order desk,
 // the rider's app, and the consumer's tracking page on a second device — from cart to door, and
-// one pay-at-store payment that shows up live on the store's till.
+// one pay-at-store payment that shows up live on the store's till. Everyone reads zh-CN (the
+// platform's first language): the consumer and the rider on a phone, the store and the
+// operators on a desktop; every page is checked for untranslated keys, its language and its width.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -19,31 +21,34 @@ after(async () => {
   server?.stop();
 });
 
-async function login(browser, email, viewport) {
-  return logIn(await browser.newContext({ viewport }), server.base, email);
+/** A context on `viewport` in zh-CN with `email` logged in: [context, page]. */
+async function login(email, viewport) {
+  const ctx = await newContext(browser, { viewport, locale: 'zh-CN' });
+  return [ctx, await logIn(ctx, server.base, email)];
 }
-
-const phone = { width: 390, height: 844 };
-const desk = { width: 1280, height: 900 };
 
 test('a delivery order goes from cart to door across four browsers', async () => {
   // The store's desk is open before anything happens, like a tablet on the counter.
-  const clerk = await login(browser, 'clerk@demo.lokal', desk);
+  const [clerkCtx, clerk] = await login('clerk@demo.lokal', DESKTOP);
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
   assert.ok(store, 'the clerk works at a store');
+  assert.equal(await clerk.locator('h1').first().innerText(), '接单台');
 
   // The rider goes on shift and shares a position near the store.
-  const rider = await login(browser, 'rider@demo.lokal', phone);
+  const [riderCtx, rider] = await login('rider@demo.lokal', PHONE);
   await rider.goto(`${server.base}/rider`);
   await rider.getByTestId('shift-on').click();
-  await rider.waitForURL(/\/rider/);
+  await rider.waitForURL(/\/rider\?done=shift-on/);
+  await rider.locator('[data-testid=shift-state][data-on-shift="1"]').waitFor();
+  assert.match(await rider.getByTestId('rider-done').innerText(), /已开工/);
   await rider.getByTestId('loc-send').click();
-  await rider.waitForURL(/\/rider/);
+  await rider.waitForURL(/\/rider\?done=location/);
+  await rider.locator('[data-testid=loc-last][data-sent="1"]').waitFor();
   await rider.screenshot({ path: join(artifacts, 'rider-on-shift.png'), fullPage: true });
 
   // The consumer orders from the store page: two dishes, delivered.
-  const me = await login(browser, 'consumer@demo.lokal', phone);
+  const [meCtx, me] = await login('consumer@demo.lokal', PHONE);
   await me.goto(`${server.base}/stores/${store}`);
   await me.getByTestId('order-online').click();
   await me.waitForURL(/\/order$/);
@@ -51,7 +56,7 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await qty.nth(0).fill('1');
   await qty.nth(1).fill('1');
   await me.getByTestId('mode-delivery').check();
-  await me.getByTestId('address').fill('Room 1203, 88 Xizang Rd');
+  await me.getByTestId('address').fill('西藏中路88号1203室');
   await me.screenshot({ path: join(artifacts, 'order-menu.png'), fullPage: true });
   await me.getByTestId('get-quote').click();
   await me.waitForURL(/\/quotes\//);
@@ -65,34 +70,51 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await me.locator('[data-testid=track][data-status=paid]').waitFor({ timeout: 15000 });
 
   // A second device of the consumer watches the tracking page.
-  const watcher = await login(browser, 'consumer@demo.lokal', phone);
+  const [watcherCtx, watcher] = await login('consumer@demo.lokal', PHONE);
   await watcher.goto(trackUrl);
-  assert.equal(await watcher.getByTestId('track-status').innerText(), 'paid');
+  assert.equal(await watcher.locator('[data-testid=track][data-status=paid]').count(), 1);
 
-  // The new order appears on the desk without a reload; the clerk accepts it.
+  // The new order appears on the desk without a reload, in Chinese; the clerk prints its ticket
+  // and accepts it.
   const card = clerk.locator('[data-testid=desk-order][data-status=paid]').first();
   await card.waitFor({ timeout: 15000 });
+  assert.equal(await card.getByTestId('desk-order-status').innerText(), '已支付');
   await clerk.screenshot({ path: join(artifacts, 'order-desk-new.png'), fullPage: true });
+  const [ticket] = await Promise.all([clerkCtx.waitForEvent('page'), card.getByTestId('ticket-link').click()]);
+  await ticket.waitForLoadState('load');
+  assert.equal(await ticket.locator('[data-testid=ticket][data-mode=delivery]').count(), 1);
+  assert.equal(await ticket.locator('html').getAttribute('lang'), 'zh-CN');
+  await ticket.screenshot({ path: join(artifacts, 'order-ticket.png'), fullPage: true });
+  await ticket.close();
   await card.getByTestId('prep-minutes').fill('5');
   await card.getByTestId('accept').click();
-  await clerk.waitForURL(/\/merchant\/orders/);
+  await clerk.waitForURL(/\/merchant\/orders\?store=[^&]+&done=accepted/);
+  await clerk.getByTestId('orders-done').waitFor();
   await watcher.locator('[data-testid=track][data-status=accepted]').waitFor({ timeout: 15000 });
 
   // The dispatcher gives the task to the rider, whose app shows it live.
   const task = rider.getByTestId('task').first();
   await task.waitFor({ timeout: 20000 });
+  assert.equal(await task.locator('[data-testid=task-status][data-status=assigned]').count(), 1);
+  assert.equal(await task.getByTestId('task-status').innerText(), '前往商家取餐');
   await rider.screenshot({ path: join(artifacts, 'rider-task.png'), fullPage: true });
 
-  // The operators' dispatch board shows the rider and the assigned task on its map.
-  const ops = await login(browser, 'admin@demo.lokal', desk);
+  // The operators' dispatch board shows the rider and the assigned task on its map, and the
+  // rider list shows the rider on shift.
+  const [opsCtx, ops] = await login('admin@demo.lokal', DESKTOP);
   await ops.goto(`${server.base}/admin/dispatch`);
-  assert.ok(await ops.getByTestId('board-task').count() >= 1, 'the task is on the board');
-  assert.equal(await ops.locator('[data-testid=board-map] [data-testid=board-map-rider]').count() >= 1, true);
+  assert.ok(await ops.locator('[data-testid=board-task][data-status=assigned]').count() >= 1, 'the task is on the board');
+  assert.ok(await ops.locator('[data-testid=board-map] [data-testid=board-map-rider]').count() >= 1, 'the rider is on the map');
   await ops.screenshot({ path: join(artifacts, 'dispatch-board.png'), fullPage: true });
+  await ops.getByTestId('riders-link').first().click();
+  await ops.waitForURL(/\/admin\/riders$/);
+  assert.ok(await ops.locator('[data-testid=approved-rider][data-on-shift="1"]').count() >= 1, 'a rider on shift');
+  await ops.screenshot({ path: join(artifacts, 'admin-riders.png'), fullPage: true });
+
   await task.getByTestId('task-arrived').click();
-  await rider.waitForURL(/\/rider/);
+  await rider.waitForURL(/\/rider\?done=arrived/);
   await rider.getByTestId('task').first().getByTestId('task-picked-up').click();
-  await rider.waitForURL(/\/rider/);
+  await rider.waitForURL(/\/rider\?done=picked-up/);
 
   // On its way: the watcher sees the rider on the map.
   await watcher.locator('[data-testid=track][data-status=delivering]').waitFor({ timeout: 15000 });
@@ -100,29 +122,36 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await watcher.getByTestId('rider-pin').waitFor({ timeout: 15000 });
   await watcher.screenshot({ path: join(artifacts, 'tracking-on-the-way.png'), fullPage: true });
 
-  // At the door the consumer gives the code; the order completes everywhere.
+  // A wrong code at the door is refused in the rider's language; the right one completes the
+  // order everywhere.
+  await rider.getByTestId('task').first().getByTestId('task-code').fill('0000');
+  await rider.getByTestId('task').first().getByTestId('task-delivered').click();
+  await rider.waitForURL(/\/rider\?error=/);
+  await rider.getByTestId('rider-error').waitFor();
   const code = await watcher.getByTestId('track-code').innerText();
   await rider.getByTestId('task').first().getByTestId('task-code').fill(code);
   await rider.getByTestId('task').first().getByTestId('task-delivered').click();
-  await rider.waitForURL(/\/rider/);
+  await rider.waitForURL(/\/rider\?done=delivered/);
   await watcher.locator('[data-testid=track][data-status=completed]').waitFor({ timeout: 15000 });
-  assert.match(await watcher.getByTestId('timeline').innerText(), /delivered/);
+  assert.ok(await watcher.locator('[data-testid=timeline] li').count() >= 7, 'every step is on the timeline');
   await watcher.screenshot({ path: join(artifacts, 'tracking-delivered.png'), fullPage: true });
   await rider.screenshot({ path: join(artifacts, 'rider-after-delivery.png'), fullPage: true });
   await me.reload();
-  assert.equal(await me.getByTestId('track-status').innerText(), 'completed');
-  await clerk.close();
+  assert.equal(await me.locator('[data-testid=track][data-status=completed]').count(), 1);
+
+  for (const ctx of [clerkCtx, riderCtx, meCtx, watcherCtx, opsCtx]) await assertPagesClean(ctx);
+  for (const ctx of [clerkCtx, riderCtx, meCtx, watcherCtx, opsCtx]) await ctx.close();
 });
 
 test('a bill paid at the store shows up on the till with its code', async () => {
-  const clerk = await login(browser, 'clerk@demo.lokal', desk);
+  const [clerkCtx, clerk] = await login('clerk@demo.lokal', DESKTOP);
   await clerk.goto(`${server.base}/merchant/till`);
-  const store = await clerk.locator('select[name=store]').inputValue();
+  const store = await clerk.getByTestId('till-store').inputValue();
   const before = await clerk.getByTestId('till-bill').count();
 
-  const me = await login(browser, 'consumer@demo.lokal', phone);
+  const [meCtx, me] = await login('consumer@demo.lokal', PHONE);
   await me.goto(`${server.base}/pay/${store}`);
-  assert.match(await me.getByTestId('bill-rule').innerText(), /off every/);
+  assert.match(await me.getByTestId('bill-rule').innerText(), /¥\d/);
   await me.getByTestId('bill-amount').fill('250');
   await me.getByTestId('bill-excluded').fill('30');
   await me.screenshot({ path: join(artifacts, 'pay-at-store.png'), fullPage: true });
@@ -138,8 +167,15 @@ test('a bill paid at the store shows up on the till with its code', async () => 
   // The till updates by itself and shows the same code.
   await clerk.waitForFunction((n) => document.querySelectorAll('[data-testid=till-bill]').length > n, before, { timeout: 15000 });
   assert.equal(await clerk.getByTestId('till-code').first().innerText(), code);
+  assert.equal(await clerk.getByTestId('till-count').getAttribute('data-count'), String(before + 1));
   await clerk.screenshot({ path: join(artifacts, 'till.png'), fullPage: true });
   await clerk.goto(`${server.base}/merchant/stores/${store}/poster`);
   assert.equal(await clerk.locator('[data-testid=poster-qr] svg').count(), 1);
+  assert.match(await clerk.getByTestId('poster-rule').innerText(), /每满¥\d+减¥\d+/);
   await clerk.screenshot({ path: join(artifacts, 'pay-poster.png') });
+
+  await assertPagesClean(clerkCtx);
+  await assertPagesClean(meCtx);
+  await clerkCtx.close();
+  await meCtx.close();
 });

@@ -2,7 +2,6 @@
 //! reason) and the dispatch board — a self-contained map of riders on shift and open tasks, late
 //! and at-risk flags, and reassignment with a reason that goes on the order's timeline.
 
-use crate::discover::when;
 use crate::page::Nav;
 use crate::rider::{Flash, land, poster, short_id};
 use askama::Template;
@@ -15,6 +14,7 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_app::AppError;
 use lokal_app::dispatch::Board;
+use lokal_core::Msg;
 use lokal_core::fulfil::{TaskEvent, TaskStatus, task_next};
 use lokal_core::{DeliveryId, UserId};
 use lokal_store::riders::RiderRow;
@@ -29,14 +29,13 @@ pub fn router() -> Router<Ctx> {
 }
 
 /// What `?done=` says on these pages.
-fn done_text(key: &str) -> Option<String> {
-    let text = match key {
-        "approved" => "Approved: the rider may go on shift now.",
-        "rejected" => "Rejected; the applicant sees your reason.",
-        "reassigned" => "Reassigned. The reason is on the order's timeline.",
+fn done_text(key: &str) -> Option<Msg> {
+    Some(match key {
+        "approved" => Msg::new("riders-done-approved"),
+        "rejected" => Msg::new("riders-done-rejected"),
+        "reassigned" => Msg::new("board-done-reassigned"),
         _ => return None,
-    };
-    Some(text.to_owned())
+    })
 }
 
 /// A rider (or an applicant) as a line.
@@ -44,19 +43,21 @@ struct RiderLine {
     id: String,
     name: String,
     phone: String,
+    /// A word of the `rider-vehicle` label group.
     vehicle: String,
     applied: String,
     on_shift: bool,
+    /// When the rider last sent a position (the city's time); empty if never.
     located: String,
 }
 
-/// A rider record as a line.
-fn rider_line(r: RiderRow) -> RiderLine {
+/// A rider record as a line, its times in the city's zone.
+fn rider_line(nav: &Nav, r: RiderRow) -> RiderLine {
     RiderLine {
         id: r.user_id.to_string(),
-        applied: when(r.created_at),
+        applied: nav.near(r.created_at),
         on_shift: r.shift_id.is_some(),
-        located: r.located_at.map_or_else(|| String::from("never"), when),
+        located: r.located_at.map(|at| nav.near(at)).unwrap_or_default(),
         name: r.name,
         phone: r.phone,
         vehicle: r.vehicle,
@@ -75,18 +76,19 @@ struct RidersPage {
 }
 
 /// `GET /admin/riders`.
-async fn riders_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Flash>) -> Response {
+async fn riders_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let q = Flash::of(q);
     let (pending, approved) = match (ctx.app.riders(&me, "pending").await, ctx.app.riders(&me, "approved").await) {
         (Ok(p), Ok(a)) => (p, a),
-        (Err(e), _) | (_, Err(e)) => return nav.refusal("Operators only", e),
+        (Err(e), _) | (_, Err(e)) => return nav.refusal(&nav.t("riders-operators-only"), e),
     };
     let page = RidersPage {
         nav: nav.clone(),
-        error: q.error_text(),
-        done: q.done.as_deref().and_then(done_text),
-        pending: pending.into_iter().map(rider_line).collect(),
-        approved: approved.into_iter().map(rider_line).collect(),
+        error: q.error_text(&nav),
+        done: q.done.as_deref().and_then(done_text).map(|m| nav.msg(&m)),
+        pending: pending.into_iter().map(|r| rider_line(&nav, r)).collect(),
+        approved: approved.into_iter().map(|r| rider_line(&nav, r)).collect(),
     };
     nav.finish(page.into_response())
 }
@@ -186,6 +188,8 @@ struct TaskMark {
     square: (String, String),
     /// The triangle's points.
     triangle: String,
+    /// The task's status (a `task-status` word).
+    status: String,
     title: String,
 }
 
@@ -193,10 +197,13 @@ struct TaskMark {
 struct TaskRow {
     id: String,
     order: String,
+    /// The task's status (a `task-status` label).
     status: String,
+    /// The rider's name, or empty while it waits for one.
     rider: String,
     eta: String,
-    eta_in: String,
+    /// Minutes until the promised arrival (negative: late by so many).
+    eta_in: i64,
     late: bool,
     at_risk: bool,
     movable: bool,
@@ -216,7 +223,7 @@ struct BoardPage {
     /// Riders on shift who have not sent a position yet.
     unplaced: Vec<String>,
     tasks: Vec<TaskRow>,
-    /// The reassign choices: (user id, name and load).
+    /// The reassign choices: (user id, name, vehicle and load).
     choices: Vec<(String, String)>,
 }
 
@@ -225,24 +232,18 @@ fn n(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// Minutes until (or since) an instant, for people.
-fn minutes_from(now: i64, at: i64) -> String {
-    let min = (at - now) / 60_000;
-    if min >= 0 { format!("in {min} min") } else { format!("{} min late", -min) }
-}
-
-/// The board's map, table and choices.
+/// The board's map, table and choices; times in the city's zone.
 fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
     let mut points: Vec<(i64, i64)> = b.riders.iter().filter_map(|(r, _)| r.position).collect();
     points.extend(b.tasks.iter().flat_map(|t| [t.delivery.pickup, t.delivery.drop]));
     let proj = Projection::fit(&points);
     let name_of = |id: Option<UserId>| match id {
-        None => String::from("waiting"),
+        None => String::new(),
         Some(u) => b
             .riders
             .iter()
             .find(|(r, _)| r.user_id == u)
-            .map_or_else(|| String::from("a rider off shift"), |(r, _)| r.name.clone()),
+            .map_or_else(|| nav.t("board-rider-off-shift"), |(r, _)| r.name.clone()),
     };
     let mut marks = Vec::new();
     let mut rows = Vec::new();
@@ -270,7 +271,16 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
                 n(dx + 6.0),
                 n(dy + 5.0)
             ),
-            title: format!("#{order} · {} · {}", d.status, name_of(d.rider_id)),
+            status: d.status.clone(),
+            title: nav.msg(&match d.rider_id {
+                None => Msg::new("board-map-task-waiting")
+                    .with("order", &order)
+                    .with("status", nav.label("task-status", &d.status)),
+                Some(u) => Msg::new("board-map-task")
+                    .with("order", &order)
+                    .with("status", nav.label("task-status", &d.status))
+                    .with("rider", name_of(Some(u))),
+            }),
         });
         let status = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
         rows.push(TaskRow {
@@ -278,8 +288,8 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
             order,
             status: d.status.clone(),
             rider: name_of(d.rider_id),
-            eta: when(d.eta_at),
-            eta_in: minutes_from(now, d.eta_at),
+            eta: nav.near(d.eta_at),
+            eta_in: (d.eta_at - now) / 60_000,
             late: t.late,
             at_risk: t.at_risk,
             movable: status == TaskStatus::Waiting || task_next(status, TaskEvent::Release).is_some(),
@@ -292,13 +302,13 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
         .iter()
         .filter_map(|(r, load)| {
             let (x, y) = proj.at(r.position?);
-            Some(RiderMark { x: n(x), y: n(y), label: format!("{} ({load})", r.name) })
+            Some(RiderMark { x: n(x), y: n(y), label: nav.t2("board-map-rider", "name", &r.name, "n", *load) })
         })
         .collect();
     BoardPage {
         nav: nav.clone(),
-        error: q.error_text(),
-        done: q.done.as_deref().and_then(done_text),
+        error: q.error_text(nav),
+        done: q.done.as_deref().and_then(done_text).map(|m| nav.msg(&m)),
         width: MAP_W,
         height: MAP_H,
         riders,
@@ -308,17 +318,24 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
         choices: b
             .riders
             .iter()
-            .map(|(r, load)| (r.user_id.to_string(), format!("{} · {} · {load} task(s)", r.name, r.vehicle)))
+            .map(|(r, load)| {
+                let label = Msg::new("board-choice")
+                    .with("name", &r.name)
+                    .with("vehicle", nav.label("rider-vehicle", &r.vehicle))
+                    .with("n", *load);
+                (r.user_id.to_string(), nav.msg(&label))
+            })
             .collect(),
     }
 }
 
 /// `GET /admin/dispatch`.
-async fn board_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Flash>) -> Response {
+async fn board_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let q = Flash::of(q);
     match ctx.app.dispatch_board(&me).await {
         Ok(b) => nav.finish(build_board(&nav, &q, b, ctx.app.now().millis()).into_response()),
-        Err(e) => nav.refusal("Operators only", e),
+        Err(e) => nav.refusal(&nav.t("riders-operators-only"), e),
     }
 }
 

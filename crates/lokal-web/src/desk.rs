@@ -1,7 +1,6 @@
 //! The merchant console's money side: the redemption desk (scan or type a code, confirm uses,
 //! undo) and the deal editor. Every action goes through the same use cases as the API.
 
-use crate::discover::{when, yuan};
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +12,9 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_app::vouchers::UNDO_WINDOW_MS;
 use lokal_core::deal::{DealJson, DealLineJson, UsageRulesJson};
-use lokal_core::{MerchantId, Principal, RedemptionId, Role, Scope, StaffRole, StoreId, Timestamp};
+use lokal_core::money::yuan;
+use lokal_core::{MerchantId, Msg, Principal, RedemptionId, Role, Scope, StaffRole, StoreId, Timestamp};
+use lokal_i18n::Zone;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -26,10 +27,25 @@ pub fn router() -> Router<Ctx> {
         .route("/merchant/{merchant_id}/statement", get(statement))
 }
 
-/// Today's date at UTC+8, the statement day.
+/// Today's date (`2026-11-23`) in the zone of the platform's statement day
+/// ([`STATEMENT_OFFSET_MIN`](lokal_app::ledger::STATEMENT_OFFSET_MIN), where the ledger cuts
+/// its days).
 pub fn statement_today(now: Timestamp) -> String {
-    let t = now.plus_secs(lokal_app::ledger::STATEMENT_OFFSET_MIN * 60).to_rfc3339();
-    t.get(0..10).unwrap_or("").to_owned()
+    let zone = Zone::fixed_minutes(i32::try_from(lokal_app::ledger::STATEMENT_OFFSET_MIN).unwrap_or(480));
+    let l = zone.local(now.millis());
+    format!("{:04}-{:02}-{:02}", l.year, l.month, l.day)
+}
+
+/// An instant at a store `offset_min` east of UTC as its desk shows it: the clock time alone
+/// when it is today there (`14:43`), else with its day (`明天 09:30`, `12月2日 14:43`).
+pub(crate) fn clock_at(nav: &Nav, ms: i64, offset_min: i64) -> String {
+    let zone = Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480));
+    let (at, now) = (zone.local(ms), zone.local(nav.now_ms));
+    if (at.year, at.month, at.day) == (now.year, now.month, now.day) {
+        nav.time_at(ms, offset_min)
+    } else {
+        nav.near_at(ms, offset_min)
+    }
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -53,18 +69,32 @@ async fn statement(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Que
             lokal_api::routes::vouchers::statement_csv(&lines),
         )
             .into_response(),
-        Err(e) => nav.refusal("No statement", e),
+        Err(e) => nav.refusal(&nav.t("desk-statement-refused"), e),
     }
 }
 
-/// Every store the caller works at: (id, name).
-pub(crate) async fn my_stores(ctx: &Ctx, me: &Principal) -> Result<Vec<(String, String)>, lokal_app::AppError> {
+/// A store the caller works at.
+pub(crate) struct StaffStore {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its time zone, minutes east of UTC (its desk's times are read there).
+    pub offset_min: i64,
+}
+
+/// Every store the caller works at.
+pub(crate) async fn my_stores(ctx: &Ctx, me: &Principal) -> Result<Vec<StaffStore>, lokal_app::AppError> {
     let mut out = Vec::new();
     for g in me.grants.iter().filter(|g| matches!(g.role, Role::Staff(_))) {
         let Some(m) = g.merchant_id else { continue };
         for s in ctx.app.stores(me, m).await? {
             if me.authorize(Scope::Store(m, s.row.id), StaffRole::Clerk).is_ok() {
-                out.push((s.row.id.to_string(), s.profile.name));
+                out.push(StaffStore {
+                    id: s.row.id.to_string(),
+                    name: s.profile.name,
+                    offset_min: s.row.utc_offset_min,
+                });
             }
         }
     }
@@ -76,18 +106,21 @@ struct RedemptionLine {
     id: String,
     when: String,
     uses: i64,
-    undone: bool,
+    /// `redeemed`, or `undone` (a label of the `desk-redemption` group).
+    state: &'static str,
     can_undo: bool,
 }
 
 /// The looked-up voucher.
 struct DeskVoucherView {
     title: String,
+    /// `active`, `used`, `expired` or `refunded` (a label of the `desk-voucher` group).
     status: String,
     uses_left: i64,
     uses_total: i64,
-    valid: String,
-    contents: String,
+    valid_from: String,
+    valid_until: String,
+    contents: Vec<(i64, String)>,
     refusal: Option<String>,
     redemptions: Vec<RedemptionLine>,
 }
@@ -96,7 +129,7 @@ struct DeskVoucherView {
 #[template(path = "desk.html")]
 struct DeskPage {
     nav: Nav,
-    stores: Vec<(String, String)>,
+    stores: Vec<StaffStore>,
     store: String,
     code: String,
     voucher: Option<DeskVoucherView>,
@@ -118,9 +151,15 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
         Err(e) => return error_page(e),
     };
     if stores.is_empty() {
-        return nav.finish(message(StatusCode::FORBIDDEN, "No store", "You are not staff of any store.", nav.clone()));
+        return nav.finish(message(
+            StatusCode::FORBIDDEN,
+            &nav.t("desk-no-store"),
+            &nav.t("desk-not-staff"),
+            nav.clone(),
+        ));
     }
-    let store = q.store.filter(|s| stores.iter().any(|(id, _)| id == s)).unwrap_or_else(|| stores[0].0.clone());
+    let store = q.store.filter(|s| stores.iter().any(|st| &st.id == s)).unwrap_or_else(|| stores[0].id.clone());
+    let offset = stores.iter().find(|s| s.id == store).map_or(480, |s| s.offset_min);
     let code = q.code.unwrap_or_default().trim().to_owned();
     let mut page = DeskPage {
         nav: nav.clone(),
@@ -129,7 +168,9 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
         code: code.clone(),
         voucher: None,
         error: None,
-        done: q.done.map(|d| if d == "undo" { "Redemption undone.".into() } else { "Redeemed.".into() }),
+        done: q
+            .done
+            .map(|d| nav.msg(&if d == "undo" { Msg::new("desk-done-undo") } else { Msg::new("desk-done-redeemed") })),
     };
     if !code.is_empty() {
         let Ok(store_id) = store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
@@ -143,24 +184,18 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
                     status: d.voucher.status.clone(),
                     uses_left: d.voucher.uses_left,
                     uses_total: d.voucher.uses_total,
-                    valid: format!("{} to {}", when(d.voucher.valid_from), when(d.voucher.valid_until)),
-                    contents: d
-                        .deal
-                        .details
-                        .contents
-                        .iter()
-                        .map(|c| format!("{} × {}", c.quantity, c.name))
-                        .collect::<Vec<_>>()
-                        .join(" · "),
+                    valid_from: nav.near_at(d.voucher.valid_from, offset),
+                    valid_until: nav.near_at(d.voucher.valid_until, offset),
+                    contents: d.deal.details.contents.iter().map(|c| (i64::from(c.quantity), c.name.clone())).collect(),
                     refusal: d.refusal.map(|e| nav.error_text(&e)),
                     redemptions: d
                         .redemptions
                         .iter()
                         .map(|r| RedemptionLine {
                             id: r.id.to_string(),
-                            when: when(r.created_at),
+                            when: nav.near_at(r.created_at, offset),
                             uses: r.uses,
-                            undone: r.undone_at.is_some(),
+                            state: if r.undone_at.is_some() { "undone" } else { "redeemed" },
                             can_undo: manager
                                 && r.store_id == store_id
                                 && latest == Some(r.id)
@@ -203,7 +238,7 @@ async fn redeem(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): F
     let uses = f.uses.trim().parse::<i64>().unwrap_or(0);
     match ctx.app.redeem(&me, store, &f.code, uses, "web desk").await {
         Ok(_) => back(&f.store, &f.code, "redeemed"),
-        Err(e) => nav.refusal("Not redeemed", e),
+        Err(e) => nav.refusal(&nav.t("desk-not-redeemed"), e),
     }
 }
 
@@ -221,7 +256,7 @@ async fn undo(
     let Ok(id) = id.parse::<RedemptionId>() else { return error_page(lokal_app::AppError::not_found("redemption")) };
     match ctx.app.undo_redemption(&me, id, "web desk").await {
         Ok(_) => back(&f.store, &f.code, "undo"),
-        Err(e) => nav.refusal("Not undone", e),
+        Err(e) => nav.refusal(&nav.t("desk-not-undone"), e),
     }
 }
 
@@ -249,9 +284,9 @@ pub(crate) async fn manager_page(ctx: &Ctx, nav: &Nav, id: &str) -> Result<Manag
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
     if let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager) {
-        return Err(nav.refusal("Not allowed", e.into()));
+        return Err(nav.refusal(&nav.t("desk-not-allowed"), e.into()));
     }
-    let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal("Not found", e))?;
+    let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal(&nav.t("desk-not-found"), e))?;
     let stores = match ctx.app.stores(&me, m).await {
         Ok(s) => s.into_iter().map(|s| (s.row.id.to_string(), s.profile.name)).collect(),
         Err(e) => return Err(error_page(e)),
@@ -307,22 +342,24 @@ async fn create_deal(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
-    let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not created", text, nav.clone()));
+    let not_created = nav.t("deal-form-not-created");
+    let refuse =
+        |key: Msg| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &not_created, &nav.msg(&key), nav.clone()));
     let (Some(price), Some(original_price)) =
         (crate::console::parse_yuan(&f.price), crate::console::parse_yuan(&f.original_price))
     else {
-        return refuse("Prices must be numbers of yuan, like 99 or 99.50.");
+        return refuse(Msg::new("deal-form-price-not-yuan"));
     };
     let number = |s: &str, default: i64| s.trim().parse::<i64>().unwrap_or(default);
     let now = ctx.app.now();
     let store_ids = match f.store.trim() {
         "" => match ctx.app.stores(&me, m).await {
             Ok(s) => s.into_iter().map(|s| s.row.id).collect(),
-            Err(e) => return nav.refusal("Not created", e),
+            Err(e) => return nav.refusal(&not_created, e),
         },
         s => match s.parse::<StoreId>() {
             Ok(id) => vec![id],
-            Err(_) => return refuse("Choose one of your stores."),
+            Err(_) => return refuse(Msg::new("deal-form-choose-store")),
         },
     };
     let days = number(&f.days, 30).clamp(1, 365);
@@ -347,7 +384,7 @@ async fn create_deal(
     };
     match ctx.app.create_deal(&me, m, body).await {
         Ok(d) => Redirect::to(&format!("/deals/{}", d.row.id)).into_response(),
-        Err(e) => nav.refusal("Not created", e),
+        Err(e) => nav.refusal(&not_created, e),
     }
 }
 

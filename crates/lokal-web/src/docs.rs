@@ -16,7 +16,8 @@ pub struct Op {
     tag: String,
     summary: String,
     secured: bool,
-    params: Vec<String>,
+    /// (name, where: `path`, `query`, `header` or `cookie`, a word of the `docs-in` label group).
+    params: Vec<(String, String)>,
     body: Option<String>,
     responses: Vec<String>,
 }
@@ -54,7 +55,7 @@ impl ApiDocs {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|p| format!("{} ({})", text(p, "name"), text(p, "in")))
+                    .map(|p| (text(p, "name"), text(p, "in")))
                     .collect();
                 let responses = op
                     .get("responses")

@@ -141,22 +141,25 @@ async fn chat_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -
 /// Opens an event stream for every element with `data-live-src`; on each event it fetches the
 /// page again and replaces the elements marked `data-live` with their new version (except those
 /// also marked `data-live-keep`, which stay as they are once shown). Pages with a
-/// `data-live-cue` element also flash it and beep for new orders.
+/// `data-live-cue` element also flash it and beep for new orders. Each time a stream opens (the
+/// first time, and after a reconnection) the page is fetched once more, quietly: a change made
+/// between the page's rendering and the stream's opening is not missed.
 const SCRIPT: &str = r#"(function () {
   const regions = document.querySelectorAll('[data-live-src]');
   regions.forEach(function (el) {
     const src = new EventSource(el.getAttribute('data-live-src'));
+    src.addEventListener('open', function () { refresh('', true); });
     src.addEventListener('change', function (ev) { refresh(ev.data); });
   });
   // Never swap a region under someone's fingers: while a field in it has focus, wait for blur.
   let waiting = false;
-  async function refresh(kind) {
+  async function refresh(kind, quiet) {
     const typing = document.activeElement && document.activeElement.closest('[data-live]')
       && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
     if (typing) {
       if (!waiting) {
         waiting = true;
-        document.activeElement.addEventListener('blur', function () { waiting = false; refresh(kind); }, { once: true });
+        document.activeElement.addEventListener('blur', function () { waiting = false; refresh(kind, quiet); }, { once: true });
       }
       return;
     }
@@ -169,6 +172,7 @@ const SCRIPT: &str = r#"(function () {
       const fresh = doc.querySelector('[data-live="' + old.getAttribute('data-live') + '"]');
       if (fresh) old.replaceWith(fresh);
     });
+    if (quiet) return;
     document.body.setAttribute('data-live-updates', String(1 + Number(document.body.getAttribute('data-live-updates') || 0)));
     if (kind === 'new_order' || kind === 'bill_paid') cue();
   }

@@ -3,9 +3,9 @@
 //! shows bills paid at the store, the store's QR poster for pay-at-store, and its ordering
 //! settings.
 
-use crate::desk::my_stores;
-use crate::discover::{when, yuan};
+use crate::desk::{StaffStore, clock_at, my_stores};
 use crate::page::{Nav, error_page, message};
+use crate::rider::{Flash, error_query};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -16,8 +16,9 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_app::fulfil::MenuOrder;
 use lokal_core::fulfil::{Mode, OrderStatus};
+use lokal_core::money::yuan;
 use lokal_core::takeout::{OrderSettingsJson, PayRuleJson};
-use lokal_core::{OrderId, StoreId};
+use lokal_core::{Msg, OrderId, StoreId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -30,25 +31,41 @@ pub fn router() -> Router<Ctx> {
         .route("/merchant/stores/{store_id}/settings", get(settings_form).post(save_settings))
 }
 
+/// The store a desk page shows, among those the caller works at.
+struct StaffDesk {
+    me: lokal_core::Principal,
+    stores: Vec<StaffStore>,
+    store: String,
+    store_id: StoreId,
+    /// The store's time zone, minutes east of UTC.
+    offset_min: i64,
+}
+
 /// The caller, the stores they work at, and the chosen one (the first when none or a foreign one
 /// is asked for); a page refusal for guests and non-staff.
-async fn staff_store(
-    ctx: &Ctx,
-    nav: &Nav,
-    asked: Option<String>,
-) -> Result<(lokal_core::Principal, Vec<(String, String)>, String, StoreId), Response> {
+async fn staff_store(ctx: &Ctx, nav: &Nav, asked: Option<String>) -> Result<StaffDesk, Response> {
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
     let stores = match my_stores(ctx, &me).await {
         Ok(s) if !s.is_empty() => s,
         Ok(_) => {
-            let text = "You are not staff of any store.";
-            return Err(nav.finish(message(StatusCode::FORBIDDEN, "Store staff only", text, nav.clone())));
+            let (heading, text) = (nav.t("orders-staff-only"), nav.t("desk-not-staff"));
+            return Err(nav.finish(message(StatusCode::FORBIDDEN, &heading, &text, nav.clone())));
         }
         Err(e) => return Err(error_page(e)),
     };
-    let store = asked.filter(|s| stores.iter().any(|(id, _)| id == s)).unwrap_or_else(|| stores[0].0.clone());
+    let chosen = asked.and_then(|a| stores.iter().position(|s| s.id == a)).unwrap_or(0);
+    let (store, offset_min) = (stores[chosen].id.clone(), stores[chosen].offset_min);
     let store_id = store.parse::<StoreId>().map_err(|_| error_page(lokal_app::AppError::not_found("store")))?;
-    Ok((me, stores, store, store_id))
+    Ok(StaffDesk { me, stores, store, store_id, offset_min })
+}
+
+/// The time zone of the store `id` (minutes east of UTC); the city's when it is not known.
+async fn store_offset(ctx: &Ctx, nav: &Nav, id: Option<StoreId>) -> i64 {
+    let city = i64::from(nav.zone.offset_minutes_at(nav.now_ms));
+    match id {
+        Some(id) => ctx.app.public_store(id).await.map_or(city, |v| v.row.utc_offset_min),
+        None => city,
+    }
 }
 
 /// An order card on the desk or the till.
@@ -60,6 +77,7 @@ pub(crate) struct OrderCard {
     placed: String,
     lines: Vec<(i64, String, String)>,
     total: String,
+    /// The discount as a negative amount (`-¥5`), or empty.
     discount: String,
     code: String,
     table: String,
@@ -67,6 +85,7 @@ pub(crate) struct OrderCard {
     note: String,
     accept_by: String,
     eta: String,
+    /// The delivery task's status (a `task-status` label), or empty.
     rider: String,
     can_accept: bool,
     can_ready: bool,
@@ -75,24 +94,26 @@ pub(crate) struct OrderCard {
     can_cancel: bool,
 }
 
-fn card(o: MenuOrder) -> OrderCard {
+/// An order as its card, its times read in the store's zone (`offset_min` east of UTC).
+fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
     let (mode, status) = (o.mode(), o.status());
     let id = o.order.id.to_string();
+    let clock = |ms: i64| clock_at(nav, ms, offset_min);
     OrderCard {
         short: id.get(id.len() - 6..).unwrap_or("").to_uppercase(),
         mode: mode.as_str(),
         status: status.as_str(),
-        placed: when(o.order.created_at),
+        placed: clock(o.order.created_at),
         lines: o.lines.iter().map(|l| (l.quantity, l.name.clone(), l.options.clone())).collect(),
         total: yuan(o.order.total),
-        discount: if o.detail.discount > 0 { yuan(o.detail.discount) } else { String::new() },
+        discount: if o.detail.discount > 0 { yuan(-o.detail.discount) } else { String::new() },
         code: if mode == Mode::PayAtStore { o.detail.code.clone() } else { String::new() },
         table: o.detail.table_code.clone(),
         address: o.detail.address.clone(),
         note: o.detail.note.clone(),
-        accept_by: o.detail.accept_by.map(when).unwrap_or_default(),
-        eta: o.detail.eta_at.map(when).unwrap_or_default(),
-        rider: o.delivery.as_ref().map(|d| d.status.replace('_', " ")).unwrap_or_default(),
+        accept_by: o.detail.accept_by.map(clock).unwrap_or_default(),
+        eta: o.detail.eta_at.map(clock).unwrap_or_default(),
+        rider: o.delivery.as_ref().map(|d| d.status.clone()).unwrap_or_default(),
         can_accept: status == OrderStatus::Paid,
         can_ready: status == OrderStatus::Accepted,
         can_hand_over: status == OrderStatus::Ready && mode != Mode::Delivery,
@@ -106,7 +127,7 @@ fn card(o: MenuOrder) -> OrderCard {
 #[template(path = "order_desk.html")]
 struct DeskPage {
     nav: Nav,
-    stores: Vec<(String, String)>,
+    stores: Vec<StaffStore>,
     store: String,
     orders: Vec<OrderCard>,
     done: Option<String>,
@@ -116,30 +137,37 @@ struct DeskPage {
 #[derive(Debug, Default, serde::Deserialize)]
 struct DeskQuery {
     store: Option<String>,
-    done: Option<String>,
-    error: Option<String>,
 }
 
-async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
-    let (me, stores, store, store_id) = match staff_store(&ctx, &nav, q.store).await {
+/// What `?done=` says on the order desk. Only known outcomes are shown: a link cannot make the
+/// desk say something else.
+fn done_text(key: &str) -> Option<Msg> {
+    Some(match key {
+        "accepted" => Msg::new("orders-done-accepted"),
+        "rejected" => Msg::new("orders-done-rejected"),
+        "ready" => Msg::new("orders-done-ready"),
+        "handed" => Msg::new("orders-done-handed"),
+        "cancelled" => Msg::new("orders-done-cancelled"),
+        "settings" => Msg::new("orders-done-settings"),
+        _ => return None,
+    })
+}
+
+async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
+    let flash = Flash::of(q);
+    let StaffDesk { me, stores, store, store_id, offset_min } = match staff_store(&ctx, &nav, flash.get("store")).await
+    {
         Ok(found) => found,
         Err(refused) => return refused,
     };
     let orders = match ctx.app.store_orders(&me, store_id, true).await {
-        Ok(list) => list.into_iter().filter(|o| o.mode() != Mode::PayAtStore).map(card).collect(),
-        Err(e) => return nav.refusal("Order desk", e),
+        Ok(list) => {
+            list.into_iter().filter(|o| o.mode() != Mode::PayAtStore).map(|o| card(&nav, o, offset_min)).collect()
+        }
+        Err(e) => return nav.refusal(&nav.t("orders-title"), e),
     };
-    // Only known outcomes are shown: a link cannot make the desk say something else.
-    let done = q.done.as_deref().and_then(|d| match d {
-        "accepted" => Some("Accepted"),
-        "rejected" => Some("Rejected and refunded"),
-        "ready" => Some("Marked ready"),
-        "handed" => Some("Handed over"),
-        "cancelled" => Some("Cancelled and refunded"),
-        "settings" => Some("Settings saved"),
-        _ => None,
-    });
-    let page = DeskPage { nav: nav.clone(), stores, store, orders, done: done.map(str::to_owned), error: q.error };
+    let done = flash.done.as_deref().and_then(done_text).map(|m| nav.msg(&m));
+    let page = DeskPage { nav: nav.clone(), stores, store, orders, done, error: flash.error_text(&nav) };
     nav.finish(page.into_response())
 }
 
@@ -181,7 +209,7 @@ async fn act(
     let store = urlencode(&f.store);
     let to = match done {
         Ok(msg) => format!("/merchant/orders?store={store}&done={}", urlencode(msg)),
-        Err(e) => format!("/merchant/orders?store={store}&error={}", urlencode(&nav.error_text(&e))),
+        Err(e) => format!("/merchant/orders?store={store}&{}", error_query(&e)),
     };
     Redirect::to(&to).into_response()
 }
@@ -199,7 +227,10 @@ pub(crate) fn urlencode(s: &str) -> String {
 #[derive(Template, WebTemplate)]
 #[template(path = "order_ticket.html")]
 struct TicketPage {
+    nav: Nav,
     store_name: String,
+    /// When the order was placed, with its full date (a printed ticket outlives the day).
+    placed: String,
     order: OrderCard,
 }
 
@@ -207,8 +238,15 @@ async fn ticket(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Res
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(id) = id.parse::<OrderId>() else { return error_page(lokal_app::AppError::not_found("order")) };
     match ctx.app.menu_order_for(&me, id).await {
-        Ok((o, _)) => TicketPage { store_name: o.store_name.clone(), order: card(o) }.into_response(),
-        Err(e) => nav.refusal("Ticket", e),
+        Ok((o, _)) => {
+            let offset = store_offset(&ctx, &nav, o.order.store_id.or(o.detail.store_id)).await;
+            let zone = lokal_i18n::Zone::fixed_minutes(i32::try_from(offset).unwrap_or(480));
+            let placed = lokal_i18n::format::datetime(nav.lang, o.order.created_at, &zone);
+            let page =
+                TicketPage { nav: nav.clone(), store_name: o.store_name.clone(), placed, order: card(&nav, o, offset) };
+            nav.finish(page.into_response())
+        }
+        Err(e) => nav.refusal(&nav.t("ticket-title-plain"), e),
     }
 }
 
@@ -216,29 +254,31 @@ async fn ticket(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Res
 #[template(path = "till.html")]
 struct TillPage {
     nav: Nav,
-    stores: Vec<(String, String)>,
+    stores: Vec<StaffStore>,
     store: String,
     bills: Vec<OrderCard>,
     total: String,
 }
 
 async fn till(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
-    let (me, stores, store, store_id) = match staff_store(&ctx, &nav, q.store).await {
+    let StaffDesk { me, stores, store, store_id, offset_min } = match staff_store(&ctx, &nav, q.store).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
     let bills = match ctx.app.store_bills(&me, store_id).await {
         Ok(b) => b,
-        Err(e) => return nav.refusal("Till", e),
+        Err(e) => return nav.refusal(&nav.t("till-title"), e),
     };
     let total = yuan(bills.iter().map(|b| b.order.total).sum());
-    let page = TillPage { nav: nav.clone(), stores, store, bills: bills.into_iter().map(card).collect(), total };
+    let bills = bills.into_iter().map(|b| card(&nav, b, offset_min)).collect();
+    let page = TillPage { nav: nav.clone(), stores, store, bills, total };
     nav.finish(page.into_response())
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "poster.html")]
 struct PosterPage {
+    nav: Nav,
     store_name: String,
     rule: String,
     url: String,
@@ -250,10 +290,10 @@ async fn poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): 
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let staff = match ctx.app.public_store(store).await {
         Ok(v) => me.authorize(lokal_core::Scope::Store(v.row.merchant_id, store), lokal_core::StaffRole::Clerk),
-        Err(e) => return nav.refusal("Poster", e),
+        Err(e) => return nav.refusal(&nav.t("poster-refused"), e),
     };
     if let Err(denied) = staff {
-        return nav.refusal("Poster", denied.into());
+        return nav.refusal(&nav.t("poster-refused"), denied.into());
     }
     let terms = match ctx.app.bill_terms(store).await {
         Ok(t) => t,
@@ -261,8 +301,32 @@ async fn poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): 
     };
     let url = crate::page::site_url(&headers, &format!("/pay/{store}"));
     let qr_svg = crate::page::qr_svg(&url, 240);
-    PosterPage { store_name: terms.store_name, rule: crate::ordering::rule_text(&terms.rule), url, qr_svg }
-        .into_response()
+    let page = PosterPage {
+        nav: nav.clone(),
+        store_name: terms.store_name,
+        rule: nav.msg(&rule_msg(&terms.rule)),
+        url,
+        qr_svg,
+    };
+    nav.finish(page.into_response())
+}
+
+/// What the poster says of the store's pay-at-store discount.
+fn rule_msg(rule: &PayRuleJson) -> Msg {
+    match *rule {
+        PayRuleJson::None => Msg::new("poster-rule-none"),
+        PayRuleJson::PercentOff { percent_bp, max_off } => {
+            let percent = format!("{}", f64::from(percent_bp) / 100.0);
+            match max_off {
+                None => Msg::new("poster-rule-percent").with("percent", percent),
+                Some(cap) => Msg::new("poster-rule-percent-capped").with("percent", percent).money("cap", cap),
+            }
+        }
+        PayRuleJson::EveryOff { every, off, max_off } => match max_off {
+            None => Msg::new("poster-rule-every").money("every", every).money("off", off),
+            Some(cap) => Msg::new("poster-rule-every-capped").money("every", every).money("off", off).money("cap", cap),
+        },
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -317,7 +381,7 @@ async fn settings_form(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>)
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     match ctx.app.order_settings(store).await {
         Ok(s) => settings_page(&nav, store, s, None),
-        Err(e) => nav.refusal("Settings", e),
+        Err(e) => nav.refusal(&nav.t("settings-title"), e),
     }
 }
 
@@ -350,34 +414,33 @@ struct SettingsForm {
 }
 
 /// Reads the settings form; the error says which field is wrong.
-fn settings_of(f: &SettingsForm) -> Result<OrderSettingsJson, String> {
-    let money = |name: &str, v: &str| crate::console::parse_yuan(v).ok_or(format!("{name}: give an amount in yuan"));
+fn settings_of(f: &SettingsForm) -> Result<OrderSettingsJson, Msg> {
+    let money = |bad: Msg, v: &str| crate::console::parse_yuan(v).ok_or(bad);
     let mut delivery_fees = Vec::new();
     for band in f.bands.split(',').map(str::trim).filter(|b| !b.is_empty()) {
-        let (m, fee) = band.split_once(':').ok_or("Delivery fees: write bands as metres:yuan, e.g. 3000:5, 5000:8")?;
-        let up_to_m = m.trim().parse().map_err(|_| "Delivery fees: metres must be a whole number")?;
-        delivery_fees.push(lokal_core::takeout::FeeBandJson { up_to_m, fee: money("Delivery fees", fee)? });
+        let (m, fee) = band.split_once(':').ok_or(Msg::new("settings-bad-bands"))?;
+        let up_to_m = m.trim().parse().map_err(|_| Msg::new("settings-bad-band-metres"))?;
+        let fee = money(Msg::new("settings-bad-band-fee"), fee)?;
+        delivery_fees.push(lokal_core::takeout::FeeBandJson { up_to_m, fee });
     }
     let pay_at_store = match f.rule.as_str() {
         "percent_off" => {
-            let pct: f64 = f.percent.trim().parse().map_err(|_| "Percent off: give a number like 10")?;
+            let pct: f64 = f.percent.trim().parse().map_err(|_| Msg::new("settings-bad-percent"))?;
             PayRuleJson::PercentOff { percent_bp: (pct * 100.0).round() as u32, max_off: None }
         }
-        "every_off" => {
-            PayRuleJson::EveryOff { every: money("Every", &f.every)?, off: money("Off", &f.off)?, max_off: None }
-        }
+        "every_off" => PayRuleJson::EveryOff {
+            every: money(Msg::new("settings-bad-every"), &f.every)?,
+            off: money(Msg::new("settings-bad-off"), &f.off)?,
+            max_off: None,
+        },
         _ => PayRuleJson::None,
     };
     Ok(OrderSettingsJson {
-        packaging_fee: money("Packaging fee", &f.packaging_fee)?,
-        min_order: money("Minimum order", &f.min_order)?,
+        packaging_fee: money(Msg::new("settings-bad-packaging"), &f.packaging_fee)?,
+        min_order: money(Msg::new("settings-bad-min-order"), &f.min_order)?,
         delivery_fees,
-        prep_minutes: f.prep_minutes.trim().parse().map_err(|_| "Preparation: minutes as a whole number")?,
-        accept_within_secs: f
-            .accept_within_secs
-            .trim()
-            .parse()
-            .map_err(|_| "Accept within: seconds as a whole number")?,
+        prep_minutes: f.prep_minutes.trim().parse().map_err(|_| Msg::new("settings-bad-prep"))?,
+        accept_within_secs: f.accept_within_secs.trim().parse().map_err(|_| Msg::new("settings-bad-accept-within"))?,
         auto_accept: f.auto_accept.is_some(),
         pay_at_store,
         pay_at_store_excludes: f.excludes.trim().to_owned(),
@@ -398,11 +461,11 @@ async fn save_settings(
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let s = match settings_of(&f) {
         Ok(s) => s,
-        Err(why) => return settings_page(&nav, store, OrderSettingsJson::default(), Some(why)),
+        Err(why) => return settings_page(&nav, store, OrderSettingsJson::default(), Some(nav.msg(&why))),
     };
     match ctx.app.set_order_settings(&me, store, s.clone()).await {
         Ok(_) => Redirect::to(&format!("/merchant/orders?store={store}&done=settings")).into_response(),
         Err(e) if e.code.status() == 422 => settings_page(&nav, store, s, Some(nav.error_text(&e))),
-        Err(e) => nav.refusal("Settings", e),
+        Err(e) => nav.refusal(&nav.t("settings-title"), e),
     }
 }

@@ -3,7 +3,6 @@
 //! offers in grab mode and see earnings. Every action is a form posting to the same use cases as
 //! the API, and comes back to `/rider` saying what happened (Post/Redirect/Get).
 
-use crate::discover::{when, yuan};
 use crate::orderdesk::urlencode;
 use crate::page::{Nav, error_page};
 use askama::Template;
@@ -18,8 +17,11 @@ use lokal_app::AppError;
 use lokal_app::delivery_settings::DispatchMode;
 use lokal_app::riders::{Exception, RiderApplicationJson, RiderTask};
 use lokal_core::fulfil::{TaskEvent, TaskStatus, task_next};
-use lokal_core::{DeliveryId, ErrorCode, FieldError, Principal};
+use lokal_core::money::yuan;
+use lokal_core::{DeliveryId, ErrorCode, Msg, MsgArg, Principal, StoreId};
 use lokal_store::riders::RiderRow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -35,37 +37,132 @@ pub fn router() -> Router<Ctx> {
 /// Where the position form starts when the rider has never reported one (central Shanghai).
 const DEFAULT_POSITION: (f64, f64) = (31.2304, 121.4737);
 
-/// The vehicles a rider may apply with: (value, label).
-const VEHICLES: [(&str, &str); 5] =
-    [("bike", "Bicycle"), ("e-bike", "E-bike"), ("scooter", "Scooter"), ("car", "Car"), ("foot", "On foot")];
+/// The vehicles a rider may apply with (words of the `rider-vehicle` label group).
+pub const VEHICLES: [&str; 5] = ["bike", "e-bike", "scooter", "car", "foot"];
 
-/// What a page says after a form came back: `?done=` (a known outcome) or `?error=` (the
-/// refusal's message).
-#[derive(Debug, Default, serde::Deserialize)]
+/// The problems a rider may report on a task (words of the `rider-exception` label group).
+pub const EXCEPTIONS: [&str; 3] = ["store_delay", "customer_unreachable", "rider_problem"];
+
+/// What a page says after a form came back: `?done=` (a known outcome) or `?error=` (a
+/// refusal, carried as its catalogue key, its field and its arguments — `?error=key&field=f&a.n=i:3`
+/// — so that the page writes it in the reader's language).
+#[derive(Debug, Default)]
 pub(crate) struct Flash {
     /// A known outcome's key.
     pub(crate) done: Option<String>,
-    /// A refusal's message.
-    pub(crate) error: Option<String>,
+    /// The refusal's message key.
+    error: Option<String>,
+    /// The refused field, if one was.
+    field: Option<String>,
+    /// The message's arguments, typed (`i:3`, `t:text`).
+    args: Vec<(String, String)>,
+    /// Every other parameter of the query (`store`).
+    rest: Vec<(String, String)>,
 }
 
+/// The longest text a flash carries (a key, an argument).
+const FLASH_MAX: usize = 200;
+
 impl Flash {
-    /// The refusal's message, trimmed to a sane length.
-    pub(crate) fn error_text(&self) -> Option<String> {
-        self.error.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| e.chars().take(200).collect())
+    /// Reads the query of a page a form came back to (`Query<Vec<(String, String)>>`).
+    pub(crate) fn of(pairs: Vec<(String, String)>) -> Flash {
+        let mut f = Flash::default();
+        for (k, v) in pairs {
+            let v: String = v.trim().chars().take(FLASH_MAX).collect();
+            match k.as_str() {
+                "done" => f.done = Some(v),
+                "error" => f.error = Some(v),
+                "field" => f.field = Some(v),
+                _ => match k.strip_prefix("a.") {
+                    Some(name) if f.args.len() < 8 => f.args.push((name.to_owned(), v)),
+                    Some(_) => {}
+                    None => f.rest.push((k, v)),
+                },
+            }
+        }
+        f
+    }
+
+    /// Another parameter of the query (`store`).
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        self.rest.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    /// The refusal in the reader's language. Only catalogue messages are shown (a link cannot
+    /// make the page say something else), and, until every refusal below the edge has its key,
+    /// the texts that have none yet, as they are.
+    pub(crate) fn error_text(&self, nav: &Nav) -> Option<String> {
+        let key = self.error.as_deref().filter(|k| !k.is_empty())?;
+        let keyed = key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if keyed && !lokal_i18n::catalogue::has(nav.lang, key) {
+            return None;
+        }
+        let mut msg = Msg::dynamic(key.to_owned());
+        for (name, value) in &self.args {
+            let Some(name) = arg_name(name) else { continue };
+            let value = match value.split_once(':') {
+                Some(("i", n)) => n.parse::<i64>().map_or_else(|_| MsgArg::Text(n.to_owned()), MsgArg::Int),
+                Some((_, t)) => MsgArg::Text(t.to_owned()),
+                None => MsgArg::Text(value.clone()),
+            };
+            msg.args.push((name, value));
+        }
+        let field = self.field.as_deref().filter(|f| {
+            f.len() <= 64 && f.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']'))
+        });
+        Some(lokal_api::error::error_message(nav.lang, &msg, field))
     }
 }
 
-/// Back to `page` after a form: with `?done={done}` when it worked, with the refusal's message
-/// when the use case said no, the refusal page when the caller may not do this at all, and the
-/// error page when the server failed.
+/// The name of a catalogue argument (every `$name` some message uses), as the `'static` name a
+/// [`Msg`] holds; `None` for a name no message knows.
+fn arg_name(name: &str) -> Option<&'static str> {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut all = std::collections::BTreeSet::new();
+            for lang in lokal_i18n::Lang::ALL {
+                for vars in lokal_i18n::catalogue::keys(lang).into_values() {
+                    all.extend(vars);
+                }
+            }
+            // Once, for the catalogue's own (finite) names.
+            all.into_iter().map(|n| &*Box::leak(n.into_boxed_str())).collect()
+        })
+        .iter()
+        .copied()
+        .find(|n| *n == name)
+}
+
+/// The query that carries a refusal to the page a form comes back to (see [`Flash`]).
+pub(crate) fn error_query(e: &AppError) -> String {
+    let short = |s: &str| urlencode(&s.chars().take(FLASH_MAX).collect::<String>());
+    let mut q = format!("error={}", short(&e.msg.key));
+    if let Some(f) = &e.field {
+        q.push_str(&format!("&field={}", short(f)));
+    }
+    for (name, value) in &e.msg.args {
+        let typed = match value {
+            MsgArg::Int(n) => format!("i:{n}"),
+            MsgArg::Text(t) => format!("t:{t}"),
+            MsgArg::Money(m) => format!("t:{}", yuan(*m)),
+        };
+        q.push_str(&format!("&a.{name}={}", short(&typed)));
+    }
+    q
+}
+
+/// Back to `page` after a form: with `?done={done}` when it worked, with the refusal (see
+/// [`Flash`]) when the use case said no, the refusal page when the caller may not do this at
+/// all, and the error page when the server failed.
 pub(crate) fn land(nav: &Nav, page: &str, result: Result<(), AppError>, done: &str) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!("{page}?done={done}")).into_response(),
-        Err(e) if matches!(e.code, ErrorCode::Forbidden | ErrorCode::Unauthenticated) => nav.refusal("Not allowed", e),
+        Err(e) if matches!(e.code, ErrorCode::Forbidden | ErrorCode::Unauthenticated) => {
+            nav.refusal(&nav.t("rider-not-allowed"), e)
+        }
         Err(e) if (400..500).contains(&e.code.status()) => {
-            let message: String = nav.error_text(&e).chars().take(200).collect();
-            Redirect::to(&format!("{page}?error={}", urlencode(&message))).into_response()
+            Redirect::to(&format!("{page}?{}", error_query(&e))).into_response()
         }
         Err(e) => error_page(e),
     }
@@ -79,17 +176,17 @@ pub(crate) fn poster(nav: &Nav, headers: &HeaderMap, token: &str) -> Result<Prin
 }
 
 /// What `?done=` says on the rider page.
-fn done_text(key: &str) -> Option<&'static str> {
+fn done_text(key: &str) -> Option<Msg> {
     Some(match key {
-        "applied" => "Application sent. An operator will look at it soon.",
-        "shift-on" => "You are on shift. Share your position so tasks can reach you.",
-        "shift-off" => "Shift ended. Tasks you had not picked up went back to the dispatcher.",
-        "location" => "Position sent.",
-        "arrived" => "Marked as at the store.",
-        "picked-up" => "Picked up. At the door, ask for the 4-digit delivery code.",
-        "delivered" => "Delivered. The pay is credited to your balance.",
-        "exception" => "Problem reported.",
-        "grabbed" => "The task is yours.",
+        "applied" => Msg::new("rider-done-applied"),
+        "shift-on" => Msg::new("rider-done-shift-on"),
+        "shift-off" => Msg::new("rider-done-shift-off"),
+        "location" => Msg::new("rider-done-location"),
+        "arrived" => Msg::new("rider-done-arrived"),
+        "picked-up" => Msg::new("rider-done-picked-up"),
+        "delivered" => Msg::new("rider-done-delivered"),
+        "exception" => Msg::new("rider-done-exception"),
+        "grabbed" => Msg::new("rider-done-grabbed"),
         _ => return None,
     })
 }
@@ -98,8 +195,8 @@ fn done_text(key: &str) -> Option<&'static str> {
 struct TaskCard {
     id: String,
     order: String,
+    /// The task's status (a word of the `rider-task` label group: what the rider does next).
     status: String,
-    status_text: &'static str,
     store_name: String,
     store_address: String,
     drop_address: String,
@@ -114,21 +211,13 @@ struct TaskCard {
     can_deliver: bool,
 }
 
-/// A status for people.
-fn status_text(s: TaskStatus) -> &'static str {
-    match s {
-        TaskStatus::Waiting => "waiting for a rider",
-        TaskStatus::Assigned => "go to the store",
-        TaskStatus::AtStore => "at the store",
-        TaskStatus::PickedUp => "on the way to the door",
-        TaskStatus::Delivered => "delivered",
-        TaskStatus::Cancelled => "cancelled",
+/// A distance for people: `800 m`, `1.2 km`.
+pub(crate) fn metres(nav: &Nav, m: i64) -> String {
+    if m < 1000 {
+        nav.t1("rider-metres", "n", m)
+    } else {
+        nav.t1("rider-km", "km", format!("{:.1}", m as f64 / 1000.0))
     }
-}
-
-/// A distance for people.
-fn metres(m: i64) -> String {
-    if m < 1000 { format!("{m} m") } else { format!("{:.1} km", m as f64 / 1000.0) }
 }
 
 /// The last eight characters of an id (the random part of a UUIDv7), for people.
@@ -136,23 +225,22 @@ pub(crate) fn short_id(id: &str) -> String {
     id.get(id.len().saturating_sub(8)..).unwrap_or(id).to_owned()
 }
 
-/// A task as its card.
-fn card(t: RiderTask) -> TaskCard {
+/// A task as its card, its times read in its store's zone (`offset_min` east of UTC).
+fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
     let d = &t.delivery;
     let status = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
     let can = |e| task_next(status, e).is_some();
     TaskCard {
         id: d.id.to_string(),
         order: short_id(&d.order_id.to_string()),
-        status: d.status.clone(),
-        status_text: status_text(status),
+        status: status.as_str().to_owned(),
         store_name: t.order.store_name.clone(),
         store_address: t.store_address.clone(),
         drop_address: t.order.detail.address.clone(),
-        distance: metres(d.distance_m),
+        distance: metres(nav, d.distance_m),
         pay: yuan(d.rider_pay),
-        ready: when(d.ready_at),
-        eta: when(d.eta_at),
+        ready: crate::desk::clock_at(nav, d.ready_at, offset_min),
+        eta: crate::desk::clock_at(nav, d.eta_at, offset_min),
         lines: t
             .order
             .lines
@@ -172,6 +260,7 @@ fn card(t: RiderTask) -> TaskCard {
 /// A past or open shift.
 struct ShiftLine {
     started: String,
+    /// When it ended; empty while it is open.
     ended: String,
     earned: String,
     topup: String,
@@ -191,11 +280,13 @@ struct RiderPage {
     approved: bool,
     name: String,
     vehicle: String,
-    vehicles: Vec<(&'static str, &'static str)>,
+    vehicles: [&'static str; 5],
+    exceptions: [&'static str; 3],
     on_shift: bool,
     shift_since: String,
     lat: String,
     lng: String,
+    /// When the position was last sent; empty if never.
     located: String,
     grab: bool,
     tasks: Vec<TaskCard>,
@@ -206,24 +297,26 @@ struct RiderPage {
 }
 
 /// `GET /rider`.
-async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Flash>) -> Response {
+async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let q = Flash::of(q);
     let mut page = RiderPage {
         nav: nav.clone(),
-        error: q.error_text(),
-        done: q.done.as_deref().and_then(done_text).map(str::to_owned),
+        error: q.error_text(&nav),
+        done: q.done.as_deref().and_then(done_text).map(|m| nav.msg(&m)),
         status: String::new(),
         reason: String::new(),
         can_apply: true,
         approved: false,
         name: nav.user.clone().unwrap_or_default(),
         vehicle: String::new(),
-        vehicles: VEHICLES.to_vec(),
+        vehicles: VEHICLES,
+        exceptions: EXCEPTIONS,
         on_shift: false,
         shift_since: String::new(),
         lat: format!("{:.4}", DEFAULT_POSITION.0),
         lng: format!("{:.4}", DEFAULT_POSITION.1),
-        located: String::from("never"),
+        located: String::new(),
         grab: ctx.app.delivery_settings().dispatch_mode == DispatchMode::Grab,
         tasks: Vec::new(),
         offers: Vec::new(),
@@ -240,7 +333,7 @@ async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Flash>) ->
             page.name.clone_from(&r.name);
             page.vehicle.clone_from(&r.vehicle);
             if page.approved
-                && let Err(e) = fill(&ctx, &me, &r, &mut page).await
+                && let Err(e) = fill(&ctx, &nav, &me, &r, &mut page).await
             {
                 if e.code.status() >= 500 {
                     return error_page(e);
@@ -255,37 +348,59 @@ async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Flash>) ->
 }
 
 /// Fills in the approved rider's part of the page: shift, position, tasks, offers, earnings.
-async fn fill(ctx: &Ctx, me: &Principal, r: &RiderRow, page: &mut RiderPage) -> Result<(), AppError> {
+/// The rider's own times (shifts, position) are read in the city's zone, a task's in its
+/// store's.
+async fn fill(ctx: &Ctx, nav: &Nav, me: &Principal, r: &RiderRow, page: &mut RiderPage) -> Result<(), AppError> {
     page.on_shift = r.shift_id.is_some();
     if let Some((lat, lng)) = r.position {
         page.lat = format!("{:.6}", lat as f64 / 1e7);
         page.lng = format!("{:.6}", lng as f64 / 1e7);
     }
     if let Some(at) = r.located_at {
-        page.located = when(at);
+        page.located = nav.near(at);
     }
     let earnings = ctx.app.rider_earnings(me).await?;
     page.balance = yuan(earnings.balance);
     page.delivered = earnings.delivered.len();
     if let Some(open) = earnings.shifts.iter().find(|s| Some(s.id) == r.shift_id) {
-        page.shift_since = when(open.started_at);
+        page.shift_since = nav.near(open.started_at);
     }
     page.shifts = earnings
         .shifts
         .iter()
         .take(5)
         .map(|s| ShiftLine {
-            started: when(s.started_at),
-            ended: s.ended_at.map_or_else(|| String::from("on shift"), when),
+            started: nav.near(s.started_at),
+            ended: s.ended_at.map(|at| nav.near(at)).unwrap_or_default(),
             earned: yuan(s.earned),
             topup: yuan(s.topup),
         })
         .collect();
-    page.tasks = ctx.app.rider_tasks(me).await?.into_iter().map(card).collect();
+    let mut offsets = HashMap::new();
+    page.tasks = cards(ctx, nav, ctx.app.rider_tasks(me).await?, &mut offsets).await;
     if page.grab && page.on_shift {
-        page.offers = ctx.app.rider_offers(me).await?.into_iter().map(card).collect();
+        page.offers = cards(ctx, nav, ctx.app.rider_offers(me).await?, &mut offsets).await;
     }
     Ok(())
+}
+
+/// Tasks as cards, each in its store's zone (looked up once per store).
+async fn cards(ctx: &Ctx, nav: &Nav, tasks: Vec<RiderTask>, offsets: &mut HashMap<StoreId, i64>) -> Vec<TaskCard> {
+    let city = i64::from(nav.zone.offset_minutes_at(nav.now_ms));
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        let store = t.delivery.store_id;
+        let offset = match offsets.get(&store) {
+            Some(o) => *o,
+            None => {
+                let o = ctx.app.public_store(store).await.map_or(city, |v| v.row.utc_offset_min);
+                offsets.insert(store, o);
+                o
+            }
+        };
+        out.push(card(nav, t, offset));
+    }
+    out
 }
 
 /// The application form.
@@ -352,8 +467,8 @@ async fn location(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f):
         Err(end) => return end,
     };
     let (Ok(lat), Ok(lng)) = (f.lat.trim().parse::<f64>(), f.lng.trim().parse::<f64>()) else {
-        let e = FieldError::new("lat", "latitude and longitude must be numbers, like 31.2304 and 121.4737");
-        return land(&nav, "/rider", Err(e.into()), "");
+        let e = AppError::new(ErrorCode::ValidationFailed, Msg::new("rider-position-not-numbers"));
+        return land(&nav, "/rider", Err(e), "");
     };
     land(&nav, "/rider", ctx.app.rider_location(&me, lat, lng).await, "location")
 }
@@ -383,7 +498,7 @@ fn exception_kind(raw: &str) -> Result<Exception, AppError> {
         "store_delay" => Ok(Exception::StoreDelay),
         "customer_unreachable" => Ok(Exception::CustomerUnreachable),
         "rider_problem" => Ok(Exception::RiderProblem),
-        _ => Err(FieldError::new("kind", "must be store_delay, customer_unreachable or rider_problem").into()),
+        _ => Err(AppError::new(ErrorCode::ValidationFailed, Msg::new("rider-exception-unknown"))),
     }
 }
 
@@ -412,7 +527,7 @@ async fn task_step(
             Ok(kind) => ctx.app.task_exception(&me, id, kind, &f.note).await,
             Err(e) => Err(e),
         },
-        _ => return nav.refusal("Not found", AppError::not_found("page")),
+        _ => return nav.refusal(&nav.t("rider-not-found"), AppError::not_found("page")),
     };
     land(&nav, "/rider", result, &step)
 }
@@ -434,4 +549,50 @@ async fn grab(
         Err(e) => Err(e),
     };
     land(&nav, "/rider", result, "grabbed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lokal_i18n::Lang;
+
+    /// The pairs a query string reads as.
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        q.split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| {
+                let bytes = v.as_bytes();
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'%' && i + 2 < bytes.len() {
+                        out.push(u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap_or(b'?'));
+                        i += 3;
+                    } else {
+                        out.push(bytes[i]);
+                        i += 1;
+                    }
+                }
+                (k.to_owned(), String::from_utf8(out).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_refusal_crosses_the_redirect_as_a_key_and_reads_in_the_page_language() {
+        let e = AppError::new(ErrorCode::ValidationFailed, Msg::new("field-too-long").with("max", 40));
+        let e = AppError { field: Some("name".into()), ..e };
+        let q = error_query(&e);
+        assert!(q.starts_with("error=field-too-long") && q.contains("a.max=i%3A40"), "{q}");
+        for lang in Lang::ALL {
+            let nav = Nav::bare(lang);
+            assert_eq!(Flash::of(pairs(&q)).error_text(&nav), Some(nav.error_text(&e)));
+        }
+        // A page's own refusal, and a link that names no message of the catalogue.
+        let own = AppError::new(ErrorCode::ValidationFailed, Msg::new("rider-position-not-numbers"));
+        let zh = Nav::bare(Lang::ZhCn);
+        assert_eq!(Flash::of(pairs(&error_query(&own))).error_text(&zh), Some(zh.t("rider-position-not-numbers")));
+        assert_eq!(Flash::of(pairs("error=you-won-a-prize")).error_text(&zh), None);
+        assert_eq!(Flash::of(pairs("store=abc&done=location")).get("store").as_deref(), Some("abc"));
+    }
 }

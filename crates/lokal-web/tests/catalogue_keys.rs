@@ -235,3 +235,19 @@ fn every_heading_of_the_consoles_csv_downloads_has_a_label() {
         assert_labelled("csv-campaign", columns(&csv));
     }
 }
+
+#[test]
+fn every_word_of_the_desks_riders_and_dispatch_has_a_label() {
+    use lokal_core::fulfil::TaskStatus;
+    // The redemption desk: a voucher's states and a redemption's.
+    assert_labelled("desk-voucher", ["active", "used", "expired", "refunded"]);
+    assert_labelled("desk-redemption", ["redeemed", "undone"]);
+    // The rider's app: applications, vehicles, shifts, tasks as the rider reads them, problems.
+    assert_labelled("rider-application", ["pending", "approved", "rejected"]);
+    assert_labelled("rider-vehicle", lokal_web::rider::VEHICLES);
+    assert_labelled("rider-shift", ["on", "off"]);
+    assert_labelled("rider-task", TaskStatus::ALL.map(TaskStatus::as_str));
+    assert_labelled("rider-exception", lokal_web::rider::EXCEPTIONS);
+    // The API reference: where a parameter goes.
+    assert_labelled("docs-in", ["path", "query", "header", "cookie"]);
+}

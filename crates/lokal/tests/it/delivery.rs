@@ -3,7 +3,9 @@
 
 use crate::commerce::assert_ledger_holds;
 use crate::harness::{TestApp, join_all};
-use crate::kitchen::{at, kitchen, order_and_pay, owed, rider, tasks, track};
+use crate::kitchen::{always, at, kitchen, order_and_pay, owed, rider, tasks, track};
+use crate::web::logged_in_client;
+use lokal_app::clock::Clock;
 use serde_json::json;
 
 async fn cancel(app: &TestApp, order: &str, token: &str) -> crate::harness::Resp {
@@ -318,4 +320,97 @@ async fn live_streams_are_only_for_those_who_may_watch_and_say_only_that_somethi
     assert!(!text.contains(&order), "events carry no data, only that something changed");
     let stranger_watch = app.get(&format!("/live/orders/{order}"), Some(&stranger)).await;
     assert_eq!(stranger_watch.status, 403);
+}
+
+/// `HH:MM` of the instant `ms` at a place `offset_min` east of UTC.
+fn clock_at(ms: i64, offset_min: i64) -> String {
+    let m = (ms.div_euclid(60_000) + offset_min).rem_euclid(1440);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Epoch ms of an RFC 3339 field of an API answer.
+fn ms_of(v: &serde_json::Value) -> i64 {
+    lokal_core::Timestamp::parse_rfc3339(v.as_str().expect("a time")).expect("RFC 3339").millis()
+}
+
+#[tokio::test]
+async fn the_order_desk_the_rider_app_and_the_board_speak_chinese_first_in_the_right_zone() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    // The store keeps Tokyo's time, an hour ahead of the city (Shanghai).
+    let profile = json!({"name": "Noodle House People's Square", "category": "food", "address": "1 Nanjing Rd",
+        "location": at(0.0), "hours": always(), "delivery": true, "delivery_radius_m": 3000, "pickup": true,
+        "dine_in": true, "utc_offset_min": 540});
+    let put = app.put(&format!("/api/v1/stores/{}", k.store), &profile, Some(&k.owner)).await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    let (rider_token, _) = rider(&app, &k, "page-rider@test.lokal", 100.0).await;
+    let order = order_and_pay(&app, &k.delivery_cart(), &k.consumer).await;
+    let placed = app.clock.now().millis();
+
+    // The desk: the order's words in Chinese, its time the store's.
+    let desk_path = format!("/merchant/orders?store={}", k.store);
+    let desk = app.get(&desk_path, Some(&k.clerk)).await;
+    assert_eq!(desk.status, 200, "{}", desk.text);
+    assert!(desk.text.contains("<html lang=\"zh-CN\">"));
+    assert!(desk.text.contains(&format!("data-order=\"{order}\"")) && desk.text.contains("data-status=\"paid\""));
+    for word in ["接单台", ">外卖配送<", ">已支付<", ">接单<", "进行中的订单：1单"] {
+        assert!(desk.text.contains(word), "{word} on the desk");
+    }
+    assert!(desk.text.contains(&format!("{} 下单", clock_at(placed, 540))), "the store's clock: {}", desk.text);
+    let en = app
+        .send(app.client.get(format!("{}{desk_path}", app.base)).bearer_auth(&k.clerk).header("accept-language", "en"))
+        .await;
+    for words in ["Order desk", "1 order in progress", ">Accept<", &format!("Placed {}", clock_at(placed, 540))] {
+        assert!(en.text.contains(words), "{words} on the English desk");
+    }
+
+    // The rider's task, in the store's time too.
+    assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
+    app.app.dispatch_tick().await.expect("dispatch");
+    let task = tasks(&app, &rider_token).await[0].clone();
+    let page = app.get("/rider", Some(&rider_token)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("data-status=\"assigned\"") && page.text.contains("前往商家取餐"));
+    assert!(page.text.contains(&clock_at(ms_of(&task["ready_at"]), 540)), "ready in the store's time");
+    assert!(page.text.contains(&clock_at(ms_of(&task["eta_at"]), 540)), "due in the store's time");
+    assert!(page.text.contains(">开工中<") && page.text.contains("我的任务（1）"));
+
+    // The board (the city's business) shows the task in Chinese.
+    let board = app.get("/admin/dispatch", Some(&k.admin)).await;
+    assert!(board.text.contains("调度台") && board.text.contains(">已派单<"), "{}", board.text);
+
+    // A refused form comes back as a catalogue key and reads in the reader's language.
+    let (c, csrf) = logged_in_client(&app, "page-rider@test.lokal", "correct horse").await;
+    let r = c
+        .post(format!("{}/rider/location", app.base))
+        .form(&[("lat", "north"), ("lng", "121.47"), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .expect("post");
+    let to = r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(to, "/rider?error=rider-position-not-numbers");
+    let zh = c.get(format!("{}{to}", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(zh.contains("纬度和经度须为数字"), "{zh}");
+    let en = c
+        .get(format!("{}{to}", app.base))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(en.contains("Latitude and longitude must be numbers"), "{en}");
+    // Only catalogue messages: a link cannot make the page say something else.
+    let fake = c.get(format!("{}/rider?error=call-this-number", app.base)).send().await.expect("page");
+    assert!(!fake.text().await.expect("html").contains("data-testid=\"rider-error\""));
+    let done = c
+        .post(format!("{}/rider/location", app.base))
+        .form(&[("lat", "31.2304"), ("lng", "121.4737"), ("csrf_token", &csrf)])
+        .send()
+        .await
+        .expect("post");
+    let to = done.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    let zh = c.get(format!("{}{to}", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(zh.contains("位置已上报。"), "{zh}");
 }

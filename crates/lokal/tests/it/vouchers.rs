@@ -333,6 +333,25 @@ async fn a_manager_undoes_a_redemption_within_ten_minutes() {
     let audit = &desk["redemptions"][0];
     assert!(audit["undone_at"].is_string() && audit["undone_by"].is_string(), "the undo is audited: {desk}");
     assert_eq!((audit["device"].as_str(), audit["undo_device"].as_str()), (Some("desk-1"), Some("desk-2")));
+    // The redemption desk says the same, in Chinese first.
+    let page = app.get(&format!("/merchant/desk?store={}&code={code}", s.store_a), Some(&s.manager)).await;
+    assert!(page.text.contains("data-status=\"active\"") && page.text.contains(">可使用<"), "{}", page.text);
+    assert!(
+        page.text.contains("data-state=\"undone\"") && page.text.contains("已撤销") && page.text.contains("核销台")
+    );
+    let en = app
+        .send(
+            app.client
+                .get(format!("{}/merchant/desk?store={}&code={code}", app.base, s.store_a))
+                .bearer_auth(&s.manager)
+                .header("accept-language", "en"),
+        )
+        .await;
+    assert!(
+        en.text.contains("Redemption desk") && en.text.contains(">active<") && en.text.contains("1 use"),
+        "{}",
+        en.text
+    );
     let r = app.post(&url, &redeem_body(&code, 1), Some(&s.clerk)).await.json();
     app.clock.advance_secs(11 * 60);
     let undo = format!("/api/v1/redemptions/{}/undo", r["redemption"]["id"].as_str().expect("id"));

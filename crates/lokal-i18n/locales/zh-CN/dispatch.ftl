@@ -1,0 +1,55 @@
+# The operators' rider list (/admin/riders) and dispatch board (/admin/dispatch). Times on them
+# are the city's.
+
+riders-title = 骑手管理
+riders-merchant-applications = 商家入驻申请
+riders-operators-only = 仅限平台运营
+riders-pending = 待审核（{ $n }）
+riders-queue-empty = 没有待审核的申请。
+riders-applied = { $time } 申请
+riders-approve = 通过
+riders-reject-reason = 拒绝原因
+riders-reject = 拒绝
+riders-approved = 已通过（{ $n }）
+riders-approved-empty = 还没有已通过的骑手。
+riders-col-name = 姓名
+riders-col-vehicle = 交通工具
+riders-col-phone = 手机号
+riders-col-shift = 状态
+riders-col-position = 最近位置
+riders-done-approved = 已通过，该骑手现在可以开工。
+riders-done-rejected = 已拒绝，申请人会看到你填写的原因。
+
+board-title = 调度台
+board-map-label = 开工骑手与进行中配送任务的地图
+board-map-rider = { $name }（{ $n }单）
+board-map-task = #{ $order } · { $status } · { $rider }
+board-map-task-waiting = #{ $order } · { $status }
+board-map-empty = 地图上没有骑手，也没有进行中的任务。
+board-key-rider = 骑手（手上单数）
+board-key-store = 商家
+board-key-door = 顾客
+board-flag-at-risk = 可能超时
+board-flag-late = 已超时
+board-unplaced = 已开工但尚未上报位置：{ $names }
+board-list-separator = 、
+board-open-tasks = 进行中的任务（{ $n }）
+board-empty = 没有进行中的任务。
+board-col-order = 订单
+board-col-status = 状态
+board-col-rider = 骑手
+board-col-arrival = 预计送达
+board-col-flags = 预警
+board-col-reassign = 改派
+board-rider-none = 待分配
+board-rider-off-shift = 已收工的骑手
+board-eta-in = { $n }分钟后
+board-eta-late = 超时{ $n }分钟
+board-reassign-to = 改派给
+board-reassign-back = 退回调度
+board-choice = { $name } · { $vehicle } · { $n }单
+board-reason-placeholder = 原因（记录在订单时间线上）
+board-reason = 改派原因
+board-reassign = 改派
+board-with-rider = 骑手已取餐
+board-done-reassigned = 已改派，原因已记录在订单时间线上。

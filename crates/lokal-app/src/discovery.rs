@@ -321,6 +321,36 @@ fn filters_pass(q: &NearbyQuery, c: &StoreCard, now: Timestamp) -> bool {
         && (!q.has_deals || c.has_deals_at(now))
 }
 
+/// The orders a search's results come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchSort {
+    /// Best match, nearer first among equals (the default).
+    #[default]
+    Relevance,
+    /// Nearest first (city-wide: by relevance).
+    Distance,
+    /// Best rated first.
+    Rating,
+}
+
+impl SearchSort {
+    /// Every order, as the API and the search page name them.
+    pub const ALL: [(SearchSort, &'static str); 3] =
+        [(SearchSort::Relevance, "relevance"), (SearchSort::Distance, "distance"), (SearchSort::Rating, "rating")];
+
+    /// The order named `s`.
+    pub fn parse(field: &str, s: &str) -> Result<SearchSort, FieldError> {
+        Self::ALL
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(v, _)| *v)
+            .ok_or_else(|| FieldError::new(field, "search-sort-unknown"))
+    }
+}
+
+/// How far a search may be paged (results beyond are not offered).
+pub const MAX_SEARCH_OFFSET: usize = 1_000;
+
 /// A checked text search, optionally around a point.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
@@ -330,6 +360,10 @@ pub struct SearchQuery {
     pub around: Option<(LatLng, f64)>,
     /// How many results (1 to 100).
     pub limit: usize,
+    /// Results to skip: where this page starts (the answer's `next_cursor`).
+    pub offset: usize,
+    /// The order of the results.
+    pub sort: SearchSort,
     /// Only this category.
     pub category: Option<Category>,
     /// Only stores open now.
@@ -418,22 +452,33 @@ pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<Search
                 &center,
                 radius_m,
                 |k, c| keep(c) && d.text.score(k, &words) > 0.0,
-                |dist, k, _| -f64::from(d.text.score(k, &words)) / (1.0 + dist / 2000.0),
-                q.limit,
+                |dist, k, c| match q.sort {
+                    SearchSort::Relevance => -f64::from(d.text.score(k, &words)) / (1.0 + dist / 2000.0),
+                    SearchSort::Distance => dist,
+                    SearchSort::Rating => -(c.rating_x100 as f64) * 1e9 + dist,
+                },
+                q.offset + q.limit,
             )
             .into_iter()
+            .skip(q.offset)
             .map(|h| hit(*h.key, h.value, Some(h.distance_m), d.text.score(h.key, &words)))
             .collect(),
-        None => d
-            .text
-            .search(&words, 5_000)
-            .into_iter()
-            .filter_map(|(id, score)| {
-                let (_, card) = d.geo.get(&id)?;
-                keep(card).then(|| hit(id, card, None, score))
-            })
-            .take(q.limit)
-            .collect(),
+        None => {
+            let mut found: Vec<(StoreId, &StoreCard, f32)> = d
+                .text
+                .search(&words, 5_000)
+                .into_iter()
+                .filter_map(|(id, score)| {
+                    let (_, card) = d.geo.get(&id)?;
+                    keep(card).then_some((id, card, score))
+                })
+                .collect();
+            // City-wide there is no distance: distance keeps relevance.
+            if q.sort == SearchSort::Rating {
+                found.sort_by(|a, b| b.1.rating_x100.cmp(&a.1.rating_x100).then(b.2.total_cmp(&a.2)));
+            }
+            found.into_iter().skip(q.offset).take(q.limit).map(|(id, card, score)| hit(id, card, None, score)).collect()
+        }
     }
 }
 
@@ -442,6 +487,17 @@ impl App {
     pub fn search(&self, q: &SearchQuery) -> Vec<SearchHit> {
         let d = self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         text_search(&d, q, self.now())
+    }
+
+    /// One page of stores matching a text query, and whether more follow (one more than the
+    /// page is looked for; at most [`MAX_SEARCH_OFFSET`] results are paged through).
+    pub fn search_page(&self, q: &SearchQuery) -> (Vec<SearchHit>, bool) {
+        let mut wider = q.clone();
+        wider.limit = q.limit + 1;
+        let mut hits = self.search(&wider);
+        let more = hits.len() > q.limit && q.offset + q.limit < MAX_SEARCH_OFFSET;
+        hits.truncate(q.limit);
+        (hits, more)
     }
 
     /// Completions for the search box.

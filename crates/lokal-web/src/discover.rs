@@ -1,6 +1,7 @@
 //! Consumer discovery pages: home (categories and what is good nearby), the nearby list with
 //! filters, and the store page with a self-contained map.
 
+use crate::map::{MapView, Pin};
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -104,15 +105,26 @@ fn card(nav: &Nav, s: NearbyStore) -> Card {
     }
 }
 
-fn center_of(p: &NearbyParams) -> (String, String) {
-    let d = LatLng::PEOPLES_SQUARE;
+/// Where a list is centred: the page's own `lat`/`lng`, else the place the person shared or
+/// picked (the `loc` cookie), else the city centre.
+fn center_of(nav: &Nav, p: &NearbyParams) -> (String, String) {
+    let d = nav.here_or_center();
     (p.lat.clone().unwrap_or_else(|| d.lat().to_string()), p.lng.clone().unwrap_or_else(|| d.lng().to_string()))
 }
 
-/// The query with the demo city's centre when the page was opened without a position.
-fn query_of(p: &NearbyParams) -> Result<NearbyQuery, lokal_core::FieldError> {
-    let (lat, lng) = center_of(p);
+/// The query, centred by [`center_of`].
+fn query_of(nav: &Nav, p: &NearbyParams) -> Result<NearbyQuery, lokal_core::FieldError> {
+    let (lat, lng) = center_of(nav, p);
     NearbyParams { lat: Some(lat), lng: Some(lng), ..p.clone() }.parse()
+}
+
+/// A map of the listed stores around the person.
+fn results_map(nav: &Nav, center: LatLng, stores: impl Iterator<Item = (StoreId, String, LatLng)>) -> String {
+    let mut pins: Vec<Pin> = stores
+        .map(|(id, name, at)| Pin { at, label: name, href: format!("/stores/{id}"), kind: "store" })
+        .collect();
+    pins.push(Pin { at: center, label: nav.t("place-current"), href: String::new(), kind: "me" });
+    MapView::around("results-map", center, pins, 500.0, nav.t("nearby-map-label")).render(nav)
 }
 
 #[derive(Template, WebTemplate)]
@@ -126,13 +138,13 @@ struct HomePage {
 }
 
 async fn home(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -> Response {
-    let mut q = match query_of(&p) {
+    let mut q = match query_of(&nav, &p) {
         Ok(q) => q,
         Err(e) => return bad_query(&nav, e),
     };
     q.sort = Sort::Recommended;
     q.limit = 10;
-    let (lat, lng) = center_of(&p);
+    let (lat, lng) = center_of(&nav, &p);
     let cards = ctx.app.nearby(&q).into_iter().map(|s| card(&nav, s)).collect();
     let categories = Category::ALL.iter().map(Category::as_str).collect();
     nav.finish(HomePage { nav: nav.clone(), categories, lat, lng, cards }.into_response())
@@ -151,15 +163,20 @@ struct NearbyPage {
     sort: String,
     open_now: bool,
     cards: Vec<Card>,
+    /// The map of the stores listed (markup).
+    map: String,
 }
 
 async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -> Response {
-    let q = match query_of(&p) {
+    let q = match query_of(&nav, &p) {
         Ok(q) => q,
         Err(e) => return bad_query(&nav, e),
     };
-    let (lat, lng) = center_of(&p);
+    let (lat, lng) = center_of(&nav, &p);
+    let found = ctx.app.nearby(&q);
+    let map = results_map(&nav, q.center, found.iter().map(|s| (s.id, s.card.name.clone(), s.card.location)));
     let page = NearbyPage {
+        map,
         nav: nav.clone(),
         categories: Category::ALL.iter().map(Category::as_str).collect(),
         lat,
@@ -168,21 +185,13 @@ async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyPar
         sorts: NEARBY_SORTS,
         sort: p.sort.clone().unwrap_or_else(|| "distance".into()),
         open_now: q.open_now,
-        cards: ctx.app.nearby(&q).into_iter().map(|s| card(&nav, s)).collect(),
+        cards: found.into_iter().map(|s| card(&nav, s)).collect(),
     };
     nav.finish(page.into_response())
 }
 
 fn bad_query(nav: &Nav, e: lokal_core::FieldError) -> Response {
     nav.refusal(&nav.t("discover-bad-query"), lokal_app::AppError::from(e))
-}
-
-/// A dot on the store page's map.
-pub struct Dot {
-    x: f64,
-    y: f64,
-    name: String,
-    id: String,
 }
 
 /// The services a store may offer, as the store page labels them (`store-service-…`).
@@ -212,9 +221,8 @@ struct StorePage {
     /// Words of [`STORE_SERVICES`].
     services: Vec<&'static str>,
     located: bool,
-    dots: Vec<Dot>,
-    /// The map's scale bar (`200 m`).
-    scale: String,
+    /// The map around the store (markup).
+    map: String,
     menu: Vec<(String, String, String, bool)>,
     /// Deals: id, title, price, original price.
     deals: Vec<(String, String, String, String)>,
@@ -292,35 +300,35 @@ async fn store_page(
         .zip(1u8..)
         .map(|(d, iso)| (fmt::weekday(nav.lang, iso), day(d)))
         .collect();
-    let mut dots = Vec::new();
-    if let Some(here) = p.location {
-        let q = NearbyQuery {
-            center: here,
-            radius_m: MAP_HALF_M,
-            limit: 40,
-            category: None,
-            open_now: false,
-            min_rating_x100: None,
-            min_avg_price: None,
-            max_avg_price: None,
-            delivers: false,
-            pickup: false,
-            has_deals: false,
-            sort: Sort::Distance,
-        };
-        for s in ctx.app.nearby(&q).into_iter().filter(|s| s.id != id) {
-            let north = (s.card.location.lat() - here.lat()).to_radians() * lokal_core::geo::EARTH_RADIUS_M;
-            let east = (s.card.location.lng() - here.lng()).to_radians()
-                * lokal_core::geo::EARTH_RADIUS_M
-                * here.lat().to_radians().cos();
-            dots.push(Dot {
-                x: 150.0 + east / MAP_HALF_M * 150.0,
-                y: 150.0 - north / MAP_HALF_M * 150.0,
-                name: s.card.name,
-                id: s.id.to_string(),
-            });
+    let map = match p.location {
+        Some(here) => {
+            let q = NearbyQuery {
+                center: here,
+                radius_m: MAP_HALF_M,
+                limit: 40,
+                category: None,
+                open_now: false,
+                min_rating_x100: None,
+                min_avg_price: None,
+                max_avg_price: None,
+                delivers: false,
+                pickup: false,
+                has_deals: false,
+                sort: Sort::Distance,
+            };
+            let mut pins: Vec<Pin> = ctx
+                .app
+                .nearby(&q)
+                .into_iter()
+                .filter(|s| s.id != id)
+                .map(|s| Pin { at: s.card.location, label: s.card.name, href: format!("/stores/{}", s.id), kind: "store" })
+                .collect();
+            pins.push(Pin { at: here, label: nav.t1("store-map-here", "name", p.name.as_str()), href: String::new(), kind: "me" });
+            let label = nav.t1("store-map-label", "name", p.name.as_str());
+            MapView::around("store-map", here, pins, MAP_HALF_M, label).render(&nav)
         }
-    }
+        None => String::new(),
+    };
     let services: Vec<&'static str> = [p.dine_in, p.pickup, p.delivery]
         .into_iter()
         .zip(STORE_SERVICES)
@@ -417,8 +425,7 @@ async fn store_page(
         tags: p.tags.clone(),
         services,
         located: p.location.is_some(),
-        dots,
-        scale: distance_text(&nav, MAP_HALF_M / 3.0),
+        map,
         nav: nav.clone(),
     };
     nav.finish(page.into_response())
@@ -432,18 +439,52 @@ struct SearchPage {
     lat: String,
     lng: String,
     cards: Vec<Card>,
+    /// The map of the stores found (markup; empty without results).
+    map: String,
+    /// Categories for the filter, and the one chosen.
+    categories: Vec<&'static str>,
+    category: String,
+    /// Orders (`search-sort-…`), and the one chosen.
+    sorts: Vec<&'static str>,
+    sort: String,
+    open_now: bool,
+    /// The next page, if there is one (a link to this page with its cursor).
+    more: Option<String>,
+}
+
+/// This search page's URL with `cursor` set.
+fn search_url(p: &SearchParams, lat: &str, lng: &str, cursor: &str) -> String {
+    let enc = |s: &str| crate::orderdesk::urlencode(s);
+    let mut url = format!("/search?q={}&lat={}&lng={}", enc(p.q.as_deref().unwrap_or("")), enc(lat), enc(lng));
+    for (k, v) in [("category", &p.category), ("sort", &p.sort), ("open_now", &p.open_now), ("limit", &p.limit)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            url.push_str(&format!("&{k}={}", enc(v)));
+        }
+    }
+    url.push_str(&format!("&cursor={}", enc(cursor)));
+    url
 }
 
 async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchParams>) -> Response {
-    let d = LatLng::PEOPLES_SQUARE;
+    let d = nav.here_or_center();
     let lat = p.lat.clone().unwrap_or_else(|| d.lat().to_string());
     let lng = p.lng.clone().unwrap_or_else(|| d.lng().to_string());
     let q = p.q.clone().unwrap_or_default();
-    let query = SearchParams { lat: Some(lat.clone()), lng: Some(lng.clone()), ..p }.parse();
+    let query = SearchParams { lat: Some(lat.clone()), lng: Some(lng.clone()), ..p.clone() }.parse();
+    let mut map = String::new();
+    let mut more = None;
+    let mut open_now = false;
     let cards = match query {
-        Ok(query) => ctx
-            .app
-            .search(&query)
+        Ok(query) => {
+            let (hits, has_more) = ctx.app.search_page(&query);
+            open_now = query.open_now;
+            if has_more {
+                more = Some(search_url(&p, &lat, &lng, &(query.offset + query.limit).to_string()));
+            }
+            if let (Some((center, _)), false) = (query.around, hits.is_empty()) {
+                map = results_map(&nav, center, hits.iter().map(|h| (h.id, h.card.name.clone(), h.card.location)));
+            }
+            hits
             .into_iter()
             .map(|h| Card {
                 id: h.id.to_string(),
@@ -457,9 +498,24 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
                 items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
                 name: h.card.name,
             })
-            .collect(),
+            .collect()
+        }
         Err(_) if q.trim().is_empty() => Vec::new(),
         Err(e) => return bad_query(&nav, e),
     };
-    nav.finish(SearchPage { nav: nav.clone(), q, lat, lng, cards }.into_response())
+    let page = SearchPage {
+        nav: nav.clone(),
+        q,
+        lat,
+        lng,
+        cards,
+        map,
+        categories: Category::ALL.iter().map(Category::as_str).collect(),
+        category: p.category.clone().unwrap_or_default(),
+        sorts: lokal_app::discovery::SearchSort::ALL.iter().map(|(_, n)| *n).collect(),
+        sort: p.sort.clone().unwrap_or_else(|| "relevance".into()),
+        open_now,
+        more,
+    };
+    nav.finish(page.into_response())
 }

@@ -32,6 +32,7 @@ pub mod merchant;
 pub mod orderdesk;
 pub mod ordering;
 pub mod page;
+pub mod place;
 pub mod rider;
 pub mod shop;
 pub mod wallet;
@@ -62,6 +63,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(chat::router())
         .merge(media::router())
         .merge(assets::router())
+        .merge(place::router())
         .merge(orderdesk::router())
         .merge(live::router())
         .merge(rider::router())

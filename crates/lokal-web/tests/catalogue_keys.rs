@@ -251,3 +251,8 @@ fn every_word_of_the_desks_riders_and_dispatch_has_a_label() {
     // The API reference: where a parameter goes.
     assert_labelled("docs-in", ["path", "query", "header", "cookie"]);
 }
+
+#[test]
+fn every_order_of_the_search_page_has_a_label() {
+    assert_labelled("search-sort", lokal_app::discovery::SearchSort::ALL.map(|(_, n)| n));
+}

@@ -170,6 +170,8 @@ pub async fn nearby(stores: usize, queries: usize, seed: u64, postgis: Option<&s
             text: words[i % words.len()].to_owned(),
             around: Some((spot, 3_000.0)),
             limit: 20,
+            offset: 0,
+            sort: lokal_app::discovery::SearchSort::Relevance,
             category: None,
             open_now: false,
         };

@@ -41,6 +41,10 @@ pub struct SearchParams {
     /// Only stores open now.
     #[param(value_type = Option<bool>)]
     pub open_now: Option<String>,
+    /// The previous page's `next_cursor`, for the next page of results.
+    pub cursor: Option<String>,
+    /// `relevance` (default), `distance` (nearest first) or `rating` (best rated first).
+    pub sort: Option<String>,
 }
 
 impl SearchParams {
@@ -58,7 +62,19 @@ impl SearchParams {
         };
         let limit = limit(self.limit.as_deref())?;
         let open_now = flag("open_now", self.open_now.as_deref())?;
-        Ok(SearchQuery { text, around, limit, category: category(self.category.as_deref())?, open_now })
+        let offset = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(c) => c
+                .parse::<usize>()
+                .ok()
+                .filter(|o| *o < lokal_app::discovery::MAX_SEARCH_OFFSET)
+                .ok_or_else(|| FieldError::new("cursor", "search-cursor-invalid"))?,
+        };
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => lokal_app::discovery::SearchSort::default(),
+            Some(s) => lokal_app::discovery::SearchSort::parse("sort", s)?,
+        };
+        Ok(SearchQuery { text, around, limit, offset, sort, category: category(self.category.as_deref())?, open_now })
     }
 }
 
@@ -113,6 +129,9 @@ pub struct ItemMatchJson {
 pub struct SearchJson {
     /// Best first.
     pub results: Vec<SearchResultJson>,
+    /// Pass as `cursor` for the next page of results; null when there are no more (a search
+    /// pages through at most its first 1,000 results).
+    pub next_cursor: Option<String>,
 }
 
 /// The JSON of a hit.
@@ -149,7 +168,9 @@ pub fn result_json(h: SearchHit) -> SearchResultJson {
 #[utoipa::path(get, path = "/api/v1/search", tag = "stores", params(SearchParams), responses((status = 200, body = SearchJson)))]
 async fn search(State(ctx): State<Ctx>, Query(p): Query<SearchParams>) -> ApiResult<Json<SearchJson>> {
     let q = p.parse().map_err(ApiError::from)?;
-    Ok(Json(SearchJson { results: ctx.app.search(&q).into_iter().map(result_json).collect() }))
+    let (hits, more) = ctx.app.search_page(&q);
+    let next_cursor = more.then(|| (q.offset + q.limit).to_string());
+    Ok(Json(SearchJson { results: hits.into_iter().map(result_json).collect(), next_cursor }))
 }
 
 /// Completion parameters.

@@ -14,3 +14,12 @@ place-save = Here
 
 address-not-found = no such address
 address-book-full = at most { $max } addresses can be saved
+place-invalid = pick a place on the map
+nearby-map-label = Map of the stores nearby
+search-cursor-invalid = is not a cursor this search gave
+search-sort-unknown = must be relevance, distance or rating
+search-sort-relevance = Best match
+search-sort-distance = Nearest
+search-sort-rating = Best rated
+search-more = More results
+search-suggestions = Suggestions

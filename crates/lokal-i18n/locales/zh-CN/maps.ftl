@@ -14,3 +14,12 @@ place-save = 就在这里
 
 address-not-found = 地址不存在
 address-book-full = 最多保存 { $max } 个地址
+place-invalid = 请在地图上选一个地点
+nearby-map-label = 附近商家地图
+search-cursor-invalid = 不是有效的翻页标记
+search-sort-unknown = 必须是 relevance、distance 或 rating
+search-sort-relevance = 最相关
+search-sort-distance = 离我最近
+search-sort-rating = 评分最高
+search-more = 查看更多
+search-suggestions = 搜索建议

@@ -74,3 +74,48 @@ async fn typing_pinyin_suggests_the_chinese_word() {
     assert!(words.contains(&"火锅"), "{words:?}");
     assert!(!words.iter().any(|w| w.starts_with("huog")), "a spelling is not offered as a word: {words:?}");
 }
+
+#[tokio::test]
+async fn results_come_a_page_at_a_time_in_the_order_asked() {
+    let app = demo().await;
+    let c = lokal_core::geo::LatLng::PEOPLES_SQUARE;
+    let base = format!("/api/v1/search?q=%E7%81%AB%E9%94%85&lat={}&lng={}&radius_m=5000", c.lat(), c.lng());
+    let all = app.get(&format!("{base}&limit=100"), None).await.json();
+    let all: Vec<String> = all["results"].as_array().expect("results").iter().map(|s| s["id"].as_str().unwrap_or("").to_owned()).collect();
+    assert!(all.len() > 3, "enough hotpot stores to page through: {}", all.len());
+    // Pages of three, following the cursor, give the same stores in the same order, once each.
+    let mut paged = Vec::new();
+    let mut url = format!("{base}&limit=3");
+    loop {
+        let r = app.get(&url, None).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let j = r.json();
+        paged.extend(j["results"].as_array().expect("results").iter().map(|s| s["id"].as_str().unwrap_or("").to_owned()));
+        match j["next_cursor"].as_str() {
+            Some(cursor) => url = format!("{base}&limit=3&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all);
+    // Nearest first and best rated first.
+    let app = &app;
+    let by = |sort: &'static str| {
+        let url = format!("{base}&limit=100&sort={sort}");
+        async move { app.get(&url, None).await.json()["results"].as_array().cloned().unwrap_or_default() }
+    };
+    let near = by("distance").await;
+    let d: Vec<u64> = near.iter().map(|s| s["distance_m"].as_u64().unwrap_or(0)).collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    let rated = by("rating").await;
+    let r: Vec<f64> = rated.iter().map(|s| s["rating"].as_f64().unwrap_or(0.0)).collect();
+    assert!(r.windows(2).all(|w| w[0] >= w[1]), "{r:?}");
+    for (q, field) in [("&cursor=abc", "cursor"), ("&cursor=999999", "cursor"), ("&sort=price", "sort")] {
+        let bad = app.get(&format!("{base}{q}"), None).await;
+        assert_eq!((bad.status, bad.json()["error"]["field"].as_str()), (422, Some(field)), "{q}");
+    }
+    // The page offers the next page as a link that carries the filters.
+    let page = app.get("/search?q=%E7%81%AB%E9%94%85&sort=distance&limit=3", None).await.text;
+    let more = page.split("data-testid=\"search-more\"").next().and_then(|h| h.rsplit("href=\"").next()).unwrap_or("");
+    assert!(page.contains("data-testid=\"search-more\""), "a 'more' link: {page}");
+    assert!(more.contains("cursor=3") && more.contains("sort=distance") && more.contains("limit=3"), "{more}");
+}

@@ -115,3 +115,20 @@ fn every_state_and_kind_of_the_core_has_a_label() {
     assert_labelled("segment", Segment::ALL.map(Segment::as_str));
     assert_labelled("level", Level::LADDER.map(|(l, _)| l.as_str()));
 }
+
+#[test]
+fn every_word_of_ordering_reviews_cards_and_chat_has_a_label() {
+    use lokal_core::fulfil::Mode;
+    // The steps of an order's timeline, and the one shown for a step not listed.
+    assert_labelled("order-event", lokal_web::ordering::ORDER_EVENTS);
+    assert_labelled("order-event", ["other"]);
+    // What the order's code is called, by mode.
+    assert_labelled("track-code", Mode::ALL.map(Mode::as_str));
+    assert_labelled("review-dimension", lokal_core::review::DIMENSIONS);
+    assert_labelled("review-status", ["visible", "hidden"]);
+    assert_labelled("card-entry", lokal_web::loyalty::CARD_ENTRIES);
+    assert_labelled("card-entry", ["other"]);
+    assert_labelled("message-kind", lokal_app::messages::MESSAGE_KINDS);
+    assert_labelled("member-delivery", ["delivered", "capped"]);
+    assert_labelled("join-channel", ["store-code", "store-page"]);
+}

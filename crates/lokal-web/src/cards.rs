@@ -125,7 +125,9 @@ async fn cards(State(ctx): State<Ctx>, nav: Nav) -> Response {
                         .next
                         .map(|(l, missing)| {
                             nav.msg(
-                                &Msg::new("cards-next-level").money("amount", missing).with("level", nav.label("level", l.as_str())),
+                                &Msg::new("cards-next-level")
+                                    .money("amount", missing)
+                                    .with("level", nav.label("level", l.as_str())),
                             )
                         })
                         .unwrap_or_default();

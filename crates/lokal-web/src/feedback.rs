@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
-use lokal_core::{Msg, OrderId};
 use lokal_core::review::{ReviewJson, RiderRatingJson};
+use lokal_core::{Msg, OrderId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -160,7 +160,9 @@ async fn report(
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let reason = if f.text.trim().is_empty() { nav.t("review-report-default-reason") } else { f.text.clone() };
     match ctx.app.report_review(&me, &id, &reason).await {
-        Ok(()) => nav.finish(message(StatusCode::OK, &nav.t("review-reported"), &nav.t("review-reported-text"), nav.clone())),
+        Ok(()) => {
+            nav.finish(message(StatusCode::OK, &nav.t("review-reported"), &nav.t("review-reported-text"), nav.clone()))
+        }
         Err(e) => nav.refusal(&nav.t("review-not-reported"), e),
     }
 }

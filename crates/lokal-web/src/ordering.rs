@@ -235,7 +235,9 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         .delivery_fees
         .iter()
         .map(|b| {
-            nav.msg(&Msg::new("order-fee-band").money("fee", b.fee).with("distance", distance(&nav, i64::from(b.up_to_m))))
+            nav.msg(
+                &Msg::new("order-fee-band").money("fee", b.fee).with("distance", distance(&nav, i64::from(b.up_to_m))),
+            )
         })
         .collect();
     let offset = i64::from(p.utc_offset_min);
@@ -395,7 +397,7 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         total_minor: t.total,
         eta_minutes: q.row.eta_minutes,
         slot: q.priced.scheduled_at.map(|s| nav.near_at(s, offset)),
-        expires: nav.near_at(q.row.expires_at, offset),
+        expires: clock(&nav, q.row.expires_at, offset),
         where_to,
         discounts: q
             .priced
@@ -545,7 +547,9 @@ pub(crate) fn note_text(nav: &Nav, note: &str) -> String {
     if let Some(key) = fixed {
         return nav.t(key);
     }
-    if let Some(n) = note.strip_prefix("ready in ").and_then(|r| r.strip_suffix(" min")).and_then(|n| n.parse::<i64>().ok()) {
+    if let Some(n) =
+        note.strip_prefix("ready in ").and_then(|r| r.strip_suffix(" min")).and_then(|n| n.parse::<i64>().ok())
+    {
         return nav.t1("order-note-ready-in", "minutes", n);
     }
     if let Some(item) = note.strip_suffix(" sold out before the payment arrived") {
@@ -553,6 +557,9 @@ pub(crate) fn note_text(nav: &Nav, note: &str) -> String {
     }
     if let Some(rider) = note.strip_suffix(" (dispatcher)") {
         return nav.t1("order-note-assigned-by-dispatcher", "rider", rider);
+    }
+    if let Some((pay, bonus)) = note.strip_suffix(" bonus").and_then(|n| n.split_once(" paid + ")) {
+        return nav.t2("order-note-recharge", "pay", pay, "bonus", bonus);
     }
     if let Some(rider) = note.strip_suffix(" (grabbed)") {
         return nav.t1("order-note-grabbed", "rider", rider);
@@ -600,7 +607,11 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         headline: nav.t(headline(mode, status)),
         code: (t.viewer == Actor::Consumer && !status.is_terminal() || mode == Mode::PayAtStore)
             .then(|| o.detail.code.clone()),
-        eta: o.detail.eta_at.filter(|_| !status.is_terminal()).map(|at| nav.t1(eta_key, "time", clock(&nav, at, offset))),
+        eta: o
+            .detail
+            .eta_at
+            .filter(|_| !status.is_terminal())
+            .map(|at| nav.t1(eta_key, "time", clock(&nav, at, offset))),
         lines: o.lines.iter().map(|l| (l.name.clone(), l.options.clone(), l.quantity, nav.money(l.total))).collect(),
         total: nav.money(o.order.total),
         discount: (o.detail.discount > 0).then(|| nav.money(-o.detail.discount)),
@@ -816,6 +827,7 @@ mod tests {
         assert_eq!(note_text(&en, "Wang Wu (dispatcher)"), "Wang Wu (dispatcher)");
         assert_eq!(note_text(&zh, "Wang Wu (dispatcher)"), "Wang Wu（系统派单）");
         assert_eq!(note_text(&zh, "the soup was cold"), "the soup was cold", "what people typed stays");
+        assert_eq!(note_text(&zh, "¥500 paid + ¥50 bonus"), "实付 ¥500，赠送 ¥50");
         assert_eq!(distance(&zh, 800), "800 m");
         assert_eq!(distance(&en, 2_500), "2.5 km");
         assert_eq!(distance(&en, 3_000), "3 km");

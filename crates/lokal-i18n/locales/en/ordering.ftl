@@ -122,6 +122,7 @@ order-note-ready-in = ready in { $minutes } min
 order-note-sold-out = { $item } sold out before the payment arrived
 order-note-assigned-by-dispatcher = { $rider } (dispatcher)
 order-note-grabbed = { $rider } (took it)
+order-note-recharge = { $pay } paid + { $bonus } bonus
 
 bill-title = Pay at { $store }
 bill-amount = Bill (yuan)

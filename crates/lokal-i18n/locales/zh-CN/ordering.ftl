@@ -122,6 +122,7 @@ order-note-ready-in = 预计 { $minutes } 分钟出餐
 order-note-sold-out = { $item }在付款前已售罄
 order-note-assigned-by-dispatcher = { $rider }（系统派单）
 order-note-grabbed = { $rider }（骑手抢单）
+order-note-recharge = 实付 { $pay }，赠送 { $bonus }
 
 bill-title = { $store } · 到店买单
 bill-amount = 消费金额（元）

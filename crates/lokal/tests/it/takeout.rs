@@ -293,7 +293,8 @@ async fn the_tracking_and_order_pages_speak_chinese_first_in_the_store_time() {
     let page = format!("{}/orders/{order}/track", app.base);
     let html = me.get(&page).send().await.expect("page").text().await.expect("html");
     assert!(html.contains(r#"data-testid="track" data-status="accepted""#), "{html}");
-    for words in ["商家正在备餐", "外卖配送", "商家已接单", "预计 ", " 送达", "预计 10 分钟出餐", "收货码"] {
+    for words in ["商家正在备餐", "外卖配送", "商家已接单", "预计 ", " 送达", "预计 10 分钟出餐", "收货码"]
+    {
         assert!(html.contains(words), "{words}: {html}");
     }
     assert!(!html.contains("UTC") && !html.contains("⟦"), "{html}");

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -26,7 +26,8 @@ function streamOpened(page, part) {
 
 test('a question and its answer travel live between the consumer and the clerk', async () => {
   // The clerk opens the store's chats from the order desk.
-  const clerk = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'clerk@demo.lokal');
+  const staff = await newContext(browser, { viewport: DESKTOP });
+  const clerk = await logIn(staff, server.base, 'clerk@demo.lokal');
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
   const listLive = streamOpened(clerk, `/live/stores/${store}/chats`);
@@ -37,11 +38,13 @@ test('a question and its answer travel live between the consumer and the clerk',
   await clerk.evaluate(() => { window.notReloaded = true; });
 
   // The consumer asks from the store page.
-  const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
+  const phone = await newContext(browser, { viewport: PHONE });
+  const me = await logIn(phone, server.base, 'consumer@demo.lokal');
   await me.goto(`${server.base}/stores/${store}`);
   await me.getByTestId('ask-store').click();
   await me.waitForURL(new RegExp(`/stores/${store}/chat$`));
   assert.equal(await me.getByTestId('chat-empty').count(), 1);
+  assert.match(await me.getByTestId('chat-heading').innerText(), /^咨询/);
   const question = 'Do you have a vegetarian broth?\nAnd a high chair for a toddler?';
   await me.getByTestId('chat-body').fill(question);
   await me.screenshot({ path: join(artifacts, 'chat-ask.png'), fullPage: true });
@@ -88,4 +91,8 @@ test('a question and its answer travel live between the consumer and the clerk',
   await clerk.goto(`${server.base}/merchant/stores/${store}/chats`);
   assert.equal(await clerk.getByTestId('chat-thread').count(), 1);
   assert.equal(await clerk.getByTestId('chat-unread').count(), 0);
+  // Times are the store's clock: today's messages say 今天.
+  assert.match(await clerk.getByTestId('chat-thread').innerText(), /今天 \d\d:\d\d/);
+  await assertPagesClean(phone);
+  await assertPagesClean(staff);
 });

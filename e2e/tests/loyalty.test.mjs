@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -28,12 +28,14 @@ async function joinStore(page, store, optIn) {
 }
 
 test('recharge, pay with the card, earn points; a message reaches only the opted-in member', async () => {
-  const clerk = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'clerk@demo.lokal');
+  const staff = await newContext(browser, { viewport: DESKTOP });
+  const clerk = await logIn(staff, server.base, 'clerk@demo.lokal');
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
 
   // The owner offers "recharge 500, get 50" and two points per yuan.
-  const owner = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'owner@demo.lokal');
+  const owners = await newContext(browser, { viewport: DESKTOP });
+  const owner = await logIn(owners, server.base, 'owner@demo.lokal');
   await owner.goto(`${server.base}/merchant`);
   await owner.getByTestId('loyalty-console-link').first().click();
   await owner.getByTestId('points-per-yuan').fill('2');
@@ -44,9 +46,10 @@ test('recharge, pay with the card, earn points; a message reaches only the opted
   const desk = owner.url();
 
   // A consumer scans the store's code and joins with consent; a second one joins without.
-  const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
+  const phone = await newContext(browser, { viewport: PHONE });
+  const me = await logIn(phone, server.base, 'consumer@demo.lokal');
   await joinStore(me, store, true);
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const ctx = await newContext(browser, { viewport: PHONE });
   const quiet = await ctx.newPage();
   await quiet.goto(`${server.base}/register`);
   await quiet.fill('#email', 'quiet@demo.lokal');
@@ -63,7 +66,7 @@ test('recharge, pay with the card, earn points; a message reaches only the opted
   assert.equal((await me.getByTestId('card-stored-value').innerText()).trim(), '¥0');
   await me.getByTestId('recharge-50000').click();
   await me.waitForURL(/\/sandbox\/pay\//);
-  assert.match(await me.locator('main').innerText(), /Recharge of your .* card \(\+¥50 bonus\)/);
+  assert.match(await me.locator('main').innerText(), /¥500/, 'the gateway asks for what is paid, not the bonus');
   await me.getByTestId('sandbox-pay').click();
   await me.waitForURL(card);
   for (let i = 0; i < 50 && (await me.getByTestId('card-stored-value').innerText()).trim() !== '¥550'; i++) {
@@ -74,7 +77,7 @@ test('recharge, pay with the card, earn points; a message reaches only the opted
 
   // Pay a ¥100 bill at the store with the card (¥10 off every ¥100): ¥90 from the card, at once.
   await me.goto(`${server.base}/pay/${store}`);
-  assert.match(await me.getByTestId('pay-with').innerText(), /¥550 stored/);
+  assert.match(await me.getByTestId('pay-with').innerText(), /会员卡储值（余额 ¥550）/);
   await me.getByTestId('bill-amount').fill('100');
   assert.ok(await me.getByTestId('pay-with-card').isChecked());
   await me.screenshot({ path: join(artifacts, 'loyalty-bill-with-card.png'), fullPage: true });
@@ -84,17 +87,24 @@ test('recharge, pay with the card, earn points; a message reaches only the opted
   await me.goto(card);
   assert.equal((await me.getByTestId('card-stored-value').innerText()).trim(), '¥460');
   assert.equal((await me.getByTestId('card-points').innerText()).trim(), '180', 'two points per yuan of ¥90');
-  const history = await me.getByTestId('card-history').innerText();
-  assert.match(history, /Points earned[\s\S]*\+180 points/);
-  assert.match(history, /Paid with the card[\s\S]*−¥90/);
-  assert.match(history, /Recharge[\s\S]*\+¥550/);
+  const change = async (kind) => (await me.locator(`[data-testid=card-line][data-kind=${kind}] [data-testid=card-line-change]`).innerText()).trim();
+  assert.equal(await change('points'), '+180 积分');
+  assert.equal(await change('card_payment'), '-¥90');
+  assert.equal(await change('recharge'), '+¥550');
+  assert.match(await me.getByTestId('card-history').innerText(), /获得积分[\s\S]*会员卡支付[\s\S]*充值/);
   await me.screenshot({ path: join(artifacts, 'loyalty-card.png'), fullPage: true });
 
   // Exchange 100 points for a ¥1 coupon.
+  await me.goto(`${server.base}/me/coupons`);
+  const coupons = await me.getByTestId('my-coupon').count();
+  await me.goto(card);
   await me.getByTestId('exchange-points').fill('100');
   await me.getByTestId('exchange').click();
   await me.waitForURL(/\/me\/coupons$/);
-  assert.match(await me.locator('main').innerText(), /¥1 off for 100 points/);
+  assert.equal(await me.getByTestId('my-coupon').count(), coupons + 1, 'one more coupon');
+  await me.goto(card);
+  assert.equal((await me.getByTestId('card-points').innerText()).trim(), '80');
+  assert.equal(await me.locator('[data-testid=card-line][data-kind=points_exchange]').count(), 1);
 
   // The owner messages members: only the one who opted in receives it.
   await owner.goto(desk);
@@ -103,11 +113,19 @@ test('recharge, pay with the card, earn points; a message reaches only the opted
   await owner.getByTestId('message-body').fill('Two-person set ¥168 this weekend.');
   await owner.getByTestId('send-message').click();
   await owner.waitForURL(desk);
-  assert.match(await owner.getByTestId('sent-delivered').first().innerText(), /^1 delivered/);
+  const sent = owner.getByTestId('sent-message').first();
+  assert.equal(await sent.getAttribute('data-delivered'), '1');
+  assert.equal(await sent.getAttribute('data-kind'), 'new_deal');
+  assert.equal((await sent.getByTestId('sent-delivered').innerText()).trim(), '已送达 1 人');
+  assert.match(await sent.innerText(), /新团购 · 全部会员/);
   await owner.screenshot({ path: join(artifacts, 'loyalty-console.png'), fullPage: true });
   await me.goto(`${server.base}/me/vouchers`);
   assert.match(await me.getByTestId('inbox').innerText(), /Hotpot for two/);
   await quiet.goto(`${server.base}/me/vouchers`);
   assert.doesNotMatch(await quiet.locator('main').innerText(), /Hotpot for two/);
+  await assertPagesClean(phone);
+  await assertPagesClean(ctx);
+  await assertPagesClean(staff);
+  await assertPagesClean(owners);
   await ctx.close();
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
 
 let server;
 let browser;
@@ -19,11 +19,13 @@ after(async () => {
 });
 
 test('consume, review, the store replies, and the rating and ranking change', async () => {
-  const clerk = await logIn(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.base, 'clerk@demo.lokal');
+  const staff = await newContext(browser, { viewport: DESKTOP });
+  const clerk = await logIn(staff, server.base, 'clerk@demo.lokal');
   await clerk.goto(`${server.base}/merchant/orders`);
   const store = await clerk.getByTestId('orders-store').inputValue();
 
-  const me = await logIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.base, 'consumer@demo.lokal');
+  const phone = await newContext(browser, { viewport: PHONE });
+  const me = await logIn(phone, server.base, 'consumer@demo.lokal');
   // The store's place when nearby stores are sorted by rating, around the store itself.
   const where = (await (await me.request.get(`${server.base}/api/v1/stores/${store}`)).json()).location;
   const rank = async () => {
@@ -48,7 +50,8 @@ test('consume, review, the store replies, and the rating and ranking change', as
   // The review form appears with the completion, without reloading the page.
   await me.getByTestId('review-form').waitFor({ timeout: 15000 });
 
-  // Review it from the order's page: one star.
+  // Review it from the order's page: one star, in the consumer's language.
+  assert.match(await me.getByTestId('review-form').innerText(), /总体评分[\s\S]*口味[\s\S]*服务/);
   await me.getByTestId('review-rating').selectOption('1');
   await me.getByTestId('review-text').fill('Waited forty minutes for a table.');
   await me.screenshot({ path: join(artifacts, 'review-form.png'), fullPage: true });
@@ -79,4 +82,6 @@ test('consume, review, the store replies, and the rating and ranking change', as
   assert.match(await me.getByTestId('review-reply').innerText(), /added two tables/);
   await me.getByTestId('reviews').scrollIntoViewIfNeeded();
   await me.screenshot({ path: join(artifacts, 'store-reviews.png'), fullPage: true });
+  await assertPagesClean(phone);
+  await assertPagesClean(staff);
 });

@@ -1,7 +1,7 @@
 //! Membership on the web: joining from the store page or by scanning the store's code
 //! (`/join/{store}`), and the consumer's cards with their consent to messages.
 
-use crate::discover::{when, yuan};
+use crate::ordering::no_such;
 use crate::page::Nav;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
-use lokal_core::{MerchantId, StoreId};
+use lokal_core::membership::Level;
+use lokal_core::{MerchantId, Msg, StoreId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -29,15 +30,34 @@ struct JoinPage {
     nav: Nav,
     store_id: String,
     store_name: String,
+    /// The levels in words: `累计消费满¥500升白银会员 …`.
+    ladder: String,
+}
+
+/// The spend each level starts at, in words (`silver at ¥500 · …`).
+pub(crate) fn ladder_text(nav: &Nav) -> String {
+    let mut m = Msg::new("join-ladder");
+    for (level, from) in Level::LADDER {
+        match level {
+            Level::Silver => m = m.money("silver", from),
+            Level::Gold => m = m.money("gold", from),
+            Level::Black => m = m.money("black", from),
+            Level::Member => {}
+        }
+    }
+    nav.msg(&m)
 }
 
 async fn join_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Ok(store) = id.parse::<StoreId>() else {
-        return nav.refusal("Membership", lokal_app::AppError::not_found("store"));
+        return nav.refusal(&nav.t("join-membership"), no_such(Msg::new("order-no-such-store")));
     };
     match ctx.app.public_store(store).await {
-        Ok(v) => nav.finish(JoinPage { nav: nav.clone(), store_id: id, store_name: v.profile.name }.into_response()),
-        Err(e) => nav.refusal("Membership", e),
+        Ok(v) => nav.finish(
+            JoinPage { nav: nav.clone(), store_id: id, store_name: v.profile.name, ladder: ladder_text(&nav) }
+                .into_response(),
+        ),
+        Err(e) => nav.refusal(&nav.t("join-membership"), e),
     }
 }
 
@@ -63,13 +83,13 @@ async fn join(
     }
     // The id is parsed before it goes into a redirect: a raw one could hold a newline.
     let Ok(store) = id.parse::<StoreId>() else {
-        return nav.refusal("Not joined", lokal_app::AppError::not_found("store"));
+        return nav.refusal(&nav.t("join-not-joined"), no_such(Msg::new("order-no-such-store")));
     };
     let Some(me) = nav.caller() else { return Redirect::to(&format!("/login?next=/join/{store}")).into_response() };
     let channel = if f.channel == "store-page" { "store-page" } else { "store-code" };
     match ctx.app.join_membership(&me, store, channel, f.messages_opt_in.is_some()).await {
         Ok(_) => Redirect::to("/me/cards").into_response(),
-        Err(e) => nav.refusal("Not joined", e),
+        Err(e) => nav.refusal(&nav.t("join-not-joined"), e),
     }
 }
 
@@ -77,10 +97,21 @@ async fn join(
 #[template(path = "member_cards.html")]
 struct CardsPage {
     nav: Nav,
-    /// Merchant id, merchant name, level, spend, next level text, opted in, joined, stored
-    /// value, points.
-    #[allow(clippy::type_complexity)]
-    cards: Vec<(String, String, &'static str, String, String, bool, String, String, i64)>,
+    cards: Vec<CardRow>,
+}
+
+/// A card in the consumer's list.
+struct CardRow {
+    merchant_id: String,
+    merchant_name: String,
+    level: &'static str,
+    spend: String,
+    /// How much more spend reaches the next level, in words (empty at the top).
+    next: String,
+    opted_in: bool,
+    joined: String,
+    stored_value: String,
+    points: i64,
 }
 
 async fn cards(State(ctx): State<Ctx>, nav: Nav) -> Response {
@@ -92,24 +123,30 @@ async fn cards(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 .map(|c| {
                     let next = c
                         .next
-                        .map(|(l, missing)| format!("{} more to {}", yuan(missing), l.as_str()))
+                        .map(|(l, missing)| {
+                            nav.msg(
+                                &Msg::new("cards-next-level")
+                                    .money("amount", missing)
+                                    .with("level", nav.label("level", l.as_str())),
+                            )
+                        })
                         .unwrap_or_default();
-                    (
-                        c.row.merchant_id.to_string(),
-                        c.row.merchant_name,
-                        c.level.as_str(),
-                        yuan(c.row.spend),
+                    CardRow {
+                        merchant_id: c.row.merchant_id.to_string(),
+                        merchant_name: c.row.merchant_name,
+                        level: c.level.as_str(),
+                        spend: nav.money(c.row.spend),
                         next,
-                        c.row.messages_opt_in,
-                        when(c.row.joined_at),
-                        yuan(c.row.stored_value),
-                        c.row.points,
-                    )
+                        opted_in: c.row.messages_opt_in,
+                        joined: nav.date(c.row.joined_at),
+                        stored_value: nav.money(c.row.stored_value),
+                        points: c.row.points,
+                    }
                 })
                 .collect();
             nav.finish(CardsPage { nav: nav.clone(), cards }.into_response())
         }
-        Err(e) => nav.refusal("Cards", e),
+        Err(e) => nav.refusal(&nav.t("cards-title"), e),
     }
 }
 
@@ -133,11 +170,11 @@ async fn messages(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else {
-        return nav.refusal("Cards", lokal_app::AppError::not_found("membership"));
+        return nav.refusal(&nav.t("cards-title"), no_such(Msg::new("card-no-such-card")));
     };
     match ctx.app.set_member_messages(&me, m, f.opt_in == "yes").await {
         Ok(_) => Redirect::to("/me/cards").into_response(),
-        Err(e) => nav.refusal("Cards", e),
+        Err(e) => nav.refusal(&nav.t("cards-title"), e),
     }
 }
 
@@ -145,24 +182,24 @@ async fn messages(
 async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(store) = id.parse::<StoreId>() else {
-        return nav.refusal("Poster", lokal_app::AppError::not_found("store"));
+        return nav.refusal(&nav.t("join-poster"), no_such(Msg::new("order-no-such-store")));
     };
     let view = match ctx.app.public_store(store).await {
         Ok(v) => v,
-        Err(e) => return nav.refusal("Poster", e),
+        Err(e) => return nav.refusal(&nav.t("join-poster"), e),
     };
     if let Err(denied) =
         me.authorize(lokal_core::Scope::Store(view.row.merchant_id, store), lokal_core::StaffRole::Clerk)
     {
-        return nav.refusal("Poster", denied.into());
+        return nav.refusal(&nav.t("join-poster"), denied.into());
     }
     let url = crate::page::site_url(&headers, &format!("/join/{store}"));
     let qr_svg = crate::page::qr_svg(&url, 240);
     crate::campaigns::Poster {
         headline: "扫码入会 · Scan to join",
         title: view.profile.name,
-        offer: "Silver at ¥500 · Gold at ¥2,000 · Black at ¥10,000".to_owned(),
-        channel: "membership".to_owned(),
+        offer: ladder_text(&nav),
+        channel: nav.t("join-poster-channel"),
         url,
         qr_svg,
     }
@@ -173,12 +210,23 @@ async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(
 #[template(path = "members.html")]
 struct MembersPage {
     nav: Nav,
-    /// Name, level, spend, messages on, joined, channel, stored value, points.
-    #[allow(clippy::type_complexity)]
-    members: Vec<(String, &'static str, String, bool, String, String, String, i64)>,
+    members: Vec<MemberRow>,
     merchant_id: String,
     /// The next page's cursor (`~` and hex digits only: safe in a link).
     next: Option<String>,
+}
+
+/// A member in the merchant's list.
+struct MemberRow {
+    name: String,
+    level: &'static str,
+    spend: String,
+    opted_in: bool,
+    joined: String,
+    /// How they joined (`store-code`, `store-page`).
+    channel: String,
+    stored_value: String,
+    points: i64,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -196,11 +244,11 @@ async fn members(
 ) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(m) = id.parse::<MerchantId>() else {
-        return nav.refusal("Members", lokal_app::AppError::not_found("merchant"));
+        return nav.refusal(&nav.t("members-title"), no_such(Msg::new("card-no-such-merchant")));
     };
     let page = match lokal_app::page::PageRequest::parse(Some(q.cursor.as_str()), Some(100)) {
         Ok(p) => p,
-        Err(e) => return nav.refusal("Members", e),
+        Err(e) => return nav.refusal(&nav.t("members-title"), e),
     };
     match ctx.app.members(&me, m, page).await {
         Ok(page) => {
@@ -208,21 +256,19 @@ async fn members(
             let members = page
                 .items
                 .into_iter()
-                .map(|c| {
-                    (
-                        c.row.name,
-                        c.level.as_str(),
-                        yuan(c.row.spend),
-                        c.row.messages_opt_in,
-                        when(c.row.joined_at),
-                        c.row.channel,
-                        yuan(c.row.stored_value),
-                        c.row.points,
-                    )
+                .map(|c| MemberRow {
+                    name: c.row.name,
+                    level: c.level.as_str(),
+                    spend: nav.money(c.row.spend),
+                    opted_in: c.row.messages_opt_in,
+                    joined: nav.date(c.row.joined_at),
+                    channel: c.row.channel,
+                    stored_value: nav.money(c.row.stored_value),
+                    points: c.row.points,
                 })
                 .collect();
             nav.finish(MembersPage { nav: nav.clone(), members, merchant_id: m.to_string(), next }.into_response())
         }
-        Err(e) => nav.refusal("Members", e),
+        Err(e) => nav.refusal(&nav.t("members-title"), e),
     }
 }

@@ -1,7 +1,6 @@
 //! Reviews on the web: posting one from a completed order's page, the store's reply, helpful
 //! votes and reports from the store page, and the operators' moderation queue.
 
-use crate::discover::when;
 use crate::page::{Nav, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
-use lokal_core::OrderId;
 use lokal_core::review::{ReviewJson, RiderRatingJson};
+use lokal_core::{Msg, OrderId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -61,7 +60,7 @@ async fn write(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(order) = id.parse::<OrderId>() else {
-        return nav.refusal("Not posted", lokal_app::AppError::not_found("order"));
+        return nav.refusal(&nav.t("review-not-posted"), crate::ordering::no_such(Msg::new("order-no-such-order")));
     };
     let mut dimensions = std::collections::BTreeMap::new();
     for (name, v) in [("taste", &f.taste), ("service", &f.service)] {
@@ -77,8 +76,8 @@ async fn write(
             None => {
                 return nav.finish(message(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "Not posted",
-                    "The spend must be yuan, like 85.",
+                    &nav.t("review-not-posted"),
+                    &nav.t("review-bad-spend"),
                     nav.clone(),
                 ));
             }
@@ -97,7 +96,7 @@ async fn write(
     };
     match ctx.app.write_review(&me, body).await {
         Ok(r) => Redirect::to(&format!("/stores/{}#reviews", r.row.store_id)).into_response(),
-        Err(e) => nav.refusal("Not posted", e),
+        Err(e) => nav.refusal(&nav.t("review-not-posted"), e),
     }
 }
 
@@ -127,7 +126,7 @@ async fn reply(
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     match ctx.app.reply_to_review(&me, &id, &f.text).await {
         Ok(r) => back(&r),
-        Err(e) => nav.refusal("Not replied", e),
+        Err(e) => nav.refusal(&nav.t("review-not-replied"), e),
     }
 }
 
@@ -144,7 +143,7 @@ async fn helpful(
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     match ctx.app.vote_review(&me, &id).await {
         Ok(r) => back(&r),
-        Err(e) => nav.refusal("Not counted", e),
+        Err(e) => nav.refusal(&nav.t("review-not-counted"), e),
     }
 }
 
@@ -159,18 +158,28 @@ async fn report(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let reason = if f.text.trim().is_empty() { "reported from the store page" } else { f.text.as_str() };
-    match ctx.app.report_review(&me, &id, reason).await {
+    let reason = if f.text.trim().is_empty() { nav.t("review-report-default-reason") } else { f.text.clone() };
+    match ctx.app.report_review(&me, &id, &reason).await {
         Ok(()) => {
-            nav.finish(message(StatusCode::OK, "Reported", "Thank you: an operator will look at it.", nav.clone()))
+            nav.finish(message(StatusCode::OK, &nav.t("review-reported"), &nav.t("review-reported-text"), nav.clone()))
         }
-        Err(e) => nav.refusal("Not reported", e),
+        Err(e) => nav.refusal(&nav.t("review-not-reported"), e),
     }
 }
 
-/// A reported review in the queue: id, store id, author, stars, text, reports, latest reason,
-/// written.
-type Reported = (String, String, String, i64, String, i64, String, String);
+/// A reported review in the queue.
+struct Reported {
+    id: String,
+    store_id: String,
+    author: String,
+    stars: i64,
+    text: String,
+    /// `visible` or `hidden`.
+    status: String,
+    reports: i64,
+    reason: String,
+    written: String,
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin_reviews.html")]
@@ -181,19 +190,31 @@ struct Queue {
 
 async fn queue(State(ctx): State<Ctx>, nav: Nav) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    match ctx.app.reported_reviews(&me).await {
-        Ok(list) => {
-            let items = list
-                .into_iter()
-                .map(|(v, n, reason)| {
-                    let r = v.row;
-                    (r.id, r.store_id.to_string(), v.author, r.rating, r.body, n, reason, when(r.created_at))
-                })
-                .collect();
-            nav.finish(Queue { nav: nav.clone(), items }.into_response())
-        }
-        Err(e) => nav.refusal("Reviews", e),
-    }
+    let list = match ctx.app.reported_reviews(&me).await {
+        Ok(list) => list,
+        Err(e) => return nav.refusal(&nav.t("admin-reviews-title"), e),
+    };
+    let stores: Vec<lokal_core::StoreId> = list.iter().map(|(v, _, _)| v.row.store_id).collect();
+    let offsets = crate::ordering::store_offsets(&ctx, stores).await;
+    let items = list
+        .into_iter()
+        .map(|(v, reports, reason)| {
+            let r = v.row;
+            let offset = offsets.get(&r.store_id).copied().unwrap_or_else(|| crate::ordering::city_offset(&nav));
+            Reported {
+                id: r.id,
+                store_id: r.store_id.to_string(),
+                author: v.author,
+                stars: r.rating,
+                text: r.body,
+                status: r.status,
+                reports,
+                reason: crate::ordering::note_text(&nav, &reason),
+                written: nav.near_at(r.created_at, offset),
+            }
+        })
+        .collect();
+    nav.finish(Queue { nav: nav.clone(), items }.into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -217,6 +238,6 @@ async fn moderate(
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     match ctx.app.moderate_review(&me, &id, true, &f.reason).await {
         Ok(_) => Redirect::to("/admin/reviews").into_response(),
-        Err(e) => nav.refusal("Not hidden", e),
+        Err(e) => nav.refusal(&nav.t("admin-reviews-not-hidden"), e),
     }
 }

@@ -2,7 +2,7 @@
 //! exchange, history), paying an order or a bill from the card, and the console's loyalty page
 //! (the program and messages to members with their delivery counts).
 
-use crate::discover::{when, yuan};
+use crate::ordering::no_such;
 use crate::page::Nav;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,7 +15,7 @@ use lokal_api::Ctx;
 use lokal_app::AppError;
 use lokal_core::loyalty::{Program, Tier};
 use lokal_core::membership::Level;
-use lokal_core::{MerchantId, OrderId, Principal};
+use lokal_core::{ErrorCode, MerchantId, Msg, OrderId, Principal};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -57,23 +57,24 @@ pub(crate) async fn start_payment(ctx: &Ctx, nav: &Nav, me: &Principal, order: O
                 let page = CardShortPage { nav: nav.clone(), order_id: order.to_string(), text: nav.error_text(&e) };
                 nav.finish((axum::http::StatusCode::CONFLICT, page).into_response())
             }
-            Err(e) => nav.refusal("Not paid", e),
+            Err(e) => nav.refusal(&nav.t("bill-not-paid"), e),
         };
     }
     match ctx.app.pay_order(me, order).await {
         Ok(start) => Redirect::to(&start.pay_url).into_response(),
-        Err(e) => nav.refusal("Not paid", e),
+        Err(e) => nav.refusal(&nav.t("bill-not-paid"), e),
     }
 }
 
 fn parse_merchant(id: &str) -> Result<MerchantId, AppError> {
-    id.parse::<MerchantId>().map_err(|_| AppError::not_found("membership card"))
+    id.parse::<MerchantId>().map_err(|_| no_such(Msg::new("card-no-such-card")))
 }
 
 /// One line of a card's history as shown.
 struct Line {
     at: String,
-    what: String,
+    /// The entry's kind (`recharge`, `card_payment` …; `other` for one not listed).
+    kind: &'static str,
     memo: String,
     change: String,
     points: bool,
@@ -92,63 +93,65 @@ struct CardPage {
     points_value: String,
     points_per_yuan: i64,
     birthday: String,
-    /// Pay (minor units), pay in yuan, bonus in yuan.
-    tiers: Vec<(i64, String, String)>,
+    /// Pay (minor units), pay in yuan, bonus (minor units), bonus in yuan.
+    tiers: Vec<(i64, String, i64, String)>,
     history: Vec<Line>,
 }
 
-fn kind_text(kind: &str) -> &'static str {
-    match kind {
-        "recharge" => "Recharge",
-        "card_payment" => "Paid with the card",
-        "refund" => "Refund to the card",
-        "points" => "Points earned",
-        "points_exchange" => "Points exchanged for a coupon",
-        "points_undo" => "Points taken back (redemption undone)",
-        _ => "Change",
-    }
+/// The kinds of a card's history entries (`card-entry-…` labels); others show as
+/// `card-entry-other`.
+pub const CARD_ENTRIES: [&str; 6] = ["recharge", "card_payment", "refund", "points", "points_exchange", "points_undo"];
+
+fn entry_kind(kind: &str) -> &'static str {
+    CARD_ENTRIES.iter().find(|k| **k == kind).copied().unwrap_or("other")
 }
 
 async fn card_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     // The id is parsed before it goes into a redirect: a raw one could hold a newline.
     let merchant = match parse_merchant(&id) {
         Ok(m) => m,
-        Err(e) => return nav.refusal("Card", e),
+        Err(e) => return nav.refusal(&nav.t("card-heading"), e),
     };
     let Some(me) = nav.caller() else {
         return Redirect::to(&format!("/login?next=/me/cards/{merchant}")).into_response();
     };
     let (card, lines) = match ctx.app.my_card(&me, merchant).await {
         Ok(c) => c,
-        Err(e) => return nav.refusal("Card", e),
+        Err(e) => return nav.refusal(&nav.t("card-heading"), e),
     };
     let program = match ctx.app.loyalty_program(merchant).await {
         Ok(p) => p,
-        Err(e) => return nav.refusal("Card", e),
+        Err(e) => return nav.refusal(&nav.t("card-heading"), e),
     };
     let page = CardPage {
         nav: nav.clone(),
         merchant_id: id,
         merchant_name: card.row.merchant_name.clone(),
         level: card.level.as_str(),
-        spend: yuan(card.row.spend),
-        stored_value: yuan(card.row.stored_value),
+        spend: nav.money(card.row.spend),
+        stored_value: nav.money(card.row.stored_value),
         points: card.row.points,
-        points_value: yuan(card.row.points),
+        points_value: nav.money(card.row.points),
         points_per_yuan: program.points_per_yuan,
         birthday: card.row.birthday.clone().unwrap_or_default(),
-        tiers: program.tiers.iter().map(|t| (t.pay, yuan(t.pay), yuan(t.bonus))).collect(),
+        tiers: program.tiers.iter().map(|t| (t.pay, nav.money(t.pay), t.bonus, nav.money(t.bonus))).collect(),
         history: lines
             .into_iter()
             .map(|l| {
                 let points = l.balance == "points";
-                let sign = if l.change > 0 { "+" } else { "−" };
-                let amount = if points { format!("{} points", l.change.abs()) } else { yuan(l.change.abs()) };
+                let change = if points {
+                    let sign = if l.change > 0 { "+" } else { "-" };
+                    format!("{sign}{}", nav.t1("card-points-change", "n", l.change.abs()))
+                } else if l.change > 0 {
+                    format!("+{}", nav.money(l.change))
+                } else {
+                    nav.money(l.change)
+                };
                 Line {
-                    at: when(l.at),
-                    what: kind_text(&l.kind).to_owned(),
-                    memo: l.memo,
-                    change: format!("{sign}{amount}"),
+                    at: nav.near(l.at),
+                    kind: entry_kind(&l.kind),
+                    memo: crate::ordering::note_text(&nav, &l.memo),
+                    change,
                     points,
                 }
             })
@@ -171,11 +174,11 @@ fn card_form(
     headers: &HeaderMap,
     csrf: &str,
     id: &str,
-    heading: &str,
+    heading: &'static str,
 ) -> Result<(Principal, MerchantId), Response> {
     nav.verify_form(headers, csrf)?;
     let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
-    let merchant = parse_merchant(id).map_err(|e| nav.refusal(heading, e))?;
+    let merchant = parse_merchant(id).map_err(|e| nav.refusal(&nav.t(heading), e))?;
     Ok((me, merchant))
 }
 
@@ -186,14 +189,14 @@ async fn recharge(
     Path(id): Path<String>,
     Form(f): Form<AmountForm>,
 ) -> Response {
-    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "Not recharged") {
+    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "card-not-recharged") {
         Ok(who) => who,
         Err(refused) => return refused,
     };
     let pay = f.amount.trim().parse::<i64>().unwrap_or(0);
     match ctx.app.start_recharge(&me, merchant, None, pay).await {
         Ok(start) => Redirect::to(&start.pay_url).into_response(),
-        Err(e) => nav.refusal("Not recharged", e),
+        Err(e) => nav.refusal(&nav.t("card-not-recharged"), e),
     }
 }
 
@@ -204,14 +207,14 @@ async fn exchange(
     Path(id): Path<String>,
     Form(f): Form<AmountForm>,
 ) -> Response {
-    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "Not exchanged") {
+    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "card-not-exchanged") {
         Ok(who) => who,
         Err(refused) => return refused,
     };
     let points = f.amount.trim().parse::<i64>().unwrap_or(0);
     match ctx.app.exchange_points(&me, merchant, points).await {
         Ok(_) => Redirect::to("/me/coupons").into_response(),
-        Err(e) => nav.refusal("Not exchanged", e),
+        Err(e) => nav.refusal(&nav.t("card-not-exchanged"), e),
     }
 }
 
@@ -222,13 +225,13 @@ async fn birthday(
     Path(id): Path<String>,
     Form(f): Form<AmountForm>,
 ) -> Response {
-    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "Not saved") {
+    let (me, merchant) = match card_form(&nav, &headers, &f.csrf_token, &id, "card-not-saved") {
         Ok(who) => who,
         Err(refused) => return refused,
     };
     match ctx.app.set_member_birthday(&me, merchant, &f.amount).await {
         Ok(_) => Redirect::to(&format!("/me/cards/{merchant}")).into_response(),
-        Err(e) => nav.refusal("Not saved", e),
+        Err(e) => nav.refusal(&nav.t("card-not-saved"), e),
     }
 }
 
@@ -249,18 +252,23 @@ async fn pay_card(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(order) = id.parse::<OrderId>() else { return nav.refusal("Not paid", AppError::not_found("order")) };
+    let Ok(order) = id.parse::<OrderId>() else {
+        return nav.refusal(&nav.t("bill-not-paid"), no_such(Msg::new("order-no-such-order")));
+    };
     start_payment(&ctx, &nav, &me, order, "card").await
 }
 
-/// A sent message as listed: subject, kind, level, sent, delivered, capped, recipients.
+/// A sent message as listed.
 struct SentMessage {
     subject: String,
+    /// `new_deal`, `coupon_gift`, `birthday` or `news`.
     kind: String,
+    /// The lowest level it went to (`member` … `black`).
     min_level: String,
     at: String,
     delivered: i64,
     capped: i64,
+    /// Member and what became of the message for them (`delivered`, `capped`).
     recipients: Vec<(String, String)>,
 }
 
@@ -275,21 +283,25 @@ struct DeskPage {
     members: i64,
     opted_in: i64,
     messages: Vec<SentMessage>,
+    /// The kinds of messages (`new_deal` …).
+    kinds: [&'static str; 4],
+    /// The levels a message may go to from (`member` … `black`).
+    levels: [&'static str; 4],
 }
 
 async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(merchant) = id.parse::<MerchantId>() else {
-        return nav.refusal("Loyalty", AppError::not_found("merchant"));
+        return nav.refusal(&nav.t("loyalty-title"), no_such(Msg::new("card-no-such-merchant")));
     };
     let ((members, opted_in), sent) =
         match (ctx.app.member_counts(&me, merchant).await, ctx.app.member_messages(&me, merchant).await) {
             (Ok(m), Ok(s)) => (m, s),
-            (Err(e), _) | (_, Err(e)) => return nav.refusal("Loyalty", e),
+            (Err(e), _) | (_, Err(e)) => return nav.refusal(&nav.t("loyalty-title"), e),
         };
     let program = match ctx.app.loyalty_program(merchant).await {
         Ok(p) => p,
-        Err(e) => return nav.refusal("Loyalty", e),
+        Err(e) => return nav.refusal(&nav.t("loyalty-title"), e),
     };
     let mut messages = Vec::new();
     for (i, m) in sent.into_iter().enumerate() {
@@ -306,8 +318,8 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
         messages.push(SentMessage {
             subject: m.subject,
             kind: m.kind,
-            min_level: m.min_level,
-            at: when(m.created_at),
+            min_level: if m.min_level.is_empty() { Level::Member.as_str().to_owned() } else { m.min_level },
+            at: nav.near(m.created_at),
             delivered: m.delivered,
             capped: m.capped,
             recipients,
@@ -326,13 +338,15 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
         opted_in,
         members,
         messages,
+        kinds: lokal_app::messages::MESSAGE_KINDS,
+        levels: Level::LADDER.map(|(l, _)| l.as_str()),
     };
     nav.finish(page.into_response())
 }
 
 /// Yuan without the sign, for form fields: `500` or `12.50`.
 fn plain(minor: i64) -> String {
-    yuan(minor).trim_start_matches('¥').to_owned()
+    lokal_core::money::yuan(minor).trim_start_matches('¥').to_owned()
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -358,23 +372,23 @@ async fn set_program(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(merchant) = id.parse::<MerchantId>() else {
-        return nav.refusal("Not saved", AppError::not_found("merchant"));
+        return nav.refusal(&nav.t("loyalty-not-saved"), no_such(Msg::new("card-no-such-merchant")));
     };
-    let bad = |what: &'static str| nav.refusal("Not saved", lokal_core::FieldError::new("tiers", what).into());
+    let refuse = |why: Msg| nav.refusal(&nav.t("loyalty-not-saved"), AppError::new(ErrorCode::ValidationFailed, why));
     let Ok(points_per_yuan) = f.points_per_yuan.trim().parse::<i64>() else {
-        return nav.refusal("Not saved", lokal_core::FieldError::new("points_per_yuan", "must be 0 to 100").into());
+        return refuse(Msg::new("loyalty-points-per-yuan-range"));
     };
     let mut tiers = Vec::new();
     for line in f.tiers.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (pay, bonus) = line.split_once(':').unwrap_or((line, "0"));
         match (crate::console::parse_yuan(pay), crate::console::parse_yuan(bonus)) {
             (Some(pay), Some(bonus)) => tiers.push(Tier { pay, bonus }),
-            _ => return bad("write one offer per line as pay:bonus in yuan, like 500:50"),
+            _ => return refuse(Msg::new("loyalty-tiers-format")),
         }
     }
     match ctx.app.set_loyalty_program(&me, merchant, Program { points_per_yuan, tiers }).await {
         Ok(_) => Redirect::to(&format!("/merchant/{merchant}/loyalty")).into_response(),
-        Err(e) => nav.refusal("Not saved", e),
+        Err(e) => nav.refusal(&nav.t("loyalty-not-saved"), e),
     }
 }
 
@@ -404,21 +418,21 @@ async fn send_message(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(merchant) = id.parse::<MerchantId>() else {
-        return nav.refusal("Not sent", AppError::not_found("merchant"));
+        return nav.refusal(&nav.t("loyalty-not-sent"), no_such(Msg::new("card-no-such-merchant")));
     };
     let min_level = match f.min_level.as_str() {
         "" => None,
         name => match Level::LADDER.iter().map(|(l, _)| *l).find(|l| l.as_str() == name) {
             Some(l) => Some(l),
             None => {
-                let e = lokal_core::FieldError::new("min_level", "must be member, silver, gold or black");
-                return nav.refusal("Not sent", e.into());
+                let e = AppError::new(ErrorCode::ValidationFailed, Msg::new("loyalty-level-unknown"));
+                return nav.refusal(&nav.t("loyalty-not-sent"), e);
             }
         },
     };
     let draft = lokal_app::messages::MessageDraft { kind: f.kind, subject: f.subject, body: f.body, min_level };
     match ctx.app.send_member_message(&me, merchant, draft).await {
         Ok(_) => Redirect::to(&format!("/merchant/{merchant}/loyalty")).into_response(),
-        Err(e) => nav.refusal("Not sent", e),
+        Err(e) => nav.refusal(&nav.t("loyalty-not-sent"), e),
     }
 }

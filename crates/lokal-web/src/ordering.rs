@@ -1,7 +1,6 @@
 //! Ordering from a store's menu (delivery, pickup, dine-in), the quote, paying, the consumer's
 //! live tracking page, and paying a bill at the store (the page its QR poster opens).
 
-use crate::discover::{when, yuan};
 use crate::page::{Nav, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -14,7 +13,9 @@ use lokal_api::Ctx;
 use lokal_app::takeout::{AddressJson, CartJson, CartLineJson};
 use lokal_core::fulfil::{Actor, Mode, OrderStatus};
 use lokal_core::takeout::{ChosenJson, PayRuleJson};
-use lokal_core::{ItemId, OrderId, QuoteId, StoreId};
+use lokal_core::{ErrorCode, ItemId, Msg, OrderId, QuoteId, StoreId};
+use lokal_i18n::Lang;
+use std::collections::HashMap;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -31,35 +32,83 @@ pub fn router() -> Router<Ctx> {
 #[template(path = "my_orders.html")]
 struct MyOrdersPage {
     nav: Nav,
-    /// Id, store, mode, status, total, placed.
-    orders: Vec<(String, String, &'static str, &'static str, String, String)>,
+    orders: Vec<MyOrder>,
+}
+
+/// An order in the consumer's list.
+struct MyOrder {
+    id: String,
+    store: String,
+    mode: &'static str,
+    status: &'static str,
+    headline: String,
+    total: String,
+    placed: String,
 }
 
 async fn my_orders(State(ctx): State<Ctx>, nav: Nav) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let list = match ctx.app.my_menu_orders(&me).await {
         Ok(l) => l,
-        Err(e) => return nav.refusal("Orders", e),
+        Err(e) => return nav.refusal(&nav.t("my-orders-title"), e),
     };
+    let stores: Vec<StoreId> = list.iter().filter_map(|o| o.order.store_id).collect();
+    let offsets = store_offsets(&ctx, stores).await;
     let orders = list
         .iter()
         .map(|o| {
             let (mode, status) = (o.mode(), o.status());
-            (
-                o.order.id.to_string(),
-                o.store_name.clone(),
-                mode.as_str(),
-                headline(mode, status),
-                yuan(o.order.total),
-                when(o.order.created_at),
-            )
+            let offset = o.order.store_id.and_then(|s| offsets.get(&s).copied()).unwrap_or_else(|| city_offset(&nav));
+            MyOrder {
+                id: o.order.id.to_string(),
+                store: o.store_name.clone(),
+                mode: mode.as_str(),
+                status: status.as_str(),
+                headline: nav.t(headline(mode, status)),
+                total: nav.money(o.order.total),
+                placed: nav.near_at(o.order.created_at, offset),
+            }
         })
         .collect();
     nav.finish(MyOrdersPage { nav: nav.clone(), orders }.into_response())
 }
 
-fn not_found(nav: &Nav, what: &str) -> Response {
-    nav.finish(message(StatusCode::NOT_FOUND, "Not found", &format!("There is no such {what}."), nav.clone()))
+/// The city's offset from UTC now, minutes (for times of no particular store).
+pub(crate) fn city_offset(nav: &Nav) -> i64 {
+    i64::from(nav.zone.offset_minutes_at(nav.now_ms))
+}
+
+/// Each store's minutes east of UTC (its time zone), read once per store; a store that cannot
+/// be read is left out (its times are then written in the city's zone).
+pub(crate) async fn store_offsets(ctx: &Ctx, stores: Vec<StoreId>) -> HashMap<StoreId, i64> {
+    let mut out = HashMap::new();
+    for s in stores {
+        if out.contains_key(&s) {
+            continue;
+        }
+        if let Ok(v) = ctx.app.public_store(s).await {
+            out.insert(s, i64::from(v.profile.utc_offset_min));
+        }
+    }
+    out
+}
+
+/// One store's minutes east of UTC (the city's when it cannot be read).
+pub(crate) async fn store_offset(ctx: &Ctx, nav: &Nav, store: Option<StoreId>) -> i64 {
+    match store {
+        Some(s) => store_offsets(ctx, vec![s]).await.get(&s).copied().unwrap_or_else(|| city_offset(nav)),
+        None => city_offset(nav),
+    }
+}
+
+/// The "no such …" page with the sentence `text`.
+fn not_found(nav: &Nav, text: Msg) -> Response {
+    nav.finish(message(StatusCode::NOT_FOUND, &nav.t("order-not-found-heading"), &nav.msg(&text), nav.clone()))
+}
+
+/// A refusal (404) of an id that does not parse, with the sentence `text`.
+pub(crate) fn no_such(text: Msg) -> lokal_app::AppError {
+    lokal_app::AppError::new(ErrorCode::NotFound, text)
 }
 
 /// An option group as the menu form shows it.
@@ -87,30 +136,65 @@ struct MenuPage {
     store_id: String,
     store_name: String,
     open_now: bool,
-    modes: Vec<(&'static str, &'static str)>,
+    /// The modes the store takes (`delivery`, `pickup`, `dine_in`).
+    modes: Vec<&'static str>,
     items: Vec<ItemView>,
     lat: String,
     lng: String,
     fees: String,
+    /// The time slots offered: (RFC 3339 instant, the store's local time for people).
+    slots: Vec<(String, String)>,
+}
+
+/// The number of half-hour slots offered.
+const SLOTS: i64 = 12;
+
+/// The next [`SLOTS`] half hours of the store's clock from 45 minutes after `now_ms` (the
+/// server checks them against the opening hours and the preparation time).
+fn slot_instants(now_ms: i64, offset_min: i64) -> Vec<i64> {
+    const HALF_HOUR: i64 = 30 * 60_000;
+    let offset = offset_min * 60_000;
+    let local = now_ms + 45 * 60_000 + offset;
+    let first = local.div_euclid(HALF_HOUR) * HALF_HOUR + HALF_HOUR - offset;
+    (0..SLOTS).map(|i| first + i * HALF_HOUR).collect()
+}
+
+/// A distance for people: `800 m`, `3 km`, `2.5 km`.
+pub(crate) fn distance(nav: &Nav, metres: i64) -> String {
+    if metres < 1000 {
+        nav.t1("order-unit-m", "n", metres)
+    } else if metres % 1000 == 0 {
+        nav.t1("order-unit-km", "n", (metres / 1000).to_string())
+    } else {
+        let km = format!("{:.1}", metres as f64 / 1000.0);
+        nav.t1("order-unit-km", "n", km.trim_end_matches('0').trim_end_matches('.').to_owned())
+    }
+}
+
+/// A price change for people: `+¥2`, `-¥1`.
+fn delta(nav: &Nav, minor: i64) -> String {
+    if minor > 0 { format!("+{}", nav.money(minor)) } else { nav.money(minor) }
 }
 
 async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, "store") };
+    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
     let (view, menu, settings) =
         match (ctx.app.public_store(store).await, ctx.app.menu(store).await, ctx.app.order_settings(store).await) {
             (Ok(v), Ok(m), Ok(s)) => (v, m, s),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return nav.refusal("Store not found", e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                return nav.refusal(&nav.t("order-store-not-found"), e);
+            }
         };
     let p = &view.profile;
     let mut modes = Vec::new();
     if p.delivery && p.location.is_some() {
-        modes.push(("delivery", "Delivery"));
+        modes.push(Mode::Delivery.as_str());
     }
     if p.pickup {
-        modes.push(("pickup", "Pick up in store"));
+        modes.push(Mode::Pickup.as_str());
     }
     if p.dine_in {
-        modes.push(("dine_in", "Eat in (table code)"));
+        modes.push(Mode::DineIn.as_str());
     }
     // Without a geocoder the door starts 500 m north of the store; "use my location" replaces it.
     let door = p.location.map(|l| l.offset_m(500.0, 0.0));
@@ -130,27 +214,36 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
                         .choices
                         .iter()
                         .map(|c| {
-                            let delta = if c.price_delta == 0 {
-                                String::new()
+                            let text = if c.price_delta == 0 {
+                                c.name.clone()
                             } else {
-                                format!(" ({:+})", c.price_delta as f64 / 100.0)
+                                nav.t2("order-option-delta", "choice", &c.name, "delta", delta(&nav, c.price_delta))
                             };
                             // The value names the group and the choice; the unit separator cannot be typed.
-                            (format!("{}\u{1f}{}", group.name, c.name), format!("{}{delta}", c.name))
+                            (format!("{}\u{1f}{}", group.name, c.name), text)
                         })
                         .collect(),
                 })
                 .collect(),
             name: m.item.name,
             section: m.item.section,
-            price: yuan(m.price),
+            price: nav.money(m.price),
             available: m.available,
         })
         .collect();
     let bands: Vec<String> = settings
         .delivery_fees
         .iter()
-        .map(|b| format!("{} up to {} km", yuan(b.fee), f64::from(b.up_to_m) / 1000.0))
+        .map(|b| {
+            nav.msg(
+                &Msg::new("order-fee-band").money("fee", b.fee).with("distance", distance(&nav, i64::from(b.up_to_m))),
+            )
+        })
+        .collect();
+    let offset = i64::from(p.utc_offset_min);
+    let slots = slot_instants(nav.now_ms, offset)
+        .into_iter()
+        .map(|ms| (lokal_core::Timestamp::from_millis(ms).to_rfc3339(), nav.near_at(ms, offset)))
         .collect();
     let page = MenuPage {
         nav: nav.clone(),
@@ -161,20 +254,21 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         items,
         lat: door.map(|d| format!("{:.6}", d.lat())).unwrap_or_default(),
         lng: door.map(|d| format!("{:.6}", d.lng())).unwrap_or_default(),
-        fees: format!(
-            "Packaging {} · minimum for delivery {} · delivery {}",
-            yuan(settings.packaging_fee),
-            yuan(settings.min_order),
-            bands.join(", ")
+        fees: nav.msg(
+            &Msg::new("order-fees")
+                .money("packaging", settings.packaging_fee)
+                .money("minimum", settings.min_order)
+                .with("bands", bands.join(&nav.t("order-fee-band-separator"))),
         ),
+        slots,
     };
     nav.finish(page.into_response())
 }
 
 /// Reads the menu form (`qty:{item}`, `opt:{item}:{group}`, mode, address…) into a cart.
-fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, String> {
+fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Msg> {
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-    let mode = Mode::parse(&get("mode")).ok_or("Choose delivery, pickup or eat in.")?;
+    let mode = Mode::parse(&get("mode")).ok_or(Msg::new("order-choose-mode"))?;
     let mut lines = Vec::new();
     for (name, value) in fields {
         let Some(item) = name.strip_prefix("qty:") else { continue };
@@ -182,7 +276,7 @@ fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Stri
         if quantity == 0 {
             continue;
         }
-        let item_id: ItemId = item.parse().map_err(|_| "The form is out of date: reload the menu.")?;
+        let item_id: ItemId = item.parse().map_err(|_| Msg::new("order-form-stale"))?;
         let prefix = format!("opt:{item}:");
         let options = fields
             .iter()
@@ -192,11 +286,11 @@ fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Stri
         lines.push(CartLineJson { item_id, quantity, options });
     }
     if lines.is_empty() {
-        return Err("Choose at least one dish.".into());
+        return Err(Msg::new("order-choose-dish"));
     }
     let address = if mode == Mode::Delivery {
         let (lat, lng) = (get("lat").parse::<f64>(), get("lng").parse::<f64>());
-        let (Ok(lat), Ok(lng)) = (lat, lng) else { return Err("Give the delivery point.".into()) };
+        let (Ok(lat), Ok(lng)) = (lat, lng) else { return Err(Msg::new("order-give-delivery-point")) };
         Some(AddressJson { text: get("address"), lat, lng })
     } else {
         None
@@ -228,14 +322,17 @@ async fn make_quote(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, "store") };
+    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
     let cart = match cart_of(store, &fields) {
         Ok(c) => c,
-        Err(why) => return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, "Not priced", &why, nav.clone())),
+        Err(why) => {
+            let heading = nav.t("order-not-priced");
+            return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &nav.msg(&why), nav.clone()));
+        }
     };
     match ctx.app.quote(&me, cart).await {
         Ok(q) => Redirect::to(&format!("/quotes/{}", q.row.id)).into_response(),
-        Err(e) => nav.refusal("Not priced", e),
+        Err(e) => nav.refusal(&nav.t("order-not-priced"), e),
     }
 }
 
@@ -253,9 +350,11 @@ struct QuotePage {
     total: String,
     total_minor: i64,
     eta_minutes: i64,
+    /// The chosen slot in the store's time, if any.
+    slot: Option<String>,
     expires: String,
     where_to: String,
-    /// Coupons applied: title, who pays, minus the amount.
+    /// Coupons applied: title, who pays (`store` or `platform`), minus the amount.
     discounts: Vec<(String, &'static str, String)>,
     /// The stored value on the caller's card at this merchant, if any (a way to pay).
     card: Option<String>,
@@ -263,47 +362,54 @@ struct QuotePage {
 
 async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, "quote") };
+    let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, Msg::new("order-no-such-quote")) };
     let (q, cart) = match ctx.app.my_quote(&me, id).await {
         Ok(q) => q,
-        Err(e) => return nav.refusal("Quote not found", e),
+        Err(e) => return nav.refusal(&nav.t("quote-not-found"), e),
     };
     let t = q.priced.totals;
     let where_to = match cart.mode {
         Mode::Delivery => cart.address.map(|a| a.text).unwrap_or_default(),
-        Mode::DineIn => format!("Table {}", cart.table_code.unwrap_or_default()),
-        _ => "Pick up at the counter".into(),
+        Mode::DineIn => nav.t1("quote-table", "code", cart.table_code.unwrap_or_default()),
+        _ => nav.t("quote-pickup-at-counter"),
     };
     // The card is offered when it covers the total.
     let card = crate::loyalty::card_balance(&ctx, &me, q.priced.store.row.merchant_id)
         .await
         .filter(|b| *b >= t.total)
-        .map(yuan);
+        .map(|b| nav.money(b));
+    let offset = i64::from(q.priced.store.profile.utc_offset_min);
     let page = QuotePage {
         card,
-        nav: nav.clone(),
         id: id.to_string(),
         store_name: q.priced.store.profile.name.clone(),
         mode: cart.mode.as_str(),
-        lines: q.priced.lines.iter().map(|l| (l.name.clone(), l.options.clone(), l.quantity, yuan(l.total))).collect(),
-        subtotal: yuan(t.subtotal),
-        packaging: yuan(t.packaging_fee),
-        delivery: yuan(t.delivery_fee),
-        total: yuan(t.total),
+        lines: q
+            .priced
+            .lines
+            .iter()
+            .map(|l| (l.name.clone(), l.options.clone(), l.quantity, nav.money(l.total)))
+            .collect(),
+        subtotal: nav.money(t.subtotal),
+        packaging: nav.money(t.packaging_fee),
+        delivery: nav.money(t.delivery_fee),
+        total: nav.money(t.total),
         total_minor: t.total,
         eta_minutes: q.row.eta_minutes,
-        expires: when(q.row.expires_at),
+        slot: q.priced.scheduled_at.map(|s| nav.near_at(s, offset)),
+        expires: clock(&nav, q.row.expires_at, offset),
         where_to,
         discounts: q
             .priced
             .promotions
             .iter()
-            .map(|p| (p.title.clone(), "the store", format!("−{}", yuan(p.amount))))
+            .map(|p| (p.title.clone(), "store", nav.money(-p.amount)))
             .chain(q.priced.discounts.iter().map(|d| {
-                let by = if d.funder == lokal_core::promo::Funder::Platform { "Lokal" } else { "the store" };
-                (d.title.clone(), by, format!("−{}", yuan(d.amount)))
+                let by = if d.funder == lokal_core::promo::Funder::Platform { "platform" } else { "store" };
+                (d.title.clone(), by, nav.money(-d.amount))
             }))
             .collect(),
+        nav: nav.clone(),
     };
     nav.finish(page.into_response())
 }
@@ -330,10 +436,10 @@ async fn place(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, "quote") };
+    let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, Msg::new("order-no-such-quote")) };
     let order = match ctx.app.order_from_quote(&me, id, f.expected_total, "web").await {
         Ok(o) => o,
-        Err(e) => return nav.refusal("Not ordered", e),
+        Err(e) => return nav.refusal(&nav.t("order-not-ordered"), e),
     };
     crate::loyalty::start_payment(&ctx, &nav, &me, order.id, &f.pay_with).await
 }
@@ -359,7 +465,7 @@ struct TrackPage {
     lines: Vec<(String, String, i64, String)>,
     total: String,
     discount: Option<String>,
-    timeline: Vec<(String, String, String)>,
+    timeline: Vec<Step>,
     rider: Option<String>,
     pins: Vec<Pin>,
     pending_payment: bool,
@@ -368,32 +474,116 @@ struct TrackPage {
     /// The consumer may review it now (and rate its rider).
     reviewable: bool,
     rider_to_rate: bool,
+    /// The dimensions a review may rate (`taste`, `service`).
+    dimensions: [&'static str; 2],
 }
 
+/// One step of the order's timeline as shown.
+struct Step {
+    at: String,
+    /// The event's word (`paid`, `rider_assigned`, `exception_store_delay` …).
+    kind: String,
+    what: String,
+    note: String,
+}
+
+/// The catalogue key of the headline of an order in `status`.
 fn headline(mode: Mode, status: OrderStatus) -> &'static str {
     match (mode, status) {
-        (_, OrderStatus::Pending) => "Waiting for your payment",
-        (_, OrderStatus::Paid) => "Paid — waiting for the store to accept",
-        (_, OrderStatus::Accepted) => "The store is preparing your order",
-        (Mode::Delivery, OrderStatus::Ready) => "Ready — waiting for the rider",
-        (_, OrderStatus::Ready) => "Ready — show your code at the counter",
-        (_, OrderStatus::Delivering) => "On its way",
-        (Mode::PayAtStore, OrderStatus::Completed) => "Paid — show this code at the till",
-        (_, OrderStatus::Completed) => "Enjoy your meal",
-        (_, OrderStatus::Rejected) => "The store could not take your order — refunded",
-        (_, OrderStatus::Cancelled) => "Cancelled",
+        (_, OrderStatus::Pending) => "track-headline-pending",
+        (_, OrderStatus::Paid) => "track-headline-paid",
+        (_, OrderStatus::Accepted) => "track-headline-accepted",
+        (Mode::Delivery, OrderStatus::Ready) => "track-headline-ready-for-rider",
+        (_, OrderStatus::Ready) => "track-headline-ready",
+        (_, OrderStatus::Delivering) => "track-headline-delivering",
+        (Mode::PayAtStore, OrderStatus::Completed) => "track-headline-bill-paid",
+        (_, OrderStatus::Completed) => "track-headline-completed",
+        (_, OrderStatus::Rejected) => "track-headline-rejected",
+        (_, OrderStatus::Cancelled) => "track-headline-cancelled",
     }
+}
+
+/// The words of the order timeline's events (`order-event-…` labels); others show as
+/// `order-event-other`.
+pub const ORDER_EVENTS: [&str; 17] = [
+    "placed",
+    "paid",
+    "bill_paid",
+    "accepted",
+    "ready",
+    "completed",
+    "rejected",
+    "cancelled",
+    "rider_assigned",
+    "reassigned",
+    "rider_released",
+    "rider_at_store",
+    "picked_up",
+    "delivered",
+    "exception_store_delay",
+    "exception_customer_unreachable",
+    "exception_rider_problem",
+];
+
+/// The word of a timeline event as stored (`exception: store delay` → `exception_store_delay`).
+fn event_word(kind: &str) -> String {
+    let word = kind.replace(": ", "_").replace(' ', "_");
+    if ORDER_EVENTS.contains(&word.as_str()) { word } else { "other".into() }
+}
+
+/// A note the platform itself wrote on an order or a card (stored in English), in the page's
+/// language; what people typed (reasons, names) is shown as it is.
+pub(crate) fn note_text(nav: &Nav, note: &str) -> String {
+    let fixed = match note {
+        "shift ended" => Some("order-note-shift-ended"),
+        "not paid in time" => Some("order-note-not-paid-in-time"),
+        "accepted automatically (no answer in time)" => Some("order-note-accepted-automatically"),
+        "changed my mind" => Some("track-cancel-reason"),
+        "late payment" => Some("order-note-late-payment"),
+        "redemption undone" => Some("order-note-redemption-undone"),
+        "reported from the store page" => Some("review-report-default-reason"),
+        _ => None,
+    };
+    if let Some(key) = fixed {
+        return nav.t(key);
+    }
+    if let Some(n) =
+        note.strip_prefix("ready in ").and_then(|r| r.strip_suffix(" min")).and_then(|n| n.parse::<i64>().ok())
+    {
+        return nav.t1("order-note-ready-in", "minutes", n);
+    }
+    if let Some(item) = note.strip_suffix(" sold out before the payment arrived") {
+        return nav.t1("order-note-sold-out", "item", item);
+    }
+    if let Some(rider) = note.strip_suffix(" (dispatcher)") {
+        return nav.t1("order-note-assigned-by-dispatcher", "rider", rider);
+    }
+    if let Some((pay, bonus)) = note.strip_suffix(" bonus").and_then(|n| n.split_once(" paid + ")) {
+        return nav.t2("order-note-recharge", "pay", pay, "bonus", bonus);
+    }
+    if let Some(rider) = note.strip_suffix(" (grabbed)") {
+        return nav.t1("order-note-grabbed", "rider", rider);
+    }
+    note.to_owned()
+}
+
+/// A time at a store as said on its own day (`14:43`), or with the day (`明天 09:30`).
+fn clock(nav: &Nav, ms: i64, offset_min: i64) -> String {
+    const DAY: i64 = 86_400_000;
+    let day = |t: i64| (t + offset_min * 60_000).div_euclid(DAY);
+    if day(ms) == day(nav.now_ms) { nav.time_at(ms, offset_min) } else { nav.near_at(ms, offset_min) }
 }
 
 async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, Msg::new("order-no-such-order")) };
     let t = match ctx.app.track(&me, id).await {
         Ok(t) => t,
-        Err(e) => return nav.refusal("Order not found", e),
+        Err(e) => return nav.refusal(&nav.t("track-not-found"), e),
     };
     let o = &t.order;
     let (mode, status) = (o.mode(), o.status());
+    let offset = store_offset(&ctx, &nav, o.order.store_id).await;
     let mut pins = Vec::new();
     if let Some(d) = &o.delivery {
         let pt = |p: (i64, i64)| (p.0 as f64 / 1e7, p.1 as f64 / 1e7);
@@ -405,27 +595,45 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
     }
     let paid = o.order.paid_at.is_some();
     let (reviewable, rider_to_rate) = ctx.app.can_review_order(&me, id).await.unwrap_or((false, false));
+    let eta_key = if mode == Mode::Delivery { "track-eta-delivery" } else { "track-eta-ready" };
     let page = TrackPage {
         reviewable,
         rider_to_rate,
-        nav: nav.clone(),
+        dimensions: ["taste", "service"],
         id: id.to_string(),
         store_name: o.store_name.clone(),
         mode: mode.as_str(),
         status: status.as_str(),
-        headline: headline(mode, status).to_owned(),
+        headline: nav.t(headline(mode, status)),
         code: (t.viewer == Actor::Consumer && !status.is_terminal() || mode == Mode::PayAtStore)
             .then(|| o.detail.code.clone()),
-        eta: o.detail.eta_at.filter(|_| !status.is_terminal()).map(when),
-        lines: o.lines.iter().map(|l| (l.name.clone(), l.options.clone(), l.quantity, yuan(l.total))).collect(),
-        total: yuan(o.order.total),
-        discount: (o.detail.discount > 0).then(|| yuan(o.detail.discount)),
-        timeline: o.events.iter().map(|e| (when(e.at), e.kind.replace('_', " "), e.note.clone())).collect(),
+        eta: o
+            .detail
+            .eta_at
+            .filter(|_| !status.is_terminal())
+            .map(|at| nav.t1(eta_key, "time", clock(&nav, at, offset))),
+        lines: o.lines.iter().map(|l| (l.name.clone(), l.options.clone(), l.quantity, nav.money(l.total))).collect(),
+        total: nav.money(o.order.total),
+        discount: (o.detail.discount > 0).then(|| nav.money(-o.detail.discount)),
+        timeline: o
+            .events
+            .iter()
+            .map(|e| {
+                let kind = event_word(&e.kind);
+                Step {
+                    at: nav.near_at(e.at, offset),
+                    what: nav.label("order-event", &kind),
+                    kind,
+                    note: note_text(&nav, &e.note),
+                }
+            })
+            .collect(),
         rider: t.rider_name.clone(),
         pins,
         pending_payment: status == OrderStatus::Pending && !paid,
         cancellable: t.viewer == Actor::Consumer && matches!(status, OrderStatus::Pending | OrderStatus::Paid),
-        reason: o.detail.reason.clone(),
+        reason: note_text(&nav, &o.detail.reason),
+        nav: nav.clone(),
     };
     nav.finish(page.into_response())
 }
@@ -470,11 +678,11 @@ async fn cancel(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "order") };
-    let reason = if f.reason.trim().is_empty() { "changed my mind" } else { f.reason.as_str() };
-    match ctx.app.cancel_menu_order(&me, id, reason).await {
+    let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, Msg::new("order-no-such-order")) };
+    let reason = if f.reason.trim().is_empty() { nav.t("track-cancel-reason") } else { f.reason.clone() };
+    match ctx.app.cancel_menu_order(&me, id, &reason).await {
         Ok(_) => Redirect::to(&format!("/orders/{id}/track")).into_response(),
-        Err(e) => nav.refusal("Not cancelled", e),
+        Err(e) => nav.refusal(&nav.t("track-not-cancelled"), e),
     }
 }
 
@@ -490,37 +698,57 @@ struct BillPage {
     card: Option<String>,
 }
 
-/// The rule in words.
+/// The rule in words, in the platform's first language (for pages without a reader's
+/// language: prefer [`rule_words`]).
 pub(crate) fn rule_text(rule: &PayRuleJson) -> String {
-    match rule {
-        PayRuleJson::None => "No discount at this store.".into(),
+    rule_words(Lang::ZhCn, rule)
+}
+
+/// A percentage of basis points for people: `10`, `12.5`.
+fn percent(bp: i64) -> String {
+    let s = format!("{:.2}", bp as f64 / 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// The store's pay-at-store rule in `lang`: `全单9折，最高减¥30`, `¥10 off every ¥100`.
+pub(crate) fn rule_words(lang: Lang, rule: &PayRuleJson) -> String {
+    let msg = match rule {
+        PayRuleJson::None => Msg::new("bill-rule-none"),
         PayRuleJson::PercentOff { percent_bp, max_off } => {
-            let cap = max_off.map(|m| format!(", at most {}", yuan(m))).unwrap_or_default();
-            format!("{}% off the bill{cap}", f64::from(*percent_bp) / 100.0)
+            // Chinese says what is paid (9折: pay 90 %), English what is taken off (10 % off).
+            let bp = i64::from(*percent_bp);
+            let rate = if lang == Lang::ZhCn { percent((10_000 - bp) / 10) } else { percent(bp) };
+            match max_off {
+                Some(m) => Msg::new("bill-rule-percent-capped").with("rate", rate).money("max", *m),
+                None => Msg::new("bill-rule-percent").with("rate", rate),
+            }
         }
-        PayRuleJson::EveryOff { every, off, max_off } => {
-            let cap = max_off.map(|m| format!(", at most {}", yuan(m))).unwrap_or_default();
-            format!("{} off every {}{cap}", yuan(*off), yuan(*every))
-        }
-    }
+        PayRuleJson::EveryOff { every, off, max_off } => match max_off {
+            Some(cap) => {
+                Msg::new("bill-rule-every-capped").money("every", *every).money("off", *off).money("max", *cap)
+            }
+            None => Msg::new("bill-rule-every").money("every", *every).money("off", *off),
+        },
+    };
+    lokal_i18n::render(lang, &msg)
 }
 
 async fn bill_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, "store") };
+    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
     let t = match ctx.app.bill_terms(store).await {
         Ok(t) => t,
-        Err(e) => return nav.refusal("Store not found", e),
+        Err(e) => return nav.refusal(&nav.t("order-store-not-found"), e),
     };
     let mut card = None;
     if let (Some(me), Ok(view)) = (nav.caller(), ctx.app.public_store(store).await) {
-        card = crate::loyalty::card_balance(&ctx, &me, view.row.merchant_id).await.map(yuan);
+        card = crate::loyalty::card_balance(&ctx, &me, view.row.merchant_id).await.map(|b| nav.money(b));
     }
     let page = BillPage {
         card,
         nav: nav.clone(),
         store_id: store.to_string(),
         store_name: t.store_name,
-        rule: rule_text(&t.rule),
+        rule: rule_words(nav.lang, &t.rule),
         excludes: t.excludes,
     };
     nav.finish(page.into_response())
@@ -550,20 +778,60 @@ async fn open_bill(
         return refused;
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
-    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, "store") };
+    let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
     let amount = crate::console::parse_yuan(&f.amount);
     let excluded = if f.excluded.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(&f.excluded) };
     let (Some(amount), Some(excluded)) = (amount, excluded) else {
         return nav.finish(message(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Not paid",
-            "Enter the bill in yuan, like 128.50.",
+            &nav.t("bill-not-paid"),
+            &nav.t("bill-bad-amount"),
             nav.clone(),
         ));
     };
     let order = match ctx.app.open_bill(&me, store, amount, excluded, "poster", None).await {
         Ok(o) => o,
-        Err(e) => return nav.refusal("Not paid", e),
+        Err(e) => return nav.refusal(&nav.t("bill-not-paid"), e),
     };
     crate::loyalty::start_payment(&ctx, &nav, &me, order.id, &f.pay_with).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_the_half_hours_of_the_store_clock() {
+        // 2026-12-02 06:43 UTC is 14:43 in Shanghai: the first slot is 15:30 there.
+        let now = 1_796_193_780_000;
+        let slots = slot_instants(now, 480);
+        assert_eq!(slots.len(), 12);
+        let nav = Nav { now_ms: now, ..Nav::bare(Lang::ZhCn) };
+        assert_eq!(nav.time_at(slots[0], 480), "15:30");
+        assert_eq!(nav.time_at(slots[1], 480), "16:00");
+        // Kathmandu is 5:45 ahead: its slots are on its own half hours.
+        assert_eq!(nav.time_at(slot_instants(now, 345)[0], 345), "13:30", "12:28 there, 45 minutes on");
+    }
+
+    #[test]
+    fn rules_notes_and_distances_are_written_in_the_language_of_the_page() {
+        let zh = Nav::bare(Lang::ZhCn);
+        let en = Nav::bare(Lang::En);
+        let every = PayRuleJson::EveryOff { every: 10_000, off: 1_000, max_off: Some(3_000) };
+        assert_eq!(rule_words(Lang::ZhCn, &every), "每满¥100减¥10，最多减¥30");
+        assert_eq!(rule_words(Lang::En, &every), "¥10 off every ¥100, at most ¥30");
+        let pct = PayRuleJson::PercentOff { percent_bp: 1_500, max_off: None };
+        assert_eq!(rule_words(Lang::ZhCn, &pct), "全单8.5折");
+        assert_eq!(rule_words(Lang::En, &pct), "15% off the bill");
+        assert_eq!(note_text(&zh, "ready in 12 min"), "预计 12 分钟出餐");
+        assert_eq!(note_text(&en, "Wang Wu (dispatcher)"), "Wang Wu (dispatcher)");
+        assert_eq!(note_text(&zh, "Wang Wu (dispatcher)"), "Wang Wu（系统派单）");
+        assert_eq!(note_text(&zh, "the soup was cold"), "the soup was cold", "what people typed stays");
+        assert_eq!(note_text(&zh, "¥500 paid + ¥50 bonus"), "实付 ¥500，赠送 ¥50");
+        assert_eq!(distance(&zh, 800), "800 m");
+        assert_eq!(distance(&en, 2_500), "2.5 km");
+        assert_eq!(distance(&en, 3_000), "3 km");
+        assert_eq!(event_word("exception: store delay"), "exception_store_delay");
+        assert_eq!(event_word("something new"), "other");
+    }
 }

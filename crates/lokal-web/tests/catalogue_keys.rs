@@ -256,3 +256,20 @@ fn every_word_of_the_desks_riders_and_dispatch_has_a_label() {
 fn every_order_of_the_search_page_has_a_label() {
     assert_labelled("search-sort", lokal_app::discovery::SearchSort::ALL.map(|(_, n)| n));
 }
+
+#[test]
+fn every_word_of_ordering_reviews_cards_and_chat_has_a_label() {
+    use lokal_core::fulfil::Mode;
+    // The steps of an order's timeline, and the one shown for a step not listed.
+    assert_labelled("order-event", lokal_web::ordering::ORDER_EVENTS);
+    assert_labelled("order-event", ["other"]);
+    // What the order's code is called, by mode.
+    assert_labelled("track-code", Mode::ALL.map(Mode::as_str));
+    assert_labelled("review-dimension", lokal_core::review::DIMENSIONS);
+    assert_labelled("review-status", ["visible", "hidden"]);
+    assert_labelled("card-entry", lokal_web::loyalty::CARD_ENTRIES);
+    assert_labelled("card-entry", ["other"]);
+    assert_labelled("message-kind", lokal_app::messages::MESSAGE_KINDS);
+    assert_labelled("member-delivery", ["delivered", "capped"]);
+    assert_labelled("join-channel", ["store-code", "store-page"]);
+}

@@ -216,6 +216,10 @@ async fn the_pages_work_without_scripts_and_streams_hint_only_the_right_people()
     let page = format!("{}/stores/{}/chat", app.base, k.store);
     let html = me.get(&page).send().await.expect("page").text().await.expect("html");
     assert!(html.contains("data-testid=\"chat-empty\""), "{html}");
+    // In the platform's language, zh-CN, unless the browser asks for English.
+    assert!(html.contains("还没有消息") && html.contains("咨询Noodle"), "{html}");
+    let en = me.get(&page).header("accept-language", "en").send().await.expect("page").text().await.expect("html");
+    assert!(en.contains("No messages yet") && en.contains("Ask Noodle"), "{en}");
 
     // The clerk watches the store's chats live.
     let (clerk, _) = logged_in_client(&app, "noodle-clerk@test.lokal", "correct horse").await;
@@ -245,7 +249,9 @@ async fn the_pages_work_without_scripts_and_streams_hint_only_the_right_people()
     // The clerk's list shows the unread badge; the conversation page answers with a form.
     let list = clerk.get(format!("{}/merchant/stores/{}/chats", app.base, k.store)).send().await.expect("list");
     let list = list.text().await.expect("html");
-    assert!(list.contains("data-testid=\"chat-unread\" title=\"unread\">1<"), "{list}");
+    assert!(list.contains("data-testid=\"chat-unread\" title=\"未读\">1<"), "{list}");
+    // The thread's time is the store's local time, never UTC.
+    assert!(list.contains("今天 ") && !list.contains("UTC"), "{list}");
     let id =
         app.get("/api/v1/me/chats", Some(&k.consumer)).await.json()["items"][0]["id"].as_str().expect("id").to_owned();
     let conv = clerk.get(format!("{}/merchant/chats/{id}", app.base)).send().await.expect("page");

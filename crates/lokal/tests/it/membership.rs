@@ -82,3 +82,26 @@ async fn no_merchant_sees_another_merchants_members() {
     let r = app.get(&format!("{path}?cursor=1~x"), Some(&k.owner)).await;
     assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("cursor")));
 }
+
+#[tokio::test]
+async fn the_card_pages_speak_chinese_first_and_label_every_level() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let join = format!("/api/v1/stores/{}/membership", k.store);
+    let r = app.post(&join, &json!({"channel": "store-code", "messages_opt_in": true}), Some(&k.consumer)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (me, _) = crate::web::logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
+    let cards = format!("{}/me/cards", app.base);
+    let html = me.get(&cards).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(r#"data-testid="card-level" data-level="member">普通会员<"#), "{html}");
+    assert!(html.contains("再消费 ¥500 升级为白银会员") && html.contains("储值 ¥0 · 积分 0"), "{html}");
+    let en = me.get(&cards).header("accept-language", "en").send().await.expect("page").text().await.expect("html");
+    assert!(en.contains("¥500 more to Silver") && en.contains("¥0 stored · 0 points"), "{en}");
+    let card = me.get(format!("{cards}/{}", k.merchant)).send().await.expect("page").text().await.expect("html");
+    assert!(card.contains("储值余额") && card.contains("暂无记录") && !card.contains("⟦"), "{card}");
+    // The owner's list of members names how each joined.
+    let (owner, _) = crate::web::logged_in_client(&app, "noodle-owner@test.lokal", "correct horse").await;
+    let members = format!("{}/merchant/{}/members", app.base, k.merchant);
+    let html = owner.get(&members).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(r#"data-level="member" data-opted-in="true""#) && html.contains("扫码入会"), "{html}");
+}

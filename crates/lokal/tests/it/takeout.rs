@@ -281,3 +281,29 @@ async fn pay_at_store_applies_the_store_rule_and_the_cashier_sees_the_payment() 
     assert_eq!(app.get(&format!("/api/v1/stores/{}/bills", k.store), Some(&stranger)).await.status, 403);
     assert_ledger_holds(&app).await;
 }
+
+#[tokio::test]
+async fn the_tracking_and_order_pages_speak_chinese_first_in_the_store_time() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let order = order_and_pay(&app, &k.delivery_cart(), &k.consumer).await;
+    let a = app.post(&format!("/api/v1/orders/{order}/accept"), &json!({"prep_minutes": 10}), Some(&k.clerk)).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let (me, _) = crate::web::logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
+    let page = format!("{}/orders/{order}/track", app.base);
+    let html = me.get(&page).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(r#"data-testid="track" data-status="accepted""#), "{html}");
+    for words in ["商家正在备餐", "外卖配送", "商家已接单", "预计 ", " 送达", "预计 10 分钟出餐", "收货码"]
+    {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    assert!(!html.contains("UTC") && !html.contains("⟦"), "{html}");
+    let en = me.get(&page).header("accept-language", "en").send().await.expect("page").text().await.expect("html");
+    for words in ["The store is preparing your order", "Accepted by the store", "ready in 10 min", "Expected at "] {
+        assert!(en.contains(words), "{words}: {en}");
+    }
+    // The consumer's list of orders says the same.
+    let list = me.get(format!("{}/me/orders", app.base)).send().await.expect("list").text().await.expect("html");
+    assert!(list.contains(r#"data-status="accepted""#) && list.contains("商家正在备餐"), "{list}");
+    assert!(list.contains("今天 ") && !list.contains("UTC"), "{list}");
+}

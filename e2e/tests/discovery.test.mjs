@@ -56,7 +56,7 @@ test('the nearby list is ordered by distance and a store page opens from it', as
   await page.waitForURL(/\/stores\//);
   assert.ok((await page.getByTestId('store-name').innerText()).length > 0);
   assert.equal(await page.getByTestId('map').count(), 1);
-  assert.match(await page.getByTestId('map').getAttribute('aria-label'), /周边商家地图$/);
+  assert.match(await page.getByTestId('map').locator('svg').getAttribute('aria-label'), /周边商家地图$/);
   assert.match(await page.getByTestId('hours').innerText(), /周一[\s\S]*周日/);
   assert.match(await page.getByTestId('open-state').innerText(), /^(营业中|休息中)$/);
   await page.screenshot({ path: join(artifacts, 'store-page.png'), fullPage: true });
@@ -85,7 +85,7 @@ test('the same journey in English: home, a category, a store page', async () => 
 
   await page.getByTestId('store-card').first().locator('a').click();
   await page.waitForURL(/\/stores\//);
-  assert.match(await page.getByTestId('map').getAttribute('aria-label'), /^Map of the stores around /);
+  assert.match(await page.getByTestId('map').locator('svg').getAttribute('aria-label'), /^Map of the stores around /);
   assert.match(await page.getByTestId('hours').innerText(), /Mon[\s\S]*Sun/);
   assert.match(await page.getByTestId('open-state').innerText(), /^(Open now|Closed now)$/);
   const main = await page.locator('main').innerText();

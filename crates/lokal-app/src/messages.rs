@@ -49,12 +49,18 @@ impl App {
     ) -> Result<MemberMessageRow, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         if !MESSAGE_KINDS.contains(&draft.kind.as_str()) {
-            return Err(FieldError::new("kind", "must be new_deal, coupon_gift, birthday or news").into());
+            return Err(FieldError::new(
+                "kind",
+                lokal_core::Msg::new("field-one-of").with("choices", MESSAGE_KINDS.join(", ")),
+            )
+            .into());
         }
         let subject = lokal_core::field::line_of_text("subject", &draft.subject, 80, true)?;
         let body = draft.body.trim();
         if body.is_empty() || body.chars().count() > 500 || body.contains('\0') {
-            return Err(FieldError::new("body", "must be 1 to 500 characters").into());
+            return Err(
+                FieldError::new("body", lokal_core::Msg::new("field-length").with("min", 1).with("max", 500)).into()
+            );
         }
         let min_level = draft.min_level.unwrap_or(Level::Member);
         let pool = self.db().pool();

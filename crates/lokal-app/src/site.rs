@@ -34,15 +34,10 @@ pub struct Site {
 impl Site {
     /// Checks the settings: a language Lokal speaks and a zone the tz database knows.
     pub fn new(s: &SiteSettings) -> Result<Site, AppError> {
-        let lang = Lang::parse(&s.default_lang).ok_or_else(|| {
-            AppError::new(lokal_core::ErrorCode::ValidationFailed, "site.default_lang must be zh-CN or en")
-        })?;
-        let zone = Zone::named(&s.time_zone).ok_or_else(|| {
-            AppError::new(
-                lokal_core::ErrorCode::ValidationFailed,
-                "site.time_zone must be a zone of the tz database, like Asia/Shanghai",
-            )
-        })?;
+        let lang = Lang::parse(&s.default_lang)
+            .ok_or_else(|| AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-site-default-lang"))?;
+        let zone = Zone::named(&s.time_zone)
+            .ok_or_else(|| AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-site-time-zone"))?;
         Ok(Site { lang, zone })
     }
 

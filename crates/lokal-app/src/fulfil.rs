@@ -252,21 +252,23 @@ impl App {
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
         if o.mode() != Mode::Delivery {
             // The consumer is told the moment it is ready (a rider is told by the dispatcher).
+            // In the consumer's language: the one they saved, else the platform's.
+            let lang = self.lang_of(&mut tx, o.order.user_id).await?;
+            let store = o.store_name.as_str();
             let body = match o.mode() {
-                Mode::Pickup => format!(
-                    "Your order at {} is ready. Show pickup code {} at the counter.",
-                    o.store_name, o.detail.code
-                ),
-                _ => {
-                    format!("Your order at {} is ready and on its way to table {}.", o.store_name, o.detail.table_code)
-                }
+                Mode::Pickup => lokal_core::Msg::new("notify-ready-pickup")
+                    .with("store", store)
+                    .with("code", o.detail.code.as_str()),
+                _ => lokal_core::Msg::new("notify-ready-dine-in")
+                    .with("store", store)
+                    .with("table", o.detail.table_code.as_str()),
             };
             let message = lokal_store::outbox::MessageRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: o.order.user_id,
                 channel: "sms".into(),
-                subject: format!("Ready at {}", o.store_name),
-                body,
+                subject: lokal_i18n::render(lang, &lokal_core::Msg::new("notify-ready-subject").with("store", store)),
+                body: lokal_i18n::render(lang, &body),
                 created_at: now.millis(),
             };
             self.notifier().notify(&mut tx, &message).await?;

@@ -323,7 +323,11 @@ impl App {
             id: CouponTemplateId::generate(),
             issuer: "merchant".into(),
             merchant_id: Some(merchant),
-            title: format!("¥{} off for {points} points", yuan(value)),
+            // Named in the member's own language: the one they saved, else the platform's.
+            title: lokal_i18n::render(
+                self.lang_of(&mut tx, user).await?,
+                &lokal_core::Msg::new("coupon-points-title").money("value", value).with("points", points),
+            ),
             benefit_json: serde_json::to_string(&lokal_core::promo::Benefit::AmountOff { off: value, threshold: 0 })
                 .map_err(AppError::internal)?,
             new_customers_only: false,

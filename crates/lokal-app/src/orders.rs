@@ -4,6 +4,7 @@
 
 use crate::ledger::post;
 use crate::{App, AppError};
+use lokal_core::Msg;
 use lokal_core::deal::uses_value;
 use lokal_core::fulfil::{Actor, OrderEvent};
 use lokal_core::ledger;
@@ -11,6 +12,7 @@ use lokal_core::voucher::VoucherCode;
 use lokal_core::{
     Currency, DealId, ErrorCode, FieldError, Money, OrderId, PaymentId, Principal, Scope, Timestamp, VoucherId,
 };
+use lokal_i18n::render;
 use lokal_store::orders::{self, OrderRow, PaymentRow, RefundRow};
 use lokal_store::vouchers::{self, VoucherRow};
 use lokal_store::{deals, outbox};
@@ -348,21 +350,20 @@ impl App {
             let v = self.issue_voucher(tx, order, &deal.row, now).await?;
             codes.push(v);
         }
-        let body = format!(
-            "Paid ¥{}.{:02} for {} × {}. Your voucher code{}: {}. Show it in the store.",
-            order.total / 100,
-            order.total % 100,
-            order.quantity,
-            deal.row.title,
-            if codes.len() > 1 { "s" } else { "" },
-            codes.iter().map(VoucherCode::display).collect::<Vec<_>>().join(", ")
-        );
+        // Written in the buyer's language: the one they saved, else the platform's.
+        let lang = self.lang_of(tx, order.user_id).await?;
+        let body = Msg::new("notify-vouchers-body")
+            .money("total", order.total)
+            .with("quantity", order.quantity)
+            .with("deal", deal.row.title.as_str())
+            .with("n", codes.len())
+            .with("codes", codes.iter().map(VoucherCode::display).collect::<Vec<_>>().join(", "));
         let message = outbox::MessageRow {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: order.user_id,
             channel: "sms".into(),
-            subject: format!("Your vouchers for {}", deal.row.title),
-            body,
+            subject: render(lang, &Msg::new("notify-vouchers-subject").with("deal", deal.row.title.as_str())),
+            body: render(lang, &body),
             created_at: now.millis(),
         };
         self.notifier().notify(tx, &message).await?;

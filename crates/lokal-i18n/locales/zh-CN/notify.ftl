@@ -3,7 +3,7 @@
 
 ## A deal's vouchers, when the order is paid
 notify-vouchers-subject = 您购买的「{ $deal }」券码
-notify-vouchers-body = 您已支付 { $total }，购买「{ $deal }」× { $quantity }。券码：{ $codes }。到店出示券码即可使用。
+notify-vouchers-body = 您已支付 { $total }，购买「{ $deal }」× { $quantity }，券码共 { $n } 张：{ $codes }。到店出示券码即可使用。
 
 ## A pickup or dine-in order is ready
 notify-ready-subject = { $store }：您的订单已备好

@@ -45,7 +45,7 @@ async fn a_voucher_sms_is_written_in_the_buyers_language() {
     assert_eq!(sms["subject"], "您购买的「双人火锅套餐 Hotpot for two」券码");
     assert_eq!(
         body,
-        format!("您已支付 ¥99，购买「双人火锅套餐 Hotpot for two」× 1。券码：{code}。到店出示券码即可使用。")
+        format!("您已支付 ¥99，购买「双人火锅套餐 Hotpot for two」× 1，券码共 1 张：{code}。到店出示券码即可使用。")
     );
 }
 

@@ -7,7 +7,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use lokal_app::accounts::Authenticated;
-use lokal_core::{ErrorCode, Principal};
+use lokal_core::{ErrorCode, Msg, Principal};
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
 
@@ -37,22 +37,39 @@ fn json_rejection(r: &JsonRejection) -> ApiError {
     match r {
         JsonRejection::JsonDataError(_) => {
             let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d);
-            let field = field_of(detail);
-            let mut e = ApiError::new(ErrorCode::ValidationFailed, detail.to_owned());
-            e.0.field = field;
+            let mut e = ApiError::new(ErrorCode::ValidationFailed, data_error(detail));
+            e.0.field = field_of(detail);
             e
         }
         JsonRejection::JsonSyntaxError(_) => ApiError::new(
             ErrorCode::MalformedRequest,
-            format!("the body is not valid JSON: {}", text.rsplit(": ").next().unwrap_or("")),
+            Msg::new("err-json-syntax").with("detail", text.rsplit(": ").next().unwrap_or("")),
         ),
         JsonRejection::MissingJsonContentType(_) => {
-            ApiError::new(ErrorCode::UnsupportedMediaType, "send the body as JSON with Content-Type: application/json")
+            ApiError::new(ErrorCode::UnsupportedMediaType, "err-json-content-type")
         }
         _ if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(ErrorCode::PayloadTooLarge, "the body is larger than 1 MiB")
+            ApiError::new(ErrorCode::PayloadTooLarge, "err-body-too-large")
         }
-        _ => ApiError::new(ErrorCode::MalformedRequest, "the body could not be read"),
+        _ => ApiError::new(ErrorCode::MalformedRequest, "err-body-unreadable"),
+    }
+}
+
+/// What to tell the client about a body that does not fit the call (serde's `detail`): a missing
+/// or unknown field by its kind, anything else with serde's own words (technical, for the
+/// developer: "invalid type: integer `1`, expected a string at line 1 column 14").
+fn data_error(detail: &str) -> Msg {
+    if detail.contains("missing field `") {
+        Msg::new("field-required")
+    } else if detail.contains("unknown field `") {
+        Msg::new("field-unknown")
+    } else {
+        match detail.split_once(": ") {
+            Some((path, rest)) if field_of(detail).as_deref() == Some(path) => {
+                Msg::new("field-invalid").with("detail", rest)
+            }
+            _ => Msg::new("err-json-invalid").with("detail", detail),
+        }
     }
 }
 
@@ -77,8 +94,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Path(p.0)).map_err(
             |r: PathRejection| {
-                let mut e =
-                    ApiError::new(ErrorCode::ValidationFailed, format!("bad path parameter: {}", r.body_text()));
+                let mut e = ApiError::new(
+                    ErrorCode::ValidationFailed,
+                    Msg::new("err-path-param").with("detail", r.body_text()),
+                );
                 e.0.field = Some("path".into());
                 e
             },
@@ -97,8 +116,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             |r: QueryRejection| {
                 let text = r.body_text();
                 let detail = text.split_once("string: ").map_or(text.as_str(), |(_, d)| d).to_owned();
-                let mut e = ApiError::new(ErrorCode::ValidationFailed, format!("bad query parameter: {detail}"));
-                e.0.field = field_of(&detail).or(Some("query".into()));
+                let field = field_of(&detail);
+                let mut e =
+                    ApiError::new(ErrorCode::ValidationFailed, Msg::new("err-query-param").with("detail", detail));
+                e.0.field = field.or(Some("query".into()));
                 e
             },
         )
@@ -143,10 +164,7 @@ impl FromRequestParts<Ctx> for Caller {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             let cookie = cookie_value(&parts.headers, CSRF_COOKIE).unwrap_or_default();
             if cookie.is_empty() || !constant_time_eq(sent.as_bytes(), cookie.as_bytes()) {
-                return Err(ApiError::new(
-                    ErrorCode::CsrfTokenInvalid,
-                    "send the lokal_csrf cookie's value in X-CSRF-Token",
-                ));
+                return Err(ApiError::new(ErrorCode::CsrfTokenInvalid, "err-csrf"));
             }
         }
         Ok(Caller(session.auth.principal.clone(), session))
@@ -218,11 +236,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
             Some(k) if !k.trim().is_empty() => Ok(IdempotencyKey(k.to_owned())),
-            _ => Err(lokal_core::FieldError::new(
-                "Idempotency-Key",
-                "is required on paying calls: send a unique key per purchase",
-            )
-            .into()),
+            _ => Err(lokal_core::FieldError::new("Idempotency-Key", "field-idempotency-key-required").into()),
         }
     }
 }

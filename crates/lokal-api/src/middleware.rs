@@ -11,7 +11,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use lokal_app::idempotency::Idempotent;
 use lokal_app::secret::sha256_hex;
-use lokal_core::ErrorCode;
+use lokal_core::{ErrorCode, Msg};
 use std::time::Instant;
 
 /// The request id of the current request, in the request extensions.
@@ -89,7 +89,7 @@ fn finish_error(
         // give API clients the same JSON shape. Pages render their own error pages.
         None if is_api && (status.is_client_error() || status.is_server_error()) && !is_json(&res) => {
             let code = code_for_status(status);
-            ErrorPayload { code, msg: default_message(code).into(), field: None, cause: None }
+            ErrorPayload { code, msg: default_message(code), field: None, cause: None }
         }
         None => return res,
     };
@@ -109,15 +109,15 @@ fn is_json(res: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-fn default_message(code: ErrorCode) -> &'static str {
+fn default_message(code: ErrorCode) -> Msg {
     match code {
-        ErrorCode::NotFound => "no such resource",
-        ErrorCode::MethodNotAllowed => "this resource does not accept this method",
-        ErrorCode::PayloadTooLarge => "the body is larger than 1 MiB",
-        ErrorCode::UnsupportedMediaType => "send the body as JSON with Content-Type: application/json",
-        ErrorCode::MalformedRequest => "malformed request",
-        ErrorCode::Internal => "internal error",
-        _ => "request refused",
+        ErrorCode::NotFound => Msg::new("not-found"),
+        ErrorCode::MethodNotAllowed => Msg::new("err-method-not-allowed"),
+        ErrorCode::PayloadTooLarge => Msg::new("err-body-too-large"),
+        ErrorCode::UnsupportedMediaType => Msg::new("err-json-content-type"),
+        ErrorCode::MalformedRequest => Msg::new("err-malformed-request"),
+        ErrorCode::Internal => Msg::new("err-internal"),
+        _ => Msg::new("err-request-refused"),
     }
 }
 
@@ -180,7 +180,8 @@ async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Respon
         return next.run(req).await;
     };
     let Ok(key) = key else {
-        return ApiError::new(ErrorCode::ValidationFailed, "Idempotency-Key: must be visible ASCII").into_response();
+        let e = lokal_core::FieldError::new("Idempotency-Key", "field-idempotency-key");
+        return ApiError::from(e).into_response();
     };
     let lang = req.extensions().get::<RequestLang>().map_or(lokal_i18n::Lang::default(), |l| l.0);
     let scope = req
@@ -189,7 +190,7 @@ async fn idempotency(State(ctx): State<Ctx>, req: Request, next: Next) -> Respon
         .map_or_else(|| String::from("anonymous"), |s| s.auth.principal.user_id.to_string());
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return ApiError::new(ErrorCode::PayloadTooLarge, "the body is larger than 1 MiB").into_response();
+        return ApiError::new(ErrorCode::PayloadTooLarge, "err-body-too-large").into_response();
     };
     let mut material = format!("{} {}\n", parts.method, parts.uri).into_bytes();
     material.extend_from_slice(&bytes);
@@ -261,7 +262,7 @@ async fn store_outcome(ctx: &Ctx, scope: &str, key: &str, res: Response, lang: l
     let (parts, body) = res.into_parts();
     let Ok(bytes) = to_bytes(body, 16 * MAX_BODY_BYTES).await else {
         let _ = ctx.app.idempotency_release(scope, key).await;
-        return ApiError::new(ErrorCode::Internal, "internal error").into_response();
+        return ApiError::new(ErrorCode::Internal, "err-internal").into_response();
     };
     let text = String::from_utf8_lossy(&bytes).into_owned();
     if let Err(e) = ctx.app.idempotency_complete(scope, key, status.as_u16(), &text).await {

@@ -69,7 +69,7 @@ impl App {
         let email = blank_to_none(r.email).map(|e| Email::parse("email", &e)).transpose()?;
         let phone = blank_to_none(r.phone).map(|p| Phone::parse("phone", &p)).transpose()?;
         if email.is_none() && phone.is_none() {
-            return Err(FieldError::new("email", "an e-mail address or a phone number is required").into());
+            return Err(FieldError::new("email", "field-email-or-phone-required").into());
         }
         let password = Password::parse("password", &r.password)?;
         let default_name = match (&email, &phone) {
@@ -89,14 +89,12 @@ impl App {
             lang: None,
         };
         users::insert(self.db().pool(), &user).await.map_err(|e| match e {
-            e if e.is_unique("users_email_key") => AppError {
-                field: Some("email".into()),
-                ..AppError::new(ErrorCode::EmailTaken, "this e-mail address is already registered")
-            },
-            e if e.is_unique("users_phone_key") => AppError {
-                field: Some("phone".into()),
-                ..AppError::new(ErrorCode::PhoneTaken, "this phone number is already registered")
-            },
+            e if e.is_unique("users_email_key") => {
+                AppError { field: Some("email".into()), ..AppError::new(ErrorCode::EmailTaken, "err-email-taken") }
+            }
+            e if e.is_unique("users_phone_key") => {
+                AppError { field: Some("phone".into()), ..AppError::new(ErrorCode::PhoneTaken, "err-phone-taken") }
+            }
             e => e.into(),
         })?;
         tracing::info!(user_id = %user.id, "account registered");
@@ -134,7 +132,7 @@ impl App {
                 tracing::info!(user_id = %u.id, "logged in");
                 Ok((u, session))
             }
-            _ => Err(AppError::new(ErrorCode::InvalidCredentials, "wrong login or password")),
+            _ => Err(AppError::new(ErrorCode::InvalidCredentials, "err-invalid-credentials")),
         }
     }
 
@@ -200,6 +198,6 @@ impl App {
 }
 
 /// Maps "no such row" style store errors for lookups by id.
-pub(crate) fn unique_conflict(e: StoreError, constraint: &str, message: &'static str) -> AppError {
+pub(crate) fn unique_conflict(e: StoreError, constraint: &str, message: lokal_core::Msg) -> AppError {
     if e.is_unique(constraint) { AppError::new(ErrorCode::Conflict, message) } else { e.into() }
 }

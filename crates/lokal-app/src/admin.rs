@@ -38,7 +38,7 @@ impl App {
         if matches!(role, Role::Staff(_)) {
             return Err(AppError {
                 field: Some("role".into()),
-                ..AppError::new(ErrorCode::ValidationFailed, "role: staff roles are granted by the merchant")
+                ..AppError::new(ErrorCode::ValidationFailed, "field-role-staff-by-merchant")
             });
         }
         users::get_by_id(self.db().pool(), user).await?.ok_or_else(|| AppError::not_found("user"))?;
@@ -71,7 +71,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         grants::insert(&mut tx, &g)
             .await
-            .map_err(|e| unique_conflict(e, "grants_user_scope_key", "the user already holds this role here"))?;
+            .map_err(|e| unique_conflict(e, "grants_user_scope_key", lokal_core::Msg::new("err-role-held")))?;
         tx.commit().await?;
         Ok(Grant { id: g.id, role: g.role, merchant_id: g.merchant_id, stores: g.stores })
     }

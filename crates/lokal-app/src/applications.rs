@@ -38,7 +38,7 @@ pub type Application = ApplicationRow;
 fn check_licence(raw: &str) -> Result<String, FieldError> {
     let s = raw.trim().to_uppercase();
     if !(5..=32).contains(&s.len()) || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(FieldError::new("licence_number", "must be 5 to 32 letters, digits or dashes"));
+        return Err(FieldError::new("licence_number", "field-licence-number"));
     }
     Ok(s)
 }
@@ -74,7 +74,7 @@ impl App {
             if e.is_unique("merchant_applications_licence_number_key") {
                 AppError {
                     field: Some("licence_number".into()),
-                    ..AppError::new(ErrorCode::Conflict, "an application for this licence is already pending")
+                    ..AppError::new(ErrorCode::Conflict, "err-application-pending")
                 }
             } else {
                 e.into()
@@ -99,7 +99,11 @@ impl App {
         if let Some(s) = status
             && !["pending", "approved", "rejected"].contains(&s)
         {
-            return Err(FieldError::new("status", "must be pending, approved or rejected").into());
+            return Err(FieldError::new(
+                "status",
+                lokal_core::Msg::new("field-one-of").with("choices", "pending, approved, rejected"),
+            )
+            .into());
         }
         let rows = applications::list(self.db().pool(), status, None, page.after.as_deref(), page.limit + 1).await?;
         Ok(Page::from_overfetch(rows, page.limit, |a| a.id.clone()))
@@ -116,7 +120,7 @@ impl App {
         caller.require_admin()?;
         let app = self.pending(id).await?;
         if !applications::decide(self.db().pool(), id, "approved", None, caller.user_id, self.now().millis()).await? {
-            return Err(AppError::new(ErrorCode::Conflict, "this application was decided already"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
         match self.open_merchant_for(caller, &app).await {
             Ok((merchant, store)) => {
@@ -155,13 +159,17 @@ impl App {
         caller.require_admin()?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(FieldError::new("reason", "must be 1 to 500 characters").into());
+            return Err(FieldError::new(
+                "reason",
+                lokal_core::Msg::new("field-length").with("min", 1).with("max", 500),
+            )
+            .into());
         }
         self.pending(id).await?;
         if !applications::decide(self.db().pool(), id, "rejected", Some(reason), caller.user_id, self.now().millis())
             .await?
         {
-            return Err(AppError::new(ErrorCode::Conflict, "this application was decided already"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
         applications::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("application"))
     }
@@ -170,7 +178,7 @@ impl App {
         let app =
             applications::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("application"))?;
         if app.status != "pending" {
-            return Err(AppError::new(ErrorCode::Conflict, "this application was decided already"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
         Ok(app)
     }

@@ -47,9 +47,7 @@ impl App {
         let s = self.order_settings(store).await?;
         let discount = bill_discount(&s.pay_at_store, amount, excluded)?;
         if amount - discount < 1 {
-            return Err(
-                lokal_core::FieldError::new("amount", "after the discount the bill must be at least 0.01").into()
-            );
+            return Err(lokal_core::FieldError::new("amount", "field-bill-after-discount").into());
         }
         let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let now = self.now();

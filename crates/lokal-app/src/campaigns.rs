@@ -222,7 +222,7 @@ impl App {
         if let Some(store) = t.store_id {
             let row = stores::get_by_id(self.db().pool(), store).await?;
             if row.is_none_or(|s| merchant.is_some_and(|m| s.merchant_id != m)) {
-                return Err(FieldError::new("store_id", "not a store of this merchant").into());
+                return Err(FieldError::new("store_id", "field-store-not-of-merchant").into());
             }
         }
         if let Some(batch) = t.coupon_batch_id {
@@ -231,8 +231,12 @@ impl App {
                 // Not a points exchange's one-coupon batch: those are nobody's offer.
                 .is_some_and(|b| b.merchant_id == merchant && b.status != "points");
             if !ok {
-                let whose = if merchant.is_some() { "this merchant's" } else { "a platform" };
-                return Err(FieldError::new("coupon_batch_id", format!("must be {whose} coupon batch")).into());
+                let why = if merchant.is_some() {
+                    "field-coupon-batch-of-merchant"
+                } else {
+                    "field-coupon-batch-of-platform"
+                };
+                return Err(FieldError::new("coupon_batch_id", lokal_core::Msg::new(why)).into());
             }
         }
         let row = CampaignRow {
@@ -295,7 +299,9 @@ impl App {
         }
         let (name, cost) = j.check()?;
         if c.channels.len() >= 100 {
-            return Err(FieldError::new("name", "a campaign has at most 100 channels").into());
+            return Err(
+                FieldError::new("name", lokal_core::Msg::new("field-campaign-channels").with("max", 100)).into()
+            );
         }
         for _ in 0..5 {
             let row = ChannelRow {

@@ -83,7 +83,7 @@ impl App {
     pub async fn item(&self, caller: &Principal, id: ItemId) -> Result<(ItemRow, Vec<OptionGroupJson>), AppError> {
         let row = match items::get_by_id(self.db().pool(), id).await? {
             Some(item) if caller.is_staff_of(item.merchant_id) => item,
-            Some(_) => return Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this item's merchant")),
+            Some(_) => return Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-item-merchant")),
             None => return Err(AppError::not_found("item")),
         };
         let options = options_of(&row)?;
@@ -97,7 +97,7 @@ impl App {
                 Ok(item)
             }
             None if caller.is_admin() => Err(AppError::not_found("item")),
-            None => Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this item's merchant")),
+            None => Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-item-merchant")),
         }
     }
 
@@ -114,7 +114,7 @@ impl App {
         let row = match stores::get_by_id(self.db().pool(), store).await? {
             Some(s) => s,
             None if caller.is_admin() => return Err(AppError::not_found("store")),
-            None => return Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this store")),
+            None => return Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-store")),
         };
         caller.require(&row, StaffRole::Clerk)?;
         let item_row = items::get_by_id(self.db().pool(), item).await?.filter(|i| i.merchant_id == row.merchant_id);

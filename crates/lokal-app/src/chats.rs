@@ -60,7 +60,7 @@ impl App {
         let view = self.public_store(store).await?;
         let merchant = view.row.merchant_id;
         if works_for(caller, merchant) {
-            return Err(AppError::new(ErrorCode::Forbidden, "staff answer their store's chats; they do not open one"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-chat-staff-do-not-open"));
         }
         self.rate_hit(&format!("chat:{}", caller.user_id), PER_MINUTE, 60).await?;
         let now = self.now().millis();
@@ -115,7 +115,7 @@ impl App {
     pub async fn send_chat(&self, caller: &Principal, id: &str, body: &str) -> Result<Conversation, AppError> {
         let (t, side) = self.chat_access(caller, id).await?;
         let Some(side) = side else {
-            return Err(AppError::new(ErrorCode::Forbidden, "operators read chats; they do not write in them"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-chat-operators-read-only"));
         };
         let body = chat_body(body)?;
         self.rate_hit(&format!("chat:{}", caller.user_id), PER_MINUTE, 60).await?;
@@ -203,10 +203,10 @@ fn thread_id(id: &str) -> Result<String, AppError> {
 pub fn chat_body(raw: &str) -> Result<String, FieldError> {
     let t = raw.trim();
     if t.is_empty() || t.chars().count() > MAX_CHARS {
-        return Err(FieldError::new("body", "between 1 and 1,000 characters"));
+        return Err(FieldError::new("body", lokal_core::Msg::new("field-length").with("min", 1).with("max", 1_000)));
     }
     if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(FieldError::new("body", "must not contain control characters"));
+        return Err(FieldError::new("body", "field-control-chars"));
     }
     Ok(t.to_owned())
 }

@@ -68,11 +68,15 @@ impl App {
         let t = CouponTerms::parse(j, self.now())?;
         if matches!(t.benefit, Benefit::FreeDelivery { .. }) {
             // Delivery fees are the platform's: only the platform waives them.
-            return Err(FieldError::new("benefit.kind", "free delivery coupons are issued by the platform").into());
+            return Err(FieldError::new("benefit.kind", "field-free-delivery-platform-only").into());
         }
         let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
         if let Some(bad) = t.store_ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
-            return Err(FieldError::new("store_ids", format!("store {bad} is not a store of this merchant")).into());
+            return Err(FieldError::new(
+                "store_ids",
+                lokal_core::Msg::new("field-store-id-not-of-merchant").with("store", bad.to_string()),
+            )
+            .into());
         }
         self.insert_template(caller, Some(merchant), t).await
     }
@@ -169,21 +173,21 @@ impl App {
         let t = self.coupon_template(template).await?;
         let now = self.now();
         if !t.claimable_at(now) {
-            return Err(AppError::new(ErrorCode::NotClaimable, "this coupon cannot be claimed now"));
+            return Err(AppError::new(ErrorCode::NotClaimable, "err-coupon-not-claimable"));
         }
         if t.row.quantity_left <= 0 {
-            return Err(AppError::new(ErrorCode::CouponsGone, "every coupon of this batch has been claimed"));
+            return Err(AppError::new(ErrorCode::CouponsGone, "err-coupons-gone"));
         }
         let mut tx = self.db().begin().await?;
         // Claimer row before batch row (one order everywhere, so racing claims cannot deadlock).
         if !coupons::count_claimer(&mut tx, template, caller.user_id, t.row.per_user_limit).await? {
             return Err(AppError::new(
                 ErrorCode::ClaimLimitReached,
-                format!("at most {} per person for this coupon", t.row.per_user_limit),
+                lokal_core::Msg::new("err-coupon-claim-limit").with("max", t.row.per_user_limit),
             ));
         }
         if !coupons::take_one(&mut tx, template, now.millis()).await? {
-            return Err(AppError::new(ErrorCode::CouponsGone, "every coupon of this batch has been claimed"));
+            return Err(AppError::new(ErrorCode::CouponsGone, "err-coupons-gone"));
         }
         let coupon = CouponRow {
             id: CouponId::generate(),
@@ -226,7 +230,7 @@ impl App {
         if let Some(store) = t.store_id {
             let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
             if !own.iter().any(|s| s.id == store) {
-                return Err(FieldError::new("store_id", "not a store of this merchant").into());
+                return Err(FieldError::new("store_id", "field-store-not-of-merchant").into());
             }
         }
         let row = lokal_store::promotions::PromotionRow {

@@ -62,7 +62,11 @@ impl App {
         let t = DealTerms::parse(j, now)?;
         let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
         if let Some(bad) = t.store_ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
-            return Err(FieldError::new("store_ids", format!("store {bad} is not a store of this merchant")).into());
+            return Err(FieldError::new(
+                "store_ids",
+                lokal_core::Msg::new("field-store-id-not-of-merchant").with("store", bad.to_string()),
+            )
+            .into());
         }
         let details = DealDetails { description: t.description, contents: t.contents, rules: t.rules.to_json() };
         let row = DealRow {

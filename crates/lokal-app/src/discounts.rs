@@ -52,7 +52,7 @@ impl Ref {
     fn name(self) -> String {
         match self {
             Ref::Coupon(c, _) => c.to_string(),
-            Ref::Promotion(p) => format!("promotion {p}"),
+            Ref::Promotion(p) => p.to_string(),
         }
     }
 }
@@ -70,8 +70,7 @@ impl App {
         promotions: &[AppliedPromotion],
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let changed =
-            || AppError::new(ErrorCode::QuoteChanged, "a discount of the quote is no longer available: ask again");
+        let changed = || AppError::new(ErrorCode::QuoteChanged, "err-quote-discount-gone");
         let id = order.id.to_string();
         // Batches in id order, the order `release` takes them in (no deadlock between the two).
         let mut holds: Vec<&AppliedCoupon> = coupons.iter().collect();
@@ -113,7 +112,9 @@ impl App {
         now: Timestamp,
     ) -> Result<Vec<AppliedCoupon>, AppError> {
         if coupon_ids.is_some_and(|ids| ids.len() > 3) {
-            return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
+            return Err(
+                FieldError::new("coupon_ids", lokal_core::Msg::new("field-coupons-at-most").with("max", 3)).into()
+            );
         }
         let none = coupon_ids.is_some_and(<[CouponId]>::is_empty);
         let (offers, titles, _) = self.wallet_offers(user, merchant, store, coupon_ids, none, now).await?;
@@ -213,7 +214,9 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         if cart.coupon_ids.as_ref().is_some_and(|ids| ids.len() > 3) {
-            return Err(FieldError::new("coupon_ids", "name at most three coupons").into());
+            return Err(
+                FieldError::new("coupon_ids", lokal_core::Msg::new("field-coupons-at-most").with("max", 3)).into()
+            );
         }
         let no_coupons = cart.coupon_ids.as_ref().is_some_and(Vec::is_empty);
         let merchant = priced.store.row.merchant_id;
@@ -303,13 +306,11 @@ fn price_with(
     let mut chosen = promotions.to_vec();
     for id in ids {
         let o = offers.iter().find(|o| matches!(o.id, Ref::Coupon(c, _) if c == *id)).ok_or_else(|| {
-            FieldError::new("coupon_ids", format!("coupon {id} is not yours, used, expired or not valid here"))
+            FieldError::new("coupon_ids", lokal_core::Msg::new("field-coupon-not-usable").with("id", id.to_string()))
         })?;
         chosen.push(o.clone());
     }
-    promo::price(cart, &chosen).map_err(|(id, why)| {
-        AppError::from(FieldError::new("coupon_ids", format!("coupon {} cannot be used: {why}", id.name())))
-    })
+    promo::price(cart, &chosen).map_err(|(id, why)| AppError::from(FieldError::new("coupon_ids", why.msg(&id.name()))))
 }
 
 /// The coupons a priced breakdown applied, with their titles and new-customer flags.

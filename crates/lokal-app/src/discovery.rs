@@ -189,7 +189,12 @@ impl Sort {
             "rating" => Sort::Rating,
             "sales" => Sort::Sales,
             "recommended" => Sort::Recommended,
-            _ => return Err(FieldError::new(field, "must be distance, rating, sales or recommended")),
+            _ => {
+                return Err(FieldError::new(
+                    field,
+                    lokal_core::Msg::new("field-one-of").with("choices", "distance, rating, sales, recommended"),
+                ));
+            }
         })
     }
 }
@@ -375,13 +380,13 @@ impl SearchQuery {
     pub fn parse_text(field: &str, raw: &str) -> Result<String, FieldError> {
         let text = raw.trim();
         if text.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
+            return Err(FieldError::new(field, "field-empty"));
         }
         if text.chars().count() > 100 {
-            return Err(FieldError::new(field, "must be at most 100 characters"));
+            return Err(FieldError::new(field, lokal_core::Msg::new("field-too-long").with("max", 100)));
         }
         if tokens(text).is_empty() {
-            return Err(FieldError::new(field, "must contain a word"));
+            return Err(FieldError::new(field, "field-search-no-word"));
         }
         Ok(text.to_owned())
     }

@@ -138,7 +138,7 @@ impl App {
         caller.require_role(Role::Rider)?;
         let me = self.rider_me(caller).await?;
         if me.shift_id.is_none() {
-            return Err(AppError::new(ErrorCode::NotOnShift, "offers are for riders on shift"));
+            return Err(AppError::new(ErrorCode::NotOnShift, "err-offers-for-riders-on-shift"));
         }
         let Some(at) = me.position.map(geo) else { return Ok(Vec::new()) };
         let max = f64::from(self.delivery_settings().max_pickup_m);
@@ -162,24 +162,24 @@ impl App {
         caller.require_role(Role::Rider)?;
         let me = self.rider_me(caller).await?;
         if me.shift_id.is_none() {
-            return Err(AppError::new(ErrorCode::NotOnShift, "go on shift to grab tasks"));
+            return Err(AppError::new(ErrorCode::NotOnShift, "err-grab-go-on-shift"));
         }
         if self.delivery_settings().dispatch_mode != DispatchMode::Grab {
-            return Err(AppError::new(ErrorCode::Conflict, "the dispatcher assigns tasks on this platform"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-grab-dispatcher-assigns"));
         }
         let held = deliveries::of_rider(self.db().pool(), caller.user_id).await?.len() as u32;
         if held >= self.delivery_settings().rider_capacity.max(1) {
-            return Err(AppError::new(ErrorCode::Conflict, "you carry as many tasks as you may"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-grab-too-many-tasks"));
         }
         let d = deliveries::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("task"))?;
         let Some(at) = me.position.map(geo) else {
-            return Err(AppError::new(ErrorCode::Conflict, "share your position before grabbing tasks"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-grab-share-position"));
         };
         if at.distance_m(&geo(d.pickup)) > f64::from(self.delivery_settings().max_pickup_m) {
-            return Err(AppError::new(ErrorCode::Conflict, "this task is too far from you"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-grab-too-far"));
         }
         if !self.give(id, caller.user_id, Some(caller.user_id), "grabbed").await? {
-            return Err(AppError::new(ErrorCode::OrderStateConflict, "another rider took it"));
+            return Err(AppError::new(ErrorCode::OrderStateConflict, "err-grab-taken"));
         }
         Ok(())
     }
@@ -220,7 +220,7 @@ impl App {
         if let Some(r) = to {
             let rider = riders::get_by_id(self.db().pool(), r).await?;
             if rider.is_none_or(|x| x.shift_id.is_none()) {
-                return Err(AppError::new(ErrorCode::NotOnShift, "that rider is not on shift"));
+                return Err(AppError::new(ErrorCode::NotOnShift, "err-rider-not-on-shift"));
             }
         }
         let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
@@ -229,19 +229,19 @@ impl App {
             if task_next(from, TaskEvent::Release).is_none() {
                 return Err(AppError::new(
                     ErrorCode::OrderStateConflict,
-                    format!("the task is {from}: it stays with its rider"),
+                    lokal_core::Msg::new("err-task-stays-with-rider").with("status", from.as_str()),
                 ));
             }
             let mut tx = self.db().begin().await?;
             if !deliveries::step(&mut tx, id, None, from.as_str(), "waiting", now.millis()).await? {
-                return Err(AppError::new(ErrorCode::OrderStateConflict, "the task changed meanwhile; reload it"));
+                return Err(AppError::new(ErrorCode::OrderStateConflict, "err-task-changed"));
             }
             self.timeline(&mut tx, d.order_id, "reassigned", Some(caller.user_id), &reason, now).await?;
             tx.commit().await?;
         }
         match to {
             Some(r) if !self.give(id, r, Some(caller.user_id), &reason).await? => {
-                Err(AppError::new(ErrorCode::OrderStateConflict, "the task was taken meanwhile"))
+                Err(AppError::new(ErrorCode::OrderStateConflict, "err-task-taken"))
             }
             Some(_) => Ok(()),
             None => {

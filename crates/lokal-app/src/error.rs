@@ -26,28 +26,40 @@ impl AppError {
         Self { code, msg: msg.into(), field: None, retry_after_secs: None, source: None }
     }
 
-    /// `not_found` for a kind of object.
+    /// `not_found` for a kind of object (`store`, `membership card`): the message is the
+    /// catalogue's `not-found-<kind>` (`not-found-membership-card`), which a test checks exists
+    /// for every kind named in the code.
     pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+        Self::new(ErrorCode::NotFound, Msg::dynamic(not_found_key(what)))
+    }
+
+    /// `not_found` when what is missing does not matter to a person (an unknown route).
+    pub fn not_found_any() -> Self {
+        Self::new(ErrorCode::NotFound, "not-found")
     }
 
     /// `unauthenticated`.
     pub fn unauthenticated() -> Self {
-        Self::new(ErrorCode::Unauthenticated, "log in first: send a bearer token or a session cookie")
+        Self::new(ErrorCode::Unauthenticated, "err-unauthenticated")
     }
 
     /// `internal`, keeping the cause for the log.
     pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self { source: Some(Box::new(cause)), ..Self::new(ErrorCode::Internal, "internal error") }
+        Self { source: Some(Box::new(cause)), ..Self::new(ErrorCode::Internal, "err-internal") }
     }
 
     /// `rate_limited` with a retry hint.
     pub fn rate_limited(retry_after_secs: i64) -> Self {
         Self {
             retry_after_secs: Some(retry_after_secs.max(1)),
-            ..Self::new(ErrorCode::RateLimited, "too many attempts; try again later")
+            ..Self::new(ErrorCode::RateLimited, "err-rate-limited")
         }
     }
+}
+
+/// The catalogue key of "no such `what`": `not-found-` and the kind, spaces as hyphens.
+pub fn not_found_key(what: &str) -> String {
+    format!("not-found-{}", what.trim().replace([' ', '_'], "-"))
 }
 
 impl std::fmt::Display for AppError {
@@ -70,7 +82,7 @@ impl From<FieldError> for AppError {
 
 impl From<Denied> for AppError {
     fn from(_: Denied) -> Self {
-        Self::new(ErrorCode::Forbidden, "you are not allowed to do this")
+        Self::new(ErrorCode::Forbidden, "err-forbidden")
     }
 }
 
@@ -84,10 +96,9 @@ impl From<sqlx::Error> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => Self {
-                source: Some(Box::new(e)),
-                ..Self::new(ErrorCode::Unavailable, "the database is unavailable; try again")
-            },
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
+                Self { source: Some(Box::new(e)), ..Self::new(ErrorCode::Unavailable, "err-unavailable") }
+            }
             other => Self::internal(other),
         }
     }

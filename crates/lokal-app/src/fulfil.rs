@@ -42,8 +42,8 @@ impl MenuOrder {
     }
 }
 
-pub(crate) fn conflict(e: impl std::fmt::Display) -> AppError {
-    AppError::new(ErrorCode::OrderStateConflict, e.to_string())
+pub(crate) fn conflict(msg: impl Into<lokal_core::Msg>) -> AppError {
+    AppError::new(ErrorCode::OrderStateConflict, msg)
 }
 
 impl App {
@@ -127,9 +127,9 @@ impl App {
         now: Timestamp,
     ) -> Result<OrderStatus, AppError> {
         let from = o.status();
-        let to = fulfil::next(o.mode(), from, event, actor).map_err(conflict)?;
+        let to = fulfil::next(o.mode(), from, event, actor).map_err(|e| conflict(e.msg()))?;
         if !orders::transition(tx, o.order.id, from.as_str(), to.as_str(), now.millis()).await? {
-            return Err(AppError::new(ErrorCode::OrderStateConflict, "the order changed meanwhile; reload it"));
+            return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
         }
         Ok(to)
     }
@@ -144,10 +144,10 @@ impl App {
     ) -> Result<MenuOrder, AppError> {
         let (o, actor) = self.menu_order_for(caller, id).await?;
         if actor != Actor::Store && actor != Actor::Operator {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the store accepts orders"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-only-store-accepts"));
         }
         if prep_minutes.is_some_and(|p| !(1..=180).contains(&p)) {
-            return Err(lokal_core::FieldError::new("prep_minutes", "must be 1 to 180").into());
+            return Err(lokal_core::FieldError::new("prep_minutes", lokal_core::field::between(1, 180)).into());
         }
         self.accept(&o, Actor::Store, Some(caller.user_id), prep_minutes).await?;
         self.menu_order(id).await
@@ -225,16 +225,14 @@ impl App {
     async fn store_location(&self, o: &MenuOrder) -> Result<lokal_core::geo::LatLng, AppError> {
         let store = o.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
         let view = self.public_store(store).await?;
-        view.profile.location.ok_or_else(|| {
-            AppError::new(ErrorCode::OrderStateConflict, "the store has no location: a rider cannot find it")
-        })
+        view.profile.location.ok_or_else(|| AppError::new(ErrorCode::OrderStateConflict, "err-store-no-location"))
     }
 
     /// The store refuses a paid order; the consumer is refunded in full.
     pub async fn reject_order(&self, caller: &Principal, id: OrderId, reason: &str) -> Result<MenuOrder, AppError> {
         let (o, actor) = self.menu_order_for(caller, id).await?;
         if actor != Actor::Store && actor != Actor::Operator {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the store rejects orders"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-only-store-rejects"));
         }
         let reason = reason_text(reason)?;
         self.end_with_refund(&o, OrderEvent::Reject, Actor::Store, Some(caller.user_id), &reason).await?;
@@ -245,7 +243,7 @@ impl App {
     pub async fn mark_ready(&self, caller: &Principal, id: OrderId) -> Result<MenuOrder, AppError> {
         let (o, actor) = self.menu_order_for(caller, id).await?;
         if actor != Actor::Store {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the store marks orders ready"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-only-store-marks-ready"));
         }
         let now = self.now();
         let mut tx = self.db().begin().await?;
@@ -254,21 +252,23 @@ impl App {
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
         if o.mode() != Mode::Delivery {
             // The consumer is told the moment it is ready (a rider is told by the dispatcher).
+            // In the consumer's language: the one they saved, else the platform's.
+            let lang = self.lang_of(&mut tx, o.order.user_id).await?;
+            let store = o.store_name.as_str();
             let body = match o.mode() {
-                Mode::Pickup => format!(
-                    "Your order at {} is ready. Show pickup code {} at the counter.",
-                    o.store_name, o.detail.code
-                ),
-                _ => {
-                    format!("Your order at {} is ready and on its way to table {}.", o.store_name, o.detail.table_code)
-                }
+                Mode::Pickup => lokal_core::Msg::new("notify-ready-pickup")
+                    .with("store", store)
+                    .with("code", o.detail.code.as_str()),
+                _ => lokal_core::Msg::new("notify-ready-dine-in")
+                    .with("store", store)
+                    .with("table", o.detail.table_code.as_str()),
             };
             let message = lokal_store::outbox::MessageRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: o.order.user_id,
                 channel: "sms".into(),
-                subject: format!("Ready at {}", o.store_name),
-                body,
+                subject: lokal_i18n::render(lang, &lokal_core::Msg::new("notify-ready-subject").with("store", store)),
+                body: lokal_i18n::render(lang, &body),
                 created_at: now.millis(),
             };
             self.notifier().notify(&mut tx, &message).await?;
@@ -283,7 +283,7 @@ impl App {
     pub async fn hand_over(&self, caller: &Principal, id: OrderId, code: Option<&str>) -> Result<MenuOrder, AppError> {
         let (o, actor) = self.menu_order_for(caller, id).await?;
         if actor != Actor::Store {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the store hands orders over"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-only-store-hands-over"));
         }
         if o.mode() == Mode::Pickup {
             self.check_code(&o, code.unwrap_or("")).await?;
@@ -335,7 +335,7 @@ impl App {
             if fulfil::task_next(from, TaskEvent::Cancel).is_some()
                 && !deliveries::step(&mut tx, d.id, None, from.as_str(), "cancelled", now.millis()).await?
             {
-                return Err(AppError::new(ErrorCode::OrderStateConflict, "the delivery changed meanwhile; reload it"));
+                return Err(AppError::new(ErrorCode::OrderStateConflict, "err-delivery-changed"));
             }
         }
         if o.status() == OrderStatus::Paid
@@ -388,7 +388,7 @@ impl App {
                 let name = m.lines.iter().find(|l| l.item_id == *item).map_or("an item", |l| l.name.as_str());
                 let reason = format!("{name} sold out before the payment arrived");
                 if !orders::transition(tx, id, "paid", "cancelled", now.millis()).await? {
-                    return Err(AppError::new(ErrorCode::OrderStateConflict, "the order changed meanwhile"));
+                    return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
                 }
                 menu::set_prep_and_reason(tx, id, None, &reason).await?;
                 self.timeline(tx, id, "cancelled", None, &reason, now).await?;

@@ -27,10 +27,7 @@ impl App {
         if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
             return Err(AppError {
                 field: Some("Idempotency-Key".into()),
-                ..AppError::new(
-                    ErrorCode::ValidationFailed,
-                    "Idempotency-Key: must be 1 to 255 visible ASCII characters",
-                )
+                ..AppError::new(ErrorCode::ValidationFailed, "field-idempotency-key")
             });
         }
         let now = self.now().millis();
@@ -47,14 +44,10 @@ impl App {
         {
             Claim::Claimed => Ok(Idempotent::Run),
             Claim::Done { request_hash, status, body } if request_hash == hash => Ok(Idempotent::Replay(status, body)),
-            Claim::InFlight { request_hash } if request_hash == hash => Err(AppError::new(
-                ErrorCode::IdempotencyKeyInFlight,
-                "a request with this Idempotency-Key is still being processed; retry shortly",
-            )),
-            _ => Err(AppError::new(
-                ErrorCode::IdempotencyKeyReused,
-                "this Idempotency-Key was already used for a different request",
-            )),
+            Claim::InFlight { request_hash } if request_hash == hash => {
+                Err(AppError::new(ErrorCode::IdempotencyKeyInFlight, "err-idempotency-in-flight"))
+            }
+            _ => Err(AppError::new(ErrorCode::IdempotencyKeyReused, "err-idempotency-reused")),
         }
     }
 

@@ -96,7 +96,7 @@ pub const STATEMENT_OFFSET_MIN: i64 = 8 * 60;
 
 /// `[from, to)` in epoch ms of the statement day `date` (`YYYY-MM-DD`).
 pub fn statement_day(date: &str) -> Result<(i64, i64), lokal_core::FieldError> {
-    let bad = || lokal_core::FieldError::new("date", "must be a date like 2026-11-23");
+    let bad = || lokal_core::FieldError::new("date", "field-date");
     let midnight = lokal_core::Timestamp::parse_rfc3339(&format!("{}T00:00:00+08:00", date.trim())).ok_or_else(bad)?;
     if date.trim().len() != 10 {
         return Err(bad());
@@ -123,7 +123,7 @@ impl App {
     pub async fn payout(&self, caller: &Principal, merchant: MerchantId, amount: i64) -> Result<i64, AppError> {
         caller.require_admin()?;
         if amount <= 0 {
-            return Err(lokal_core::FieldError::new("amount", "must be positive").into());
+            return Err(lokal_core::FieldError::new("amount", "field-positive").into());
         }
         lokal_store::merchants::get_merchant(self.db().pool(), merchant)
             .await?
@@ -136,7 +136,7 @@ impl App {
         if amount > owed {
             return Err(AppError::new(
                 lokal_core::ErrorCode::Conflict,
-                format!("the merchant is owed {owed} minor units, less than {amount}"),
+                lokal_core::Msg::new("err-payout-above-balance").money("owed", owed).money("amount", amount),
             ));
         }
         let postings = vec![

@@ -91,13 +91,11 @@ impl App {
     ) -> Result<RechargeStart, AppError> {
         self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))?;
         let program = self.loyalty_program(merchant).await?;
-        let tier = program.tier(pay).ok_or_else(|| {
-            FieldError::new("pay", "must be one of the merchant's recharge offers (GET its card for them)")
-        })?;
+        let tier = program.tier(pay).ok_or_else(|| FieldError::new("pay", "field-recharge-offer-unknown"))?;
         if let Some(s) = store_id {
             let view = self.public_store(s).await?;
             if view.row.merchant_id != merchant {
-                return Err(FieldError::new("store_id", "not a store of this merchant").into());
+                return Err(FieldError::new("store_id", "field-store-not-of-merchant").into());
             }
         }
         let now = self.now().millis();
@@ -133,7 +131,7 @@ impl App {
             .ok_or_else(|| AppError::not_found("payment"))?;
         let mut tx = self.db().begin().await?;
         if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
-            return Err(AppError::new(ErrorCode::WebhookReplayed, "this event was processed before"));
+            return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
         let succeeded = event.kind == "payment.succeeded";
         let status = if succeeded { "succeeded" } else { "failed" };
@@ -190,11 +188,14 @@ impl App {
         let order = orders::get_by_id(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
         // Only the member spends their card: not even an operator pays from it for them.
         if caller.user_id != order.user_id {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the order's consumer pays it from their card"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-card-pay-own-orders"));
         }
         let now = self.now();
         if order.status != "pending" || order.expires_at <= now.millis() {
-            return Err(AppError::new(ErrorCode::OrderNotPayable, format!("the order is {}", order.status)));
+            return Err(AppError::new(
+                ErrorCode::OrderNotPayable,
+                lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
+            ));
         }
         let paying = self.paying(&order).await?;
         let account = Account::StoredValue(order.merchant_id, order.user_id);
@@ -206,11 +207,11 @@ impl App {
         if balance < order.total {
             return Err(AppError::new(
                 ErrorCode::InsufficientBalance,
-                format!("the card holds ¥{}, the order is ¥{}", yuan(balance), yuan(order.total)),
+                lokal_core::Msg::new("err-card-balance-short").money("balance", balance).money("total", order.total),
             ));
         }
         if !orders::transition(&mut tx, order.id, "pending", paying.paid_to, now.millis()).await? {
-            return Err(AppError::new(ErrorCode::OrderNotPayable, "the order is no longer waiting for payment"));
+            return Err(AppError::new(ErrorCode::OrderNotPayable, "err-order-no-longer-payable"));
         }
         let payment_id = PaymentId::generate();
         let payment = PaymentRow {
@@ -314,7 +315,7 @@ impl App {
         if held < points {
             return Err(AppError::new(
                 ErrorCode::InsufficientBalance,
-                format!("the card holds {held} points, fewer than {points}"),
+                lokal_core::Msg::new("err-points-short").with("held", held).with("points", points),
             ));
         }
         // The coupon's own batch: one coupon, never claimable, listed nowhere (status `points`).
@@ -322,7 +323,11 @@ impl App {
             id: CouponTemplateId::generate(),
             issuer: "merchant".into(),
             merchant_id: Some(merchant),
-            title: format!("¥{} off for {points} points", yuan(value)),
+            // Named in the member's own language: the one they saved, else the platform's.
+            title: lokal_i18n::render(
+                self.lang_of(&mut tx, user).await?,
+                &lokal_core::Msg::new("coupon-points-title").money("value", value).with("points", points),
+            ),
             benefit_json: serde_json::to_string(&lokal_core::promo::Benefit::AmountOff { off: value, threshold: 0 })
                 .map_err(AppError::internal)?,
             new_customers_only: false,

@@ -58,12 +58,16 @@ impl App {
         messages_opt_in: bool,
     ) -> Result<Card, AppError> {
         if !matches!(channel, "store-page" | "store-code") {
-            return Err(FieldError::new("channel", "must be store-page or store-code").into());
+            return Err(FieldError::new(
+                "channel",
+                lokal_core::Msg::new("field-one-of").with("choices", "store-page, store-code"),
+            )
+            .into());
         }
         let view = self.public_store(store).await?;
         let merchant = view.row.merchant_id;
         if caller.works_for(merchant) {
-            return Err(AppError::new(ErrorCode::Forbidden, "staff do not join their own membership"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-staff-do-not-join"));
         }
         let pool = self.db().pool();
         memberships::join(pool, merchant, caller.user_id, store, channel, messages_opt_in, self.now().millis()).await?;

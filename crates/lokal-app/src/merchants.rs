@@ -20,7 +20,7 @@ impl App {
         if let Some(owner) = owner {
             users::get_by_id(self.db().pool(), owner)
                 .await?
-                .ok_or_else(|| FieldError::new("owner_user_id", "no such user"))?;
+                .ok_or_else(|| FieldError::new("owner_user_id", "field-no-such-user"))?;
         }
         let m =
             MerchantRow { id: MerchantId::generate(), name: name.as_str().to_owned(), created_at: self.now().millis() };
@@ -34,7 +34,7 @@ impl App {
     /// A merchant, for its staff (any store) and operators.
     pub async fn merchant(&self, caller: &Principal, id: MerchantId) -> Result<MerchantRow, AppError> {
         if !caller.is_staff_of(id) {
-            return Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-merchant"));
         }
         merchants::get_merchant(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("merchant"))
     }
@@ -55,14 +55,18 @@ impl App {
         let login = LoginId::parse("login", login)?;
         let user = users::find_by_login(self.db().pool(), login.key())
             .await?
-            .ok_or_else(|| FieldError::new("login", "no account with this e-mail or phone"))?;
+            .ok_or_else(|| FieldError::new("login", "field-no-such-login"))?;
         if let StoreScope::Only(ids) = &stores {
             if ids.is_empty() {
-                return Err(FieldError::new("stores", "name at least one store, or give all stores").into());
+                return Err(FieldError::new("stores", "field-staff-stores").into());
             }
             let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
             if let Some(bad) = ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
-                return Err(FieldError::new("stores", format!("store {bad} is not a store of this merchant")).into());
+                return Err(FieldError::new(
+                    "stores",
+                    lokal_core::Msg::new("field-store-id-not-of-merchant").with("store", bad.to_string()),
+                )
+                .into());
             }
         }
         let grant = self.insert_grant(user.id, Role::Staff(role), Some(merchant), stores).await?;
@@ -84,10 +88,7 @@ impl App {
             caller.authorize(Scope::Merchant(merchant), StaffRole::Owner)?;
         }
         if role == StaffRole::Owner && staff.iter().filter(|(_, _, g)| role_of(g) == StaffRole::Owner).count() == 1 {
-            return Err(AppError::new(
-                ErrorCode::Conflict,
-                "a merchant keeps at least one owner; add another owner first",
-            ));
+            return Err(AppError::new(ErrorCode::Conflict, "err-last-owner"));
         }
         let mut tx = self.db().begin().await?;
         grants::remove(&mut tx, user, merchant).await?;

@@ -4,7 +4,8 @@
 
 use crate::{App, AppError};
 use lokal_core::membership::Level;
-use lokal_core::{FieldError, MerchantId, Principal, Scope, StaffRole, UserId};
+use lokal_core::{FieldError, MerchantId, Msg, Principal, Scope, StaffRole, UserId};
+use lokal_i18n::render;
 use lokal_store::loyalty::{self as store, MemberMessageRow};
 use lokal_store::memberships;
 
@@ -49,12 +50,18 @@ impl App {
     ) -> Result<MemberMessageRow, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         if !MESSAGE_KINDS.contains(&draft.kind.as_str()) {
-            return Err(FieldError::new("kind", "must be new_deal, coupon_gift, birthday or news").into());
+            return Err(FieldError::new(
+                "kind",
+                lokal_core::Msg::new("field-one-of").with("choices", MESSAGE_KINDS.join(", ")),
+            )
+            .into());
         }
         let subject = lokal_core::field::line_of_text("subject", &draft.subject, 80, true)?;
         let body = draft.body.trim();
         if body.is_empty() || body.chars().count() > 500 || body.contains('\0') {
-            return Err(FieldError::new("body", "must be 1 to 500 characters").into());
+            return Err(
+                FieldError::new("body", lokal_core::Msg::new("field-length").with("min", 1).with("max", 500)).into()
+            );
         }
         let min_level = draft.min_level.unwrap_or(Level::Member);
         let pool = self.db().pool();
@@ -119,7 +126,12 @@ impl App {
             after = Some(last.user_id);
             let mut tx = self.db().begin().await?;
             let meant = page.iter().filter(|c| c.messages_opt_in && Level::of(c.spend) >= min_level);
-            for member in meant.filter(|c| !birthday || soon(c)) {
+            let meant: Vec<_> = meant.filter(|c| !birthday || soon(c)).collect();
+            // Each member reads the frame of the message (the sender, how to unsubscribe) in their
+            // own language: the one they saved, else the platform's.
+            let ids: Vec<UserId> = meant.iter().map(|c| c.user_id).collect();
+            let langs = lokal_store::users::langs(&mut *tx, &ids).await?;
+            for member in meant {
                 let user = member.user_id;
                 let day = store::delivered_since(&mut *tx, merchant, user, now - 86_400_000).await?;
                 let month = store::delivered_since(&mut *tx, merchant, user, now - 30 * 86_400_000).await?;
@@ -133,12 +145,15 @@ impl App {
                     capped += 1;
                     continue;
                 }
+                let saved = langs.iter().find(|(u, _)| *u == user).map(|(_, l)| l.as_str());
+                let lang = self.recipient_lang(saved);
+                let from = |key| Msg::new(key).with("merchant", merchant_name);
                 let message = lokal_store::outbox::MessageRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     user_id: user,
                     channel: "app".into(),
-                    subject: format!("{merchant_name}: {subject}"),
-                    body: format!("{body}\n\nYou get this as a member of {merchant_name}. Unsubscribe: /me/cards"),
+                    subject: render(lang, &from("notify-member-subject").with("subject", subject.as_str())),
+                    body: format!("{body}\n\n{}", render(lang, &from("notify-member-footer"))),
                     created_at: now,
                 };
                 self.notifier().notify(&mut tx, &message).await?;

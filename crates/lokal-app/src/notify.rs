@@ -29,3 +29,21 @@ impl Notifier for OutboxNotifier {
         Box::pin(async move { Ok(outbox::insert(&mut **tx, message).await?) })
     }
 }
+
+impl crate::App {
+    /// The language a message to someone is written in: the one they saved (`users.lang`), else
+    /// the platform's default.
+    pub fn recipient_lang(&self, saved: Option<&str>) -> lokal_i18n::Lang {
+        saved.and_then(lokal_i18n::Lang::parse).unwrap_or(self.site().lang)
+    }
+
+    /// The language of messages to `user`, read in `tx`.
+    pub(crate) async fn lang_of(
+        &self,
+        tx: &mut lokal_store::Tx,
+        user: lokal_core::UserId,
+    ) -> Result<lokal_i18n::Lang, AppError> {
+        let saved = lokal_store::users::get_by_id(&mut **tx, user).await?.and_then(|u| u.lang);
+        Ok(self.recipient_lang(saved.as_deref()))
+    }
+}

@@ -4,6 +4,7 @@
 
 use crate::ledger::post;
 use crate::{App, AppError};
+use lokal_core::Msg;
 use lokal_core::deal::uses_value;
 use lokal_core::fulfil::{Actor, OrderEvent};
 use lokal_core::ledger;
@@ -11,6 +12,7 @@ use lokal_core::voucher::VoucherCode;
 use lokal_core::{
     Currency, DealId, ErrorCode, FieldError, Money, OrderId, PaymentId, Principal, Scope, Timestamp, VoucherId,
 };
+use lokal_i18n::render;
 use lokal_store::orders::{self, OrderRow, PaymentRow, RefundRow};
 use lokal_store::vouchers::{self, VoucherRow};
 use lokal_store::{deals, outbox};
@@ -70,16 +72,16 @@ impl App {
         channel: &str,
     ) -> Result<OrderRow, AppError> {
         if !(1..=100).contains(&quantity) {
-            return Err(FieldError::new("quantity", "must be between 1 and 100").into());
+            return Err(FieldError::new("quantity", lokal_core::field::between(1, 100)).into());
         }
         let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         if self.recently_sold_out(deal) {
-            return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
+            return Err(AppError::new(ErrorCode::SoldOut, "err-deal-sold-out"));
         }
         let d = self.deal(deal).await?;
         let now = self.now();
         if !d.on_sale_at(now) {
-            return Err(AppError::new(ErrorCode::NotOnSale, "this deal is not on sale now"));
+            return Err(AppError::new(ErrorCode::NotOnSale, "err-deal-not-on-sale"));
         }
         let order = OrderRow {
             id: OrderId::generate(),
@@ -103,7 +105,7 @@ impl App {
         if !deals::count_buyer(&mut tx, deal, caller.user_id, quantity, d.row.per_user_limit).await? {
             return Err(AppError::new(
                 ErrorCode::PurchaseLimitReached,
-                format!("at most {} per person for this deal", d.row.per_user_limit),
+                lokal_core::Msg::new("err-deal-purchase-limit").with("max", d.row.per_user_limit),
             ));
         }
         if !deals::take_stock(&mut tx, deal, quantity, now.millis()).await? {
@@ -111,7 +113,7 @@ impl App {
             if deals::get_by_id(self.db().pool(), deal).await?.is_some_and(|d| d.stock_left == 0) {
                 self.sold_out_memo(|m| m.insert(deal, std::time::Instant::now()));
             }
-            return Err(AppError::new(ErrorCode::SoldOut, "not enough left of this deal"));
+            return Err(AppError::new(ErrorCode::SoldOut, "err-deal-sold-out"));
         }
         orders::insert(&mut tx, &order).await?;
         let credit = crate::campaigns::Action {
@@ -176,7 +178,10 @@ impl App {
         caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
         let now = self.now();
         if order.status != "pending" || order.expires_at <= now.millis() {
-            return Err(AppError::new(ErrorCode::OrderNotPayable, format!("the order is {}", order.status)));
+            return Err(AppError::new(
+                ErrorCode::OrderNotPayable,
+                lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
+            ));
         }
         let payment_id = PaymentId::generate();
         let amount = Money::new(order.total, Currency::CNY);
@@ -211,7 +216,10 @@ impl App {
     pub async fn sandbox_complete(&self, provider_ref: &str, succeed: bool) -> Result<(), AppError> {
         let c = self.checkout(provider_ref).await?;
         if c.status != "pending" {
-            return Err(AppError::new(ErrorCode::Conflict, format!("the payment is {}", c.status)));
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                lokal_core::Msg::new("err-payment-status").with("status", c.status.as_str()),
+            ));
         }
         let delay = self.payment_settings().sandbox_delay_ms;
         let decline = u64::from(self.payment_settings().sandbox_decline_percent.min(100));
@@ -252,7 +260,7 @@ impl App {
         let paying = self.paying(&order).await?;
         let mut tx = self.db().begin().await?;
         if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
-            return Err(AppError::new(ErrorCode::WebhookReplayed, "this event was processed before"));
+            return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
         let succeeded = event.kind == "payment.succeeded";
         if !orders::settle_payment(&mut tx, payment.id, if succeeded { "succeeded" } else { "failed" }, now.millis())
@@ -342,21 +350,20 @@ impl App {
             let v = self.issue_voucher(tx, order, &deal.row, now).await?;
             codes.push(v);
         }
-        let body = format!(
-            "Paid ¥{}.{:02} for {} × {}. Your voucher code{}: {}. Show it in the store.",
-            order.total / 100,
-            order.total % 100,
-            order.quantity,
-            deal.row.title,
-            if codes.len() > 1 { "s" } else { "" },
-            codes.iter().map(VoucherCode::display).collect::<Vec<_>>().join(", ")
-        );
+        // Written in the buyer's language: the one they saved, else the platform's.
+        let lang = self.lang_of(tx, order.user_id).await?;
+        let body = Msg::new("notify-vouchers-body")
+            .money("total", order.total)
+            .with("quantity", order.quantity)
+            .with("deal", deal.row.title.as_str())
+            .with("n", codes.len())
+            .with("codes", codes.iter().map(VoucherCode::display).collect::<Vec<_>>().join(", "));
         let message = outbox::MessageRow {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: order.user_id,
             channel: "sms".into(),
-            subject: format!("Your vouchers for {}", deal.row.title),
-            body,
+            subject: render(lang, &Msg::new("notify-vouchers-subject").with("deal", deal.row.title.as_str())),
+            body: render(lang, &body),
             created_at: now.millis(),
         };
         self.notifier().notify(tx, &message).await?;
@@ -459,22 +466,25 @@ impl App {
         let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
         caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
         let Some(deal) = order.deal_id else {
-            return Err(AppError::new(ErrorCode::NotRefundable, "cancel a menu order to be refunded"));
+            return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-menu-order"));
         };
         let deal = self.deal(deal).await?;
         if !deal.row.refundable {
-            return Err(AppError::new(ErrorCode::NotRefundable, "this deal is not refundable"));
+            return Err(AppError::new(ErrorCode::NotRefundable, "err-deal-not-refundable"));
         }
         let all = vouchers::for_order(self.db().pool(), id).await?;
         let chosen: Vec<VoucherRow> = match &only {
             Some(ids) => {
                 if ids.is_empty() {
-                    return Err(FieldError::new("voucher_ids", "name at least one voucher, or leave it out").into());
+                    return Err(FieldError::new("voucher_ids", "field-refund-vouchers-empty").into());
                 }
                 let mut out = Vec::new();
                 for vid in ids {
                     let v = all.iter().find(|v| v.id == *vid).ok_or_else(|| {
-                        FieldError::new("voucher_ids", format!("voucher {vid} is not part of this order"))
+                        FieldError::new(
+                            "voucher_ids",
+                            lokal_core::Msg::new("field-voucher-not-in-order").with("voucher", vid.to_string()),
+                        )
                     })?;
                     if !out.iter().any(|o: &VoucherRow| o.id == v.id) {
                         out.push(v.clone());
@@ -485,7 +495,7 @@ impl App {
             None => all.into_iter().filter(|v| v.status == "active").collect(),
         };
         if chosen.is_empty() {
-            return Err(AppError::new(ErrorCode::NotRefundable, "no unused vouchers left on this order"));
+            return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-nothing-left"));
         }
         self.refund_vouchers(&order, &chosen, reason, false).await
     }
@@ -504,7 +514,7 @@ impl App {
             .await?
             .into_iter()
             .find(|p| p.status == "succeeded")
-            .ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
+            .ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "err-order-not-paid"))?;
         // The same vouchers give the same refund id, which is also the gateway's idempotency key:
         // if this attempt fails after the gateway refunded, the retry cannot refund twice.
         let mut ids: Vec<String> = chosen.iter().map(|v| v.id.to_string()).collect();
@@ -520,7 +530,7 @@ impl App {
         .await?;
         for v in chosen {
             if !on_expiry && v.valid_until <= now.millis() {
-                return Err(AppError::new(ErrorCode::NotRefundable, "an expired voucher is refunded automatically"));
+                return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-expired-automatic"));
             }
             // Lock the voucher row, then read its uses as of now (a redemption may have just run;
             // one racing this refund now waits for it).
@@ -529,7 +539,9 @@ impl App {
             if !vouchers::close(&mut tx, v.id, "refunded", Some(&refund_id), now.millis()).await? {
                 return Err(AppError::new(
                     ErrorCode::NotRefundable,
-                    format!("voucher {} is {}", VoucherCode::display_of(&fresh.code), fresh.status),
+                    lokal_core::Msg::new("err-voucher-not-refundable")
+                        .with("code", VoucherCode::display_of(&fresh.code))
+                        .with("status", fresh.status.as_str()),
                 ));
             }
             let total = u32::try_from(fresh.uses_total).unwrap_or(1);

@@ -33,14 +33,14 @@ impl<K: std::str::FromStr> PageRequest<K> {
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(AppError {
                 field: Some("limit".into()),
-                ..AppError::new(ErrorCode::ValidationFailed, format!("limit: must be between 1 and {MAX_LIMIT}"))
+                ..AppError::new(ErrorCode::ValidationFailed, lokal_core::field::between(1, MAX_LIMIT))
             });
         }
         let after = match cursor {
             None | Some("") => None,
             Some(c) => Some(c.parse().map_err(|_| AppError {
                 field: Some("cursor".into()),
-                ..AppError::new(ErrorCode::ValidationFailed, "cursor: not a cursor from a previous page")
+                ..AppError::new(ErrorCode::ValidationFailed, "field-cursor")
             })?),
         };
         Ok(Self { after, limit })

@@ -115,8 +115,8 @@ impl Sandbox {
     }
 }
 
-fn bad_signature(why: &str) -> AppError {
-    AppError::new(ErrorCode::WebhookSignatureInvalid, format!("webhook refused: {why}"))
+fn bad_signature(why: &'static str) -> AppError {
+    AppError::new(ErrorCode::WebhookSignatureInvalid, why)
 }
 
 impl PaymentGateway for Sandbox {
@@ -139,17 +139,17 @@ impl PaymentGateway for Sandbox {
                 _ => {}
             }
         }
-        let (Some(t), Some(v1)) = (t, v1) else { return Err(bad_signature("the signature header is malformed")) };
+        let (Some(t), Some(v1)) = (t, v1) else { return Err(bad_signature("err-webhook-signature-malformed")) };
         let skew = now.millis().div_euclid(1000).checked_sub(t).map(i64::unsigned_abs);
         if skew.is_none_or(|s| s > self.tolerance_secs.unsigned_abs()) {
-            return Err(bad_signature("the timestamp is outside the tolerance"));
+            return Err(bad_signature("err-webhook-signature-stale"));
         }
         let expected = self.sign(body, Timestamp::from_millis(t.saturating_mul(1000)));
         let expected = expected.rsplit_once("v1=").map_or("", |(_, h)| h);
         if !constant_time_eq(expected, v1) {
-            return Err(bad_signature("the signature does not match"));
+            return Err(bad_signature("err-webhook-signature-mismatch"));
         }
-        serde_json::from_slice(body).map_err(|_| AppError::new(ErrorCode::MalformedRequest, "the event is not JSON"))
+        serde_json::from_slice(body).map_err(|_| AppError::new(ErrorCode::MalformedRequest, "err-webhook-not-json"))
     }
 
     fn refund<'a>(

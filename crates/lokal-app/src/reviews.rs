@@ -57,14 +57,14 @@ impl App {
         // What was consumed, where, when, and the rider who brought it.
         let (subject, store, consumed_at, rider) = match (j.order_id, j.voucher_id) {
             (Some(id), _) => {
-                let o = self.menu_order(id).await.map_err(|_| not_reviewable("no such order of yours"))?;
+                let o = self.menu_order(id).await.map_err(|_| not_reviewable("err-review-no-such-order"))?;
                 if o.order.user_id != caller.user_id {
-                    return Err(not_reviewable("no such order of yours"));
+                    return Err(not_reviewable("err-review-no-such-order"));
                 }
                 if o.status() != OrderStatus::Completed {
-                    return Err(not_reviewable("the order is not delivered or handed over yet"));
+                    return Err(not_reviewable("err-review-order-not-completed"));
                 }
-                let store = o.order.store_id.ok_or_else(|| not_reviewable("the order has no store"))?;
+                let store = o.order.store_id.ok_or_else(|| not_reviewable("err-review-order-no-store"))?;
                 let rider =
                     if o.mode() == Mode::Delivery { o.delivery.as_ref().and_then(|d| d.rider_id) } else { None };
                 let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
@@ -74,26 +74,26 @@ impl App {
                 lokal_store::vouchers::by_id(self.db().pool(), id)
                     .await?
                     .filter(|v| v.user_id == caller.user_id)
-                    .ok_or_else(|| not_reviewable("no such voucher of yours"))?;
+                    .ok_or_else(|| not_reviewable("err-review-no-such-voucher"))?;
                 let used = lokal_store::vouchers::redemptions_of(self.db().pool(), id).await?;
                 let last = used
                     .iter()
                     .filter(|r| r.undone_at.is_none())
                     .max_by_key(|r| r.created_at)
-                    .ok_or_else(|| not_reviewable("the voucher has not been used yet"))?;
+                    .ok_or_else(|| not_reviewable("err-review-voucher-unused"))?;
                 (format!("voucher:{id}"), last.store_id, last.created_at, None)
             }
-            (None, None) => return Err(FieldError::new("order_id", "give the order or the voucher").into()),
+            (None, None) => return Err(FieldError::new("order_id", "field-review-order-or-voucher").into()),
         };
         if now - consumed_at > review::WINDOW_MS {
-            return Err(not_reviewable("reviews are written within 30 days"));
+            return Err(not_reviewable("err-review-too-late"));
         }
         if j.rider.is_some() && rider.is_none() {
-            return Err(FieldError::new("rider", "only a delivered order has a rider to rate").into());
+            return Err(FieldError::new("rider", "field-review-no-rider").into());
         }
         let view = self.public_store(store).await?;
         if caller.works_for(view.row.merchant_id) {
-            return Err(not_reviewable("staff cannot review their own stores"));
+            return Err(not_reviewable("err-review-own-store"));
         }
         self.rate_hit(&format!("review:{}", caller.user_id), PER_HOUR, 3_600).await?;
         let row = ReviewRow {
@@ -121,7 +121,7 @@ impl App {
         };
         let mut tx = self.db().begin().await?;
         let Some((n, stars)) = reviews::insert(&mut tx, &row).await? else {
-            return Err(AppError::new(ErrorCode::AlreadyReviewed, "this was already reviewed"));
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-already-reviewed"));
         };
         reviews::set_store_rating(&mut tx, store, review::bayesian_x100(stars, n)).await?;
         if let (Some((stars, comment)), Some(rider), Some(order)) = (t.rider, rider, j.order_id) {
@@ -147,7 +147,13 @@ impl App {
             "" | "newest" => Order::Newest,
             "helpful" => Order::Helpful,
             "photos" => Order::Photos,
-            _ => return Err(FieldError::new("sort", "must be newest, helpful or photos").into()),
+            _ => {
+                return Err(FieldError::new(
+                    "sort",
+                    lokal_core::Msg::new("field-one-of").with("choices", "newest, helpful, photos"),
+                )
+                .into());
+            }
         };
         let mut out = Vec::new();
         for r in reviews::of_store(self.db().pool(), store, order, offset, 20).await? {
@@ -171,11 +177,11 @@ impl App {
         caller.authorize(Scope::Store(r.merchant_id, r.store_id), StaffRole::Clerk)?;
         // The store speaks through its own staff: an operator is not the store.
         if !caller.works_at(r.merchant_id, r.store_id) {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the store's staff reply for it"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-review-reply-staff-only"));
         }
         let text = checked_text("text", text)?;
         if !reviews::reply(self.db().pool(), id, &text, caller.user_id, self.now().millis()).await? {
-            return Err(AppError::new(ErrorCode::AlreadyReviewed, "the store has replied already"));
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-replied"));
         }
         self.review(id).await
     }
@@ -184,11 +190,11 @@ impl App {
     pub async fn follow_up_review(&self, caller: &Principal, id: &str, text: &str) -> Result<ReviewView, AppError> {
         let r = self.visible_review(id).await?;
         if r.user_id != caller.user_id {
-            return Err(AppError::new(ErrorCode::Forbidden, "only the author adds a follow-up"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-review-follow-up-author-only"));
         }
         let text = checked_text("text", text)?;
         if !reviews::follow_up(self.db().pool(), id, &text, self.now().millis()).await? {
-            return Err(AppError::new(ErrorCode::AlreadyReviewed, "there is a follow-up already"));
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-followed-up"));
         }
         self.review(id).await
     }
@@ -197,11 +203,11 @@ impl App {
     pub async fn vote_review(&self, caller: &Principal, id: &str) -> Result<ReviewView, AppError> {
         let r = self.visible_review(id).await?;
         if r.user_id == caller.user_id {
-            return Err(AppError::new(ErrorCode::Forbidden, "you cannot vote for your own review"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-review-vote-own"));
         }
         let mut tx = self.db().begin().await?;
         if !reviews::vote(&mut tx, id, caller.user_id).await? {
-            return Err(AppError::new(ErrorCode::AlreadyReviewed, "you voted already"));
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-voted"));
         }
         tx.commit().await?;
         self.review(id).await
@@ -213,7 +219,7 @@ impl App {
         let reason = lokal_core::field::line_of_text("reason", reason, 200, true)?;
         self.rate_hit(&format!("review-report:{}", caller.user_id), 30, 3_600).await?;
         if !reviews::report(self.db().pool(), id, caller.user_id, &reason, self.now().millis()).await? {
-            return Err(AppError::new(ErrorCode::AlreadyReviewed, "you reported it already"));
+            return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-reported"));
         }
         Ok(())
     }
@@ -244,7 +250,10 @@ impl App {
         let (from, to, n) = if hide { ("visible", "hidden", -1) } else { ("hidden", "visible", 1) };
         let mut tx = self.db().begin().await?;
         if !reviews::set_status(&mut tx, id, from, to, &reason).await? {
-            return Err(AppError::new(ErrorCode::Conflict, format!("the review is not {from}")));
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                lokal_core::Msg::new("err-review-not-status").with("status", from),
+            ));
         }
         let (count, stars) = reviews::count_on_store(&mut tx, r.store_id, n, n * r.rating).await?;
         reviews::set_store_rating(&mut tx, r.store_id, review::bayesian_x100(stars, count)).await?;
@@ -306,7 +315,11 @@ fn review_id(id: &str) -> Result<String, AppError> {
 fn checked_text(field: &str, text: &str) -> Result<String, AppError> {
     let t = text.trim();
     if t.is_empty() || t.chars().count() > 1_000 || t.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(FieldError::new(field, "between 1 and 1,000 characters, no control characters").into());
+        return Err(FieldError::new(
+            field,
+            lokal_core::Msg::new("field-text-length").with("min", 1).with("max", 1_000),
+        )
+        .into());
     }
     Ok(t.to_owned())
 }

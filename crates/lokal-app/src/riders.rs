@@ -43,7 +43,8 @@ pub enum Exception {
 /// The move `event` makes from the task's status: `(from, to)`, or a conflict.
 fn task_move(d: &DeliveryRow, event: TaskEvent) -> Result<(TaskStatus, TaskStatus), AppError> {
     let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
-    let to = task_next(from, event).ok_or_else(|| conflict(format!("the task is {from}")))?;
+    let to = task_next(from, event)
+        .ok_or_else(|| conflict(lokal_core::Msg::new("err-task-status").with("status", from.as_str())))?;
     Ok((from, to))
 }
 
@@ -57,7 +58,7 @@ async fn step_own(
     now: i64,
 ) -> Result<(), AppError> {
     if !deliveries::step(tx, d.id, Some(rider), from.as_str(), to.as_str(), now).await? {
-        return Err(conflict("the task changed meanwhile; reload it"));
+        return Err(conflict("err-task-changed"));
     }
     Ok(())
 }
@@ -92,7 +93,11 @@ impl App {
         let name = lokal_core::account::DisplayName::parse("name", &a.name)?.as_str().to_owned();
         let phone = lokal_core::account::Phone::parse("phone", &a.phone)?;
         if !VEHICLES.contains(&a.vehicle.as_str()) {
-            return Err(FieldError::new("vehicle", "must be bike, e-bike, scooter, car or foot").into());
+            return Err(FieldError::new(
+                "vehicle",
+                lokal_core::Msg::new("field-one-of").with("choices", VEHICLES.join(", ")),
+            )
+            .into());
         }
         let now = self.now().millis();
         let row = RiderRow {
@@ -109,7 +114,7 @@ impl App {
             updated_at: now,
         };
         if !riders::apply(self.db().pool(), &row).await? {
-            return Err(AppError::new(ErrorCode::Conflict, "you have applied already"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-rider-applied"));
         }
         Ok(row)
     }
@@ -123,7 +128,11 @@ impl App {
     pub async fn riders(&self, caller: &Principal, status: &str) -> Result<Vec<RiderRow>, AppError> {
         caller.require_admin()?;
         if !["pending", "approved", "rejected"].contains(&status) {
-            return Err(FieldError::new("status", "must be pending, approved or rejected").into());
+            return Err(FieldError::new(
+                "status",
+                lokal_core::Msg::new("field-one-of").with("choices", "pending, approved, rejected"),
+            )
+            .into());
         }
         Ok(riders::with_status(self.db().pool(), status).await?)
     }
@@ -144,7 +153,10 @@ impl App {
         let status = if approve { "approved" } else { "rejected" };
         if !riders::decide(&mut tx, user, status, &reason, now).await? {
             return Err(match riders::get_by_id(&mut *tx, user).await? {
-                Some(r) => AppError::new(ErrorCode::Conflict, format!("the application is {}", r.status)),
+                Some(r) => AppError::new(
+                    ErrorCode::Conflict,
+                    lokal_core::Msg::new("err-rider-application-status").with("status", r.status),
+                ),
                 None => AppError::not_found("rider application"),
             });
         }
@@ -162,7 +174,7 @@ impl App {
         caller.require_role(Role::Rider)?;
         let r = self.rider_me(caller).await?;
         if r.status != "approved" {
-            return Err(AppError::new(ErrorCode::Forbidden, "your rider application is not approved"));
+            return Err(AppError::new(ErrorCode::Forbidden, "err-rider-not-approved"));
         }
         Ok(r)
     }
@@ -172,7 +184,7 @@ impl App {
         self.approved_rider(caller).await?;
         let mut tx = self.db().begin().await?;
         if !riders::start_shift(&mut tx, caller.user_id, ShiftId::generate(), self.now().millis()).await? {
-            return Err(AppError::new(ErrorCode::Conflict, "you are on shift already"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-on-shift-already"));
         }
         tx.commit().await?;
         self.rider_me(caller).await
@@ -188,14 +200,14 @@ impl App {
         // shift; tasks are read after it, so none given meanwhile is left behind.
         let mut tx = self.db().begin().await?;
         let shift = riders::end_shift(&mut tx, caller.user_id, now.millis()).await?;
-        let mut shift = shift.ok_or_else(|| AppError::new(ErrorCode::NotOnShift, "you are not on shift"))?;
+        let mut shift = shift.ok_or_else(|| AppError::new(ErrorCode::NotOnShift, "err-not-on-shift"))?;
         let held = deliveries::of_rider(&mut *tx, caller.user_id).await?;
         if held.iter().any(|d| d.status == TaskStatus::PickedUp.as_str()) {
-            return Err(AppError::new(ErrorCode::Conflict, "deliver the food you carry before ending the shift"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-shift-end-carrying"));
         }
         for d in &held {
             if !deliveries::step(&mut tx, d.id, Some(caller.user_id), &d.status, "waiting", now.millis()).await? {
-                return Err(conflict("a task changed meanwhile; try again"));
+                return Err(conflict("err-tasks-changed"));
             }
             self.timeline(&mut tx, d.order_id, "rider_released", Some(caller.user_id), "shift ended", now).await?;
         }
@@ -219,7 +231,7 @@ impl App {
     pub async fn rider_location(&self, caller: &Principal, lat: f64, lng: f64) -> Result<(), AppError> {
         let r = self.approved_rider(caller).await?;
         if r.shift_id.is_none() {
-            return Err(AppError::new(ErrorCode::NotOnShift, "share your position while on shift"));
+            return Err(AppError::new(ErrorCode::NotOnShift, "err-position-off-shift"));
         }
         let p = LatLng::new(lat, lng)?;
         let (a, b) = p.to_e7();
@@ -352,7 +364,7 @@ impl App {
         if release
             && !deliveries::step(&mut tx, id, Some(caller.user_id), from.as_str(), "waiting", now.millis()).await?
         {
-            return Err(conflict("the task changed meanwhile; reload it"));
+            return Err(conflict("err-task-changed"));
         }
         self.timeline(&mut tx, d.order_id, label, Some(caller.user_id), &note, now).await?;
         tx.commit().await?;

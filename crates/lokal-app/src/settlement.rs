@@ -19,7 +19,7 @@ impl App {
             self.rate_refund(&bucket, window).await?;
             return Ok(());
         }
-        Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "the code does not match"))
+        Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "err-code-mismatch"))
     }
 
     /// Refunds a menu order's whole payment inside `tx` (one refund per order: its id is derived
@@ -37,7 +37,7 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         let payment = orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == "succeeded");
-        let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "the order was not paid"))?;
+        let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "err-order-not-paid"))?;
         let refund_id = format!("rf_{}", order.id.0.simple());
         let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());
         orders::insert_refund(tx, &row).await?;

@@ -69,21 +69,11 @@ impl Default for Site {
 impl Site {
     /// Checks the settings: a language Lokal speaks and a zone the tz database knows.
     pub fn new(s: &SiteSettings, maps: &MapSettings) -> Result<Site, AppError> {
-        let lang = Lang::parse(&s.default_lang).ok_or_else(|| {
-            AppError::new(lokal_core::ErrorCode::ValidationFailed, "site.default_lang must be zh-CN or en")
-        })?;
-        let zone = Zone::named(&s.time_zone).ok_or_else(|| {
-            AppError::new(
-                lokal_core::ErrorCode::ValidationFailed,
-                "site.time_zone must be a zone of the tz database, like Asia/Shanghai",
-            )
-        })?;
-        let bad_center = || {
-            AppError::new(
-                lokal_core::ErrorCode::ValidationFailed,
-                "site.center must be `lat,lng`, like 31.2304,121.4737",
-            )
-        };
+        let lang = Lang::parse(&s.default_lang)
+            .ok_or_else(|| AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-site-default-lang"))?;
+        let zone = Zone::named(&s.time_zone)
+            .ok_or_else(|| AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-site-time-zone"))?;
+        let bad_center = || AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-site-center");
         let (lat, lng) = s.center.split_once(',').ok_or_else(bad_center)?;
         let (lat, lng) = (
             lat.trim().parse::<f64>().map_err(|_| bad_center())?,
@@ -91,16 +81,13 @@ impl Site {
         );
         let center = lokal_core::geo::LatLng::new(lat, lng).map_err(|_| bad_center())?;
         if !matches!(maps.crs.as_str(), "" | "wgs84" | "gcj02") {
-            return Err(AppError::new(lokal_core::ErrorCode::ValidationFailed, "maps.crs must be wgs84 or gcj02"));
+            return Err(AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-maps-crs"));
         }
         let url = &maps.tile_url;
         let url_ok =
             url.is_empty() || url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
         if !url_ok {
-            return Err(AppError::new(
-                lokal_core::ErrorCode::ValidationFailed,
-                "maps.tile_url must be an http(s) URL or a path",
-            ));
+            return Err(AppError::new(lokal_core::ErrorCode::ValidationFailed, "err-maps-tile-url"));
         }
         Ok(Site { lang, zone, center, maps: std::sync::Arc::new(maps.clone()) })
     }

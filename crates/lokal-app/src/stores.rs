@@ -170,7 +170,7 @@ impl App {
     pub async fn stores(&self, caller: &Principal, merchant: MerchantId) -> Result<Vec<StoreView>, AppError> {
         let scope = caller
             .visible_stores(merchant)
-            .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "you are not staff of this merchant"))?;
+            .ok_or_else(|| AppError::new(ErrorCode::Forbidden, "err-not-staff-of-merchant"))?;
         self.merchant(caller, merchant).await?;
         stores::list_for_merchant(self.db().pool(), merchant, &scope).await?.into_iter().map(|r| self.view(r)).collect()
     }
@@ -194,7 +194,7 @@ impl App {
             }
             // Refuse before saying whether it exists, unless the caller is an operator.
             None if caller.is_admin() => Err(AppError::not_found("store")),
-            None => Err(AppError::new(ErrorCode::Forbidden, "you are not staff of this store")),
+            None => Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-store")),
         }
     }
 }

@@ -138,7 +138,9 @@ impl App {
     /// Prices a cart against the store's menu, hours, area and settings as they are at `now`.
     pub async fn price_cart(&self, cart: &CartJson, now: Timestamp) -> Result<Priced, AppError> {
         if cart.lines.is_empty() || cart.lines.len() > 50 {
-            return Err(FieldError::new("lines", "must have 1 to 50 lines").into());
+            return Err(
+                FieldError::new("lines", lokal_core::Msg::new("field-entries").with("min", 1).with("max", 50)).into()
+            );
         }
         lokal_core::field::line_of_text("note", &cart.note, 200, false)?;
         let store = self.public_store(cart.store_id).await?;
@@ -148,30 +150,27 @@ impl App {
             Mode::Pickup => p.pickup,
             Mode::DineIn => p.dine_in,
             Mode::PayAtStore => {
-                return Err(FieldError::new("mode", "pay a bill with POST /api/v1/stores/{id}/bills").into());
+                return Err(FieldError::new("mode", "field-mode-pay-at-store").into());
             }
         };
         if !offered {
             return Err(refusal(
                 ErrorCode::ModeNotOffered,
                 "mode",
-                format!("this store does not offer {}", cart.mode.as_str()),
+                lokal_core::Msg::new("err-mode-not-offered").with("mode", cart.mode.as_str()),
             ));
         }
         let settings = self.order_settings(cart.store_id).await?;
         let scheduled_at = self.check_slot(cart, &store, &settings, now)?;
         let (drop, distance_m) = match cart.mode {
             Mode::Delivery => {
-                let a = cart.address.as_ref().ok_or_else(|| FieldError::new("address", "required for delivery"))?;
+                let a =
+                    cart.address.as_ref().ok_or_else(|| FieldError::new("address", "field-address-for-delivery"))?;
                 lokal_core::field::line_of_text("address.text", &a.text, 200, true)?;
                 let point = LatLng::new(a.lat, a.lng).map_err(|e| e.under("address"))?;
                 let card = StoreCard::of(&store).map(|(_, c)| c);
                 if !card.is_some_and(|c| c.delivers_to(&point)) {
-                    return Err(refusal(
-                        ErrorCode::OutsideDeliveryArea,
-                        "address",
-                        "this address is outside the store's delivery area",
-                    ));
+                    return Err(refusal(ErrorCode::OutsideDeliveryArea, "address", "err-outside-delivery-area"));
                 }
                 let d = p.location.map_or(0.0, |l| l.distance_m(&point));
                 (Some(point), d)
@@ -186,11 +185,11 @@ impl App {
         let lines = self.price_lines(cart).await?;
         let subtotal: i64 = lines.iter().map(|l| l.total).sum();
         let totals = takeout::totals(&settings, cart.mode, subtotal, distance_m).map_err(|e| match e {
-            CartRefusal::BelowMinimum { .. } => refusal(ErrorCode::BelowMinimumOrder, "lines", e.to_string()),
+            CartRefusal::BelowMinimum { .. } => refusal(ErrorCode::BelowMinimumOrder, "lines", e.msg()),
         })?;
         if totals.total < 1 {
             // Nothing to pay is nothing to order: every payment moves at least one minor unit.
-            return Err(FieldError::new("lines", "the order must cost at least 0.01").into());
+            return Err(FieldError::new("lines", "field-order-at-least-a-fen").into());
         }
         let eta = match cart.mode {
             // Riders are usually within a kilometre and a half of a store at this density.
@@ -226,18 +225,19 @@ impl App {
         let p = &store.profile;
         let Some(raw) = cart.scheduled_at.as_deref() else {
             if !p.hours.is_open_at(now, p.utc_offset_min) {
-                return Err(AppError::new(ErrorCode::StoreClosed, "the store is closed now; choose a time slot"));
+                return Err(AppError::new(ErrorCode::StoreClosed, "err-store-closed-now"));
             }
             return Ok(None);
         };
-        let at =
-            Timestamp::parse_rfc3339(raw).ok_or_else(|| FieldError::new("scheduled_at", "must be an RFC 3339 time"))?;
+        let at = Timestamp::parse_rfc3339(raw).ok_or_else(|| FieldError::new("scheduled_at", "field-time"))?;
         let earliest = now.millis() + i64::from(s.prep_minutes) * 60_000;
         if at.millis() < earliest || at.millis() > now.millis() + 7 * 86_400_000 {
-            return Err(FieldError::new("scheduled_at", "must be after the preparation time and within 7 days").into());
+            return Err(
+                FieldError::new("scheduled_at", lokal_core::Msg::new("field-slot-window").with("days", 7)).into()
+            );
         }
         if !p.hours.is_open_at(at, p.utc_offset_min) {
-            return Err(refusal(ErrorCode::StoreClosed, "scheduled_at", "the store is closed at that time"));
+            return Err(refusal(ErrorCode::StoreClosed, "scheduled_at", "err-store-closed-then"));
         }
         Ok(Some(at.millis()))
     }
@@ -248,17 +248,23 @@ impl App {
         for (i, l) in cart.lines.iter().enumerate() {
             let field = format!("lines[{i}]");
             if !(1..=99).contains(&l.quantity) {
-                return Err(FieldError::new(format!("{field}.quantity"), "must be 1 to 99").into());
+                return Err(FieldError::new(format!("{field}.quantity"), lokal_core::field::between(1, 99)).into());
             }
-            let unavailable = |why: &str| refusal(ErrorCode::ItemUnavailable, &field, why.to_owned());
-            let m =
-                menu.iter().find(|m| m.item.id == l.item_id).ok_or_else(|| unavailable("not on this store's menu"))?;
+            let unavailable = |why: lokal_core::Msg| refusal(ErrorCode::ItemUnavailable, &field, why);
+            let m = menu
+                .iter()
+                .find(|m| m.item.id == l.item_id)
+                .ok_or_else(|| unavailable(lokal_core::Msg::new("err-item-not-on-menu")))?;
             if !m.available {
-                return Err(unavailable(&format!("{} is sold out", m.item.name)));
+                return Err(unavailable(lokal_core::Msg::new("err-item-sold-out").with("item", m.item.name.as_str())));
             }
             let wanted: i64 = cart.lines.iter().filter(|x| x.item_id == l.item_id).map(|x| x.quantity).sum();
             if m.stock.is_some_and(|s| s < wanted) {
-                return Err(unavailable(&format!("only {} left of {}", m.stock.unwrap_or(0), m.item.name)));
+                return Err(unavailable(
+                    lokal_core::Msg::new("err-item-few-left")
+                        .with("n", m.stock.unwrap_or(0))
+                        .with("item", m.item.name.as_str()),
+                ));
             }
             let (unit_price, options) = takeout::price_with_options(&field, m.price, &m.options, &l.options)?;
             lines.push(LineRow {
@@ -320,10 +326,10 @@ impl App {
         let q = q.ok_or_else(|| AppError::not_found("quote"))?;
         let now = self.now();
         if q.expires_at <= now.millis() {
-            return Err(AppError::new(ErrorCode::QuoteExpired, "the quote expired: ask for a new one"));
+            return Err(AppError::new(ErrorCode::QuoteExpired, "err-quote-expired"));
         }
         if expected_total.is_some_and(|t| t != q.total) {
-            return Err(refusal(ErrorCode::QuoteChanged, "expected_total", "the total differs from the quote"));
+            return Err(refusal(ErrorCode::QuoteChanged, "expected_total", "err-quote-total-differs"));
         }
         let channel = lokal_core::field::line_of_text("channel", channel, 64, false)?;
         let cart: CartJson = serde_json::from_str(&q.cart_json).map_err(AppError::internal)?;
@@ -331,15 +337,12 @@ impl App {
         // A coupon of the quote no longer usable (used, expired) changes the price.
         match self.apply_coupons(caller.user_id, &cart, &mut priced, now).await {
             Err(e) if e.code == ErrorCode::ValidationFailed => {
-                return Err(AppError::new(
-                    ErrorCode::QuoteChanged,
-                    "a coupon of the quote is no longer usable: ask for a new one",
-                ));
+                return Err(AppError::new(ErrorCode::QuoteChanged, "err-quote-coupon-gone"));
             }
             other => other?,
         }
         if priced.totals.total != q.total {
-            return Err(AppError::new(ErrorCode::QuoteChanged, "prices changed since the quote: ask for a new one"));
+            return Err(AppError::new(ErrorCode::QuoteChanged, "err-quote-prices-changed"));
         }
         let order = OrderRow {
             id: OrderId::generate(),

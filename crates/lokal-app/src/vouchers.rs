@@ -33,22 +33,22 @@ fn refusal(v: &VoucherRow, deal: &DealView, store: &StoreRow, uses: i64, now: Ti
         Some(AppError::new(code, msg))
     }
     match v.status.as_str() {
-        "refunded" => return no(ErrorCode::VoucherRefunded, "this voucher was refunded"),
-        "used" => return no(ErrorCode::VoucherUsedUp, "this voucher has been used"),
-        "expired" => return no(ErrorCode::VoucherExpired, "this voucher has expired"),
+        "refunded" => return no(ErrorCode::VoucherRefunded, "err-voucher-refunded"),
+        "used" => return no(ErrorCode::VoucherUsedUp, "err-voucher-used"),
+        "expired" => return no(ErrorCode::VoucherExpired, "err-voucher-expired"),
         _ => {}
     }
     if now.millis() >= v.valid_until {
-        return no(ErrorCode::VoucherExpired, "this voucher has expired");
+        return no(ErrorCode::VoucherExpired, "err-voucher-expired");
     }
     if now.millis() < v.valid_from {
-        return no(ErrorCode::VoucherNotYetValid, "this voucher cannot be used yet");
+        return no(ErrorCode::VoucherNotYetValid, "err-voucher-not-yet-valid");
     }
     if !deal.store_ids.contains(&store.id) {
-        return no(ErrorCode::VoucherWrongStore, "this deal is not valid at this store");
+        return no(ErrorCode::VoucherWrongStore, "err-voucher-wrong-store");
     }
     if uses > v.uses_left {
-        return no(ErrorCode::VoucherUsedUp, format!("only {} use(s) left", v.uses_left));
+        return no(ErrorCode::VoucherUsedUp, lokal_core::Msg::new("err-voucher-uses-left").with("n", v.uses_left));
     }
     match deal.rules() {
         Ok(rules) => rules
@@ -105,11 +105,11 @@ impl App {
         device: &str,
     ) -> Result<(RedemptionRow, VoucherRow), AppError> {
         if !(1..=100).contains(&uses) {
-            return Err(FieldError::new("uses", "must be between 1 and 100").into());
+            return Err(FieldError::new("uses", lokal_core::field::between(1, 100)).into());
         }
         let device = device.trim();
         if device.chars().count() > 64 {
-            return Err(FieldError::new("device", "must be at most 64 characters").into());
+            return Err(FieldError::new("device", lokal_core::Msg::new("field-too-long").with("max", 64)).into());
         }
         let store = self.staff_store(caller, store, StaffRole::Clerk).await?;
         let (v, deal) = self.desk_voucher(&store, code).await?;
@@ -124,7 +124,7 @@ impl App {
             drop(tx);
             let fresh = vouchers::by_id(self.db().pool(), v.id).await?.unwrap_or(v);
             return Err(refusal(&fresh, &deal, &store, uses, now)
-                .unwrap_or_else(|| AppError::new(ErrorCode::VoucherUsedUp, "the uses were just taken")));
+                .unwrap_or_else(|| AppError::new(ErrorCode::VoucherUsedUp, "err-voucher-uses-taken")));
         };
         let total = u32::try_from(v.uses_total).unwrap_or(1);
         let done = total.saturating_sub(u32::try_from(before).unwrap_or(0));
@@ -182,13 +182,17 @@ impl App {
     ) -> Result<VoucherRow, AppError> {
         let device = device.trim();
         if device.chars().count() > 64 {
-            return Err(FieldError::new("device", "must be at most 64 characters").into());
+            return Err(FieldError::new("device", lokal_core::Msg::new("field-too-long").with("max", 64)).into());
         }
         let r = vouchers::redemption(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("redemption"))?;
         self.staff_store(caller, r.store_id, StaffRole::Manager).await?;
         let now = self.now();
-        let closed =
-            || AppError::new(ErrorCode::UndoWindowClosed, "only redemptions of the last 10 minutes can be undone");
+        let closed = || {
+            AppError::new(
+                ErrorCode::UndoWindowClosed,
+                lokal_core::Msg::new("err-undo-window-closed").with("minutes", 10),
+            )
+        };
         if r.undone_at.is_some() || now.millis() - r.created_at > UNDO_WINDOW_MS {
             return Err(closed());
         }
@@ -202,7 +206,7 @@ impl App {
             .find(|x| x.undone_at.is_none())
             .map(|x| x.id);
         if latest != Some(r.id) {
-            return Err(AppError::new(ErrorCode::UndoWindowClosed, "undo the voucher's latest redemption first"));
+            return Err(AppError::new(ErrorCode::UndoWindowClosed, "err-undo-latest-first"));
         }
         let (merchant, member) = vouchers::by_id(&mut *tx, r.voucher_id)
             .await?
@@ -218,7 +222,7 @@ impl App {
         let owed =
             -lokal_store::ledger::balance(&mut *tx, &ledger::Account::MerchantPayable(merchant).to_string()).await?;
         if owed < r.value - r.commission {
-            return Err(AppError::new(ErrorCode::Conflict, "this redemption's earnings were already paid out"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-undo-paid-out"));
         }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
         let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
@@ -227,7 +231,7 @@ impl App {
             return Err(closed());
         }
         if !vouchers::return_uses(&mut tx, r.voucher_id, r.uses, now.millis()).await? {
-            return Err(AppError::new(ErrorCode::Conflict, "the voucher was refunded or expired since"));
+            return Err(AppError::new(ErrorCode::Conflict, "err-undo-voucher-closed"));
         }
         tx.commit().await?;
         vouchers::by_id(self.db().pool(), r.voucher_id).await?.ok_or_else(|| AppError::not_found("voucher"))

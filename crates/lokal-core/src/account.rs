@@ -11,15 +11,15 @@ impl Email {
     /// Parses the value of field `field`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim().to_lowercase();
-        let bad = |m: &'static str| Err(FieldError::new(field, m));
+        let bad = |m: crate::Msg| Err(FieldError::new(field, m));
         if s.is_empty() {
-            return bad("must not be empty");
+            return bad(crate::Msg::new("field-empty"));
         }
         if s.chars().count() > 254 {
-            return bad("must be at most 254 characters");
+            return bad(crate::Msg::new("field-too-long").with("max", 254));
         }
         let Some((local, domain)) = s.split_once('@') else {
-            return bad("must contain @");
+            return bad(crate::Msg::new("field-email-no-at"));
         };
         let valid_domain = domain.contains('.')
             && !domain.starts_with('.')
@@ -31,7 +31,7 @@ impl Email {
             || !valid_domain
             || s.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            return bad("is not a valid e-mail address");
+            return bad(crate::Msg::new("field-email-invalid"));
         }
         Ok(Self(s))
     }
@@ -56,17 +56,17 @@ impl Phone {
             None => (false, compact.as_str()),
         };
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(FieldError::new(field, "must be a phone number of digits, optionally starting with +"));
+            return Err(FieldError::new(field, "field-phone-digits"));
         }
         let e164 = if plus {
             digits.to_owned()
         } else if digits.len() == 11 && digits.starts_with('1') {
             format!("86{digits}")
         } else {
-            return Err(FieldError::new(field, "must start with + and the country code"));
+            return Err(FieldError::new(field, "field-phone-country"));
         };
         if !(8..=15).contains(&e164.len()) || e164.starts_with('0') {
-            return Err(FieldError::new(field, "is not a valid international phone number"));
+            return Err(FieldError::new(field, "field-phone-invalid"));
         }
         Ok(Self(format!("+{e164}")))
     }
@@ -120,13 +120,13 @@ impl Password {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let n = raw.chars().count();
         if n < 8 {
-            return Err(FieldError::new(field, "must be at least 8 characters"));
+            return Err(FieldError::new(field, crate::Msg::new("field-too-short").with("min", 8)));
         }
         if n > 128 {
-            return Err(FieldError::new(field, "must be at most 128 characters"));
+            return Err(FieldError::new(field, crate::Msg::new("field-too-long").with("max", 128)));
         }
         if raw.trim().is_empty() {
-            return Err(FieldError::new(field, "must not be only spaces"));
+            return Err(FieldError::new(field, "field-only-spaces"));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -152,13 +152,13 @@ impl DisplayName {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
+            return Err(FieldError::new(field, "field-empty"));
         }
         if s.chars().count() > 64 {
-            return Err(FieldError::new(field, "must be at most 64 characters"));
+            return Err(FieldError::new(field, crate::Msg::new("field-too-long").with("max", 64)));
         }
         if s.chars().any(char::is_control) {
-            return Err(FieldError::new(field, "must not contain control characters"));
+            return Err(FieldError::new(field, "field-control-chars"));
         }
         Ok(Self(s.to_owned()))
     }

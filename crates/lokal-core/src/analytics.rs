@@ -34,7 +34,7 @@ pub fn iso(day: i64) -> String {
 }
 
 fn parse_day(field: &str, s: &str) -> Result<i64, FieldError> {
-    let bad = || FieldError::new(field, "must be a date like 2026-11-27");
+    let bad = || FieldError::new(field, "field-date");
     let mut parts = s.trim().splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
     let y: i32 = y.parse().map_err(|_| bad())?;
@@ -67,7 +67,7 @@ impl Granularity {
             "" | "day" => Ok(Granularity::Day),
             "week" => Ok(Granularity::Week),
             "month" => Ok(Granularity::Month),
-            _ => Err(FieldError::new("by", "must be day, week or month")),
+            _ => Err(FieldError::new("by", crate::Msg::new("field-one-of").with("choices", "day, week, month"))),
         }
     }
 
@@ -123,10 +123,10 @@ impl Period {
         let last = if to.trim().is_empty() { today } else { parse_day("to", to)? };
         let first = if from.trim().is_empty() { last - 29 } else { parse_day("from", from)? };
         if first > last {
-            return Err(FieldError::new("from", "must not be after to"));
+            return Err(FieldError::new("from", "field-from-after-to"));
         }
         if last - first + 1 > MAX_DAYS {
-            return Err(FieldError::new("from", format!("a period is at most {MAX_DAYS} days")));
+            return Err(FieldError::new("from", crate::Msg::new("field-period-too-long").with("max", MAX_DAYS)));
         }
         Ok(Period { from: first, to: last + 1, by: Granularity::parse(by)? })
     }

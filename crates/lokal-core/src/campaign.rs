@@ -59,10 +59,10 @@ impl CampaignTerms {
         };
         let ends_at = crate::field::instant("ends_at", &j.ends_at)?;
         if ends_at <= starts_at || ends_at <= now {
-            return Err(FieldError::new("ends_at", "must be after the start and in the future"));
+            return Err(FieldError::new("ends_at", "field-ends-after-start-future"));
         }
         if !(1..=90).contains(&j.window_days) {
-            return Err(FieldError::new("window_days", "must be between 1 and 90"));
+            return Err(FieldError::new("window_days", crate::field::between(1, 90)));
         }
         Ok(CampaignTerms {
             title,
@@ -128,7 +128,7 @@ impl ChannelJson {
     pub fn check(&self) -> Result<(String, i64), FieldError> {
         let name = crate::field::line_of_text("name", &self.name, 80, true)?;
         if !(0..=100_000_000).contains(&self.cost) {
-            return Err(FieldError::new("cost", "must be between 0 and 100,000,000 minor units"));
+            return Err(FieldError::new("cost", crate::field::amount_between(0, 100_000_000)));
         }
         Ok((name, self.cost))
     }

@@ -71,30 +71,36 @@ impl ItemContent {
         let section = DisplayName::parse("section", j.section.as_deref().unwrap_or("Menu"))?.as_str().to_owned();
         let description = j.description.unwrap_or_default().trim().to_owned();
         if description.chars().count() > 500 {
-            return Err(FieldError::new("description", "must be at most 500 characters"));
+            return Err(FieldError::new("description", crate::Msg::new("field-too-long").with("max", 500)));
         }
         if !(0..=MAX_PRICE).contains(&j.price) {
-            return Err(FieldError::new("price", "must be between 0 and 10,000,000 minor units"));
+            return Err(FieldError::new("price", crate::field::amount_between(0, MAX_PRICE)));
         }
         if j.options.len() > 10 {
-            return Err(FieldError::new("options", "at most 10 option groups"));
+            return Err(FieldError::new("options", crate::Msg::new("field-too-many").with("max", 10)));
         }
         let mut options = Vec::with_capacity(j.options.len());
         for (g, group) in j.options.into_iter().enumerate() {
             let field = |f: &str| format!("options[{g}].{f}");
             let name = DisplayName::parse(&field("name"), &group.name)?.as_str().to_owned();
             if group.choices.is_empty() || group.choices.len() > 30 {
-                return Err(FieldError::new(field("choices"), "must have 1 to 30 choices"));
+                return Err(FieldError::new(
+                    field("choices"),
+                    crate::Msg::new("field-entries").with("min", 1).with("max", 30),
+                ));
             }
             if group.max_choices == 0 || group.max_choices as usize > group.choices.len() {
-                return Err(FieldError::new(field("max_choices"), "must be between 1 and the number of choices"));
+                return Err(FieldError::new(field("max_choices"), "field-max-choices"));
             }
             let mut choices = Vec::with_capacity(group.choices.len());
             for (c, choice) in group.choices.into_iter().enumerate() {
                 let cname =
                     DisplayName::parse(&field(&format!("choices[{c}].name")), &choice.name)?.as_str().to_owned();
                 if !(-MAX_PRICE..=MAX_PRICE).contains(&choice.price_delta) {
-                    return Err(FieldError::new(field(&format!("choices[{c}].price_delta")), "out of range"));
+                    return Err(FieldError::new(
+                        field(&format!("choices[{c}].price_delta")),
+                        crate::field::amount_between(-MAX_PRICE, MAX_PRICE),
+                    ));
                 }
                 choices.push(ChoiceJson { name: cname, price_delta: choice.price_delta });
             }
@@ -121,10 +127,10 @@ impl StoreItemJson {
     /// Checks the override.
     pub fn check(&self) -> Result<(), FieldError> {
         if self.price.is_some_and(|p| !(0..=MAX_PRICE).contains(&p)) {
-            return Err(FieldError::new("price", "must be between 0 and 10,000,000 minor units"));
+            return Err(FieldError::new("price", crate::field::amount_between(0, MAX_PRICE)));
         }
         if self.stock.is_some_and(|s| !(0..=1_000_000).contains(&s)) {
-            return Err(FieldError::new("stock", "must be between 0 and 1,000,000"));
+            return Err(FieldError::new("stock", crate::field::between(0, 1_000_000)));
         }
         Ok(())
     }

@@ -96,23 +96,26 @@ pub fn check_benefit(b: &crate::promo::Benefit) -> Result<(), crate::FieldError>
         if (0..=MAX_AMOUNT).contains(&v) {
             Ok(())
         } else {
-            Err(FieldError::new(field, "must be between 0 and 10,000,000 minor units"))
+            Err(FieldError::new(field, crate::field::amount_between(0, MAX_AMOUNT)))
         }
     };
     match b {
         Benefit::AmountOff { off, threshold } => {
             amount("benefit.threshold", *threshold)?;
             if !(1..=MAX_AMOUNT).contains(off) {
-                return Err(FieldError::new("benefit.off", "must be between 1 and 10,000,000 minor units"));
+                return Err(FieldError::new("benefit.off", crate::field::amount_between(1, MAX_AMOUNT)));
             }
             if *threshold > 0 && off > threshold {
-                return Err(FieldError::new("benefit.off", "must not exceed the threshold"));
+                return Err(FieldError::new("benefit.off", "field-off-above-threshold"));
             }
         }
         Benefit::PercentOff { percent_bp, cap, threshold } => {
             amount("benefit.threshold", *threshold)?;
             if !(1..=9_000).contains(percent_bp) {
-                return Err(FieldError::new("benefit.percent_bp", "must be between 1 and 9,000 basis points"));
+                return Err(FieldError::new(
+                    "benefit.percent_bp",
+                    crate::Msg::new("field-bp-range").with("min", 1).with("max", 9_000),
+                ));
             }
             if let Some(c) = cap {
                 amount("benefit.cap", *c)?;
@@ -126,10 +129,10 @@ pub fn check_benefit(b: &crate::promo::Benefit) -> Result<(), crate::FieldError>
         }
         Benefit::ItemOff { off_each, max_units, .. } => {
             if !(1..=MAX_AMOUNT).contains(off_each) {
-                return Err(FieldError::new("benefit.off_each", "must be between 1 and 10,000,000 minor units"));
+                return Err(FieldError::new("benefit.off_each", crate::field::amount_between(1, MAX_AMOUNT)));
             }
             if !(1..=100).contains(max_units) {
-                return Err(FieldError::new("benefit.max_units", "must be between 1 and 100"));
+                return Err(FieldError::new("benefit.max_units", crate::field::between(1, 100)));
             }
         }
     }
@@ -145,36 +148,36 @@ impl CouponTerms {
         let claim_from = j.claim_from.as_deref().map(|s| instant("claim_from", s)).transpose()?.unwrap_or(now);
         let claim_until = instant("claim_until", &j.claim_until)?;
         if claim_until <= claim_from {
-            return Err(FieldError::new("claim_until", "must be after claiming opens"));
+            return Err(FieldError::new("claim_until", "field-claim-until-after-from"));
         }
         if claim_until.millis() - now.millis() > 366 * 86_400_000 {
-            return Err(FieldError::new("claim_until", "must be within a year"));
+            return Err(FieldError::new("claim_until", crate::Msg::new("field-within-years").with("n", 1)));
         }
         let validity = match (j.valid_until.as_deref(), j.valid_days) {
             (Some(u), None) => {
                 let until = instant("valid_until", u)?;
                 if until < claim_until {
-                    return Err(FieldError::new("valid_until", "must not end before claiming closes"));
+                    return Err(FieldError::new("valid_until", "field-valid-until-before-claim"));
                 }
                 if until.millis() - now.millis() > 2 * 366 * 86_400_000 {
-                    return Err(FieldError::new("valid_until", "must be within two years"));
+                    return Err(FieldError::new("valid_until", crate::Msg::new("field-within-years").with("n", 2)));
                 }
                 Validity::Until(until)
             }
             (None, Some(d)) if (1..=365).contains(&d) => Validity::Days(d),
-            (None, Some(_)) => return Err(FieldError::new("valid_days", "must be between 1 and 365")),
-            _ => return Err(FieldError::new("valid_until", "give either valid_until or valid_days")),
+            (None, Some(_)) => return Err(FieldError::new("valid_days", crate::field::between(1, 365))),
+            _ => return Err(FieldError::new("valid_until", "field-valid-until-or-days")),
         };
         if !(1..=10_000_000).contains(&j.quantity) {
-            return Err(FieldError::new("quantity", "must be between 1 and 10,000,000"));
+            return Err(FieldError::new("quantity", crate::field::between(1, 10_000_000)));
         }
         if !(1..=100).contains(&j.per_user_limit) {
-            return Err(FieldError::new("per_user_limit", "must be between 1 and 100"));
+            return Err(FieldError::new("per_user_limit", crate::field::between(1, 100)));
         }
         if let Some(b) = j.budget
             && !(1..=1_000_000_000_000).contains(&b)
         {
-            return Err(FieldError::new("budget", "must be between 1 and 1,000,000,000,000 minor units"));
+            return Err(FieldError::new("budget", crate::field::amount_between(1, 1_000_000_000_000)));
         }
         let mut store_ids = Vec::new();
         for s in j.store_ids {
@@ -183,7 +186,7 @@ impl CouponTerms {
             }
         }
         if store_ids.len() > 1000 {
-            return Err(FieldError::new("store_ids", "name at most 1,000 stores"));
+            return Err(FieldError::new("store_ids", crate::Msg::new("field-too-many").with("max", 1_000)));
         }
         Ok(CouponTerms {
             title,
@@ -244,16 +247,16 @@ impl PromotionTerms {
         use crate::FieldError;
         let title = crate::field::line_of_text("title", &j.title, 60, true)?;
         if matches!(j.benefit, crate::promo::Benefit::FreeDelivery { .. }) {
-            return Err(FieldError::new("benefit.kind", "free delivery is the platform's to give"));
+            return Err(FieldError::new("benefit.kind", "field-free-delivery-platform-only"));
         }
         check_benefit(&j.benefit)?;
         let starts_at = j.starts_at.as_deref().map(|s| instant("starts_at", s)).transpose()?.unwrap_or(now);
         let ends_at = instant("ends_at", &j.ends_at)?;
         if ends_at <= starts_at {
-            return Err(FieldError::new("ends_at", "must be after the start"));
+            return Err(FieldError::new("ends_at", "field-ends-after-start"));
         }
         if ends_at.millis() - now.millis() > 366 * 86_400_000 {
-            return Err(FieldError::new("ends_at", "must be within a year"));
+            return Err(FieldError::new("ends_at", crate::Msg::new("field-within-years").with("n", 1)));
         }
         Ok(PromotionTerms {
             title,

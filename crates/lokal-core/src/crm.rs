@@ -74,10 +74,12 @@ impl Segment {
 
     /// Parses a name (the error names `field`).
     pub fn parse(field: &str, s: &str) -> Result<Segment, FieldError> {
-        Self::ALL
-            .into_iter()
-            .find(|g| g.as_str() == s)
-            .ok_or_else(|| FieldError::new(field, "must be loyal, regular, new, at_risk, one_time or lapsed"))
+        Self::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
+            FieldError::new(
+                field,
+                crate::Msg::new("field-one-of").with("choices", "loyal, regular, new, at_risk, one_time, lapsed"),
+            )
+        })
     }
 }
 

@@ -126,7 +126,7 @@ impl UsageRules {
         let hours = j.hours.as_deref().map(|h| Interval::parse(&format!("{field}.hours"), h)).transpose()?;
         let notes = j.notes.trim().to_owned();
         if notes.chars().count() > 500 {
-            return Err(FieldError::new(format!("{field}.notes"), "must be at most 500 characters"));
+            return Err(FieldError::new(format!("{field}.notes"), crate::Msg::new("field-too-long").with("max", 500)));
         }
         Ok(Self {
             weekdays_only: j.weekdays_only,
@@ -138,18 +138,18 @@ impl UsageRules {
     }
 
     /// Why a voucher cannot be used at `at` in a store at UTC + `offset_min`, if it cannot.
-    pub fn refuses_at(&self, at: Timestamp, offset_min: i32) -> Option<&'static str> {
+    pub fn refuses_at(&self, at: Timestamp, offset_min: i32) -> Option<crate::Msg> {
         let offset = UtcOffset::from_whole_seconds(offset_min.saturating_mul(60)).ok()?;
         let local =
             OffsetDateTime::from_unix_timestamp_nanos(i128::from(at.millis()) * 1_000_000).ok()?.to_offset(offset);
         if self.weekdays_only && local.weekday().number_days_from_monday() >= 5 {
-            return Some("this deal is valid Monday to Friday only");
+            return Some(crate::Msg::new("err-deal-weekdays-only"));
         }
         if let Some(iv) = self.hours {
             let minute = u16::from(local.hour()) * 60 + u16::from(local.minute());
             let inside = (iv.open <= minute && minute < iv.close) || minute + 1440 < iv.close;
             if !inside {
-                return Some("this deal is not valid at this hour");
+                return Some(crate::Msg::new("err-deal-outside-hours").with("hours", iv.render()));
             }
         }
         None
@@ -205,24 +205,27 @@ impl DealTerms {
         let title = DisplayName::parse("title", &j.title)?.as_str().to_owned();
         let description = j.description.trim().to_owned();
         if description.chars().count() > 1000 {
-            return Err(FieldError::new("description", "must be at most 1,000 characters"));
+            return Err(FieldError::new("description", crate::Msg::new("field-too-long").with("max", 1_000)));
         }
         if j.contents.len() > 30 {
-            return Err(FieldError::new("contents", "at most 30 lines"));
+            return Err(FieldError::new("contents", crate::Msg::new("field-too-many").with("max", 30)));
         }
         let mut contents = Vec::with_capacity(j.contents.len());
         for (i, line) in j.contents.into_iter().enumerate() {
             let name = DisplayName::parse(&format!("contents[{i}].name"), &line.name)?.as_str().to_owned();
             if !(1..=1000).contains(&line.quantity) {
-                return Err(FieldError::new(format!("contents[{i}].quantity"), "must be between 1 and 1,000"));
+                return Err(FieldError::new(format!("contents[{i}].quantity"), crate::field::between(1, 1_000)));
             }
             contents.push(DealLineJson { name, quantity: line.quantity });
         }
         if !(1..=MAX_PRICE).contains(&j.price) {
-            return Err(FieldError::new("price", "must be between 1 and 10,000,000 minor units"));
+            return Err(FieldError::new("price", crate::field::amount_between(1, MAX_PRICE)));
         }
         if !(j.price..=MAX_PRICE).contains(&j.original_price) {
-            return Err(FieldError::new("original_price", "must be at least the price and at most 10,000,000"));
+            return Err(FieldError::new(
+                "original_price",
+                crate::Msg::new("field-original-price").with("max", MAX_PRICE),
+            ));
         }
         let mut store_ids = Vec::with_capacity(j.store_ids.len());
         for s in j.store_ids {
@@ -231,35 +234,35 @@ impl DealTerms {
             }
         }
         if store_ids.is_empty() || store_ids.len() > 1000 {
-            return Err(FieldError::new("store_ids", "name 1 to 1,000 stores where the deal is valid"));
+            return Err(FieldError::new("store_ids", crate::Msg::new("field-deal-stores").with("max", 1_000)));
         }
         let sale_starts_at =
             j.sale_starts_at.as_deref().map(|s| instant("sale_starts_at", s)).transpose()?.unwrap_or(now);
         let sale_ends_at = instant("sale_ends_at", &j.sale_ends_at)?;
         if sale_ends_at <= sale_starts_at {
-            return Err(FieldError::new("sale_ends_at", "must be after the sale starts"));
+            return Err(FieldError::new("sale_ends_at", "field-sale-ends-after-start"));
         }
         let valid_from =
             j.valid_from.as_deref().map(|s| instant("valid_from", s)).transpose()?.unwrap_or(sale_starts_at);
         let valid_until = instant("valid_until", &j.valid_until)?;
         if valid_until < sale_ends_at || valid_until <= valid_from {
-            return Err(FieldError::new("valid_until", "must be after the sale ends and after valid_from"));
+            return Err(FieldError::new("valid_until", "field-valid-until-after-sale"));
         }
         if valid_until.millis() - now.millis() > 3 * 366 * 86_400_000 {
-            return Err(FieldError::new("valid_until", "must be within three years"));
+            return Err(FieldError::new("valid_until", crate::Msg::new("field-within-years").with("n", 3)));
         }
         let rules = UsageRules::parse("rules", &j.rules)?;
         if !(1..=100).contains(&j.uses_per_voucher) {
-            return Err(FieldError::new("uses_per_voucher", "must be between 1 and 100"));
+            return Err(FieldError::new("uses_per_voucher", crate::field::between(1, 100)));
         }
         if j.price < i64::from(j.uses_per_voucher) {
-            return Err(FieldError::new("price", "must be at least one minor unit per use"));
+            return Err(FieldError::new("price", "field-price-per-use"));
         }
         if !(1..=1_000_000).contains(&j.stock) {
-            return Err(FieldError::new("stock", "must be between 1 and 1,000,000"));
+            return Err(FieldError::new("stock", crate::field::between(1, 1_000_000)));
         }
         if j.flash_sale && j.per_user_limit != 1 {
-            return Err(FieldError::new("per_user_limit", "a flash sale allows one per person: set 1"));
+            return Err(FieldError::new("per_user_limit", "field-flash-sale-one-each"));
         }
         Ok(Self {
             title,

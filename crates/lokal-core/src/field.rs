@@ -25,27 +25,36 @@ impl FieldError {
     }
 }
 
+/// `must be between {min} and {max}` (a count, a number of days, a percentage in basis points…).
+pub fn between(min: i64, max: i64) -> Msg {
+    Msg::new("field-range").with("min", min).with("max", max)
+}
+
+/// `must be between {min} and {max} minor units`: an amount of money as the API takes it (fen).
+pub fn amount_between(min: i64, max: i64) -> Msg {
+    Msg::new("field-amount-range").with("min", min).with("max", max)
+}
+
 /// A single line of free text a person typed: trimmed, at most `max` characters, no control
 /// characters (PostgreSQL refuses NUL in text, and none belongs in a note or a reason); empty is
 /// refused when `required`.
 pub fn line_of_text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, FieldError> {
     let s = raw.trim();
     if required && s.is_empty() {
-        return Err(FieldError::new(field, "is required"));
+        return Err(FieldError::new(field, "field-required"));
     }
     if s.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(field, Msg::new("field-too-long").with("max", max)));
     }
     if s.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(field, "field-control-chars"));
     }
     Ok(s.to_owned())
 }
 
 /// An RFC 3339 time sent in `field`, or an error naming it.
 pub fn instant(field: &str, s: &str) -> Result<crate::Timestamp, FieldError> {
-    crate::Timestamp::parse_rfc3339(s)
-        .ok_or_else(|| FieldError::new(field, "must be an RFC 3339 time like 2026-12-01T00:00:00Z"))
+    crate::Timestamp::parse_rfc3339(s).ok_or_else(|| FieldError::new(field, "field-time"))
 }
 
 #[cfg(test)]

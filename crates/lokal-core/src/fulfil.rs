@@ -172,6 +172,13 @@ pub struct IllegalTransition {
     pub actor: Actor,
 }
 
+impl IllegalTransition {
+    /// What to tell the person: the order's status makes the step impossible now.
+    pub fn msg(&self) -> crate::Msg {
+        crate::Msg::new("err-order-status").with("status", self.from.as_str())
+    }
+}
+
 /// The status a menu order of `mode` moves to when `actor` sends `event` in status `from`.
 ///
 /// The rules, in words: payment moves `pending` to `paid` (a bill straight to `completed`);

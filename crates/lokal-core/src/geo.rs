@@ -23,10 +23,10 @@ impl LatLng {
     /// A point, or an error naming `lat` or `lng` when out of range or not a number.
     pub fn new(lat: f64, lng: f64) -> Result<Self, FieldError> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(FieldError::new("lat", "must be a latitude between -90 and 90"));
+            return Err(FieldError::new("lat", "field-latitude"));
         }
         if !lng.is_finite() || !(-180.0..=180.0).contains(&lng) {
-            return Err(FieldError::new("lng", "must be a longitude between -180 and 180"));
+            return Err(FieldError::new("lng", "field-longitude"));
         }
         Ok(Self { lat, lng })
     }
@@ -148,7 +148,7 @@ impl Polygon {
             ring.pop();
         }
         if !(3..=200).contains(&ring.len()) {
-            return Err(FieldError::new(field, "must have 3 to 200 points"));
+            return Err(FieldError::new(field, crate::Msg::new("field-points").with("min", 3).with("max", 200)));
         }
         let xy: Vec<(f64, f64)> = ring.iter().map(|p| (p.lng, p.lat)).collect();
         let n = xy.len();
@@ -159,14 +159,14 @@ impl Polygon {
                     continue;
                 }
                 if segments_cross(xy[i], xy[(i + 1) % n], xy[j], xy[(j + 1) % n]) {
-                    return Err(FieldError::new(field, "must not cross itself"));
+                    return Err(FieldError::new(field, "field-area-crosses-itself"));
                 }
             }
         }
         // Checked after crossings: a bow tie's two halves cancel to zero area.
         let area2: f64 = (0..xy.len()).map(|i| cross((0.0, 0.0), xy[i], xy[(i + 1) % xy.len()])).sum();
         if area2.abs() < 1e-12 {
-            return Err(FieldError::new(field, "must enclose an area"));
+            return Err(FieldError::new(field, "field-area-empty"));
         }
         Ok(Self { ring })
     }
@@ -213,9 +213,9 @@ mod polygon_tests {
     fn malformed_polygons_name_the_problem() {
         assert_eq!(Polygon::new("area", &square()[..2]).expect_err("few").field, "area");
         let bowtie = vec![(31.22, 121.46), (31.24, 121.48), (31.22, 121.48), (31.24, 121.46)];
-        assert_eq!(Polygon::new("area", &bowtie).expect_err("crossing").msg.key, "must not cross itself");
+        assert_eq!(Polygon::new("area", &bowtie).expect_err("crossing").msg.key, "field-area-crosses-itself");
         let line = vec![(31.22, 121.46), (31.23, 121.47), (31.24, 121.48)];
-        assert_eq!(Polygon::new("area", &line).expect_err("flat").msg.key, "must enclose an area");
+        assert_eq!(Polygon::new("area", &line).expect_err("flat").msg.key, "field-area-empty");
         let bad = vec![(31.22, 121.46), (95.0, 121.48), (31.24, 121.48)];
         assert_eq!(Polygon::new("area", &bad).expect_err("lat").field, "area[1].lat");
     }

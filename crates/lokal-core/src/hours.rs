@@ -19,7 +19,7 @@ pub struct Interval {
 impl Interval {
     /// Parses `"HH:MM-HH:MM"`; `field` names the offending field on error.
     pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        let bad = || FieldError::new(field, format!("`{s}` is not an interval like 10:00-22:00"));
+        let bad = || FieldError::new(field, crate::Msg::new("field-interval").with("value", s));
         let (a, b) = s.trim().split_once('-').ok_or_else(bad)?;
         let minute = |t: &str, allow_24: bool| -> Option<u16> {
             let (h, m) = t.trim().split_once(':')?;
@@ -113,7 +113,7 @@ impl OpeningHoursJson {
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn parse_date(field: &str, s: &str) -> Result<Date, FieldError> {
-    let bad = || FieldError::new(field, format!("`{s}` is not a date like 2026-10-01"));
+    let bad = || FieldError::new(field, crate::Msg::new("field-date-of").with("value", s));
     let mut parts = s.split('-');
     let (y, m, d) = (parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
     if parts.next().is_some() {
@@ -130,14 +130,17 @@ impl OpeningHours {
         let mut weekly: [Vec<Interval>; 7] = Default::default();
         for (i, day) in days.iter().enumerate() {
             if day.len() > 8 {
-                return Err(FieldError::new(format!("hours.{}", DAYS[i]), "at most 8 intervals a day"));
+                return Err(FieldError::new(
+                    format!("hours.{}", DAYS[i]),
+                    crate::Msg::new("field-intervals-a-day").with("max", 8),
+                ));
             }
             for (k, s) in day.iter().enumerate() {
                 weekly[i].push(Interval::parse(&format!("hours.{}[{k}]", DAYS[i]), s)?);
             }
         }
         if j.exceptions.len() > 366 {
-            return Err(FieldError::new("hours.exceptions", "at most 366 exceptions"));
+            return Err(FieldError::new("hours.exceptions", crate::Msg::new("field-too-many").with("max", 366)));
         }
         let mut exceptions = Vec::new();
         for (k, e) in j.exceptions.iter().enumerate() {

@@ -49,22 +49,28 @@ impl Program {
     /// Checks a program as sent; tiers come back sorted by `pay`.
     pub fn parse(mut self) -> Result<Program, FieldError> {
         if !(0..=100).contains(&self.points_per_yuan) {
-            return Err(FieldError::new("points_per_yuan", "must be 0 to 100"));
+            return Err(FieldError::new("points_per_yuan", crate::field::between(0, 100)));
         }
         if self.tiers.len() > MAX_TIERS {
-            return Err(FieldError::new("tiers", format!("at most {MAX_TIERS} recharge offers")));
+            return Err(FieldError::new(
+                "tiers",
+                crate::Msg::new("field-recharge-offers-too-many").with("max", MAX_TIERS),
+            ));
         }
         for (i, t) in self.tiers.iter().enumerate() {
             if !(100..=10_000_000).contains(&t.pay) {
-                return Err(FieldError::new(format!("tiers[{i}].pay"), "must be ¥1 to ¥100,000 (100 to 10000000)"));
+                return Err(FieldError::new(
+                    format!("tiers[{i}].pay"),
+                    crate::Msg::new("field-money-range").money("min", 100).money("max", 10_000_000),
+                ));
             }
             if !(0..=t.pay).contains(&t.bonus) {
-                return Err(FieldError::new(format!("tiers[{i}].bonus"), "must be 0 to the amount paid"));
+                return Err(FieldError::new(format!("tiers[{i}].bonus"), "field-bonus-range"));
             }
         }
         self.tiers.sort_by_key(|t| t.pay);
         if self.tiers.windows(2).any(|w| w[0].pay == w[1].pay) {
-            return Err(FieldError::new("tiers", "two offers for the same amount"));
+            return Err(FieldError::new("tiers", "field-recharge-offers-twice"));
         }
         Ok(self)
     }
@@ -85,7 +91,7 @@ pub fn exchange_value(points: i64) -> Result<i64, FieldError> {
     if !(EXCHANGE_STEP..=MAX_EXCHANGE).contains(&points) || points % EXCHANGE_STEP != 0 {
         return Err(FieldError::new(
             "points",
-            format!("exchange {EXCHANGE_STEP} to {MAX_EXCHANGE} points, in hundreds (100 points = ¥1)"),
+            crate::Msg::new("field-points-exchange").with("min", EXCHANGE_STEP).with("max", MAX_EXCHANGE),
         ));
     }
     Ok(points)

@@ -44,7 +44,7 @@ impl Level {
 
 /// Checks a birthday given as `MM-DD` (the year is never asked); returns it normalised.
 pub fn parse_birthday(s: &str) -> Result<String, crate::FieldError> {
-    let bad = || crate::FieldError::new("birthday", "must be a month and day like 03-14");
+    let bad = || crate::FieldError::new("birthday", "field-birthday");
     let (m, d) = s.trim().split_once('-').ok_or_else(bad)?;
     let (m, d): (u8, u8) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     let month = time::Month::try_from(m).map_err(|_| bad())?;

@@ -197,6 +197,20 @@ pub enum Refusal {
     BudgetSpent,
 }
 
+impl Refusal {
+    /// Why the offer `name` cannot be used, for people.
+    pub fn msg(self, name: &str) -> crate::Msg {
+        let key = match self {
+            Refusal::DoNotCombine => crate::Msg::new("offer-refused-do-not-combine"),
+            Refusal::BelowThreshold => crate::Msg::new("offer-refused-below-threshold"),
+            Refusal::NewCustomersOnly => crate::Msg::new("offer-refused-new-customers-only"),
+            Refusal::NothingToDiscount => crate::Msg::new("offer-refused-nothing-to-discount"),
+            Refusal::BudgetSpent => crate::Msg::new("offer-refused-budget-spent"),
+        };
+        key.with("name", name)
+    }
+}
+
 fn ceil_bp(amount: i64, bp: u32) -> i64 {
     let (a, b) = (i128::from(amount.max(0)), i128::from(bp.min(10_000)));
     i64::try_from((a * b + 9_999) / 10_000).unwrap_or(i64::MAX)

@@ -92,30 +92,30 @@ pub struct ReviewTerms {
 }
 
 fn stars(field: &str, v: u8) -> Result<i64, FieldError> {
-    if (1..=5).contains(&v) { Ok(i64::from(v)) } else { Err(FieldError::new(field, "must be 1 to 5 stars")) }
+    if (1..=5).contains(&v) { Ok(i64::from(v)) } else { Err(FieldError::new(field, "field-stars")) }
 }
 
 impl ReviewTerms {
     /// Checks a review; the error names the first bad field.
     pub fn parse(j: &ReviewJson) -> Result<ReviewTerms, FieldError> {
         if j.order_id.is_some() == j.voucher_id.is_some() {
-            return Err(FieldError::new("order_id", "give the order or the voucher you are reviewing (one of them)"));
+            return Err(FieldError::new("order_id", "field-review-order-or-voucher"));
         }
         let rating = stars("rating", j.rating)?;
         for (name, v) in &j.dimensions {
             if !DIMENSIONS.contains(&name.as_str()) {
                 return Err(FieldError::new(
                     "dimensions",
-                    format!("{name:?} is not one of taste, environment, service, value"),
+                    crate::Msg::new("field-review-dimension").with("name", name).with("choices", DIMENSIONS.join(", ")),
                 ));
             }
             stars(&format!("dimensions.{name}"), *v)?;
         }
         if j.text.chars().count() > 2_000 || j.text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-            return Err(FieldError::new("text", "at most 2,000 characters, no control characters"));
+            return Err(FieldError::new("text", crate::Msg::new("field-text").with("max", 2_000)));
         }
         if j.tags.len() > 10 {
-            return Err(FieldError::new("tags", "at most 10 tags"));
+            return Err(FieldError::new("tags", crate::Msg::new("field-too-many").with("max", 10)));
         }
         let mut tags = Vec::with_capacity(j.tags.len());
         for (i, t) in j.tags.iter().enumerate() {
@@ -125,7 +125,7 @@ impl ReviewTerms {
             }
         }
         if j.photos.len() > 9 {
-            return Err(FieldError::new("photos", "at most 9 photos"));
+            return Err(FieldError::new("photos", crate::Msg::new("field-too-many").with("max", 9)));
         }
         for (i, p) in j.photos.iter().enumerate() {
             let ok = p.len() <= 500
@@ -133,11 +133,14 @@ impl ReviewTerms {
                 && p.len() > "https://".len()
                 && !p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
             if !ok {
-                return Err(FieldError::new(format!("photos[{i}]"), "must be an https URL of at most 500 characters"));
+                return Err(FieldError::new(
+                    format!("photos[{i}]"),
+                    crate::Msg::new("field-https-url").with("max", 500),
+                ));
             }
         }
         if j.avg_spend.is_some_and(|s| !(0..=10_000_000).contains(&s)) {
-            return Err(FieldError::new("avg_spend", "must be between 0 and 10,000,000 minor units"));
+            return Err(FieldError::new("avg_spend", crate::field::amount_between(0, 10_000_000)));
         }
         let rider = match &j.rider {
             Some(r) => {

@@ -44,10 +44,12 @@ impl Category {
 
     /// Parses a stable name; an unknown one is an error naming `field`.
     pub fn parse(field: &str, s: &str) -> Result<Category, FieldError> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| FieldError::new(field, "must be one of food, beauty, leisure, hotel, retail, services"))
+        Category::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
+            FieldError::new(
+                field,
+                crate::Msg::new("field-one-of").with("choices", "food, beauty, leisure, hotel, retail, services"),
+            )
+        })
     }
 }
 
@@ -141,7 +143,7 @@ fn short_list(
 ) -> Result<Vec<String>, FieldError> {
     let items = items.unwrap_or_default();
     if items.len() > 20 {
-        return Err(FieldError::new(field, "at most 20 entries"));
+        return Err(FieldError::new(field, crate::Msg::new("field-too-many").with("max", 20)));
     }
     items
         .into_iter()
@@ -149,10 +151,7 @@ fn short_list(
         .map(|(i, s)| {
             let s = s.trim().to_owned();
             if s.is_empty() || s.chars().count() > max_len || !check(&s) {
-                Err(FieldError::new(
-                    format!("{field}[{i}]"),
-                    format!("must be 1 to {max_len} characters of the right form"),
-                ))
+                Err(FieldError::new(format!("{field}[{i}]"), crate::Msg::new("field-list-entry").with("max", max_len)))
             } else {
                 Ok(s)
             }
@@ -167,19 +166,19 @@ impl StoreProfile {
         let category = j.category.as_deref().map_or(Ok(Category::Food), |c| Category::parse("category", c))?;
         let address = j.address.unwrap_or_default().trim().to_owned();
         if address.chars().count() > 200 || address.chars().any(char::is_control) {
-            return Err(FieldError::new("address", "must be at most 200 characters without control characters"));
+            return Err(FieldError::new("address", crate::Msg::new("field-text").with("max", 200)));
         }
         let location = j.location.map(|l| LatLng::new(l.lat, l.lng).map_err(|e| e.under("location"))).transpose()?;
         let phone = j.phone.filter(|p| !p.trim().is_empty()).map(|p| Phone::parse("phone", &p)).transpose()?;
         let utc_offset_min = j.utc_offset_min.unwrap_or(480);
         if !(-720..=840).contains(&utc_offset_min) {
-            return Err(FieldError::new("utc_offset_min", "must be between -720 and 840"));
+            return Err(FieldError::new("utc_offset_min", crate::field::between(-720, 840)));
         }
         let hours = j.hours.as_ref().map_or(Ok(OpeningHours::default()), OpeningHours::parse)?;
         if let Some(p) = j.avg_price
             && !(0..=100_000_000).contains(&p)
         {
-            return Err(FieldError::new("avg_price", "must be between 0 and 100,000,000 minor units"));
+            return Err(FieldError::new("avg_price", crate::field::amount_between(0, 100_000_000)));
         }
         let tags = short_list("tags", j.tags, 32, |s| !s.chars().any(char::is_control))?;
         let photos = short_list("photos", j.photos, 500, |s| {
@@ -190,17 +189,17 @@ impl StoreProfile {
         if let Some(r) = j.delivery_radius_m
             && !(1..=20_000).contains(&r)
         {
-            return Err(FieldError::new("delivery_radius_m", "must be between 1 and 20,000 metres"));
+            return Err(FieldError::new(
+                "delivery_radius_m",
+                crate::Msg::new("field-metres-range").with("min", 1).with("max", 20_000),
+            ));
         }
         let delivery_area = j
             .delivery_area
             .map(|points| Polygon::new("delivery_area", &points.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>()))
             .transpose()?;
         if delivery && ((j.delivery_radius_m.is_none() && delivery_area.is_none()) || location.is_none()) {
-            return Err(FieldError::new(
-                "delivery_radius_m",
-                "a delivering store needs a location and a delivery radius or area",
-            ));
+            return Err(FieldError::new("delivery_radius_m", "field-delivery-needs-area"));
         }
         Ok(Self {
             name,

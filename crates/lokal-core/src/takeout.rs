@@ -85,7 +85,7 @@ fn amount(field: &str, v: i64) -> Result<(), FieldError> {
     if (0..=MAX_AMOUNT).contains(&v) {
         Ok(())
     } else {
-        Err(FieldError::new(field, "must be 0 to 10,000,000 minor units"))
+        Err(FieldError::new(field, crate::field::amount_between(0, MAX_AMOUNT)))
     }
 }
 
@@ -95,35 +95,41 @@ impl OrderSettingsJson {
         amount("packaging_fee", self.packaging_fee)?;
         amount("min_order", self.min_order)?;
         if self.delivery_fees.is_empty() || self.delivery_fees.len() > 10 {
-            return Err(FieldError::new("delivery_fees", "must have 1 to 10 bands"));
+            return Err(FieldError::new(
+                "delivery_fees",
+                crate::Msg::new("field-entries").with("min", 1).with("max", 10),
+            ));
         }
         for (i, b) in self.delivery_fees.iter().enumerate() {
             amount(&format!("delivery_fees[{i}].fee"), b.fee)?;
             if i > 0 && b.up_to_m <= self.delivery_fees[i - 1].up_to_m {
-                return Err(FieldError::new(format!("delivery_fees[{i}].up_to_m"), "bands must grow"));
+                return Err(FieldError::new(format!("delivery_fees[{i}].up_to_m"), "field-bands-grow"));
             }
         }
         if !(1..=180).contains(&self.prep_minutes) {
-            return Err(FieldError::new("prep_minutes", "must be 1 to 180"));
+            return Err(FieldError::new("prep_minutes", crate::field::between(1, 180)));
         }
         if !(30..=3_600).contains(&self.accept_within_secs) {
-            return Err(FieldError::new("accept_within_secs", "must be 30 to 3,600"));
+            return Err(FieldError::new("accept_within_secs", crate::field::between(30, 3_600)));
         }
         crate::field::line_of_text("pay_at_store_excludes", &self.pay_at_store_excludes, 64, false)?;
         match &self.pay_at_store {
             PayRuleJson::None => Ok(()),
             PayRuleJson::PercentOff { percent_bp, max_off } => {
                 if !(1..=9_000).contains(percent_bp) {
-                    return Err(FieldError::new("pay_at_store.percent_bp", "must be 1 to 9,000"));
+                    return Err(FieldError::new(
+                        "pay_at_store.percent_bp",
+                        crate::Msg::new("field-bp-range").with("min", 1).with("max", 9_000),
+                    ));
                 }
                 max_off.map_or(Ok(()), |m| amount("pay_at_store.max_off", m))
             }
             PayRuleJson::EveryOff { every, off, max_off } => {
                 if !(1..=MAX_AMOUNT).contains(every) {
-                    return Err(FieldError::new("pay_at_store.every", "must be 1 to 10,000,000 minor units"));
+                    return Err(FieldError::new("pay_at_store.every", crate::field::amount_between(1, MAX_AMOUNT)));
                 }
                 if !(1..*every).contains(off) {
-                    return Err(FieldError::new("pay_at_store.off", "must be positive and less than `every`"));
+                    return Err(FieldError::new("pay_at_store.off", "field-off-below-every"));
                 }
                 max_off.map_or(Ok(()), |m| amount("pay_at_store.max_off", m))
             }
@@ -161,11 +167,11 @@ pub fn price_with_options(
     let mut price = base;
     let mut text = Vec::new();
     for (i, c) in chosen.iter().enumerate() {
-        let bad = |m: &'static str| FieldError::new(format!("{field}.options[{i}]"), m);
-        let g = groups.iter().find(|g| g.name == c.group).ok_or_else(|| bad("no such option group"))?;
-        let choice = g.choices.iter().find(|x| x.name == c.choice).ok_or_else(|| bad("no such choice"))?;
+        let bad = |m: &'static str| FieldError::new(format!("{field}.options[{i}]"), crate::Msg::new(m));
+        let g = groups.iter().find(|g| g.name == c.group).ok_or_else(|| bad("field-option-group-unknown"))?;
+        let choice = g.choices.iter().find(|x| x.name == c.choice).ok_or_else(|| bad("field-option-choice-unknown"))?;
         if chosen[..i].iter().any(|p| p == c) {
-            return Err(bad("chosen twice"));
+            return Err(bad("field-option-chosen-twice"));
         }
         price += choice.price_delta;
         text.push(format!("{}: {}", g.name, choice.name));
@@ -173,12 +179,15 @@ pub fn price_with_options(
     for g in groups {
         let n = chosen.iter().filter(|c| c.group == g.name).count();
         if g.required && n == 0 {
-            return Err(FieldError::new(format!("{field}.options"), format!("choose a {}", g.name)));
+            return Err(FieldError::new(
+                format!("{field}.options"),
+                crate::Msg::new("field-option-required").with("group", g.name.as_str()),
+            ));
         }
         if n > g.max_choices as usize {
             return Err(FieldError::new(
                 format!("{field}.options"),
-                format!("at most {} of {}", g.max_choices, g.name),
+                crate::Msg::new("field-option-too-many").with("max", g.max_choices).with("group", g.name.as_str()),
             ));
         }
     }
@@ -211,6 +220,17 @@ pub enum CartRefusal {
     },
 }
 
+impl CartRefusal {
+    /// What to tell the person.
+    pub fn msg(&self) -> crate::Msg {
+        match self {
+            CartRefusal::BelowMinimum { min, subtotal } => {
+                crate::Msg::new("err-below-minimum-order").money("min", *min).money("subtotal", *subtotal)
+            }
+        }
+    }
+}
+
 /// The totals of a cart whose lines add up to `subtotal`, in `mode`, delivered `distance_m`
 /// away (delivery only).
 pub fn totals(
@@ -238,10 +258,10 @@ pub fn totals(
 /// discountable part or the rule's cap.
 pub fn bill_discount(rule: &PayRuleJson, bill: i64, excluded: i64) -> Result<i64, FieldError> {
     if !(1..=MAX_AMOUNT).contains(&bill) {
-        return Err(FieldError::new("amount", "must be 1 to 10,000,000 minor units"));
+        return Err(FieldError::new("amount", crate::field::amount_between(1, MAX_AMOUNT)));
     }
     if !(0..=bill).contains(&excluded) {
-        return Err(FieldError::new("excluded", "must be between 0 and the bill"));
+        return Err(FieldError::new("excluded", "field-excluded-range"));
     }
     let base = bill - excluded;
     let (off, cap) = match rule {

@@ -43,7 +43,7 @@ impl VoucherCode {
 
     /// Parses what a person typed or a scanner read.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let bad = || FieldError::new(field, "is not a voucher code: 13 letters and digits like 7K3M-X9QD-2HFA-R");
+        let bad = || FieldError::new(field, "field-voucher-code");
         if raw.len() > 64 {
             return Err(bad());
         }
@@ -53,7 +53,7 @@ impl VoucherCode {
             return Err(bad());
         }
         if check(&digits[..BODY]) != digits[BODY] {
-            return Err(FieldError::new(field, "has a typo: the check character does not match"));
+            return Err(FieldError::new(field, "field-voucher-code-typo"));
         }
         Ok(Self(digits.iter().map(|&d| char::from(ALPHABET[d as usize])).collect()))
     }

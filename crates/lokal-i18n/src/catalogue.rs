@@ -39,12 +39,36 @@ fn build(lang: Lang) -> Bundle {
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // Pages are HTML, not bidirectional text: no isolation marks around arguments.
     b.set_use_isolating(false);
+    b.set_formatter(Some(grouped));
     for (_, text) in files(lang) {
         // A broken file still adds what parses; `problems` reports the rest.
         let res = FluentResource::try_new((*text).to_owned()).unwrap_or_else(|(res, _)| res);
         let _ = b.add_resource(res);
     }
     b
+}
+
+/// Whole numbers of five digits or more are written with thousands separators (`10,000,000`),
+/// the way both languages write limits and counts; smaller ones, and years, as they are.
+/// Plural selection still sees the number.
+fn grouped<M>(v: &FluentValue<'_>, _: &M) -> Option<String> {
+    let FluentValue::Number(n) = v else { return None };
+    let x = n.value;
+    if x.fract() != 0.0 || x.abs() < 10_000.0 || x.abs() > 9.0e15 || n.options.minimum_fraction_digits.is_some() {
+        return None;
+    }
+    let digits = format!("{}", x.abs() as u64);
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if x < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// Whether `key` is a catalogue key's shape (kebab-case ASCII), as opposed to a text that was
@@ -232,6 +256,17 @@ mod tests {
         assert_eq!(render(Lang::ZhCn, &Msg::new("reviews-count").with("n", 326)), "326条评价");
         assert_eq!(t(Lang::En, "no-such-key"), "⟦no-such-key⟧");
         assert_eq!(t(Lang::En, "A sentence without a key."), "A sentence without a key.");
+    }
+
+    #[test]
+    fn large_whole_numbers_are_grouped_and_still_select_plurals() {
+        let m = Msg::new("field-range").with("min", 1).with("max", 10_000_000);
+        assert_eq!(render(Lang::En, &m), "must be between 1 and 10,000,000");
+        assert_eq!(
+            render(Lang::ZhCn, &Msg::new("field-range").with("min", -20_000).with("max", 9_999)),
+            "必须在 -20,000 到 9999 之间"
+        );
+        assert_eq!(render(Lang::En, &Msg::new("reviews-count").with("n", 12_345)), "12,345 reviews");
     }
 
     #[test]

@@ -156,7 +156,8 @@ pub async fn list_for_merchant<'e>(
     merchant: MerchantId,
     scope: &StoreScope,
 ) -> Result<Vec<StoreRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE merchant_id = $1 ORDER BY id"));
+    let sql =
+        sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE merchant_id = $1 ORDER BY id"));
     let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     let stores: Vec<StoreRow> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(stores.into_iter().filter(|s| scope.covers(s.id)).collect())
@@ -168,7 +169,8 @@ pub async fn list_all<'e>(
     after: Option<StoreId>,
     limit: i64,
 ) -> Result<Vec<StoreRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
+    let sql =
+        sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
     let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()

@@ -70,6 +70,25 @@ pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: UserId) ->
     row.as_ref().map(from_row).transpose()
 }
 
+/// The saved languages of those of `ids` who saved one (`zh-CN`, `en`): what messages to them
+/// are written in.
+pub async fn langs<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ids: &[UserId],
+) -> Result<Vec<(UserId, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT id, lang FROM users WHERE lang IS NOT NULL AND id IN ({marks})"));
+    let mut q = sqlx::query(sql);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let rows = q.fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| Ok((parse(r, "id")?, get(r, "lang")?))).collect()
+}
+
 /// Saves (or with `None` forgets) the account's language.
 pub async fn set_lang<'e>(
     ex: impl Executor<'e, Database = Any>,

@@ -64,22 +64,6 @@ fn per_person(nav: &Nav, minor: i64) -> String {
     nav.msg(&Msg::new("discover-per-person").money("price", minor))
 }
 
-/// An instant for people: `2026-12-23 14:05 UTC`. Transitional: pages that still use it move to
-/// `Nav::datetime` / `Nav::near_at` (local times, in the page's language).
-pub(crate) fn when(ms: i64) -> String {
-    let t = lokal_core::Timestamp::from_millis(ms).to_rfc3339();
-    format!("{} {} UTC", t.get(0..10).unwrap_or(""), t.get(11..16).unwrap_or(""))
-}
-
-/// A price in yuan for people: `¥28` or `¥28.50`. Transitional: pages move to `Nav::money`.
-pub(crate) fn yuan(minor: i64) -> String {
-    if minor % 100 == 0 {
-        format!("¥{}", minor / 100)
-    } else {
-        format!("¥{}.{:02}", minor / 100, (minor % 100).abs())
-    }
-}
-
 /// The rating for people: `★ 4.7 · 326条评价`, or "no reviews yet" for a store nobody has
 /// reviewed (no stars without the reviews behind them).
 fn rating_text(nav: &Nav, x100: i64, reviews: i64) -> String {
@@ -120,9 +104,8 @@ fn query_of(nav: &Nav, p: &NearbyParams) -> Result<NearbyQuery, lokal_core::Fiel
 
 /// A map of the listed stores around the person.
 fn results_map(nav: &Nav, center: LatLng, stores: impl Iterator<Item = (StoreId, String, LatLng)>) -> String {
-    let mut pins: Vec<Pin> = stores
-        .map(|(id, name, at)| Pin { at, label: name, href: format!("/stores/{id}"), kind: "store" })
-        .collect();
+    let mut pins: Vec<Pin> =
+        stores.map(|(id, name, at)| Pin { at, label: name, href: format!("/stores/{id}"), kind: "store" }).collect();
     pins.push(Pin { at: center, label: nav.t("place-current"), href: String::new(), kind: "me" });
     MapView::around("results-map", center, pins, 500.0, nav.t("nearby-map-label")).render(nav)
 }
@@ -321,9 +304,19 @@ async fn store_page(
                 .nearby(&q)
                 .into_iter()
                 .filter(|s| s.id != id)
-                .map(|s| Pin { at: s.card.location, label: s.card.name, href: format!("/stores/{}", s.id), kind: "store" })
+                .map(|s| Pin {
+                    at: s.card.location,
+                    label: s.card.name,
+                    href: format!("/stores/{}", s.id),
+                    kind: "store",
+                })
                 .collect();
-            pins.push(Pin { at: here, label: nav.t1("store-map-here", "name", p.name.as_str()), href: String::new(), kind: "me" });
+            pins.push(Pin {
+                at: here,
+                label: nav.t1("store-map-here", "name", p.name.as_str()),
+                href: String::new(),
+                kind: "me",
+            });
             let label = nav.t1("store-map-label", "name", p.name.as_str());
             MapView::around("store-map", here, pins, MAP_HALF_M, label).render(&nav)
         }
@@ -484,21 +477,20 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
             if let (Some((center, _)), false) = (query.around, hits.is_empty()) {
                 map = results_map(&nav, center, hits.iter().map(|h| (h.id, h.card.name.clone(), h.card.location)));
             }
-            hits
-            .into_iter()
-            .map(|h| Card {
-                id: h.id.to_string(),
-                category: h.card.category.as_str(),
-                distance: h.distance_m.map(|m| distance_text(&nav, m)).unwrap_or_default(),
-                rating: rating_text(&nav, h.card.rating_x100, h.card.review_count),
-                rated: h.card.rating_x100 > 0 && h.card.review_count > 0,
-                price: price_text(&nav, h.card.avg_price),
-                open_now: h.open_now,
-                tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
-                items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
-                name: h.card.name,
-            })
-            .collect()
+            hits.into_iter()
+                .map(|h| Card {
+                    id: h.id.to_string(),
+                    category: h.card.category.as_str(),
+                    distance: h.distance_m.map(|m| distance_text(&nav, m)).unwrap_or_default(),
+                    rating: rating_text(&nav, h.card.rating_x100, h.card.review_count),
+                    rated: h.card.rating_x100 > 0 && h.card.review_count > 0,
+                    price: price_text(&nav, h.card.avg_price),
+                    open_now: h.open_now,
+                    tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
+                    items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
+                    name: h.card.name,
+                })
+                .collect()
         }
         Err(_) if q.trim().is_empty() => Vec::new(),
         Err(e) => return bad_query(&nav, e),

@@ -698,12 +698,6 @@ struct BillPage {
     card: Option<String>,
 }
 
-/// The rule in words, in the platform's first language (for pages without a reader's
-/// language: prefer [`rule_words`]).
-pub(crate) fn rule_text(rule: &PayRuleJson) -> String {
-    rule_words(Lang::ZhCn, rule)
-}
-
 /// A percentage of basis points for people: `10`, `12.5`.
 fn percent(bp: i64) -> String {
     let s = format!("{:.2}", bp as f64 / 100.0);

@@ -22,8 +22,26 @@ pub struct ToReview {
 }
 
 const DINERS: &[&str] = &[
-    "吃货小王", "Lily 在上海", "阿杰", "美食猎人", "周末去哪儿", "小胖", "Tom from Jing'an", "苏苏", "老陈", "爱吃辣的猫",
-    "Vivian", "大白", "路过的食客", "徐汇小张", "米粒", "Kevin W.", "晴天", "阿May", "胖虎", "一只鹿",
+    "吃货小王",
+    "Lily 在上海",
+    "阿杰",
+    "美食猎人",
+    "周末去哪儿",
+    "小胖",
+    "Tom from Jing'an",
+    "苏苏",
+    "老陈",
+    "爱吃辣的猫",
+    "Vivian",
+    "大白",
+    "路过的食客",
+    "徐汇小张",
+    "米粒",
+    "Kevin W.",
+    "晴天",
+    "阿May",
+    "胖虎",
+    "一只鹿",
 ];
 
 /// (stars at least, text) per kind of store: what a diner says.
@@ -44,11 +62,9 @@ fn texts(category: Category) -> &'static [(i64, &'static str)] {
             (3, "还行，没有想象中好。"),
             (2, "推销太多了，体验不太好。"),
         ],
-        Category::Leisure => &[
-            (5, "和朋友玩得很开心，设备新，服务好。"),
-            (4, "环境不错，周末有点吵。"),
-            (3, "一般般，性价比不算高。"),
-        ],
+        Category::Leisure => {
+            &[(5, "和朋友玩得很开心，设备新，服务好。"), (4, "环境不错，周末有点吵。"), (3, "一般般，性价比不算高。")]
+        }
         Category::Hotel => &[
             (5, "Clean room, friendly staff, great location near People's Square."),
             (4, "位置方便，房间干净，早餐可以更丰富。"),
@@ -78,7 +94,7 @@ pub async fn seed(app: &App, stores: &[ToReview], seed: u64) -> anyhow::Result<u
         diners.push(app.create_account(reg).await?.id);
     }
     let now = app.now().millis();
-    let mut rng = Rng::new(seed ^ 0x5EED_0F_2EE1);
+    let mut rng = Rng::new(seed ^ 0x005E_ED0F_2EE1);
     let mut written = 0;
     for s in stores {
         if rng.below(5) == 0 {
@@ -92,7 +108,8 @@ pub async fn seed(app: &App, stores: &[ToReview], seed: u64) -> anyhow::Result<u
             // Stars around the store's quality: its mean plus a spread of about one star.
             let noise = (rng.unit() + rng.unit() - 1.0) * 150.0;
             let stars = ((s.quality_x100 as f64 + noise) / 100.0).round().clamp(1.0, 5.0) as i64;
-            let choices: Vec<&(i64, &str)> = texts(s.category).iter().filter(|(at_least, _)| stars >= *at_least).collect();
+            let choices: Vec<&(i64, &str)> =
+                texts(s.category).iter().filter(|(at_least, _)| stars >= *at_least).collect();
             let body = choices.first().map_or("", |t| t.1);
             let body = if choices.len() > 1 { choices[rng.below(choices.len() as u64) as usize].1 } else { body };
             let tags: Vec<&str> = if stars >= 4 { vec![*rng.pick(TAGS)] } else { Vec::new() };

@@ -110,7 +110,8 @@ impl Application {
 
 /// Connects to the configured database and migrates it.
 pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-    let site = lokal_app::site::Site::new(&config.site, &config.maps).map_err(|e| anyhow::anyhow!("{}", e.msg))?;
+    let site = lokal_app::site::Site::new(&config.site, &config.maps)
+        .map_err(|e| anyhow::anyhow!("{}", lokal_i18n::render(lokal_i18n::Lang::En, &e.msg)))?;
     let url = config.database_url();
     if config.database.url.is_empty() {
         std::fs::create_dir_all(&config.database.data_dir)

@@ -55,7 +55,7 @@ fn parse_center(s: &str) -> Result<LatLng, String> {
     let (lat, lng) = s.split_once(',').ok_or("expected LAT,LNG")?;
     let lat: f64 = lat.trim().parse().map_err(|_| "latitude is not a number")?;
     let lng: f64 = lng.trim().parse().map_err(|_| "longitude is not a number")?;
-    LatLng::new(lat, lng).map_err(|e| e.to_string())
+    LatLng::new(lat, lng).map_err(|e| format!("{}: {}", e.field, lokal_i18n::render(lokal_i18n::Lang::En, &e.msg)))
 }
 
 #[derive(Subcommand)]

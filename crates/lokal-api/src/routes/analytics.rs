@@ -217,9 +217,7 @@ async fn merchant_dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Json<DashboardOut>> {
     let store = match q.store_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => {
-            Some(s.parse::<StoreId>().map_err(|_| lokal_core::FieldError::new("store_id", "must be a store id"))?)
-        }
+        Some(s) => Some(s.parse::<StoreId>().map_err(|_| lokal_core::FieldError::new("store_id", "field-store-id"))?),
         None => None,
     };
     let period = q.period(ctx.app.merchant_today(id).await?)?;

@@ -41,7 +41,7 @@ impl CustomerQuery {
         let some = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(CustomerFilter {
             store: some(&self.store_id)
-                .map(|s| s.parse::<StoreId>().map_err(|_| FieldError::new("store_id", "must be a store id")))
+                .map(|s| s.parse::<StoreId>().map_err(|_| FieldError::new("store_id", "field-store-id")))
                 .transpose()?,
             segment: some(&self.segment).map(|s| Segment::parse("segment", &s)).transpose()?,
             tag: some(&self.tag).map(|t| lokal_core::crm::tag("tag", &t)).transpose()?,

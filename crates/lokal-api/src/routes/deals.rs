@@ -446,7 +446,12 @@ async fn sandbox_complete(
     let succeed = match b.outcome.as_str() {
         "succeed" => true,
         "fail" => false,
-        _ => return Err(ApiError::from(lokal_core::FieldError::new("outcome", "must be succeed or fail"))),
+        _ => {
+            return Err(ApiError::from(lokal_core::FieldError::new(
+                "outcome",
+                lokal_core::Msg::new("field-one-of").with("choices", "succeed, fail"),
+            )));
+        }
     };
     ctx.app.sandbox_complete(&provider_ref, succeed).await?;
     Ok(StatusCode::ACCEPTED)
@@ -486,7 +491,10 @@ async fn refund_order(
     Json(b): Json<RefundBody>,
 ) -> ApiResult<(StatusCode, Json<RefundOut>)> {
     if b.reason.chars().count() > 200 {
-        return Err(ApiError::from(lokal_core::FieldError::new("reason", "must be at most 200 characters")));
+        return Err(ApiError::from(lokal_core::FieldError::new(
+            "reason",
+            lokal_core::Msg::new("field-too-long").with("max", 200),
+        )));
     }
     let r = ctx.app.refund_order(&caller, id, b.voucher_ids, b.reason.trim()).await?;
     Ok((StatusCode::CREATED, Json(RefundOut { id: r.id, amount: cny(r.amount), voucher_ids: r.vouchers })))

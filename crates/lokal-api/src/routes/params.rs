@@ -5,7 +5,7 @@ use lokal_core::store::Category;
 
 /// An optional number; an empty value counts as absent.
 pub fn num<T: std::str::FromStr>(field: &str, v: Option<&str>) -> Result<Option<T>, FieldError> {
-    v.filter(|s| !s.is_empty()).map(|s| s.parse().map_err(|_| FieldError::new(field, "must be a number"))).transpose()
+    v.filter(|s| !s.is_empty()).map(|s| s.parse().map_err(|_| FieldError::new(field, "field-number"))).transpose()
 }
 
 /// A boolean flag: `true`/`1` or `false`/`0`/absent.
@@ -13,7 +13,7 @@ pub fn flag(field: &str, v: Option<&str>) -> Result<bool, FieldError> {
     match v {
         None | Some("" | "false" | "0") => Ok(false),
         Some("true" | "1") => Ok(true),
-        Some(_) => Err(FieldError::new(field, "must be true or false")),
+        Some(_) => Err(FieldError::new(field, "field-bool")),
     }
 }
 
@@ -23,14 +23,14 @@ pub fn radius_m(v: Option<&str>, default: f64) -> Result<f64, FieldError> {
     if r.is_finite() && (1.0..=50_000.0).contains(&r) {
         Ok(r)
     } else {
-        Err(FieldError::new("radius_m", "must be between 1 and 50,000 metres"))
+        Err(FieldError::new("radius_m", lokal_core::Msg::new("field-metres-range").with("min", 1).with("max", 50_000)))
     }
 }
 
 /// `limit`: 1 to 100, 20 when absent.
 pub fn limit(v: Option<&str>) -> Result<usize, FieldError> {
     let n = num::<usize>("limit", v)?.unwrap_or(20);
-    if (1..=100).contains(&n) { Ok(n) } else { Err(FieldError::new("limit", "must be between 1 and 100")) }
+    if (1..=100).contains(&n) { Ok(n) } else { Err(FieldError::new("limit", lokal_core::field::between(1, 100))) }
 }
 
 /// An optional `category`.

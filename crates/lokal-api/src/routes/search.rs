@@ -57,8 +57,8 @@ impl SearchParams {
         let around = match (lat, lng) {
             (Some(lat), Some(lng)) => Some((LatLng::new(lat, lng)?, radius_m)),
             (None, None) => None,
-            (Some(_), None) => return Err(FieldError::new("lng", "is required with lat")),
-            (None, Some(_)) => return Err(FieldError::new("lat", "is required with lng")),
+            (Some(_), None) => return Err(FieldError::new("lng", "field-lng-with-lat")),
+            (None, Some(_)) => return Err(FieldError::new("lat", "field-lat-with-lng")),
         };
         let limit = limit(self.limit.as_deref())?;
         let open_now = flag("open_now", self.open_now.as_deref())?;
@@ -194,7 +194,7 @@ async fn suggest(State(ctx): State<Ctx>, Query(p): Query<SuggestParams>) -> ApiR
     let q = p.q.unwrap_or_default();
     let n = q.trim().chars().count();
     if n == 0 || n > 50 {
-        return Err(FieldError::new("q", "must be 1 to 50 characters").into());
+        return Err(FieldError::new("q", lokal_core::Msg::new("field-length").with("min", 1).with("max", 50)).into());
     }
     Ok(Json(SuggestJson { suggestions: ctx.app.suggest(&q, 10) }))
 }

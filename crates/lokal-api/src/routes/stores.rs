@@ -202,21 +202,21 @@ pub struct NearbyParams {
 impl NearbyParams {
     /// Checks every parameter; the error names the first bad one.
     pub fn parse(&self) -> Result<NearbyQuery, FieldError> {
-        let lat = num::<f64>("lat", self.lat.as_deref())?.ok_or_else(|| FieldError::new("lat", "is required"))?;
-        let lng = num::<f64>("lng", self.lng.as_deref())?.ok_or_else(|| FieldError::new("lng", "is required"))?;
+        let lat = num::<f64>("lat", self.lat.as_deref())?.ok_or_else(|| FieldError::new("lat", "field-required"))?;
+        let lng = num::<f64>("lng", self.lng.as_deref())?.ok_or_else(|| FieldError::new("lng", "field-required"))?;
         let center = LatLng::new(lat, lng)?;
         let radius_m = radius_m(self.radius_m.as_deref(), 3_000.0)?;
         let limit = limit(self.limit.as_deref())?;
         let min_rating = num::<f64>("min_rating", self.min_rating.as_deref())?;
         if min_rating.is_some_and(|r| !(r.is_finite() && (0.0..=5.0).contains(&r))) {
-            return Err(FieldError::new("min_rating", "must be between 0 and 5"));
+            return Err(FieldError::new("min_rating", lokal_core::field::between(0, 5)));
         }
         let min_avg_price = num::<i64>("min_avg_price", self.min_avg_price.as_deref())?;
         let max_avg_price = num::<i64>("max_avg_price", self.max_avg_price.as_deref())?;
         if let (Some(lo), Some(hi)) = (min_avg_price, max_avg_price)
             && lo > hi
         {
-            return Err(FieldError::new("max_avg_price", "must not be below min_avg_price"));
+            return Err(FieldError::new("max_avg_price", "field-max-below-min"));
         }
         Ok(NearbyQuery {
             center,

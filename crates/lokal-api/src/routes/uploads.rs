@@ -88,9 +88,7 @@ async fn upload(
     Caller(caller, _): Caller,
     form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<PhotoJson>)> {
-    let mut form = form.map_err(|_| {
-        ApiError::new(ErrorCode::UnsupportedMediaType, "send the photo as multipart/form-data with a `file` field")
-    })?;
+    let mut form = form.map_err(|_| ApiError::new(ErrorCode::UnsupportedMediaType, "media-not-multipart"))?;
     let mut file = None;
     loop {
         let field = match form.next_field().await {
@@ -111,9 +109,9 @@ async fn upload(
 
 fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(ErrorCode::PayloadTooLarge, "the upload is larger than 10 MiB")
+        ApiError::new(ErrorCode::PayloadTooLarge, "media-body-too-large")
     } else {
-        ApiError::new(ErrorCode::MalformedRequest, "the multipart body is malformed")
+        ApiError::new(ErrorCode::MalformedRequest, "media-multipart-malformed")
     }
 }
 

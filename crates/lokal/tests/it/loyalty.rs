@@ -292,7 +292,7 @@ async fn messages_reach_only_opted_in_members_within_the_frequency_cap() {
     assert_eq!((r["delivered"].as_i64(), r["capped"].as_i64()), (Some(0), Some(0)));
     let sent = app.get(&path, Some(&owner)).await.json();
     assert_eq!(sent["items"].as_array().map(Vec::len), Some(8));
-    assert_eq!(inbox(&app, &consumer).await.iter().filter(|s| s.starts_with("Noodle House: ")).count(), 4);
+    assert_eq!(inbox(&app, &consumer).await.iter().filter(|s| s.starts_with("【Noodle House】")).count(), 4);
 }
 
 #[tokio::test]

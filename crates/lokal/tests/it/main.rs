@@ -24,6 +24,7 @@ mod language;
 mod loyalty;
 mod membership;
 mod money;
+mod notifications;
 mod operations;
 mod reviews;
 mod search;

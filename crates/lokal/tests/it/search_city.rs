@@ -81,7 +81,8 @@ async fn results_come_a_page_at_a_time_in_the_order_asked() {
     let c = lokal_core::geo::LatLng::PEOPLES_SQUARE;
     let base = format!("/api/v1/search?q=%E7%81%AB%E9%94%85&lat={}&lng={}&radius_m=5000", c.lat(), c.lng());
     let all = app.get(&format!("{base}&limit=100"), None).await.json();
-    let all: Vec<String> = all["results"].as_array().expect("results").iter().map(|s| s["id"].as_str().unwrap_or("").to_owned()).collect();
+    let all: Vec<String> =
+        all["results"].as_array().expect("results").iter().map(|s| s["id"].as_str().unwrap_or("").to_owned()).collect();
     assert!(all.len() > 3, "enough hotpot stores to page through: {}", all.len());
     // Pages of three, following the cursor, give the same stores in the same order, once each.
     let mut paged = Vec::new();
@@ -90,7 +91,9 @@ async fn results_come_a_page_at_a_time_in_the_order_asked() {
         let r = app.get(&url, None).await;
         assert_eq!(r.status, 200, "{}", r.text);
         let j = r.json();
-        paged.extend(j["results"].as_array().expect("results").iter().map(|s| s["id"].as_str().unwrap_or("").to_owned()));
+        paged.extend(
+            j["results"].as_array().expect("results").iter().map(|s| s["id"].as_str().unwrap_or("").to_owned()),
+        );
         match j["next_cursor"].as_str() {
             Some(cursor) => url = format!("{base}&limit=3&cursor={cursor}"),
             None => break,

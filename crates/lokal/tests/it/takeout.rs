@@ -113,7 +113,10 @@ async fn pickup_and_dine_in_orders_are_handed_over_at_the_counter_and_stock_is_t
     let code = track(&app, &order, &k.consumer).await["order"]["code"].as_str().expect("code").to_owned();
     let inbox = app.get("/api/v1/me/messages", Some(&k.consumer)).await.json();
     let told = inbox["items"][0]["body"].as_str().unwrap_or("").to_owned();
-    assert!(told.contains("is ready") && told.contains(&code), "the consumer is told it is ready: {inbox}");
+    assert!(
+        told.contains("订单已备好") && told.contains(&code),
+        "the consumer is told it is ready (in zh-CN, saving no language): {inbox}"
+    );
     let wrong = if code == "0000" { "1111" } else { "0000" };
     let bad = app.post(&format!("/api/v1/orders/{order}/hand-over"), &json!({"code": wrong}), Some(&k.clerk)).await;
     assert_eq!(bad.code(), "delivery_code_invalid");

@@ -69,7 +69,7 @@ async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
         .await
         .expect("login");
     assert_eq!(bad.status().as_u16(), 401);
-    assert!(bad.text().await.expect("html").contains("wrong login or password"));
+    assert!(bad.text().await.expect("html").contains("账号或密码错误"));
     let good = c
         .post(format!("{}/login", app.base))
         .form(&[("login", "web@test.lokal"), ("password", "correct horse"), ("csrf_token", &csrf)])

@@ -94,7 +94,7 @@ test('a QR poster brings a consumer who claims and buys, and the report shows th
   await me.waitForURL(/\/quotes\//);
   const discounts = await me.getByTestId('quote-discount').allInnerTexts();
   assert.equal(discounts.length, 1, discounts.join(' | '));
-  assert.match(discounts[0].trim(), /−¥5$/);
+  assert.match(discounts[0].trim(), /-¥5$/);
   await me.getByTestId('place-order').click();
   await me.waitForURL(/\/sandbox\/pay\//);
   await me.getByTestId('sandbox-pay').click();
@@ -108,7 +108,7 @@ test('a QR poster brings a consumer who claims and buys, and the report shows th
   assert.equal(await rows.count(), 1);
   assert.equal(await rows.first().getAttribute('data-order'), order);
   assert.equal((await rows.first().getByTestId('order-channel').innerText()).trim(), 'Poster at the east gate');
-  assert.equal((await rows.first().getByTestId('order-discount').innerText()).trim(), '−¥5');
+  assert.equal((await rows.first().getByTestId('order-discount').innerText()).trim(), '-¥5');
   const poster = owner.locator('[data-testid=campaign-channel]', { hasText: 'Poster at the east gate' });
   assert.equal((await poster.getByTestId('channel-claims').innerText()).trim(), '1');
   assert.equal((await poster.getByTestId('channel-orders').innerText()).trim(), '1');

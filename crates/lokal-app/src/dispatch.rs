@@ -152,7 +152,12 @@ impl App {
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out = Vec::new();
         for (_, d) in near.into_iter().take(20) {
-            out.push(self.rider_task(d).await?);
+            // Who receives it, their phone and their door are for the rider who takes it.
+            let mut t = self.rider_task(d).await?;
+            t.order.detail.contact_name.clear();
+            t.order.detail.contact_phone.clear();
+            t.order.detail.door.clear();
+            out.push(t);
         }
         Ok(out)
     }

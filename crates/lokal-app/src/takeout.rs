@@ -37,6 +37,15 @@ pub struct AddressJson {
     pub lat: f64,
     /// Longitude of the door.
     pub lng: f64,
+    /// The door, floor or room (up to 60 characters).
+    #[serde(default)]
+    pub door: String,
+    /// Who receives the order (up to 40 characters; the account's name when empty).
+    #[serde(default)]
+    pub contact_name: String,
+    /// Their phone (the account's when empty).
+    #[serde(default)]
+    pub contact_phone: String,
 }
 
 /// A cart for one store.
@@ -49,7 +58,11 @@ pub struct CartJson {
     pub mode: Mode,
     /// 1 to 50 lines.
     pub lines: Vec<CartLineJson>,
-    /// Required for delivery.
+    /// For delivery: a saved address of the caller's (`GET /api/v1/me/addresses`); it replaces
+    /// `address`, and the order keeps a snapshot of it.
+    #[serde(default)]
+    pub address_id: Option<String>,
+    /// For delivery without `address_id`: the address.
     #[serde(default)]
     pub address: Option<AddressJson>,
     /// Required for dine-in: the code on the table (1 to 16 characters).
@@ -282,6 +295,30 @@ impl App {
     /// Prices the caller's cart and keeps the quote for `quote_ttl_secs`.
     pub async fn quote(&self, caller: &Principal, mut cart: CartJson) -> Result<Quote, AppError> {
         let now = self.now();
+        if let Some(id) = cart.address_id.clone().filter(|_| cart.mode == Mode::Delivery) {
+            // The saved address, as it is now: the quote and the order keep this snapshot.
+            let saved = lokal_store::addresses::get_for(self.db().pool(), caller.user_id, &id)
+                .await?
+                .ok_or_else(|| FieldError::new("address_id", "address-not-found"))?;
+            cart.address = Some(AddressJson {
+                text: saved.address,
+                lat: saved.lat_e7 as f64 / 1e7,
+                lng: saved.lng_e7 as f64 / 1e7,
+                door: saved.door,
+                contact_name: saved.contact_name,
+                contact_phone: saved.contact_phone,
+            });
+        } else {
+            cart.address_id = None;
+        }
+        if let (Mode::Delivery, Some(a)) = (cart.mode, cart.address.as_mut()) {
+            a.door = lokal_core::field::line_of_text("address.door", &a.door, 60, false)?;
+            a.contact_name = lokal_core::field::line_of_text("address.contact_name", &a.contact_name, 40, false)?;
+            if !a.contact_phone.trim().is_empty() {
+                a.contact_phone =
+                    lokal_core::account::Phone::parse("address.contact_phone", &a.contact_phone)?.as_str().to_owned();
+            }
+        }
         let mut priced = self.price_cart(&cart, now).await?;
         self.apply_coupons(caller.user_id, &cart, &mut priced, now).await?;
         // The quote keeps the coupons it chose: ordering it uses exactly those.
@@ -393,6 +430,12 @@ impl App {
             ..DetailRow::default()
         };
         let mut detail = detail;
+        if let (Mode::Delivery, Some(a)) = (cart.mode, cart.address.as_ref()) {
+            detail.address_id = cart.address_id.clone();
+            detail.door = a.door.clone();
+            detail.contact_name = a.contact_name.clone();
+            detail.contact_phone = a.contact_phone.clone();
+        }
         detail.returning = orders::has_paid_at_store(self.db().pool(), caller.user_id, cart.store_id).await?;
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
@@ -400,6 +443,9 @@ impl App {
         menu::insert_detail(&mut tx, &detail).await?;
         menu::insert_lines(&mut tx, order.id, &priced.lines).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
+        if let Some(id) = &detail.address_id {
+            lokal_store::addresses::touch(&mut *tx, caller.user_id, id, now.millis()).await?;
+        }
         let credit = crate::campaigns::Action {
             kind: lokal_core::campaign::EventKind::Order,
             ref_id: order.id.to_string(),

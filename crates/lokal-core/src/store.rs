@@ -159,6 +159,13 @@ fn short_list(
         .collect()
 }
 
+/// Whether `s` is the path of a photo uploaded to Lokal: `/media/<id>/w200.jpg` or `w800.jpg`.
+pub fn is_uploaded_photo(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("/media/") else { return false };
+    let Some((id, file)) = rest.split_once('/') else { return false };
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && matches!(file, "w200.jpg" | "w800.jpg")
+}
+
 impl StoreProfile {
     /// Checks every field; the error names the first bad one.
     pub fn parse(j: StoreProfileJson) -> Result<Self, FieldError> {
@@ -181,8 +188,9 @@ impl StoreProfile {
             return Err(FieldError::new("avg_price", crate::field::amount_between(0, 100_000_000)));
         }
         let tags = short_list("tags", j.tags, 32, |s| !s.chars().any(char::is_control))?;
+        // A photo uploaded here (`/media/<id>/w800.jpg`) or anywhere on the web.
         let photos = short_list("photos", j.photos, 500, |s| {
-            (s.starts_with("https://") || s.starts_with("http://"))
+            (s.starts_with("https://") || s.starts_with("http://") || is_uploaded_photo(s))
                 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         })?;
         let delivery = j.delivery.unwrap_or(false);
@@ -220,6 +228,28 @@ impl StoreProfile {
         })
     }
 
+    /// The profile as a client would send it again (for forms that change part of it).
+    pub fn to_json(&self) -> StoreProfileJson {
+        let point = |p: &LatLng| LatLngJson { lat: p.lat(), lng: p.lng() };
+        StoreProfileJson {
+            name: self.name.clone(),
+            category: Some(self.category.as_str().to_owned()),
+            address: Some(self.address.clone()),
+            location: self.location.as_ref().map(point),
+            phone: self.phone.clone(),
+            utc_offset_min: Some(self.utc_offset_min),
+            hours: Some(self.hours.to_json()),
+            avg_price: self.avg_price,
+            tags: Some(self.tags.clone()),
+            photos: Some(self.photos.clone()),
+            delivery: Some(self.delivery),
+            pickup: Some(self.pickup),
+            dine_in: Some(self.dine_in),
+            delivery_radius_m: self.delivery_radius_m,
+            delivery_area: self.delivery_area.as_ref().map(|a| a.points().iter().map(point).collect()),
+        }
+    }
+
     /// A profile with only a name (everything else default).
     pub fn named(name: &str) -> Result<Self, FieldError> {
         Self::parse(StoreProfileJson { name: name.to_owned(), ..StoreProfileJson::default() })
@@ -232,6 +262,22 @@ mod tests {
 
     fn base() -> StoreProfileJson {
         StoreProfileJson { name: "Jiefangbei".into(), ..StoreProfileJson::default() }
+    }
+
+    #[test]
+    fn a_profile_sent_again_reads_the_same() {
+        let mut j = base();
+        j.location = Some(LatLngJson { lat: 31.23, lng: 121.47 });
+        j.delivery = Some(true);
+        j.delivery_radius_m = Some(3000);
+        j.photos =
+            Some(vec!["/media/0190c6a2-7b1e-7cc0-8000-000000000001/w800.jpg".into(), "https://x.example/a.jpg".into()]);
+        j.hours = Some(OpeningHoursJson::every_day(&["10:00-22:00"]));
+        let p = StoreProfile::parse(j).expect("valid");
+        assert_eq!(StoreProfile::parse(p.to_json()).expect("again"), p);
+        for bad in ["/media/../etc/w800.jpg", "/media/x/original.png", "/media//w800.jpg", "media/a/w800.jpg"] {
+            assert!(!is_uploaded_photo(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -160,11 +160,19 @@ pub struct DetailRow {
     pub reason: String,
     /// The consumer already had a paid order at this store when placing it.
     pub returning: bool,
+    /// The saved address the order was placed with (delivery), if any.
+    pub address_id: Option<String>,
+    /// Who receives it (snapshot of the address).
+    pub contact_name: String,
+    /// Their phone, E.164 (snapshot).
+    pub contact_phone: String,
+    /// Door, floor or room (snapshot).
+    pub door: String,
 }
 
 const DETAIL_COLUMNS: &str = "order_id, store_id, mode, subtotal, packaging_fee, delivery_fee, discount, address, \
     drop_lat_e7, drop_lng_e7, table_code, note, code, scheduled_at, prep_minutes, accept_by, eta_at, accepted_at, \
-    ready_at, completed_at, reason, platform_discount, repeat_customer";
+    ready_at, completed_at, reason, platform_discount, repeat_customer, address_id, contact_name, contact_phone, door";
 
 fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
     let lat: Option<i64> = get(r, "drop_lat_e7")?;
@@ -192,6 +200,10 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
         reason: get(r, "reason")?,
         platform_discount: get(r, "platform_discount")?,
         returning: get::<i64>(r, "repeat_customer")? != 0,
+        address_id: get(r, "address_id")?,
+        contact_name: get(r, "contact_name")?,
+        contact_phone: get(r, "contact_phone")?,
+        door: get(r, "door")?,
     })
 }
 
@@ -199,7 +211,7 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
 pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO order_details ({DETAIL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
     ));
     sqlx::query(sql)
         .bind(d.order_id.map(|o| o.to_string()))
@@ -225,6 +237,10 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
         .bind(&d.reason)
         .bind(d.platform_discount)
         .bind(i64::from(d.returning))
+        .bind(d.address_id.clone())
+        .bind(&d.contact_name)
+        .bind(&d.contact_phone)
+        .bind(&d.door)
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_sqlx)?;

@@ -328,7 +328,7 @@ async fn report_page(
             channel: name_of(o.channel),
             status: o.status.clone(),
             total: nav.money(o.total),
-            discount: nav.money(o.discount),
+            discount: nav.money(-o.discount),
             customer: if o.new_customer { "new" } else { "returning" },
         })
         .collect();

@@ -201,6 +201,8 @@ struct StorePage {
     /// Weekday name and the day's hours.
     hours: Vec<(&'static str, String)>,
     tags: Vec<String>,
+    /// Its photos: (large, thumbnail) URLs.
+    photos: Vec<(String, String)>,
     /// Words of [`STORE_SERVICES`].
     services: Vec<&'static str>,
     located: bool,
@@ -416,6 +418,7 @@ async fn store_page(
         open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
         hours,
         tags: p.tags.clone(),
+        photos: p.photos.iter().map(|u| (u.clone(), crate::store_profile::thumbnail(u))).collect(),
         services,
         located: p.location.is_some(),
         map,

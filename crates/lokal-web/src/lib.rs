@@ -35,6 +35,7 @@ pub mod page;
 pub mod place;
 pub mod rider;
 pub mod shop;
+pub mod store_profile;
 pub mod wallet;
 
 use axum::Router;
@@ -49,6 +50,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(discover::router())
         .merge(merchant::router())
         .merge(console::router())
+        .merge(store_profile::router())
         .merge(shop::router())
         .merge(desk::router())
         .merge(ordering::router())

@@ -63,6 +63,8 @@ struct ApplyPage {
     categories: Vec<&'static str>,
     mine: Vec<Row>,
     error: Option<String>,
+    /// The map to place the first store on.
+    map: String,
 }
 
 async fn apply_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
@@ -76,7 +78,11 @@ async fn render_apply(ctx: &Ctx, nav: Nav, me: &Principal, error: Option<String>
         Err(e) => return error_page(e),
     };
     let categories = Category::ALL.iter().map(Category::as_str).collect();
-    nav.finish((status, ApplyPage { nav: nav.clone(), categories, mine, error }).into_response())
+    let map =
+        crate::map::MapView::around("apply-map", nav.here_or_center(), Vec::new(), 1_500.0, nav.t("apply-location"))
+            .picking("lat", "lng")
+            .render(&nav);
+    nav.finish((status, ApplyPage { nav: nav.clone(), categories, mine, error, map }).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -109,7 +109,11 @@ fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
         discount: if o.detail.discount > 0 { yuan(-o.detail.discount) } else { String::new() },
         code: if mode == Mode::PayAtStore { o.detail.code.clone() } else { String::new() },
         table: o.detail.table_code.clone(),
-        address: o.detail.address.clone(),
+        address: if o.detail.door.is_empty() {
+            o.detail.address.clone()
+        } else {
+            format!("{} {}", o.detail.address, o.detail.door)
+        },
         note: o.detail.note.clone(),
         accept_by: o.detail.accept_by.map(clock).unwrap_or_default(),
         eta: o.detail.eta_at.map(clock).unwrap_or_default(),

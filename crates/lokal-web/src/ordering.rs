@@ -1,6 +1,7 @@
 //! Ordering from a store's menu (delivery, pickup, dine-in), the quote, paying, the consumer's
 //! live tracking page, and paying a bill at the store (the page its QR poster opens).
 
+use crate::map::{MapView, Pin};
 use crate::page::{Nav, message};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -141,6 +142,12 @@ struct MenuPage {
     items: Vec<ItemView>,
     lat: String,
     lng: String,
+    /// The caller's saved addresses: (id, how it reads), most recently used first.
+    addresses: Vec<(String, String)>,
+    /// The map to place the delivery point on.
+    map: String,
+    contact_name: String,
+    contact_phone: String,
     fees: String,
     /// The time slots offered: (RFC 3339 instant, the store's local time for people).
     slots: Vec<(String, String)>,
@@ -196,8 +203,35 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
     if p.dine_in {
         modes.push(Mode::DineIn.as_str());
     }
-    // Without a geocoder the door starts 500 m north of the store; "use my location" replaces it.
-    let door = p.location.map(|l| l.offset_m(500.0, 0.0));
+    // The pin starts where the person is (the place they shared or picked) when the store
+    // delivers there, else 500 m north of the store; they move it on the map.
+    let door = p.location.map(|l| match nav.place {
+        Some(here) if l.distance_m(&here) <= f64::from(settings.delivery_fees.last().map_or(3_000, |b| b.up_to_m)) => {
+            here
+        }
+        _ => l.offset_m(500.0, 0.0),
+    });
+    let saved = match nav.caller() {
+        Some(me) => ctx.app.my_addresses(&me).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let addresses = saved
+        .iter()
+        .map(|a| {
+            let line = if a.door.is_empty() { a.address.clone() } else { format!("{} {}", a.address, a.door) };
+            let who = format!("{} {}", a.contact_name, a.contact_phone);
+            let text =
+                if a.label.is_empty() { format!("{line} · {who}") } else { format!("{} · {line} · {who}", a.label) };
+            (a.id.clone(), text)
+        })
+        .collect();
+    let map = match (p.location, door) {
+        (Some(store_at), Some(door)) => {
+            let pins = vec![Pin { at: store_at, label: p.name.clone(), href: String::new(), kind: "store" }];
+            MapView::around("drop-map", door, pins, 800.0, nav.t("order-pin-label")).picking("lat", "lng").render(&nav)
+        }
+        _ => String::new(),
+    };
     let items = menu
         .into_iter()
         .map(|m| ItemView {
@@ -254,6 +288,10 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         items,
         lat: door.map(|d| format!("{:.6}", d.lat())).unwrap_or_default(),
         lng: door.map(|d| format!("{:.6}", d.lng())).unwrap_or_default(),
+        addresses,
+        map,
+        contact_name: String::new(),
+        contact_phone: String::new(),
         fees: nav.msg(
             &Msg::new("order-fees")
                 .money("packaging", settings.packaging_fee)
@@ -288,10 +326,19 @@ fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Msg>
     if lines.is_empty() {
         return Err(Msg::new("order-choose-dish"));
     }
-    let address = if mode == Mode::Delivery {
+    // A saved address replaces the new address's fields.
+    let address_id = Some(get("address_id")).filter(|id| mode == Mode::Delivery && !id.is_empty());
+    let address = if mode == Mode::Delivery && address_id.is_none() {
         let (lat, lng) = (get("lat").parse::<f64>(), get("lng").parse::<f64>());
         let (Ok(lat), Ok(lng)) = (lat, lng) else { return Err(Msg::new("order-give-delivery-point")) };
-        Some(AddressJson { text: get("address"), lat, lng })
+        Some(AddressJson {
+            text: get("address"),
+            lat,
+            lng,
+            door: get("door"),
+            contact_name: get("contact_name"),
+            contact_phone: get("contact_phone"),
+        })
     } else {
         None
     };
@@ -301,6 +348,7 @@ fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Msg>
         store_id: store,
         mode,
         lines,
+        address_id,
         address,
         table_code,
         scheduled_at: (!slot.is_empty()).then_some(slot),
@@ -323,13 +371,38 @@ async fn make_quote(
     }
     let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
     let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
-    let cart = match cart_of(store, &fields) {
+    let mut cart = match cart_of(store, &fields) {
         Ok(c) => c,
         Err(why) => {
             let heading = nav.t("order-not-priced");
             return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &nav.msg(&why), nav.clone()));
         }
     };
+    // "Save it to my address book": the new address is saved first and the order uses it.
+    let save = fields.iter().any(|(n, v)| n == "save_address" && v == "1");
+    if let (true, Some(a)) = (save, cart.address.as_ref()) {
+        if a.contact_name.is_empty() || a.contact_phone.is_empty() {
+            let heading = nav.t("order-not-priced");
+            let why = nav.t("order-contact-needed");
+            return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &why, nav.clone()));
+        }
+        let label = fields.iter().find(|(n, _)| n == "address_label").map(|(_, v)| v.trim().to_owned());
+        let input = lokal_core::address::AddressInput {
+            label: label.unwrap_or_default(),
+            contact_name: a.contact_name.clone(),
+            contact_phone: a.contact_phone.clone(),
+            address: a.text.clone(),
+            door: a.door.clone(),
+            location: lokal_core::store::LatLngJson { lat: a.lat, lng: a.lng },
+        };
+        match ctx.app.add_address(&me, &input).await {
+            Ok(row) => {
+                cart.address_id = Some(row.id);
+                cart.address = None;
+            }
+            Err(e) => return nav.refusal(&nav.t("order-not-priced"), e),
+        }
+    }
     match ctx.app.quote(&me, cart).await {
         Ok(q) => Redirect::to(&format!("/quotes/{}", q.row.id)).into_response(),
         Err(e) => nav.refusal(&nav.t("order-not-priced"), e),
@@ -444,13 +517,6 @@ async fn place(
     crate::loyalty::start_payment(&ctx, &nav, &me, order.id, &f.pay_with).await
 }
 
-/// A point on the tracking map, in the SVG's coordinates.
-struct Pin {
-    x: f64,
-    y: f64,
-    label: &'static str,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "order_track.html")]
 struct TrackPage {
@@ -467,7 +533,8 @@ struct TrackPage {
     discount: Option<String>,
     timeline: Vec<Step>,
     rider: Option<String>,
-    pins: Vec<Pin>,
+    /// The map of the store, the door and the rider (deliveries).
+    map: String,
     pending_payment: bool,
     cancellable: bool,
     reason: String,
@@ -584,14 +651,21 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
     let o = &t.order;
     let (mode, status) = (o.mode(), o.status());
     let offset = store_offset(&ctx, &nav, o.order.store_id).await;
-    let mut pins = Vec::new();
+    let mut map = String::new();
     if let Some(d) = &o.delivery {
-        let pt = |p: (i64, i64)| (p.0 as f64 / 1e7, p.1 as f64 / 1e7);
-        let mut points = vec![(pt(d.pickup), "store"), (pt(d.drop), "you")];
-        if let Some(r) = t.rider_position {
-            points.push(((r.lat(), r.lng()), "rider"));
+        let at = |p: (i64, i64)| lokal_core::geo::LatLng::new(p.0 as f64 / 1e7, p.1 as f64 / 1e7).ok();
+        let pin = |at, label: String, kind| Pin { at, label, href: String::new(), kind };
+        let mut pins = Vec::new();
+        pins.extend(at(d.pickup).map(|p| pin(p, nav.t("track-map-store"), "store")));
+        pins.extend(at(d.drop).map(|p| pin(p, nav.t("track-map-you"), "drop")));
+        pins.extend(t.rider_position.map(|p| pin(p, nav.t("track-map-rider"), "rider")));
+        if let Some(first) = pins.first() {
+            // Centred between the store and the door, wide enough for all three.
+            let (n, (lat, lng)) =
+                pins.iter().fold((0.0, (0.0, 0.0)), |(n, (a, b)), p| (n + 1.0, (a + p.at.lat(), b + p.at.lng())));
+            let center = lokal_core::geo::LatLng::new(lat / n, lng / n).unwrap_or(first.at);
+            map = MapView::around("track-map-box", center, pins, 400.0, nav.t("track-map")).render(&nav);
         }
-        pins = fit(&points);
     }
     let paid = o.order.paid_at.is_some();
     let (reviewable, rider_to_rate) = ctx.app.can_review_order(&me, id).await.unwrap_or((false, false));
@@ -629,34 +703,13 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             })
             .collect(),
         rider: t.rider_name.clone(),
-        pins,
+        map,
         pending_payment: status == OrderStatus::Pending && !paid,
         cancellable: t.viewer == Actor::Consumer && matches!(status, OrderStatus::Pending | OrderStatus::Paid),
         reason: note_text(&nav, &o.detail.reason),
         nav: nav.clone(),
     };
     nav.finish(page.into_response())
-}
-
-/// Fits points (lat, lng) into a 300 × 200 box with a margin, keeping the aspect of the ground.
-fn fit(points: &[((f64, f64), &'static str)]) -> Vec<Pin> {
-    let lat0 = points.iter().map(|p| p.0.0).sum::<f64>() / points.len().max(1) as f64;
-    let k = lat0.to_radians().cos();
-    let xs: Vec<f64> = points.iter().map(|p| p.0.1 * k).collect();
-    let ys: Vec<f64> = points.iter().map(|p| p.0.0).collect();
-    let (min_x, max_x) = xs.iter().fold((f64::MAX, f64::MIN), |a, &x| (a.0.min(x), a.1.max(x)));
-    let (min_y, max_y) = ys.iter().fold((f64::MAX, f64::MIN), |a, &y| (a.0.min(y), a.1.max(y)));
-    let span = (max_x - min_x).max(max_y - min_y).max(1e-4);
-    let scale = 160.0 / span;
-    points
-        .iter()
-        .zip(xs.iter().zip(&ys))
-        .map(|(p, (x, y))| Pin {
-            x: 150.0 + (x - (min_x + max_x) / 2.0) * scale,
-            y: 100.0 - (y - (min_y + max_y) / 2.0) * scale,
-            label: p.1,
-        })
-        .collect()
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -200,6 +200,11 @@ struct TaskCard {
     store_name: String,
     store_address: String,
     drop_address: String,
+    /// The door, floor or room (shown on the rider's own tasks, not on offers).
+    drop_door: String,
+    /// Who receives it and their phone (own tasks only).
+    contact: String,
+    phone: String,
     distance: String,
     pay: String,
     ready: String,
@@ -237,6 +242,9 @@ fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
         store_name: t.order.store_name.clone(),
         store_address: t.store_address.clone(),
         drop_address: t.order.detail.address.clone(),
+        drop_door: t.order.detail.door.clone(),
+        contact: t.order.detail.contact_name.clone(),
+        phone: t.order.detail.contact_phone.clone(),
         distance: metres(nav, d.distance_m),
         pay: yuan(d.rider_pay),
         ready: crate::desk::clock_at(nav, d.ready_at, offset_min),

@@ -98,6 +98,8 @@
     pins.forEach(function (p) {
       var icon = L.divIcon({ className: 'lokal-pin pin-' + p.kind, iconSize: p.kind === 'store' ? [12, 12] : [18, 18] });
       var m = L.marker(show(p.lat, p.lng), { icon: icon, title: p.label, alt: p.label, keyboard: !!p.href }).addTo(map);
+      var el = m.getElement();
+      if (el) el.setAttribute('data-testid', p.kind + '-pin');
       if (p.href) m.on('click', function () { location.href = p.href; });
     });
     if (box.dataset.pickLat) {

@@ -122,7 +122,8 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
             store: store.row.id,
             merchant,
             category,
-            quality_x100: s.rating_x100,
+            quality_x100: if flagship { 470 } else { s.rating_x100 },
+            reviews: flagship.then_some(12),
         });
         if flagship {
             first_hotpot = Some(store.row.id);

@@ -19,6 +19,8 @@ pub struct ToReview {
     pub category: Category,
     /// Mean stars × 100 (350–495).
     pub quality_x100: i64,
+    /// A fixed number of reviews (the demo staff's flagship always has some), else drawn.
+    pub reviews: Option<u64>,
 }
 
 const DINERS: &[&str] = &[
@@ -97,11 +99,14 @@ pub async fn seed(app: &App, stores: &[ToReview], seed: u64) -> anyhow::Result<u
     let mut rng = Rng::new(seed ^ 0x005E_ED0F_2EE1);
     let mut written = 0;
     for s in stores {
-        if rng.below(5) == 0 {
-            continue;
-        }
+        let skip = rng.below(5) == 0;
         // Popular places have many reviews, most few: a long tail.
-        let n = 1 + (rng.unit().powi(2) * 60.0) as u64;
+        let drawn = 1 + (rng.unit().powi(2) * 60.0) as u64;
+        let n = match s.reviews {
+            Some(n) => n,
+            None if skip => continue,
+            None => drawn,
+        };
         let mut tx = app.db().begin().await?;
         let mut figures = (0, 0);
         for k in 0..n {

@@ -215,6 +215,12 @@ pub struct MenuOrderOut {
     pub total: Money,
     /// Delivery address.
     pub address: String,
+    /// Its door, floor or room.
+    pub door: String,
+    /// Who receives a delivery.
+    pub contact_name: String,
+    /// Their phone, E.164.
+    pub contact_phone: String,
     /// Dine-in table.
     pub table_code: String,
     /// The consumer's note.
@@ -262,6 +268,9 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
         discount: cny(d.discount),
         total: cny(o.order.total),
         address: d.address,
+        door: d.door,
+        contact_name: d.contact_name,
+        contact_phone: d.contact_phone,
         table_code: d.table_code,
         note: d.note,
         code: show_code.then_some(d.code),

@@ -101,3 +101,4 @@ store-dimension-taste = Taste
 store-dimension-environment = Setting
 store-dimension-service = Service
 store-dimension-value = Value
+store-photo-alt = A photo of { $store }

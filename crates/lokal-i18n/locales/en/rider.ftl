@@ -63,6 +63,7 @@ rider-task-cancelled = cancelled
 
 rider-pick-up-at = Pick up:
 rider-drop-off-at = Drop off:
+rider-contact = Receiver:
 rider-pay = pay
 rider-ready-at = ready { $time }
 rider-due-at = due { $time }

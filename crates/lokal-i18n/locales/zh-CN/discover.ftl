@@ -89,3 +89,4 @@ store-dimension-taste = 口味
 store-dimension-environment = 环境
 store-dimension-service = 服务
 store-dimension-value = 性价比
+store-photo-alt = { $store }的照片

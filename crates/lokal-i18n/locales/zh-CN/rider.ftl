@@ -63,6 +63,7 @@ rider-task-cancelled = 已取消
 
 rider-pick-up-at = 取餐：
 rider-drop-off-at = 送达：
+rider-contact = 收件人：
 rider-pay = 收入
 rider-ready-at = { $time } 出餐
 rider-due-at = { $time } 前送达

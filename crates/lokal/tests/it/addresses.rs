@@ -74,3 +74,46 @@ async fn every_field_is_checked_and_the_book_has_a_limit() {
     let full = app.post("/api/v1/me/addresses", &home(), Some(&me)).await;
     assert_eq!((full.status, full.json()["error"]["field"].as_str()), (422, Some("address")));
 }
+
+#[tokio::test]
+async fn an_order_placed_to_a_saved_address_keeps_it_as_it_was() {
+    let app = TestApp::spawn().await;
+    let k = crate::kitchen::kitchen(&app).await;
+    let drop = crate::kitchen::at(800.0);
+    let mut saved = home();
+    saved["location"] = json!({"lat": drop["lat"], "lng": drop["lng"]});
+    let a = app.post("/api/v1/me/addresses", &saved, Some(&k.consumer)).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let id = a.json()["id"].as_str().expect("id").to_owned();
+    let mut cart = k.delivery_cart();
+    cart.as_object_mut().expect("cart").remove("address");
+    cart["address_id"] = json!(id);
+    let order = crate::kitchen::order_and_pay(&app, &cart, &k.consumer).await;
+    // Changed and then deleted afterwards: the order still has the address it was placed with.
+    let mut moved = saved.clone();
+    moved["door"] = json!("5 号楼 101");
+    assert_eq!(app.put(&format!("/api/v1/me/addresses/{id}"), &moved, Some(&k.consumer)).await.status, 200);
+    assert_eq!(app.delete(&format!("/api/v1/me/addresses/{id}"), Some(&k.consumer)).await.status, 204);
+    let seen = crate::kitchen::track(&app, &order, &k.consumer).await;
+    let o = &seen["order"];
+    assert_eq!(
+        (o["address"].as_str(), o["door"].as_str(), o["contact_name"].as_str(), o["contact_phone"].as_str()),
+        (Some("人民大道 200 号"), Some("3 号楼 1201"), Some("小明"), Some("+8613800138000")),
+        "{seen}"
+    );
+    // The store sees where it goes too.
+    let desk = app.get(&format!("/api/v1/stores/{}/orders", k.store), Some(&k.clerk)).await.json();
+    assert_eq!(desk["items"][0]["door"], "3 号楼 1201");
+
+    // Someone else's address, or none, is refused by field; a typed address still works and
+    // its contact phone is checked.
+    let (stranger, _) = app.user("stranger@test.lokal").await;
+    let theirs = app.post("/api/v1/me/addresses", &saved, Some(&stranger)).await.json()["id"].clone();
+    cart["address_id"] = theirs;
+    let r = app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("address_id")), "{}", r.text);
+    let mut typed = k.delivery_cart();
+    typed["address"]["contact_phone"] = json!("12");
+    let r = app.post("/api/v1/quotes", &typed, Some(&k.consumer)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("address.contact_phone")), "{}", r.text);
+}

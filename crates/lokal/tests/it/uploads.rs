@@ -6,7 +6,7 @@ use crate::harness::{Resp, TestApp};
 use image::{DynamicImage, ImageFormat, RgbImage};
 use std::io::Cursor;
 
-fn picture(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
+pub fn picture(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
     let img = RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 3 % 256) as u8, 90]));
     let mut out = Vec::new();
     DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), format).expect("encode");

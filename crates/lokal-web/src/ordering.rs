@@ -156,14 +156,15 @@ struct MenuPage {
 /// The number of half-hour slots offered.
 const SLOTS: i64 = 12;
 
-/// The next [`SLOTS`] half hours of the store's clock from 45 minutes after `now_ms` (the
-/// server checks them against the opening hours and the preparation time).
-fn slot_instants(now_ms: i64, offset_min: i64) -> Vec<i64> {
+/// The first [`SLOTS`] half hours of the store's clock, from 45 minutes after `now_ms` and
+/// within two days, at which the store is open (`open`): a slot is never offered outside the
+/// opening hours. The server checks them again with the preparation time.
+fn slot_instants(now_ms: i64, offset_min: i64, open: impl Fn(i64) -> bool) -> Vec<i64> {
     const HALF_HOUR: i64 = 30 * 60_000;
     let offset = offset_min * 60_000;
     let local = now_ms + 45 * 60_000 + offset;
     let first = local.div_euclid(HALF_HOUR) * HALF_HOUR + HALF_HOUR - offset;
-    (0..SLOTS).map(|i| first + i * HALF_HOUR).collect()
+    (0..96).map(|i| first + i * HALF_HOUR).filter(|ms| open(*ms)).take(SLOTS as usize).collect()
 }
 
 /// A distance for people: `800 m`, `3 km`, `2.5 km`.
@@ -275,7 +276,8 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         })
         .collect();
     let offset = i64::from(p.utc_offset_min);
-    let slots = slot_instants(nav.now_ms, offset)
+    let open = |ms: i64| p.hours.is_open_at(lokal_core::Timestamp::from_millis(ms), p.utc_offset_min);
+    let slots = slot_instants(nav.now_ms, offset, open)
         .into_iter()
         .map(|ms| (lokal_core::Timestamp::from_millis(ms).to_rfc3339(), nav.near_at(ms, offset)))
         .collect();
@@ -851,13 +853,31 @@ mod tests {
     fn slots_are_the_half_hours_of_the_store_clock() {
         // 2026-12-02 06:43 UTC is 14:43 in Shanghai: the first slot is 15:30 there.
         let now = 1_796_193_780_000;
-        let slots = slot_instants(now, 480);
+        let always = |_| true;
+        let slots = slot_instants(now, 480, always);
         assert_eq!(slots.len(), 12);
         let nav = Nav { now_ms: now, ..Nav::bare(Lang::ZhCn) };
         assert_eq!(nav.time_at(slots[0], 480), "15:30");
         assert_eq!(nav.time_at(slots[1], 480), "16:00");
         // Kathmandu is 5:45 ahead: its slots are on its own half hours.
-        assert_eq!(nav.time_at(slot_instants(now, 345)[0], 345), "13:30", "12:28 there, 45 minutes on");
+        assert_eq!(nav.time_at(slot_instants(now, 345, always)[0], 345), "13:30", "12:28 there, 45 minutes on");
+    }
+
+    #[test]
+    fn slots_are_only_offered_while_the_store_is_open() {
+        use lokal_core::hours::{OpeningHours, OpeningHoursJson};
+        // 14:43 in Shanghai; open 11:00–14:00 and 17:00–20:00: the first slots are at 17:00.
+        let now = 1_796_193_780_000;
+        let hours = OpeningHours::parse(&OpeningHoursJson::every_day(&["11:00-14:00", "17:00-20:00"])).expect("hours");
+        let open = |ms| hours.is_open_at(lokal_core::Timestamp::from_millis(ms), 480);
+        let slots = slot_instants(now, 480, open);
+        let nav = Nav { now_ms: now, ..Nav::bare(Lang::ZhCn) };
+        let times: Vec<String> = slots.iter().map(|s| nav.time_at(*s, 480)).collect();
+        assert_eq!(times[..6], ["17:00", "17:30", "18:00", "18:30", "19:00", "19:30"]);
+        assert_eq!(times[6..], ["11:00", "11:30", "12:00", "12:30", "13:00", "13:30"], "then the next day");
+        assert!(slots.iter().all(|s| open(*s)));
+        // A store with no hours offers none.
+        assert!(slot_instants(now, 480, |_| false).is_empty());
     }
 
     #[test]

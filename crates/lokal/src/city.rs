@@ -279,6 +279,16 @@ pub struct DemoStore {
     pub monthly_sales: i64,
 }
 
+/// The Chinese ordinal of a second, third … branch on one street (`二`, `三` …); the first has none.
+fn ordinal(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_owned(),
+        10 => "十".to_owned(),
+        _ => n.to_string(),
+    }
+}
+
 /// Builds `n` stores around `center` for `seed`: the chains' stores first (scaled to `n`), then
 /// independents. Stores sit along a 150 m street grid whose extent grows with `n`, keeping about
 /// 60 stores per square kilometre.
@@ -300,6 +310,8 @@ pub fn generate_iter(seed: u64, center: LatLng, n: usize) -> impl Iterator<Item 
     plan.truncate(n);
     plan.resize(n, None);
     let block = 150.0;
+    // Branches are named by their street as people say it: 重庆火锅（南京东路店）, then 南京东路二店.
+    let mut branches: std::collections::HashMap<(usize, &str), usize> = std::collections::HashMap::new();
     plan.into_iter().enumerate().map(move |(i, chain)| {
         // A point on a street: snap one coordinate to the grid, let the other run along it.
         let along = (rng.unit() - 0.5) * side_m;
@@ -311,7 +323,9 @@ pub fn generate_iter(seed: u64, center: LatLng, n: usize) -> impl Iterator<Item 
         let (name, category, avg_price, tags, hours) = match chain {
             Some(c) => {
                 let ch = &CHAINS[c];
-                let branch = format!("{} · {street_en}", ch.name);
+                let nth = branches.entry((c, street_cn)).or_insert(0);
+                *nth += 1;
+                let branch = format!("{}（{street_cn}{}店）", ch.name, ordinal(*nth));
                 (branch, ch.category, ch.avg_price, ch.tags, ch.hours)
             }
             None => {
@@ -373,5 +387,10 @@ mod tests {
         assert_eq!(categories.len(), Category::ALL.len(), "every category appears");
         assert!(a.iter().filter(|s| s.chain.is_some()).count() >= 60);
         assert_ne!(generate(8, center, 240)[0].profile.location, a[0].profile.location);
+        // Branches are named by their street, and no two branches of a chain share a name.
+        let branches: Vec<&str> = a.iter().filter(|s| s.chain.is_some()).map(|s| s.profile.name.as_str()).collect();
+        assert!(branches.iter().all(|n| n.ends_with("店）")), "{branches:?}");
+        let distinct: std::collections::HashSet<_> = branches.iter().collect();
+        assert_eq!(distinct.len(), branches.len(), "{branches:?}");
     }
 }

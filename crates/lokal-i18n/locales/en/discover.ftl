@@ -17,6 +17,7 @@ home-welcome-back = Welcome back, { $name }
 home-hero-guest = What is good near you?
 home-hero-text = Find local stores, buy deals, order takeout, book a table — pay online, enjoy it offline.
 home-categories = Categories
+home-subcategories = Popular
 home-recommended = Recommended near you
 home-all-nearby = All nearby →
 home-join-heading = Join Lokal

@@ -14,6 +14,7 @@ home-welcome-back = 欢迎回来，{ $name }
 home-hero-guest = 附近有什么好吃好玩的？
 home-hero-text = 找附近好店，买团购、点外卖、订座位——线上下单，到店享受。
 home-categories = 分类
+home-subcategories = 热门分类
 home-recommended = 猜你喜欢
 home-all-nearby = 查看附近全部 →
 home-join-heading = 加入 Lokal

@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
@@ -77,7 +77,7 @@ struct RidersPage {
 
 /// `GET /admin/riders`.
 async fn riders_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let q = Flash::of(q);
     let (pending, approved) = match (ctx.app.riders(&me, "pending").await, ctx.app.riders(&me, "approved").await) {
         (Ok(p), Ok(a)) => (p, a),
@@ -331,7 +331,7 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
 
 /// `GET /admin/dispatch`.
 async fn board_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let q = Flash::of(q);
     match ctx.app.dispatch_board(&me).await {
         Ok(b) => nav.finish(build_board(&nav, &q, b, ctx.app.now().millis()).into_response()),

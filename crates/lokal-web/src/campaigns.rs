@@ -171,7 +171,7 @@ async fn create(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let heading = nav.t("campaigns-not-started");
     let refuse = |text: &str| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, text, nav.clone()));
@@ -207,7 +207,7 @@ async fn create(
 /// The campaign `cid` of merchant `mid` for the caller; 404 when the campaign is another
 /// merchant's (or the platform's).
 async fn owned(ctx: &Ctx, nav: &Nav, mid: &str, cid: &str) -> Result<(lokal_core::Principal, CampaignView), Response> {
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let heading = nav.t("campaigns-refused");
     let not_found = || nav.refusal(&heading, lokal_app::AppError::not_found("campaign"));
     let (Ok(m), Ok(c)) = (mid.parse::<MerchantId>(), cid.parse::<CampaignId>()) else { return Err(not_found()) };

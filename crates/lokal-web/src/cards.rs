@@ -168,7 +168,7 @@ async fn messages(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else {
         return nav.refusal(&nav.t("cards-title"), no_such(Msg::new("card-no-such-card")));
     };
@@ -180,7 +180,7 @@ async fn messages(
 
 /// The store's membership QR poster (what members scan at the counter). Staff of the store.
 async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else {
         return nav.refusal(&nav.t("join-poster"), no_such(Msg::new("order-no-such-store")));
     };
@@ -242,7 +242,7 @@ async fn members(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<MembersPageQuery>,
 ) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else {
         return nav.refusal(&nav.t("members-title"), no_such(Msg::new("card-no-such-merchant")));
     };

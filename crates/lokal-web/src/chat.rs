@@ -196,7 +196,7 @@ fn row(nav: &Nav, t: ThreadRow, offset_min: i64, title: impl Fn(&ThreadRow) -> S
 
 /// A store's threads for its staff, with what they have not read.
 async fn store_chats(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else {
         return nav.refusal(&nav.t("chats-heading"), no_such(Msg::new("order-no-such-store")));
     };
@@ -221,7 +221,7 @@ async fn store_chats(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -
 
 /// A conversation for the store's staff (read-only for operators), marked read for the store.
 async fn staff_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let c = match ctx.app.chat(&me, &id).await {
         Ok(c) => c,
         Err(e) => return nav.refusal(&nav.t("chat-heading"), e),
@@ -254,7 +254,7 @@ async fn staff_send(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     match ctx.app.send_chat(&me, &id, &f.body).await {
         Ok(c) => Redirect::to(&format!("/merchant/chats/{}", c.thread.id)).into_response(),
         Err(e) => nav.refusal(&nav.t("chat-not-sent"), e),

@@ -103,7 +103,7 @@ pub(crate) fn parse_yuan(s: &str) -> Option<i64> {
 
 async fn console(State(ctx): State<Ctx>, nav: Nav) -> Response {
     let Some(me) = nav.caller() else {
-        return Redirect::to("/login").into_response();
+        return nav.to_login();
     };
     let mut merchants = Vec::new();
     for g in me.grants.iter().filter(|g| matches!(g.role, Role::Staff(_))) {
@@ -207,7 +207,7 @@ async fn edit_item(
         return refused;
     }
     let Some(me) = nav.caller() else {
-        return Redirect::to("/login").into_response();
+        return nav.to_login();
     };
     let heading = nav.t("console-not-saved");
     let refuse = |status: StatusCode, text: &str| nav.finish(message(status, &heading, text, nav.clone()));
@@ -237,7 +237,7 @@ async fn add_item(
         return refused;
     }
     let Some(me) = nav.caller() else {
-        return Redirect::to("/login").into_response();
+        return nav.to_login();
     };
     let heading = nav.t("console-not-added");
     let refuse = |status: StatusCode, text: &str| nav.finish(message(status, &heading, text, nav.clone()));
@@ -279,7 +279,7 @@ async fn add_staff(
         return refused;
     }
     let Some(me) = nav.caller() else {
-        return Redirect::to("/login").into_response();
+        return nav.to_login();
     };
     let heading = nav.t("console-not-added");
     let refuse = |status: StatusCode, text: &str| nav.finish(message(status, &heading, text, nav.clone()));
@@ -319,7 +319,7 @@ async fn remove_staff(
         return refused;
     }
     let Some(me) = nav.caller() else {
-        return Redirect::to("/login").into_response();
+        return nav.to_login();
     };
     let (Ok(merchant), Ok(user)) = (merchant.parse::<MerchantId>(), user.parse::<UserId>()) else {
         return nav.finish(message(

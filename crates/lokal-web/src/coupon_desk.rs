@@ -229,7 +229,7 @@ async fn create(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let heading = nav.t("coupon-desk-not-issued");
     let body = match batch_body(&nav, ctx.app.now(), f, false) {
@@ -252,7 +252,7 @@ struct PlatformDesk {
 
 /// Operators' coupons: the platform's batches and a form to issue one (free delivery included).
 async fn platform_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let batches = match ctx.app.platform_coupon_templates(&me).await {
         Ok(list) => list
             .into_iter()
@@ -276,7 +276,7 @@ async fn platform_create(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, F
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let heading = nav.t("coupon-desk-not-issued");
     let body = match batch_body(&nav, ctx.app.now(), f, true) {
         Ok(b) => b,
@@ -326,7 +326,7 @@ async fn create_promotion(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let heading = nav.t("promo-not-started");
     let refuse = |text: String| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone()));

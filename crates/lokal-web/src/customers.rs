@@ -62,7 +62,7 @@ async fn load(
     q: &ListQuery,
     all: bool,
 ) -> Result<(MerchantId, Vec<Customer>, Option<String>), Response> {
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
     let heading = nav.t("crm-refused");
     let filter = q.api().filter().map_err(|e| nav.refusal(&heading, e.into()))?;
@@ -161,7 +161,7 @@ async fn tag(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let (Ok(m), Ok(u)) = (id.parse::<MerchantId>(), user.parse::<UserId>()) else {
         return nav.refusal(&nav.t("crm-not-tagged"), lokal_app::AppError::not_found("customer"));
     };

@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lokal_api::Ctx;
 use lokal_api::routes::analytics::{figures_out, hours_csv, items_csv, series_csv};
@@ -239,7 +239,7 @@ async fn merchant_dashboard(
     id: &str,
     q: &DashQuery,
 ) -> Result<(Dashboard, String, Vec<(String, String)>, MerchantId), Response> {
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
     let merchant = ctx.app.merchant(&me, m).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))?;
     let store = match q.store.trim() {
@@ -296,7 +296,7 @@ async fn merchant_csv(
 }
 
 async fn platform_dashboard(ctx: &Ctx, nav: &Nav, q: &DashQuery) -> Result<Dashboard, Response> {
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let period = Period::parse(&q.from, &q.to, &q.by, ctx.app.platform_today())
         .map_err(|e| nav.refusal(&nav.t("dash-refused"), e.into()))?;
     ctx.app.platform_dashboard(&me, period).await.map_err(|e| nav.refusal(&nav.t("dash-refused"), e))

@@ -54,7 +54,7 @@ struct DateQuery {
 }
 
 async fn statement(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q): Query<DateQuery>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let date = q.date.unwrap_or_else(|| statement_today(ctx.app.now()));
     match ctx.app.statement(&me, m, &date).await {
@@ -145,7 +145,7 @@ struct DeskQuery {
 }
 
 async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let stores = match my_stores(&ctx, &me).await {
         Ok(s) => s,
         Err(e) => return error_page(e),
@@ -233,7 +233,7 @@ async fn redeem(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): F
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = f.store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let uses = f.uses.trim().parse::<i64>().unwrap_or(0);
     match ctx.app.redeem(&me, store, &f.code, uses, "web desk").await {
@@ -252,7 +252,7 @@ async fn undo(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<RedemptionId>() else { return error_page(lokal_app::AppError::not_found("redemption")) };
     match ctx.app.undo_redemption(&me, id, "web desk").await {
         Ok(_) => back(&f.store, &f.code, "undo"),
@@ -281,7 +281,7 @@ pub(crate) struct ManagerPage {
 /// Checks that the caller manages the merchant `id` (merchant-wide) and loads what its form
 /// pages show.
 pub(crate) async fn manager_page(ctx: &Ctx, nav: &Nav, id: &str) -> Result<ManagerPage, Response> {
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let Ok(m) = id.parse::<MerchantId>() else { return Err(error_page(lokal_app::AppError::not_found("merchant"))) };
     if let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager) {
         return Err(nav.refusal(&nav.t("desk-not-allowed"), e.into()));
@@ -340,7 +340,7 @@ async fn create_deal(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let not_created = nav.t("deal-form-not-created");
     let refuse =

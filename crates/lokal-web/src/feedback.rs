@@ -58,7 +58,7 @@ async fn write(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(order) = id.parse::<OrderId>() else {
         return nav.refusal(&nav.t("review-not-posted"), crate::ordering::no_such(Msg::new("order-no-such-order")));
     };
@@ -123,7 +123,7 @@ async fn reply(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     match ctx.app.reply_to_review(&me, &id, &f.text).await {
         Ok(r) => back(&r),
         Err(e) => nav.refusal(&nav.t("review-not-replied"), e),
@@ -140,7 +140,7 @@ async fn helpful(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     match ctx.app.vote_review(&me, &id).await {
         Ok(r) => back(&r),
         Err(e) => nav.refusal(&nav.t("review-not-counted"), e),
@@ -157,7 +157,7 @@ async fn report(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let reason = if f.text.trim().is_empty() { nav.t("review-report-default-reason") } else { f.text.clone() };
     match ctx.app.report_review(&me, &id, &reason).await {
         Ok(()) => {
@@ -189,7 +189,7 @@ struct Queue {
 }
 
 async fn queue(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let list = match ctx.app.reported_reviews(&me).await {
         Ok(list) => list,
         Err(e) => return nav.refusal(&nav.t("admin-reviews-title"), e),
@@ -235,7 +235,7 @@ async fn moderate(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     match ctx.app.moderate_review(&me, &id, true, &f.reason).await {
         Ok(_) => Redirect::to("/admin/reviews").into_response(),
         Err(e) => nav.refusal(&nav.t("admin-reviews-not-hidden"), e),

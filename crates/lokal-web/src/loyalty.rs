@@ -177,7 +177,7 @@ fn card_form(
     heading: &'static str,
 ) -> Result<(Principal, MerchantId), Response> {
     nav.verify_form(headers, csrf)?;
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let merchant = parse_merchant(id).map_err(|e| nav.refusal(&nav.t(heading), e))?;
     Ok((me, merchant))
 }
@@ -251,7 +251,7 @@ async fn pay_card(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(order) = id.parse::<OrderId>() else {
         return nav.refusal(&nav.t("bill-not-paid"), no_such(Msg::new("order-no-such-order")));
     };
@@ -290,7 +290,7 @@ struct DeskPage {
 }
 
 async fn desk(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(merchant) = id.parse::<MerchantId>() else {
         return nav.refusal(&nav.t("loyalty-title"), no_such(Msg::new("card-no-such-merchant")));
     };
@@ -370,7 +370,7 @@ async fn set_program(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(merchant) = id.parse::<MerchantId>() else {
         return nav.refusal(&nav.t("loyalty-not-saved"), no_such(Msg::new("card-no-such-merchant")));
     };
@@ -416,7 +416,7 @@ async fn send_message(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(merchant) = id.parse::<MerchantId>() else {
         return nav.refusal(&nav.t("loyalty-not-sent"), no_such(Msg::new("card-no-such-merchant")));
     };

@@ -68,7 +68,7 @@ struct ApplyPage {
 }
 
 async fn apply_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     render_apply(&ctx, nav, &me, None, StatusCode::OK).await
 }
 
@@ -113,7 +113,7 @@ async fn apply(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Fo
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let location = match (f.lat.trim().parse::<f64>(), f.lng.trim().parse::<f64>()) {
         (Ok(lat), Ok(lng)) => Some(LatLngJson { lat, lng }),
         _ => None,
@@ -156,7 +156,7 @@ struct QueuePage {
 }
 
 async fn queue_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     if !me.is_admin() {
         return nav.finish(message(
             StatusCode::FORBIDDEN,
@@ -214,7 +214,7 @@ async fn decide(ctx: Ctx, nav: Nav, headers: HeaderMap, id: String, f: Decision,
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let result = if approve {
         ctx.app.approve_application(&me, &id).await.map(|_| ())
     } else {

@@ -44,7 +44,7 @@ struct StaffDesk {
 /// The caller, the stores they work at, and the chosen one (the first when none or a foreign one
 /// is asked for); a page refusal for guests and non-staff.
 async fn staff_store(ctx: &Ctx, nav: &Nav, asked: Option<String>) -> Result<StaffDesk, Response> {
-    let Some(me) = nav.caller() else { return Err(Redirect::to("/login").into_response()) };
+    let Some(me) = nav.caller() else { return Err(nav.to_login()) };
     let stores = match my_stores(ctx, &me).await {
         Ok(s) if !s.is_empty() => s,
         Ok(_) => {
@@ -199,7 +199,7 @@ async fn act(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return error_page(lokal_app::AppError::not_found("order")) };
     let app = &ctx.app;
     let done = match action.as_str() {
@@ -239,7 +239,7 @@ struct TicketPage {
 }
 
 async fn ticket(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return error_page(lokal_app::AppError::not_found("order")) };
     match ctx.app.menu_order_for(&me, id).await {
         Ok((o, _)) => {
@@ -290,7 +290,7 @@ struct PosterPage {
 }
 
 async fn poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let staff = match ctx.app.public_store(store).await {
         Ok(v) => me.authorize(lokal_core::Scope::Store(v.row.merchant_id, store), lokal_core::StaffRole::Clerk),
@@ -461,7 +461,7 @@ async fn save_settings(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
     let s = match settings_of(&f) {
         Ok(s) => s,

@@ -48,7 +48,7 @@ struct MyOrder {
 }
 
 async fn my_orders(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let list = match ctx.app.my_menu_orders(&me).await {
         Ok(l) => l,
         Err(e) => return nav.refusal(&nav.t("my-orders-title"), e),
@@ -117,7 +117,8 @@ struct GroupView {
     field: String,
     name: String,
     required: bool,
-    choices: Vec<(String, String)>,
+    /// (value, text, chosen).
+    choices: Vec<(String, String, bool)>,
 }
 
 /// An item as the menu form shows it.
@@ -128,6 +129,25 @@ struct ItemView {
     price: String,
     available: bool,
     groups: Vec<GroupView>,
+    /// The quantity in the form.
+    qty: String,
+}
+
+/// What the person filled in, when the menu comes back with why it could not be priced.
+#[derive(Default)]
+struct Filled {
+    fields: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl Filled {
+    fn get(&self, k: &str) -> Option<&str> {
+        self.fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self, k: &str) -> String {
+        self.get(k).unwrap_or_default().to_owned()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -148,6 +168,18 @@ struct MenuPage {
     map: String,
     contact_name: String,
     contact_phone: String,
+    /// The form's other values (kept when the menu comes back with a refusal).
+    chosen_mode: String,
+    chosen_address: String,
+    address: String,
+    door: String,
+    address_label: String,
+    save_address: bool,
+    table_code: String,
+    note: String,
+    chosen_slot: String,
+    /// Why the cart could not be priced, if it came back.
+    error: Option<String>,
     fees: String,
     /// The time slots offered: (RFC 3339 instant, the store's local time for people).
     slots: Vec<(String, String)>,
@@ -186,6 +218,12 @@ fn delta(nav: &Nav, minor: i64) -> String {
 
 async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
+    render_menu(&ctx, &nav, store, &Filled::default(), StatusCode::OK).await
+}
+
+/// The menu form, with what the person filled in and why it was refused when it comes back.
+async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, status: StatusCode) -> Response {
+    let nav = nav.clone();
     let (view, menu, settings) =
         match (ctx.app.public_store(store).await, ctx.app.menu(store).await, ctx.app.order_settings(store).await) {
             (Ok(v), Ok(m), Ok(s)) => (v, m, s),
@@ -216,6 +254,11 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         Some(me) => ctx.app.my_addresses(&me).await.unwrap_or_default(),
         None => Vec::new(),
     };
+    // A saved address is chosen unless the person chose a new one.
+    let chosen_address = match filled.get("address_id") {
+        Some(id) => id.to_owned(),
+        None => saved.first().map(|a| a.id.clone()).unwrap_or_default(),
+    };
     let addresses = saved
         .iter()
         .map(|a| {
@@ -237,6 +280,7 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         .into_iter()
         .map(|m| ItemView {
             id: m.item.id.to_string(),
+            qty: filled.get(&format!("qty:{}", m.item.id)).unwrap_or("0").to_owned(),
             groups: m
                 .options
                 .iter()
@@ -255,7 +299,9 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
                                 nav.t2("order-option-delta", "choice", &c.name, "delta", delta(&nav, c.price_delta))
                             };
                             // The value names the group and the choice; the unit separator cannot be typed.
-                            (format!("{}\u{1f}{}", group.name, c.name), text)
+                            let value = format!("{}\u{1f}{}", group.name, c.name);
+                            let chosen = filled.get(&format!("opt:{}:{g}", m.item.id)) == Some(value.as_str());
+                            (value, text, chosen)
                         })
                         .collect(),
                 })
@@ -286,14 +332,28 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         store_id: store.to_string(),
         open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
         store_name: p.name.clone(),
-        modes,
         items,
-        lat: door.map(|d| format!("{:.6}", d.lat())).unwrap_or_default(),
-        lng: door.map(|d| format!("{:.6}", d.lng())).unwrap_or_default(),
+        lat: filled
+            .get("lat")
+            .map_or_else(|| door.map(|d| format!("{:.6}", d.lat())).unwrap_or_default(), str::to_owned),
+        lng: filled
+            .get("lng")
+            .map_or_else(|| door.map(|d| format!("{:.6}", d.lng())).unwrap_or_default(), str::to_owned),
+        chosen_mode: filled.get("mode").or(modes.first().copied()).unwrap_or_default().to_owned(),
+        modes,
         addresses,
         map,
-        contact_name: String::new(),
-        contact_phone: String::new(),
+        contact_name: filled.text("contact_name"),
+        contact_phone: filled.text("contact_phone"),
+        chosen_address,
+        address: filled.text("address"),
+        door: filled.text("door"),
+        address_label: filled.text("address_label"),
+        save_address: filled.get("save_address") == Some("1"),
+        table_code: filled.text("table_code"),
+        note: filled.text("note"),
+        chosen_slot: filled.text("slot"),
+        error: filled.error.clone(),
         fees: nav.msg(
             &Msg::new("order-fees")
                 .money("packaging", settings.packaging_fee)
@@ -302,7 +362,7 @@ async fn menu_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         ),
         slots,
     };
-    nav.finish(page.into_response())
+    nav.finish((status, page).into_response())
 }
 
 /// Reads the menu form (`qty:{item}`, `opt:{item}:{group}`, mode, address…) into a cart.
@@ -371,22 +431,27 @@ async fn make_quote(
     if let Err(refused) = nav.verify_form(&headers, csrf) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
+    // Refused: the menu again, with what was chosen and why.
+    let back = |error: String, status: StatusCode| {
+        let filled = Filled { fields: fields.clone(), error: Some(error) };
+        let (ctx, nav) = (ctx.clone(), nav.clone());
+        async move { render_menu(&ctx, &nav, store, &filled, status).await }
+    };
+    let refused = |e: lokal_app::AppError| {
+        let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (nav.error_text(&e), status, e)
+    };
     let mut cart = match cart_of(store, &fields) {
         Ok(c) => c,
-        Err(why) => {
-            let heading = nav.t("order-not-priced");
-            return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &nav.msg(&why), nav.clone()));
-        }
+        Err(why) => return back(nav.msg(&why), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     // "Save it to my address book": the new address is saved first and the order uses it.
     let save = fields.iter().any(|(n, v)| n == "save_address" && v == "1");
     if let (true, Some(a)) = (save, cart.address.as_ref()) {
         if a.contact_name.is_empty() || a.contact_phone.is_empty() {
-            let heading = nav.t("order-not-priced");
-            let why = nav.t("order-contact-needed");
-            return nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &why, nav.clone()));
+            return back(nav.t("order-contact-needed"), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         let label = fields.iter().find(|(n, _)| n == "address_label").map(|(_, v)| v.trim().to_owned());
         let input = lokal_core::address::AddressInput {
@@ -402,12 +467,24 @@ async fn make_quote(
                 cart.address_id = Some(row.id);
                 cart.address = None;
             }
-            Err(e) => return nav.refusal(&nav.t("order-not-priced"), e),
+            Err(e) => {
+                let (text, status, e) = refused(e);
+                if status.is_server_error() {
+                    return nav.refusal(&nav.t("order-not-priced"), e);
+                }
+                return back(text, status).await;
+            }
         }
     }
     match ctx.app.quote(&me, cart).await {
         Ok(q) => Redirect::to(&format!("/quotes/{}", q.row.id)).into_response(),
-        Err(e) => nav.refusal(&nav.t("order-not-priced"), e),
+        Err(e) => {
+            let (text, status, e) = refused(e);
+            if status.is_server_error() {
+                return nav.refusal(&nav.t("order-not-priced"), e);
+            }
+            back(text, status).await
+        }
     }
 }
 
@@ -436,7 +513,7 @@ struct QuotePage {
 }
 
 async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, Msg::new("order-no-such-quote")) };
     let (q, cart) = match ctx.app.my_quote(&me, id).await {
         Ok(q) => q,
@@ -510,7 +587,7 @@ async fn place(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, Msg::new("order-no-such-quote")) };
     let order = match ctx.app.order_from_quote(&me, id, f.expected_total, "web").await {
         Ok(o) => o,
@@ -644,7 +721,7 @@ fn clock(nav: &Nav, ms: i64, offset_min: i64) -> String {
 }
 
 async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, Msg::new("order-no-such-order")) };
     let t = match ctx.app.track(&me, id).await {
         Ok(t) => t,
@@ -732,7 +809,7 @@ async fn cancel(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, Msg::new("order-no-such-order")) };
     let reason = if f.reason.trim().is_empty() { nav.t("track-cancel-reason") } else { f.reason.clone() };
     match ctx.app.cancel_menu_order(&me, id, &reason).await {
@@ -826,7 +903,7 @@ async fn open_bill(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
     let amount = crate::console::parse_yuan(&f.amount);
     let excluded = if f.excluded.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(&f.excluded) };

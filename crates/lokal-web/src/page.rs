@@ -32,6 +32,9 @@ pub struct Nav {
     pub zone: Zone,
     /// This page's path and query, where the language switch comes back to.
     pub here: String,
+    /// Where to come back to after logging in: this page for a GET, else the page on this
+    /// site whose form was posted (its `Referer`), else the home page.
+    pub back: String,
     /// The current time, epoch ms (for "today 14:43").
     pub now_ms: i64,
     /// Map tiles (`[maps]`).
@@ -75,6 +78,7 @@ impl FromRequestParts<Ctx> for Nav {
         let cookie = cookie_value(&parts.headers, LANG_COOKIE);
         let lang = Lang::negotiate(saved.as_deref(), cookie.as_deref(), accept, ctx.app.site().lang);
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+        let back = if parts.method == axum::http::Method::GET { here.clone() } else { referer_path(&parts.headers) };
         let (csrf, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
             Some(c) if c.len() == 64 => (c, false),
             _ => (lokal_app::secret::random_token().map_err(error_page)?, true),
@@ -88,6 +92,7 @@ impl FromRequestParts<Ctx> for Nav {
             lang,
             zone: ctx.app.site().zone.clone(),
             here,
+            back,
             now_ms: ctx.app.now().millis(),
             maps: ctx.app.site().maps.clone(),
             center: ctx.app.site().center,
@@ -96,8 +101,27 @@ impl FromRequestParts<Ctx> for Nav {
     }
 }
 
+/// The path of the `Referer` if it is a page of this site (same `Host`), else `/`.
+fn referer_path(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|h| h.to_str().ok()).and_then(|r| r.parse::<Uri>().ok());
+    match (host, referer) {
+        (Some(host), Some(r)) if r.authority().is_some_and(|a| a.as_str() == host) => {
+            r.path_and_query().map_or("/", |p| p.as_str()).to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
 /// What pages write: catalogue texts, money and local times in the page's language.
 impl Nav {
+    /// To the login page, coming back here (or to the page that posted) afterwards.
+    pub fn to_login(&self) -> Response {
+        let next = crate::account::safe_next(&self.back);
+        let to = if next == "/" { "/login".to_owned() } else { format!("/login?next={}", encode_query(next)) };
+        axum::response::Redirect::to(&to).into_response()
+    }
+
     /// A frame for pages rendered without a request (error pages): the platform's defaults.
     pub fn bare(lang: Lang) -> Nav {
         Nav {
@@ -109,6 +133,7 @@ impl Nav {
             lang,
             zone: Zone::default(),
             here: "/".into(),
+            back: "/".into(),
             now_ms: 0,
             maps: std::sync::Arc::default(),
             center: lokal_core::geo::LatLng::PEOPLES_SQUARE,
@@ -364,4 +389,17 @@ pub fn qr_svg(text: &str, px: u32) -> String {
         Ok(q) => q.render::<qrcode::render::svg::Color>().min_dimensions(px, px).quiet_zone(true).build(),
         Err(_) => String::new(),
     }
+}
+
+/// `s` percent-encoded for a query value.
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

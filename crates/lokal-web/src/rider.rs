@@ -172,7 +172,7 @@ pub(crate) fn land(nav: &Nav, page: &str, result: Result<(), AppError>, done: &s
 /// page, or the login page).
 pub(crate) fn poster(nav: &Nav, headers: &HeaderMap, token: &str) -> Result<Principal, Response> {
     nav.verify_form(headers, token)?;
-    nav.caller().ok_or_else(|| Redirect::to("/login").into_response())
+    nav.caller().ok_or_else(|| nav.to_login())
 }
 
 /// What `?done=` says on the rider page.
@@ -306,7 +306,7 @@ struct RiderPage {
 
 /// `GET /rider`.
 async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let q = Flash::of(q);
     let mut page = RiderPage {
         nav: nav.clone(),

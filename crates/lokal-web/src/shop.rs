@@ -154,7 +154,7 @@ async fn buy(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<DealId>() else { return not_found(&nav, "shop-no-deal") };
     let Ok(quantity) = f.quantity.trim().parse::<i64>() else {
         return nav.finish(message(
@@ -192,7 +192,7 @@ struct OrderPage {
 }
 
 async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "shop-no-order") };
     let v = match ctx.app.order(&me, id).await {
         Ok(v) => v,
@@ -255,7 +255,7 @@ async fn pay(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "shop-no-order") };
     match ctx.app.pay_order(&me, id).await {
         Ok(start) => Redirect::to(&start.pay_url).into_response(),
@@ -281,7 +281,7 @@ async fn refund(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, "shop-no-order") };
     let only = match f.voucher_id.as_deref().map(str::parse::<lokal_core::VoucherId>) {
         None => None,
@@ -382,7 +382,7 @@ fn qr_svg(code: &str) -> String {
 }
 
 async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let vouchers = match ctx.app.my_vouchers(&me).await {
         Ok(v) => v,
         Err(e) => return error_page(e),

@@ -64,7 +64,7 @@ async fn page(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<Saved>,
 ) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let heading = nav.t("profile-title");
     let Ok(id) = id.parse::<StoreId>() else {
         return nav.finish(message(StatusCode::NOT_FOUND, &heading, &nav.t("order-no-such-store"), nav.clone()));
@@ -150,7 +150,7 @@ async fn save(
     if let Err(refused) = nav.verify_form(&headers, &get("csrf_token")) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<StoreId>() else { return refuse(StatusCode::NOT_FOUND, &Msg::new("order-no-such-store")) };
     let view = match ctx.app.public_store(id).await {
         Ok(v) => v,

@@ -120,7 +120,7 @@ async fn claim(
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<CouponTemplateId>() else {
         return nav.refusal(&nav.t("coupon-not-claimed"), lokal_app::AppError::not_found("coupon batch"));
     };
@@ -151,7 +151,7 @@ struct MyCouponsPage {
 }
 
 async fn my_coupons(State(ctx): State<Ctx>, nav: Nav) -> Response {
-    let Some(me) = nav.caller() else { return Redirect::to("/login").into_response() };
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let list = match ctx.app.my_coupons(&me).await {
         Ok(l) => l,
         Err(e) => return nav.refusal(&nav.t("my-coupons-title"), e),

@@ -412,9 +412,17 @@ async fn checkout_offers_the_saved_addresses_and_saves_a_new_one_placed_on_the_m
         f.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
         f
     };
-    // Saving needs the receiver.
+    // Saving needs the receiver: the menu comes back saying so, with everything chosen kept.
     let no_name = order(vec![("address", "西藏中路 88 号".into()), ("save_address", "1".into())]);
-    assert_eq!(me.post(&menu_url).form(&no_name).send().await.expect("quote").status().as_u16(), 422);
+    let back = me.post(&menu_url).form(&no_name).send().await.expect("quote");
+    assert_eq!(back.status().as_u16(), 422);
+    let back = back.text().await.expect("html");
+    assert!(back.contains("data-testid=\"order-error\"") && back.contains("收货人和手机号"), "{back}");
+    assert!(
+        back.contains("value=\"西藏中路 88 号\"")
+            && back.contains(&format!("name=\"{qty}\" min=\"0\" max=\"99\" value=\"1\""))
+    );
+    assert!(back.contains(&format!("value=\"{lat}\"")), "the pin stays where it was placed");
     let new = order(vec![
         ("address", "西藏中路 88 号".into()),
         ("door", "1203 室".into()),
@@ -441,4 +449,44 @@ async fn checkout_offers_the_saved_addresses_and_saves_a_new_one_placed_on_the_m
     let quote = q.headers()["location"].to_str().expect("location").to_owned();
     let page = me.get(format!("{}{quote}", app.base)).send().await.expect("quote page").text().await.expect("html");
     assert!(page.contains("西藏中路 88 号"), "{page}");
+}
+
+#[tokio::test]
+async fn logging_in_comes_back_to_the_page_that_asked_for_it() {
+    let app = TestApp::spawn().await;
+    let guest = cookie_client();
+    let go = |path: &'static str| {
+        let (guest, base) = (guest.clone(), app.base.clone());
+        async move { guest.get(format!("{base}{path}")).send().await.expect("page") }
+    };
+    for (path, next) in [("/merchant", "/merchant"), ("/me/orders?tab=done", "/me/orders%3Ftab%3Ddone")] {
+        let r = go(path).await;
+        assert_eq!(r.status().as_u16(), 303, "{path}");
+        assert_eq!(r.headers()["location"], format!("/login?next={next}").as_str(), "{path}");
+    }
+    // A form posted without a session comes back to the page it was posted from.
+    let home = guest.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
+    let csrf = csrf_from(&home);
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let r = guest
+        .post(format!("{}/stores/0190c6a2-7b1e-7cc0-8000-000000000001/order", app.base))
+        .header("referer", format!("http://{host}/stores/0190c6a2-7b1e-7cc0-8000-000000000001/order"))
+        .form(&[("csrf_token", csrf.as_str()), ("mode", "pickup")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/login?next=/stores/0190c6a2-7b1e-7cc0-8000-000000000001/order");
+    // Another site's page is never where it goes back to.
+    let r = guest
+        .post(format!("{}/stores/0190c6a2-7b1e-7cc0-8000-000000000001/order", app.base))
+        .header("referer", "http://evil.example/stores/x")
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert!(matches!(r.status().as_u16(), 303 | 403), "{}", r.status());
+    if r.status().as_u16() == 303 {
+        assert_eq!(r.headers()["location"], "/login");
+    }
 }

@@ -60,6 +60,7 @@ test('a manager places the store on the map and adds a photo that diners see', a
   const store = owner.url().match(/stores\/([^/]+)\/profile/)[1];
   // The pin moves where the map is tapped; no coordinates are typed.
   assert.equal(await owner.locator('input[name=lat][type=text]').count(), 0);
+  const photosBefore = await owner.getByTestId('profile-photo').count();
   const lat0 = await owner.getByTestId('profile-lat').inputValue();
   await owner.locator('#store-pin-map svg').click({ position: { x: 160, y: 130 } });
   const lat1 = await owner.getByTestId('profile-lat').inputValue();
@@ -68,7 +69,7 @@ test('a manager places the store on the map and adds a photo that diners see', a
   await owner.getByTestId('profile-save').click();
   await owner.waitForURL(/\/profile\?saved=1$/);
   await owner.getByTestId('profile-saved').waitFor();
-  assert.equal(await owner.getByTestId('profile-photo').count(), 1);
+  assert.equal(await owner.getByTestId('profile-photo').count(), photosBefore + 1, 'the new photo joins the kept ones');
   await owner.screenshot({ path: join(artifacts, 'store-profile.png'), fullPage: true });
   const where = (await (await owner.request.get(`${server.base}/api/v1/stores/${store}`)).json()).location;
   assert.ok(Math.abs(where.lat - parseFloat(lat1)) < 1e-6, `${where.lat} ≈ ${lat1}`);
@@ -77,7 +78,8 @@ test('a manager places the store on the map and adds a photo that diners see', a
   const diner = await newContext(browser, { viewport: PHONE });
   const me = await diner.newPage();
   await me.goto(`${server.base}/stores/${store}`);
-  const img = me.getByTestId('store-photo').first();
+  assert.equal(await me.getByTestId('store-photo').count(), photosBefore + 1);
+  const img = me.getByTestId('store-photo').last();
   await img.waitFor();
   assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the photo loads');
   await me.screenshot({ path: join(artifacts, 'store-with-photo.png'), fullPage: true });
@@ -107,5 +109,10 @@ test('in English, a guest who must log in comes back to the page they were on', 
   await me.fill('#password', 'lokal-demo');
   await me.click('button.primary');
   await me.waitForURL(`${server.base}/me/orders`);
+  assert.equal(await me.getByTestId('my-orders-tab-all').innerText(), 'All');
+  await me.getByTestId('my-orders-tab-closed').click();
+  await me.waitForURL(/tab=closed$/);
+  assert.equal(await me.locator('[data-testid=my-order-row]:not([data-status=cancelled]):not([data-status=rejected])').count(), 0);
+  await me.screenshot({ path: join(artifacts, 'my-orders-en.png'), fullPage: true });
   await assertPagesClean(ctx);
 });

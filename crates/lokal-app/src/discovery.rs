@@ -44,6 +44,8 @@ pub struct StoreCard {
     pub utc_offset_min: i32,
     /// Tags.
     pub tags: Vec<String>,
+    /// Its first photo (the cover), if any.
+    pub cover: Option<String>,
     /// Deals valid here that are still on sale (or not yet).
     pub deals: Vec<DealEntry>,
 }
@@ -86,6 +88,7 @@ impl StoreCard {
                 hours: p.hours.clone(),
                 utc_offset_min: p.utc_offset_min,
                 tags: p.tags.clone(),
+                cover: p.photos.first().cloned(),
                 deals: Vec::new(),
             },
         ))

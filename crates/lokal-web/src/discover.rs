@@ -44,6 +44,8 @@ pub struct Card {
     tags: String,
     /// Matching dishes (search results only): name and price.
     items: Vec<(String, String)>,
+    /// The cover photo's thumbnail URL, if it has one.
+    cover: String,
 }
 
 /// A distance for people: `350 m`, `1.2 km`.
@@ -85,6 +87,7 @@ fn card(nav: &Nav, s: NearbyStore) -> Card {
         open_now: s.open_now,
         tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
         items: Vec::new(),
+        cover: s.card.cover.as_deref().map(crate::store_profile::thumbnail).unwrap_or_default(),
         name: s.card.name,
     }
 }
@@ -521,6 +524,7 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
                     open_now: h.open_now,
                     tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
                     items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
+                    cover: h.card.cover.as_deref().map(crate::store_profile::thumbnail).unwrap_or_default(),
                     name: h.card.name,
                 })
                 .collect()

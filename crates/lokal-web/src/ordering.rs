@@ -34,6 +34,30 @@ pub fn router() -> Router<Ctx> {
 struct MyOrdersPage {
     nav: Nav,
     orders: Vec<MyOrder>,
+    /// The tabs: word of [`MY_ORDER_TABS`], how many orders it holds, whether shown now.
+    tabs: Vec<(&'static str, usize, bool)>,
+}
+
+/// The tabs of the consumer's orders (`my-orders-tab-…`): all, to pay, under way, completed,
+/// cancelled or rejected.
+pub const MY_ORDER_TABS: [&str; 5] = ["all", "pending", "active", "done", "closed"];
+
+/// Whether an order in `status` is under `tab`.
+fn in_tab(tab: &str, status: OrderStatus) -> bool {
+    use OrderStatus as S;
+    match tab {
+        "pending" => status == S::Pending,
+        "active" => matches!(status, S::Paid | S::Accepted | S::Ready | S::Delivering),
+        "done" => status == S::Completed,
+        "closed" => matches!(status, S::Rejected | S::Cancelled),
+        _ => true,
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct TabQuery {
+    #[serde(default)]
+    tab: String,
 }
 
 /// An order in the consumer's list.
@@ -47,12 +71,22 @@ struct MyOrder {
     placed: String,
 }
 
-async fn my_orders(State(ctx): State<Ctx>, nav: Nav) -> Response {
+async fn my_orders(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    axum::extract::Query(q): axum::extract::Query<TabQuery>,
+) -> Response {
     let Some(me) = nav.caller() else { return nav.to_login() };
     let list = match ctx.app.my_menu_orders(&me).await {
         Ok(l) => l,
         Err(e) => return nav.refusal(&nav.t("my-orders-title"), e),
     };
+    let tab = MY_ORDER_TABS.into_iter().find(|t| *t == q.tab).unwrap_or("all");
+    let tabs = MY_ORDER_TABS
+        .into_iter()
+        .map(|t| (t, list.iter().filter(|o| in_tab(t, o.status())).count(), t == tab))
+        .collect();
+    let list: Vec<_> = list.into_iter().filter(|o| in_tab(tab, o.status())).collect();
     let stores: Vec<StoreId> = list.iter().filter_map(|o| o.order.store_id).collect();
     let offsets = store_offsets(&ctx, stores).await;
     let orders = list
@@ -71,7 +105,7 @@ async fn my_orders(State(ctx): State<Ctx>, nav: Nav) -> Response {
             }
         })
         .collect();
-    nav.finish(MyOrdersPage { nav: nav.clone(), orders }.into_response())
+    nav.finish(MyOrdersPage { nav: nav.clone(), orders, tabs }.into_response())
 }
 
 /// The city's offset from UTC now, minutes (for times of no particular store).
@@ -127,6 +161,8 @@ struct ItemView {
     name: String,
     section: String,
     price: String,
+    /// The price in fen (the page adds up the cart as it is filled).
+    price_minor: i64,
     available: bool,
     groups: Vec<GroupView>,
     /// The quantity in the form.
@@ -309,6 +345,7 @@ async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, stat
             name: m.item.name,
             section: m.item.section,
             price: nav.money(m.price),
+            price_minor: m.price,
             available: m.available,
         })
         .collect();
@@ -938,6 +975,15 @@ mod tests {
         assert_eq!(nav.time_at(slots[1], 480), "16:00");
         // Kathmandu is 5:45 ahead: its slots are on its own half hours.
         assert_eq!(nav.time_at(slot_instants(now, 345, always)[0], 345), "13:30", "12:28 there, 45 minutes on");
+    }
+
+    #[test]
+    fn every_order_status_is_under_all_and_exactly_one_other_tab() {
+        for status in OrderStatus::ALL {
+            assert!(in_tab("all", status));
+            let under: Vec<&str> = MY_ORDER_TABS[1..].iter().copied().filter(|t| in_tab(t, status)).collect();
+            assert_eq!(under.len(), 1, "{status:?} is under {under:?}");
+        }
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Nav {
     pub center: lokal_core::geo::LatLng,
     /// The place the person chose or shared (the `loc` cookie), if any.
     pub place: Option<lokal_core::geo::LatLng>,
+    /// Messages from stores the person has not read (the badge on "consultations").
+    pub unread_chats: i64,
 }
 
 /// The cookie that remembers the place a person shared or picked (`lat,lng`).
@@ -67,12 +69,13 @@ impl FromRequestParts<Ctx> for Nav {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
         let Ok(MaybeCaller(session)) = MaybeCaller::from_request_parts(parts, ctx).await;
-        let (user, saved) = match &session {
+        let (user, saved, unread_chats) = match &session {
             Some(s) => {
                 let me = ctx.app.me(&s.auth.principal).await.map_err(error_page)?;
-                (Some(me.display_name), me.lang)
+                let unread = ctx.app.my_unread_chats(&s.auth.principal).await.map_err(error_page)?;
+                (Some(me.display_name), me.lang, unread)
             }
-            None => (None, None),
+            None => (None, None, 0),
         };
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
         let cookie = cookie_value(&parts.headers, LANG_COOKIE);
@@ -97,6 +100,7 @@ impl FromRequestParts<Ctx> for Nav {
             maps: ctx.app.site().maps.clone(),
             center: ctx.app.site().center,
             place: cookie_value(&parts.headers, PLACE_COOKIE).as_deref().and_then(parse_place),
+            unread_chats,
         })
     }
 }
@@ -138,6 +142,7 @@ impl Nav {
             maps: std::sync::Arc::default(),
             center: lokal_core::geo::LatLng::PEOPLES_SQUARE,
             place: None,
+            unread_chats: 0,
         }
     }
 

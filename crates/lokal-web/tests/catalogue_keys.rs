@@ -120,6 +120,7 @@ fn every_state_and_kind_of_the_core_has_a_label() {
 fn every_word_of_the_discovery_and_shop_pages_has_a_label() {
     use lokal_web::{discover, shop, wallet};
     assert_labelled("store-service", discover::STORE_SERVICES);
+    assert_labelled("my-orders-tab", lokal_web::ordering::MY_ORDER_TABS);
     assert_labelled("subcategory", discover::SUBCATEGORIES.map(|s| s.1));
     assert_labelled("store-review-sort", discover::REVIEW_SORTS);
     assert_labelled("nearby-sort", discover::NEARBY_SORTS);

@@ -119,6 +119,7 @@ pub async fn nearby(stores: usize, queries: usize, seed: u64, postgis: Option<&s
             hours: p.hours,
             utc_offset_min: p.utc_offset_min,
             tags: p.tags,
+            cover: None,
             deals: Vec::new(),
         };
         let id = StoreId::from_uuid(uuid_from(i as u128));

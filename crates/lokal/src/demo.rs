@@ -82,6 +82,17 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         let m = app.create_merchant(&root, &name, (i == 0).then_some(owner)).await?;
         chain_merchants.push(m.id);
     }
+    // One picture per category, drawn here and uploaded like a merchant's photo: every store's cover.
+    let mut covers = std::collections::HashMap::new();
+    for c in lokal_core::store::Category::ALL {
+        let photo = app.upload_photo(&root, crate::demo_pictures::of(c)?).await?;
+        covers.insert(c.as_str(), lokal_app::media::variant_url(&photo.row.id, "w800"));
+    }
+    let cover = |profile: &mut lokal_core::store::StoreProfileJson| {
+        if let Some(url) = covers.get(profile.category.as_deref().unwrap_or("food")) {
+            profile.photos = Some(vec![url.clone()]);
+        }
+    };
     let mut first_hotpot = None;
     let mut to_review = Vec::new();
     let mut chain_stores: Vec<Vec<lokal_core::StoreId>> = vec![Vec::new(); city::CHAINS.len()];
@@ -91,7 +102,9 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         let mut batch = Vec::with_capacity(10_000);
         for s in city::generate_iter(city.seed, city.center, city.stores) {
             let merchant = s.chain.map_or(independents, |c| chain_merchants[c]);
-            batch.push((merchant, s.profile, s.rating_x100, s.monthly_sales));
+            let mut profile = s.profile;
+            cover(&mut profile);
+            batch.push((merchant, profile, s.rating_x100, s.monthly_sales));
             if batch.len() == 10_000 {
                 app.bulk_insert_stores(std::mem::take(&mut batch)).await?;
             }
@@ -105,6 +118,7 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
         };
         let flagship = s.chain == Some(0) && first_hotpot.is_none();
         let mut profile = s.profile;
+        cover(&mut profile);
         if flagship {
             // The demo staff's store is the chain's flagship: open around the clock (as some
             // hotpot chains are), delivering within 3 km, so ordering works at any hour.

@@ -10,6 +10,7 @@ pub mod city;
 pub mod config;
 pub mod dashbench;
 pub mod demo;
+pub mod demo_pictures;
 pub mod demo_reviews;
 pub mod mediabench;
 pub mod simulate;

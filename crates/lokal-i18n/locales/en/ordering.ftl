@@ -4,6 +4,12 @@
 my-orders-title = My orders
 my-orders-empty = No orders yet.
 my-orders-find-nearby = Find something good near you →
+my-orders-pay = Pay now
+my-orders-tab-all = All
+my-orders-tab-pending = To pay
+my-orders-tab-active = Under way
+my-orders-tab-done = Completed
+my-orders-tab-closed = Cancelled
 
 order-not-found-heading = Not found
 order-no-such-store = There is no such store.
@@ -145,3 +151,7 @@ bill-rule-percent = { $rate }% off the bill
 bill-rule-percent-capped = { $rate }% off the bill, at most { $max }
 bill-rule-every = { $off } off every { $every }
 bill-rule-every-capped = { $off } off every { $every }, at most { $max }
+order-one-less = One less { $item }
+order-one-more = One more { $item }
+order-cart-empty = Nothing chosen yet
+order-cart-some = {"{"}n{"}"} chosen · dishes {"{"}total{"}"}

@@ -4,6 +4,12 @@
 my-orders-title = 我的订单
 my-orders-empty = 还没有订单。
 my-orders-find-nearby = 去附近看看 →
+my-orders-pay = 去支付
+my-orders-tab-all = 全部
+my-orders-tab-pending = 待付款
+my-orders-tab-active = 进行中
+my-orders-tab-done = 已完成
+my-orders-tab-closed = 已取消
 
 order-not-found-heading = 未找到
 order-no-such-store = 没有这家店。
@@ -145,3 +151,7 @@ bill-rule-percent = 全单{ $rate }折
 bill-rule-percent-capped = 全单{ $rate }折，最多减{ $max }
 bill-rule-every = 每满{ $every }减{ $off }
 bill-rule-every-capped = 每满{ $every }减{ $off }，最多减{ $max }
+order-one-less = { $item }减一份
+order-one-more = { $item }加一份
+order-cart-empty = 还没有选菜
+order-cart-some = 已选 {"{"}n{"}"} 份 · 菜品 {"{"}total{"}"}

@@ -267,8 +267,13 @@ async fn the_pages_work_without_scripts_and_streams_hint_only_the_right_people()
         (r.status().as_u16(), r.headers()["location"].to_str().ok()),
         (303, Some(format!("/merchant/chats/{id}").as_str()))
     );
+    // Every page of the consumer's shows the unread answer on "consultations" until it is read.
+    let home = me.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
+    assert!(home.contains("data-testid=\"chats-unread\"") && home.contains(">1</span>"), "{home}");
     let html = me.get(&page).send().await.expect("page").text().await.expect("html");
     assert!(html.contains("Yes, certified."), "{html}");
+    let home = me.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
+    assert!(!home.contains("data-testid=\"chats-unread\""), "read: no badge");
 
     // Another merchant's staff: no page, no stream.
     let (nosy, _) = logged_in_client(&app, "owner-Peeky@test.lokal", "correct horse").await;

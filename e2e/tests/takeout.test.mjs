@@ -53,8 +53,15 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await me.getByTestId('order-online').click();
   await me.waitForURL(/\/order$/);
   const qty = me.getByTestId('qty');
-  await qty.nth(0).fill('1');
+  // + and − beside each dish; the cart bar counts as the person chooses.
+  const plus = me.getByTestId('menu-item').nth(0).locator('button.step[data-step="1"]');
+  await plus.click();
+  await plus.click();
+  await me.getByTestId('menu-item').nth(0).locator('button.step[data-step="-1"]').click();
+  assert.equal(await qty.nth(0).inputValue(), '1');
   await qty.nth(1).fill('1');
+  await qty.nth(1).dispatchEvent('input');
+  assert.match(await me.getByTestId('cart-sum').innerText(), /^已选 2 份 · 菜品 ¥\d+/);
   await me.getByTestId('mode-delivery').check();
   await me.getByTestId('address').fill('西藏中路88号');
   // The delivery point is placed on the map, never typed; the address goes to the address book.

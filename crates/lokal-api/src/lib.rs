@@ -29,7 +29,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Ctx {
     /// The use cases.
-    pub app: App,
+    pub app: Arc<App>,
     /// Request metrics.
     pub metrics: Arc<metrics::Metrics>,
 }

@@ -33,19 +33,36 @@ pub struct ReviewView {
     pub author: String,
 }
 
+/// A review as shown, its author's name given.
+fn view_with(row: ReviewRow, author: String) -> Result<ReviewView, AppError> {
+    Ok(ReviewView {
+        dimensions: serde_json::from_str(&row.dimensions_json).map_err(AppError::internal)?,
+        tags: serde_json::from_str(&row.tags_json).map_err(AppError::internal)?,
+        photos: serde_json::from_str(&row.photos_json).map_err(AppError::internal)?,
+        author,
+        row,
+    })
+}
+
 impl App {
     async fn review_view(&self, row: ReviewRow) -> Result<ReviewView, AppError> {
         let author = lokal_store::users::get_by_id(self.db().pool(), row.user_id)
             .await?
             .map(|u| u.display_name)
             .unwrap_or_default();
-        Ok(ReviewView {
-            dimensions: serde_json::from_str(&row.dimensions_json).map_err(AppError::internal)?,
-            tags: serde_json::from_str(&row.tags_json).map_err(AppError::internal)?,
-            photos: serde_json::from_str(&row.photos_json).map_err(AppError::internal)?,
-            author,
-            row,
-        })
+        view_with(row, author)
+    }
+
+    /// Many reviews, their authors' names read in one query.
+    async fn review_views(&self, rows: Vec<ReviewRow>) -> Result<Vec<ReviewView>, AppError> {
+        let ids: Vec<lokal_core::UserId> = rows.iter().map(|r| r.user_id).collect();
+        let names = lokal_store::users::display_names(self.db().pool(), &ids).await?;
+        rows.into_iter()
+            .map(|r| {
+                let author = names.get(&r.user_id).cloned().unwrap_or_default();
+                view_with(r, author)
+            })
+            .collect()
     }
 
     /// Writes a review of the caller's consumption (and rates the rider of a delivered order).
@@ -155,20 +172,12 @@ impl App {
                 .into());
             }
         };
-        let mut out = Vec::new();
-        for r in reviews::of_store(self.db().pool(), store, order, offset, 20).await? {
-            out.push(self.review_view(r).await?);
-        }
-        Ok(out)
+        self.review_views(reviews::of_store(self.db().pool(), store, order, offset, 20).await?).await
     }
 
     /// The caller's reviews, hidden ones included (with the reason).
     pub async fn my_reviews(&self, caller: &Principal) -> Result<Vec<ReviewView>, AppError> {
-        let mut out = Vec::new();
-        for r in reviews::of_user(self.db().pool(), caller.user_id).await? {
-            out.push(self.review_view(r).await?);
-        }
-        Ok(out)
+        self.review_views(reviews::of_user(self.db().pool(), caller.user_id).await?).await
     }
 
     /// The merchant's public reply, once: staff of the reviewed store (clerks included).

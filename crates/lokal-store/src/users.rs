@@ -89,6 +89,27 @@ pub async fn langs<'e>(
     rows.iter().map(|r| Ok((parse(r, "id")?, get(r, "lang")?))).collect()
 }
 
+/// The display names of `ids` (those that exist), in one query.
+pub async fn display_names<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ids: &[UserId],
+) -> Result<std::collections::HashMap<UserId, String>, StoreError> {
+    let mut unique: Vec<UserId> = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if unique.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let marks = (1..=unique.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT id, display_name FROM users WHERE id IN ({marks})"));
+    let mut q = sqlx::query(sql);
+    for id in &unique {
+        q = q.bind(id.to_string());
+    }
+    let rows = q.fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(|r| Ok((parse(r, "id")?, get(r, "display_name")?))).collect()
+}
+
 /// Saves (or with `None` forgets) the account's language.
 pub async fn set_lang<'e>(
     ex: impl Executor<'e, Database = Any>,

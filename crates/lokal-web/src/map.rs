@@ -93,13 +93,24 @@ impl MapView {
                 Drawn { x: x.clamp(4.0, 296.0), y: y.clamp(4.0, 296.0), pin: p.clone() }
             })
             .collect();
-        let pins_json = serde_json::Value::Array(
-            self.pins
-                .iter()
-                .map(|p| serde_json::json!({"lat": p.at.lat(), "lng": p.at.lng(), "label": p.label, "href": p.href, "kind": p.kind}))
-                .collect(),
-        )
-        .to_string();
+        #[derive(serde::Serialize)]
+        struct PinJson<'a> {
+            lat: f64,
+            lng: f64,
+            label: &'a str,
+            href: &'a str,
+            kind: &'a str,
+        }
+        let pins: Vec<PinJson<'_>> = self
+            .pins
+            .iter()
+            .map(|p| PinJson { lat: p.at.lat(), lng: p.at.lng(), label: &p.label, href: &p.href, kind: p.kind })
+            .collect();
+        let mut pins_json = serde_json::to_string(&pins).unwrap_or_else(|_| "[]".into());
+        // Inside a script element: nothing in it may close the element or start markup.
+        if pins_json.contains(['<', '>', '&']) {
+            pins_json = pins_json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+        }
         // A round scale bar about a sixth of the width.
         let target = self.radius_m / 3.0;
         let scale_m = [50u32, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000]
@@ -151,6 +162,10 @@ mod tests {
         let html = m.render(&nav(""));
         assert!(html.contains(r#"id="m1""#) && html.contains("附近的店"));
         assert!(!html.contains("<b>"), "labels are escaped");
+        // The pins' data reads back as it was, and nothing in it can end its script element.
+        let data = html.split("class=\"map-pins\">").nth(1).and_then(|s| s.split("</script>").next()).expect("pins");
+        let pins: serde_json::Value = serde_json::from_str(data).expect("json");
+        assert_eq!(pins[0]["label"], "重庆火锅 <b>");
         assert!(!html.contains("data-tile-url") && !html.contains("data-pick-lat"));
         assert!(html.contains(" 米") || html.contains("公里"), "the scale speaks Chinese: {html}");
         let tiled = m.clone().picking("lat", "lng").render(&nav("https://tile.example/{z}/{x}/{y}.png"));

@@ -42,15 +42,34 @@ struct MyOrdersPage {
 /// cancelled or rejected.
 pub const MY_ORDER_TABS: [&str; 5] = ["all", "pending", "active", "done", "closed"];
 
-/// Whether an order in `status` is under `tab`.
-fn in_tab(tab: &str, status: OrderStatus) -> bool {
-    use OrderStatus as S;
+/// Whether an order whose state is `status` (an order status, or `refunded` for a deal whose
+/// vouchers were all refunded) is under `tab`.
+fn in_tab(tab: &str, status: &str) -> bool {
     match tab {
-        "pending" => status == S::Pending,
-        "active" => matches!(status, S::Paid | S::Accepted | S::Ready | S::Delivering),
-        "done" => status == S::Completed,
-        "closed" => matches!(status, S::Rejected | S::Cancelled),
+        "pending" => status == "pending",
+        "active" => matches!(status, "paid" | "accepted" | "ready" | "delivering"),
+        "done" => status == "completed",
+        "closed" => matches!(status, "rejected" | "cancelled" | "refunded"),
         _ => true,
+    }
+}
+
+/// A deal order's state for the list, and its headline: to pay, vouchers left to use,
+/// all used (completed), all refunded, or cancelled unpaid.
+pub(crate) fn deal_state(nav: &Nav, v: &lokal_app::orders::OrderView) -> (&'static str, String) {
+    match v.order.status.as_str() {
+        "pending" => ("pending", nav.t("track-headline-pending")),
+        "paid" => {
+            let left = v.vouchers.iter().filter(|x| x.status == "active").count();
+            if !v.vouchers.is_empty() && v.vouchers.iter().all(|x| x.status == "refunded") {
+                ("refunded", nav.label("order-status", "refunded"))
+            } else if left > 0 {
+                ("paid", nav.t1("my-orders-vouchers-left", "n", left))
+            } else {
+                ("completed", nav.t("my-orders-vouchers-done"))
+            }
+        }
+        _ => ("cancelled", nav.t("track-headline-cancelled")),
     }
 }
 
@@ -63,6 +82,10 @@ struct TabQuery {
 /// An order in the consumer's list.
 struct MyOrder {
     id: String,
+    /// Its page: a deal order's, or a menu order's tracking page.
+    href: String,
+    /// When placed, epoch ms (the list is newest first).
+    at: i64,
     store: String,
     mode: &'static str,
     status: &'static str,
@@ -77,25 +100,22 @@ async fn my_orders(
     axum::extract::Query(q): axum::extract::Query<TabQuery>,
 ) -> Response {
     let Some(me) = nav.caller() else { return nav.to_login() };
-    let list = match ctx.app.my_menu_orders(&me).await {
-        Ok(l) => l,
-        Err(e) => return nav.refusal(&nav.t("my-orders-title"), e),
+    // Every order: menu orders (takeout, pickup, eat-in, bills) and deal orders.
+    let (menu, deals) = match (ctx.app.my_menu_orders(&me).await, ctx.app.my_orders(&me).await) {
+        (Ok(m), Ok(d)) => (m, d),
+        (Err(e), _) | (_, Err(e)) => return nav.refusal(&nav.t("my-orders-title"), e),
     };
-    let tab = MY_ORDER_TABS.into_iter().find(|t| *t == q.tab).unwrap_or("all");
-    let tabs = MY_ORDER_TABS
-        .into_iter()
-        .map(|t| (t, list.iter().filter(|o| in_tab(t, o.status())).count(), t == tab))
-        .collect();
-    let list: Vec<_> = list.into_iter().filter(|o| in_tab(tab, o.status())).collect();
-    let stores: Vec<StoreId> = list.iter().filter_map(|o| o.order.store_id).collect();
+    let stores: Vec<StoreId> = menu.iter().filter_map(|o| o.order.store_id).collect();
     let offsets = store_offsets(&ctx, stores).await;
-    let orders = list
+    let mut all: Vec<MyOrder> = menu
         .iter()
         .map(|o| {
             let (mode, status) = (o.mode(), o.status());
             let offset = o.order.store_id.and_then(|s| offsets.get(&s).copied()).unwrap_or_else(|| city_offset(&nav));
             MyOrder {
                 id: o.order.id.to_string(),
+                href: format!("/orders/{}/track", o.order.id),
+                at: o.order.created_at,
                 store: o.store_name.clone(),
                 mode: mode.as_str(),
                 status: status.as_str(),
@@ -105,6 +125,25 @@ async fn my_orders(
             }
         })
         .collect();
+    all.extend(deals.iter().filter(|v| v.order.kind == "deal").map(|v| {
+        let (status, headline) = deal_state(&nav, v);
+        MyOrder {
+            id: v.order.id.to_string(),
+            href: format!("/orders/{}", v.order.id),
+            at: v.order.created_at,
+            store: v.title.clone(),
+            mode: "deal",
+            status,
+            headline,
+            total: nav.money(v.order.total),
+            placed: nav.datetime(v.order.created_at),
+        }
+    }));
+    all.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+    let tab = MY_ORDER_TABS.into_iter().find(|t| *t == q.tab).unwrap_or("all");
+    let tabs =
+        MY_ORDER_TABS.into_iter().map(|t| (t, all.iter().filter(|o| in_tab(t, o.status)).count(), t == tab)).collect();
+    let orders = all.into_iter().filter(|o| in_tab(tab, o.status)).collect();
     nav.finish(MyOrdersPage { nav: nav.clone(), orders, tabs }.into_response())
 }
 
@@ -652,6 +691,8 @@ struct TrackPage {
     /// The map of the store, the door and the rider (deliveries).
     map: String,
     pending_payment: bool,
+    /// A payment is being confirmed.
+    processing: bool,
     cancellable: bool,
     reason: String,
     /// The consumer may review it now (and rate its rider).
@@ -784,6 +825,11 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         }
     }
     let paid = o.order.paid_at.is_some();
+    // A payment started and not yet confirmed by the gateway: "confirming", and the page updates
+    // itself when the confirmation arrives.
+    let processing = status == OrderStatus::Pending
+        && !paid
+        && ctx.app.order(&me, id).await.is_ok_and(|v| v.payments.last().is_some_and(|p| p.status == "pending"));
     let (reviewable, rider_to_rate) = ctx.app.can_review_order(&me, id).await.unwrap_or((false, false));
     let eta_key = if mode == Mode::Delivery { "track-eta-delivery" } else { "track-eta-ready" };
     let page = TrackPage {
@@ -821,6 +867,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         rider: t.rider_name.clone(),
         map,
         pending_payment: status == OrderStatus::Pending && !paid,
+        processing,
         cancellable: t.viewer == Actor::Consumer && matches!(status, OrderStatus::Pending | OrderStatus::Paid),
         reason: note_text(&nav, &o.detail.reason),
         nav: nav.clone(),
@@ -979,10 +1026,10 @@ mod tests {
 
     #[test]
     fn every_order_status_is_under_all_and_exactly_one_other_tab() {
-        for status in OrderStatus::ALL {
+        for status in OrderStatus::ALL.map(OrderStatus::as_str).into_iter().chain(["refunded"]) {
             assert!(in_tab("all", status));
             let under: Vec<&str> = MY_ORDER_TABS[1..].iter().copied().filter(|t| in_tab(t, status)).collect();
-            assert_eq!(under.len(), 1, "{status:?} is under {under:?}");
+            assert_eq!(under.len(), 1, "{status} is under {under:?}");
         }
     }
 

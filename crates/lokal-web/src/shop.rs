@@ -212,7 +212,11 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         nav: nav.clone(),
         id: o.id.to_string(),
         title: v.title.clone(),
-        status: o.status.clone(),
+        // Paid orders say what became of their vouchers: refunded, or completed once all are used.
+        status: match crate::ordering::deal_state(&nav, &v).0 {
+            word @ ("refunded" | "completed") => word.to_owned(),
+            _ => o.status.clone(),
+        },
         quantity: o.quantity,
         unit_price: nav.money(o.unit_price),
         original_total: nav.money(original_total),

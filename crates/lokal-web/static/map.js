@@ -94,7 +94,8 @@
     var dLat = radius / M_PER_DEG, dLng = radius / (M_PER_DEG * Math.cos(c[0] * Math.PI / 180));
     map.fitBounds([[center.lat - dLat, center.lng - dLng], [center.lat + dLat, center.lng + dLng]]);
     var pins = [];
-    try { pins = JSON.parse(box.dataset.pins || '[]'); } catch (e) { pins = []; }
+    var data = box.querySelector('script.map-pins');
+    try { pins = JSON.parse(data ? data.textContent : '[]'); } catch (e) { pins = []; }
     pins.forEach(function (p) {
       var icon = L.divIcon({ className: 'lokal-pin pin-' + p.kind, iconSize: p.kind === 'store' ? [12, 12] : [18, 18] });
       var m = L.marker(show(p.lat, p.lng), { icon: icon, title: p.label, alt: p.label, keyboard: !!p.href }).addTo(map);

@@ -131,7 +131,7 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.
 pub fn compose(app: App) -> anyhow::Result<Router> {
-    let ctx = Ctx { app, metrics: Arc::default() };
+    let ctx = Ctx { app: Arc::new(app), metrics: Arc::default() };
     let (api, openapi) = lokal_api::openapi::build();
     let openapi_json = serde_json::to_value(&openapi).context("serialising the OpenAPI document")?;
     let served = Arc::new(openapi_json.clone());

@@ -13,6 +13,7 @@ mode-delivery = Delivery
 mode-pickup = Pickup
 mode-dine-in = Dine-in
 mode-pay-at-store = Pay at the store
+mode-deal = Group deal
 
 order-status-pending = Awaiting payment
 order-status-paid = Paid

@@ -5,6 +5,11 @@ my-orders-title = My orders
 my-orders-empty = No orders yet.
 my-orders-find-nearby = Find something good near you →
 my-orders-pay = Pay now
+my-orders-vouchers-left = { $n ->
+    [one] One voucher to use
+   *[other] { $n } vouchers to use
+}
+my-orders-vouchers-done = Completed
 my-orders-tab-all = All
 my-orders-tab-pending = To pay
 my-orders-tab-active = Under way

@@ -13,6 +13,7 @@ mode-delivery = 外卖配送
 mode-pickup = 到店自取
 mode-dine-in = 堂食
 mode-pay-at-store = 到店买单
+mode-deal = 团购
 
 order-status-pending = 待支付
 order-status-paid = 已支付

@@ -490,3 +490,37 @@ async fn logging_in_comes_back_to_the_page_that_asked_for_it() {
         assert_eq!(r.headers()["location"], "/login");
     }
 }
+
+#[tokio::test]
+async fn my_orders_lists_deal_orders_and_menu_orders_under_their_states() {
+    let app = TestApp::spawn().await;
+    let s = crate::commerce::shop(&app, "Tabs").await;
+    let deal = crate::commerce::create_deal(&app, &s, serde_json::json!({})).await;
+    app.register("tabs@test.lokal").await;
+    let token = app.login("tabs@test.lokal", "correct horse").await.json()["token"].as_str().expect("token").to_owned();
+    let paid = crate::commerce::buy(&app, &deal, &token, 2).await;
+    // A second order left unpaid.
+    let key = uuid::Uuid::now_v7().to_string();
+    let o = app
+        .post_keyed(&format!("/api/v1/deals/{deal}/orders"), &serde_json::json!({"quantity": 1}), &token, &key)
+        .await;
+    assert_eq!(o.status, 201, "{}", o.text);
+    let (me, _) = logged_in_client(&app, "tabs@test.lokal", "correct horse").await;
+    let page = |tab: &'static str| {
+        let (me, base) = (me.clone(), app.base.clone());
+        async move { me.get(format!("{base}/me/orders{tab}")).send().await.expect("page").text().await.expect("html") }
+    };
+    let all = page("").await;
+    assert!(all.contains("data-testid=\"my-orders-tab-all\" data-count=\"2\""), "{all}");
+    assert!(
+        all.contains(&format!("href=\"/orders/{}\"", paid["id"].as_str().expect("id"))),
+        "a deal order links to its page"
+    );
+    assert!(all.contains("2 张券待使用") && all.contains(">团购<"), "{all}");
+    let to_pay = page("?tab=pending").await;
+    assert_eq!(to_pay.matches("data-testid=\"my-order-row\"").count(), 1);
+    assert!(to_pay.contains("data-testid=\"my-order-pay\""), "{to_pay}");
+    let active = page("?tab=active").await;
+    assert_eq!(active.matches("data-testid=\"my-order-row\" data-status=\"paid\"").count(), 1, "{active}");
+    assert_eq!(page("?tab=closed").await.matches("data-testid=\"my-order-row\"").count(), 0);
+}

@@ -145,7 +145,7 @@ impl App {
         let entries: Vec<MenuEntry> = items::list_for_merchant(self.db().pool(), merchant)
             .await?
             .into_iter()
-            .map(|i| MenuEntry { id: i.id, name: i.name, price: i.price })
+            .map(|i| MenuEntry::new(i.id, i.name, i.price))
             .collect();
         let rows = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
         let views = rows

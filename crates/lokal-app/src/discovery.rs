@@ -131,7 +131,7 @@ pub struct Discovery {
 }
 
 /// An item as search knows it: enough to show "matching dishes" under a store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MenuEntry {
     /// The item.
     pub id: ItemId,
@@ -139,6 +139,16 @@ pub struct MenuEntry {
     pub name: String,
     /// Brand price, minor units (a store may charge otherwise; its menu says).
     pub price: i64,
+    /// Its name's search tokens (pinyin included), made once when it is indexed.
+    pub tokens: Vec<(String, f32)>,
+}
+
+impl MenuEntry {
+    /// The entry of an item, its name tokenised for search.
+    pub fn new(id: ItemId, name: String, price: i64) -> Self {
+        let tokens = index_tokens(&name);
+        MenuEntry { id, name, price, tokens }
+    }
 }
 
 impl Discovery {
@@ -265,7 +275,7 @@ impl App {
     pub async fn rebuild_index(&self) -> Result<usize, AppError> {
         let mut fresh = Discovery::default();
         for (merchant, id, name, price) in lokal_store::items::all_entries(self.db().pool()).await? {
-            fresh.menus.entry(merchant).or_default().push(MenuEntry { id, name, price });
+            fresh.menus.entry(merchant).or_default().push(MenuEntry::new(id, name, price));
         }
         for (store, deal) in lokal_store::deals::on_sale(self.db().pool(), self.now().millis()).await? {
             fresh.deals.entry(store).or_default().push(DealEntry {
@@ -420,7 +430,7 @@ fn matching_items(menu: Option<&Vec<MenuEntry>>, words: &Query) -> Vec<MenuEntry
         .into_iter()
         .flatten()
         .filter_map(|e| {
-            let shared = words.matched(&index_tokens(&e.name));
+            let shared = words.matched(&e.tokens);
             (shared > 0).then_some((shared, e))
         })
         .collect();

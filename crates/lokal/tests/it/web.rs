@@ -516,7 +516,7 @@ async fn my_orders_lists_deal_orders_and_menu_orders_under_their_states() {
         all.contains(&format!("href=\"/orders/{}\"", paid["id"].as_str().expect("id"))),
         "a deal order links to its page"
     );
-    assert!(all.contains("2 张券待使用") && all.contains(">团购<"), "{all}");
+    assert!(all.contains("2 张券待使用") && all.contains("· 团购<"), "{all}");
     let to_pay = page("?tab=pending").await;
     assert_eq!(to_pay.matches("data-testid=\"my-order-row\"").count(), 1);
     assert!(to_pay.contains("data-testid=\"my-order-pay\""), "{to_pay}");

@@ -119,9 +119,9 @@ test('recharge, pay with the card, earn points; a message reaches only the opted
   assert.equal((await sent.getByTestId('sent-delivered').innerText()).trim(), '已送达 1 人');
   assert.match(await sent.innerText(), /新团购 · 全部会员/);
   await owner.screenshot({ path: join(artifacts, 'loyalty-console.png'), fullPage: true });
-  await me.goto(`${server.base}/me/vouchers`);
+  await me.goto(`${server.base}/me/messages`);
   assert.match(await me.getByTestId('inbox').innerText(), /Hotpot for two/);
-  await quiet.goto(`${server.base}/me/vouchers`);
+  await quiet.goto(`${server.base}/me/messages`);
   assert.doesNotMatch(await quiet.locator('main').innerText(), /Hotpot for two/);
   await assertPagesClean(phone);
   await assertPagesClean(ctx);

@@ -26,6 +26,8 @@ async function login(context, email) {
 test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live', async () => {
   const consumerCtx = await newContext(browser, { viewport: PHONE });
   const me = await login(consumerCtx, 'consumer@demo.lokal');
+  const badge = me.getByTestId('messages-unread');
+  const unreadBefore = (await badge.count()) ? Number(await badge.innerText()) : 0;
 
   // Find the hotpot chain's deal from search and its store page.
   await me.goto(`${server.base}/search?q=${encodeURIComponent('火锅')}`);
@@ -61,8 +63,19 @@ test('buy, pay, show the QR, a clerk redeems it, and the voucher turns used live
   assert.equal(await card.locator('[data-testid=qr] svg').count(), 1, 'a QR code');
   const code = await card.getByTestId('voucher-code').innerText();
   assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
-  assert.ok((await me.getByTestId('inbox').innerText()).includes(code), 'the SMS with the code is in the inbox');
   await me.screenshot({ path: join(artifacts, 'my-vouchers.png'), fullPage: true });
+  // The header counts the unread message with the code; the message centre shows it as new,
+  // links to the vouchers, and reading it clears the badge.
+  assert.equal(Number(await badge.innerText()), unreadBefore + 1);
+  await me.getByTestId('messages-link').click();
+  await me.waitForURL(`${server.base}/me/messages`);
+  const sms = me.getByTestId('inbox-message').first();
+  assert.ok((await sms.innerText()).includes(code), 'the SMS with the code is in the message centre');
+  assert.equal(await sms.getAttribute('data-unread'), 'true');
+  assert.equal(await sms.getByTestId('inbox-link').getAttribute('href'), '/me/vouchers');
+  assert.equal(await badge.count(), 0, 'read once shown');
+  await me.screenshot({ path: join(artifacts, 'message-centre.png'), fullPage: true });
+  await me.goto(`${server.base}/me/vouchers`);
 
   // The clerk, in another browser context, types the code at the desk and redeems it.
   const clerkCtx = await newContext(browser, { viewport: DESKTOP });

@@ -85,11 +85,6 @@ impl App {
         Ok(chats::of_user(self.db().pool(), caller.user_id).await?)
     }
 
-    /// How many messages from stores the caller has not read (the badge on every page).
-    pub async fn my_unread_chats(&self, caller: &Principal) -> Result<i64, AppError> {
-        Ok(chats::unread_of_user(self.db().pool(), caller.user_id).await?)
-    }
-
     /// A store's threads, latest first, with the store's unread counts. Staff of the store
     /// (and operators); others are refused.
     pub async fn store_chats(&self, caller: &Principal, store: StoreId) -> Result<Vec<ThreadRow>, AppError> {

@@ -270,6 +270,8 @@ impl App {
                 subject: lokal_i18n::render(lang, &lokal_core::Msg::new("notify-ready-subject").with("store", store)),
                 body: lokal_i18n::render(lang, &body),
                 created_at: now.millis(),
+                link: format!("/orders/{}/track", o.order.id),
+                read_at: None,
             };
             self.notifier().notify(&mut tx, &message).await?;
         }

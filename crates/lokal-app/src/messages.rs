@@ -155,6 +155,8 @@ impl App {
                     subject: render(lang, &from("notify-member-subject").with("subject", subject.as_str())),
                     body: format!("{body}\n\n{}", render(lang, &from("notify-member-footer"))),
                     created_at: now,
+                    link: format!("/me/cards/{merchant}"),
+                    read_at: None,
                 };
                 self.notifier().notify(&mut tx, &message).await?;
                 store::insert_delivery(&mut tx, &row, user, "delivered", Some(&message.id)).await?;

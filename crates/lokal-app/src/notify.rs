@@ -5,6 +5,7 @@
 
 use crate::AppError;
 use crate::payments::BoxFuture;
+use lokal_core::Principal;
 use lokal_store::outbox::{self, MessageRow};
 
 /// Sends messages to people.
@@ -30,7 +31,38 @@ impl Notifier for OutboxNotifier {
     }
 }
 
+/// The counts on a logged-in person's header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Badges {
+    /// Answers from stores not yet read (consultations).
+    pub chats: i64,
+    /// Messages in the message centre not yet read.
+    pub messages: i64,
+}
+
 impl crate::App {
+    /// The caller's messages (the default notifier's outbox), newest first.
+    pub async fn inbox(&self, caller: &Principal, limit: i64) -> Result<Vec<MessageRow>, AppError> {
+        Ok(outbox::for_user(self.db().pool(), caller.user_id, limit.clamp(1, 100)).await?)
+    }
+
+    /// How many of the caller's messages are unread.
+    pub async fn inbox_unread(&self, caller: &Principal) -> Result<i64, AppError> {
+        Ok(outbox::unread_count(self.db().pool(), caller.user_id).await?)
+    }
+
+    /// Marks the caller's messages read: up to `up_to` (a message id: the newest one they were
+    /// shown; later ones stay unread), or all. Returns how many were unread.
+    pub async fn mark_inbox_read(&self, caller: &Principal, up_to: Option<&str>) -> Result<u64, AppError> {
+        Ok(outbox::mark_read(self.db().pool(), caller.user_id, up_to, self.now().millis()).await?)
+    }
+
+    /// The caller's header counts (unread chats and messages), in one query.
+    pub async fn my_badges(&self, caller: &Principal) -> Result<Badges, AppError> {
+        let (chats, messages) = outbox::badges(self.db().pool(), caller.user_id).await?;
+        Ok(Badges { chats, messages })
+    }
+
     /// The language a message to someone is written in: the one they saved (`users.lang`), else
     /// the platform's default.
     pub fn recipient_lang(&self, saved: Option<&str>) -> lokal_i18n::Lang {

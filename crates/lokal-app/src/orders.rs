@@ -365,6 +365,8 @@ impl App {
             subject: render(lang, &Msg::new("notify-vouchers-subject").with("deal", deal.row.title.as_str())),
             body: render(lang, &body),
             created_at: now.millis(),
+            link: "/me/vouchers".into(),
+            read_at: None,
         };
         self.notifier().notify(tx, &message).await?;
         Ok(None)

@@ -239,15 +239,6 @@ impl App {
 }
 
 impl App {
-    /// The caller's messages (the default notifier's outbox), newest first.
-    pub async fn inbox(
-        &self,
-        caller: &Principal,
-        limit: i64,
-    ) -> Result<Vec<lokal_store::outbox::MessageRow>, AppError> {
-        Ok(lokal_store::outbox::for_user(self.db().pool(), caller.user_id, limit.clamp(1, 100)).await?)
-    }
-
     /// The caller's vouchers, newest first.
     pub async fn my_vouchers(&self, caller: &Principal) -> Result<Vec<VoucherRow>, AppError> {
         Ok(vouchers::for_user(self.db().pool(), caller.user_id).await?)

@@ -187,18 +187,6 @@ pub async fn of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) ->
     rows.iter().map(thread).collect()
 }
 
-/// How many messages from stores `user` has not read yet, over all their threads.
-pub async fn unread_of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(consumer_unread), 0) AS BIGINT) AS n FROM chat_threads WHERE user_id = $1",
-    )
-    .bind(user.to_string())
-    .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    crate::row::get(&row, "n")
-}
-
 /// A store's threads, latest message first (at most 500).
 pub async fn of_store<'e>(ex: impl Executor<'e, Database = Any>, store: StoreId) -> Result<Vec<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.store_id = $1 ORDER BY t.last_at DESC, t.id LIMIT 500"));

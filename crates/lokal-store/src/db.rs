@@ -49,6 +49,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (20, "language", include_str!("../migrations/sqlite/0020_language.sql")),
     (21, "media", include_str!("../migrations/sqlite/0021_media.sql")),
     (22, "addresses", include_str!("../migrations/sqlite/0022_addresses.sql")),
+    (23, "message_centre", include_str!("../migrations/sqlite/0023_message_centre.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -73,6 +74,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (20, "language", include_str!("../migrations/postgres/0020_language.sql")),
     (21, "media", include_str!("../migrations/postgres/0021_media.sql")),
     (22, "addresses", include_str!("../migrations/postgres/0022_addresses.sql")),
+    (23, "message_centre", include_str!("../migrations/postgres/0023_message_centre.sql")),
 ];
 
 impl Db {

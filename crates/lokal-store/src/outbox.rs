@@ -20,20 +20,28 @@ pub struct MessageRow {
     pub body: String,
     /// Sent, epoch ms.
     pub created_at: i64,
+    /// The page of this site the message is about (`/orders/…`), `""` for none.
+    pub link: String,
+    /// When its recipient opened the message centre after it came, epoch ms; `None` while unread.
+    pub read_at: Option<i64>,
 }
 
 /// Records a message.
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MessageRow) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO outbox (id, user_id, channel, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&m.id)
-        .bind(m.user_id.to_string())
-        .bind(&m.channel)
-        .bind(&m.subject)
-        .bind(&m.body)
-        .bind(m.created_at)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query(
+        "INSERT INTO outbox (id, user_id, channel, subject, body, created_at, link, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&m.id)
+    .bind(m.user_id.to_string())
+    .bind(&m.channel)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(m.created_at)
+    .bind(&m.link)
+    .bind(m.read_at)
+    .execute(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
     Ok(())
 }
 
@@ -44,7 +52,7 @@ pub async fn for_user<'e>(
     limit: i64,
 ) -> Result<Vec<MessageRow>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, user_id, channel, subject, body, created_at FROM outbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        "SELECT id, user_id, channel, subject, body, created_at, link, read_at FROM outbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user.to_string())
     .bind(limit)
@@ -60,7 +68,64 @@ pub async fn for_user<'e>(
                 subject: get(r, "subject")?,
                 body: get(r, "body")?,
                 created_at: get(r, "created_at")?,
+                link: get(r, "link")?,
+                read_at: get(r, "read_at")?,
             })
         })
         .collect()
+}
+
+/// How many of a person's messages are unread.
+pub async fn unread_count<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user.to_string())
+        .fetch_one(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    get(&row, "n")
+}
+
+/// Marks a person's unread messages read at `at`: those up to `up_to` (an id, inclusive: the
+/// newest one they were shown, so that a message that came after stays unread), or all of them.
+/// Returns how many.
+pub async fn mark_read<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    user: UserId,
+    up_to: Option<&str>,
+    at: i64,
+) -> Result<u64, StoreError> {
+    let done = match up_to {
+        Some(id) => {
+            sqlx::query("UPDATE outbox SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND id <= $3")
+                .bind(at)
+                .bind(user.to_string())
+                .bind(id)
+                .execute(ex)
+                .await
+        }
+        None => {
+            sqlx::query("UPDATE outbox SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+                .bind(at)
+                .bind(user.to_string())
+                .execute(ex)
+                .await
+        }
+    }
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected())
+}
+
+/// The counts on every page's header for a person: unread answers from stores (chats) and
+/// unread messages, in one round trip.
+pub async fn badges<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<(i64, i64), StoreError> {
+    let row = sqlx::query(
+        "SELECT (SELECT CAST(COALESCE(SUM(consumer_unread), 0) AS BIGINT) FROM chat_threads WHERE user_id = $1) AS chats, \
+         (SELECT COUNT(*) FROM outbox WHERE user_id = $2 AND read_at IS NULL) AS messages",
+    )
+    .bind(user.to_string())
+    .bind(user.to_string())
+    .fetch_one(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok((get(&row, "chats")?, get(&row, "messages")?))
 }

@@ -24,6 +24,7 @@ pub mod desk;
 pub mod discover;
 pub mod docs;
 pub mod feedback;
+pub mod inbox;
 pub mod live;
 pub mod loyalty;
 pub mod map;
@@ -63,6 +64,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(cards::router())
         .merge(loyalty::router())
         .merge(chat::router())
+        .merge(inbox::router())
         .merge(media::router())
         .merge(assets::router())
         .merge(place::router())

@@ -45,6 +45,8 @@ pub struct Nav {
     pub place: Option<lokal_core::geo::LatLng>,
     /// Messages from stores the person has not read (the badge on "consultations").
     pub unread_chats: i64,
+    /// Messages in the message centre the person has not read (the badge on "messages").
+    pub unread_messages: i64,
 }
 
 /// The cookie that remembers the place a person shared or picked (`lat,lng`).
@@ -69,13 +71,13 @@ impl FromRequestParts<Ctx> for Nav {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
         let Ok(MaybeCaller(session)) = MaybeCaller::from_request_parts(parts, ctx).await;
-        let (user, saved, unread_chats) = match &session {
+        let (user, saved, badges) = match &session {
             Some(s) => {
                 let me = ctx.app.me(&s.auth.principal).await.map_err(error_page)?;
-                let unread = ctx.app.my_unread_chats(&s.auth.principal).await.map_err(error_page)?;
-                (Some(me.display_name), me.lang, unread)
+                let badges = ctx.app.my_badges(&s.auth.principal).await.map_err(error_page)?;
+                (Some(me.display_name), me.lang, badges)
             }
-            None => (None, None, 0),
+            None => (None, None, lokal_app::notify::Badges::default()),
         };
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
         let cookie = cookie_value(&parts.headers, LANG_COOKIE);
@@ -100,7 +102,8 @@ impl FromRequestParts<Ctx> for Nav {
             maps: ctx.app.site().maps.clone(),
             center: ctx.app.site().center,
             place: cookie_value(&parts.headers, PLACE_COOKIE).as_deref().and_then(parse_place),
-            unread_chats,
+            unread_chats: badges.chats,
+            unread_messages: badges.messages,
         })
     }
 }
@@ -143,6 +146,7 @@ impl Nav {
             center: lokal_core::geo::LatLng::PEOPLES_SQUARE,
             place: None,
             unread_chats: 0,
+            unread_messages: 0,
         }
     }
 

@@ -377,7 +377,6 @@ struct VouchersPage {
     /// [`VOUCHER_STATUSES`], whose labels the page's script shows.
     statuses: [&'static str; 4],
     vouchers: Vec<VoucherCard>,
-    messages: Vec<(String, String)>,
 }
 
 /// The code as an SVG QR code (what the store's scanner reads).
@@ -422,9 +421,5 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
             valid_until: nav.t1("vouchers-valid-until", "when", datetime_at(&nav, v.valid_until, offset)),
         });
     }
-    let messages = match ctx.app.inbox(&me, 10).await {
-        Ok(m) => m.into_iter().map(|m| (m.subject, m.body)).collect(),
-        Err(e) => return error_page(e),
-    };
-    nav.finish(VouchersPage { nav: nav.clone(), statuses: VOUCHER_STATUSES, vouchers: cards, messages }.into_response())
+    nav.finish(VouchersPage { nav: nav.clone(), statuses: VOUCHER_STATUSES, vouchers: cards }.into_response())
 }

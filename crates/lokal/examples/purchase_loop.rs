@@ -126,6 +126,8 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         subject: "Your voucher".into(),
         body: "code".into(),
         created_at: now,
+        link: String::new(),
+        read_at: None,
     };
     lokal_store::outbox::insert(&mut *tx, &message).await?;
     lokal_store::vouchers::take_uses(&mut tx, voucher.id, 1, now).await?;

@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(redeem))
         .routes(routes!(undo))
         .routes(routes!(inbox))
+        .routes(routes!(mark_read))
+        .routes(routes!(badges))
         .routes(routes!(balance))
         .routes(routes!(statement))
         .routes(routes!(payout))
@@ -191,7 +193,9 @@ async fn undo(
 /// A message to the caller.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct MessageOut {
-    /// `sms` or `email`.
+    /// The message's id (ordered by time: pass the newest one shown as `up_to` when marking read).
+    pub id: String,
+    /// `sms`, `email` or `app` (the message centre only).
     pub channel: String,
     /// Subject.
     pub subject: String,
@@ -199,9 +203,15 @@ pub struct MessageOut {
     pub body: String,
     /// Sent.
     pub created_at: Timestamp,
+    /// The page of the site the message is about (`/orders/{id}/track`, `/me/vouchers`,
+    /// `/me/cards/{merchant_id}`), if any.
+    pub link: Option<String>,
+    /// Whether the caller has read it (opened the message centre, or marked it read).
+    pub read: bool,
 }
 
-/// The caller's messages (SMS and e-mail the platform sent), newest first.
+/// The caller's messages (SMS, e-mail and message-centre messages the platform sent), newest
+/// first, at most 50.
 #[utoipa::path(get, path = "/api/v1/me/messages", tag = "vouchers", security(("bearer" = [])), responses((status = 200, body = ListJson<MessageOut>)))]
 async fn inbox(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<MessageOut>>> {
     let items = ctx
@@ -210,13 +220,63 @@ async fn inbox(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<J
         .await?
         .into_iter()
         .map(|m| MessageOut {
+            id: m.id,
             channel: m.channel,
             subject: m.subject,
             body: m.body,
             created_at: Timestamp::from_millis(m.created_at),
+            link: Some(m.link).filter(|l| !l.is_empty()),
+            read: m.read_at.is_some(),
         })
         .collect();
     Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// Which messages to mark read.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadBody {
+    /// The newest message the person was shown: it and older ones are marked read, later ones
+    /// stay unread. Absent: all of them.
+    #[serde(default)]
+    pub up_to: Option<String>,
+}
+
+/// What marking read did, and the header counts after it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MarkReadOut {
+    /// How many messages were unread and are now read.
+    pub marked: u64,
+    /// Messages still unread.
+    pub unread: i64,
+}
+
+/// Mark the caller's messages read (all, or up to one).
+#[utoipa::path(post, path = "/api/v1/me/messages/read", tag = "vouchers", request_body = MarkReadBody, security(("bearer" = [])), responses((status = 200, body = MarkReadOut)))]
+async fn mark_read(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Json(b): Json<MarkReadBody>,
+) -> ApiResult<Json<MarkReadOut>> {
+    let marked = ctx.app.mark_inbox_read(&caller, b.up_to.as_deref()).await?;
+    let unread = ctx.app.inbox_unread(&caller).await?;
+    Ok(Json(MarkReadOut { marked, unread }))
+}
+
+/// The counts a header shows.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BadgesOut {
+    /// Answers from stores the caller has not read.
+    pub chats: i64,
+    /// Messages the caller has not read.
+    pub messages: i64,
+}
+
+/// The caller's unread counts (consultations and messages), for a header's badges.
+#[utoipa::path(get, path = "/api/v1/me/badges", tag = "vouchers", security(("bearer" = [])), responses((status = 200, body = BadgesOut)))]
+async fn badges(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<BadgesOut>> {
+    let b = ctx.app.my_badges(&caller).await?;
+    Ok(Json(BadgesOut { chats: b.chats, messages: b.messages }))
 }
 
 /// A merchant's balance.

@@ -22,6 +22,7 @@ nav-my-vouchers = Vouchers
 nav-my-coupons = Coupons
 nav-my-cards = Cards
 nav-my-chats = Chats
+nav-messages = Messages
 nav-unread = { $n } unread
 nav-log-out = Log out
 nav-log-in = Log in

@@ -19,3 +19,9 @@ notify-member-footer = You get this as a member of { $merchant }. Unsubscribe: /
 
 ## Things made for one person, named in their language
 coupon-points-title = { $value } off for { $points } points
+
+## The message centre (/me/messages)
+inbox-title = Messages
+inbox-empty = No messages yet. When you buy a deal, an order is ready or a store you are a member of writes, it shows here.
+inbox-new = New
+inbox-open = Open

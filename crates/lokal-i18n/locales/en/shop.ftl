@@ -66,7 +66,6 @@ vouchers-empty = No vouchers yet. Deals are on store pages.
 vouchers-uses-left = Uses left: { $left } of { $total }
 vouchers-valid-until = Valid until { $when }
 vouchers-order = Order
-vouchers-messages = Messages
 
 # A voucher.
 voucher-status-active = Ready to use

@@ -22,6 +22,7 @@ nav-my-vouchers = 券码
 nav-my-coupons = 优惠券
 nav-my-cards = 会员卡
 nav-my-chats = 咨询
+nav-messages = 消息
 nav-unread = { $n } 条未读
 nav-log-out = 退出
 nav-log-in = 登录

@@ -16,3 +16,9 @@ notify-member-footer = 您是{ $merchant }的会员，因此收到这条消息�
 
 ## Things made for one person, named in their language
 coupon-points-title = { $points } 积分兑换 { $value } 优惠券
+
+## The message centre (/me/messages)
+inbox-title = 消息中心
+inbox-empty = 暂无消息。购买团购券、订单备好或会员店铺发来消息时，会在这里告诉您。
+inbox-new = 新
+inbox-open = 查看

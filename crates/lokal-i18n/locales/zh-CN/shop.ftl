@@ -66,7 +66,6 @@ vouchers-empty = 还没有券码。商家页面上有团购。
 vouchers-uses-left = 剩余 { $left }/{ $total } 次
 vouchers-valid-until = 有效期至 { $when }
 vouchers-order = 查看订单
-vouchers-messages = 消息
 
 # A voucher.
 voucher-status-active = 待使用

@@ -4,6 +4,7 @@
 
 use crate::commerce::{buy, create_deal, shop};
 use crate::harness::TestApp;
+use crate::web::logged_in_client;
 use serde_json::{Value, json};
 
 async fn last_message(app: &TestApp, token: &str) -> Value {
@@ -96,4 +97,57 @@ async fn refusals_come_in_the_readers_language_with_english_codes() {
         (anonymous["error"]["code"].as_str(), anonymous["error"]["message"].as_str()),
         (Some("unauthenticated"), Some("请先登录"))
     );
+}
+
+#[tokio::test]
+async fn the_message_centre_counts_unread_messages_and_reads_those_it_showed() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Hotpot").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("reader@test.lokal").await;
+    let (other, _) = app.user("other@test.lokal").await;
+    let app = &app;
+    let badges = |token: String| async move { app.get("/api/v1/me/badges", Some(&token)).await.json() };
+    assert_eq!(badges(me.clone()).await, json!({"chats": 0, "messages": 0}));
+
+    buy(&app, &deal, &me, 1).await;
+    buy(&app, &deal, &me, 1).await;
+    let inbox = app.get("/api/v1/me/messages", Some(&me)).await.json();
+    let items = inbox["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|m| m["read"] == false && m["link"] == "/me/vouchers"), "{inbox}");
+    assert_eq!(badges(me.clone()).await["messages"], 2);
+    assert_eq!(badges(other.clone()).await["messages"], 0, "another person's messages are not counted");
+
+    // Marking up to the older one leaves the newer unread; without `up_to`, all are read.
+    let older = items[1]["id"].as_str().expect("id");
+    let r = app.post("/api/v1/me/messages/read", &json!({"up_to": older}), Some(&me)).await;
+    assert_eq!((r.status, r.json()), (200, json!({"marked": 1, "unread": 1})));
+    let inbox = app.get("/api/v1/me/messages", Some(&me)).await.json();
+    assert_eq!((inbox["items"][0]["read"].clone(), inbox["items"][1]["read"].clone()), (json!(false), json!(true)));
+    // Someone else marking "everything" reads only their own.
+    let r = app.post("/api/v1/me/messages/read", &json!({}), Some(&other)).await;
+    assert_eq!(r.json(), json!({"marked": 0, "unread": 0}));
+    assert_eq!(badges(me.clone()).await["messages"], 1);
+    let r = app.post("/api/v1/me/messages/read", &json!({"up_to": 5}), Some(&me)).await;
+    assert_eq!((r.status, r.code()), (422, "validation_failed".to_owned()), "{}", r.text);
+
+    // The page: the header counts the unread one, the centre shows it as new and reads it.
+    buy(&app, &deal, &me, 1).await;
+    let (web, _) = logged_in_client(&app, "reader@test.lokal", "correct horse").await;
+    let home = web.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
+    assert!(home.contains("data-testid=\"messages-unread\" aria-label=\"2 条未读\">2</span>"), "{home}");
+    let page = web.get(format!("{}/me/messages", app.base)).send().await.expect("page").text().await.expect("html");
+    assert_eq!(page.matches("data-testid=\"inbox-message\"").count(), 3, "{page}");
+    assert_eq!(page.matches("data-unread=\"true\"").count(), 2, "{page}");
+    assert!(page.contains("href=\"/me/vouchers\" data-testid=\"inbox-link\""), "{page}");
+    assert!(!page.contains("data-testid=\"messages-unread\""), "the centre's own header is read: {page}");
+    assert!(page.contains("今天 ") && !page.contains("UTC"), "times are local: {page}");
+    let again = web.get(format!("{}/me/messages", app.base)).send().await.expect("page").text().await.expect("html");
+    assert_eq!(again.matches("data-unread=\"true\"").count(), 0);
+    assert_eq!(badges(me.clone()).await["messages"], 0);
+    // Without a login the page asks for one and comes back.
+    let anon = crate::web::cookie_client();
+    let r = anon.get(format!("{}/me/messages", app.base)).send().await.expect("page");
+    assert_eq!(r.headers()["location"].to_str().ok(), Some("/login?next=/me/messages"));
 }

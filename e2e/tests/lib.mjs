@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { deflateSync, crc32 } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -110,3 +111,39 @@ export async function assertPagesClean(ctx) {
   await ctx.pending;
   if (ctx.problems.length) throw new Error(`page problems:\n${[...new Set(ctx.problems)].join('\n')}`);
 }
+
+/** A `w` × `h` PNG of a warm gradient, made here (no file needed). */
+export function png(w, h) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td) >>> 0);
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      row[1 + x * 3] = 255;
+      row[2 + x * 3] = Math.round(80 + 120 * x / w);
+      row[3 + x * 3] = Math.round(40 + 100 * y / h);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** For `locator.evaluate`: resolves true once an image has loaded with pixels. */
+export const loaded = (img) => new Promise((resolve) => {
+  const done = () => resolve(img.naturalWidth > 0);
+  if (img.complete && img.naturalWidth > 0) done(); else img.addEventListener('load', done, { once: true });
+});

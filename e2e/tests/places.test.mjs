@@ -4,8 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
-import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, png } from './lib.mjs';
 
 let server;
 let browser;
@@ -19,36 +18,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-/** A `w` × `h` PNG of a warm gradient, made here (no file needed). */
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td) >>> 0);
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
-  const rows = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) {
-      row[1 + x * 3] = 255;
-      row[2 + x * 3] = Math.round(80 + 120 * x / w);
-      row[3 + x * 3] = Math.round(40 + 100 * y / h);
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 test('a manager places the store on the map and adds a photo that diners see', async () => {
   const ctx = await newContext(browser, { viewport: PHONE });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP, png, loaded } from './lib.mjs';
 
 let server;
 let browser;
@@ -54,11 +54,19 @@ test('consume, review, the store replies, and the rating and ranking change', as
   assert.match(await me.getByTestId('review-form').innerText(), /总体评分[\s\S]*口味[\s\S]*服务/);
   await me.getByTestId('review-rating').selectOption('1');
   await me.getByTestId('review-text').fill('Waited forty minutes for a table.');
+  await me.getByTestId('review-photo-files').setInputFiles([
+    { name: 'queue.png', mimeType: 'image/png', buffer: png(400, 300) },
+    { name: 'table.png', mimeType: 'image/png', buffer: png(300, 400) },
+  ]);
   await me.screenshot({ path: join(artifacts, 'review-form.png'), fullPage: true });
   await me.getByTestId('review-submit').click();
   await me.waitForURL(new RegExp(`/stores/${store}`));
   assert.equal(await me.getByTestId('review').count(), Math.min(reviewsBefore + 1, 20), 'one more review');
   assert.equal((await me.getByTestId('review-text').first().innerText()).trim(), 'Waited forty minutes for a table.', 'the newest first');
+  const newest = me.getByTestId('review').first();
+  assert.equal(await newest.getByTestId('review-photo').count(), 2, 'the review shows its two photos');
+  await newest.getByTestId('review-photo').first().scrollIntoViewIfNeeded();
+  assert.ok(await newest.getByTestId('review-photo').first().evaluate(loaded), 'its thumbnail loads');
   assert.equal(await me.getByTestId('reply-form').count(), 0, 'consumers cannot reply');
   const ratingAfter = (await me.locator('.store-meta .rating').innerText()).trim();
   assert.notEqual(ratingAfter, ratingBefore, `${ratingBefore} → ${ratingAfter}`);

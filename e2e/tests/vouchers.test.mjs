@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP } from './lib.mjs';
+import { startServer, launchBrowser, artifacts, logIn, newContext, assertPagesClean, PHONE, DESKTOP, png, loaded } from './lib.mjs';
 
 let server;
 let browser;
@@ -108,15 +108,32 @@ test('a manager creates a deal in the console and it is on sale at once', async 
   const ctx = await newContext(browser, { viewport: DESKTOP });
   const owner = await login(ctx, 'owner@demo.lokal');
   await owner.goto(`${server.base}/merchant`);
+  // A dish gets its photo first.
+  await owner.getByTestId('item-photo-file').first().setInputFiles({ name: 'broth.png', mimeType: 'image/png', buffer: png(400, 400) });
+  await owner.getByTestId('item-photo-upload').first().click();
+  await owner.waitForURL(/\/merchant$/);
+  assert.equal(await owner.getByTestId('item-photo').count(), 1, 'the console shows the dish photo');
+  await owner.screenshot({ path: join(artifacts, 'console-item-photo.png'), fullPage: true });
   await owner.getByTestId('new-deal').first().click();
   await owner.getByTestId('deal-title-input').fill('毛肚双拼 Tripe duo');
   await owner.getByTestId('deal-price-input').fill('58');
   await owner.getByTestId('deal-original-input').fill('76');
+  await owner.getByTestId('deal-photo-file').setInputFiles({ name: 'tripe.png', mimeType: 'image/png', buffer: png(640, 480) });
   await owner.screenshot({ path: join(artifacts, 'deal-editor.png'), fullPage: true });
   await owner.getByTestId('deal-create').click();
   await owner.waitForURL(/\/deals\//);
   assert.equal(await owner.getByTestId('deal-title').innerText(), '毛肚双拼 Tripe duo');
   assert.equal(await owner.getByTestId('buy').count(), 1);
+  assert.equal(await owner.getByTestId('deal-photo').count(), 1, 'the cover photo is on the deal page');
+  assert.ok(await owner.getByTestId('deal-photo').evaluate(loaded), 'and loads');
+  await owner.screenshot({ path: join(artifacts, 'deal-with-photo.png'), fullPage: true });
+  // Its store shows the deal's cover and the dish photo beside the menu.
+  await owner.getByTestId('deal-stores').locator('a').first().click();
+  await owner.waitForURL(/\/stores\//);
+  assert.ok((await owner.getByTestId('deal-cover').count()) >= 1, 'the deal has its cover on the store page');
+  assert.equal(await owner.getByTestId('menu-photo').count(), 1, 'the dish has its photo on the menu');
+  assert.ok(await owner.getByTestId('menu-photo').evaluate(loaded), 'and it loads');
+  await owner.screenshot({ path: join(artifacts, 'store-with-dish-photo.png'), fullPage: true });
   await owner.goto(`${server.base}/search?q=${encodeURIComponent('双拼')}`);
   assert.ok((await owner.getByTestId('store-card-name').count()) > 0, 'the deal title is searchable');
   await assertPagesClean(ctx);

@@ -39,6 +39,7 @@ impl App {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         let content = ItemContent::parse(item)?;
         self.merchant(caller, merchant).await?;
+        self.check_photo("photo", &content.photo).await?;
         let now = self.now().millis();
         let row = ItemRow {
             id: ItemId::generate(),
@@ -48,6 +49,7 @@ impl App {
             description: content.description,
             price: content.price,
             options_json: serde_json::to_string(&content.options).map_err(AppError::internal)?,
+            photo: content.photo,
             created_at: now,
             updated_at: now,
         };
@@ -60,11 +62,13 @@ impl App {
     pub async fn update_item(&self, caller: &Principal, id: ItemId, item: ItemJson) -> Result<ItemRow, AppError> {
         let mut row = self.item_for(caller, id, StaffRole::Manager).await?;
         let content = ItemContent::parse(item)?;
+        self.check_photo("photo", &content.photo).await?;
         row.name = content.name;
         row.section = content.section;
         row.description = content.description;
         row.price = content.price;
         row.options_json = serde_json::to_string(&content.options).map_err(AppError::internal)?;
+        row.photo = content.photo;
         row.updated_at = self.now().millis();
         if !items::update(self.db().pool(), &row).await? {
             return Err(AppError::not_found("item"));

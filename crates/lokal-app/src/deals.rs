@@ -17,6 +17,9 @@ pub struct DealDetails {
     pub contents: Vec<DealLineJson>,
     /// Usage rules.
     pub rules: UsageRulesJson,
+    /// Photos (`/media/<id>/w800.jpg` or URLs), the cover first.
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 /// A deal with its details and stores.
@@ -68,7 +71,13 @@ impl App {
             )
             .into());
         }
-        let details = DealDetails { description: t.description, contents: t.contents, rules: t.rules.to_json() };
+        self.check_photos("photos", &t.photos).await?;
+        let details = DealDetails {
+            description: t.description,
+            contents: t.contents,
+            rules: t.rules.to_json(),
+            photos: t.photos,
+        };
         let row = DealRow {
             id: DealId::generate(),
             merchant_id: merchant,

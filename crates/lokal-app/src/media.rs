@@ -115,6 +115,25 @@ impl App {
         Ok(Photo { row, variants })
     }
 
+    /// Checks that the photo `r` (as `lokal_core::photo` keeps references), when it is an
+    /// uploaded one, was uploaded: otherwise `422` naming `field`.
+    pub(crate) async fn check_photo(&self, field: &str, r: &str) -> Result<(), AppError> {
+        match lokal_core::photo::uploaded_id(r) {
+            Some(id) if media::get_by_id(self.db().pool(), id).await?.is_none() => {
+                Err(FieldError::new(field, "media-not-found").into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`App::check_photo`] for each of `refs`, naming `field[i]`.
+    pub(crate) async fn check_photos(&self, field: &str, refs: &[String]) -> Result<(), AppError> {
+        for (i, r) in refs.iter().enumerate() {
+            self.check_photo(&format!("{field}[{i}]"), r).await?;
+        }
+        Ok(())
+    }
+
     /// The bytes of a public variant (`w200`, `w800`) of photo `id`, if there is one. Reads the
     /// media store only: the id and the variant are checked first, so no other key is reachable.
     pub async fn photo_variant(&self, id: &str, variant: &str) -> Result<Option<Vec<u8>>, AppError> {

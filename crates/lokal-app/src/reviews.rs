@@ -70,6 +70,7 @@ impl App {
     /// caller works for the merchant) or `already_reviewed`.
     pub async fn write_review(&self, caller: &Principal, j: ReviewJson) -> Result<ReviewView, AppError> {
         let t = ReviewTerms::parse(&j)?;
+        self.check_photos("photos", &t.photos).await?;
         let now = self.now().millis();
         // What was consumed, where, when, and the rider who brought it.
         let (subject, store, consumed_at, rider) = match (j.order_id, j.voucher_id) {

@@ -132,6 +132,7 @@ impl App {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         let profile = StoreProfile::parse(profile)?;
         self.merchant(caller, merchant).await?;
+        self.check_photos("photos", &profile.photos).await?;
         let mut row = blank_row(merchant, self.now().millis());
         apply(&mut row, &profile)?;
         stores::insert(self.db().pool(), &row).await?;
@@ -152,6 +153,7 @@ impl App {
         let mut row = self.store_row(caller, id, StaffRole::Manager).await?;
         let offset_before = row.utc_offset_min;
         let profile = StoreProfile::parse(profile)?;
+        self.check_photos("photos", &profile.photos).await?;
         apply(&mut row, &profile)?;
         row.updated_at = self.now().millis();
         if !stores::update_profile(self.db().pool(), &row).await? {

@@ -45,6 +45,9 @@ pub struct ItemJson {
     /// Option groups (at most 10, each with 1 to 30 choices).
     #[serde(default)]
     pub options: Vec<OptionGroupJson>,
+    /// Its photo: an uploaded photo's id (`POST /api/v1/uploads`) or an https URL; none when
+    /// left out or empty.
+    pub photo: Option<String>,
 }
 
 /// A checked item.
@@ -60,6 +63,8 @@ pub struct ItemContent {
     pub price: i64,
     /// Option groups.
     pub options: Vec<OptionGroupJson>,
+    /// Its photo (`/media/<id>/w800.jpg` or a URL), or empty.
+    pub photo: String,
 }
 
 const MAX_PRICE: i64 = 10_000_000;
@@ -106,7 +111,11 @@ impl ItemContent {
             }
             options.push(OptionGroupJson { name, required: group.required, max_choices: group.max_choices, choices });
         }
-        Ok(Self { name, section, description, price: j.price, options })
+        let photo = match j.photo.as_deref().map(str::trim) {
+            None | Some("") => String::new(),
+            Some(p) => crate::photo::parse_ref("photo", p, false)?,
+        };
+        Ok(Self { name, section, description, price: j.price, options, photo })
     }
 }
 

@@ -92,6 +92,10 @@ pub struct DealJson {
     /// A flash sale (秒杀): small stock, a start time, one per person.
     #[serde(default)]
     pub flash_sale: bool,
+    /// Up to 9 photos, the first the deal's cover: uploaded photos' ids
+    /// (`POST /api/v1/uploads`) or https URLs.
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 /// Checked usage rules.
@@ -193,6 +197,8 @@ pub struct DealTerms {
     pub auto_refund_on_expiry: bool,
     /// A flash sale.
     pub flash_sale: bool,
+    /// Photos (`/media/<id>/w800.jpg` or URLs), the cover first.
+    pub photos: Vec<String>,
 }
 
 const MAX_PRICE: i64 = 10_000_000;
@@ -264,6 +270,7 @@ impl DealTerms {
         if j.flash_sale && j.per_user_limit != 1 {
             return Err(FieldError::new("per_user_limit", "field-flash-sale-one-each"));
         }
+        let photos = crate::photo::parse_list("photos", &j.photos, 9, false)?;
         Ok(Self {
             title,
             description,
@@ -282,6 +289,7 @@ impl DealTerms {
             refundable: j.refundable,
             auto_refund_on_expiry: j.auto_refund_on_expiry,
             flash_sale: j.flash_sale,
+            photos,
         })
     }
 }
@@ -323,6 +331,7 @@ mod tests {
             refundable: true,
             auto_refund_on_expiry: true,
             flash_sale: false,
+            photos: Vec::new(),
         }
     }
 

@@ -16,6 +16,7 @@
 //! - [`msg`]: a message for people as a catalogue key and arguments, rendered at the edge.
 //! - [`geo`]: validated coordinates and distances.
 //! - [`hours`]: opening hours with exceptions and "open now".
+//! - [`photo`]: references to uploaded photos (by id) and to photos on the web.
 //! - [`store`]: store categories and the checked public profile of a store.
 //! - [`fulfil`]: the state machines of menu orders and delivery tasks.
 //! - [`takeout`]: menu orders' money rules (fees, options, pay-at-store discounts, rider pay).
@@ -42,6 +43,7 @@ pub mod loyalty;
 pub mod membership;
 pub mod money;
 pub mod msg;
+pub mod photo;
 pub mod promo;
 pub mod review;
 pub mod store;

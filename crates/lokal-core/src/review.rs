@@ -124,21 +124,7 @@ impl ReviewTerms {
                 tags.push(t);
             }
         }
-        if j.photos.len() > 9 {
-            return Err(FieldError::new("photos", crate::Msg::new("field-too-many").with("max", 9)));
-        }
-        for (i, p) in j.photos.iter().enumerate() {
-            let ok = p.len() <= 500
-                && p.starts_with("https://")
-                && p.len() > "https://".len()
-                && !p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
-            if !ok {
-                return Err(FieldError::new(
-                    format!("photos[{i}]"),
-                    crate::Msg::new("field-https-url").with("max", 500),
-                ));
-            }
-        }
+        let photos = crate::photo::parse_list("photos", &j.photos, 9, false)?;
         if j.avg_spend.is_some_and(|s| !(0..=10_000_000).contains(&s)) {
             return Err(FieldError::new("avg_spend", crate::field::amount_between(0, 10_000_000)));
         }
@@ -154,7 +140,7 @@ impl ReviewTerms {
             dimensions: j.dimensions.clone(),
             text: j.text.trim().to_owned(),
             tags,
-            photos: j.photos.clone(),
+            photos,
             avg_spend: j.avg_spend,
             rider,
         })

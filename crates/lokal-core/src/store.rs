@@ -159,13 +159,6 @@ fn short_list(
         .collect()
 }
 
-/// Whether `s` is the path of a photo uploaded to Lokal: `/media/<id>/w200.jpg` or `w800.jpg`.
-pub fn is_uploaded_photo(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("/media/") else { return false };
-    let Some((id, file)) = rest.split_once('/') else { return false };
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && matches!(file, "w200.jpg" | "w800.jpg")
-}
-
 impl StoreProfile {
     /// Checks every field; the error names the first bad one.
     pub fn parse(j: StoreProfileJson) -> Result<Self, FieldError> {
@@ -188,11 +181,8 @@ impl StoreProfile {
             return Err(FieldError::new("avg_price", crate::field::amount_between(0, 100_000_000)));
         }
         let tags = short_list("tags", j.tags, 32, |s| !s.chars().any(char::is_control))?;
-        // A photo uploaded here (`/media/<id>/w800.jpg`) or anywhere on the web.
-        let photos = short_list("photos", j.photos, 500, |s| {
-            (s.starts_with("https://") || s.starts_with("http://") || is_uploaded_photo(s))
-                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        })?;
+        // A photo uploaded here (by id or `/media/<id>/w800.jpg`) or anywhere on the web.
+        let photos = crate::photo::parse_list("photos", j.photos.as_deref().unwrap_or_default(), 20, true)?;
         let delivery = j.delivery.unwrap_or(false);
         if let Some(r) = j.delivery_radius_m
             && !(1..=20_000).contains(&r)
@@ -276,7 +266,7 @@ mod tests {
         let p = StoreProfile::parse(j).expect("valid");
         assert_eq!(StoreProfile::parse(p.to_json()).expect("again"), p);
         for bad in ["/media/../etc/w800.jpg", "/media/x/original.png", "/media//w800.jpg", "media/a/w800.jpg"] {
-            assert!(!is_uploaded_photo(bad), "{bad}");
+            assert!(crate::photo::uploaded_id(bad).is_none(), "{bad}");
         }
     }
 

@@ -50,6 +50,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (21, "media", include_str!("../migrations/sqlite/0021_media.sql")),
     (22, "addresses", include_str!("../migrations/sqlite/0022_addresses.sql")),
     (23, "message_centre", include_str!("../migrations/sqlite/0023_message_centre.sql")),
+    (24, "item_photos", include_str!("../migrations/sqlite/0024_item_photos.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -75,6 +76,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (21, "media", include_str!("../migrations/postgres/0021_media.sql")),
     (22, "addresses", include_str!("../migrations/postgres/0022_addresses.sql")),
     (23, "message_centre", include_str!("../migrations/postgres/0023_message_centre.sql")),
+    (24, "item_photos", include_str!("../migrations/postgres/0024_item_photos.sql")),
 ];
 
 impl Db {

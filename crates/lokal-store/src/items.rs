@@ -23,6 +23,8 @@ pub struct ItemRow {
     pub price: i64,
     /// Option groups as JSON.
     pub options_json: String,
+    /// Its photo (`/media/<id>/w800.jpg` or a URL), or empty.
+    pub photo: String,
     /// Creation time, epoch ms.
     pub created_at: i64,
     /// Last change, epoch ms.
@@ -40,7 +42,7 @@ pub struct StoreItemRow {
     pub sold_out: bool,
 }
 
-const COLUMNS: &str = "id, merchant_id, name, section, description, price, options_json, created_at, updated_at";
+const COLUMNS: &str = "id, merchant_id, name, section, description, price, options_json, photo, created_at, updated_at";
 
 fn from_row(r: &AnyRow) -> Result<ItemRow, StoreError> {
     Ok(ItemRow {
@@ -51,6 +53,7 @@ fn from_row(r: &AnyRow) -> Result<ItemRow, StoreError> {
         description: get(r, "description")?,
         price: get(r, "price")?,
         options_json: get(r, "options_json")?,
+        photo: get(r, "photo")?,
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
     })
@@ -58,7 +61,8 @@ fn from_row(r: &AnyRow) -> Result<ItemRow, StoreError> {
 
 /// Inserts an item.
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> Result<(), StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("INSERT INTO items ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"));
+    let sql =
+        sqlx::AssertSqlSafe(format!("INSERT INTO items ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"));
     sqlx::query(sql)
         .bind(i.id.to_string())
         .bind(i.merchant_id.to_string())
@@ -67,6 +71,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
         .bind(i.description.clone())
         .bind(i.price)
         .bind(i.options_json.clone())
+        .bind(i.photo.clone())
         .bind(i.created_at)
         .bind(i.updated_at)
         .execute(ex)
@@ -78,7 +83,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
 /// Replaces an item's content; returns whether it exists.
 pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> Result<bool, StoreError> {
     let r = sqlx::query(
-        "UPDATE items SET name = $2, section = $3, description = $4, price = $5, options_json = $6, updated_at = $7 WHERE id = $1",
+        "UPDATE items SET name = $2, section = $3, description = $4, price = $5, options_json = $6, updated_at = $7, photo = $8 WHERE id = $1",
     )
     .bind(i.id.to_string())
     .bind(i.name.clone())
@@ -87,6 +92,7 @@ pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
     .bind(i.price)
     .bind(i.options_json.clone())
     .bind(i.updated_at)
+    .bind(i.photo.clone())
     .execute(ex)
     .await
     .map_err(StoreError::from_sqlx)?;

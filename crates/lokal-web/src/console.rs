@@ -1,9 +1,10 @@
 //! The merchant console: a staff member's merchants, their stores and the catalog, with item
-//! editing for managers. Every change goes through the same use cases as the API.
+//! editing (and item photos) for managers. Every change goes through the same use cases as the API.
 
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,13 +13,14 @@ use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::catalog::ItemJson;
 use lokal_core::money::decimal as yuan;
-use lokal_core::{ItemId, MerchantId, Principal, Role, Scope, StaffRole, StoreId, StoreScope, UserId};
+use lokal_core::{ItemId, MerchantId, Msg, Principal, Role, Scope, StaffRole, StoreId, StoreScope, UserId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
     Router::new()
         .route("/merchant", get(console))
         .route("/merchant/items/{item_id}", post(edit_item))
+        .route("/merchant/items/{item_id}/photo", post(item_photo).layer(crate::media::body_limit(1)))
         .route("/merchant/{merchant_id}/items", post(add_item))
         .route("/merchant/{merchant_id}/staff", post(add_staff))
         .route("/merchant/{merchant_id}/staff/{user_id}/remove", post(remove_staff))
@@ -59,6 +61,8 @@ pub struct ItemLine {
     price: String,
     /// The price as people read it (`¥38.50`).
     shown: String,
+    /// Its photo's thumbnail URL, or empty.
+    photo: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -140,6 +144,7 @@ async fn block(
             section: i.section,
             price: yuan(i.price),
             shown: nav.money(i.price),
+            photo: crate::discover::thumbnail_or_empty(&i.photo),
         })
         .collect();
     let can_edit = me.authorize(Scope::Merchant(m), StaffRole::Manager).is_ok();
@@ -219,7 +224,14 @@ async fn edit_item(
         Ok(found) => found,
         Err(e) => return nav.refusal(&heading, e),
     };
-    let body = ItemJson { name: f.name, section: Some(f.section), description: Some(item.description), price, options };
+    let body = ItemJson {
+        name: f.name,
+        section: Some(f.section),
+        description: Some(item.description),
+        price,
+        options,
+        photo: Some(item.photo),
+    };
     match ctx.app.update_item(&me, id, body).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
         Err(e) => nav.refusal(&heading, e),
@@ -248,8 +260,60 @@ async fn add_item(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &nav.t("console-price-invalid"));
     };
     let section = Some(f.section).filter(|s| !s.trim().is_empty());
-    let body = ItemJson { name: f.name, section, description: None, price, options: Vec::new() };
+    let body = ItemJson { name: f.name, section, description: None, price, options: Vec::new(), photo: None };
     match ctx.app.create_item(&me, merchant, body).await {
+        Ok(_) => Redirect::to("/merchant").into_response(),
+        Err(e) => nav.refusal(&heading, e),
+    }
+}
+
+/// Sets (the file in `photo`) or removes (`remove`) an item's photo. Merchant-wide managers.
+async fn item_photo(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let heading = nav.t("console-not-saved");
+    let refuse = |status: StatusCode, why: &Msg| nav.finish(message(status, &heading, &nav.msg(why), nav.clone()));
+    let Ok(form) = form else { return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart")) };
+    let form = match crate::media::UploadForm::read(form).await {
+        Ok(f) => f,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
+    };
+    if let Err(refused) = nav.verify_form(&headers, &form.get("csrf_token")) {
+        return refused;
+    }
+    let Some(me) = nav.caller() else { return nav.to_login() };
+    let Ok(id) = id.parse::<ItemId>() else {
+        return refuse(StatusCode::NOT_FOUND, &Msg::new("console-no-such-item"));
+    };
+    let (item, options) = match ctx.app.item(&me, id).await {
+        Ok(found) => found,
+        Err(e) => return nav.refusal(&heading, e),
+    };
+    // Nothing is stored for an item the caller may not change.
+    if let Err(e) = me.authorize(Scope::Merchant(item.merchant_id), StaffRole::Manager) {
+        return nav.refusal(&heading, e.into());
+    }
+    let photo = match form.photos.into_iter().next() {
+        Some(bytes) => match ctx.app.upload_photo(&me, bytes).await {
+            Ok(p) => Some(p.row.id),
+            Err(e) => return nav.refusal(&heading, e),
+        },
+        None if form.fields.contains_key("remove") => None,
+        None => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &Msg::new("console-choose-photo")),
+    };
+    let body = ItemJson {
+        name: item.name,
+        section: Some(item.section),
+        description: Some(item.description),
+        price: item.price,
+        options,
+        photo,
+    };
+    match ctx.app.update_item(&me, id, body).await {
         Ok(_) => Redirect::to("/merchant").into_response(),
         Err(e) => nav.refusal(&heading, e),
     }

@@ -4,6 +4,7 @@
 use crate::page::{Nav, error_page, message};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,7 +24,7 @@ pub fn router() -> Router<Ctx> {
         .route("/merchant/desk/redeem", post(redeem))
         .route("/merchant/desk/undo/{redemption_id}", post(undo))
         .route("/merchant/{merchant_id}/deals/new", get(deal_form))
-        .route("/merchant/{merchant_id}/deals", post(create_deal))
+        .route("/merchant/{merchant_id}/deals", post(create_deal).layer(crate::media::body_limit(1)))
         .route("/merchant/{merchant_id}/statement", get(statement))
 }
 
@@ -335,16 +336,25 @@ async fn create_deal(
     nav: Nav,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<DealForm>,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let not_created = nav.t("deal-form-not-created");
+    let refuse_with =
+        |status: StatusCode, key: &Msg| nav.finish(message(status, &not_created, &nav.msg(key), nav.clone()));
+    let refuse = |key: Msg| refuse_with(StatusCode::UNPROCESSABLE_ENTITY, &key);
+    let Ok(form) = form else {
+        return refuse_with(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart"));
+    };
+    let (f, photos) =
+        match crate::media::UploadForm::read(form).await.and_then(|u| Ok((u.typed::<DealForm>()?, u.photos))) {
+            Ok(read) => read,
+            Err(why) => return refuse_with(StatusCode::BAD_REQUEST, &why),
+        };
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
     let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
-    let not_created = nav.t("deal-form-not-created");
-    let refuse =
-        |key: Msg| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &not_created, &nav.msg(&key), nav.clone()));
     let (Some(price), Some(original_price)) =
         (crate::console::parse_yuan(&f.price), crate::console::parse_yuan(&f.original_price))
     else {
@@ -381,7 +391,21 @@ async fn create_deal(
         refundable: true,
         auto_refund_on_expiry: true,
         flash_sale: false,
+        photos: Vec::new(),
     };
+    let mut body = body;
+    // The photo is stored only for someone who may create the merchant's deals.
+    if !photos.is_empty()
+        && let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager)
+    {
+        return nav.refusal(&not_created, e.into());
+    }
+    for bytes in photos {
+        match ctx.app.upload_photo(&me, bytes).await {
+            Ok(p) => body.photos.push(p.row.id),
+            Err(e) => return nav.refusal(&not_created, e),
+        }
+    }
     match ctx.app.create_deal(&me, m, body).await {
         Ok(d) => Redirect::to(&format!("/deals/{}", d.row.id)).into_response(),
         Err(e) => nav.refusal(&not_created, e),

@@ -87,7 +87,7 @@ fn card(nav: &Nav, s: NearbyStore) -> Card {
         open_now: s.open_now,
         tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
         items: Vec::new(),
-        cover: s.card.cover.as_deref().map(crate::store_profile::thumbnail).unwrap_or_default(),
+        cover: s.card.cover.as_deref().map(lokal_core::photo::thumbnail).unwrap_or_default(),
         name: s.card.name,
     }
 }
@@ -241,9 +241,10 @@ struct StorePage {
     located: bool,
     /// The map around the store (markup).
     map: String,
-    menu: Vec<(String, String, String, bool)>,
-    /// Deals: id, title, price, original price.
-    deals: Vec<(String, String, String, String)>,
+    /// The menu: section, name, price, available, photo thumbnail (or empty).
+    menu: Vec<(String, String, String, bool, String)>,
+    /// Deals: id, title, price, original price, cover thumbnail (or empty).
+    deals: Vec<(String, String, String, String, String)>,
     /// Coupons to claim: batch id, title, what it gives and from whom.
     coupons: Vec<(String, String, String)>,
     /// The store's id (order and pay links).
@@ -269,7 +270,8 @@ struct ReviewLine {
     dimensions: String,
     text: String,
     tags: Vec<String>,
-    photos: usize,
+    /// Its photos: (large, thumbnail) URLs.
+    photos: Vec<(String, String)>,
     spend: String,
     helpful: i64,
     reply: String,
@@ -281,6 +283,11 @@ struct ReviewLine {
 struct StoreQuery {
     #[serde(default)]
     sort: String,
+}
+
+/// The thumbnail of a photo reference, or empty for none.
+pub(crate) fn thumbnail_or_empty(photo: &str) -> String {
+    if photo.is_empty() { String::new() } else { lokal_core::photo::thumbnail(photo) }
 }
 
 /// Half the map's width in metres.
@@ -362,14 +369,23 @@ async fn store_page(
         .zip(STORE_SERVICES)
         .filter_map(|(offered, word)| offered.then_some(word))
         .collect();
-    let menu: Vec<(String, String, String, bool)> = match ctx.app.menu(id).await {
-        Ok(m) => m.into_iter().map(|m| (m.item.section, m.item.name, nav.money(m.price), m.available)).collect(),
+    let menu: Vec<(String, String, String, bool, String)> = match ctx.app.menu(id).await {
+        Ok(m) => m
+            .into_iter()
+            .map(|m| {
+                let photo = thumbnail_or_empty(&m.item.photo);
+                (m.item.section, m.item.name, nav.money(m.price), m.available, photo)
+            })
+            .collect(),
         Err(e) => return error_page(e),
     };
     let deals = match ctx.app.store_deals(id).await {
         Ok(d) => d
             .into_iter()
-            .map(|d| (d.row.id.to_string(), d.row.title, nav.money(d.row.price), nav.money(d.row.original_price)))
+            .map(|d| {
+                let cover = d.details.photos.first().map(|p| thumbnail_or_empty(p)).unwrap_or_default();
+                (d.row.id.to_string(), d.row.title, nav.money(d.row.price), nav.money(d.row.original_price), cover)
+            })
             .collect(),
         Err(e) => return error_page(e),
     };
@@ -411,7 +427,7 @@ async fn store_page(
                     .join(" · "),
                 text: v.row.body,
                 tags: v.tags,
-                photos: v.photos.len(),
+                photos: v.photos.iter().map(|u| (u.clone(), lokal_core::photo::thumbnail(u))).collect(),
                 spend: v.row.avg_spend.map(|s| per_person(&nav, s)).unwrap_or_default(),
                 helpful: v.row.helpful,
                 reply: v.row.reply,
@@ -451,7 +467,7 @@ async fn store_page(
         open_now: p.hours.is_open_at(ctx.app.now(), p.utc_offset_min),
         hours,
         tags: p.tags.clone(),
-        photos: p.photos.iter().map(|u| (u.clone(), crate::store_profile::thumbnail(u))).collect(),
+        photos: p.photos.iter().map(|u| (u.clone(), lokal_core::photo::thumbnail(u))).collect(),
         services,
         located: p.location.is_some(),
         map,
@@ -524,7 +540,7 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
                     open_now: h.open_now,
                     tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
                     items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
-                    cover: h.card.cover.as_deref().map(crate::store_profile::thumbnail).unwrap_or_default(),
+                    cover: h.card.cover.as_deref().map(lokal_core::photo::thumbnail).unwrap_or_default(),
                     name: h.card.name,
                 })
                 .collect()

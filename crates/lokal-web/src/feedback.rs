@@ -4,6 +4,7 @@
 use crate::page::{Nav, message};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +17,7 @@ use lokal_core::{Msg, OrderId};
 /// The routes.
 pub fn router() -> Router<Ctx> {
     Router::new()
-        .route("/orders/{order_id}/review", post(write))
+        .route("/orders/{order_id}/review", post(write).layer(crate::media::body_limit(PAGE_PHOTOS)))
         .route("/reviews/{review_id}/reply", post(reply))
         .route("/reviews/{review_id}/helpful", post(helpful))
         .route("/reviews/{review_id}/report", post(report))
@@ -44,6 +45,9 @@ struct ReviewForm {
     rider_rating: String,
 }
 
+/// Photos a review posted from the page may carry (the API takes up to 9 uploaded ones).
+const PAGE_PHOTOS: usize = 3;
+
 fn stars(s: &str) -> Option<u8> {
     s.trim().parse().ok()
 }
@@ -53,12 +57,23 @@ async fn write(
     nav: Nav,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<ReviewForm>,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let heading = nav.t("review-not-posted");
+    let refuse = |status: StatusCode, why: &Msg| nav.finish(message(status, &heading, &nav.msg(why), nav.clone()));
+    let Ok(form) = form else { return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart")) };
+    let (f, photos) =
+        match crate::media::UploadForm::read(form).await.and_then(|u| Ok((u.typed::<ReviewForm>()?, u.photos))) {
+            Ok(read) => read,
+            Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
+        };
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
     let Some(me) = nav.caller() else { return nav.to_login() };
+    if photos.len() > PAGE_PHOTOS {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &Msg::new("review-too-many-photos").with("max", PAGE_PHOTOS));
+    }
     let Ok(order) = id.parse::<OrderId>() else {
         return nav.refusal(&nav.t("review-not-posted"), crate::ordering::no_such(Msg::new("order-no-such-order")));
     };
@@ -83,6 +98,13 @@ async fn write(
             }
         }
     };
+    let mut uploaded = Vec::with_capacity(photos.len());
+    for bytes in photos {
+        match ctx.app.upload_photo(&me, bytes).await {
+            Ok(p) => uploaded.push(p.row.id),
+            Err(e) => return nav.refusal(&heading, e),
+        }
+    }
     let body = ReviewJson {
         order_id: Some(order),
         voucher_id: None,
@@ -90,7 +112,7 @@ async fn write(
         dimensions,
         text: f.text,
         tags: f.tags.split([',', '，']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-        photos: Vec::new(),
+        photos: uploaded,
         avg_spend,
         rider: stars(&f.rider_rating).map(|rating| RiderRatingJson { rating, comment: String::new() }),
     };

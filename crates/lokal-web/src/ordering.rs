@@ -5,7 +5,7 @@ use crate::map::{MapView, Pin};
 use crate::page::{Nav, message};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -204,6 +204,8 @@ struct ItemView {
     price_minor: i64,
     available: bool,
     groups: Vec<GroupView>,
+    /// Its photo's thumbnail URL, or empty.
+    photo: String,
     /// The quantity in the form.
     qty: String,
 }
@@ -381,6 +383,7 @@ async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, stat
                         .collect(),
                 })
                 .collect(),
+            photo: crate::discover::thumbnail_or_empty(&m.item.photo),
             name: m.item.name,
             section: m.item.section,
             price: nav.money(m.price),
@@ -586,9 +589,23 @@ struct QuotePage {
     discounts: Vec<(String, &'static str, String)>,
     /// The stored value on the caller's card at this merchant, if any (a way to pay).
     card: Option<String>,
+    /// Why this quote replaced an earlier one, and how the total moved.
+    repriced: Option<String>,
 }
 
-async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+#[derive(Debug, Default, serde::Deserialize)]
+struct QuoteQuery {
+    /// The quote this one replaces (it expired or its prices changed).
+    #[serde(default)]
+    from: String,
+}
+
+async fn quote_page(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    Path(id): Path<String>,
+    Query(query): Query<QuoteQuery>,
+) -> Response {
     let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, Msg::new("order-no-such-quote")) };
     let (q, cart) = match ctx.app.my_quote(&me, id).await {
@@ -596,6 +613,17 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Err(e) => return nav.refusal(&nav.t("quote-not-found"), e),
     };
     let t = q.priced.totals;
+    // Only the caller's own earlier quote is compared with (another id shows nothing).
+    let repriced = match query.from.parse::<QuoteId>() {
+        Ok(from) if from != id => match ctx.app.my_quote(&me, from).await {
+            Ok((old, _)) if old.row.total == t.total => {
+                Some(nav.t1("quote-repriced-same", "total", nav.money(t.total)))
+            }
+            Ok((old, _)) => Some(nav.t2("quote-repriced", "was", nav.money(old.row.total), "now", nav.money(t.total))),
+            Err(_) => None,
+        },
+        _ => None,
+    };
     let where_to = match cart.mode {
         Mode::Delivery => cart.address.map(|a| a.text).unwrap_or_default(),
         Mode::DineIn => nav.t1("quote-table", "code", cart.table_code.unwrap_or_default()),
@@ -608,6 +636,7 @@ async fn quote_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         .map(|b| nav.money(b));
     let offset = i64::from(q.priced.store.profile.utc_offset_min);
     let page = QuotePage {
+        repriced,
         card,
         id: id.to_string(),
         store_name: q.priced.store.profile.name.clone(),
@@ -667,9 +696,24 @@ async fn place(
     let Ok(id) = id.parse::<QuoteId>() else { return not_found(&nav, Msg::new("order-no-such-quote")) };
     let order = match ctx.app.order_from_quote(&me, id, f.expected_total, "web").await {
         Ok(o) => o,
+        Err(e) if matches!(e.code, ErrorCode::QuoteExpired | ErrorCode::QuoteChanged) => {
+            return requote(&ctx, &nav, &me, id, e).await;
+        }
         Err(e) => return nav.refusal(&nav.t("order-not-ordered"), e),
     };
     crate::loyalty::start_payment(&ctx, &nav, &me, order.id, &f.pay_with).await
+}
+
+/// A quote that expired or whose prices changed is priced again with the same cart, and the
+/// person sees the new quote told what moved, instead of a dead end. Only when the cart cannot
+/// be priced any more (an item gone, the store closed) is the order refused, saying why.
+async fn requote(ctx: &Ctx, nav: &Nav, me: &lokal_core::Principal, old: QuoteId, why: lokal_app::AppError) -> Response {
+    let heading = nav.t("order-not-ordered");
+    let Ok((_, cart)) = ctx.app.my_quote(me, old).await else { return nav.refusal(&heading, why) };
+    match ctx.app.quote(me, cart).await {
+        Ok(q) => Redirect::to(&format!("/quotes/{}?from={old}", q.row.id)).into_response(),
+        Err(e) => nav.refusal(&heading, e),
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -66,6 +66,8 @@ struct DealPage {
     sale_note: String,
     stock_left: i64,
     max_quantity: i64,
+    /// Its photos' URLs, the cover first.
+    photos: Vec<String>,
 }
 
 async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
@@ -131,6 +133,7 @@ async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         sale_note,
         stock_left: d.row.stock_left,
         max_quantity: limit.min(d.row.stock_left).clamp(1, 100),
+        photos: d.details.photos.clone(),
         title: d.row.title,
     };
     nav.finish(page.into_response())

@@ -16,13 +16,10 @@ use axum::routing::get;
 use lokal_api::Ctx;
 use lokal_core::store::LatLngJson;
 use lokal_core::{Msg, StaffRole, StoreId};
-use std::collections::HashMap;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/merchant/stores/{store_id}/profile", get(page).post(save))
-        .layer(axum::extract::DefaultBodyLimit::max(lokal_app::media::MAX_BYTES + 256 * 1024))
+    Router::new().route("/merchant/stores/{store_id}/profile", get(page).post(save)).layer(crate::media::body_limit(1))
 }
 
 #[derive(Template, WebTemplate)]
@@ -45,11 +42,6 @@ struct ProfilePage {
     /// Photos: (URL of the large variant, URL of the thumbnail).
     photos: Vec<(String, String)>,
     saved: bool,
-}
-
-/// The thumbnail of a photo: uploaded photos have a 200-pixel variant; others are as they are.
-pub fn thumbnail(url: &str) -> String {
-    if lokal_core::store::is_uploaded_photo(url) { url.replace("/w800.jpg", "/w200.jpg") } else { url.to_owned() }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -96,40 +88,11 @@ async fn page(
         lat: p.location.map(|l| format!("{:.6}", l.lat())).unwrap_or_default(),
         lng: p.location.map(|l| format!("{:.6}", l.lng())).unwrap_or_default(),
         map,
-        photos: p.photos.iter().map(|u| (u.clone(), thumbnail(u))).collect(),
+        photos: p.photos.iter().map(|u| (u.clone(), lokal_core::photo::thumbnail(u))).collect(),
         saved: q.saved.is_some(),
         nav: nav.clone(),
     };
     nav.finish(page.into_response())
-}
-
-/// Reads the form: its text fields, the photos to keep, and an uploaded photo if any.
-async fn read_form(mut form: Multipart) -> Result<(HashMap<String, String>, Vec<String>, Option<Vec<u8>>), Msg> {
-    let mut fields = HashMap::new();
-    let mut keep = Vec::new();
-    let mut upload = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Err(Msg::new("media-multipart-malformed")),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "photo" {
-            let bytes = field.bytes().await.map_err(|_| Msg::new("media-multipart-malformed"))?;
-            if !bytes.is_empty() {
-                upload = Some(bytes.to_vec());
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(|_| Msg::new("media-multipart-malformed"))?;
-        if name == "keep_photo" {
-            keep.push(text);
-        } else {
-            fields.insert(name, text.trim().to_owned());
-        }
-    }
-    Ok((fields, keep, upload))
 }
 
 async fn save(
@@ -142,11 +105,11 @@ async fn save(
     let heading = nav.t("console-not-saved");
     let refuse = |status: StatusCode, why: &Msg| nav.finish(message(status, &heading, &nav.msg(why), nav.clone()));
     let Ok(form) = form else { return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart")) };
-    let (fields, keep, upload) = match read_form(form).await {
+    let form = match crate::media::UploadForm::read(form).await {
         Ok(f) => f,
         Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
     };
-    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let get = |k: &str| form.get(k);
     if let Err(refused) = nav.verify_form(&headers, &get("csrf_token")) {
         return refused;
     }
@@ -167,7 +130,7 @@ async fn save(
             None => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &Msg::new("console-price-invalid")),
         },
     };
-    let on = |k: &str| fields.get(k).is_some_and(|v| v == "1");
+    let on = |k: &str| form.fields.get(k).is_some_and(|v| v == "1");
     json.delivery = Some(on("delivery"));
     json.pickup = Some(on("pickup"));
     json.dine_in = Some(on("dine_in"));
@@ -184,15 +147,15 @@ async fn save(
     if let (Ok(lat), Ok(lng)) = (get("lat").parse::<f64>(), get("lng").parse::<f64>()) {
         json.location = Some(LatLngJson { lat, lng });
     }
-    // Photos: the ones kept (of those it had), then the new one.
+    // Photos: the ones kept (of those it had), then the new ones.
     let had = json.photos.take().unwrap_or_default();
-    let mut photos: Vec<String> = had.into_iter().filter(|u| keep.contains(u)).collect();
-    if let Some(bytes) = upload {
+    let mut photos: Vec<String> = had.into_iter().filter(|u| form.keep.contains(u)).collect();
+    if !form.photos.is_empty() && me.require(&view.row, StaffRole::Manager).is_err() {
         // The caller must be allowed to change the store before anything is stored for it.
-        if me.require(&view.row, StaffRole::Manager).is_err() {
-            let e = lokal_app::AppError::new(lokal_core::ErrorCode::Forbidden, "err-not-staff-of-store");
-            return nav.refusal(&heading, e);
-        }
+        let e = lokal_app::AppError::new(lokal_core::ErrorCode::Forbidden, "err-not-staff-of-store");
+        return nav.refusal(&heading, e);
+    }
+    for bytes in form.photos {
         match ctx.app.upload_photo(&me, bytes).await {
             Ok(photo) => photos.push(lokal_app::media::variant_url(&photo.row.id, "w800")),
             Err(e) => return nav.refusal(&heading, e),
@@ -202,16 +165,5 @@ async fn save(
     match ctx.app.update_store(&me, id, json).await {
         Ok(_) => Redirect::to(&format!("/merchant/stores/{id}/profile?saved=1")).into_response(),
         Err(e) => nav.refusal(&heading, e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uploaded_photos_have_small_thumbnails_and_others_stay() {
-        assert_eq!(thumbnail("/media/0190-ab/w800.jpg"), "/media/0190-ab/w200.jpg");
-        assert_eq!(thumbnail("https://x.example/w800.jpg"), "https://x.example/w800.jpg");
     }
 }

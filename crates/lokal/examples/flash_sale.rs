@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
                 refundable: true,
                 auto_refund_on_expiry: true,
                 flash_sale: true,
+                photos: Vec::new(),
             },
         )
         .await?;

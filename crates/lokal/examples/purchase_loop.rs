@@ -222,6 +222,7 @@ async fn main() -> anyhow::Result<()> {
         refundable: true,
         auto_refund_on_expiry: true,
         flash_sale: false,
+        photos: Vec::new(),
     };
     let deal = bench.app.create_deal(&bench.root, bench.merchant, deal_json("Hotpot for two")).await?.row.id;
     let limit_deal = bench.app.create_deal(&bench.root, bench.merchant, deal_json("The limit")).await?.row.id;

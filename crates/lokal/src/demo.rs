@@ -268,6 +268,7 @@ async fn history(
             refundable: true,
             auto_refund_on_expiry: true,
             flash_sale: false,
+            photos: Vec::new(),
         };
         deals.push(past.create_deal(root, merchants[d.chain], deal).await?);
     }

@@ -38,10 +38,18 @@ pub struct ItemOut {
     pub price: Money,
     /// Option groups.
     pub options: Vec<OptionGroupJson>,
+    /// Its photo: `/media/{id}/w800.jpg` for an uploaded one (`w200.jpg` is its thumbnail), or
+    /// a URL; null for none.
+    pub photo: Option<String>,
+}
+
+fn photo_out(p: String) -> Option<String> {
+    (!p.is_empty()).then_some(p)
 }
 
 fn item_out(i: ItemRow) -> ItemOut {
     ItemOut {
+        photo: photo_out(i.photo),
         options: serde_json::from_str(&i.options_json).unwrap_or_default(),
         id: i.id,
         merchant_id: i.merchant_id,
@@ -71,10 +79,13 @@ pub struct MenuItemOut {
     pub available: bool,
     /// Option groups.
     pub options: Vec<OptionGroupJson>,
+    /// Its photo (as in [`ItemOut`]), or null.
+    pub photo: Option<String>,
 }
 
 fn menu_out(m: MenuItem) -> MenuItemOut {
     MenuItemOut {
+        photo: photo_out(m.item.photo),
         id: m.item.id,
         name: m.item.name,
         section: m.item.section,

@@ -107,6 +107,9 @@ pub struct DealOut {
     pub flash_sale: bool,
     /// Can be bought now (stock aside).
     pub on_sale: bool,
+    /// Photos, the cover first: `/media/{id}/w800.jpg` for uploaded ones (`w200.jpg` is the
+    /// thumbnail), or URLs.
+    pub photos: Vec<String>,
 }
 
 /// The JSON of a deal at `now`.
@@ -135,6 +138,7 @@ pub fn deal_out(d: DealView, now: Timestamp) -> DealOut {
         auto_refund_on_expiry: r.auto_refund,
         flash_sale: r.flash_sale,
         on_sale,
+        photos: d.details.photos,
     }
 }
 

@@ -56,6 +56,7 @@ deal-form-stock = Stock
 deal-form-limit = Per person (0 = no limit)
 deal-form-weekdays-only = Monday to Friday only
 deal-form-create = Create deal
+deal-form-photo = Cover photo (JPEG, PNG or WebP, up to 10 MiB)
 deal-form-not-created = Not created
 deal-form-price-not-yuan = Prices must be numbers of yuan, like 99 or 99.50.
 deal-form-choose-store = Choose one of your stores.

@@ -102,4 +102,5 @@ store-dimension-taste = Taste
 store-dimension-environment = Setting
 store-dimension-service = Service
 store-dimension-value = Value
+store-review-photo-alt = A photo by { $author }
 store-photo-alt = A photo of { $store }

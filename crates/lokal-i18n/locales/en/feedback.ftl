@@ -41,3 +41,5 @@ admin-reviews-reports = { $n ->
 admin-reviews-hide-reason = Why (the author sees it)
 admin-reviews-hide = Hide
 admin-reviews-not-hidden = Not hidden
+review-form-photos = Photos (up to 3)
+review-too-many-photos = A review takes at most { $max } photos.

@@ -21,7 +21,7 @@ field-one-of = must be one of { $choices }
 field-too-many = at most { $max } entries
 field-entries = must have { $min } to { $max } entries
 field-list-entry = must be 1 to { $max } characters of the right form
-field-https-url = must be an https URL of at most { $max } characters
+field-photo = must be an uploaded photo's id or an https URL of at most { $max } characters
 
 ## Times and dates
 field-time = must be an RFC 3339 time like 2026-12-01T00:00:00Z

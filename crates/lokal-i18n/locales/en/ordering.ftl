@@ -160,3 +160,5 @@ order-one-less = One less { $item }
 order-one-more = One more { $item }
 order-cart-empty = Nothing chosen yet
 order-cart-some = {"{"}n{"}"} chosen · dishes {"{"}total{"}"}
+quote-repriced-same = The quote had expired, so it was priced again: the total is still { $total }.
+quote-repriced = Prices changed since the quote: it was { $was } and is now { $now }. Check it, then place the order.

@@ -7,6 +7,7 @@ shop-no-order = There is no such order.
 shop-no-voucher = There is no such voucher.
 
 deal-not-found = Deal not found
+deal-photo-alt = A photo of { $deal }
 deal-flash-sale = Flash sale
 deal-includes = Includes
 deal-how-to-use = How to use

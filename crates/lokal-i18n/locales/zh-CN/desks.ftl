@@ -53,6 +53,7 @@ deal-form-stock = 库存
 deal-form-limit = 每人限购（0为不限）
 deal-form-weekdays-only = 仅限周一至周五使用
 deal-form-create = 创建团购
+deal-form-photo = 封面图片（JPEG、PNG 或 WebP，不超过 10 MiB）
 deal-form-not-created = 未能创建
 deal-form-price-not-yuan = 价格请填写以元为单位的数字，例如 99 或 99.50。
 deal-form-choose-store = 请选择你的一家门店。

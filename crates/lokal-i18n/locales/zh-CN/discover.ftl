@@ -90,4 +90,5 @@ store-dimension-taste = 口味
 store-dimension-environment = 环境
 store-dimension-service = 服务
 store-dimension-value = 性价比
+store-review-photo-alt = { $author }拍的照片
 store-photo-alt = { $store }的照片

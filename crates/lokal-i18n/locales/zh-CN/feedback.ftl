@@ -38,3 +38,5 @@ admin-reviews-reports = 被举报 { $n } 次 · 最近原因：{ $reason }
 admin-reviews-hide-reason = 隐藏原因（作者可见）
 admin-reviews-hide = 隐藏
 admin-reviews-not-hidden = 未能隐藏
+review-form-photos = 图片（最多 3 张）
+review-too-many-photos = 一条评价最多 { $max } 张图片。

@@ -21,7 +21,7 @@ field-one-of = 必须是以下之一：{ $choices }
 field-too-many = 最多 { $max } 项
 field-entries = 必须有 { $min } 到 { $max } 项
 field-list-entry = 必须为 1 到 { $max } 个字，且格式正确
-field-https-url = 必须是 https 链接，最多 { $max } 个字符
+field-photo = 必须是已上传照片的 id，或最多 { $max } 个字符的 https 链接
 
 ## Times and dates
 field-time = 必须是 RFC 3339 格式的时间，如 2026-12-01T00:00:00Z

@@ -157,3 +157,5 @@ order-one-less = { $item }减一份
 order-one-more = { $item }加一份
 order-cart-empty = 还没有选菜
 order-cart-some = 已选 {"{"}n{"}"} 份 · 菜品 {"{"}total{"}"}
+quote-repriced-same = 报价已过期，已按当前价格重新计算，总价不变（{ $total }）。
+quote-repriced = 价格有变化：原价 { $was }，现价 { $now }。请确认后再下单。

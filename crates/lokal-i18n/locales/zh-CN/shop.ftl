@@ -7,6 +7,7 @@ shop-no-order = 没有这个订单。
 shop-no-voucher = 没有这张券。
 
 deal-not-found = 找不到团购
+deal-photo-alt = { $deal }的图片
 deal-flash-sale = 限时抢购
 deal-includes = 套餐内容
 deal-how-to-use = 购买须知

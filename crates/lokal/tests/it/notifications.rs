@@ -106,8 +106,10 @@ async fn the_message_centre_counts_unread_messages_and_reads_those_it_showed() {
     let deal = create_deal(&app, &s, json!({})).await;
     let (me, _) = app.user("reader@test.lokal").await;
     let (other, _) = app.user("other@test.lokal").await;
-    let app = &app;
-    let badges = |token: String| async move { app.get("/api/v1/me/badges", Some(&token)).await.json() };
+    let badges = |token: String| {
+        let app = &app;
+        async move { app.get("/api/v1/me/badges", Some(&token)).await.json() }
+    };
     assert_eq!(badges(me.clone()).await, json!({"chats": 0, "messages": 0}));
 
     buy(&app, &deal, &me, 1).await;

@@ -9,7 +9,7 @@ use crate::kitchen::{Kitchen, kitchen, order_and_pay, track};
 use serde_json::{Value, json};
 
 /// A pickup order paid and handed over at the counter; returns its id.
-async fn completed(app: &TestApp, k: &Kitchen, token: &str) -> String {
+pub async fn completed(app: &TestApp, k: &Kitchen, token: &str) -> String {
     let order = order_and_pay(app, &k.cart("pickup"), token).await;
     for step in ["accept", "ready"] {
         let r = app.post(&format!("/api/v1/orders/{order}/{step}"), &json!({}), Some(&k.clerk)).await;

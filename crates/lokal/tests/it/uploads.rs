@@ -183,3 +183,138 @@ async fn other_files_broken_images_and_big_files_are_refused_naming_file() {
     assert_eq!(app.get("/api/v1/uploads/not-an-id", None).await.status, 404);
     assert_eq!(fetch(&app, "/media/01a2371f-d508-77b9-991d-639955686b95/w200.jpg").await.0, 404);
 }
+
+/// Uploads a small JPEG as `token`; returns its id.
+async fn photo_id(app: &TestApp, token: &str) -> String {
+    let r = upload(app, Some(token), "dish.jpg", picture(640, 480, ImageFormat::Jpeg), "image/jpeg").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["id"].as_str().expect("id").to_owned()
+}
+
+/// The photo of `item` on `store`'s menu.
+async fn menu_photo(app: &TestApp, store: &str, item: &str) -> serde_json::Value {
+    let menu = app.get(&format!("/api/v1/stores/{store}/menu"), None).await.json();
+    let items = menu["items"].as_array().expect("items").clone();
+    items.into_iter().find(|i| i["id"] == item).expect("item")["photo"].clone()
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let r = client.get(format!("{}{path}", app.base)).send().await.expect("page");
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    r.text().await.expect("html")
+}
+
+#[tokio::test]
+async fn menu_items_deals_and_reviews_take_uploaded_photos_by_id_and_pages_show_them() {
+    use crate::kitchen::kitchen;
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let dish = photo_id(&app, &k.owner).await;
+    let large = format!("/media/{dish}/w800.jpg");
+    let thumb = format!("/media/{dish}/w200.jpg");
+
+    // An item takes a photo id and answers its path; the menu shows it; no photo is null.
+    let item = format!("/api/v1/items/{}", k.tea);
+    let r = app.put(&item, &json!({"name": "Jasmine tea", "price": 800, "photo": dish}), Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["photo"].as_str()), (200, Some(large.as_str())), "{}", r.text);
+    let menu = app.get(&format!("/api/v1/stores/{}/menu", k.store), None).await.json();
+    let photo_of = |name: &str| {
+        menu["items"].as_array().expect("items").iter().find(|i| i["name"] == name).expect("item")["photo"].clone()
+    };
+    assert_eq!((photo_of("Jasmine tea"), photo_of("牛肉面 Beef noodles")), (json!(large), json!(null)));
+    // Not a photo, or a photo nobody uploaded: 422 naming the field, and nothing changes.
+    let nobody = "0190f3a2-7b1c-7def-8a00-0123456789ab";
+    for bad in [json!("nope"), json!("javascript:alert(1)"), json!(nobody), json!(format!("/media/{nobody}/w800.jpg"))]
+    {
+        let r = app.put(&item, &json!({"name": "Jasmine tea", "price": 800, "photo": bad}), Some(&k.owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("photo")), "{bad}: {}", r.text);
+    }
+    // A deal takes uploaded photos and photos on the web, the cover first.
+    let deal = json!({"title": "双人牛肉面套餐", "price": 4900, "original_price": 6400, "store_ids": [k.store],
+        "sale_ends_at": crate::commerce::rfc3339(&app, 7 * 86_400), "valid_until": crate::commerce::rfc3339(&app, 30 * 86_400),
+        "stock": 50, "photos": [dish, "https://img.example/noodles.jpg"]});
+    let deals = format!("/api/v1/merchants/{}/deals", k.merchant);
+    let d = app.post(&deals, &deal, Some(&k.owner)).await;
+    assert_eq!(d.status, 201, "{}", d.text);
+    assert_eq!(d.json()["photos"], json!([large, "https://img.example/noodles.jpg"]));
+    let deal_id = d.json()["id"].as_str().expect("deal").to_owned();
+    let mut bad = deal.clone();
+    bad["photos"] = json!([dish, nobody]);
+    let r = app.post(&deals, &bad, Some(&k.owner)).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("photos[1]")), "{}", r.text);
+    // A review carries the consumer's own upload.
+    let order = crate::reviews::completed(&app, &k, &k.consumer).await;
+    let bowl = photo_id(&app, &k.consumer).await;
+    let review = json!({"order_id": order, "rating": 5, "text": "汤很好喝", "photos": [bowl]});
+    let w = app.post("/api/v1/reviews", &review, Some(&k.consumer)).await;
+    assert_eq!((w.status, w.json()["photos"].clone()), (201, json!([format!("/media/{bowl}/w800.jpg")])), "{}", w.text);
+
+    // Pages show thumbnails, sized so nothing moves as they load.
+    let anon = crate::web::cookie_client();
+    let store = page(&anon, &app, &format!("/stores/{}", k.store)).await;
+    assert!(
+        store.contains(&format!(
+            "src=\"{thumb}\" width=\"56\" height=\"56\" alt=\"\" loading=\"lazy\" data-testid=\"menu-photo\""
+        )),
+        "{store}"
+    );
+    assert!(
+        store.contains(&format!(
+            "src=\"{thumb}\" width=\"56\" height=\"56\" alt=\"\" loading=\"lazy\" data-testid=\"deal-cover\""
+        )),
+        "{store}"
+    );
+    assert!(store.contains(&format!("src=\"/media/{bowl}/w200.jpg\" width=\"88\" height=\"88\"")), "{store}");
+    assert!(!store.contains("张图片</span>"), "the count gave way to the photos");
+    let menu_page = page(&anon, &app, &format!("/stores/{}/order", k.store)).await;
+    assert_eq!(menu_page.matches("data-testid=\"item-photo\"").count(), 1, "{menu_page}");
+    let deal_page = page(&anon, &app, &format!("/deals/{deal_id}")).await;
+    assert_eq!(deal_page.matches("data-testid=\"deal-photo\"").count(), 2, "{deal_page}");
+    let (status, ct, _, _) = fetch(&app, &thumb).await;
+    assert_eq!((status, ct.as_deref()), (200, Some("image/jpeg")));
+}
+
+#[tokio::test]
+async fn the_console_uploads_and_removes_an_items_photo_for_managers_only() {
+    use crate::kitchen::kitchen;
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let post = |client: reqwest::Client, csrf: String, photo: Option<Vec<u8>>, remove: bool| {
+        let url = format!("{}/merchant/items/{}/photo", app.base, k.tea);
+        async move {
+            let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf);
+            if let Some(bytes) = photo {
+                let part =
+                    reqwest::multipart::Part::bytes(bytes).file_name("tea.png").mime_str("image/png").expect("mime");
+                form = form.part("photo", part);
+            }
+            if remove {
+                form = form.text("remove", "1");
+            }
+            client.post(url).multipart(form).send().await.expect("post")
+        }
+    };
+    let (owner, csrf) = crate::web::logged_in_client(&app, "noodle-owner@test.lokal", "correct horse").await;
+    let console = page(&owner, &app, "/merchant").await;
+    assert!(console.contains(&format!("action=\"/merchant/items/{}/photo\" enctype=\"multipart/form-data\"", k.tea)));
+    let r = post(owner.clone(), csrf.clone(), Some(picture(300, 300, ImageFormat::Png)), false).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let photo = menu_photo(&app, &k.store, &k.tea).await;
+    let path = photo.as_str().expect("a photo now").to_owned();
+    assert!(path.starts_with("/media/") && path.ends_with("/w800.jpg"), "{photo}");
+    let console = page(&owner, &app, "/merchant").await;
+    assert!(console.contains(&path.replace("w800", "w200")) && console.contains("data-testid=\"item-photo-remove\""));
+    // No file and no removal: asked to choose one. A broken file: refused, the photo stays.
+    assert_eq!(post(owner.clone(), csrf.clone(), None, false).await.status().as_u16(), 422);
+    assert_eq!(post(owner.clone(), csrf.clone(), Some(b"not a picture".to_vec()), false).await.status().as_u16(), 422);
+    assert_eq!(menu_photo(&app, &k.store, &k.tea).await, photo);
+    // A clerk of the store cannot change the brand's item.
+    let (clerk, clerk_csrf) = crate::web::logged_in_client(&app, "noodle-clerk@test.lokal", "correct horse").await;
+    let r = post(clerk, clerk_csrf, Some(picture(300, 300, ImageFormat::Png)), false).await;
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(menu_photo(&app, &k.store, &k.tea).await, photo);
+    // Removing it.
+    assert_eq!(post(owner.clone(), csrf.clone(), None, true).await.status().as_u16(), 303);
+    assert_eq!(menu_photo(&app, &k.store, &k.tea).await, serde_json::Value::Null);
+}

@@ -524,3 +524,79 @@ async fn my_orders_lists_deal_orders_and_menu_orders_under_their_states() {
     assert_eq!(active.matches("data-testid=\"my-order-row\" data-status=\"paid\"").count(), 1, "{active}");
     assert_eq!(page("?tab=closed").await.matches("data-testid=\"my-order-row\"").count(), 0);
 }
+
+#[tokio::test]
+async fn an_expired_or_changed_quote_is_priced_again_in_place_keeping_the_cart() {
+    let app = TestApp::spawn().await;
+    let k = crate::kitchen::kitchen(&app).await;
+    let (me, csrf) = logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
+    let form = vec![
+        ("csrf_token".to_owned(), csrf.clone()),
+        ("mode".to_owned(), "pickup".to_owned()),
+        (format!("qty:{}", k.noodles), "1".to_owned()),
+        (format!("opt:{}:0", k.noodles), "Spice\u{1f}Mild".to_owned()),
+    ];
+    let q = me.post(format!("{}/stores/{}/order", app.base, k.store)).form(&form).send().await.expect("quote");
+    assert_eq!(q.status().as_u16(), 303);
+    let first = q.headers()["location"].to_str().expect("location").to_owned();
+    let first_id = first.trim_start_matches("/quotes/").to_owned();
+    // Placing from a page whose quote is `quote`, having seen `total`.
+    let place = |quote: String, total: &'static str| {
+        let (me, base, csrf) = (me.clone(), app.base.clone(), csrf.clone());
+        async move {
+            let fields = [("csrf_token", csrf.as_str()), ("expected_total", total)];
+            me.post(format!("{base}{quote}")).form(&fields).send().await.expect("place")
+        }
+    };
+    let page = |path: String| {
+        let (me, base) = (me.clone(), app.base.clone());
+        async move { me.get(format!("{base}{path}")).send().await.expect("page").text().await.expect("html") }
+    };
+    assert!(page(first.clone()).await.contains("¥29"), "noodles ¥28 and packaging ¥1");
+
+    // Expired: priced again with the same cart, the total unchanged, said so on the new quote.
+    app.clock.advance_secs(3600);
+    let r = place(first.clone(), "2900").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let second = r.headers()["location"].to_str().expect("location").to_owned();
+    assert!(second.ends_with(&format!("?from={first_id}")) && !second.starts_with(&first), "{second}");
+    let html = page(second.clone()).await;
+    assert!(
+        html.contains("data-testid=\"quote-repriced\">报价已过期，已按当前价格重新计算，总价不变（¥29）"),
+        "{html}"
+    );
+    assert!(html.contains("牛肉面 Beef noodles") && html.contains("Mild"), "the cart is kept: {html}");
+
+    // The price changed: the new quote says from what to what.
+    let put = serde_json::json!({"name": "牛肉面 Beef noodles", "price": 3000, "options": [{"name": "Spice", "required": true,
+        "max_choices": 1, "choices": [{"name": "Mild"}, {"name": "Numbing", "price_delta": 200}]}]});
+    assert_eq!(app.put(&format!("/api/v1/items/{}", k.noodles), &put, Some(&k.owner)).await.status, 200);
+    let second_path = second.split('?').next().expect("path").to_owned();
+    let r = place(second_path, "2900").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let third = r.headers()["location"].to_str().expect("location").to_owned();
+    let html = page(third.clone()).await;
+    assert!(html.contains("价格有变化：原价 ¥29，现价 ¥31"), "{html}");
+    // The new quote places the order.
+    let r = place(third.split('?').next().expect("path").to_owned(), "3100").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(!r.headers()["location"].to_str().expect("location").starts_with("/quotes/"), "ordered");
+    // Someone else's quote as `from` says nothing.
+    let html = page(format!("{}?from=0190c6a2-7b1e-7cc0-8000-000000000001", third.split('?').next().expect("p"))).await;
+    assert!(!html.contains("quote-repriced"));
+
+    // Sold out since: the order is refused saying why, never a 5xx.
+    let q = me.post(format!("{}/stores/{}/order", app.base, k.store)).form(&form).send().await.expect("quote");
+    let fourth = q.headers()["location"].to_str().expect("location").to_owned();
+    let sold = app
+        .put(
+            &format!("/api/v1/stores/{}/items/{}", k.store, k.noodles),
+            &serde_json::json!({"sold_out": true}),
+            Some(&k.owner),
+        )
+        .await;
+    assert_eq!(sold.status, 200, "{}", sold.text);
+    app.clock.advance_secs(3600);
+    let r = place(fourth, "3100").await;
+    assert!((400..500).contains(&r.status().as_u16()), "{}", r.status());
+}

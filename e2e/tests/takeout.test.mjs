@@ -155,6 +155,11 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await rider.screenshot({ path: join(artifacts, 'rider-after-delivery.png'), fullPage: true });
   await me.reload();
   assert.equal(await me.locator('[data-testid=track][data-status=completed]').count(), 1);
+  // The receipt: what was bought, the fees, when it was paid (in Shanghai time).
+  await me.getByTestId('receipt').locator('summary').click();
+  assert.match(await me.getByTestId('receipt-total').innerText(), /^¥\d/);
+  assert.match(await me.getByTestId('receipt-paid').innerText(), /^支付时间 \d{4}年/);
+  await me.screenshot({ path: join(artifacts, 'order-receipt.png'), fullPage: true });
 
   for (const ctx of [clerkCtx, riderCtx, meCtx, watcherCtx, opsCtx]) await assertPagesClean(ctx);
   for (const ctx of [clerkCtx, riderCtx, meCtx, watcherCtx, opsCtx]) await ctx.close();

@@ -730,6 +730,19 @@ struct TrackPage {
     lines: Vec<(String, String, i64, String)>,
     total: String,
     discount: Option<String>,
+    /// Fees and discounts under the lines: (catalogue key of the label, amount, test id).
+    charges: Vec<(&'static str, String, &'static str)>,
+    /// The platform's part of the discount, when it paid some.
+    platform_part: Option<String>,
+    /// Where a delivery goes: receiver, phone, address with door.
+    deliver_to: Option<(String, String, String)>,
+    /// The table of an eat-in order.
+    table: String,
+    /// The consumer's note to the store.
+    note: String,
+    /// The receipt: when the order was placed and paid, in the store's time.
+    placed_at: String,
+    paid_at: Option<String>,
     timeline: Vec<Step>,
     rider: Option<String>,
     /// The map of the store, the door and the rider (deliveries).
@@ -876,7 +889,30 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         && ctx.app.order(&me, id).await.is_ok_and(|v| v.payments.last().is_some_and(|p| p.status == "pending"));
     let (reviewable, rider_to_rate) = ctx.app.can_review_order(&me, id).await.unwrap_or((false, false));
     let eta_key = if mode == Mode::Delivery { "track-eta-delivery" } else { "track-eta-ready" };
+    let d = &o.detail;
+    let mut charges = vec![("quote-items", nav.money(d.subtotal), "track-subtotal")];
+    if d.packaging_fee > 0 {
+        charges.push(("quote-packaging", nav.money(d.packaging_fee), "track-packaging"));
+    }
+    if mode == Mode::Delivery {
+        charges.push(("quote-delivery", nav.money(d.delivery_fee), "track-delivery-fee"));
+    }
+    let deliver_to = (mode == Mode::Delivery).then(|| {
+        let place = [d.address.as_str(), d.door.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>();
+        (d.contact_name.clone(), d.contact_phone.clone(), place.join(" "))
+    });
+    let full = |ms: i64| {
+        let zone = lokal_i18n::Zone::fixed_minutes(i32::try_from(offset).unwrap_or(480));
+        lokal_i18n::format::datetime(nav.lang, ms, &zone)
+    };
     let page = TrackPage {
+        charges,
+        platform_part: (d.platform_discount > 0).then(|| nav.money(d.platform_discount)),
+        deliver_to,
+        table: if mode == Mode::DineIn { d.table_code.clone() } else { String::new() },
+        note: d.note.clone(),
+        placed_at: full(o.order.created_at),
+        paid_at: o.order.paid_at.map(full),
         reviewable,
         rider_to_rate,
         dimensions: ["taste", "service"],

@@ -301,8 +301,21 @@ async fn the_tracking_and_order_pages_speak_chinese_first_in_the_store_time() {
         assert!(html.contains(words), "{words}: {html}");
     }
     assert!(!html.contains("UTC") && !html.contains("⟦"), "{html}");
+    // What it cost, where it goes, and its receipt.
+    for part in [
+        "data-testid=\"track-subtotal\">¥68<",
+        "data-testid=\"track-packaging\">¥1<",
+        "data-testid=\"track-delivery-fee\">",
+        "送至</strong>",
+        "Room 1203, 88 Xizang Rd",
+        "查看小票",
+        "data-testid=\"receipt-paid\">支付时间 ",
+    ] {
+        assert!(html.contains(part), "{part}: {html}");
+    }
+    assert!(html.contains(&format!("订单号 {order}")), "{html}");
     let en = me.get(&page).header("accept-language", "en").send().await.expect("page").text().await.expect("html");
-    for words in ["The store is preparing your order", "Accepted by the store", "ready in 10 min", "Expected at "] {
+    for words in ["The store is preparing your order", "Accepted by the store", "ready in 10 min", "Expected at ", "Deliver to", "Receipt", "Paid "] {
         assert!(en.contains(words), "{words}: {en}");
     }
     // The consumer's list of orders says the same.

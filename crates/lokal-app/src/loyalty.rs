@@ -118,6 +118,19 @@ impl App {
         Ok(RechargeStart { recharge, pay_url: intent.pay_url })
     }
 
+    /// The caller's recharges at `merchant` that the gateway has not confirmed yet: those started
+    /// within the payment window (`payments.order_ttl_minutes`); one abandoned longer ago is not
+    /// shown as coming.
+    pub async fn pending_recharges(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<Vec<RechargeRow>, AppError> {
+        let window = self.payment_settings().order_ttl_minutes.max(1) * 60_000;
+        let since = self.now().millis() - window;
+        Ok(store::pending_recharges(self.db().pool(), merchant, caller.user_id, since).await?)
+    }
+
     /// A verified gateway event about a recharge: recorded once; a success credits the card
     /// (`pay + bonus`, the bonus funded by the merchant) in the same transaction.
     pub(crate) async fn recharge_webhook(
@@ -144,6 +157,14 @@ impl App {
             post(&mut tx, "recharge", &r.id, &memo, postings, now.millis()).await?;
         }
         tx.commit().await?;
+        // The member's card page updates itself (a hint: it reloads what it shows).
+        self.bus().publish(crate::live::LiveEvent {
+            kind: "recharge",
+            order_id: None,
+            store_id: None,
+            consumer_id: Some(r.user_id),
+            rider_id: None,
+        });
         Ok(())
     }
 

@@ -123,6 +123,28 @@ pub async fn recharge_by_ref<'e>(
     row.as_ref().map(recharge).transpose()
 }
 
+/// A member's recharges at a merchant still waiting for the gateway, started since `since`
+/// (epoch ms), newest first.
+pub async fn pending_recharges<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    user: UserId,
+    since: i64,
+) -> Result<Vec<RechargeRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE user_id = $1 AND merchant_id = $2 \
+         AND status = 'pending' AND created_at >= $3 ORDER BY created_at DESC LIMIT 10"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(user.to_string())
+        .bind(merchant.to_string())
+        .bind(since)
+        .fetch_all(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    rows.iter().map(recharge).collect()
+}
+
 /// Moves a pending recharge to `status`; whether this call did (a second event changes nothing).
 pub async fn settle_recharge(tx: &mut crate::Tx, id: &str, status: &str, now: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(

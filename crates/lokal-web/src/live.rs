@@ -9,6 +9,7 @@
 //! - `/live/dispatch`: the dispatch board (operators);
 //! - `/live/stores/{id}/chat`: the viewer's own chat with a store (its consumer);
 //! - `/live/me/chats`: the viewer's chats with stores (its consumer);
+//! - `/live/me/cards`: the viewer's membership cards (a recharge confirmed);
 //! - `/live/stores/{id}/chats`: a store's chats (staff of the store, operators);
 //! - `/live/chats/{id}`: one chat (its consumer, staff of its store, operators).
 
@@ -33,6 +34,7 @@ pub fn router() -> Router<Ctx> {
         .route("/live/dispatch", get(dispatch_stream))
         .route("/live/stores/{store_id}/chat", get(my_store_chat_stream))
         .route("/live/me/chats", get(my_chats_stream))
+        .route("/live/me/cards", get(my_cards_stream))
         .route("/live/stores/{store_id}/chats", get(store_chats_stream))
         .route("/live/chats/{chat_id}", get(chat_stream))
         .route("/static/live.js", get(script))
@@ -115,6 +117,12 @@ async fn my_store_chat_stream(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<S
     // Only the viewer's own thread with the store, which may not exist yet: nothing to check.
     let user = me.user_id;
     stream(&ctx, move |e| e.kind == "chat" && e.store_id == Some(store) && e.consumer_id == Some(user))
+}
+
+async fn my_cards_stream(State(ctx): State<Ctx>, nav: Nav) -> Response {
+    let Some(me) = nav.caller() else { return refused() };
+    let user = me.user_id;
+    stream(&ctx, move |e| e.kind == "recharge" && e.consumer_id == Some(user))
 }
 
 async fn my_chats_stream(State(ctx): State<Ctx>, nav: Nav) -> Response {

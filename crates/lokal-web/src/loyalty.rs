@@ -96,6 +96,8 @@ struct CardPage {
     /// Pay (minor units), pay in yuan, bonus (minor units), bonus in yuan.
     tiers: Vec<(i64, String, i64, String)>,
     history: Vec<Line>,
+    /// Recharges the gateway has not confirmed yet: what was paid, what the card will receive.
+    pending: Vec<(String, String)>,
 }
 
 /// The kinds of a card's history entries (`card-entry-…` labels); others show as
@@ -123,7 +125,12 @@ async fn card_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         Ok(p) => p,
         Err(e) => return nav.refusal(&nav.t("card-heading"), e),
     };
+    let pending = match ctx.app.pending_recharges(&me, merchant).await {
+        Ok(list) => list.into_iter().map(|r| (nav.money(r.pay), nav.money(r.pay + r.bonus))).collect(),
+        Err(e) => return nav.refusal(&nav.t("card-heading"), e),
+    };
     let page = CardPage {
+        pending,
         nav: nav.clone(),
         merchant_id: id,
         merchant_name: card.row.merchant_name.clone(),

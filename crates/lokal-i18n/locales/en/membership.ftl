@@ -131,3 +131,4 @@ message-kind-news = News
 # What became of a message for a member (label group member-delivery).
 member-delivery-delivered = delivered
 member-delivery-capped = held back by the cap
+card-recharge-pending = A recharge of { $pay } is being confirmed: { $credit } will be on the card.

@@ -119,3 +119,4 @@ message-kind-news = 店铺动态
 # What became of a message for a member (label group member-delivery).
 member-delivery-delivered = 已送达
 member-delivery-capped = 超出频次上限，未发送
+card-recharge-pending = 充值 { $pay } 确认中，到账后卡内增加 { $credit }。

@@ -413,3 +413,71 @@ async fn redeemed_vouchers_earn_points_and_an_undone_redemption_takes_them_back(
 async fn points_at(app: &TestApp, card: &str, token: &str) -> Option<i64> {
     app.get(card, Some(token)).await.json()["card"]["points"].as_i64()
 }
+
+/// Reads a server-sent-event stream until `word` arrives; false when it does not within `ms`.
+async fn hears(stream: &mut reqwest::Response, word: &str, ms: u64) -> bool {
+    let mut seen = String::new();
+    let wait = tokio::time::timeout(std::time::Duration::from_millis(ms), async {
+        while let Ok(Some(chunk)) = stream.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains(&format!("data: {word}")) {
+                return true;
+            }
+        }
+        false
+    });
+    wait.await.unwrap_or(false)
+}
+
+#[tokio::test]
+async fn a_recharge_being_confirmed_shows_on_the_card_page_which_updates_when_it_lands() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    program(&app, &k).await;
+    join(&app, &k, &k.consumer, false).await;
+    let (me, _) = crate::web::logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
+    let (other, _) = app.user("onlooker@test.lokal").await;
+    join(&app, &k, &other, false).await;
+    let (onlooker, _) = crate::web::logged_in_client(&app, "onlooker@test.lokal", "correct horse").await;
+    let page = format!("{}/me/cards/{}", app.base, k.merchant);
+    let html = |c: reqwest::Client| {
+        let page = page.clone();
+        async move { c.get(page).send().await.expect("page").text().await.expect("html") }
+    };
+    let key = uuid::Uuid::now_v7().to_string();
+    let path = format!("/api/v1/me/cards/{}/recharges", k.merchant);
+    let r = app.post_keyed(&path, &json!({"pay": 50000}), &k.consumer, &key).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let reference = r.json()["provider_ref"].as_str().expect("ref").to_owned();
+    let shown = html(me.clone()).await;
+    assert!(shown.contains("data-testid=\"card-recharge-pending\">充值 ¥500 确认中，到账后卡内增加 ¥550。"), "{shown}");
+    assert!(
+        shown.contains("data-live-src=\"/live/me/cards\"") && shown.contains("data-testid=\"card-stored-value\">¥0<")
+    );
+    assert!(!html(onlooker.clone()).await.contains("card-recharge-pending"), "another member's recharge is theirs");
+
+    // The page listens; the gateway confirms; the stream says so, to this member only.
+    let mut mine = me.get(format!("{}/live/me/cards", app.base)).send().await.expect("stream");
+    let mut theirs = onlooker.get(format!("{}/live/me/cards", app.base)).send().await.expect("stream");
+    assert_eq!(mine.status().as_u16(), 200);
+    let done = app.post(&format!("/api/v1/sandbox/payments/{reference}"), &json!({"outcome": "succeed"}), None).await;
+    assert_eq!(done.status, 202, "{}", done.text);
+    assert!(hears(&mut mine, "recharge", 10_000).await, "the member's page is told");
+    assert!(!hears(&mut theirs, "recharge", 300).await, "nobody else's");
+    let shown = html(me.clone()).await;
+    assert!(
+        !shown.contains("card-recharge-pending") && shown.contains("data-testid=\"card-stored-value\">¥550<"),
+        "{shown}"
+    );
+    assert_eq!(
+        crate::web::cookie_client().get(format!("{}/live/me/cards", app.base)).send().await.expect("s").status(),
+        403
+    );
+
+    // A recharge abandoned at the gateway stops showing once its payment window has passed.
+    let key = uuid::Uuid::now_v7().to_string();
+    assert_eq!(app.post_keyed(&path, &json!({"pay": 10000}), &k.consumer, &key).await.status, 201);
+    assert!(html(me.clone()).await.contains("充值 ¥100 确认中"));
+    app.clock.advance_secs(16 * 60);
+    assert!(!html(me.clone()).await.contains("card-recharge-pending"));
+}

@@ -315,7 +315,15 @@ async fn the_tracking_and_order_pages_speak_chinese_first_in_the_store_time() {
     }
     assert!(html.contains(&format!("订单号 {order}")), "{html}");
     let en = me.get(&page).header("accept-language", "en").send().await.expect("page").text().await.expect("html");
-    for words in ["The store is preparing your order", "Accepted by the store", "ready in 10 min", "Expected at ", "Deliver to", "Receipt", "Paid "] {
+    for words in [
+        "The store is preparing your order",
+        "Accepted by the store",
+        "ready in 10 min",
+        "Expected at ",
+        "Deliver to",
+        "Receipt",
+        "Paid ",
+    ] {
         assert!(en.contains(words), "{words}: {en}");
     }
     // The consumer's list of orders says the same.

@@ -131,6 +131,12 @@ impl App {
     /// The menu of a store as customers see it, by section then creation order.
     pub async fn menu(&self, store: StoreId) -> Result<Vec<MenuItem>, AppError> {
         let row = stores::get_by_id(self.db().pool(), store).await?.ok_or_else(|| AppError::not_found("store"))?;
+        self.menu_at(&row).await
+    }
+
+    /// [`App::menu`] of a store already read (its page reads it once for everything it shows).
+    pub async fn menu_at(&self, row: &lokal_store::stores::StoreRow) -> Result<Vec<MenuItem>, AppError> {
+        let store = row.id;
         let overrides = items::overrides_for_store(self.db().pool(), store).await?;
         let mut menu = items::list_for_merchant(self.db().pool(), row.merchant_id)
             .await?

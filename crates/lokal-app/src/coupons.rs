@@ -264,6 +264,12 @@ impl App {
     /// the platform's, with coupons left.
     pub async fn store_coupon_batches(&self, store: StoreId) -> Result<Vec<TemplateView>, AppError> {
         let view = self.public_store(store).await?;
+        self.coupon_batches_at(&view).await
+    }
+
+    /// [`App::store_coupon_batches`] of a store already read.
+    pub async fn coupon_batches_at(&self, view: &crate::stores::StoreView) -> Result<Vec<TemplateView>, AppError> {
+        let store = view.row.id;
         let now = self.now();
         let pool = self.db().pool();
         let mut rows = coupons::templates_of_merchant(pool, view.row.merchant_id).await?;

@@ -119,6 +119,11 @@ impl App {
     /// Deals valid at a store that can still be bought or used, for anyone.
     pub async fn store_deals(&self, store: StoreId) -> Result<Vec<DealView>, AppError> {
         self.public_store(store).await?;
+        self.deals_at(store).await
+    }
+
+    /// [`App::store_deals`] of a store known to exist.
+    pub async fn deals_at(&self, store: StoreId) -> Result<Vec<DealView>, AppError> {
         let now = self.now().millis();
         let mut out = Vec::new();
         for row in deals::for_store(self.db().pool(), store).await? {

@@ -161,6 +161,11 @@ impl App {
     /// A store's visible reviews: `newest`, `helpful` or `photos`, 20 at a time from `offset`.
     pub async fn store_reviews(&self, store: StoreId, sort: &str, offset: i64) -> Result<Vec<ReviewView>, AppError> {
         self.public_store(store).await?;
+        self.reviews_at(store, sort, offset).await
+    }
+
+    /// [`App::store_reviews`] of a store known to exist.
+    pub async fn reviews_at(&self, store: StoreId, sort: &str, offset: i64) -> Result<Vec<ReviewView>, AppError> {
         let order = match sort {
             "" | "newest" => Order::Newest,
             "helpful" => Order::Helpful,

@@ -369,7 +369,7 @@ async fn store_page(
         .zip(STORE_SERVICES)
         .filter_map(|(offered, word)| offered.then_some(word))
         .collect();
-    let menu: Vec<(String, String, String, bool, String)> = match ctx.app.menu(id).await {
+    let menu: Vec<(String, String, String, bool, String)> = match ctx.app.menu_at(&view.row).await {
         Ok(m) => m
             .into_iter()
             .map(|m| {
@@ -379,7 +379,7 @@ async fn store_page(
             .collect(),
         Err(e) => return error_page(e),
     };
-    let deals = match ctx.app.store_deals(id).await {
+    let deals = match ctx.app.deals_at(id).await {
         Ok(d) => d
             .into_iter()
             .map(|d| {
@@ -389,7 +389,7 @@ async fn store_page(
             .collect(),
         Err(e) => return error_page(e),
     };
-    let coupons = match ctx.app.store_coupon_batches(id).await {
+    let coupons = match ctx.app.coupon_batches_at(&view).await {
         Ok(list) => list
             .into_iter()
             .map(|t| {
@@ -409,7 +409,7 @@ async fn store_page(
     let review_sort =
         if matches!(q.sort.as_str(), "helpful" | "photos") { q.sort.clone() } else { "newest".to_owned() };
     let offset = p.utc_offset_min;
-    let reviews = match ctx.app.store_reviews(id, &review_sort, 0).await {
+    let reviews = match ctx.app.reviews_at(id, &review_sort, 0).await {
         Ok(list) => list
             .into_iter()
             .map(|v| ReviewLine {
@@ -437,7 +437,8 @@ async fn store_page(
             .collect(),
         Err(e) => return error_page(e),
     };
-    let (review_count, _) = ctx.app.store_rating(id).await.unwrap_or((0, 0));
+    // The row read above carries the count (the same transaction that adds a review raises it).
+    let review_count = view.row.review_count;
     // The store's own staff reply to its reviews (operators moderate, they do not reply).
     let staff = nav.caller().is_some_and(|me| {
         me.works_at(view.row.merchant_id, id)

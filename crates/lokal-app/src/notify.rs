@@ -53,8 +53,14 @@ impl crate::App {
 
     /// Marks the caller's messages read: up to `up_to` (a message id: the newest one they were
     /// shown; later ones stay unread), or all. Returns how many were unread.
+    /// A string that is no message id (ids are UUIDs) marks none, before it reaches the database.
     pub async fn mark_inbox_read(&self, caller: &Principal, up_to: Option<&str>) -> Result<u64, AppError> {
-        Ok(outbox::mark_read(self.db().pool(), caller.user_id, up_to, self.now().millis()).await?)
+        let up_to = match up_to.map(uuid::Uuid::parse_str) {
+            None => None,
+            Some(Ok(id)) => Some(id.to_string()),
+            Some(Err(_)) => return Ok(0),
+        };
+        Ok(outbox::mark_read(self.db().pool(), caller.user_id, up_to.as_deref(), self.now().millis()).await?)
     }
 
     /// The caller's header counts (unread chats and messages), in one query.

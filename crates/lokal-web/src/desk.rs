@@ -373,7 +373,7 @@ async fn create_deal(
         },
     };
     let days = number(&f.days, 30).clamp(1, 365);
-    let body = DealJson {
+    let mut body = DealJson {
         title: f.title,
         description: f.description,
         contents: Vec::<DealLineJson>::new(),
@@ -393,7 +393,6 @@ async fn create_deal(
         flash_sale: false,
         photos: Vec::new(),
     };
-    let mut body = body;
     // The photo is stored only for someone who may create the merchant's deals.
     if !photos.is_empty()
         && let Err(e) = me.authorize(Scope::Merchant(m), StaffRole::Manager)

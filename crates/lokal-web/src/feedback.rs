@@ -98,8 +98,11 @@ async fn write(
             }
         }
     };
+    // Photos are stored only for an order the caller may review now; otherwise the review is
+    // refused below, saying why, and nothing is kept.
+    let reviewable = photos.is_empty() || ctx.app.can_review_order(&me, order).await.is_ok_and(|(ok, _)| ok);
     let mut uploaded = Vec::with_capacity(photos.len());
-    for bytes in photos {
+    for bytes in photos.into_iter().filter(|_| reviewable) {
         match ctx.app.upload_photo(&me, bytes).await {
             Ok(p) => uploaded.push(p.row.id),
             Err(e) => return nav.refusal(&heading, e),

@@ -131,6 +131,11 @@ async fn the_message_centre_counts_unread_messages_and_reads_those_it_showed() {
     let r = app.post("/api/v1/me/messages/read", &json!({}), Some(&other)).await;
     assert_eq!(r.json(), json!({"marked": 0, "unread": 0}));
     assert_eq!(badges(me.clone()).await["messages"], 1);
+    // Not a message id (a NUL byte once reached PostgreSQL as a 500): marks none.
+    for junk in ["nope", "\u{0}", "0190f3a2-7b1c-7def-8a00-0123456789ab"] {
+        let r = app.post("/api/v1/me/messages/read", &json!({"up_to": junk}), Some(&me)).await;
+        assert_eq!((r.status, r.json()["marked"].clone()), (200, json!(0)), "{junk:?}: {}", r.text);
+    }
     let r = app.post("/api/v1/me/messages/read", &json!({"up_to": 5}), Some(&me)).await;
     assert_eq!((r.status, r.code()), (422, "validation_failed".to_owned()), "{}", r.text);
 

@@ -318,3 +318,47 @@ async fn the_console_uploads_and_removes_an_items_photo_for_managers_only() {
     assert_eq!(post(owner.clone(), csrf.clone(), None, true).await.status().as_u16(), 303);
     assert_eq!(menu_photo(&app, &k.store, &k.tea).await, serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn a_review_form_for_an_order_not_yet_reviewable_keeps_no_photo() {
+    let app = TestApp::spawn().await;
+    let k = crate::kitchen::kitchen(&app).await;
+    let order = crate::kitchen::order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+    let (me, csrf) = crate::web::logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
+    let photos = || async {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM media").fetch_one(app.app.db().pool()).await.expect("count");
+        n
+    };
+    let before = photos().await;
+    let post = |c: reqwest::Client| {
+        let part = reqwest::multipart::Part::bytes(picture(300, 200, ImageFormat::Png))
+            .file_name("bowl.png")
+            .mime_str("image/png")
+            .expect("mime");
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.clone())
+            .text("rating", "5")
+            .text("text", "好吃")
+            .part("photo", part);
+        c.post(format!("{}/orders/{order}/review", app.base)).multipart(form).send()
+    };
+    // Paid, not handed over: not reviewable, so the photo is not kept either.
+    let r = post(me.clone()).await.expect("post");
+    assert_eq!(r.status().as_u16(), 409, "not reviewable yet");
+    assert_eq!(photos().await, before, "nothing stored for a refused review");
+    // Once consumed, the same form posts the review with its photo.
+    for step in ["accept", "ready"] {
+        let r = app.post(&format!("/api/v1/orders/{order}/{step}"), &serde_json::json!({}), Some(&k.clerk)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let code =
+        crate::kitchen::track(&app, &order, &k.consumer).await["order"]["code"].as_str().expect("code").to_owned();
+    let h = app
+        .post(&format!("/api/v1/orders/{order}/hand-over"), &serde_json::json!({"code": code}), Some(&k.clerk))
+        .await;
+    assert_eq!(h.status, 200, "{}", h.text);
+    let r = post(me.clone()).await.expect("post");
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(photos().await, before + 1);
+}

@@ -337,11 +337,17 @@ impl App {
         Ok(Quote { row, priced })
     }
 
-    /// One of the caller's quotes, priced as it was stored (the order prices it again).
-    pub async fn my_quote(&self, caller: &Principal, id: QuoteId) -> Result<(Quote, CartJson), AppError> {
+    /// One of the caller's quotes as stored (its total and cart), without pricing it.
+    pub async fn my_stored_quote(&self, caller: &Principal, id: QuoteId) -> Result<(QuoteRow, CartJson), AppError> {
         let q = menu::quote(self.db().pool(), id).await?.filter(|q| q.user_id == caller.user_id);
         let row = q.ok_or_else(|| AppError::not_found("quote"))?;
         let cart: CartJson = serde_json::from_str(&row.cart_json).map_err(AppError::internal)?;
+        Ok((row, cart))
+    }
+
+    /// One of the caller's quotes, priced as it was stored (the order prices it again).
+    pub async fn my_quote(&self, caller: &Principal, id: QuoteId) -> Result<(Quote, CartJson), AppError> {
+        let (row, cart) = self.my_stored_quote(caller, id).await?;
         let at = Timestamp::from_millis(row.created_at);
         let mut priced = self.price_cart(&cart, at).await?;
         // As quoted: a coupon used since shows in the order's refusal, not here.

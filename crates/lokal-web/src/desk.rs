@@ -339,17 +339,12 @@ async fn create_deal(
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let not_created = nav.t("deal-form-not-created");
-    let refuse_with =
-        |status: StatusCode, key: &Msg| nav.finish(message(status, &not_created, &nav.msg(key), nav.clone()));
-    let refuse = |key: Msg| refuse_with(StatusCode::UNPROCESSABLE_ENTITY, &key);
-    let Ok(form) = form else {
-        return refuse_with(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart"));
+    let refuse =
+        |key: Msg| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &not_created, &nav.msg(&key), nav.clone()));
+    let (f, photos) = match crate::media::UploadForm::posted_as::<DealForm>(&nav, &not_created, form).await {
+        Ok(read) => read,
+        Err(page) => return page,
     };
-    let (f, photos) =
-        match crate::media::UploadForm::read(form).await.and_then(|u| Ok((u.typed::<DealForm>()?, u.photos))) {
-            Ok(read) => read,
-            Err(why) => return refuse_with(StatusCode::BAD_REQUEST, &why),
-        };
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }

@@ -61,12 +61,10 @@ async fn write(
 ) -> Response {
     let heading = nav.t("review-not-posted");
     let refuse = |status: StatusCode, why: &Msg| nav.finish(message(status, &heading, &nav.msg(why), nav.clone()));
-    let Ok(form) = form else { return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart")) };
-    let (f, photos) =
-        match crate::media::UploadForm::read(form).await.and_then(|u| Ok((u.typed::<ReviewForm>()?, u.photos))) {
-            Ok(read) => read,
-            Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
-        };
+    let (f, photos) = match crate::media::UploadForm::posted_as::<ReviewForm>(&nav, &heading, form).await {
+        Ok(read) => read,
+        Err(page) => return page,
+    };
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }

@@ -2,7 +2,7 @@
 //! immutable, cached for a year (a changed photo is a new id); and the forms that upload them.
 
 use axum::Router;
-use axum::extract::multipart::Multipart;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -49,7 +49,7 @@ pub(crate) struct UploadForm {
 
 impl UploadForm {
     /// Reads the whole form; a malformed body is the message to show.
-    pub async fn read(mut form: Multipart) -> Result<Self, Msg> {
+    async fn read(mut form: Multipart) -> Result<Self, Msg> {
         let mut out = Self::default();
         let malformed = |_| Msg::new("media-multipart-malformed");
         while let Some(field) = form.next_field().await.map_err(malformed)? {
@@ -71,13 +71,42 @@ impl UploadForm {
         Ok(out)
     }
 
+    /// The form posted to a page whose refusals read `heading`: a body that is not multipart
+    /// answers 415, a malformed one 400, as that page.
+    pub async fn posted(
+        nav: &crate::page::Nav,
+        heading: &str,
+        form: Result<Multipart, MultipartRejection>,
+    ) -> Result<Self, Response> {
+        let refuse = |status, why: &Msg| nav.finish(crate::page::message(status, heading, &nav.msg(why), nav.clone()));
+        let Ok(form) = form else {
+            return Err(refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart")));
+        };
+        Self::read(form).await.map_err(|why| refuse(StatusCode::BAD_REQUEST, &why))
+    }
+
+    /// [`UploadForm::posted`] with its text fields as the form struct `T`, and its photos.
+    pub async fn posted_as<T: serde::de::DeserializeOwned>(
+        nav: &crate::page::Nav,
+        heading: &str,
+        form: Result<Multipart, MultipartRejection>,
+    ) -> Result<(T, Vec<Vec<u8>>), Response> {
+        let form = Self::posted(nav, heading, form).await?;
+        match form.typed::<T>() {
+            Ok(t) => Ok((t, form.photos)),
+            Err(why) => {
+                Err(nav.finish(crate::page::message(StatusCode::BAD_REQUEST, heading, &nav.msg(&why), nav.clone())))
+            }
+        }
+    }
+
     /// A text field, or empty.
     pub fn get(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
     }
 
     /// The text fields as the form struct `T` (every field a string or an optional string).
-    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, Msg> {
+    fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, Msg> {
         let object = self.fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
         serde_json::from_value(serde_json::Value::Object(object)).map_err(|_| Msg::new("media-multipart-malformed"))
     }

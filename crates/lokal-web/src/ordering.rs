@@ -615,11 +615,9 @@ async fn quote_page(
     let t = q.priced.totals;
     // Only the caller's own earlier quote is compared with (another id shows nothing).
     let repriced = match query.from.parse::<QuoteId>() {
-        Ok(from) if from != id => match ctx.app.my_quote(&me, from).await {
-            Ok((old, _)) if old.row.total == t.total => {
-                Some(nav.t1("quote-repriced-same", "total", nav.money(t.total)))
-            }
-            Ok((old, _)) => Some(nav.t2("quote-repriced", "was", nav.money(old.row.total), "now", nav.money(t.total))),
+        Ok(from) if from != id => match ctx.app.my_stored_quote(&me, from).await {
+            Ok((old, _)) if old.total == t.total => Some(nav.t1("quote-repriced-same", "total", nav.money(t.total))),
+            Ok((old, _)) => Some(nav.t2("quote-repriced", "was", nav.money(old.total), "now", nav.money(t.total))),
             Err(_) => None,
         },
         _ => None,
@@ -709,7 +707,7 @@ async fn place(
 /// be priced any more (an item gone, the store closed) is the order refused, saying why.
 async fn requote(ctx: &Ctx, nav: &Nav, me: &lokal_core::Principal, old: QuoteId, why: lokal_app::AppError) -> Response {
     let heading = nav.t("order-not-ordered");
-    let Ok((_, cart)) = ctx.app.my_quote(me, old).await else { return nav.refusal(&heading, why) };
+    let Ok((_, cart)) = ctx.app.my_stored_quote(me, old).await else { return nav.refusal(&heading, why) };
     match ctx.app.quote(me, cart).await {
         Ok(q) => Redirect::to(&format!("/quotes/{}?from={old}", q.row.id)).into_response(),
         Err(e) => nav.refusal(&heading, e),

@@ -104,10 +104,9 @@ async fn save(
 ) -> Response {
     let heading = nav.t("console-not-saved");
     let refuse = |status: StatusCode, why: &Msg| nav.finish(message(status, &heading, &nav.msg(why), nav.clone()));
-    let Ok(form) = form else { return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &Msg::new("media-not-multipart")) };
-    let form = match crate::media::UploadForm::read(form).await {
+    let form = match crate::media::UploadForm::posted(&nav, &heading, form).await {
         Ok(f) => f,
-        Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
+        Err(page) => return page,
     };
     let get = |k: &str| form.get(k);
     if let Err(refused) = nav.verify_form(&headers, &get("csrf_token")) {

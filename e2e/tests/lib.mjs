@@ -24,14 +24,17 @@ function freePort() {
   });
 }
 
-/** Starts the server binary (LOKAL_BIN, default target/debug/lokal) with the demo seed. */
-export async function startServer() {
+/**
+ * Starts the server binary (LOKAL_BIN, default target/debug/lokal) with the demo seed, and
+ * `env` (`LOKAL_<SECTION>_<KEY>` settings) added to its environment.
+ */
+export async function startServer({ env = {} } = {}) {
   const bin = process.env.LOKAL_BIN ?? join(here, '..', '..', 'target', 'debug', 'lokal');
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'lokal-e2e-'));
   const args = ['serve', '--demo', '--port', String(port), '--data-dir', dataDir];
   if (process.env.LOKAL_E2E_DATABASE_URL) args.push('--database-url', process.env.LOKAL_E2E_DATABASE_URL);
-  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, RUST_LOG: 'warn' } });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });

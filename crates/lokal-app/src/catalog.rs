@@ -137,14 +137,10 @@ impl App {
     /// [`App::menu`] of a store already read (its page reads it once for everything it shows).
     pub async fn menu_at(&self, row: &lokal_store::stores::StoreRow) -> Result<Vec<MenuItem>, AppError> {
         let store = row.id;
-        let overrides = items::overrides_for_store(self.db().pool(), store).await?;
-        let mut menu = items::list_for_merchant(self.db().pool(), row.merchant_id)
+        let mut menu = items::with_overrides(self.db().pool(), row.merchant_id, store)
             .await?
             .into_iter()
-            .map(|item| {
-                let o = overrides.iter().find(|(id, _)| *id == item.id).map(|(_, o)| o);
-                menu_item(item, o)
-            })
+            .map(|(item, o)| menu_item(item, o.as_ref()))
             .collect::<Result<Vec<_>, _>>()?;
         menu.sort_by(|a, b| a.item.section.cmp(&b.item.section).then(a.item.id.cmp(&b.item.id)));
         Ok(menu)

@@ -272,11 +272,12 @@ impl App {
         let store = view.row.id;
         let now = self.now();
         let pool = self.db().pool();
-        let mut rows = coupons::templates_of_merchant(pool, view.row.merchant_id).await?;
-        rows.extend(coupons::platform_templates(pool).await?);
+        let rows = coupons::claimable_for_merchant(pool, view.row.merchant_id, now.millis()).await?;
+        let ids: Vec<CouponTemplateId> = rows.iter().map(|r| r.id).collect();
+        let mut limited = coupons::stores_of_many(pool, &ids).await?;
         let mut out = Vec::new();
         for row in rows {
-            let stores = coupons::stores_of(pool, row.id).await?;
+            let stores = limited.remove(&row.id).unwrap_or_default();
             let t = view_of(row, stores)?;
             if t.claimable_at(now)
                 && t.row.quantity_left > 0

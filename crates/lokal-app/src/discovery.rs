@@ -10,6 +10,7 @@ use lokal_core::{DealId, FieldError, ItemId, MerchantId, StoreId, Timestamp};
 use lokal_search::text::{index_tokens, tokens};
 use lokal_search::{GeoIndex, Query, TextIndex};
 use lokal_store::stores;
+use std::sync::Arc;
 
 /// What the index keeps per store: everything nearby filters and ranking need.
 #[derive(Debug, Clone)]
@@ -44,14 +45,14 @@ pub struct StoreCard {
     pub utc_offset_min: i32,
     /// Tags.
     pub tags: Vec<String>,
-    /// Its first photo (the cover), if any.
+    /// Its cover's thumbnail URL (of its first photo), if it has one: made once when indexed.
     pub cover: Option<String>,
     /// Deals valid here that are still on sale (or not yet).
     pub deals: Vec<DealEntry>,
 }
 
 /// A deal as discovery knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DealEntry {
     /// The deal.
     pub id: DealId,
@@ -63,6 +64,16 @@ pub struct DealEntry {
     pub original_price: i64,
     /// Buying closes, epoch ms.
     pub sale_ends_at: i64,
+    /// Its title's search tokens (pinyin included), made once when it is indexed.
+    pub tokens: Vec<(String, f32)>,
+}
+
+impl DealEntry {
+    /// The entry of a deal, its title tokenised for search.
+    pub fn new(id: DealId, title: String, price: i64, original_price: i64, sale_ends_at: i64) -> Self {
+        let tokens = index_tokens(&title);
+        DealEntry { id, title, price, original_price, sale_ends_at, tokens }
+    }
 }
 
 impl StoreCard {
@@ -88,7 +99,7 @@ impl StoreCard {
                 hours: p.hours.clone(),
                 utc_offset_min: p.utc_offset_min,
                 tags: p.tags.clone(),
-                cover: p.photos.first().cloned(),
+                cover: p.photos.first().map(|c| lokal_core::photo::thumbnail(c)),
                 deals: Vec::new(),
             },
         ))
@@ -115,7 +126,7 @@ impl StoreCard {
 }
 
 /// The geo index of store cards.
-pub type StoreIndex = GeoIndex<StoreId, StoreCard>;
+pub type StoreIndex = GeoIndex<StoreId, Arc<StoreCard>>;
 
 /// Everything discovery searches, kept under one lock so the geo and text sides never disagree.
 #[derive(Default)]
@@ -172,7 +183,7 @@ impl Discovery {
             ],
         );
         match StoreCard::of(view) {
-            Some((point, card)) => self.geo.upsert(view.row.id, point, StoreCard { deals, ..card }),
+            Some((point, card)) => self.geo.upsert(view.row.id, point, Arc::new(StoreCard { deals, ..card })),
             None => {
                 self.geo.remove(&view.row.id);
             }
@@ -256,8 +267,8 @@ pub struct NearbyQuery {
 pub struct NearbyStore {
     /// The store.
     pub id: StoreId,
-    /// Its card.
-    pub card: StoreCard,
+    /// Its card (shared with the index: a result does not copy it).
+    pub card: Arc<StoreCard>,
     /// Distance from the query point, metres.
     pub distance_m: f64,
     /// Open at query time.
@@ -278,13 +289,13 @@ impl App {
             fresh.menus.entry(merchant).or_default().push(MenuEntry::new(id, name, price));
         }
         for (store, deal) in lokal_store::deals::on_sale(self.db().pool(), self.now().millis()).await? {
-            fresh.deals.entry(store).or_default().push(DealEntry {
-                id: deal.id,
-                title: deal.title,
-                price: deal.price,
-                original_price: deal.original_price,
-                sale_ends_at: deal.sale_ends_at,
-            });
+            fresh.deals.entry(store).or_default().push(DealEntry::new(
+                deal.id,
+                deal.title,
+                deal.price,
+                deal.original_price,
+                deal.sale_ends_at,
+            ));
         }
         let mut after = None;
         loop {
@@ -310,12 +321,26 @@ impl App {
 
 /// Runs a nearby query on an index at time `now` (pure: the benchmark calls it directly).
 pub fn search(idx: &StoreIndex, q: &NearbyQuery, now: Timestamp) -> Vec<NearbyStore> {
-    let keep = |_: &StoreId, c: &StoreCard| filters_pass(q, c, now);
+    let keep = |_: &StoreId, c: &Arc<StoreCard>| filters_pass(q, c, now);
     let hits = match q.sort {
         Sort::Distance => idx.nearby(&q.center, q.radius_m, q.limit, keep),
-        Sort::Rating => idx.within(&q.center, q.radius_m, keep, |d, _, c| -(c.rating_x100 as f64) * 1e9 + d, q.limit),
-        Sort::Sales => idx.within(&q.center, q.radius_m, keep, |d, _, c| -(c.monthly_sales as f64) * 1e9 + d, q.limit),
-        Sort::Recommended => idx.within(&q.center, q.radius_m, keep, |d, _, c| -recommended_score(d, c), q.limit),
+        Sort::Rating => idx.within(
+            &q.center,
+            q.radius_m,
+            keep,
+            |d, _, c: &Arc<StoreCard>| -(c.rating_x100 as f64) * 1e9 + d,
+            q.limit,
+        ),
+        Sort::Sales => idx.within(
+            &q.center,
+            q.radius_m,
+            keep,
+            |d, _, c: &Arc<StoreCard>| -(c.monthly_sales as f64) * 1e9 + d,
+            q.limit,
+        ),
+        Sort::Recommended => {
+            idx.within(&q.center, q.radius_m, keep, |d, _, c: &Arc<StoreCard>| -recommended_score(d, c), q.limit)
+        }
     };
     hits.into_iter()
         .map(|h| NearbyStore {
@@ -411,7 +436,7 @@ pub struct SearchHit {
     /// The store.
     pub id: StoreId,
     /// Its card.
-    pub card: StoreCard,
+    pub card: Arc<StoreCard>,
     /// Distance from the search point, when there is one.
     pub distance_m: Option<f64>,
     /// Text relevance (higher is better).
@@ -448,14 +473,14 @@ pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<Search
         return Vec::new();
     }
     let keep = |c: &StoreCard| q.category.is_none_or(|cat| c.category == cat) && (!q.open_now || c.open_at(now));
-    let hit = |id: StoreId, card: &StoreCard, distance_m: Option<f64>, score: f32| SearchHit {
+    let hit = |id: StoreId, card: &Arc<StoreCard>, distance_m: Option<f64>, score: f32| SearchHit {
         id,
         open_now: card.open_at(now),
         items: matching_items(d.menus.get(&card.merchant_id), &words),
         deals: card
             .deals
             .iter()
-            .filter(|e| e.sale_ends_at > now.millis() && words.matched(&index_tokens(&e.title)) > 0)
+            .filter(|e| e.sale_ends_at > now.millis() && words.matched(&e.tokens) > 0)
             .take(3)
             .cloned()
             .collect(),
@@ -464,25 +489,30 @@ pub fn text_search(d: &Discovery, q: &SearchQuery, now: Timestamp) -> Vec<Search
         score,
     };
     match q.around {
-        Some((center, radius_m)) => d
-            .geo
-            .within(
-                &center,
-                radius_m,
-                |k, c| keep(c) && d.text.score(k, &words) > 0.0,
-                |dist, k, c| match q.sort {
-                    SearchSort::Relevance => -f64::from(d.text.score(k, &words)) / (1.0 + dist / 2000.0),
-                    SearchSort::Distance => dist,
-                    SearchSort::Rating => -(c.rating_x100 as f64) * 1e9 + dist,
-                },
-                q.offset + q.limit,
-            )
-            .into_iter()
-            .skip(q.offset)
-            .map(|h| hit(*h.key, h.value, Some(h.distance_m), d.text.score(h.key, &words)))
-            .collect(),
+        Some((center, radius_m)) => {
+            // Only the stores that match at all are ranked: their scores are looked up, not
+            // computed for every store around.
+            let scores = d.text.scores(&words);
+            let score_of = |k: &StoreId| scores.get(k).copied().unwrap_or(0.0);
+            d.geo
+                .within(
+                    &center,
+                    radius_m,
+                    |k, c: &Arc<StoreCard>| scores.contains_key(k) && keep(c),
+                    |dist, k, c| match q.sort {
+                        SearchSort::Relevance => -f64::from(score_of(k)) / (1.0 + dist / 2000.0),
+                        SearchSort::Distance => dist,
+                        SearchSort::Rating => -(c.rating_x100 as f64) * 1e9 + dist,
+                    },
+                    q.offset + q.limit,
+                )
+                .into_iter()
+                .skip(q.offset)
+                .map(|h| hit(*h.key, h.value, Some(h.distance_m), score_of(h.key)))
+                .collect()
+        }
         None => {
-            let mut found: Vec<(StoreId, &StoreCard, f32)> = d
+            let mut found: Vec<(StoreId, &Arc<StoreCard>, f32)> = d
                 .text
                 .search(&words, 5_000)
                 .into_iter()
@@ -534,13 +564,8 @@ impl App {
                 views.push(StoreView { profile: crate::stores::profile_of(&row)?, row });
             }
         }
-        let entry = DealEntry {
-            id: v.row.id,
-            title: v.row.title.clone(),
-            price: v.row.price,
-            original_price: v.row.original_price,
-            sale_ends_at: v.row.sale_ends_at,
-        };
+        let entry =
+            DealEntry::new(v.row.id, v.row.title.clone(), v.row.price, v.row.original_price, v.row.sale_ends_at);
         self.with_discovery(|d| {
             for view in &views {
                 d.deals.entry(view.row.id).or_default().push(entry.clone());

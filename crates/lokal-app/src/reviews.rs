@@ -178,7 +178,11 @@ impl App {
                 .into());
             }
         };
-        self.review_views(reviews::of_store(self.db().pool(), store, order, offset, 20).await?).await
+        reviews::of_store(self.db().pool(), store, order, offset, 20)
+            .await?
+            .into_iter()
+            .map(|(r, author)| view_with(r, author))
+            .collect()
     }
 
     /// The caller's reviews, hidden ones included (with the reason).

@@ -54,10 +54,21 @@ impl LatLng {
 
     /// Great-circle distance in metres (haversine).
     pub fn distance_m(&self, other: &LatLng) -> f64 {
+        self.distance_with_cos(self.cos_lat(), other, other.cos_lat())
+    }
+
+    /// The cosine of the latitude, which [`LatLng::distance_with_cos`] takes precomputed.
+    pub fn cos_lat(&self) -> f64 {
+        self.lat.to_radians().cos()
+    }
+
+    /// [`LatLng::distance_m`] given both points' [`LatLng::cos_lat`] (an index that measures
+    /// many points from one centre computes each cosine once); the same number to the bit.
+    pub fn distance_with_cos(&self, cos_self: f64, other: &LatLng, cos_other: f64) -> f64 {
         let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
         let dp = p2 - p1;
         let dl = (other.lng - self.lng).to_radians();
-        let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        let h = (dp / 2.0).sin().powi(2) + cos_self * cos_other * (dl / 2.0).sin().powi(2);
         2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
     }
 

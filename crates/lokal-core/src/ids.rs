@@ -20,7 +20,9 @@ macro_rules! typed_id {
         }
 
         impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.hyphenated().fmt(f) }
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(self.0.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()))
+            }
         }
 
         impl FromStr for $name {

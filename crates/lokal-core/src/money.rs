@@ -100,10 +100,17 @@ pub fn decimal(minor: i64) -> String {
 /// An amount for people, the one way Lokal shows money on every page, message and receipt:
 /// `¥168`, `¥168.50`, `-¥5` (two decimals only when there are cents).
 pub fn yuan(minor: i64) -> String {
+    let mut out = String::with_capacity(12);
+    let _ = write_yuan(&mut out, minor);
+    out
+}
+
+/// Writes [`yuan`]'s text of `minor` into `w` (a message being put together).
+pub fn write_yuan(w: &mut impl fmt::Write, minor: i64) -> fmt::Result {
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
     let (whole, cents) = (abs / 100, abs % 100);
-    if cents == 0 { format!("{sign}¥{whole}") } else { format!("{sign}¥{whole}.{cents:02}") }
+    if cents == 0 { write!(w, "{sign}¥{whole}") } else { write!(w, "{sign}¥{whole}.{cents:02}") }
 }
 
 impl fmt::Display for Money {

@@ -28,6 +28,12 @@ impl From<String> for MsgArg {
     }
 }
 
+impl From<std::borrow::Cow<'_, str>> for MsgArg {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        Self::Text(s.into_owned())
+    }
+}
+
 impl From<&&str> for MsgArg {
     fn from(s: &&str) -> Self {
         Self::Text((*s).to_owned())

@@ -11,6 +11,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use lokal_core::{Msg, MsgArg};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -28,10 +29,90 @@ pub fn files(lang: Lang) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-fn bundle(lang: Lang) -> &'static Bundle {
-    static BUNDLES: OnceLock<[Bundle; 2]> = OnceLock::new();
-    let all = BUNDLES.get_or_init(|| Lang::ALL.map(build));
+/// A language's catalogue: its Fluent bundle, and its simple messages compiled.
+struct Catalogue {
+    bundle: Bundle,
+    /// The messages whose text is only literal text and arguments (no selector, function or
+    /// reference), as pieces: what pages write dozens of times, put together without Fluent's
+    /// resolver and to the same text (`simple_messages_render_as_fluent_does` checks every one).
+    simple: rustc_hash::FxHashMap<String, Vec<Piece>>,
+}
+
+/// A piece of a simple message.
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Arg(String),
+}
+
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    static CATALOGUES: OnceLock<[Catalogue; 2]> = OnceLock::new();
+    let all = CATALOGUES.get_or_init(|| {
+        Lang::ALL.map(|lang| {
+            let bundle = build(lang);
+            let simple = keys(lang)
+                .into_keys()
+                .filter_map(|key| {
+                    let pattern = bundle.get_message(&key)?.value()?;
+                    Some((key, compile(pattern)?))
+                })
+                .collect();
+            Catalogue { bundle, simple }
+        })
+    });
     &all[lang as usize]
+}
+
+fn bundle(lang: Lang) -> &'static Bundle {
+    &catalogue(lang).bundle
+}
+
+/// The pieces of a pattern made only of text and variable references; `None` for any other.
+fn compile(p: &ast::Pattern<&str>) -> Option<Vec<Piece>> {
+    p.elements
+        .iter()
+        .map(|el| match el {
+            ast::PatternElement::TextElement { value } => Some(Piece::Text((*value).to_owned())),
+            ast::PatternElement::Placeable {
+                expression: ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
+            } => Some(Piece::Arg(id.name.to_owned())),
+            ast::PatternElement::Placeable { .. } => None,
+        })
+        .collect()
+}
+
+/// A simple message's text with `args` put in; `None` when an argument it names is not given
+/// (Fluent then writes what it writes for a missing one).
+fn simple_text(pieces: &[Piece], args: &[(&'static str, MsgArg)]) -> Option<String> {
+    use std::fmt::Write as _;
+    let text_len: usize = pieces.iter().map(|p| if let Piece::Text(t) = p { t.len() } else { 16 }).sum();
+    let mut out = String::with_capacity(text_len);
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            // The last of two arguments of one name counts, as in Fluent.
+            Piece::Arg(name) => match &args.iter().rfind(|(n, _)| n == name)?.1 {
+                MsgArg::Text(t) => out.push_str(t),
+                // Fluent numbers are floats: a whole number it writes as it is, unless `grouped`
+                // groups it; beyond 2^53 a float is no longer that number, and Fluent decides.
+                MsgArg::Int(n) if n.unsigned_abs() < 10_000 => {
+                    let _ = write!(out, "{n}");
+                }
+                MsgArg::Int(n) => {
+                    let v = FluentValue::from(*n);
+                    match (grouped(&v, &()), &v) {
+                        (Some(g), _) => out.push_str(&g),
+                        (None, FluentValue::Number(num)) => out.push_str(&num.as_string()),
+                        (None, _) => return None,
+                    }
+                }
+                MsgArg::Money(m) => {
+                    let _ = lokal_core::money::write_yuan(&mut out, *m);
+                }
+            },
+        }
+    }
+    Some(out)
 }
 
 fn build(lang: Lang) -> Bundle {
@@ -80,15 +161,48 @@ fn is_key(key: &str) -> bool {
 
 /// The message `key` with no arguments, in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {
-    format(lang, key, None)
+    text(lang, key).into_owned()
+}
+
+/// The message `key` with no arguments, in `lang`, borrowed from the catalogue when its text
+/// is plain (no placeable): what a page writes dozens of times without copying each.
+pub fn text(lang: Lang, key: &str) -> Cow<'static, str> {
+    let c = catalogue(lang);
+    match c.simple.get(key).map(Vec::as_slice) {
+        Some([]) => return Cow::Borrowed(""),
+        Some([Piece::Text(t)]) => return Cow::Borrowed(t.as_str()),
+        _ => {}
+    }
+    let b = &c.bundle;
+    match b.get_message(key).and_then(|m| m.value()) {
+        Some(pattern) => {
+            let mut errors = Vec::new();
+            b.format_pattern(pattern, None, &mut errors)
+        }
+        None => Cow::Owned(missing(key)),
+    }
+}
+
+/// What a key no catalogue has renders as: `⟦key⟧` for a key, the text itself for a text that
+/// has not been given a key yet.
+fn missing(key: &str) -> String {
+    if is_key(key) { format!("⟦{key}⟧") } else { key.to_owned() }
 }
 
 /// A message in `lang`: its catalogue text with the arguments put in. Money arguments are
 /// written the one way Lokal writes money (`¥12.50`).
 pub fn render(lang: Lang, msg: &Msg) -> String {
     if msg.args.is_empty() {
-        return format(lang, &msg.key, None);
+        return text(lang, &msg.key).into_owned();
     }
+    if let Some(done) = catalogue(lang).simple.get(msg.key.as_ref()).and_then(|p| simple_text(p, &msg.args)) {
+        return done;
+    }
+    fluent_render(lang, msg)
+}
+
+/// [`render`] through Fluent's resolver, whatever the message.
+fn fluent_render(lang: Lang, msg: &Msg) -> String {
     let mut args = FluentArgs::with_capacity(msg.args.len());
     for (name, value) in &msg.args {
         let v: FluentValue<'_> = match value {
@@ -108,9 +222,7 @@ fn format(lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
             let mut errors = Vec::new();
             b.format_pattern(pattern, args, &mut errors).into_owned()
         }
-        None if is_key(key) => format!("⟦{key}⟧"),
-        // Not a key: a text that has not been given one yet, shown as it is.
-        None => key.to_owned(),
+        None => missing(key),
     }
 }
 
@@ -267,6 +379,46 @@ mod tests {
             "必须在 -20,000 到 9999 之间"
         );
         assert_eq!(render(Lang::En, &Msg::new("reviews-count").with("n", 12_345)), "12,345 reviews");
+    }
+
+    #[test]
+    fn simple_messages_render_as_fluent_does() {
+        let values = [
+            MsgArg::Int(0),
+            MsgArg::Int(7),
+            MsgArg::Int(-20_000),
+            MsgArg::Int(12_345_678),
+            MsgArg::Text("重庆火锅 <b>&".into()),
+            MsgArg::Money(16_850),
+            MsgArg::Money(-100),
+        ];
+        let mut compared = 0;
+        for lang in Lang::ALL {
+            let c = catalogue(lang);
+            for (key, vars) in keys(lang) {
+                assert!(c.simple.contains_key(&key) || c.bundle.get_message(&key).is_some(), "{key}");
+                let Some(pieces) = c.simple.get(&key) else { continue };
+                // Argument names are `&'static str` in a `Msg`: the test's few are leaked.
+                let names: Vec<&'static str> = vars.into_iter().map(|v| &*v.leak()).collect();
+                for (i, _) in values.iter().enumerate() {
+                    let mut m = Msg { key: key.clone().into(), args: Vec::new() };
+                    for (j, name) in names.iter().enumerate() {
+                        m.args.push((name, values[(i + j) % values.len()].clone()));
+                    }
+                    assert_eq!(simple_text(pieces, &m.args), Some(fluent_render(lang, &m)), "{lang} {key}");
+                    compared += 1;
+                }
+                // Without its arguments a message reads as Fluent writes it.
+                assert_eq!(render(lang, &Msg { key: key.clone().into(), args: Vec::new() }), format(lang, &key, None));
+            }
+        }
+        assert!(compared > 500, "only {compared} renderings compared");
+        // A pattern with a selector is not simple, and still selects.
+        assert!(!catalogue(Lang::En).simple.contains_key("reviews-count"));
+        assert_eq!(render(Lang::En, &Msg::new("reviews-count").with("n", 1)), "1 review");
+        // A missing argument falls back to what Fluent writes for one.
+        let m = Msg::new("money-amount");
+        assert_eq!(render(Lang::En, &m), fluent_render(Lang::En, &m));
     }
 
     #[test]

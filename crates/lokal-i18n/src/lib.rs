@@ -11,7 +11,7 @@
 pub mod catalogue;
 pub mod format;
 
-pub use catalogue::{render, t};
+pub use catalogue::{render, t, text};
 pub use format::Zone;
 
 /// A language Lokal speaks.

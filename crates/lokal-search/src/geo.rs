@@ -20,6 +20,8 @@ fn cell_of(p: &LatLng) -> Cell {
 struct Entry<K, V> {
     key: K,
     point: LatLng,
+    /// `point.cos_lat()`, for distances from a query's centre.
+    cos_lat: f64,
     value: V,
 }
 
@@ -89,7 +91,7 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
     /// Adds an entry or replaces the one with the same key (moving it if the point changed).
     pub fn upsert(&mut self, key: K, point: LatLng, value: V) {
         self.remove(&key);
-        let entry = Entry { key: key.clone(), point, value };
+        let entry = Entry { key: key.clone(), point, cos_lat: point.cos_lat(), value };
         let slot = match self.free.pop() {
             Some(s) => {
                 self.entries[s as usize] = Some(entry);
@@ -134,7 +136,7 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
         limit: usize,
         keep: impl Fn(&K, &V) -> bool,
     ) -> Vec<Hit<'_, K, V>> {
-        self.within(center, radius_m, keep, |d, _, _| d, limit)
+        self.scan(center, radius_m, keep, |d, _, _| d, limit, true)
     }
 
     /// Every entry within `radius_m` that passes `keep`, ordered by `score(distance, key, value)`
@@ -147,6 +149,22 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
         score: impl Fn(f64, &K, &V) -> f64,
         limit: usize,
     ) -> Vec<Hit<'_, K, V>> {
+        self.scan(center, radius_m, keep, score, limit, false)
+    }
+
+    /// [`Self::within`]; when the score is the distance itself (`by_distance`), an entry whose
+    /// latitude alone puts it farther than the worst of a full heap is passed over before its
+    /// distance is computed (a great circle is never shorter than its change of latitude).
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        center: &LatLng,
+        radius_m: f64,
+        keep: impl Fn(&K, &V) -> bool,
+        score: impl Fn(f64, &K, &V) -> f64,
+        limit: usize,
+        by_distance: bool,
+    ) -> Vec<Hit<'_, K, V>> {
         if limit == 0 || radius_m <= 0.0 {
             return Vec::new();
         }
@@ -158,6 +176,7 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
         let lng_lo = ((center.lng() - dlng) / CELL_DEG).floor() as i64;
         let lng_hi = ((center.lng() + dlng) / CELL_DEG).floor() as i64;
         let wrap = (360.0 / CELL_DEG) as i64;
+        let center_cos = center.cos_lat();
         let mut heap: BinaryHeap<Best> = BinaryHeap::with_capacity(limit + 1);
         let mut visited_lng = Vec::new();
         for lng in lng_lo..=lng_hi.min(lng_lo + wrap - 1) {
@@ -180,16 +199,29 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
                 for slot in slots {
                     let Some(Some(e)) = self.entries.get(*slot as usize) else { continue };
                     // Cheap reject on latitude alone before the trigonometry.
-                    if (e.point.lat() - center.lat()).abs() > dlat {
+                    let lat_apart = (e.point.lat() - center.lat()).abs();
+                    if lat_apart > dlat {
                         continue;
                     }
-                    let d = center.distance_m(&e.point);
+                    // A millimetre's margin for rounding: the bound only skips sure losers.
+                    if by_distance
+                        && heap.len() == limit
+                        && heap.peek().is_some_and(|w| lat_apart.to_radians() * EARTH_RADIUS_M - 1e-3 > w.distance)
+                    {
+                        continue;
+                    }
+                    let d = center.distance_with_cos(center_cos, &e.point, e.cos_lat);
                     if d > radius_m || !keep(&e.key, &e.value) {
                         continue;
                     }
-                    heap.push(Best { distance: score(d, &e.key, &e.value), slot: *slot });
-                    if heap.len() > limit {
+                    let b = Best { distance: score(d, &e.key, &e.value), slot: *slot };
+                    // A full heap keeps its worst unless this one beats it (what pushing and
+                    // popping would leave, without either).
+                    if heap.len() < limit {
+                        heap.push(b);
+                    } else if heap.peek().is_some_and(|worst| b < *worst) {
                         heap.pop();
+                        heap.push(b);
                     }
                 }
             }
@@ -199,7 +231,11 @@ impl<K: Clone + Eq + Hash, V> GeoIndex<K, V> {
         best.into_iter()
             .filter_map(|b| {
                 let e = self.entries.get(b.slot as usize)?.as_ref()?;
-                Some(Hit { key: &e.key, value: &e.value, distance_m: center.distance_m(&e.point) })
+                Some(Hit {
+                    key: &e.key,
+                    value: &e.value,
+                    distance_m: center.distance_with_cos(center_cos, &e.point, e.cos_lat),
+                })
             })
             .collect()
     }

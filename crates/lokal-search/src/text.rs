@@ -265,7 +265,24 @@ impl<K: Clone + Eq + Hash> TextIndex<K> {
         if matched == 0 { 0.0 } else { sum * matched as f32 / query.groups.len() as f32 }
     }
 
-    /// The best `limit` documents for the query across the whole index, best first.
+    /// The score ([`Self::score`]) of every document that matches the query at all, found
+    /// through the postings of its alternatives: what a search near a point looks its
+    /// candidates up in, instead of scoring every store around.
+    pub fn scores(&self, query: &Query) -> HashMap<K, f32> {
+        let mut out = HashMap::new();
+        for q in query.alternatives() {
+            for k in self.postings.get(q).into_iter().flatten() {
+                if !out.contains_key(k) {
+                    out.insert(k.clone(), self.score(k, query));
+                }
+            }
+        }
+        out.retain(|_, s| *s > 0.0);
+        out
+    }
+
+    /// The best `limit` documents for the query across the whole index, best first (equal
+    /// scores in the order their alternatives' postings list them).
     pub fn search(&self, query: &Query, limit: usize) -> Vec<(K, f32)> {
         let mut candidates: Vec<&K> = Vec::new();
         let mut seen = std::collections::HashSet::new();

@@ -171,6 +171,48 @@ pub async fn claimable<'e>(
     rows.iter().map(template).collect()
 }
 
+/// The batches a store's page offers at `now`: the merchant's and the platform's that are open
+/// for claiming with coupons left, the merchant's first, each newest first (at most 500).
+pub async fn claimable_for_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+    now: i64,
+) -> Result<Vec<TemplateRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE (merchant_id = $1 OR issuer = 'platform') \
+         AND status = 'active' AND claim_from <= $2 AND claim_until > $2 AND quantity_left > 0 \
+         ORDER BY CASE WHEN issuer = 'platform' THEN 1 ELSE 0 END, id DESC LIMIT 500"
+    ));
+    let rows =
+        sqlx::query(sql).bind(merchant.to_string()).bind(now).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(template).collect()
+}
+
+/// The stores each of `ids` is limited to, in one query (a batch limited to none is absent:
+/// all of its merchant's stores).
+pub async fn stores_of_many<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    ids: &[CouponTemplateId],
+) -> Result<std::collections::HashMap<CouponTemplateId, Vec<StoreId>>, StoreError> {
+    let mut out: std::collections::HashMap<CouponTemplateId, Vec<StoreId>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT template_id, store_id FROM coupon_template_stores WHERE template_id IN ({marks}) \
+         ORDER BY template_id, store_id"
+    ));
+    let mut q = sqlx::query(sql);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    for r in q.fetch_all(ex).await.map_err(StoreError::from_sqlx)? {
+        out.entry(parse(&r, "template_id")?).or_default().push(parse(&r, "store_id")?);
+    }
+    Ok(out)
+}
+
 /// The stores a batch is limited to (empty: all of the merchant's).
 pub async fn stores_of<'e>(
     ex: impl Executor<'e, Database = Any>,

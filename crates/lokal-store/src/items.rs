@@ -1,7 +1,7 @@
 //! Catalog items and their per-store overrides.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, opt, parse};
 use lokal_core::{ItemId, MerchantId, StoreId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -116,26 +116,36 @@ pub async fn list_for_merchant<'e>(
     rows.iter().map(from_row).collect()
 }
 
-/// A store's overrides, by item.
-pub async fn overrides_for_store<'e>(
+/// A merchant's items, each with `store`'s override if it has one: a store's menu in one query.
+pub async fn with_overrides<'e>(
     ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
     store: StoreId,
-) -> Result<Vec<(ItemId, StoreItemRow)>, StoreError> {
-    let rows = sqlx::query("SELECT item_id, price, stock, sold_out FROM store_items WHERE store_id = $1")
+) -> Result<Vec<(ItemRow, Option<StoreItemRow>)>, StoreError> {
+    let columns = COLUMNS.split(", ").map(|c| format!("i.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {columns}, s.item_id AS o_item, s.price AS o_price, s.stock AS o_stock, s.sold_out AS o_sold_out \
+         FROM items i LEFT JOIN store_items s ON s.item_id = i.id AND s.store_id = $2 \
+         WHERE i.merchant_id = $1 ORDER BY i.id"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(merchant.to_string())
         .bind(store.to_string())
         .fetch_all(ex)
         .await
         .map_err(StoreError::from_sqlx)?;
     rows.iter()
         .map(|r| {
-            Ok((
-                parse(r, "item_id")?,
-                StoreItemRow {
-                    price: get(r, "price")?,
-                    stock: get(r, "stock")?,
-                    sold_out: get::<i64>(r, "sold_out")? != 0,
-                },
-            ))
+            let item = from_row(r)?;
+            let o = match opt::<String>(r, "o_item")? {
+                None => None,
+                Some(_) => Some(StoreItemRow {
+                    price: get(r, "o_price")?,
+                    stock: get(r, "o_stock")?,
+                    sold_out: get::<i64>(r, "o_sold_out")? != 0,
+                }),
+            };
+            Ok((item, o))
         })
         .collect()
 }

@@ -181,20 +181,23 @@ pub async fn of_store<'e>(
     order: Order,
     offset: i64,
     limit: i64,
-) -> Result<Vec<ReviewRow>, StoreError> {
+) -> Result<Vec<(ReviewRow, String)>, StoreError> {
     let (filter, by) = match order {
-        Order::Newest => ("", "created_at DESC, id DESC"),
-        Order::Helpful => ("", "helpful DESC, created_at DESC, id DESC"),
-        Order::Photos => (" AND photo_count > 0", "created_at DESC, id DESC"),
+        Order::Newest => ("", "r.created_at DESC, r.id DESC"),
+        Order::Helpful => ("", "r.helpful DESC, r.created_at DESC, r.id DESC"),
+        Order::Photos => (" AND r.photo_count > 0", "r.created_at DESC, r.id DESC"),
     };
+    // With each author's display name, in the same query (a store page lists twenty).
+    let columns = COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM reviews WHERE store_id = $1 AND status = 'visible'{filter} ORDER BY {by} \
-         LIMIT {} OFFSET {}",
+        "SELECT {columns}, COALESCE(u.display_name, '') AS author FROM reviews r \
+         LEFT JOIN users u ON u.id = r.user_id \
+         WHERE r.store_id = $1 AND r.status = 'visible'{filter} ORDER BY {by} LIMIT {} OFFSET {}",
         limit.clamp(1, 100),
         offset.max(0)
     ));
     let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(|r| Ok((from_row(r)?, get(r, "author")?))).collect()
 }
 
 /// A consumer's reviews, newest first (hidden ones included: the author sees why).

@@ -41,7 +41,7 @@ struct AuthForm {
 impl AuthForm {
     fn login(nav: Nav) -> Self {
         Self {
-            heading: nav.t("auth-log-in"),
+            heading: nav.t("auth-log-in").into_owned(),
             nav,
             action: "/login",
             registering: false,
@@ -54,7 +54,7 @@ impl AuthForm {
     }
     fn register(nav: Nav) -> Self {
         let heading = nav.t("auth-create-account");
-        Self { heading, action: "/register", registering: true, ..Self::login(nav) }
+        Self { heading: heading.into_owned(), action: "/register", registering: true, ..Self::login(nav) }
     }
     /// Shows the form again with the error; internal failures become an error page.
     fn refuse(mut self, e: AppError) -> Response {
@@ -261,7 +261,7 @@ async fn account(State(ctx): State<Ctx>, nav: Nav) -> Response {
         email: user.email.unwrap_or_else(|| "—".into()),
         phone: user.phone.unwrap_or_else(|| "—".into()),
         since: nav.date(user.created_at),
-        roles: session.auth.principal.grants.iter().map(|g| nav.label("role", g.role.as_str())).collect(),
+        roles: session.auth.principal.grants.iter().map(|g| nav.label("role", g.role.as_str()).into_owned()).collect(),
         saved_lang: user.lang.unwrap_or_default(),
         nav: nav.clone(),
     };

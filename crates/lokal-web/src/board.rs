@@ -243,7 +243,7 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
             .riders
             .iter()
             .find(|(r, _)| r.user_id == u)
-            .map_or_else(|| nav.t("board-rider-off-shift"), |(r, _)| r.name.clone()),
+            .map_or_else(|| nav.t("board-rider-off-shift").into_owned(), |(r, _)| r.name.clone()),
     };
     let mut marks = Vec::new();
     let mut rows = Vec::new();

@@ -351,7 +351,7 @@ async fn report_page(
         ),
         window_days: r.campaign.row.window_days,
         first: model == Model::First,
-        total: line(&nav, nav.t("campaign-report-all-channels"), "", String::new(), &r.total),
+        total: line(&nav, nav.t("campaign-report-all-channels").into_owned(), "", String::new(), &r.total),
         lines,
         orders,
     };
@@ -470,7 +470,7 @@ async fn poster(
     let qr_svg = crate::page::qr_svg(&url, 240);
     let channel = ch.name.clone();
     let page = PosterPage {
-        headline: nav.t("campaign-poster-headline"),
+        headline: nav.t("campaign-poster-headline").into_owned(),
         title: view.row.title,
         offer,
         channel,

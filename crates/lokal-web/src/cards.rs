@@ -199,7 +199,7 @@ async fn join_poster(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Path(
         headline: "扫码入会 · Scan to join",
         title: view.profile.name,
         offer: ladder_text(&nav),
-        channel: nav.t("join-poster-channel"),
+        channel: nav.t("join-poster-channel").into_owned(),
         url,
         qr_svg,
     }

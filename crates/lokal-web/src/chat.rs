@@ -80,7 +80,7 @@ fn lines(nav: &Nav, c: &Conversation, store_name: &str, offset_min: i64) -> Vec<
             // An operator reading is on neither side.
             let mine = c.side.is_some_and(|s| m.sender == s.as_str());
             let who = match (mine, m.sender.as_str()) {
-                (true, _) => nav.t("chat-you"),
+                (true, _) => nav.t("chat-you").into_owned(),
                 (false, "consumer") => c.thread.consumer_name.clone(),
                 (false, _) => store_name.to_owned(),
             };
@@ -124,7 +124,7 @@ async fn consumer_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>)
         nav: nav.clone(),
         heading: nav.t1("chat-ask", "store", &view.profile.name),
         back: format!("/stores/{store}"),
-        back_text: nav.t("chat-back-to-store"),
+        back_text: nav.t("chat-back-to-store").into_owned(),
         live_src: format!("/live/stores/{store}/chat"),
         lines,
         action: format!("/stores/{store}/chat"),
@@ -175,8 +175,8 @@ async fn my_chats(State(ctx): State<Ctx>, nav: Nav) -> Response {
         .collect();
     let page = ChatsPage {
         nav: nav.clone(),
-        heading: nav.t("chats-mine"),
-        empty: nav.t("chats-mine-empty"),
+        heading: nav.t("chats-mine").into_owned(),
+        empty: nav.t("chats-mine-empty").into_owned(),
         live_src: "/live/me/chats".into(),
         rows,
     };
@@ -212,7 +212,7 @@ async fn store_chats(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -
     let page = ChatsPage {
         nav: nav.clone(),
         heading: nav.t1("chats-store", "store", &view.profile.name),
-        empty: nav.t("chats-store-empty"),
+        empty: nav.t("chats-store-empty").into_owned(),
         live_src: format!("/live/stores/{store}/chats"),
         rows: list.into_iter().map(|t| row(&nav, t, offset, |t| t.consumer_name.clone())).collect(),
     };
@@ -236,7 +236,7 @@ async fn staff_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         nav: nav.clone(),
         heading: format!("{} · {}", t.consumer_name, t.store_name),
         back: format!("/merchant/stores/{}/chats", t.store_id),
-        back_text: nav.t("chat-back-to-list"),
+        back_text: nav.t("chat-back-to-list").into_owned(),
         live_src: format!("/live/chats/{}", t.id),
         lines: lines(&nav, &c, &t.store_name, offset),
         action: if c.side.is_some() { format!("/merchant/chats/{}", t.id) } else { String::new() },

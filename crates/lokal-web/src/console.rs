@@ -158,7 +158,7 @@ async fn block(
                 name,
                 role: g.role.as_str(),
                 stores: match &g.stores {
-                    StoreScope::All => nav.t("console-all-stores"),
+                    StoreScope::All => nav.t("console-all-stores").into_owned(),
                     StoreScope::Only(ids) => ids
                         .iter()
                         .map(|id| {

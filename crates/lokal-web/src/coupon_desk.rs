@@ -118,7 +118,7 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
         Err(e) => return error_page(e),
     };
     let store_name = |id: Option<StoreId>| match id {
-        None => nav.t("console-all-stores"),
+        None => nav.t("console-all-stores").into_owned(),
         Some(id) => stores.iter().find(|s| s.0 == id.to_string()).map_or_else(|| id.to_string(), |s| s.1.clone()),
     };
     let promotions = match ctx.app.merchant_promotions(&me, m).await {
@@ -331,19 +331,21 @@ async fn create_promotion(
     let heading = nav.t("promo-not-started");
     let refuse = |text: String| nav.finish(message(StatusCode::UNPROCESSABLE_ENTITY, &heading, &text, nav.clone()));
     let yuan_or_zero = |s: &str| if s.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(s) };
-    let Some(threshold) = yuan_or_zero(&f.threshold) else { return refuse(nav.t("coupon-desk-threshold-invalid")) };
+    let Some(threshold) = yuan_or_zero(&f.threshold) else {
+        return refuse(nav.t("coupon-desk-threshold-invalid").into_owned());
+    };
     let benefit = match f.kind.as_str() {
         "percent_off" => {
             let Ok(percent) = f.value.trim().parse::<f64>() else {
-                return refuse(nav.t("coupon-desk-percent-invalid"));
+                return refuse(nav.t("coupon-desk-percent-invalid").into_owned());
             };
-            let Some(cap) = yuan_or_zero(&f.cap) else { return refuse(nav.t("coupon-desk-cap-invalid")) };
+            let Some(cap) = yuan_or_zero(&f.cap) else { return refuse(nav.t("coupon-desk-cap-invalid").into_owned()) };
             let percent_bp = (percent * 100.0).round().clamp(0.0, 10_000.0) as u32;
             Benefit::PercentOff { percent_bp, cap: (cap > 0).then_some(cap), threshold }
         }
         "item_off" => {
             let Ok(item) = f.item.trim().parse::<lokal_core::ItemId>() else {
-                return refuse(nav.t("coupon-desk-choose-dish"));
+                return refuse(nav.t("coupon-desk-choose-dish").into_owned());
             };
             let Some(off_each) = crate::console::parse_yuan(&f.value) else {
                 return refuse(nav.t1("coupon-desk-off-invalid", "example", "3"));
@@ -362,7 +364,7 @@ async fn create_promotion(
         "" => None,
         s => match s.parse::<StoreId>() {
             Ok(id) => Some(id),
-            Err(_) => return refuse(nav.t("coupon-desk-choose-store")),
+            Err(_) => return refuse(nav.t("coupon-desk-choose-store").into_owned()),
         },
     };
     let days = f.days.trim().parse::<i64>().unwrap_or(30).clamp(1, 365);

@@ -112,7 +112,8 @@ pub(crate) fn csv_download(nav: &Nav, group: &str, file: &str, body: &str) -> Re
         .split(',')
         .map(|col| {
             let key = label_key(group, col);
-            let text = if lokal_i18n::catalogue::has(nav.lang, &key) { nav.t(&key) } else { col.to_owned() };
+            let text =
+                if lokal_i18n::catalogue::has(nav.lang, &key) { nav.t(&key).into_owned() } else { col.to_owned() };
             if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
         })
         .collect::<Vec<_>>()
@@ -304,7 +305,14 @@ async fn platform_dashboard(ctx: &Ctx, nav: &Nav, q: &DashQuery) -> Result<Dashb
 
 async fn platform_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DashQuery>) -> Response {
     match platform_dashboard(&ctx, &nav, &q).await {
-        Ok(d) => page(&nav, &d, nav.t("dash-heading-platform"), "/admin/dashboard".into(), Vec::new(), String::new()),
+        Ok(d) => page(
+            &nav,
+            &d,
+            nav.t("dash-heading-platform").into_owned(),
+            "/admin/dashboard".into(),
+            Vec::new(),
+            String::new(),
+        ),
         Err(refused) => refused,
     }
 }

@@ -4,11 +4,10 @@
 use crate::map::{MapView, Pin};
 use crate::page::{Nav, error_page, message};
 use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use lokal_api::Ctx;
 use lokal_api::routes::search::SearchParams;
@@ -70,9 +69,10 @@ fn per_person(nav: &Nav, minor: i64) -> String {
 /// reviewed (no stars without the reviews behind them).
 fn rating_text(nav: &Nav, x100: i64, reviews: i64) -> String {
     if reviews > 0 && x100 > 0 {
-        nav.t2("discover-rating-count", "rating", format!("{:.1}", x100 as f64 / 100.0), "n", reviews)
+        let rating = crate::map::Tenths::from_hundredths(x100).to_string();
+        nav.t2("discover-rating-count", "rating", rating, "n", reviews)
     } else {
-        nav.t("discover-no-reviews")
+        nav.t("discover-no-reviews").into_owned()
     }
 }
 
@@ -87,8 +87,8 @@ fn card(nav: &Nav, s: NearbyStore) -> Card {
         open_now: s.open_now,
         tags: s.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
         items: Vec::new(),
-        cover: s.card.cover.as_deref().map(lokal_core::photo::thumbnail).unwrap_or_default(),
-        name: s.card.name,
+        cover: s.card.cover.clone().unwrap_or_default(),
+        name: s.card.name.clone(),
     }
 }
 
@@ -109,11 +109,11 @@ fn query_of(nav: &Nav, p: &NearbyParams) -> Result<NearbyQuery, lokal_core::Fiel
 fn results_map(nav: &Nav, center: LatLng, stores: impl Iterator<Item = (StoreId, String, LatLng)>) -> String {
     let mut pins: Vec<Pin> =
         stores.map(|(id, name, at)| Pin { at, label: name, href: format!("/stores/{id}"), kind: "store" }).collect();
-    pins.push(Pin { at: center, label: nav.t("place-current"), href: String::new(), kind: "me" });
-    MapView::around("results-map", center, pins, 500.0, nav.t("nearby-map-label")).render(nav)
+    pins.push(Pin { at: center, label: nav.t("place-current").into_owned(), href: String::new(), kind: "me" });
+    MapView::around("results-map", center, pins, 500.0, nav.t("nearby-map-label").into_owned()).render(nav)
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     nav: Nav,
@@ -136,10 +136,10 @@ async fn home(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyParams>) -
     let cards = ctx.app.nearby(&q).into_iter().map(|s| card(&nav, s)).collect();
     let categories = Category::ALL.iter().map(Category::as_str).collect();
     let subcats = subcategories("");
-    nav.finish(HomePage { nav: nav.clone(), categories, subcats, lat, lng, cards }.into_response())
+    nav.finish(crate::page::html(&HomePage { nav: nav.clone(), categories, subcats, lat, lng, cards }))
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "nearby.html")]
 struct NearbyPage {
     nav: Nav,
@@ -179,7 +179,7 @@ async fn nearby_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<NearbyPar
         open_now: q.open_now,
         cards: found.into_iter().map(|s| card(&nav, s)).collect(),
     };
-    nav.finish(page.into_response())
+    nav.finish(crate::page::html(&page))
 }
 
 fn bad_query(nav: &Nav, e: lokal_core::FieldError) -> Response {
@@ -219,7 +219,7 @@ pub const REVIEW_SORTS: [&str; 3] = ["newest", "helpful", "photos"];
 /// The orders of the nearby list (`nearby-sort-…`), as [`Sort::parse`] reads them.
 pub const NEARBY_SORTS: [&str; 4] = ["distance", "rating", "sales", "recommended"];
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "store.html")]
 struct StorePage {
     nav: Nav,
@@ -319,7 +319,7 @@ async fn store_page(
     ctx.app.count_store_view(&view);
     let p = &view.profile;
     let json = p.hours.to_json();
-    let day = |v: &Vec<String>| if v.is_empty() { nav.t("store-hours-closed") } else { v.join(", ") };
+    let day = |v: &Vec<String>| if v.is_empty() { nav.t("store-hours-closed").into_owned() } else { v.join(", ") };
     let hours = [&json.mon, &json.tue, &json.wed, &json.thu, &json.fri, &json.sat, &json.sun]
         .into_iter()
         .zip(1u8..)
@@ -348,7 +348,7 @@ async fn store_page(
                 .filter(|s| s.id != id)
                 .map(|s| Pin {
                     at: s.card.location,
-                    label: s.card.name,
+                    label: s.card.name.clone(),
                     href: format!("/stores/{}", s.id),
                     kind: "store",
                 })
@@ -474,10 +474,10 @@ async fn store_page(
         map,
         nav: nav.clone(),
     };
-    nav.finish(page.into_response())
+    nav.finish(crate::page::html(&page))
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
     nav: Nav,
@@ -541,8 +541,8 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
                     open_now: h.open_now,
                     tags: h.card.tags.iter().take(3).cloned().collect::<Vec<_>>().join(" · "),
                     items: h.items.into_iter().map(|e| (e.name, nav.money(e.price))).collect(),
-                    cover: h.card.cover.as_deref().map(lokal_core::photo::thumbnail).unwrap_or_default(),
-                    name: h.card.name,
+                    cover: h.card.cover.clone().unwrap_or_default(),
+                    name: h.card.name.clone(),
                 })
                 .collect()
         }
@@ -563,5 +563,5 @@ async fn search_page(State(ctx): State<Ctx>, nav: Nav, Query(p): Query<SearchPar
         open_now,
         more,
     };
-    nav.finish(page.into_response())
+    nav.finish(crate::page::html(&page))
 }

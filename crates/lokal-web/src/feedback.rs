@@ -181,7 +181,8 @@ async fn report(
         return refused;
     }
     let Some(me) = nav.caller() else { return nav.to_login() };
-    let reason = if f.text.trim().is_empty() { nav.t("review-report-default-reason") } else { f.text.clone() };
+    let reason =
+        if f.text.trim().is_empty() { nav.t("review-report-default-reason").into_owned() } else { f.text.clone() };
     match ctx.app.report_review(&me, &id, &reason).await {
         Ok(()) => {
             nav.finish(message(StatusCode::OK, &nav.t("review-reported"), &nav.t("review-reported-text"), nav.clone()))

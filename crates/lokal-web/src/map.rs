@@ -38,14 +38,93 @@ pub struct MapView {
     pub label: String,
 }
 
-/// A pin as drawn on the fallback map (300 × 300 user units, north up).
-pub struct Drawn {
+/// A pin as drawn on the fallback map (300 × 300 user units, north up). Its place is written
+/// on it too (`data-at`), from which `map.js` puts it on a tiled map: the drawn pins are the
+/// one list of a map's pins.
+pub struct Drawn<'a> {
     /// x.
-    pub x: f64,
+    pub x: Tenths,
     /// y.
-    pub y: f64,
+    pub y: Tenths,
+    /// Where it is: `31.230400,121.473700`.
+    pub at: At,
     /// The pin.
-    pub pin: Pin,
+    pub pin: &'a Pin,
+}
+
+/// A place written to a millionth of a degree (about 0.1 m), without formatting floats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At(i64, i64);
+
+impl At {
+    /// `p` rounded to millionths of a degree.
+    pub fn of(p: &LatLng) -> At {
+        At((p.lat() * 1e6).round() as i64, (p.lng() * 1e6).round() as i64)
+    }
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write_fixed(f, self.0, 6)?;
+        f.write_str(",")?;
+        write_fixed(f, self.1, 6)
+    }
+}
+
+/// A coordinate of the drawn map to a tenth of a unit, written `12.3` (what `{:.1}` writes,
+/// without formatting a float for every pin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tenths(i64);
+
+impl Tenths {
+    /// `v` rounded to a tenth.
+    pub fn of(v: f64) -> Tenths {
+        Tenths((v * 10.0).round() as i64)
+    }
+
+    /// Hundredths (a rating × 100) to the nearest tenth, halves away from zero: `445` is
+    /// `4.5`, `435` is `4.4`, in whole numbers (a float of 4.35 is a little under it).
+    pub fn from_hundredths(x100: i64) -> Tenths {
+        Tenths((x100 + 5 * x100.signum()) / 10)
+    }
+}
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write_fixed(f, self.0, 1)
+    }
+}
+
+/// Writes `v` ÷ 10^`decimals` with exactly `decimals` decimals (`-12.5` for `(-125, 1)`), digit
+/// by digit: a map writes hundreds of these, and `write!` with zero padding costs several times
+/// as much.
+fn write_fixed(w: &mut impl std::fmt::Write, v: i64, decimals: usize) -> std::fmt::Result {
+    let mut buf = [0u8; 48];
+    let mut i = buf.len();
+    let mut n = v.unsigned_abs();
+    let decimals = decimals.min(24);
+    for _ in 0..decimals {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    if decimals > 0 {
+        i -= 1;
+        buf[i] = b'.';
+    }
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    w.write_str(std::str::from_utf8(&buf[i..]).unwrap_or_default())
 }
 
 #[derive(Template)]
@@ -53,10 +132,10 @@ pub struct Drawn {
 struct MapBox<'a> {
     nav: &'a Nav,
     map: &'a MapView,
-    drawn: Vec<Drawn>,
-    pins_json: String,
+    drawn: Vec<Drawn<'a>>,
     scale_m: u32,
-    scale_px: f64,
+    /// Where the scale bar ends.
+    scale_end: Tenths,
 }
 
 /// Metres per degree of latitude.
@@ -90,27 +169,14 @@ impl MapView {
             .iter()
             .map(|p| {
                 let (x, y) = self.project(&p.at);
-                Drawn { x: x.clamp(4.0, 296.0), y: y.clamp(4.0, 296.0), pin: p.clone() }
+                Drawn {
+                    x: Tenths::of(x.clamp(4.0, 296.0)),
+                    y: Tenths::of(y.clamp(4.0, 296.0)),
+                    at: At::of(&p.at),
+                    pin: p,
+                }
             })
             .collect();
-        #[derive(serde::Serialize)]
-        struct PinJson<'a> {
-            lat: f64,
-            lng: f64,
-            label: &'a str,
-            href: &'a str,
-            kind: &'a str,
-        }
-        let pins: Vec<PinJson<'_>> = self
-            .pins
-            .iter()
-            .map(|p| PinJson { lat: p.at.lat(), lng: p.at.lng(), label: &p.label, href: &p.href, kind: p.kind })
-            .collect();
-        let mut pins_json = serde_json::to_string(&pins).unwrap_or_else(|_| "[]".into());
-        // Inside a script element: nothing in it may close the element or start markup.
-        if pins_json.contains(['<', '>', '&']) {
-            pins_json = pins_json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-        }
         // A round scale bar about a sixth of the width.
         let target = self.radius_m / 3.0;
         let scale_m = [50u32, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000]
@@ -119,7 +185,7 @@ impl MapView {
             .find(|m| f64::from(*m) <= target)
             .unwrap_or(50);
         let scale_px = f64::from(scale_m) / self.radius_m * 150.0;
-        let b = MapBox { nav, map: self, drawn, pins_json, scale_m, scale_px };
+        let b = MapBox { nav, map: self, drawn, scale_m, scale_end: Tenths::of(12.0 + scale_px) };
         b.render().unwrap_or_default()
     }
 }
@@ -162,15 +228,65 @@ mod tests {
         let html = m.render(&nav(""));
         assert!(html.contains(r#"id="m1""#) && html.contains("附近的店"));
         assert!(!html.contains("<b>"), "labels are escaped");
-        // The pins' data reads back as it was, and nothing in it can end its script element.
-        let data = html.split("class=\"map-pins\">").nth(1).and_then(|s| s.split("</script>").next()).expect("pins");
-        let pins: serde_json::Value = serde_json::from_str(data).expect("json");
-        assert_eq!(pins[0]["label"], "重庆火锅 <b>");
+        // Each drawn pin says where it is, for the tiled map.
+        let at = At::of(&c.offset_m(500.0, 0.0)).to_string();
+        assert!(html.contains(&format!(r#"data-at="{at}""#)), "{html}");
+        assert!(html.contains(r#"data-at="31.230400,121.473700""#), "{html}");
+        assert!(
+            html.contains("<title>重庆火锅 &#60;b&#62;</title>") || html.contains("<title>重庆火锅 &lt;b&gt;</title>"),
+            "{html}"
+        );
         assert!(!html.contains("data-tile-url") && !html.contains("data-pick-lat"));
         assert!(html.contains(" 米") || html.contains("公里"), "the scale speaks Chinese: {html}");
         let tiled = m.clone().picking("lat", "lng").render(&nav("https://tile.example/{z}/{x}/{y}.png"));
         assert!(tiled.contains(r#"data-tile-url="https://tile.example/{z}/{x}/{y}.png""#), "{tiled}");
         assert!(tiled.contains(r#"data-pick-lat="lat""#) && tiled.contains("map-pick-hint"));
+    }
+
+    #[test]
+    fn tenths_are_written_as_a_float_with_one_decimal_would_be() {
+        for v in [0.0, 4.0, 12.34, 12.35, 150.0, 295.96, 296.0, -3.26, -0.04] {
+            let want = format!("{v:.1}");
+            let got = Tenths::of(v).to_string();
+            // `{:.1}` rounds halves to even and may keep `-0.0`; tenths round half away from zero.
+            let (g, w): (f64, f64) = (got.parse().expect("a number"), want.parse().expect("a number"));
+            let close = (g - w).abs() <= 0.1 + 1e-9;
+            assert!(close, "{v}: {got} vs {want}");
+        }
+        assert_eq!(Tenths::of(12.34).to_string(), "12.3");
+        assert_eq!(Tenths::of(296.0).to_string(), "296.0");
+        assert_eq!(Tenths::of(-3.26).to_string(), "-3.3");
+        assert_eq!(Tenths::of(0.96).to_string(), "1.0");
+        assert_eq!(Tenths::from_hundredths(445).to_string(), "4.5");
+        assert_eq!(Tenths::from_hundredths(435).to_string(), "4.4");
+        assert_eq!(Tenths::from_hundredths(434).to_string(), "4.3");
+        assert_eq!(Tenths::from_hundredths(500).to_string(), "5.0");
+        assert_eq!(Tenths::from_hundredths(-445).to_string(), "-4.5");
+    }
+
+    #[test]
+    fn fixed_point_numbers_are_written_as_format_writes_them() {
+        for v in [0i64, 5, -5, 9, 10, 99, 100, 123_456, -123_456, 1_000_000, 31_230_400, i64::MAX, i64::MIN + 1] {
+            for d in [0usize, 1, 2, 6] {
+                let mut got = String::new();
+                write_fixed(&mut got, v, d).expect("written");
+                let p = 10u128.pow(d as u32);
+                let (whole, frac) = (u128::from(v.unsigned_abs()) / p, u128::from(v.unsigned_abs()) % p);
+                let sign = if v < 0 { "-" } else { "" };
+                let want = if d == 0 { format!("{sign}{whole}.") } else { format!("{sign}{whole}.{frac:0d$}") };
+                assert_eq!(got, want.trim_end_matches('.'), "{v} with {d} decimals");
+            }
+        }
+    }
+
+    #[test]
+    fn places_are_written_to_a_millionth_of_a_degree() {
+        let p = LatLng::new(31.2304, 121.4737).expect("a place");
+        assert_eq!(At::of(&p).to_string(), "31.230400,121.473700");
+        let south_west = LatLng::new(-33.868_819_7, -0.000_000_4).expect("a place");
+        assert_eq!(At::of(&south_west).to_string(), "-33.868820,0.000000");
+        let west = LatLng::new(0.5, -70.25).expect("a place");
+        assert_eq!(At::of(&west).to_string(), "0.500000,-70.250000");
     }
 
     #[test]

@@ -78,10 +78,15 @@ async fn render_apply(ctx: &Ctx, nav: Nav, me: &Principal, error: Option<String>
         Err(e) => return error_page(e),
     };
     let categories = Category::ALL.iter().map(Category::as_str).collect();
-    let map =
-        crate::map::MapView::around("apply-map", nav.here_or_center(), Vec::new(), 1_500.0, nav.t("apply-location"))
-            .picking("lat", "lng")
-            .render(&nav);
+    let map = crate::map::MapView::around(
+        "apply-map",
+        nav.here_or_center(),
+        Vec::new(),
+        1_500.0,
+        nav.t("apply-location").into_owned(),
+    )
+    .picking("lat", "lng")
+    .render(&nav);
     nav.finish((status, ApplyPage { nav: nav.clone(), categories, mine, error, map }).into_response())
 }
 

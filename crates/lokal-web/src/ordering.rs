@@ -58,18 +58,18 @@ fn in_tab(tab: &str, status: &str) -> bool {
 /// all used (completed), all refunded, or cancelled unpaid.
 pub(crate) fn deal_state(nav: &Nav, v: &lokal_app::orders::OrderView) -> (&'static str, String) {
     match v.order.status.as_str() {
-        "pending" => ("pending", nav.t("track-headline-pending")),
+        "pending" => ("pending", nav.t("track-headline-pending").into_owned()),
         "paid" => {
             let left = v.vouchers.iter().filter(|x| x.status == "active").count();
             if !v.vouchers.is_empty() && v.vouchers.iter().all(|x| x.status == "refunded") {
-                ("refunded", nav.label("order-status", "refunded"))
+                ("refunded", nav.label("order-status", "refunded").into_owned())
             } else if left > 0 {
                 ("paid", nav.t1("my-orders-vouchers-left", "n", left))
             } else {
-                ("completed", nav.t("my-orders-vouchers-done"))
+                ("completed", nav.t("my-orders-vouchers-done").into_owned())
             }
         }
-        _ => ("cancelled", nav.t("track-headline-cancelled")),
+        _ => ("cancelled", nav.t("track-headline-cancelled").into_owned()),
     }
 }
 
@@ -119,7 +119,7 @@ async fn my_orders(
                 store: o.store_name.clone(),
                 mode: mode.as_str(),
                 status: status.as_str(),
-                headline: nav.t(headline(mode, status)),
+                headline: nav.t(headline(mode, status)).into_owned(),
                 total: nav.money(o.order.total),
                 placed: nav.near_at(o.order.created_at, offset),
             }
@@ -349,7 +349,9 @@ async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, stat
     let map = match (p.location, door) {
         (Some(store_at), Some(door)) => {
             let pins = vec![Pin { at: store_at, label: p.name.clone(), href: String::new(), kind: "store" }];
-            MapView::around("drop-map", door, pins, 800.0, nav.t("order-pin-label")).picking("lat", "lng").render(&nav)
+            MapView::around("drop-map", door, pins, 800.0, nav.t("order-pin-label").into_owned())
+                .picking("lat", "lng")
+                .render(&nav)
         }
         _ => String::new(),
     };
@@ -530,7 +532,7 @@ async fn make_quote(
     let save = fields.iter().any(|(n, v)| n == "save_address" && v == "1");
     if let (true, Some(a)) = (save, cart.address.as_ref()) {
         if a.contact_name.is_empty() || a.contact_phone.is_empty() {
-            return back(nav.t("order-contact-needed"), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return back(nav.t("order-contact-needed").into_owned(), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         let label = fields.iter().find(|(n, _)| n == "address_label").map(|(_, v)| v.trim().to_owned());
         let input = lokal_core::address::AddressInput {
@@ -625,7 +627,7 @@ async fn quote_page(
     let where_to = match cart.mode {
         Mode::Delivery => cart.address.map(|a| a.text).unwrap_or_default(),
         Mode::DineIn => nav.t1("quote-table", "code", cart.table_code.unwrap_or_default()),
-        _ => nav.t("quote-pickup-at-counter"),
+        _ => nav.t("quote-pickup-at-counter").into_owned(),
     };
     // The card is offered when it covers the total.
     let card = crate::loyalty::card_balance(&ctx, &me, q.priced.store.row.merchant_id)
@@ -824,7 +826,7 @@ pub(crate) fn note_text(nav: &Nav, note: &str) -> String {
         _ => None,
     };
     if let Some(key) = fixed {
-        return nav.t(key);
+        return nav.t(key).into_owned();
     }
     if let Some(n) =
         note.strip_prefix("ready in ").and_then(|r| r.strip_suffix(" min")).and_then(|n| n.parse::<i64>().ok())
@@ -868,15 +870,15 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         let at = |p: (i64, i64)| lokal_core::geo::LatLng::new(p.0 as f64 / 1e7, p.1 as f64 / 1e7).ok();
         let pin = |at, label: String, kind| Pin { at, label, href: String::new(), kind };
         let mut pins = Vec::new();
-        pins.extend(at(d.pickup).map(|p| pin(p, nav.t("track-map-store"), "store")));
-        pins.extend(at(d.drop).map(|p| pin(p, nav.t("track-map-you"), "drop")));
-        pins.extend(t.rider_position.map(|p| pin(p, nav.t("track-map-rider"), "rider")));
+        pins.extend(at(d.pickup).map(|p| pin(p, nav.t("track-map-store").into_owned(), "store")));
+        pins.extend(at(d.drop).map(|p| pin(p, nav.t("track-map-you").into_owned(), "drop")));
+        pins.extend(t.rider_position.map(|p| pin(p, nav.t("track-map-rider").into_owned(), "rider")));
         if let Some(first) = pins.first() {
             // Centred between the store and the door, wide enough for all three.
             let (n, (lat, lng)) =
                 pins.iter().fold((0.0, (0.0, 0.0)), |(n, (a, b)), p| (n + 1.0, (a + p.at.lat(), b + p.at.lng())));
             let center = lokal_core::geo::LatLng::new(lat / n, lng / n).unwrap_or(first.at);
-            map = MapView::around("track-map-box", center, pins, 400.0, nav.t("track-map")).render(&nav);
+            map = MapView::around("track-map-box", center, pins, 400.0, nav.t("track-map").into_owned()).render(&nav);
         }
     }
     let paid = o.order.paid_at.is_some();
@@ -918,7 +920,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         store_name: o.store_name.clone(),
         mode: mode.as_str(),
         status: status.as_str(),
-        headline: nav.t(headline(mode, status)),
+        headline: nav.t(headline(mode, status)).into_owned(),
         code: (t.viewer == Actor::Consumer && !status.is_terminal() || mode == Mode::PayAtStore)
             .then(|| o.detail.code.clone()),
         eta: o
@@ -936,7 +938,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
                 let kind = event_word(&e.kind);
                 Step {
                     at: nav.near_at(e.at, offset),
-                    what: nav.label("order-event", &kind),
+                    what: nav.label("order-event", &kind).into_owned(),
                     kind,
                     note: note_text(&nav, &e.note),
                 }
@@ -973,7 +975,7 @@ async fn cancel(
     }
     let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, Msg::new("order-no-such-order")) };
-    let reason = if f.reason.trim().is_empty() { nav.t("track-cancel-reason") } else { f.reason.clone() };
+    let reason = if f.reason.trim().is_empty() { nav.t("track-cancel-reason").into_owned() } else { f.reason.clone() };
     match ctx.app.cancel_menu_order(&me, id, &reason).await {
         Ok(_) => Redirect::to(&format!("/orders/{id}/track")).into_response(),
         Err(e) => nav.refusal(&nav.t("track-not-cancelled"), e),

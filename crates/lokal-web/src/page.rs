@@ -12,6 +12,7 @@ use lokal_api::{ApiError, CSRF_COOKIE, Ctx};
 use lokal_app::AppError;
 use lokal_core::{ErrorCode, Msg, MsgArg};
 use lokal_i18n::{Lang, Zone, format as fmt};
+use std::borrow::Cow;
 
 /// The page frame: the logged-in user's name and the CSRF token for forms.
 #[derive(Debug, Clone)]
@@ -61,7 +62,11 @@ pub fn parse_place(v: &str) -> Option<lokal_core::geo::LatLng> {
 /// The catalogue key of an enum word's label: `status-pay-at-store` for `("status",
 /// "pay_at_store")`.
 pub fn label_key(group: &str, word: &str) -> String {
-    format!("{group}-{}", word.replace('_', "-"))
+    let mut key = String::with_capacity(group.len() + 1 + word.len());
+    key.push_str(group);
+    key.push('-');
+    key.extend(word.chars().map(|c| if c == '_' { '-' } else { c }));
+    key
 }
 
 /// The cookie the language switch sets.
@@ -108,6 +113,23 @@ impl FromRequestParts<Ctx> for Nav {
     }
 }
 
+/// What a page's markup is rendered into at first: pages are 10 to 40 KB, and growing a buffer
+/// from a template's own size hint copies a page several times over.
+const PAGE_BYTES: usize = 48 * 1024;
+
+/// A page as an HTML response, rendered into a buffer of [`PAGE_BYTES`] (a template that cannot
+/// render is logged and answered 500, as `askama_web` does).
+pub fn html(page: &impl Template) -> Response {
+    let mut buf = String::with_capacity(PAGE_BYTES);
+    match page.render_into(&mut buf) {
+        Ok(()) => ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], buf).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be rendered");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// The path of the `Referer` if it is a page of this site (same `Host`), else `/`.
 fn referer_path(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
@@ -150,9 +172,10 @@ impl Nav {
         }
     }
 
-    /// The catalogue text of `key`.
-    pub fn t(&self, key: &str) -> String {
-        lokal_i18n::t(self.lang, key)
+    /// The catalogue text of `key`, borrowed from the catalogue when it is plain (no
+    /// placeable): a page writes dozens of them without copying each.
+    pub fn t(&self, key: &str) -> Cow<'static, str> {
+        lokal_i18n::text(self.lang, key)
     }
 
     /// The catalogue text of `key` with one argument.
@@ -179,8 +202,22 @@ impl Nav {
 
     /// The label of an enum word (`status-paid` for `("status", "paid")`): no internal word
     /// reaches a page untranslated.
-    pub fn label(&self, group: &str, word: &str) -> String {
-        lokal_i18n::t(self.lang, &label_key(group, word))
+    pub fn label(&self, group: &str, word: &str) -> Cow<'static, str> {
+        // Keys are short: built on the stack, as pages label dozens of words each.
+        let mut buf = [0u8; 96];
+        let len = group.len() + 1 + word.len();
+        if len > buf.len() {
+            return lokal_i18n::text(self.lang, &label_key(group, word));
+        }
+        buf[..group.len()].copy_from_slice(group.as_bytes());
+        buf[group.len()] = b'-';
+        for (i, b) in word.bytes().enumerate() {
+            buf[group.len() + 1 + i] = if b == b'_' { b'-' } else { b };
+        }
+        match std::str::from_utf8(&buf[..len]) {
+            Ok(key) => lokal_i18n::text(self.lang, key),
+            Err(_) => lokal_i18n::text(self.lang, &label_key(group, word)),
+        }
     }
 
     /// The reason of a refusal, in the page's language.

@@ -38,8 +38,9 @@ struct NextQuery {
 
 async fn form(nav: Nav, Query(q): Query<NextQuery>) -> Response {
     let here = nav.here_or_center();
-    let pins = vec![Pin { at: here, label: nav.t("place-current"), href: String::new(), kind: "me" }];
-    let map = MapView::around("place-map", here, pins, 1_500.0, nav.t("place-pick")).picking("place-lat", "place-lng");
+    let pins = vec![Pin { at: here, label: nav.t("place-current").into_owned(), href: String::new(), kind: "me" }];
+    let map = MapView::around("place-map", here, pins, 1_500.0, nav.t("place-pick").into_owned())
+        .picking("place-lat", "place-lng");
     let page = PlacePage {
         next: safe_next(&q.next).to_owned(),
         lat: here.lat().to_string(),

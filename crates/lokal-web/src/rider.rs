@@ -599,7 +599,10 @@ mod tests {
         // A page's own refusal, and a link that names no message of the catalogue.
         let own = AppError::new(ErrorCode::ValidationFailed, Msg::new("rider-position-not-numbers"));
         let zh = Nav::bare(Lang::ZhCn);
-        assert_eq!(Flash::of(pairs(&error_query(&own))).error_text(&zh), Some(zh.t("rider-position-not-numbers")));
+        assert_eq!(
+            Flash::of(pairs(&error_query(&own))).error_text(&zh),
+            Some(zh.t("rider-position-not-numbers").into_owned())
+        );
         assert_eq!(Flash::of(pairs("error=you-won-a-prize")).error_text(&zh), None);
         assert_eq!(Flash::of(pairs("store=abc&done=location")).get("store").as_deref(), Some("abc"));
     }

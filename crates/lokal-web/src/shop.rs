@@ -89,13 +89,13 @@ async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
     let r = &d.details.rules;
     let mut rules = Vec::new();
     if r.weekdays_only {
-        rules.push(nav.t("deal-rule-weekdays"));
+        rules.push(nav.t("deal-rule-weekdays").into_owned());
     }
     if let Some(h) = &r.hours {
         rules.push(nav.t1("deal-rule-hours", "hours", h));
     }
     if r.needs_booking {
-        rules.push(nav.t("deal-rule-booking"));
+        rules.push(nav.t("deal-rule-booking").into_owned());
     }
     if r.max_per_table > 0 {
         rules.push(nav.t1("deal-rule-per-table", "n", r.max_per_table));
@@ -107,7 +107,7 @@ async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
     let sale_note = if now.millis() < d.row.sale_starts_at {
         nav.t1("deal-on-sale-from", "when", datetime_at(&nav, d.row.sale_starts_at, offset))
     } else {
-        nav.t("deal-off-sale")
+        nav.t("deal-off-sale").into_owned()
     };
     let (from, until) = (datetime_at(&nav, d.row.valid_from, offset), datetime_at(&nav, d.row.valid_until, offset));
     let valid = if d.row.uses_per_voucher > 1 {

@@ -72,9 +72,10 @@ async fn page(
     let p = &view.profile;
     let at = p.location.unwrap_or(nav.center);
     let pins = p.location.map(|l| Pin { at: l, label: p.name.clone(), href: String::new(), kind: "store" });
-    let map = MapView::around("store-pin-map", at, pins.into_iter().collect(), 600.0, nav.t("profile-location"))
-        .picking("lat", "lng")
-        .render(&nav);
+    let map =
+        MapView::around("store-pin-map", at, pins.into_iter().collect(), 600.0, nav.t("profile-location").into_owned())
+            .picking("lat", "lng")
+            .render(&nav);
     let page = ProfilePage {
         id: id.to_string(),
         name: p.name.clone(),

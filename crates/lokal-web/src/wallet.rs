@@ -56,7 +56,7 @@ pub fn benefit(nav: &Nav, b: &Benefit) -> String {
         Benefit::FreeDelivery { cap, threshold } => {
             let free = match cap {
                 Some(c) => nav.msg(&Msg::new("coupon-free-delivery-capped").money("cap", *c)),
-                None => nav.t("coupon-free-delivery"),
+                None => nav.t("coupon-free-delivery").into_owned(),
             };
             over(nav, free, *threshold)
         }
@@ -204,7 +204,7 @@ async fn centre(State(ctx): State<Ctx>, nav: Nav) -> Response {
             let line = nav.msg(
                 &Msg::new("coupon-centre-line")
                     .with("benefit", benefit(&nav, &t.benefit))
-                    .with("from", merchant.unwrap_or_else(|| nav.t("coupon-centre-any-store")))
+                    .with("from", merchant.unwrap_or_else(|| nav.t("coupon-centre-any-store").into_owned()))
                     .with("left", t.row.quantity_left)
                     .with("until", nav.near(t.row.claim_until)),
             );

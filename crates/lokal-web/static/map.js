@@ -93,9 +93,15 @@
     var center = show(c[0], c[1]);
     var dLat = radius / M_PER_DEG, dLng = radius / (M_PER_DEG * Math.cos(c[0] * Math.PI / 180));
     map.fitBounds([[center.lat - dLat, center.lng - dLng], [center.lat + dLat, center.lng + dLng]]);
+    // The drawn pins are the map's pins: each says where it is, what it is and where it leads.
     var pins = [];
-    var data = box.querySelector('script.map-pins');
-    try { pins = JSON.parse(data ? data.textContent : '[]'); } catch (e) { pins = []; }
+    Array.prototype.forEach.call(box.querySelectorAll('svg .pin[data-at]'), function (c) {
+      var at = pair(c.getAttribute('data-at')), link = c.closest('a'), title = c.querySelector('title');
+      pins.push({
+        lat: at[0], lng: at[1], kind: c.getAttribute('data-kind') || 'store',
+        label: title ? title.textContent : '', href: link ? link.getAttribute('href') : '',
+      });
+    });
     pins.forEach(function (p) {
       var icon = L.divIcon({ className: 'lokal-pin pin-' + p.kind, iconSize: p.kind === 'store' ? [12, 12] : [18, 18] });
       var m = L.marker(show(p.lat, p.lng), { icon: icon, title: p.label, alt: p.label, keyboard: !!p.href }).addTo(map);

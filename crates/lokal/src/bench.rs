@@ -133,7 +133,7 @@ pub async fn nearby(stores: usize, queries: usize, seed: u64, postgis: Option<&s
                 (card.address.as_str(), 0.5),
             ],
         );
-        idx.geo.upsert(id, location, card);
+        idx.geo.upsert(id, location, std::sync::Arc::new(card));
     }
     let build = t0.elapsed();
     let rss1 = rss_mib();

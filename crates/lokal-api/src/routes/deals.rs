@@ -52,11 +52,11 @@ pub struct DealBriefJson {
 }
 
 /// The brief JSON of an indexed deal.
-pub fn deal_brief(d: DealEntry) -> DealBriefJson {
+pub fn deal_brief(d: &DealEntry) -> DealBriefJson {
     DealBriefJson {
         kind: "deal".into(),
         id: d.id,
-        title: d.title,
+        title: d.title.clone(),
         price: cny(d.price),
         original_price: cny(d.original_price),
     }

@@ -147,10 +147,10 @@ pub fn result_json(h: SearchHit) -> SearchResultJson {
         open_now: h.open_now,
         rating: (c.rating_x100 > 0).then(|| c.rating_x100 as f64 / 100.0),
         review_count: c.review_count,
-        name: c.name,
+        name: c.name.clone(),
         category: c.category,
-        tags: c.tags,
-        deals: h.deals.into_iter().map(deal_brief).collect(),
+        tags: c.tags.clone(),
+        deals: h.deals.iter().map(deal_brief).collect(),
         items: h
             .items
             .into_iter()

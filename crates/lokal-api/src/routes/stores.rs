@@ -298,12 +298,12 @@ fn nearby_json(s: NearbyStore, center: &LatLng, now: Timestamp) -> NearbyStoreJs
         avg_price: c.avg_price.map(|a| Money::new(a, lokal_core::Currency::CNY)),
         monthly_sales: c.monthly_sales,
         delivers_here: c.delivers_to(center),
-        deals: c.deals.into_iter().filter(|d| d.sale_ends_at > now.millis()).map(deal_brief).collect(),
+        deals: c.deals.iter().filter(|d| d.sale_ends_at > now.millis()).map(deal_brief).collect(),
         pickup: c.pickup,
-        name: c.name,
+        name: c.name.clone(),
         category: c.category,
-        address: c.address,
-        tags: c.tags,
+        address: c.address.clone(),
+        tags: c.tags.clone(),
     }
 }
 

@@ -600,6 +600,9 @@ struct QuoteQuery {
     /// The quote this one replaces (it expired or its prices changed).
     #[serde(default)]
     from: String,
+    /// `changed` when a coupon of the replaced quote could no longer be used.
+    #[serde(default)]
+    coupons: String,
 }
 
 async fn quote_page(
@@ -623,6 +626,10 @@ async fn quote_page(
             Err(_) => None,
         },
         _ => None,
+    };
+    let repriced = match (repriced, query.coupons == "changed") {
+        (Some(text), true) => Some(format!("{text} {}", nav.t("quote-coupons-changed"))),
+        (r, _) => r,
     };
     let where_to = match cart.mode {
         Mode::Delivery => cart.address.map(|a| a.text).unwrap_or_default(),
@@ -710,8 +717,19 @@ async fn place(
 async fn requote(ctx: &Ctx, nav: &Nav, me: &lokal_core::Principal, old: QuoteId, why: lokal_app::AppError) -> Response {
     let heading = nav.t("order-not-ordered");
     let Ok((_, cart)) = ctx.app.my_stored_quote(me, old).await else { return nav.refusal(&heading, why) };
+    let had_coupons = cart.coupon_ids.as_ref().is_some_and(|c| !c.is_empty());
+    let mut without = cart.clone();
     match ctx.app.quote(me, cart).await {
         Ok(q) => Redirect::to(&format!("/quotes/{}?from={old}", q.row.id)).into_response(),
+        // A coupon it used may have expired or been used meanwhile: the cart is priced with the
+        // best coupons the person can use now, and the page says the coupons changed.
+        Err(_) if had_coupons => {
+            without.coupon_ids = None;
+            match ctx.app.quote(me, without).await {
+                Ok(q) => Redirect::to(&format!("/quotes/{}?from={old}&coupons=changed", q.row.id)).into_response(),
+                Err(e) => nav.refusal(&heading, e),
+            }
+        }
         Err(e) => nav.refusal(&heading, e),
     }
 }

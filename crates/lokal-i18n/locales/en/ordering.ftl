@@ -161,6 +161,7 @@ order-one-more = One more { $item }
 order-cart-empty = Nothing chosen yet
 order-cart-some = {"{"}n{"}"} chosen · dishes {"{"}total{"}"}
 quote-repriced-same = The quote had expired, so it was priced again: the total is still { $total }.
+quote-coupons-changed = A coupon it used can no longer be used, so the best coupons you can use now are applied.
 quote-repriced = Prices changed since the quote: it was { $was } and is now { $now }. Check it, then place the order.
 track-platform-part = (the platform paid { $amount })
 track-deliver-to = Deliver to

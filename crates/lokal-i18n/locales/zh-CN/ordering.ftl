@@ -158,6 +158,7 @@ order-one-more = { $item }加一份
 order-cart-empty = 还没有选菜
 order-cart-some = 已选 {"{"}n{"}"} 份 · 菜品 {"{"}total{"}"}
 quote-repriced-same = 报价已过期，已按当前价格重新计算，总价不变（{ $total }）。
+quote-coupons-changed = 原来使用的优惠券已不可用，已为你换上现在可用的最优优惠券。
 quote-repriced = 价格有变化：原价 { $was }，现价 { $now }。请确认后再下单。
 track-platform-part = （其中平台补贴 { $amount }）
 track-deliver-to = 送至

@@ -526,6 +526,55 @@ async fn my_orders_lists_deal_orders_and_menu_orders_under_their_states() {
 }
 
 #[tokio::test]
+async fn a_quote_whose_coupon_expired_is_priced_again_with_the_coupons_usable_now() {
+    let app = TestApp::spawn().await;
+    let k = crate::kitchen::kitchen(&app).await;
+    let (me, csrf) = logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
+    let token =
+        app.login("hungry@test.lokal", "correct horse").await.json()["token"].as_str().expect("token").to_owned();
+    // A ¥5-off-¥20 coupon good for half an hour, claimed.
+    let batch = serde_json::json!({"title": "¥5 off ¥20", "benefit": {"kind": "amount_off", "off": 500, "threshold": 2000},
+        "claim_until": crate::commerce::rfc3339(&app, 1200), "valid_until": crate::commerce::rfc3339(&app, 1800),
+        "quantity": 10});
+    let b = app.post(&format!("/api/v1/merchants/{}/coupon-batches", k.merchant), &batch, Some(&k.owner)).await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let claim = format!("/api/v1/coupon-batches/{}/claims", b.json()["id"].as_str().expect("batch"));
+    let c = app.post(&claim, &serde_json::json!({}), Some(&token)).await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    let form = vec![
+        ("csrf_token".to_owned(), csrf.clone()),
+        ("mode".to_owned(), "pickup".to_owned()),
+        (format!("qty:{}", k.noodles), "1".to_owned()),
+        (format!("opt:{}:0", k.noodles), "Spice\u{1f}Mild".to_owned()),
+    ];
+    let q = me.post(format!("{}/stores/{}/order", app.base, k.store)).form(&form).send().await.expect("quote");
+    assert_eq!(q.status().as_u16(), 303);
+    let first = q.headers()["location"].to_str().expect("location").to_owned();
+    let html = me.get(format!("{}{first}", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("¥24"), "¥29 less the coupon's ¥5: {html}");
+    // An hour later the quote and the coupon have both expired: placing prices the cart again
+    // without it and says why the total changed.
+    app.clock.advance_secs(3600);
+    let fields = [("csrf_token", csrf.as_str()), ("expected_total", "2400")];
+    let r = me.post(format!("{}{first}", app.base)).form(&fields).send().await.expect("place");
+    assert_eq!(r.status().as_u16(), 303);
+    let second = r.headers()["location"].to_str().expect("location").to_owned();
+    assert!(second.ends_with("&coupons=changed") && second.starts_with("/quotes/"), "{second}");
+    let html = me.get(format!("{}{second}", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("价格有变化：原价 ¥24，现价 ¥29") && html.contains("原来使用的优惠券已不可用"), "{html}");
+    // The new quote places the order at the new total.
+    let fields = [("csrf_token", csrf.as_str()), ("expected_total", "2900")];
+    let r = me
+        .post(format!("{}{}", app.base, second.split('?').next().expect("path")))
+        .form(&fields)
+        .send()
+        .await
+        .expect("place");
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(!r.headers()["location"].to_str().expect("location").starts_with("/quotes/"), "ordered");
+}
+
+#[tokio::test]
 async fn an_expired_or_changed_quote_is_priced_again_in_place_keeping_the_cart() {
     let app = TestApp::spawn().await;
     let k = crate::kitchen::kitchen(&app).await;

@@ -322,25 +322,14 @@ impl App {
 /// Runs a nearby query on an index at time `now` (pure: the benchmark calls it directly).
 pub fn search(idx: &StoreIndex, q: &NearbyQuery, now: Timestamp) -> Vec<NearbyStore> {
     let keep = |_: &StoreId, c: &Arc<StoreCard>| filters_pass(q, c, now);
+    let ranked = |score: fn(f64, &StoreCard) -> f64| {
+        idx.within(&q.center, q.radius_m, keep, |d, _, c: &Arc<StoreCard>| score(d, c), q.limit)
+    };
     let hits = match q.sort {
         Sort::Distance => idx.nearby(&q.center, q.radius_m, q.limit, keep),
-        Sort::Rating => idx.within(
-            &q.center,
-            q.radius_m,
-            keep,
-            |d, _, c: &Arc<StoreCard>| -(c.rating_x100 as f64) * 1e9 + d,
-            q.limit,
-        ),
-        Sort::Sales => idx.within(
-            &q.center,
-            q.radius_m,
-            keep,
-            |d, _, c: &Arc<StoreCard>| -(c.monthly_sales as f64) * 1e9 + d,
-            q.limit,
-        ),
-        Sort::Recommended => {
-            idx.within(&q.center, q.radius_m, keep, |d, _, c: &Arc<StoreCard>| -recommended_score(d, c), q.limit)
-        }
+        Sort::Rating => ranked(|d, c| -(c.rating_x100 as f64) * 1e9 + d),
+        Sort::Sales => ranked(|d, c| -(c.monthly_sales as f64) * 1e9 + d),
+        Sort::Recommended => ranked(|d, c| -recommended_score(d, c)),
     };
     hits.into_iter()
         .map(|h| NearbyStore {

@@ -198,7 +198,7 @@ pub async fn stores_of_many<'e>(
     if ids.is_empty() {
         return Ok(out);
     }
-    let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let marks = crate::row::marks(ids.len());
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT template_id, store_id FROM coupon_template_stores WHERE template_id IN ({marks}) \
          ORDER BY template_id, store_id"

@@ -122,7 +122,7 @@ pub async fn with_overrides<'e>(
     merchant: MerchantId,
     store: StoreId,
 ) -> Result<Vec<(ItemRow, Option<StoreItemRow>)>, StoreError> {
-    let columns = COLUMNS.split(", ").map(|c| format!("i.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let columns = crate::row::prefixed(COLUMNS, "i");
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {columns}, s.item_id AS o_item, s.price AS o_price, s.stock AS o_stock, s.sold_out AS o_sold_out \
          FROM items i LEFT JOIN store_items s ON s.item_id = i.id AND s.store_id = $2 \

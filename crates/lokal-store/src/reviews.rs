@@ -188,7 +188,7 @@ pub async fn of_store<'e>(
         Order::Photos => (" AND r.photo_count > 0", "r.created_at DESC, r.id DESC"),
     };
     // With each author's display name, in the same query (a store page lists twenty).
-    let columns = COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let columns = crate::row::prefixed(COLUMNS, "r");
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {columns}, COALESCE(u.display_name, '') AS author FROM reviews r \
          LEFT JOIN users u ON u.id = r.user_id \

@@ -5,6 +5,16 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::str::FromStr;
 
+/// The placeholders `$1, $2, …, $n` of an `IN (…)` list.
+pub(crate) fn marks(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A column list (`id, name`) with each column under a table alias (`r.id, r.name`), for joins.
+pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
+    columns.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
 /// Reads column `col` as `T`.
 pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T, StoreError>
 where

@@ -79,7 +79,7 @@ pub async fn langs<'e>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let marks = crate::row::marks(ids.len());
     let sql = sqlx::AssertSqlSafe(format!("SELECT id, lang FROM users WHERE lang IS NOT NULL AND id IN ({marks})"));
     let mut q = sqlx::query(sql);
     for id in ids {
@@ -100,7 +100,7 @@ pub async fn display_names<'e>(
     if unique.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let marks = (1..=unique.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let marks = crate::row::marks(unique.len());
     let sql = sqlx::AssertSqlSafe(format!("SELECT id, display_name FROM users WHERE id IN ({marks})"));
     let mut q = sqlx::query(sql);
     for id in &unique {

@@ -717,21 +717,22 @@ async fn place(
 async fn requote(ctx: &Ctx, nav: &Nav, me: &lokal_core::Principal, old: QuoteId, why: lokal_app::AppError) -> Response {
     let heading = nav.t("order-not-ordered");
     let Ok((_, cart)) = ctx.app.my_stored_quote(me, old).await else { return nav.refusal(&heading, why) };
-    let had_coupons = cart.coupon_ids.as_ref().is_some_and(|c| !c.is_empty());
-    let mut without = cart.clone();
-    match ctx.app.quote(me, cart).await {
-        Ok(q) => Redirect::to(&format!("/quotes/{}?from={old}", q.row.id)).into_response(),
-        // A coupon it used may have expired or been used meanwhile: the cart is priced with the
-        // best coupons the person can use now, and the page says the coupons changed.
-        Err(_) if had_coupons => {
-            without.coupon_ids = None;
-            match ctx.app.quote(me, without).await {
-                Ok(q) => Redirect::to(&format!("/quotes/{}?from={old}&coupons=changed", q.row.id)).into_response(),
-                Err(e) => nav.refusal(&heading, e),
-            }
-        }
-        Err(e) => nav.refusal(&heading, e),
-    }
+    // A coupon it used may have expired or been used meanwhile: then the cart is priced with
+    // the best coupons the person can use now, and the page says the coupons changed.
+    let without_coupons = cart.coupon_ids.as_ref().is_some_and(|c| !c.is_empty()).then(|| {
+        let mut c = cart.clone();
+        c.coupon_ids = None;
+        c
+    });
+    let (q, changed) = match (ctx.app.quote(me, cart).await, without_coupons) {
+        (Ok(q), _) => (q, ""),
+        (Err(_), Some(cart)) => match ctx.app.quote(me, cart).await {
+            Ok(q) => (q, "&coupons=changed"),
+            Err(e) => return nav.refusal(&heading, e),
+        },
+        (Err(e), None) => return nav.refusal(&heading, e),
+    };
+    Redirect::to(&format!("/quotes/{}?from={old}{changed}", q.row.id)).into_response()
 }
 
 #[derive(Template, WebTemplate)]

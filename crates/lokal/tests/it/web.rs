@@ -525,6 +525,23 @@ async fn my_orders_lists_deal_orders_and_menu_orders_under_their_states() {
     assert_eq!(page("?tab=closed").await.matches("data-testid=\"my-order-row\"").count(), 0);
 }
 
+/// The order form for one mild beef noodles to pick up at the kitchen's store.
+fn mild_noodles_for_pickup(k: &crate::kitchen::Kitchen, csrf: &str) -> Vec<(String, String)> {
+    vec![
+        ("csrf_token".to_owned(), csrf.to_owned()),
+        ("mode".to_owned(), "pickup".to_owned()),
+        (format!("qty:{}", k.noodles), "1".to_owned()),
+        (format!("opt:{}:0", k.noodles), "Spice\u{1f}Mild".to_owned()),
+    ]
+}
+
+/// Posts the order `form` and returns the path of the quote it is sent to.
+async fn quoted(app: &TestApp, me: &reqwest::Client, k: &crate::kitchen::Kitchen, form: &[(String, String)]) -> String {
+    let q = me.post(format!("{}/stores/{}/order", app.base, k.store)).form(form).send().await.expect("quote");
+    assert_eq!(q.status().as_u16(), 303);
+    q.headers()["location"].to_str().expect("location").to_owned()
+}
+
 #[tokio::test]
 async fn a_quote_whose_coupon_expired_is_priced_again_with_the_coupons_usable_now() {
     let app = TestApp::spawn().await;
@@ -541,15 +558,8 @@ async fn a_quote_whose_coupon_expired_is_priced_again_with_the_coupons_usable_no
     let claim = format!("/api/v1/coupon-batches/{}/claims", b.json()["id"].as_str().expect("batch"));
     let c = app.post(&claim, &serde_json::json!({}), Some(&token)).await;
     assert_eq!(c.status, 201, "{}", c.text);
-    let form = vec![
-        ("csrf_token".to_owned(), csrf.clone()),
-        ("mode".to_owned(), "pickup".to_owned()),
-        (format!("qty:{}", k.noodles), "1".to_owned()),
-        (format!("opt:{}:0", k.noodles), "Spice\u{1f}Mild".to_owned()),
-    ];
-    let q = me.post(format!("{}/stores/{}/order", app.base, k.store)).form(&form).send().await.expect("quote");
-    assert_eq!(q.status().as_u16(), 303);
-    let first = q.headers()["location"].to_str().expect("location").to_owned();
+    let form = mild_noodles_for_pickup(&k, &csrf);
+    let first = quoted(&app, &me, &k, &form).await;
     let html = me.get(format!("{}{first}", app.base)).send().await.expect("page").text().await.expect("html");
     assert!(html.contains("¥24"), "¥29 less the coupon's ¥5: {html}");
     // An hour later the quote and the coupon have both expired: placing prices the cart again
@@ -579,15 +589,8 @@ async fn an_expired_or_changed_quote_is_priced_again_in_place_keeping_the_cart()
     let app = TestApp::spawn().await;
     let k = crate::kitchen::kitchen(&app).await;
     let (me, csrf) = logged_in_client(&app, "hungry@test.lokal", "correct horse").await;
-    let form = vec![
-        ("csrf_token".to_owned(), csrf.clone()),
-        ("mode".to_owned(), "pickup".to_owned()),
-        (format!("qty:{}", k.noodles), "1".to_owned()),
-        (format!("opt:{}:0", k.noodles), "Spice\u{1f}Mild".to_owned()),
-    ];
-    let q = me.post(format!("{}/stores/{}/order", app.base, k.store)).form(&form).send().await.expect("quote");
-    assert_eq!(q.status().as_u16(), 303);
-    let first = q.headers()["location"].to_str().expect("location").to_owned();
+    let form = mild_noodles_for_pickup(&k, &csrf);
+    let first = quoted(&app, &me, &k, &form).await;
     let first_id = first.trim_start_matches("/quotes/").to_owned();
     // Placing from a page whose quote is `quote`, having seen `total`.
     let place = |quote: String, total: &'static str| {

@@ -36,6 +36,16 @@ pub struct DeliverySettings {
     pub position_retention_hours: i64,
     /// A quote stays valid this many seconds.
     pub quote_ttl_secs: i64,
+    /// Most the platform pays per order towards the rider's pay beyond the consumer's delivery
+    /// fee, minor units; the rest of the shortfall is charged to the merchant's payable.
+    pub max_platform_subsidy: i64,
+    /// Farthest any store delivers, metres (a store's radius or area is cut to this).
+    pub max_delivery_radius_m: u32,
+    /// Smallest item subtotal the platform delivers, minor units (a store's own minimum applies
+    /// when higher).
+    pub min_order: i64,
+    /// Least a rider is paid for a task, minor units.
+    pub min_rider_pay: i64,
 }
 
 impl Default for DeliverySettings {
@@ -52,6 +62,10 @@ impl Default for DeliverySettings {
             ping_sample_secs: 10,
             position_retention_hours: 24,
             quote_ttl_secs: 600,
+            max_platform_subsidy: 0,
+            max_delivery_radius_m: 10_000,
+            min_order: 1_000,
+            min_rider_pay: 300,
         }
     }
 }

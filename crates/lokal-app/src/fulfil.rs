@@ -210,7 +210,7 @@ impl App {
             pickup: store.to_e7(),
             drop,
             distance_m: distance.round() as i64,
-            rider_pay: lokal_core::takeout::rider_pay(s.rider_pay_base, s.rider_pay_per_km, distance),
+            rider_pay: lokal_core::takeout::rider_pay(s.rider_pay_base, s.rider_pay_per_km, distance, s.min_rider_pay),
             ready_at,
             eta_at: ready_at + (ride + 2) * 60_000,
             assigned_at: None,

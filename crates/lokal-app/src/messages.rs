@@ -23,6 +23,7 @@ const MESSAGE_BATCH: i64 = 500;
 
 /// A message to members as sent by the merchant.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MessageDraft {
     /// `new_deal`, `coupon_gift`, `birthday` (only members whose birthday is within 7 days) or
     /// `news`.

@@ -525,11 +525,14 @@ impl App {
         let mut tx = self.db().begin().await?;
         let mut amount = 0i64;
         // The refund row exists first; vouchers point at it.
-        orders::insert_refund(
-            &mut tx,
-            &RefundRow::new(&refund_id, order.id, 0, &payment.provider, reason, now.millis()),
-        )
-        .await?;
+        let row = RefundRow::new(&refund_id, order.id, 0, &payment.provider, reason, now.millis());
+        match orders::insert_refund(&mut tx, &row).await {
+            // These very vouchers were refunded already (or are being refunded right now).
+            Err(lokal_store::StoreError::Unique(_)) => {
+                return Err(AppError::new(ErrorCode::NotRefundable, "err-vouchers-already-refunded"));
+            }
+            other => other?,
+        }
         for v in chosen {
             if !on_expiry && v.valid_until <= now.millis() {
                 return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-expired-automatic"));

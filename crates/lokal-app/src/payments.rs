@@ -69,6 +69,8 @@ pub struct PaymentSettings {
     pub webhook_tolerance_secs: i64,
     /// Per cent of sandbox payments declined even when the payer pays (to rehearse failures).
     pub sandbox_decline_percent: u8,
+    /// Least commission the platform takes on a settled menu order or bill, minor units.
+    pub min_commission: i64,
 }
 
 impl Default for PaymentSettings {
@@ -79,6 +81,7 @@ impl Default for PaymentSettings {
             sandbox_delay_ms: 300,
             webhook_tolerance_secs: 300,
             sandbox_decline_percent: 0,
+            min_commission: 100,
         }
     }
 }

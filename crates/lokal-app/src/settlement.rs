@@ -6,6 +6,7 @@ use crate::fulfil::MenuOrder;
 use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::ledger::{self, Account, Posting};
+use lokal_core::takeout;
 use lokal_core::{ErrorCode, Timestamp, UserId};
 use lokal_store::orders::{self, OrderRow, RefundRow};
 
@@ -49,8 +50,10 @@ impl App {
         Ok(())
     }
 
-    /// Settles a completed order: the merchant earns items and packaging less commission, the
-    /// platform keeps commission and delivery fee, the rider (if any) is paid as a cost.
+    /// Settles a completed order: the merchant earns items and packaging less commission (at
+    /// least the platform's minimum) and less what the consumer's delivery fee and the platform's
+    /// capped subsidy do not cover of the rider's pay; the platform keeps commission and delivery
+    /// fee, the rider (if any) is paid as a cost.
     pub(crate) async fn settle(
         &self,
         tx: &mut lokal_store::Tx,
@@ -62,9 +65,19 @@ impl App {
         // platform's coupons took off (the platform pays that).
         let goods = o.order.total - o.detail.delivery_fee + o.detail.platform_discount;
         let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
-        let fee = lokal_core::deal::commission(goods, rate);
-        let postings =
-            ledger::settle_order(o.order.merchant_id, o.order.total, goods, fee, rider, o.detail.platform_discount);
+        let commission = takeout::order_commission(goods, rate, self.payment_settings().min_commission);
+        let cap = self.delivery_settings().max_platform_subsidy;
+        let merchant_delivery =
+            rider.map_or(0, |(_, pay)| takeout::merchant_delivery_share(pay, o.detail.delivery_fee, cap));
+        let settlement = ledger::Settlement {
+            total: o.order.total,
+            goods,
+            commission,
+            subsidy: o.detail.platform_discount,
+            rider,
+            merchant_delivery,
+        };
+        let postings = ledger::settle_order(o.order.merchant_id, settlement);
         post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now.millis()).await?;
         // Members earn points on what they paid for the goods.
         let paid = o.order.total - o.detail.delivery_fee;

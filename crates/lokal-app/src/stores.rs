@@ -4,7 +4,7 @@
 use crate::{App, AppError};
 use lokal_core::hours::{OpeningHours, OpeningHoursJson};
 use lokal_core::store::{Category, LatLngJson, StoreProfile, StoreProfileJson};
-use lokal_core::{ErrorCode, MerchantId, Principal, Scope, StaffRole, StoreId};
+use lokal_core::{ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId};
 use lokal_store::stores::{self, StoreRow};
 
 /// The parts of a profile kept as JSON.
@@ -122,6 +122,20 @@ impl App {
         Ok(rows.len())
     }
 
+    /// A delivery radius is at most the platform's maximum (orders beyond it are refused whatever
+    /// the store's area says).
+    fn check_reach(&self, profile: &StoreProfile) -> Result<(), AppError> {
+        let max = self.delivery_settings().max_delivery_radius_m;
+        match profile.delivery_radius_m {
+            Some(r) if r > max => Err(FieldError::new(
+                "delivery_radius_m",
+                lokal_core::Msg::new("field-metres-range").with("min", 1).with("max", max),
+            )
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
     /// Opens a store. Merchant-wide managers and owners.
     pub async fn create_store(
         &self,
@@ -131,6 +145,7 @@ impl App {
     ) -> Result<StoreView, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         let profile = StoreProfile::parse(profile)?;
+        self.check_reach(&profile)?;
         self.merchant(caller, merchant).await?;
         self.check_photos("photos", &profile.photos).await?;
         let mut row = blank_row(merchant, self.now().millis());
@@ -153,6 +168,7 @@ impl App {
         let mut row = self.store_row(caller, id, StaffRole::Manager).await?;
         let offset_before = row.utc_offset_min;
         let profile = StoreProfile::parse(profile)?;
+        self.check_reach(&profile)?;
         self.check_photos("photos", &profile.photos).await?;
         apply(&mut row, &profile)?;
         row.updated_at = self.now().millis();

@@ -173,7 +173,9 @@ impl App {
                 lokal_core::Msg::new("err-mode-not-offered").with("mode", cart.mode.as_str()),
             ));
         }
-        let settings = self.order_settings(cart.store_id).await?;
+        let mut settings = self.order_settings(cart.store_id).await?;
+        // The platform's minimum for delivery applies when it is above the store's own.
+        settings.min_order = settings.min_order.max(self.delivery_settings().min_order);
         let scheduled_at = self.check_slot(cart, &store, &settings, now)?;
         let (drop, distance_m) = match cart.mode {
             Mode::Delivery => {
@@ -182,10 +184,12 @@ impl App {
                 lokal_core::field::line_of_text("address.text", &a.text, 200, true)?;
                 let point = LatLng::new(a.lat, a.lng).map_err(|e| e.under("address"))?;
                 let card = StoreCard::of(&store).map(|(_, c)| c);
-                if !card.is_some_and(|c| c.delivers_to(&point)) {
+                let d = p.location.map_or(f64::INFINITY, |l| l.distance_m(&point));
+                // No store delivers beyond the platform's maximum, whatever its radius or area.
+                let reach = f64::from(self.delivery_settings().max_delivery_radius_m);
+                if !card.is_some_and(|c| c.delivers_to(&point)) || d > reach {
                     return Err(refusal(ErrorCode::OutsideDeliveryArea, "address", "err-outside-delivery-area"));
                 }
-                let d = p.location.map_or(0.0, |l| l.distance_m(&point));
                 (Some(point), d)
             }
             _ => {

@@ -122,22 +122,36 @@ pub fn refund(payer: Account, amount: i64) -> Vec<Posting> {
     vec![Posting { account: Account::Clearing, amount }, Posting { account: payer, amount: -amount }]
 }
 
-/// The entry that settles a completed menu order of `total` (what the consumer paid): the merchant
-/// earns its `goods` (items and packaging, less the discounts it funds) less `commission`, the
-/// platform keeps the commission and the delivery fee (`total - goods + subsidy`), pays the
-/// discounts it funds (`subsidy`) as a subsidy and the rider, if any, as a cost.
-pub fn settle_order(
-    merchant: MerchantId,
-    total: i64,
-    goods: i64,
-    commission: i64,
-    rider: Option<(UserId, i64)>,
-    subsidy: i64,
-) -> Vec<Posting> {
+/// How a completed menu order is shared out; all amounts in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    /// What the consumer paid.
+    pub total: i64,
+    /// The merchant's goods: items and packaging, less the discounts it funds.
+    pub goods: i64,
+    /// The platform's commission on the goods.
+    pub commission: i64,
+    /// The discounts the platform funds (its coupons).
+    pub subsidy: i64,
+    /// The rider and their pay, if a rider delivered.
+    pub rider: Option<(UserId, i64)>,
+    /// What the merchant pays towards the rider's pay (what fee and platform subsidy do not cover).
+    pub merchant_delivery: i64,
+}
+
+/// The entry that settles a completed menu order: the merchant earns its goods less the
+/// commission and its share of the delivery; the platform keeps the commission, the delivery
+/// fee (`total - goods + subsidy`) and the merchant's share, pays the discounts it funds as a
+/// subsidy and the rider, if any, as a cost.
+pub fn settle_order(merchant: MerchantId, s: Settlement) -> Vec<Posting> {
+    let Settlement { total, goods, commission, subsidy, rider, merchant_delivery } = s;
     let mut v = vec![
         Posting { account: Account::Clearing, amount: total },
-        Posting { account: Account::MerchantPayable(merchant), amount: -(goods - commission) },
-        Posting { account: Account::PlatformRevenue, amount: -(total - goods + commission + subsidy) },
+        Posting { account: Account::MerchantPayable(merchant), amount: -(goods - commission - merchant_delivery) },
+        Posting {
+            account: Account::PlatformRevenue,
+            amount: -(total - goods + commission + subsidy + merchant_delivery),
+        },
     ];
     if subsidy != 0 {
         v.push(Posting { account: Account::PlatformSubsidies, amount: subsidy });
@@ -189,10 +203,22 @@ mod tests {
         assert_eq!(entry(bad), Err(EntryError::Unbalanced(1)));
         assert_eq!(redemption(m, 100, 0).len(), 3);
         let r = UserId::generate();
-        assert!(entry(settle_order(m, 3700, 3200, 256, Some((r, 600)), 0)).is_ok());
-        assert!(entry(settle_order(m, 3200, 3200, 256, None, 0)).is_ok());
+        let order = |total, rider, subsidy, merchant_delivery| Settlement {
+            total,
+            goods: 3200,
+            commission: 256,
+            subsidy,
+            rider,
+            merchant_delivery,
+        };
+        assert!(entry(settle_order(m, order(3700, Some((r, 600)), 0, 0))).is_ok());
+        assert!(entry(settle_order(m, order(3200, None, 0, 0))).is_ok());
+        // The fee (500) does not cover the rider's 600: the merchant pays the 100 left.
+        let short = settle_order(m, order(3700, Some((r, 600)), 0, 100));
+        assert!(entry(short.clone()).is_ok());
+        assert!(short.contains(&Posting { account: Account::MerchantPayable(m), amount: -(3200 - 256 - 100) }));
         // A platform coupon took 500 off: the merchant still earns its goods, the platform pays.
-        let subsidised = settle_order(m, 3200, 3200, 256, Some((r, 600)), 500);
+        let subsidised = settle_order(m, order(3200, Some((r, 600)), 500, 0));
         assert!(entry(subsidised.clone()).is_ok());
         assert!(subsidised.contains(&Posting { account: Account::PlatformSubsidies, amount: 500 }));
         assert!(subsidised.contains(&Posting { account: Account::MerchantPayable(m), amount: -(3200 - 256) }));

@@ -13,6 +13,7 @@ use crate::FieldError;
 
 /// A recharge offer: pay `pay`, the card receives `pay + bonus` (minor units).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Tier {
     /// What the member pays, minor units (¥1 to ¥100,000).
     pub pay: i64,
@@ -23,6 +24,7 @@ pub struct Tier {
 
 /// A merchant's loyalty program.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Program {
     /// Points earned per whole yuan paid (0 to 100; 0 = no points).
     pub points_per_yuan: i64,

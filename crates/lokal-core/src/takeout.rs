@@ -274,10 +274,23 @@ pub fn bill_discount(rule: &PayRuleJson, bill: i64, excluded: i64) -> Result<i64
     Ok(off.min(cap.unwrap_or(i64::MAX)).min(base).max(0))
 }
 
-/// A rider's pay for one task: a base plus a rate per started kilometre of the drop-off leg.
-pub fn rider_pay(base: i64, per_km: i64, distance_m: f64) -> i64 {
+/// A rider's pay for one task: a base plus a rate per started kilometre of the drop-off leg,
+/// never less than `floor` (nor than nothing).
+pub fn rider_pay(base: i64, per_km: i64, distance_m: f64, floor: i64) -> i64 {
     let km = (distance_m.max(0.0) / 1000.0).ceil() as i64;
-    base + per_km * km
+    base.saturating_add(per_km.saturating_mul(km)).max(floor).max(0)
+}
+
+/// What the merchant pays towards a delivery: the part of the rider's `pay` that neither the
+/// consumer's delivery `fee` nor the platform's subsidy (at most `max_subsidy`) covers.
+pub fn merchant_delivery_share(pay: i64, fee: i64, max_subsidy: i64) -> i64 {
+    (pay - fee.max(0) - max_subsidy.max(0)).max(0)
+}
+
+/// The platform's commission on a settled order's `goods` at `rate_bp`: never negative and never
+/// below `floor`.
+pub fn order_commission(goods: i64, rate_bp: i64, floor: i64) -> i64 {
+    crate::deal::commission(goods.max(0), rate_bp.max(0)).max(floor).max(0)
 }
 
 /// The top-up that brings a shift's earnings to the hourly guarantee (pro rata by the minute).
@@ -392,8 +405,10 @@ mod tests {
 
     #[test]
     fn rider_pay_and_the_hourly_guarantee() {
-        assert_eq!(rider_pay(500, 100, 0.0), 500);
-        assert_eq!(rider_pay(500, 100, 2_001.0), 800);
+        assert_eq!(rider_pay(500, 100, 0.0, 0), 500);
+        assert_eq!(rider_pay(500, 100, 2_001.0, 0), 800);
+        assert_eq!(rider_pay(0, 0, 2_001.0, 300), 300, "the floor");
+        assert_eq!(rider_pay(-500, -100, 2_001.0, -1), 0, "never negative");
         assert_eq!(guarantee_topup(2_500, 2 * 3_600_000, 3_000), 2_000);
         assert_eq!(guarantee_topup(2_500, 3_600_000, 9_000), 0);
         assert_eq!(guarantee_topup(2_500, 90 * 60_000, 0), 3_750);
@@ -402,6 +417,18 @@ mod tests {
         // 1 + 5 + 2 minutes available.
         assert_eq!(available_ms(&[0, 60_000, 600_000], 720_000, 300_000), 480_000);
         assert_eq!(available_ms(&[], 720_000, 300_000), 0, "never reported, never available");
+    }
+
+    #[test]
+    fn the_merchant_pays_what_fee_and_subsidy_do_not_and_commission_has_a_floor() {
+        // The abuse: fee 0, a ride 20 km away: the rider's ¥25 comes from the merchant.
+        assert_eq!(merchant_delivery_share(2_500, 0, 0), 2_500);
+        assert_eq!(merchant_delivery_share(2_500, 0, 500), 2_000, "the platform covers up to its cap");
+        assert_eq!(merchant_delivery_share(600, 800, 0), 0, "a fee above the pay costs the merchant nothing");
+        assert_eq!(merchant_delivery_share(600, -5, -5), 600, "negative settings count as none");
+        assert_eq!(order_commission(1, 800, 100), 100, "¥0.01 of goods still pays the minimum");
+        assert_eq!(order_commission(10_000, 800, 100), 800);
+        assert_eq!(order_commission(-10_000, -800, -1), 0, "never negative");
     }
 
     proptest! {

@@ -166,3 +166,4 @@ err-review-vote-own = you cannot vote for your own review
 err-review-voted = you voted already
 err-review-reported = you reported it already
 err-review-not-status = the review is not { $status }
+err-vouchers-already-refunded = these vouchers have already been refunded

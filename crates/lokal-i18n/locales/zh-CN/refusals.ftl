@@ -181,3 +181,4 @@ err-review-not-status = { $status ->
     [hidden] 该评价未被隐藏
    *[other] 该评价的状态已变化
 }
+err-vouchers-already-refunded = 这些券已经退过款了

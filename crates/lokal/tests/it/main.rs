@@ -2,6 +2,7 @@
 //! On SQLite always; on PostgreSQL when `LOKAL_TEST_DATABASE_URL` names a server (each test then
 //! creates and drops its own database there).
 
+mod abuse;
 mod access;
 mod accounts;
 mod addresses;

@@ -75,8 +75,10 @@ async fn a_delivery_order_goes_from_cart_to_door_and_everyone_is_paid() {
         end["order"]["timeline"].as_array().expect("steps").iter().filter_map(|s| s["kind"].as_str()).collect();
     assert_eq!(steps, ["placed", "paid", "accepted", "rider_assigned", "rider_at_store", "picked_up", "delivered"]);
 
-    // Money: the merchant earns goods less 8 %, the rider the task pay; the books balance.
-    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, 6900 - 552);
+    // Money: the merchant earns goods less 8 % and less the part of the rider's pay (600) that
+    // the consumer's fee (500) does not cover (the platform subsidises none by default); the
+    // rider earns the task pay; the books balance.
+    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, 6900 - 552 - 100);
     assert_eq!(owed(&app, &format!("rider:{rider_id}:payable")).await, 600);
     assert_ledger_holds(&app).await;
 
@@ -144,8 +146,9 @@ async fn pickup_and_dine_in_orders_are_handed_over_at_the_counter_and_stock_is_t
         let r = app.post(&format!("/api/v1/orders/{dine}/{step}"), &json!({}), Some(&k.clerk)).await;
         assert_eq!(r.status, 200, "{step}: {}", r.text);
     }
-    // Dine-in has no packaging or delivery fee: the merchant earns 2800 - 224 more.
-    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, (900 - 72) + (2800 - 224));
+    // The tea's commission is the platform's ¥1 minimum (8 % would be 72); dine-in has no
+    // packaging or delivery fee: the merchant earns 2800 - 224 more.
+    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, (900 - 100) + (2800 - 224));
     assert_ledger_holds(&app).await;
 }
 

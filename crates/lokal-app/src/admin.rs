@@ -45,6 +45,79 @@ impl App {
         self.insert_grant(user, role, None, StoreScope::All).await
     }
 
+    /// Revokes a platform-wide role (operators, with a reason; audited). A rider losing the role
+    /// goes off shift first (refused while carrying food); nobody revokes their own operator role.
+    pub async fn revoke_platform_role(
+        &self,
+        caller: &Principal,
+        user: UserId,
+        role: Role,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        caller.require_admin()?;
+        let reason = crate::fulfil::reason_text(reason)?;
+        if matches!(role, Role::Staff(_)) {
+            return Err(AppError {
+                field: Some("role".into()),
+                ..AppError::new(ErrorCode::ValidationFailed, "field-role-staff-by-merchant")
+            });
+        }
+        if user == caller.user_id && role == Role::PlatformAdmin {
+            return Err(AppError::new(ErrorCode::Conflict, "err-own-admin"));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        if !grants::remove_platform(&mut tx, user, &role).await? {
+            return Err(AppError::new(ErrorCode::NotFound, "err-no-such-grant"));
+        }
+        if role == Role::Rider {
+            self.close_shift(&mut tx, user, Some(caller.user_id), "rider role revoked", now).await?;
+        }
+        tx.commit().await?;
+        self.audit(
+            Some(caller.user_id),
+            "grant.revoked",
+            format!("user:{user}"),
+            format!("{}: {reason}", role.as_str()),
+        )
+        .await?;
+        self.wake_dispatcher();
+        Ok(())
+    }
+
+    /// Disables an account (operators, with a reason; audited): every session of it ends at once
+    /// and it cannot log in until enabled again. Nobody disables their own account.
+    pub async fn disable_user(&self, caller: &Principal, user: UserId, reason: &str) -> Result<(), AppError> {
+        caller.require_admin()?;
+        let reason = crate::fulfil::reason_text(reason)?;
+        if user == caller.user_id {
+            return Err(AppError::new(ErrorCode::Conflict, "err-own-admin"));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        if !users::set_disabled(&mut *tx, user, true).await? {
+            return Err(AppError::not_found("user"));
+        }
+        // A rider disabled mid-shift: their tasks not picked up go back to the dispatcher.
+        self.close_shift(&mut tx, user, Some(caller.user_id), "account disabled", now).await?;
+        lokal_store::sessions::delete_for_user(&mut *tx, user).await?;
+        tx.commit().await?;
+        self.audit(Some(caller.user_id), "user.disabled", format!("user:{user}"), reason).await?;
+        self.wake_dispatcher();
+        Ok(())
+    }
+
+    /// Enables a disabled account again (operators; audited).
+    pub async fn enable_user(&self, caller: &Principal, user: UserId, reason: &str) -> Result<(), AppError> {
+        caller.require_admin()?;
+        let reason = crate::fulfil::reason_text(reason)?;
+        if !users::set_disabled(self.db().pool(), user, false).await? {
+            return Err(AppError::not_found("user"));
+        }
+        self.audit(Some(caller.user_id), "user.enabled", format!("user:{user}"), reason).await?;
+        Ok(())
+    }
+
     /// Every account, a page at a time. Operators only.
     pub async fn list_users(&self, caller: &Principal, page: PageRequest<UserId>) -> Result<Page<UserRow>, AppError> {
         caller.require_admin()?;

@@ -46,6 +46,11 @@ pub struct DeliverySettings {
     pub min_order: i64,
     /// Least a rider is paid for a task, minor units.
     pub min_rider_pay: i64,
+    /// Fastest a rider is believed to move between two position reports, km/h.
+    pub max_rider_speed_kmh: u32,
+    /// Riders' positions farther than this from the city centre (`[site] center`) are refused,
+    /// metres.
+    pub city_radius_m: u32,
 }
 
 impl Default for DeliverySettings {
@@ -66,6 +71,8 @@ impl Default for DeliverySettings {
             max_delivery_radius_m: 10_000,
             min_order: 1_000,
             min_rider_pay: 300,
+            max_rider_speed_kmh: 80,
+            city_radius_m: 100_000,
         }
     }
 }

@@ -6,7 +6,6 @@
 
 use crate::delivery_settings::DispatchMode;
 use crate::fulfil::reason_text;
-use crate::riders::RiderTask;
 use crate::{App, AppError};
 use lokal_core::fulfil::{TaskEvent, TaskStatus, task_next};
 use lokal_core::{DeliveryId, ErrorCode, Principal, Role, UserId};
@@ -36,6 +35,36 @@ pub struct BoardTask {
     pub late: bool,
     /// It will likely be late: not picked up and its arrival is within ten minutes.
     pub at_risk: bool,
+}
+
+/// A waiting task as riders see it before grabbing it.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// The task.
+    pub id: DeliveryId,
+    /// The store.
+    pub store_id: lokal_core::StoreId,
+    /// Its name.
+    pub store_name: String,
+    /// Its address.
+    pub store_address: String,
+    /// Where it is, 1e-7 degrees.
+    pub pickup: (i64, i64),
+    /// The drop-off rounded to 0.005° (about 500 m), 1e-7 degrees.
+    pub drop_area: (i64, i64),
+    /// Store to door, metres.
+    pub distance_m: i64,
+    /// The rider to the store, metres.
+    pub from_rider_m: i64,
+    /// The rider's pay for it, minor units.
+    pub pay: i64,
+    /// When the food should be ready, epoch ms.
+    pub ready_at: i64,
+}
+
+/// A coordinate (1e-7 degrees) rounded to 0.005°: an area, not a door.
+fn area(e7: i64) -> i64 {
+    (e7 + 25_000).div_euclid(50_000) * 50_000
 }
 
 impl App {
@@ -133,12 +162,17 @@ impl App {
         Ok(true)
     }
 
-    /// In grab mode: waiting tasks near the rider, nearest first.
-    pub async fn rider_offers(&self, caller: &Principal) -> Result<Vec<RiderTask>, AppError> {
+    /// In grab mode: waiting tasks near the rider, nearest first, as offers (store, rounded
+    /// drop-off area, distance and pay; who receives it, where exactly and what is in it are for
+    /// the rider who grabs it). In assign mode the dispatcher decides: there are no offers.
+    pub async fn rider_offers(&self, caller: &Principal) -> Result<Vec<Offer>, AppError> {
         caller.require_role(Role::Rider)?;
         let me = self.rider_me(caller).await?;
         if me.shift_id.is_none() {
             return Err(AppError::new(ErrorCode::NotOnShift, "err-offers-for-riders-on-shift"));
+        }
+        if self.delivery_settings().dispatch_mode != DispatchMode::Grab {
+            return Ok(Vec::new());
         }
         let Some(at) = me.position.map(geo) else { return Ok(Vec::new()) };
         let max = f64::from(self.delivery_settings().max_pickup_m);
@@ -151,13 +185,20 @@ impl App {
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out = Vec::new();
-        for (_, d) in near.into_iter().take(20) {
-            // Who receives it, their phone and their door are for the rider who takes it.
-            let mut t = self.rider_task(d).await?;
-            t.order.detail.contact_name.clear();
-            t.order.detail.contact_phone.clear();
-            t.order.detail.door.clear();
-            out.push(t);
+        for (from_rider, d) in near.into_iter().take(20) {
+            let store = self.public_store(d.store_id).await?;
+            out.push(Offer {
+                id: d.id,
+                store_id: d.store_id,
+                store_name: store.row.name.clone(),
+                store_address: store.profile.address.clone(),
+                pickup: d.pickup,
+                drop_area: (area(d.drop.0), area(d.drop.1)),
+                distance_m: d.distance_m,
+                from_rider_m: from_rider.round() as i64,
+                pay: d.rider_pay,
+                ready_at: d.ready_at,
+            });
         }
         Ok(out)
     }

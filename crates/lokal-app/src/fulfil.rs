@@ -250,6 +250,12 @@ impl App {
         self.move_order(&mut tx, &o, OrderEvent::MarkReady, Actor::Store, now).await?;
         menu::stamp(&mut tx, id, Stamp::Ready, now.millis()).await?;
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
+        // The dispatcher plans by the ready time: it is now, and the estimate moves with it.
+        if o.mode() == Mode::Delivery
+            && let Some(eta) = deliveries::food_ready(&mut tx, id, now.millis()).await?
+        {
+            menu::stamp(&mut tx, id, Stamp::Eta, eta).await?;
+        }
         if o.mode() != Mode::Delivery {
             // The consumer is told the moment it is ready (a rider is told by the dispatcher).
             // In the consumer's language: the one they saved, else the platform's.
@@ -277,6 +283,9 @@ impl App {
         }
         tx.commit().await?;
         self.publish(&o, "ready");
+        if o.mode() == Mode::Delivery {
+            self.wake_dispatcher();
+        }
         self.menu_order(id).await
     }
 

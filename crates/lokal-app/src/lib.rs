@@ -19,6 +19,7 @@ pub mod addresses;
 pub mod admin;
 pub mod analytics;
 pub mod applications;
+mod audit;
 pub mod bills;
 pub mod campaigns;
 pub mod catalog;

@@ -10,6 +10,7 @@ use crate::{App, AppError};
 use lokal_core::fulfil::{Actor, OrderEvent, OrderStatus, TaskEvent, TaskStatus, task_next};
 use lokal_core::geo::LatLng;
 use lokal_core::ledger::{self, Account};
+use lokal_core::takeout::Implausible;
 use lokal_core::{DeliveryId, ErrorCode, FieldError, Principal, Role, ShiftId, StoreScope, UserId};
 use lokal_store::deliveries::{self, DeliveryRow};
 use lokal_store::menu::{self, Stamp};
@@ -173,6 +174,9 @@ impl App {
     async fn approved_rider(&self, caller: &Principal) -> Result<RiderRow, AppError> {
         caller.require_role(Role::Rider)?;
         let r = self.rider_me(caller).await?;
+        if r.status == "suspended" {
+            return Err(AppError::new(ErrorCode::Forbidden, "err-rider-suspended"));
+        }
         if r.status != "approved" {
             return Err(AppError::new(ErrorCode::Forbidden, "err-rider-not-approved"));
         }
@@ -196,21 +200,9 @@ impl App {
     pub async fn end_shift(&self, caller: &Principal) -> Result<ShiftRow, AppError> {
         self.approved_rider(caller).await?;
         let now = self.now();
-        // The rider's row first: an assignment racing this waits for it, then sees the rider off
-        // shift; tasks are read after it, so none given meanwhile is left behind.
         let mut tx = self.db().begin().await?;
-        let shift = riders::end_shift(&mut tx, caller.user_id, now.millis()).await?;
+        let shift = self.close_shift(&mut tx, caller.user_id, Some(caller.user_id), "shift ended", now).await?;
         let mut shift = shift.ok_or_else(|| AppError::new(ErrorCode::NotOnShift, "err-not-on-shift"))?;
-        let held = deliveries::of_rider(&mut *tx, caller.user_id).await?;
-        if held.iter().any(|d| d.status == TaskStatus::PickedUp.as_str()) {
-            return Err(AppError::new(ErrorCode::Conflict, "err-shift-end-carrying"));
-        }
-        for d in &held {
-            if !deliveries::step(&mut tx, d.id, Some(caller.user_id), &d.status, "waiting", now.millis()).await? {
-                return Err(conflict("err-tasks-changed"));
-            }
-            self.timeline(&mut tx, d.order_id, "rider_released", Some(caller.user_id), "shift ended", now).await?;
-        }
         let s = self.delivery_settings();
         let pings = riders::ping_times(&mut *tx, caller.user_id, shift.started_at, now.millis()).await?;
         let available = lokal_core::takeout::available_ms(&pings, now.millis(), s.position_stale_secs.max(1) * 1000);
@@ -226,6 +218,65 @@ impl App {
         Ok(shift)
     }
 
+    /// Ends `rider`'s shift, if on one, inside `tx`: the tasks not picked up go back to the
+    /// dispatcher (refused while the rider carries food). Returns the shift ended.
+    pub(crate) async fn close_shift(
+        &self,
+        tx: &mut lokal_store::Tx,
+        rider: UserId,
+        actor: Option<UserId>,
+        why: &str,
+        now: lokal_core::Timestamp,
+    ) -> Result<Option<ShiftRow>, AppError> {
+        // The rider's row first: an assignment racing this waits for it, then sees the rider off
+        // shift; tasks are read after it, so none given meanwhile is left behind.
+        let Some(shift) = riders::end_shift(tx, rider, now.millis()).await? else { return Ok(None) };
+        let held = deliveries::of_rider(&mut **tx, rider).await?;
+        if held.iter().any(|d| d.status == TaskStatus::PickedUp.as_str()) {
+            return Err(AppError::new(ErrorCode::Conflict, "err-shift-end-carrying"));
+        }
+        for d in &held {
+            if !deliveries::step(tx, d.id, Some(rider), &d.status, "waiting", now.millis()).await? {
+                return Err(conflict("err-tasks-changed"));
+            }
+            self.timeline(tx, d.order_id, "rider_released", actor, why, now).await?;
+        }
+        Ok(Some(shift))
+    }
+
+    /// Suspends an approved rider (operators, with a reason; audited): their shift ends, the
+    /// tasks they have not picked up go back to the dispatcher, and they can do nothing as a
+    /// rider until reinstated. Refused (409) while they carry food.
+    pub async fn suspend_rider(&self, caller: &Principal, rider: UserId, reason: &str) -> Result<RiderRow, AppError> {
+        caller.require_admin()?;
+        let reason = reason_text(reason)?;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        if !riders::set_status(&mut tx, rider, "approved", "suspended", &reason, now.millis()).await? {
+            riders::get_by_id(&mut *tx, rider).await?.ok_or_else(|| AppError::not_found("rider"))?;
+            return Err(AppError::new(ErrorCode::Conflict, "err-rider-not-suspendable"));
+        }
+        self.close_shift(&mut tx, rider, Some(caller.user_id), "rider suspended", now).await?;
+        tx.commit().await?;
+        self.audit(Some(caller.user_id), "rider.suspended", format!("rider:{rider}"), reason).await?;
+        self.wake_dispatcher();
+        riders::get_by_id(self.db().pool(), rider).await?.ok_or_else(|| AppError::not_found("rider"))
+    }
+
+    /// Lifts a suspension (operators; audited).
+    pub async fn reinstate_rider(&self, caller: &Principal, rider: UserId, reason: &str) -> Result<RiderRow, AppError> {
+        caller.require_admin()?;
+        let reason = reason_text(reason)?;
+        let mut tx = self.db().begin().await?;
+        if !riders::set_status(&mut tx, rider, "suspended", "approved", "", self.now().millis()).await? {
+            riders::get_by_id(&mut *tx, rider).await?.ok_or_else(|| AppError::not_found("rider"))?;
+            return Err(AppError::new(ErrorCode::Conflict, "err-rider-not-suspended"));
+        }
+        tx.commit().await?;
+        self.audit(Some(caller.user_id), "rider.reinstated", format!("rider:{rider}"), reason).await?;
+        riders::get_by_id(self.db().pool(), rider).await?.ok_or_else(|| AppError::not_found("rider"))
+    }
+
     /// Records the rider's position (on shift only). Consumers whose food this rider carries
     /// are told to refresh their tracking.
     pub async fn rider_location(&self, caller: &Principal, lat: f64, lng: f64) -> Result<(), AppError> {
@@ -234,6 +285,7 @@ impl App {
             return Err(AppError::new(ErrorCode::NotOnShift, "err-position-off-shift"));
         }
         let p = LatLng::new(lat, lng)?;
+        self.check_plausible(caller, &r, &p).await?;
         let (a, b) = p.to_e7();
         let sample = self.delivery_settings().ping_sample_secs.max(1) * 1000;
         let mut tx = self.db().begin().await?;
@@ -249,6 +301,29 @@ impl App {
             });
         }
         Ok(())
+    }
+
+    /// A position must be in the city and within reach of the last one; one that is not is
+    /// refused and recorded in the audit log (`rider.position_refused`) for operators.
+    async fn check_plausible(&self, caller: &Principal, r: &RiderRow, p: &LatLng) -> Result<(), AppError> {
+        let s = self.delivery_settings();
+        let last = r.position.zip(r.located_at).and_then(|((a, b), t)| LatLng::from_e7(a, b).ok().map(|l| (l, t)));
+        let now = self.now().millis();
+        let verdict = lokal_core::takeout::check_position(
+            &self.site().center,
+            f64::from(s.city_radius_m),
+            last,
+            p,
+            now,
+            f64::from(s.max_rider_speed_kmh),
+        );
+        let Err(why) = verdict else { return Ok(()) };
+        let detail = match why {
+            Implausible::OutsideCity(m) => format!("{m:.0} m from the city centre at {:.5},{:.5}", p.lat(), p.lng()),
+            Implausible::TooFast { metres, seconds } => format!("{metres:.0} m in {seconds:.0} s"),
+        };
+        self.audit(Some(caller.user_id), "rider.position_refused", format!("rider:{}", caller.user_id), detail).await?;
+        Err(AppError::new(ErrorCode::PositionImplausible, "err-position-implausible"))
     }
 
     /// The rider's open tasks, oldest first.

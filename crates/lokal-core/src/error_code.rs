@@ -84,6 +84,9 @@ pub enum ErrorCode {
     DeliveryCodeInvalid,
     /// The rider is not on shift (409).
     NotOnShift,
+    /// A rider's reported position is outside the city or too far from the last one for the time
+    /// between them (422).
+    PositionImplausible,
     /// The coupon cannot be claimed now (not started, ended or stopped) (409).
     NotClaimable,
     /// Every coupon of this batch has been claimed (409).
@@ -104,7 +107,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 48] = [
+    pub const ALL: [ErrorCode; 49] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -145,6 +148,7 @@ impl ErrorCode {
         ErrorCode::OrderStateConflict,
         ErrorCode::DeliveryCodeInvalid,
         ErrorCode::NotOnShift,
+        ErrorCode::PositionImplausible,
         ErrorCode::NotClaimable,
         ErrorCode::CouponsGone,
         ErrorCode::ClaimLimitReached,
@@ -198,6 +202,7 @@ impl ErrorCode {
             ErrorCode::OrderStateConflict => ("order_state_conflict", 409),
             ErrorCode::DeliveryCodeInvalid => ("delivery_code_invalid", 422),
             ErrorCode::NotOnShift => ("not_on_shift", 409),
+            ErrorCode::PositionImplausible => ("position_implausible", 422),
             ErrorCode::NotClaimable => ("not_claimable", 409),
             ErrorCode::CouponsGone => ("coupons_gone", 409),
             ErrorCode::ClaimLimitReached => ("claim_limit_reached", 409),

@@ -51,6 +51,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (22, "addresses", include_str!("../migrations/sqlite/0022_addresses.sql")),
     (23, "message_centre", include_str!("../migrations/sqlite/0023_message_centre.sql")),
     (24, "item_photos", include_str!("../migrations/sqlite/0024_item_photos.sql")),
+    (25, "security", include_str!("../migrations/sqlite/0025_security.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -77,6 +78,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (22, "addresses", include_str!("../migrations/postgres/0022_addresses.sql")),
     (23, "message_centre", include_str!("../migrations/postgres/0023_message_centre.sql")),
     (24, "item_photos", include_str!("../migrations/postgres/0024_item_photos.sql")),
+    (25, "security", include_str!("../migrations/postgres/0025_security.sql")),
 ];
 
 impl Db {

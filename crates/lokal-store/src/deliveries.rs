@@ -229,3 +229,28 @@ pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: i64) -> Result<
         .map_err(StoreError::from_sqlx)?;
     Ok(())
 }
+
+/// The food of `order` is ready at `now`: a task not yet picked up becomes ready now and its
+/// estimated arrival moves by as much (earlier when the store was quick, later when it was slow).
+/// Returns the new estimate, or none when the order has no such task.
+pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: i64) -> Result<Option<i64>, StoreError> {
+    let moved = sqlx::query(
+        "UPDATE deliveries SET eta_at = eta_at + ($2 - ready_at), ready_at = $2, updated_at = $2 \
+         WHERE order_id = $1 AND status IN ('waiting', 'assigned', 'at_store')",
+    )
+    .bind(order.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    if moved.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let row = sqlx::query("SELECT eta_at FROM deliveries WHERE order_id = $1 AND ready_at = $2")
+        .bind(order.to_string())
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(|r| get(r, "eta_at")).transpose()
+}

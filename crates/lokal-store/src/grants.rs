@@ -129,3 +129,15 @@ pub async fn remove(tx: &mut crate::Tx, user: UserId, merchant: MerchantId) -> R
         .map_err(StoreError::from_sqlx)?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Removes a user's platform-wide `role` (`platform_admin`, `rider`, `promoter`). Returns whether
+/// they held it.
+pub async fn remove_platform(tx: &mut crate::Tx, user: UserId, role: &Role) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM grants WHERE user_id = $1 AND role = $2 AND merchant_id IS NULL")
+        .bind(user.to_string())
+        .bind(role.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() > 0)
+}

@@ -11,6 +11,7 @@
 
 pub mod addresses;
 pub mod applications;
+pub mod audit;
 pub mod campaigns;
 pub mod chats;
 pub mod coupons;

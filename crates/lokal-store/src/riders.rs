@@ -93,7 +93,9 @@ pub async fn with_status<'e>(ex: impl Executor<'e, Database = Any>, status: &str
 
 /// Riders on shift.
 pub async fn on_shift<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<RiderRow>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE shift_id IS NOT NULL ORDER BY user_id"));
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM riders WHERE shift_id IS NOT NULL AND status = 'approved' ORDER BY user_id"
+    ));
     let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()
 }
@@ -335,4 +337,27 @@ pub async fn set_topup(tx: &mut crate::Tx, shift: ShiftId, topup: i64) -> Result
         .await
         .map_err(StoreError::from_sqlx)?;
     Ok(())
+}
+
+/// Moves a rider from status `from` to `to` (an operator suspending or reinstating), with the
+/// reason; false when the rider was not in `from`.
+pub async fn set_status(
+    tx: &mut crate::Tx,
+    user: UserId,
+    from: &str,
+    to: &str,
+    reason: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done =
+        sqlx::query("UPDATE riders SET status = $3, reason = $4, updated_at = $5 WHERE user_id = $1 AND status = $2")
+            .bind(user.to_string())
+            .bind(from)
+            .bind(to)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
 }

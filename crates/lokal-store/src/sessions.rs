@@ -80,3 +80,13 @@ pub async fn purge_expired<'e>(ex: impl Executor<'e, Database = Any>, now: i64) 
         .map_err(StoreError::from_sqlx)?;
     Ok(r.rows_affected())
 }
+
+/// Ends every session of `user`; returns how many there were.
+pub async fn delete_for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<u64, StoreError> {
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.to_string())
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(r.rows_affected())
+}

@@ -146,3 +146,18 @@ pub async fn list<'e>(
     let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
     rows.iter().map(from_row).collect()
 }
+
+/// Disables or enables an account; returns whether it exists.
+pub async fn set_disabled<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: UserId,
+    disabled: bool,
+) -> Result<bool, StoreError> {
+    let r = sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(i64::from(disabled))
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(r.rows_affected() > 0)
+}

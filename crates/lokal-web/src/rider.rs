@@ -265,6 +265,20 @@ fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
     }
 }
 
+/// A waiting task offered in grab mode: the store, how far and what it pays (the door and who
+/// receives it are for the rider who grabs it).
+struct OfferCard {
+    id: String,
+    store_name: String,
+    store_address: String,
+    /// Store to door.
+    distance: String,
+    /// The rider to the store.
+    from_rider: String,
+    pay: String,
+    ready: String,
+}
+
 /// A past or open shift.
 struct ShiftLine {
     started: String,
@@ -298,7 +312,7 @@ struct RiderPage {
     located: String,
     grab: bool,
     tasks: Vec<TaskCard>,
-    offers: Vec<TaskCard>,
+    offers: Vec<OfferCard>,
     balance: String,
     delivered: usize,
     shifts: Vec<ShiftLine>,
@@ -387,7 +401,25 @@ async fn fill(ctx: &Ctx, nav: &Nav, me: &Principal, r: &RiderRow, page: &mut Rid
     let mut offsets = HashMap::new();
     page.tasks = cards(ctx, nav, ctx.app.rider_tasks(me).await?, &mut offsets).await;
     if page.grab && page.on_shift {
-        page.offers = cards(ctx, nav, ctx.app.rider_offers(me).await?, &mut offsets).await;
+        for o in ctx.app.rider_offers(me).await? {
+            let offset = match offsets.get(&o.store_id) {
+                Some(v) => *v,
+                None => {
+                    let v = ctx.app.public_store(o.store_id).await.map_or(0, |s| s.row.utc_offset_min);
+                    offsets.insert(o.store_id, v);
+                    v
+                }
+            };
+            page.offers.push(OfferCard {
+                id: o.id.to_string(),
+                store_name: o.store_name,
+                store_address: o.store_address,
+                distance: metres(nav, o.distance_m),
+                from_rider: metres(nav, o.from_rider_m),
+                pay: yuan(o.pay),
+                ready: crate::desk::clock_at(nav, o.ready_at, offset),
+            });
+        }
     }
     Ok(())
 }

@@ -13,7 +13,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.
 pub fn router() -> OpenApiRouter<Ctx> {
-    OpenApiRouter::new().routes(routes!(list_users)).routes(routes!(grant_role))
+    OpenApiRouter::new()
+        .routes(routes!(list_users))
+        .routes(routes!(grant_role))
+        .routes(routes!(revoke_role))
+        .routes(routes!(disable_user))
+        .routes(routes!(enable_user))
+        .routes(routes!(audit_log))
 }
 
 /// A platform-wide role to grant.
@@ -68,4 +74,98 @@ async fn grant_role(
 ) -> ApiResult<(StatusCode, Json<GrantJson>)> {
     let grant = ctx.app.grant_platform_role(&caller, user_id, b.role.into()).await?;
     Ok((StatusCode::CREATED, Json(grant.into())))
+}
+
+/// Revoke a platform-wide role (`platform_admin`, `rider`, `promoter`). A rider losing the role
+/// goes off shift (409 while carrying food); an operator cannot revoke their own operator role
+/// (409). Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/grants/{role}/revoke", tag = "admin",
+    params(("user_id" = UserId, Path, description = "The user"), ("role" = PlatformRole, Path, description = "The role")),
+    request_body = crate::routes::riders::ReasonBody, security(("bearer" = [])), responses((status = 204)))]
+async fn revoke_role(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path((user_id, role)): Path<(UserId, PlatformRole)>,
+    Json(b): Json<crate::routes::riders::ReasonBody>,
+) -> ApiResult<StatusCode> {
+    ctx.app.revoke_platform_role(&caller, user_id, role.into(), &b.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disable an account: every session of it ends at once and it cannot log in (a rider on shift
+/// goes off it). An operator cannot disable their own account (409). Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/disable", tag = "admin",
+    params(("user_id" = UserId, Path, description = "The user")),
+    request_body = crate::routes::riders::ReasonBody, security(("bearer" = [])), responses((status = 204)))]
+async fn disable_user(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(user_id): Path<UserId>,
+    Json(b): Json<crate::routes::riders::ReasonBody>,
+) -> ApiResult<StatusCode> {
+    ctx.app.disable_user(&caller, user_id, &b.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Enable a disabled account again. Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/enable", tag = "admin",
+    params(("user_id" = UserId, Path, description = "The user")),
+    request_body = crate::routes::riders::ReasonBody, security(("bearer" = [])), responses((status = 204)))]
+async fn enable_user(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(user_id): Path<UserId>,
+    Json(b): Json<crate::routes::riders::ReasonBody>,
+) -> ApiResult<StatusCode> {
+    ctx.app.enable_user(&caller, user_id, &b.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which audit entries to list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only entries about this subject (`user:<id>`, `rider:<id>`).
+    pub subject: Option<String>,
+}
+
+/// One audit entry.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditJson {
+    /// The entry.
+    pub id: String,
+    /// When.
+    pub at: lokal_core::Timestamp,
+    /// Who did it (none: the platform noticed).
+    pub actor_id: Option<UserId>,
+    /// What: `grant.revoked`, `user.disabled`, `user.enabled`, `rider.suspended`,
+    /// `rider.reinstated`, `rider.position_refused`.
+    pub action: String,
+    /// Whom it concerns.
+    pub subject: String,
+    /// The reason given, or what looked wrong.
+    pub detail: String,
+}
+
+/// The newest 200 audit entries, newest first. Operators.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = ListJson<AuditJson>)))]
+async fn audit_log(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<ListJson<AuditJson>>> {
+    let rows = ctx.app.audit_log(&caller, q.subject.as_deref()).await?;
+    let items = rows
+        .into_iter()
+        .map(|a| AuditJson {
+            id: a.id,
+            at: lokal_core::Timestamp::from_millis(a.at),
+            actor_id: a.actor_id,
+            action: a.action,
+            subject: a.subject,
+            detail: a.detail,
+        })
+        .collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
 }

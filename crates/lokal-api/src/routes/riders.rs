@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(apply, me))
         .routes(routes!(list_riders))
         .routes(routes!(decide))
+        .routes(routes!(suspend))
+        .routes(routes!(reinstate))
         .routes(routes!(shift_start, shift_end))
         .routes(routes!(location))
         .routes(routes!(tasks))
@@ -139,6 +141,41 @@ async fn decide(
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Json<RiderOut>> {
     Ok(Json(rider_out(ctx.app.decide_rider(&caller, user, b.approve, &b.reason).await?)))
+}
+
+/// Why an operator acts on an account or a rider (1 to 200 characters; kept in the audit log).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    /// Why.
+    pub reason: String,
+}
+
+/// Suspend an approved rider: their shift ends and their tasks not picked up go back to the
+/// dispatcher (409 while they carry food). Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/riders/{user_id}/suspend", tag = "riders",
+    params(("user_id" = UserId, Path, description = "The rider")), request_body = ReasonBody,
+    security(("bearer" = [])), responses((status = 200, body = RiderOut)))]
+async fn suspend(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(user): Path<UserId>,
+    Json(b): Json<ReasonBody>,
+) -> ApiResult<Json<RiderOut>> {
+    Ok(Json(rider_out(ctx.app.suspend_rider(&caller, user, &b.reason).await?)))
+}
+
+/// Lift a rider's suspension. Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/riders/{user_id}/reinstate", tag = "riders",
+    params(("user_id" = UserId, Path, description = "The rider")), request_body = ReasonBody,
+    security(("bearer" = [])), responses((status = 200, body = RiderOut)))]
+async fn reinstate(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(user): Path<UserId>,
+    Json(b): Json<ReasonBody>,
+) -> ApiResult<Json<RiderOut>> {
+    Ok(Json(rider_out(ctx.app.reinstate_rider(&caller, user, &b.reason).await?)))
 }
 
 /// Go on shift. Approved riders.
@@ -314,10 +351,54 @@ async fn exception(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Waiting tasks near the rider (grab mode), nearest first.
-#[utoipa::path(get, path = "/api/v1/rider/offers", tag = "riders", security(("bearer" = [])), responses((status = 200, body = ListJson<TaskOut>)))]
-async fn offers(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<TaskOut>>> {
-    let items = ctx.app.rider_offers(&caller).await?.into_iter().map(task_out).collect();
+/// A waiting task offered to riders (grab mode): the store, a rounded drop-off area and the
+/// distances. The door, the receiver, their phone, the note and the items are shown only to the
+/// rider who grabs it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OfferOut {
+    /// The task.
+    pub id: DeliveryId,
+    /// The store.
+    pub store_id: StoreId,
+    /// Its name.
+    pub store_name: String,
+    /// Its address.
+    pub store_address: String,
+    /// Where it is.
+    pub pickup: LatLngJson,
+    /// The drop-off rounded to 0.005° (about 500 m): an area, not a door.
+    pub drop_area: LatLngJson,
+    /// Store to door, metres.
+    pub distance_m: i64,
+    /// The rider to the store, metres.
+    pub from_rider_m: i64,
+    /// The rider's pay for it.
+    pub pay: Money,
+    /// When the food should be ready.
+    pub ready_at: Timestamp,
+}
+
+/// Waiting tasks near the rider (grab mode), nearest first; in assign mode none.
+#[utoipa::path(get, path = "/api/v1/rider/offers", tag = "riders", security(("bearer" = [])), responses((status = 200, body = ListJson<OfferOut>)))]
+async fn offers(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<OfferOut>>> {
+    let items = ctx
+        .app
+        .rider_offers(&caller)
+        .await?
+        .into_iter()
+        .map(|o| OfferOut {
+            id: o.id,
+            store_id: o.store_id,
+            store_name: o.store_name,
+            store_address: o.store_address,
+            pickup: e7(o.pickup),
+            drop_area: e7(o.drop_area),
+            distance_m: o.distance_m,
+            from_rider_m: o.from_rider_m,
+            pay: cny(o.pay),
+            ready_at: Timestamp::from_millis(o.ready_at),
+        })
+        .collect();
     Ok(Json(ListJson { items, next_cursor: None }))
 }
 

@@ -88,10 +88,9 @@ rider-exception-rider-problem = I cannot continue
 rider-offers-heading = Offers near me ({ $n })
 rider-offers-off-shift = Start a shift to see offers.
 rider-offers-empty = No offers near you right now.
-rider-offer-items = { $n ->
-    [one] 1 item
-   *[other] { $n } items
-}
+rider-offer-from-you = { $distance } from you
+rider-offer-ride = { $distance } to the door
+rider-offer-private = the address and the customer are shown once you grab it
 rider-grab = Grab
 rider-earnings = Earnings
 rider-balance = Balance owed to you:

@@ -182,3 +182,9 @@ err-review-not-status = { $status ->
    *[other] 该评价的状态已变化
 }
 err-vouchers-already-refunded = 这些券已经退过款了
+err-position-implausible = 这个位置不可信：不在本市范围内，或离上次上报的位置太远
+err-rider-not-suspendable = 只能停用已通过审核的骑手
+err-rider-not-suspended = 这位骑手没有被停用
+err-rider-suspended = 你的骑手账号已被停用，请联系平台
+err-own-admin = 不能撤销自己的运营权限，也不能停用自己的账号
+err-no-such-grant = 该账号没有这个角色

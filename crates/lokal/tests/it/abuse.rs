@@ -139,7 +139,11 @@ async fn every_json_body_refuses_unknown_fields_naming_them() {
             let mut url = String::new();
             for part in path.split('/').filter(|p| !p.is_empty()) {
                 url.push('/');
-                url.push_str(&if part.starts_with('{') { uuid::Uuid::now_v7().to_string() } else { part.to_owned() });
+                url.push_str(&match part {
+                    "{role}" => "rider".to_owned(),
+                    p if p.starts_with('{') => uuid::Uuid::now_v7().to_string(),
+                    p => p.to_owned(),
+                });
             }
             let req = match method.as_str() {
                 "post" => app.client.post(format!("{}{url}", app.base)),
@@ -158,4 +162,158 @@ async fn every_json_body_refuses_unknown_fields_naming_them() {
     }
     assert!(checked > 50, "only {checked} operations take JSON");
     assert!(wrong.is_empty(), "{} of {checked} ignore unknown fields:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// The store presses "ready" long before its estimate: the task is ready now, the estimate moves
+/// earlier, and the dispatcher (woken, not at its next tick an hour away) sends the idle rider
+/// 900 m away at once.
+#[tokio::test]
+async fn food_marked_ready_is_dispatched_at_once_and_the_estimate_moves() {
+    let app = TestApp::spawn_config(|c| c.delivery.dispatch_interval_secs = 3_600).await;
+    let k = kitchen(&app).await;
+    let (rider_token, _) = rider(&app, &k, "idle-rider@test.lokal", 900.0).await;
+    let order = order_and_pay(&app, &k.delivery_cart(), &k.consumer).await;
+    let a = app.post(&format!("/api/v1/orders/{order}/accept"), &json!({"prep_minutes": 30}), Some(&k.clerk)).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(app.app.dispatch_tick().await.expect("dispatch"), 0, "ready in 30 minutes: too early to send anyone");
+    let promised = track(&app, &order, &k.consumer).await["order"]["eta_at"].as_str().expect("eta").to_owned();
+    app.clock.advance_secs(4 * 60);
+    assert_eq!(app.post("/api/v1/rider/location", &at(900.0), Some(&rider_token)).await.status, 204);
+    let r = app.post(&format!("/api/v1/orders/{order}/ready"), &json!({}), Some(&k.clerk)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut mine = Vec::new();
+    for _ in 0..50 {
+        mine = tasks(&app, &rider_token).await;
+        if !mine.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mine.len(), 1, "the rider is sent as soon as the food is ready");
+    let now = track(&app, &order, &k.consumer).await["order"]["eta_at"].as_str().expect("eta").to_owned();
+    assert!(now < promised, "the estimate moved earlier: {now} (was {promised})");
+}
+
+/// In assign mode there are no offers; in grab mode an offer shows the store, a rounded area and
+/// the distances, never the door, the receiver, their phone or the note, until grabbed.
+#[tokio::test]
+async fn offers_show_no_consumer_details_and_there_are_none_in_assign_mode() {
+    let cart_with_contact = |k: &Kitchen| {
+        let mut c = k.delivery_cart();
+        c["address"]["door"] = json!("Room 1203");
+        c["address"]["contact_name"] = json!("王小姐");
+        c["address"]["contact_phone"] = json!("13912345678");
+        c["note"] = json!("leave it with the guard");
+        c
+    };
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (rider_token, _) = rider(&app, &k, "assigned-rider@test.lokal", 200.0).await;
+    let order = order_and_pay(&app, &cart_with_contact(&k), &k.consumer).await;
+    assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
+    let offers = app.get("/api/v1/rider/offers", Some(&rider_token)).await;
+    assert_eq!((offers.status, offers.json()["items"].as_array().map(Vec::len)), (200, Some(0)), "{}", offers.text);
+
+    let grab = lokal_app::delivery_settings::DispatchMode::Grab;
+    let app = TestApp::spawn_config(|c| c.delivery.dispatch_mode = grab).await;
+    let k = kitchen(&app).await;
+    let (rider_token, _) = rider(&app, &k, "grab-rider@test.lokal", 200.0).await;
+    let order = order_and_pay(&app, &cart_with_contact(&k), &k.consumer).await;
+    assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
+    let offers = app.get("/api/v1/rider/offers", Some(&rider_token)).await;
+    let offer = offers.json()["items"][0].clone();
+    assert_eq!(offer["store_name"], "Noodle House People's Square", "{}", offers.text);
+    assert!(offer["distance_m"].as_i64().is_some_and(|m| (790..=810).contains(&m)), "{offer}");
+    for secret in ["Xizang", "1203", "王小姐", "13912345678", "guard", "Beef", "order"] {
+        assert!(!offers.text.contains(secret), "an offer shows {secret:?}: {}", offers.text);
+    }
+    let door = at(800.0);
+    let area = &offer["drop_area"];
+    let off_by = |k: &str| (area[k].as_f64().expect("area") - door[k].as_f64().expect("door")).abs();
+    assert!(off_by("lat") <= 0.0025 && off_by("lng") <= 0.0025, "an area near the door: {area} vs {door}");
+    assert!(off_by("lat") > 0.0 || off_by("lng") > 0.0, "not the door itself");
+    let id = offer["id"].as_str().expect("id");
+    assert_eq!(app.post(&format!("/api/v1/rider/offers/{id}/grab"), &json!({}), Some(&rider_token)).await.status, 204);
+    let mine = tasks(&app, &rider_token).await;
+    assert_eq!(mine[0]["order"]["door"], "Room 1203", "the rider who grabbed it sees the door: {}", mine[0]);
+}
+
+/// A rider's position must be plausible: inside the city, and not farther from the last one than
+/// a rider rides in the time between. Implausible reports are refused (422) and flagged in the
+/// audit log; the stored position stays the last plausible one.
+#[tokio::test]
+async fn implausible_rider_positions_are_refused_and_flagged() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (rider_token, rider_id) = rider(&app, &k, "teleporter@test.lokal", 300.0).await;
+    let jump = app.post("/api/v1/rider/location", &at(20_000.0), Some(&rider_token)).await;
+    assert_eq!((jump.status, jump.code().as_str()), (422, "position_implausible"), "20 km at once: {}", jump.text);
+    let beijing =
+        app.post("/api/v1/rider/location", &json!({"lat": 39.9042, "lng": 116.4074}), Some(&rider_token)).await;
+    assert_eq!(beijing.code(), "position_implausible", "outside the city");
+    // Twenty minutes later, 20 km is a ride (60 km/h).
+    app.clock.advance_secs(20 * 60);
+    assert_eq!(app.post("/api/v1/rider/location", &at(20_000.0), Some(&rider_token)).await.status, 204);
+    let flags = app.get(&format!("/api/v1/admin/audit?subject=rider:{rider_id}"), Some(&k.admin)).await;
+    assert_eq!(flags.status, 200, "{}", flags.text);
+    let items = flags.json()["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "both refusals are flagged: {}", flags.text);
+    assert!(items.iter().all(|e| e["action"] == "rider.position_refused" && e["actor_id"] == rider_id.as_str()));
+    assert!(flags.text.contains("rider.position_refused"));
+    assert_eq!(app.get("/api/v1/admin/audit", Some(&rider_token)).await.status, 403, "operators only");
+}
+
+/// Operators suspend a rider (their task goes back to the dispatcher), reinstate them, revoke
+/// their role, and disable an account (its sessions end, it cannot log in); nobody locks
+/// themselves out; every action is in the audit log with its reason.
+#[tokio::test]
+async fn operators_suspend_riders_revoke_roles_and_disable_accounts_with_an_audit_trail() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (rider_token, rider_id) = rider(&app, &k, "cheat@test.lokal", 200.0).await;
+    let order = order_and_pay(&app, &k.delivery_cart(), &k.consumer).await;
+    assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
+    assert_eq!(app.post(&format!("/api/v1/orders/{order}/ready"), &json!({}), Some(&k.clerk)).await.status, 200);
+    app.app.dispatch_tick().await.expect("dispatch");
+    assert_eq!(tasks(&app, &rider_token).await.len(), 1);
+
+    let why = json!({"reason": "reported positions from another city"});
+    let suspend = format!("/api/v1/admin/riders/{rider_id}/suspend");
+    assert_eq!(app.post(&suspend, &why, Some(&k.clerk)).await.status, 403, "operators only");
+    assert_eq!(app.post(&suspend, &json!({"reason": ""}), Some(&k.admin)).await.status, 422, "a reason is needed");
+    let s = app.post(&suspend, &why, Some(&k.admin)).await;
+    assert_eq!((s.status, s.json()["status"].as_str()), (200, Some("suspended")), "{}", s.text);
+    assert_eq!(app.get("/api/v1/rider/tasks", Some(&rider_token)).await.status, 403);
+    assert_eq!(app.post("/api/v1/rider/location", &at(200.0), Some(&rider_token)).await.status, 403);
+    assert_eq!(track(&app, &order, &k.consumer).await["order"]["delivery"]["status"], "waiting", "back to dispatch");
+    assert_eq!(app.post(&suspend, &why, Some(&k.admin)).await.status, 409, "already suspended");
+    let back = app.post(&format!("/api/v1/admin/riders/{rider_id}/reinstate"), &why, Some(&k.admin)).await;
+    assert_eq!(back.json()["status"], "approved", "{}", back.text);
+
+    let revoke = format!("/api/v1/admin/users/{rider_id}/grants/rider/revoke");
+    assert_eq!(app.post(&revoke, &why, Some(&k.admin)).await.status, 204);
+    assert_eq!(app.get("/api/v1/rider/tasks", Some(&rider_token)).await.status, 403, "no longer a rider");
+    assert_eq!(app.post(&revoke, &why, Some(&k.admin)).await.status, 404, "nothing left to revoke");
+
+    let (victim, victim_id) = app.user("spammer@test.lokal").await;
+    let disable = format!("/api/v1/admin/users/{victim_id}/disable");
+    assert_eq!(app.post(&disable, &why, Some(&k.consumer)).await.status, 403);
+    assert_eq!(app.post(&disable, &why, Some(&k.admin)).await.status, 204);
+    assert_eq!(app.get("/api/v1/me", Some(&victim)).await.status, 401, "its sessions ended");
+    assert_eq!(app.login("spammer@test.lokal", "correct horse").await.status, 401, "and it cannot log in");
+    let admin_id = app.get("/api/v1/me", Some(&k.admin)).await.json()["user"]["id"].as_str().expect("me").to_owned();
+    let own = app.post(&format!("/api/v1/admin/users/{admin_id}/disable"), &why, Some(&k.admin)).await;
+    assert_eq!(own.status, 409, "{}", own.text);
+    let own =
+        app.post(&format!("/api/v1/admin/users/{admin_id}/grants/platform_admin/revoke"), &why, Some(&k.admin)).await;
+    assert_eq!(own.status, 409);
+    assert_eq!(app.post(&format!("/api/v1/admin/users/{victim_id}/enable"), &why, Some(&k.admin)).await.status, 204);
+    assert_eq!(app.login("spammer@test.lokal", "correct horse").await.status, 200);
+
+    let log = app.get("/api/v1/admin/audit", Some(&k.admin)).await.json();
+    let actions: Vec<&str> =
+        log["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["user.enabled", "user.disabled", "grant.revoked", "rider.reinstated", "rider.suspended"]);
+    assert!(log["items"].as_array().into_iter().flatten().all(|e| e["actor_id"] == admin_id.as_str()));
+    assert_eq!(log["items"][4]["detail"], "reported positions from another city");
 }

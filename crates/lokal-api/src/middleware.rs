@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use lokal_app::idempotency::Idempotent;
 use lokal_app::secret::sha256_hex;
 use lokal_core::{ErrorCode, Msg};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The request id of the current request, in the request extensions.
@@ -42,7 +43,77 @@ pub fn apply(router: Router<Ctx>, ctx: Ctx) -> Router {
             ApiError(lokal_app::AppError::internal(std::io::Error::other("handler panicked"))).into_response()
         }))
         .layer(from_fn_with_state(ctx.clone(), context))
+        .layer(from_fn_with_state(Arc::new(SecurityHeaders::new(&ctx)), security_headers))
         .with_state(ctx)
+}
+
+/// The headers every response carries (see docs/API.md, "Security defaults").
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+    hsts: Option<HeaderValue>,
+}
+
+impl SecurityHeaders {
+    /// Scripts only from this site's files (no inline script, no `eval`); styles may be inline
+    /// (pages set a few `style` attributes); images from here, `data:`/`blob:` previews, HTTPS
+    /// and the configured map tiles' origin; nobody may frame a page. HSTS only over HTTPS
+    /// (`[auth] secure_cookies`).
+    pub fn new(ctx: &Ctx) -> Self {
+        let tiles = tile_origin(&ctx.app.site().maps.tile_url);
+        let csp = format!(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data: blob: https:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; \
+             base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        let secure = ctx.app.auth_settings().secure_cookies;
+        Self {
+            csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+            hsts: secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        }
+    }
+}
+
+/// ` <scheme>://<host[:port]>` of a tile URL template (`https://{s}.tile.example/{z}/{x}/{y}.png`),
+/// or nothing when there is none; a `{s}` subdomain becomes a wildcard.
+fn tile_origin(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return String::new() };
+    let host = rest.split('/').next().unwrap_or_default().replace("{s}", "*");
+    let ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:*[]".contains(c));
+    if ok && (scheme == "http" || scheme == "https") { format!(" {scheme}://{host}") } else { String::new() }
+}
+
+/// Adds [`SecurityHeaders`] to every response (a page or an API answer that set its own keeps
+/// it).
+pub async fn security_headers(State(h): State<Arc<SecurityHeaders>>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| h.csp.clone());
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if let Some(hsts) = &h.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
+    res
+}
+
+/// What the request log shows of a path: its route template (`/api/v1/vouchers/{code}`), so that
+/// voucher codes, payment references and ids never reach the logs; a path no route matched
+/// keeps its plain words and hides every other segment.
+fn logged_path(req: &Request) -> String {
+    if let Some(m) = req.extensions().get::<MatchedPath>() {
+        return m.as_str().to_owned();
+    }
+    let plain = |seg: &str| {
+        seg.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '_' || c == '.')
+            || (seg.len() <= 3 && seg.starts_with('v') && seg[1..].chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut out = String::new();
+    for seg in req.uri().path().split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(if plain(seg) { seg } else { "{…}" });
+    }
+    if out.is_empty() { "/".to_owned() } else { out }
 }
 
 /// Gives the request an id (a well-formed incoming `x-request-id` is kept), writes error bodies,
@@ -59,13 +130,13 @@ pub async fn context(State(ctx): State<Ctx>, mut req: Request, next: Next) -> Re
     let lang = lokal_i18n::Lang::negotiate(None, None, accept, ctx.app.site().lang);
     req.extensions_mut().insert(RequestLang(lang));
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let is_api = path.starts_with("/api/");
+    let is_api = req.uri().path().starts_with("/api/");
+    let path = logged_path(&req);
     let start = std::time::Instant::now();
     let res = next.run(req).await;
     let mut res = finish_error(res, &id, is_api, &method, &path, lang);
-    // Method, path and status only: never headers, bodies or query strings, which may hold
-    // tokens, passwords or phone numbers.
+    // Method, route template and status only: never headers, bodies, query strings or the raw
+    // path, which may hold tokens, passwords, phone numbers, voucher codes or payment references.
     tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);

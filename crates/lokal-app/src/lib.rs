@@ -139,11 +139,11 @@ impl App {
             sold_out: Arc::default(),
             views: Arc::default(),
         };
-        app.with_payments(payments::PaymentSettings::default())
+        app.with_payments(payments::PaymentSettings { provider: "sandbox".into(), ..Default::default() })
     }
 
-    /// The same app with these payment settings. The sandbox gateway signs with the configured
-    /// secret, or with a random one when none is set.
+    /// The same app with these payment settings. The sandbox gateway, when it is the provider,
+    /// signs with the configured secret, or with a random one when none is set.
     pub fn with_payments(mut self, settings: payments::PaymentSettings) -> Self {
         let secret = if settings.sandbox_secret.is_empty() {
             // getrandom does not fail on supported systems; should it, two UUIDv7s still carry
@@ -154,7 +154,7 @@ impl App {
             settings.sandbox_secret.clone()
         };
         let sandbox = Arc::new(payments::Sandbox::new(secret.as_bytes(), settings.webhook_tolerance_secs));
-        self.gateway = sandbox.clone();
+        self.gateway = if settings.provider == "sandbox" { sandbox.clone() } else { Arc::new(payments::NoGateway) };
         self.sandbox = sandbox;
         self.payments = Arc::new(settings);
         self
@@ -216,6 +216,12 @@ impl App {
     /// The notifier in use.
     pub fn notifier(&self) -> &dyn notify::Notifier {
         self.notifier.as_ref()
+    }
+
+    /// Whether the sandbox is the payment gateway (demo mode, or `[payments] provider =
+    /// "sandbox"`); otherwise its pages and endpoints do not exist.
+    pub fn sandbox_enabled(&self) -> bool {
+        self.gateway.name() == "sandbox"
     }
 
     /// The sandbox gateway (its hosted pay page and signed events).

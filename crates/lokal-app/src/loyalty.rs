@@ -170,6 +170,9 @@ impl App {
 
     /// What the gateway's hosted page shows for `provider_ref`: an order's payment or a recharge.
     pub async fn checkout(&self, provider_ref: &str) -> Result<Checkout, AppError> {
+        if !self.sandbox_enabled() {
+            return Err(AppError::not_found_any());
+        }
         // References are ours (`sbx_…`): anything else is unknown before it reaches the database.
         if provider_ref.is_empty() || provider_ref.len() > 128 || !provider_ref.chars().all(|c| c.is_ascii_graphic()) {
             return Err(AppError::not_found("payment"));

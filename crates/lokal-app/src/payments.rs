@@ -59,6 +59,9 @@ pub trait PaymentGateway: Send + Sync {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PaymentSettings {
+    /// The payment provider: `sandbox` (the built-in rehearsal gateway; what `--demo` uses), or
+    /// empty for none (paying is refused, 409 `payments_unavailable`).
+    pub provider: String,
     /// Minutes an order waits for payment before its stock is released.
     pub order_ttl_minutes: i64,
     /// The sandbox's webhook signing secret; empty = a random one per process.
@@ -76,6 +79,7 @@ pub struct PaymentSettings {
 impl Default for PaymentSettings {
     fn default() -> Self {
         Self {
+            provider: String::new(),
             order_ttl_minutes: 15,
             sandbox_secret: String::new(),
             sandbox_delay_ms: 300,
@@ -162,6 +166,36 @@ impl PaymentGateway for Sandbox {
         key: &'a str,
     ) -> BoxFuture<'a, Result<String, AppError>> {
         Box::pin(async move { Ok(format!("sbr_{key}")) })
+    }
+}
+
+/// No payment provider is configured: nothing can be paid, no webhook is accepted.
+pub struct NoGateway;
+
+fn unavailable() -> AppError {
+    AppError::new(ErrorCode::PaymentsUnavailable, "err-payments-unavailable")
+}
+
+impl PaymentGateway for NoGateway {
+    fn name(&self) -> &'static str {
+        "none"
+    }
+
+    fn create_intent(&self, _payment: PaymentId, _amount: Money) -> BoxFuture<'_, Result<Intent, AppError>> {
+        Box::pin(async { Err(unavailable()) })
+    }
+
+    fn verify_webhook(&self, _signature: &str, _body: &[u8], _now: Timestamp) -> Result<GatewayEvent, AppError> {
+        Err(AppError::not_found("payment provider"))
+    }
+
+    fn refund<'a>(
+        &'a self,
+        _provider_ref: &'a str,
+        _amount: Money,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(async { Err(unavailable()) })
     }
 }
 

@@ -128,10 +128,10 @@ impl App {
     /// Riders in `status` (`pending`, `approved`, `rejected`). Operators.
     pub async fn riders(&self, caller: &Principal, status: &str) -> Result<Vec<RiderRow>, AppError> {
         caller.require_admin()?;
-        if !["pending", "approved", "rejected"].contains(&status) {
+        if !["pending", "approved", "rejected", "suspended"].contains(&status) {
             return Err(FieldError::new(
                 "status",
-                lokal_core::Msg::new("field-one-of").with("choices", "pending, approved, rejected"),
+                lokal_core::Msg::new("field-one-of").with("choices", "pending, approved, rejected, suspended"),
             )
             .into());
         }

@@ -16,11 +16,18 @@ pub struct SiteSettings {
     pub time_zone: String,
     /// The city centre, `lat,lng`: where pages start when a visitor shares no location.
     pub center: String,
+    /// A live site with real money: the sandbox payment gateway is refused at start.
+    pub production: bool,
 }
 
 impl Default for SiteSettings {
     fn default() -> Self {
-        Self { default_lang: "zh-CN".into(), time_zone: "Asia/Shanghai".into(), center: "31.2304,121.4737".into() }
+        Self {
+            default_lang: "zh-CN".into(),
+            time_zone: "Asia/Shanghai".into(),
+            center: "31.2304,121.4737".into(),
+            production: false,
+        }
     }
 }
 

@@ -87,6 +87,8 @@ pub enum ErrorCode {
     /// A rider's reported position is outside the city or too far from the last one for the time
     /// between them (422).
     PositionImplausible,
+    /// No payment provider is configured on this server (409).
+    PaymentsUnavailable,
     /// The coupon cannot be claimed now (not started, ended or stopped) (409).
     NotClaimable,
     /// Every coupon of this batch has been claimed (409).
@@ -107,7 +109,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 49] = [
+    pub const ALL: [ErrorCode; 50] = [
         ErrorCode::MalformedRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthenticated,
@@ -149,6 +151,7 @@ impl ErrorCode {
         ErrorCode::DeliveryCodeInvalid,
         ErrorCode::NotOnShift,
         ErrorCode::PositionImplausible,
+        ErrorCode::PaymentsUnavailable,
         ErrorCode::NotClaimable,
         ErrorCode::CouponsGone,
         ErrorCode::ClaimLimitReached,
@@ -203,6 +206,7 @@ impl ErrorCode {
             ErrorCode::DeliveryCodeInvalid => ("delivery_code_invalid", 422),
             ErrorCode::NotOnShift => ("not_on_shift", 409),
             ErrorCode::PositionImplausible => ("position_implausible", 422),
+            ErrorCode::PaymentsUnavailable => ("payments_unavailable", 409),
             ErrorCode::NotClaimable => ("not_claimable", 409),
             ErrorCode::CouponsGone => ("coupons_gone", 409),
             ErrorCode::ClaimLimitReached => ("claim_limit_reached", 409),

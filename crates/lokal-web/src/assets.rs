@@ -1,4 +1,5 @@
-//! Static assets, compiled into the binary: the stylesheet, the map script and the vendored map
+//! Static assets, compiled into the binary: the stylesheet, the pages' scripts (no page has an
+//! inline script: the Content-Security-Policy allows only these files) and the vendored map
 //! library (Leaflet 1.9.4, `static/vendor/leaflet-1.9.4/SOURCE.md`).
 
 use axum::Router;
@@ -11,6 +12,22 @@ use lokal_api::Ctx;
 pub fn router() -> Router<Ctx> {
     Router::new()
         .route("/static/map.js", get(|| async { script(include_str!("../static/map.js"), "public, max-age=3600") }))
+        .route("/static/page.js", get(|| async { script(include_str!("../static/page.js"), "public, max-age=3600") }))
+        .route("/static/desk.js", get(|| async { script(include_str!("../static/desk.js"), "public, max-age=3600") }))
+        .route("/static/more.js", get(|| async { script(include_str!("../static/more.js"), "public, max-age=3600") }))
+        .route(
+            "/static/order_menu.js",
+            get(|| async { script(include_str!("../static/order_menu.js"), "public, max-age=3600") }),
+        )
+        .route("/static/rider.js", get(|| async { script(include_str!("../static/rider.js"), "public, max-age=3600") }))
+        .route(
+            "/static/suggest.js",
+            get(|| async { script(include_str!("../static/suggest.js"), "public, max-age=3600") }),
+        )
+        .route(
+            "/static/vouchers.js",
+            get(|| async { script(include_str!("../static/vouchers.js"), "public, max-age=3600") }),
+        )
         .route(
             "/static/vendor/leaflet-1.9.4/leaflet.js",
             get(|| async { script(include_str!("../static/vendor/leaflet-1.9.4/leaflet.js"), IMMUTABLE) }),

@@ -18,12 +18,15 @@ use lokal_core::Msg;
 use lokal_core::fulfil::{TaskEvent, TaskStatus, task_next};
 use lokal_core::{DeliveryId, UserId};
 use lokal_store::riders::RiderRow;
+use std::collections::HashMap;
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
     Router::new()
         .route("/admin/riders", get(riders_page))
         .route("/admin/riders/{user_id}/decision", post(decide))
+        .route("/admin/riders/{user_id}/suspend", post(suspend))
+        .route("/admin/riders/{user_id}/reinstate", post(reinstate))
         .route("/admin/dispatch", get(board_page))
         .route("/admin/dispatch/{delivery_id}/reassign", post(reassign))
 }
@@ -33,6 +36,8 @@ fn done_text(key: &str) -> Option<Msg> {
     Some(match key {
         "approved" => Msg::new("riders-done-approved"),
         "rejected" => Msg::new("riders-done-rejected"),
+        "suspended" => Msg::new("riders-done-suspended"),
+        "reinstated" => Msg::new("riders-done-reinstated"),
         "reassigned" => Msg::new("board-done-reassigned"),
         _ => return None,
     })
@@ -73,22 +78,59 @@ struct RidersPage {
     done: Option<String>,
     pending: Vec<RiderLine>,
     approved: Vec<RiderLine>,
+    suspended: Vec<RiderLine>,
+    /// Recent refused positions and operators' actions on riders, newest first.
+    flags: Vec<FlagLine>,
+}
+
+/// An audit entry about a rider.
+struct FlagLine {
+    at: String,
+    /// The rider's name (or id when unknown).
+    rider: String,
+    /// `rider_position_refused`, `rider_suspended`, `rider_reinstated` (the audit action, a word
+    /// of the `riders-flag` label group).
+    action: String,
+    detail: String,
 }
 
 /// `GET /admin/riders`.
 async fn riders_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
     let Some(me) = nav.caller() else { return nav.to_login() };
     let q = Flash::of(q);
-    let (pending, approved) = match (ctx.app.riders(&me, "pending").await, ctx.app.riders(&me, "approved").await) {
-        (Ok(p), Ok(a)) => (p, a),
-        (Err(e), _) | (_, Err(e)) => return nav.refusal(&nav.t("riders-operators-only"), e),
+    let lists = async {
+        Ok::<_, AppError>((
+            ctx.app.riders(&me, "pending").await?,
+            ctx.app.riders(&me, "approved").await?,
+            ctx.app.riders(&me, "suspended").await?,
+            ctx.app.audit_log(&me, None).await?,
+        ))
     };
+    let (pending, approved, suspended, log) = match lists.await {
+        Ok(l) => l,
+        Err(e) => return nav.refusal(&nav.t("riders-operators-only"), e),
+    };
+    let names: HashMap<String, String> =
+        approved.iter().chain(&suspended).map(|r| (format!("rider:{}", r.user_id), r.name.clone())).collect();
+    let flags = log
+        .into_iter()
+        .filter(|a| a.subject.starts_with("rider:"))
+        .take(20)
+        .map(|a| FlagLine {
+            at: nav.near(a.at),
+            rider: names.get(&a.subject).cloned().unwrap_or_else(|| a.subject.clone()),
+            action: a.action.replace('.', "_"),
+            detail: a.detail,
+        })
+        .collect();
     let page = RidersPage {
         nav: nav.clone(),
         error: q.error_text(&nav),
         done: q.done.as_deref().and_then(done_text).map(|m| nav.msg(&m)),
         pending: pending.into_iter().map(|r| rider_line(&nav, r)).collect(),
         approved: approved.into_iter().map(|r| rider_line(&nav, r)).collect(),
+        suspended: suspended.into_iter().map(|r| rider_line(&nav, r)).collect(),
+        flags,
     };
     nav.finish(page.into_response())
 }
@@ -123,6 +165,53 @@ async fn decide(
     let approve = f.approve == "1";
     let result = ctx.app.decide_rider(&me, user, approve, &f.reason).await.map(|_| ());
     land(&nav, "/admin/riders", result, if approve { "approved" } else { "rejected" })
+}
+
+/// A suspension or a reinstatement, with its reason.
+#[derive(Debug, serde::Deserialize)]
+struct ReasonForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /admin/riders/{user_id}/suspend`.
+async fn suspend(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(user): Path<String>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let me = match poster(&nav, &headers, &f.csrf_token) {
+        Ok(me) => me,
+        Err(end) => return end,
+    };
+    let Ok(user) = user.parse::<UserId>() else {
+        return land(&nav, "/admin/riders", Err(AppError::not_found("rider")), "");
+    };
+    let result = ctx.app.suspend_rider(&me, user, &f.reason).await.map(|_| ());
+    land(&nav, "/admin/riders", result, "suspended")
+}
+
+/// `POST /admin/riders/{user_id}/reinstate`.
+async fn reinstate(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(user): Path<String>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let me = match poster(&nav, &headers, &f.csrf_token) {
+        Ok(me) => me,
+        Err(end) => return end,
+    };
+    let Ok(user) = user.parse::<UserId>() else {
+        return land(&nav, "/admin/riders", Err(AppError::not_found("rider")), "");
+    };
+    let result = ctx.app.reinstate_rider(&me, user, &f.reason).await.map(|_| ());
+    land(&nav, "/admin/riders", result, "reinstated")
 }
 
 /// The map's size in SVG units.

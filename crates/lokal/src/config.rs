@@ -30,6 +30,9 @@ pub struct Config {
     pub maps: lokal_app::site::MapSettings,
     /// Logging.
     pub log: LogConfig,
+    /// The settings given in the file or the environment (`section.key`), as opposed to defaults.
+    #[serde(skip)]
+    pub given: std::collections::BTreeSet<String>,
 }
 
 /// `[server]`
@@ -40,11 +43,14 @@ pub struct ServerConfig {
     pub host: String,
     /// Port to bind (0 picks a free one).
     pub port: u16,
+    /// A separate `host:port` serving `/metrics` to anyone who reaches it (a private network for
+    /// the scraper); empty: `/metrics` is served on the main address to operators only.
+    pub metrics_addr: String,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { host: "127.0.0.1".into(), port: 8080 }
+        Self { host: "127.0.0.1".into(), port: 8080, metrics_addr: String::new() }
     }
 }
 
@@ -85,6 +91,7 @@ impl Config {
     /// named `LOKAL_<SECTION>_<KEY>`. Other `LOKAL_*` names are ignored.
     pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Config> {
         let mut table = toml::Table::try_from(Config::default()).context("serialising defaults")?;
+        let mut given = std::collections::BTreeSet::new();
         let default_file = Path::new("lokal.toml");
         let file = file.or_else(|| default_file.exists().then_some(default_file));
         if let Some(path) = file {
@@ -92,7 +99,10 @@ impl Config {
             let from_file: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
             for (section, values) in from_file {
                 match (table.get_mut(&section), values) {
-                    (Some(toml::Value::Table(t)), toml::Value::Table(v)) => t.extend(v),
+                    (Some(toml::Value::Table(t)), toml::Value::Table(v)) => {
+                        given.extend(v.keys().map(|k| format!("{section}.{k}")));
+                        t.extend(v);
+                    }
                     _ => bail!("{}: unknown section [{section}]", path.display()),
                 }
             }
@@ -119,8 +129,31 @@ impl Config {
                 None => bail!("{name}: unknown setting {section}.{key}"),
             };
             t.insert(key.to_owned(), typed);
+            given.insert(format!("{section}.{key}"));
         }
-        toml::Value::Table(table).try_into().context("invalid configuration")
+        let mut config: Config = toml::Value::Table(table).try_into().context("invalid configuration")?;
+        config.given = given;
+        Ok(config)
+    }
+
+    /// Settles the defaults that depend on how the server runs, unless the file or the
+    /// environment gave them: `--demo` pays through the sandbox; cookies are `Secure` (and HSTS
+    /// is sent) unless the server listens on loopback or runs the demo. Refuses the sandbox on
+    /// a production site.
+    pub fn settle_for_serving(&mut self, demo: bool) -> anyhow::Result<()> {
+        if demo && !self.given.contains("payments.provider") {
+            self.payments.provider = "sandbox".into();
+        }
+        if !self.given.contains("auth.secure_cookies") {
+            self.auth.secure_cookies = !(demo || is_loopback(&self.server.host));
+        }
+        if !["", "sandbox"].contains(&self.payments.provider.as_str()) {
+            bail!("[payments] provider must be \"sandbox\" or empty, not {:?}", self.payments.provider);
+        }
+        if self.site.production && self.payments.provider == "sandbox" {
+            bail!("[site] production = true: the sandbox payment gateway cannot be used (set [payments] provider)");
+        }
+        Ok(())
     }
 
     /// Where photos are kept: the configured directory, or `media/` in the data directory.
@@ -146,6 +179,12 @@ impl Config {
         }
         Ok(toml::to_string_pretty(&shown)?)
     }
+}
+
+/// Whether `host` (an address to listen on) is this machine only.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`; a `password=` query

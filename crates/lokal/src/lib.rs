@@ -33,6 +33,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     app: App,
+    /// The separate `/metrics` listener (`[server] metrics_addr`), if any.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 impl Application {
@@ -41,12 +43,38 @@ impl Application {
     pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
         let app = open_app(config, clock).await?;
         // Only a server searches: commands like `migrate` skip building the index.
+        if config.site.production && app.sandbox_enabled() {
+            anyhow::bail!("[site] production = true: the sandbox payment gateway cannot be used");
+        }
+        match app.gateway().name() {
+            "none" => tracing::warn!("no payment provider configured: orders cannot be paid ([payments] provider)"),
+            name => tracing::info!(gateway = name, "payments go through this gateway"),
+        }
         let indexed = app.rebuild_index().await.context("building the discovery index")?;
         tracing::info!(stores = indexed, "discovery index built");
-        let router = compose(app.clone())?;
+        let (router, ctx) = compose_with_ctx(app.clone())?;
         let addr = format!("{}:{}", config.server.host, config.server.port);
         let listener = TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
-        Ok(Application { listener, router, app })
+        let metrics = if config.server.metrics_addr.is_empty() {
+            None
+        } else {
+            let at = &config.server.metrics_addr;
+            let l = TcpListener::bind(at).await.with_context(|| format!("binding the metrics address {at}"))?;
+            tracing::info!(addr = %at, "metrics served without login on their own address");
+            let r = Router::new().route(
+                "/metrics",
+                get(|axum::extract::State(ctx): axum::extract::State<Ctx>| async move {
+                    lokal_api::routes::health::render_metrics(&ctx)
+                }),
+            );
+            Some((l, r.with_state(ctx)))
+        };
+        Ok(Application { listener, router, app, metrics })
+    }
+
+    /// The separate metrics listener's address, when `[server] metrics_addr` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     /// The bound address (the real port when 0 was asked for).
@@ -96,10 +124,14 @@ impl Application {
                 }
             }
         });
+        let metrics = self.metrics.map(|(l, r)| tokio::spawn(async move { axum::serve(l, r).await }));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         jobs.abort();
         dispatcher.abort();
+        if let Some(m) = metrics {
+            m.abort();
+        }
         // The store page views counted in memory since the last refresh.
         if let Err(e) = self.app.refresh_rollups().await {
             tracing::warn!(error = %e, "views and rollups not written at shutdown");
@@ -131,6 +163,11 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.
 pub fn compose(app: App) -> anyhow::Result<Router> {
+    Ok(compose_with_ctx(app)?.0)
+}
+
+/// [`compose`], and the context the routes share (for the metrics listener).
+fn compose_with_ctx(app: App) -> anyhow::Result<(Router, Ctx)> {
     let ctx = Ctx { app: Arc::new(app), metrics: Arc::default() };
     let (api, openapi) = lokal_api::openapi::build();
     let openapi_json = serde_json::to_value(&openapi).context("serialising the OpenAPI document")?;
@@ -140,7 +177,7 @@ pub fn compose(app: App) -> anyhow::Result<Router> {
         .route("/api/v1/openapi.json", get(move || async move { axum::Json((*served).clone()) }))
         .fallback(lokal_web::fallback)
         .layer(axum::middleware::from_fn_with_state(ctx.clone(), lokal_web::page::render_error_pages));
-    Ok(lokal_api::middleware::apply(router, ctx))
+    Ok((lokal_api::middleware::apply(router, ctx.clone()), ctx))
 }
 
 /// The text `lokal ledger check` prints.

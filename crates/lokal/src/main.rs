@@ -284,18 +284,27 @@ async fn main() -> anyhow::Result<()> {
     let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
     let filter =
         EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(&config.log.filter)).context("log filter")?;
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).init();
+    // Colours only on a terminal: a log written to a file or a pipe stays plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr)
+        .init();
     let clock = Arc::new(SystemClock);
     match cli.command {
         Command::Serve { host, port, db, demo, city } => {
             config.server.host = host.unwrap_or(config.server.host);
             config.server.port = port.unwrap_or(config.server.port);
             apply_db(&mut config, db);
+            config.settle_for_serving(demo)?;
             serve(config, clock, demo.then(|| city.options())).await
         }
         Command::Demo { port, db, city } => {
             config.server.port = port.unwrap_or(config.server.port);
             apply_db(&mut config, db);
+            config.settle_for_serving(true)?;
             serve(config, clock, Some(city.options())).await
         }
         Command::Migrate { db } => {

@@ -1,6 +1,8 @@
 //! Liveness, readiness and metrics.
 
 use crate::Ctx;
+use crate::error::ApiResult;
+use crate::extract::Caller;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
@@ -34,8 +36,17 @@ async fn readyz(State(ctx): State<Ctx>) -> impl IntoResponse {
     }
 }
 
-/// Request counts and latency by route, in Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
-async fn metrics(State(ctx): State<Ctx>) -> impl IntoResponse {
+/// Request counts and latency by route, in Prometheus text format. Operators only here (a
+/// scraper authenticates with an operator's bearer token), or anyone on the separate
+/// `[server] metrics_addr` when one is set.
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/plain", body = String)))]
+async fn metrics(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<impl IntoResponse> {
+    caller.require_admin()?;
+    Ok(render_metrics(&ctx))
+}
+
+/// The metrics as Prometheus text (for the separate metrics listener too).
+pub fn render_metrics(ctx: &Ctx) -> impl IntoResponse + use<> {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], ctx.metrics.render())
 }

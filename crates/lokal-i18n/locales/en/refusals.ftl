@@ -173,3 +173,4 @@ err-rider-not-suspended = this rider is not suspended
 err-rider-suspended = your rider account is suspended: contact the platform
 err-own-admin = you cannot revoke your own operator role or disable your own account
 err-no-such-grant = this account does not hold that role
+err-payments-unavailable = payments are not available on this server

@@ -317,3 +317,116 @@ async fn operators_suspend_riders_revoke_roles_and_disable_accounts_with_an_audi
     assert!(log["items"].as_array().into_iter().flatten().all(|e| e["actor_id"] == admin_id.as_str()));
     assert_eq!(log["items"][4]["detail"], "reported positions from another city");
 }
+
+/// `lokal serve` as users start it (no demo, no provider): it says at start that no payment
+/// provider is configured, the sandbox's pages and endpoints do not exist, and the request log
+/// shows route templates, never voucher codes or payment references.
+#[tokio::test]
+async fn a_server_without_demo_has_no_sandbox_and_logs_no_codes_or_references() {
+    use std::io::{BufRead, Read};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lokal"));
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {
+        cmd.env_remove(k);
+    }
+    let mut child = cmd
+        .args(["serve", "--port", "0", "--data-dir", dir.path().to_str().expect("path")])
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn lokal serve");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while !line.contains("Lokal is running at") {
+        line.clear();
+        assert!(out.read_line(&mut line).expect("read") > 0, "the server stopped before it ran");
+    }
+    let base = line.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("address").to_owned();
+    let client = reqwest::Client::new();
+    let get = |path: String| client.get(format!("http://{base}{path}")).send();
+    let store = uuid::Uuid::now_v7();
+    assert_eq!(get(format!("/api/v1/stores/{store}/vouchers/QX7H2KD9M4PA")).await.expect("get").status(), 401);
+    assert_eq!(get("/sandbox/pay/sbx_0123456789abcdef".into()).await.expect("get").status(), 404);
+    let api = client
+        .post(format!("http://{base}/api/v1/sandbox/payments/sbx_0123456789abcdef"))
+        .json(&json!({"outcome": "succeed"}));
+    assert_eq!(api.send().await.expect("post").status(), 404, "no sandbox endpoint");
+    assert_eq!(get("/no-such-page/QX7H2KD9M4PA".into()).await.expect("get").status(), 404);
+    child.kill().expect("stop");
+    let mut log = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut log).expect("log");
+    child.wait().expect("wait");
+    assert!(log.contains("no payment provider configured"), "{log}");
+    assert!(log.contains("path=/api/v1/stores/{store_id}/vouchers/{code}"), "{log}");
+    assert!(log.contains("path=/sandbox/pay/{reference}"), "{log}");
+    assert!(log.contains("path=/no-such-page/{…}"), "{log}");
+    for secret in ["QX7H2KD9M4PA", "sbx_0123456789abcdef", &store.to_string()] {
+        assert!(!log.contains(secret), "the log shows {secret}: {log}");
+    }
+}
+
+/// A production site refuses to start with the sandbox, demo or not.
+#[test]
+fn a_production_site_refuses_the_sandbox() {
+    let dir = tempfile::tempdir().expect("dir");
+    for args in [&["serve", "--port", "0"][..], &["serve", "--demo", "--port", "0"][..]] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lokal"));
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {
+            cmd.env_remove(k);
+        }
+        let out = cmd
+            .args(args)
+            .args(["--data-dir", dir.path().to_str().expect("path")])
+            .env("LOKAL_SITE_PRODUCTION", "true")
+            .env("LOKAL_PAYMENTS_PROVIDER", "sandbox")
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{args:?} started");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("production"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Every response carries the security headers; the policy runs no inline script, and no page
+/// template has one (nor an inline event handler) for it to block.
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_no_page_needs_inline_script() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let store_page = format!("/stores/{}", k.store);
+    for path in
+        ["/", "/login", store_page.as_str(), "/api/v1/me", "/no-such-page", "/api/v1/openapi.json", "/static/app.css"]
+    {
+        let r = app.get(path, None).await;
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        let scripts = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap_or_default();
+        assert_eq!(scripts, "script-src 'self'", "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{path}: {csp}");
+        assert_eq!(r.header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"), "{path}");
+        assert_eq!(r.header("referrer-policy").as_deref(), Some("strict-origin-when-cross-origin"), "{path}");
+        assert!(r.header("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+        if r.header("content-type").unwrap_or_default().starts_with("text/html") {
+            assert!(!r.text.contains("<script>") && !r.text.contains("onclick="), "{path} has an inline script");
+        }
+    }
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lokal-web/templates");
+    for entry in std::fs::read_dir(&templates).expect("templates") {
+        let path = entry.expect("entry").path();
+        let html = std::fs::read_to_string(&path).expect("template");
+        let inline =
+            html.match_indices("<script").any(|(at, _)| !html[at..].split('>').next().unwrap_or("").contains("src="));
+        assert!(!inline, "{} has an inline script", path.display());
+        for handler in [" onclick=", " onchange=", " onsubmit=", " onload=", " oninput=", "javascript:"] {
+            assert!(!html.contains(handler), "{} uses{handler}", path.display());
+        }
+    }
+
+    let https = TestApp::spawn_with(lokal_app::AuthSettings { secure_cookies: true, ..Default::default() }).await;
+    let r = https.get("/", None).await;
+    assert_eq!(r.header("strict-transport-security").as_deref(), Some("max-age=31536000; includeSubDomains"));
+}

@@ -61,6 +61,8 @@ impl Drop for PgDatabase {
 /// The running application and a client for it.
 pub struct TestApp {
     pub base: String,
+    /// The separate metrics listener, when `[server] metrics_addr` is set.
+    pub metrics_base: Option<String>,
     pub app: App,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
@@ -88,6 +90,8 @@ impl TestApp {
         let mut config = Config::default();
         config.server.port = 0;
         config.database.data_dir = dir.path().to_path_buf();
+        // Tests pay through the sandbox, as the demo does.
+        config.payments.provider = "sandbox".into();
         change(&mut config);
         // The sandbox confirms payments at once, so tests need not wait for its webhook.
         config.payments.sandbox_delay_ms = 0;
@@ -112,13 +116,14 @@ impl TestApp {
         let database_url = config.database_url();
         let server = Application::build(&config, clock.clone()).await.expect("build application");
         let base = format!("http://{}", server.local_addr().expect("addr"));
+        let metrics_base = server.metrics_addr().map(|a| format!("http://{a}"));
         let app = server.app().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(server.run_until(async move {
             let _ = rx.await;
         }));
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { base, app, clock, client, database_url, shutdown: Some(tx), _dir: dir, _pg: pg }
+        TestApp { base, metrics_base, app, clock, client, database_url, shutdown: Some(tx), _dir: dir, _pg: pg }
     }
 
     /// The server's data directory (the SQLite file, photos under `media/`).

@@ -116,6 +116,7 @@ async fn the_sandbox_can_be_told_to_decline_and_a_capture_after_a_failure_still_
     let p = app.post_keyed(&format!("/api/v1/orders/{id}/payments"), &json!({}), &me, "p1").await.json();
     let reference = p["payment"]["provider_ref"].as_str().expect("ref");
     let declining = app.app.clone().with_payments(lokal_app::payments::PaymentSettings {
+        provider: "sandbox".into(),
         sandbox_delay_ms: 0,
         sandbox_decline_percent: 100,
         ..Default::default()

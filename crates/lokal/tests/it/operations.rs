@@ -26,7 +26,10 @@ async fn metrics_count_requests_by_route_template_not_raw_path() {
     let app = TestApp::spawn().await;
     app.get("/healthz", None).await;
     app.get("/api/v1/merchants/01a20853-55f8-72d3-aa75-e5bfb9628eb4", None).await;
-    let m = app.get("/metrics", None).await;
+    assert_eq!(app.get("/metrics", None).await.status, 401, "not for anyone");
+    let (consumer, _) = app.user("curious@test.lokal").await;
+    assert_eq!(app.get("/metrics", Some(&consumer)).await.status, 403);
+    let m = app.get("/metrics", Some(&app.admin().await)).await;
     assert_eq!(m.status, 200);
     assert!(m.header("content-type").unwrap_or_default().starts_with("text/plain"));
     assert!(
@@ -37,6 +40,18 @@ async fn metrics_count_requests_by_route_template_not_raw_path() {
     assert!(m.text.contains(r#"route="/api/v1/merchants/{merchant_id}",status="401"} 1"#), "{}", m.text);
     assert!(!m.text.contains("01a20853-55f8"));
     assert!(m.text.contains("lokal_http_request_duration_seconds_bucket"));
+}
+
+#[tokio::test]
+async fn metrics_on_their_own_address_need_no_login() {
+    let app = TestApp::spawn_config(|c| c.server.metrics_addr = "127.0.0.1:0".into()).await;
+    app.get("/healthz", None).await;
+    let base = app.metrics_base.clone().expect("a metrics listener");
+    let m = app.send(app.client.get(format!("{base}/metrics"))).await;
+    assert_eq!(m.status, 200);
+    assert!(m.text.contains(r#"route="/healthz",status="200"} 1"#), "{}", m.text);
+    assert_eq!(app.send(app.client.get(format!("{base}/api/v1/me"))).await.status, 404, "only metrics there");
+    assert_eq!(app.get("/metrics", None).await.status, 401, "and still operators only on the main address");
 }
 
 #[tokio::test]

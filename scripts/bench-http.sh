@@ -12,7 +12,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 DATA=$(mktemp -d)
 # Lift the login rate limits: the benchmark logs in to one account from one address thousands of
 # times, dozens at once (attempts are counted before the password check).
-LOKAL_AUTH_MAX_LOGINS_PER_IP=100000000 LOKAL_AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT=100000000 RUST_LOG=warn target/release/lokal serve --demo --port "$PORT" --data-dir "$DATA" "$@" > "$DATA/server.log" 2>&1 &
+LOKAL_AUTH_MAX_LOGINS_PER_IP=100000000 LOKAL_AUTH_MAX_FAILED_LOGINS_PER_ACCOUNT=100000000 LOKAL_AUTH_MAX_SIGNUPS_PER_IP=100000000 RUST_LOG=warn target/release/lokal serve --demo --port "$PORT" --data-dir "$DATA" "$@" > "$DATA/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.1; done

@@ -1,8 +1,7 @@
 //! Extractors whose rejections are API errors, and the caller.
 
 use crate::error::ApiError;
-use crate::middleware::cookie_value;
-use crate::{CSRF_COOKIE, CSRF_HEADER, Ctx};
+use crate::{CSRF_HEADER, Ctx};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -147,7 +146,8 @@ pub struct Session {
 }
 
 /// The logged-in caller; `401 unauthenticated` otherwise. A cookie-authenticated write to the API
-/// must carry the `lokal_csrf` cookie's value in `X-CSRF-Token` (`403 csrf_token_invalid` otherwise);
+/// must carry the session's CSRF token ([`crate::session_csrf`], which pages embed) in
+/// `X-CSRF-Token` (`403 csrf_token_invalid` otherwise);
 /// bearer tokens are not sent by browsers on their own and need none.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Principal, pub Session);
@@ -162,8 +162,7 @@ impl FromRequestParts<Ctx> for Caller {
             .ok_or_else(|| ApiError(lokal_app::AppError::unauthenticated()))?;
         if session.source == CredentialSource::Cookie && !parts.method.is_safe() {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            let cookie = cookie_value(&parts.headers, CSRF_COOKIE).unwrap_or_default();
-            if cookie.is_empty() || !constant_time_eq(sent.as_bytes(), cookie.as_bytes()) {
+            if !constant_time_eq(sent.as_bytes(), crate::session_csrf(&session.token).as_bytes()) {
                 return Err(ApiError::new(ErrorCode::CsrfTokenInvalid, "err-csrf"));
             }
         }

@@ -36,9 +36,27 @@ pub struct Ctx {
 
 /// The cookie that carries a web session.
 pub const SESSION_COOKIE: &str = "lokal_session";
-/// The double-submit CSRF cookie: forms post it back as `csrf_token`, scripts as `X-CSRF-Token`.
+/// The double-submit CSRF cookie of visitors who are not logged in (the login and sign-up
+/// forms post it back as `csrf_token`); over HTTPS it is [`CSRF_COOKIE_SECURE`].
 pub const CSRF_COOKIE: &str = "lokal_csrf";
-/// The header a cookie-authenticated API write must carry (the `lokal_csrf` cookie's value).
+/// The CSRF cookie's name over HTTPS: the `__Host-` prefix makes browsers refuse it unless it
+/// is `Secure`, for `/` and set by this host itself (no sibling subdomain can plant one).
+pub const CSRF_COOKIE_SECURE: &str = "__Host-lokal_csrf";
+/// A browser's long-lived random id (set by the sign-up page): sign-ups are limited per device.
+pub const DEVICE_COOKIE: &str = "lokal_device";
+/// The header a cookie-authenticated API write must carry (the session's CSRF token).
 pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The anonymous CSRF cookie's name, by whether cookies are `Secure`.
+pub fn csrf_cookie(secure: bool) -> &'static str {
+    if secure { CSRF_COOKIE_SECURE } else { CSRF_COOKIE }
+}
+
+/// A logged-in session's CSRF token: the HMAC-SHA256 of a fixed label under the session's own
+/// token. Only a holder of the session cookie (which scripts cannot read) can compute it, it
+/// needs no cookie of its own, and it dies with the session.
+pub fn session_csrf(session_token: &str) -> String {
+    lokal_app::secret::hmac_sha256_hex(session_token.as_bytes(), b"lokal csrf v1")
+}
 /// Largest request body accepted (1 MiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

@@ -57,9 +57,43 @@ fn blank_to_none(s: Option<String>) -> Option<String> {
 static DECOY: OnceCell<String> = OnceCell::const_new();
 
 impl App {
-    /// Creates a consumer account and logs it in.
-    pub async fn register(&self, r: Registration, kind: SessionKind) -> Result<(UserRow, NewSession), AppError> {
-        let user = self.create_account(r).await?;
+    /// Creates a consumer account and logs it in. Sign-ups are limited per client address
+    /// (`max_signups_per_ip` an hour) and per browser (`max_signups_per_device` a day, by its
+    /// device cookie, when it sends one): a sign-up that fails does not count.
+    pub async fn register(
+        &self,
+        r: Registration,
+        kind: SessionKind,
+        ip: Option<IpAddr>,
+        device: Option<&str>,
+    ) -> Result<(UserRow, NewSession), AppError> {
+        let s = self.auth_settings();
+        let mut counted = Vec::new();
+        if let Some(ip) = ip {
+            let bucket = format!("signup:ip:{ip}");
+            counted.push((bucket.clone(), self.rate_hit(&bucket, s.max_signups_per_ip, 3_600).await?));
+        }
+        if let Some(device) = device.filter(|d| !d.is_empty()) {
+            let bucket = format!("signup:device:{}", sha256_hex(device.as_bytes()));
+            match self.rate_hit(&bucket, s.max_signups_per_device, 86_400).await {
+                Ok(start) => counted.push((bucket, start)),
+                Err(e) => {
+                    for (b, start) in &counted {
+                        self.rate_refund(b, *start).await?;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let user = match self.create_account(r).await {
+            Ok(u) => u,
+            Err(e) => {
+                for (b, start) in &counted {
+                    self.rate_refund(b, *start).await?;
+                }
+                return Err(e);
+            }
+        };
         let session = self.open_session(user.id, kind).await?;
         Ok((user, session))
     }
@@ -101,8 +135,17 @@ impl App {
         Ok(user)
     }
 
-    /// Checks a login and password and opens a session. Limited per client address (every
-    /// attempt counts) and per account (failures count); over the limit answers `rate_limited`.
+    /// Checks a login and password and opens a session. Two limits, neither of which can lock
+    /// the rightful person out for long:
+    ///
+    /// - per client address, every attempt counts up front (so parallel guesses cannot exceed
+    ///   it) and a successful login is taken back: people who log in do not use up their
+    ///   office's or their carrier's address;
+    /// - per account (the account, whichever of its e-mail or phone was typed; an unknown login
+    ///   by what was typed), `max_failed_logins_per_account` attempts go ahead freely; after them
+    ///   one attempt at a time is let through, each after a delay that doubles (1 s, 2 s, 4 s, …,
+    ///   at most `login_delay_cap_secs`), and the others are answered `rate_limited` with the
+    ///   wait. The right password, once let through, always logs in and clears the count.
     pub async fn login(
         &self,
         login: &str,
@@ -111,13 +154,20 @@ impl App {
         kind: SessionKind,
     ) -> Result<(UserRow, NewSession), AppError> {
         let s = self.auth_settings().clone();
-        if let Some(ip) = ip {
-            self.rate_hit(&format!("login:ip:{ip}"), s.max_logins_per_ip, s.login_window_secs).await?;
-        }
+        let ip_window = match ip {
+            Some(ip) => Some((
+                format!("login:ip:{ip}"),
+                self.rate_hit(&format!("login:ip:{ip}"), s.max_logins_per_ip, s.login_window_secs).await?,
+            )),
+            None => None,
+        };
         let login = LoginId::parse("login", login)?;
-        let account_bucket = format!("login:account:{}", sha256_hex(login.key().as_bytes()));
-        let window = self.rate_hit(&account_bucket, s.max_failed_logins_per_account, s.login_window_secs).await?;
         let user = users::find_by_login(self.db().pool(), login.key()).await?;
+        let key = match &user {
+            Some(u) => format!("login:user:{}", u.id),
+            None => format!("login:unknown:{}", sha256_hex(login.key().as_bytes())),
+        };
+        self.login_gate(&key, &s).await?;
         let hash = match &user {
             Some(u) => u.password_hash.clone(),
             // Verify against a decoy so that unknown logins take as long as known ones.
@@ -126,14 +176,41 @@ impl App {
         let matches = verify_password(password.to_owned(), hash).await?;
         match user {
             Some(u) if matches && !u.disabled => {
-                // The account limit counts failures only: this attempt was counted up front.
-                self.rate_refund(&account_bucket, window).await?;
+                let pool = self.db().pool();
+                lokal_store::rate_limits::clear(pool, &format!("{key}:failures")).await?;
+                lokal_store::rate_limits::clear(pool, &format!("{key}:gate")).await?;
+                if let Some((bucket, start)) = ip_window {
+                    self.rate_refund(&bucket, start).await?;
+                }
                 let session = self.open_session(u.id, kind).await?;
                 tracing::info!(user_id = %u.id, "logged in");
                 Ok((u, session))
             }
             _ => Err(AppError::new(ErrorCode::InvalidCredentials, "err-invalid-credentials")),
         }
+    }
+
+    /// Counts a login attempt on the account `key` and decides whether it may go ahead (see
+    /// [`App::login`]); a refused attempt is not counted.
+    async fn login_gate(&self, key: &str, s: &crate::AuthSettings) -> Result<(), AppError> {
+        let (start, _) = self.window(s.login_window_secs);
+        let failures = format!("{key}:failures");
+        let n = lokal_store::rate_limits::hit(self.db().pool(), &failures, start).await?;
+        let free = s.max_failed_logins_per_account.max(0);
+        if n <= free {
+            return Ok(());
+        }
+        let cap_ms = s.login_delay_cap_secs.max(1).saturating_mul(1000);
+        let delay_ms =
+            1000i64.checked_shl(u32::try_from(n - free - 1).unwrap_or(u32::MAX).min(40)).unwrap_or(cap_ms).min(cap_ms);
+        let now = self.now().millis();
+        let gate = format!("{key}:gate");
+        if lokal_store::rate_limits::pass_gate(self.db().pool(), &gate, start, now, now + delay_ms).await? {
+            return Ok(());
+        }
+        self.rate_refund(&failures, start).await?;
+        let open_at = lokal_store::rate_limits::count(self.db().pool(), &gate, start).await?;
+        Err(AppError::rate_limited((open_at - now + 999).div_euclid(1000).max(1)))
     }
 
     /// Opens a session for `user`.

@@ -26,7 +26,9 @@ impl App {
     pub async fn housekeeping_tick(&self) -> Result<Purged, AppError> {
         let now = self.now();
         let pool = self.db().pool();
-        let window_ms = self.auth_settings().login_window_secs.max(1) * 1000;
+        // A window is finished once the longest limit's window (a day: sign-ups per device) has
+        // passed since it began.
+        let window_ms = self.auth_settings().login_window_secs.max(86_400) * 1000;
         let retention_ms = self.delivery_settings().position_retention_hours.max(1) * 3_600_000;
         Ok(Purged {
             sessions: sessions::purge_expired(pool, now.millis()).await?,

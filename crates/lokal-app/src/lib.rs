@@ -70,8 +70,15 @@ use std::sync::Arc;
 pub struct AuthSettings {
     /// How long a login lasts, in hours.
     pub session_ttl_hours: i64,
-    /// Failed logins allowed per account within one window.
+    /// Login attempts per account within one window that go ahead without delay; after them one
+    /// at a time, each after a doubling delay.
     pub max_failed_logins_per_account: i64,
+    /// Longest delay between two login attempts on one account, in seconds.
+    pub login_delay_cap_secs: i64,
+    /// Sign-ups allowed per client address within one hour.
+    pub max_signups_per_ip: i64,
+    /// Sign-ups allowed per browser (its device cookie) within one day.
+    pub max_signups_per_device: i64,
     /// Login attempts allowed per client address within one window.
     pub max_logins_per_ip: i64,
     /// The rate-limit window, in seconds.
@@ -87,6 +94,9 @@ impl Default for AuthSettings {
         Self {
             session_ttl_hours: 24 * 30,
             max_failed_logins_per_account: 10,
+            login_delay_cap_secs: 60,
+            max_signups_per_ip: 20,
+            max_signups_per_device: 3,
             max_logins_per_ip: 100,
             login_window_secs: 15 * 60,
             trust_forwarded_for: false,

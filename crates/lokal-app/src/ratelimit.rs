@@ -4,7 +4,7 @@ use crate::{App, AppError};
 use lokal_store::rate_limits;
 
 impl App {
-    fn window(&self, window_secs: i64) -> (i64, i64) {
+    pub(crate) fn window(&self, window_secs: i64) -> (i64, i64) {
         let now = self.now().millis();
         let len = window_secs.max(1) * 1000;
         let start = now - now.rem_euclid(len);

@@ -62,3 +62,38 @@ pub async fn purge<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Re
         .map_err(StoreError::from_sqlx)?;
     Ok(r.rows_affected())
 }
+
+/// A gate that lets one attempt through at a time: if `bucket`'s stored time (epoch ms, kept in
+/// `hits` of the window starting at `window_start`; [`count`] reads it) is not after `now`, moves
+/// it to `next_at` and returns true (this attempt may go ahead); otherwise false. One statement,
+/// so concurrent attempts cannot both pass.
+pub async fn pass_gate<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    bucket: &str,
+    window_start: i64,
+    now: i64,
+    next_at: i64,
+) -> Result<bool, StoreError> {
+    let moved = sqlx::query(
+        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $4) \
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = $4 WHERE rate_limits.hits <= $3 RETURNING hits",
+    )
+    .bind(bucket.to_owned())
+    .bind(window_start)
+    .bind(now)
+    .bind(next_at)
+    .fetch_optional(ex)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(moved.is_some())
+}
+
+/// Forgets every window of `bucket`.
+pub async fn clear<'e>(ex: impl Executor<'e, Database = Any>, bucket: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+        .bind(bucket.to_owned())
+        .execute(ex)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}

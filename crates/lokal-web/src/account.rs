@@ -115,9 +115,21 @@ async fn login_form(nav: Nav, axum::extract::Query(q): axum::extract::Query<Next
     nav.finish(AuthForm { next, ..AuthForm::login(nav.clone()) }.into_response())
 }
 
-async fn register_form(nav: Nav, axum::extract::Query(q): axum::extract::Query<NextQuery>) -> Response {
+async fn register_form(
+    nav: Nav,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<NextQuery>,
+) -> Response {
     let next = if q.next.is_empty() { String::new() } else { safe_next(&q.next).to_owned() };
-    nav.finish(AuthForm { next, ..AuthForm::register(nav.clone()) }.into_response())
+    let mut res = nav.finish(AuthForm { next, ..AuthForm::register(nav.clone()) }.into_response());
+    // The browser's device id, for the per-device sign-up limit.
+    if lokal_api::middleware::cookie_value(&headers, lokal_api::DEVICE_COOKIE).is_none()
+        && let Ok(id) = lokal_app::secret::random_token()
+    {
+        let cookie = format!("{}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000", lokal_api::DEVICE_COOKIE);
+        set_cookie(&mut res, &cookie, nav.secure);
+    }
+    res
 }
 
 /// Gives the touches of this browser's campaign visits to the user (and credits a sign-up);
@@ -177,7 +189,13 @@ struct RegisterFields {
     next: String,
 }
 
-async fn register(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<RegisterFields>) -> Response {
+async fn register(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(f): Form<RegisterFields>,
+) -> Response {
     if let Err(refused) = nav.verify_form(&headers, &f.csrf_token) {
         return refused;
     }
@@ -187,7 +205,8 @@ async fn register(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f):
         password: f.password,
         display_name: Some(f.display_name.clone()),
     };
-    match ctx.app.register(reg, SessionKind::Web).await {
+    let device = lokal_api::middleware::cookie_value(&headers, lokal_api::DEVICE_COOKIE);
+    match ctx.app.register(reg, SessionKind::Web, ip, device.as_deref()).await {
         Ok((user, session)) => {
             bind_visitor(&ctx, &headers, user.id, true).await;
             logged_in(&ctx, session, safe_next(&f.next))

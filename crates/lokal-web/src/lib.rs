@@ -2,8 +2,9 @@
 //! binary; no scripts or fonts fetched from anywhere).
 //!
 //! Pages authenticate with the `lokal_session` cookie (HttpOnly, SameSite=Lax). Every form carries
-//! a CSRF token that must equal the `lokal_csrf` cookie (double submit), and a cross-site
-//! `Origin` is refused, so another site cannot post forms in a user's name.
+//! a CSRF token: for a logged-in person an HMAC of their session token (nothing another site can
+//! read or plant), for a visitor the `lokal_csrf` cookie (`__Host-lokal_csrf` over HTTPS) posted
+//! back; a cross-site `Origin` is refused, so another site cannot post forms in a user's name.
 //!
 //! Layout: [`page`] (the per-request page context, CSRF, cookies, error pages), [`account`]
 //! (login, register, logout, account), [`discover`] (home, nearby list, search, store page), [`merchant`] (applying to join, the

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use lokal_api::extract::{MaybeCaller, Session, constant_time_eq};
 use lokal_api::middleware::cookie_value;
-use lokal_api::{ApiError, CSRF_COOKIE, Ctx};
+use lokal_api::{ApiError, Ctx, csrf_cookie, session_csrf};
 use lokal_app::AppError;
 use lokal_core::{ErrorCode, Msg, MsgArg};
 use lokal_i18n::{Lang, Zone, format as fmt};
@@ -89,16 +89,19 @@ impl FromRequestParts<Ctx> for Nav {
         let lang = Lang::negotiate(saved.as_deref(), cookie.as_deref(), accept, ctx.app.site().lang);
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
         let back = if parts.method == axum::http::Method::GET { here.clone() } else { referer_path(&parts.headers) };
-        let (csrf, new_csrf) = match cookie_value(&parts.headers, CSRF_COOKIE) {
-            Some(c) if c.len() == 64 => (c, false),
-            _ => (lokal_app::secret::random_token().map_err(error_page)?, true),
+        // Logged in: the session's own token. A visitor: a random cookie posted back.
+        let secure = ctx.app.auth_settings().secure_cookies;
+        let (csrf, new_csrf) = match (&session, cookie_value(&parts.headers, csrf_cookie(secure))) {
+            (Some(s), _) => (session_csrf(&s.token), false),
+            (None, Some(c)) if c.len() == 64 => (c, false),
+            (None, _) => (lokal_app::secret::random_token().map_err(error_page)?, true),
         };
         Ok(Nav {
             user,
             csrf,
             new_csrf,
             session,
-            secure: ctx.app.auth_settings().secure_cookies,
+            secure,
             lang,
             zone: ctx.app.site().zone.clone(),
             here,
@@ -310,13 +313,14 @@ impl Nav {
     /// Adds the CSRF cookie to `res` if this request had none.
     pub fn finish(&self, mut res: Response) -> Response {
         if self.new_csrf {
-            set_cookie(&mut res, &format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", self.csrf), self.secure);
+            let name = csrf_cookie(self.secure);
+            set_cookie(&mut res, &format!("{name}={}; Path=/; SameSite=Lax", self.csrf), self.secure);
         }
         res
     }
 
-    /// Checks a posted form's CSRF token against the cookie, and that the post came from this
-    /// site when the browser says where it came from.
+    /// Checks a posted form's CSRF token against the session's (or, for a visitor, the
+    /// cookie's), and that the post came from this site when the browser says where it came from.
     pub fn verify_form(&self, headers: &HeaderMap, posted: &str) -> Result<(), Response> {
         let same_origin = match (
             headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),

@@ -67,9 +67,15 @@ fn session_json(user: lokal_store::users::UserRow, s: NewSession) -> SessionJson
 /// Register a consumer account and log it in.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterBody,
     responses((status = 201, body = SessionJson), (status = 409, description = "email_taken or phone_taken", body = crate::error::ErrorBody)))]
-async fn register(State(ctx): State<Ctx>, Json(b): Json<RegisterBody>) -> ApiResult<(StatusCode, Json<SessionJson>)> {
+async fn register(
+    State(ctx): State<Ctx>,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    Json(b): Json<RegisterBody>,
+) -> ApiResult<(StatusCode, Json<SessionJson>)> {
     let reg = Registration { email: b.email, phone: b.phone, password: b.password, display_name: b.display_name };
-    let (user, session) = ctx.app.register(reg, SessionKind::Api).await?;
+    let device = crate::middleware::cookie_value(&headers, crate::DEVICE_COOKIE);
+    let (user, session) = ctx.app.register(reg, SessionKind::Api, ip, device.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(session_json(user, session))))
 }
 

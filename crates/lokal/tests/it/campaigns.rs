@@ -263,6 +263,8 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
     assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some(next.as_str()));
     let html = c.get(format!("{}{next}", app.base)).send().await.expect("landing").text().await.expect("html");
     assert!(html.contains("data-testid=\"campaign-claim\">领取优惠券<"), "{html}");
+    // Signed up, forms carry the session's token.
+    let csrf = crate::web::csrf_from(&html);
     // Claiming on the landing page returns to the store.
     let at = html.find("/coupon-batches/").expect("claim form");
     let batch = html[at + 16..at + 52].to_owned();
@@ -293,6 +295,9 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
     assert!(!r.contains("value=\"//evil") && !r.contains("href=\"//evil"), "{r}");
     // Nor through characters a browser strips (a tab) or a header cannot hold (a control).
     for evil in ["/\t/evil.example", "/\u{1}", "//evil.example"] {
+        // Each login is a new session with its own token: the form is read again.
+        let form = c.get(format!("{}/login", app.base)).send().await.expect("form").text().await.expect("html");
+        let csrf = crate::web::csrf_from(&form);
         let r = c
             .post(format!("{}/login", app.base))
             .form(&[

@@ -90,8 +90,10 @@ impl TestApp {
         let mut config = Config::default();
         config.server.port = 0;
         config.database.data_dir = dir.path().to_path_buf();
-        // Tests pay through the sandbox, as the demo does.
+        // Tests pay through the sandbox, as the demo does, and register many people from one
+        // address (tests of the sign-up limits set their own).
         config.payments.provider = "sandbox".into();
+        config.auth.max_signups_per_ip = 100_000;
         change(&mut config);
         // The sandbox confirms payments at once, so tests need not wait for its webhook.
         config.payments.sandbox_delay_ms = 0;

@@ -116,14 +116,13 @@ async fn the_switch_sets_the_cookie_saves_the_choice_and_comes_back() {
     assert_eq!(r.status().as_u16(), 403);
     // Logged in, the switch also saves the choice on the account.
     let (token, _) = app.user("switcher@test.lokal").await;
+    let csrf = lokal_api::session_csrf(&token);
     let r = app
-        .send(
-            app.client
-                .post(format!("{}/lang", app.base))
-                .bearer_auth(&token)
-                .header("cookie", format!("lokal_csrf={csrf}"))
-                .form(&[("lang", "en"), ("next", "/account"), ("csrf_token", &csrf)]),
-        )
+        .send(app.client.post(format!("{}/lang", app.base)).bearer_auth(&token).form(&[
+            ("lang", "en"),
+            ("next", "/account"),
+            ("csrf_token", &csrf),
+        ]))
         .await;
     assert_eq!(r.status, 303, "{}", r.text);
     assert_eq!(app.get("/api/v1/me", Some(&token)).await.json()["user"]["lang"], "en");

@@ -55,6 +55,12 @@ async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
     assert!(home.contains("欢迎回来，Web Person"), "{home}");
+    let visitor_csrf = csrf;
+    let csrf = csrf_from(&home);
+    assert_ne!(csrf, visitor_csrf, "logged in, the token is the session's own");
+    let stale =
+        c.post(format!("{}/logout", app.base)).form(&[("csrf_token", visitor_csrf.as_str())]).send().await.expect("x");
+    assert_eq!(stale.status().as_u16(), 403, "the visitor's cookie token no longer posts in the person's name");
     let account = c.get(format!("{}/account", app.base)).send().await.expect("account").text().await.expect("html");
     assert!(account.contains("web@test.lokal"));
     let out =
@@ -62,6 +68,9 @@ async fn a_person_registers_logs_out_and_logs_back_in_with_forms() {
     assert_eq!(out.status().as_u16(), 303);
     let home = c.get(format!("{}/", app.base)).send().await.expect("home").text().await.expect("html");
     assert!(!home.contains("data-testid=\"greeting\"") && !home.contains("欢迎回来"));
+    // Logged out, the visitor's cookie token is the one again.
+    let csrf = visitor_csrf;
+    assert_eq!(csrf_from(&home), csrf);
     let bad = c
         .post(format!("{}/login", app.base))
         .form(&[("login", "web@test.lokal"), ("password", "wrong password"), ("csrf_token", &csrf)])
@@ -120,18 +129,38 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
 async fn the_api_accepts_the_session_cookie_for_reads_and_for_writes_only_with_the_csrf_header() {
     let app = TestApp::spawn().await;
     let (token, _) = app.user("cookie@test.lokal").await;
+    // A planted CSRF cookie is no help: the token is bound to the session.
     let cookie = format!("lokal_session={token}; lokal_csrf={}", "a".repeat(64));
     let me = app.send(app.client.get(format!("{}/api/v1/me", app.base)).header("cookie", &cookie)).await;
     assert_eq!(me.status, 200);
     let no_header =
         app.send(app.client.post(format!("{}/api/v1/auth/logout", app.base)).header("cookie", &cookie)).await;
     assert_eq!((no_header.status, no_header.code().as_str()), (403, "csrf_token_invalid"));
-    let with_header = app
+    let planted = app
         .send(
             app.client
                 .post(format!("{}/api/v1/auth/logout", app.base))
                 .header("cookie", &cookie)
                 .header("x-csrf-token", "a".repeat(64)),
+        )
+        .await;
+    assert_eq!(planted.code(), "csrf_token_invalid");
+    let (other, _) = app.user("other-cookie@test.lokal").await;
+    let someone_elses = app
+        .send(
+            app.client
+                .post(format!("{}/api/v1/auth/logout", app.base))
+                .header("cookie", &cookie)
+                .header("x-csrf-token", lokal_api::session_csrf(&other)),
+        )
+        .await;
+    assert_eq!(someone_elses.code(), "csrf_token_invalid", "another session's token");
+    let with_header = app
+        .send(
+            app.client
+                .post(format!("{}/api/v1/auth/logout", app.base))
+                .header("cookie", &cookie)
+                .header("x-csrf-token", lokal_api::session_csrf(&token)),
         )
         .await;
     assert_eq!(with_header.status, 204);
@@ -195,6 +224,9 @@ pub async fn logged_in_client(app: &TestApp, login: &str, password: &str) -> (re
         .await
         .expect("login");
     assert_eq!(r.status().as_u16(), 303, "logged in");
+    // Logged in, forms carry the session's own token.
+    let home = c.get(format!("{}/", app.base)).send().await.expect("get").text().await.expect("html");
+    let csrf = csrf_from(&home);
     (c, csrf)
 }
 

@@ -17,7 +17,6 @@ before(async () => {
 });
 
 after(async () => {
-  console.log('SERVER LOG\n' + server.log());
   await browser?.close();
   server?.stop();
 });
@@ -149,7 +148,7 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   const code = await watcher.getByTestId('track-code').innerText();
   await rider.getByTestId('task').first().getByTestId('task-code').fill(code);
   await rider.getByTestId('task').first().getByTestId('task-delivered').click();
-  await rider.waitForURL(/\/rider\?done=delivered/, { timeout: 5000 }).catch(async (e) => { console.log('URL', rider.url()); console.log(await rider.locator('main').innerText().catch(() => '')); throw e; });
+  await rider.waitForURL(/\/rider\?done=delivered/);
   await watcher.locator('[data-testid=track][data-status=completed]').waitFor({ timeout: 15000 });
   assert.ok(await watcher.locator('[data-testid=timeline] li').count() >= 7, 'every step is on the timeline');
   await watcher.screenshot({ path: join(artifacts, 'tracking-delivered.png'), fullPage: true });

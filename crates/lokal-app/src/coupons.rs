@@ -78,7 +78,24 @@ impl App {
             )
             .into());
         }
+        self.check_benefit_item(&t.benefit, Some(merchant)).await?;
         self.insert_template(caller, Some(merchant), t).await
+    }
+
+    /// An item a benefit names (`item_off`) must be on the menu of `merchant` (any merchant's,
+    /// for the platform's offers): naming another merchant's item is 422 on `benefit.item`.
+    async fn check_benefit_item(&self, benefit: &Benefit, merchant: Option<MerchantId>) -> Result<(), AppError> {
+        let Benefit::ItemOff { item, .. } = benefit else { return Ok(()) };
+        let found = lokal_store::items::get_by_id(self.db().pool(), *item).await?;
+        match (found, merchant) {
+            (Some(i), Some(m)) if i.merchant_id == m => Ok(()),
+            (Some(_), None) => Ok(()),
+            _ => Err(FieldError::new(
+                "benefit.item",
+                lokal_core::Msg::new("field-item-not-of-merchant").with("item", item.to_string()),
+            )
+            .into()),
+        }
     }
 
     /// Creates a platform coupon batch (valid at every store). Operators only.
@@ -90,6 +107,7 @@ impl App {
         caller.require_admin()?;
         let mut t = CouponTerms::parse(j, self.now())?;
         t.store_ids.clear();
+        self.check_benefit_item(&t.benefit, None).await?;
         self.insert_template(caller, None, t).await
     }
 
@@ -227,6 +245,7 @@ impl App {
         self.merchant(caller, merchant).await?;
         let now = self.now();
         let t = lokal_core::coupon::PromotionTerms::parse(j, now)?;
+        self.check_benefit_item(&t.benefit, Some(merchant)).await?;
         if let Some(store) = t.store_id {
             let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
             if !own.iter().any(|s| s.id == store) {

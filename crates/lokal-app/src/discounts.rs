@@ -138,7 +138,8 @@ impl App {
         Ok(applied)
     }
 
-    /// The consumer's coupons usable at `store` of `merchant` now, as offers to the pricing
+    /// The consumer's coupons usable at `store` of `merchant` now (no platform coupons for the
+    /// merchant's own staff), as offers to the pricing
     /// engine (one per batch: the one named, else the soonest to expire), with their titles and
     /// new-customer flags, and whether the consumer is new at the merchant (when it was asked).
     #[allow(clippy::type_complexity)]
@@ -153,6 +154,10 @@ impl App {
     ) -> Result<(Vec<promo::Offer<Ref>>, Vec<(CouponId, String, bool)>, Option<bool>), AppError> {
         let pool = self.db().pool();
         let named = |c: &lokal_store::coupons::CouponRow| named_ids.is_some_and(|ids| ids.contains(&c.id));
+        // The platform's money is not for a merchant's own people at that merchant: its staff
+        // (any rank, any store) cannot use platform coupons there.
+        let staff_here =
+            lokal_store::grants::for_user(pool, user).await?.iter().any(|g| g.merchant_id == Some(merchant));
         let mut wallet: Vec<_> = lokal_store::coupons::of_user(pool, user)
             .await?
             .into_iter()
@@ -160,7 +165,7 @@ impl App {
                 !no_coupons
                     && c.status == "unused"
                     && c.expires_at > now.millis()
-                    && (t.issuer == "platform" || t.merchant_id == Some(merchant))
+                    && ((t.issuer == "platform" && !staff_here) || t.merchant_id == Some(merchant))
             })
             .collect();
         // One candidate per batch (the coupons of a batch are alike): the one named, else the

@@ -88,13 +88,11 @@ impl Flash {
         self.rest.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
-    /// The refusal in the reader's language. Only catalogue messages are shown (a link cannot
-    /// make the page say something else), and, until every refusal below the edge has its key,
-    /// the texts that have none yet, as they are.
+    /// The refusal in the reader's language. Only catalogue messages are shown, like `done=`:
+    /// a link cannot make the page say anything else (an unknown `error=` shows nothing).
     pub(crate) fn error_text(&self, nav: &Nav) -> Option<String> {
         let key = self.error.as_deref().filter(|k| !k.is_empty())?;
-        let keyed = key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-        if keyed && !lokal_i18n::catalogue::has(nav.lang, key) {
+        if !lokal_i18n::catalogue::has(nav.lang, key) {
             return None;
         }
         let mut msg = Msg::dynamic(key.to_owned());

@@ -135,3 +135,4 @@ field-mode-pay-at-store = pay a bill with POST /api/v1/stores/{"{"}id{"}"}/bills
 field-address-for-delivery = required for delivery
 field-order-at-least-a-fen = the order must cost at least 0.01
 field-slot-window = must be after the preparation time and within { $days } days
+field-item-not-of-merchant = item { $item } is not on this merchant's menu

@@ -430,3 +430,104 @@ async fn every_response_carries_the_security_headers_and_no_page_needs_inline_sc
     let r = https.get("/", None).await;
     assert_eq!(r.header("strict-transport-security").as_deref(), Some("max-age=31536000; includeSubDomains"));
 }
+
+/// A coupon batch or a promotion may discount only the merchant's own items.
+#[tokio::test]
+async fn offers_naming_another_merchants_item_are_refused() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (rival_owner, rival_owner_id) = app.user("rival@test.lokal").await;
+    let rival =
+        app.post("/api/v1/merchants", &json!({"name": "Rival", "owner_user_id": rival_owner_id}), Some(&k.admin)).await;
+    let rival = rival.json()["id"].as_str().expect("merchant").to_owned();
+    let theirs = app
+        .post(
+            &format!("/api/v1/merchants/{rival}/items"),
+            &json!({"name": "Dumplings", "price": 1800}),
+            Some(&rival_owner),
+        )
+        .await;
+    let theirs = theirs.json()["id"].as_str().expect("item").to_owned();
+    let ends = crate::commerce::rfc3339(&app, 7 * 86_400);
+    let item_off = |item: &str| json!({"kind": "item_off", "item": item, "off_each": 300, "max_units": 1});
+    for item in [theirs.as_str(), "01a20853-55f8-72d3-aa75-e5bfb9628eb4"] {
+        let promo = json!({"title": "¥3 off", "benefit": item_off(item), "ends_at": ends});
+        let r = app.post(&format!("/api/v1/merchants/{}/promotions", k.merchant), &promo, Some(&k.owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("benefit.item")), "{}", r.text);
+        let batch =
+            json!({"title": "¥3 off", "benefit": item_off(item), "claim_until": ends, "valid_days": 7, "quantity": 10});
+        let r = app.post(&format!("/api/v1/merchants/{}/coupon-batches", k.merchant), &batch, Some(&k.owner)).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("benefit.item")), "{}", r.text);
+    }
+    let own = json!({"title": "¥3 off", "benefit": item_off(&k.noodles), "ends_at": ends});
+    assert_eq!(
+        app.post(&format!("/api/v1/merchants/{}/promotions", k.merchant), &own, Some(&k.owner)).await.status,
+        201
+    );
+}
+
+/// A link cannot make the order desk (or any page with a flash) say what the platform did not:
+/// only catalogue messages are shown for `error=`.
+#[tokio::test]
+async fn the_order_desk_shows_only_known_error_texts() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (c, _) = crate::web::logged_in_client(&app, "noodle-clerk@test.lokal", "correct horse").await;
+    let page = |q: &str| {
+        let url = format!("{}/merchant/orders?store={}&{q}", app.base, k.store);
+        let c = c.clone();
+        async move { c.get(url).send().await.expect("get").text().await.expect("html") }
+    };
+    let fake = page("error=Your+account+is+frozen%2C+call+400-000-0000").await;
+    assert!(!fake.contains("Your account is frozen, call 400-000-0000"), "an arbitrary text is shown");
+    assert!(!fake.contains("role=\"alert\""), "nothing at all is shown");
+    let known = page("error=err-store-closed-now").await;
+    assert!(known.contains("role=\"alert\""), "a catalogue message is shown: {known}");
+}
+
+/// The audit's scenario: a clerk claims a platform coupon and pays a small bill at their own
+/// store, moving the platform's money to their merchant. Staff of a merchant cannot use platform
+/// coupons there (neither chosen for them nor named); a consumer, and the clerk elsewhere, can.
+#[tokio::test]
+async fn staff_cannot_spend_platform_coupons_at_their_own_merchant() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let batch = json!({"title": "¥9.20 off", "benefit": {"kind": "amount_off", "off": 920, "threshold": 1000},
+        "claim_until": crate::commerce::rfc3339(&app, 86_400), "valid_days": 7, "quantity": 10});
+    let b = app.post("/api/v1/admin/coupon-batches", &batch, Some(&k.admin)).await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let claims = format!("/api/v1/coupon-batches/{}/claims", b.json()["id"].as_str().expect("batch"));
+    let coupon_of = |r: crate::harness::Resp| r.json()["id"].as_str().expect("coupon").to_owned();
+    let clerks = coupon_of(app.post(&claims, &json!({}), Some(&k.clerk)).await);
+    app.post(&claims, &json!({}), Some(&k.consumer)).await;
+    let bills = format!("/api/v1/stores/{}/bills", k.store);
+    let own = app.post_keyed(&bills, &json!({"amount": 1000}), &k.clerk, "clerk-bill").await;
+    assert_eq!(
+        (own.status, own.json()["total"]["amount"].as_i64()),
+        (201, Some(1000)),
+        "no platform coupon: {}",
+        own.text
+    );
+    let named = app.post_keyed(&bills, &json!({"amount": 1000, "coupon_ids": [clerks]}), &k.clerk, "named").await;
+    assert_eq!((named.status, named.json()["error"]["field"].as_str()), (422, Some("coupon_ids")), "{}", named.text);
+    let mut cart = k.cart("pickup");
+    cart["coupon_ids"] = json!([clerks]);
+    let quote = app.post("/api/v1/quotes", &cart, Some(&k.clerk)).await;
+    assert_eq!(quote.code(), "validation_failed", "nor on a menu order: {}", quote.text);
+    let theirs = app.post_keyed(&bills, &json!({"amount": 1000}), &k.consumer, "consumer-bill").await;
+    assert_eq!(theirs.json()["total"]["amount"], 80, "a consumer's platform coupon applies: {}", theirs.text);
+
+    // At another merchant the clerk is a consumer like any other.
+    let (rival_owner, rival_owner_id) = app.user("elsewhere-owner@test.lokal").await;
+    let rival = app
+        .post("/api/v1/merchants", &json!({"name": "Elsewhere", "owner_user_id": rival_owner_id}), Some(&k.admin))
+        .await;
+    let rival = rival.json()["id"].as_str().expect("merchant").to_owned();
+    let shop =
+        json!({"name": "Elsewhere Café", "location": crate::kitchen::at(900.0), "hours": always(), "pickup": true});
+    let s = app.post(&format!("/api/v1/merchants/{rival}/stores"), &shop, Some(&rival_owner)).await;
+    let elsewhere = s.json()["id"].as_str().expect("store").to_owned();
+    let there =
+        app.post_keyed(&format!("/api/v1/stores/{elsewhere}/bills"), &json!({"amount": 1000}), &k.clerk, "there").await;
+    assert_eq!(there.json()["total"]["amount"], 80, "{}", there.text);
+}

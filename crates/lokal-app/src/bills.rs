@@ -2,7 +2,8 @@
 //! the store's discount does not cover), sees the discount, and pays online. The bill is an order
 //! of mode `pay_at_store` paid through the same gateway; once the payment is confirmed it is
 //! completed and settled at once, and the cashier's screen shows it with its four-digit
-//! confirmation code.
+//! confirmation code — or, where the store says so (`bill_confirmation`), it waits on that
+//! screen for the cashier to confirm it (then completed and settled) or refuse it (refunded).
 
 use crate::fulfil::MenuOrder;
 use crate::takeout::short_code;
@@ -111,7 +112,8 @@ impl App {
         let mut out = Vec::new();
         for id in menu::store_orders(self.db().pool(), store, false, 100).await? {
             let o = self.menu_order(id).await?;
-            if o.mode() == Mode::PayAtStore && o.status() == OrderStatus::Completed {
+            // Completed, and paid ones waiting for the till to confirm them.
+            if o.mode() == Mode::PayAtStore && matches!(o.status(), OrderStatus::Completed | OrderStatus::Paid) {
                 out.push(o);
             }
         }

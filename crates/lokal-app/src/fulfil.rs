@@ -385,6 +385,14 @@ impl App {
         let store = m.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
         if m.mode() == Mode::PayAtStore {
             lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
+            let s = self.order_settings(store).await?;
+            if s.bill_confirmation {
+                // Paid, not yet completed: the till confirms it (or refuses it, refunded) in time.
+                let within = i64::from(s.accept_within_secs);
+                menu::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
+                self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "waiting for the till", now).await?;
+                return Ok("bill_paid");
+            }
             menu::stamp(tx, id, Stamp::Completed, now.millis()).await?;
             self.settle(tx, m, None, now).await?;
             self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "", now).await?;
@@ -415,15 +423,34 @@ impl App {
         Ok("new_order")
     }
 
+    /// Whether a bill of `m`'s store must be confirmed by the till once paid.
+    pub(crate) async fn held_bill(&self, m: &MenuOrder) -> Result<bool, AppError> {
+        match m.order.store_id {
+            Some(s) => Ok(self.order_settings(s).await?.bill_confirmation),
+            None => Ok(false),
+        }
+    }
+
+    /// The till confirms a paid bill (its four-digit code is on the payer's screen): completed
+    /// and settled, as a hand-over. Staff of the store; refusing it is `reject_order` (refunded).
+    pub async fn confirm_bill(&self, caller: &Principal, id: OrderId) -> Result<MenuOrder, AppError> {
+        let (o, _) = self.menu_order_for(caller, id).await?;
+        if o.mode() != Mode::PayAtStore {
+            return Err(AppError::new(ErrorCode::OrderStateConflict, "err-not-a-bill"));
+        }
+        self.hand_over(caller, id, None).await
+    }
+
     /// Paid orders the store did not answer in time: accepted or rejected (and refunded) as the
-    /// store's settings say. Returns how many were decided.
+    /// store's settings say; a bill the till did not confirm is refunded. Returns how many were
+    /// decided.
     pub async fn enforce_acceptance_sla(&self) -> Result<usize, AppError> {
         let now = self.now().millis();
         let mut n = 0;
         for id in menu::overdue_acceptance(self.db().pool(), now, 200).await? {
             let o = self.menu_order(id).await?;
             let auto_accept = match o.order.store_id {
-                Some(s) => self.order_settings(s).await?.auto_accept,
+                Some(s) => self.order_settings(s).await?.auto_accept && o.mode() != Mode::PayAtStore,
                 None => false,
             };
             let done = if auto_accept {

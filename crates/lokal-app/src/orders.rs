@@ -324,6 +324,8 @@ impl App {
         };
         let paid_to = match &menu_order {
             None => "paid",
+            // A bill waits for the till where the store confirms bills.
+            Some(m) if m.mode() == lokal_core::fulfil::Mode::PayAtStore && self.held_bill(m).await? => "paid",
             Some(m) => lokal_core::fulfil::next(m.mode(), m.status(), OrderEvent::PaymentConfirmed, Actor::System)
                 .map_or("paid", |s| s.as_str()),
         };

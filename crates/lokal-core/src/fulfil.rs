@@ -194,10 +194,15 @@ pub fn next(mode: Mode, from: OrderStatus, event: OrderEvent, actor: Actor) -> R
     use OrderStatus::*;
     let delivery = mode == Mode::Delivery;
     if mode == Mode::PayAtStore {
-        // A bill has nothing to prepare: paid is completed.
+        // A bill has nothing to prepare: paid is completed — or, where the store's till confirms
+        // bills (`bill_confirmation`), paid waits for the till to confirm it (hand-over) or
+        // refuse it, and is refused by the system if nobody answers in time.
         return match (from, event, actor) {
             (Pending, PaymentConfirmed, System) => Ok(Completed),
             (Pending, Cancel, Consumer | System | Operator) => Ok(Cancelled),
+            (Paid, HandOver, Store) => Ok(Completed),
+            (Paid, Reject, Store | System) => Ok(Rejected),
+            (Paid, Cancel, Operator) => Ok(Cancelled),
             _ => Err(IllegalTransition { mode: mode.as_str(), from, event, actor }),
         };
     }
@@ -338,7 +343,13 @@ mod tests {
             (Pending, Cancel, Operator, Cancelled),
         ];
         if mode == Mode::PayAtStore {
-            v.push((Pending, PaymentConfirmed, System, Completed));
+            v.extend([
+                (Pending, PaymentConfirmed, System, Completed),
+                (Paid, HandOver, Store, Completed),
+                (Paid, Reject, Store, Rejected),
+                (Paid, Reject, System, Rejected),
+                (Paid, Cancel, Operator, Cancelled),
+            ]);
             return v;
         }
         v.extend([

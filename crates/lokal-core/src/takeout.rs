@@ -62,6 +62,9 @@ pub struct OrderSettingsJson {
     pub pay_at_store: PayRuleJson,
     /// What the pay-at-store discount does not apply to, told to the payer (`酒水 drinks`).
     pub pay_at_store_excludes: String,
+    /// A paid bill waits for the till to confirm it (against its four-digit code) before it is
+    /// completed and settled; one not confirmed within `accept_within_secs` is refunded.
+    pub bill_confirmation: bool,
 }
 
 impl Default for OrderSettingsJson {
@@ -75,6 +78,7 @@ impl Default for OrderSettingsJson {
             auto_accept: false,
             pay_at_store: PayRuleJson::None,
             pay_at_store_excludes: String::new(),
+            bill_confirmation: false,
         }
     }
 }

@@ -138,11 +138,6 @@ struct DeskPage {
     error: Option<String>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-struct DeskQuery {
-    store: Option<String>,
-}
-
 /// What `?done=` says on the order desk. Only known outcomes are shown: a link cannot make the
 /// desk say something else.
 fn done_text(key: &str) -> Option<Msg> {
@@ -153,6 +148,7 @@ fn done_text(key: &str) -> Option<Msg> {
         "handed" => Msg::new("orders-done-handed"),
         "cancelled" => Msg::new("orders-done-cancelled"),
         "settings" => Msg::new("orders-done-settings"),
+        "bill-confirmed" => Msg::new("orders-done-bill-confirmed"),
         _ => return None,
     })
 }
@@ -187,6 +183,9 @@ struct ActForm {
     reason: String,
     #[serde(default)]
     code: String,
+    /// `till`: back to the till rather than the order desk.
+    #[serde(default)]
+    back: String,
 }
 
 async fn act(
@@ -207,13 +206,15 @@ async fn act(
         "reject" => app.reject_order(&me, id, &f.reason).await.map(|_| "rejected"),
         "ready" => app.mark_ready(&me, id).await.map(|_| "ready"),
         "hand-over" => app.hand_over(&me, id, Some(f.code.as_str())).await.map(|_| "handed"),
+        "confirm-bill" => app.confirm_bill(&me, id).await.map(|_| "bill-confirmed"),
         "cancel" => app.cancel_menu_order(&me, id, &f.reason).await.map(|_| "cancelled"),
         _ => return error_page(lokal_app::AppError::not_found("action")),
     };
     let store = urlencode(&f.store);
+    let page = if f.back == "till" { "/merchant/till" } else { "/merchant/orders" };
     let to = match done {
-        Ok(msg) => format!("/merchant/orders?store={store}&done={}", urlencode(msg)),
-        Err(e) => format!("/merchant/orders?store={store}&{}", error_query(&e)),
+        Ok(msg) => format!("{page}?store={store}&done={}", urlencode(msg)),
+        Err(e) => format!("{page}?store={store}&{}", error_query(&e)),
     };
     Redirect::to(&to).into_response()
 }
@@ -260,22 +261,36 @@ struct TillPage {
     nav: Nav,
     stores: Vec<StaffStore>,
     store: String,
+    /// Paid bills waiting for the till to confirm them (`bill_confirmation`).
+    waiting: Vec<OrderCard>,
     bills: Vec<OrderCard>,
     total: String,
+    done: Option<String>,
+    error: Option<String>,
 }
 
-async fn till(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> Response {
-    let StaffDesk { me, stores, store, store_id, offset_min } = match staff_store(&ctx, &nav, q.store).await {
+async fn till(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
+    let flash = Flash::of(q);
+    let StaffDesk { me, stores, store, store_id, offset_min } = match staff_store(&ctx, &nav, flash.get("store")).await
+    {
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let bills = match ctx.app.store_bills(&me, store_id).await {
-        Ok(b) => b,
+    let (waiting, bills): (Vec<_>, Vec<_>) = match ctx.app.store_bills(&me, store_id).await {
+        Ok(b) => b.into_iter().partition(|b| b.status() == OrderStatus::Paid),
         Err(e) => return nav.refusal(&nav.t("till-title"), e),
     };
     let total = yuan(bills.iter().map(|b| b.order.total).sum());
-    let bills = bills.into_iter().map(|b| card(&nav, b, offset_min)).collect();
-    let page = TillPage { nav: nav.clone(), stores, store, bills, total };
+    let page = TillPage {
+        nav: nav.clone(),
+        stores,
+        store,
+        waiting: waiting.into_iter().map(|b| card(&nav, b, offset_min)).collect(),
+        bills: bills.into_iter().map(|b| card(&nav, b, offset_min)).collect(),
+        total,
+        done: flash.done.as_deref().and_then(done_text).map(|m| nav.msg(&m)),
+        error: flash.error_text(&nav),
+    };
     nav.finish(page.into_response())
 }
 
@@ -415,6 +430,8 @@ struct SettingsForm {
     off: String,
     #[serde(default)]
     excludes: String,
+    #[serde(default)]
+    bill_confirmation: Option<String>,
 }
 
 /// Reads the settings form; the error says which field is wrong.
@@ -448,6 +465,7 @@ fn settings_of(f: &SettingsForm) -> Result<OrderSettingsJson, Msg> {
         auto_accept: f.auto_accept.is_some(),
         pay_at_store,
         pay_at_store_excludes: f.excludes.trim().to_owned(),
+        bill_confirmation: f.bill_confirmation.is_some(),
     })
 }
 

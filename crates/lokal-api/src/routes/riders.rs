@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(reassign))
         .routes(routes!(bill_terms))
         .routes(routes!(open_bill, store_bills))
+        .routes(routes!(confirm_bill))
 }
 
 fn e7(p: (i64, i64)) -> LatLngJson {
@@ -577,7 +578,21 @@ async fn open_bill(
     Ok((StatusCode::CREATED, Json(menu_order_out(o, actor))))
 }
 
-/// Bills paid at a store, newest first (the cashier's screen). Staff of the store.
+/// The till confirms a paid bill waiting for it (`bill_confirmation`): completed and settled.
+/// Refusing it is `POST /api/v1/orders/{order_id}/reject` (refunded). Staff of the store.
+#[utoipa::path(post, path = "/api/v1/bills/{order_id}/confirm", tag = "bills",
+    params(("order_id" = OrderId, Path, description = "The bill")), security(("bearer" = [])),
+    responses((status = 200, body = MenuOrderOut)))]
+async fn confirm_bill(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<OrderId>,
+) -> ApiResult<Json<MenuOrderOut>> {
+    Ok(Json(menu_order_out(ctx.app.confirm_bill(&caller, id).await?, Actor::Store)))
+}
+
+/// Bills paid at a store, newest first (the cashier's screen): completed ones and, where the
+/// till confirms bills, paid ones waiting for it (`status: paid`). Staff of the store.
 #[utoipa::path(get, path = "/api/v1/stores/{store_id}/bills", tag = "bills",
     params(("store_id" = StoreId, Path, description = "The store")), security(("bearer" = [])),
     responses((status = 200, body = ListJson<MenuOrderOut>)))]

@@ -153,3 +153,12 @@ settings-bad-packaging = Packaging fee: give an amount in yuan.
 settings-bad-min-order = Minimum order: give an amount in yuan.
 settings-bad-prep = Preparation: minutes as a whole number.
 settings-bad-accept-within = Accept within: seconds as a whole number.
+settings-bill-confirmation = The till confirms each bill paid at the store (unconfirmed bills are refunded when the answer time runs out)
+till-waiting = { $n ->
+    [one] 1 bill waiting for you to confirm
+   *[other] { $n } bills waiting for you to confirm
+}
+till-confirm = Confirm (the code matches)
+till-refuse-reason = Why refuse (refunded)
+till-refuse = Refuse
+orders-done-bill-confirmed = Bill confirmed: it is settled.

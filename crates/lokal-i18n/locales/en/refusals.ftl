@@ -174,3 +174,4 @@ err-rider-suspended = your rider account is suspended: contact the platform
 err-own-admin = you cannot revoke your own operator role or disable your own account
 err-no-such-grant = this account does not hold that role
 err-payments-unavailable = payments are not available on this server
+err-not-a-bill = this order is not a bill paid at the store

@@ -189,3 +189,4 @@ err-rider-suspended = 你的骑手账号已被停用，请联系平台
 err-own-admin = 不能撤销自己的运营权限，也不能停用自己的账号
 err-no-such-grant = 该账号没有这个角色
 err-payments-unavailable = 本站暂未开通在线支付
+err-not-a-bill = 这不是到店买单的账单

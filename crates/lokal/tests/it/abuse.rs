@@ -531,3 +531,71 @@ async fn staff_cannot_spend_platform_coupons_at_their_own_merchant() {
         app.post_keyed(&format!("/api/v1/stores/{elsewhere}/bills"), &json!({"amount": 1000}), &k.clerk, "there").await;
     assert_eq!(there.json()["total"]["amount"], 80, "{}", there.text);
 }
+
+/// Where the store says so (`bill_confirmation`), a paid bill waits at the till: the cashier
+/// confirms it (then it is settled) or refuses it (refunded); one nobody confirms in time is
+/// refunded. The till page shows the waiting bills with both buttons.
+#[tokio::test]
+async fn bills_wait_for_the_till_to_confirm_them_when_the_store_says_so() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let settings = json!({"bill_confirmation": true, "accept_within_secs": 300});
+    let s = app.put(&format!("/api/v1/stores/{}/order-settings", k.store), &settings, Some(&k.owner)).await;
+    assert_eq!(s.status, 200, "{}", s.text);
+    let bills = format!("/api/v1/stores/{}/bills", k.store);
+    let open = |key: &'static str| {
+        let bills = bills.clone();
+        let app = &app;
+        let consumer = k.consumer.clone();
+        async move {
+            let b = app.post_keyed(&bills, &json!({"amount": 5000}), &consumer, key).await;
+            assert_eq!(b.status, 201, "{}", b.text);
+            let id = b.json()["id"].as_str().expect("bill").to_owned();
+            crate::kitchen::pay(app, &id, &consumer).await;
+            id
+        }
+    };
+    let first = open("held-1").await;
+    let till = app.get(&bills, Some(&k.clerk)).await.json();
+    assert_eq!(
+        (till["items"][0]["id"].as_str(), till["items"][0]["status"].as_str()),
+        (Some(first.as_str()), Some("paid"))
+    );
+    assert_eq!(
+        owed(&app, &format!("merchant:{}:payable", k.merchant)).await,
+        0,
+        "not settled before the till confirms"
+    );
+    let (c, _) = crate::web::logged_in_client(&app, "noodle-clerk@test.lokal", "correct horse").await;
+    let html = c
+        .get(format!("{}/merchant/till?store={}", app.base, k.store))
+        .send()
+        .await
+        .expect("till")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("data-testid=\"till-confirm\"") && html.contains("data-testid=\"till-refuse\""), "{html}");
+    assert_eq!(app.post(&format!("/api/v1/bills/{first}/confirm"), &json!({}), Some(&k.consumer)).await.status, 403);
+    let ok = app.post(&format!("/api/v1/bills/{first}/confirm"), &json!({}), Some(&k.clerk)).await;
+    assert_eq!((ok.status, ok.json()["status"].as_str()), (200, Some("completed")), "{}", ok.text);
+    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, 5000 - 400);
+    assert_eq!(
+        app.post(&format!("/api/v1/bills/{first}/confirm"), &json!({}), Some(&k.clerk)).await.code(),
+        "order_state_conflict"
+    );
+
+    let refused = open("held-2").await;
+    let r =
+        app.post(&format!("/api/v1/orders/{refused}/reject"), &json!({"reason": "no such bill"}), Some(&k.clerk)).await;
+    assert_eq!((r.status, r.json()["status"].as_str()), (200, Some("rejected")), "{}", r.text);
+    let forgotten = open("held-3").await;
+    app.clock.advance_secs(301);
+    app.app.commerce_tick().await.expect("tick");
+    let t = track(&app, &forgotten, &k.consumer).await;
+    assert_eq!(t["order"]["status"], "rejected", "refunded when the till never answered");
+    let refunds = sqlx::query("SELECT COUNT(*) AS n FROM refunds").fetch_one(app.app.db().pool()).await.expect("count");
+    assert_eq!(sqlx::Row::get::<i64, _>(&refunds, "n"), 2);
+    assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, 5000 - 400, "only the confirmed bill");
+    assert_ledger_holds(&app).await;
+}

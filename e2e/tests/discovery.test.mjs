@@ -150,7 +150,8 @@ test('an owner adds a dish and a clerk in the console; the dish shows under its 
   await page.waitForURL(`${server.base}/merchant`);
   assert.equal(await page.locator('input[value="虾滑 Shrimp paste"]').count(), 1, 'the new item is in the catalog');
 
-  // Staff: a fresh account is added as a clerk of one store, then removed.
+  // Staff: a fresh account is invited as a clerk of one store, accepts in their account, and
+  // is then removed.
   const otherCtx = await newContext(browser, { viewport: PHONE });
   const other = await otherCtx.newPage();
   await other.goto(`${server.base}/register`);
@@ -159,15 +160,25 @@ test('an owner adds a dish and a clerk in the console; the dish shows under its 
   await other.fill('#password', 'a-long-password');
   await other.getByTestId('auth-submit').click();
   await other.waitForURL(`${server.base}/`);
-  await assertPagesClean(otherCtx);
-  await otherCtx.close();
   const staff = block.getByTestId('staff-form');
   const before = await block.getByTestId('staff-row').count();
   await staff.getByTestId('staff-login').fill('new-clerk@demo.lokal');
   await staff.getByTestId('staff-role').selectOption('clerk');
   await staff.getByTestId('staff-store').selectOption({ index: 1 });
   await staff.getByTestId('staff-add').click();
-  await page.waitForURL(`${server.base}/merchant`);
+  await page.waitForURL(`${server.base}/merchant?done=invited`);
+  await page.getByTestId('console-done').waitFor();
+  assert.equal(await page.getByTestId('console-merchant').first().getByTestId('staff-row').count(), before, 'invited is not staff yet');
+  assert.ok((await page.getByTestId('staff-invitation').allInnerTexts()).some((t) => t.includes('new-clerk@demo.lokal')));
+  await other.goto(`${server.base}/account`);
+  await other.getByTestId('invitation').first().waitFor();
+  await other.screenshot({ path: join(artifacts, 'account-invitation.png'), fullPage: true });
+  await other.getByTestId('invitation-accept').first().click();
+  await other.waitForURL(/\/account\?done=accepted/);
+  await other.getByTestId('staff-leave').waitFor();
+  await assertPagesClean(otherCtx);
+  await otherCtx.close();
+  await page.goto(`${server.base}/merchant`);
   const rows = page.getByTestId('console-merchant').first().getByTestId('staff-row');
   assert.equal(await rows.count(), before + 1);
   assert.ok((await rows.last().innerText()).includes('New Clerk'));

@@ -3,6 +3,7 @@
 use crate::{App, AppError};
 use lokal_core::account::{DisplayName, LoginId};
 use lokal_core::{ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreScope, UserId};
+use lokal_store::invitations::{self, InvitationRow};
 use lokal_store::merchants::{self, MerchantRow};
 use lokal_store::stores;
 use lokal_store::{grants, users};
@@ -39,38 +40,235 @@ impl App {
         merchants::get_merchant(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("merchant"))
     }
 
-    /// Adds an existing account (by e-mail or phone) to a merchant's staff. Managers may add
-    /// clerks; owners may add anyone. Store lists must name the merchant's own stores.
-    pub async fn add_staff(
+    /// Invites a person (by e-mail or phone) to a merchant's staff: they become staff when they
+    /// accept it in their account. Managers may invite clerks; owners anyone. Store lists must
+    /// name the merchant's own stores. The answer is the same whether or not an account has
+    /// that login (the invitation waits for a sign-up with it); an account that has it is told
+    /// in its message centre.
+    pub async fn invite_staff(
         &self,
         caller: &Principal,
         merchant: MerchantId,
         login: &str,
         role: StaffRole,
         stores: StoreScope,
-    ) -> Result<(users::UserRow, Grant), AppError> {
+    ) -> Result<InvitationRow, AppError> {
         let needed = if role >= StaffRole::Manager { StaffRole::Owner } else { StaffRole::Manager };
         caller.authorize(Scope::Merchant(merchant), needed)?;
-        self.merchant(caller, merchant).await?;
+        let m = self.merchant(caller, merchant).await?;
+        let login = LoginId::parse("login", login)?;
+        let store_ids = match stores {
+            StoreScope::All => Vec::new(),
+            StoreScope::Only(ids) => {
+                self.check_own_stores(merchant, &ids).await?;
+                ids
+            }
+        };
+        let pool = self.db().pool();
+        let invitee = users::find_by_login(pool, login.key()).await?;
+        if let Some(u) = &invitee
+            && grants::for_user(pool, u.id).await?.iter().any(|g| g.merchant_id == Some(merchant))
+        {
+            // The inviter sees the staff list anyway: this reveals nothing new.
+            return Err(AppError::new(ErrorCode::Conflict, "err-already-staff"));
+        }
+        let now = self.now();
+        let row = InvitationRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            merchant_id: merchant,
+            login: login.key().to_owned(),
+            role: Role::Staff(role).as_str().to_owned(),
+            store_ids,
+            invited_by: caller.user_id,
+            status: "invited".into(),
+            answered_by: None,
+            created_at: now.millis(),
+            answered_at: None,
+        };
+        let mut tx = self.db().begin().await?;
+        match invitations::insert(&mut tx, &row).await {
+            Err(lokal_store::StoreError::Unique(_)) => {
+                return Err(AppError::new(ErrorCode::Conflict, "err-already-invited"));
+            }
+            other => other?,
+        }
+        if let Some(u) = invitee {
+            let lang = self.lang_of(&mut tx, u.id).await?;
+            let body = lokal_core::Msg::new("notify-invited-body")
+                .with("merchant", m.name.as_str())
+                .with("role", Role::Staff(role).as_str());
+            let message = lokal_store::outbox::MessageRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: u.id,
+                channel: "inbox".into(),
+                subject: lokal_i18n::render(
+                    lang,
+                    &lokal_core::Msg::new("notify-invited-subject").with("merchant", m.name.as_str()),
+                ),
+                body: lokal_i18n::render(lang, &body),
+                created_at: now.millis(),
+                link: "/account#invitations".into(),
+                read_at: None,
+            };
+            self.notifier().notify(&mut tx, &message).await?;
+        }
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Adds an account to a merchant's staff at once, without an invitation: seeding the demo
+    /// city and benchmarks only (no API or page calls it).
+    pub async fn seed_staff(
+        &self,
+        merchant: MerchantId,
+        login: &str,
+        role: StaffRole,
+        stores: StoreScope,
+    ) -> Result<Grant, AppError> {
         let login = LoginId::parse("login", login)?;
         let user = users::find_by_login(self.db().pool(), login.key())
             .await?
             .ok_or_else(|| FieldError::new("login", "field-no-such-login"))?;
-        if let StoreScope::Only(ids) = &stores {
-            if ids.is_empty() {
-                return Err(FieldError::new("stores", "field-staff-stores").into());
-            }
-            let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
-            if let Some(bad) = ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
-                return Err(FieldError::new(
-                    "stores",
-                    lokal_core::Msg::new("field-store-id-not-of-merchant").with("store", bad.to_string()),
-                )
-                .into());
-            }
+        self.insert_grant(user.id, Role::Staff(role), Some(merchant), stores).await
+    }
+
+    async fn check_own_stores(&self, merchant: MerchantId, ids: &[lokal_core::StoreId]) -> Result<(), AppError> {
+        if ids.is_empty() {
+            return Err(FieldError::new("stores", "field-staff-stores").into());
         }
-        let grant = self.insert_grant(user.id, Role::Staff(role), Some(merchant), stores).await?;
-        Ok((user, grant))
+        let own = stores::list_for_merchant(self.db().pool(), merchant, &StoreScope::All).await?;
+        if let Some(bad) = ids.iter().find(|id| !own.iter().any(|s| s.id == **id)) {
+            return Err(FieldError::new(
+                "stores",
+                lokal_core::Msg::new("field-store-id-not-of-merchant").with("store", bad.to_string()),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The logins (normalised e-mail, E.164 phone) of the caller's account.
+    async fn my_logins(&self, caller: &Principal) -> Result<Vec<String>, AppError> {
+        let me = self.me(caller).await?;
+        Ok(me.email.into_iter().chain(me.phone).collect())
+    }
+
+    /// The invitations waiting for the caller (by their e-mail or phone), with each merchant's
+    /// name.
+    pub async fn my_invitations(&self, caller: &Principal) -> Result<Vec<(InvitationRow, String)>, AppError> {
+        let logins = self.my_logins(caller).await?;
+        let pool = self.db().pool();
+        let mut out = Vec::new();
+        for i in invitations::open_for(pool, &logins).await? {
+            let name = merchants::get_merchant(pool, i.merchant_id).await?.map(|m| m.name).unwrap_or_default();
+            out.push((i, name));
+        }
+        Ok(out)
+    }
+
+    /// The caller accepts (`true`) or declines an invitation addressed to them; accepting makes
+    /// them staff with its rank and stores. Someone else's invitation does not exist for them.
+    pub async fn answer_invitation(
+        &self,
+        caller: &Principal,
+        id: &str,
+        accept: bool,
+    ) -> Result<InvitationRow, AppError> {
+        let logins = self.my_logins(caller).await?;
+        let pool = self.db().pool();
+        let inv = invitations::get_by_id(pool, id)
+            .await?
+            .filter(|i| logins.contains(&i.login))
+            .ok_or_else(|| AppError::not_found("invitation"))?;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let status = if accept { "accepted" } else { "declined" };
+        if !invitations::answer(&mut tx, &inv.id, status, caller.user_id, now.millis()).await? {
+            return Err(AppError::new(ErrorCode::Conflict, "err-invitation-answered"));
+        }
+        if accept {
+            let role = match Role::parse(&inv.role) {
+                Some(r @ Role::Staff(_)) => r,
+                _ => return Err(AppError::internal(std::io::Error::other("an invitation with no staff rank"))),
+            };
+            let stores =
+                if inv.store_ids.is_empty() { StoreScope::All } else { StoreScope::Only(inv.store_ids.clone()) };
+            let g = grants::NewGrant {
+                id: lokal_core::GrantId::generate(),
+                user_id: caller.user_id,
+                role,
+                merchant_id: Some(inv.merchant_id),
+                stores,
+                created_at: now.millis(),
+            };
+            grants::insert(&mut tx, &g).await.map_err(|e| {
+                crate::accounts::unique_conflict(e, "grants_user_scope_key", lokal_core::Msg::new("err-already-staff"))
+            })?;
+        }
+        tx.commit().await?;
+        invitations::get_by_id(pool, &inv.id).await?.ok_or_else(|| AppError::not_found("invitation"))
+    }
+
+    /// A merchant's open invitations. Merchant-wide managers and owners.
+    pub async fn merchant_invitations(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+    ) -> Result<Vec<InvitationRow>, AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        self.merchant(caller, merchant).await?;
+        Ok(invitations::open_of_merchant(self.db().pool(), merchant).await?)
+    }
+
+    /// Withdraws an open invitation of the merchant. Those who may send it.
+    pub async fn withdraw_invitation(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        id: &str,
+    ) -> Result<(), AppError> {
+        caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
+        let inv = invitations::get_by_id(self.db().pool(), id)
+            .await?
+            .filter(|i| i.merchant_id == merchant)
+            .ok_or_else(|| AppError::not_found("invitation"))?;
+        let needed = if matches!(Role::parse(&inv.role), Some(Role::Staff(r)) if r >= StaffRole::Manager) {
+            StaffRole::Owner
+        } else {
+            StaffRole::Manager
+        };
+        caller.authorize(Scope::Merchant(merchant), needed)?;
+        let mut tx = self.db().begin().await?;
+        if !invitations::answer(&mut tx, id, "withdrawn", caller.user_id, self.now().millis()).await? {
+            return Err(AppError::new(ErrorCode::Conflict, "err-invitation-answered"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the caller may leave the merchant's staff (not its last owner).
+    pub async fn may_leave(&self, caller: &Principal, merchant: MerchantId) -> Result<bool, AppError> {
+        let staff = grants::staff_of(self.db().pool(), merchant).await?;
+        let owners = staff.iter().filter(|(_, _, g)| g.role == Role::Staff(StaffRole::Owner)).count();
+        Ok(staff
+            .iter()
+            .any(|(id, _, g)| *id == caller.user_id && (g.role != Role::Staff(StaffRole::Owner) || owners > 1)))
+    }
+
+    /// The caller leaves a merchant's staff; the last owner cannot (409).
+    pub async fn leave_merchant(&self, caller: &Principal, merchant: MerchantId) -> Result<(), AppError> {
+        let pool = self.db().pool();
+        let staff = grants::staff_of(pool, merchant).await?;
+        let mine =
+            staff.iter().find(|(id, _, _)| *id == caller.user_id).ok_or_else(|| AppError::not_found("staff member"))?;
+        let owners = staff.iter().filter(|(_, _, g)| g.role == Role::Staff(StaffRole::Owner)).count();
+        if mine.2.role == Role::Staff(StaffRole::Owner) && owners == 1 {
+            return Err(AppError::new(ErrorCode::Conflict, "err-last-owner"));
+        }
+        let mut tx = self.db().begin().await?;
+        grants::remove(&mut tx, caller.user_id, merchant).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Takes a member off the merchant's staff; their sessions lose access on the next request.

@@ -22,6 +22,7 @@ pub mod deliveries;
 pub mod error;
 pub mod grants;
 pub mod idempotency;
+pub mod invitations;
 pub mod items;
 pub mod ledger;
 pub mod loyalty;

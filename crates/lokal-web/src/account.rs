@@ -20,6 +20,8 @@ pub fn router() -> Router<Ctx> {
         .route("/register", get(register_form).post(register))
         .route("/logout", post(logout))
         .route("/account", get(account))
+        .route("/account/invitations/{invitation_id}/{answer}", post(answer_invitation))
+        .route("/account/merchants/{merchant_id}/leave", post(leave_merchant))
         .route("/lang", post(switch_language))
 }
 
@@ -265,16 +267,51 @@ struct AccountPage {
     roles: Vec<String>,
     /// The saved language's tag, empty when none is saved.
     saved_lang: String,
+    /// Invitations to staffs waiting for an answer: (id, merchant, role).
+    invitations: Vec<(String, String, String)>,
+    /// The merchants whose staff this person is: (merchant id, name, role, may leave).
+    staff_of: Vec<(String, String, String, bool)>,
+    done: Option<String>,
+    error: Option<String>,
 }
 
-async fn account(State(ctx): State<Ctx>, nav: Nav) -> Response {
+/// What `?done=` says on the account page.
+fn account_done(key: &str) -> Option<lokal_core::Msg> {
+    Some(lokal_core::Msg::new(match key {
+        "accepted" => "account-done-accepted",
+        "declined" => "account-done-declined",
+        "left" => "account-done-left",
+        _ => return None,
+    }))
+}
+
+async fn account(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    let flash = crate::rider::Flash::of(q);
     let Some(session) = nav.session.clone() else {
         return Redirect::to("/login?next=/account").into_response();
     };
-    let user = match ctx.app.me(&session.auth.principal).await {
+    let me = &session.auth.principal;
+    let user = match ctx.app.me(me).await {
         Ok(u) => u,
         Err(e) => return error_page(e),
     };
+    let invitations = match ctx.app.my_invitations(me).await {
+        Ok(list) => {
+            list.into_iter().map(|(i, merchant)| (i.id, merchant, nav.label("role", &i.role).into_owned())).collect()
+        }
+        Err(e) => return error_page(e),
+    };
+    let mut staff_of = Vec::new();
+    for g in me.grants.iter().filter(|g| matches!(g.role, lokal_core::Role::Staff(_))) {
+        let Some(m) = g.merchant_id else { continue };
+        let name = ctx.app.merchant(me, m).await.map(|r| r.name).unwrap_or_default();
+        let may_leave = ctx.app.may_leave(me, m).await.unwrap_or(false);
+        staff_of.push((m.to_string(), name, nav.label("role", g.role.as_str()).into_owned(), may_leave));
+    }
     let page = AccountPage {
         display_name: user.display_name,
         email: user.email.unwrap_or_else(|| "—".into()),
@@ -282,6 +319,10 @@ async fn account(State(ctx): State<Ctx>, nav: Nav) -> Response {
         since: nav.date(user.created_at),
         roles: session.auth.principal.grants.iter().map(|g| nav.label("role", g.role.as_str()).into_owned()).collect(),
         saved_lang: user.lang.unwrap_or_default(),
+        invitations,
+        staff_of,
+        done: flash.done.as_deref().and_then(account_done).map(|m| nav.msg(&m)),
+        error: flash.error_text(&nav),
         nav: nav.clone(),
     };
     let mut res = nav.finish(page.into_response());
@@ -330,4 +371,44 @@ async fn switch_language(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, F
     let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000", crate::page::LANG_COOKIE, lang.tag());
     set_cookie(&mut res, &cookie, nav.secure);
     res
+}
+
+/// `POST /account/invitations/{id}/accept|decline`.
+async fn answer_invitation(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    axum::extract::Path((id, answer)): axum::extract::Path<(String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    let me = match crate::rider::poster(&nav, &headers, &f.csrf_token) {
+        Ok(me) => me,
+        Err(end) => return end,
+    };
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return error_page(lokal_app::AppError::not_found_any()),
+    };
+    let result = ctx.app.answer_invitation(&me, &id, accept).await.map(|_| ());
+    crate::rider::land(&nav, "/account", result, if accept { "accepted" } else { "declined" })
+}
+
+/// `POST /account/merchants/{merchant_id}/leave`.
+async fn leave_merchant(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    axum::extract::Path(merchant): axum::extract::Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    let me = match crate::rider::poster(&nav, &headers, &f.csrf_token) {
+        Ok(me) => me,
+        Err(end) => return end,
+    };
+    let Ok(merchant) = merchant.parse::<lokal_core::MerchantId>() else {
+        return error_page(lokal_app::AppError::not_found("merchant"));
+    };
+    let result = ctx.app.leave_merchant(&me, merchant).await;
+    crate::rider::land(&nav, "/account", result, "left")
 }

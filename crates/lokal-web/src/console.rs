@@ -36,6 +36,8 @@ pub struct MerchantBlock {
     items: Vec<ItemLine>,
     /// Staff, shown to merchant-wide managers and owners; empty otherwise.
     staff: Vec<StaffLine>,
+    /// Open invitations (login, role), for the same people.
+    invitations: Vec<(String, &'static str)>,
     can_manage_staff: bool,
     is_owner: bool,
     /// Deals (id, title, price, sold, stock), for merchant-wide managers.
@@ -50,6 +52,8 @@ pub struct StaffLine {
     name: String,
     role: &'static str,
     stores: String,
+    /// Whether the viewer may take them off the staff (never the last owner).
+    removable: bool,
 }
 
 /// One item line.
@@ -70,6 +74,7 @@ pub struct ItemLine {
 struct ConsolePage {
     nav: Nav,
     merchants: Vec<MerchantBlock>,
+    done: Option<String>,
 }
 
 /// The console of someone who is nobody's staff: where to apply.
@@ -105,7 +110,15 @@ pub(crate) fn parse_yuan(s: &str) -> Option<i64> {
     whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(frac.parse::<i64>().ok()?)
 }
 
-async fn console(State(ctx): State<Ctx>, nav: Nav) -> Response {
+async fn console(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    let done = match crate::rider::Flash::of(q).done.as_deref() {
+        Some("invited") => Some(nav.t("console-done-invited").into_owned()),
+        _ => None,
+    };
     let Some(me) = nav.caller() else {
         return nav.to_login();
     };
@@ -120,7 +133,7 @@ async fn console(State(ctx): State<Ctx>, nav: Nav) -> Response {
     if merchants.is_empty() {
         return nav.finish(NoMerchantPage { nav: nav.clone() }.into_response());
     }
-    nav.finish(ConsolePage { nav: nav.clone(), merchants }.into_response())
+    nav.finish(ConsolePage { nav: nav.clone(), merchants, done }.into_response())
 }
 
 async fn block(
@@ -148,14 +161,19 @@ async fn block(
         })
         .collect();
     let can_edit = me.authorize(Scope::Merchant(m), StaffRole::Manager).is_ok();
+    let is_owner = me.authorize(Scope::Merchant(m), StaffRole::Owner).is_ok();
     let staff = if can_edit {
-        ctx.app
-            .staff(me, m)
-            .await?
-            .into_iter()
+        let all = ctx.app.staff(me, m).await?;
+        let owners = all.iter().filter(|(_, _, g)| g.role == Role::Staff(StaffRole::Owner)).count();
+        all.into_iter()
             .map(|(user, name, g)| StaffLine {
                 user_id: user.to_string(),
                 name,
+                removable: match g.role {
+                    Role::Staff(StaffRole::Owner) => is_owner && owners > 1,
+                    Role::Staff(StaffRole::Clerk) => true,
+                    _ => is_owner,
+                },
                 role: g.role.as_str(),
                 stores: match &g.stores {
                     StoreScope::All => nav.t("console-all-stores").into_owned(),
@@ -173,6 +191,16 @@ async fn block(
     } else {
         Vec::new()
     };
+    let invitations = if can_edit {
+        ctx.app
+            .merchant_invitations(me, m)
+            .await?
+            .into_iter()
+            .map(|i| (i.login, Role::parse(&i.role).map_or("clerk", |r| r.as_str())))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (deals, balance) = if can_edit { crate::desk::summary(ctx, me, m).await? } else { (Vec::new(), None) };
     Ok(MerchantBlock {
         deals,
@@ -184,8 +212,9 @@ async fn block(
         stores,
         items,
         staff,
+        invitations,
         can_manage_staff: can_edit,
-        is_owner: me.authorize(Scope::Merchant(m), StaffRole::Owner).is_ok(),
+        is_owner,
     })
 }
 
@@ -359,8 +388,8 @@ async fn add_staff(
             Err(_) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &nav.t("console-choose-store")),
         },
     };
-    match ctx.app.add_staff(&me, merchant, &f.login, role, stores).await {
-        Ok(_) => Redirect::to("/merchant").into_response(),
+    match ctx.app.invite_staff(&me, merchant, &f.login, role, stores).await {
+        Ok(_) => Redirect::to("/merchant?done=invited").into_response(),
         Err(e) => nav.refusal(&heading, e),
     }
 }

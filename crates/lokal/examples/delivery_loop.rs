@@ -121,7 +121,7 @@ async fn http_loop(database_url: Option<&str>, loops: usize, concurrency: usize)
         "address": {"text": "88 Xizang Rd", "lat": door.lat(), "lng": door.lng()}});
     let consumers = bench.crowd(concurrency * 2 + 1).await?;
     let staff = format!("buyer{}@bench.lokal", concurrency * 2);
-    app.add_staff(&bench.root, bench.merchant, &staff, StaffRole::Manager, StoreScope::All).await?;
+    app.seed_staff(bench.merchant, &staff, StaffRole::Manager, StoreScope::All).await?;
     let store_token = consumers[concurrency * 2].1.clone();
     let mut riders = Vec::new();
     for (user, token) in &consumers[concurrency..concurrency * 2] {

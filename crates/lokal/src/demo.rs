@@ -156,8 +156,8 @@ pub async fn seed(app: &App, city: CityOptions) -> anyhow::Result<bool> {
     }
     if let Some(store) = first_hotpot {
         let only = StoreScope::Only(vec![store]);
-        app.add_staff(&root, chain_merchants[0], "manager@demo.lokal", StaffRole::Manager, only.clone()).await?;
-        app.add_staff(&root, chain_merchants[0], "clerk@demo.lokal", StaffRole::Clerk, only).await?;
+        app.seed_staff(chain_merchants[0], "manager@demo.lokal", StaffRole::Manager, only.clone()).await?;
+        app.seed_staff(chain_merchants[0], "clerk@demo.lokal", StaffRole::Clerk, only).await?;
     }
     for (chain, section, name, price) in city::MENUS {
         let item = lokal_core::catalog::ItemJson {

@@ -8,6 +8,7 @@ use crate::routes::users::GrantJson;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_core::{MerchantId, StaffRole, StoreId, StoreScope, Timestamp, UserId};
+use lokal_store::invitations::InvitationRow;
 use lokal_store::merchants::MerchantRow;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -18,6 +19,12 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(get_merchant))
         .routes(routes!(add_staff, list_staff))
         .routes(routes!(remove_staff))
+        .routes(routes!(merchant_invitations))
+        .routes(routes!(withdraw_invitation))
+        .routes(routes!(my_invitations))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(decline_invitation))
+        .routes(routes!(leave_merchant))
 }
 
 /// A merchant (brand).
@@ -48,11 +55,12 @@ pub struct NewMerchantBody {
     pub owner_user_id: Option<UserId>,
 }
 
-/// A staff member to add.
+/// A person to invite to the staff.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffBody {
-    /// E-mail or phone of an existing account.
+    /// Their e-mail or phone (an account with it, or one signed up with it later, receives the
+    /// invitation).
     pub login: String,
     /// Their rank.
     pub role: StaffRole,
@@ -92,21 +100,134 @@ async fn get_merchant(
     Ok(Json(ctx.app.merchant(&caller, id).await?.into()))
 }
 
-/// Add an existing account to the staff. Managers add clerks; owners add anyone.
+/// An invitation to a merchant's staff.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct InvitationJson {
+    /// The invitation.
+    pub id: String,
+    /// The merchant.
+    pub merchant_id: MerchantId,
+    /// Its name (in the invited person's list).
+    pub merchant_name: String,
+    /// The login invited (normalised e-mail or E.164 phone).
+    pub login: String,
+    /// `owner`, `manager` or `clerk`.
+    pub role: String,
+    /// The stores (empty: all of the merchant's).
+    pub store_ids: Vec<StoreId>,
+    /// `invited`, `accepted`, `declined` or `withdrawn`.
+    pub status: String,
+    /// Sent.
+    pub created_at: Timestamp,
+}
+
+fn invitation_json(i: InvitationRow, merchant_name: String) -> InvitationJson {
+    InvitationJson {
+        id: i.id,
+        merchant_id: i.merchant_id,
+        merchant_name,
+        login: i.login,
+        role: i.role,
+        store_ids: i.store_ids,
+        status: i.status,
+        created_at: Timestamp::from_millis(i.created_at),
+    }
+}
+
+/// Invite a person to the staff: they become staff when they accept (`status: "invited"`). The
+/// answer is the same whether or not an account has that login; an open invitation for the same
+/// login is 409. Managers invite clerks; owners anyone.
 #[utoipa::path(post, path = "/api/v1/merchants/{merchant_id}/staff", tag = "merchants", params(("merchant_id" = MerchantId, Path, description = "The merchant")),
-    request_body = NewStaffBody, security(("bearer" = [])), responses((status = 201, body = StaffJson)))]
+    request_body = NewStaffBody, security(("bearer" = [])), responses((status = 201, body = InvitationJson)))]
 async fn add_staff(
     State(ctx): State<Ctx>,
     Caller(caller, _): Caller,
     Path(id): Path<MerchantId>,
     Json(b): Json<NewStaffBody>,
-) -> ApiResult<(StatusCode, Json<StaffJson>)> {
+) -> ApiResult<(StatusCode, Json<InvitationJson>)> {
     let stores = b.store_ids.map_or(StoreScope::All, StoreScope::Only);
-    let (user, grant) = ctx.app.add_staff(&caller, id, &b.login, b.role, stores).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(StaffJson { user_id: user.id, display_name: user.display_name, grant: grant.into() }),
-    ))
+    let inv = ctx.app.invite_staff(&caller, id, &b.login, b.role, stores).await?;
+    Ok((StatusCode::CREATED, Json(invitation_json(inv, String::new()))))
+}
+
+/// The merchant's open invitations. Merchant-wide managers and owners.
+#[utoipa::path(get, path = "/api/v1/merchants/{merchant_id}/invitations", tag = "merchants",
+    params(("merchant_id" = MerchantId, Path, description = "The merchant")), security(("bearer" = [])),
+    responses((status = 200, body = ListJson<InvitationJson>)))]
+async fn merchant_invitations(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<MerchantId>,
+) -> ApiResult<Json<ListJson<InvitationJson>>> {
+    let items = ctx
+        .app
+        .merchant_invitations(&caller, id)
+        .await?
+        .into_iter()
+        .map(|i| invitation_json(i, String::new()))
+        .collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// Withdraw an open invitation. Those who may send it.
+#[utoipa::path(delete, path = "/api/v1/merchants/{merchant_id}/invitations/{invitation_id}", tag = "merchants",
+    params(("merchant_id" = MerchantId, Path, description = "The merchant"), ("invitation_id" = String, Path, description = "The invitation")),
+    security(("bearer" = [])), responses((status = 204)))]
+async fn withdraw_invitation(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path((merchant, id)): Path<(MerchantId, String)>,
+) -> ApiResult<StatusCode> {
+    ctx.app.withdraw_invitation(&caller, merchant, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The invitations waiting for the caller (sent to their e-mail or phone).
+#[utoipa::path(get, path = "/api/v1/me/invitations", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = ListJson<InvitationJson>)))]
+async fn my_invitations(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+) -> ApiResult<Json<ListJson<InvitationJson>>> {
+    let items = ctx.app.my_invitations(&caller).await?.into_iter().map(|(i, name)| invitation_json(i, name)).collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// Accept an invitation: the caller becomes staff with its rank and stores.
+#[utoipa::path(post, path = "/api/v1/me/invitations/{invitation_id}/accept", tag = "accounts",
+    params(("invitation_id" = String, Path, description = "The invitation")), security(("bearer" = [])),
+    responses((status = 200, body = InvitationJson)))]
+async fn accept_invitation(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InvitationJson>> {
+    Ok(Json(invitation_json(ctx.app.answer_invitation(&caller, &id, true).await?, String::new())))
+}
+
+/// Decline an invitation.
+#[utoipa::path(post, path = "/api/v1/me/invitations/{invitation_id}/decline", tag = "accounts",
+    params(("invitation_id" = String, Path, description = "The invitation")), security(("bearer" = [])),
+    responses((status = 200, body = InvitationJson)))]
+async fn decline_invitation(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InvitationJson>> {
+    Ok(Json(invitation_json(ctx.app.answer_invitation(&caller, &id, false).await?, String::new())))
+}
+
+/// Leave a merchant's staff. The last owner cannot (409).
+#[utoipa::path(post, path = "/api/v1/me/merchants/{merchant_id}/leave", tag = "accounts",
+    params(("merchant_id" = MerchantId, Path, description = "The merchant")), security(("bearer" = [])),
+    responses((status = 204)))]
+async fn leave_merchant(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(merchant): Path<MerchantId>,
+) -> ApiResult<StatusCode> {
+    ctx.app.leave_merchant(&caller, merchant).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Take someone off the staff. Managers remove clerks; owners remove anyone but the last owner.

@@ -48,6 +48,7 @@ not-found-chat = chat not found
 not-found-coupon-batch = coupon batch not found
 not-found-customer = customer not found
 not-found-deal = deal not found
+not-found-invitation = invitation not found
 not-found-item = item not found
 not-found-membership = membership not found
 not-found-membership-card = membership card not found

@@ -25,3 +25,9 @@ inbox-title = Messages
 inbox-empty = No messages yet. When you buy a deal, an order is ready or a store you are a member of writes, it shows here.
 inbox-new = New
 inbox-open = Open
+notify-invited-subject = { $merchant } invites you to its staff
+notify-invited-body = { $merchant } invites you to join its staff as { $role ->
+    [owner] an owner
+    [manager] a manager
+   *[other] a clerk
+}. Accept or decline it in your account.

@@ -175,3 +175,6 @@ err-own-admin = you cannot revoke your own operator role or disable your own acc
 err-no-such-grant = this account does not hold that role
 err-payments-unavailable = payments are not available on this server
 err-not-a-bill = this order is not a bill paid at the store
+err-already-staff = this person is already on the staff
+err-already-invited = this login already has an open invitation from this merchant
+err-invitation-answered = this invitation has already been answered or withdrawn

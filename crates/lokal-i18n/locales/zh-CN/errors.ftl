@@ -48,6 +48,7 @@ not-found-chat = 对话不存在
 not-found-coupon-batch = 优惠券不存在
 not-found-customer = 顾客不存在
 not-found-deal = 团购不存在
+not-found-invitation = 邀请不存在
 not-found-item = 商品不存在
 not-found-membership = 会员信息不存在
 not-found-membership-card = 会员卡不存在

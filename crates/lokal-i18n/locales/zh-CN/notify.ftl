@@ -22,3 +22,9 @@ inbox-title = 消息中心
 inbox-empty = 暂无消息。购买团购券、订单备好或会员店铺发来消息时，会在这里告诉您。
 inbox-new = 新
 inbox-open = 查看
+notify-invited-subject = { $merchant } 邀请你加入员工
+notify-invited-body = { $merchant } 邀请你担任{ $role ->
+    [owner] 店主
+    [manager] 店长
+   *[other] 店员
+}。请在“我的账号”中接受或拒绝。

@@ -190,3 +190,6 @@ err-own-admin = 不能撤销自己的运营权限，也不能停用自己的账�
 err-no-such-grant = 该账号没有这个角色
 err-payments-unavailable = 本站暂未开通在线支付
 err-not-a-bill = 这不是到店买单的账单
+err-already-staff = 此人已是员工
+err-already-invited = 已向该账号发出邀请，尚未答复
+err-invitation-answered = 这份邀请已答复或已撤回

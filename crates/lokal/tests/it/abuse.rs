@@ -599,3 +599,69 @@ async fn bills_wait_for_the_till_to_confirm_them_when_the_store_says_so() {
     assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, 5000 - 400, "only the confirmed bill");
     assert_ledger_holds(&app).await;
 }
+
+/// Adding staff is an invitation the person answers in their account; until then they are not
+/// staff. The answer is the same whether or not the login has an account (no enumeration), and
+/// the invitation waits for a sign-up with that login. Staff leave by themselves; the last owner
+/// cannot.
+#[tokio::test]
+async fn staff_are_invited_and_join_only_by_accepting() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let staff = format!("/api/v1/merchants/{}/staff", k.merchant);
+    let (existing, _) = app.user("cook@test.lokal").await;
+    let to_existing = app.post(&staff, &json!({"login": "cook@test.lokal", "role": "clerk"}), Some(&k.owner)).await;
+    let to_nobody =
+        app.post(&staff, &json!({"login": "future-cook@test.lokal", "role": "clerk"}), Some(&k.owner)).await;
+    assert_eq!((to_existing.status, to_nobody.status), (201, 201));
+    let shape = |r: &crate::harness::Resp| {
+        let mut j = r.json();
+        for k in ["id", "login", "created_at"] {
+            j[k] = json!("…");
+        }
+        j
+    };
+    assert_eq!(shape(&to_existing), shape(&to_nobody), "the same answer whether or not the account exists");
+    assert_eq!(to_existing.json()["status"], "invited");
+    let twice = app.post(&staff, &json!({"login": "future-cook@test.lokal", "role": "clerk"}), Some(&k.owner)).await;
+    assert_eq!(twice.code(), "conflict", "one open invitation per login");
+
+    // Invited is not staff; someone else cannot answer it.
+    assert_eq!(app.get(&format!("/api/v1/stores/{}/orders", k.store), Some(&existing)).await.status, 403);
+    let id = to_existing.json()["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        app.post(&format!("/api/v1/me/invitations/{id}/accept"), &json!({}), Some(&k.consumer)).await.status,
+        404
+    );
+    let mine = app.get("/api/v1/me/invitations", Some(&existing)).await.json();
+    assert_eq!(mine["items"][0]["merchant_name"], "Noodle House", "{mine}");
+    let inbox = app.get("/api/v1/me/messages", Some(&existing)).await;
+    assert!(inbox.text.contains("Noodle House"), "told in the message centre: {}", inbox.text);
+    let ok = app.post(&format!("/api/v1/me/invitations/{id}/accept"), &json!({}), Some(&existing)).await;
+    assert_eq!((ok.status, ok.json()["status"].as_str()), (200, Some("accepted")), "{}", ok.text);
+    assert_eq!(app.get(&format!("/api/v1/stores/{}/orders", k.store), Some(&existing)).await.status, 200);
+    assert_eq!(
+        app.post(&format!("/api/v1/me/invitations/{id}/accept"), &json!({}), Some(&existing)).await.code(),
+        "conflict"
+    );
+
+    // The invitation waits for the sign-up; declining leaves them a consumer.
+    let (later, _) = app.user("future-cook@test.lokal").await;
+    let waiting = app.get("/api/v1/me/invitations", Some(&later)).await.json();
+    let later_id = waiting["items"][0]["id"].as_str().expect("waiting invitation").to_owned();
+    let no = app.post(&format!("/api/v1/me/invitations/{later_id}/decline"), &json!({}), Some(&later)).await;
+    assert_eq!(no.json()["status"], "declined");
+    assert_eq!(app.get(&format!("/api/v1/stores/{}/orders", k.store), Some(&later)).await.status, 403);
+
+    // Staff leave by themselves; the only owner cannot, and the console hides their button.
+    let leave = format!("/api/v1/me/merchants/{}/leave", k.merchant);
+    assert_eq!(app.post(&leave, &json!({}), Some(&existing)).await.status, 204);
+    assert_eq!(app.get(&format!("/api/v1/stores/{}/orders", k.store), Some(&existing)).await.status, 403);
+    let last = app.post(&leave, &json!({}), Some(&k.owner)).await;
+    assert_eq!((last.status, last.code().as_str()), (409, "conflict"));
+    let (c, _) = crate::web::logged_in_client(&app, "noodle-owner@test.lokal", "correct horse").await;
+    let console = c.get(format!("{}/merchant", app.base)).send().await.expect("console").text().await.expect("html");
+    assert_eq!(console.matches("data-testid=\"staff-remove\"").count(), 1, "only the clerk can be removed: {console}");
+    let account = c.get(format!("{}/account", app.base)).send().await.expect("account").text().await.expect("html");
+    assert!(account.contains("data-testid=\"last-owner\"") && !account.contains("data-testid=\"staff-leave\""));
+}

@@ -91,15 +91,11 @@ async fn a_store_clerk_sees_only_their_store_and_cannot_manage() {
     let app = TestApp::spawn().await;
     let c = chain(&app, "Hotpot").await;
     let (clerk, _) = app.user("clerk@test.lokal").await;
-    let add = app
-        .post(
-            &format!("/api/v1/merchants/{}/staff", c.merchant),
-            &json!({"login": "clerk@test.lokal", "role": "clerk", "store_ids": [c.store_a]}),
-            Some(&c.owner),
-        )
-        .await;
-    assert_eq!(add.status, 201, "{}", add.text);
-    assert_eq!(add.json()["grant"]["stores"], json!({"kind": "only", "store_ids": [c.store_a]}));
+    let body = json!({"login": "clerk@test.lokal", "role": "clerk", "store_ids": [c.store_a]});
+    let accepted = app.hire(&c.merchant, &body, &c.owner, &clerk).await;
+    assert_eq!((accepted["status"].as_str(), accepted["store_ids"].clone()), (Some("accepted"), json!([c.store_a])));
+    let grants = app.get("/api/v1/me", Some(&clerk)).await.json()["grants"].clone();
+    assert_eq!(grants[0]["stores"], json!({"kind": "only", "store_ids": [c.store_a]}));
     let mine = app.get(&format!("/api/v1/merchants/{}/stores", c.merchant), Some(&clerk)).await;
     assert_eq!(ids(&mine.json()), vec![c.store_a.clone()]);
     assert_eq!(
@@ -126,23 +122,17 @@ async fn managers_add_clerks_but_only_owners_add_managers() {
     let app = TestApp::spawn().await;
     let c = chain(&app, "Hotpot").await;
     let (manager, _) = app.user("manager@test.lokal").await;
-    app.user("new-clerk@test.lokal").await;
+    let (new_clerk, _) = app.user("new-clerk@test.lokal").await;
     app.user("new-manager@test.lokal").await;
     let staff = format!("/api/v1/merchants/{}/staff", c.merchant);
-    assert_eq!(
-        app.post(&staff, &json!({"login": "manager@test.lokal", "role": "manager"}), Some(&c.owner)).await.status,
-        201
-    );
-    assert_eq!(
-        app.post(&staff, &json!({"login": "new-clerk@test.lokal", "role": "clerk"}), Some(&manager)).await.status,
-        201
-    );
+    app.hire(&c.merchant, &json!({"login": "manager@test.lokal", "role": "manager"}), &c.owner, &manager).await;
+    app.hire(&c.merchant, &json!({"login": "new-clerk@test.lokal", "role": "clerk"}), &manager, &new_clerk).await;
     assert_eq!(
         app.post(&staff, &json!({"login": "new-manager@test.lokal", "role": "manager"}), Some(&manager)).await.status,
         403
     );
     let again = app.post(&staff, &json!({"login": "new-clerk@test.lokal", "role": "clerk"}), Some(&c.owner)).await;
-    assert_eq!((again.status, again.code().as_str()), (409, "conflict"));
+    assert_eq!((again.status, again.code().as_str()), (409, "conflict"), "already staff");
     let listed = app.get(&staff, Some(&manager)).await.json();
     let roles: Vec<_> = listed["items"]
         .as_array()
@@ -160,8 +150,8 @@ async fn staff_are_removed_by_their_betters_and_lose_access_at_once_but_the_last
     let (manager, manager_id) = app.user("manager@test.lokal").await;
     let (clerk, clerk_id) = app.user("clerk@test.lokal").await;
     let staff = format!("/api/v1/merchants/{}/staff", c.merchant);
-    for (login, role) in [("manager@test.lokal", "manager"), ("clerk@test.lokal", "clerk")] {
-        assert_eq!(app.post(&staff, &json!({"login": login, "role": role}), Some(&c.owner)).await.status, 201);
+    for (login, role, token) in [("manager@test.lokal", "manager", &manager), ("clerk@test.lokal", "clerk", &clerk)] {
+        app.hire(&c.merchant, &json!({"login": login, "role": role}), &c.owner, token).await;
     }
     assert_eq!(app.get(&format!("/api/v1/merchants/{}", c.merchant), Some(&clerk)).await.status, 200);
     // A clerk removes nobody; a manager cannot remove a manager; nobody is removed twice.

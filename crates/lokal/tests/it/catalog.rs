@@ -48,9 +48,9 @@ async fn an_item_is_on_every_store_menu_and_stores_override_price_and_availabili
         );
     }
     // A clerk of store 0 marks it sold out there and store 0 alone changes.
-    app.user("tripe-clerk@test.lokal").await;
+    let (tripe_clerk, _) = app.user("tripe-clerk@test.lokal").await;
     let staff = json!({"login": "tripe-clerk@test.lokal", "role": "clerk", "store_ids": [b.stores[0]]});
-    assert_eq!(app.post(&format!("/api/v1/merchants/{}/staff", b.merchant), &staff, Some(&b.owner)).await.status, 201);
+    app.hire(&b.merchant, &staff, &b.owner, &tripe_clerk).await;
     let clerk =
         app.login("tripe-clerk@test.lokal", "correct horse").await.json()["token"].as_str().expect("token").to_owned();
     let set = app

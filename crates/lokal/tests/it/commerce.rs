@@ -29,10 +29,9 @@ pub async fn shop(app: &TestApp, name: &str) -> Shop {
     }
     let (clerk, _) = app.user(&format!("clerk-{name}@test.lokal")).await;
     let (manager, _) = app.user(&format!("manager-{name}@test.lokal")).await;
-    let staff = format!("/api/v1/merchants/{merchant}/staff");
-    for (who, role) in [("clerk", "clerk"), ("manager", "manager")] {
+    for (who, role, token) in [("clerk", "clerk", &clerk), ("manager", "manager", &manager)] {
         let body = json!({"login": format!("{who}-{name}@test.lokal"), "role": role, "store_ids": [stores[0]]});
-        assert_eq!(app.post(&staff, &body, Some(&owner)).await.status, 201);
+        app.hire(&merchant, &body, &owner, token).await;
     }
     Shop { merchant, store_a: stores[0].clone(), store_b: stores[1].clone(), owner, clerk, manager }
 }

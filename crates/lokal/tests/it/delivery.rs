@@ -235,7 +235,7 @@ async fn racing_moves_have_one_winner_and_the_books_stay_balanced() {
     let k = kitchen(&app).await;
     let (second_clerk, _) = app.user("clerk-two@test.lokal").await;
     let staff = json!({"login": "clerk-two@test.lokal", "role": "clerk", "store_ids": [k.store]});
-    assert_eq!(app.post(&format!("/api/v1/merchants/{}/staff", k.merchant), &staff, Some(&k.owner)).await.status, 201);
+    app.hire(&k.merchant, &staff, &k.owner, &second_clerk).await;
     let plenty =
         app.put(&format!("/api/v1/stores/{}/items/{}", k.store, k.tea), &json!({"stock": 100}), Some(&k.owner)).await;
     assert_eq!(plenty.status, 200);

@@ -207,6 +207,17 @@ impl TestApp {
         self.post("/api/v1/auth/login", &json!({"login": login, "password": password}), None).await
     }
 
+    /// Invites `body.login` to `merchant`'s staff as `by` and accepts the invitation as
+    /// `invitee` (whose login it is); returns the accepted invitation.
+    pub async fn hire(&self, merchant: &str, body: &Value, by: &str, invitee: &str) -> Value {
+        let r = self.post(&format!("/api/v1/merchants/{merchant}/staff"), body, Some(by)).await;
+        assert_eq!((r.status, r.json()["status"].as_str()), (201, Some("invited")), "{}", r.text);
+        let id = r.json()["id"].as_str().expect("invitation").to_owned();
+        let a = self.post(&format!("/api/v1/me/invitations/{id}/accept"), &json!({}), Some(invitee)).await;
+        assert_eq!(a.status, 200, "{}", a.text);
+        a.json()
+    }
+
     /// A platform admin's token.
     pub async fn admin(&self) -> String {
         self.app.create_admin("root@test.lokal", "admin password").await.expect("create admin");

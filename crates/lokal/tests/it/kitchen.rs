@@ -59,7 +59,7 @@ pub async fn kitchen(app: &TestApp) -> Kitchen {
     assert_eq!(s.status, 200, "{}", s.text);
     let (clerk, _) = app.user("noodle-clerk@test.lokal").await;
     let staff = json!({"login": "noodle-clerk@test.lokal", "role": "clerk", "store_ids": [store]});
-    assert_eq!(app.post(&format!("/api/v1/merchants/{merchant}/staff"), &staff, Some(&owner)).await.status, 201);
+    app.hire(&merchant, &staff, &owner, &clerk).await;
     let (consumer, _) = app.user("hungry@test.lokal").await;
     Kitchen { admin, owner, merchant, store, closed_store, clerk, noodles, tea, consumer }
 }

@@ -309,7 +309,7 @@ async fn the_console_edits_items_for_managers_only() {
         .text()
         .await
         .expect("html");
-    assert!(en.contains("<h1>Merchant console</h1>") && en.contains(">Add to staff<"), "{en}");
+    assert!(en.contains("<h1>Merchant console</h1>") && en.contains(">Invite<"), "{en}");
     let action =
         page.split("action=\"/merchant/items/").nth(1).and_then(|s| s.split('"').next()).expect("item form").to_owned();
     let fields =

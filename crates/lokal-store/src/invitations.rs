@@ -1,0 +1,137 @@
+//! Staff invitations: a merchant invites a login (a normalised e-mail or E.164 phone) to a rank
+//! and stores; the person with that login accepts or declines in their account. An invitation
+//! may wait for an account that does not exist yet. At most one open invitation per merchant
+//! and login (`staff_invitations_open_key`).
+
+use crate::StoreError;
+use crate::row::{get, marks, opt, parse};
+use lokal_core::{MerchantId, StoreId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+/// One invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    /// A UUIDv7.
+    pub id: String,
+    /// The merchant that invites.
+    pub merchant_id: MerchantId,
+    /// Who is invited: a normalised e-mail or an E.164 phone.
+    pub login: String,
+    /// `owner`, `manager` or `clerk`.
+    pub role: String,
+    /// The stores (empty: all of the merchant's); stored comma-separated.
+    pub store_ids: Vec<StoreId>,
+    /// Who invited.
+    pub invited_by: UserId,
+    /// `invited`, `accepted`, `declined` or `withdrawn`.
+    pub status: String,
+    /// Who answered (the invited person, or the merchant withdrawing it).
+    pub answered_by: Option<UserId>,
+    /// Sent, epoch ms.
+    pub created_at: i64,
+    /// Answered, epoch ms.
+    pub answered_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, merchant_id, login, role, store_ids, invited_by, status, answered_by, created_at, answered_at";
+
+fn from_row(r: &AnyRow) -> Result<InvitationRow, StoreError> {
+    let stores: String = get(r, "store_ids")?;
+    Ok(InvitationRow {
+        id: get(r, "id")?,
+        merchant_id: parse(r, "merchant_id")?,
+        login: get(r, "login")?,
+        role: get(r, "role")?,
+        store_ids: stores
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("store_ids: {s:?}"))))
+            .collect::<Result<_, _>>()?,
+        invited_by: parse(r, "invited_by")?,
+        status: get(r, "status")?,
+        answered_by: opt(r, "answered_by")?,
+        created_at: get(r, "created_at")?,
+        answered_at: get(r, "answered_at")?,
+    })
+}
+
+/// Stores a new invitation; `Unique` when the merchant already has an open one for this login.
+pub async fn insert(tx: &mut crate::Tx, i: &InvitationRow) -> Result<(), StoreError> {
+    let stores = i.store_ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    let sql = sqlx::AssertSqlSafe(format!("INSERT INTO staff_invitations ({COLUMNS}) VALUES ({})", marks(10)));
+    sqlx::query(sql)
+        .bind(&i.id)
+        .bind(i.merchant_id.to_string())
+        .bind(&i.login)
+        .bind(&i.role)
+        .bind(stores)
+        .bind(i.invited_by.to_string())
+        .bind(&i.status)
+        .bind(i.answered_by.map(|u| u.to_string()))
+        .bind(i.created_at)
+        .bind(i.answered_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+    Ok(())
+}
+
+/// An invitation by id.
+pub async fn get_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<InvitationRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff_invitations WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Open invitations for any of `logins`, oldest first.
+pub async fn open_for<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    logins: &[String],
+) -> Result<Vec<InvitationRow>, StoreError> {
+    if logins.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM staff_invitations WHERE status = 'invited' AND login IN ({}) ORDER BY created_at, id",
+        marks(logins.len())
+    ));
+    let mut q = sqlx::query(sql);
+    for l in logins {
+        q = q.bind(l.clone());
+    }
+    let rows = q.fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A merchant's open invitations, oldest first.
+pub async fn open_of_merchant<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    merchant: MerchantId,
+) -> Result<Vec<InvitationRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM staff_invitations WHERE merchant_id = $1 AND status = 'invited' ORDER BY created_at, id"
+    ));
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Answers an open invitation (`accepted`, `declined`, `withdrawn`); false when it was no longer
+/// open (answered meanwhile).
+pub async fn answer(tx: &mut crate::Tx, id: &str, status: &str, by: UserId, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE staff_invitations SET status = $2, answered_by = $3, answered_at = $4 WHERE id = $1 AND status = 'invited'",
+    )
+    .bind(id.to_owned())
+    .bind(status)
+    .bind(by.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?;
+    Ok(done.rows_affected() == 1)
+}

@@ -199,6 +199,12 @@ impl App {
         self.view(row)
     }
 
+    /// Whether the caller manages the store (may change its profile and settings): pages show
+    /// those forms and links only then.
+    pub async fn manages_store(&self, caller: &Principal, id: StoreId) -> bool {
+        self.store_row(caller, id, StaffRole::Manager).await.is_ok()
+    }
+
     pub(crate) async fn store_row(
         &self,
         caller: &Principal,

@@ -133,6 +133,8 @@ struct DeskPage {
     nav: Nav,
     stores: Vec<StaffStore>,
     store: String,
+    /// The viewer manages this store (its settings link is shown).
+    manages: bool,
     orders: Vec<OrderCard>,
     done: Option<String>,
     error: Option<String>,
@@ -167,7 +169,8 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, Str
         Err(e) => return nav.refusal(&nav.t("orders-title"), e),
     };
     let done = flash.done.as_deref().and_then(done_text).map(|m| nav.msg(&m));
-    let page = DeskPage { nav: nav.clone(), stores, store, orders, done, error: flash.error_text(&nav) };
+    let manages = ctx.app.manages_store(&me, store_id).await;
+    let page = DeskPage { nav: nav.clone(), stores, store, manages, orders, done, error: flash.error_text(&nav) };
     nav.finish(page.into_response())
 }
 
@@ -397,7 +400,13 @@ fn settings_page(nav: &Nav, store: StoreId, s: OrderSettingsJson, error: Option<
 }
 
 async fn settings_form(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
+    let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
+    // Only those who may save it see the form.
+    if !ctx.app.manages_store(&me, store).await {
+        let (heading, text) = (nav.t("settings-title"), nav.t("settings-managers-only"));
+        return nav.finish(message(StatusCode::FORBIDDEN, &heading, &text, nav.clone()));
+    }
     match ctx.app.order_settings(store).await {
         Ok(s) => settings_page(&nav, store, s, None),
         Err(e) => nav.refusal(&nav.t("settings-title"), e),

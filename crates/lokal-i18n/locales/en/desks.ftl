@@ -162,3 +162,4 @@ till-confirm = Confirm (the code matches)
 till-refuse-reason = Why refuse (refunded)
 till-refuse = Refuse
 orders-done-bill-confirmed = Bill confirmed: it is settled.
+settings-managers-only = Only the store's managers and the merchant's owners change its ordering settings.

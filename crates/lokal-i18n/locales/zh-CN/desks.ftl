@@ -150,3 +150,4 @@ till-confirm = 确认（核对验证码）
 till-refuse-reason = 拒绝原因（将退款）
 till-refuse = 拒绝
 orders-done-bill-confirmed = 已确认买单，款项已结算。
+settings-managers-only = 只有门店店长和商户店主可以修改点单设置。

@@ -665,3 +665,25 @@ async fn staff_are_invited_and_join_only_by_accepting() {
     let account = c.get(format!("{}/account", app.base)).send().await.expect("account").text().await.expect("html");
     assert!(account.contains("data-testid=\"last-owner\"") && !account.contains("data-testid=\"staff-leave\""));
 }
+
+/// Pages show only what the person may do: a clerk sees no store settings link and gets no
+/// settings form (saving it would be 403); a manager or owner does.
+#[tokio::test]
+async fn a_clerk_is_not_shown_the_store_settings_form() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (clerk, _) = crate::web::logged_in_client(&app, "noodle-clerk@test.lokal", "correct horse").await;
+    let (owner, _) = crate::web::logged_in_client(&app, "noodle-owner@test.lokal", "correct horse").await;
+    let desk = |c: &reqwest::Client| c.get(format!("{}/merchant/orders?store={}", app.base, k.store)).send();
+    let settings = |c: &reqwest::Client| c.get(format!("{}/merchant/stores/{}/settings", app.base, k.store)).send();
+    let clerk_desk = desk(&clerk).await.expect("desk").text().await.expect("html");
+    assert!(clerk_desk.contains("data-testid=\"till-link\"") && !clerk_desk.contains("data-testid=\"settings-link\""));
+    let form = settings(&clerk).await.expect("settings");
+    assert_eq!(form.status().as_u16(), 403);
+    assert!(!form.text().await.expect("html").contains("data-testid=\"settings-save\""));
+    let owner_desk = desk(&owner).await.expect("desk").text().await.expect("html");
+    assert!(owner_desk.contains("data-testid=\"settings-link\""));
+    let form = settings(&owner).await.expect("settings");
+    assert_eq!(form.status().as_u16(), 200);
+    assert!(form.text().await.expect("html").contains("data-testid=\"settings-save\""));
+}

@@ -434,7 +434,10 @@ impl App {
     /// The till confirms a paid bill (its four-digit code is on the payer's screen): completed
     /// and settled, as a hand-over. Staff of the store; refusing it is `reject_order` (refunded).
     pub async fn confirm_bill(&self, caller: &Principal, id: OrderId) -> Result<MenuOrder, AppError> {
-        let (o, _) = self.menu_order_for(caller, id).await?;
+        let (o, actor) = self.menu_order_for(caller, id).await?;
+        if actor != Actor::Store {
+            return Err(AppError::new(ErrorCode::Forbidden, "err-only-store-hands-over"));
+        }
         if o.mode() != Mode::PayAtStore {
             return Err(AppError::new(ErrorCode::OrderStateConflict, "err-not-a-bill"));
         }

@@ -8,6 +8,7 @@ mod accounts;
 mod addresses;
 mod analytics;
 mod applications;
+mod authz;
 mod campaigns;
 mod catalog;
 mod chats;

@@ -15,6 +15,7 @@ mod chats;
 mod cli;
 mod commerce;
 mod coupons;
+mod crash;
 mod customers;
 mod delivery;
 mod discovery;

@@ -791,6 +791,7 @@ struct Step {
 fn headline(mode: Mode, status: OrderStatus) -> &'static str {
     match (mode, status) {
         (_, OrderStatus::Pending) => "track-headline-pending",
+        (Mode::PayAtStore, OrderStatus::Paid) => "track-headline-bill-waiting",
         (_, OrderStatus::Paid) => "track-headline-paid",
         (_, OrderStatus::Accepted) => "track-headline-accepted",
         (Mode::Delivery, OrderStatus::Ready) => "track-headline-ready-for-rider",

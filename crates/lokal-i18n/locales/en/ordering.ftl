@@ -89,6 +89,7 @@ track-headline-ready-for-rider = Ready — waiting for the rider
 track-headline-ready = Ready — show your code at the counter
 track-headline-delivering = On its way
 track-headline-bill-paid = Paid — show this code at the till
+track-headline-bill-waiting = Paid — show this code at the till: the cashier confirms it
 track-headline-completed = Enjoy your meal
 track-headline-rejected = The store could not take your order — refunded
 track-headline-cancelled = Cancelled

@@ -86,6 +86,7 @@ track-headline-ready-for-rider = 已出餐，等待骑手取餐
 track-headline-ready = 已出餐，请凭取餐码到柜台取餐
 track-headline-delivering = 骑手正在送餐
 track-headline-bill-paid = 买单成功，请在收银台出示此码
+track-headline-bill-waiting = 已支付，请在收银台出示此码，待收银员确认
 track-headline-completed = 订单已完成，祝您用餐愉快
 track-headline-rejected = 商家未能接单，款项已原路退回
 track-headline-cancelled = 订单已取消

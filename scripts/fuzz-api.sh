@@ -27,11 +27,13 @@ TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-
   -d '{"login":"admin@demo.lokal","password":"lokal-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 mkdir -p target/fuzz
 status=0
+# One worker: with two, Hypothesis describing its filters from two threads at once sometimes
+# fails inside Python's own parser ("AST constructor recursion depth mismatch").
 "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   -H "Authorization: Bearer $TOKEN" \
   --exclude-path /api/v1/auth/logout \
-  --max-examples "${LOKAL_FUZZ_EXAMPLES:-40}" --workers 2 --seed 1 \
+  --max-examples "${LOKAL_FUZZ_EXAMPLES:-40}" --workers 1 --seed 1 \
   --report junit --report-dir target/fuzz "$@" || status=$?
 if grep -q 'request failed' "$DATA/server.log"; then
   echo "server log shows failed requests:"; grep 'request failed' "$DATA/server.log" | head -20

@@ -184,15 +184,7 @@ async fn suspend(
     Path(user): Path<String>,
     Form(f): Form<ReasonForm>,
 ) -> Response {
-    let me = match poster(&nav, &headers, &f.csrf_token) {
-        Ok(me) => me,
-        Err(end) => return end,
-    };
-    let Ok(user) = user.parse::<UserId>() else {
-        return land(&nav, "/admin/riders", Err(AppError::not_found("rider")), "");
-    };
-    let result = ctx.app.suspend_rider(&me, user, &f.reason).await.map(|_| ());
-    land(&nav, "/admin/riders", result, "suspended")
+    set_standing(&ctx, &nav, &headers, &user, &f, true).await
 }
 
 /// `POST /admin/riders/{user_id}/reinstate`.
@@ -203,15 +195,31 @@ async fn reinstate(
     Path(user): Path<String>,
     Form(f): Form<ReasonForm>,
 ) -> Response {
-    let me = match poster(&nav, &headers, &f.csrf_token) {
+    set_standing(&ctx, &nav, &headers, &user, &f, false).await
+}
+
+/// Suspends (or reinstates) the rider `user` and goes back to the riders page.
+async fn set_standing(
+    ctx: &Ctx,
+    nav: &Nav,
+    headers: &HeaderMap,
+    user: &str,
+    f: &ReasonForm,
+    suspend: bool,
+) -> Response {
+    let me = match poster(nav, headers, &f.csrf_token) {
         Ok(me) => me,
         Err(end) => return end,
     };
     let Ok(user) = user.parse::<UserId>() else {
-        return land(&nav, "/admin/riders", Err(AppError::not_found("rider")), "");
+        return land(nav, "/admin/riders", Err(AppError::not_found("rider")), "");
     };
-    let result = ctx.app.reinstate_rider(&me, user, &f.reason).await.map(|_| ());
-    land(&nav, "/admin/riders", result, "reinstated")
+    let (result, done) = if suspend {
+        (ctx.app.suspend_rider(&me, user, &f.reason).await, "suspended")
+    } else {
+        (ctx.app.reinstate_rider(&me, user, &f.reason).await, "reinstated")
+    };
+    land(nav, "/admin/riders", result.map(|_| ()), done)
 }
 
 /// The map's size in SVG units.

@@ -40,7 +40,9 @@ async fn readyz(State(ctx): State<Ctx>) -> impl IntoResponse {
 /// scraper authenticates with an operator's bearer token), or anyone on the separate
 /// `[server] metrics_addr` when one is set.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(("bearer" = [])),
-    responses((status = 200, content_type = "text/plain", body = String)))]
+    responses((status = 200, content_type = "text/plain", body = String),
+        (status = 401, description = "unauthenticated", body = crate::error::ErrorBody),
+        (status = 403, description = "forbidden: operators only", body = crate::error::ErrorBody)))]
 async fn metrics(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<impl IntoResponse> {
     caller.require_admin()?;
     Ok(render_metrics(&ctx))

@@ -325,11 +325,7 @@ async fn operators_suspend_riders_revoke_roles_and_disable_accounts_with_an_audi
 async fn a_server_without_demo_has_no_sandbox_and_logs_no_codes_or_references() {
     use std::io::{BufRead, Read};
     let dir = tempfile::tempdir().expect("dir");
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lokal"));
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {
-        cmd.env_remove(k);
-    }
-    let mut child = cmd
+    let mut child = crate::cli::lokal()
         .args(["serve", "--port", "0", "--data-dir", dir.path().to_str().expect("path")])
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::piped())
@@ -371,11 +367,7 @@ async fn a_server_without_demo_has_no_sandbox_and_logs_no_codes_or_references() 
 fn a_production_site_refuses_the_sandbox() {
     let dir = tempfile::tempdir().expect("dir");
     for args in [&["serve", "--port", "0"][..], &["serve", "--demo", "--port", "0"][..]] {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lokal"));
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {
-            cmd.env_remove(k);
-        }
-        let out = cmd
+        let out = crate::cli::lokal()
             .args(args)
             .args(["--data-dir", dir.path().to_str().expect("path")])
             .env("LOKAL_SITE_PRODUCTION", "true")

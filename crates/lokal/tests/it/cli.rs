@@ -2,7 +2,8 @@
 
 use std::process::{Command, Stdio};
 
-fn lokal() -> Command {
+/// The `lokal` binary, with none of the developer's `LOKAL_*` settings.
+pub(crate) fn lokal() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_lokal"));
     // Keep the developer's environment from changing what is tested.
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {

@@ -4,18 +4,11 @@
 //! order a client saw paid is still paid with exactly its vouchers, no paid order has more
 //! vouchers than it bought, no voucher code exists twice, and `lokal ledger check` passes.
 
+use crate::cli::lokal;
 use serde_json::{Value, json};
 use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
-
-fn lokal() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_lokal"));
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("LOKAL_")) {
-        c.env_remove(k);
-    }
-    c
-}
 
 /// Where the data lives: `--data-dir` or `--database-url` arguments.
 fn db_args(dir: &std::path::Path, url: Option<&str>) -> Vec<String> {

@@ -127,6 +127,12 @@ test('a delivery order goes from cart to door across four browsers', async () =>
   await ops.waitForURL(/\/admin\/riders$/);
   assert.ok(await ops.locator('[data-testid=approved-rider][data-on-shift="1"]').count() >= 1, 'a rider on shift');
   await ops.screenshot({ path: join(artifacts, 'admin-riders.png'), fullPage: true });
+  // The accounts page: every account with its platform roles, and what operators may do to it.
+  await ops.getByTestId('people-link').click();
+  await ops.waitForURL(/\/admin\/users$/);
+  assert.ok(await ops.getByTestId('person').count() >= 5, 'the demo accounts are listed');
+  assert.ok(await ops.getByTestId('person-disable').count() >= 1, 'accounts can be disabled');
+  await ops.screenshot({ path: join(artifacts, 'admin-users.png'), fullPage: true });
 
   await task.getByTestId('task-arrived').click();
   await rider.waitForURL(/\/rider\?done=arrived/);

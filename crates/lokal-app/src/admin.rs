@@ -118,6 +118,12 @@ impl App {
         Ok(())
     }
 
+    /// The grants an account holds. Operators only.
+    pub async fn user_grants(&self, caller: &Principal, user: UserId) -> Result<Vec<Grant>, AppError> {
+        caller.require_admin()?;
+        Ok(grants::for_user(self.db().pool(), user).await?)
+    }
+
     /// Every account, a page at a time. Operators only.
     pub async fn list_users(&self, caller: &Principal, page: PageRequest<UserId>) -> Result<Page<UserRow>, AppError> {
         caller.require_admin()?;

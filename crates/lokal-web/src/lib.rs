@@ -34,6 +34,7 @@ pub mod merchant;
 pub mod orderdesk;
 pub mod ordering;
 pub mod page;
+pub mod people;
 pub mod place;
 pub mod rider;
 pub mod shop;
@@ -73,6 +74,7 @@ pub fn router(openapi: &serde_json::Value) -> Router<Ctx> {
         .merge(live::router())
         .merge(rider::router())
         .merge(board::router())
+        .merge(people::router())
         .route("/static/app.css", get(assets::css))
         .route("/api/docs", get(move |nav: page::Nav| docs::page(nav, docs.clone())))
 }

@@ -679,3 +679,42 @@ async fn a_clerk_is_not_shown_the_store_settings_form() {
     assert_eq!(form.status().as_u16(), 200);
     assert!(form.text().await.expect("html").contains("data-testid=\"settings-save\""));
 }
+
+/// The operators' accounts page disables and enables an account and revokes a platform role,
+/// through the same use cases (and audit log) as the API; nobody else sees it.
+#[tokio::test]
+async fn operators_disable_accounts_and_revoke_roles_on_the_accounts_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (victim, victim_id) = app.user("page-victim@test.lokal").await;
+    let g =
+        app.post(&format!("/api/v1/admin/users/{victim_id}/grants"), &json!({"role": "promoter"}), Some(&admin)).await;
+    assert_eq!(g.status, 201, "{}", g.text);
+    let (ops, csrf) = crate::web::logged_in_client(&app, "root@test.lokal", "admin password").await;
+    let page = ops.get(format!("{}/admin/users", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(
+        page.contains("page-victim@test.lokal")
+            && page.contains("data-testid=\"person-revoke\" data-role=\"promoter\""),
+        "{page}"
+    );
+    let post = |action: &str| {
+        let url = format!("{}/admin/users/{victim_id}/{action}", app.base);
+        ops.post(url).form(&[("csrf_token", csrf.as_str()), ("reason", "spam from this account")]).send()
+    };
+    let r = post("revoke-promoter").await.expect("revoke");
+    assert_eq!(r.headers()["location"], "/admin/users?done=revoked");
+    let r = post("disable").await.expect("disable");
+    assert_eq!(r.headers()["location"], "/admin/users?done=disabled");
+    assert_eq!(app.get("/api/v1/me", Some(&victim)).await.status, 401, "its sessions ended");
+    let page = ops.get(format!("{}/admin/users", app.base)).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("data-testid=\"person-disabled\"") && page.contains("data-testid=\"person-enable\""));
+    assert_eq!(post("enable").await.expect("enable").headers()["location"], "/admin/users?done=enabled");
+    assert_eq!(app.login("page-victim@test.lokal", "correct horse").await.status, 200);
+    let log = app.get("/api/v1/admin/audit", Some(&admin)).await.json();
+    let actions: Vec<&str> =
+        log["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["user.enabled", "user.disabled", "grant.revoked"]);
+    let (consumer, _) = crate::web::logged_in_client(&app, "page-victim@test.lokal", "correct horse").await;
+    let refused = consumer.get(format!("{}/admin/users", app.base)).send().await.expect("page");
+    assert_eq!(refused.status().as_u16(), 403);
+}

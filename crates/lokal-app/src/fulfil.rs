@@ -372,23 +372,23 @@ impl App {
     }
 
     /// A menu order's payment is confirmed, inside the webhook's transaction. A bill completes
-    /// and is settled. A menu order takes its items' counted stock (if an item ran out since the
+    /// and is settled, unless it is `held_bill` (moved to `paid` for the till to confirm). A menu order takes its items' counted stock (if an item ran out since the
     /// quote, the order is cancelled and refunded at once) and starts the store's acceptance
     /// clock. Returns the live event to publish after commit.
     pub(crate) async fn menu_order_paid(
         &self,
         tx: &mut lokal_store::Tx,
         m: &MenuOrder,
+        held_bill: bool,
         now: Timestamp,
     ) -> Result<&'static str, AppError> {
         let id = m.order.id;
         let store = m.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
         if m.mode() == Mode::PayAtStore {
             lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
-            let s = self.order_settings(store).await?;
-            if s.bill_confirmation {
+            if held_bill {
                 // Paid, not yet completed: the till confirms it (or refuses it, refunded) in time.
-                let within = i64::from(s.accept_within_secs);
+                let within = i64::from(self.order_settings(store).await?.accept_within_secs);
                 menu::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
                 self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "waiting for the till", now).await?;
                 return Ok("bill_paid");

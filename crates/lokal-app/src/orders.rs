@@ -344,7 +344,9 @@ impl App {
     ) -> Result<Option<(crate::fulfil::MenuOrder, &'static str)>, AppError> {
         let Some(deal) = paying.deal else {
             let m = paying.menu_order.ok_or_else(|| AppError::not_found("order"))?;
-            let kind = self.menu_order_paid(tx, &m, now).await?;
+            // Decided once, with the status the order moved to: a bill held for the till.
+            let held = m.mode() == lokal_core::fulfil::Mode::PayAtStore && paying.paid_to == "paid";
+            let kind = self.menu_order_paid(tx, &m, held, now).await?;
             return Ok(Some((m, kind)));
         };
         let mut codes = Vec::new();

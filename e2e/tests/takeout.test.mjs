@@ -207,3 +207,45 @@ test('a bill paid at the store shows up on the till with its code', async () => 
   await clerkCtx.close();
   await meCtx.close();
 });
+
+test('where the till confirms bills, a paid bill waits until the cashier confirms it', async () => {
+  const [clerkCtx, clerk] = await login('clerk@demo.lokal', DESKTOP);
+  await clerk.goto(`${server.base}/merchant/till`);
+  const store = await clerk.getByTestId('till-store').inputValue();
+  // The owner turns the confirmation on in the store's settings.
+  const [ownerCtx, owner] = await login('owner@demo.lokal', DESKTOP);
+  await owner.goto(`${server.base}/merchant/stores/${store}/settings`);
+  await owner.getByTestId('bill-confirmation').check();
+  await owner.getByTestId('settings-save').click();
+  await owner.waitForURL(/done=settings/);
+
+  const [meCtx, me] = await login('consumer@demo.lokal', PHONE);
+  await me.goto(`${server.base}/pay/${store}`);
+  await me.getByTestId('bill-amount').fill('88');
+  await me.getByTestId('bill-pay').click();
+  await me.waitForURL(/\/sandbox\/pay\//);
+  await me.getByTestId('sandbox-pay').click();
+  await me.waitForURL(/\/track$/);
+  await me.locator('[data-testid=track][data-status=paid]').waitFor({ timeout: 15000 });
+  const code = await me.getByTestId('track-code').innerText();
+
+  // The till shows it waiting, with its code; the cashier confirms it and the payer sees it done.
+  await clerk.reload();
+  const waiting = clerk.getByTestId('till-waiting').first();
+  await waiting.waitFor({ timeout: 15000 });
+  assert.match(await waiting.innerText(), new RegExp(code));
+  await clerk.screenshot({ path: join(artifacts, 'till-waiting.png'), fullPage: true });
+  await waiting.getByTestId('till-confirm').click();
+  await clerk.waitForURL(/\/merchant\/till\?store=.*done=bill-confirmed/);
+  await clerk.getByTestId('till-done').waitFor();
+  await me.locator('[data-testid=track][data-status=completed]').waitFor({ timeout: 15000 });
+
+  await owner.goto(`${server.base}/merchant/stores/${store}/settings`);
+  await owner.getByTestId('bill-confirmation').uncheck();
+  await owner.getByTestId('settings-save').click();
+  await owner.waitForURL(/done=settings/);
+  for (const ctx of [clerkCtx, ownerCtx, meCtx]) {
+    await assertPagesClean(ctx);
+    await ctx.close();
+  }
+});

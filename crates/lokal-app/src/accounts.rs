@@ -155,10 +155,11 @@ impl App {
     ) -> Result<(UserRow, NewSession), AppError> {
         let s = self.auth_settings().clone();
         let ip_window = match ip {
-            Some(ip) => Some((
-                format!("login:ip:{ip}"),
-                self.rate_hit(&format!("login:ip:{ip}"), s.max_logins_per_ip, s.login_window_secs).await?,
-            )),
+            Some(ip) => {
+                let bucket = format!("login:ip:{ip}");
+                let start = self.rate_hit(&bucket, s.max_logins_per_ip, s.login_window_secs).await?;
+                Some((bucket, start))
+            }
             None => None,
         };
         let login = LoginId::parse("login", login)?;

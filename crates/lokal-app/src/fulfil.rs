@@ -293,9 +293,20 @@ impl App {
     /// order is settled.
     pub async fn hand_over(&self, caller: &Principal, id: OrderId, code: Option<&str>) -> Result<MenuOrder, AppError> {
         let (o, actor) = self.menu_order_for(caller, id).await?;
+        self.hand_over_order(caller, o, actor, code).await
+    }
+
+    async fn hand_over_order(
+        &self,
+        caller: &Principal,
+        o: MenuOrder,
+        actor: Actor,
+        code: Option<&str>,
+    ) -> Result<MenuOrder, AppError> {
         if actor != Actor::Store {
             return Err(AppError::new(ErrorCode::Forbidden, "err-only-store-hands-over"));
         }
+        let id = o.order.id;
         if o.mode() == Mode::Pickup {
             self.check_code(&o, code.unwrap_or("")).await?;
         }
@@ -441,7 +452,7 @@ impl App {
         if o.mode() != Mode::PayAtStore {
             return Err(AppError::new(ErrorCode::OrderStateConflict, "err-not-a-bill"));
         }
-        self.hand_over(caller, id, None).await
+        self.hand_over_order(caller, o, actor, None).await
     }
 
     /// Paid orders the store did not answer in time: accepted or rejected (and refunded) as the

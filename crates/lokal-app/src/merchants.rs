@@ -249,20 +249,16 @@ impl App {
     /// Whether the caller may leave the merchant's staff (not its last owner).
     pub async fn may_leave(&self, caller: &Principal, merchant: MerchantId) -> Result<bool, AppError> {
         let staff = grants::staff_of(self.db().pool(), merchant).await?;
-        let owners = staff.iter().filter(|(_, _, g)| g.role == Role::Staff(StaffRole::Owner)).count();
-        Ok(staff
-            .iter()
-            .any(|(id, _, g)| *id == caller.user_id && (g.role != Role::Staff(StaffRole::Owner) || owners > 1)))
+        Ok(staff.iter().any(|(id, _, _)| *id == caller.user_id) && !is_last_owner(&staff, caller.user_id))
     }
 
     /// The caller leaves a merchant's staff; the last owner cannot (409).
     pub async fn leave_merchant(&self, caller: &Principal, merchant: MerchantId) -> Result<(), AppError> {
-        let pool = self.db().pool();
-        let staff = grants::staff_of(pool, merchant).await?;
-        let mine =
-            staff.iter().find(|(id, _, _)| *id == caller.user_id).ok_or_else(|| AppError::not_found("staff member"))?;
-        let owners = staff.iter().filter(|(_, _, g)| g.role == Role::Staff(StaffRole::Owner)).count();
-        if mine.2.role == Role::Staff(StaffRole::Owner) && owners == 1 {
+        let staff = grants::staff_of(self.db().pool(), merchant).await?;
+        if !staff.iter().any(|(id, _, _)| *id == caller.user_id) {
+            return Err(AppError::not_found("staff member"));
+        }
+        if is_last_owner(&staff, caller.user_id) {
             return Err(AppError::new(ErrorCode::Conflict, "err-last-owner"));
         }
         let mut tx = self.db().begin().await?;
@@ -285,7 +281,7 @@ impl App {
         if role >= StaffRole::Manager {
             caller.authorize(Scope::Merchant(merchant), StaffRole::Owner)?;
         }
-        if role == StaffRole::Owner && staff.iter().filter(|(_, _, g)| role_of(g) == StaffRole::Owner).count() == 1 {
+        if is_last_owner(&staff, user) {
             return Err(AppError::new(ErrorCode::Conflict, "err-last-owner"));
         }
         let mut tx = self.db().begin().await?;
@@ -304,4 +300,11 @@ impl App {
         self.merchant(caller, merchant).await?;
         Ok(grants::staff_of(self.db().pool(), merchant).await?)
     }
+}
+
+/// Whether `user` is the only owner among `staff` (who must stay: a merchant always has one).
+pub fn is_last_owner(staff: &[(UserId, String, Grant)], user: UserId) -> bool {
+    let owner = Role::Staff(StaffRole::Owner);
+    let mut owners = staff.iter().filter(|(_, _, g)| g.role == owner);
+    owners.clone().count() == 1 && owners.any(|(id, _, _)| *id == user)
 }

@@ -8,9 +8,9 @@ use crate::ledger::post;
 use crate::live::LiveEvent;
 use crate::{App, AppError};
 use lokal_core::fulfil::{Actor, OrderEvent, OrderStatus, TaskEvent, TaskStatus, task_next};
+use lokal_core::geo::Implausible;
 use lokal_core::geo::LatLng;
 use lokal_core::ledger::{self, Account};
-use lokal_core::takeout::Implausible;
 use lokal_core::{DeliveryId, ErrorCode, FieldError, Principal, Role, ShiftId, StoreScope, UserId};
 use lokal_store::deliveries::{self, DeliveryRow};
 use lokal_store::menu::{self, Stamp};
@@ -309,7 +309,7 @@ impl App {
         let s = self.delivery_settings();
         let last = r.position.zip(r.located_at).and_then(|((a, b), t)| LatLng::from_e7(a, b).ok().map(|l| (l, t)));
         let now = self.now().millis();
-        let verdict = lokal_core::takeout::check_position(
+        let verdict = lokal_core::geo::check_position(
             &self.site().center,
             f64::from(s.city_radius_m),
             last,

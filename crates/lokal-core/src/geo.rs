@@ -1,4 +1,4 @@
-//! Points on the Earth and distances between them.
+//! Points on the Earth and distances between them, and whether a reported position is believable.
 //!
 //! Coordinates are validated on construction (a latitude of 95 is refused, not clamped) and
 //! stored as integers of 1e-7 degrees (about 1 cm): exact, portable between databases, and
@@ -87,9 +87,75 @@ impl LatLng {
     }
 }
 
+/// Why a rider's reported position is not believed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Implausible {
+    /// Farther from the city centre than the city reaches, metres.
+    OutsideCity(f64),
+    /// Moved `metres` in `seconds`: faster than any rider rides.
+    TooFast {
+        /// Distance from the last report.
+        metres: f64,
+        /// Time since it.
+        seconds: f64,
+    },
+}
+
+/// Metres a position may wander between two reports at rest (satellite positioning's noise).
+pub const POSITION_NOISE_M: f64 = 200.0;
+
+/// Checks a rider's report at `to` (at `at_ms`) against the city (`radius_m` around `centre`)
+/// and against the last report (`last`, with its time): the distance may not exceed what
+/// `max_kmh` covers in the time between, plus [`POSITION_NOISE_M`].
+pub fn check_position(
+    centre: &LatLng,
+    radius_m: f64,
+    last: Option<(LatLng, i64)>,
+    to: &LatLng,
+    at_ms: i64,
+    max_kmh: f64,
+) -> Result<(), Implausible> {
+    let from_centre = centre.distance_m(to);
+    if from_centre > radius_m {
+        return Err(Implausible::OutsideCity(from_centre));
+    }
+    if let Some((at, then)) = last {
+        let metres = at.distance_m(to);
+        let seconds = ((at_ms - then).max(0) as f64) / 1000.0;
+        if metres > max_kmh / 3.6 * seconds + POSITION_NOISE_M {
+            return Err(Implausible::TooFast { metres, seconds });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_must_be_in_the_city_and_reachable_since_the_last_one() {
+        let centre = LatLng::PEOPLES_SQUARE;
+        let near = centre.offset_m(1_000.0, 0.0);
+        assert_eq!(check_position(&centre, 100_000.0, None, &near, 0, 60.0), Ok(()));
+        let beijing = LatLng::new(39.9042, 116.4074).expect("point");
+        assert!(matches!(
+            check_position(&centre, 100_000.0, None, &beijing, 0, 60.0),
+            Err(Implausible::OutsideCity(_))
+        ));
+        // 1 km in a minute is 60 km/h: allowed at 60, refused at 30 (beyond noise), and 150 m
+        // at once is noise.
+        let last = Some((centre, 0));
+        assert_eq!(check_position(&centre, 100_000.0, last, &near, 60_000, 60.0), Ok(()));
+        assert!(matches!(
+            check_position(&centre, 100_000.0, last, &near, 60_000, 30.0),
+            Err(Implausible::TooFast { .. })
+        ));
+        assert_eq!(check_position(&centre, 100_000.0, last, &centre.offset_m(150.0, 0.0), 0, 30.0), Ok(()));
+        let jump = centre.offset_m(20_000.0, 0.0);
+        assert!(check_position(&centre, 100_000.0, last, &jump, 60_000, 60.0).is_err(), "20 km in a minute");
+    }
+
     use proptest::prelude::*;
 
     #[test]

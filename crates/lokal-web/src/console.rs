@@ -164,13 +164,13 @@ async fn block(
     let is_owner = me.authorize(Scope::Merchant(m), StaffRole::Owner).is_ok();
     let staff = if can_edit {
         let all = ctx.app.staff(me, m).await?;
-        let owners = all.iter().filter(|(_, _, g)| g.role == Role::Staff(StaffRole::Owner)).count();
+        let last_owner = all.iter().find(|(u, _, _)| lokal_app::merchants::is_last_owner(&all, *u)).map(|s| s.0);
         all.into_iter()
             .map(|(user, name, g)| StaffLine {
                 user_id: user.to_string(),
                 name,
                 removable: match g.role {
-                    Role::Staff(StaffRole::Owner) => is_owner && owners > 1,
+                    Role::Staff(StaffRole::Owner) => is_owner && last_owner != Some(user),
                     Role::Staff(StaffRole::Clerk) => true,
                     _ => is_owner,
                 },

@@ -1,6 +1,7 @@
 //! The command line: `lokal admin create`, `lokal migrate`, `lokal print-config`.
 
-use std::process::{Command, Stdio};
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
 
 /// The `lokal` binary, with none of the developer's `LOKAL_*` settings.
 pub(crate) fn lokal() -> Command {
@@ -10,6 +11,20 @@ pub(crate) fn lokal() -> Command {
         c.env_remove(k);
     }
     c
+}
+
+/// Reads a started `lokal serve`'s piped standard output until it says where it runs, keeps
+/// draining it (so the server never blocks on a full pipe), and returns its base URL.
+pub(crate) fn base_of(child: &mut Child) -> String {
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    while !line.contains("Lokal is running at") {
+        line.clear();
+        assert!(out.read_line(&mut line).expect("read") > 0, "the server stopped before it ran");
+    }
+    std::thread::spawn(move || for _ in out.lines() {});
+    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("address");
+    format!("http://{addr}")
 }
 
 #[test]

@@ -6,7 +6,6 @@
 
 use crate::cli::lokal;
 use serde_json::{Value, json};
-use std::io::BufRead;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 
@@ -49,16 +48,8 @@ fn serve(db: &[String]) -> (Running, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn lokal serve");
-    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    while !line.contains("Lokal is running at") {
-        line.clear();
-        assert!(out.read_line(&mut line).expect("read") > 0, "the server stopped before it ran");
-    }
-    // Keep reading what it prints so that it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in out.lines() {});
-    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("address");
-    (Running(child), format!("http://{addr}"))
+    let base = crate::cli::base_of(&mut child);
+    (Running(child), base)
 }
 
 async fn send(c: &reqwest::Client, req: reqwest::RequestBuilder) -> Result<(u16, Value), reqwest::Error> {
@@ -75,6 +66,19 @@ fn post(c: &reqwest::Client, base: &str, path: &str, body: &Value, token: Option
         r = r.bearer_auth(t);
     }
     r
+}
+
+/// An order's voucher codes, sorted.
+fn codes_of(order: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = order["vouchers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["code"].as_str())
+        .map(str::to_owned)
+        .collect();
+    codes.sort();
+    codes
 }
 
 /// An order a client saw paid: (buyer's token, order id, quantity, voucher codes).
@@ -109,15 +113,7 @@ async fn client(base: String, token: String, deal: String, seen: Arc<Mutex<Vec<S
             return;
         };
         if o["status"] == "paid" {
-            let mut codes: Vec<String> = o["vouchers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v["code"].as_str())
-                .map(str::to_owned)
-                .collect();
-            codes.sort();
-            seen.lock().expect("seen").push((token.clone(), id, quantity, codes));
+            seen.lock().expect("seen").push((token.clone(), id, quantity, codes_of(&o)));
         }
     }
 }
@@ -212,14 +208,7 @@ async fn a_server_killed_mid_purchase_keeps_every_paid_order_and_the_books() {
         let (status, o) =
             send(&c, c.get(format!("{base}/api/v1/orders/{id}")).bearer_auth(token)).await.expect("order");
         assert_eq!((status, o["status"].as_str()), (200, Some("paid")), "{o}");
-        let mut now: Vec<String> = o["vouchers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v["code"].as_str())
-            .map(str::to_owned)
-            .collect();
-        now.sort();
+        let now = codes_of(&o);
         assert_eq!((now.len(), &now), (*quantity, codes), "order {id} keeps exactly its vouchers");
     }
     let mut all_codes = Vec::new();
@@ -230,15 +219,14 @@ async fn a_server_killed_mid_purchase_keeps_every_paid_order_and_the_books() {
             let id = o["id"].as_str().expect("id");
             let (_, full) =
                 send(&c, c.get(format!("{base}/api/v1/orders/{id}")).bearer_auth(token)).await.expect("order");
-            let vouchers: Vec<&str> =
-                full["vouchers"].as_array().into_iter().flatten().filter_map(|v| v["code"].as_str()).collect();
+            let vouchers = codes_of(&full);
             let quantity = full["breakdown"]["quantity"].as_u64().unwrap_or(0) as usize;
             if full["status"] == "paid" {
                 assert_eq!(vouchers.len(), quantity, "a paid order has exactly its vouchers: {full}");
             } else {
                 assert!(vouchers.is_empty(), "an unpaid order has none: {full}");
             }
-            all_codes.extend(vouchers.into_iter().map(str::to_owned));
+            all_codes.extend(vouchers);
         }
     }
     let issued = all_codes.len();

@@ -32,6 +32,7 @@ mod operations;
 mod reviews;
 mod search;
 mod search_city;
+mod security;
 mod storage;
 mod takeout;
 mod uploads;

@@ -5,6 +5,7 @@
 use crate::page::{Page, PageRequest};
 use crate::stores::StoreView;
 use crate::{App, AppError};
+use lokal_core::ApprovalStatus;
 use lokal_core::account::{DisplayName, Phone};
 use lokal_core::store::{Category, StoreProfile, StoreProfileJson};
 use lokal_core::{ErrorCode, FieldError, MerchantId, Principal};
@@ -63,7 +64,7 @@ impl App {
             contact_name: contact_name.as_str().to_owned(),
             contact_phone: contact_phone.as_str().to_owned(),
             first_store,
-            status: "pending".into(),
+            status: ApprovalStatus::Pending,
             reason: None,
             merchant_id: None,
             created_at: self.now().millis(),
@@ -96,15 +97,7 @@ impl App {
         page: PageRequest<String>,
     ) -> Result<Page<Application>, AppError> {
         caller.require_admin()?;
-        if let Some(s) = status
-            && !["pending", "approved", "rejected"].contains(&s)
-        {
-            return Err(FieldError::new(
-                "status",
-                lokal_core::Msg::new("field-one-of").with("choices", "pending, approved, rejected"),
-            )
-            .into());
-        }
+        let status = status.map(|s| ApprovalStatus::parse_field("status", s)).transpose()?;
         let rows = applications::list(self.db().pool(), status, None, page.after.as_deref(), page.limit + 1).await?;
         Ok(Page::from_overfetch(rows, page.limit, |a| a.id.clone()))
     }
@@ -119,7 +112,16 @@ impl App {
     ) -> Result<(Application, MerchantId, StoreView), AppError> {
         caller.require_admin()?;
         let app = self.pending(id).await?;
-        if !applications::decide(self.db().pool(), id, "approved", None, caller.user_id, self.now().millis()).await? {
+        if !applications::decide(
+            self.db().pool(),
+            id,
+            ApprovalStatus::Approved,
+            None,
+            caller.user_id,
+            self.now().millis(),
+        )
+        .await?
+        {
             return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
         match self.open_merchant_for(caller, &app).await {
@@ -166,8 +168,15 @@ impl App {
             .into());
         }
         self.pending(id).await?;
-        if !applications::decide(self.db().pool(), id, "rejected", Some(reason), caller.user_id, self.now().millis())
-            .await?
+        if !applications::decide(
+            self.db().pool(),
+            id,
+            ApprovalStatus::Rejected,
+            Some(reason),
+            caller.user_id,
+            self.now().millis(),
+        )
+        .await?
         {
             return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
@@ -177,7 +186,7 @@ impl App {
     async fn pending(&self, id: &str) -> Result<Application, AppError> {
         let app =
             applications::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("application"))?;
-        if app.status != "pending" {
+        if app.status != ApprovalStatus::Pending {
             return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
         Ok(app)

@@ -70,7 +70,7 @@ impl App {
             unit_price: total,
             total,
             currency: Currency::CNY.as_str().to_owned(),
-            status: OrderStatus::Pending.as_str().to_owned(),
+            status: OrderStatus::Pending,
             channel,
             created_at: now.millis(),
             expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
@@ -93,7 +93,7 @@ impl App {
         self.hold_discounts(&mut tx, &order, &coupons, &[], now).await?;
         menu::insert_detail(&mut tx, &detail).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
-        let credit = crate::campaigns::Action {
+        let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Order,
             ref_id: order.id.to_string(),
             user: caller.user_id,

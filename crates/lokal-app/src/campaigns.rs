@@ -6,13 +6,14 @@
 
 use crate::coupons::TemplateView;
 use crate::{App, AppError};
-use lokal_core::campaign::{self, CampaignJson, CampaignTerms, ChannelJson, ChannelKind, EventKind, Model, Touch};
+use lokal_core::RunStatus;
+use lokal_core::campaign::{self, CampaignJson, CampaignTerms, ChannelJson, ChannelKind, EventKind, Model};
+use lokal_core::coupon::BatchStatus;
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::{CampaignId, ChannelId, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
-use lokal_store::campaigns::{self, AttributionRow, CampaignRow, ChannelRow, Credited};
-use lokal_store::{Tx, stores};
+use lokal_store::campaigns::{self, CampaignRow, ChannelRow, Credited};
+use lokal_store::stores;
 
-/// How long a touch can be credited at most (the longest window a campaign may have).
-const MAX_WINDOW_MS: i64 = 90 * 86_400_000;
 /// Arrivals of one visitor through one channel within this long are one visit.
 const VISIT_MS: i64 = 30 * 60_000;
 
@@ -40,18 +41,6 @@ pub struct Arrival {
     pub visitor: String,
     /// Whether the campaign is running (a touch is recorded only then).
     pub running: bool,
-}
-
-/// An action to credit to the touches that brought it.
-#[derive(Debug, Clone)]
-pub(crate) struct Action {
-    pub kind: EventKind,
-    pub ref_id: String,
-    pub user: UserId,
-    pub merchant: Option<MerchantId>,
-    pub amount: i64,
-    /// The order, for orders (new vs returning customers).
-    pub order: Option<lokal_core::OrderId>,
 }
 
 /// What one channel (or the whole campaign) brought.
@@ -130,8 +119,8 @@ pub struct CampaignReport {
     pub orders: Vec<CreditedOrder>,
 }
 
-fn counts(status: Option<&str>, paid_at: Option<i64>) -> bool {
-    paid_at.is_some() && !matches!(status, Some("cancelled" | "rejected"))
+fn counts(status: Option<OrderStatus>, paid_at: Option<i64>) -> bool {
+    paid_at.is_some() && !matches!(status, Some(OrderStatus::Cancelled | OrderStatus::Rejected))
 }
 
 /// Adds up credited actions; `platform` says whose discounts count as spend.
@@ -152,7 +141,7 @@ fn figures(credits: &[&Credited], platform: bool) -> Figures {
                 if c.paid_at.is_some() {
                     f.gmv += c.amount - c.refunded;
                 }
-                if counts(c.order_status.as_deref(), c.paid_at) {
+                if counts(c.order_status, c.paid_at) {
                     f.orders += 1;
                     let (own, other) = if platform {
                         (c.platform_discount, c.discount - c.platform_discount)
@@ -229,7 +218,7 @@ impl App {
             let ok = lokal_store::coupons::template_by_id(self.db().pool(), batch)
                 .await?
                 // Not a points exchange's one-coupon batch: those are nobody's offer.
-                .is_some_and(|b| b.merchant_id == merchant && b.status != "points");
+                .is_some_and(|b| b.merchant_id == merchant && b.status != BatchStatus::Points);
             if !ok {
                 let why = if merchant.is_some() {
                     "field-coupon-batch-of-merchant"
@@ -248,7 +237,7 @@ impl App {
             starts_at: t.starts_at.millis(),
             ends_at: t.ends_at.millis(),
             window_days: t.window_days,
-            status: "active".into(),
+            status: RunStatus::Active,
             created_by: caller.user_id,
             created_at: now.millis(),
         };
@@ -346,7 +335,7 @@ impl App {
             None => crate::secret::random_token()?,
         };
         let now = self.now().millis();
-        let running = campaign.status == "active" && campaign.starts_at <= now && now < campaign.ends_at;
+        let running = campaign.status == RunStatus::Active && campaign.starts_at <= now && now < campaign.ends_at;
         if running
             && !campaigns::touched_since(self.db().pool(), &visitor, channel.id, now - VISIT_MS).await?
             && self.rate_hit(&format!("touch:{client}"), 60, 60).await.is_ok()
@@ -380,7 +369,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         campaigns::bind_visitor(&mut *tx, visitor, user).await?;
         if signed_up {
-            let a = Action {
+            let a = crate::attribution::Action {
                 kind: EventKind::Signup,
                 ref_id: user.to_string(),
                 user,
@@ -391,35 +380,6 @@ impl App {
             self.credit(&mut tx, &a).await?;
         }
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// Credits an action to the first and last eligible touch of its user, once (in the
-    /// action's own transaction, so both or neither are kept).
-    pub(crate) async fn credit(&self, tx: &mut Tx, a: &Action) -> Result<(), AppError> {
-        let now = self.now().millis();
-        let touches: Vec<Touch> = campaigns::touches_of_user(&mut **tx, a.user, now - MAX_WINDOW_MS).await?;
-        let Some(c) = campaign::attribute(&touches, now, a.merchant) else { return Ok(()) };
-        let (new_to_merchant, new_to_platform) = match a.order {
-            Some(order) => (
-                a.merchant.is_some() && !campaigns::has_paid_order(&mut **tx, a.user, a.merchant, order).await?,
-                !campaigns::has_paid_order(&mut **tx, a.user, None, order).await?,
-            ),
-            None => (false, false),
-        };
-        let row = AttributionRow {
-            kind: a.kind.as_str().to_owned(),
-            ref_id: a.ref_id.clone(),
-            user_id: a.user,
-            merchant_id: a.merchant,
-            first: (c.first.channel, c.first.campaign),
-            last: (c.last.channel, c.last.campaign),
-            amount: a.amount,
-            new_to_merchant,
-            new_to_platform,
-            at: now,
-        };
-        campaigns::insert_attribution(&mut **tx, &row).await?;
         Ok(())
     }
 
@@ -459,7 +419,7 @@ impl App {
                 order_id: c.ref_id.clone(),
                 channel: c.channel_id,
                 at: c.at,
-                status: c.order_status.clone().unwrap_or_default(),
+                status: c.order_status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
                 total: c.amount,
                 discount: c.discount,
                 refunded: c.refunded,

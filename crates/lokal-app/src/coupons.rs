@@ -4,6 +4,9 @@
 //! (`crate::discounts`, priced by `lokal_core::promo`).
 
 use crate::{App, AppError};
+use lokal_core::RunStatus;
+use lokal_core::coupon::BatchStatus;
+use lokal_core::coupon::CouponStatus;
 use lokal_core::coupon::{CouponTemplateJson, CouponTerms, Validity};
 use lokal_core::promo::Benefit;
 use lokal_core::{
@@ -27,7 +30,9 @@ pub struct TemplateView {
 impl TemplateView {
     /// Whether claiming is open at `now` (quantity aside).
     pub fn claimable_at(&self, now: Timestamp) -> bool {
-        self.row.status == "active" && self.row.claim_from <= now.millis() && now.millis() < self.row.claim_until
+        self.row.status == BatchStatus::Active
+            && self.row.claim_from <= now.millis()
+            && now.millis() < self.row.claim_until
     }
 
     /// When a coupon claimed at `at` expires.
@@ -138,7 +143,7 @@ impl App {
             per_user_limit: t.per_user_limit,
             budget: t.budget,
             budget_used: 0,
-            status: "active".into(),
+            status: BatchStatus::Active,
             created_by: caller.user_id,
             created_at: now,
             updated_at: now,
@@ -213,14 +218,14 @@ impl App {
             user_id: caller.user_id,
             claimed_at: now.millis(),
             expires_at: t.expires(now).millis(),
-            status: "unused".into(),
+            status: CouponStatus::Unused,
             channel: (!channel.is_empty()).then_some(channel),
             order_id: None,
             used_at: None,
             discount: 0,
         };
         coupons::insert_coupon(&mut tx, &coupon).await?;
-        let credit = crate::campaigns::Action {
+        let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Claim,
             ref_id: coupon.id.to_string(),
             user: caller.user_id,
@@ -261,7 +266,7 @@ impl App {
             first_order: t.first_order,
             starts_at: t.starts_at.millis(),
             ends_at: t.ends_at.millis(),
-            status: "active".into(),
+            status: RunStatus::Active,
             created_by: caller.user_id,
             created_at: now.millis(),
         };

@@ -1,6 +1,7 @@
 //! Group-buy deals: merchants create them; anyone reads them.
 
 use crate::{App, AppError};
+use lokal_core::RunStatus;
 use lokal_core::deal::{DealJson, DealLineJson, DealTerms, UsageRules, UsageRulesJson};
 use lokal_core::{
     Currency, DealId, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, StoreScope, Timestamp,
@@ -36,7 +37,9 @@ pub struct DealView {
 impl DealView {
     /// Whether buying is open at `now` (stock aside).
     pub fn on_sale_at(&self, now: Timestamp) -> bool {
-        self.row.status == "active" && self.row.sale_starts_at <= now.millis() && now.millis() < self.row.sale_ends_at
+        self.row.status == RunStatus::Active
+            && self.row.sale_starts_at <= now.millis()
+            && now.millis() < self.row.sale_ends_at
     }
 
     /// The checked usage rules.
@@ -97,7 +100,7 @@ impl App {
             refundable: t.refundable,
             auto_refund: t.auto_refund_on_expiry,
             flash_sale: t.flash_sale,
-            status: "active".into(),
+            status: RunStatus::Active,
             created_at: now.millis(),
             updated_at: now.millis(),
         };
@@ -127,7 +130,7 @@ impl App {
         let now = self.now().millis();
         let mut out = Vec::new();
         for row in deals::for_store(self.db().pool(), store).await? {
-            if row.status == "active" && row.sale_ends_at > now {
+            if row.status == RunStatus::Active && row.sale_ends_at > now {
                 let stores = deals::stores_of(self.db().pool(), row.id).await?;
                 out.push(view(row, stores)?);
             }

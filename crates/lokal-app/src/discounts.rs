@@ -5,6 +5,7 @@
 
 use crate::takeout::{CartJson, Priced};
 use crate::{App, AppError};
+use lokal_core::coupon::CouponStatus;
 use lokal_core::promo::{self, Benefit, Funder, Source};
 use lokal_core::{CouponId, CouponTemplateId, ErrorCode, FieldError, MerchantId, PromotionId, StoreId, Timestamp};
 use lokal_store::coupons;
@@ -163,7 +164,7 @@ impl App {
             .into_iter()
             .filter(|(c, t)| {
                 !no_coupons
-                    && c.status == "unused"
+                    && c.status == CouponStatus::Unused
                     && c.expires_at > now.millis()
                     && ((t.issuer == "platform" && !staff_here) || t.merchant_id == Some(merchant))
             })

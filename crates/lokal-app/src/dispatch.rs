@@ -101,7 +101,7 @@ impl App {
             return Ok(0);
         }
         let open = deliveries::open(self.db().pool(), 1_000).await?;
-        let waiting: Vec<&DeliveryRow> = open.iter().filter(|d| d.status == TaskStatus::Waiting.as_str()).collect();
+        let waiting: Vec<&DeliveryRow> = open.iter().filter(|d| d.status == TaskStatus::Waiting).collect();
         if waiting.is_empty() {
             return Ok(0);
         }
@@ -126,7 +126,7 @@ impl App {
                     load: held.len() as u32,
                     pickups_pending: held
                         .iter()
-                        .filter(|d| d.status != TaskStatus::PickedUp.as_str())
+                        .filter(|d| d.status != TaskStatus::PickedUp)
                         .map(|d| d.store_id)
                         .collect(),
                 })
@@ -179,7 +179,7 @@ impl App {
         let mut near: Vec<(f64, DeliveryRow)> = deliveries::open(self.db().pool(), 1_000)
             .await?
             .into_iter()
-            .filter(|d| d.status == TaskStatus::Waiting.as_str())
+            .filter(|d| d.status == TaskStatus::Waiting)
             .map(|d| (at.distance_m(&geo(d.pickup)), d))
             .filter(|(m, _)| *m <= max)
             .collect();
@@ -244,7 +244,7 @@ impl App {
             .into_iter()
             .map(|d| {
                 let late = d.eta_at < now;
-                let at_risk = !late && d.status != TaskStatus::PickedUp.as_str() && d.eta_at - now < 10 * 60_000;
+                let at_risk = !late && d.status != TaskStatus::PickedUp && d.eta_at - now < 10 * 60_000;
                 BoardTask { delivery: d, late, at_risk }
             })
             .collect();
@@ -269,7 +269,7 @@ impl App {
                 return Err(AppError::new(ErrorCode::NotOnShift, "err-rider-not-on-shift"));
             }
         }
-        let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+        let from = d.status;
         let now = self.now();
         if from != TaskStatus::Waiting {
             if task_next(from, TaskEvent::Release).is_none() {
@@ -279,7 +279,7 @@ impl App {
                 ));
             }
             let mut tx = self.db().begin().await?;
-            if !deliveries::step(&mut tx, id, None, from.as_str(), "waiting", now.millis()).await? {
+            if !deliveries::step(&mut tx, id, None, from, TaskStatus::Waiting, now.millis()).await? {
                 return Err(AppError::new(ErrorCode::OrderStateConflict, "err-task-changed"));
             }
             self.timeline(&mut tx, d.order_id, "reassigned", Some(caller.user_id), &reason, now).await?;

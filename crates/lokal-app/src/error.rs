@@ -89,7 +89,7 @@ impl From<Denied> for AppError {
 /// A failed commit (or other driver error) is a store error.
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::from_sqlx(e).into()
+        StoreError::from(e).into()
     }
 }
 

@@ -3,7 +3,7 @@
 //! and dine-in orders over; riders carry deliveries (see `riders`). Every move asks the core state
 //! machine first and is then applied as a conditional update, so racing moves have one winner.
 //! Money: a completed order is settled to merchant, platform and rider; a cancelled or rejected
-//! paid order is refunded in full (see docs/ARCHITECTURE.md §11 for who may cancel when).
+//! paid order is refunded in full (see docs/decisions.md D.3 for who may cancel when).
 
 use crate::live::LiveEvent;
 use crate::{App, AppError};
@@ -38,7 +38,7 @@ impl MenuOrder {
 
     /// The status.
     pub fn status(&self) -> OrderStatus {
-        OrderStatus::parse(&self.order.status).unwrap_or(OrderStatus::Cancelled)
+        self.order.status
     }
 }
 
@@ -128,7 +128,7 @@ impl App {
     ) -> Result<OrderStatus, AppError> {
         let from = o.status();
         let to = fulfil::next(o.mode(), from, event, actor).map_err(|e| conflict(e.msg()))?;
-        if !orders::transition(tx, o.order.id, from.as_str(), to.as_str(), now.millis()).await? {
+        if !orders::transition(tx, o.order.id, from, to, now.millis()).await? {
             return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
         }
         Ok(to)
@@ -206,7 +206,7 @@ impl App {
             order_id: o.order.id,
             store_id: o.order.store_id.ok_or_else(|| AppError::not_found("store"))?,
             rider_id: None,
-            status: TaskStatus::Waiting.as_str().to_owned(),
+            status: TaskStatus::Waiting,
             pickup: store.to_e7(),
             drop,
             distance_m: distance.round() as i64,
@@ -353,9 +353,9 @@ impl App {
         let to = self.move_order(&mut tx, o, event, actor, now).await?;
         menu::set_prep_and_reason(&mut tx, o.order.id, None, reason).await?;
         if let Some(d) = &o.delivery {
-            let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+            let from = d.status;
             if fulfil::task_next(from, TaskEvent::Cancel).is_some()
-                && !deliveries::step(&mut tx, d.id, None, from.as_str(), "cancelled", now.millis()).await?
+                && !deliveries::step(&mut tx, d.id, None, from, TaskStatus::Cancelled, now.millis()).await?
             {
                 return Err(AppError::new(ErrorCode::OrderStateConflict, "err-delivery-changed"));
             }
@@ -417,7 +417,7 @@ impl App {
                 }
                 let name = m.lines.iter().find(|l| l.item_id == *item).map_or("an item", |l| l.name.as_str());
                 let reason = format!("{name} sold out before the payment arrived");
-                if !orders::transition(tx, id, "paid", "cancelled", now.millis()).await? {
+                if !orders::transition(tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now.millis()).await? {
                     return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
                 }
                 menu::set_prep_and_reason(tx, id, None, &reason).await?;

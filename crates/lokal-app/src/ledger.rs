@@ -3,6 +3,7 @@
 use crate::{App, AppError};
 use lokal_core::deal::uses_value;
 use lokal_core::ledger::{self, Account, Posting};
+use lokal_core::voucher::VoucherStatus;
 use lokal_core::{EntryId, MerchantId, Principal, Scope, StaffRole};
 use lokal_store::ledger as store;
 
@@ -69,7 +70,7 @@ impl App {
             after = Some(last.id);
             for v in &page {
                 vouchers += 1;
-                if v.status == "active" || v.status == "used" {
+                if v.status == VoucherStatus::Active || v.status == VoucherStatus::Used {
                     let total = u32::try_from(v.uses_total).unwrap_or(1);
                     let left = u32::try_from(v.uses_left).unwrap_or(0);
                     expected -= uses_value(v.unit_price, total, total - left.min(total), left.min(total));

@@ -1,24 +1,46 @@
 //! Lokal's use cases, shared by the JSON API and the web pages.
 //!
-//! An [`App`] holds the database, the clock and the settings. Each module adds the verbs of one
-//! domain as methods on `App` (one file per domain, one method per verb); every method that acts
-//! on someone's object takes the caller's [`Principal`](lokal_core::Principal) and checks it
-//! before doing anything. Errors are [`AppError`]s that already carry their stable API code.
+//! An [`App`] holds the database, the clock, the settings and the ports. Every use case is a
+//! method on `App`; every method that acts on someone's object takes the caller's
+//! [`Principal`](lokal_core::Principal) and checks it before doing anything. A use case reads,
+//! asks lokal-core's rules, writes in one transaction, and publishes after commit. Errors are
+//! [`AppError`]s that already carry their stable API code.
 //!
-//! Layout: [`error`], [`clock`], [`secret`] (tokens and password hashes), [`accounts`]
-//! (register, login, logout, sessions), [`jobs`] (housekeeping), [`admin`] (operators' verbs), [`merchants`] (merchants,
-//! staff), [`stores`] (store profiles), [`discovery`] (geo and text indexes, nearby and search),
-//! [`ratelimit`], [`idempotency`], [`page`] (cursor pagination); deals and vouchers ([`deals`],
-//! [`orders`], [`payments`], [`vouchers`], [`ledger`]); menu orders ([`takeout`]: settings, quotes,
-//! ordering; [`fulfil`]: the store's side; [`settlement`]: codes, refunds, settlement; [`bills`]: pay-at-store), riders
-//! ([`riders`]), the dispatcher loop and board ([`dispatch`]), consultation chat ([`chats`]) and live
-//! events ([`live`]).
+//! **Where a method is.** `App::x` is in the module of its capability, named as in the list
+//! below (`App::redeem` in `vouchers`, `App::order_from_quote` in `takeout`); what several
+//! capabilities share is a module of its own (`timeline`, `attribution`, `ledger::post`, `audit`).
+//! The list is every module:
+//!
+//! - Accounts and people: [`accounts`] (register, log in and out, sessions), [`admin`]
+//!   (operators' roles, users, suspensions), `audit` (the audit log), [`addresses`] (address
+//!   books), [`secret`] (tokens, hashes, passwords), [`ratelimit`], [`idempotency`].
+//! - Merchants and stores: [`applications`] (joining the platform), [`merchants`] (merchants,
+//!   staff, invitations), [`stores`] (profiles), [`catalog`] (items, store overrides, menus),
+//!   [`media`] (photos), [`discovery`] (the geo and text indexes: nearby, search).
+//! - Deals and vouchers: [`deals`], [`orders`] (ordering and paying a deal, refunds),
+//!   [`payments`] (the gateway port, the sandbox), [`vouchers`] (redemption, undo, expiry),
+//!   [`ledger`] (posting, the check).
+//! - Menu orders and bills: [`takeout`] (ordering settings, quotes, orders), [`fulfil`] (the
+//!   store's side), [`settlement`] (codes, refunds, settling), [`bills`] (pay-at-store),
+//!   `timeline` (an order's steps), [`tracking`], [`delivery_settings`] (`[delivery]`).
+//! - Riders and dispatch: [`riders`] (applications, shifts, tasks), [`dispatch`] (the
+//!   dispatcher loop, the board).
+//! - Promotion: [`coupons`] (batches, claims), [`discounts`] (coupons and promotions at
+//!   checkout), [`campaigns`] (campaigns, channels, reports), `attribution` (crediting actions to
+//!   touches), [`analytics`] (dashboards, rollups).
+//! - Feedback and retention: [`reviews`], [`crm`] (customer lists), [`membership`] (cards),
+//!   [`loyalty`] (points, stored value), [`messages`] (to members), [`chats`] (consultation).
+//! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`live`] (the live
+//!   bus).
+//! - The frame: [`error`], [`clock`], [`page`] (cursor pagination), [`site`] (`[site]`),
+//!   [`jobs`] (housekeeping ticks).
 
 pub mod accounts;
 pub mod addresses;
 pub mod admin;
 pub mod analytics;
 pub mod applications;
+mod attribution;
 mod audit;
 pub mod bills;
 pub mod campaigns;
@@ -55,6 +77,7 @@ pub mod settlement;
 pub mod site;
 pub mod stores;
 pub mod takeout;
+mod timeline;
 pub mod tracking;
 pub mod vouchers;
 

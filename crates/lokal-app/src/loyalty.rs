@@ -8,6 +8,10 @@
 use crate::coupons::CouponView;
 use crate::ledger::post;
 use crate::{App, AppError};
+use lokal_core::PaymentStatus;
+use lokal_core::coupon::BatchStatus;
+use lokal_core::coupon::CouponStatus;
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::ledger::{self, Account};
 use lokal_core::loyalty::{self as rules, Program};
 use lokal_core::{
@@ -36,8 +40,8 @@ pub struct Checkout {
     pub amount: i64,
     /// What is paid for.
     pub title: String,
-    /// `pending`, `succeeded`, `failed`, `refunded`.
-    pub status: String,
+    /// Where the payment stands.
+    pub status: PaymentStatus,
     /// Where the payer goes afterwards.
     pub back_url: String,
 }
@@ -110,7 +114,7 @@ impl App {
             bonus: tier.bonus,
             provider: self.gateway().name().to_owned(),
             provider_ref: intent.provider_ref,
-            status: "pending".into(),
+            status: PaymentStatus::Pending,
             created_at: now,
             updated_at: now,
         };
@@ -147,7 +151,7 @@ impl App {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
         let succeeded = event.kind == "payment.succeeded";
-        let status = if succeeded { "succeeded" } else { "failed" };
+        let status = if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed };
         if store::settle_recharge(&mut tx, &r.id, status, now.millis()).await? && succeeded {
             memberships::lock(&mut tx, r.merchant_id, r.user_id).await?;
             // The bonus comes out of the merchant's balance: serialised with its payouts.
@@ -215,7 +219,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-card-pay-own-orders"));
         }
         let now = self.now();
-        if order.status != "pending" || order.expires_at <= now.millis() {
+        if order.status != OrderStatus::Pending || order.expires_at <= now.millis() {
             return Err(AppError::new(
                 ErrorCode::OrderNotPayable,
                 lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
@@ -234,7 +238,7 @@ impl App {
                 lokal_core::Msg::new("err-card-balance-short").money("balance", balance).money("total", order.total),
             ));
         }
-        if !orders::transition(&mut tx, order.id, "pending", paying.paid_to, now.millis()).await? {
+        if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now.millis()).await? {
             return Err(AppError::new(ErrorCode::OrderNotPayable, "err-order-no-longer-payable"));
         }
         let payment_id = PaymentId::generate();
@@ -245,7 +249,7 @@ impl App {
             provider_ref: format!("card_{}", payment_id.0.simple()),
             amount: order.total,
             currency: order.currency.clone(),
-            status: "succeeded".into(),
+            status: PaymentStatus::Succeeded,
             created_at: now.millis(),
             updated_at: now.millis(),
         };
@@ -364,7 +368,7 @@ impl App {
             per_user_limit: 1,
             budget: None,
             budget_used: 0,
-            status: "points".into(),
+            status: BatchStatus::Points,
             created_by: user,
             created_at: now.millis(),
             updated_at: now.millis(),
@@ -376,7 +380,7 @@ impl App {
             user_id: user,
             claimed_at: now.millis(),
             expires_at: now.millis() + 30 * 86_400_000,
-            status: "unused".into(),
+            status: CouponStatus::Unused,
             channel: Some("points".into()),
             order_id: None,
             used_at: None,

@@ -1,6 +1,7 @@
 //! Merchants and their staff. Stores are in [`crate::stores`].
 
 use crate::{App, AppError};
+use lokal_core::access::InvitationStatus;
 use lokal_core::account::{DisplayName, LoginId};
 use lokal_core::{ErrorCode, FieldError, Grant, MerchantId, Principal, Role, Scope, StaffRole, StoreScope, UserId};
 use lokal_store::invitations::{self, InvitationRow};
@@ -80,7 +81,7 @@ impl App {
             role: Role::Staff(role).as_str().to_owned(),
             store_ids,
             invited_by: caller.user_id,
-            status: "invited".into(),
+            status: InvitationStatus::Invited,
             answered_by: None,
             created_at: now.millis(),
             answered_at: None,
@@ -182,7 +183,7 @@ impl App {
             .ok_or_else(|| AppError::not_found("invitation"))?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        let status = if accept { "accepted" } else { "declined" };
+        let status = if accept { InvitationStatus::Accepted } else { InvitationStatus::Declined };
         if !invitations::answer(&mut tx, &inv.id, status, caller.user_id, now.millis()).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-invitation-answered"));
         }
@@ -239,7 +240,7 @@ impl App {
         };
         caller.authorize(Scope::Merchant(merchant), needed)?;
         let mut tx = self.db().begin().await?;
-        if !invitations::answer(&mut tx, id, "withdrawn", caller.user_id, self.now().millis()).await? {
+        if !invitations::answer(&mut tx, id, InvitationStatus::Withdrawn, caller.user_id, self.now().millis()).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-invitation-answered"));
         }
         tx.commit().await?;

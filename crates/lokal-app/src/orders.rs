@@ -5,10 +5,13 @@
 use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::Msg;
+use lokal_core::PaymentStatus;
 use lokal_core::deal::uses_value;
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::fulfil::{Actor, OrderEvent};
 use lokal_core::ledger;
 use lokal_core::voucher::VoucherCode;
+use lokal_core::voucher::VoucherStatus;
 use lokal_core::{
     Currency, DealId, ErrorCode, FieldError, Money, OrderId, PaymentId, Principal, Scope, Timestamp, VoucherId,
 };
@@ -46,7 +49,7 @@ pub(crate) struct Paying {
     /// The journal entry's memo.
     pub memo: String,
     /// The status the order moves to.
-    pub paid_to: &'static str,
+    pub paid_to: OrderStatus,
 }
 
 /// A refund made.
@@ -94,7 +97,7 @@ impl App {
             unit_price: d.row.price,
             total: d.row.price * quantity,
             currency: d.row.currency.clone(),
-            status: "pending".into(),
+            status: OrderStatus::Pending,
             channel,
             created_at: now.millis(),
             expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
@@ -116,7 +119,7 @@ impl App {
             return Err(AppError::new(ErrorCode::SoldOut, "err-deal-sold-out"));
         }
         orders::insert(&mut tx, &order).await?;
-        let credit = crate::campaigns::Action {
+        let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Order,
             ref_id: order.id.to_string(),
             user: caller.user_id,
@@ -177,7 +180,7 @@ impl App {
         let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
         caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
         let now = self.now();
-        if order.status != "pending" || order.expires_at <= now.millis() {
+        if order.status != OrderStatus::Pending || order.expires_at <= now.millis() {
             return Err(AppError::new(
                 ErrorCode::OrderNotPayable,
                 lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
@@ -193,7 +196,7 @@ impl App {
             provider_ref: intent.provider_ref,
             amount: order.total,
             currency: order.currency,
-            status: "pending".into(),
+            status: PaymentStatus::Pending,
             created_at: now.millis(),
             updated_at: now.millis(),
         };
@@ -215,7 +218,7 @@ impl App {
     /// the configured delay (at once when the delay is 0), like a real provider would.
     pub async fn sandbox_complete(&self, provider_ref: &str, succeed: bool) -> Result<(), AppError> {
         let c = self.checkout(provider_ref).await?;
-        if c.status != "pending" {
+        if c.status != PaymentStatus::Pending {
             return Err(AppError::new(
                 ErrorCode::Conflict,
                 lokal_core::Msg::new("err-payment-status").with("status", c.status.as_str()),
@@ -263,8 +266,13 @@ impl App {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
         let succeeded = event.kind == "payment.succeeded";
-        if !orders::settle_payment(&mut tx, payment.id, if succeeded { "succeeded" } else { "failed" }, now.millis())
-            .await?
+        if !orders::settle_payment(
+            &mut tx,
+            payment.id,
+            if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed },
+            now.millis(),
+        )
+        .await?
         {
             // Already settled by an earlier event: record this one and change nothing.
             tx.commit().await?;
@@ -285,7 +293,7 @@ impl App {
             now.millis(),
         )
         .await?;
-        if !orders::transition(&mut tx, order.id, "pending", paying.paid_to, now.millis()).await? {
+        if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now.millis()).await? {
             // The order was cancelled (not paid in time) before the money arrived: give it back.
             let refund_id = format!("rf_{}", payment.id.0.simple());
             let amount = Money::new(payment.amount, Currency::CNY);
@@ -323,11 +331,13 @@ impl App {
             (None, None) => format!("{} order", order.kind),
         };
         let paid_to = match &menu_order {
-            None => "paid",
+            None => OrderStatus::Paid,
             // A bill waits for the till where the store confirms bills.
-            Some(m) if m.mode() == lokal_core::fulfil::Mode::PayAtStore && self.held_bill(m).await? => "paid",
+            Some(m) if m.mode() == lokal_core::fulfil::Mode::PayAtStore && self.held_bill(m).await? => {
+                OrderStatus::Paid
+            }
             Some(m) => lokal_core::fulfil::next(m.mode(), m.status(), OrderEvent::PaymentConfirmed, Actor::System)
-                .map_or("paid", |s| s.as_str()),
+                .unwrap_or(OrderStatus::Paid),
         };
         Ok(Paying { deal, menu_order, memo, paid_to })
     }
@@ -345,7 +355,7 @@ impl App {
         let Some(deal) = paying.deal else {
             let m = paying.menu_order.ok_or_else(|| AppError::not_found("order"))?;
             // Decided once, with the status the order moved to: a bill held for the till.
-            let held = m.mode() == lokal_core::fulfil::Mode::PayAtStore && paying.paid_to == "paid";
+            let held = m.mode() == lokal_core::fulfil::Mode::PayAtStore && paying.paid_to == OrderStatus::Paid;
             let kind = self.menu_order_paid(tx, &m, held, now).await?;
             return Ok(Some((m, kind)));
         };
@@ -420,12 +430,12 @@ impl App {
                 unit_price: order.unit_price,
                 uses_total: deal.uses_per_voucher,
                 uses_left: deal.uses_per_voucher,
-                status: "active".into(),
-                valid_from: deal.valid_from,
-                valid_until: deal.valid_until,
+                status: VoucherStatus::Active,
+                valid_from: Timestamp(deal.valid_from),
+                valid_until: Timestamp(deal.valid_until),
                 refund_id: None,
-                created_at: now.millis(),
-                updated_at: now.millis(),
+                created_at: now,
+                updated_at: now,
             };
             if vouchers::insert(tx, &v).await? {
                 return Ok(code);
@@ -441,7 +451,7 @@ impl App {
         let mut n = 0;
         for o in orders::expired_pending(self.db().pool(), now, 500).await? {
             let mut tx = self.db().begin().await?;
-            if orders::transition(&mut tx, o.id, "pending", "cancelled", now).await? {
+            if orders::transition(&mut tx, o.id, OrderStatus::Pending, OrderStatus::Cancelled, now).await? {
                 // Buyer row before deal row, the order `place_order` takes them in, so the two
                 // cannot deadlock on PostgreSQL. Menu orders take their stock only when paid.
                 if let Some(deal) = o.deal_id {
@@ -498,7 +508,7 @@ impl App {
                 }
                 out
             }
-            None => all.into_iter().filter(|v| v.status == "active").collect(),
+            None => all.into_iter().filter(|v| v.status == VoucherStatus::Active).collect(),
         };
         if chosen.is_empty() {
             return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-nothing-left"));
@@ -519,7 +529,7 @@ impl App {
         let payment = orders::payments_of(self.db().pool(), order.id)
             .await?
             .into_iter()
-            .find(|p| p.status == "succeeded")
+            .find(|p| p.status == PaymentStatus::Succeeded)
             .ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "err-order-not-paid"))?;
         // The same vouchers give the same refund id, which is also the gateway's idempotency key:
         // if this attempt fails after the gateway refunded, the retry cannot refund twice.
@@ -538,14 +548,14 @@ impl App {
             other => other?,
         }
         for v in chosen {
-            if !on_expiry && v.valid_until <= now.millis() {
+            if !on_expiry && v.valid_until <= now {
                 return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-expired-automatic"));
             }
             // Lock the voucher row, then read its uses as of now (a redemption may have just run;
             // one racing this refund now waits for it).
             vouchers::lock(&mut tx, v.id).await?;
             let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { continue };
-            if !vouchers::close(&mut tx, v.id, "refunded", Some(&refund_id), now.millis()).await? {
+            if !vouchers::close(&mut tx, v.id, VoucherStatus::Refunded, Some(&refund_id), now).await? {
                 return Err(AppError::new(
                     ErrorCode::NotRefundable,
                     lokal_core::Msg::new("err-voucher-not-refundable")

@@ -7,6 +7,7 @@
 
 use crate::{App, AppError};
 use lokal_core::fulfil::{Mode, OrderStatus};
+use lokal_core::review::ReviewVisibility;
 use lokal_core::review::{self, ReviewJson, ReviewTerms};
 use lokal_core::{ErrorCode, FieldError, Principal, Scope, StaffRole, StoreId};
 use lokal_store::reviews::{self, Order, ReviewRow};
@@ -99,7 +100,7 @@ impl App {
                     .filter(|r| r.undone_at.is_none())
                     .max_by_key(|r| r.created_at)
                     .ok_or_else(|| not_reviewable("err-review-voucher-unused"))?;
-                (format!("voucher:{id}"), last.store_id, last.created_at, None)
+                (format!("voucher:{id}"), last.store_id, last.created_at.millis(), None)
             }
             (None, None) => return Err(FieldError::new("order_id", "field-review-order-or-voucher").into()),
         };
@@ -127,7 +128,7 @@ impl App {
             photos_json: serde_json::to_string(&t.photos).map_err(AppError::internal)?,
             photo_count: i64::try_from(t.photos.len()).unwrap_or(0),
             avg_spend: t.avg_spend,
-            status: "visible".into(),
+            status: ReviewVisibility::Visible,
             hidden_reason: String::new(),
             helpful: 0,
             reply: String::new(),
@@ -266,7 +267,11 @@ impl App {
         let r =
             reviews::by_id(self.db().pool(), &review_id(id)?).await?.ok_or_else(|| AppError::not_found("review"))?;
         let reason = lokal_core::field::line_of_text("reason", reason, 200, hide)?;
-        let (from, to, n) = if hide { ("visible", "hidden", -1) } else { ("hidden", "visible", 1) };
+        let (from, to, n) = if hide {
+            (ReviewVisibility::Visible, ReviewVisibility::Hidden, -1)
+        } else {
+            (ReviewVisibility::Hidden, ReviewVisibility::Visible, 1)
+        };
         let mut tx = self.db().begin().await?;
         if !reviews::set_status(&mut tx, id, from, to, &reason).await? {
             return Err(AppError::new(
@@ -321,7 +326,7 @@ impl App {
         let id = review_id(id)?;
         reviews::by_id(self.db().pool(), &id)
             .await?
-            .filter(|r| r.status == "visible")
+            .filter(|r| r.status == ReviewVisibility::Visible)
             .ok_or_else(|| AppError::not_found("review"))
     }
 }

@@ -7,6 +7,7 @@ use crate::fulfil::{MenuOrder, conflict, reason_text};
 use crate::ledger::post;
 use crate::live::LiveEvent;
 use crate::{App, AppError};
+use lokal_core::fulfil::RiderStatus;
 use lokal_core::fulfil::{Actor, OrderEvent, OrderStatus, TaskEvent, TaskStatus, task_next};
 use lokal_core::geo::Implausible;
 use lokal_core::geo::LatLng;
@@ -43,7 +44,7 @@ pub enum Exception {
 
 /// The move `event` makes from the task's status: `(from, to)`, or a conflict.
 fn task_move(d: &DeliveryRow, event: TaskEvent) -> Result<(TaskStatus, TaskStatus), AppError> {
-    let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+    let from = d.status;
     let to = task_next(from, event)
         .ok_or_else(|| conflict(lokal_core::Msg::new("err-task-status").with("status", from.as_str())))?;
     Ok((from, to))
@@ -58,7 +59,7 @@ async fn step_own(
     (from, to): (TaskStatus, TaskStatus),
     now: i64,
 ) -> Result<(), AppError> {
-    if !deliveries::step(tx, d.id, Some(rider), from.as_str(), to.as_str(), now).await? {
+    if !deliveries::step(tx, d.id, Some(rider), from, to, now).await? {
         return Err(conflict("err-task-changed"));
     }
     Ok(())
@@ -106,7 +107,7 @@ impl App {
             name,
             phone: phone.as_str().to_owned(),
             vehicle: a.vehicle,
-            status: "pending".into(),
+            status: RiderStatus::Pending,
             reason: String::new(),
             shift_id: None,
             position: None,
@@ -125,16 +126,10 @@ impl App {
         riders::get_by_id(self.db().pool(), caller.user_id).await?.ok_or_else(|| AppError::not_found("rider"))
     }
 
-    /// Riders in `status` (`pending`, `approved`, `rejected`). Operators.
+    /// Riders in `status` (a [`RiderStatus`] name). Operators.
     pub async fn riders(&self, caller: &Principal, status: &str) -> Result<Vec<RiderRow>, AppError> {
         caller.require_admin()?;
-        if !["pending", "approved", "rejected", "suspended"].contains(&status) {
-            return Err(FieldError::new(
-                "status",
-                lokal_core::Msg::new("field-one-of").with("choices", "pending, approved, rejected, suspended"),
-            )
-            .into());
-        }
+        let status = RiderStatus::parse_field("status", status)?;
         Ok(riders::with_status(self.db().pool(), status).await?)
     }
 
@@ -151,12 +146,12 @@ impl App {
         let reason = if approve { String::new() } else { reason_text(reason)? };
         let now = self.now().millis();
         let mut tx = self.db().begin().await?;
-        let status = if approve { "approved" } else { "rejected" };
+        let status = if approve { RiderStatus::Approved } else { RiderStatus::Rejected };
         if !riders::decide(&mut tx, user, status, &reason, now).await? {
             return Err(match riders::get_by_id(&mut *tx, user).await? {
                 Some(r) => AppError::new(
                     ErrorCode::Conflict,
-                    lokal_core::Msg::new("err-rider-application-status").with("status", r.status),
+                    lokal_core::Msg::new("err-rider-application-status").with("status", r.status.as_str()),
                 ),
                 None => AppError::not_found("rider application"),
             });
@@ -174,10 +169,10 @@ impl App {
     async fn approved_rider(&self, caller: &Principal) -> Result<RiderRow, AppError> {
         caller.require_role(Role::Rider)?;
         let r = self.rider_me(caller).await?;
-        if r.status == "suspended" {
+        if r.status == RiderStatus::Suspended {
             return Err(AppError::new(ErrorCode::Forbidden, "err-rider-suspended"));
         }
-        if r.status != "approved" {
+        if r.status != RiderStatus::Approved {
             return Err(AppError::new(ErrorCode::Forbidden, "err-rider-not-approved"));
         }
         Ok(r)
@@ -232,11 +227,11 @@ impl App {
         // shift; tasks are read after it, so none given meanwhile is left behind.
         let Some(shift) = riders::end_shift(tx, rider, now.millis()).await? else { return Ok(None) };
         let held = deliveries::of_rider(&mut **tx, rider).await?;
-        if held.iter().any(|d| d.status == TaskStatus::PickedUp.as_str()) {
+        if held.iter().any(|d| d.status == TaskStatus::PickedUp) {
             return Err(AppError::new(ErrorCode::Conflict, "err-shift-end-carrying"));
         }
         for d in &held {
-            if !deliveries::step(tx, d.id, Some(rider), &d.status, "waiting", now.millis()).await? {
+            if !deliveries::step(tx, d.id, Some(rider), d.status, TaskStatus::Waiting, now.millis()).await? {
                 return Err(conflict("err-tasks-changed"));
             }
             self.timeline(tx, d.order_id, "rider_released", actor, why, now).await?;
@@ -252,7 +247,9 @@ impl App {
         let reason = reason_text(reason)?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        if !riders::set_status(&mut tx, rider, "approved", "suspended", &reason, now.millis()).await? {
+        if !riders::set_status(&mut tx, rider, RiderStatus::Approved, RiderStatus::Suspended, &reason, now.millis())
+            .await?
+        {
             riders::get_by_id(&mut *tx, rider).await?.ok_or_else(|| AppError::not_found("rider"))?;
             return Err(AppError::new(ErrorCode::Conflict, "err-rider-not-suspendable"));
         }
@@ -268,7 +265,9 @@ impl App {
         caller.require_admin()?;
         let reason = reason_text(reason)?;
         let mut tx = self.db().begin().await?;
-        if !riders::set_status(&mut tx, rider, "suspended", "approved", "", self.now().millis()).await? {
+        if !riders::set_status(&mut tx, rider, RiderStatus::Suspended, RiderStatus::Approved, "", self.now().millis())
+            .await?
+        {
             riders::get_by_id(&mut *tx, rider).await?.ok_or_else(|| AppError::not_found("rider"))?;
             return Err(AppError::new(ErrorCode::Conflict, "err-rider-not-suspended"));
         }
@@ -428,7 +427,7 @@ impl App {
         let d = self.own_task(caller, id).await?;
         let note = lokal_core::field::line_of_text("note", note, 200, false)?;
         let now = self.now();
-        let from = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+        let from = d.status;
         let label = match kind {
             Exception::StoreDelay => "exception: store delay",
             Exception::CustomerUnreachable => "exception: customer unreachable",
@@ -437,7 +436,7 @@ impl App {
         let release = kind != Exception::CustomerUnreachable && task_next(from, TaskEvent::Release).is_some();
         let mut tx = self.db().begin().await?;
         if release
-            && !deliveries::step(&mut tx, id, Some(caller.user_id), from.as_str(), "waiting", now.millis()).await?
+            && !deliveries::step(&mut tx, id, Some(caller.user_id), from, TaskStatus::Waiting, now.millis()).await?
         {
             return Err(conflict("err-task-changed"));
         }

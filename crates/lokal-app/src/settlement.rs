@@ -5,6 +5,7 @@
 use crate::fulfil::MenuOrder;
 use crate::ledger::post;
 use crate::{App, AppError};
+use lokal_core::PaymentStatus;
 use lokal_core::ledger::{self, Account, Posting};
 use lokal_core::takeout;
 use lokal_core::{ErrorCode, Timestamp, UserId};
@@ -37,7 +38,8 @@ impl App {
         reason: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let payment = orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == "succeeded");
+        let payment =
+            orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == PaymentStatus::Succeeded);
         let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "err-order-not-paid"))?;
         let refund_id = format!("rf_{}", order.id.0.simple());
         let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());

@@ -402,7 +402,7 @@ impl App {
             unit_price: priced.totals.total,
             total: priced.totals.total,
             currency: Currency::CNY.as_str().to_owned(),
-            status: OrderStatus::Pending.as_str().to_owned(),
+            status: OrderStatus::Pending,
             channel,
             created_at: now.millis(),
             expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
@@ -456,7 +456,7 @@ impl App {
         if let Some(id) = &detail.address_id {
             lokal_store::addresses::touch(&mut *tx, caller.user_id, id, now.millis()).await?;
         }
-        let credit = crate::campaigns::Action {
+        let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Order,
             ref_id: order.id.to_string(),
             user: caller.user_id,
@@ -467,20 +467,6 @@ impl App {
         self.credit(&mut tx, &credit).await?;
         tx.commit().await?;
         Ok(order)
-    }
-
-    /// Appends a step to an order's timeline.
-    pub(crate) async fn timeline(
-        &self,
-        tx: &mut lokal_store::Tx,
-        order: OrderId,
-        kind: &str,
-        actor: Option<lokal_core::UserId>,
-        note: &str,
-        now: Timestamp,
-    ) -> Result<(), AppError> {
-        let e = menu::EventRow { kind: kind.to_owned(), actor_id: actor, note: note.to_owned(), at: now.millis() };
-        Ok(menu::add_event(tx, order, &e).await?)
     }
 }
 

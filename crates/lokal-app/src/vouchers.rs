@@ -6,13 +6,12 @@ use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::deal::{commission, uses_value};
 use lokal_core::ledger;
-use lokal_core::voucher::VoucherCode;
+use lokal_core::voucher::{self, Holding, Refusal, VoucherCode, VoucherStatus};
 use lokal_core::{ErrorCode, FieldError, Principal, RedemptionId, Scope, StaffRole, StoreId, Timestamp};
 use lokal_store::stores::{self, StoreRow};
 use lokal_store::vouchers::{self, RedemptionRow, VoucherRow};
 
-/// How long a manager may undo a redemption.
-pub const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
+pub use lokal_core::voucher::UNDO_WINDOW_MS;
 
 /// A voucher as the redemption desk sees it.
 #[derive(Debug)]
@@ -27,34 +26,31 @@ pub struct DeskVoucher {
     pub redemptions: Vec<RedemptionRow>,
 }
 
-/// Why `v` of `deal` cannot take `uses` at `store` at `now`, if it cannot.
+/// Why `v` of `deal` cannot take `uses` at `store` at `now`, if it cannot (the rule is
+/// [`voucher::refusal`]).
 fn refusal(v: &VoucherRow, deal: &DealView, store: &StoreRow, uses: i64, now: Timestamp) -> Option<AppError> {
-    fn no(code: ErrorCode, msg: impl Into<lokal_core::Msg>) -> Option<AppError> {
-        Some(AppError::new(code, msg))
-    }
-    match v.status.as_str() {
-        "refunded" => return no(ErrorCode::VoucherRefunded, "err-voucher-refunded"),
-        "used" => return no(ErrorCode::VoucherUsedUp, "err-voucher-used"),
-        "expired" => return no(ErrorCode::VoucherExpired, "err-voucher-expired"),
-        _ => {}
-    }
-    if now.millis() >= v.valid_until {
-        return no(ErrorCode::VoucherExpired, "err-voucher-expired");
-    }
-    if now.millis() < v.valid_from {
-        return no(ErrorCode::VoucherNotYetValid, "err-voucher-not-yet-valid");
-    }
-    if !deal.store_ids.contains(&store.id) {
-        return no(ErrorCode::VoucherWrongStore, "err-voucher-wrong-store");
-    }
-    if uses > v.uses_left {
-        return no(ErrorCode::VoucherUsedUp, lokal_core::Msg::new("err-voucher-uses-left").with("n", v.uses_left));
-    }
-    match deal.rules() {
-        Ok(rules) => rules
-            .refuses_at(now, i32::try_from(store.utc_offset_min).unwrap_or(480))
-            .and_then(|why| no(ErrorCode::VoucherRuleRefused, why)),
-        Err(e) => Some(e),
+    let rules = match deal.rules() {
+        Ok(rules) => rules,
+        Err(e) => return Some(e),
+    };
+    let holding =
+        Holding { status: v.status, uses_left: v.uses_left, valid_from: v.valid_from, valid_until: v.valid_until };
+    let offset = i32::try_from(store.utc_offset_min).unwrap_or(480);
+    voucher::refusal(holding, deal.store_ids.contains(&store.id), uses, &rules, now, offset).map(refused)
+}
+
+/// A refusal as the desk reports it.
+fn refused(why: Refusal) -> AppError {
+    match why {
+        Refusal::Refunded => AppError::new(ErrorCode::VoucherRefunded, "err-voucher-refunded"),
+        Refusal::UsedUp => AppError::new(ErrorCode::VoucherUsedUp, "err-voucher-used"),
+        Refusal::Expired => AppError::new(ErrorCode::VoucherExpired, "err-voucher-expired"),
+        Refusal::NotYetValid => AppError::new(ErrorCode::VoucherNotYetValid, "err-voucher-not-yet-valid"),
+        Refusal::WrongStore => AppError::new(ErrorCode::VoucherWrongStore, "err-voucher-wrong-store"),
+        Refusal::FewerUses(n) => {
+            AppError::new(ErrorCode::VoucherUsedUp, lokal_core::Msg::new("err-voucher-uses-left").with("n", n))
+        }
+        Refusal::Rule(why) => AppError::new(ErrorCode::VoucherRuleRefused, why),
     }
 }
 
@@ -119,7 +115,7 @@ impl App {
         }
         let rate = lokal_store::merchants::commission_bp(self.db().pool(), v.merchant_id).await?;
         let mut tx = self.db().begin().await?;
-        let Some(before) = vouchers::take_uses(&mut tx, v.id, uses, now.millis()).await? else {
+        let Some(before) = vouchers::take_uses(&mut tx, v.id, uses, now).await? else {
             // Someone else took the uses between our read and our write.
             drop(tx);
             let fresh = vouchers::by_id(self.db().pool(), v.id).await?.unwrap_or(v);
@@ -150,7 +146,7 @@ impl App {
             value,
             commission: fee,
             entry_id: entry,
-            created_at: now.millis(),
+            created_at: now,
             undone_at: None,
             undone_by: None,
             undo_device: None,
@@ -158,7 +154,7 @@ impl App {
         vouchers::insert_redemption(&mut tx, &r).await?;
         // A member earns points on the value consumed (taken back if the redemption is undone).
         self.earn_points(&mut tx, v.merchant_id, v.user_id, value, &id.to_string(), &deal.row.title, now).await?;
-        let credit = crate::campaigns::Action {
+        let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Redemption,
             ref_id: id.to_string(),
             user: v.user_id,
@@ -193,7 +189,7 @@ impl App {
                 lokal_core::Msg::new("err-undo-window-closed").with("minutes", 10),
             )
         };
-        if r.undone_at.is_some() || now.millis() - r.created_at > UNDO_WINDOW_MS {
+        if !voucher::undoable(r.created_at, r.undone_at, now) {
             return Err(closed());
         }
         let mut tx = self.db().begin().await?;
@@ -226,11 +222,11 @@ impl App {
         }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
         let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
-        let undo = vouchers::Undo { by: caller.user_id, device, entry, at: now.millis() };
-        if !vouchers::undo_redemption(&mut tx, r.id, undo, now.millis() - UNDO_WINDOW_MS).await? {
+        let undo = vouchers::Undo { by: caller.user_id, device, entry, at: now };
+        if !vouchers::undo_redemption(&mut tx, r.id, undo, Timestamp(now.millis() - UNDO_WINDOW_MS)).await? {
             return Err(closed());
         }
-        if !vouchers::return_uses(&mut tx, r.voucher_id, r.uses, now.millis()).await? {
+        if !vouchers::return_uses(&mut tx, r.voucher_id, r.uses, now).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-undo-voucher-closed"));
         }
         tx.commit().await?;
@@ -260,7 +256,7 @@ impl App {
     /// many vouchers were handled.
     pub async fn expire_vouchers(&self) -> Result<usize, AppError> {
         let now = self.now();
-        let due = vouchers::due_to_expire(self.db().pool(), now.millis(), 500).await?;
+        let due = vouchers::due_to_expire(self.db().pool(), now, 500).await?;
         let mut n = 0;
         for v in due {
             // One voucher that cannot be handled must not hold up the others: log and go on.
@@ -285,7 +281,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         vouchers::lock(&mut tx, v.id).await?;
         let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { return Ok(()) };
-        if vouchers::close(&mut tx, v.id, "expired", None, now.millis()).await? {
+        if vouchers::close(&mut tx, v.id, VoucherStatus::Expired, None, now).await? {
             let total = u32::try_from(fresh.uses_total).unwrap_or(1);
             let left = u32::try_from(fresh.uses_left).unwrap_or(0).min(total);
             let value = uses_value(fresh.unit_price, total, total - left, left);

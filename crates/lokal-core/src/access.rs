@@ -212,6 +212,20 @@ pub trait Owned {
     fn scope(&self) -> Scope;
 }
 
+crate::named_enum! {
+    /// Where an invitation to a merchant's staff stands.
+    pub enum InvitationStatus {
+        /// Waiting for the invitee.
+        Invited = "invited",
+        /// The invitee joined.
+        Accepted = "accepted",
+        /// The invitee said no.
+        Declined = "declined",
+        /// The merchant took it back.
+        Withdrawn = "withdrawn",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -269,6 +269,30 @@ impl PromotionTerms {
     }
 }
 
+crate::named_enum! {
+    /// Where a coupon batch (template) stands.
+    pub enum BatchStatus {
+        /// Claimable within its claim window while coupons are left.
+        Active = "active",
+        /// Stopped by its owner.
+        Stopped = "stopped",
+        /// The batch of one coupon bought with points: never claimable, listed nowhere.
+        Points = "points",
+    }
+}
+
+crate::named_enum! {
+    /// Where one consumer's coupon stands.
+    pub enum CouponStatus {
+        /// In the wallet, usable until it expires.
+        Unused = "unused",
+        /// Applied to an order that is not paid yet (released if the order is cancelled).
+        Held = "held",
+        /// Spent on a paid order.
+        Used = "used",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,8 @@
 //! The state machines of menu orders (delivery, pickup, dine-in, pay-at-store) and of delivery
 //! tasks: which event moves which state where, and who may send it. Storage applies a move as a
 //! conditional update from the state this function was asked about, so two racing events cannot
-//! both win. docs/ARCHITECTURE.md §11 draws both machines and compares them with the WeChat
+//! both win. docs/decisions.md D.2 draws both machines and compares them with the WeChat
 //! instant-delivery status codes.
-
-use std::fmt;
 
 /// How a menu order reaches the consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -40,60 +38,29 @@ impl Mode {
     }
 }
 
-/// Where a menu order stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// Placed, waiting for the payment (cancelled after the payment window).
-    Pending,
-    /// Paid; waiting for the store to accept within its SLA.
-    Paid,
-    /// The store accepted and is preparing.
-    Accepted,
-    /// Prepared: waiting for the rider, the consumer (pickup) or the waiter (dine-in).
-    Ready,
-    /// A rider has it on the way.
-    Delivering,
-    /// Handed over (delivered, picked up, served or, for a bill, paid). Money is settled.
-    Completed,
-    /// The store refused it (or did not answer in time with auto-reject); refunded in full.
-    Rejected,
-    /// Cancelled: unpaid, or by the consumer, store or platform (refunded if it was paid).
-    Cancelled,
+crate::named_enum! {
+    /// Where an order stands (deal orders use `pending`, `paid` and `cancelled`).
+    pub enum OrderStatus {
+        /// Placed, waiting for the payment (cancelled after the payment window).
+        Pending = "pending",
+        /// Paid; waiting for the store to accept within its SLA.
+        Paid = "paid",
+        /// The store accepted and is preparing.
+        Accepted = "accepted",
+        /// Prepared: waiting for the rider, the consumer (pickup) or the waiter (dine-in).
+        Ready = "ready",
+        /// A rider has it on the way.
+        Delivering = "delivering",
+        /// Handed over (delivered, picked up, served or, for a bill, paid). Money is settled.
+        Completed = "completed",
+        /// The store refused it (or did not answer in time with auto-reject); refunded in full.
+        Rejected = "rejected",
+        /// Cancelled: unpaid, or by the consumer, store or platform (refunded if it was paid).
+        Cancelled = "cancelled",
+    }
 }
 
 impl OrderStatus {
-    /// Every status.
-    pub const ALL: [OrderStatus; 8] = [
-        OrderStatus::Pending,
-        OrderStatus::Paid,
-        OrderStatus::Accepted,
-        OrderStatus::Ready,
-        OrderStatus::Delivering,
-        OrderStatus::Completed,
-        OrderStatus::Rejected,
-        OrderStatus::Cancelled,
-    ];
-
-    /// The stored name (`orders.status`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "pending",
-            OrderStatus::Paid => "paid",
-            OrderStatus::Accepted => "accepted",
-            OrderStatus::Ready => "ready",
-            OrderStatus::Delivering => "delivering",
-            OrderStatus::Completed => "completed",
-            OrderStatus::Rejected => "rejected",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
-
-    /// The status stored as `s`.
-    pub fn parse(s: &str) -> Option<OrderStatus> {
-        OrderStatus::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
     /// No event moves it any more.
     pub const fn is_terminal(self) -> bool {
         matches!(self, OrderStatus::Completed | OrderStatus::Rejected | OrderStatus::Cancelled)
@@ -102,12 +69,6 @@ impl OrderStatus {
     /// The consumer's money is held by the platform (paid, not yet settled or refunded).
     pub const fn holds_money(self) -> bool {
         matches!(self, OrderStatus::Paid | OrderStatus::Accepted | OrderStatus::Ready | OrderStatus::Delivering)
-    }
-}
-
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -223,61 +184,42 @@ pub fn next(mode: Mode, from: OrderStatus, event: OrderEvent, actor: Actor) -> R
     to.ok_or(IllegalTransition { mode: mode.as_str(), from, event, actor })
 }
 
-/// Where a delivery task stands (one per delivery order, created when the store accepts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    /// No rider yet (new, or taken back from one).
-    Waiting,
-    /// A rider is on the way to the store.
-    Assigned,
-    /// The rider is at the store.
-    AtStore,
-    /// The rider has the food.
-    PickedUp,
-    /// Handed to the consumer.
-    Delivered,
-    /// The order was cancelled.
-    Cancelled,
+crate::named_enum! {
+    /// Where a delivery task stands (one per delivery order, created when the store accepts).
+    pub enum TaskStatus {
+        /// No rider yet (new, or taken back from one).
+        Waiting = "waiting",
+        /// A rider is on the way to the store.
+        Assigned = "assigned",
+        /// The rider is at the store.
+        AtStore = "at_store",
+        /// The rider has the food.
+        PickedUp = "picked_up",
+        /// Handed to the consumer.
+        Delivered = "delivered",
+        /// The order was cancelled.
+        Cancelled = "cancelled",
+    }
 }
 
 impl TaskStatus {
-    /// Every status.
-    pub const ALL: [TaskStatus; 6] = [
-        TaskStatus::Waiting,
-        TaskStatus::Assigned,
-        TaskStatus::AtStore,
-        TaskStatus::PickedUp,
-        TaskStatus::Delivered,
-        TaskStatus::Cancelled,
-    ];
-
-    /// The stored name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Waiting => "waiting",
-            TaskStatus::Assigned => "assigned",
-            TaskStatus::AtStore => "at_store",
-            TaskStatus::PickedUp => "picked_up",
-            TaskStatus::Delivered => "delivered",
-            TaskStatus::Cancelled => "cancelled",
-        }
-    }
-
-    /// The status stored as `s`.
-    pub fn parse(s: &str) -> Option<TaskStatus> {
-        TaskStatus::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
     /// A rider holds the task (and so counts against the rider's load).
     pub const fn with_rider(self) -> bool {
         matches!(self, TaskStatus::Assigned | TaskStatus::AtStore | TaskStatus::PickedUp)
     }
 }
 
-impl fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::named_enum! {
+    /// Where a rider's account stands.
+    pub enum RiderStatus {
+        /// Signed up; waiting for an operator.
+        Pending = "pending",
+        /// May take shifts and tasks.
+        Approved = "approved",
+        /// Refused (may sign up again).
+        Rejected = "rejected",
+        /// Stopped by an operator (with a reason) until reinstated.
+        Suspended = "suspended",
     }
 }
 
@@ -440,10 +382,10 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for s in OrderStatus::ALL {
-            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+            assert_eq!(s.as_str().parse::<OrderStatus>(), Ok(s));
         }
         for s in TaskStatus::ALL {
-            assert_eq!(TaskStatus::parse(s.as_str()), Some(s));
+            assert_eq!(s.as_str().parse::<TaskStatus>(), Ok(s));
         }
         for m in Mode::ALL {
             assert_eq!(Mode::parse(m.as_str()), Some(m));

@@ -22,6 +22,7 @@
 //! - [`takeout`]: menu orders' money rules (fees, options, pay-at-store discounts, rider pay).
 //! - [`promo`]: the pricing engine of promotions and coupons, and the best combination at checkout.
 //! - [`coupon`]: coupon batches as issued (checks, validity).
+//! - [`status`]: enums stored as text ([`named_enum!`]) and the statuses several aggregates share.
 
 pub mod access;
 pub mod account;
@@ -46,6 +47,7 @@ pub mod msg;
 pub mod photo;
 pub mod promo;
 pub mod review;
+pub mod status;
 pub mod store;
 pub mod takeout;
 pub mod time;
@@ -60,4 +62,5 @@ pub use ids::{
 };
 pub use money::{Currency, Money};
 pub use msg::{Msg, MsgArg};
+pub use status::{ApprovalStatus, PaymentStatus, RunStatus, UnknownName};
 pub use time::Timestamp;

@@ -147,6 +147,16 @@ impl ReviewTerms {
     }
 }
 
+crate::named_enum! {
+    /// Whether a review is shown.
+    pub enum ReviewVisibility {
+        /// Shown on the store page and counted in its rating.
+        Visible = "visible",
+        /// Hidden by an operator (after a report), not counted.
+        Hidden = "hidden",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,8 @@
 //! case, spaces and dashes are ignored, and `I`/`L` read as 1, `O` as 0; a mistyped character or
 //! two swapped neighbours fail the check digit instead of naming someone else's voucher.
 
-use crate::FieldError;
+use crate::deal::UsageRules;
+use crate::{FieldError, Msg, Timestamp};
 use std::fmt;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -83,6 +84,92 @@ impl fmt::Display for VoucherCode {
     }
 }
 
+crate::named_enum! {
+    /// Where a voucher stands.
+    pub enum VoucherStatus {
+        /// Has uses left and can be redeemed within its validity.
+        Active = "active",
+        /// Every use is taken (an undo makes it active again).
+        Used = "used",
+        /// Paid back; never redeemable again.
+        Refunded = "refunded",
+        /// Past its validity with uses left (and, for a refundable deal, refunded by the sweep).
+        Expired = "expired",
+    }
+}
+
+/// How long a manager may undo a redemption.
+pub const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// A voucher as the redemption rule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holding {
+    /// Where it stands.
+    pub status: VoucherStatus,
+    /// Uses it still has.
+    pub uses_left: i64,
+    /// Usable from.
+    pub valid_from: Timestamp,
+    /// Usable until (exclusive).
+    pub valid_until: Timestamp,
+}
+
+/// Why a voucher cannot take uses, in the order the desk checks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// It was paid back.
+    Refunded,
+    /// Every use is taken.
+    UsedUp,
+    /// Past its validity.
+    Expired,
+    /// Before its validity.
+    NotYetValid,
+    /// Its deal is not sold at this store.
+    WrongStore,
+    /// Fewer uses left than asked for (how many are left).
+    FewerUses(i64),
+    /// The deal's usage rules refuse it now (weekdays only, hours).
+    Rule(Msg),
+}
+
+/// Why `v` cannot take `uses` at a store now (`at_store`: the deal is sold there; `rules` and
+/// `offset_min`: the deal's usage rules in the store's local time), if it cannot.
+pub fn refusal(
+    v: Holding,
+    at_store: bool,
+    uses: i64,
+    rules: &UsageRules,
+    now: Timestamp,
+    offset_min: i32,
+) -> Option<Refusal> {
+    match v.status {
+        VoucherStatus::Refunded => return Some(Refusal::Refunded),
+        VoucherStatus::Used => return Some(Refusal::UsedUp),
+        VoucherStatus::Expired => return Some(Refusal::Expired),
+        VoucherStatus::Active => {}
+    }
+    if now >= v.valid_until {
+        return Some(Refusal::Expired);
+    }
+    if now < v.valid_from {
+        return Some(Refusal::NotYetValid);
+    }
+    if !at_store {
+        return Some(Refusal::WrongStore);
+    }
+    if uses > v.uses_left {
+        return Some(Refusal::FewerUses(v.uses_left));
+    }
+    rules.refuses_at(now, offset_min).map(Refusal::Rule)
+}
+
+/// Whether a redemption made at `made` (and undone at `undone`, if it was) may be undone at
+/// `now`: not already undone, and within [`UNDO_WINDOW_MS`].
+pub fn undoable(made: Timestamp, undone: Option<Timestamp>, now: Timestamp) -> bool {
+    undone.is_none() && now.millis() - made.millis() <= UNDO_WINDOW_MS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +211,59 @@ mod tests {
             prop_assume!(pair != [Some(0), Some(31)] && pair != [Some(31), Some(0)]);
             prop_assert!(VoucherCode::parse("code", &swapped).is_err());
         }
+    }
+
+    fn active(uses_left: i64) -> Holding {
+        Holding {
+            status: VoucherStatus::Active,
+            uses_left,
+            valid_from: Timestamp(1_000),
+            valid_until: Timestamp(10_000),
+        }
+    }
+
+    #[test]
+    fn a_closed_voucher_is_refused_for_what_closed_it() {
+        let any = UsageRules::default();
+        for (status, why) in [
+            (VoucherStatus::Refunded, Refusal::Refunded),
+            (VoucherStatus::Used, Refusal::UsedUp),
+            (VoucherStatus::Expired, Refusal::Expired),
+        ] {
+            let v = Holding { status, ..active(1) };
+            assert_eq!(refusal(v, true, 1, &any, Timestamp(5_000), 480), Some(why));
+        }
+    }
+
+    #[test]
+    fn validity_store_and_uses_are_checked_in_that_order() {
+        let any = UsageRules::default();
+        let v = active(2);
+        assert_eq!(refusal(v, false, 3, &any, Timestamp(10_000), 480), Some(Refusal::Expired), "until is exclusive");
+        assert_eq!(refusal(v, false, 3, &any, Timestamp(999), 480), Some(Refusal::NotYetValid));
+        assert_eq!(refusal(v, false, 3, &any, Timestamp(1_000), 480), Some(Refusal::WrongStore));
+        assert_eq!(refusal(v, true, 3, &any, Timestamp(1_000), 480), Some(Refusal::FewerUses(2)));
+        assert_eq!(refusal(v, true, 2, &any, Timestamp(9_999), 480), None);
+    }
+
+    #[test]
+    fn the_deals_rules_have_the_last_word() {
+        let weekdays = UsageRules { weekdays_only: true, ..UsageRules::default() };
+        // 2026-12-05 is a Saturday; 12:00 in Shanghai is 04:00 UTC.
+        let saturday = Timestamp::parse_rfc3339("2026-12-05T04:00:00Z").expect("time");
+        let v = Holding { valid_from: Timestamp(0), valid_until: Timestamp(i64::MAX), ..active(1) };
+        assert_eq!(
+            refusal(v, true, 1, &weekdays, saturday, 480),
+            Some(Refusal::Rule(Msg::new("err-deal-weekdays-only")))
+        );
+        assert_eq!(refusal(v, true, 1, &weekdays, saturday.plus_secs(2 * 86_400), 480), None, "Monday");
+    }
+
+    #[test]
+    fn a_redemption_can_be_undone_once_within_ten_minutes() {
+        let made = Timestamp(1_000_000);
+        assert!(undoable(made, None, made.plus_secs(600)));
+        assert!(!undoable(made, None, Timestamp(made.0 + UNDO_WINDOW_MS + 1)));
+        assert!(!undoable(made, Some(made.plus_secs(1)), made.plus_secs(2)));
     }
 }

@@ -70,8 +70,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, a: &AddressRow) -
     .bind(a.created_at)
     .bind(a.used_at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -92,8 +91,7 @@ pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, a: &AddressRow) -
     .bind(&a.id)
     .bind(a.user_id.to_string())
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -103,8 +101,7 @@ pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, user: UserId, id:
         .bind(id.to_owned())
         .bind(user.to_string())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -120,8 +117,7 @@ pub async fn touch<'e>(
         .bind(id.to_owned())
         .bind(user.to_string())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -132,12 +128,7 @@ pub async fn get_for<'e>(
     id: &str,
 ) -> Result<Option<AddressRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM addresses WHERE id = $1 AND user_id = $2"));
-    let row = sqlx::query(sql)
-        .bind(id.to_owned())
-        .bind(user.to_string())
-        .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_owned()).bind(user.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -146,7 +137,7 @@ pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM addresses WHERE user_id = $1 ORDER BY used_at DESC, id DESC LIMIT 100"
     ));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -155,7 +146,6 @@ pub async fn count<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> R
     let row = sqlx::query("SELECT COUNT(*) AS n FROM addresses WHERE user_id = $1")
         .bind(user.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+        .await?;
+    Ok(get(&row, "n")?)
 }

@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::row::{get, parse};
+use lokal_core::ApprovalStatus;
 use lokal_core::{MerchantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -26,7 +27,7 @@ pub struct ApplicationRow {
     /// The first store's profile as JSON.
     pub first_store: String,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: ApprovalStatus,
     /// The rejection reason.
     pub reason: Option<String>,
     /// The merchant created on approval.
@@ -54,7 +55,7 @@ fn from_row(r: &AnyRow) -> Result<ApplicationRow, StoreError> {
         contact_name: get(r, "contact_name")?,
         contact_phone: get(r, "contact_phone")?,
         first_store: get(r, "first_store")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         reason: get(r, "reason")?,
         merchant_id: merchant.map(|m| m.parse()).transpose().map_err(|_| StoreError::Corrupt("merchant_id".into()))?,
         created_at: get(r, "created_at")?,
@@ -78,15 +79,14 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, a: &ApplicationRo
         .bind(a.contact_name.clone())
         .bind(a.contact_phone.clone())
         .bind(a.first_store.clone())
-        .bind(a.status.clone())
+        .bind(a.status.as_str())
         .bind(a.reason.clone())
         .bind(a.merchant_id.map(|m| m.to_string()))
         .bind(a.created_at)
         .bind(a.decided_at)
         .bind(a.decided_by.map(|u| u.to_string()))
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -96,14 +96,14 @@ pub async fn get_by_id<'e>(
     id: &str,
 ) -> Result<Option<ApplicationRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM merchant_applications WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Applications with `status` (or all), ids after `after`, oldest first, at most `limit`.
 pub async fn list<'e>(
     ex: impl Executor<'e, Database = Any>,
-    status: Option<&str>,
+    status: Option<ApprovalStatus>,
     applicant: Option<UserId>,
     after: Option<&str>,
     limit: i64,
@@ -113,13 +113,12 @@ pub async fn list<'e>(
          AND id > $3 ORDER BY id LIMIT $4"
     ));
     let rows = sqlx::query(sql)
-        .bind(status.unwrap_or("").to_owned())
+        .bind(status.map_or("", ApprovalStatus::as_str))
         .bind(applicant.map(|u| u.to_string()).unwrap_or_default())
         .bind(after.unwrap_or("").to_owned())
         .bind(limit)
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -128,7 +127,7 @@ pub async fn list<'e>(
 pub async fn decide<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
-    status: &str,
+    status: ApprovalStatus,
     reason: Option<&str>,
     by: UserId,
     at: i64,
@@ -138,13 +137,12 @@ pub async fn decide<'e>(
          WHERE id = $1 AND status = 'pending'",
     )
     .bind(id.to_owned())
-    .bind(status.to_owned())
+    .bind(status.as_str())
     .bind(reason.map(str::to_owned))
     .bind(by.to_string())
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -158,8 +156,7 @@ pub async fn set_merchant<'e>(
         .bind(id.to_owned())
         .bind(merchant.to_string())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -168,7 +165,6 @@ pub async fn reopen<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Resu
     sqlx::query("UPDATE merchant_applications SET status = 'pending', reason = NULL, decided_by = NULL, decided_at = NULL WHERE id = $1")
         .bind(id.to_owned())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }

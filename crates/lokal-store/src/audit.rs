@@ -46,8 +46,7 @@ pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, a: &AuditRow) -> 
         .bind(&a.subject)
         .bind(&a.detail)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -75,7 +74,6 @@ pub async fn recent<'e>(
             .bind(limit)
             .fetch_all(ex)
             .await,
-        }
-        .map_err(StoreError::from_sqlx)?;
+        }?;
     rows.iter().map(from_row).collect()
 }

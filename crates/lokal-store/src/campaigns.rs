@@ -3,7 +3,9 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::RunStatus;
 use lokal_core::campaign::{Model, Touch};
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::{CampaignId, ChannelId, CouponTemplateId, MerchantId, OrderId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -28,7 +30,7 @@ pub struct CampaignRow {
     /// Attribution window, days.
     pub window_days: i64,
     /// `active`.
-    pub status: String,
+    pub status: RunStatus,
     /// Who created it.
     pub created_by: UserId,
     /// Created, epoch ms.
@@ -48,7 +50,7 @@ fn campaign(r: &AnyRow) -> Result<CampaignRow, StoreError> {
         starts_at: get(r, "starts_at")?,
         ends_at: get(r, "ends_at")?,
         window_days: get(r, "window_days")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         created_by: parse(r, "created_by")?,
         created_at: get(r, "created_at")?,
     })
@@ -101,12 +103,11 @@ pub async fn insert_campaign<'e>(ex: impl Executor<'e, Database = Any>, c: &Camp
         .bind(c.starts_at)
         .bind(c.ends_at)
         .bind(c.window_days)
-        .bind(&c.status)
+        .bind(c.status.as_str())
         .bind(c.created_by.to_string())
         .bind(c.created_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -116,7 +117,7 @@ pub async fn campaign_by_id<'e>(
     id: CampaignId,
 ) -> Result<Option<CampaignRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(campaign).transpose()
 }
 
@@ -138,8 +139,7 @@ pub async fn campaigns_of<'e>(
             ));
             sqlx::query(sql).fetch_all(ex).await
         }
-    }
-    .map_err(StoreError::from_sqlx)?;
+    }?;
     rows.iter().map(campaign).collect()
 }
 
@@ -158,8 +158,7 @@ pub async fn insert_channel<'e>(ex: impl Executor<'e, Database = Any>, c: &Chann
         .bind(c.cost)
         .bind(c.created_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -171,7 +170,7 @@ pub async fn channels_of<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {CHANNEL_COLUMNS} FROM campaign_channels WHERE campaign_id = $1 ORDER BY id"
     ));
-    let rows = sqlx::query(sql).bind(campaign.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(campaign.to_string()).fetch_all(ex).await?;
     rows.iter().map(channel).collect()
 }
 
@@ -181,7 +180,7 @@ pub async fn channel_by_code<'e>(
     code: &str,
 ) -> Result<Option<ChannelRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {CHANNEL_COLUMNS} FROM campaign_channels WHERE code = $1"));
-    let row = sqlx::query(sql).bind(code).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(code).fetch_optional(ex).await?;
     row.as_ref().map(channel).transpose()
 }
 
@@ -203,8 +202,7 @@ pub async fn insert_touch<'e>(
     .bind(user.map(|u| u.to_string()))
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -218,8 +216,7 @@ pub async fn bind_visitor<'e>(
         .bind(visitor)
         .bind(user.to_string())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected())
 }
 
@@ -236,8 +233,7 @@ pub async fn touches_of_user<'e>(
     .bind(user.to_string())
     .bind(since)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(Touch {
@@ -300,8 +296,7 @@ pub async fn insert_attribution<'e>(
     .bind(i64::from(a.new_to_platform))
     .bind(a.at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -320,8 +315,7 @@ pub async fn has_paid_order<'e>(
     .bind(except.to_string())
     .bind(merchant.map(|m| m.to_string()).unwrap_or_default())
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }
 
@@ -336,8 +330,7 @@ pub async fn touch_counts<'e>(
     )
     .bind(campaign.to_string())
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter().map(|r| Ok((parse(r, "channel_id")?, get(r, "visits")?, get(r, "visitors")?))).collect()
 }
 
@@ -346,9 +339,8 @@ pub async fn reach<'e>(ex: impl Executor<'e, Database = Any>, campaign: Campaign
     let row = sqlx::query("SELECT COUNT(DISTINCT visitor) AS n FROM touches WHERE campaign_id = $1")
         .bind(campaign.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+        .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// An action credited to a campaign, with what happened to it since (an order's payment,
@@ -372,7 +364,7 @@ pub struct Credited {
     /// When, epoch ms.
     pub at: i64,
     /// For an order: its status.
-    pub order_status: Option<String>,
+    pub order_status: Option<OrderStatus>,
     /// For an order: when it was paid.
     pub paid_at: Option<i64>,
     /// For an order: its store (menu orders and bills).
@@ -407,7 +399,7 @@ pub async fn credited<'e>(
          LEFT JOIN redemptions rd ON a.kind = 'redemption' AND rd.id = a.ref_id \
          WHERE a.{m}_campaign_id = $1 ORDER BY a.at DESC, a.id DESC"
     ));
-    let rows = sqlx::query(sql).bind(campaign.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(campaign.to_string()).fetch_all(ex).await?;
     rows.iter()
         .map(|r| {
             Ok(Credited {
@@ -419,7 +411,7 @@ pub async fn credited<'e>(
                 new_to_merchant: get::<i64>(r, "new_to_merchant")? != 0,
                 new_to_platform: get::<i64>(r, "new_to_platform")? != 0,
                 at: get(r, "at")?,
-                order_status: get(r, "order_status")?,
+                order_status: opt(r, "order_status")?,
                 paid_at: get(r, "paid_at")?,
                 store_id: opt(r, "store_id")?,
                 discount: get(r, "discount")?,
@@ -443,7 +435,6 @@ pub async fn touched_since<'e>(
         .bind(channel.to_string())
         .bind(since)
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }

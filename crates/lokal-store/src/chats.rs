@@ -103,15 +103,13 @@ pub async fn open(
     .bind(user.to_string())
     .bind(at)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let row = sqlx::query("SELECT id FROM chat_threads WHERE store_id = $1 AND user_id = $2")
         .bind(store.to_string())
         .bind(user.to_string())
         .fetch_one(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "id")
+        .await?;
+    Ok(get(&row, "id")?)
 }
 
 /// Adds a message and, in the same transaction, moves the thread's last message, raises the
@@ -127,8 +125,7 @@ pub async fn post(tx: &mut crate::Tx, m: &MessageRow, preview: &str) -> Result<(
     .bind(&m.body)
     .bind(m.at)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let sql = if m.sender == "consumer" {
         "UPDATE chat_threads SET last_at = $2, last_preview = $3, store_unread = store_unread + 1, \
          consumer_unread = 0 WHERE id = $1"
@@ -136,13 +133,7 @@ pub async fn post(tx: &mut crate::Tx, m: &MessageRow, preview: &str) -> Result<(
         "UPDATE chat_threads SET last_at = $2, last_preview = $3, consumer_unread = consumer_unread + 1, \
          store_unread = 0 WHERE id = $1"
     };
-    sqlx::query(sql)
-        .bind(&m.thread_id)
-        .bind(m.at)
-        .bind(preview)
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query(sql).bind(&m.thread_id).bind(m.at).bind(preview).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -153,14 +144,14 @@ pub async fn mark_read<'e>(ex: impl Executor<'e, Database = Any>, id: &str, side
     } else {
         "UPDATE chat_threads SET store_unread = 0 WHERE id = $1 AND store_unread <> 0"
     };
-    sqlx::query(sql).bind(id).execute(ex).await.map_err(StoreError::from_sqlx)?;
+    sqlx::query(sql).bind(id).execute(ex).await?;
     Ok(())
 }
 
 /// One thread.
 pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.id = $1"));
-    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await?;
     row.as_ref().map(thread).transpose()
 }
 
@@ -171,26 +162,21 @@ pub async fn between<'e>(
     user: UserId,
 ) -> Result<Option<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.store_id = $1 AND t.user_id = $2"));
-    let row = sqlx::query(sql)
-        .bind(store.to_string())
-        .bind(user.to_string())
-        .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(store.to_string()).bind(user.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(thread).transpose()
 }
 
 /// A consumer's threads, latest message first (at most 200).
 pub async fn of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.user_id = $1 ORDER BY t.last_at DESC, t.id LIMIT 200"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
     rows.iter().map(thread).collect()
 }
 
 /// A store's threads, latest message first (at most 500).
 pub async fn of_store<'e>(ex: impl Executor<'e, Database = Any>, store: StoreId) -> Result<Vec<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.store_id = $1 ORDER BY t.last_at DESC, t.id LIMIT 500"));
-    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await?;
     rows.iter().map(thread).collect()
 }
 
@@ -207,8 +193,7 @@ pub async fn messages<'e>(
     .bind(thread_id)
     .bind(limit)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let mut out = rows.iter().map(message).collect::<Result<Vec<_>, _>>()?;
     out.reverse();
     Ok(out)

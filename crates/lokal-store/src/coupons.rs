@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::coupon::{BatchStatus, CouponStatus};
 use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -41,7 +42,7 @@ pub struct TemplateRow {
     /// Discount given so far, minor units.
     pub budget_used: i64,
     /// `active` or `stopped`.
-    pub status: String,
+    pub status: BatchStatus,
     /// Who created it.
     pub created_by: UserId,
     /// Created, epoch ms.
@@ -77,7 +78,7 @@ fn template_with(r: &AnyRow, prefix: &str) -> Result<TemplateRow, StoreError> {
         per_user_limit: get(r, &c("per_user_limit"))?,
         budget: get(r, &c("budget"))?,
         budget_used: get(r, &c("budget_used"))?,
-        status: get(r, &c("status"))?,
+        status: parse(r, &c("status"))?,
         created_by: parse(r, &c("created_by"))?,
         created_at: get(r, &c("created_at"))?,
         updated_at: get(r, &c("updated_at"))?,
@@ -106,20 +107,18 @@ pub async fn insert_template(tx: &mut crate::Tx, t: &TemplateRow, stores: &[Stor
         .bind(t.per_user_limit)
         .bind(t.budget)
         .bind(t.budget_used)
-        .bind(&t.status)
+        .bind(t.status.as_str())
         .bind(t.created_by.to_string())
         .bind(t.created_at)
         .bind(t.updated_at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     for s in stores {
         sqlx::query("INSERT INTO coupon_template_stores (template_id, store_id) VALUES ($1, $2)")
             .bind(t.id.to_string())
             .bind(s.to_string())
             .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     }
     Ok(())
 }
@@ -130,7 +129,7 @@ pub async fn template_by_id<'e>(
     id: CouponTemplateId,
 ) -> Result<Option<TemplateRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(template).transpose()
 }
 
@@ -143,7 +142,7 @@ pub async fn templates_of_merchant<'e>(
         "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE merchant_id = $1 AND status <> 'points' \
          ORDER BY id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
     rows.iter().map(template).collect()
 }
 
@@ -152,7 +151,7 @@ pub async fn platform_templates<'e>(ex: impl Executor<'e, Database = Any>) -> Re
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE issuer = 'platform' ORDER BY id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).fetch_all(ex).await?;
     rows.iter().map(template).collect()
 }
 
@@ -167,7 +166,7 @@ pub async fn claimable<'e>(
          AND claim_until > $1 AND quantity_left > 0 ORDER BY id DESC LIMIT {}",
         limit.clamp(1, 500)
     ));
-    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await?;
     rows.iter().map(template).collect()
 }
 
@@ -183,8 +182,7 @@ pub async fn claimable_for_merchant<'e>(
          AND status = 'active' AND claim_from <= $2 AND claim_until > $2 AND quantity_left > 0 \
          ORDER BY CASE WHEN issuer = 'platform' THEN 1 ELSE 0 END, id DESC LIMIT 500"
     ));
-    let rows =
-        sqlx::query(sql).bind(merchant.to_string()).bind(now).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(now).fetch_all(ex).await?;
     rows.iter().map(template).collect()
 }
 
@@ -207,7 +205,7 @@ pub async fn stores_of_many<'e>(
     for id in ids {
         q = q.bind(id.to_string());
     }
-    for r in q.fetch_all(ex).await.map_err(StoreError::from_sqlx)? {
+    for r in q.fetch_all(ex).await? {
         out.entry(parse(&r, "template_id")?).or_default().push(parse(&r, "store_id")?);
     }
     Ok(out)
@@ -221,9 +219,8 @@ pub async fn stores_of<'e>(
     let rows = sqlx::query("SELECT store_id FROM coupon_template_stores WHERE template_id = $1 ORDER BY store_id")
         .bind(id.to_string())
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| parse(r, "store_id")).collect()
+        .await?;
+    Ok(rows.iter().map(|r| parse(r, "store_id")).collect::<Result<_, _>>()?)
 }
 
 /// Takes one coupon from an active batch whose claiming is open at `now`. False when none is
@@ -237,8 +234,7 @@ pub async fn take_one(tx: &mut crate::Tx, id: CouponTemplateId, now: i64) -> Res
     .bind(id.to_string())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -259,8 +255,7 @@ pub async fn count_claimer(
     .bind(user.to_string())
     .bind(limit.max(1))
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -278,7 +273,7 @@ pub struct CouponRow {
     /// Expires, epoch ms.
     pub expires_at: i64,
     /// `unused`, `used` or `void`.
-    pub status: String,
+    pub status: CouponStatus,
     /// The channel that brought the claim (a campaign link, a poster, …).
     pub channel: Option<String>,
     /// The order it was used on.
@@ -299,7 +294,7 @@ fn coupon(r: &AnyRow) -> Result<CouponRow, StoreError> {
         user_id: parse(r, "user_id")?,
         claimed_at: get(r, "claimed_at")?,
         expires_at: get(r, "expires_at")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         channel: get(r, "channel")?,
         order_id: get(r, "order_id")?,
         used_at: get(r, "used_at")?,
@@ -318,14 +313,13 @@ pub async fn insert_coupon(tx: &mut crate::Tx, c: &CouponRow) -> Result<(), Stor
         .bind(c.user_id.to_string())
         .bind(c.claimed_at)
         .bind(c.expires_at)
-        .bind(&c.status)
+        .bind(c.status.as_str())
         .bind(c.channel.as_deref())
         .bind(c.order_id.as_deref())
         .bind(c.used_at)
         .bind(c.discount)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -340,7 +334,7 @@ pub async fn of_user<'e>(
         "SELECT {ccols}, {cols} FROM coupons c JOIN coupon_templates t ON t.id = c.template_id \
          WHERE c.user_id = $1 ORDER BY c.id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
     rows.iter().map(|r| Ok((coupon(r)?, template_with(r, "t_")?))).collect()
 }
 
@@ -349,9 +343,8 @@ pub async fn claimed_count<'e>(ex: impl Executor<'e, Database = Any>, id: Coupon
     let row = sqlx::query("SELECT COUNT(*) AS n FROM coupons WHERE template_id = $1")
         .bind(id.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+        .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// Puts an unused, unexpired coupon of `user` on an order with the discount it gives. False when
@@ -374,8 +367,7 @@ pub async fn hold(
     .bind(discount)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -388,8 +380,7 @@ pub async fn spend_budget(tx: &mut crate::Tx, id: CouponTemplateId, discount: i6
     .bind(id.to_string())
     .bind(discount)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -399,8 +390,7 @@ pub async fn mark_used(tx: &mut crate::Tx, order: &str, now: i64) -> Result<(), 
         .bind(order)
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -411,8 +401,7 @@ pub async fn release(tx: &mut crate::Tx, order: &str) -> Result<usize, StoreErro
         sqlx::query("SELECT template_id, discount FROM coupons WHERE order_id = $1 AND status IN ('held', 'used')")
             .bind(order)
             .fetch_all(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     for r in &rows {
         let template: String = get(r, "template_id")?;
         let discount: i64 = get(r, "discount")?;
@@ -420,8 +409,7 @@ pub async fn release(tx: &mut crate::Tx, order: &str) -> Result<usize, StoreErro
             .bind(template)
             .bind(discount)
             .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     }
     sqlx::query(
         "UPDATE coupons SET status = 'unused', order_id = NULL, discount = 0, used_at = NULL \
@@ -429,20 +417,15 @@ pub async fn release(tx: &mut crate::Tx, order: &str) -> Result<usize, StoreErro
     )
     .bind(order)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    sqlx::query("DELETE FROM first_orders WHERE order_id = $1")
-        .bind(order)
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    .await?;
+    sqlx::query("DELETE FROM first_orders WHERE order_id = $1").bind(order).execute(&mut **tx).await?;
     Ok(rows.len())
 }
 
 /// The coupons on an order.
 pub async fn of_order<'e>(ex: impl Executor<'e, Database = Any>, order: &str) -> Result<Vec<CouponRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE order_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(order).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(order).fetch_all(ex).await?;
     rows.iter().map(coupon).collect()
 }
 
@@ -460,8 +443,7 @@ pub async fn has_order<'e>(
     .bind(user.to_string())
     .bind(merchant.map(|m| m.to_string()).unwrap_or_default())
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }
 
@@ -475,7 +457,6 @@ pub async fn lock_first_order(tx: &mut crate::Tx, user: UserId, scope: &str, ord
     .bind(scope)
     .bind(order)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }

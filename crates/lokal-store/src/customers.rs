@@ -95,8 +95,7 @@ pub async fn of_merchant<'e>(
     .bind(after_user)
     .bind(select.limit)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(CustomerRow {
@@ -119,8 +118,7 @@ pub async fn tags<'e>(
     let rows = sqlx::query("SELECT user_id, tag FROM customer_tags WHERE merchant_id = $1 ORDER BY tag")
         .bind(merchant.to_string())
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     rows.iter().map(|r| Ok((parse(r, "user_id")?, get(r, "tag")?))).collect()
 }
 
@@ -143,8 +141,7 @@ pub async fn add_tag<'e>(
     .bind(by.to_string())
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -160,8 +157,7 @@ pub async fn remove_tag<'e>(
         .bind(user.to_string())
         .bind(tag)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -178,7 +174,6 @@ pub async fn is_customer<'e>(
     .bind(merchant.to_string())
     .bind(user.to_string())
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }

@@ -26,59 +26,47 @@ pub struct Db {
     backend: Backend,
 }
 
-const SQLITE: &[(i64, &str, &str)] = &[
-    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
-    (2, "store profiles", include_str!("../migrations/sqlite/0002_store_profiles.sql")),
-    (3, "merchant applications", include_str!("../migrations/sqlite/0003_merchant_applications.sql")),
-    (4, "catalog", include_str!("../migrations/sqlite/0004_catalog.sql")),
-    (5, "deals, vouchers and ledger", include_str!("../migrations/sqlite/0005_deals_vouchers_ledger.sql")),
-    (6, "undo device", include_str!("../migrations/sqlite/0006_undo_device.sql")),
-    (7, "menu orders and riders", include_str!("../migrations/sqlite/0007_menu_orders_riders.sql")),
-    (8, "coupons", include_str!("../migrations/sqlite/0008_coupons.sql")),
-    (9, "coupons at checkout", include_str!("../migrations/sqlite/0009_coupons_at_checkout.sql")),
-    (10, "store promotions", include_str!("../migrations/sqlite/0010_store_promotions.sql")),
-    (11, "campaigns", include_str!("../migrations/sqlite/0011_campaigns.sql")),
-    (12, "analytics", include_str!("../migrations/sqlite/0012_analytics.sql")),
-    (13, "first orders", include_str!("../migrations/sqlite/0013_first_orders.sql")),
-    (14, "reviews", include_str!("../migrations/sqlite/0014_reviews.sql")),
-    (15, "platform discounts", include_str!("../migrations/sqlite/0015_platform_discounts.sql")),
-    (16, "customer tags", include_str!("../migrations/sqlite/0016_customer_tags.sql")),
-    (17, "memberships", include_str!("../migrations/sqlite/0017_memberships.sql")),
-    (18, "loyalty", include_str!("../migrations/sqlite/0018_loyalty.sql")),
-    (19, "chats", include_str!("../migrations/sqlite/0019_chats.sql")),
-    (20, "language", include_str!("../migrations/sqlite/0020_language.sql")),
-    (21, "media", include_str!("../migrations/sqlite/0021_media.sql")),
-    (22, "addresses", include_str!("../migrations/sqlite/0022_addresses.sql")),
-    (23, "message_centre", include_str!("../migrations/sqlite/0023_message_centre.sql")),
-    (24, "item_photos", include_str!("../migrations/sqlite/0024_item_photos.sql")),
-    (25, "security", include_str!("../migrations/sqlite/0025_security.sql")),
-];
-const POSTGRES: &[(i64, &str, &str)] = &[
-    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
-    (2, "store profiles", include_str!("../migrations/postgres/0002_store_profiles.sql")),
-    (3, "merchant applications", include_str!("../migrations/postgres/0003_merchant_applications.sql")),
-    (4, "catalog", include_str!("../migrations/postgres/0004_catalog.sql")),
-    (5, "deals, vouchers and ledger", include_str!("../migrations/postgres/0005_deals_vouchers_ledger.sql")),
-    (6, "undo device", include_str!("../migrations/postgres/0006_undo_device.sql")),
-    (7, "menu orders and riders", include_str!("../migrations/postgres/0007_menu_orders_riders.sql")),
-    (8, "coupons", include_str!("../migrations/postgres/0008_coupons.sql")),
-    (9, "coupons at checkout", include_str!("../migrations/postgres/0009_coupons_at_checkout.sql")),
-    (10, "store promotions", include_str!("../migrations/postgres/0010_store_promotions.sql")),
-    (11, "campaigns", include_str!("../migrations/postgres/0011_campaigns.sql")),
-    (12, "analytics", include_str!("../migrations/postgres/0012_analytics.sql")),
-    (13, "first orders", include_str!("../migrations/postgres/0013_first_orders.sql")),
-    (14, "reviews", include_str!("../migrations/postgres/0014_reviews.sql")),
-    (15, "platform discounts", include_str!("../migrations/postgres/0015_platform_discounts.sql")),
-    (16, "customer tags", include_str!("../migrations/postgres/0016_customer_tags.sql")),
-    (17, "memberships", include_str!("../migrations/postgres/0017_memberships.sql")),
-    (18, "loyalty", include_str!("../migrations/postgres/0018_loyalty.sql")),
-    (19, "chats", include_str!("../migrations/postgres/0019_chats.sql")),
-    (20, "language", include_str!("../migrations/postgres/0020_language.sql")),
-    (21, "media", include_str!("../migrations/postgres/0021_media.sql")),
-    (22, "addresses", include_str!("../migrations/postgres/0022_addresses.sql")),
-    (23, "message_centre", include_str!("../migrations/postgres/0023_message_centre.sql")),
-    (24, "item_photos", include_str!("../migrations/postgres/0024_item_photos.sql")),
-    (25, "security", include_str!("../migrations/postgres/0025_security.sql")),
+/// One migration's SQL: the same for both backends, or one script per backend where their DDL
+/// differs (0007, which SQLite does as a table rebuild).
+enum Script {
+    Both(&'static str),
+    Each { sqlite: &'static str, postgres: &'static str },
+}
+
+/// Every migration, in order. A script's text is what sqlx checksums: never edit an applied one.
+const MIGRATIONS: &[(i64, &str, Script)] = &[
+    (1, "foundation", Script::Both(include_str!("../migrations/0001_foundation.sql"))),
+    (2, "store profiles", Script::Both(include_str!("../migrations/0002_store_profiles.sql"))),
+    (3, "merchant applications", Script::Both(include_str!("../migrations/0003_merchant_applications.sql"))),
+    (4, "catalog", Script::Both(include_str!("../migrations/0004_catalog.sql"))),
+    (5, "deals, vouchers and ledger", Script::Both(include_str!("../migrations/0005_deals_vouchers_ledger.sql"))),
+    (6, "undo device", Script::Both(include_str!("../migrations/0006_undo_device.sql"))),
+    (
+        7,
+        "menu orders and riders",
+        Script::Each {
+            sqlite: include_str!("../migrations/sqlite/0007_menu_orders_riders.sql"),
+            postgres: include_str!("../migrations/postgres/0007_menu_orders_riders.sql"),
+        },
+    ),
+    (8, "coupons", Script::Both(include_str!("../migrations/0008_coupons.sql"))),
+    (9, "coupons at checkout", Script::Both(include_str!("../migrations/0009_coupons_at_checkout.sql"))),
+    (10, "store promotions", Script::Both(include_str!("../migrations/0010_store_promotions.sql"))),
+    (11, "campaigns", Script::Both(include_str!("../migrations/0011_campaigns.sql"))),
+    (12, "analytics", Script::Both(include_str!("../migrations/0012_analytics.sql"))),
+    (13, "first orders", Script::Both(include_str!("../migrations/0013_first_orders.sql"))),
+    (14, "reviews", Script::Both(include_str!("../migrations/0014_reviews.sql"))),
+    (15, "platform discounts", Script::Both(include_str!("../migrations/0015_platform_discounts.sql"))),
+    (16, "customer tags", Script::Both(include_str!("../migrations/0016_customer_tags.sql"))),
+    (17, "memberships", Script::Both(include_str!("../migrations/0017_memberships.sql"))),
+    (18, "loyalty", Script::Both(include_str!("../migrations/0018_loyalty.sql"))),
+    (19, "chats", Script::Both(include_str!("../migrations/0019_chats.sql"))),
+    (20, "language", Script::Both(include_str!("../migrations/0020_language.sql"))),
+    (21, "media", Script::Both(include_str!("../migrations/0021_media.sql"))),
+    (22, "addresses", Script::Both(include_str!("../migrations/0022_addresses.sql"))),
+    (23, "message_centre", Script::Both(include_str!("../migrations/0023_message_centre.sql"))),
+    (24, "item_photos", Script::Both(include_str!("../migrations/0024_item_photos.sql"))),
+    (25, "security", Script::Both(include_str!("../migrations/0025_security.sql"))),
 ];
 
 impl Db {
@@ -112,13 +100,14 @@ impl Db {
     /// Applies the backend's pending migrations (safe to run from several processes at once on
     /// PostgreSQL: sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let scripts = match self.backend {
-            Backend::Sqlite => SQLITE,
-            Backend::Postgres => POSTGRES,
-        };
-        let migrations = scripts
+        let migrations = MIGRATIONS
             .iter()
-            .map(|(v, name, sql)| {
+            .map(|(v, name, script)| {
+                let sql = match (script, self.backend) {
+                    (Script::Both(sql), _) => *sql,
+                    (Script::Each { sqlite, .. }, Backend::Sqlite) => *sqlite,
+                    (Script::Each { postgres, .. }, Backend::Postgres) => *postgres,
+                };
                 // A script that starts with `-- no-transaction` runs its own transaction (SQLite
                 // table rebuilds must turn foreign keys off outside one).
                 let no_tx = sql.starts_with("-- no-transaction");
@@ -131,7 +120,7 @@ impl Db {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(StoreError::from_sqlx)?;
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
@@ -153,11 +142,52 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         };
-        tx.map_err(StoreError::from_sqlx)
+        Ok(tx?)
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Backend, MIGRATIONS, Script};
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType};
+    use std::borrow::Cow;
+
+    /// Each backend's migrations as `backend version checksum` lines (sqlx's SHA-384 of the text).
+    fn checksums() -> String {
+        let mut out = String::new();
+        for (backend, label) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "postgres")] {
+            for (v, name, script) in MIGRATIONS {
+                let sql = match (script, backend) {
+                    (Script::Both(sql), _) => *sql,
+                    (Script::Each { sqlite, .. }, Backend::Sqlite) => *sqlite,
+                    (Script::Each { postgres, .. }, Backend::Postgres) => *postgres,
+                };
+                let m = Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), false);
+                let hex: String = m.checksum.iter().map(|b| format!("{b:02x}")).collect();
+                out.push_str(&format!("{label} {v:04} {hex}\n"));
+            }
+        }
+        out
+    }
+
+    /// A migration applied to someone's database must never change (sqlx refuses to start when a
+    /// checksum differs), whichever folder its file lives in. A new migration adds its lines to
+    /// tests/data/migration_checksums.txt.
+    #[test]
+    fn applied_migrations_never_change() {
+        let recorded = include_str!("../tests/data/migration_checksums.txt");
+        let now = checksums();
+        for line in recorded.lines() {
+            assert!(now.lines().any(|l| l == line), "a recorded migration changed or vanished: {line}");
+        }
+        for line in now.lines() {
+            assert!(recorded.lines().any(|l| l == line), "record this new migration's checksum: {line}");
+        }
     }
 }

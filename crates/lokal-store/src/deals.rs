@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::row::{get, parse};
+use lokal_core::RunStatus;
 use lokal_core::{DealId, MerchantId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -46,7 +47,7 @@ pub struct DealRow {
     /// A flash sale.
     pub flash_sale: bool,
     /// `active` or `stopped`.
-    pub status: String,
+    pub status: RunStatus,
     /// Created, epoch ms.
     pub created_at: i64,
     /// Last change, epoch ms.
@@ -77,7 +78,7 @@ fn from_row(r: &AnyRow) -> Result<DealRow, StoreError> {
         refundable: get::<i64>(r, "refundable")? != 0,
         auto_refund: get::<i64>(r, "auto_refund")? != 0,
         flash_sale: get::<i64>(r, "flash_sale")? != 0,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
     })
@@ -108,19 +109,17 @@ pub async fn insert(tx: &mut crate::Tx, d: &DealRow, stores: &[StoreId]) -> Resu
         .bind(i64::from(d.refundable))
         .bind(i64::from(d.auto_refund))
         .bind(i64::from(d.flash_sale))
-        .bind(&d.status)
+        .bind(d.status.as_str())
         .bind(d.created_at)
         .bind(d.updated_at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     for s in stores {
         sqlx::query("INSERT INTO deal_stores (deal_id, store_id) VALUES ($1, $2)")
             .bind(d.id.to_string())
             .bind(s.to_string())
             .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     }
     Ok(())
 }
@@ -128,7 +127,7 @@ pub async fn insert(tx: &mut crate::Tx, d: &DealRow, stores: &[StoreId]) -> Resu
 /// A deal by id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: DealId) -> Result<Option<DealRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deals WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -137,9 +136,8 @@ pub async fn stores_of<'e>(ex: impl Executor<'e, Database = Any>, id: DealId) ->
     let rows = sqlx::query("SELECT store_id FROM deal_stores WHERE deal_id = $1 ORDER BY store_id")
         .bind(id.to_string())
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| parse(r, "store_id")).collect()
+        .await?;
+    Ok(rows.iter().map(|r| parse(r, "store_id")).collect::<Result<_, _>>()?)
 }
 
 /// Whether a deal is valid at a store.
@@ -152,8 +150,7 @@ pub async fn valid_at<'e>(
         .bind(id.to_string())
         .bind(store.to_string())
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(row.is_some())
 }
 
@@ -163,7 +160,7 @@ pub async fn for_store<'e>(ex: impl Executor<'e, Database = Any>, store: StoreId
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {cols} FROM deals d JOIN deal_stores s ON s.deal_id = d.id WHERE s.store_id = $1 ORDER BY d.id DESC"
     ));
-    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -173,7 +170,7 @@ pub async fn for_merchant<'e>(
     merchant: MerchantId,
 ) -> Result<Vec<DealRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deals WHERE merchant_id = $1 ORDER BY id DESC"));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -188,8 +185,7 @@ pub async fn take_stock(tx: &mut crate::Tx, id: DealId, units: i64, now: i64) ->
     .bind(units)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -200,8 +196,7 @@ pub async fn return_stock(tx: &mut crate::Tx, id: DealId, units: i64, now: i64) 
         .bind(units)
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -227,8 +222,7 @@ pub async fn count_buyer(
     .bind(units)
     .bind(cap)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -239,8 +233,7 @@ pub async fn uncount_buyer(tx: &mut crate::Tx, id: DealId, user: UserId, units: 
         .bind(user.to_string())
         .bind(units)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -255,6 +248,6 @@ pub async fn on_sale<'e>(
         "SELECT s.store_id AS store_id, {cols} FROM deals d JOIN deal_stores s ON s.deal_id = d.id \
          WHERE d.status = 'active' AND d.sale_ends_at > $1 ORDER BY d.id"
     ));
-    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await?;
     rows.iter().map(|r| Ok((parse(r, "store_id")?, from_row(r)?))).collect()
 }

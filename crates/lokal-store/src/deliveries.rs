@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::fulfil::TaskStatus;
 use lokal_core::{DeliveryId, OrderId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -19,7 +20,7 @@ pub struct DeliveryRow {
     /// The rider holding it.
     pub rider_id: Option<UserId>,
     /// A [`lokal_core::fulfil::TaskStatus`] name.
-    pub status: String,
+    pub status: TaskStatus,
     /// The store, 1e-7 degrees.
     pub pickup: (i64, i64),
     /// The door, 1e-7 degrees.
@@ -56,7 +57,7 @@ fn from_row(r: &AnyRow) -> Result<DeliveryRow, StoreError> {
         order_id: parse(r, "order_id")?,
         store_id: parse(r, "store_id")?,
         rider_id: opt(r, "rider_id")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         pickup: (get(r, "pickup_lat_e7")?, get(r, "pickup_lng_e7")?),
         drop: (get(r, "drop_lat_e7")?, get(r, "drop_lng_e7")?),
         distance_m: get(r, "distance_m")?,
@@ -83,7 +84,7 @@ pub async fn insert(tx: &mut crate::Tx, d: &DeliveryRow) -> Result<(), StoreErro
         .bind(d.order_id.to_string())
         .bind(d.store_id.to_string())
         .bind(d.rider_id.map(|u| u.to_string()))
-        .bind(&d.status)
+        .bind(d.status.as_str())
         .bind(d.pickup.0)
         .bind(d.pickup.1)
         .bind(d.drop.0)
@@ -99,8 +100,7 @@ pub async fn insert(tx: &mut crate::Tx, d: &DeliveryRow) -> Result<(), StoreErro
         .bind(d.created_at)
         .bind(d.updated_at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -110,7 +110,7 @@ pub async fn get_by_id<'e>(
     id: DeliveryId,
 ) -> Result<Option<DeliveryRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -120,7 +120,7 @@ pub async fn for_order<'e>(
     order: OrderId,
 ) -> Result<Option<DeliveryRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries WHERE order_id = $1"));
-    let row = sqlx::query(sql).bind(order.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(order.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -130,7 +130,7 @@ pub async fn open<'e>(ex: impl Executor<'e, Database = Any>, limit: i64) -> Resu
         "SELECT {COLUMNS} FROM deliveries WHERE status IN ('waiting', 'assigned', 'at_store', 'picked_up') \
          ORDER BY id LIMIT $1"
     ));
-    let rows = sqlx::query(sql).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(limit).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -143,7 +143,7 @@ pub async fn of_rider<'e>(
         "SELECT {COLUMNS} FROM deliveries WHERE rider_id = $1 AND status IN ('assigned', 'at_store', 'picked_up') \
          ORDER BY id"
     ));
-    let rows = sqlx::query(sql).bind(rider.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(rider.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -156,8 +156,7 @@ pub async fn history<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deliveries WHERE rider_id = $1 AND status = 'delivered' ORDER BY id DESC LIMIT $2"
     ));
-    let rows =
-        sqlx::query(sql).bind(rider.to_string()).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(rider.to_string()).bind(limit).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -171,8 +170,7 @@ pub async fn assign(tx: &mut crate::Tx, id: DeliveryId, rider: UserId, now: i64)
     .bind(rider.to_string())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -182,40 +180,39 @@ pub async fn step(
     tx: &mut crate::Tx,
     id: DeliveryId,
     rider: Option<UserId>,
-    from: &str,
-    to: &str,
+    from: TaskStatus,
+    to: TaskStatus,
     now: i64,
 ) -> Result<bool, StoreError> {
     let sql = match to {
-        "waiting" => {
+        TaskStatus::Waiting => {
             "UPDATE deliveries SET status = $4, rider_id = NULL, assigned_at = NULL, arrived_at = NULL, updated_at = $5 \
              WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
         }
-        "at_store" => {
+        TaskStatus::AtStore => {
             "UPDATE deliveries SET status = $4, arrived_at = $5, updated_at = $5 \
              WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
         }
-        "picked_up" => {
+        TaskStatus::PickedUp => {
             "UPDATE deliveries SET status = $4, picked_at = $5, updated_at = $5 \
              WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
         }
-        "delivered" => {
+        TaskStatus::Delivered => {
             "UPDATE deliveries SET status = $4, delivered_at = $5, updated_at = $5 \
              WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
         }
-        _ => {
+        TaskStatus::Assigned | TaskStatus::Cancelled => {
             "UPDATE deliveries SET status = $4, updated_at = $5 WHERE id = $1 AND status = $3 AND ($2 = '' OR rider_id = $2)"
         }
     };
     let done = sqlx::query(sql)
         .bind(id.to_string())
         .bind(rider.map(|r| r.to_string()).unwrap_or_default())
-        .bind(from)
-        .bind(to)
+        .bind(from.as_str())
+        .bind(to.as_str())
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -225,8 +222,7 @@ pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: i64) -> Result<
         .bind(id.to_string())
         .bind(eta_at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -241,8 +237,7 @@ pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: i64) -> Result<
     .bind(order.to_string())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     if moved.rows_affected() == 0 {
         return Ok(None);
     }
@@ -250,7 +245,6 @@ pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: i64) -> Result<
         .bind(order.to_string())
         .bind(now)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    row.as_ref().map(|r| get(r, "eta_at")).transpose()
+        .await?;
+    Ok(row.as_ref().map(|r| get(r, "eta_at")).transpose()?)
 }

@@ -15,17 +15,18 @@ pub enum StoreError {
     Corrupt(String),
     /// Connecting, migrating or any other database failure.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A migration failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-impl StoreError {
-    /// Classifies a driver error. PostgreSQL reports the constraint name; SQLite reports the
-    /// columns (`UNIQUE constraint failed: users.email`) or an index name, which we turn into
-    /// PostgreSQL's default name (`users_email_key`).
-    pub fn from_sqlx(e: sqlx::Error) -> Self {
+/// Every driver error is classified here, once, so store code ends in `.await?`. PostgreSQL
+/// reports the constraint name; SQLite reports the columns (`UNIQUE constraint failed:
+/// users.email`) or an index name, which we turn into PostgreSQL's default name
+/// (`users_email_key`).
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
@@ -37,9 +38,15 @@ impl StoreError {
                 _ => {}
             }
         }
-        StoreError::Database(e)
+        match e {
+            sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt(format!("{index}: {source}")),
+            sqlx::Error::Decode(source) => StoreError::Corrupt(source.to_string()),
+            e => StoreError::Database(e),
+        }
     }
+}
 
+impl StoreError {
     /// Whether this is a violation of the named unique constraint.
     pub fn is_unique(&self, name: &str) -> bool {
         matches!(self, StoreError::Unique(n) if n == name)

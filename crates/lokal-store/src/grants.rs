@@ -37,16 +37,14 @@ pub async fn insert(tx: &mut crate::Tx, g: &NewGrant) -> Result<(), StoreError> 
     .bind(i64::from(all))
     .bind(g.created_at)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     if let StoreScope::Only(stores) = &g.stores {
         for s in stores {
             sqlx::query("INSERT INTO grant_stores (grant_id, store_id) VALUES ($1, $2) ON CONFLICT (grant_id, store_id) DO NOTHING")
                 .bind(g.id.to_string())
                 .bind(s.to_string())
                 .execute(&mut **tx)
-                .await
-                .map_err(StoreError::from_sqlx)?;
+                .await?;
         }
     }
     Ok(())
@@ -63,8 +61,7 @@ where
     )
     .bind(user.to_string())
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let mut grants: Vec<Grant> = Vec::new();
     for r in &rows {
         let id: GrantId = parse(r, "id")?;
@@ -98,8 +95,7 @@ where
     let rows = sqlx::query("SELECT g.user_id, u.display_name FROM grants g JOIN users u ON u.id = g.user_id WHERE g.merchant_id = $1 ORDER BY g.id")
         .bind(merchant.to_string())
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     let mut out = Vec::new();
     for r in &rows {
         let user: UserId = parse(r, "user_id")?;
@@ -119,14 +115,12 @@ pub async fn remove(tx: &mut crate::Tx, user: UserId, merchant: MerchantId) -> R
     .bind(user.to_string())
     .bind(merchant.to_string())
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let done = sqlx::query("DELETE FROM grants WHERE user_id = $1 AND merchant_id = $2")
         .bind(user.to_string())
         .bind(merchant.to_string())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -137,7 +131,6 @@ pub async fn remove_platform(tx: &mut crate::Tx, user: UserId, role: &Role) -> R
         .bind(user.to_string())
         .bind(role.as_str())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() > 0)
 }

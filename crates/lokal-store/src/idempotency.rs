@@ -48,8 +48,7 @@ pub async fn claim(
     .bind(expired_before)
     .bind(stale_before)
     .execute(pool)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, response_body, created_at) \
          VALUES ($1, $2, $3, 0, NULL, $4) ON CONFLICT (scope, idem_key) DO NOTHING",
@@ -59,8 +58,7 @@ pub async fn claim(
     .bind(request_hash.to_owned())
     .bind(now)
     .execute(pool)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Claimed);
     }
@@ -70,8 +68,7 @@ pub async fn claim(
     .bind(scope.to_owned())
     .bind(key.to_owned())
     .fetch_optional(pool)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let Some(row) = row else {
         // Deleted between our insert and select (expiry by another process): treat as in flight;
         // the client retries.
@@ -100,8 +97,7 @@ pub async fn complete<'e>(
         .bind(scope.to_owned())
         .bind(key.to_owned())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -111,17 +107,12 @@ pub async fn release<'e>(ex: impl Executor<'e, Database = Any>, scope: &str, key
         .bind(scope.to_owned())
         .bind(key.to_owned())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
 /// Forgets keys created before `before`; returns how many.
 pub async fn purge<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
-        .bind(before)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(before).execute(ex).await?;
     Ok(r.rows_affected())
 }

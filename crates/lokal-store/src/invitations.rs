@@ -5,6 +5,7 @@
 
 use crate::StoreError;
 use crate::row::{get, marks, opt, parse};
+use lokal_core::access::InvitationStatus;
 use lokal_core::{MerchantId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -25,7 +26,7 @@ pub struct InvitationRow {
     /// Who invited.
     pub invited_by: UserId,
     /// `invited`, `accepted`, `declined` or `withdrawn`.
-    pub status: String,
+    pub status: InvitationStatus,
     /// Who answered (the invited person, or the merchant withdrawing it).
     pub answered_by: Option<UserId>,
     /// Sent, epoch ms.
@@ -50,7 +51,7 @@ fn from_row(r: &AnyRow) -> Result<InvitationRow, StoreError> {
             .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("store_ids: {s:?}"))))
             .collect::<Result<_, _>>()?,
         invited_by: parse(r, "invited_by")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         answered_by: opt(r, "answered_by")?,
         created_at: get(r, "created_at")?,
         answered_at: get(r, "answered_at")?,
@@ -68,13 +69,12 @@ pub async fn insert(tx: &mut crate::Tx, i: &InvitationRow) -> Result<(), StoreEr
         .bind(&i.role)
         .bind(stores)
         .bind(i.invited_by.to_string())
-        .bind(&i.status)
+        .bind(i.status.as_str())
         .bind(i.answered_by.map(|u| u.to_string()))
         .bind(i.created_at)
         .bind(i.answered_at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -84,7 +84,7 @@ pub async fn get_by_id<'e>(
     id: &str,
 ) -> Result<Option<InvitationRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff_invitations WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -104,7 +104,7 @@ pub async fn open_for<'e>(
     for l in logins {
         q = q.bind(l.clone());
     }
-    let rows = q.fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = q.fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -116,22 +116,27 @@ pub async fn open_of_merchant<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM staff_invitations WHERE merchant_id = $1 AND status = 'invited' ORDER BY created_at, id"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Answers an open invitation (`accepted`, `declined`, `withdrawn`); false when it was no longer
 /// open (answered meanwhile).
-pub async fn answer(tx: &mut crate::Tx, id: &str, status: &str, by: UserId, now: i64) -> Result<bool, StoreError> {
+pub async fn answer(
+    tx: &mut crate::Tx,
+    id: &str,
+    status: InvitationStatus,
+    by: UserId,
+    now: i64,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE staff_invitations SET status = $2, answered_by = $3, answered_at = $4 WHERE id = $1 AND status = 'invited'",
     )
     .bind(id.to_owned())
-    .bind(status)
+    .bind(status.as_str())
     .bind(by.to_string())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }

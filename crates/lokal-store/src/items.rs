@@ -75,8 +75,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
         .bind(i.created_at)
         .bind(i.updated_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -94,15 +93,14 @@ pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
     .bind(i.updated_at)
     .bind(i.photo.clone())
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// The item with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -112,7 +110,7 @@ pub async fn list_for_merchant<'e>(
     merchant: MerchantId,
 ) -> Result<Vec<ItemRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE merchant_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -128,12 +126,7 @@ pub async fn with_overrides<'e>(
          FROM items i LEFT JOIN store_items s ON s.item_id = i.id AND s.store_id = $2 \
          WHERE i.merchant_id = $1 ORDER BY i.id"
     ));
-    let rows = sqlx::query(sql)
-        .bind(merchant.to_string())
-        .bind(store.to_string())
-        .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(store.to_string()).fetch_all(ex).await?;
     rows.iter()
         .map(|r| {
             let item = from_row(r)?;
@@ -167,8 +160,7 @@ pub async fn set_override<'e>(
     .bind(o.stock)
     .bind(i64::from(o.sold_out))
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -177,9 +169,6 @@ pub type ItemEntry = (MerchantId, ItemId, String, i64);
 
 /// Every item's merchant, id, name and brand price (to rebuild the search index).
 pub async fn all_entries<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<ItemEntry>, StoreError> {
-    let rows = sqlx::query("SELECT merchant_id, id, name, price FROM items ORDER BY id")
-        .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query("SELECT merchant_id, id, name, price FROM items ORDER BY id").fetch_all(ex).await?;
     rows.iter().map(|r| Ok((parse(r, "merchant_id")?, parse(r, "id")?, get(r, "name")?, get(r, "price")?))).collect()
 }

@@ -33,8 +33,7 @@ pub async fn insert_entry(tx: &mut crate::Tx, head: EntryHead<'_>, postings: &[P
         .bind(memo)
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     for (line, p) in postings.iter().enumerate() {
         sqlx::query("INSERT INTO postings (entry_id, line, account, amount, currency) VALUES ($1, $2, $3, $4, $5)")
             .bind(id.to_string())
@@ -43,8 +42,7 @@ pub async fn insert_entry(tx: &mut crate::Tx, head: EntryHead<'_>, postings: &[P
             .bind(p.amount)
             .bind(currency)
             .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     }
     Ok(())
 }
@@ -54,9 +52,8 @@ pub async fn balance<'e>(ex: impl Executor<'e, Database = Any>, account: &str) -
     let row = sqlx::query("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM postings WHERE account = $1")
         .bind(account)
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "total")
+        .await?;
+    Ok(get(&row, "total")?)
 }
 
 /// Every account's balance, by account name.
@@ -65,8 +62,7 @@ pub async fn balances<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(
         "SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM postings GROUP BY account ORDER BY account",
     )
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter().map(|r| Ok((get(r, "account")?, get(r, "total")?))).collect()
 }
 
@@ -91,7 +87,7 @@ where
     E: Executor<'e, Database = Any> + Copy,
 {
     let count = |sql: &'static str| async move {
-        let row = sqlx::query(sql).fetch_one(ex).await.map_err(StoreError::from_sqlx)?;
+        let row = sqlx::query(sql).fetch_one(ex).await?;
         get::<i64>(&row, "n")
     };
     let entries = count("SELECT COUNT(*) AS n FROM journal_entries").await?;
@@ -102,8 +98,7 @@ where
          HAVING SUM(amount) <> 0 ORDER BY entry_id LIMIT 100",
     )
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let unbalanced =
         rows.iter().map(|r| Ok((get(r, "entry_id")?, get(r, "total")?))).collect::<Result<_, StoreError>>()?;
     let rows = sqlx::query(
@@ -111,9 +106,8 @@ where
          HAVING COUNT(p.line) < 2 ORDER BY e.id LIMIT 100",
     )
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    let lonely = rows.iter().map(|r| get(r, "id")).collect::<Result<_, StoreError>>()?;
+    .await?;
+    let lonely = rows.iter().map(|r| get(r, "id")).collect::<Result<_, sqlx::Error>>()?;
     Ok(Audit { entries, postings, unbalanced, lonely, total })
 }
 
@@ -126,8 +120,7 @@ pub async fn overdrawn_cards<'e>(ex: impl Executor<'e, Database = Any>) -> Resul
          GROUP BY account HAVING SUM(amount) > 0 ORDER BY account",
     )
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter().map(|r| Ok((get(r, "account")?, get(r, "total")?))).collect()
 }
 
@@ -146,7 +139,6 @@ pub async fn entry_amount<'e>(
     .bind(ref_id)
     .bind(account)
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    get(&row, "total")
+    .await?;
+    Ok(get(&row, "total")?)
 }

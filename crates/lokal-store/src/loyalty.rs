@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::PaymentStatus;
 use lokal_core::{MerchantId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -15,9 +16,8 @@ pub async fn program<'e>(
     let row = sqlx::query("SELECT program_json FROM loyalty_programs WHERE merchant_id = $1")
         .bind(merchant.to_string())
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    row.map(|r| get(&r, "program_json")).transpose()
+        .await?;
+    Ok(row.map(|r| get(&r, "program_json")).transpose()?)
 }
 
 /// Sets a merchant's program.
@@ -35,8 +35,7 @@ pub async fn set_program<'e>(
     .bind(json)
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -60,7 +59,7 @@ pub struct RechargeRow {
     /// The gateway's reference.
     pub provider_ref: String,
     /// `pending`, `succeeded`, `failed`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// Created, epoch ms.
     pub created_at: i64,
     /// Last change, epoch ms.
@@ -80,7 +79,7 @@ fn recharge(r: &AnyRow) -> Result<RechargeRow, StoreError> {
         bonus: get(r, "bonus")?,
         provider: get(r, "provider")?,
         provider_ref: get(r, "provider_ref")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
     })
@@ -100,12 +99,11 @@ pub async fn insert_recharge<'e>(ex: impl Executor<'e, Database = Any>, r: &Rech
         .bind(r.bonus)
         .bind(&r.provider)
         .bind(&r.provider_ref)
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .bind(r.created_at)
         .bind(r.updated_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -118,8 +116,7 @@ pub async fn recharge_by_ref<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE provider = $1 AND provider_ref = $2"
     ));
-    let row =
-        sqlx::query(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await?;
     row.as_ref().map(recharge).transpose()
 }
 
@@ -135,28 +132,26 @@ pub async fn pending_recharges<'e>(
         "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE user_id = $1 AND merchant_id = $2 \
          AND status = 'pending' AND created_at >= $3 ORDER BY created_at DESC LIMIT 10"
     ));
-    let rows = sqlx::query(sql)
-        .bind(user.to_string())
-        .bind(merchant.to_string())
-        .bind(since)
-        .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).bind(merchant.to_string()).bind(since).fetch_all(ex).await?;
     rows.iter().map(recharge).collect()
 }
 
 /// Moves a pending recharge to `status`; whether this call did (a second event changes nothing).
-pub async fn settle_recharge(tx: &mut crate::Tx, id: &str, status: &str, now: i64) -> Result<bool, StoreError> {
+pub async fn settle_recharge(
+    tx: &mut crate::Tx,
+    id: &str,
+    status: PaymentStatus,
+    now: i64,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE recharges SET status = $2, updated_at = $3 \
          WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND $2 = 'succeeded'))",
     )
     .bind(id)
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -189,8 +184,7 @@ pub async fn card_history<'e>(
     .bind(points_account)
     .bind(stored_value_account)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter()
         .map(|r| {
             let account: String = get(r, "account")?;
@@ -246,8 +240,7 @@ pub async fn insert_message(tx: &mut crate::Tx, m: &MemberMessageRow) -> Result<
     .bind(m.sent_by.to_string())
     .bind(m.created_at)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -270,8 +263,7 @@ pub async fn insert_delivery(
     .bind(outbox_id)
     .bind(m.created_at)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -290,9 +282,8 @@ pub async fn delivered_since<'e>(
     .bind(merchant.to_string())
     .bind(since)
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+    .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// Birthday messages from `merchant` delivered to `user` after `since` (one a year).
@@ -310,9 +301,8 @@ pub async fn birthday_delivered_since<'e>(
     .bind(merchant.to_string())
     .bind(since)
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+    .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// A merchant's messages, newest first (at most 200), with their delivery counts.
@@ -330,8 +320,7 @@ pub async fn messages_of<'e>(
     )
     .bind(merchant.to_string())
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(MemberMessageRow {
@@ -360,8 +349,7 @@ pub async fn message_exists<'e>(
         .bind(id)
         .bind(merchant.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }
 
@@ -376,7 +364,6 @@ pub async fn deliveries_of<'e>(
     )
     .bind(message)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter().map(|r| Ok((parse(r, "user_id")?, get(r, "display_name")?, get(r, "status")?))).collect()
 }

@@ -55,8 +55,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MediaRow) -> 
     .bind(m.orientation)
     .bind(m.created_at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -67,7 +66,6 @@ pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> R
     )
     .bind(id.to_owned())
     .fetch_optional(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     row.as_ref().map(from_row).transpose()
 }

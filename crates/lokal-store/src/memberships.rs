@@ -85,8 +85,7 @@ pub async fn join<'e>(
     .bind(i64::from(opt_in))
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -97,12 +96,7 @@ pub async fn get_one<'e>(
     user: UserId,
 ) -> Result<Option<MembershipRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.merchant_id = $1 AND m.user_id = $2"));
-    let row = sqlx::query(sql)
-        .bind(merchant.to_string())
-        .bind(user.to_string())
-        .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(merchant.to_string()).bind(user.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -112,7 +106,7 @@ pub async fn of_user<'e>(
     user: UserId,
 ) -> Result<Vec<MembershipRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.user_id = $1 ORDER BY m.joined_at DESC"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -129,14 +123,7 @@ pub async fn newest_of_merchant<'e>(
         "{SELECT} WHERE m.merchant_id = $1 AND (m.joined_at < $2 OR (m.joined_at = $2 AND m.user_id < $3)) \
          ORDER BY m.joined_at DESC, m.user_id DESC LIMIT $4"
     ));
-    let rows = sqlx::query(sql)
-        .bind(merchant.to_string())
-        .bind(at)
-        .bind(user)
-        .bind(limit)
-        .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(at).bind(user).bind(limit).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -148,8 +135,7 @@ pub async fn counts<'e>(ex: impl Executor<'e, Database = Any>, merchant: Merchan
     )
     .bind(merchant.to_string())
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok((get(&row, "n")?, get(&row, "yes")?))
 }
 
@@ -165,8 +151,7 @@ pub async fn set_opt_in<'e>(
         .bind(user.to_string())
         .bind(i64::from(opt_in))
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -177,8 +162,7 @@ pub async fn lock(tx: &mut crate::Tx, merchant: MerchantId, user: UserId) -> Res
         .bind(merchant.to_string())
         .bind(user.to_string())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -192,8 +176,7 @@ pub async fn exists<'e>(
         .bind(merchant.to_string())
         .bind(user.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }
 
@@ -209,8 +192,7 @@ pub async fn set_birthday<'e>(
         .bind(user.to_string())
         .bind(birthday)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -229,7 +211,6 @@ pub async fn page_of_merchant<'e>(
         .bind(after.map(|u| u.to_string()).unwrap_or_default())
         .bind(limit)
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     rows.iter().map(from_row).collect()
 }

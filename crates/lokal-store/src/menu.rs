@@ -12,9 +12,8 @@ pub async fn settings<'e>(ex: impl Executor<'e, Database = Any>, store: StoreId)
     let row = sqlx::query("SELECT settings_json FROM store_settings WHERE store_id = $1")
         .bind(store.to_string())
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    row.as_ref().map(|r| get(r, "settings_json")).transpose()
+        .await?;
+    Ok(row.as_ref().map(|r| get(r, "settings_json")).transpose()?)
 }
 
 /// Stores a store's ordering settings.
@@ -32,8 +31,7 @@ pub async fn set_settings<'e>(
     .bind(json)
     .bind(now)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -73,8 +71,7 @@ pub async fn insert_quote<'e>(ex: impl Executor<'e, Database = Any>, q: &QuoteRo
     .bind(q.created_at)
     .bind(q.expires_at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -85,8 +82,7 @@ pub async fn quote<'e>(ex: impl Executor<'e, Database = Any>, id: QuoteId) -> Re
     )
     .bind(id.to_string())
     .fetch_optional(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     row.as_ref()
         .map(|r| {
             Ok(QuoteRow {
@@ -105,11 +101,7 @@ pub async fn quote<'e>(ex: impl Executor<'e, Database = Any>, id: QuoteId) -> Re
 
 /// Deletes quotes that expired before `before`; returns how many.
 pub async fn purge_quotes<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM quotes WHERE expires_at < $1")
-        .bind(before)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM quotes WHERE expires_at < $1").bind(before).execute(ex).await?;
     Ok(r.rows_affected())
 }
 
@@ -242,15 +234,14 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
         .bind(&d.contact_phone)
         .bind(&d.door)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
 /// An order's details.
 pub async fn detail<'e>(ex: impl Executor<'e, Database = Any>, id: OrderId) -> Result<Option<DetailRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {DETAIL_COLUMNS} FROM order_details WHERE order_id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(detail_from_row).transpose()
 }
 
@@ -278,7 +269,7 @@ pub async fn stamp(tx: &mut crate::Tx, id: OrderId, which: Stamp, at: i64) -> Re
         Stamp::Completed => "UPDATE order_details SET completed_at = $2 WHERE order_id = $1",
         Stamp::Eta => "UPDATE order_details SET eta_at = $2 WHERE order_id = $1",
     };
-    sqlx::query(sql).bind(id.to_string()).bind(at).execute(&mut **tx).await.map_err(StoreError::from_sqlx)?;
+    sqlx::query(sql).bind(id.to_string()).bind(at).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -297,8 +288,7 @@ pub async fn set_prep_and_reason(
     .bind(prep)
     .bind(reason)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -315,9 +305,8 @@ pub async fn overdue_acceptance<'e>(
     .bind(now)
     .bind(limit)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| parse(r, "order_id")).collect()
+    .await?;
+    Ok(rows.iter().map(|r| parse(r, "order_id")).collect::<Result<_, _>>()?)
 }
 
 /// A line of a menu order.
@@ -353,8 +342,7 @@ pub async fn insert_lines(tx: &mut crate::Tx, order: OrderId, lines: &[LineRow])
         .bind(l.unit_price)
         .bind(l.total)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     }
     Ok(())
 }
@@ -366,8 +354,7 @@ pub async fn lines<'e>(ex: impl Executor<'e, Database = Any>, order: OrderId) ->
     )
     .bind(order.to_string())
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(LineRow {
@@ -390,8 +377,7 @@ pub async fn take_item_stock(tx: &mut crate::Tx, store: StoreId, item: ItemId, n
             .bind(store.to_string())
             .bind(item.to_string())
             .fetch_optional(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     if counted.is_none() {
         return Ok(true);
     }
@@ -401,8 +387,7 @@ pub async fn take_item_stock(tx: &mut crate::Tx, store: StoreId, item: ItemId, n
             .bind(item.to_string())
             .bind(n)
             .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -414,8 +399,7 @@ pub async fn return_item_stock(tx: &mut crate::Tx, store: StoreId, item: ItemId,
         .bind(item.to_string())
         .bind(n)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -442,8 +426,7 @@ pub async fn add_event(tx: &mut crate::Tx, order: OrderId, e: &EventRow) -> Resu
         .bind(&e.note)
         .bind(e.at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -452,8 +435,7 @@ pub async fn events<'e>(ex: impl Executor<'e, Database = Any>, order: OrderId) -
     let rows = sqlx::query("SELECT kind, actor_id, note, at FROM order_events WHERE order_id = $1 ORDER BY id")
         .bind(order.to_string())
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(EventRow {
@@ -481,9 +463,8 @@ pub async fn store_orders<'e>(
         "SELECT o.id FROM orders o JOIN order_details d ON d.order_id = o.id WHERE d.store_id = $1 \
          AND o.status <> 'pending' ORDER BY o.id DESC LIMIT $2"
     };
-    let rows =
-        sqlx::query(sql).bind(store.to_string()).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| parse(r, "id")).collect()
+    let rows = sqlx::query(sql).bind(store.to_string()).bind(limit).fetch_all(ex).await?;
+    Ok(rows.iter().map(|r| parse(r, "id")).collect::<Result<_, _>>()?)
 }
 
 /// The sum of the totals of menu orders whose money the platform holds (paid, not settled or
@@ -494,7 +475,6 @@ pub async fn held_total<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64
          WHERE kind <> 'deal' AND status IN ('paid', 'accepted', 'ready', 'delivering')",
     )
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    get(&row, "s")
+    .await?;
+    Ok(get(&row, "s")?)
 }

@@ -23,8 +23,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MerchantRow) 
         .bind(m.name.clone())
         .bind(m.created_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -36,8 +35,7 @@ pub async fn get_merchant<'e>(
     let row = sqlx::query("SELECT id, name, created_at FROM merchants WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     row.map(|r| Ok(MerchantRow { id: parse(&r, "id")?, name: get(&r, "name")?, created_at: get(&r, "created_at")? }))
         .transpose()
 }
@@ -53,17 +51,12 @@ pub async fn commission_bp<'e>(ex: impl Executor<'e, Database = Any>, id: Mercha
     let row = sqlx::query("SELECT commission_bp FROM merchants WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    row.as_ref().map_or(Ok(800), |r| crate::row::get(r, "commission_bp"))
+        .await?;
+    Ok(row.as_ref().map_or(Ok(800), |r| crate::row::get(r, "commission_bp"))?)
 }
 
 /// Locks a merchant's row for the rest of the transaction (a no-op update).
 pub async fn lock(tx: &mut crate::Tx, id: MerchantId) -> Result<(), StoreError> {
-    sqlx::query("UPDATE merchants SET name = name WHERE id = $1")
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query("UPDATE merchants SET name = name WHERE id = $1").bind(id.to_string()).execute(&mut **tx).await?;
     Ok(())
 }

@@ -3,6 +3,8 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::PaymentStatus;
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::{DealId, MerchantId, OrderId, PaymentId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -32,7 +34,7 @@ pub struct OrderRow {
     pub currency: String,
     /// Deal orders: `pending` (awaiting payment), `paid` or `cancelled` (not paid in time). Menu
     /// orders: a [`lokal_core::fulfil::OrderStatus`].
-    pub status: String,
+    pub status: OrderStatus,
     /// Where the buyer came from (attribution), may be empty.
     pub channel: String,
     /// Created, epoch ms.
@@ -60,7 +62,7 @@ fn from_row(r: &AnyRow) -> Result<OrderRow, StoreError> {
         unit_price: get(r, "unit_price")?,
         total: get(r, "total")?,
         currency: get(r, "currency")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         channel: get(r, "channel")?,
         created_at: get(r, "created_at")?,
         expires_at: get(r, "expires_at")?,
@@ -83,7 +85,7 @@ pub async fn insert(tx: &mut crate::Tx, o: &OrderRow) -> Result<(), StoreError> 
         .bind(o.unit_price)
         .bind(o.total)
         .bind(&o.currency)
-        .bind(&o.status)
+        .bind(o.status.as_str())
         .bind(&o.channel)
         .bind(o.created_at)
         .bind(o.expires_at)
@@ -92,39 +94,43 @@ pub async fn insert(tx: &mut crate::Tx, o: &OrderRow) -> Result<(), StoreError> 
         .bind(&o.kind)
         .bind(o.store_id.map(|s| s.to_string()))
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
 /// An order by id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: OrderId) -> Result<Option<OrderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM orders WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// A consumer's orders, newest first.
 pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<OrderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM orders WHERE user_id = $1 ORDER BY id DESC"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Moves an order from `from` to `to`; false if it was not in `from` (someone else moved it).
-pub async fn transition(tx: &mut crate::Tx, id: OrderId, from: &str, to: &str, now: i64) -> Result<bool, StoreError> {
+pub async fn transition(
+    tx: &mut crate::Tx,
+    id: OrderId,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: i64,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE orders SET status = $3, updated_at = $4, \
          paid_at = CASE WHEN $2 = 'pending' AND ($3 = 'paid' OR $3 = 'completed') THEN $4 ELSE paid_at END \
          WHERE id = $1 AND status = $2",
     )
     .bind(id.to_string())
-    .bind(from)
-    .bind(to)
+    .bind(from.as_str())
+    .bind(to.as_str())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -137,7 +143,7 @@ pub async fn expired_pending<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM orders WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2"
     ));
-    let rows = sqlx::query(sql).bind(now).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(now).bind(limit).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -157,7 +163,7 @@ pub struct PaymentRow {
     /// ISO 4217.
     pub currency: String,
     /// `pending`, `succeeded` or `failed`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// Created, epoch ms.
     pub created_at: i64,
     /// Last change, epoch ms.
@@ -172,7 +178,7 @@ fn payment_from_row(r: &AnyRow) -> Result<PaymentRow, StoreError> {
         provider_ref: get(r, "provider_ref")?,
         amount: get(r, "amount")?,
         currency: get(r, "currency")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         created_at: get(r, "created_at")?,
         updated_at: get(r, "updated_at")?,
     })
@@ -192,12 +198,11 @@ pub async fn insert_payment<'e>(ex: impl Executor<'e, Database = Any>, p: &Payme
         .bind(&p.provider_ref)
         .bind(p.amount)
         .bind(&p.currency)
-        .bind(&p.status)
+        .bind(p.status.as_str())
         .bind(p.created_at)
         .bind(p.updated_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -210,8 +215,7 @@ pub async fn payment_by_ref<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE provider = $1 AND provider_ref = $2"
     ));
-    let row =
-        sqlx::query(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await?;
     row.as_ref().map(payment_from_row).transpose()
 }
 
@@ -221,23 +225,27 @@ pub async fn payments_of<'e>(
     order: OrderId,
 ) -> Result<Vec<PaymentRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(order.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(order.to_string()).fetch_all(ex).await?;
     rows.iter().map(payment_from_row).collect()
 }
 
 /// Moves a payment from `pending` to `status`, or from `failed` to `succeeded` (a provider may
 /// capture after reporting a failure); false if the move does not apply.
-pub async fn settle_payment(tx: &mut crate::Tx, id: PaymentId, status: &str, now: i64) -> Result<bool, StoreError> {
+pub async fn settle_payment(
+    tx: &mut crate::Tx,
+    id: PaymentId,
+    status: PaymentStatus,
+    now: i64,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE payments SET status = $2, updated_at = $3 \
          WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND $2 = 'succeeded'))",
     )
     .bind(id.to_string())
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -251,8 +259,7 @@ pub async fn record_event(tx: &mut crate::Tx, provider: &str, event_id: &str, no
     .bind(event_id)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -304,8 +311,7 @@ pub async fn insert_refund(tx: &mut crate::Tx, r: &RefundRow) -> Result<(), Stor
     .bind(&r.reason)
     .bind(r.created_at)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -316,8 +322,7 @@ pub async fn finish_refund(tx: &mut crate::Tx, id: &str, amount: i64, provider_r
         .bind(amount)
         .bind(provider_ref)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -327,8 +332,7 @@ pub async fn mark_payment_refunded(tx: &mut crate::Tx, id: PaymentId, now: i64) 
         .bind(id.to_string())
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -343,7 +347,6 @@ pub async fn has_paid_at_store<'e>(
             .bind(user.to_string())
             .bind(store.to_string())
             .fetch_one(ex)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     Ok(get::<i64>(&row, "n")? > 0)
 }

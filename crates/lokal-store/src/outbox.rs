@@ -40,8 +40,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MessageRow) -
     .bind(&m.link)
     .bind(m.read_at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -57,8 +56,7 @@ pub async fn for_user<'e>(
     .bind(user.to_string())
     .bind(limit)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(MessageRow {
@@ -80,9 +78,8 @@ pub async fn unread_count<'e>(ex: impl Executor<'e, Database = Any>, user: UserI
     let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE user_id = $1 AND read_at IS NULL")
         .bind(user.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+        .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// Marks a person's unread messages read at `at`: those up to `up_to` (an id, inclusive: the
@@ -110,8 +107,7 @@ pub async fn mark_read<'e>(
                 .execute(ex)
                 .await
         }
-    }
-    .map_err(StoreError::from_sqlx)?;
+    }?;
     Ok(done.rows_affected())
 }
 
@@ -125,7 +121,6 @@ pub async fn badges<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> 
     .bind(user.to_string())
     .bind(user.to_string())
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok((get(&row, "chats")?, get(&row, "messages")?))
 }

@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::RunStatus;
 use lokal_core::{MerchantId, PromotionId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -26,7 +27,7 @@ pub struct PromotionRow {
     /// Ends, epoch ms.
     pub ends_at: i64,
     /// `active` or `stopped`.
-    pub status: String,
+    pub status: RunStatus,
     /// Who created it.
     pub created_by: UserId,
     /// Created, epoch ms.
@@ -46,7 +47,7 @@ fn from_row(r: &AnyRow) -> Result<PromotionRow, StoreError> {
         first_order: get::<i64>(r, "first_order")? != 0,
         starts_at: get(r, "starts_at")?,
         ends_at: get(r, "ends_at")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         created_by: parse(r, "created_by")?,
         created_at: get(r, "created_at")?,
     })
@@ -66,12 +67,11 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, p: &PromotionRow)
         .bind(i64::from(p.first_order))
         .bind(p.starts_at)
         .bind(p.ends_at)
-        .bind(&p.status)
+        .bind(p.status.as_str())
         .bind(p.created_by.to_string())
         .bind(p.created_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -83,7 +83,7 @@ pub async fn of_merchant<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM store_promotions WHERE merchant_id = $1 ORDER BY id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -98,12 +98,6 @@ pub async fn running_at<'e>(
         "SELECT {COLUMNS} FROM store_promotions WHERE merchant_id = $1 AND (store_id IS NULL OR store_id = $2) \
          AND status = 'active' AND starts_at <= $3 AND ends_at > $3 ORDER BY id LIMIT 50"
     ));
-    let rows = sqlx::query(sql)
-        .bind(merchant.to_string())
-        .bind(store.to_string())
-        .bind(now)
-        .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(store.to_string()).bind(now).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }

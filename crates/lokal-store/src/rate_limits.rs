@@ -18,9 +18,8 @@ pub async fn hit<'e>(
     .bind(bucket.to_owned())
     .bind(window_start)
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    get(&row, "hits")
+    .await?;
+    Ok(get(&row, "hits")?)
 }
 
 /// Takes one hit back from `bucket` in the window starting at `window_start`.
@@ -33,8 +32,7 @@ pub async fn refund<'e>(
         .bind(bucket.to_owned())
         .bind(window_start)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -48,18 +46,13 @@ pub async fn count<'e>(
         .bind(bucket.to_owned())
         .bind(window_start)
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    row.map_or(Ok(0), |r| get(&r, "hits"))
+        .await?;
+    Ok(row.map_or(Ok(0), |r| get(&r, "hits"))?)
 }
 
 /// Forgets windows that started before `before`.
 pub async fn purge<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-        .bind(before)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(before).execute(ex).await?;
     Ok(r.rows_affected())
 }
 
@@ -83,17 +76,12 @@ pub async fn pass_gate<'e>(
     .bind(now)
     .bind(next_at)
     .fetch_optional(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(moved.is_some())
 }
 
 /// Forgets every window of `bucket`.
 pub async fn clear<'e>(ex: impl Executor<'e, Database = Any>, bucket: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
-        .bind(bucket.to_owned())
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query("DELETE FROM rate_limits WHERE bucket = $1").bind(bucket.to_owned()).execute(ex).await?;
     Ok(())
 }

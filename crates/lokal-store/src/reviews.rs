@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::review::ReviewVisibility;
 use lokal_core::{MerchantId, OrderId, StoreId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -34,7 +35,7 @@ pub struct ReviewRow {
     /// Spend per person.
     pub avg_spend: Option<i64>,
     /// `visible` or `hidden`.
-    pub status: String,
+    pub status: ReviewVisibility,
     /// Why an operator hid it (shown to its author).
     pub hidden_reason: String,
     /// Helpful votes.
@@ -71,7 +72,7 @@ fn from_row(r: &AnyRow) -> Result<ReviewRow, StoreError> {
         photos_json: get(r, "photos_json")?,
         photo_count: get(r, "photo_count")?,
         avg_spend: get(r, "avg_spend")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         hidden_reason: get(r, "hidden_reason")?,
         helpful: get(r, "helpful")?,
         reply: get(r, "reply")?,
@@ -103,7 +104,7 @@ pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<Option<(i64, i6
         .bind(&r.photos_json)
         .bind(r.photo_count)
         .bind(r.avg_spend)
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .bind(&r.hidden_reason)
         .bind(r.helpful)
         .bind(&r.reply)
@@ -113,8 +114,7 @@ pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<Option<(i64, i6
         .bind(r.follow_up_at)
         .bind(r.created_at)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     if done.rows_affected() != 1 {
         return Ok(None);
     }
@@ -130,8 +130,7 @@ pub async fn count_on_store(tx: &mut crate::Tx, store: StoreId, n: i64, stars: i
     .bind(n)
     .bind(stars)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     store_figures(&mut **tx, store).await
 }
 
@@ -141,15 +140,14 @@ pub async fn set_store_rating(tx: &mut crate::Tx, store: StoreId, rating_x100: i
         .bind(store.to_string())
         .bind(rating_x100)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
 /// A review.
 pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<ReviewRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM reviews WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -159,7 +157,7 @@ pub async fn by_subject<'e>(
     subject: &str,
 ) -> Result<Option<ReviewRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM reviews WHERE subject = $1"));
-    let row = sqlx::query(sql).bind(subject).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(subject).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -196,7 +194,7 @@ pub async fn of_store<'e>(
         limit.clamp(1, 100),
         offset.max(0)
     ));
-    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await?;
     rows.iter().map(|r| Ok((from_row(r)?, get(r, "author")?))).collect()
 }
 
@@ -205,7 +203,7 @@ pub async fn of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) ->
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM reviews WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"
     ));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -224,8 +222,7 @@ pub async fn reply<'e>(
             .bind(by.to_string())
             .bind(at)
             .execute(ex)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -242,8 +239,7 @@ pub async fn follow_up<'e>(
             .bind(text)
             .bind(at)
             .execute(ex)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -253,16 +249,11 @@ pub async fn vote(tx: &mut crate::Tx, id: &str, user: UserId) -> Result<bool, St
         .bind(id)
         .bind(user.to_string())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    sqlx::query("UPDATE reviews SET helpful = helpful + 1 WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    sqlx::query("UPDATE reviews SET helpful = helpful + 1 WHERE id = $1").bind(id).execute(&mut **tx).await?;
     Ok(true)
 }
 
@@ -282,8 +273,7 @@ pub async fn report<'e>(
     .bind(reason)
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -296,20 +286,25 @@ pub async fn reported<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(
          FROM reviews r WHERE r.status = 'visible' AND EXISTS (SELECT 1 FROM review_reports p WHERE p.review_id = r.id) \
          ORDER BY reports DESC, r.created_at DESC LIMIT 200"
     ));
-    let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).fetch_all(ex).await?;
     rows.iter().map(|r| Ok((from_row(r)?, get(r, "reports")?, get(r, "reason")?))).collect()
 }
 
 /// Hides or shows a review; `false` if it already was.
-pub async fn set_status(tx: &mut crate::Tx, id: &str, from: &str, to: &str, reason: &str) -> Result<bool, StoreError> {
+pub async fn set_status(
+    tx: &mut crate::Tx,
+    id: &str,
+    from: ReviewVisibility,
+    to: ReviewVisibility,
+    reason: &str,
+) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE reviews SET status = $3, hidden_reason = $4 WHERE id = $1 AND status = $2")
         .bind(id)
-        .bind(from)
-        .bind(to)
+        .bind(from.as_str())
+        .bind(to.as_str())
         .bind(reason)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -334,8 +329,7 @@ pub async fn rate_rider<'e>(
     .bind(comment)
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -346,8 +340,7 @@ pub async fn rider_figures<'e>(ex: impl Executor<'e, Database = Any>, rider: Use
     )
     .bind(rider.to_string())
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok((get(&row, "n")?, get(&row, "stars")?))
 }
 
@@ -359,8 +352,7 @@ pub async fn store_figures<'e>(
     let row = sqlx::query("SELECT review_count, review_star_sum FROM stores WHERE id = $1")
         .bind(store.to_string())
         .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     match row {
         Some(r) => Ok((get(&r, "review_count")?, get(&r, "review_star_sum")?)),
         None => Ok((0, 0)),

@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, parse};
+use lokal_core::fulfil::RiderStatus;
 use lokal_core::{ShiftId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -18,7 +19,7 @@ pub struct RiderRow {
     /// `bike`, `e-bike`, `scooter`, `car` or `foot`.
     pub vehicle: String,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: RiderStatus,
     /// Why rejected.
     pub reason: String,
     /// The open shift, if on shift.
@@ -44,7 +45,7 @@ fn from_row(r: &AnyRow) -> Result<RiderRow, StoreError> {
         name: get(r, "name")?,
         phone: get(r, "phone")?,
         vehicle: get(r, "vehicle")?,
-        status: get(r, "status")?,
+        status: parse(r, "status")?,
         reason: get(r, "reason")?,
         shift_id: opt(r, "shift_id")?,
         position: lat.zip(lng),
@@ -68,8 +69,7 @@ pub async fn apply<'e>(ex: impl Executor<'e, Database = Any>, r: &RiderRow) -> R
         .bind(&r.vehicle)
         .bind(r.created_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -79,15 +79,18 @@ pub async fn get_by_id<'e>(
     user: UserId,
 ) -> Result<Option<RiderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE user_id = $1"));
-    let row = sqlx::query(sql).bind(user.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(user.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Riders in `status`, oldest first.
-pub async fn with_status<'e>(ex: impl Executor<'e, Database = Any>, status: &str) -> Result<Vec<RiderRow>, StoreError> {
+pub async fn with_status<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    status: RiderStatus,
+) -> Result<Vec<RiderRow>, StoreError> {
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE status = $1 ORDER BY created_at LIMIT 500"));
-    let rows = sqlx::query(sql).bind(status).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(status.as_str()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -96,7 +99,7 @@ pub async fn on_shift<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<R
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM riders WHERE shift_id IS NOT NULL AND status = 'approved' ORDER BY user_id"
     ));
-    let rows = sqlx::query(sql).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -104,7 +107,7 @@ pub async fn on_shift<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<R
 pub async fn decide(
     tx: &mut crate::Tx,
     user: UserId,
-    status: &str,
+    status: RiderStatus,
     reason: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
@@ -112,12 +115,11 @@ pub async fn decide(
         "UPDATE riders SET status = $2, reason = $3, updated_at = $4 WHERE user_id = $1 AND status = 'pending'",
     )
     .bind(user.to_string())
-    .bind(status)
+    .bind(status.as_str())
     .bind(reason)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -130,8 +132,7 @@ pub async fn start_shift(tx: &mut crate::Tx, user: UserId, shift: ShiftId, now: 
     .bind(shift.to_string())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }
@@ -142,8 +143,7 @@ pub async fn start_shift(tx: &mut crate::Tx, user: UserId, shift: ShiftId, now: 
     .bind(user.to_string())
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(true)
 }
 
@@ -188,8 +188,7 @@ pub async fn shifts<'e>(
     .bind(user.to_string())
     .bind(limit)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     rows.iter().map(shift_from_row).collect()
 }
 
@@ -202,8 +201,7 @@ pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: i64) -> Result<Opt
         .bind(shift.to_string())
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     if done.rows_affected() != 1 {
         return Ok(None);
     }
@@ -211,13 +209,11 @@ pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: i64) -> Result<Opt
         .bind(shift.to_string())
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     let row = sqlx::query("SELECT id, rider_id, started_at, ended_at, earned, topup FROM rider_shifts WHERE id = $1")
         .bind(shift.to_string())
         .fetch_one(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     shift_from_row(&row).map(Some)
 }
 
@@ -229,8 +225,7 @@ pub async fn add_to_shift(tx: &mut crate::Tx, shift: ShiftId, earned: i64, topup
         .bind(earned)
         .bind(topup)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -250,14 +245,12 @@ pub async fn locate(
         .bind(lng_e7)
         .bind(now)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     let recent = sqlx::query("SELECT at FROM rider_pings WHERE rider_id = $1 AND at > $2 LIMIT 1")
         .bind(user.to_string())
         .bind(now - sample_ms)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     if recent.is_some() {
         return Ok(false);
     }
@@ -269,24 +262,18 @@ pub async fn locate(
     .bind(lat_e7)
     .bind(lng_e7)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(true)
 }
 
 /// Deletes pings older than `before` and forgets last positions reported before it; returns how
 /// many pings went.
 pub async fn purge_positions<'e>(ex: impl Executor<'e, Database = Any> + Copy, before: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM rider_pings WHERE at < $1")
-        .bind(before)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM rider_pings WHERE at < $1").bind(before).execute(ex).await?;
     sqlx::query("UPDATE riders SET lat_e7 = NULL, lng_e7 = NULL, located_at = NULL WHERE located_at < $1")
         .bind(before)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(r.rows_affected())
 }
 
@@ -295,9 +282,8 @@ pub async fn ping_count<'e>(ex: impl Executor<'e, Database = Any>, user: UserId)
     let row = sqlx::query("SELECT COUNT(*) AS n FROM rider_pings WHERE rider_id = $1")
         .bind(user.to_string())
         .fetch_one(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+        .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// Locks the rider's row if the rider is on shift (false otherwise), so an assignment and the end
@@ -306,8 +292,7 @@ pub async fn lock_on_shift(tx: &mut crate::Tx, user: UserId) -> Result<bool, Sto
     let done = sqlx::query("UPDATE riders SET updated_at = updated_at WHERE user_id = $1 AND shift_id IS NOT NULL")
         .bind(user.to_string())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -323,9 +308,8 @@ pub async fn ping_times<'e>(
         .bind(from)
         .bind(to)
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| get(r, "at")).collect()
+        .await?;
+    Ok(rows.iter().map(|r| get(r, "at")).collect::<Result<_, _>>()?)
 }
 
 /// Records the top-up paid at the end of a shift.
@@ -334,8 +318,7 @@ pub async fn set_topup(tx: &mut crate::Tx, shift: ShiftId, topup: i64) -> Result
         .bind(shift.to_string())
         .bind(topup)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -344,20 +327,19 @@ pub async fn set_topup(tx: &mut crate::Tx, shift: ShiftId, topup: i64) -> Result
 pub async fn set_status(
     tx: &mut crate::Tx,
     user: UserId,
-    from: &str,
-    to: &str,
+    from: RiderStatus,
+    to: RiderStatus,
     reason: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
     let done =
         sqlx::query("UPDATE riders SET status = $3, reason = $4, updated_at = $5 WHERE user_id = $1 AND status = $2")
             .bind(user.to_string())
-            .bind(from)
-            .bind(to)
+            .bind(from.as_str())
+            .bind(to.as_str())
             .bind(reason)
             .bind(now)
             .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+            .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -25,8 +25,7 @@ async fn run<'e>(
         .bind(binds.3)
         .bind(binds.4)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -45,14 +44,7 @@ pub async fn recompute_store(
     let (lo, hi) = (from_day * DAY_MS - offset_ms, to_day * DAY_MS - offset_ms);
     for table in ["store_days", "store_hours", "store_item_days"] {
         let sql = format!("DELETE FROM {table} WHERE merchant_id = $1 AND store_id = $2 AND day >= $3 AND day < $4");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&m)
-            .bind(&s)
-            .bind(from_day)
-            .bind(to_day)
-            .execute(&mut **tx)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&m).bind(&s).bind(from_day).bind(to_day).execute(&mut **tx).await?;
     }
     let day = "(o.created_at + $3) / 86400000";
     let delivered = "o.status = 'completed' AND d.mode = 'delivery'";
@@ -143,8 +135,7 @@ pub async fn recompute_deals(
         .bind(from_day)
         .bind(to_day)
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     let day = "(o.created_at + $3) / 86400000";
     run(
         &mut **tx,
@@ -205,7 +196,7 @@ pub async fn touched_since<'e>(
         UNION SELECT s.merchant_id, x.store_id, x.created_at AS at FROM redemptions x JOIN stores s ON s.id = x.store_id \
         WHERE x.created_at >= $1 OR x.undone_at >= $1 \
         UNION SELECT v.merchant_id, NULL AS store_id, v.created_at AS at FROM vouchers v WHERE v.updated_at >= $1";
-    let rows = sqlx::query(sql).bind(since).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(since).fetch_all(ex).await?;
     rows.iter()
         .map(|r| {
             let store: Option<String> = get(r, "store_id")?;
@@ -224,12 +215,8 @@ pub async fn touched_since<'e>(
 
 /// The watermark of a refresher (`None` before its first run).
 pub async fn watermark<'e>(ex: impl Executor<'e, Database = Any>, name: &str) -> Result<Option<i64>, StoreError> {
-    let row = sqlx::query("SELECT watermark FROM rollup_state WHERE name = $1")
-        .bind(name)
-        .fetch_optional(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-    row.map(|r| get(&r, "watermark")).transpose()
+    let row = sqlx::query("SELECT watermark FROM rollup_state WHERE name = $1").bind(name).fetch_optional(ex).await?;
+    Ok(row.map(|r| get(&r, "watermark")).transpose()?)
 }
 
 /// Sets a refresher's watermark.
@@ -241,8 +228,7 @@ pub async fn set_watermark<'e>(ex: impl Executor<'e, Database = Any>, name: &str
     .bind(name)
     .bind(at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -263,8 +249,7 @@ pub async fn count_view<'e>(
     .bind(day)
     .bind(n)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
@@ -397,7 +382,7 @@ pub async fn days<'e>(
          FROM store_days WHERE day >= $1 AND day < $2{filter} GROUP BY day ORDER BY day",
         cols.iter().map(|c| sum(c)).collect::<Vec<_>>().join(", ")
     );
-    let rows = slice.query(sql, from_day, to_day).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = slice.query(sql, from_day, to_day).fetch_all(ex).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         out.push((
@@ -427,7 +412,7 @@ pub async fn days<'e>(
         "SELECT day, CAST(SUM(views) AS BIGINT) AS views FROM store_views WHERE day >= $1 AND day < $2{filter} \
          GROUP BY day ORDER BY day"
     );
-    for r in slice.query(sql, from_day, to_day).fetch_all(ex).await.map_err(StoreError::from_sqlx)? {
+    for r in slice.query(sql, from_day, to_day).fetch_all(ex).await? {
         let (day, views): (i64, i64) = (get(&r, "day")?, get(&r, "views")?);
         match out.binary_search_by_key(&day, |(d, _)| *d) {
             Ok(i) => out[i].1.views = views,
@@ -450,7 +435,7 @@ pub async fn hours<'e>(
          GROUP BY hour"
     );
     let mut out = [0i64; 24];
-    for r in slice.query(sql, from_day, to_day).fetch_all(ex).await.map_err(StoreError::from_sqlx)? {
+    for r in slice.query(sql, from_day, to_day).fetch_all(ex).await? {
         let hour: i64 = get(&r, "hour")?;
         if let Some(slot) = usize::try_from(hour).ok().and_then(|h| out.get_mut(h)) {
             *slot = get(&r, "orders")?;
@@ -474,7 +459,7 @@ pub async fn top_items<'e>(
          GROUP BY item_id ORDER BY revenue DESC, item_id LIMIT {}",
         limit.clamp(1, 100)
     );
-    let rows = slice.query(sql, from_day, to_day).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = slice.query(sql, from_day, to_day).fetch_all(ex).await?;
     rows.iter().map(|r| Ok((get(r, "item_id")?, get(r, "name")?, get(r, "quantity")?, get(r, "revenue")?))).collect()
 }
 
@@ -490,9 +475,8 @@ pub async fn active_merchants<'e>(
     .bind(from_day)
     .bind(to_day)
     .fetch_one(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+    .await?;
+    Ok(get(&row, "n")?)
 }
 
 /// Every store with its merchant and UTC offset in minutes.
@@ -501,16 +485,14 @@ pub async fn all_stores<'e>(
 ) -> Result<Vec<(MerchantId, StoreId, i64)>, StoreError> {
     let rows = sqlx::query("SELECT merchant_id, id, utc_offset_min FROM stores ORDER BY merchant_id, id")
         .fetch_all(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     rows.iter().map(|r| Ok((parse(r, "merchant_id")?, parse(r, "id")?, get(r, "utc_offset_min")?))).collect()
 }
 
 /// Every merchant.
 pub async fn all_merchants<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<MerchantId>, StoreError> {
-    let rows =
-        sqlx::query("SELECT id FROM merchants ORDER BY id").fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(|r| parse(r, "id")).collect()
+    let rows = sqlx::query("SELECT id FROM merchants ORDER BY id").fetch_all(ex).await?;
+    Ok(rows.iter().map(|r| parse(r, "id")).collect::<Result<_, _>>()?)
 }
 
 /// Reviews written between `from_ms` and `to_ms` (the funnel's last step), for a slice.
@@ -522,6 +504,6 @@ pub async fn reviews_written<'e>(
 ) -> Result<i64, StoreError> {
     let (filter, _, _) = slice.filter();
     let sql = format!("SELECT COUNT(*) AS n FROM reviews WHERE created_at >= $1 AND created_at < $2{filter}");
-    let row = slice.query(sql, from_ms, to_ms).fetch_one(ex).await.map_err(StoreError::from_sqlx)?;
-    get(&row, "n")
+    let row = slice.query(sql, from_ms, to_ms).fetch_one(ex).await?;
+    Ok(get(&row, "n")?)
 }

@@ -1,6 +1,9 @@
-//! Reading typed values out of `Any` rows, with corrupt data reported instead of panicking.
+//! The row boundary: reading typed values out of `Any` rows. Every row type implements
+//! [`sqlx::FromRow`] by hand with these helpers and is read with `query_as`; a stored value that
+//! does not decode (an unknown status, a malformed id) is an error, which
+//! [`StoreError`](crate::StoreError) reports as a corrupt row, never a default.
 
-use crate::StoreError;
+use lokal_core::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::str::FromStr;
@@ -16,21 +19,35 @@ pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
 }
 
 /// Reads column `col` as `T`.
-pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T, StoreError>
+pub(crate) fn get<T>(row: &AnyRow, col: &str) -> Result<T, sqlx::Error>
 where
     T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
-    row.try_get(col).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+    row.try_get(col)
 }
 
-/// Reads a TEXT column and parses it (ids, enums).
-pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+fn undecodable(col: &str, s: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: col.to_owned(), source: format!("cannot parse {s:?}").into() }
+}
+
+/// Reads a TEXT column and parses it (ids, statuses).
+pub(crate) fn parse<T: FromStr>(row: &AnyRow, col: &str) -> Result<T, sqlx::Error> {
     let s: String = get(row, col)?;
-    s.parse().map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))
+    s.parse().map_err(|_| undecodable(col, &s))
 }
 
 /// Reads a nullable TEXT column and parses it.
-pub(crate) fn opt<T: FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>, StoreError> {
+pub(crate) fn opt<T: FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>, sqlx::Error> {
     let s: Option<String> = get(row, col)?;
-    s.map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("{col}: cannot parse {s:?}")))).transpose()
+    s.map(|s| s.parse().map_err(|_| undecodable(col, &s))).transpose()
+}
+
+/// Reads an epoch-milliseconds column as an instant.
+pub(crate) fn time(row: &AnyRow, col: &str) -> Result<Timestamp, sqlx::Error> {
+    get(row, col).map(Timestamp::from_millis)
+}
+
+/// Reads a nullable epoch-milliseconds column.
+pub(crate) fn opt_time(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, sqlx::Error> {
+    get::<Option<i64>>(row, col).map(|t| t.map(Timestamp::from_millis))
 }

@@ -30,8 +30,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &SessionRow) -
         .bind(s.created_at)
         .bind(s.expires_at)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -49,8 +48,7 @@ pub async fn find_live<'e>(
     .bind(token_hash.to_owned())
     .bind(now)
     .fetch_optional(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some(SessionRow {
         token_hash: get(&row, "token_hash")?,
@@ -63,30 +61,18 @@ pub async fn find_live<'e>(
 
 /// Ends a session. Returns whether it existed.
 pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token_hash: &str) -> Result<bool, StoreError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash.to_owned())
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash.to_owned()).execute(ex).await?;
     Ok(r.rows_affected() > 0)
 }
 
 /// Removes sessions that expired before `now`; returns how many.
 pub async fn purge_expired<'e>(ex: impl Executor<'e, Database = Any>, now: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(ex).await?;
     Ok(r.rows_affected())
 }
 
 /// Ends every session of `user`; returns how many there were.
 pub async fn delete_for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user.to_string())
-        .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+    let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(ex).await?;
     Ok(r.rows_affected())
 }

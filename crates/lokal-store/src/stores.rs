@@ -110,7 +110,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &StoreRow) -> 
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO stores ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ));
-    bind_row(sqlx::query(sql), s).execute(ex).await.map_err(StoreError::from_sqlx)?;
+    bind_row(sqlx::query(sql), s).execute(ex).await?;
     Ok(())
 }
 
@@ -138,15 +138,14 @@ pub async fn update_profile<'e>(ex: impl Executor<'e, Database = Any>, s: &Store
     .bind(s.details_json.clone())
     .bind(s.updated_at)
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// The store with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: StoreId) -> Result<Option<StoreRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -158,7 +157,7 @@ pub async fn list_for_merchant<'e>(
 ) -> Result<Vec<StoreRow>, StoreError> {
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE merchant_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
     let stores: Vec<StoreRow> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     Ok(stores.into_iter().filter(|s| scope.covers(s.id)).collect())
 }
@@ -172,7 +171,7 @@ pub async fn list_all<'e>(
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -195,8 +194,7 @@ pub async fn set_figures<'e>(
         .bind(rating_x100)
         .bind(monthly_sales)
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -216,7 +214,7 @@ pub async fn insert_many(tx: &mut crate::Tx, rows: &[StoreRow]) -> Result<(), St
         for s in chunk {
             q = bind_row(q, s);
         }
-        q.execute(&mut **tx).await.map_err(StoreError::from_sqlx)?;
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }

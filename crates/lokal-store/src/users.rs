@@ -58,15 +58,14 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, u: &UserRow) -> R
     .bind(i64::from(u.disabled))
     .bind(u.lang.clone())
     .execute(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(())
 }
 
 /// The account with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: UserId) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -85,7 +84,7 @@ pub async fn langs<'e>(
     for id in ids {
         q = q.bind(id.to_string());
     }
-    let rows = q.fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = q.fetch_all(ex).await?;
     rows.iter().map(|r| Ok((parse(r, "id")?, get(r, "lang")?))).collect()
 }
 
@@ -106,7 +105,7 @@ pub async fn display_names<'e>(
     for id in &unique {
         q = q.bind(id.to_string());
     }
-    let rows = q.fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = q.fetch_all(ex).await?;
     rows.iter().map(|r| Ok((parse(r, "id")?, get(r, "display_name")?))).collect()
 }
 
@@ -120,8 +119,7 @@ pub async fn set_lang<'e>(
         .bind(lang.map(str::to_owned))
         .bind(id.to_string())
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -131,7 +129,7 @@ pub async fn find_by_login<'e>(
     login: &str,
 ) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1 OR phone = $1"));
-    let row = sqlx::query(sql).bind(login.to_owned()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
+    let row = sqlx::query(sql).bind(login.to_owned()).fetch_optional(ex).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -143,7 +141,7 @@ pub async fn list<'e>(
 ) -> Result<Vec<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
+    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -157,7 +155,6 @@ pub async fn set_disabled<'e>(
         .bind(id.to_string())
         .bind(i64::from(disabled))
         .execute(ex)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(r.rows_affected() > 0)
 }

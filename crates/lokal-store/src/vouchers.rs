@@ -2,67 +2,63 @@
 //! (`uses_left >= n`), so racing clerks can never take more uses than exist.
 
 use crate::StoreError;
-use crate::row::{get, parse};
-use lokal_core::{DealId, EntryId, MerchantId, OrderId, RedemptionId, StoreId, UserId, VoucherId};
+use crate::row::{get, opt, opt_time, parse, time};
+use lokal_core::voucher::VoucherStatus;
+use lokal_core::{DealId, EntryId, MerchantId, OrderId, RedemptionId, StoreId, Timestamp, UserId, VoucherId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 /// A stored voucher.
+#[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoucherRow {
-    /// The id.
     pub id: VoucherId,
-    /// The canonical code.
+    /// The canonical code ([`lokal_core::voucher::VoucherCode::as_str`]).
     pub code: String,
     /// The order that paid for it.
     pub order_id: OrderId,
-    /// The deal.
     pub deal_id: DealId,
     /// The seller.
     pub merchant_id: MerchantId,
     /// The holder.
     pub user_id: UserId,
-    /// What the holder paid for it, minor units.
+    /// What the holder paid for it, minor units of the order's currency.
     pub unit_price: i64,
-    /// Uses it came with.
     pub uses_total: i64,
-    /// Uses left.
     pub uses_left: i64,
-    /// `active`, `used`, `refunded` or `expired`.
-    pub status: String,
-    /// Usable from, epoch ms.
-    pub valid_from: i64,
-    /// Expires, epoch ms.
-    pub valid_until: i64,
+    pub status: VoucherStatus,
+    pub valid_from: Timestamp,
+    /// Expires (exclusive).
+    pub valid_until: Timestamp,
     /// Set when refunded.
     pub refund_id: Option<String>,
-    /// Issued, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, code, order_id, deal_id, merchant_id, user_id, unit_price, uses_total, uses_left, status, \
     valid_from, valid_until, refund_id, created_at, updated_at";
 
-fn from_row(r: &AnyRow) -> Result<VoucherRow, StoreError> {
-    Ok(VoucherRow {
-        id: parse(r, "id")?,
-        code: get(r, "code")?,
-        order_id: parse(r, "order_id")?,
-        deal_id: parse(r, "deal_id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        user_id: parse(r, "user_id")?,
-        unit_price: get(r, "unit_price")?,
-        uses_total: get(r, "uses_total")?,
-        uses_left: get(r, "uses_left")?,
-        status: get(r, "status")?,
-        valid_from: get(r, "valid_from")?,
-        valid_until: get(r, "valid_until")?,
-        refund_id: get(r, "refund_id")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for VoucherRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(VoucherRow {
+            id: parse(r, "id")?,
+            code: get(r, "code")?,
+            order_id: parse(r, "order_id")?,
+            deal_id: parse(r, "deal_id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            user_id: parse(r, "user_id")?,
+            unit_price: get(r, "unit_price")?,
+            uses_total: get(r, "uses_total")?,
+            uses_left: get(r, "uses_left")?,
+            status: parse(r, "status")?,
+            valid_from: time(r, "valid_from")?,
+            valid_until: time(r, "valid_until")?,
+            refund_id: get(r, "refund_id")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Issues a voucher; false (nothing written) if its code is taken. A conflict clause rather than
@@ -72,7 +68,7 @@ pub async fn insert(tx: &mut crate::Tx, v: &VoucherRow) -> Result<bool, StoreErr
         "INSERT INTO vouchers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          ON CONFLICT (code) DO NOTHING"
     ));
-    sqlx::query(sql)
+    let done = sqlx::query(sql)
         .bind(v.id.to_string())
         .bind(&v.code)
         .bind(v.order_id.to_string())
@@ -82,37 +78,33 @@ pub async fn insert(tx: &mut crate::Tx, v: &VoucherRow) -> Result<bool, StoreErr
         .bind(v.unit_price)
         .bind(v.uses_total)
         .bind(v.uses_left)
-        .bind(&v.status)
-        .bind(v.valid_from)
-        .bind(v.valid_until)
+        .bind(v.status.as_str())
+        .bind(v.valid_from.millis())
+        .bind(v.valid_until.millis())
         .bind(v.refund_id.clone())
-        .bind(v.created_at)
-        .bind(v.updated_at)
+        .bind(v.created_at.millis())
+        .bind(v.updated_at.millis())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)
-        .map(|done| done.rows_affected() == 1)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// A voucher by code.
 pub async fn by_code<'e>(ex: impl Executor<'e, Database = Any>, code: &str) -> Result<Option<VoucherRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE code = $1"));
-    let row = sqlx::query(sql).bind(code).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(code).fetch_optional(ex).await?)
 }
 
 /// A voucher by id.
 pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: VoucherId) -> Result<Option<VoucherRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// A consumer's vouchers, newest first.
 pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<VoucherRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE user_id = $1 ORDER BY id DESC"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_all(ex).await?)
 }
 
 /// An order's vouchers.
@@ -121,8 +113,7 @@ pub async fn for_order<'e>(
     order: OrderId,
 ) -> Result<Vec<VoucherRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM vouchers WHERE order_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(order.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(order.to_string()).fetch_all(ex).await?)
 }
 
 /// Every voucher not refunded (for the ledger check), paged by id.
@@ -135,13 +126,17 @@ pub async fn unrefunded<'e>(
         "SELECT {COLUMNS} FROM vouchers WHERE status <> 'refunded' AND id > $1 ORDER BY id LIMIT $2"
     ));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(after).bind(limit).fetch_all(ex).await?)
 }
 
 /// Takes `uses` from an active voucher valid at `now`. Returns the uses left before, or `None`
 /// when it no longer has that many (someone else took them) or is not active.
-pub async fn take_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: i64) -> Result<Option<i64>, StoreError> {
+pub async fn take_uses(
+    tx: &mut crate::Tx,
+    id: VoucherId,
+    uses: i64,
+    now: Timestamp,
+) -> Result<Option<i64>, StoreError> {
     let row = sqlx::query(
         "UPDATE vouchers SET uses_left = uses_left - $2, updated_at = $3, \
          status = CASE WHEN uses_left - $2 = 0 THEN 'used' ELSE 'active' END \
@@ -150,11 +145,10 @@ pub async fn take_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: i64) -
     )
     .bind(id.to_string())
     .bind(uses)
-    .bind(now)
+    .bind(now.millis())
     .fetch_optional(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
-    row.as_ref().map(|r| get::<i64>(r, "uses_left").map(|after| after + uses)).transpose()
+    .await?;
+    Ok(row.as_ref().map(|r| get::<i64>(r, "uses_left").map(|after| after + uses)).transpose()?)
 }
 
 /// Locks a voucher's row for the rest of the transaction (a no-op update).
@@ -162,24 +156,22 @@ pub async fn lock(tx: &mut crate::Tx, id: VoucherId) -> Result<(), StoreError> {
     sqlx::query("UPDATE vouchers SET updated_at = updated_at WHERE id = $1")
         .bind(id.to_string())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
 /// Gives `uses` back to an active or used voucher (an undone redemption); false if it is
 /// refunded or expired.
-pub async fn return_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn return_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: Timestamp) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE vouchers SET uses_left = uses_left + $2, status = 'active', updated_at = $3 \
          WHERE id = $1 AND status IN ('active', 'used')",
     )
     .bind(id.to_string())
     .bind(uses)
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -187,29 +179,27 @@ pub async fn return_uses(tx: &mut crate::Tx, id: VoucherId, uses: i64, now: i64)
 pub async fn close(
     tx: &mut crate::Tx,
     id: VoucherId,
-    status: &str,
+    status: VoucherStatus,
     refund_id: Option<&str>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE vouchers SET status = $2, refund_id = $3, updated_at = $4 WHERE id = $1 AND status = 'active'",
     )
     .bind(id.to_string())
-    .bind(status)
+    .bind(status.as_str())
     .bind(refund_id.map(str::to_owned))
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// A stored redemption.
+#[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedemptionRow {
-    /// The id.
     pub id: RedemptionId,
-    /// The voucher.
     pub voucher_id: VoucherId,
     /// Where.
     pub store_id: StoreId,
@@ -225,10 +215,8 @@ pub struct RedemptionRow {
     pub commission: i64,
     /// The ledger entry.
     pub entry_id: EntryId,
-    /// When, epoch ms.
-    pub created_at: i64,
-    /// When undone, epoch ms.
-    pub undone_at: Option<i64>,
+    pub created_at: Timestamp,
+    pub undone_at: Option<Timestamp>,
     /// Who undid it.
     pub undone_by: Option<UserId>,
     /// From which device.
@@ -237,23 +225,24 @@ pub struct RedemptionRow {
 
 const REDEMPTION_COLUMNS: &str = "id, voucher_id, store_id, staff_user_id, device, uses, value, commission, entry_id, created_at, undone_at, undone_by, undo_device";
 
-fn redemption_from_row(r: &AnyRow) -> Result<RedemptionRow, StoreError> {
-    let undone_by: Option<String> = get(r, "undone_by")?;
-    Ok(RedemptionRow {
-        id: parse(r, "id")?,
-        voucher_id: parse(r, "voucher_id")?,
-        store_id: parse(r, "store_id")?,
-        staff_user_id: parse(r, "staff_user_id")?,
-        device: get(r, "device")?,
-        uses: get(r, "uses")?,
-        value: get(r, "value")?,
-        commission: get(r, "commission")?,
-        entry_id: parse(r, "entry_id")?,
-        created_at: get(r, "created_at")?,
-        undone_at: get(r, "undone_at")?,
-        undone_by: undone_by.map(|u| u.parse()).transpose().map_err(|_| StoreError::Corrupt("undone_by".into()))?,
-        undo_device: get(r, "undo_device")?,
-    })
+impl FromRow<'_, AnyRow> for RedemptionRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(RedemptionRow {
+            id: parse(r, "id")?,
+            voucher_id: parse(r, "voucher_id")?,
+            store_id: parse(r, "store_id")?,
+            staff_user_id: parse(r, "staff_user_id")?,
+            device: get(r, "device")?,
+            uses: get(r, "uses")?,
+            value: get(r, "value")?,
+            commission: get(r, "commission")?,
+            entry_id: parse(r, "entry_id")?,
+            created_at: time(r, "created_at")?,
+            undone_at: opt_time(r, "undone_at")?,
+            undone_by: opt(r, "undone_by")?,
+            undo_device: get(r, "undo_device")?,
+        })
+    }
 }
 
 /// Records a redemption.
@@ -271,13 +260,12 @@ pub async fn insert_redemption(tx: &mut crate::Tx, r: &RedemptionRow) -> Result<
         .bind(r.value)
         .bind(r.commission)
         .bind(r.entry_id.to_string())
-        .bind(r.created_at)
-        .bind(r.undone_at)
+        .bind(r.created_at.millis())
+        .bind(r.undone_at.map(Timestamp::millis))
         .bind(r.undone_by.map(|u| u.to_string()))
         .bind(r.undo_device.clone())
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
+        .await?;
     Ok(())
 }
 
@@ -287,8 +275,7 @@ pub async fn redemption<'e>(
     id: RedemptionId,
 ) -> Result<Option<RedemptionRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {REDEMPTION_COLUMNS} FROM redemptions WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await.map_err(StoreError::from_sqlx)?;
-    row.as_ref().map(redemption_from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// A voucher's redemptions, oldest first.
@@ -298,11 +285,11 @@ pub async fn redemptions_of<'e>(
 ) -> Result<Vec<RedemptionRow>, StoreError> {
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {REDEMPTION_COLUMNS} FROM redemptions WHERE voucher_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(voucher.to_string()).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(redemption_from_row).collect()
+    Ok(sqlx::query_as(sql).bind(voucher.to_string()).fetch_all(ex).await?)
 }
 
 /// Who undid a redemption, from which device, with which ledger entry, and when.
+#[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 #[derive(Debug, Clone, Copy)]
 pub struct Undo<'a> {
     /// The manager.
@@ -311,8 +298,7 @@ pub struct Undo<'a> {
     pub device: &'a str,
     /// The reversing entry.
     pub entry: EntryId,
-    /// Now, epoch ms.
-    pub at: i64,
+    pub at: Timestamp,
 }
 
 /// Marks a redemption undone if it is not already and was made at or after `not_before`.
@@ -320,35 +306,33 @@ pub async fn undo_redemption(
     tx: &mut crate::Tx,
     id: RedemptionId,
     undo: Undo<'_>,
-    not_before: i64,
+    not_before: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE redemptions SET undone_at = $2, undone_by = $3, undo_entry_id = $4, undo_device = $6 \
          WHERE id = $1 AND undone_at IS NULL AND created_at >= $5",
     )
     .bind(id.to_string())
-    .bind(undo.at)
+    .bind(undo.at.millis())
     .bind(undo.by.to_string())
     .bind(undo.entry.to_string())
-    .bind(not_before)
+    .bind(not_before.millis())
     .bind(undo.device)
     .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Active vouchers whose validity ended before `now`, oldest first.
 pub async fn due_to_expire<'e>(
     ex: impl Executor<'e, Database = Any>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<Vec<VoucherRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM vouchers WHERE status = 'active' AND valid_until <= $1 ORDER BY valid_until LIMIT $2"
     ));
-    let rows = sqlx::query(sql).bind(now).bind(limit).fetch_all(ex).await.map_err(StoreError::from_sqlx)?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(now.millis()).bind(limit).fetch_all(ex).await?)
 }
 
 /// One line of a merchant's settlement statement.
@@ -406,13 +390,7 @@ where
              r.commission AS commission FROM redemptions r JOIN vouchers v ON v.id = r.voucher_id \
              JOIN deals d ON d.id = v.deal_id WHERE v.merchant_id = $1 AND {time_col} >= $2 AND {time_col} < $3"
         ));
-        let rows = sqlx::query(sql)
-            .bind(merchant.to_string())
-            .bind(from)
-            .bind(to)
-            .fetch_all(ex)
-            .await
-            .map_err(StoreError::from_sqlx)?;
+        let rows = sqlx::query(sql).bind(merchant.to_string()).bind(from).bind(to).fetch_all(ex).await?;
         for r in &rows {
             out.push(line(r, kind, sign)?);
         }
@@ -429,8 +407,7 @@ where
     .bind(from)
     .bind(to)
     .fetch_all(ex)
-    .await
-    .map_err(StoreError::from_sqlx)?;
+    .await?;
     for r in &rows {
         let mut l = line(r, "expiry", 1)?;
         l.value = l.value.max(0);

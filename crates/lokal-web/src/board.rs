@@ -368,22 +368,22 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
                 n(dx + 6.0),
                 n(dy + 5.0)
             ),
-            status: d.status.clone(),
+            status: d.status.to_string(),
             title: nav.msg(&match d.rider_id {
                 None => Msg::new("board-map-task-waiting")
                     .with("order", &order)
-                    .with("status", nav.label("task-status", &d.status)),
+                    .with("status", nav.label("task-status", d.status.as_str())),
                 Some(u) => Msg::new("board-map-task")
                     .with("order", &order)
-                    .with("status", nav.label("task-status", &d.status))
+                    .with("status", nav.label("task-status", d.status.as_str()))
                     .with("rider", name_of(Some(u))),
             }),
         });
-        let status = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+        let status = d.status;
         rows.push(TaskRow {
             id: d.id.to_string(),
             order,
-            status: d.status.clone(),
+            status: d.status.to_string(),
             rider: name_of(d.rider_id),
             eta: nav.near(d.eta_at),
             eta_in: (d.eta_at - now) / 60_000,

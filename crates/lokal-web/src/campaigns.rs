@@ -326,7 +326,7 @@ async fn report_page(
             id: o.order_id.clone(),
             placed: nav.datetime(o.at),
             channel: name_of(o.channel),
-            status: o.status.clone(),
+            status: o.status.to_string(),
             total: nav.money(o.total),
             discount: nav.money(-o.discount),
             customer: if o.new_customer { "new" } else { "returning" },

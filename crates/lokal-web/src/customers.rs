@@ -121,11 +121,7 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q)
             )
         })
         .collect();
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-            .collect::<String>()
-    };
+    let enc = crate::page::encode_query;
     let query =
         format!("store={}&segment={}&tag={}&name={}", enc(&q.store), enc(&q.segment), enc(&q.tag), enc(&q.name));
     let segments = Segment::ALL.iter().map(|s| s.as_str()).collect();

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
-use lokal_app::vouchers::UNDO_WINDOW_MS;
 use lokal_core::deal::{DealJson, DealLineJson, UsageRulesJson};
 use lokal_core::money::yuan;
+use lokal_core::voucher;
 use lokal_core::{MerchantId, Msg, Principal, RedemptionId, Role, Scope, StaffRole, StoreId, Timestamp};
 use lokal_i18n::Zone;
 
@@ -177,16 +177,16 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
         let Ok(store_id) = store.parse::<StoreId>() else { return error_page(lokal_app::AppError::not_found("store")) };
         match ctx.app.look_up_voucher(&me, store_id, &code).await {
             Ok(d) => {
-                let now = ctx.app.now().millis();
+                let now = ctx.app.now();
                 let manager = me.authorize(Scope::Store(d.deal.row.merchant_id, store_id), StaffRole::Manager).is_ok();
                 let latest = d.redemptions.iter().rev().find(|r| r.undone_at.is_none()).map(|r| r.id);
                 page.voucher = Some(DeskVoucherView {
                     title: d.deal.row.title.clone(),
-                    status: d.voucher.status.clone(),
+                    status: d.voucher.status.to_string(),
                     uses_left: d.voucher.uses_left,
                     uses_total: d.voucher.uses_total,
-                    valid_from: nav.near_at(d.voucher.valid_from, offset),
-                    valid_until: nav.near_at(d.voucher.valid_until, offset),
+                    valid_from: nav.near_at(d.voucher.valid_from.millis(), offset),
+                    valid_until: nav.near_at(d.voucher.valid_until.millis(), offset),
                     contents: d.deal.details.contents.iter().map(|c| (i64::from(c.quantity), c.name.clone())).collect(),
                     refusal: d.refusal.map(|e| nav.error_text(&e)),
                     redemptions: d
@@ -194,13 +194,13 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
                         .iter()
                         .map(|r| RedemptionLine {
                             id: r.id.to_string(),
-                            when: nav.near_at(r.created_at, offset),
+                            when: nav.near_at(r.created_at.millis(), offset),
                             uses: r.uses,
                             state: if r.undone_at.is_some() { "undone" } else { "redeemed" },
                             can_undo: manager
                                 && r.store_id == store_id
                                 && latest == Some(r.id)
-                                && now - r.created_at <= UNDO_WINDOW_MS,
+                                && voucher::undoable(r.created_at, r.undone_at, now),
                         })
                         .collect(),
                 });

@@ -500,7 +500,7 @@ struct SearchPage {
 
 /// This search page's URL with `cursor` set.
 fn search_url(p: &SearchParams, lat: &str, lng: &str, cursor: &str) -> String {
-    let enc = |s: &str| crate::orderdesk::urlencode(s);
+    let enc = |s: &str| crate::page::encode_query(s);
     let mut url = format!("/search?q={}&lat={}&lng={}", enc(p.q.as_deref().unwrap_or("")), enc(lat), enc(lng));
     for (k, v) in [("category", &p.category), ("sort", &p.sort), ("open_now", &p.open_now), ("limit", &p.limit)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {

@@ -231,7 +231,7 @@ async fn queue(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 author: v.author,
                 stars: r.rating,
                 text: r.body,
-                status: r.status,
+                status: r.status.to_string(),
                 reports,
                 reason: crate::ordering::note_text(&nav, &reason),
                 written: nav.near_at(r.created_at, offset),

@@ -12,6 +12,7 @@ use lokal_api::Ctx;
 use lokal_app::AppError;
 use lokal_app::applications::{Application, ApplicationJson};
 use lokal_app::page::PageRequest;
+use lokal_core::ApprovalStatus;
 use lokal_core::store::{Category, LatLngJson, StoreProfileJson};
 use lokal_core::{Msg, Principal};
 
@@ -50,7 +51,7 @@ fn row(nav: &Nav, a: Application) -> Row {
         id: a.id,
         business_name: a.business_name,
         category: a.category,
-        status: a.status,
+        status: a.status.to_string(),
         reason: a.reason.unwrap_or_default(),
         filed,
     }
@@ -176,7 +177,9 @@ async fn queue_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
     let (pending, decided) =
         match (ctx.app.applications(&me, Some("pending"), page()).await, ctx.app.applications(&me, None, page()).await)
         {
-            (Ok(p), Ok(all)) => (p.items, all.items.into_iter().filter(|a| a.status != "pending").collect::<Vec<_>>()),
+            (Ok(p), Ok(all)) => {
+                (p.items, all.items.into_iter().filter(|a| a.status != ApprovalStatus::Pending).collect::<Vec<_>>())
+            }
             (Err(e), _) | (_, Err(e)) => return error_page(e),
         };
     let page = QueuePage {

@@ -4,7 +4,7 @@
 //! settings.
 
 use crate::desk::{StaffStore, clock_at, my_stores};
-use crate::page::{Nav, error_page, message};
+use crate::page::{Nav, encode_query, error_page, message};
 use crate::rider::{Flash, error_query};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -117,7 +117,7 @@ fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
         note: o.detail.note.clone(),
         accept_by: o.detail.accept_by.map(clock).unwrap_or_default(),
         eta: o.detail.eta_at.map(clock).unwrap_or_default(),
-        rider: o.delivery.as_ref().map(|d| d.status.clone()).unwrap_or_default(),
+        rider: o.delivery.as_ref().map(|d| d.status.to_string()).unwrap_or_default(),
         can_accept: status == OrderStatus::Paid,
         can_ready: status == OrderStatus::Accepted,
         can_hand_over: status == OrderStatus::Ready && mode != Mode::Delivery,
@@ -213,23 +213,13 @@ async fn act(
         "cancel" => app.cancel_menu_order(&me, id, &f.reason).await.map(|_| "cancelled"),
         _ => return error_page(lokal_app::AppError::not_found("action")),
     };
-    let store = urlencode(&f.store);
+    let store = encode_query(&f.store);
     let page = if f.back == "till" { "/merchant/till" } else { "/merchant/orders" };
     let to = match done {
-        Ok(msg) => format!("{page}?store={store}&done={}", urlencode(msg)),
+        Ok(msg) => format!("{page}?store={store}&done={}", encode_query(msg)),
         Err(e) => format!("{page}?store={store}&{}", error_query(&e)),
     };
     Redirect::to(&to).into_response()
-}
-
-/// Percent-encodes a query value.
-pub(crate) fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Template, WebTemplate)]

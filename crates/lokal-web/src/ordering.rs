@@ -12,8 +12,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_app::takeout::{AddressJson, CartJson, CartLineJson};
+use lokal_core::PaymentStatus;
 use lokal_core::fulfil::{Actor, Mode, OrderStatus};
 use lokal_core::takeout::{ChosenJson, PayRuleJson};
+use lokal_core::voucher::VoucherStatus;
 use lokal_core::{ErrorCode, ItemId, Msg, OrderId, QuoteId, StoreId};
 use lokal_i18n::Lang;
 use std::collections::HashMap;
@@ -60,8 +62,8 @@ pub(crate) fn deal_state(nav: &Nav, v: &lokal_app::orders::OrderView) -> (&'stat
     match v.order.status.as_str() {
         "pending" => ("pending", nav.t("track-headline-pending").into_owned()),
         "paid" => {
-            let left = v.vouchers.iter().filter(|x| x.status == "active").count();
-            if !v.vouchers.is_empty() && v.vouchers.iter().all(|x| x.status == "refunded") {
+            let left = v.vouchers.iter().filter(|x| x.status == VoucherStatus::Active).count();
+            if !v.vouchers.is_empty() && v.vouchers.iter().all(|x| x.status == VoucherStatus::Refunded) {
                 ("refunded", nav.label("order-status", "refunded").into_owned())
             } else if left > 0 {
                 ("paid", nav.t1("my-orders-vouchers-left", "n", left))
@@ -906,7 +908,11 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
     // itself when the confirmation arrives.
     let processing = status == OrderStatus::Pending
         && !paid
-        && ctx.app.order(&me, id).await.is_ok_and(|v| v.payments.last().is_some_and(|p| p.status == "pending"));
+        && ctx
+            .app
+            .order(&me, id)
+            .await
+            .is_ok_and(|v| v.payments.last().is_some_and(|p| p.status == PaymentStatus::Pending));
     let (reviewable, rider_to_rate) = ctx.app.can_review_order(&me, id).await.unwrap_or((false, false));
     let eta_key = if mode == Mode::Delivery { "track-eta-delivery" } else { "track-eta-ready" };
     let d = &o.detail;

@@ -92,7 +92,7 @@ async fn users_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(Strin
     let page = UsersPage {
         nav: nav.clone(),
         people,
-        next: next.map(|c| format!("/admin/users?cursor={}", crate::orderdesk::urlencode(&c))),
+        next: next.map(|c| format!("/admin/users?cursor={}", crate::page::encode_query(&c))),
         done: flash.done.as_deref().and_then(done_text).map(|m| nav.msg(&m)),
         error: flash.error_text(&nav),
     };

@@ -3,7 +3,7 @@
 //! offers in grab mode and see earnings. Every action is a form posting to the same use cases as
 //! the API, and comes back to `/rider` saying what happened (Post/Redirect/Get).
 
-use crate::orderdesk::urlencode;
+use crate::page::encode_query;
 use crate::page::{Nav, error_page};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,7 +16,8 @@ use lokal_api::Ctx;
 use lokal_app::AppError;
 use lokal_app::delivery_settings::DispatchMode;
 use lokal_app::riders::{Exception, RiderApplicationJson, RiderTask};
-use lokal_core::fulfil::{TaskEvent, TaskStatus, task_next};
+use lokal_core::fulfil::RiderStatus;
+use lokal_core::fulfil::{TaskEvent, task_next};
 use lokal_core::money::yuan;
 use lokal_core::{DeliveryId, ErrorCode, Msg, MsgArg, Principal, StoreId};
 use lokal_store::riders::RiderRow;
@@ -134,7 +135,7 @@ fn arg_name(name: &str) -> Option<&'static str> {
 
 /// The query that carries a refusal to the page a form comes back to (see [`Flash`]).
 pub(crate) fn error_query(e: &AppError) -> String {
-    let short = |s: &str| urlencode(&s.chars().take(FLASH_MAX).collect::<String>());
+    let short = |s: &str| encode_query(&s.chars().take(FLASH_MAX).collect::<String>());
     let mut q = format!("error={}", short(&e.msg.key));
     if let Some(f) = &e.field {
         q.push_str(&format!("&field={}", short(f)));
@@ -231,7 +232,7 @@ pub(crate) fn short_id(id: &str) -> String {
 /// A task as its card, its times read in its store's zone (`offset_min` east of UTC).
 fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
     let d = &t.delivery;
-    let status = TaskStatus::parse(&d.status).unwrap_or(TaskStatus::Cancelled);
+    let status = d.status;
     let can = |e| task_next(status, e).is_some();
     TaskCard {
         id: d.id.to_string(),
@@ -346,9 +347,9 @@ async fn rider_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(Strin
     };
     match ctx.app.rider_me(&me).await {
         Ok(r) => {
-            page.can_apply = r.status == "rejected";
-            page.approved = r.status == "approved";
-            page.status.clone_from(&r.status);
+            page.can_apply = r.status == RiderStatus::Rejected;
+            page.approved = r.status == RiderStatus::Approved;
+            page.status = r.status.to_string();
             page.reason.clone_from(&r.reason);
             page.name.clone_from(&r.name);
             page.vehicle.clone_from(&r.vehicle);

@@ -11,7 +11,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_core::Msg;
+use lokal_core::PaymentStatus;
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::voucher::VoucherCode;
+use lokal_core::voucher::VoucherStatus;
 use lokal_core::{DealId, OrderId};
 use lokal_i18n::{Zone, format as fmt};
 
@@ -209,7 +212,8 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
     };
     let o = &v.order;
     let now = ctx.app.now().millis();
-    let waiting = o.status == "pending" && v.payments.last().is_some_and(|p| p.status == "pending");
+    let waiting =
+        o.status == OrderStatus::Pending && v.payments.last().is_some_and(|p| p.status == PaymentStatus::Pending);
     let original_total = deal.row.original_price * o.quantity;
     let page = OrderPage {
         nav: nav.clone(),
@@ -218,7 +222,7 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         // Paid orders say what became of their vouchers: refunded, or completed once all are used.
         status: match crate::ordering::deal_state(&nav, &v).0 {
             word @ ("refunded" | "completed") => word.to_owned(),
-            _ => o.status.clone(),
+            _ => o.status.to_string(),
         },
         quantity: o.quantity,
         unit_price: nav.money(o.unit_price),
@@ -226,18 +230,18 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         savings: nav.money(original_total - o.total),
         total: nav.money(o.total),
         pay_by: nav.near(o.expires_at),
-        payable: o.status == "pending" && o.expires_at > now,
+        payable: o.status == OrderStatus::Pending && o.expires_at > now,
         waiting,
-        refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == "active"),
+        refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == VoucherStatus::Active),
         vouchers: v
             .vouchers
             .iter()
-            .map(|x| (VoucherCode::display_of(&x.code), x.status.clone(), x.id.to_string()))
+            .map(|x| (VoucherCode::display_of(&x.code), x.status.to_string(), x.id.to_string()))
             .collect(),
         refunds: v
             .payments
             .iter()
-            .filter(|p| p.status == "failed")
+            .filter(|p| p.status == PaymentStatus::Failed)
             .map(|p| {
                 nav.msg(&Msg::new("deal-order-declined").money("amount", p.amount).with("when", nav.near(p.updated_at)))
             })
@@ -323,8 +327,8 @@ async fn sandbox_page(State(ctx): State<Ctx>, nav: Nav, Path(reference): Path<St
         reference,
         amount: nav.money(c.amount),
         title: c.title,
-        pending: c.status == "pending",
-        status: c.status,
+        pending: c.status == PaymentStatus::Pending,
+        status: c.status.to_string(),
         back_url: c.back_url,
     };
     nav.finish(page.into_response())
@@ -418,10 +422,10 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
             title,
             qr: qr_svg(&code),
             code,
-            status: v.status,
+            status: v.status.to_string(),
             uses_left: v.uses_left,
             uses: nav.t2("vouchers-uses-left", "left", "{left}", "total", v.uses_total),
-            valid_until: nav.t1("vouchers-valid-until", "when", datetime_at(&nav, v.valid_until, offset)),
+            valid_until: nav.t1("vouchers-valid-until", "when", datetime_at(&nav, v.valid_until.millis(), offset)),
         });
     }
     nav.finish(VouchersPage { nav: nav.clone(), statuses: VOUCHER_STATUSES, vouchers: cards }.into_response())

@@ -4,6 +4,7 @@
 //! The scan reads the sources of every crate: `t("…")`, `t1("…"`, `t2("…"` (pages and
 //! templates) and `Msg::new("…")` (messages built below the edge).
 
+use lokal_core::RunStatus;
 use lokal_i18n::{Lang, catalogue};
 use std::path::{Path, PathBuf};
 
@@ -221,7 +222,7 @@ fn every_heading_of_the_consoles_csv_downloads_has_a_label() {
         starts_at: 0,
         ends_at: 0,
         window_days: 7,
-        status: "active".into(),
+        status: RunStatus::Active,
         created_by: lokal_core::UserId::generate(),
         created_at: 0,
     };

@@ -21,9 +21,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use common::{Bench, flag, percentile};
 use lokal_app::App;
+use lokal_core::PaymentStatus;
 use lokal_core::deal::{DealJson, UsageRulesJson};
+use lokal_core::fulfil::OrderStatus;
 use lokal_core::ledger;
-use lokal_core::{DealId, EntryId, MerchantId, OrderId, PaymentId, RedemptionId, StoreId, UserId, VoucherId};
+use lokal_core::voucher::VoucherStatus;
+use lokal_core::{
+    DealId, EntryId, MerchantId, OrderId, PaymentId, RedemptionId, StoreId, Timestamp, UserId, VoucherId,
+};
 use lokal_store::ledger::EntryHead;
 use lokal_store::orders::{OrderRow, PaymentRow};
 use lokal_store::vouchers::{RedemptionRow, VoucherRow};
@@ -71,7 +76,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         unit_price: 9900,
         total: 9900,
         currency: "CNY".into(),
-        status: "pending".into(),
+        status: OrderStatus::Pending,
         channel: String::new(),
         created_at: now,
         expires_at: now + 900_000,
@@ -86,14 +91,14 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         provider_ref: format!("min_{}", uuid::Uuid::now_v7().simple()),
         amount: 9900,
         currency: "CNY".into(),
-        status: "pending".into(),
+        status: PaymentStatus::Pending,
         created_at: now,
         updated_at: now,
     };
     lokal_store::orders::insert_payment(&mut *tx, &payment).await?;
     lokal_store::orders::record_event(&mut tx, "sandbox", &payment.provider_ref, now).await?;
-    lokal_store::orders::settle_payment(&mut tx, payment.id, "succeeded", now).await?;
-    lokal_store::orders::transition(&mut tx, order.id, "pending", "paid", now).await?;
+    lokal_store::orders::settle_payment(&mut tx, payment.id, PaymentStatus::Succeeded, now).await?;
+    lokal_store::orders::transition(&mut tx, order.id, OrderStatus::Pending, OrderStatus::Paid, now).await?;
     let entry = |id, kind| EntryHead { id, kind, ref_id: "", memo: "", currency: "CNY", created_at: now };
     lokal_store::ledger::insert_entry(
         &mut tx,
@@ -111,12 +116,12 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         unit_price: 9900,
         uses_total: 1,
         uses_left: 1,
-        status: "active".into(),
-        valid_from: now - 1000,
-        valid_until: now + 86_400_000,
+        status: VoucherStatus::Active,
+        valid_from: Timestamp(now - 1000),
+        valid_until: Timestamp(now + 86_400_000),
         refund_id: None,
-        created_at: now,
-        updated_at: now,
+        created_at: Timestamp(now),
+        updated_at: Timestamp(now),
     };
     lokal_store::vouchers::insert(&mut tx, &voucher).await?;
     let message = lokal_store::outbox::MessageRow {
@@ -130,7 +135,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         read_at: None,
     };
     lokal_store::outbox::insert(&mut *tx, &message).await?;
-    lokal_store::vouchers::take_uses(&mut tx, voucher.id, 1, now).await?;
+    lokal_store::vouchers::take_uses(&mut tx, voucher.id, 1, Timestamp(now)).await?;
     let redemption_entry = EntryId::generate();
     lokal_store::ledger::insert_entry(
         &mut tx,
@@ -148,7 +153,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         value: 9900,
         commission: 792,
         entry_id: redemption_entry,
-        created_at: now,
+        created_at: Timestamp(now),
         undone_at: None,
         undone_by: None,
         undo_device: None,

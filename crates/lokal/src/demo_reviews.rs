@@ -5,6 +5,7 @@
 use crate::city::Rng;
 use lokal_app::App;
 use lokal_app::accounts::Registration;
+use lokal_core::review::ReviewVisibility;
 use lokal_core::store::Category;
 use lokal_core::{MerchantId, StoreId, UserId};
 use lokal_store::reviews::{self, ReviewRow};
@@ -136,7 +137,7 @@ pub async fn seed(app: &App, stores: &[ToReview], seed: u64) -> anyhow::Result<u
                 photos_json: "[]".into(),
                 photo_count: 0,
                 avg_spend: None,
-                status: "visible".into(),
+                status: ReviewVisibility::Visible,
                 hidden_reason: String::new(),
                 helpful: rng.below(8) as i64,
                 reply: String::new(),

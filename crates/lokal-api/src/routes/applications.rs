@@ -59,7 +59,7 @@ fn out(a: Application) -> ApplicationOut {
         category: a.category,
         contact_name: a.contact_name,
         contact_phone: a.contact_phone,
-        status: a.status,
+        status: a.status.to_string(),
         reason: a.reason,
         merchant_id: a.merchant_id,
         created_at: Timestamp::from_millis(a.created_at),

@@ -298,7 +298,7 @@ pub fn report_out(r: CampaignReport) -> ReportOut {
                 order_id: o.order_id,
                 channel_id: o.channel,
                 placed_at: Timestamp::from_millis(o.at),
-                status: o.status,
+                status: o.status.to_string(),
                 total: o.total,
                 discount: o.discount,
                 refunded: o.refunded,

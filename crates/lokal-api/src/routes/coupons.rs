@@ -7,6 +7,7 @@ use crate::routes::ListJson;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::coupons::{CouponView, TemplateView};
+use lokal_core::coupon::CouponStatus;
 use lokal_core::coupon::CouponTemplateJson;
 use lokal_core::promo::Benefit;
 use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, Timestamp};
@@ -168,10 +169,10 @@ pub struct CouponOut {
 }
 
 pub(crate) fn coupon_out(c: CouponView, now: Timestamp) -> CouponOut {
-    let status = if c.coupon.status == "unused" && c.coupon.expires_at <= now.millis() {
+    let status = if c.coupon.status == CouponStatus::Unused && c.coupon.expires_at <= now.millis() {
         "expired".to_owned()
     } else {
-        c.coupon.status.clone()
+        c.coupon.status.to_string()
     };
     CouponOut {
         id: c.coupon.id,

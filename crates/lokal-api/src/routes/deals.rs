@@ -255,11 +255,11 @@ pub fn voucher_out(v: VoucherRow) -> VoucherOut {
         code: VoucherCode::display_of(&v.code),
         order_id: v.order_id,
         deal_id: v.deal_id,
-        status: v.status,
+        status: v.status.to_string(),
         uses_total: v.uses_total,
         uses_left: v.uses_left,
-        valid_from: Timestamp::from_millis(v.valid_from),
-        valid_until: Timestamp::from_millis(v.valid_until),
+        valid_from: v.valid_from,
+        valid_until: v.valid_until,
     }
 }
 
@@ -304,7 +304,7 @@ fn order_out(v: OrderView, original_price: Option<i64>) -> OrderOut {
         deal_id: o.deal_id,
         store_id: o.store_id,
         title: v.title,
-        status: o.status,
+        status: o.status.to_string(),
         breakdown: BreakdownJson {
             unit_price: cny(o.unit_price),
             quantity: o.quantity,
@@ -321,7 +321,7 @@ fn order_out(v: OrderView, original_price: Option<i64>) -> OrderOut {
             .into_iter()
             .map(|p| PaymentOut {
                 id: p.id,
-                status: p.status,
+                status: p.status.to_string(),
                 amount: cny(p.amount),
                 provider: p.provider,
                 provider_ref: p.provider_ref,
@@ -404,7 +404,7 @@ async fn pay_order(
         Json(PaymentStartOut {
             payment: PaymentOut {
                 id: p.id,
-                status: p.status,
+                status: p.status.to_string(),
                 amount: cny(p.amount),
                 provider: p.provider,
                 provider_ref: p.provider_ref,

@@ -149,7 +149,7 @@ async fn recharge(
         StatusCode::CREATED,
         Json(RechargeOut {
             id: r.id,
-            status: r.status,
+            status: r.status.to_string(),
             pay: cny(r.pay),
             bonus: cny(r.bonus),
             provider_ref: r.provider_ref,
@@ -196,7 +196,7 @@ async fn pay_with_card(
         StatusCode::CREATED,
         Json(PaymentOut {
             id: p.id,
-            status: p.status,
+            status: p.status.to_string(),
             amount: cny(p.amount),
             provider: p.provider,
             provider_ref: p.provider_ref,

@@ -129,7 +129,7 @@ fn invitation_json(i: InvitationRow, merchant_name: String) -> InvitationJson {
         login: i.login,
         role: i.role,
         store_ids: i.store_ids,
-        status: i.status,
+        status: i.status.to_string(),
         created_at: Timestamp::from_millis(i.created_at),
     }
 }

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use lokal_app::reviews::ReviewView;
 use lokal_core::review::ReviewJson;
+use lokal_core::review::ReviewVisibility;
 use lokal_core::{StoreId, Timestamp};
 use std::collections::BTreeMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -75,8 +76,8 @@ pub fn review_out(v: ReviewView) -> ReviewOut {
         photos: v.photos,
         avg_spend: r.avg_spend,
         helpful: r.helpful,
-        hidden_reason: (r.status == "hidden").then_some(r.hidden_reason),
-        status: r.status,
+        hidden_reason: (r.status == ReviewVisibility::Hidden).then_some(r.hidden_reason),
+        status: r.status.to_string(),
         reply: r.reply_at.map(|_| r.reply),
         follow_up: r.follow_up_at.map(|_| r.follow_up),
         created_at: Timestamp::from_millis(r.created_at),

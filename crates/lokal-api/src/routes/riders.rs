@@ -74,7 +74,7 @@ fn rider_out(r: RiderRow) -> RiderOut {
         name: r.name,
         phone: r.phone,
         vehicle: r.vehicle,
-        status: r.status,
+        status: r.status.to_string(),
         reason: r.reason,
         on_shift: r.shift_id.is_some(),
         position: r.position.map(e7),
@@ -262,7 +262,7 @@ fn task_out(t: RiderTask) -> TaskOut {
     let d = t.delivery;
     TaskOut {
         id: d.id,
-        status: d.status,
+        status: d.status.to_string(),
         store_name: t.order.store_name.clone(),
         store_address: t.store_address,
         pickup: e7(d.pickup),
@@ -486,7 +486,7 @@ async fn board(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<J
             .map(|t| BoardTaskOut {
                 id: t.delivery.id,
                 order_id: t.delivery.order_id,
-                status: t.delivery.status,
+                status: t.delivery.status.to_string(),
                 rider_id: t.delivery.rider_id,
                 pickup: e7(t.delivery.pickup),
                 drop: e7(t.delivery.drop),

@@ -258,7 +258,7 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
     MenuOrderOut {
         id: o.order.id,
         mode: o.order.kind,
-        status: o.order.status,
+        status: o.order.status.to_string(),
         store_id: o.order.store_id,
         store_name: o.store_name,
         lines: lines_out(&o.lines),
@@ -289,7 +289,7 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
             .collect(),
         delivery: o.delivery.map(|t| DeliveryOut {
             id: t.id,
-            status: t.status,
+            status: t.status.to_string(),
             rider_id: t.rider_id,
             distance_m: t.distance_m,
             eta_at: Timestamp::from_millis(t.eta_at),

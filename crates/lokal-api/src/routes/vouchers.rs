@@ -83,8 +83,8 @@ fn redemption_out(r: RedemptionRow) -> RedemptionOut {
         device: r.device,
         uses: r.uses,
         value: Money::new(r.value, Currency::CNY),
-        created_at: Timestamp::from_millis(r.created_at),
-        undone_at: r.undone_at.map(Timestamp::from_millis),
+        created_at: r.created_at,
+        undone_at: r.undone_at,
         undone_by: r.undone_by,
         undo_device: r.undo_device,
     }

@@ -392,3 +392,24 @@ async fn deals_show_in_nearby_and_search_and_bad_deals_name_the_field() {
     assert_eq!(app.post(&url, &deal_body(&app, &s, json!({})), Some(&other.owner)).await.status, 403);
     assert_eq!(app.post(&url, &deal_body(&app, &s, json!({})), Some(&s.clerk)).await.status, 403);
 }
+
+#[tokio::test]
+async fn a_stored_status_no_one_knows_is_an_error_never_a_state() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, "Corrupt").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, _) = app.user("corrupt@test.lokal").await;
+    let order = buy(&app, &deal, &me, 1).await;
+    let code = order["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    // A hand-edited (or future) value in the database: the row boundary refuses it.
+    sqlx::query("UPDATE vouchers SET status = 'lost'").execute(app.app.db().pool()).await.expect("tamper");
+    let mine = app.get("/api/v1/me/vouchers", Some(&me)).await;
+    assert_eq!((mine.status, mine.code().as_str()), (500, "internal"), "{}", mine.text);
+    let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.clerk)).await;
+    assert_eq!(desk.status, 500, "not redeemable as if active, nor refused as if used: {}", desk.text);
+    let r =
+        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&code, 1), Some(&s.clerk)).await;
+    assert_eq!(r.status, 500, "{}", r.text);
+    sqlx::query("UPDATE vouchers SET status = 'active'").execute(app.app.db().pool()).await.expect("restore");
+    assert_eq!(app.get("/api/v1/me/vouchers", Some(&me)).await.status, 200);
+}

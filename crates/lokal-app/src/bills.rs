@@ -11,8 +11,8 @@ use crate::{App, AppError};
 use lokal_core::fulfil::{Mode, OrderStatus};
 use lokal_core::takeout::{PayRuleJson, bill_discount};
 use lokal_core::{Currency, OrderId, Principal, StaffRole, StoreId};
-use lokal_store::menu::{self, DetailRow};
 use lokal_store::orders::{self, OrderRow};
+use lokal_store::takeout::{self, DetailRow};
 
 /// What the payer sees before paying.
 #[derive(Debug, Clone)]
@@ -91,7 +91,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
         self.hold_discounts(&mut tx, &order, &coupons, &[], now).await?;
-        menu::insert_detail(&mut tx, &detail).await?;
+        takeout::insert_detail(&mut tx, &detail).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
         let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Order,
@@ -110,7 +110,7 @@ impl App {
     pub async fn store_bills(&self, caller: &Principal, store: StoreId) -> Result<Vec<MenuOrder>, AppError> {
         self.store_row(caller, store, StaffRole::Clerk).await?;
         let mut out = Vec::new();
-        for id in menu::store_orders(self.db().pool(), store, false, 100).await? {
+        for id in takeout::store_orders(self.db().pool(), store, false, 100).await? {
             let o = self.menu_order(id).await?;
             // Completed, and paid ones waiting for the till to confirm them.
             if o.mode() == Mode::PayAtStore && matches!(o.status(), OrderStatus::Completed | OrderStatus::Paid) {

@@ -6,7 +6,7 @@ use crate::stores::profile_of;
 use crate::{App, AppError};
 use lokal_core::catalog::{ItemContent, ItemJson, OptionGroupJson, StoreItemJson};
 use lokal_core::{ErrorCode, ItemId, MerchantId, Principal, Scope, StaffRole, StoreId, StoreScope};
-use lokal_store::items::{self, ItemRow, StoreItemRow};
+use lokal_store::catalog::{self as store, ItemRow, StoreItemRow};
 use lokal_store::stores;
 
 /// An item as a store offers it.
@@ -53,7 +53,7 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        items::insert(self.db().pool(), &row).await?;
+        store::insert(self.db().pool(), &row).await?;
         self.reindex_menu(merchant).await?;
         Ok(row)
     }
@@ -70,7 +70,7 @@ impl App {
         row.options_json = serde_json::to_string(&content.options).map_err(AppError::internal)?;
         row.photo = content.photo;
         row.updated_at = self.now().millis();
-        if !items::update(self.db().pool(), &row).await? {
+        if !store::update(self.db().pool(), &row).await? {
             return Err(AppError::not_found("item"));
         }
         self.reindex_menu(row.merchant_id).await?;
@@ -80,12 +80,12 @@ impl App {
     /// A merchant's catalog, for its staff.
     pub async fn items(&self, caller: &Principal, merchant: MerchantId) -> Result<Vec<ItemRow>, AppError> {
         self.merchant(caller, merchant).await?;
-        Ok(items::list_for_merchant(self.db().pool(), merchant).await?)
+        Ok(store::list_for_merchant(self.db().pool(), merchant).await?)
     }
 
     /// One item with its option groups, for staff of its merchant.
     pub async fn item(&self, caller: &Principal, id: ItemId) -> Result<(ItemRow, Vec<OptionGroupJson>), AppError> {
-        let row = match items::get_by_id(self.db().pool(), id).await? {
+        let row = match store::get_by_id(self.db().pool(), id).await? {
             Some(item) if caller.is_staff_of(item.merchant_id) => item,
             Some(_) => return Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-item-merchant")),
             None => return Err(AppError::not_found("item")),
@@ -95,7 +95,7 @@ impl App {
     }
 
     async fn item_for(&self, caller: &Principal, id: ItemId, min: StaffRole) -> Result<ItemRow, AppError> {
-        match items::get_by_id(self.db().pool(), id).await? {
+        match store::get_by_id(self.db().pool(), id).await? {
             Some(item) => {
                 caller.authorize(Scope::Merchant(item.merchant_id), min)?;
                 Ok(item)
@@ -121,10 +121,10 @@ impl App {
             None => return Err(AppError::new(ErrorCode::Forbidden, "err-not-staff-of-store")),
         };
         caller.require(&row, StaffRole::Clerk)?;
-        let item_row = items::get_by_id(self.db().pool(), item).await?.filter(|i| i.merchant_id == row.merchant_id);
+        let item_row = store::get_by_id(self.db().pool(), item).await?.filter(|i| i.merchant_id == row.merchant_id);
         let item_row = item_row.ok_or_else(|| AppError::not_found("item"))?;
         let o = StoreItemRow { price: o.price, stock: o.stock, sold_out: o.sold_out };
-        items::set_override(self.db().pool(), store, item, &o).await?;
+        store::set_override(self.db().pool(), store, item, &o).await?;
         menu_item(item_row, Some(&o))
     }
 
@@ -137,7 +137,7 @@ impl App {
     /// [`App::menu`] of a store already read (its page reads it once for everything it shows).
     pub async fn menu_at(&self, row: &lokal_store::stores::StoreRow) -> Result<Vec<MenuItem>, AppError> {
         let store = row.id;
-        let mut menu = items::with_overrides(self.db().pool(), row.merchant_id, store)
+        let mut menu = store::with_overrides(self.db().pool(), row.merchant_id, store)
             .await?
             .into_iter()
             .map(|(item, o)| menu_item(item, o.as_ref()))
@@ -148,7 +148,7 @@ impl App {
 
     /// Re-indexes every store of `merchant` with its current item names.
     async fn reindex_menu(&self, merchant: MerchantId) -> Result<(), AppError> {
-        let entries: Vec<MenuEntry> = items::list_for_merchant(self.db().pool(), merchant)
+        let entries: Vec<MenuEntry> = store::list_for_merchant(self.db().pool(), merchant)
             .await?
             .into_iter()
             .map(|i| MenuEntry::new(i.id, i.name, i.price))

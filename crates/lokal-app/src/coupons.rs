@@ -91,7 +91,7 @@ impl App {
     /// for the platform's offers): naming another merchant's item is 422 on `benefit.item`.
     async fn check_benefit_item(&self, benefit: &Benefit, merchant: Option<MerchantId>) -> Result<(), AppError> {
         let Benefit::ItemOff { item, .. } = benefit else { return Ok(()) };
-        let found = lokal_store::items::get_by_id(self.db().pool(), *item).await?;
+        let found = lokal_store::catalog::get_by_id(self.db().pool(), *item).await?;
         match (found, merchant) {
             (Some(i), Some(m)) if i.merchant_id == m => Ok(()),
             (Some(_), None) => Ok(()),

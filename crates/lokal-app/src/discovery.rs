@@ -285,7 +285,7 @@ impl App {
     /// Loads every store into the discovery indexes (at start). Returns how many are located.
     pub async fn rebuild_index(&self) -> Result<usize, AppError> {
         let mut fresh = Discovery::default();
-        for (merchant, id, name, price) in lokal_store::items::all_entries(self.db().pool()).await? {
+        for (merchant, id, name, price) in lokal_store::catalog::all_entries(self.db().pool()).await? {
             fresh.menus.entry(merchant).or_default().push(MenuEntry::new(id, name, price));
         }
         for (store, deal) in lokal_store::deals::on_sale(self.db().pool(), self.now().millis()).await? {

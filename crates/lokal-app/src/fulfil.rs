@@ -10,8 +10,8 @@ use crate::{App, AppError};
 use lokal_core::fulfil::{self, Actor, Mode, OrderEvent, OrderStatus, TaskEvent, TaskStatus};
 use lokal_core::{DeliveryId, ErrorCode, OrderId, Principal, Scope, StaffRole, Timestamp, UserId};
 use lokal_store::deliveries::{self, DeliveryRow};
-use lokal_store::menu::{self, DetailRow, EventRow, LineRow, Stamp};
 use lokal_store::orders::{self, OrderRow};
+use lokal_store::takeout::{self, DetailRow, EventRow, LineRow, Stamp};
 
 /// A menu order with everything its pages show.
 #[derive(Debug, Clone)]
@@ -52,14 +52,14 @@ impl App {
         let pool = self.db().pool();
         let order = orders::get_by_id(pool, id).await?.filter(|o| o.kind != "deal");
         let order = order.ok_or_else(|| AppError::not_found("order"))?;
-        let detail = menu::detail(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
+        let detail = takeout::detail(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
         let store_name = match detail.store_id {
             Some(s) => lokal_store::stores::get_by_id(pool, s).await?.map(|s| s.name).unwrap_or_default(),
             None => String::new(),
         };
         Ok(MenuOrder {
-            lines: menu::lines(pool, id).await?,
-            events: menu::events(pool, id).await?,
+            lines: takeout::lines(pool, id).await?,
+            events: takeout::events(pool, id).await?,
             delivery: deliveries::for_order(pool, id).await?,
             order,
             detail,
@@ -99,7 +99,7 @@ impl App {
     ) -> Result<Vec<MenuOrder>, AppError> {
         self.store_row(caller, store, StaffRole::Clerk).await?;
         let mut out = Vec::new();
-        for id in menu::store_orders(self.db().pool(), store, active_only, 100).await? {
+        for id in takeout::store_orders(self.db().pool(), store, active_only, 100).await? {
             out.push(self.menu_order(id).await?);
         }
         Ok(out)
@@ -164,18 +164,18 @@ impl App {
         let prep = i64::from(prep.unwrap_or(u32::try_from(o.detail.prep_minutes).unwrap_or(15)));
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, o, OrderEvent::Accept, actor, now).await?;
-        menu::set_prep_and_reason(&mut tx, o.order.id, Some(prep), "").await?;
-        menu::stamp(&mut tx, o.order.id, Stamp::Accepted, now.millis()).await?;
+        takeout::set_prep_and_reason(&mut tx, o.order.id, Some(prep), "").await?;
+        takeout::stamp(&mut tx, o.order.id, Stamp::Accepted, now.millis()).await?;
         // A slot order is ready for its slot, not earlier.
         let ready_at =
             o.detail.scheduled_at.map_or(now.millis() + prep * 60_000, |s| s - 10 * 60_000).max(now.millis());
         if o.mode() == Mode::Delivery {
             let store = self.store_location(o).await?;
             let task = self.new_task(o, store, ready_at, now)?;
-            menu::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at).await?;
+            takeout::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at).await?;
             deliveries::insert(&mut tx, &task).await?;
         } else {
-            menu::stamp(&mut tx, o.order.id, Stamp::Eta, ready_at).await?;
+            takeout::stamp(&mut tx, o.order.id, Stamp::Eta, ready_at).await?;
         }
         let note = if actor == Actor::System {
             "accepted automatically (no answer in time)".to_owned()
@@ -248,13 +248,13 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::MarkReady, Actor::Store, now).await?;
-        menu::stamp(&mut tx, id, Stamp::Ready, now.millis()).await?;
+        takeout::stamp(&mut tx, id, Stamp::Ready, now.millis()).await?;
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
         // The dispatcher plans by the ready time: it is now, and the estimate moves with it.
         if o.mode() == Mode::Delivery
             && let Some(eta) = deliveries::food_ready(&mut tx, id, now.millis()).await?
         {
-            menu::stamp(&mut tx, id, Stamp::Eta, eta).await?;
+            takeout::stamp(&mut tx, id, Stamp::Eta, eta).await?;
         }
         if o.mode() != Mode::Delivery {
             // The consumer is told the moment it is ready (a rider is told by the dispatcher).
@@ -313,7 +313,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Store, now).await?;
-        menu::stamp(&mut tx, id, Stamp::Completed, now.millis()).await?;
+        takeout::stamp(&mut tx, id, Stamp::Completed, now.millis()).await?;
         self.settle(&mut tx, &o, None, now).await?;
         self.timeline(&mut tx, id, "completed", Some(caller.user_id), "", now).await?;
         tx.commit().await?;
@@ -351,7 +351,7 @@ impl App {
         let picked_up = o.status() == OrderStatus::Delivering;
         let mut tx = self.db().begin().await?;
         let to = self.move_order(&mut tx, o, event, actor, now).await?;
-        menu::set_prep_and_reason(&mut tx, o.order.id, None, reason).await?;
+        takeout::set_prep_and_reason(&mut tx, o.order.id, None, reason).await?;
         if let Some(d) = &o.delivery {
             let from = d.status;
             if fulfil::task_next(from, TaskEvent::Cancel).is_some()
@@ -365,7 +365,7 @@ impl App {
         {
             // Nothing was prepared: the items are on sale again.
             for (item, n) in stock_moves(&o.lines) {
-                menu::return_item_stock(&mut tx, store, item, n).await?;
+                takeout::return_item_stock(&mut tx, store, item, n).await?;
             }
         }
         if picked_up {
@@ -400,27 +400,27 @@ impl App {
             if held_bill {
                 // Paid, not yet completed: the till confirms it (or refuses it, refunded) in time.
                 let within = i64::from(self.order_settings(store).await?.accept_within_secs);
-                menu::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
+                takeout::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
                 self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "waiting for the till", now).await?;
                 return Ok("bill_paid");
             }
-            menu::stamp(tx, id, Stamp::Completed, now.millis()).await?;
+            takeout::stamp(tx, id, Stamp::Completed, now.millis()).await?;
             self.settle(tx, m, None, now).await?;
             self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "", now).await?;
             return Ok("bill_paid");
         }
         let moves = stock_moves(&m.lines);
         for (i, (item, n)) in moves.iter().enumerate() {
-            if !menu::take_item_stock(tx, store, *item, *n).await? {
+            if !takeout::take_item_stock(tx, store, *item, *n).await? {
                 for (taken, k) in &moves[..i] {
-                    menu::return_item_stock(tx, store, *taken, *k).await?;
+                    takeout::return_item_stock(tx, store, *taken, *k).await?;
                 }
                 let name = m.lines.iter().find(|l| l.item_id == *item).map_or("an item", |l| l.name.as_str());
                 let reason = format!("{name} sold out before the payment arrived");
                 if !orders::transition(tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now.millis()).await? {
                     return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
                 }
-                menu::set_prep_and_reason(tx, id, None, &reason).await?;
+                takeout::set_prep_and_reason(tx, id, None, &reason).await?;
                 self.timeline(tx, id, "cancelled", None, &reason, now).await?;
                 lokal_store::coupons::release(tx, &id.to_string()).await?;
                 self.refund_menu_order(tx, &m.order, &reason, now).await?;
@@ -429,7 +429,7 @@ impl App {
         }
         lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
         let within = i64::from(self.order_settings(store).await?.accept_within_secs);
-        menu::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
+        takeout::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
         self.timeline(tx, id, "paid", Some(m.order.user_id), "", now).await?;
         Ok("new_order")
     }
@@ -461,7 +461,7 @@ impl App {
     pub async fn enforce_acceptance_sla(&self) -> Result<usize, AppError> {
         let now = self.now().millis();
         let mut n = 0;
-        for id in menu::overdue_acceptance(self.db().pool(), now, 200).await? {
+        for id in takeout::overdue_acceptance(self.db().pool(), now, 200).await? {
             let o = self.menu_order(id).await?;
             let auto_accept = match o.order.store_id {
                 Some(s) => self.order_settings(s).await?.auto_accept && o.mode() != Mode::PayAtStore,

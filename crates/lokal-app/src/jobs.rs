@@ -34,7 +34,7 @@ impl App {
             sessions: sessions::purge_expired(pool, now.millis()).await?,
             rate_windows: rate_limits::purge(pool, now.millis() - window_ms).await?,
             idempotency_keys: idempotency::purge(pool, now.millis() - KEY_TTL_SECS * 1000).await?,
-            quotes: lokal_store::menu::purge_quotes(pool, now.millis()).await?,
+            quotes: lokal_store::takeout::purge_quotes(pool, now.millis()).await?,
             rider_pings: lokal_store::riders::purge_positions(pool, now.millis() - retention_ms).await?,
         })
     }

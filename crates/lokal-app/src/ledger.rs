@@ -78,7 +78,7 @@ impl App {
             }
         }
         // Paid menu orders not yet settled or refunded hold their whole total in clearing.
-        expected -= lokal_store::menu::held_total(pool).await?;
+        expected -= lokal_store::takeout::held_total(pool).await?;
         let overdrawn_cards = store::overdrawn_cards(pool).await?;
         Ok(LedgerReport { audit, clearing_balance, clearing_expected: expected, vouchers, overdrawn_cards })
     }

@@ -28,7 +28,7 @@
 //! - Promotion: [`coupons`] (batches, claims), [`discounts`] (coupons and promotions at
 //!   checkout), [`campaigns`] (campaigns, channels, reports), `attribution` (crediting actions to
 //!   touches), [`analytics`] (dashboards, rollups).
-//! - Feedback and retention: [`reviews`], [`crm`] (customer lists), [`membership`] (cards),
+//! - Feedback and retention: [`reviews`], [`customers`] (customer lists), [`membership`] (cards),
 //!   [`loyalty`] (points, stored value), [`messages`] (to members), [`chats`] (consultation).
 //! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`live`] (the live
 //!   bus).
@@ -48,7 +48,7 @@ pub mod catalog;
 pub mod chats;
 pub mod clock;
 pub mod coupons;
-pub mod crm;
+pub mod customers;
 pub mod deals;
 pub mod delivery_settings;
 pub mod discounts;

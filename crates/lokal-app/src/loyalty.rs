@@ -19,7 +19,7 @@ use lokal_core::{
     Scope, StaffRole, StoreId, Timestamp, UserId,
 };
 use lokal_store::loyalty::{self as store, CardLine, RechargeRow};
-use lokal_store::memberships;
+use lokal_store::membership;
 use lokal_store::orders::{self, PaymentRow};
 
 /// The provider name of payments from a card's stored value.
@@ -153,7 +153,7 @@ impl App {
         let succeeded = event.kind == "payment.succeeded";
         let status = if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed };
         if store::settle_recharge(&mut tx, &r.id, status, now.millis()).await? && succeeded {
-            memberships::lock(&mut tx, r.merchant_id, r.user_id).await?;
+            membership::lock(&mut tx, r.merchant_id, r.user_id).await?;
             // The bonus comes out of the merchant's balance: serialised with its payouts.
             lokal_store::merchants::lock(&mut tx, r.merchant_id).await?;
             let postings = ledger::recharge(provider, r.merchant_id, r.user_id, r.pay, r.bonus);
@@ -228,7 +228,7 @@ impl App {
         let paying = self.paying(&order).await?;
         let account = Account::StoredValue(order.merchant_id, order.user_id);
         let mut tx = self.db().begin().await?;
-        if !memberships::lock(&mut tx, order.merchant_id, order.user_id).await? {
+        if !membership::lock(&mut tx, order.merchant_id, order.user_id).await? {
             return Err(AppError::not_found("membership card"));
         }
         let balance = -lokal_store::ledger::balance(&mut *tx, &account.to_string()).await?;
@@ -288,7 +288,7 @@ impl App {
         memo: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        if !memberships::exists(&mut **tx, merchant, user).await? {
+        if !membership::exists(&mut **tx, merchant, user).await? {
             return Ok(());
         }
         let points = program_in(&mut **tx, merchant).await?.points_for(paid);
@@ -336,7 +336,7 @@ impl App {
         let now = self.now();
         let account = Account::Points(merchant, user);
         let mut tx = self.db().begin().await?;
-        if !memberships::lock(&mut tx, merchant, user).await? {
+        if !membership::lock(&mut tx, merchant, user).await? {
             return Err(AppError::not_found("membership card"));
         }
         let held = -lokal_store::ledger::balance(&mut *tx, &account.to_string()).await?;

@@ -7,7 +7,7 @@ use crate::page::{Page, PageRequest};
 use crate::{App, AppError};
 use lokal_core::membership::Level;
 use lokal_core::{ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
-use lokal_store::memberships::{self, MembershipRow};
+use lokal_store::membership::{self as store, MembershipRow};
 
 /// Where a page of members ends: the last one's joining time and id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,16 +70,15 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-staff-do-not-join"));
         }
         let pool = self.db().pool();
-        memberships::join(pool, merchant, caller.user_id, store, channel, messages_opt_in, self.now().millis()).await?;
-        let row = memberships::get_one(pool, merchant, caller.user_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("membership"))?;
+        store::join(pool, merchant, caller.user_id, store, channel, messages_opt_in, self.now().millis()).await?;
+        let row =
+            store::get_one(pool, merchant, caller.user_id).await?.ok_or_else(|| AppError::not_found("membership"))?;
         Ok(card(row))
     }
 
     /// The caller's cards, newest first.
     pub async fn my_cards(&self, caller: &Principal) -> Result<Vec<Card>, AppError> {
-        Ok(memberships::of_user(self.db().pool(), caller.user_id).await?.into_iter().map(card).collect())
+        Ok(store::of_user(self.db().pool(), caller.user_id).await?.into_iter().map(card).collect())
     }
 
     /// Accept or refuse the merchant's messages (unsubscribe).
@@ -90,12 +89,11 @@ impl App {
         opt_in: bool,
     ) -> Result<Card, AppError> {
         let pool = self.db().pool();
-        if !memberships::set_opt_in(pool, merchant, caller.user_id, opt_in).await? {
+        if !store::set_opt_in(pool, merchant, caller.user_id, opt_in).await? {
             return Err(AppError::not_found("membership"));
         }
-        let row = memberships::get_one(pool, merchant, caller.user_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("membership"))?;
+        let row =
+            store::get_one(pool, merchant, caller.user_id).await?.ok_or_else(|| AppError::not_found("membership"))?;
         Ok(card(row))
     }
 
@@ -108,7 +106,7 @@ impl App {
     ) -> Result<Page<Card>, AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
         let after = page.after.map(|c| (c.joined_at, c.user));
-        let rows = memberships::newest_of_merchant(self.db().pool(), merchant, after, page.limit + 1).await?;
+        let rows = store::newest_of_merchant(self.db().pool(), merchant, after, page.limit + 1).await?;
         Ok(Page::from_overfetch(rows.into_iter().map(card).collect(), page.limit, |c| {
             MemberCursor { joined_at: c.row.joined_at, user: c.row.user_id }.to_string()
         }))
@@ -117,12 +115,12 @@ impl App {
     /// How many members the merchant has and how many accept messages. Merchant-wide managers.
     pub async fn member_counts(&self, caller: &Principal, merchant: MerchantId) -> Result<(i64, i64), AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        Ok(memberships::counts(self.db().pool(), merchant).await?)
+        Ok(store::counts(self.db().pool(), merchant).await?)
     }
 
     /// Whether the caller holds the card of the merchant of `store` (for the store page).
     pub async fn member_here(&self, caller: &Principal, merchant: MerchantId) -> Result<Option<Card>, AppError> {
-        Ok(memberships::get_one(self.db().pool(), merchant, caller.user_id).await?.map(card))
+        Ok(store::get_one(self.db().pool(), merchant, caller.user_id).await?.map(card))
     }
 
     /// Sets or clears (empty) the caller's birthday on their card at `merchant` (`MM-DD`).
@@ -135,7 +133,7 @@ impl App {
         let birthday =
             if birthday.trim().is_empty() { None } else { Some(lokal_core::membership::parse_birthday(birthday)?) };
         let pool = self.db().pool();
-        if !memberships::set_birthday(pool, merchant, caller.user_id, birthday.as_deref()).await? {
+        if !store::set_birthday(pool, merchant, caller.user_id, birthday.as_deref()).await? {
             return Err(AppError::not_found("membership card"));
         }
         self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))

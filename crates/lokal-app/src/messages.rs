@@ -7,7 +7,7 @@ use lokal_core::membership::Level;
 use lokal_core::{FieldError, MerchantId, Msg, Principal, Scope, StaffRole, UserId};
 use lokal_i18n::render;
 use lokal_store::loyalty::{self as store, MemberMessageRow};
-use lokal_store::memberships;
+use lokal_store::membership;
 
 /// Most messages a member receives from one merchant in a day…
 pub const CAP_PER_DAY: i64 = 1;
@@ -107,7 +107,7 @@ impl App {
         let birthday = row.kind == "birthday";
         let today = lokal_core::membership::local_date(now, crate::ledger::STATEMENT_OFFSET_MIN)
             .ok_or_else(|| AppError::internal(std::io::Error::other("the clock is out of range")))?;
-        let soon = |c: &&memberships::MembershipRow| {
+        let soon = |c: &&membership::MembershipRow| {
             c.birthday
                 .as_deref()
                 .and_then(|b| lokal_core::membership::days_until_birthday(b, today))
@@ -122,7 +122,7 @@ impl App {
         let (mut delivered, mut capped) = (0, 0);
         let mut after = None;
         loop {
-            let page = memberships::page_of_merchant(pool, merchant, after, MESSAGE_BATCH).await?;
+            let page = membership::page_of_merchant(pool, merchant, after, MESSAGE_BATCH).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.user_id);
             let mut tx = self.db().begin().await?;

@@ -14,8 +14,8 @@ use lokal_core::geo::LatLng;
 use lokal_core::ledger::{self, Account};
 use lokal_core::{DeliveryId, ErrorCode, FieldError, Principal, Role, ShiftId, StoreScope, UserId};
 use lokal_store::deliveries::{self, DeliveryRow};
-use lokal_store::menu::{self, Stamp};
 use lokal_store::riders::{self, RiderRow, ShiftRow};
+use lokal_store::takeout::{self, Stamp};
 
 /// An application to ride.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -381,12 +381,12 @@ impl App {
         self.move_order(&mut tx, &o, OrderEvent::PickedUp, Actor::Rider, now).await?;
         step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
         if o.status() == OrderStatus::Accepted {
-            menu::stamp(&mut tx, o.order.id, Stamp::Ready, now.millis()).await?;
+            takeout::stamp(&mut tx, o.order.id, Stamp::Ready, now.millis()).await?;
         }
         let ride = (d.distance_m as f64 / lokal_core::takeout::RIDER_M_PER_MIN).ceil() as i64;
         let eta = now.millis() + (ride + 2) * 60_000;
         deliveries::set_eta(&mut tx, id, eta).await?;
-        menu::stamp(&mut tx, o.order.id, Stamp::Eta, eta).await?;
+        takeout::stamp(&mut tx, o.order.id, Stamp::Eta, eta).await?;
         self.timeline(&mut tx, o.order.id, "picked_up", Some(caller.user_id), "", now).await?;
         tx.commit().await?;
         self.task_changed(id, "picked_up").await
@@ -404,7 +404,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Rider, now).await?;
         step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
-        menu::stamp(&mut tx, o.order.id, Stamp::Completed, now.millis()).await?;
+        takeout::stamp(&mut tx, o.order.id, Stamp::Completed, now.millis()).await?;
         self.settle(&mut tx, &o, Some((caller.user_id, d.rider_pay)), now).await?;
         if let Some(shift) = rider.shift_id {
             riders::add_to_shift(&mut tx, shift, d.rider_pay, 0).await?;

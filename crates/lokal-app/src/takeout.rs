@@ -11,8 +11,8 @@ use lokal_core::geo::LatLng;
 use lokal_core::promo::Funder;
 use lokal_core::takeout::{self, CartRefusal, ChosenJson, OrderSettingsJson, Totals};
 use lokal_core::{Currency, ErrorCode, FieldError, ItemId, OrderId, Principal, QuoteId, StaffRole, StoreId, Timestamp};
-use lokal_store::menu::{self, DetailRow, LineRow, QuoteRow};
 use lokal_store::orders::{self, OrderRow};
+use lokal_store::takeout::{self as store, DetailRow, LineRow, QuoteRow};
 
 /// One line of a cart.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -128,7 +128,7 @@ fn refusal(code: ErrorCode, field: &str, message: impl Into<lokal_core::Msg>) ->
 impl App {
     /// A store's ordering settings (the defaults until a manager sets them).
     pub async fn order_settings(&self, store: StoreId) -> Result<OrderSettingsJson, AppError> {
-        match menu::settings(self.db().pool(), store).await? {
+        match store::settings(self.db().pool(), store).await? {
             Some(json) => serde_json::from_str(&json).map_err(AppError::internal),
             None => Ok(OrderSettingsJson::default()),
         }
@@ -144,7 +144,7 @@ impl App {
         self.store_row(caller, store, StaffRole::Manager).await?;
         s.check()?;
         let json = serde_json::to_string(&s).map_err(AppError::internal)?;
-        menu::set_settings(self.db().pool(), store, &json, self.now().millis()).await?;
+        store::set_settings(self.db().pool(), store, &json, self.now().millis()).await?;
         Ok(s)
     }
 
@@ -337,13 +337,13 @@ impl App {
             created_at: now.millis(),
             expires_at: now.millis() + self.delivery_settings().quote_ttl_secs.max(30) * 1000,
         };
-        menu::insert_quote(self.db().pool(), &row).await?;
+        store::insert_quote(self.db().pool(), &row).await?;
         Ok(Quote { row, priced })
     }
 
     /// One of the caller's quotes as stored (its total and cart), without pricing it.
     pub async fn my_stored_quote(&self, caller: &Principal, id: QuoteId) -> Result<(QuoteRow, CartJson), AppError> {
-        let q = menu::quote(self.db().pool(), id).await?.filter(|q| q.user_id == caller.user_id);
+        let q = store::quote(self.db().pool(), id).await?.filter(|q| q.user_id == caller.user_id);
         let row = q.ok_or_else(|| AppError::not_found("quote"))?;
         let cart: CartJson = serde_json::from_str(&row.cart_json).map_err(AppError::internal)?;
         Ok((row, cart))
@@ -369,7 +369,7 @@ impl App {
         expected_total: Option<i64>,
         channel: &str,
     ) -> Result<OrderRow, AppError> {
-        let q = menu::quote(self.db().pool(), quote).await?.filter(|q| q.user_id == caller.user_id);
+        let q = store::quote(self.db().pool(), quote).await?.filter(|q| q.user_id == caller.user_id);
         let q = q.ok_or_else(|| AppError::not_found("quote"))?;
         let now = self.now();
         if q.expires_at <= now.millis() {
@@ -450,8 +450,8 @@ impl App {
         let mut tx = self.db().begin().await?;
         orders::insert(&mut tx, &order).await?;
         self.hold_discounts(&mut tx, &order, &priced.discounts, &priced.promotions, now).await?;
-        menu::insert_detail(&mut tx, &detail).await?;
-        menu::insert_lines(&mut tx, order.id, &priced.lines).await?;
+        store::insert_detail(&mut tx, &detail).await?;
+        store::insert_lines(&mut tx, order.id, &priced.lines).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
         if let Some(id) = &detail.address_id {
             lokal_store::addresses::touch(&mut *tx, caller.user_id, id, now.millis()).await?;

@@ -5,7 +5,7 @@
 
 use crate::{App, AppError};
 use lokal_core::{OrderId, Timestamp, UserId};
-use lokal_store::menu;
+use lokal_store::takeout;
 
 impl App {
     /// Appends a step to an order's timeline.
@@ -18,7 +18,7 @@ impl App {
         note: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let e = menu::EventRow { kind: kind.to_owned(), actor_id: actor, note: note.to_owned(), at: now.millis() };
-        Ok(menu::add_event(tx, order, &e).await?)
+        let e = takeout::EventRow { kind: kind.to_owned(), actor_id: actor, note: note.to_owned(), at: now.millis() };
+        Ok(takeout::add_event(tx, order, &e).await?)
     }
 }

@@ -209,7 +209,7 @@ impl App {
             .map(|v| (v.merchant_id, v.user_id))
             .ok_or_else(|| AppError::not_found("voucher"))?;
         // The member's card before the merchant (the order card payments take them in).
-        lokal_store::memberships::lock(&mut tx, merchant, member).await?;
+        lokal_store::membership::lock(&mut tx, merchant, member).await?;
         // The merchant's earnings from it must still be unpaid: lock the merchant as payouts do.
         lokal_store::merchants::lock(&mut tx, merchant).await?;
         // The member's points from it come back first: their value returns to what the merchant

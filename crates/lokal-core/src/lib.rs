@@ -31,7 +31,7 @@ pub mod analytics;
 pub mod campaign;
 pub mod catalog;
 pub mod coupon;
-pub mod crm;
+pub mod customers;
 pub mod deal;
 pub mod error_code;
 pub mod field;

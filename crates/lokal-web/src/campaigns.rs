@@ -3,9 +3,9 @@
 //! and the merchant console's campaigns — the list and a form, a campaign's channels with their
 //! links and printable QR posters, its report by last or first touch, and the report as CSV.
 
-use crate::coupon_desk::benefit_text;
-use crate::desk::{ManagerPage, manager_page};
+use crate::coupons::benefit_text;
 use crate::page::{Nav, error_page, message, set_cookie};
+use crate::vouchers::{ManagerPage, manager_page};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -393,7 +393,7 @@ async fn add_channel(
             nav.clone(),
         ));
     };
-    let cost = if f.cost.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(&f.cost) };
+    let cost = if f.cost.trim().is_empty() { Some(0) } else { crate::merchants::parse_yuan(&f.cost) };
     let Some(cost) = cost else {
         return nav.finish(message(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -504,7 +504,7 @@ async fn csv(
     };
     let name =
         format!("campaign-{}-{}-{}.csv", view.row.id, if orders { "orders" } else { "channels" }, model.as_str());
-    crate::dashboard::csv_download(&nav, "csv-campaign", &name, &body)
+    crate::analytics::csv_download(&nav, "csv-campaign", &name, &body)
 }
 
 #[cfg(test)]

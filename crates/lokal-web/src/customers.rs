@@ -10,9 +10,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_api::routes::customers::{CustomerQuery, customers_csv};
-use lokal_app::crm::Customer;
+use lokal_app::customers::Customer;
 use lokal_app::page::PageRequest;
-use lokal_core::crm::Segment;
+use lokal_core::customers::Segment;
 use lokal_core::{MerchantId, UserId};
 
 /// The routes.
@@ -133,7 +133,7 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q)
 async fn csv(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>, Query(q): Query<ListQuery>) -> Response {
     match load(&ctx, &nav, &id, &q, true).await {
         Ok((m, list, _)) => {
-            crate::dashboard::csv_download(&nav, "csv-customer", &format!("customers-{m}.csv"), &customers_csv(&list))
+            crate::analytics::csv_download(&nav, "csv-customer", &format!("customers-{m}.csv"), &customers_csv(&list))
         }
         Err(refused) => refused,
     }

@@ -53,7 +53,7 @@ async fn page(State(ctx): State<Ctx>, mut nav: Nav) -> Response {
         .map(|m| Line {
             at: nav.near(m.created_at),
             unread: m.read_at.is_none(),
-            link: if crate::account::safe_next(&m.link) == m.link { m.link } else { String::new() },
+            link: if crate::accounts::safe_next(&m.link) == m.link { m.link } else { String::new() },
             subject: m.subject,
             body: m.body,
         })

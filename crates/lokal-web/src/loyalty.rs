@@ -2,8 +2,8 @@
 //! exchange, history), paying an order or a bill from the card, and the console's loyalty page
 //! (the program and messages to members with their delivery counts).
 
-use crate::ordering::no_such;
 use crate::page::Nav;
+use crate::takeout::no_such;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -157,7 +157,7 @@ async fn card_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
                 Line {
                     at: nav.near(l.at),
                     kind: entry_kind(&l.kind),
-                    memo: crate::ordering::note_text(&nav, &l.memo),
+                    memo: crate::takeout::note_text(&nav, &l.memo),
                     change,
                     points,
                 }
@@ -388,7 +388,7 @@ async fn set_program(
     let mut tiers = Vec::new();
     for line in f.tiers.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (pay, bonus) = line.split_once(':').unwrap_or((line, "0"));
-        match (crate::console::parse_yuan(pay), crate::console::parse_yuan(bonus)) {
+        match (crate::merchants::parse_yuan(pay), crate::merchants::parse_yuan(bonus)) {
             (Some(pay), Some(bonus)) => tiers.push(Tier { pay, bonus }),
             _ => return refuse(Msg::new("loyalty-tiers-format")),
         }

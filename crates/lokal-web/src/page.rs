@@ -149,7 +149,7 @@ fn referer_path(headers: &HeaderMap) -> String {
 impl Nav {
     /// To the login page, coming back here (or to the page that posted) afterwards.
     pub fn to_login(&self) -> Response {
-        let next = crate::account::safe_next(&self.back);
+        let next = crate::accounts::safe_next(&self.back);
         let to = if next == "/" { "/login".to_owned() } else { format!("/login?next={}", encode_query(next)) };
         axum::response::Redirect::to(&to).into_response()
     }

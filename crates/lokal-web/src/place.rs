@@ -2,7 +2,7 @@
 //! in `static/map.js`), remembered in the `loc` cookie for 30 days; home, nearby and search start
 //! there instead of the city centre.
 
-use crate::account::safe_next;
+use crate::accounts::safe_next;
 use crate::map::{MapView, Pin};
 use crate::page::{Nav, PLACE_COOKIE, set_cookie};
 use askama::Template;

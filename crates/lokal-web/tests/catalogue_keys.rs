@@ -103,7 +103,7 @@ fn assert_labelled(group: &str, words: impl IntoIterator<Item = &'static str>) {
 
 #[test]
 fn every_state_and_kind_of_the_core_has_a_label() {
-    use lokal_core::crm::Segment;
+    use lokal_core::customers::Segment;
     use lokal_core::fulfil::{Mode, OrderStatus, TaskStatus};
     use lokal_core::membership::Level;
     use lokal_core::store::Category;
@@ -119,19 +119,19 @@ fn every_state_and_kind_of_the_core_has_a_label() {
 
 #[test]
 fn every_word_of_the_discovery_and_shop_pages_has_a_label() {
-    use lokal_web::{discover, shop, wallet};
-    assert_labelled("store-service", discover::STORE_SERVICES);
-    assert_labelled("my-orders-tab", lokal_web::ordering::MY_ORDER_TABS);
-    assert_labelled("subcategory", discover::SUBCATEGORIES.map(|s| s.1));
-    assert_labelled("store-review-sort", discover::REVIEW_SORTS);
-    assert_labelled("nearby-sort", discover::NEARBY_SORTS);
+    use lokal_web::{coupons, deals, discovery};
+    assert_labelled("store-service", discovery::STORE_SERVICES);
+    assert_labelled("my-orders-tab", lokal_web::takeout::MY_ORDER_TABS);
+    assert_labelled("subcategory", discovery::SUBCATEGORIES.map(|s| s.1));
+    assert_labelled("store-review-sort", discovery::REVIEW_SORTS);
+    assert_labelled("nearby-sort", discovery::NEARBY_SORTS);
     assert_labelled("store-dimension", lokal_core::review::DIMENSIONS);
-    assert_labelled("voucher-status", shop::VOUCHER_STATUSES);
-    assert_labelled("checkout-status", shop::CHECKOUT_STATUSES);
-    assert_labelled("coupon-issuer", wallet::COUPON_ISSUERS);
-    assert_labelled("coupon-status", wallet::COUPON_STATUSES);
+    assert_labelled("voucher-status", deals::VOUCHER_STATUSES);
+    assert_labelled("checkout-status", deals::CHECKOUT_STATUSES);
+    assert_labelled("coupon-issuer", coupons::COUPON_ISSUERS);
+    assert_labelled("coupon-status", coupons::COUPON_STATUSES);
     // Every sort the nearby list offers is one the query accepts.
-    for s in discover::NEARBY_SORTS {
+    for s in discovery::NEARBY_SORTS {
         assert!(lokal_app::discovery::Sort::parse("sort", s).is_ok(), "{s}");
     }
 }
@@ -247,10 +247,10 @@ fn every_word_of_the_desks_riders_and_dispatch_has_a_label() {
     assert_labelled("desk-redemption", ["redeemed", "undone"]);
     // The rider's app: applications, vehicles, shifts, tasks as the rider reads them, problems.
     assert_labelled("rider-application", ["pending", "approved", "rejected"]);
-    assert_labelled("rider-vehicle", lokal_web::rider::VEHICLES);
+    assert_labelled("rider-vehicle", lokal_web::riders::VEHICLES);
     assert_labelled("rider-shift", ["on", "off"]);
     assert_labelled("rider-task", TaskStatus::ALL.map(TaskStatus::as_str));
-    assert_labelled("rider-exception", lokal_web::rider::EXCEPTIONS);
+    assert_labelled("rider-exception", lokal_web::riders::EXCEPTIONS);
     // The API reference: where a parameter goes.
     assert_labelled("docs-in", ["path", "query", "header", "cookie"]);
 }
@@ -264,7 +264,7 @@ fn every_order_of_the_search_page_has_a_label() {
 fn every_word_of_ordering_reviews_cards_and_chat_has_a_label() {
     use lokal_core::fulfil::Mode;
     // The steps of an order's timeline, and the one shown for a step not listed.
-    assert_labelled("order-event", lokal_web::ordering::ORDER_EVENTS);
+    assert_labelled("order-event", lokal_web::takeout::ORDER_EVENTS);
     assert_labelled("order-event", ["other"]);
     // What the order's code is called, by mode.
     assert_labelled("track-code", Mode::ALL.map(Mode::as_str));

@@ -196,11 +196,11 @@ pub async fn run(app: &App, o: Options) -> anyhow::Result<String> {
     // biggest brand (all customers, each segment, a name) and for single stores.
     let first = lokal_app::page::PageRequest { after: None, limit: 100 };
     let mut brand_lists = Vec::new();
-    let mut filters = vec![lokal_app::crm::CustomerFilter::default()];
-    for segment in lokal_core::crm::Segment::ALL {
-        filters.push(lokal_app::crm::CustomerFilter { segment: Some(segment), ..Default::default() });
+    let mut filters = vec![lokal_app::customers::CustomerFilter::default()];
+    for segment in lokal_core::customers::Segment::ALL {
+        filters.push(lokal_app::customers::CustomerFilter { segment: Some(segment), ..Default::default() });
     }
-    filters.push(lokal_app::crm::CustomerFilter { name: Some("diner 12".into()), ..Default::default() });
+    filters.push(lokal_app::customers::CustomerFilter { name: Some("diner 12".into()), ..Default::default() });
     for f in &filters {
         let t = Instant::now();
         app.customers_page(&root, biggest.1, f, first).await?;
@@ -208,7 +208,7 @@ pub async fn run(app: &App, o: Options) -> anyhow::Result<String> {
     }
     let mut store_lists = Vec::new();
     for (m, s, _) in stores.iter().take(20) {
-        let f = lokal_app::crm::CustomerFilter { store: Some(*s), ..Default::default() };
+        let f = lokal_app::customers::CustomerFilter { store: Some(*s), ..Default::default() };
         let t = Instant::now();
         app.customers_page(&root, *m, &f, first).await?;
         store_lists.push(t.elapsed().as_secs_f64() * 1e3);

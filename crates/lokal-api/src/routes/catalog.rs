@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use lokal_app::catalog::MenuItem;
 use lokal_core::catalog::{ItemJson, OptionGroupJson, StoreItemJson};
 use lokal_core::{Currency, ItemId, MerchantId, Money, StoreId};
-use lokal_store::items::ItemRow;
+use lokal_store::catalog::ItemRow;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The routes.

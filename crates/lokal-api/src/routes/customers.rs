@@ -6,9 +6,9 @@ use crate::extract::{Caller, Json, Path, Query};
 use crate::routes::ListJson;
 use axum::extract::State;
 use axum::http::StatusCode;
-use lokal_app::crm::{Customer, CustomerFilter};
+use lokal_app::customers::{Customer, CustomerFilter};
 use lokal_app::page::{MAX_LIMIT, PageRequest};
-use lokal_core::crm::Segment;
+use lokal_core::customers::Segment;
 use lokal_core::{FieldError, MerchantId, StoreId, Timestamp, UserId};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -44,7 +44,7 @@ impl CustomerQuery {
                 .map(|s| s.parse::<StoreId>().map_err(|_| FieldError::new("store_id", "field-store-id")))
                 .transpose()?,
             segment: some(&self.segment).map(|s| Segment::parse("segment", &s)).transpose()?,
-            tag: some(&self.tag).map(|t| lokal_core::crm::tag("tag", &t)).transpose()?,
+            tag: some(&self.tag).map(|t| lokal_core::customers::tag("tag", &t)).transpose()?,
             name: some(&self.name).map(|n| lokal_core::field::line_of_text("name", &n, 100, false)).transpose()?,
         })
     }

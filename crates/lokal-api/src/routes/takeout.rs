@@ -54,7 +54,7 @@ pub struct LineOut {
     pub total: Money,
 }
 
-fn lines_out(lines: &[lokal_store::menu::LineRow]) -> Vec<LineOut> {
+fn lines_out(lines: &[lokal_store::takeout::LineRow]) -> Vec<LineOut> {
     lines
         .iter()
         .map(|l| LineOut {

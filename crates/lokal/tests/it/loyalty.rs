@@ -356,7 +356,7 @@ async fn a_message_reaches_every_opted_in_member_of_a_big_chain() {
         lokal_store::users::insert(app.app.db().pool(), &user).await.expect("user");
         let yes = i % 3 != 0;
         opted_in += i64::from(yes);
-        lokal_store::memberships::join(app.app.db().pool(), merchant, user.id, store, "store-code", yes, now)
+        lokal_store::membership::join(app.app.db().pool(), merchant, user.id, store, "store-code", yes, now)
             .await
             .expect("join");
     }

@@ -3,7 +3,7 @@
 //! and at-risk flags, and reassignment with a reason that goes on the order's timeline.
 
 use crate::page::Nav;
-use crate::rider::{Flash, land, poster, short_id};
+use crate::riders::{Flash, land, poster, short_id};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};

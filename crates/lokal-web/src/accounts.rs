@@ -290,7 +290,7 @@ async fn account(
     nav: Nav,
     axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
-    let flash = crate::rider::Flash::of(q);
+    let flash = crate::riders::Flash::of(q);
     let Some(session) = nav.session.clone() else {
         return Redirect::to("/login?next=/account").into_response();
     };
@@ -381,7 +381,7 @@ async fn answer_invitation(
     axum::extract::Path((id, answer)): axum::extract::Path<(String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
-    let me = match crate::rider::poster(&nav, &headers, &f.csrf_token) {
+    let me = match crate::riders::poster(&nav, &headers, &f.csrf_token) {
         Ok(me) => me,
         Err(end) => return end,
     };
@@ -391,7 +391,7 @@ async fn answer_invitation(
         _ => return error_page(lokal_app::AppError::not_found_any()),
     };
     let result = ctx.app.answer_invitation(&me, &id, accept).await.map(|_| ());
-    crate::rider::land(&nav, "/account", result, if accept { "accepted" } else { "declined" })
+    crate::riders::land(&nav, "/account", result, if accept { "accepted" } else { "declined" })
 }
 
 /// `POST /account/merchants/{merchant_id}/leave`.
@@ -402,7 +402,7 @@ async fn leave_merchant(
     axum::extract::Path(merchant): axum::extract::Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
-    let me = match crate::rider::poster(&nav, &headers, &f.csrf_token) {
+    let me = match crate::riders::poster(&nav, &headers, &f.csrf_token) {
         Ok(me) => me,
         Err(end) => return end,
     };
@@ -410,5 +410,5 @@ async fn leave_merchant(
         return error_page(lokal_app::AppError::not_found("merchant"));
     };
     let result = ctx.app.leave_merchant(&me, merchant).await;
-    crate::rider::land(&nav, "/account", result, "left")
+    crate::riders::land(&nav, "/account", result, "left")
 }

@@ -125,7 +125,7 @@ async fn save(
     json.phone = Some(get("phone")).filter(|p| !p.is_empty());
     json.avg_price = match get("avg_price").as_str() {
         "" => None,
-        s => match crate::console::parse_yuan(s) {
+        s => match crate::merchants::parse_yuan(s) {
             Some(v) => Some(v),
             None => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &Msg::new("console-price-invalid")),
         },

@@ -1,8 +1,8 @@
 //! Membership on the web: joining from the store page or by scanning the store's code
 //! (`/join/{store}`), and the consumer's cards with their consent to messages.
 
-use crate::ordering::no_such;
 use crate::page::Nav;
+use crate::takeout::no_such;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};

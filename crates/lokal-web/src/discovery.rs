@@ -396,9 +396,9 @@ async fn store_page(
                 let line = nav.t2(
                     "coupon-from",
                     "benefit",
-                    crate::wallet::benefit(&nav, &t.benefit),
+                    crate::coupons::benefit(&nav, &t.benefit),
                     "issuer",
-                    nav.label("coupon-issuer", crate::wallet::issuer_word(&t.row.issuer)),
+                    nav.label("coupon-issuer", crate::coupons::issuer_word(&t.row.issuer)),
                 );
                 (t.row.id.to_string(), t.row.title.clone(), line)
             })

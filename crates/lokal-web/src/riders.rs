@@ -246,8 +246,8 @@ fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
         phone: t.order.detail.contact_phone.clone(),
         distance: metres(nav, d.distance_m),
         pay: yuan(d.rider_pay),
-        ready: crate::desk::clock_at(nav, d.ready_at, offset_min),
-        eta: crate::desk::clock_at(nav, d.eta_at, offset_min),
+        ready: crate::vouchers::clock_at(nav, d.ready_at, offset_min),
+        eta: crate::vouchers::clock_at(nav, d.eta_at, offset_min),
         lines: t
             .order
             .lines
@@ -416,7 +416,7 @@ async fn fill(ctx: &Ctx, nav: &Nav, me: &Principal, r: &RiderRow, page: &mut Rid
                 distance: metres(nav, o.distance_m),
                 from_rider: metres(nav, o.from_rider_m),
                 pay: yuan(o.pay),
-                ready: crate::desk::clock_at(nav, o.ready_at, offset),
+                ready: crate::vouchers::clock_at(nav, o.ready_at, offset),
             });
         }
     }

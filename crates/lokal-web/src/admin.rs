@@ -3,7 +3,7 @@
 //! reason that the audit log keeps (the same use cases as the API).
 
 use crate::page::Nav;
-use crate::rider::{Flash, land, poster};
+use crate::riders::{Flash, land, poster};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};

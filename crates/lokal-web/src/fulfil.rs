@@ -3,9 +3,9 @@
 //! shows bills paid at the store, the store's QR poster for pay-at-store, and its ordering
 //! settings.
 
-use crate::desk::{StaffStore, clock_at, my_stores};
 use crate::page::{Nav, encode_query, error_page, message};
-use crate::rider::{Flash, error_query};
+use crate::riders::{Flash, error_query};
+use crate::vouchers::{StaffStore, clock_at, my_stores};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -435,7 +435,7 @@ struct SettingsForm {
 
 /// Reads the settings form; the error says which field is wrong.
 fn settings_of(f: &SettingsForm) -> Result<OrderSettingsJson, Msg> {
-    let money = |bad: Msg, v: &str| crate::console::parse_yuan(v).ok_or(bad);
+    let money = |bad: Msg, v: &str| crate::merchants::parse_yuan(v).ok_or(bad);
     let mut delivery_fees = Vec::new();
     for band in f.bands.split(',').map(str::trim).filter(|b| !b.is_empty()) {
         let (m, fee) = band.split_once(':').ok_or(Msg::new("settings-bad-bands"))?;

@@ -115,7 +115,7 @@ async fn console(
     nav: Nav,
     axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
-    let done = match crate::rider::Flash::of(q).done.as_deref() {
+    let done = match crate::riders::Flash::of(q).done.as_deref() {
         Some("invited") => Some(nav.t("console-done-invited").into_owned()),
         _ => None,
     };
@@ -157,7 +157,7 @@ async fn block(
             section: i.section,
             price: yuan(i.price),
             shown: nav.money(i.price),
-            photo: crate::discover::thumbnail_or_empty(&i.photo),
+            photo: crate::discovery::thumbnail_or_empty(&i.photo),
         })
         .collect();
     let can_edit = me.authorize(Scope::Merchant(m), StaffRole::Manager).is_ok();
@@ -201,7 +201,7 @@ async fn block(
     } else {
         Vec::new()
     };
-    let (deals, balance) = if can_edit { crate::desk::summary(ctx, me, m).await? } else { (Vec::new(), None) };
+    let (deals, balance) = if can_edit { crate::vouchers::summary(ctx, me, m).await? } else { (Vec::new(), None) };
     Ok(MerchantBlock {
         deals,
         balance,

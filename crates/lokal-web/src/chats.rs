@@ -4,8 +4,8 @@
 //! (`/merchant/chats/{thread}`). Message lists and thread lists refresh live (see [`crate::live`]);
 //! every form also works without scripts (post, then redirect).
 
-use crate::ordering::{city_offset, no_such, store_offset, store_offsets};
 use crate::page::Nav;
+use crate::takeout::{city_offset, no_such, store_offset, store_offsets};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};

@@ -387,7 +387,7 @@ async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, stat
                         .collect(),
                 })
                 .collect(),
-            photo: crate::discover::thumbnail_or_empty(&m.item.photo),
+            photo: crate::discovery::thumbnail_or_empty(&m.item.photo),
             name: m.item.name,
             section: m.item.section,
             price: nav.money(m.price),
@@ -1095,8 +1095,8 @@ async fn open_bill(
     }
     let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(store) = id.parse::<StoreId>() else { return not_found(&nav, Msg::new("order-no-such-store")) };
-    let amount = crate::console::parse_yuan(&f.amount);
-    let excluded = if f.excluded.trim().is_empty() { Some(0) } else { crate::console::parse_yuan(&f.excluded) };
+    let amount = crate::merchants::parse_yuan(&f.amount);
+    let excluded = if f.excluded.trim().is_empty() { Some(0) } else { crate::merchants::parse_yuan(&f.excluded) };
     let (Some(amount), Some(excluded)) = (amount, excluded) else {
         return nav.finish(message(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -73,7 +73,7 @@ async fn write(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &Msg::new("review-too-many-photos").with("max", PAGE_PHOTOS));
     }
     let Ok(order) = id.parse::<OrderId>() else {
-        return nav.refusal(&nav.t("review-not-posted"), crate::ordering::no_such(Msg::new("order-no-such-order")));
+        return nav.refusal(&nav.t("review-not-posted"), crate::takeout::no_such(Msg::new("order-no-such-order")));
     };
     let mut dimensions = std::collections::BTreeMap::new();
     for (name, v) in [("taste", &f.taste), ("service", &f.service)] {
@@ -84,7 +84,7 @@ async fn write(
     let avg_spend = if f.avg_spend.trim().is_empty() {
         None
     } else {
-        match crate::console::parse_yuan(&f.avg_spend) {
+        match crate::merchants::parse_yuan(&f.avg_spend) {
             Some(v) => Some(v),
             None => {
                 return nav.finish(message(
@@ -219,12 +219,12 @@ async fn queue(State(ctx): State<Ctx>, nav: Nav) -> Response {
         Err(e) => return nav.refusal(&nav.t("admin-reviews-title"), e),
     };
     let stores: Vec<lokal_core::StoreId> = list.iter().map(|(v, _, _)| v.row.store_id).collect();
-    let offsets = crate::ordering::store_offsets(&ctx, stores).await;
+    let offsets = crate::takeout::store_offsets(&ctx, stores).await;
     let items = list
         .into_iter()
         .map(|(v, reports, reason)| {
             let r = v.row;
-            let offset = offsets.get(&r.store_id).copied().unwrap_or_else(|| crate::ordering::city_offset(&nav));
+            let offset = offsets.get(&r.store_id).copied().unwrap_or_else(|| crate::takeout::city_offset(&nav));
             Reported {
                 id: r.id,
                 store_id: r.store_id.to_string(),
@@ -233,7 +233,7 @@ async fn queue(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 text: r.body,
                 status: r.status.to_string(),
                 reports,
-                reason: crate::ordering::note_text(&nav, &reason),
+                reason: crate::takeout::note_text(&nav, &reason),
                 written: nav.near_at(r.created_at, offset),
             }
         })

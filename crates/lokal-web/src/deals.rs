@@ -220,7 +220,7 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         id: o.id.to_string(),
         title: v.title.clone(),
         // Paid orders say what became of their vouchers: refunded, or completed once all are used.
-        status: match crate::ordering::deal_state(&nav, &v).0 {
+        status: match crate::takeout::deal_state(&nav, &v).0 {
             word @ ("refunded" | "completed") => word.to_owned(),
             _ => o.status.to_string(),
         },

@@ -351,7 +351,7 @@ async fn create_deal(
     let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(m) = id.parse::<MerchantId>() else { return error_page(lokal_app::AppError::not_found("merchant")) };
     let (Some(price), Some(original_price)) =
-        (crate::console::parse_yuan(&f.price), crate::console::parse_yuan(&f.original_price))
+        (crate::merchants::parse_yuan(&f.price), crate::merchants::parse_yuan(&f.original_price))
     else {
         return refuse(Msg::new("deal-form-price-not-yuan"));
     };

@@ -5,9 +5,9 @@
 
 use crate::page::{Page, PageRequest};
 use crate::{App, AppError};
-use lokal_core::crm::{self, Segment};
+use lokal_core::customers::{self as rules, Segment};
 use lokal_core::{MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
-use lokal_store::customers::{self, CustomerRow};
+use lokal_store::customers::{self as store, CustomerRow};
 use std::collections::HashMap;
 
 /// A customer as the list shows them.
@@ -105,7 +105,7 @@ impl App {
 
     async fn customer_tags(&self, merchant: MerchantId) -> Result<HashMap<UserId, Vec<String>>, AppError> {
         let mut tags: HashMap<UserId, Vec<String>> = HashMap::new();
-        for (u, t) in customers::tags(self.db().pool(), merchant).await? {
+        for (u, t) in store::tags(self.db().pool(), merchant).await? {
             tags.entry(u).or_default().push(t);
         }
         Ok(tags)
@@ -122,7 +122,7 @@ impl App {
         now: i64,
     ) -> Result<Page<Customer>, AppError> {
         let bounds = filter.segment.map(Segment::bounds);
-        let select = customers::CustomerSelect {
+        let select = store::CustomerSelect {
             store: filter.store,
             tag: filter.tag.clone(),
             name: filter.name.as_ref().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
@@ -131,7 +131,7 @@ impl App {
             after: page.after.map(|c| (c.last_at, c.user)),
             limit: page.limit + 1,
         };
-        let rows = customers::of_merchant(self.db().pool(), merchant, &select).await?;
+        let rows = store::of_merchant(self.db().pool(), merchant, &select).await?;
         let list = rows
             .into_iter()
             .map(|row| {
@@ -178,11 +178,11 @@ impl App {
         tag: &str,
     ) -> Result<(), AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        let tag = crm::tag("tag", tag)?;
-        if !customers::is_customer(self.db().pool(), merchant, user).await? {
+        let tag = rules::tag("tag", tag)?;
+        if !store::is_customer(self.db().pool(), merchant, user).await? {
             return Err(AppError::not_found("customer"));
         }
-        customers::add_tag(self.db().pool(), merchant, user, &tag, caller.user_id, self.now().millis()).await?;
+        store::add_tag(self.db().pool(), merchant, user, &tag, caller.user_id, self.now().millis()).await?;
         Ok(())
     }
 
@@ -195,8 +195,8 @@ impl App {
         tag: &str,
     ) -> Result<(), AppError> {
         caller.authorize(Scope::Merchant(merchant), StaffRole::Manager)?;
-        let tag = crm::tag("tag", tag).map_err(|_| AppError::not_found("tag"))?;
-        if !customers::remove_tag(self.db().pool(), merchant, user, &tag).await? {
+        let tag = rules::tag("tag", tag).map_err(|_| AppError::not_found("tag"))?;
+        if !store::remove_tag(self.db().pool(), merchant, user, &tag).await? {
             return Err(AppError::not_found("tag"));
         }
         Ok(())

@@ -72,10 +72,10 @@ impl App {
             currency: Currency::CNY.as_str().to_owned(),
             status: OrderStatus::Pending,
             channel,
-            created_at: now.millis(),
-            expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
+            created_at: now,
+            expires_at: now.plus_secs(self.payment_settings().order_ttl_minutes.max(1) * 60),
             paid_at: None,
-            updated_at: now.millis(),
+            updated_at: now,
         };
         let detail = DetailRow {
             order_id: Some(order.id),

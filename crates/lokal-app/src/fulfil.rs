@@ -128,7 +128,7 @@ impl App {
     ) -> Result<OrderStatus, AppError> {
         let from = o.status();
         let to = fulfil::next(o.mode(), from, event, actor).map_err(|e| conflict(e.msg()))?;
-        if !orders::transition(tx, o.order.id, from, to, now.millis()).await? {
+        if !orders::transition(tx, o.order.id, from, to, now).await? {
             return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
         }
         Ok(to)
@@ -417,7 +417,7 @@ impl App {
                 }
                 let name = m.lines.iter().find(|l| l.item_id == *item).map_or("an item", |l| l.name.as_str());
                 let reason = format!("{name} sold out before the payment arrived");
-                if !orders::transition(tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now.millis()).await? {
+                if !orders::transition(tx, id, OrderStatus::Paid, OrderStatus::Cancelled, now).await? {
                     return Err(AppError::new(ErrorCode::OrderStateConflict, "err-order-changed"));
                 }
                 takeout::set_prep_and_reason(tx, id, None, &reason).await?;

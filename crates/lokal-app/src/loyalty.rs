@@ -147,7 +147,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("payment"))?;
         let mut tx = self.db().begin().await?;
-        if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
+        if !orders::record_event(&mut tx, provider, &event.id, now).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
         let succeeded = event.kind == "payment.succeeded";
@@ -219,7 +219,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-card-pay-own-orders"));
         }
         let now = self.now();
-        if order.status != OrderStatus::Pending || order.expires_at <= now.millis() {
+        if order.status != OrderStatus::Pending || order.expires_at <= now {
             return Err(AppError::new(
                 ErrorCode::OrderNotPayable,
                 lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
@@ -238,7 +238,7 @@ impl App {
                 lokal_core::Msg::new("err-card-balance-short").money("balance", balance).money("total", order.total),
             ));
         }
-        if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now.millis()).await? {
+        if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now).await? {
             return Err(AppError::new(ErrorCode::OrderNotPayable, "err-order-no-longer-payable"));
         }
         let payment_id = PaymentId::generate();
@@ -250,8 +250,8 @@ impl App {
             amount: order.total,
             currency: order.currency.clone(),
             status: PaymentStatus::Succeeded,
-            created_at: now.millis(),
-            updated_at: now.millis(),
+            created_at: now,
+            updated_at: now,
         };
         orders::insert_payment(&mut *tx, &payment).await?;
         let memo = paying.memo.clone();

@@ -99,10 +99,10 @@ impl App {
             currency: d.row.currency.clone(),
             status: OrderStatus::Pending,
             channel,
-            created_at: now.millis(),
-            expires_at: now.millis() + self.payment_settings().order_ttl_minutes.max(1) * 60_000,
+            created_at: now,
+            expires_at: now.plus_secs(self.payment_settings().order_ttl_minutes.max(1) * 60),
             paid_at: None,
-            updated_at: now.millis(),
+            updated_at: now,
         };
         let mut tx = self.db().begin().await?;
         if !deals::count_buyer(&mut tx, deal, caller.user_id, quantity, d.row.per_user_limit).await? {
@@ -180,7 +180,7 @@ impl App {
         let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
         caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
         let now = self.now();
-        if order.status != OrderStatus::Pending || order.expires_at <= now.millis() {
+        if order.status != OrderStatus::Pending || order.expires_at <= now {
             return Err(AppError::new(
                 ErrorCode::OrderNotPayable,
                 lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
@@ -197,8 +197,8 @@ impl App {
             amount: order.total,
             currency: order.currency,
             status: PaymentStatus::Pending,
-            created_at: now.millis(),
-            updated_at: now.millis(),
+            created_at: now,
+            updated_at: now,
         };
         orders::insert_payment(self.db().pool(), &payment).await?;
         Ok(PaymentStart { payment, pay_url: intent.pay_url })
@@ -262,7 +262,7 @@ impl App {
             orders::get_by_id(self.db().pool(), payment.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
         let paying = self.paying(&order).await?;
         let mut tx = self.db().begin().await?;
-        if !orders::record_event(&mut tx, provider, &event.id, now.millis()).await? {
+        if !orders::record_event(&mut tx, provider, &event.id, now).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
         let succeeded = event.kind == "payment.succeeded";
@@ -270,7 +270,7 @@ impl App {
             &mut tx,
             payment.id,
             if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed },
-            now.millis(),
+            now,
         )
         .await?
         {
@@ -293,14 +293,14 @@ impl App {
             now.millis(),
         )
         .await?;
-        if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now.millis()).await? {
+        if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now).await? {
             // The order was cancelled (not paid in time) before the money arrived: give it back.
             let refund_id = format!("rf_{}", payment.id.0.simple());
             let amount = Money::new(payment.amount, Currency::CNY);
             let provider_ref = self.gateway().refund(&payment.provider_ref, amount, &refund_id).await?;
-            let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now.millis());
+            let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now);
             orders::insert_refund(&mut tx, &RefundRow { provider_ref, ..row }).await?;
-            orders::mark_payment_refunded(&mut tx, payment.id, now.millis()).await?;
+            orders::mark_payment_refunded(&mut tx, payment.id, now).await?;
             post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(gateway, payment.amount), now.millis())
                 .await?;
             tx.commit().await?;
@@ -447,7 +447,7 @@ impl App {
     /// Cancels orders not paid in time and gives their stock and per-person units back.
     /// Returns how many were cancelled.
     pub async fn expire_unpaid_orders(&self) -> Result<usize, AppError> {
-        let now = self.now().millis();
+        let now = self.now();
         let mut n = 0;
         for o in orders::expired_pending(self.db().pool(), now, 500).await? {
             let mut tx = self.db().begin().await?;
@@ -456,7 +456,7 @@ impl App {
                 // cannot deadlock on PostgreSQL. Menu orders take their stock only when paid.
                 if let Some(deal) = o.deal_id {
                     deals::uncount_buyer(&mut tx, deal, o.user_id, o.quantity).await?;
-                    deals::return_stock(&mut tx, deal, o.quantity, now).await?;
+                    deals::return_stock(&mut tx, deal, o.quantity, now.millis()).await?;
                     self.sold_out_memo(|m| m.remove(&deal));
                 } else {
                     let note = "not paid in time";
@@ -539,7 +539,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         let mut amount = 0i64;
         // The refund row exists first; vouchers point at it.
-        let row = RefundRow::new(&refund_id, order.id, 0, &payment.provider, reason, now.millis());
+        let row = RefundRow::new(&refund_id, order.id, 0, &payment.provider, reason, now);
         match orders::insert_refund(&mut tx, &row).await {
             // These very vouchers were refunded already (or are being refunded right now).
             Err(lokal_store::StoreError::Unique(_)) => {

@@ -86,7 +86,7 @@ impl App {
                 let store = o.order.store_id.ok_or_else(|| not_reviewable("err-review-order-no-store"))?;
                 let rider =
                     if o.mode() == Mode::Delivery { o.delivery.as_ref().and_then(|d| d.rider_id) } else { None };
-                let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
+                let at = o.detail.completed_at.unwrap_or(o.order.updated_at.millis());
                 (format!("order:{id}"), store, at, rider)
             }
             (None, Some(id)) => {
@@ -294,7 +294,7 @@ impl App {
         id: lokal_core::OrderId,
     ) -> Result<(bool, bool), AppError> {
         let o = self.menu_order(id).await?;
-        let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
+        let at = o.detail.completed_at.unwrap_or(o.order.updated_at.millis());
         let open = o.order.user_id == caller.user_id
             && o.status() == OrderStatus::Completed
             && self.now().millis() - at <= review::WINDOW_MS

@@ -42,9 +42,9 @@ impl App {
             orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == PaymentStatus::Succeeded);
         let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "err-order-not-paid"))?;
         let refund_id = format!("rf_{}", order.id.0.simple());
-        let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now.millis());
+        let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now);
         orders::insert_refund(tx, &row).await?;
-        orders::mark_payment_refunded(tx, payment.id, now.millis()).await?;
+        orders::mark_payment_refunded(tx, payment.id, now).await?;
         let payer = Self::payer_account(&payment, order);
         post(tx, "refund", &refund_id, reason, ledger::refund(payer, payment.amount), now.millis()).await?;
         let provider_ref = self.return_to_payer(&payment, payment.amount, &refund_id).await?;

@@ -2,14 +2,15 @@
 //! conditional updates (`… WHERE status = 'pending'`), so each transition happens once.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::PaymentStatus;
 use lokal_core::fulfil::OrderStatus;
-use lokal_core::{DealId, MerchantId, OrderId, PaymentId, StoreId, UserId};
+use lokal_core::{DealId, MerchantId, OrderId, PaymentId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 /// A stored order.
+#[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRow {
     /// The id.
@@ -37,38 +38,37 @@ pub struct OrderRow {
     pub status: OrderStatus,
     /// Where the buyer came from (attribution), may be empty.
     pub channel: String,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Unpaid orders are cancelled at this time, epoch ms.
-    pub expires_at: i64,
-    /// Paid, epoch ms.
-    pub paid_at: Option<i64>,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    /// Unpaid orders are cancelled at this time.
+    pub expires_at: Timestamp,
+    pub paid_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, user_id, merchant_id, deal_id, quantity, unit_price, total, currency, status, channel, \
     created_at, expires_at, paid_at, updated_at, kind, store_id";
 
-fn from_row(r: &AnyRow) -> Result<OrderRow, StoreError> {
-    Ok(OrderRow {
-        id: parse(r, "id")?,
-        user_id: parse(r, "user_id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        deal_id: opt(r, "deal_id")?,
-        kind: get(r, "kind")?,
-        store_id: opt(r, "store_id")?,
-        quantity: get(r, "quantity")?,
-        unit_price: get(r, "unit_price")?,
-        total: get(r, "total")?,
-        currency: get(r, "currency")?,
-        status: parse(r, "status")?,
-        channel: get(r, "channel")?,
-        created_at: get(r, "created_at")?,
-        expires_at: get(r, "expires_at")?,
-        paid_at: get(r, "paid_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for OrderRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(OrderRow {
+            id: parse(r, "id")?,
+            user_id: parse(r, "user_id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            deal_id: opt(r, "deal_id")?,
+            kind: get(r, "kind")?,
+            store_id: opt(r, "store_id")?,
+            quantity: get(r, "quantity")?,
+            unit_price: get(r, "unit_price")?,
+            total: get(r, "total")?,
+            currency: get(r, "currency")?,
+            status: parse(r, "status")?,
+            channel: get(r, "channel")?,
+            created_at: time(r, "created_at")?,
+            expires_at: time(r, "expires_at")?,
+            paid_at: opt_time(r, "paid_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Inserts an order.
@@ -87,10 +87,10 @@ pub async fn insert(tx: &mut crate::Tx, o: &OrderRow) -> Result<(), StoreError> 
         .bind(&o.currency)
         .bind(o.status.as_str())
         .bind(&o.channel)
-        .bind(o.created_at)
-        .bind(o.expires_at)
-        .bind(o.paid_at)
-        .bind(o.updated_at)
+        .bind(o.created_at.millis())
+        .bind(o.expires_at.millis())
+        .bind(o.paid_at.map(Timestamp::millis))
+        .bind(o.updated_at.millis())
         .bind(&o.kind)
         .bind(o.store_id.map(|s| s.to_string()))
         .execute(&mut **tx)
@@ -101,15 +101,13 @@ pub async fn insert(tx: &mut crate::Tx, o: &OrderRow) -> Result<(), StoreError> 
 /// An order by id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: OrderId) -> Result<Option<OrderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM orders WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// A consumer's orders, newest first.
 pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<OrderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM orders WHERE user_id = $1 ORDER BY id DESC"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_all(ex).await?)
 }
 
 /// Moves an order from `from` to `to`; false if it was not in `from` (someone else moved it).
@@ -118,7 +116,7 @@ pub async fn transition(
     id: OrderId,
     from: OrderStatus,
     to: OrderStatus,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE orders SET status = $3, updated_at = $4, \
@@ -128,7 +126,7 @@ pub async fn transition(
     .bind(id.to_string())
     .bind(from.as_str())
     .bind(to.as_str())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -137,17 +135,17 @@ pub async fn transition(
 /// Pending orders whose payment window closed before `now`, oldest first.
 pub async fn expired_pending<'e>(
     ex: impl Executor<'e, Database = Any>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<Vec<OrderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM orders WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2"
     ));
-    let rows = sqlx::query(sql).bind(now).bind(limit).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(now.millis()).bind(limit).fetch_all(ex).await?)
 }
 
 /// A payment attempt.
+#[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
     /// The id.
@@ -164,24 +162,24 @@ pub struct PaymentRow {
     pub currency: String,
     /// `pending`, `succeeded` or `failed`.
     pub status: PaymentStatus,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
-fn payment_from_row(r: &AnyRow) -> Result<PaymentRow, StoreError> {
-    Ok(PaymentRow {
-        id: parse(r, "id")?,
-        order_id: parse(r, "order_id")?,
-        provider: get(r, "provider")?,
-        provider_ref: get(r, "provider_ref")?,
-        amount: get(r, "amount")?,
-        currency: get(r, "currency")?,
-        status: parse(r, "status")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for PaymentRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(PaymentRow {
+            id: parse(r, "id")?,
+            order_id: parse(r, "order_id")?,
+            provider: get(r, "provider")?,
+            provider_ref: get(r, "provider_ref")?,
+            amount: get(r, "amount")?,
+            currency: get(r, "currency")?,
+            status: parse(r, "status")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 const PAYMENT_COLUMNS: &str = "id, order_id, provider, provider_ref, amount, currency, status, created_at, updated_at";
@@ -199,8 +197,8 @@ pub async fn insert_payment<'e>(ex: impl Executor<'e, Database = Any>, p: &Payme
         .bind(p.amount)
         .bind(&p.currency)
         .bind(p.status.as_str())
-        .bind(p.created_at)
-        .bind(p.updated_at)
+        .bind(p.created_at.millis())
+        .bind(p.updated_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -215,8 +213,7 @@ pub async fn payment_by_ref<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE provider = $1 AND provider_ref = $2"
     ));
-    let row = sqlx::query(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await?;
-    row.as_ref().map(payment_from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await?)
 }
 
 /// An order's payments, oldest first.
@@ -225,8 +222,7 @@ pub async fn payments_of<'e>(
     order: OrderId,
 ) -> Result<Vec<PaymentRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(order.to_string()).fetch_all(ex).await?;
-    rows.iter().map(payment_from_row).collect()
+    Ok(sqlx::query_as(sql).bind(order.to_string()).fetch_all(ex).await?)
 }
 
 /// Moves a payment from `pending` to `status`, or from `failed` to `succeeded` (a provider may
@@ -235,7 +231,7 @@ pub async fn settle_payment(
     tx: &mut crate::Tx,
     id: PaymentId,
     status: PaymentStatus,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE payments SET status = $2, updated_at = $3 \
@@ -243,21 +239,26 @@ pub async fn settle_payment(
     )
     .bind(id.to_string())
     .bind(status.as_str())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Records a webhook event; false if it was seen before (a replay).
-pub async fn record_event(tx: &mut crate::Tx, provider: &str, event_id: &str, now: i64) -> Result<bool, StoreError> {
+pub async fn record_event(
+    tx: &mut crate::Tx,
+    provider: &str,
+    event_id: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3) \
          ON CONFLICT (provider, event_id) DO NOTHING",
     )
     .bind(provider)
     .bind(event_id)
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -265,6 +266,7 @@ pub async fn record_event(tx: &mut crate::Tx, provider: &str, event_id: &str, no
 
 /// A refund.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 pub struct RefundRow {
     /// The id (`rf_…`, also the gateway's idempotency key).
     pub id: String,
@@ -278,13 +280,12 @@ pub struct RefundRow {
     pub provider_ref: String,
     /// Why.
     pub reason: String,
-    /// When, epoch ms.
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 impl RefundRow {
     /// A refund not yet sent to the gateway.
-    pub fn new(id: &str, order: OrderId, amount: i64, provider: &str, reason: &str, now: i64) -> Self {
+    pub fn new(id: &str, order: OrderId, amount: i64, provider: &str, reason: &str, now: Timestamp) -> Self {
         Self {
             id: id.to_owned(),
             order_id: order,
@@ -309,7 +310,7 @@ pub async fn insert_refund(tx: &mut crate::Tx, r: &RefundRow) -> Result<(), Stor
     .bind(&r.provider)
     .bind(&r.provider_ref)
     .bind(&r.reason)
-    .bind(r.created_at)
+    .bind(r.created_at.millis())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -327,10 +328,10 @@ pub async fn finish_refund(tx: &mut crate::Tx, id: &str, amount: i64, provider_r
 }
 
 /// Marks a succeeded payment refunded in full (it arrived for an order already cancelled).
-pub async fn mark_payment_refunded(tx: &mut crate::Tx, id: PaymentId, now: i64) -> Result<(), StoreError> {
+pub async fn mark_payment_refunded(tx: &mut crate::Tx, id: PaymentId, now: Timestamp) -> Result<(), StoreError> {
     sqlx::query("UPDATE payments SET status = 'refunded', updated_at = $2 WHERE id = $1 AND status = 'succeeded'")
         .bind(id.to_string())
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())

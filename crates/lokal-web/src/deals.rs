@@ -211,7 +211,7 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         Err(e) => return error_page(e),
     };
     let o = &v.order;
-    let now = ctx.app.now().millis();
+    let now = ctx.app.now();
     let waiting =
         o.status == OrderStatus::Pending && v.payments.last().is_some_and(|p| p.status == PaymentStatus::Pending);
     let original_total = deal.row.original_price * o.quantity;
@@ -229,7 +229,7 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         original_total: nav.money(original_total),
         savings: nav.money(original_total - o.total),
         total: nav.money(o.total),
-        pay_by: nav.near(o.expires_at),
+        pay_by: nav.near(o.expires_at.millis()),
         payable: o.status == OrderStatus::Pending && o.expires_at > now,
         waiting,
         refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == VoucherStatus::Active),
@@ -243,7 +243,11 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .iter()
             .filter(|p| p.status == PaymentStatus::Failed)
             .map(|p| {
-                nav.msg(&Msg::new("deal-order-declined").money("amount", p.amount).with("when", nav.near(p.updated_at)))
+                nav.msg(
+                    &Msg::new("deal-order-declined")
+                        .money("amount", p.amount)
+                        .with("when", nav.near(p.updated_at.millis())),
+                )
             })
             .collect(),
     };

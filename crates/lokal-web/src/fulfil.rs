@@ -103,7 +103,7 @@ fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
         short: id.get(id.len() - 6..).unwrap_or("").to_uppercase(),
         mode: mode.as_str(),
         status: status.as_str(),
-        placed: clock(o.order.created_at),
+        placed: clock(o.order.created_at.millis()),
         lines: o.lines.iter().map(|l| (l.quantity, l.name.clone(), l.options.clone())).collect(),
         total: yuan(o.order.total),
         discount: if o.detail.discount > 0 { yuan(-o.detail.discount) } else { String::new() },
@@ -239,7 +239,7 @@ async fn ticket(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Res
         Ok((o, _)) => {
             let offset = store_offset(&ctx, &nav, o.order.store_id.or(o.detail.store_id)).await;
             let zone = lokal_i18n::Zone::fixed_minutes(i32::try_from(offset).unwrap_or(480));
-            let placed = lokal_i18n::format::datetime(nav.lang, o.order.created_at, &zone);
+            let placed = lokal_i18n::format::datetime(nav.lang, o.order.created_at.millis(), &zone);
             let page =
                 TicketPage { nav: nav.clone(), store_name: o.store_name.clone(), placed, order: card(&nav, o, offset) };
             nav.finish(page.into_response())

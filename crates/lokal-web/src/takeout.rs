@@ -117,13 +117,13 @@ async fn my_orders(
             MyOrder {
                 id: o.order.id.to_string(),
                 href: format!("/orders/{}/track", o.order.id),
-                at: o.order.created_at,
+                at: o.order.created_at.millis(),
                 store: o.store_name.clone(),
                 mode: mode.as_str(),
                 status: status.as_str(),
                 headline: nav.t(headline(mode, status)).into_owned(),
                 total: nav.money(o.order.total),
-                placed: nav.near_at(o.order.created_at, offset),
+                placed: nav.near_at(o.order.created_at.millis(), offset),
             }
         })
         .collect();
@@ -132,13 +132,13 @@ async fn my_orders(
         MyOrder {
             id: v.order.id.to_string(),
             href: format!("/orders/{}", v.order.id),
-            at: v.order.created_at,
+            at: v.order.created_at.millis(),
             store: v.title.clone(),
             mode: "deal",
             status,
             headline,
             total: nav.money(v.order.total),
-            placed: nav.datetime(v.order.created_at),
+            placed: nav.datetime(v.order.created_at.millis()),
         }
     }));
     all.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
@@ -937,8 +937,8 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         deliver_to,
         table: if mode == Mode::DineIn { d.table_code.clone() } else { String::new() },
         note: d.note.clone(),
-        placed_at: full(o.order.created_at),
-        paid_at: o.order.paid_at.map(full),
+        placed_at: full(o.order.created_at.millis()),
+        paid_at: o.order.paid_at.map(|t| full(t.millis())),
         reviewable,
         rider_to_rate,
         dimensions: ["taste", "service"],

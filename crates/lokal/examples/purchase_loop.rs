@@ -61,7 +61,8 @@ async fn minimal(State(m): State<Minimal>) -> StatusCode {
 async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
     let i = m.next.fetch_add(1, Ordering::Relaxed);
     let user = m.users[i % m.users.len()];
-    let now = m.app.now().millis();
+    let at = m.app.now();
+    let now = at.millis();
     let mut tx = m.app.db().begin().await?;
     anyhow::ensure!(lokal_store::deals::take_stock(&mut tx, m.deal, 1, now).await?, "stock");
     lokal_store::deals::count_buyer(&mut tx, m.deal, user, 1, 0).await?;
@@ -78,10 +79,10 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         currency: "CNY".into(),
         status: OrderStatus::Pending,
         channel: String::new(),
-        created_at: now,
-        expires_at: now + 900_000,
+        created_at: at,
+        expires_at: at.plus_secs(900),
         paid_at: None,
-        updated_at: now,
+        updated_at: at,
     };
     lokal_store::orders::insert(&mut tx, &order).await?;
     let payment = PaymentRow {
@@ -92,13 +93,13 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         amount: 9900,
         currency: "CNY".into(),
         status: PaymentStatus::Pending,
-        created_at: now,
-        updated_at: now,
+        created_at: at,
+        updated_at: at,
     };
     lokal_store::orders::insert_payment(&mut *tx, &payment).await?;
-    lokal_store::orders::record_event(&mut tx, "sandbox", &payment.provider_ref, now).await?;
-    lokal_store::orders::settle_payment(&mut tx, payment.id, PaymentStatus::Succeeded, now).await?;
-    lokal_store::orders::transition(&mut tx, order.id, OrderStatus::Pending, OrderStatus::Paid, now).await?;
+    lokal_store::orders::record_event(&mut tx, "sandbox", &payment.provider_ref, at).await?;
+    lokal_store::orders::settle_payment(&mut tx, payment.id, PaymentStatus::Succeeded, at).await?;
+    lokal_store::orders::transition(&mut tx, order.id, OrderStatus::Pending, OrderStatus::Paid, at).await?;
     let entry = |id, kind| EntryHead { id, kind, ref_id: "", memo: "", currency: "CNY", created_at: now };
     lokal_store::ledger::insert_entry(
         &mut tx,
@@ -120,8 +121,8 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         valid_from: Timestamp(now - 1000),
         valid_until: Timestamp(now + 86_400_000),
         refund_id: None,
-        created_at: Timestamp(now),
-        updated_at: Timestamp(now),
+        created_at: at,
+        updated_at: at,
     };
     lokal_store::vouchers::insert(&mut tx, &voucher).await?;
     let message = lokal_store::outbox::MessageRow {
@@ -135,7 +136,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         read_at: None,
     };
     lokal_store::outbox::insert(&mut *tx, &message).await?;
-    lokal_store::vouchers::take_uses(&mut tx, voucher.id, 1, Timestamp(now)).await?;
+    lokal_store::vouchers::take_uses(&mut tx, voucher.id, 1, at).await?;
     let redemption_entry = EntryId::generate();
     lokal_store::ledger::insert_entry(
         &mut tx,
@@ -153,7 +154,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         value: 9900,
         commission: 792,
         entry_id: redemption_entry,
-        created_at: Timestamp(now),
+        created_at: at,
         undone_at: None,
         undone_by: None,
         undo_device: None,

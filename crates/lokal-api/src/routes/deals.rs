@@ -313,9 +313,9 @@ fn order_out(v: OrderView, original_price: Option<i64>) -> OrderOut {
             total: cny(o.total),
         },
         channel: o.channel,
-        created_at: Timestamp::from_millis(o.created_at),
-        pay_by: Timestamp::from_millis(o.expires_at),
-        paid_at: o.paid_at.map(Timestamp::from_millis),
+        created_at: o.created_at,
+        pay_by: o.expires_at,
+        paid_at: o.paid_at,
         payments: v
             .payments
             .into_iter()

@@ -279,8 +279,8 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
         accept_by: ts(d.accept_by),
         eta_at: ts(d.eta_at),
         reason: d.reason,
-        created_at: Timestamp::from_millis(o.order.created_at),
-        paid_at: ts(o.order.paid_at),
+        created_at: o.order.created_at,
+        paid_at: o.order.paid_at,
         completed_at: ts(d.completed_at),
         timeline: o
             .events

@@ -38,8 +38,8 @@ impl DealView {
     /// Whether buying is open at `now` (stock aside).
     pub fn on_sale_at(&self, now: Timestamp) -> bool {
         self.row.status == RunStatus::Active
-            && self.row.sale_starts_at <= now.millis()
-            && now.millis() < self.row.sale_ends_at
+            && self.row.sale_starts_at <= now
+            && now.millis() < self.row.sale_ends_at.millis()
     }
 
     /// The checked usage rules.
@@ -89,10 +89,10 @@ impl App {
             price: t.price,
             original_price: t.original_price,
             currency: Currency::CNY.to_string(),
-            sale_starts_at: t.sale_starts_at.millis(),
-            sale_ends_at: t.sale_ends_at.millis(),
-            valid_from: t.valid_from.millis(),
-            valid_until: t.valid_until.millis(),
+            sale_starts_at: t.sale_starts_at,
+            sale_ends_at: t.sale_ends_at,
+            valid_from: t.valid_from,
+            valid_until: t.valid_until,
             uses_per_voucher: i64::from(t.uses_per_voucher),
             stock_total: i64::from(t.stock),
             stock_left: i64::from(t.stock),
@@ -101,8 +101,8 @@ impl App {
             auto_refund: t.auto_refund_on_expiry,
             flash_sale: t.flash_sale,
             status: RunStatus::Active,
-            created_at: now.millis(),
-            updated_at: now.millis(),
+            created_at: now,
+            updated_at: now,
         };
         let mut tx = self.db().begin().await?;
         deals::insert(&mut tx, &row, &t.store_ids).await?;
@@ -127,7 +127,7 @@ impl App {
 
     /// [`App::store_deals`] of a store known to exist.
     pub async fn deals_at(&self, store: StoreId) -> Result<Vec<DealView>, AppError> {
-        let now = self.now().millis();
+        let now = self.now();
         let mut out = Vec::new();
         for row in deals::for_store(self.db().pool(), store).await? {
             if row.status == RunStatus::Active && row.sale_ends_at > now {

@@ -288,13 +288,13 @@ impl App {
         for (merchant, id, name, price) in lokal_store::catalog::all_entries(self.db().pool()).await? {
             fresh.menus.entry(merchant).or_default().push(MenuEntry::new(id, name, price));
         }
-        for (store, deal) in lokal_store::deals::on_sale(self.db().pool(), self.now().millis()).await? {
+        for (store, deal) in lokal_store::deals::on_sale(self.db().pool(), self.now()).await? {
             fresh.deals.entry(store).or_default().push(DealEntry::new(
                 deal.id,
                 deal.title,
                 deal.price,
                 deal.original_price,
-                deal.sale_ends_at,
+                deal.sale_ends_at.millis(),
             ));
         }
         let mut after = None;
@@ -553,8 +553,13 @@ impl App {
                 views.push(StoreView { profile: crate::stores::profile_of(&row)?, row });
             }
         }
-        let entry =
-            DealEntry::new(v.row.id, v.row.title.clone(), v.row.price, v.row.original_price, v.row.sale_ends_at);
+        let entry = DealEntry::new(
+            v.row.id,
+            v.row.title.clone(),
+            v.row.price,
+            v.row.original_price,
+            v.row.sale_ends_at.millis(),
+        );
         self.with_discovery(|d| {
             for view in &views {
                 d.deals.entry(view.row.id).or_default().push(entry.clone());

@@ -112,9 +112,9 @@ impl App {
                 id: d.id,
                 store: d.store_id,
                 pickup: geo(d.pickup),
-                ready_at: d.ready_at,
+                ready_at: d.ready_at.millis(),
                 dropoff: geo(d.drop),
-                placed_at: d.created_at,
+                placed_at: d.created_at.millis(),
             })
             .collect();
         let free: Vec<FreeRider<UserId, lokal_core::StoreId>> = riders
@@ -148,9 +148,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         // The rider's row first (the order `end_shift` takes them in): a rider who went off
         // shift meanwhile gets nothing.
-        if !riders::lock_on_shift(&mut tx, rider).await?
-            || !deliveries::assign(&mut tx, task, rider, now.millis()).await?
-        {
+        if !riders::lock_on_shift(&mut tx, rider).await? || !deliveries::assign(&mut tx, task, rider, now).await? {
             return Ok(false);
         }
         let d = deliveries::get_by_id(&mut *tx, task).await?.ok_or_else(|| AppError::not_found("task"))?;
@@ -197,7 +195,7 @@ impl App {
                 distance_m: d.distance_m,
                 from_rider_m: from_rider.round() as i64,
                 pay: d.rider_pay,
-                ready_at: d.ready_at,
+                ready_at: d.ready_at.millis(),
             });
         }
         Ok(out)
@@ -243,8 +241,8 @@ impl App {
         let tasks = tasks
             .into_iter()
             .map(|d| {
-                let late = d.eta_at < now;
-                let at_risk = !late && d.status != TaskStatus::PickedUp && d.eta_at - now < 10 * 60_000;
+                let late = d.eta_at.millis() < now;
+                let at_risk = !late && d.status != TaskStatus::PickedUp && d.eta_at.millis() - now < 10 * 60_000;
                 BoardTask { delivery: d, late, at_risk }
             })
             .collect();
@@ -279,7 +277,7 @@ impl App {
                 ));
             }
             let mut tx = self.db().begin().await?;
-            if !deliveries::step(&mut tx, id, None, from, TaskStatus::Waiting, now.millis()).await? {
+            if !deliveries::step(&mut tx, id, None, from, TaskStatus::Waiting, now).await? {
                 return Err(AppError::new(ErrorCode::OrderStateConflict, "err-task-changed"));
             }
             self.timeline(&mut tx, d.order_id, "reassigned", Some(caller.user_id), &reason, now).await?;

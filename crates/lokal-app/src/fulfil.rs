@@ -171,8 +171,8 @@ impl App {
             o.detail.scheduled_at.map_or(now.millis() + prep * 60_000, |s| s - 10 * 60_000).max(now.millis());
         if o.mode() == Mode::Delivery {
             let store = self.store_location(o).await?;
-            let task = self.new_task(o, store, ready_at, now)?;
-            takeout::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at).await?;
+            let task = self.new_task(o, store, Timestamp(ready_at), now)?;
+            takeout::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at.millis()).await?;
             deliveries::insert(&mut tx, &task).await?;
         } else {
             takeout::stamp(&mut tx, o.order.id, Stamp::Eta, ready_at).await?;
@@ -193,7 +193,7 @@ impl App {
         &self,
         o: &MenuOrder,
         store: lokal_core::geo::LatLng,
-        ready_at: i64,
+        ready_at: Timestamp,
         now: Timestamp,
     ) -> Result<DeliveryRow, AppError> {
         let s = self.delivery_settings();
@@ -212,13 +212,13 @@ impl App {
             distance_m: distance.round() as i64,
             rider_pay: lokal_core::takeout::rider_pay(s.rider_pay_base, s.rider_pay_per_km, distance, s.min_rider_pay),
             ready_at,
-            eta_at: ready_at + (ride + 2) * 60_000,
+            eta_at: ready_at.plus_secs((ride + 2) * 60),
             assigned_at: None,
             arrived_at: None,
             picked_at: None,
             delivered_at: None,
-            created_at: now.millis(),
-            updated_at: now.millis(),
+            created_at: now,
+            updated_at: now,
         })
     }
 
@@ -252,7 +252,7 @@ impl App {
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
         // The dispatcher plans by the ready time: it is now, and the estimate moves with it.
         if o.mode() == Mode::Delivery
-            && let Some(eta) = deliveries::food_ready(&mut tx, id, now.millis()).await?
+            && let Some(eta) = deliveries::food_ready(&mut tx, id, now).await?
         {
             takeout::stamp(&mut tx, id, Stamp::Eta, eta).await?;
         }
@@ -355,7 +355,7 @@ impl App {
         if let Some(d) = &o.delivery {
             let from = d.status;
             if fulfil::task_next(from, TaskEvent::Cancel).is_some()
-                && !deliveries::step(&mut tx, d.id, None, from, TaskStatus::Cancelled, now.millis()).await?
+                && !deliveries::step(&mut tx, d.id, None, from, TaskStatus::Cancelled, now).await?
             {
                 return Err(AppError::new(ErrorCode::OrderStateConflict, "err-delivery-changed"));
             }

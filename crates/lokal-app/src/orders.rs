@@ -111,7 +111,7 @@ impl App {
                 lokal_core::Msg::new("err-deal-purchase-limit").with("max", d.row.per_user_limit),
             ));
         }
-        if !deals::take_stock(&mut tx, deal, quantity, now.millis()).await? {
+        if !deals::take_stock(&mut tx, deal, quantity, now).await? {
             drop(tx);
             if deals::get_by_id(self.db().pool(), deal).await?.is_some_and(|d| d.stock_left == 0) {
                 self.sold_out_memo(|m| m.insert(deal, std::time::Instant::now()));
@@ -431,8 +431,8 @@ impl App {
                 uses_total: deal.uses_per_voucher,
                 uses_left: deal.uses_per_voucher,
                 status: VoucherStatus::Active,
-                valid_from: Timestamp(deal.valid_from),
-                valid_until: Timestamp(deal.valid_until),
+                valid_from: deal.valid_from,
+                valid_until: deal.valid_until,
                 refund_id: None,
                 created_at: now,
                 updated_at: now,
@@ -456,7 +456,7 @@ impl App {
                 // cannot deadlock on PostgreSQL. Menu orders take their stock only when paid.
                 if let Some(deal) = o.deal_id {
                     deals::uncount_buyer(&mut tx, deal, o.user_id, o.quantity).await?;
-                    deals::return_stock(&mut tx, deal, o.quantity, now.millis()).await?;
+                    deals::return_stock(&mut tx, deal, o.quantity, now).await?;
                     self.sold_out_memo(|m| m.remove(&deal));
                 } else {
                     let note = "not paid in time";

@@ -12,7 +12,7 @@ use lokal_core::fulfil::{Actor, OrderEvent, OrderStatus, TaskEvent, TaskStatus, 
 use lokal_core::geo::Implausible;
 use lokal_core::geo::LatLng;
 use lokal_core::ledger::{self, Account};
-use lokal_core::{DeliveryId, ErrorCode, FieldError, Principal, Role, ShiftId, StoreScope, UserId};
+use lokal_core::{DeliveryId, ErrorCode, FieldError, Principal, Role, ShiftId, StoreScope, Timestamp, UserId};
 use lokal_store::deliveries::{self, DeliveryRow};
 use lokal_store::riders::{self, RiderRow, ShiftRow};
 use lokal_store::takeout::{self, Stamp};
@@ -57,7 +57,7 @@ async fn step_own(
     d: &DeliveryRow,
     rider: UserId,
     (from, to): (TaskStatus, TaskStatus),
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), AppError> {
     if !deliveries::step(tx, d.id, Some(rider), from, to, now).await? {
         return Err(conflict("err-task-changed"));
@@ -231,7 +231,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Conflict, "err-shift-end-carrying"));
         }
         for d in &held {
-            if !deliveries::step(tx, d.id, Some(rider), d.status, TaskStatus::Waiting, now.millis()).await? {
+            if !deliveries::step(tx, d.id, Some(rider), d.status, TaskStatus::Waiting, now).await? {
                 return Err(conflict("err-tasks-changed"));
             }
             self.timeline(tx, d.order_id, "rider_released", actor, why, now).await?;
@@ -354,7 +354,7 @@ impl App {
         let now = self.now();
         let step = task_move(&d, TaskEvent::Arrive)?;
         let mut tx = self.db().begin().await?;
-        step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
+        step_own(&mut tx, &d, caller.user_id, step, now).await?;
         self.timeline(&mut tx, d.order_id, "rider_at_store", Some(caller.user_id), "", now).await?;
         tx.commit().await?;
         self.task_changed(id, "rider_at_store").await
@@ -379,7 +379,7 @@ impl App {
         // of them never wait for each other on PostgreSQL.
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::PickedUp, Actor::Rider, now).await?;
-        step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
+        step_own(&mut tx, &d, caller.user_id, step, now).await?;
         if o.status() == OrderStatus::Accepted {
             takeout::stamp(&mut tx, o.order.id, Stamp::Ready, now.millis()).await?;
         }
@@ -403,7 +403,7 @@ impl App {
         let rider = self.rider_me(caller).await?;
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Rider, now).await?;
-        step_own(&mut tx, &d, caller.user_id, step, now.millis()).await?;
+        step_own(&mut tx, &d, caller.user_id, step, now).await?;
         takeout::stamp(&mut tx, o.order.id, Stamp::Completed, now.millis()).await?;
         self.settle(&mut tx, &o, Some((caller.user_id, d.rider_pay)), now).await?;
         if let Some(shift) = rider.shift_id {
@@ -435,9 +435,7 @@ impl App {
         };
         let release = kind != Exception::CustomerUnreachable && task_next(from, TaskEvent::Release).is_some();
         let mut tx = self.db().begin().await?;
-        if release
-            && !deliveries::step(&mut tx, id, Some(caller.user_id), from, TaskStatus::Waiting, now.millis()).await?
-        {
+        if release && !deliveries::step(&mut tx, id, Some(caller.user_id), from, TaskStatus::Waiting, now).await? {
             return Err(conflict("err-task-changed"));
         }
         self.timeline(&mut tx, d.order_id, label, Some(caller.user_id), &note, now).await?;

@@ -1,9 +1,9 @@
 //! Deals, the stores where they are valid, and stock and per-consumer limits taken atomically.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
 use lokal_core::RunStatus;
-use lokal_core::{DealId, MerchantId, StoreId, UserId};
+use lokal_core::{DealId, MerchantId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -24,14 +24,14 @@ pub struct DealRow {
     pub original_price: i64,
     /// ISO 4217.
     pub currency: String,
-    /// Buying opens, epoch ms.
-    pub sale_starts_at: i64,
-    /// Buying closes, epoch ms.
-    pub sale_ends_at: i64,
-    /// Vouchers usable from, epoch ms.
-    pub valid_from: i64,
-    /// Vouchers expire, epoch ms.
-    pub valid_until: i64,
+    /// Buying opens.
+    pub sale_starts_at: Timestamp,
+    /// Buying closes.
+    pub sale_ends_at: Timestamp,
+    /// Vouchers usable from.
+    pub valid_from: Timestamp,
+    /// Vouchers expire.
+    pub valid_until: Timestamp,
     /// Uses per voucher.
     pub uses_per_voucher: i64,
     /// Units put on sale.
@@ -48,10 +48,10 @@ pub struct DealRow {
     pub flash_sale: bool,
     /// `active` or `stopped`.
     pub status: RunStatus,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, merchant_id, title, details_json, price, original_price, currency, sale_starts_at, \
@@ -67,10 +67,10 @@ fn from_row(r: &AnyRow) -> Result<DealRow, StoreError> {
         price: get(r, "price")?,
         original_price: get(r, "original_price")?,
         currency: get(r, "currency")?,
-        sale_starts_at: get(r, "sale_starts_at")?,
-        sale_ends_at: get(r, "sale_ends_at")?,
-        valid_from: get(r, "valid_from")?,
-        valid_until: get(r, "valid_until")?,
+        sale_starts_at: time(r, "sale_starts_at")?,
+        sale_ends_at: time(r, "sale_ends_at")?,
+        valid_from: time(r, "valid_from")?,
+        valid_until: time(r, "valid_until")?,
         uses_per_voucher: get(r, "uses_per_voucher")?,
         stock_total: get(r, "stock_total")?,
         stock_left: get(r, "stock_left")?,
@@ -79,8 +79,8 @@ fn from_row(r: &AnyRow) -> Result<DealRow, StoreError> {
         auto_refund: get::<i64>(r, "auto_refund")? != 0,
         flash_sale: get::<i64>(r, "flash_sale")? != 0,
         status: parse(r, "status")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
+        created_at: time(r, "created_at")?,
+        updated_at: time(r, "updated_at")?,
     })
 }
 
@@ -98,10 +98,10 @@ pub async fn insert(tx: &mut crate::Tx, d: &DealRow, stores: &[StoreId]) -> Resu
         .bind(d.price)
         .bind(d.original_price)
         .bind(&d.currency)
-        .bind(d.sale_starts_at)
-        .bind(d.sale_ends_at)
-        .bind(d.valid_from)
-        .bind(d.valid_until)
+        .bind(d.sale_starts_at.millis())
+        .bind(d.sale_ends_at.millis())
+        .bind(d.valid_from.millis())
+        .bind(d.valid_until.millis())
         .bind(d.uses_per_voucher)
         .bind(d.stock_total)
         .bind(d.stock_left)
@@ -110,8 +110,8 @@ pub async fn insert(tx: &mut crate::Tx, d: &DealRow, stores: &[StoreId]) -> Resu
         .bind(i64::from(d.auto_refund))
         .bind(i64::from(d.flash_sale))
         .bind(d.status.as_str())
-        .bind(d.created_at)
-        .bind(d.updated_at)
+        .bind(d.created_at.millis())
+        .bind(d.updated_at.millis())
         .execute(&mut **tx)
         .await?;
     for s in stores {
@@ -176,25 +176,25 @@ pub async fn for_merchant<'e>(
 
 /// Takes `units` from the stock of an active deal on sale at `now`. False when there is not
 /// enough left (or the sale is not open): nothing is taken.
-pub async fn take_stock(tx: &mut crate::Tx, id: DealId, units: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn take_stock(tx: &mut crate::Tx, id: DealId, units: i64, now: Timestamp) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE deals SET stock_left = stock_left - $2, updated_at = $3 WHERE id = $1 AND stock_left >= $2 \
          AND status = 'active' AND sale_starts_at <= $3 AND sale_ends_at > $3",
     )
     .bind(id.to_string())
     .bind(units)
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Gives `units` back to the stock (an order was not paid in time).
-pub async fn return_stock(tx: &mut crate::Tx, id: DealId, units: i64, now: i64) -> Result<(), StoreError> {
+pub async fn return_stock(tx: &mut crate::Tx, id: DealId, units: i64, now: Timestamp) -> Result<(), StoreError> {
     sqlx::query("UPDATE deals SET stock_left = stock_left + $2, updated_at = $3 WHERE id = $1")
         .bind(id.to_string())
         .bind(units)
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -241,13 +241,13 @@ pub async fn uncount_buyer(tx: &mut crate::Tx, id: DealId, user: UserId, units: 
 /// discovery index.
 pub async fn on_sale<'e>(
     ex: impl Executor<'e, Database = Any>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<(StoreId, DealRow)>, StoreError> {
     let cols = COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ");
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT s.store_id AS store_id, {cols} FROM deals d JOIN deal_stores s ON s.deal_id = d.id \
          WHERE d.status = 'active' AND d.sale_ends_at > $1 ORDER BY d.id"
     ));
-    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await?;
+    let rows = sqlx::query(sql).bind(now.millis()).fetch_all(ex).await?;
     rows.iter().map(|r| Ok((parse(r, "store_id")?, from_row(r)?))).collect()
 }

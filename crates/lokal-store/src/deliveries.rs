@@ -2,9 +2,9 @@
 //! saw, so two riders, a rider and an operator, or a rider and a cancellation never both win.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::fulfil::TaskStatus;
-use lokal_core::{DeliveryId, OrderId, StoreId, UserId};
+use lokal_core::{DeliveryId, OrderId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -29,22 +29,22 @@ pub struct DeliveryRow {
     pub distance_m: i64,
     /// What the rider earns for it.
     pub rider_pay: i64,
-    /// When the food should be ready, epoch ms.
-    pub ready_at: i64,
-    /// Estimated arrival at the door, epoch ms.
-    pub eta_at: i64,
-    /// Given to its rider, epoch ms.
-    pub assigned_at: Option<i64>,
-    /// Rider at the store, epoch ms.
-    pub arrived_at: Option<i64>,
-    /// Picked up, epoch ms.
-    pub picked_at: Option<i64>,
-    /// Delivered, epoch ms.
-    pub delivered_at: Option<i64>,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    /// When the food should be ready.
+    pub ready_at: Timestamp,
+    /// Estimated arrival at the door.
+    pub eta_at: Timestamp,
+    /// Given to its rider.
+    pub assigned_at: Option<Timestamp>,
+    /// Rider at the store.
+    pub arrived_at: Option<Timestamp>,
+    /// Picked up.
+    pub picked_at: Option<Timestamp>,
+    /// Delivered.
+    pub delivered_at: Option<Timestamp>,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, order_id, store_id, rider_id, status, pickup_lat_e7, pickup_lng_e7, drop_lat_e7, \
@@ -62,14 +62,14 @@ fn from_row(r: &AnyRow) -> Result<DeliveryRow, StoreError> {
         drop: (get(r, "drop_lat_e7")?, get(r, "drop_lng_e7")?),
         distance_m: get(r, "distance_m")?,
         rider_pay: get(r, "rider_pay")?,
-        ready_at: get(r, "ready_at")?,
-        eta_at: get(r, "eta_at")?,
-        assigned_at: get(r, "assigned_at")?,
-        arrived_at: get(r, "arrived_at")?,
-        picked_at: get(r, "picked_at")?,
-        delivered_at: get(r, "delivered_at")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
+        ready_at: time(r, "ready_at")?,
+        eta_at: time(r, "eta_at")?,
+        assigned_at: opt_time(r, "assigned_at")?,
+        arrived_at: opt_time(r, "arrived_at")?,
+        picked_at: opt_time(r, "picked_at")?,
+        delivered_at: opt_time(r, "delivered_at")?,
+        created_at: time(r, "created_at")?,
+        updated_at: time(r, "updated_at")?,
     })
 }
 
@@ -91,14 +91,14 @@ pub async fn insert(tx: &mut crate::Tx, d: &DeliveryRow) -> Result<(), StoreErro
         .bind(d.drop.1)
         .bind(d.distance_m)
         .bind(d.rider_pay)
-        .bind(d.ready_at)
-        .bind(d.eta_at)
-        .bind(d.assigned_at)
-        .bind(d.arrived_at)
-        .bind(d.picked_at)
-        .bind(d.delivered_at)
-        .bind(d.created_at)
-        .bind(d.updated_at)
+        .bind(d.ready_at.millis())
+        .bind(d.eta_at.millis())
+        .bind(d.assigned_at.map(Timestamp::millis))
+        .bind(d.arrived_at.map(Timestamp::millis))
+        .bind(d.picked_at.map(Timestamp::millis))
+        .bind(d.delivered_at.map(Timestamp::millis))
+        .bind(d.created_at.millis())
+        .bind(d.updated_at.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -161,14 +161,14 @@ pub async fn history<'e>(
 }
 
 /// Gives a waiting task to `rider`; false if it was no longer waiting.
-pub async fn assign(tx: &mut crate::Tx, id: DeliveryId, rider: UserId, now: i64) -> Result<bool, StoreError> {
+pub async fn assign(tx: &mut crate::Tx, id: DeliveryId, rider: UserId, now: Timestamp) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE deliveries SET rider_id = $2, status = 'assigned', assigned_at = $3, arrived_at = NULL, updated_at = $3 \
          WHERE id = $1 AND status = 'waiting'",
     )
     .bind(id.to_string())
     .bind(rider.to_string())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -182,7 +182,7 @@ pub async fn step(
     rider: Option<UserId>,
     from: TaskStatus,
     to: TaskStatus,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let sql = match to {
         TaskStatus::Waiting => {
@@ -210,7 +210,7 @@ pub async fn step(
         .bind(rider.map(|r| r.to_string()).unwrap_or_default())
         .bind(from.as_str())
         .bind(to.as_str())
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -229,13 +229,13 @@ pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: i64) -> Result<
 /// The food of `order` is ready at `now`: a task not yet picked up becomes ready now and its
 /// estimated arrival moves by as much (earlier when the store was quick, later when it was slow).
 /// Returns the new estimate, or none when the order has no such task.
-pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: i64) -> Result<Option<i64>, StoreError> {
+pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: Timestamp) -> Result<Option<i64>, StoreError> {
     let moved = sqlx::query(
         "UPDATE deliveries SET eta_at = eta_at + ($2 - ready_at), ready_at = $2, updated_at = $2 \
          WHERE order_id = $1 AND status IN ('waiting', 'assigned', 'at_store')",
     )
     .bind(order.to_string())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     if moved.rows_affected() == 0 {
@@ -243,7 +243,7 @@ pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: i64) -> Result<
     }
     let row = sqlx::query("SELECT eta_at FROM deliveries WHERE order_id = $1 AND ready_at = $2")
         .bind(order.to_string())
-        .bind(now)
+        .bind(now.millis())
         .fetch_optional(&mut **tx)
         .await?;
     Ok(row.as_ref().map(|r| get(r, "eta_at")).transpose()?)

@@ -107,12 +107,13 @@ async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
         rules.push(r.notes.clone());
     }
     let on_sale = d.on_sale_at(now);
-    let sale_note = if now.millis() < d.row.sale_starts_at {
-        nav.t1("deal-on-sale-from", "when", datetime_at(&nav, d.row.sale_starts_at, offset))
+    let sale_note = if now.millis() < d.row.sale_starts_at.millis() {
+        nav.t1("deal-on-sale-from", "when", datetime_at(&nav, d.row.sale_starts_at.millis(), offset))
     } else {
         nav.t("deal-off-sale").into_owned()
     };
-    let (from, until) = (datetime_at(&nav, d.row.valid_from, offset), datetime_at(&nav, d.row.valid_until, offset));
+    let (from, until) =
+        (datetime_at(&nav, d.row.valid_from.millis(), offset), datetime_at(&nav, d.row.valid_until.millis(), offset));
     let valid = if d.row.uses_per_voucher > 1 {
         nav.msg(&Msg::new("deal-valid-uses").with("from", from).with("until", until).with("n", d.row.uses_per_voucher))
     } else {

@@ -246,8 +246,8 @@ fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
         phone: t.order.detail.contact_phone.clone(),
         distance: metres(nav, d.distance_m),
         pay: yuan(d.rider_pay),
-        ready: crate::vouchers::clock_at(nav, d.ready_at, offset_min),
-        eta: crate::vouchers::clock_at(nav, d.eta_at, offset_min),
+        ready: crate::vouchers::clock_at(nav, d.ready_at.millis(), offset_min),
+        eta: crate::vouchers::clock_at(nav, d.eta_at.millis(), offset_min),
         lines: t
             .order
             .lines

@@ -64,7 +64,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
     let at = m.app.now();
     let now = at.millis();
     let mut tx = m.app.db().begin().await?;
-    anyhow::ensure!(lokal_store::deals::take_stock(&mut tx, m.deal, 1, now).await?, "stock");
+    anyhow::ensure!(lokal_store::deals::take_stock(&mut tx, m.deal, 1, at).await?, "stock");
     lokal_store::deals::count_buyer(&mut tx, m.deal, user, 1, 0).await?;
     let order = OrderRow {
         id: OrderId::generate(),

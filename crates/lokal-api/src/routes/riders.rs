@@ -270,8 +270,8 @@ fn task_out(t: RiderTask) -> TaskOut {
         drop_address: t.order.detail.address.clone(),
         distance_m: d.distance_m,
         pay: cny(d.rider_pay),
-        ready_at: Timestamp::from_millis(d.ready_at),
-        eta_at: Timestamp::from_millis(d.eta_at),
+        ready_at: Timestamp::from_millis(d.ready_at.millis()),
+        eta_at: Timestamp::from_millis(d.eta_at.millis()),
         order: menu_order_out(t.order, Actor::Rider),
     }
 }
@@ -490,7 +490,7 @@ async fn board(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<J
                 rider_id: t.delivery.rider_id,
                 pickup: e7(t.delivery.pickup),
                 drop: e7(t.delivery.drop),
-                eta_at: Timestamp::from_millis(t.delivery.eta_at),
+                eta_at: Timestamp::from_millis(t.delivery.eta_at.millis()),
                 late: t.late,
                 at_risk: t.at_risk,
             })

@@ -292,9 +292,9 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
             status: t.status.to_string(),
             rider_id: t.rider_id,
             distance_m: t.distance_m,
-            eta_at: Timestamp::from_millis(t.eta_at),
-            picked_at: ts(t.picked_at),
-            delivered_at: ts(t.delivered_at),
+            eta_at: Timestamp::from_millis(t.eta_at.millis()),
+            picked_at: ts(t.picked_at.map(Timestamp::millis)),
+            delivered_at: ts(t.delivered_at.map(Timestamp::millis)),
         }),
     }
 }

@@ -2,7 +2,7 @@
 //! equal a rebuild from scratch), days are the store's local days, the period before is compared,
 //! and only the merchant's managers (and operators, for the platform) see them.
 
-use crate::commerce::{buy, create_deal, redeem_body, shop};
+use crate::commerce::{buy, create_deal, redeem, shop};
 use crate::harness::TestApp;
 use crate::kitchen::{kitchen, order_and_pay, track};
 use serde_json::{Value, json};
@@ -106,8 +106,7 @@ async fn voucher_sales_and_redemptions_count_for_the_brand_and_the_store() {
     let (me, _) = app.user("diner@test.lokal").await;
     let order = buy(&app, &deal, &me, 2).await;
     let code = order["vouchers"][0]["code"].as_str().expect("code").to_owned();
-    let r =
-        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&code, 1), Some(&s.clerk)).await;
+    let r = redeem(&app, &s.clerk, &s.store_a, &code, 1).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let path = format!("/api/v1/merchants/{}/dashboard", s.merchant);
     let t = dashboard(&app, &path, &s.owner).await["total"].clone();

@@ -1,7 +1,7 @@
 //! What the commerce tests share: a merchant with staff, deals, buying through the sandbox, and
 //! the ledger check every scenario ends with.
 
-use crate::harness::TestApp;
+use crate::harness::{Resp, TestApp};
 use serde_json::{Value, json};
 
 /// A merchant with two stores, an owner, a clerk of store A and a manager of store A.
@@ -109,4 +109,19 @@ pub async fn crowd(app: &TestApp, n: usize) -> Vec<String> {
         tokens.push(s.token);
     }
     tokens
+}
+
+/// What the redemption desk of `store` shows for `code` (GET …/vouchers/{code}).
+pub async fn look_up(app: &TestApp, staff: &str, store: &str, code: &str) -> Resp {
+    app.get(&format!("/api/v1/stores/{store}/vouchers/{code}"), Some(staff)).await
+}
+
+/// Redeems `uses` of `code` at `store` as `staff` (POST …/redemptions).
+pub async fn redeem(app: &TestApp, staff: &str, store: &str, code: &str, uses: i64) -> Resp {
+    app.post(&format!("/api/v1/stores/{store}/redemptions"), &redeem_body(code, uses), Some(staff)).await
+}
+
+/// The first voucher code of a paid order as `buy` returns it.
+pub fn first_code(order: &Value) -> String {
+    order["vouchers"][0]["code"].as_str().expect("a voucher code").to_owned()
 }

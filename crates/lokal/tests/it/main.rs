@@ -33,6 +33,7 @@ mod reviews;
 mod search;
 mod search_city;
 mod security;
+mod snapshots;
 mod storage;
 mod takeout;
 mod uploads;

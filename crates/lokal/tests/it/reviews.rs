@@ -3,7 +3,7 @@
 //! votes and reports once each; operators hide with a reason the author sees; the store's
 //! Bayesian rating follows and moves the discovery ranking.
 
-use crate::commerce::{buy, create_deal, redeem_body, shop};
+use crate::commerce::{buy, create_deal, redeem, shop};
 use crate::harness::TestApp;
 use crate::kitchen::{Kitchen, kitchen, order_and_pay, track};
 use serde_json::{Value, json};
@@ -156,7 +156,7 @@ async fn a_redeemed_voucher_is_reviewed_at_the_store_that_redeemed_it() {
     let body = |v: &Value| json!({"voucher_id": v["id"], "rating": 5, "text": "Good value"});
     assert_eq!(app.post("/api/v1/reviews", &body(&used), Some(&me)).await.code(), "not_reviewable", "not used yet");
     let code = used["code"].as_str().expect("code");
-    let r = app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(code, 1), Some(&s.clerk)).await;
+    let r = redeem(&app, &s.clerk, &s.store_a, code, 1).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let w = app.post("/api/v1/reviews", &body(&used), Some(&me)).await;
     assert_eq!((w.status, w.json()["store_id"].as_str()), (201, Some(s.store_a.as_str())), "{}", w.text);

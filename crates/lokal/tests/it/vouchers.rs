@@ -1,7 +1,9 @@
 //! Group-buy deals end to end: buy with an idempotency key, pay through the sandbox's signed
 //! webhook, get vouchers, redeem exactly once at the store, undo, refund, and a ledger that holds.
 
-use crate::commerce::{assert_ledger_holds, buy, create_deal, deal_body, redeem_body, rfc3339, shop};
+use crate::commerce::{
+    assert_ledger_holds, buy, create_deal, deal_body, first_code, look_up, redeem, redeem_body, rfc3339, shop,
+};
 use crate::harness::{TestApp, join_all};
 use serde_json::json;
 
@@ -42,18 +44,16 @@ async fn buy_pay_redeem_and_the_ledger_holds() {
     assert!(inbox["items"][0]["body"].as_str().is_some_and(|b| b.contains(&code)), "{inbox}");
 
     // The clerk of store A looks it up and redeems it; typing it in lower case without dashes works.
-    let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.clerk)).await.json();
+    let desk = look_up(&app, &s.clerk, &s.store_a, &code).await.json();
     assert_eq!(
         (desk["redeemable"].as_bool(), desk["deal"]["title"].as_str()),
         (Some(true), Some("双人火锅套餐 Hotpot for two"))
     );
     let typed = code.replace('-', "").to_lowercase();
-    let r =
-        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&typed, 1), Some(&s.clerk)).await;
+    let r = redeem(&app, &s.clerk, &s.store_a, &typed, 1).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json()["voucher"]["status"], "used");
-    let twice =
-        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&code, 1), Some(&s.clerk)).await;
+    let twice = redeem(&app, &s.clerk, &s.store_a, &code, 1).await;
     assert_eq!((twice.status, twice.code().as_str()), (409, "voucher_used_up"));
     let mine = app.get("/api/v1/me/vouchers", Some(&me)).await.json();
     assert!(mine["items"].as_array().is_some_and(|v| v.iter().any(|v| v["status"] == "used")));
@@ -178,9 +178,7 @@ async fn only_staff_of_a_valid_store_redeem_and_bad_vouchers_are_refused_with_th
     let r = redeem(&s.store_b, &s.owner).await;
     assert_eq!((r.status, r.code().as_str()), (409, "voucher_wrong_store"));
     // A mistyped code names the field; a well-formed unknown code is not found.
-    let typo = app
-        .post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body("0000-0000-0000-1", 1), Some(&s.clerk))
-        .await;
+    let typo = crate::commerce::redeem(app, &s.clerk, &s.store_a, "0000-0000-0000-1", 1).await;
     assert_eq!((typo.status, typo.json()["error"]["field"].as_str()), (422, Some("code")));
     // Expired.
     app.clock.advance_secs(9 * 86_400);
@@ -329,7 +327,7 @@ async fn a_manager_undoes_a_redemption_within_ten_minutes() {
     assert_eq!(back.status, 200, "{}", back.text);
     assert_eq!((back.json()["status"].as_str(), back.json()["uses_left"].as_i64()), (Some("active"), Some(1)));
     assert_eq!(app.post(&undo, &json!({}), Some(&s.manager)).await.code(), "undo_window_closed");
-    let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.manager)).await.json();
+    let desk = look_up(&app, &s.manager, &s.store_a, &code).await.json();
     let audit = &desk["redemptions"][0];
     assert!(audit["undone_at"].is_string() && audit["undone_by"].is_string(), "the undo is audited: {desk}");
     assert_eq!((audit["device"].as_str(), audit["undo_device"].as_str()), (Some("desk-1"), Some("desk-2")));
@@ -400,15 +398,14 @@ async fn a_stored_status_no_one_knows_is_an_error_never_a_state() {
     let deal = create_deal(&app, &s, json!({})).await;
     let (me, _) = app.user("corrupt@test.lokal").await;
     let order = buy(&app, &deal, &me, 1).await;
-    let code = order["vouchers"][0]["code"].as_str().expect("code").to_owned();
+    let code = first_code(&order);
     // A hand-edited (or future) value in the database: the row boundary refuses it.
     sqlx::query("UPDATE vouchers SET status = 'lost'").execute(app.app.db().pool()).await.expect("tamper");
     let mine = app.get("/api/v1/me/vouchers", Some(&me)).await;
     assert_eq!((mine.status, mine.code().as_str()), (500, "internal"), "{}", mine.text);
-    let desk = app.get(&format!("/api/v1/stores/{}/vouchers/{code}", s.store_a), Some(&s.clerk)).await;
+    let desk = look_up(&app, &s.clerk, &s.store_a, &code).await;
     assert_eq!(desk.status, 500, "not redeemable as if active, nor refused as if used: {}", desk.text);
-    let r =
-        app.post(&format!("/api/v1/stores/{}/redemptions", s.store_a), &redeem_body(&code, 1), Some(&s.clerk)).await;
+    let r = redeem(&app, &s.clerk, &s.store_a, &code, 1).await;
     assert_eq!(r.status, 500, "{}", r.text);
     sqlx::query("UPDATE vouchers SET status = 'active'").execute(app.app.db().pool()).await.expect("restore");
     assert_eq!(app.get("/api/v1/me/vouchers", Some(&me)).await.status, 200);

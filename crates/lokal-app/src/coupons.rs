@@ -31,16 +31,16 @@ impl TemplateView {
     /// Whether claiming is open at `now` (quantity aside).
     pub fn claimable_at(&self, now: Timestamp) -> bool {
         self.row.status == BatchStatus::Active
-            && self.row.claim_from <= now.millis()
-            && now.millis() < self.row.claim_until
+            && self.row.claim_from <= now
+            && now.millis() < self.row.claim_until.millis()
     }
 
     /// When a coupon claimed at `at` expires.
     pub fn expires(&self, at: Timestamp) -> Timestamp {
         match (self.row.valid_until, self.row.valid_days) {
-            (Some(u), _) => Timestamp(u),
+            (Some(u), _) => u,
             (None, Some(d)) => Validity::Days(u32::try_from(d).unwrap_or(1)).expires(at),
-            (None, None) => Timestamp(self.row.claim_until),
+            (None, None) => self.row.claim_until,
         }
     }
 }
@@ -134,9 +134,9 @@ impl App {
             title: t.title,
             benefit_json: serde_json::to_string(&t.benefit).map_err(AppError::internal)?,
             new_customers_only: t.new_customers_only,
-            claim_from: t.claim_from.millis(),
-            claim_until: t.claim_until.millis(),
-            valid_until,
+            claim_from: t.claim_from,
+            claim_until: t.claim_until,
+            valid_until: valid_until.map(Timestamp),
             valid_days,
             quantity: t.quantity,
             quantity_left: t.quantity,
@@ -145,8 +145,8 @@ impl App {
             budget_used: 0,
             status: BatchStatus::Active,
             created_by: caller.user_id,
-            created_at: now,
-            updated_at: now,
+            created_at: Timestamp(now),
+            updated_at: Timestamp(now),
         };
         let mut tx = self.db().begin().await?;
         coupons::insert_template(&mut tx, &row, &t.store_ids).await?;
@@ -209,15 +209,15 @@ impl App {
                 lokal_core::Msg::new("err-coupon-claim-limit").with("max", t.row.per_user_limit),
             ));
         }
-        if !coupons::take_one(&mut tx, template, now.millis()).await? {
+        if !coupons::take_one(&mut tx, template, now).await? {
             return Err(AppError::new(ErrorCode::CouponsGone, "err-coupons-gone"));
         }
         let coupon = CouponRow {
             id: CouponId::generate(),
             template_id: template,
             user_id: caller.user_id,
-            claimed_at: now.millis(),
-            expires_at: t.expires(now).millis(),
+            claimed_at: now,
+            expires_at: t.expires(now),
             status: CouponStatus::Unused,
             channel: (!channel.is_empty()).then_some(channel),
             order_id: None,
@@ -264,11 +264,11 @@ impl App {
             title: t.title,
             benefit_json: serde_json::to_string(&t.benefit).map_err(AppError::internal)?,
             first_order: t.first_order,
-            starts_at: t.starts_at.millis(),
-            ends_at: t.ends_at.millis(),
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
             status: RunStatus::Active,
             created_by: caller.user_id,
-            created_at: now.millis(),
+            created_at: now,
         };
         lokal_store::promotions::insert(self.db().pool(), &row).await?;
         Ok(row)
@@ -296,7 +296,7 @@ impl App {
         let store = view.row.id;
         let now = self.now();
         let pool = self.db().pool();
-        let rows = coupons::claimable_for_merchant(pool, view.row.merchant_id, now.millis()).await?;
+        let rows = coupons::claimable_for_merchant(pool, view.row.merchant_id, now).await?;
         let ids: Vec<CouponTemplateId> = rows.iter().map(|r| r.id).collect();
         let mut limited = coupons::stores_of_many(pool, &ids).await?;
         let mut out = Vec::new();
@@ -317,7 +317,7 @@ impl App {
     /// merchants' newest first (at most 200), each with its merchant's name.
     pub async fn coupon_centre(&self) -> Result<Vec<(TemplateView, Option<String>)>, AppError> {
         let pool = self.db().pool();
-        let mut rows = coupons::claimable(pool, self.now().millis(), 200).await?;
+        let mut rows = coupons::claimable(pool, self.now(), 200).await?;
         rows.sort_by_key(|r| r.merchant_id.is_some());
         let mut names: std::collections::HashMap<MerchantId, String> = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(rows.len());

@@ -77,7 +77,7 @@ impl App {
         let mut holds: Vec<&AppliedCoupon> = coupons.iter().collect();
         holds.sort_by_key(|d| (d.template, d.coupon));
         for d in holds {
-            if !coupons::hold(tx, d.coupon, order.user_id, &id, d.amount, now.millis()).await?
+            if !coupons::hold(tx, d.coupon, order.user_id, &id, d.amount, now).await?
                 || !coupons::spend_budget(tx, d.template, d.amount).await?
             {
                 return Err(changed());
@@ -165,7 +165,7 @@ impl App {
             .filter(|(c, t)| {
                 !no_coupons
                     && c.status == CouponStatus::Unused
-                    && c.expires_at > now.millis()
+                    && c.expires_at > now
                     && ((t.issuer == "platform" && !staff_here) || t.merchant_id == Some(merchant))
             })
             .collect();
@@ -233,7 +233,7 @@ impl App {
         // The store's own promotions: every one running here, first-order ones for new customers.
         let mut promotions = Vec::new();
         let mut promo_titles = Vec::new();
-        for p in lokal_store::promotions::running_at(pool, merchant, store, now.millis()).await? {
+        for p in lokal_store::promotions::running_at(pool, merchant, store, now).await? {
             if p.first_order {
                 if new_here.is_none() {
                     new_here = Some(!lokal_store::coupons::has_order(pool, user, Some(merchant)).await?);

@@ -86,7 +86,7 @@ impl App {
         Ok(riders::on_shift(self.db().pool())
             .await?
             .into_iter()
-            .filter(|r| r.position.is_some() && r.located_at.is_some_and(|t| t >= fresh_after))
+            .filter(|r| r.position.is_some() && r.located_at.is_some_and(|t| t.millis() >= fresh_after))
             .map(|r| {
                 let held = open.iter().filter(|d| d.rider_id == Some(r.user_id)).collect();
                 (r, held)

@@ -168,7 +168,7 @@ impl App {
         takeout::stamp(&mut tx, o.order.id, Stamp::Accepted, now.millis()).await?;
         // A slot order is ready for its slot, not earlier.
         let ready_at =
-            o.detail.scheduled_at.map_or(now.millis() + prep * 60_000, |s| s - 10 * 60_000).max(now.millis());
+            o.detail.scheduled_at.map_or(now.millis() + prep * 60_000, |s| s.millis() - 10 * 60_000).max(now.millis());
         if o.mode() == Mode::Delivery {
             let store = self.store_location(o).await?;
             let task = self.new_task(o, store, Timestamp(ready_at), now)?;
@@ -396,7 +396,7 @@ impl App {
         let id = m.order.id;
         let store = m.order.store_id.ok_or_else(|| AppError::not_found("store"))?;
         if m.mode() == Mode::PayAtStore {
-            lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
+            lokal_store::coupons::mark_used(tx, &id.to_string(), now).await?;
             if held_bill {
                 // Paid, not yet completed: the till confirms it (or refuses it, refunded) in time.
                 let within = i64::from(self.order_settings(store).await?.accept_within_secs);
@@ -427,7 +427,7 @@ impl App {
                 return Ok("cancelled");
             }
         }
-        lokal_store::coupons::mark_used(tx, &id.to_string(), now.millis()).await?;
+        lokal_store::coupons::mark_used(tx, &id.to_string(), now).await?;
         let within = i64::from(self.order_settings(store).await?.accept_within_secs);
         takeout::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
         self.timeline(tx, id, "paid", Some(m.order.user_id), "", now).await?;
@@ -461,7 +461,7 @@ impl App {
     pub async fn enforce_acceptance_sla(&self) -> Result<usize, AppError> {
         let now = self.now().millis();
         let mut n = 0;
-        for id in takeout::overdue_acceptance(self.db().pool(), now, 200).await? {
+        for id in takeout::overdue_acceptance(self.db().pool(), Timestamp(now), 200).await? {
             let o = self.menu_order(id).await?;
             let auto_accept = match o.order.store_id {
                 Some(s) => self.order_settings(s).await?.auto_accept && o.mode() != Mode::PayAtStore,

@@ -359,8 +359,8 @@ impl App {
             benefit_json: serde_json::to_string(&lokal_core::promo::Benefit::AmountOff { off: value, threshold: 0 })
                 .map_err(AppError::internal)?,
             new_customers_only: false,
-            claim_from: now.millis(),
-            claim_until: now.millis(),
+            claim_from: now,
+            claim_until: now,
             valid_until: None,
             valid_days: Some(30),
             quantity: 1,
@@ -370,16 +370,16 @@ impl App {
             budget_used: 0,
             status: BatchStatus::Points,
             created_by: user,
-            created_at: now.millis(),
-            updated_at: now.millis(),
+            created_at: now,
+            updated_at: now,
         };
         lokal_store::coupons::insert_template(&mut tx, &template, &[]).await?;
         let coupon = lokal_store::coupons::CouponRow {
             id: CouponId::generate(),
             template_id: template.id,
             user_id: user,
-            claimed_at: now.millis(),
-            expires_at: now.millis() + 30 * 86_400_000,
+            claimed_at: now,
+            expires_at: now.plus_secs(30 * 86_400),
             status: CouponStatus::Unused,
             channel: Some("points".into()),
             order_id: None,

@@ -9,7 +9,7 @@ use crate::{App, AppError};
 use lokal_core::fulfil::{Mode, OrderStatus};
 use lokal_core::review::ReviewVisibility;
 use lokal_core::review::{self, ReviewJson, ReviewTerms};
-use lokal_core::{ErrorCode, FieldError, Principal, Scope, StaffRole, StoreId};
+use lokal_core::{ErrorCode, FieldError, Principal, Scope, StaffRole, StoreId, Timestamp};
 use lokal_store::reviews::{self, Order, ReviewRow};
 
 /// Reviews a caller may write at most per hour.
@@ -86,7 +86,7 @@ impl App {
                 let store = o.order.store_id.ok_or_else(|| not_reviewable("err-review-order-no-store"))?;
                 let rider =
                     if o.mode() == Mode::Delivery { o.delivery.as_ref().and_then(|d| d.rider_id) } else { None };
-                let at = o.detail.completed_at.unwrap_or(o.order.updated_at.millis());
+                let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
                 (format!("order:{id}"), store, at, rider)
             }
             (None, Some(id)) => {
@@ -100,11 +100,11 @@ impl App {
                     .filter(|r| r.undone_at.is_none())
                     .max_by_key(|r| r.created_at)
                     .ok_or_else(|| not_reviewable("err-review-voucher-unused"))?;
-                (format!("voucher:{id}"), last.store_id, last.created_at.millis(), None)
+                (format!("voucher:{id}"), last.store_id, last.created_at, None)
             }
             (None, None) => return Err(FieldError::new("order_id", "field-review-order-or-voucher").into()),
         };
-        if now - consumed_at > review::WINDOW_MS {
+        if now - consumed_at.millis() > review::WINDOW_MS {
             return Err(not_reviewable("err-review-too-late"));
         }
         if j.rider.is_some() && rider.is_none() {
@@ -136,7 +136,7 @@ impl App {
             reply_by: None,
             follow_up: String::new(),
             follow_up_at: None,
-            created_at: now,
+            created_at: Timestamp(now),
         };
         let mut tx = self.db().begin().await?;
         let Some((n, stars)) = reviews::insert(&mut tx, &row).await? else {
@@ -294,10 +294,10 @@ impl App {
         id: lokal_core::OrderId,
     ) -> Result<(bool, bool), AppError> {
         let o = self.menu_order(id).await?;
-        let at = o.detail.completed_at.unwrap_or(o.order.updated_at.millis());
+        let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
         let open = o.order.user_id == caller.user_id
             && o.status() == OrderStatus::Completed
-            && self.now().millis() - at <= review::WINDOW_MS
+            && self.now().millis() - at.millis() <= review::WINDOW_MS
             && !caller.works_for(o.order.merchant_id)
             && reviews::by_subject(self.db().pool(), &format!("order:{id}")).await?.is_none();
         let rider = o.mode() == Mode::Delivery && o.delivery.as_ref().is_some_and(|d| d.rider_id.is_some());

@@ -112,8 +112,8 @@ impl App {
             shift_id: None,
             position: None,
             located_at: None,
-            created_at: now,
-            updated_at: now,
+            created_at: Timestamp(now),
+            updated_at: Timestamp(now),
         };
         if !riders::apply(self.db().pool(), &row).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-rider-applied"));
@@ -147,7 +147,7 @@ impl App {
         let now = self.now().millis();
         let mut tx = self.db().begin().await?;
         let status = if approve { RiderStatus::Approved } else { RiderStatus::Rejected };
-        if !riders::decide(&mut tx, user, status, &reason, now).await? {
+        if !riders::decide(&mut tx, user, status, &reason, Timestamp(now)).await? {
             return Err(match riders::get_by_id(&mut *tx, user).await? {
                 Some(r) => AppError::new(
                     ErrorCode::Conflict,
@@ -182,7 +182,7 @@ impl App {
     pub async fn start_shift(&self, caller: &Principal) -> Result<RiderRow, AppError> {
         self.approved_rider(caller).await?;
         let mut tx = self.db().begin().await?;
-        if !riders::start_shift(&mut tx, caller.user_id, ShiftId::generate(), self.now().millis()).await? {
+        if !riders::start_shift(&mut tx, caller.user_id, ShiftId::generate(), self.now()).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-on-shift-already"));
         }
         tx.commit().await?;
@@ -199,7 +199,7 @@ impl App {
         let shift = self.close_shift(&mut tx, caller.user_id, Some(caller.user_id), "shift ended", now).await?;
         let mut shift = shift.ok_or_else(|| AppError::new(ErrorCode::NotOnShift, "err-not-on-shift"))?;
         let s = self.delivery_settings();
-        let pings = riders::ping_times(&mut *tx, caller.user_id, shift.started_at, now.millis()).await?;
+        let pings = riders::ping_times(&mut *tx, caller.user_id, shift.started_at.millis(), now.millis()).await?;
         let available = lokal_core::takeout::available_ms(&pings, now.millis(), s.position_stale_secs.max(1) * 1000);
         let topup = lokal_core::takeout::guarantee_topup(s.rider_hourly_guarantee, available, shift.earned);
         if topup > 0 {
@@ -225,7 +225,7 @@ impl App {
     ) -> Result<Option<ShiftRow>, AppError> {
         // The rider's row first: an assignment racing this waits for it, then sees the rider off
         // shift; tasks are read after it, so none given meanwhile is left behind.
-        let Some(shift) = riders::end_shift(tx, rider, now.millis()).await? else { return Ok(None) };
+        let Some(shift) = riders::end_shift(tx, rider, now).await? else { return Ok(None) };
         let held = deliveries::of_rider(&mut **tx, rider).await?;
         if held.iter().any(|d| d.status == TaskStatus::PickedUp) {
             return Err(AppError::new(ErrorCode::Conflict, "err-shift-end-carrying"));
@@ -247,9 +247,7 @@ impl App {
         let reason = reason_text(reason)?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        if !riders::set_status(&mut tx, rider, RiderStatus::Approved, RiderStatus::Suspended, &reason, now.millis())
-            .await?
-        {
+        if !riders::set_status(&mut tx, rider, RiderStatus::Approved, RiderStatus::Suspended, &reason, now).await? {
             riders::get_by_id(&mut *tx, rider).await?.ok_or_else(|| AppError::not_found("rider"))?;
             return Err(AppError::new(ErrorCode::Conflict, "err-rider-not-suspendable"));
         }
@@ -265,9 +263,7 @@ impl App {
         caller.require_admin()?;
         let reason = reason_text(reason)?;
         let mut tx = self.db().begin().await?;
-        if !riders::set_status(&mut tx, rider, RiderStatus::Suspended, RiderStatus::Approved, "", self.now().millis())
-            .await?
-        {
+        if !riders::set_status(&mut tx, rider, RiderStatus::Suspended, RiderStatus::Approved, "", self.now()).await? {
             riders::get_by_id(&mut *tx, rider).await?.ok_or_else(|| AppError::not_found("rider"))?;
             return Err(AppError::new(ErrorCode::Conflict, "err-rider-not-suspended"));
         }
@@ -288,7 +284,7 @@ impl App {
         let (a, b) = p.to_e7();
         let sample = self.delivery_settings().ping_sample_secs.max(1) * 1000;
         let mut tx = self.db().begin().await?;
-        riders::locate(&mut tx, caller.user_id, a, b, self.now().millis(), sample).await?;
+        riders::locate(&mut tx, caller.user_id, a, b, self.now(), sample).await?;
         tx.commit().await?;
         for d in deliveries::of_rider(self.db().pool(), caller.user_id).await? {
             self.bus().publish(LiveEvent {
@@ -306,7 +302,8 @@ impl App {
     /// refused and recorded in the audit log (`rider.position_refused`) for operators.
     async fn check_plausible(&self, caller: &Principal, r: &RiderRow, p: &LatLng) -> Result<(), AppError> {
         let s = self.delivery_settings();
-        let last = r.position.zip(r.located_at).and_then(|((a, b), t)| LatLng::from_e7(a, b).ok().map(|l| (l, t)));
+        let last =
+            r.position.zip(r.located_at).and_then(|((a, b), t)| LatLng::from_e7(a, b).ok().map(|l| (l, t.millis())));
         let now = self.now().millis();
         let verdict = lokal_core::geo::check_position(
             &self.site().center,

@@ -144,7 +144,7 @@ impl App {
         self.store_row(caller, store, StaffRole::Manager).await?;
         s.check()?;
         let json = serde_json::to_string(&s).map_err(AppError::internal)?;
-        store::set_settings(self.db().pool(), store, &json, self.now().millis()).await?;
+        store::set_settings(self.db().pool(), store, &json, self.now()).await?;
         Ok(s)
     }
 
@@ -334,8 +334,8 @@ impl App {
             cart_json: serde_json::to_string(&cart).map_err(AppError::internal)?,
             total: priced.totals.total,
             eta_minutes: priced.eta_minutes,
-            created_at: now.millis(),
-            expires_at: now.millis() + self.delivery_settings().quote_ttl_secs.max(30) * 1000,
+            created_at: now,
+            expires_at: now.plus_secs(self.delivery_settings().quote_ttl_secs.max(30)),
         };
         store::insert_quote(self.db().pool(), &row).await?;
         Ok(Quote { row, priced })
@@ -352,7 +352,7 @@ impl App {
     /// One of the caller's quotes, priced as it was stored (the order prices it again).
     pub async fn my_quote(&self, caller: &Principal, id: QuoteId) -> Result<(Quote, CartJson), AppError> {
         let (row, cart) = self.my_stored_quote(caller, id).await?;
-        let at = Timestamp::from_millis(row.created_at);
+        let at = Timestamp::from_millis(row.created_at.millis());
         let mut priced = self.price_cart(&cart, at).await?;
         // As quoted: a coupon used since shows in the order's refusal, not here.
         let _ = self.apply_coupons(caller.user_id, &cart, &mut priced, at).await;
@@ -372,7 +372,7 @@ impl App {
         let q = store::quote(self.db().pool(), quote).await?.filter(|q| q.user_id == caller.user_id);
         let q = q.ok_or_else(|| AppError::not_found("quote"))?;
         let now = self.now();
-        if q.expires_at <= now.millis() {
+        if q.expires_at <= now {
             return Err(AppError::new(ErrorCode::QuoteExpired, "err-quote-expired"));
         }
         if expected_total.is_some_and(|t| t != q.total) {
@@ -434,9 +434,9 @@ impl App {
                 .to_owned(),
             note: cart.note.trim().to_owned(),
             code: short_code()?,
-            scheduled_at: priced.scheduled_at,
+            scheduled_at: priced.scheduled_at.map(Timestamp),
             prep_minutes: i64::from(priced.settings.prep_minutes),
-            eta_at: Some(now.millis() + priced.eta_minutes * 60_000),
+            eta_at: Some(now.plus_secs(priced.eta_minutes * 60)),
             ..DetailRow::default()
         };
         let mut detail = detail;

@@ -18,7 +18,7 @@ impl App {
         note: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let e = takeout::EventRow { kind: kind.to_owned(), actor_id: actor, note: note.to_owned(), at: now.millis() };
+        let e = takeout::EventRow { kind: kind.to_owned(), actor_id: actor, note: note.to_owned(), at: now };
         Ok(takeout::add_event(tx, order, &e).await?)
     }
 }

@@ -6,7 +6,7 @@ use crate::fulfil::MenuOrder;
 use crate::{App, AppError};
 use lokal_core::fulfil::{Actor, OrderStatus};
 use lokal_core::geo::LatLng;
-use lokal_core::{OrderId, Principal};
+use lokal_core::{OrderId, Principal, Timestamp};
 
 /// What the tracking page shows.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ impl App {
         let fresh_after = self.now().millis() - self.delivery_settings().position_stale_secs.max(1) * 1000;
         let may_see = matches!(viewer, Actor::Consumer | Actor::Operator) && order.status() == OrderStatus::Delivering;
         let (rider_position, located_at) = match &rider {
-            Some(r) if may_see && r.located_at.is_some_and(|t| t >= fresh_after) => {
+            Some(r) if may_see && r.located_at.is_some_and(|t| t.millis() >= fresh_after) => {
                 // Four decimals of a degree (about 11 m): enough to watch the rider come, not
                 // enough to read a doorway.
                 let p = r.position.and_then(|(a, b)| LatLng::from_e7(a / 1_000 * 1_000, b / 1_000 * 1_000).ok());
@@ -42,6 +42,12 @@ impl App {
             }
             _ => (None, None),
         };
-        Ok(Tracking { viewer, rider_name: rider.map(|r| r.name), rider_position, located_at, order })
+        Ok(Tracking {
+            viewer,
+            rider_name: rider.map(|r| r.name),
+            rider_position,
+            located_at: located_at.map(Timestamp::millis),
+            order,
+        })
     }
 }

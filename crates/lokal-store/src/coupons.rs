@@ -2,9 +2,9 @@
 //! and the per-person limit taken atomically, and the claimed coupons.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::coupon::{BatchStatus, CouponStatus};
-use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, UserId};
+use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -23,12 +23,12 @@ pub struct TemplateRow {
     pub benefit_json: String,
     /// First orders only.
     pub new_customers_only: bool,
-    /// Claiming opens, epoch ms.
-    pub claim_from: i64,
-    /// Claiming closes, epoch ms.
-    pub claim_until: i64,
-    /// Coupons valid until (fixed), epoch ms.
-    pub valid_until: Option<i64>,
+    /// Claiming opens.
+    pub claim_from: Timestamp,
+    /// Claiming closes.
+    pub claim_until: Timestamp,
+    /// Coupons valid until (fixed).
+    pub valid_until: Option<Timestamp>,
     /// Or for this many days after claiming.
     pub valid_days: Option<i64>,
     /// Coupons in the batch.
@@ -45,10 +45,10 @@ pub struct TemplateRow {
     pub status: BatchStatus,
     /// Who created it.
     pub created_by: UserId,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
 }
 
 const TEMPLATE_COLUMNS: &str = "id, issuer, merchant_id, title, benefit_json, new_customers_only, claim_from, \
@@ -69,9 +69,9 @@ fn template_with(r: &AnyRow, prefix: &str) -> Result<TemplateRow, StoreError> {
         title: get(r, &c("title"))?,
         benefit_json: get(r, &c("benefit_json"))?,
         new_customers_only: get::<i64>(r, &c("new_customers_only"))? != 0,
-        claim_from: get(r, &c("claim_from"))?,
-        claim_until: get(r, &c("claim_until"))?,
-        valid_until: get(r, &c("valid_until"))?,
+        claim_from: time(r, &c("claim_from"))?,
+        claim_until: time(r, &c("claim_until"))?,
+        valid_until: opt_time(r, &c("valid_until"))?,
         valid_days: get(r, &c("valid_days"))?,
         quantity: get(r, &c("quantity"))?,
         quantity_left: get(r, &c("quantity_left"))?,
@@ -80,8 +80,8 @@ fn template_with(r: &AnyRow, prefix: &str) -> Result<TemplateRow, StoreError> {
         budget_used: get(r, &c("budget_used"))?,
         status: parse(r, &c("status"))?,
         created_by: parse(r, &c("created_by"))?,
-        created_at: get(r, &c("created_at"))?,
-        updated_at: get(r, &c("updated_at"))?,
+        created_at: time(r, &c("created_at"))?,
+        updated_at: time(r, &c("updated_at"))?,
     })
 }
 
@@ -98,9 +98,9 @@ pub async fn insert_template(tx: &mut crate::Tx, t: &TemplateRow, stores: &[Stor
         .bind(&t.title)
         .bind(&t.benefit_json)
         .bind(i64::from(t.new_customers_only))
-        .bind(t.claim_from)
-        .bind(t.claim_until)
-        .bind(t.valid_until)
+        .bind(t.claim_from.millis())
+        .bind(t.claim_until.millis())
+        .bind(t.valid_until.map(Timestamp::millis))
         .bind(t.valid_days)
         .bind(t.quantity)
         .bind(t.quantity_left)
@@ -109,8 +109,8 @@ pub async fn insert_template(tx: &mut crate::Tx, t: &TemplateRow, stores: &[Stor
         .bind(t.budget_used)
         .bind(t.status.as_str())
         .bind(t.created_by.to_string())
-        .bind(t.created_at)
-        .bind(t.updated_at)
+        .bind(t.created_at.millis())
+        .bind(t.updated_at.millis())
         .execute(&mut **tx)
         .await?;
     for s in stores {
@@ -158,7 +158,7 @@ pub async fn platform_templates<'e>(ex: impl Executor<'e, Database = Any>) -> Re
 /// Batches open for claiming at `now` with coupons left, newest first (the coupon centre).
 pub async fn claimable<'e>(
     ex: impl Executor<'e, Database = Any>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<Vec<TemplateRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
@@ -166,7 +166,7 @@ pub async fn claimable<'e>(
          AND claim_until > $1 AND quantity_left > 0 ORDER BY id DESC LIMIT {}",
         limit.clamp(1, 500)
     ));
-    let rows = sqlx::query(sql).bind(now).fetch_all(ex).await?;
+    let rows = sqlx::query(sql).bind(now.millis()).fetch_all(ex).await?;
     rows.iter().map(template).collect()
 }
 
@@ -175,14 +175,14 @@ pub async fn claimable<'e>(
 pub async fn claimable_for_merchant<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<TemplateRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE (merchant_id = $1 OR issuer = 'platform') \
          AND status = 'active' AND claim_from <= $2 AND claim_until > $2 AND quantity_left > 0 \
          ORDER BY CASE WHEN issuer = 'platform' THEN 1 ELSE 0 END, id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(now).fetch_all(ex).await?;
+    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(now.millis()).fetch_all(ex).await?;
     rows.iter().map(template).collect()
 }
 
@@ -226,13 +226,13 @@ pub async fn stores_of<'e>(
 /// Takes one coupon from an active batch whose claiming is open at `now`. False when none is
 /// left or claiming is not open: nothing is taken. One statement, so racing claims cannot
 /// take more than the batch holds.
-pub async fn take_one(tx: &mut crate::Tx, id: CouponTemplateId, now: i64) -> Result<bool, StoreError> {
+pub async fn take_one(tx: &mut crate::Tx, id: CouponTemplateId, now: Timestamp) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE coupon_templates SET quantity_left = quantity_left - 1, updated_at = $2 WHERE id = $1 \
          AND quantity_left > 0 AND status = 'active' AND claim_from <= $2 AND claim_until > $2",
     )
     .bind(id.to_string())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -268,18 +268,18 @@ pub struct CouponRow {
     pub template_id: CouponTemplateId,
     /// Its holder.
     pub user_id: UserId,
-    /// Claimed, epoch ms.
-    pub claimed_at: i64,
-    /// Expires, epoch ms.
-    pub expires_at: i64,
+    /// Claimed.
+    pub claimed_at: Timestamp,
+    /// Expires.
+    pub expires_at: Timestamp,
     /// `unused`, `used` or `void`.
     pub status: CouponStatus,
     /// The channel that brought the claim (a campaign link, a poster, …).
     pub channel: Option<String>,
     /// The order it was used on.
     pub order_id: Option<String>,
-    /// Used, epoch ms.
-    pub used_at: Option<i64>,
+    /// Used.
+    pub used_at: Option<Timestamp>,
     /// What it took off its order, minor units.
     pub discount: i64,
 }
@@ -292,12 +292,12 @@ fn coupon(r: &AnyRow) -> Result<CouponRow, StoreError> {
         id: parse(r, "id")?,
         template_id: parse(r, "template_id")?,
         user_id: parse(r, "user_id")?,
-        claimed_at: get(r, "claimed_at")?,
-        expires_at: get(r, "expires_at")?,
+        claimed_at: time(r, "claimed_at")?,
+        expires_at: time(r, "expires_at")?,
         status: parse(r, "status")?,
         channel: get(r, "channel")?,
         order_id: get(r, "order_id")?,
-        used_at: get(r, "used_at")?,
+        used_at: opt_time(r, "used_at")?,
         discount: get(r, "discount")?,
     })
 }
@@ -311,12 +311,12 @@ pub async fn insert_coupon(tx: &mut crate::Tx, c: &CouponRow) -> Result<(), Stor
         .bind(c.id.to_string())
         .bind(c.template_id.to_string())
         .bind(c.user_id.to_string())
-        .bind(c.claimed_at)
-        .bind(c.expires_at)
+        .bind(c.claimed_at.millis())
+        .bind(c.expires_at.millis())
         .bind(c.status.as_str())
         .bind(c.channel.as_deref())
         .bind(c.order_id.as_deref())
-        .bind(c.used_at)
+        .bind(c.used_at.map(Timestamp::millis))
         .bind(c.discount)
         .execute(&mut **tx)
         .await?;
@@ -355,7 +355,7 @@ pub async fn hold(
     user: UserId,
     order: &str,
     discount: i64,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE coupons SET status = 'held', order_id = $3, discount = $4 WHERE id = $1 AND user_id = $2 \
@@ -365,7 +365,7 @@ pub async fn hold(
     .bind(user.to_string())
     .bind(order)
     .bind(discount)
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -385,10 +385,10 @@ pub async fn spend_budget(tx: &mut crate::Tx, id: CouponTemplateId, discount: i6
 }
 
 /// The held coupons of an order become used (its payment arrived).
-pub async fn mark_used(tx: &mut crate::Tx, order: &str, now: i64) -> Result<(), StoreError> {
+pub async fn mark_used(tx: &mut crate::Tx, order: &str, now: Timestamp) -> Result<(), StoreError> {
     sqlx::query("UPDATE coupons SET status = 'used', used_at = $2 WHERE order_id = $1 AND status = 'held'")
         .bind(order)
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())

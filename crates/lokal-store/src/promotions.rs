@@ -1,9 +1,9 @@
 //! Store promotions: discounts without a coupon, by the merchant, at one store or all.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, parse, time};
 use lokal_core::RunStatus;
-use lokal_core::{MerchantId, PromotionId, StoreId, UserId};
+use lokal_core::{MerchantId, PromotionId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -22,16 +22,16 @@ pub struct PromotionRow {
     pub benefit_json: String,
     /// First orders only.
     pub first_order: bool,
-    /// Starts, epoch ms.
-    pub starts_at: i64,
-    /// Ends, epoch ms.
-    pub ends_at: i64,
+    /// Starts.
+    pub starts_at: Timestamp,
+    /// Ends.
+    pub ends_at: Timestamp,
     /// `active` or `stopped`.
     pub status: RunStatus,
     /// Who created it.
     pub created_by: UserId,
-    /// Created, epoch ms.
-    pub created_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
 }
 
 const COLUMNS: &str =
@@ -45,11 +45,11 @@ fn from_row(r: &AnyRow) -> Result<PromotionRow, StoreError> {
         title: get(r, "title")?,
         benefit_json: get(r, "benefit_json")?,
         first_order: get::<i64>(r, "first_order")? != 0,
-        starts_at: get(r, "starts_at")?,
-        ends_at: get(r, "ends_at")?,
+        starts_at: time(r, "starts_at")?,
+        ends_at: time(r, "ends_at")?,
         status: parse(r, "status")?,
         created_by: parse(r, "created_by")?,
-        created_at: get(r, "created_at")?,
+        created_at: time(r, "created_at")?,
     })
 }
 
@@ -65,11 +65,11 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, p: &PromotionRow)
         .bind(&p.title)
         .bind(&p.benefit_json)
         .bind(i64::from(p.first_order))
-        .bind(p.starts_at)
-        .bind(p.ends_at)
+        .bind(p.starts_at.millis())
+        .bind(p.ends_at.millis())
         .bind(p.status.as_str())
         .bind(p.created_by.to_string())
-        .bind(p.created_at)
+        .bind(p.created_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -92,12 +92,13 @@ pub async fn running_at<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
     store: StoreId,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<PromotionRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM store_promotions WHERE merchant_id = $1 AND (store_id IS NULL OR store_id = $2) \
          AND status = 'active' AND starts_at <= $3 AND ends_at > $3 ORDER BY id LIMIT 50"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(store.to_string()).bind(now).fetch_all(ex).await?;
+    let rows =
+        sqlx::query(sql).bind(merchant.to_string()).bind(store.to_string()).bind(now.millis()).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }

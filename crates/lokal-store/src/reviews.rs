@@ -1,9 +1,9 @@
 //! Reviews, their votes and reports, rider ratings, and the store's review figures.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::review::ReviewVisibility;
-use lokal_core::{MerchantId, OrderId, StoreId, UserId};
+use lokal_core::{MerchantId, OrderId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -43,15 +43,15 @@ pub struct ReviewRow {
     /// The merchant's public reply.
     pub reply: String,
     /// When.
-    pub reply_at: Option<i64>,
+    pub reply_at: Option<Timestamp>,
     /// Who replied.
     pub reply_by: Option<UserId>,
     /// The author's follow-up.
     pub follow_up: String,
     /// When.
-    pub follow_up_at: Option<i64>,
-    /// Written, epoch ms.
-    pub created_at: i64,
+    pub follow_up_at: Option<Timestamp>,
+    /// Written.
+    pub created_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, store_id, merchant_id, user_id, subject, rating, dimensions_json, body, tags_json, \
@@ -76,11 +76,11 @@ fn from_row(r: &AnyRow) -> Result<ReviewRow, StoreError> {
         hidden_reason: get(r, "hidden_reason")?,
         helpful: get(r, "helpful")?,
         reply: get(r, "reply")?,
-        reply_at: get(r, "reply_at")?,
+        reply_at: opt_time(r, "reply_at")?,
         reply_by: opt(r, "reply_by")?,
         follow_up: get(r, "follow_up")?,
-        follow_up_at: get(r, "follow_up_at")?,
-        created_at: get(r, "created_at")?,
+        follow_up_at: opt_time(r, "follow_up_at")?,
+        created_at: time(r, "created_at")?,
     })
 }
 
@@ -108,11 +108,11 @@ pub async fn insert(tx: &mut crate::Tx, r: &ReviewRow) -> Result<Option<(i64, i6
         .bind(&r.hidden_reason)
         .bind(r.helpful)
         .bind(&r.reply)
-        .bind(r.reply_at)
+        .bind(r.reply_at.map(Timestamp::millis))
         .bind(r.reply_by.map(|u| u.to_string()))
         .bind(&r.follow_up)
-        .bind(r.follow_up_at)
-        .bind(r.created_at)
+        .bind(r.follow_up_at.map(Timestamp::millis))
+        .bind(r.created_at.millis())
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() != 1 {

@@ -1,9 +1,9 @@
 //! Riders: applications, shifts, positions (sampled pings with a retention window).
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::fulfil::RiderStatus;
-use lokal_core::{ShiftId, UserId};
+use lokal_core::{ShiftId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -26,12 +26,12 @@ pub struct RiderRow {
     pub shift_id: Option<ShiftId>,
     /// Last position, 1e-7 degrees.
     pub position: Option<(i64, i64)>,
-    /// When it was reported, epoch ms.
-    pub located_at: Option<i64>,
-    /// Applied, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    /// When it was reported.
+    pub located_at: Option<Timestamp>,
+    /// Applied.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
 }
 
 const COLUMNS: &str =
@@ -49,9 +49,9 @@ fn from_row(r: &AnyRow) -> Result<RiderRow, StoreError> {
         reason: get(r, "reason")?,
         shift_id: opt(r, "shift_id")?,
         position: lat.zip(lng),
-        located_at: get(r, "located_at")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
+        located_at: opt_time(r, "located_at")?,
+        created_at: time(r, "created_at")?,
+        updated_at: time(r, "updated_at")?,
     })
 }
 
@@ -67,7 +67,7 @@ pub async fn apply<'e>(ex: impl Executor<'e, Database = Any>, r: &RiderRow) -> R
         .bind(&r.name)
         .bind(&r.phone)
         .bind(&r.vehicle)
-        .bind(r.created_at)
+        .bind(r.created_at.millis())
         .execute(ex)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -109,7 +109,7 @@ pub async fn decide(
     user: UserId,
     status: RiderStatus,
     reason: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE riders SET status = $2, reason = $3, updated_at = $4 WHERE user_id = $1 AND status = 'pending'",
@@ -117,20 +117,20 @@ pub async fn decide(
     .bind(user.to_string())
     .bind(status.as_str())
     .bind(reason)
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Opens a shift for an approved rider not on shift; false otherwise.
-pub async fn start_shift(tx: &mut crate::Tx, user: UserId, shift: ShiftId, now: i64) -> Result<bool, StoreError> {
+pub async fn start_shift(tx: &mut crate::Tx, user: UserId, shift: ShiftId, now: Timestamp) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE riders SET shift_id = $2, updated_at = $3 WHERE user_id = $1 AND status = 'approved' AND shift_id IS NULL",
     )
     .bind(user.to_string())
     .bind(shift.to_string())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -141,7 +141,7 @@ pub async fn start_shift(tx: &mut crate::Tx, user: UserId, shift: ShiftId, now: 
     )
     .bind(shift.to_string())
     .bind(user.to_string())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(true)
@@ -154,10 +154,10 @@ pub struct ShiftRow {
     pub id: ShiftId,
     /// The rider.
     pub rider_id: UserId,
-    /// Started, epoch ms.
-    pub started_at: i64,
-    /// Ended, epoch ms.
-    pub ended_at: Option<i64>,
+    /// Started.
+    pub started_at: Timestamp,
+    /// Ended.
+    pub ended_at: Option<Timestamp>,
     /// Task pay earned in it, minor units.
     pub earned: i64,
     /// Top-up to the hourly guarantee, paid at its end.
@@ -168,8 +168,8 @@ fn shift_from_row(r: &AnyRow) -> Result<ShiftRow, StoreError> {
     Ok(ShiftRow {
         id: parse(r, "id")?,
         rider_id: parse(r, "rider_id")?,
-        started_at: get(r, "started_at")?,
-        ended_at: get(r, "ended_at")?,
+        started_at: time(r, "started_at")?,
+        ended_at: opt_time(r, "ended_at")?,
         earned: get(r, "earned")?,
         topup: get(r, "topup")?,
     })
@@ -193,13 +193,13 @@ pub async fn shifts<'e>(
 }
 
 /// Closes a rider's open shift; returns it as it was, or `None` when the rider was not on shift.
-pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: i64) -> Result<Option<ShiftRow>, StoreError> {
+pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: Timestamp) -> Result<Option<ShiftRow>, StoreError> {
     let Some(rider) = get_by_id(&mut **tx, user).await? else { return Ok(None) };
     let Some(shift) = rider.shift_id else { return Ok(None) };
     let done = sqlx::query("UPDATE riders SET shift_id = NULL, updated_at = $3 WHERE user_id = $1 AND shift_id = $2")
         .bind(user.to_string())
         .bind(shift.to_string())
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() != 1 {
@@ -207,7 +207,7 @@ pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: i64) -> Result<Opt
     }
     sqlx::query("UPDATE rider_shifts SET ended_at = $2 WHERE id = $1")
         .bind(shift.to_string())
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     let row = sqlx::query("SELECT id, rider_id, started_at, ended_at, earned, topup FROM rider_shifts WHERE id = $1")
@@ -236,19 +236,19 @@ pub async fn locate(
     user: UserId,
     lat_e7: i64,
     lng_e7: i64,
-    now: i64,
+    now: Timestamp,
     sample_ms: i64,
 ) -> Result<bool, StoreError> {
     sqlx::query("UPDATE riders SET lat_e7 = $2, lng_e7 = $3, located_at = $4 WHERE user_id = $1")
         .bind(user.to_string())
         .bind(lat_e7)
         .bind(lng_e7)
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     let recent = sqlx::query("SELECT at FROM rider_pings WHERE rider_id = $1 AND at > $2 LIMIT 1")
         .bind(user.to_string())
-        .bind(now - sample_ms)
+        .bind(now.millis() - sample_ms)
         .fetch_optional(&mut **tx)
         .await?;
     if recent.is_some() {
@@ -258,7 +258,7 @@ pub async fn locate(
         "INSERT INTO rider_pings (rider_id, at, lat_e7, lng_e7) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(user.to_string())
-    .bind(now)
+    .bind(now.millis())
     .bind(lat_e7)
     .bind(lng_e7)
     .execute(&mut **tx)
@@ -330,7 +330,7 @@ pub async fn set_status(
     from: RiderStatus,
     to: RiderStatus,
     reason: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done =
         sqlx::query("UPDATE riders SET status = $3, reason = $4, updated_at = $5 WHERE user_id = $1 AND status = $2")
@@ -338,7 +338,7 @@ pub async fn set_status(
             .bind(from.as_str())
             .bind(to.as_str())
             .bind(reason)
-            .bind(now)
+            .bind(now.millis())
             .execute(&mut **tx)
             .await?;
     Ok(done.rows_affected() == 1)

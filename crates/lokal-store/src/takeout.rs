@@ -2,8 +2,8 @@
 //! its timeline, and taking item stock when an order is paid.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
-use lokal_core::{ItemId, OrderId, QuoteId, StoreId, UserId};
+use crate::row::{get, opt, opt_time, parse, time};
+use lokal_core::{ItemId, OrderId, QuoteId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -21,7 +21,7 @@ pub async fn set_settings<'e>(
     ex: impl Executor<'e, Database = Any>,
     store: StoreId,
     json: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO store_settings (store_id, settings_json, updated_at) VALUES ($1, $2, $3) \
@@ -29,7 +29,7 @@ pub async fn set_settings<'e>(
     )
     .bind(store.to_string())
     .bind(json)
-    .bind(now)
+    .bind(now.millis())
     .execute(ex)
     .await?;
     Ok(())
@@ -50,10 +50,10 @@ pub struct QuoteRow {
     pub total: i64,
     /// The quoted minutes to the door (or to ready, for pickup).
     pub eta_minutes: i64,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Valid until, epoch ms.
-    pub expires_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Valid until.
+    pub expires_at: Timestamp,
 }
 
 /// Stores a quote.
@@ -68,8 +68,8 @@ pub async fn insert_quote<'e>(ex: impl Executor<'e, Database = Any>, q: &QuoteRo
     .bind(&q.cart_json)
     .bind(q.total)
     .bind(q.eta_minutes)
-    .bind(q.created_at)
-    .bind(q.expires_at)
+    .bind(q.created_at.millis())
+    .bind(q.expires_at.millis())
     .execute(ex)
     .await?;
     Ok(())
@@ -92,8 +92,8 @@ pub async fn quote<'e>(ex: impl Executor<'e, Database = Any>, id: QuoteId) -> Re
                 cart_json: get(r, "cart_json")?,
                 total: get(r, "total")?,
                 eta_minutes: get(r, "eta_minutes")?,
-                created_at: get(r, "created_at")?,
-                expires_at: get(r, "expires_at")?,
+                created_at: time(r, "created_at")?,
+                expires_at: time(r, "expires_at")?,
             })
         })
         .transpose()
@@ -135,19 +135,19 @@ pub struct DetailRow {
     /// Pickup code, delivery code or bill confirmation code.
     pub code: String,
     /// Chosen time slot, epoch ms (none: as soon as possible).
-    pub scheduled_at: Option<i64>,
+    pub scheduled_at: Option<Timestamp>,
     /// Preparation minutes (set on acceptance).
     pub prep_minutes: i64,
     /// The store must accept by then, epoch ms (set on payment).
     pub accept_by: Option<i64>,
-    /// Estimated hand-over, epoch ms.
-    pub eta_at: Option<i64>,
-    /// Accepted, epoch ms.
-    pub accepted_at: Option<i64>,
-    /// Ready, epoch ms.
-    pub ready_at: Option<i64>,
-    /// Completed, epoch ms.
-    pub completed_at: Option<i64>,
+    /// Estimated hand-over.
+    pub eta_at: Option<Timestamp>,
+    /// Accepted.
+    pub accepted_at: Option<Timestamp>,
+    /// Ready.
+    pub ready_at: Option<Timestamp>,
+    /// Completed.
+    pub completed_at: Option<Timestamp>,
     /// Why it was rejected or cancelled.
     pub reason: String,
     /// The consumer already had a paid order at this store when placing it.
@@ -182,13 +182,13 @@ fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
         table_code: get(r, "table_code")?,
         note: get(r, "note")?,
         code: get(r, "code")?,
-        scheduled_at: get(r, "scheduled_at")?,
+        scheduled_at: opt_time(r, "scheduled_at")?,
         prep_minutes: get(r, "prep_minutes")?,
         accept_by: get(r, "accept_by")?,
-        eta_at: get(r, "eta_at")?,
-        accepted_at: get(r, "accepted_at")?,
-        ready_at: get(r, "ready_at")?,
-        completed_at: get(r, "completed_at")?,
+        eta_at: opt_time(r, "eta_at")?,
+        accepted_at: opt_time(r, "accepted_at")?,
+        ready_at: opt_time(r, "ready_at")?,
+        completed_at: opt_time(r, "completed_at")?,
         reason: get(r, "reason")?,
         platform_discount: get(r, "platform_discount")?,
         returning: get::<i64>(r, "repeat_customer")? != 0,
@@ -219,13 +219,13 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
         .bind(&d.table_code)
         .bind(&d.note)
         .bind(&d.code)
-        .bind(d.scheduled_at)
+        .bind(d.scheduled_at.map(Timestamp::millis))
         .bind(d.prep_minutes)
         .bind(d.accept_by)
-        .bind(d.eta_at)
-        .bind(d.accepted_at)
-        .bind(d.ready_at)
-        .bind(d.completed_at)
+        .bind(d.eta_at.map(Timestamp::millis))
+        .bind(d.accepted_at.map(Timestamp::millis))
+        .bind(d.ready_at.map(Timestamp::millis))
+        .bind(d.completed_at.map(Timestamp::millis))
         .bind(&d.reason)
         .bind(d.platform_discount)
         .bind(i64::from(d.returning))
@@ -295,14 +295,14 @@ pub async fn set_prep_and_reason(
 /// Paid orders whose acceptance deadline passed, oldest first.
 pub async fn overdue_acceptance<'e>(
     ex: impl Executor<'e, Database = Any>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<Vec<OrderId>, StoreError> {
     let rows = sqlx::query(
         "SELECT d.order_id FROM order_details d JOIN orders o ON o.id = d.order_id \
          WHERE d.accept_by <= $1 AND o.status = 'paid' ORDER BY d.accept_by LIMIT $2",
     )
-    .bind(now)
+    .bind(now.millis())
     .bind(limit)
     .fetch_all(ex)
     .await?;
@@ -412,8 +412,8 @@ pub struct EventRow {
     pub actor_id: Option<UserId>,
     /// A reason or detail.
     pub note: String,
-    /// When, epoch ms.
-    pub at: i64,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// Appends to an order's timeline.
@@ -424,7 +424,7 @@ pub async fn add_event(tx: &mut crate::Tx, order: OrderId, e: &EventRow) -> Resu
         .bind(&e.kind)
         .bind(e.actor_id.map(|u| u.to_string()))
         .bind(&e.note)
-        .bind(e.at)
+        .bind(e.at.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -442,7 +442,7 @@ pub async fn events<'e>(ex: impl Executor<'e, Database = Any>, order: OrderId) -
                 kind: get(r, "kind")?,
                 actor_id: opt(r, "actor_id")?,
                 note: get(r, "note")?,
-                at: get(r, "at")?,
+                at: time(r, "at")?,
             })
         })
         .collect()

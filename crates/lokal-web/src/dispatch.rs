@@ -60,9 +60,9 @@ struct RiderLine {
 fn rider_line(nav: &Nav, r: RiderRow) -> RiderLine {
     RiderLine {
         id: r.user_id.to_string(),
-        applied: nav.near(r.created_at),
+        applied: nav.near(r.created_at.millis()),
         on_shift: r.shift_id.is_some(),
-        located: r.located_at.map(|at| nav.near(at)).unwrap_or_default(),
+        located: r.located_at.map(|at| nav.near(at.millis())).unwrap_or_default(),
         name: r.name,
         phone: r.phone,
         vehicle: r.vehicle,

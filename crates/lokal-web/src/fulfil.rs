@@ -116,7 +116,7 @@ fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
         },
         note: o.detail.note.clone(),
         accept_by: o.detail.accept_by.map(clock).unwrap_or_default(),
-        eta: o.detail.eta_at.map(clock).unwrap_or_default(),
+        eta: o.detail.eta_at.map(|t| clock(t.millis())).unwrap_or_default(),
         rider: o.delivery.as_ref().map(|d| d.status.to_string()).unwrap_or_default(),
         can_accept: status == OrderStatus::Paid,
         can_ready: status == OrderStatus::Accepted,

@@ -378,21 +378,21 @@ async fn fill(ctx: &Ctx, nav: &Nav, me: &Principal, r: &RiderRow, page: &mut Rid
         page.lng = format!("{:.6}", lng as f64 / 1e7);
     }
     if let Some(at) = r.located_at {
-        page.located = nav.near(at);
+        page.located = nav.near(at.millis());
     }
     let earnings = ctx.app.rider_earnings(me).await?;
     page.balance = yuan(earnings.balance);
     page.delivered = earnings.delivered.len();
     if let Some(open) = earnings.shifts.iter().find(|s| Some(s.id) == r.shift_id) {
-        page.shift_since = nav.near(open.started_at);
+        page.shift_since = nav.near(open.started_at.millis());
     }
     page.shifts = earnings
         .shifts
         .iter()
         .take(5)
         .map(|s| ShiftLine {
-            started: nav.near(s.started_at),
-            ended: s.ended_at.map(|at| nav.near(at)).unwrap_or_default(),
+            started: nav.near(s.started_at.millis()),
+            ended: s.ended_at.map(|at| nav.near(at.millis())).unwrap_or_default(),
             earned: yuan(s.earned),
             topup: yuan(s.topup),
         })

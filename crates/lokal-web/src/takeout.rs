@@ -663,7 +663,7 @@ async fn quote_page(
         total_minor: t.total,
         eta_minutes: q.row.eta_minutes,
         slot: q.priced.scheduled_at.map(|s| nav.near_at(s, offset)),
-        expires: clock(&nav, q.row.expires_at, offset),
+        expires: clock(&nav, q.row.expires_at.millis(), offset),
         where_to,
         discounts: q
             .priced
@@ -953,7 +953,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .detail
             .eta_at
             .filter(|_| !status.is_terminal())
-            .map(|at| nav.t1(eta_key, "time", clock(&nav, at, offset))),
+            .map(|at| nav.t1(eta_key, "time", clock(&nav, at.millis(), offset))),
         lines: o.lines.iter().map(|l| (l.name.clone(), l.options.clone(), l.quantity, nav.money(l.total))).collect(),
         total: nav.money(o.order.total),
         discount: (o.detail.discount > 0).then(|| nav.money(-o.detail.discount)),
@@ -963,7 +963,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .map(|e| {
                 let kind = event_word(&e.kind);
                 Step {
-                    at: nav.near_at(e.at, offset),
+                    at: nav.near_at(e.at.millis(), offset),
                     what: nav.label("order-event", &kind).into_owned(),
                     kind,
                     note: note_text(&nav, &e.note),

@@ -7,7 +7,7 @@ use lokal_app::App;
 use lokal_app::accounts::Registration;
 use lokal_core::review::ReviewVisibility;
 use lokal_core::store::Category;
-use lokal_core::{MerchantId, StoreId, UserId};
+use lokal_core::{MerchantId, StoreId, Timestamp, UserId};
 use lokal_store::reviews::{self, ReviewRow};
 
 /// A store to review: its ids, category and how good it is (the mean stars × 100 its diners give).
@@ -146,7 +146,7 @@ pub async fn seed(app: &App, stores: &[ToReview], seed: u64) -> anyhow::Result<u
                 follow_up: String::new(),
                 follow_up_at: None,
                 // Within the last 60 days.
-                created_at: now - (rng.unit() * 60.0 * 86_400_000.0) as i64,
+                created_at: Timestamp(now - (rng.unit() * 60.0 * 86_400_000.0) as i64),
             };
             if let Some(f) = reviews::insert(&mut tx, &row).await? {
                 figures = f;

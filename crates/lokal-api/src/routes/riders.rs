@@ -78,7 +78,7 @@ fn rider_out(r: RiderRow) -> RiderOut {
         reason: r.reason,
         on_shift: r.shift_id.is_some(),
         position: r.position.map(e7),
-        located_at: r.located_at.map(Timestamp::from_millis),
+        located_at: r.located_at,
     }
 }
 
@@ -203,8 +203,8 @@ pub struct ShiftOut {
 fn shift_out(s: lokal_store::riders::ShiftRow) -> ShiftOut {
     ShiftOut {
         id: s.id,
-        started_at: Timestamp::from_millis(s.started_at),
-        ended_at: s.ended_at.map(Timestamp::from_millis),
+        started_at: Timestamp::from_millis(s.started_at.millis()),
+        ended_at: s.ended_at,
         earned: cny(s.earned),
         topup: cny(s.topup),
     }

@@ -154,7 +154,7 @@ fn quote_out(q: Quote) -> QuoteOut {
             .collect(),
         total: cny(t.total),
         eta_minutes: q.row.eta_minutes,
-        expires_at: Timestamp::from_millis(q.row.expires_at),
+        expires_at: Timestamp::from_millis(q.row.expires_at.millis()),
     }
 }
 
@@ -274,18 +274,18 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
         table_code: d.table_code,
         note: d.note,
         code: show_code.then_some(d.code),
-        scheduled_at: ts(d.scheduled_at),
+        scheduled_at: ts(d.scheduled_at.map(Timestamp::millis)),
         prep_minutes: d.prep_minutes,
         accept_by: ts(d.accept_by),
-        eta_at: ts(d.eta_at),
+        eta_at: ts(d.eta_at.map(Timestamp::millis)),
         reason: d.reason,
         created_at: o.order.created_at,
         paid_at: o.order.paid_at,
-        completed_at: ts(d.completed_at),
+        completed_at: ts(d.completed_at.map(Timestamp::millis)),
         timeline: o
             .events
             .into_iter()
-            .map(|e| StepOut { kind: e.kind, note: e.note, at: Timestamp::from_millis(e.at) })
+            .map(|e| StepOut { kind: e.kind, note: e.note, at: Timestamp::from_millis(e.at.millis()) })
             .collect(),
         delivery: o.delivery.map(|t| DeliveryOut {
             id: t.id,

@@ -122,7 +122,7 @@ impl App {
         merchant: Option<MerchantId>,
         t: CouponTerms,
     ) -> Result<TemplateView, AppError> {
-        let now = self.now().millis();
+        let now = self.now();
         let (valid_until, valid_days) = match t.validity {
             Validity::Until(u) => (Some(u.millis()), None),
             Validity::Days(d) => (None, Some(i64::from(d))),
@@ -145,8 +145,8 @@ impl App {
             budget_used: 0,
             status: BatchStatus::Active,
             created_by: caller.user_id,
-            created_at: Timestamp(now),
-            updated_at: Timestamp(now),
+            created_at: now,
+            updated_at: now,
         };
         let mut tx = self.db().begin().await?;
         coupons::insert_template(&mut tx, &row, &t.store_ids).await?;

@@ -459,9 +459,9 @@ impl App {
     /// store's settings say; a bill the till did not confirm is refunded. Returns how many were
     /// decided.
     pub async fn enforce_acceptance_sla(&self) -> Result<usize, AppError> {
-        let now = self.now().millis();
+        let now = self.now();
         let mut n = 0;
-        for id in takeout::overdue_acceptance(self.db().pool(), Timestamp(now), 200).await? {
+        for id in takeout::overdue_acceptance(self.db().pool(), now, 200).await? {
             let o = self.menu_order(id).await?;
             let auto_accept = match o.order.store_id {
                 Some(s) => self.order_settings(s).await?.auto_accept && o.mode() != Mode::PayAtStore,

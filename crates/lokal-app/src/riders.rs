@@ -101,7 +101,7 @@ impl App {
             )
             .into());
         }
-        let now = self.now().millis();
+        let now = self.now();
         let row = RiderRow {
             user_id: caller.user_id,
             name,
@@ -112,8 +112,8 @@ impl App {
             shift_id: None,
             position: None,
             located_at: None,
-            created_at: Timestamp(now),
-            updated_at: Timestamp(now),
+            created_at: now,
+            updated_at: now,
         };
         if !riders::apply(self.db().pool(), &row).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-rider-applied"));
@@ -144,10 +144,10 @@ impl App {
     ) -> Result<RiderRow, AppError> {
         caller.require_admin()?;
         let reason = if approve { String::new() } else { reason_text(reason)? };
-        let now = self.now().millis();
+        let now = self.now();
         let mut tx = self.db().begin().await?;
         let status = if approve { RiderStatus::Approved } else { RiderStatus::Rejected };
-        if !riders::decide(&mut tx, user, status, &reason, Timestamp(now)).await? {
+        if !riders::decide(&mut tx, user, status, &reason, now).await? {
             return Err(match riders::get_by_id(&mut *tx, user).await? {
                 Some(r) => AppError::new(
                     ErrorCode::Conflict,

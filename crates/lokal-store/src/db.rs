@@ -69,6 +69,24 @@ const MIGRATIONS: &[(i64, &str, Script)] = &[
     (25, "security", Script::Both(include_str!("../migrations/0025_security.sql"))),
 ];
 
+/// The backend's migrations, in order, as sqlx runs them.
+fn migrations(backend: Backend) -> Vec<Migration> {
+    MIGRATIONS
+        .iter()
+        .map(|(v, name, script)| {
+            let sql = match (script, backend) {
+                (Script::Both(sql), _) => *sql,
+                (Script::Each { sqlite, .. }, Backend::Sqlite) => *sqlite,
+                (Script::Each { postgres, .. }, Backend::Postgres) => *postgres,
+            };
+            // A script that starts with `-- no-transaction` runs its own transaction (SQLite
+            // table rebuilds must turn foreign keys off outside one).
+            let no_tx = sql.starts_with("-- no-transaction");
+            Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), no_tx)
+        })
+        .collect()
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
@@ -100,20 +118,7 @@ impl Db {
     /// Applies the backend's pending migrations (safe to run from several processes at once on
     /// PostgreSQL: sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrations = MIGRATIONS
-            .iter()
-            .map(|(v, name, script)| {
-                let sql = match (script, self.backend) {
-                    (Script::Both(sql), _) => *sql,
-                    (Script::Each { sqlite, .. }, Backend::Sqlite) => *sqlite,
-                    (Script::Each { postgres, .. }, Backend::Postgres) => *postgres,
-                };
-                // A script that starts with `-- no-transaction` runs its own transaction (SQLite
-                // table rebuilds must turn foreign keys off outside one).
-                let no_tx = sql.starts_with("-- no-transaction");
-                Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), no_tx)
-            })
-            .collect();
+        let migrations = migrations(self.backend);
         Migrator::with_migrations(migrations).run(&self.pool).await?;
         Ok(())
     }
@@ -153,24 +158,15 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use super::{Backend, MIGRATIONS, Script};
-    use sqlx::SqlSafeStr;
-    use sqlx::migrate::{Migration, MigrationType};
-    use std::borrow::Cow;
+    use super::{Backend, migrations};
 
     /// Each backend's migrations as `backend version checksum` lines (sqlx's SHA-384 of the text).
     fn checksums() -> String {
         let mut out = String::new();
         for (backend, label) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "postgres")] {
-            for (v, name, script) in MIGRATIONS {
-                let sql = match (script, backend) {
-                    (Script::Both(sql), _) => *sql,
-                    (Script::Each { sqlite, .. }, Backend::Sqlite) => *sqlite,
-                    (Script::Each { postgres, .. }, Backend::Postgres) => *postgres,
-                };
-                let m = Migration::new(*v, Cow::Borrowed(*name), MigrationType::Simple, sql.into_sql_str(), false);
+            for m in migrations(backend) {
                 let hex: String = m.checksum.iter().map(|b| format!("{b:02x}")).collect();
-                out.push_str(&format!("{label} {v:04} {hex}\n"));
+                out.push_str(&format!("{label} {:04} {hex}\n", m.version));
             }
         }
         out

@@ -3,7 +3,7 @@
 use crate::secret::{hash_password, random_token, sha256_hex, verify_password};
 use crate::{App, AppError};
 use lokal_core::account::{DisplayName, Email, LoginId, Password, Phone};
-use lokal_core::{ErrorCode, FieldError, Principal, UserId};
+use lokal_core::{ErrorCode, FieldError, Principal, Timestamp, UserId};
 use lokal_store::sessions::{self, SessionRow};
 use lokal_store::users::{self, UserRow};
 use lokal_store::{StoreError, grants};
@@ -37,8 +37,8 @@ pub enum SessionKind {
 pub struct NewSession {
     /// The bearer token or cookie value.
     pub token: String,
-    /// Expiry, epoch ms.
-    pub expires_at: i64,
+    /// When it expires.
+    pub expires_at: Timestamp,
 }
 
 /// An authenticated request's caller and session.
@@ -118,7 +118,7 @@ impl App {
             phone: phone.map(|p| p.as_str().to_owned()),
             password_hash: hash_password(password.expose().to_owned()).await?,
             display_name: name.as_str().to_owned(),
-            created_at: self.now().millis(),
+            created_at: self.now(),
             disabled: false,
             lang: None,
         };
@@ -218,7 +218,7 @@ impl App {
     pub async fn open_session(&self, user: UserId, kind: SessionKind) -> Result<NewSession, AppError> {
         let token = random_token()?;
         let now = self.now();
-        let expires_at = now.plus_secs(self.auth_settings().session_ttl_hours * 3600).millis();
+        let expires_at = now.plus_secs(self.auth_settings().session_ttl_hours * 3600);
         let row = SessionRow {
             token_hash: sha256_hex(token.as_bytes()),
             user_id: user,
@@ -226,7 +226,7 @@ impl App {
                 SessionKind::Web => "web".into(),
                 SessionKind::Api => "api".into(),
             },
-            created_at: now.millis(),
+            created_at: now,
             expires_at,
         };
         sessions::insert(self.db().pool(), &row).await?;
@@ -242,7 +242,7 @@ impl App {
     /// The caller behind a token, if it is a live session of an enabled account.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Authenticated>, AppError> {
         let pool = self.db().pool();
-        let Some(session) = sessions::find_live(pool, &sha256_hex(token.as_bytes()), self.now().millis()).await? else {
+        let Some(session) = sessions::find_live(pool, &sha256_hex(token.as_bytes()), self.now()).await? else {
             return Ok(None);
         };
         let grants = grants::for_user(pool, session.user_id).await?;

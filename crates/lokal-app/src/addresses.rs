@@ -5,10 +5,10 @@
 use crate::{App, AppError};
 use lokal_core::address::{Address, AddressInput, MAX_ADDRESSES, too_many};
 use lokal_core::geo::LatLng;
-use lokal_core::{ErrorCode, Principal};
+use lokal_core::{ErrorCode, Principal, Timestamp};
 use lokal_store::addresses::{self, AddressRow};
 
-fn row_of(id: String, caller: &Principal, a: &Address, created_at: i64, now: i64) -> AddressRow {
+fn row_of(id: String, caller: &Principal, a: &Address, created_at: Timestamp, now: Timestamp) -> AddressRow {
     let (lat_e7, lng_e7) = a.location.to_e7();
     AddressRow {
         id,
@@ -48,7 +48,7 @@ impl App {
     /// Saves a new address for the caller (at most 50).
     pub async fn add_address(&self, caller: &Principal, input: &AddressInput) -> Result<AddressRow, AppError> {
         let a = input.parse()?;
-        let now = self.now().millis();
+        let now = self.now();
         let mut tx = self.db().begin().await?;
         if addresses::count(&mut *tx, caller.user_id).await? >= i64::try_from(MAX_ADDRESSES).unwrap_or(i64::MAX) {
             return Err(too_many().into());
@@ -68,7 +68,7 @@ impl App {
     ) -> Result<AddressRow, AppError> {
         let old = self.my_address(caller, id).await?;
         let a = input.parse()?;
-        let row = row_of(old.id, caller, &a, old.created_at, self.now().millis());
+        let row = row_of(old.id, caller, &a, old.created_at, self.now());
         if !addresses::update(self.db().pool(), &row).await? {
             return Err(not_found());
         }

@@ -145,7 +145,7 @@ impl App {
             role,
             merchant_id: merchant,
             stores,
-            created_at: self.now().millis(),
+            created_at: self.now(),
         };
         let mut tx = self.db().begin().await?;
         grants::insert(&mut tx, &g)

@@ -98,7 +98,7 @@ impl App {
                 Some(s) => stores.get(&s).copied().unwrap_or(DEFAULT_OFFSET_MIN),
                 None => offsets.get(&t.merchant).copied().unwrap_or(DEFAULT_OFFSET_MIN),
             };
-            days.entry((t.merchant, t.store)).or_default().insert(analytics::local_day(t.at, off));
+            days.entry((t.merchant, t.store)).or_default().insert(analytics::local_day(t.at.millis(), off));
         }
         let mut ranges = 0;
         for ((merchant, store), set) in days {

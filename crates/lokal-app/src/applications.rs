@@ -67,7 +67,7 @@ impl App {
             status: ApprovalStatus::Pending,
             reason: None,
             merchant_id: None,
-            created_at: self.now().millis(),
+            created_at: self.now(),
             decided_at: None,
             decided_by: None,
         };
@@ -112,15 +112,8 @@ impl App {
     ) -> Result<(Application, MerchantId, StoreView), AppError> {
         caller.require_admin()?;
         let app = self.pending(id).await?;
-        if !applications::decide(
-            self.db().pool(),
-            id,
-            ApprovalStatus::Approved,
-            None,
-            caller.user_id,
-            self.now().millis(),
-        )
-        .await?
+        if !applications::decide(self.db().pool(), id, ApprovalStatus::Approved, None, caller.user_id, self.now())
+            .await?
         {
             return Err(AppError::new(ErrorCode::Conflict, "err-application-decided"));
         }
@@ -174,7 +167,7 @@ impl App {
             ApprovalStatus::Rejected,
             Some(reason),
             caller.user_id,
-            self.now().millis(),
+            self.now(),
         )
         .await?
         {

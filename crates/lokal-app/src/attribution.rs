@@ -5,7 +5,7 @@
 
 use crate::{App, AppError};
 use lokal_core::campaign::{self, EventKind, Touch};
-use lokal_core::{MerchantId, UserId};
+use lokal_core::{MerchantId, Timestamp, UserId};
 use lokal_store::Tx;
 use lokal_store::campaigns::{self, AttributionRow};
 
@@ -39,7 +39,7 @@ impl App {
             None => (false, false),
         };
         let row = AttributionRow {
-            kind: a.kind.as_str().to_owned(),
+            kind: a.kind,
             ref_id: a.ref_id.clone(),
             user_id: a.user,
             merchant_id: a.merchant,
@@ -48,7 +48,7 @@ impl App {
             amount: a.amount,
             new_to_merchant,
             new_to_platform,
-            at: now,
+            at: Timestamp::from_millis(now),
         };
         campaigns::insert_attribution(&mut **tx, &row).await?;
         Ok(())

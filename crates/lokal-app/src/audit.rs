@@ -17,7 +17,7 @@ impl App {
     ) -> Result<(), AppError> {
         let row = AuditRow {
             id: uuid::Uuid::now_v7().to_string(),
-            at: self.now().millis(),
+            at: self.now(),
             actor_id: actor,
             action: action.to_owned(),
             subject,

@@ -7,10 +7,12 @@
 use crate::coupons::TemplateView;
 use crate::{App, AppError};
 use lokal_core::RunStatus;
-use lokal_core::campaign::{self, CampaignJson, CampaignTerms, ChannelJson, ChannelKind, EventKind, Model};
+use lokal_core::campaign::{self, CampaignJson, CampaignTerms, ChannelJson, EventKind, Model};
 use lokal_core::coupon::BatchStatus;
 use lokal_core::fulfil::OrderStatus;
-use lokal_core::{CampaignId, ChannelId, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, UserId};
+use lokal_core::{
+    CampaignId, ChannelId, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, Timestamp, UserId,
+};
 use lokal_store::campaigns::{self, CampaignRow, ChannelRow, Credited};
 use lokal_store::stores;
 
@@ -90,8 +92,8 @@ pub struct CreditedOrder {
     pub order_id: String,
     /// The channel credited.
     pub channel: ChannelId,
-    /// Placed, epoch ms.
-    pub at: i64,
+    /// Placed.
+    pub at: Timestamp,
     /// Status now.
     pub status: String,
     /// Total paid (or to pay), minor units.
@@ -119,7 +121,7 @@ pub struct CampaignReport {
     pub orders: Vec<CreditedOrder>,
 }
 
-fn counts(status: Option<OrderStatus>, paid_at: Option<i64>) -> bool {
+fn counts(status: Option<OrderStatus>, paid_at: Option<Timestamp>) -> bool {
     paid_at.is_some() && !matches!(status, Some(OrderStatus::Cancelled | OrderStatus::Rejected))
 }
 
@@ -129,14 +131,14 @@ fn figures(credits: &[&Credited], platform: bool) -> Figures {
     let mut new = std::collections::BTreeSet::new();
     let mut returning = std::collections::BTreeSet::new();
     for c in credits {
-        match c.kind.as_str() {
-            "signup" => f.signups += 1,
-            "claim" => f.claims += 1,
-            "redemption" if c.undone_at.is_none() => {
+        match c.kind {
+            EventKind::Signup => f.signups += 1,
+            EventKind::Claim => f.claims += 1,
+            EventKind::Redemption if c.undone_at.is_none() => {
                 f.redemptions += 1;
                 f.redeemed_value += c.amount;
             }
-            "order" => {
+            EventKind::Order => {
                 f.orders_placed += 1;
                 if c.paid_at.is_some() {
                     f.gmv += c.amount - c.refunded;
@@ -234,12 +236,12 @@ impl App {
             title: t.title,
             store_id: t.store_id,
             coupon_template_id: t.coupon_batch_id,
-            starts_at: t.starts_at.millis(),
-            ends_at: t.ends_at.millis(),
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
             window_days: t.window_days,
             status: RunStatus::Active,
             created_by: caller.user_id,
-            created_at: now.millis(),
+            created_at: now,
         };
         campaigns::insert_campaign(self.db().pool(), &row).await?;
         Ok(row)
@@ -297,10 +299,10 @@ impl App {
                 id: ChannelId::generate(),
                 campaign_id: id,
                 code: channel_code()?,
-                kind: j.kind.as_str().to_owned(),
+                kind: j.kind,
                 name: name.clone(),
                 cost,
-                created_at: self.now().millis(),
+                created_at: self.now(),
             };
             if campaigns::insert_channel(self.db().pool(), &row).await? {
                 return Ok(row);
@@ -335,7 +337,9 @@ impl App {
             None => crate::secret::random_token()?,
         };
         let now = self.now().millis();
-        let running = campaign.status == RunStatus::Active && campaign.starts_at <= now && now < campaign.ends_at;
+        let running = campaign.status == RunStatus::Active
+            && campaign.starts_at.millis() <= now
+            && now < campaign.ends_at.millis();
         if running
             && !campaigns::touched_since(self.db().pool(), &visitor, channel.id, now - VISIT_MS).await?
             && self.rate_hit(&format!("touch:{client}"), 60, 60).await.is_ok()
@@ -414,7 +418,7 @@ impl App {
         finish(&mut total);
         let orders = credited
             .iter()
-            .filter(|c| c.kind == "order")
+            .filter(|c| c.kind == EventKind::Order)
             .map(|c| CreditedOrder {
                 order_id: c.ref_id.clone(),
                 channel: c.channel_id,
@@ -428,11 +432,6 @@ impl App {
             .collect();
         Ok(CampaignReport { campaign: view, model, channels, total, orders })
     }
-}
-
-/// The kind of a stored channel, for display.
-pub fn channel_kind(row: &ChannelRow) -> ChannelKind {
-    ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Link)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ impl App {
         let content = ItemContent::parse(item)?;
         self.merchant(caller, merchant).await?;
         self.check_photo("photo", &content.photo).await?;
-        let now = self.now().millis();
+        let now = self.now();
         let row = ItemRow {
             id: ItemId::generate(),
             merchant_id: merchant,
@@ -69,7 +69,7 @@ impl App {
         row.price = content.price;
         row.options_json = serde_json::to_string(&content.options).map_err(AppError::internal)?;
         row.photo = content.photo;
-        row.updated_at = self.now().millis();
+        row.updated_at = self.now();
         if !store::update(self.db().pool(), &row).await? {
             return Err(AppError::not_found("item"));
         }

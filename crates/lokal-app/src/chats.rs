@@ -63,7 +63,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-chat-staff-do-not-open"));
         }
         self.rate_hit(&format!("chat:{}", caller.user_id), PER_MINUTE, 60).await?;
-        let now = self.now().millis();
+        let now = self.now();
         let mut tx = self.db().begin().await?;
         let thread =
             chats::open(&mut tx, &uuid::Uuid::now_v7().to_string(), store, merchant, caller.user_id, now).await?;
@@ -119,7 +119,7 @@ impl App {
         };
         let body = chat_body(body)?;
         self.rate_hit(&format!("chat:{}", caller.user_id), PER_MINUTE, 60).await?;
-        let now = self.now().millis();
+        let now = self.now();
         let m = message(&t.id, side, caller, body, now);
         let mut tx = self.db().begin().await?;
         chats::post(&mut tx, &m, &preview(&m.body)).await?;
@@ -178,7 +178,7 @@ fn staff_side(caller: &Principal, merchant: lokal_core::MerchantId, store: Store
     staff.authorize(Scope::Store(merchant, store), StaffRole::Clerk).is_ok()
 }
 
-fn message(thread: &str, side: Side, caller: &Principal, body: String, at: i64) -> MessageRow {
+fn message(thread: &str, side: Side, caller: &Principal, body: String, at: lokal_core::Timestamp) -> MessageRow {
     MessageRow {
         id: uuid::Uuid::now_v7().to_string(),
         thread_id: thread.to_owned(),

@@ -135,7 +135,7 @@ impl App {
         let list = rows
             .into_iter()
             .map(|row| {
-                let recency_days = (now - row.last_at).max(0) / 86_400_000;
+                let recency_days = (now - row.last_at.millis()).max(0) / 86_400_000;
                 Customer {
                     recency_days,
                     segment: Segment::of(recency_days, row.visits),
@@ -146,7 +146,7 @@ impl App {
             })
             .collect();
         Ok(Page::from_overfetch(list, page.limit, |c| {
-            CustomerCursor { last_at: c.row.last_at, user: c.row.user_id }.to_string()
+            CustomerCursor { last_at: c.row.last_at.millis(), user: c.row.user_id }.to_string()
         }))
     }
 
@@ -182,7 +182,7 @@ impl App {
         if !store::is_customer(self.db().pool(), merchant, user).await? {
             return Err(AppError::not_found("customer"));
         }
-        store::add_tag(self.db().pool(), merchant, user, &tag, caller.user_id, self.now().millis()).await?;
+        store::add_tag(self.db().pool(), merchant, user, &tag, caller.user_id, self.now()).await?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use crate::delivery_settings::DispatchMode;
 use crate::fulfil::reason_text;
 use crate::{App, AppError};
 use lokal_core::fulfil::{TaskEvent, TaskStatus, task_next};
-use lokal_core::{DeliveryId, ErrorCode, Principal, Role, UserId};
+use lokal_core::{DeliveryId, ErrorCode, Principal, Role, Timestamp, UserId};
 use lokal_dispatch::live::{self, FreeRider, Geo, LiveParams, OpenTask};
 use lokal_store::deliveries::{self, DeliveryRow};
 use lokal_store::riders::{self, RiderRow};
@@ -58,8 +58,8 @@ pub struct Offer {
     pub from_rider_m: i64,
     /// The rider's pay for it, minor units.
     pub pay: i64,
-    /// When the food should be ready, epoch ms.
-    pub ready_at: i64,
+    /// When the food should be ready.
+    pub ready_at: Timestamp,
 }
 
 /// A coordinate (1e-7 degrees) rounded to 0.005°: an area, not a door.
@@ -195,7 +195,7 @@ impl App {
                 distance_m: d.distance_m,
                 from_rider_m: from_rider.round() as i64,
                 pay: d.rider_pay,
-                ready_at: d.ready_at.millis(),
+                ready_at: d.ready_at,
             });
         }
         Ok(out)

@@ -28,12 +28,14 @@ pub struct MenuOrder {
     pub delivery: Option<DeliveryRow>,
     /// The store's name.
     pub store_name: String,
+    /// The mode, decoded from the order's kind once.
+    mode: Mode,
 }
 
 impl MenuOrder {
     /// The mode.
     pub fn mode(&self) -> Mode {
-        Mode::parse(&self.order.kind).unwrap_or(Mode::Delivery)
+        self.mode
     }
 
     /// The status.
@@ -52,6 +54,9 @@ impl App {
         let pool = self.db().pool();
         let order = orders::get_by_id(pool, id).await?.filter(|o| o.kind != "deal");
         let order = order.ok_or_else(|| AppError::not_found("order"))?;
+        // A menu order's kind is its mode; anything else is a corrupt row, never a delivery.
+        let mode =
+            order.kind.parse::<Mode>().map_err(|e| lokal_store::StoreError::Corrupt(format!("orders.kind: {e}")))?;
         let detail = takeout::detail(pool, id).await?.ok_or_else(|| AppError::not_found("order"))?;
         let store_name = match detail.store_id {
             Some(s) => lokal_store::stores::get_by_id(pool, s).await?.map(|s| s.name).unwrap_or_default(),
@@ -64,6 +69,7 @@ impl App {
             order,
             detail,
             store_name,
+            mode,
         })
     }
 
@@ -165,14 +171,13 @@ impl App {
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, o, OrderEvent::Accept, actor, now).await?;
         takeout::set_prep_and_reason(&mut tx, o.order.id, Some(prep), "").await?;
-        takeout::stamp(&mut tx, o.order.id, Stamp::Accepted, now.millis()).await?;
+        takeout::stamp(&mut tx, o.order.id, Stamp::Accepted, now).await?;
         // A slot order is ready for its slot, not earlier.
-        let ready_at =
-            o.detail.scheduled_at.map_or(now.millis() + prep * 60_000, |s| s.millis() - 10 * 60_000).max(now.millis());
+        let ready_at = o.detail.scheduled_at.map_or(now.plus_secs(prep * 60), |s| s.plus_secs(-10 * 60)).max(now);
         if o.mode() == Mode::Delivery {
             let store = self.store_location(o).await?;
-            let task = self.new_task(o, store, Timestamp(ready_at), now)?;
-            takeout::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at.millis()).await?;
+            let task = self.new_task(o, store, ready_at, now)?;
+            takeout::stamp(&mut tx, o.order.id, Stamp::Eta, task.eta_at).await?;
             deliveries::insert(&mut tx, &task).await?;
         } else {
             takeout::stamp(&mut tx, o.order.id, Stamp::Eta, ready_at).await?;
@@ -248,7 +253,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::MarkReady, Actor::Store, now).await?;
-        takeout::stamp(&mut tx, id, Stamp::Ready, now.millis()).await?;
+        takeout::stamp(&mut tx, id, Stamp::Ready, now).await?;
         self.timeline(&mut tx, id, "ready", Some(caller.user_id), "", now).await?;
         // The dispatcher plans by the ready time: it is now, and the estimate moves with it.
         if o.mode() == Mode::Delivery
@@ -275,7 +280,7 @@ impl App {
                 channel: "sms".into(),
                 subject: lokal_i18n::render(lang, &lokal_core::Msg::new("notify-ready-subject").with("store", store)),
                 body: lokal_i18n::render(lang, &body),
-                created_at: now.millis(),
+                created_at: now,
                 link: format!("/orders/{}/track", o.order.id),
                 read_at: None,
             };
@@ -313,7 +318,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Store, now).await?;
-        takeout::stamp(&mut tx, id, Stamp::Completed, now.millis()).await?;
+        takeout::stamp(&mut tx, id, Stamp::Completed, now).await?;
         self.settle(&mut tx, &o, None, now).await?;
         self.timeline(&mut tx, id, "completed", Some(caller.user_id), "", now).await?;
         tx.commit().await?;
@@ -400,11 +405,11 @@ impl App {
             if held_bill {
                 // Paid, not yet completed: the till confirms it (or refuses it, refunded) in time.
                 let within = i64::from(self.order_settings(store).await?.accept_within_secs);
-                takeout::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
+                takeout::stamp(tx, id, Stamp::AcceptBy, now.plus_secs(within)).await?;
                 self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "waiting for the till", now).await?;
                 return Ok("bill_paid");
             }
-            takeout::stamp(tx, id, Stamp::Completed, now.millis()).await?;
+            takeout::stamp(tx, id, Stamp::Completed, now).await?;
             self.settle(tx, m, None, now).await?;
             self.timeline(tx, id, "bill_paid", Some(m.order.user_id), "", now).await?;
             return Ok("bill_paid");
@@ -429,7 +434,7 @@ impl App {
         }
         lokal_store::coupons::mark_used(tx, &id.to_string(), now).await?;
         let within = i64::from(self.order_settings(store).await?.accept_within_secs);
-        takeout::stamp(tx, id, Stamp::AcceptBy, now.millis() + within * 1000).await?;
+        takeout::stamp(tx, id, Stamp::AcceptBy, now.plus_secs(within)).await?;
         self.timeline(tx, id, "paid", Some(m.order.user_id), "", now).await?;
         Ok("new_order")
     }

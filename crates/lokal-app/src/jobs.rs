@@ -31,10 +31,10 @@ impl App {
         let window_ms = self.auth_settings().login_window_secs.max(86_400) * 1000;
         let retention_ms = self.delivery_settings().position_retention_hours.max(1) * 3_600_000;
         Ok(Purged {
-            sessions: sessions::purge_expired(pool, now.millis()).await?,
+            sessions: sessions::purge_expired(pool, now).await?,
             rate_windows: rate_limits::purge(pool, now.millis() - window_ms).await?,
             idempotency_keys: idempotency::purge(pool, now.millis() - KEY_TTL_SECS * 1000).await?,
-            quotes: lokal_store::takeout::purge_quotes(pool, now.millis()).await?,
+            quotes: lokal_store::takeout::purge_quotes(pool, now).await?,
             rider_pings: lokal_store::riders::purge_positions(pool, now.millis() - retention_ms).await?,
         })
     }

@@ -4,7 +4,7 @@ use crate::{App, AppError};
 use lokal_core::deal::uses_value;
 use lokal_core::ledger::{self, Account, Posting};
 use lokal_core::voucher::VoucherStatus;
-use lokal_core::{EntryId, MerchantId, Principal, Scope, StaffRole};
+use lokal_core::{EntryId, MerchantId, Principal, Scope, StaffRole, Timestamp};
 use lokal_store::ledger as store;
 
 /// Writes one balanced journal entry in `tx`; refuses (500) an unbalanced one, which is a bug.
@@ -14,7 +14,7 @@ pub(crate) async fn post(
     ref_id: &str,
     memo: &str,
     postings: Vec<Posting>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<EntryId, AppError> {
     let postings = ledger::entry(postings).map_err(AppError::internal)?;
     let id = EntryId::generate();
@@ -144,7 +144,7 @@ impl App {
             Posting { account: payable, amount },
             Posting { account: Account::MerchantPaidOut(merchant), amount: -amount },
         ];
-        let now = self.now().millis();
+        let now = self.now();
         post(&mut tx, "payout", &merchant.to_string(), "settlement", postings, now).await?;
         tx.commit().await?;
         Ok(owed - amount)

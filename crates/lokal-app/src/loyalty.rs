@@ -66,7 +66,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("merchant"))?;
         let json = serde_json::to_string(&program).map_err(AppError::internal)?;
-        store::set_program(self.db().pool(), merchant, &json, self.now().millis()).await?;
+        store::set_program(self.db().pool(), merchant, &json, self.now()).await?;
         Ok(program)
     }
 
@@ -102,7 +102,7 @@ impl App {
                 return Err(FieldError::new("store_id", "field-store-not-of-merchant").into());
             }
         }
-        let now = self.now().millis();
+        let now = self.now();
         let id = PaymentId::generate();
         let intent = self.gateway().create_intent(id, Money::new(pay, Currency::CNY)).await?;
         let recharge = RechargeRow {
@@ -152,13 +152,13 @@ impl App {
         }
         let succeeded = event.kind == "payment.succeeded";
         let status = if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed };
-        if store::settle_recharge(&mut tx, &r.id, status, now.millis()).await? && succeeded {
+        if store::settle_recharge(&mut tx, &r.id, status, now).await? && succeeded {
             membership::lock(&mut tx, r.merchant_id, r.user_id).await?;
             // The bonus comes out of the merchant's balance: serialised with its payouts.
             lokal_store::merchants::lock(&mut tx, r.merchant_id).await?;
             let postings = ledger::recharge(provider, r.merchant_id, r.user_id, r.pay, r.bonus);
             let memo = format!("¥{} paid + ¥{} bonus", yuan(r.pay), yuan(r.bonus));
-            post(&mut tx, "recharge", &r.id, &memo, postings, now.millis()).await?;
+            post(&mut tx, "recharge", &r.id, &memo, postings, now).await?;
         }
         tx.commit().await?;
         // The member's card page updates itself (a hint: it reloads what it shows).
@@ -255,15 +255,8 @@ impl App {
         };
         orders::insert_payment(&mut *tx, &payment).await?;
         let memo = paying.memo.clone();
-        post(
-            &mut tx,
-            "card_payment",
-            &payment_id.to_string(),
-            &memo,
-            ledger::payment(account, order.total),
-            now.millis(),
-        )
-        .await?;
+        post(&mut tx, "card_payment", &payment_id.to_string(), &memo, ledger::payment(account, order.total), now)
+            .await?;
         let live = self.order_paid(&mut tx, &order, paying, now).await?;
         tx.commit().await?;
         if let Some((m, kind)) = live {
@@ -295,7 +288,7 @@ impl App {
         if points > 0 {
             // Their value comes out of the merchant's balance: serialised with its payouts.
             lokal_store::merchants::lock(tx, merchant).await?;
-            post(tx, "points", ref_id, memo, ledger::points_earned(merchant, user, points), now.millis()).await?;
+            post(tx, "points", ref_id, memo, ledger::points_earned(merchant, user, points), now).await?;
         }
         Ok(())
     }
@@ -317,7 +310,7 @@ impl App {
         let back = earned.min(held);
         if back > 0 {
             let postings = ledger::reverse(&ledger::points_earned(merchant, user, back));
-            post(tx, "points_undo", ref_id, "redemption undone", postings, now.millis()).await?;
+            post(tx, "points_undo", ref_id, "redemption undone", postings, now).await?;
         }
         Ok(())
     }
@@ -388,7 +381,7 @@ impl App {
         };
         lokal_store::coupons::insert_coupon(&mut tx, &coupon).await?;
         let postings = ledger::reverse(&ledger::points_earned(merchant, user, points));
-        post(&mut tx, "points_exchange", &coupon.id.to_string(), &template.title, postings, now.millis()).await?;
+        post(&mut tx, "points_exchange", &coupon.id.to_string(), &template.title, postings, now).await?;
         tx.commit().await?;
         Ok(CouponView { template: self.coupon_template(template.id).await?, coupon })
     }

@@ -87,7 +87,7 @@ impl App {
             height: i64::from(processed.height),
             size_bytes: size,
             orientation: i64::from(processed.orientation),
-            created_at: self.now().millis(),
+            created_at: self.now(),
         };
         media::insert(self.db().pool(), &row).await?;
         Ok(Photo { row, variants })

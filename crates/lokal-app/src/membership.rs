@@ -70,7 +70,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-staff-do-not-join"));
         }
         let pool = self.db().pool();
-        store::join(pool, merchant, caller.user_id, store, channel, messages_opt_in, self.now().millis()).await?;
+        store::join(pool, merchant, caller.user_id, store, channel, messages_opt_in, self.now()).await?;
         let row =
             store::get_one(pool, merchant, caller.user_id).await?.ok_or_else(|| AppError::not_found("membership"))?;
         Ok(card(row))
@@ -108,7 +108,7 @@ impl App {
         let after = page.after.map(|c| (c.joined_at, c.user));
         let rows = store::newest_of_merchant(self.db().pool(), merchant, after, page.limit + 1).await?;
         Ok(Page::from_overfetch(rows.into_iter().map(card).collect(), page.limit, |c| {
-            MemberCursor { joined_at: c.row.joined_at, user: c.row.user_id }.to_string()
+            MemberCursor { joined_at: c.row.joined_at.millis(), user: c.row.user_id }.to_string()
         }))
     }
 

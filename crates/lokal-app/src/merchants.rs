@@ -24,8 +24,7 @@ impl App {
                 .await?
                 .ok_or_else(|| FieldError::new("owner_user_id", "field-no-such-user"))?;
         }
-        let m =
-            MerchantRow { id: MerchantId::generate(), name: name.as_str().to_owned(), created_at: self.now().millis() };
+        let m = MerchantRow { id: MerchantId::generate(), name: name.as_str().to_owned(), created_at: self.now() };
         merchants::insert(self.db().pool(), &m).await?;
         if let Some(owner) = owner {
             self.insert_grant(owner, Role::Staff(StaffRole::Owner), Some(m.id), StoreScope::All).await?;
@@ -83,7 +82,7 @@ impl App {
             invited_by: caller.user_id,
             status: InvitationStatus::Invited,
             answered_by: None,
-            created_at: now.millis(),
+            created_at: now,
             answered_at: None,
         };
         let mut tx = self.db().begin().await?;
@@ -107,7 +106,7 @@ impl App {
                     &lokal_core::Msg::new("notify-invited-subject").with("merchant", m.name.as_str()),
                 ),
                 body: lokal_i18n::render(lang, &body),
-                created_at: now.millis(),
+                created_at: now,
                 link: "/account#invitations".into(),
                 read_at: None,
             };
@@ -184,7 +183,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let status = if accept { InvitationStatus::Accepted } else { InvitationStatus::Declined };
-        if !invitations::answer(&mut tx, &inv.id, status, caller.user_id, now.millis()).await? {
+        if !invitations::answer(&mut tx, &inv.id, status, caller.user_id, now).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-invitation-answered"));
         }
         if accept {
@@ -200,7 +199,7 @@ impl App {
                 role,
                 merchant_id: Some(inv.merchant_id),
                 stores,
-                created_at: now.millis(),
+                created_at: now,
             };
             grants::insert(&mut tx, &g).await.map_err(|e| {
                 crate::accounts::unique_conflict(e, "grants_user_scope_key", lokal_core::Msg::new("err-already-staff"))
@@ -240,7 +239,7 @@ impl App {
         };
         caller.authorize(Scope::Merchant(merchant), needed)?;
         let mut tx = self.db().begin().await?;
-        if !invitations::answer(&mut tx, id, InvitationStatus::Withdrawn, caller.user_id, self.now().millis()).await? {
+        if !invitations::answer(&mut tx, id, InvitationStatus::Withdrawn, caller.user_id, self.now()).await? {
             return Err(AppError::new(ErrorCode::Conflict, "err-invitation-answered"));
         }
         tx.commit().await?;

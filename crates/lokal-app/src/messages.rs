@@ -72,7 +72,7 @@ impl App {
         // At most one send a minute per merchant: a double click does not message everyone twice.
         let bucket = format!("member-message:{merchant}");
         let window = self.rate_hit(&bucket, 1, 60).await?;
-        let now = self.now().millis();
+        let now = self.now();
         let row = MemberMessageRow {
             id: uuid::Uuid::now_v7().to_string(),
             merchant_id: merchant,
@@ -102,7 +102,8 @@ impl App {
         min_level: Level,
     ) -> Result<MemberMessageRow, AppError> {
         let pool = self.db().pool();
-        let (merchant, now) = (row.merchant_id, row.created_at);
+        let (merchant, at) = (row.merchant_id, row.created_at);
+        let now = at.millis();
         let (subject, body) = (row.subject.clone(), row.body.clone());
         let birthday = row.kind == "birthday";
         let today = lokal_core::membership::local_date(now, crate::ledger::STATEMENT_OFFSET_MIN)
@@ -155,7 +156,7 @@ impl App {
                     channel: "app".into(),
                     subject: render(lang, &from("notify-member-subject").with("subject", subject.as_str())),
                     body: format!("{body}\n\n{}", render(lang, &from("notify-member-footer"))),
-                    created_at: now,
+                    created_at: at,
                     link: format!("/me/cards/{merchant}"),
                     read_at: None,
                 };

@@ -60,7 +60,7 @@ impl crate::App {
             Some(Ok(id)) => Some(id.to_string()),
             Some(Err(_)) => return Ok(0),
         };
-        Ok(outbox::mark_read(self.db().pool(), caller.user_id, up_to.as_deref(), self.now().millis()).await?)
+        Ok(outbox::mark_read(self.db().pool(), caller.user_id, up_to.as_deref(), self.now()).await?)
     }
 
     /// The caller's header counts (unread chats and messages), in one query.

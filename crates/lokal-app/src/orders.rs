@@ -6,12 +6,10 @@ use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::Msg;
 use lokal_core::PaymentStatus;
-use lokal_core::deal::uses_value;
 use lokal_core::fulfil::OrderStatus;
 use lokal_core::fulfil::{Actor, OrderEvent};
 use lokal_core::ledger;
-use lokal_core::voucher::VoucherCode;
-use lokal_core::voucher::VoucherStatus;
+use lokal_core::voucher::{self, RefundRefusal, VoucherCode, VoucherStatus};
 use lokal_core::{
     Currency, DealId, ErrorCode, FieldError, Money, OrderId, PaymentId, Principal, Scope, Timestamp, VoucherId,
 };
@@ -284,15 +282,7 @@ impl App {
         }
         let pay_ref = payment.id.to_string();
         let gateway = ledger::Account::Gateway(provider.to_owned());
-        post(
-            &mut tx,
-            "payment",
-            &pay_ref,
-            &paying.memo,
-            ledger::payment(gateway.clone(), payment.amount),
-            now.millis(),
-        )
-        .await?;
+        post(&mut tx, "payment", &pay_ref, &paying.memo, ledger::payment(gateway.clone(), payment.amount), now).await?;
         if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now).await? {
             // The order was cancelled (not paid in time) before the money arrived: give it back.
             let refund_id = format!("rf_{}", payment.id.0.simple());
@@ -301,8 +291,7 @@ impl App {
             let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now);
             orders::insert_refund(&mut tx, &RefundRow { provider_ref, ..row }).await?;
             orders::mark_payment_refunded(&mut tx, payment.id, now).await?;
-            post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(gateway, payment.amount), now.millis())
-                .await?;
+            post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(gateway, payment.amount), now).await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -378,7 +367,7 @@ impl App {
             channel: "sms".into(),
             subject: render(lang, &Msg::new("notify-vouchers-subject").with("deal", deal.row.title.as_str())),
             body: render(lang, &body),
-            created_at: now.millis(),
+            created_at: now,
             link: "/me/vouchers".into(),
             read_at: None,
         };
@@ -548,29 +537,34 @@ impl App {
             other => other?,
         }
         for v in chosen {
-            if !on_expiry && v.valid_until <= now {
-                return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-expired-automatic"));
-            }
             // Lock the voucher row, then read its uses as of now (a redemption may have just run;
             // one racing this refund now waits for it).
             vouchers::lock(&mut tx, v.id).await?;
             let Some(fresh) = vouchers::by_id(&mut *tx, v.id).await? else { continue };
-            if !vouchers::close(&mut tx, v.id, VoucherStatus::Refunded, Some(&refund_id), now).await? {
-                return Err(AppError::new(
+            let not_refundable = || {
+                AppError::new(
                     ErrorCode::NotRefundable,
                     lokal_core::Msg::new("err-voucher-not-refundable")
                         .with("code", VoucherCode::display_of(&fresh.code))
                         .with("status", fresh.status.as_str()),
-                ));
+                )
+            };
+            match voucher::refund_refusal(fresh.status, fresh.valid_until, now, on_expiry) {
+                Some(RefundRefusal::PastValidity) => {
+                    return Err(AppError::new(ErrorCode::NotRefundable, "err-refund-expired-automatic"));
+                }
+                Some(RefundRefusal::Closed(_)) => return Err(not_refundable()),
+                None => {}
             }
-            let total = u32::try_from(fresh.uses_total).unwrap_or(1);
-            let left = u32::try_from(fresh.uses_left).unwrap_or(0).min(total);
-            amount += uses_value(fresh.unit_price, total, total - left, left);
+            if !vouchers::close(&mut tx, v.id, VoucherStatus::Refunded, Some(&refund_id), now).await? {
+                return Err(not_refundable());
+            }
+            amount += voucher::refund_value(fresh.unit_price, fresh.uses_total, fresh.uses_left);
         }
         let provider_ref = self.return_to_payer(&payment, amount, &refund_id).await?;
         orders::finish_refund(&mut tx, &refund_id, amount, &provider_ref).await?;
         let payer = Self::payer_account(&payment, order);
-        post(&mut tx, "refund", &refund_id, reason, ledger::refund(payer, amount), now.millis()).await?;
+        post(&mut tx, "refund", &refund_id, reason, ledger::refund(payer, amount), now).await?;
         tx.commit().await?;
         Ok(RefundDone { id: refund_id, amount, vouchers: chosen.iter().map(|v| v.id).collect() })
     }

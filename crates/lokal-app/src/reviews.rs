@@ -9,7 +9,7 @@ use crate::{App, AppError};
 use lokal_core::fulfil::{Mode, OrderStatus};
 use lokal_core::review::ReviewVisibility;
 use lokal_core::review::{self, ReviewJson, ReviewTerms};
-use lokal_core::{ErrorCode, FieldError, Principal, Scope, StaffRole, StoreId, Timestamp};
+use lokal_core::{ErrorCode, FieldError, Principal, Scope, StaffRole, StoreId};
 use lokal_store::reviews::{self, Order, ReviewRow};
 
 /// Reviews a caller may write at most per hour.
@@ -72,7 +72,7 @@ impl App {
     pub async fn write_review(&self, caller: &Principal, j: ReviewJson) -> Result<ReviewView, AppError> {
         let t = ReviewTerms::parse(&j)?;
         self.check_photos("photos", &t.photos).await?;
-        let now = self.now().millis();
+        let now = self.now();
         // What was consumed, where, when, and the rider who brought it.
         let (subject, store, consumed_at, rider) = match (j.order_id, j.voucher_id) {
             (Some(id), _) => {
@@ -104,7 +104,7 @@ impl App {
             }
             (None, None) => return Err(FieldError::new("order_id", "field-review-order-or-voucher").into()),
         };
-        if now - consumed_at.millis() > review::WINDOW_MS {
+        if !review::reviewable(consumed_at, now) {
             return Err(not_reviewable("err-review-too-late"));
         }
         if j.rider.is_some() && rider.is_none() {
@@ -136,7 +136,7 @@ impl App {
             reply_by: None,
             follow_up: String::new(),
             follow_up_at: None,
-            created_at: Timestamp(now),
+            created_at: now,
         };
         let mut tx = self.db().begin().await?;
         let Some((n, stars)) = reviews::insert(&mut tx, &row).await? else {
@@ -200,7 +200,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-review-reply-staff-only"));
         }
         let text = checked_text("text", text)?;
-        if !reviews::reply(self.db().pool(), id, &text, caller.user_id, self.now().millis()).await? {
+        if !reviews::reply(self.db().pool(), id, &text, caller.user_id, self.now()).await? {
             return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-replied"));
         }
         self.review(id).await
@@ -213,7 +213,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Forbidden, "err-review-follow-up-author-only"));
         }
         let text = checked_text("text", text)?;
-        if !reviews::follow_up(self.db().pool(), id, &text, self.now().millis()).await? {
+        if !reviews::follow_up(self.db().pool(), id, &text, self.now()).await? {
             return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-followed-up"));
         }
         self.review(id).await
@@ -238,7 +238,7 @@ impl App {
         self.visible_review(id).await?;
         let reason = lokal_core::field::line_of_text("reason", reason, 200, true)?;
         self.rate_hit(&format!("review-report:{}", caller.user_id), 30, 3_600).await?;
-        if !reviews::report(self.db().pool(), id, caller.user_id, &reason, self.now().millis()).await? {
+        if !reviews::report(self.db().pool(), id, caller.user_id, &reason, self.now()).await? {
             return Err(AppError::new(ErrorCode::AlreadyReviewed, "err-review-reported"));
         }
         Ok(())
@@ -297,7 +297,7 @@ impl App {
         let at = o.detail.completed_at.unwrap_or(o.order.updated_at);
         let open = o.order.user_id == caller.user_id
             && o.status() == OrderStatus::Completed
-            && self.now().millis() - at.millis() <= review::WINDOW_MS
+            && review::reviewable(at, self.now())
             && !caller.works_for(o.order.merchant_id)
             && reviews::by_subject(self.db().pool(), &format!("order:{id}")).await?.is_none();
         let rider = o.mode() == Mode::Delivery && o.delivery.as_ref().is_some_and(|d| d.rider_id.is_some());

@@ -204,7 +204,7 @@ impl App {
         let topup = lokal_core::takeout::guarantee_topup(s.rider_hourly_guarantee, available, shift.earned);
         if topup > 0 {
             let postings = ledger::rider_topup(caller.user_id, topup);
-            post(&mut tx, "guarantee", &shift.id.to_string(), "hourly guarantee", postings, now.millis()).await?;
+            post(&mut tx, "guarantee", &shift.id.to_string(), "hourly guarantee", postings, now).await?;
             riders::set_topup(&mut tx, shift.id, topup).await?;
             shift.topup = topup;
         }
@@ -378,10 +378,10 @@ impl App {
         self.move_order(&mut tx, &o, OrderEvent::PickedUp, Actor::Rider, now).await?;
         step_own(&mut tx, &d, caller.user_id, step, now).await?;
         if o.status() == OrderStatus::Accepted {
-            takeout::stamp(&mut tx, o.order.id, Stamp::Ready, now.millis()).await?;
+            takeout::stamp(&mut tx, o.order.id, Stamp::Ready, now).await?;
         }
         let ride = (d.distance_m as f64 / lokal_core::takeout::RIDER_M_PER_MIN).ceil() as i64;
-        let eta = now.millis() + (ride + 2) * 60_000;
+        let eta = now.plus_secs((ride + 2) * 60);
         deliveries::set_eta(&mut tx, id, eta).await?;
         takeout::stamp(&mut tx, o.order.id, Stamp::Eta, eta).await?;
         self.timeline(&mut tx, o.order.id, "picked_up", Some(caller.user_id), "", now).await?;
@@ -401,7 +401,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         self.move_order(&mut tx, &o, OrderEvent::HandOver, Actor::Rider, now).await?;
         step_own(&mut tx, &d, caller.user_id, step, now).await?;
-        takeout::stamp(&mut tx, o.order.id, Stamp::Completed, now.millis()).await?;
+        takeout::stamp(&mut tx, o.order.id, Stamp::Completed, now).await?;
         self.settle(&mut tx, &o, Some((caller.user_id, d.rider_pay)), now).await?;
         if let Some(shift) = rider.shift_id {
             riders::add_to_shift(&mut tx, shift, d.rider_pay, 0).await?;

@@ -6,7 +6,7 @@ use crate::fulfil::MenuOrder;
 use crate::ledger::post;
 use crate::{App, AppError};
 use lokal_core::PaymentStatus;
-use lokal_core::ledger::{self, Account, Posting};
+use lokal_core::ledger;
 use lokal_core::takeout;
 use lokal_core::{ErrorCode, Timestamp, UserId};
 use lokal_store::orders::{self, OrderRow, RefundRow};
@@ -46,7 +46,7 @@ impl App {
         orders::insert_refund(tx, &row).await?;
         orders::mark_payment_refunded(tx, payment.id, now).await?;
         let payer = Self::payer_account(&payment, order);
-        post(tx, "refund", &refund_id, reason, ledger::refund(payer, payment.amount), now.millis()).await?;
+        post(tx, "refund", &refund_id, reason, ledger::refund(payer, payment.amount), now).await?;
         let provider_ref = self.return_to_payer(&payment, payment.amount, &refund_id).await?;
         orders::finish_refund(tx, &refund_id, payment.amount, &provider_ref).await?;
         Ok(())
@@ -80,7 +80,7 @@ impl App {
             merchant_delivery,
         };
         let postings = ledger::settle_order(o.order.merchant_id, settlement);
-        post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now.millis()).await?;
+        post(tx, "order", &o.order.id.to_string(), &o.store_name, postings, now).await?;
         // Members earn points on what they paid for the goods.
         let paid = o.order.total - o.detail.delivery_fee;
         self.earn_points(tx, o.order.merchant_id, o.order.user_id, paid, &o.order.id.to_string(), &o.store_name, now)
@@ -100,22 +100,19 @@ impl App {
         // food as priced before any discount.
         let goods = o.order.total - o.detail.delivery_fee + o.detail.discount;
         let rate = lokal_store::merchants::commission_bp(&mut **tx, o.order.merchant_id).await?;
-        let earned = goods - lokal_core::deal::commission(goods, rate);
-        let mut postings = vec![
-            Posting { account: Account::PlatformCosts, amount: earned },
-            Posting { account: Account::MerchantPayable(o.order.merchant_id), amount: -earned },
-        ];
-        if let Some((rider, pay)) = o.delivery.as_ref().and_then(|d| d.rider_id.map(|r| (r, d.rider_pay))) {
-            postings.extend(ledger::rider_topup(rider, pay));
+        let commission = lokal_core::deal::commission(goods, rate);
+        let rider = o.delivery.as_ref().and_then(|d| d.rider_id.map(|r| (r, d.rider_pay)));
+        if let Some((rider, pay)) = rider
+            && let Some(shift) = lokal_store::riders::get_by_id(&mut **tx, rider).await?.and_then(|r| r.shift_id)
+        {
             // The ride counts towards the shift's earnings (so the guarantee does not pay it twice).
-            if let Some(shift) = lokal_store::riders::get_by_id(&mut **tx, rider).await?.and_then(|r| r.shift_id) {
-                lokal_store::riders::add_to_shift(tx, shift, pay, 0).await?;
-            }
+            lokal_store::riders::add_to_shift(tx, shift, pay, 0).await?;
         }
+        let postings = ledger::compensation(o.order.merchant_id, goods, commission, rider);
         if postings.iter().all(|p| p.amount == 0) {
             return Ok(());
         }
-        post(tx, "compensation", &o.order.id.to_string(), "cancelled after pickup", postings, now.millis()).await?;
+        post(tx, "compensation", &o.order.id.to_string(), "cancelled after pickup", postings, now).await?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use crate::{App, AppError};
 use lokal_core::hours::{OpeningHours, OpeningHoursJson};
 use lokal_core::store::{Category, LatLngJson, StoreProfile, StoreProfileJson};
-use lokal_core::{ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId};
+use lokal_core::{ErrorCode, FieldError, MerchantId, Principal, Scope, StaffRole, StoreId, Timestamp};
 use lokal_store::stores::{self, StoreRow};
 
 /// The parts of a profile kept as JSON.
@@ -106,7 +106,7 @@ impl App {
         &self,
         stores: Vec<(MerchantId, StoreProfileJson, i64, i64)>,
     ) -> Result<usize, AppError> {
-        let now = self.now().millis();
+        let now = self.now();
         let mut rows = Vec::with_capacity(stores.len());
         for (merchant, json, rating_x100, monthly_sales) in stores {
             let profile = StoreProfile::parse(json)?;
@@ -148,7 +148,7 @@ impl App {
         self.check_reach(&profile)?;
         self.merchant(caller, merchant).await?;
         self.check_photos("photos", &profile.photos).await?;
-        let mut row = blank_row(merchant, self.now().millis());
+        let mut row = blank_row(merchant, self.now());
         apply(&mut row, &profile)?;
         stores::insert(self.db().pool(), &row).await?;
         let view = StoreView { row, profile };
@@ -171,7 +171,7 @@ impl App {
         self.check_reach(&profile)?;
         self.check_photos("photos", &profile.photos).await?;
         apply(&mut row, &profile)?;
-        row.updated_at = self.now().millis();
+        row.updated_at = self.now();
         if !stores::update_profile(self.db().pool(), &row).await? {
             return Err(AppError::not_found("store"));
         }
@@ -224,7 +224,7 @@ impl App {
 }
 
 /// A row to fill with [`apply`].
-fn blank_row(merchant: MerchantId, now: i64) -> StoreRow {
+fn blank_row(merchant: MerchantId, now: Timestamp) -> StoreRow {
     StoreRow {
         id: StoreId::generate(),
         merchant_id: merchant,

@@ -93,8 +93,8 @@ pub struct Priced {
     pub eta_minutes: i64,
     /// The door, for delivery.
     pub drop: Option<LatLng>,
-    /// The slot, epoch ms.
-    pub scheduled_at: Option<i64>,
+    /// The slot, if not as soon as possible.
+    pub scheduled_at: Option<Timestamp>,
     /// The store's settings.
     pub settings: OrderSettingsJson,
     /// Coupons applied (empty until [`App::apply_coupons`]).
@@ -214,7 +214,7 @@ impl App {
             _ => settings.prep_minutes,
         };
         let eta_minutes = match scheduled_at {
-            Some(at) => (at - now.millis()).div_euclid(60_000).max(i64::from(eta)),
+            Some(at) => (at.millis() - now.millis()).div_euclid(60_000).max(i64::from(eta)),
             None => i64::from(eta),
         };
         Ok(Priced {
@@ -238,7 +238,7 @@ impl App {
         store: &StoreView,
         s: &OrderSettingsJson,
         now: Timestamp,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<Timestamp>, AppError> {
         let p = &store.profile;
         let Some(raw) = cart.scheduled_at.as_deref() else {
             if !p.hours.is_open_at(now, p.utc_offset_min) {
@@ -256,7 +256,7 @@ impl App {
         if !p.hours.is_open_at(at, p.utc_offset_min) {
             return Err(refusal(ErrorCode::StoreClosed, "scheduled_at", "err-store-closed-then"));
         }
-        Ok(Some(at.millis()))
+        Ok(Some(at))
     }
 
     async fn price_lines(&self, cart: &CartJson) -> Result<Vec<LineRow>, AppError> {
@@ -352,7 +352,7 @@ impl App {
     /// One of the caller's quotes, priced as it was stored (the order prices it again).
     pub async fn my_quote(&self, caller: &Principal, id: QuoteId) -> Result<(Quote, CartJson), AppError> {
         let (row, cart) = self.my_stored_quote(caller, id).await?;
-        let at = Timestamp::from_millis(row.created_at.millis());
+        let at = row.created_at;
         let mut priced = self.price_cart(&cart, at).await?;
         // As quoted: a coupon used since shows in the order's refusal, not here.
         let _ = self.apply_coupons(caller.user_id, &cart, &mut priced, at).await;
@@ -434,7 +434,7 @@ impl App {
                 .to_owned(),
             note: cart.note.trim().to_owned(),
             code: short_code()?,
-            scheduled_at: priced.scheduled_at.map(Timestamp),
+            scheduled_at: priced.scheduled_at,
             prep_minutes: i64::from(priced.settings.prep_minutes),
             eta_at: Some(now.plus_secs(priced.eta_minutes * 60)),
             ..DetailRow::default()
@@ -454,7 +454,7 @@ impl App {
         store::insert_lines(&mut tx, order.id, &priced.lines).await?;
         self.timeline(&mut tx, order.id, "placed", Some(caller.user_id), "", now).await?;
         if let Some(id) = &detail.address_id {
-            lokal_store::addresses::touch(&mut *tx, caller.user_id, id, now.millis()).await?;
+            lokal_store::addresses::touch(&mut *tx, caller.user_id, id, now).await?;
         }
         let credit = crate::attribution::Action {
             kind: lokal_core::campaign::EventKind::Order,

@@ -19,8 +19,8 @@ pub struct Tracking {
     pub rider_name: Option<String>,
     /// The rider's position, rounded to about 10 m, when the viewer may see it.
     pub rider_position: Option<LatLng>,
-    /// When that position was reported, epoch ms.
-    pub located_at: Option<i64>,
+    /// When that position was reported.
+    pub located_at: Option<Timestamp>,
 }
 
 impl App {
@@ -42,12 +42,6 @@ impl App {
             }
             _ => (None, None),
         };
-        Ok(Tracking {
-            viewer,
-            rider_name: rider.map(|r| r.name),
-            rider_position,
-            located_at: located_at.map(Timestamp::millis),
-            order,
-        })
+        Ok(Tracking { viewer, rider_name: rider.map(|r| r.name), rider_position, located_at, order })
     }
 }

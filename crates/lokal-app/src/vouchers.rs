@@ -133,7 +133,7 @@ impl App {
             &id.to_string(),
             &deal.row.title,
             ledger::redemption(v.merchant_id, value, fee),
-            now.millis(),
+            now,
         )
         .await?;
         let r = RedemptionRow {
@@ -221,7 +221,7 @@ impl App {
             return Err(AppError::new(ErrorCode::Conflict, "err-undo-paid-out"));
         }
         let postings = ledger::reverse(&ledger::redemption(merchant, r.value, r.commission));
-        let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now.millis()).await?;
+        let entry = post(&mut tx, "redemption_undo", &r.id.to_string(), "undo", postings, now).await?;
         let undo = vouchers::Undo { by: caller.user_id, device, entry, at: now };
         if !vouchers::undo_redemption(&mut tx, r.id, undo, Timestamp(now.millis() - UNDO_WINDOW_MS)).await? {
             return Err(closed());
@@ -287,7 +287,7 @@ impl App {
             let value = uses_value(fresh.unit_price, total, total - left, left);
             let fee = lokal_core::deal::commission(value, rate);
             let postings = ledger::redemption(v.merchant_id, value, fee);
-            post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now.millis()).await?;
+            post(&mut tx, "expiry", &v.id.to_string(), "expired unused", postings, now).await?;
         }
         tx.commit().await?;
         Ok(())

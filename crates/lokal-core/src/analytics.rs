@@ -47,17 +47,18 @@ fn parse_day(field: &str, s: &str) -> Result<i64, FieldError> {
     Date::from_calendar_date(y, month, d).map(day_of).map_err(|_| bad())
 }
 
-/// How a dashboard groups days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Granularity {
-    /// One bucket per day.
-    #[default]
-    Day,
-    /// Per ISO week (Monday first).
-    Week,
-    /// Per calendar month.
-    Month,
+crate::named_enum! {
+    /// How a dashboard groups days.
+    #[derive(Default)]
+    pub enum Granularity {
+        /// One bucket per day.
+        #[default]
+        Day = "day",
+        /// Per ISO week (Monday first).
+        Week = "week",
+        /// Per calendar month.
+        Month = "month",
+    }
 }
 
 impl Granularity {
@@ -68,15 +69,6 @@ impl Granularity {
             "week" => Ok(Granularity::Week),
             "month" => Ok(Granularity::Month),
             _ => Err(FieldError::new("by", crate::Msg::new("field-one-of").with("choices", "day, week, month"))),
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Granularity::Day => "day",
-            Granularity::Week => "week",
-            Granularity::Month => "month",
         }
     }
 

@@ -75,37 +75,17 @@ impl CampaignTerms {
     }
 }
 
-/// How a channel reaches people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChannelKind {
-    /// A tracking link (social posts, messages, e-mail).
-    Link,
-    /// A printed QR poster or table card: offline → online.
-    Qr,
-    /// A promoter's personal code.
-    Promoter,
-    /// A partner site.
-    Partner,
-}
-
-impl ChannelKind {
-    /// Every kind.
-    pub const ALL: [ChannelKind; 4] = [ChannelKind::Link, ChannelKind::Qr, ChannelKind::Promoter, ChannelKind::Partner];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::Link => "link",
-            ChannelKind::Qr => "qr",
-            ChannelKind::Promoter => "promoter",
-            ChannelKind::Partner => "partner",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(s: &str) -> Option<ChannelKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+crate::named_enum! {
+    /// How a channel reaches people.
+    pub enum ChannelKind {
+        /// A tracking link (social posts, messages, e-mail).
+        Link = "link",
+        /// A printed QR poster or table card: offline → online.
+        Qr = "qr",
+        /// A promoter's personal code.
+        Promoter = "promoter",
+        /// A partner site.
+        Partner = "partner",
     }
 }
 
@@ -134,34 +114,23 @@ impl ChannelJson {
     }
 }
 
-/// What was credited: an arrival, or an action taken after one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// A new account.
-    Signup,
-    /// A coupon claimed.
-    Claim,
-    /// An order placed (deal, menu order or pay-at-store bill).
-    Order,
-    /// A voucher redeemed in a store.
-    Redemption,
-    /// A table booked (bookings are not built yet; reserved so reports keep their shape).
-    Booking,
-}
-
-impl EventKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Signup => "signup",
-            EventKind::Claim => "claim",
-            EventKind::Order => "order",
-            EventKind::Redemption => "redemption",
-            EventKind::Booking => "booking",
-        }
+crate::named_enum! {
+    /// What was credited: an arrival, or an action taken after one.
+    pub enum EventKind {
+        /// A new account.
+        Signup = "signup",
+        /// A coupon claimed.
+        Claim = "claim",
+        /// An order placed (deal, menu order or pay-at-store bill).
+        Order = "order",
+        /// A voucher redeemed in a store.
+        Redemption = "redemption",
+        /// A table booked (bookings are not built yet; reserved so reports keep their shape).
+        Booking = "booking",
     }
 }
+
+impl EventKind {}
 
 /// One arrival of someone through a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,26 +184,19 @@ pub fn attribute(touches: &[Touch], at: i64, merchant: Option<MerchantId>) -> Op
     Some(Credit { first, last })
 }
 
-/// Which touch a report credits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Model {
-    /// The touch closest before the action (the default).
-    #[default]
-    Last,
-    /// The earliest touch within the window.
-    First,
-}
-
-impl Model {
-    /// The column prefix of the stored credit (`first_…` or `last_…`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Model::Last => "last",
-            Model::First => "first",
-        }
+crate::named_enum! {
+    /// Which touch a report credits.
+    #[derive(Default)]
+    pub enum Model {
+        /// The touch closest before the action (the default).
+        #[default]
+        Last = "last",
+        /// The earliest touch within the window.
+        First = "first",
     }
 }
+
+impl Model {}
 
 /// Return on spend as reports show it: net GMV divided by spend (the "ROI" of Chinese
 /// local-life platforms, 投入产出比); `None` when nothing was spent.

@@ -3,31 +3,26 @@
 
 use crate::FieldError;
 
-/// Where a customer stands, from how recently and how often they bought.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Segment {
-    /// Five or more visits, the last within 30 days.
-    Loyal,
-    /// Two to four visits, the last within 30 days.
-    Regular,
-    /// One visit, within the last 30 days.
-    New,
-    /// Two or more visits, the last 31–90 days ago: worth a message.
-    AtRisk,
-    /// One visit, 31–90 days ago.
-    OneTime,
-    /// No visit for more than 90 days.
-    Lapsed,
+crate::named_enum! {
+    /// Where a customer stands, from how recently and how often they bought.
+    #[derive(PartialOrd, Ord)]
+    pub enum Segment {
+        /// Five or more visits, the last within 30 days.
+        Loyal = "loyal",
+        /// Two to four visits, the last within 30 days.
+        Regular = "regular",
+        /// One visit, within the last 30 days.
+        New = "new",
+        /// Two or more visits, the last 31–90 days ago: worth a message.
+        AtRisk = "at_risk",
+        /// One visit, 31–90 days ago.
+        OneTime = "one_time",
+        /// No visit for more than 90 days.
+        Lapsed = "lapsed",
+    }
 }
 
 impl Segment {
-    /// Every segment, best first.
-    pub const ALL: [Segment; 6] =
-        [Segment::Loyal, Segment::Regular, Segment::New, Segment::AtRisk, Segment::OneTime, Segment::Lapsed];
-
     /// The segment of a customer whose last visit was `recency_days` ago, with `visits` visits.
     pub fn of(recency_days: i64, visits: i64) -> Segment {
         match (recency_days, visits) {
@@ -58,28 +53,6 @@ impl Segment {
             Segment::New => ((0, Some(30)), (0, Some(1))),
         };
         SegmentBounds { recency, visits }
-    }
-
-    /// The name used in the API and filters.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Segment::Loyal => "loyal",
-            Segment::Regular => "regular",
-            Segment::New => "new",
-            Segment::AtRisk => "at_risk",
-            Segment::OneTime => "one_time",
-            Segment::Lapsed => "lapsed",
-        }
-    }
-
-    /// Parses a name (the error names `field`).
-    pub fn parse(field: &str, s: &str) -> Result<Segment, FieldError> {
-        Self::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| {
-            FieldError::new(
-                field,
-                crate::Msg::new("field-one-of").with("choices", "loyal, regular, new, at_risk, one_time, lapsed"),
-            )
-        })
     }
 }
 
@@ -127,8 +100,8 @@ mod tests {
         assert_eq!(Segment::of(31, 5), Segment::AtRisk);
         assert_eq!(Segment::of(60, 1), Segment::OneTime);
         assert_eq!(Segment::of(91, 50), Segment::Lapsed);
-        assert_eq!(Segment::parse("segment", "at_risk"), Ok(Segment::AtRisk));
-        assert!(Segment::parse("segment", "vip").is_err());
+        assert_eq!(Segment::parse_field("segment", "at_risk"), Ok(Segment::AtRisk));
+        assert!(Segment::parse_field("segment", "vip").is_err());
     }
 
     proptest! {

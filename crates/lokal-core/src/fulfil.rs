@@ -4,37 +4,17 @@
 //! both win. docs/decisions.md D.2 draws both machines and compares them with the WeChat
 //! instant-delivery status codes.
 
-/// How a menu order reaches the consumer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// A rider brings it (外卖).
-    Delivery,
-    /// The consumer collects it with a pickup code (自提).
-    Pickup,
-    /// Served at a table in the store (堂食扫码点餐).
-    DineIn,
-    /// The consumer pays a bill at the till (到店买单); nothing to prepare.
-    PayAtStore,
-}
-
-impl Mode {
-    /// Every mode.
-    pub const ALL: [Mode; 4] = [Mode::Delivery, Mode::Pickup, Mode::DineIn, Mode::PayAtStore];
-
-    /// The stored name (also `orders.kind`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Mode::Delivery => "delivery",
-            Mode::Pickup => "pickup",
-            Mode::DineIn => "dine_in",
-            Mode::PayAtStore => "pay_at_store",
-        }
-    }
-
-    /// The mode stored as `s`.
-    pub fn parse(s: &str) -> Option<Mode> {
-        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+crate::named_enum! {
+    /// How a menu order reaches the consumer.
+    pub enum Mode {
+        /// A rider brings it (外卖).
+        Delivery = "delivery",
+        /// The consumer collects it with a pickup code (自提).
+        Pickup = "pickup",
+        /// Served at a table in the store (堂食扫码点餐).
+        DineIn = "dine_in",
+        /// The consumer pays a bill at the till (到店买单); nothing to prepare.
+        PayAtStore = "pay_at_store",
     }
 }
 
@@ -388,8 +368,8 @@ mod tests {
             assert_eq!(s.as_str().parse::<TaskStatus>(), Ok(s));
         }
         for m in Mode::ALL {
-            assert_eq!(Mode::parse(m.as_str()), Some(m));
+            assert_eq!(m.as_str().parse::<Mode>(), Ok(m));
         }
-        assert_eq!(Mode::parse("deal"), None);
+        assert!("deal".parse::<Mode>().is_err());
     }
 }

@@ -171,6 +171,21 @@ pub fn rider_topup(rider: UserId, amount: i64) -> Vec<Posting> {
     ]
 }
 
+/// The entry when an operator cancels a delivery already picked up: the consumer is refunded
+/// in full (a separate entry), so the platform pays the merchant for the food (`goods`, as
+/// priced before any discount, less `commission`) and tops the rider up for the ride.
+pub fn compensation(merchant: MerchantId, goods: i64, commission: i64, rider: Option<(UserId, i64)>) -> Vec<Posting> {
+    let earned = goods - commission;
+    let mut postings = vec![
+        Posting { account: Account::PlatformCosts, amount: earned },
+        Posting { account: Account::MerchantPayable(merchant), amount: -earned },
+    ];
+    if let Some((rider, pay)) = rider {
+        postings.extend(rider_topup(rider, pay));
+    }
+    postings
+}
+
 /// The reverse of an entry (to undo it).
 pub fn reverse(postings: &[Posting]) -> Vec<Posting> {
     postings.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect()
@@ -189,6 +204,8 @@ mod tests {
             payment(gw(), 9900),
             redemption(m, 9900, 792),
             refund(gw(), 9900),
+            compensation(m, 5000, 400, Some((u, 800))),
+            compensation(m, 5000, 400, None),
             reverse(&redemption(m, 1, 0)),
             recharge("sandbox", m, u, 50_000, 5_000),
             payment(Account::StoredValue(m, u), 3_300),

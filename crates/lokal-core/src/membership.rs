@@ -1,19 +1,18 @@
 //! Membership cards (issue G): the levels a member reaches by spending at the merchant (pure).
 
-/// A member's level.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// Joined.
-    Member,
-    /// ¥500 spent.
-    Silver,
-    /// ¥2,000 spent.
-    Gold,
-    /// ¥10,000 spent.
-    Black,
+crate::named_enum! {
+    /// A member's level.
+    #[derive(PartialOrd, Ord)]
+    pub enum Level {
+        /// Joined.
+        Member = "member",
+        /// ¥500 spent.
+        Silver = "silver",
+        /// ¥2,000 spent.
+        Gold = "gold",
+        /// ¥10,000 spent.
+        Black = "black",
+    }
 }
 
 impl Level {
@@ -29,16 +28,6 @@ impl Level {
     /// The next level and how much more spend reaches it (none at the top).
     pub fn next(spend: i64) -> Option<(Level, i64)> {
         Self::LADDER.iter().find(|(_, from)| spend < *from).map(|(l, from)| (*l, from - spend))
-    }
-
-    /// The name shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Member => "member",
-            Level::Silver => "silver",
-            Level::Gold => "gold",
-            Level::Black => "black",
-        }
     }
 }
 

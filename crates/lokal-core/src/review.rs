@@ -7,6 +7,12 @@ use std::collections::BTreeMap;
 /// How long after the consumption a review may be written.
 pub const WINDOW_MS: i64 = 30 * 86_400_000;
 
+/// Whether a consumption at `consumed_at` may still be reviewed at `now`: within [`WINDOW_MS`]
+/// (the last millisecond included).
+pub fn reviewable(consumed_at: crate::Timestamp, now: crate::Timestamp) -> bool {
+    now.millis() - consumed_at.millis() <= WINDOW_MS
+}
+
 /// The rating a store with no reviews is pulled towards, × 100.
 pub const PRIOR_MEAN_X100: i64 = 400;
 /// How many reviews' worth of weight the prior has.
@@ -174,6 +180,14 @@ mod tests {
             avg_spend: Some(12_000),
             rider: Some(RiderRatingJson { rating: 5, comment: "fast".into() }),
         }
+    }
+
+    #[test]
+    fn a_consumption_may_be_reviewed_for_thirty_days_to_the_millisecond() {
+        let at = crate::Timestamp(1_000);
+        assert!(reviewable(at, at));
+        assert!(reviewable(at, crate::Timestamp(1_000 + WINDOW_MS)));
+        assert!(!reviewable(at, crate::Timestamp(1_001 + WINDOW_MS)));
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct UnknownName {
 /// ```
 #[macro_export]
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         $vis enum $name {
@@ -129,12 +129,22 @@ mod tests {
 
     fn round_trips<T>(all: &[T])
     where
-        T: Copy + PartialEq + std::fmt::Debug + std::fmt::Display + std::str::FromStr + serde::Serialize,
+        T: Copy
+            + PartialEq
+            + std::fmt::Debug
+            + std::fmt::Display
+            + std::str::FromStr
+            + serde::Serialize
+            + utoipa::PartialSchema,
     {
         for v in all {
             assert_eq!(v.to_string().parse::<T>().ok(), Some(*v));
             assert_eq!(serde_json::to_string(v).expect("serializes"), format!("\"{v}\""));
         }
+        // The OpenAPI document lists the same names (clients and the fuzzer build requests from it).
+        let schema = serde_json::to_value(T::schema()).expect("schema");
+        let names: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(schema["enum"], serde_json::json!(names), "{schema}");
     }
 
     #[test]
@@ -150,6 +160,13 @@ mod tests {
         round_trips(&crate::coupon::CouponStatus::ALL);
         round_trips(&crate::review::ReviewVisibility::ALL);
         round_trips(&crate::access::InvitationStatus::ALL);
+        round_trips(&crate::fulfil::Mode::ALL);
+        round_trips(&crate::campaign::ChannelKind::ALL);
+        round_trips(&crate::campaign::EventKind::ALL);
+        round_trips(&crate::campaign::Model::ALL);
+        round_trips(&crate::customers::Segment::ALL);
+        round_trips(&crate::membership::Level::ALL);
+        round_trips(&crate::analytics::Granularity::ALL);
     }
 
     #[test]

@@ -170,6 +170,39 @@ pub fn undoable(made: Timestamp, undone: Option<Timestamp>, now: Timestamp) -> b
     undone.is_none() && now.millis() - made.millis() <= UNDO_WINDOW_MS
 }
 
+/// Why a voucher cannot be refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundRefusal {
+    /// Past its validity: only the expiry sweep refunds it now.
+    PastValidity,
+    /// It is no longer active (used up, refunded or expired).
+    Closed(VoucherStatus),
+}
+
+/// Why a voucher cannot be refunded at `now`, if it cannot: on request (not `on_expiry`) only
+/// inside its validity, and in any case only while active.
+pub fn refund_refusal(
+    status: VoucherStatus,
+    valid_until: Timestamp,
+    now: Timestamp,
+    on_expiry: bool,
+) -> Option<RefundRefusal> {
+    if !on_expiry && now >= valid_until {
+        return Some(RefundRefusal::PastValidity);
+    }
+    (status != VoucherStatus::Active).then_some(RefundRefusal::Closed(status))
+}
+
+/// What refunding a voucher bought at `unit_price` with `uses_left` of `uses_total` uses pays
+/// back: the value of the unused uses, the last ones in [`crate::deal::uses_value`]'s split, so
+/// what was redeemed plus what is refunded is the price exactly. Counts out of range are clamped
+/// (a voucher never returns more than its price, nor less than nothing).
+pub fn refund_value(unit_price: i64, uses_total: i64, uses_left: i64) -> i64 {
+    let total = u32::try_from(uses_total.max(1)).unwrap_or(u32::MAX);
+    let left = u32::try_from(uses_left.max(0)).unwrap_or(u32::MAX).min(total);
+    crate::deal::uses_value(unit_price, total, total - left, left)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,5 +298,31 @@ mod tests {
         assert!(undoable(made, None, made.plus_secs(600)));
         assert!(!undoable(made, None, Timestamp(made.0 + UNDO_WINDOW_MS + 1)));
         assert!(!undoable(made, Some(made.plus_secs(1)), made.plus_secs(2)));
+    }
+
+    #[test]
+    fn only_an_active_voucher_in_its_validity_is_refunded_on_request() {
+        use RefundRefusal::*;
+        let until = Timestamp(10_000);
+        assert_eq!(refund_refusal(VoucherStatus::Active, until, Timestamp(9_999), false), None);
+        assert_eq!(refund_refusal(VoucherStatus::Active, until, until, false), Some(PastValidity));
+        assert_eq!(refund_refusal(VoucherStatus::Active, until, until, true), None, "the expiry sweep");
+        assert_eq!(refund_refusal(VoucherStatus::Used, until, Timestamp(0), true), Some(Closed(VoucherStatus::Used)));
+        assert_eq!(refund_refusal(VoucherStatus::Refunded, until, until, false), Some(PastValidity), "time first");
+    }
+
+    proptest! {
+        #[test]
+        fn redeemed_and_refunded_add_up_to_the_price(price in 0i64..10_000_000, total in 1i64..50, used in 0i64..50) {
+            let used = used.min(total);
+            let redeemed = crate::deal::uses_value(price, total as u32, 0, used as u32);
+            prop_assert_eq!(redeemed + refund_value(price, total, total - used), price);
+        }
+
+        #[test]
+        fn a_refund_is_never_more_than_the_price_nor_negative(price in 0i64..10_000_000, total in -5i64..50, left in -5i64..80) {
+            let r = refund_value(price, total, left);
+            prop_assert!((0..=price).contains(&r));
+        }
     }
 }

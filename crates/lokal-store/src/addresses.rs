@@ -1,8 +1,10 @@
 //! Address books: a person's saved delivery addresses, most recently used first.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::UserId;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -27,29 +29,31 @@ pub struct AddressRow {
     pub lat_e7: i64,
     /// The pin's longitude × 10⁷.
     pub lng_e7: i64,
-    /// Saved, epoch ms.
-    pub created_at: i64,
-    /// Last saved or used for an order, epoch ms.
-    pub used_at: i64,
+    /// Saved.
+    pub created_at: Timestamp,
+    /// Last saved or used for an order.
+    pub used_at: Timestamp,
 }
 
 const COLUMNS: &str =
     "id, user_id, label, contact_name, contact_phone, address, door, lat_e7, lng_e7, created_at, used_at";
 
-fn from_row(r: &AnyRow) -> Result<AddressRow, StoreError> {
-    Ok(AddressRow {
-        id: get(r, "id")?,
-        user_id: parse(r, "user_id")?,
-        label: get(r, "label")?,
-        contact_name: get(r, "contact_name")?,
-        contact_phone: get(r, "contact_phone")?,
-        address: get(r, "address")?,
-        door: get(r, "door")?,
-        lat_e7: get(r, "lat_e7")?,
-        lng_e7: get(r, "lng_e7")?,
-        created_at: get(r, "created_at")?,
-        used_at: get(r, "used_at")?,
-    })
+impl FromRow<'_, AnyRow> for AddressRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            user_id: parse(r, "user_id")?,
+            label: get(r, "label")?,
+            contact_name: get(r, "contact_name")?,
+            contact_phone: get(r, "contact_phone")?,
+            address: get(r, "address")?,
+            door: get(r, "door")?,
+            lat_e7: get(r, "lat_e7")?,
+            lng_e7: get(r, "lng_e7")?,
+            created_at: time(r, "created_at")?,
+            used_at: time(r, "used_at")?,
+        })
+    }
 }
 
 /// Saves a new address.
@@ -67,8 +71,8 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, a: &AddressRow) -
     .bind(&a.door)
     .bind(a.lat_e7)
     .bind(a.lng_e7)
-    .bind(a.created_at)
-    .bind(a.used_at)
+    .bind(a.created_at.millis())
+    .bind(a.used_at.millis())
     .execute(ex)
     .await?;
     Ok(())
@@ -87,7 +91,7 @@ pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, a: &AddressRow) -
     .bind(&a.door)
     .bind(a.lat_e7)
     .bind(a.lng_e7)
-    .bind(a.used_at)
+    .bind(a.used_at.millis())
     .bind(&a.id)
     .bind(a.user_id.to_string())
     .execute(ex)
@@ -110,10 +114,10 @@ pub async fn touch<'e>(
     ex: impl Executor<'e, Database = Any>,
     user: UserId,
     id: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query("UPDATE addresses SET used_at = $1 WHERE id = $2 AND user_id = $3")
-        .bind(now)
+        .bind(now.millis())
         .bind(id.to_owned())
         .bind(user.to_string())
         .execute(ex)
@@ -128,8 +132,7 @@ pub async fn get_for<'e>(
     id: &str,
 ) -> Result<Option<AddressRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM addresses WHERE id = $1 AND user_id = $2"));
-    let row = sqlx::query(sql).bind(id.to_owned()).bind(user.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_owned()).bind(user.to_string()).fetch_optional(ex).await?)
 }
 
 /// `user`'s addresses, most recently used first.
@@ -137,8 +140,7 @@ pub async fn for_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM addresses WHERE user_id = $1 ORDER BY used_at DESC, id DESC LIMIT 100"
     ));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_all(ex).await?)
 }
 
 /// How many addresses `user` has.

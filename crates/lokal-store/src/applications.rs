@@ -1,9 +1,11 @@
 //! Merchant applications: a business asks to join; an operator decides.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::ApprovalStatus;
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -32,10 +34,10 @@ pub struct ApplicationRow {
     pub reason: Option<String>,
     /// The merchant created on approval.
     pub merchant_id: Option<MerchantId>,
-    /// When it was filed, epoch ms.
-    pub created_at: i64,
-    /// When it was decided, epoch ms.
-    pub decided_at: Option<i64>,
+    /// When it was filed.
+    pub created_at: Timestamp,
+    /// When it was decided.
+    pub decided_at: Option<Timestamp>,
     /// Who decided.
     pub decided_by: Option<UserId>,
 }
@@ -43,25 +45,25 @@ pub struct ApplicationRow {
 const COLUMNS: &str = "id, applicant_id, business_name, licence_number, category, contact_name, contact_phone, \
      first_store, status, reason, merchant_id, created_at, decided_at, decided_by";
 
-fn from_row(r: &AnyRow) -> Result<ApplicationRow, StoreError> {
-    let merchant: Option<String> = get(r, "merchant_id")?;
-    let decider: Option<String> = get(r, "decided_by")?;
-    Ok(ApplicationRow {
-        id: get(r, "id")?,
-        applicant_id: parse(r, "applicant_id")?,
-        business_name: get(r, "business_name")?,
-        licence_number: get(r, "licence_number")?,
-        category: get(r, "category")?,
-        contact_name: get(r, "contact_name")?,
-        contact_phone: get(r, "contact_phone")?,
-        first_store: get(r, "first_store")?,
-        status: parse(r, "status")?,
-        reason: get(r, "reason")?,
-        merchant_id: merchant.map(|m| m.parse()).transpose().map_err(|_| StoreError::Corrupt("merchant_id".into()))?,
-        created_at: get(r, "created_at")?,
-        decided_at: get(r, "decided_at")?,
-        decided_by: decider.map(|m| m.parse()).transpose().map_err(|_| StoreError::Corrupt("decided_by".into()))?,
-    })
+impl FromRow<'_, AnyRow> for ApplicationRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            applicant_id: parse(r, "applicant_id")?,
+            business_name: get(r, "business_name")?,
+            licence_number: get(r, "licence_number")?,
+            category: get(r, "category")?,
+            contact_name: get(r, "contact_name")?,
+            contact_phone: get(r, "contact_phone")?,
+            first_store: get(r, "first_store")?,
+            status: parse(r, "status")?,
+            reason: get(r, "reason")?,
+            merchant_id: opt(r, "merchant_id")?,
+            created_at: time(r, "created_at")?,
+            decided_at: opt_time(r, "decided_at")?,
+            decided_by: opt(r, "decided_by")?,
+        })
+    }
 }
 
 /// Files an application. Fails with `Unique("merchant_applications_licence_number_key")` while
@@ -82,8 +84,8 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, a: &ApplicationRo
         .bind(a.status.as_str())
         .bind(a.reason.clone())
         .bind(a.merchant_id.map(|m| m.to_string()))
-        .bind(a.created_at)
-        .bind(a.decided_at)
+        .bind(a.created_at.millis())
+        .bind(a.decided_at.map(Timestamp::millis))
         .bind(a.decided_by.map(|u| u.to_string()))
         .execute(ex)
         .await?;
@@ -96,8 +98,7 @@ pub async fn get_by_id<'e>(
     id: &str,
 ) -> Result<Option<ApplicationRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM merchant_applications WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_owned()).fetch_optional(ex).await?)
 }
 
 /// Applications with `status` (or all), ids after `after`, oldest first, at most `limit`.
@@ -119,7 +120,7 @@ pub async fn list<'e>(
         .bind(limit)
         .fetch_all(ex)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.iter().map(ApplicationRow::from_row).collect::<Result<_, _>>()?)
 }
 
 /// Moves a pending application to `status`; returns whether this call made the decision (false
@@ -130,7 +131,7 @@ pub async fn decide<'e>(
     status: ApprovalStatus,
     reason: Option<&str>,
     by: UserId,
-    at: i64,
+    at: Timestamp,
 ) -> Result<bool, StoreError> {
     let r = sqlx::query(
         "UPDATE merchant_applications SET status = $2, reason = $3, decided_by = $4, decided_at = $5 \
@@ -140,7 +141,7 @@ pub async fn decide<'e>(
     .bind(status.as_str())
     .bind(reason.map(str::to_owned))
     .bind(by.to_string())
-    .bind(at)
+    .bind(at.millis())
     .execute(ex)
     .await?;
     Ok(r.rows_affected() == 1)

@@ -3,8 +3,10 @@
 //! only ever added.
 
 use crate::StoreError;
-use crate::row::{get, opt};
+use crate::row::{get, opt, time};
+use lokal_core::Timestamp;
 use lokal_core::UserId;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -13,8 +15,8 @@ use sqlx::{Any, Executor};
 pub struct AuditRow {
     /// A UUIDv7.
     pub id: String,
-    /// When, epoch ms.
-    pub at: i64,
+    /// When.
+    pub at: Timestamp,
     /// Who did it (none: the system noticed).
     pub actor_id: Option<UserId>,
     /// What: `grant.revoked`, `rider.suspended`, `user.disabled`, `rider.position_refused`, …
@@ -25,22 +27,24 @@ pub struct AuditRow {
     pub detail: String,
 }
 
-fn from_row(r: &AnyRow) -> Result<AuditRow, StoreError> {
-    Ok(AuditRow {
-        id: get(r, "id")?,
-        at: get(r, "at")?,
-        actor_id: opt(r, "actor_id")?,
-        action: get(r, "action")?,
-        subject: get(r, "subject")?,
-        detail: get(r, "detail")?,
-    })
+impl FromRow<'_, AnyRow> for AuditRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            at: time(r, "at")?,
+            actor_id: opt(r, "actor_id")?,
+            action: get(r, "action")?,
+            subject: get(r, "subject")?,
+            detail: get(r, "detail")?,
+        })
+    }
 }
 
 /// Adds an entry.
 pub async fn record<'e>(ex: impl Executor<'e, Database = Any>, a: &AuditRow) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&a.id)
-        .bind(a.at)
+        .bind(a.at.millis())
         .bind(a.actor_id.map(|u| u.to_string()))
         .bind(&a.action)
         .bind(&a.subject)
@@ -75,5 +79,5 @@ pub async fn recent<'e>(
             .fetch_all(ex)
             .await,
         }?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.iter().map(AuditRow::from_row).collect::<Result<_, _>>()?)
 }

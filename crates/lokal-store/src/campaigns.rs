@@ -2,13 +2,14 @@
 //! touches, with what a campaign report reads.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::RunStatus;
-use lokal_core::campaign::{Model, Touch};
+use lokal_core::Timestamp;
+use lokal_core::campaign::{ChannelKind, EventKind, Model, Touch};
 use lokal_core::fulfil::OrderStatus;
 use lokal_core::{CampaignId, ChannelId, CouponTemplateId, MerchantId, OrderId, StoreId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 /// A stored campaign.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,37 +24,39 @@ pub struct CampaignRow {
     pub store_id: Option<StoreId>,
     /// Coupon batch the landing page offers.
     pub coupon_template_id: Option<CouponTemplateId>,
-    /// Starts, epoch ms.
-    pub starts_at: i64,
-    /// Ends, epoch ms.
-    pub ends_at: i64,
+    /// Starts.
+    pub starts_at: Timestamp,
+    /// Ends.
+    pub ends_at: Timestamp,
     /// Attribution window, days.
     pub window_days: i64,
     /// `active`.
     pub status: RunStatus,
     /// Who created it.
     pub created_by: UserId,
-    /// Created, epoch ms.
-    pub created_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
 }
 
 const CAMPAIGN_COLUMNS: &str = "id, merchant_id, title, store_id, coupon_template_id, starts_at, ends_at, window_days, \
     status, created_by, created_at";
 
-fn campaign(r: &AnyRow) -> Result<CampaignRow, StoreError> {
-    Ok(CampaignRow {
-        id: parse(r, "id")?,
-        merchant_id: opt(r, "merchant_id")?,
-        title: get(r, "title")?,
-        store_id: opt(r, "store_id")?,
-        coupon_template_id: opt(r, "coupon_template_id")?,
-        starts_at: get(r, "starts_at")?,
-        ends_at: get(r, "ends_at")?,
-        window_days: get(r, "window_days")?,
-        status: parse(r, "status")?,
-        created_by: parse(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-    })
+impl FromRow<'_, AnyRow> for CampaignRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            merchant_id: opt(r, "merchant_id")?,
+            title: get(r, "title")?,
+            store_id: opt(r, "store_id")?,
+            coupon_template_id: opt(r, "coupon_template_id")?,
+            starts_at: time(r, "starts_at")?,
+            ends_at: time(r, "ends_at")?,
+            window_days: get(r, "window_days")?,
+            status: parse(r, "status")?,
+            created_by: parse(r, "created_by")?,
+            created_at: time(r, "created_at")?,
+        })
+    }
 }
 
 /// A stored channel.
@@ -65,28 +68,30 @@ pub struct ChannelRow {
     pub campaign_id: CampaignId,
     /// The public code (`/c/{code}`).
     pub code: String,
-    /// `link`, `qr`, `promoter` or `partner`.
-    pub kind: String,
+    /// Link, QR poster, promoter code or partner site.
+    pub kind: ChannelKind,
     /// Name.
     pub name: String,
     /// What it costs, minor units.
     pub cost: i64,
-    /// Created, epoch ms.
-    pub created_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
 }
 
 const CHANNEL_COLUMNS: &str = "id, campaign_id, code, kind, name, cost, created_at";
 
-fn channel(r: &AnyRow) -> Result<ChannelRow, StoreError> {
-    Ok(ChannelRow {
-        id: parse(r, "id")?,
-        campaign_id: parse(r, "campaign_id")?,
-        code: get(r, "code")?,
-        kind: get(r, "kind")?,
-        name: get(r, "name")?,
-        cost: get(r, "cost")?,
-        created_at: get(r, "created_at")?,
-    })
+impl FromRow<'_, AnyRow> for ChannelRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            campaign_id: parse(r, "campaign_id")?,
+            code: get(r, "code")?,
+            kind: parse(r, "kind")?,
+            name: get(r, "name")?,
+            cost: get(r, "cost")?,
+            created_at: time(r, "created_at")?,
+        })
+    }
 }
 
 /// Inserts a campaign.
@@ -100,12 +105,12 @@ pub async fn insert_campaign<'e>(ex: impl Executor<'e, Database = Any>, c: &Camp
         .bind(&c.title)
         .bind(c.store_id.map(|s| s.to_string()))
         .bind(c.coupon_template_id.map(|t| t.to_string()))
-        .bind(c.starts_at)
-        .bind(c.ends_at)
+        .bind(c.starts_at.millis())
+        .bind(c.ends_at.millis())
         .bind(c.window_days)
         .bind(c.status.as_str())
         .bind(c.created_by.to_string())
-        .bind(c.created_at)
+        .bind(c.created_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -117,8 +122,7 @@ pub async fn campaign_by_id<'e>(
     id: CampaignId,
 ) -> Result<Option<CampaignRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(campaign).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// A merchant's campaigns (or the platform's, for `None`), newest first.
@@ -140,7 +144,7 @@ pub async fn campaigns_of<'e>(
             sqlx::query(sql).fetch_all(ex).await
         }
     }?;
-    rows.iter().map(campaign).collect()
+    Ok(rows.iter().map(CampaignRow::from_row).collect::<Result<_, _>>()?)
 }
 
 /// Inserts a channel; `false` when its code is taken (the caller draws another).
@@ -153,10 +157,10 @@ pub async fn insert_channel<'e>(ex: impl Executor<'e, Database = Any>, c: &Chann
         .bind(c.id.to_string())
         .bind(c.campaign_id.to_string())
         .bind(&c.code)
-        .bind(&c.kind)
+        .bind(c.kind.as_str())
         .bind(&c.name)
         .bind(c.cost)
-        .bind(c.created_at)
+        .bind(c.created_at.millis())
         .execute(ex)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -170,8 +174,7 @@ pub async fn channels_of<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {CHANNEL_COLUMNS} FROM campaign_channels WHERE campaign_id = $1 ORDER BY id"
     ));
-    let rows = sqlx::query(sql).bind(campaign.to_string()).fetch_all(ex).await?;
-    rows.iter().map(channel).collect()
+    Ok(sqlx::query_as(sql).bind(campaign.to_string()).fetch_all(ex).await?)
 }
 
 /// The channel with a public code.
@@ -180,8 +183,7 @@ pub async fn channel_by_code<'e>(
     code: &str,
 ) -> Result<Option<ChannelRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {CHANNEL_COLUMNS} FROM campaign_channels WHERE code = $1"));
-    let row = sqlx::query(sql).bind(code).fetch_optional(ex).await?;
-    row.as_ref().map(channel).transpose()
+    Ok(sqlx::query_as(sql).bind(code).fetch_optional(ex).await?)
 }
 
 /// Records an arrival through a channel.
@@ -250,8 +252,8 @@ pub async fn touches_of_user<'e>(
 /// An action credited to touches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttributionRow {
-    /// `signup`, `claim`, `order`, `redemption` or `booking`.
-    pub kind: String,
+    /// What was credited.
+    pub kind: EventKind,
     /// The user, coupon, order or redemption id.
     pub ref_id: String,
     /// Who acted.
@@ -268,8 +270,8 @@ pub struct AttributionRow {
     pub new_to_merchant: bool,
     /// The user had no earlier paid order anywhere.
     pub new_to_platform: bool,
-    /// When, epoch ms.
-    pub at: i64,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// Records a credit once per action (`false` if it already was).
@@ -283,7 +285,7 @@ pub async fn insert_attribution<'e>(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (kind, ref_id) DO NOTHING",
     )
     .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&a.kind)
+    .bind(a.kind.as_str())
     .bind(&a.ref_id)
     .bind(a.user_id.to_string())
     .bind(a.merchant_id.map(|m| m.to_string()))
@@ -294,7 +296,7 @@ pub async fn insert_attribution<'e>(
     .bind(a.amount)
     .bind(i64::from(a.new_to_merchant))
     .bind(i64::from(a.new_to_platform))
-    .bind(a.at)
+    .bind(a.at.millis())
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -347,8 +349,8 @@ pub async fn reach<'e>(ex: impl Executor<'e, Database = Any>, campaign: Campaign
 /// status, discounts and refunds; a redemption's undo).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credited {
-    /// `signup`, `claim`, `order`, `redemption` or `booking`.
-    pub kind: String,
+    /// What was credited.
+    pub kind: EventKind,
     /// The user, coupon, order or redemption id.
     pub ref_id: String,
     /// Who acted.
@@ -361,12 +363,12 @@ pub struct Credited {
     pub new_to_merchant: bool,
     /// New to the platform.
     pub new_to_platform: bool,
-    /// When, epoch ms.
-    pub at: i64,
+    /// When.
+    pub at: Timestamp,
     /// For an order: its status.
     pub order_status: Option<OrderStatus>,
     /// For an order: when it was paid.
-    pub paid_at: Option<i64>,
+    pub paid_at: Option<Timestamp>,
     /// For an order: its store (menu orders and bills).
     pub store_id: Option<StoreId>,
     /// For an order: every discount on it, minor units.
@@ -376,7 +378,7 @@ pub struct Credited {
     /// For an order: refunded so far.
     pub refunded: i64,
     /// For a redemption: when it was undone.
-    pub undone_at: Option<i64>,
+    pub undone_at: Option<Timestamp>,
 }
 
 /// Every action credited to a campaign by `model`, newest first.
@@ -403,21 +405,21 @@ pub async fn credited<'e>(
     rows.iter()
         .map(|r| {
             Ok(Credited {
-                kind: get(r, "kind")?,
+                kind: parse(r, "kind")?,
                 ref_id: get(r, "ref_id")?,
                 user_id: parse(r, "user_id")?,
                 channel_id: parse(r, "channel_id")?,
                 amount: get(r, "amount")?,
                 new_to_merchant: get::<i64>(r, "new_to_merchant")? != 0,
                 new_to_platform: get::<i64>(r, "new_to_platform")? != 0,
-                at: get(r, "at")?,
+                at: time(r, "at")?,
                 order_status: opt(r, "order_status")?,
-                paid_at: get(r, "paid_at")?,
+                paid_at: opt_time(r, "paid_at")?,
                 store_id: opt(r, "store_id")?,
                 discount: get(r, "discount")?,
                 platform_discount: get(r, "platform_discount")?,
                 refunded: get(r, "refunded")?,
-                undone_at: get(r, "undone_at")?,
+                undone_at: opt_time(r, "undone_at")?,
             })
         })
         .collect()

@@ -1,8 +1,10 @@
 //! Catalog items and their per-store overrides.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::{ItemId, MerchantId, StoreId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -25,10 +27,10 @@ pub struct ItemRow {
     pub options_json: String,
     /// Its photo (`/media/<id>/w800.jpg` or a URL), or empty.
     pub photo: String,
-    /// Creation time, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
 }
 
 /// A store's override of an item.
@@ -44,19 +46,21 @@ pub struct StoreItemRow {
 
 const COLUMNS: &str = "id, merchant_id, name, section, description, price, options_json, photo, created_at, updated_at";
 
-fn from_row(r: &AnyRow) -> Result<ItemRow, StoreError> {
-    Ok(ItemRow {
-        id: parse(r, "id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        name: get(r, "name")?,
-        section: get(r, "section")?,
-        description: get(r, "description")?,
-        price: get(r, "price")?,
-        options_json: get(r, "options_json")?,
-        photo: get(r, "photo")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for ItemRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            name: get(r, "name")?,
+            section: get(r, "section")?,
+            description: get(r, "description")?,
+            price: get(r, "price")?,
+            options_json: get(r, "options_json")?,
+            photo: get(r, "photo")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Inserts an item.
@@ -72,8 +76,8 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
         .bind(i.price)
         .bind(i.options_json.clone())
         .bind(i.photo.clone())
-        .bind(i.created_at)
-        .bind(i.updated_at)
+        .bind(i.created_at.millis())
+        .bind(i.updated_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -90,7 +94,7 @@ pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
     .bind(i.description.clone())
     .bind(i.price)
     .bind(i.options_json.clone())
-    .bind(i.updated_at)
+    .bind(i.updated_at.millis())
     .bind(i.photo.clone())
     .execute(ex)
     .await?;
@@ -100,8 +104,7 @@ pub async fn update<'e>(ex: impl Executor<'e, Database = Any>, i: &ItemRow) -> R
 /// The item with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// A merchant's items, in creation order.
@@ -110,8 +113,7 @@ pub async fn list_for_merchant<'e>(
     merchant: MerchantId,
 ) -> Result<Vec<ItemRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM items WHERE merchant_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).fetch_all(ex).await?)
 }
 
 /// A merchant's items, each with `store`'s override if it has one: a store's menu in one query.
@@ -129,7 +131,7 @@ pub async fn with_overrides<'e>(
     let rows = sqlx::query(sql).bind(merchant.to_string()).bind(store.to_string()).fetch_all(ex).await?;
     rows.iter()
         .map(|r| {
-            let item = from_row(r)?;
+            let item = ItemRow::from_row(r)?;
             let o = match opt::<String>(r, "o_item")? {
                 None => None,
                 Some(_) => Some(StoreItemRow {

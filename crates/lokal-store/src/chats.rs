@@ -2,10 +2,11 @@
 //! count (raised by the other side's message in the same transaction, zeroed by reading).
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, StoreId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 /// A thread with the names the lists show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,10 +23,10 @@ pub struct ThreadRow {
     pub user_id: UserId,
     /// The consumer's display name.
     pub consumer_name: String,
-    /// Opened, epoch ms.
-    pub created_at: i64,
-    /// The last message, epoch ms.
-    pub last_at: i64,
+    /// Opened.
+    pub created_at: Timestamp,
+    /// The last message.
+    pub last_at: Timestamp,
     /// The start of the last message.
     pub last_preview: String,
     /// Messages from the store the consumer has not read.
@@ -47,39 +48,43 @@ pub struct MessageRow {
     pub sender_id: UserId,
     /// The words.
     pub body: String,
-    /// Sent, epoch ms.
-    pub at: i64,
+    /// Sent.
+    pub at: Timestamp,
 }
 
 const SELECT: &str = "SELECT t.id, t.store_id, s.name AS store_name, t.merchant_id, t.user_id, \
     u.display_name AS consumer_name, t.created_at, t.last_at, t.last_preview, t.consumer_unread, t.store_unread \
     FROM chat_threads t JOIN stores s ON s.id = t.store_id JOIN users u ON u.id = t.user_id";
 
-fn thread(r: &AnyRow) -> Result<ThreadRow, StoreError> {
-    Ok(ThreadRow {
-        id: get(r, "id")?,
-        store_id: parse(r, "store_id")?,
-        store_name: get(r, "store_name")?,
-        merchant_id: parse(r, "merchant_id")?,
-        user_id: parse(r, "user_id")?,
-        consumer_name: get(r, "consumer_name")?,
-        created_at: get(r, "created_at")?,
-        last_at: get(r, "last_at")?,
-        last_preview: get(r, "last_preview")?,
-        consumer_unread: get(r, "consumer_unread")?,
-        store_unread: get(r, "store_unread")?,
-    })
+impl FromRow<'_, AnyRow> for ThreadRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            store_id: parse(r, "store_id")?,
+            store_name: get(r, "store_name")?,
+            merchant_id: parse(r, "merchant_id")?,
+            user_id: parse(r, "user_id")?,
+            consumer_name: get(r, "consumer_name")?,
+            created_at: time(r, "created_at")?,
+            last_at: time(r, "last_at")?,
+            last_preview: get(r, "last_preview")?,
+            consumer_unread: get(r, "consumer_unread")?,
+            store_unread: get(r, "store_unread")?,
+        })
+    }
 }
 
-fn message(r: &AnyRow) -> Result<MessageRow, StoreError> {
-    Ok(MessageRow {
-        id: get(r, "id")?,
-        thread_id: get(r, "thread_id")?,
-        sender: get(r, "sender")?,
-        sender_id: parse(r, "sender_id")?,
-        body: get(r, "body")?,
-        at: get(r, "at")?,
-    })
+impl FromRow<'_, AnyRow> for MessageRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            thread_id: get(r, "thread_id")?,
+            sender: get(r, "sender")?,
+            sender_id: parse(r, "sender_id")?,
+            body: get(r, "body")?,
+            at: time(r, "at")?,
+        })
+    }
 }
 
 /// The consumer's thread with the store, opened with `id` if there was none (two first messages
@@ -90,7 +95,7 @@ pub async fn open(
     store: StoreId,
     merchant: MerchantId,
     user: UserId,
-    at: i64,
+    at: Timestamp,
 ) -> Result<String, StoreError> {
     sqlx::query(
         "INSERT INTO chat_threads (id, store_id, merchant_id, user_id, created_at, last_at, last_preview, \
@@ -101,7 +106,7 @@ pub async fn open(
     .bind(store.to_string())
     .bind(merchant.to_string())
     .bind(user.to_string())
-    .bind(at)
+    .bind(at.millis())
     .execute(&mut **tx)
     .await?;
     let row = sqlx::query("SELECT id FROM chat_threads WHERE store_id = $1 AND user_id = $2")
@@ -123,7 +128,7 @@ pub async fn post(tx: &mut crate::Tx, m: &MessageRow, preview: &str) -> Result<(
     .bind(&m.sender)
     .bind(m.sender_id.to_string())
     .bind(&m.body)
-    .bind(m.at)
+    .bind(m.at.millis())
     .execute(&mut **tx)
     .await?;
     let sql = if m.sender == "consumer" {
@@ -133,7 +138,7 @@ pub async fn post(tx: &mut crate::Tx, m: &MessageRow, preview: &str) -> Result<(
         "UPDATE chat_threads SET last_at = $2, last_preview = $3, consumer_unread = consumer_unread + 1, \
          store_unread = 0 WHERE id = $1"
     };
-    sqlx::query(sql).bind(&m.thread_id).bind(m.at).bind(preview).execute(&mut **tx).await?;
+    sqlx::query(sql).bind(&m.thread_id).bind(m.at.millis()).bind(preview).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -151,8 +156,7 @@ pub async fn mark_read<'e>(ex: impl Executor<'e, Database = Any>, id: &str, side
 /// One thread.
 pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.id = $1"));
-    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await?;
-    row.as_ref().map(thread).transpose()
+    Ok(sqlx::query_as(sql).bind(id).fetch_optional(ex).await?)
 }
 
 /// The consumer's thread with a store, if any.
@@ -162,22 +166,19 @@ pub async fn between<'e>(
     user: UserId,
 ) -> Result<Option<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.store_id = $1 AND t.user_id = $2"));
-    let row = sqlx::query(sql).bind(store.to_string()).bind(user.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(thread).transpose()
+    Ok(sqlx::query_as(sql).bind(store.to_string()).bind(user.to_string()).fetch_optional(ex).await?)
 }
 
 /// A consumer's threads, latest message first (at most 200).
 pub async fn of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> Result<Vec<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.user_id = $1 ORDER BY t.last_at DESC, t.id LIMIT 200"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
-    rows.iter().map(thread).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_all(ex).await?)
 }
 
 /// A store's threads, latest message first (at most 500).
 pub async fn of_store<'e>(ex: impl Executor<'e, Database = Any>, store: StoreId) -> Result<Vec<ThreadRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.store_id = $1 ORDER BY t.last_at DESC, t.id LIMIT 500"));
-    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await?;
-    rows.iter().map(thread).collect()
+    Ok(sqlx::query_as(sql).bind(store.to_string()).fetch_all(ex).await?)
 }
 
 /// A thread's latest `limit` messages, oldest first.
@@ -194,7 +195,7 @@ pub async fn messages<'e>(
     .bind(limit)
     .fetch_all(ex)
     .await?;
-    let mut out = rows.iter().map(message).collect::<Result<Vec<_>, _>>()?;
+    let mut out = rows.iter().map(MessageRow::from_row).collect::<Result<Vec<_>, _>>()?;
     out.reverse();
     Ok(out)
 }

@@ -6,7 +6,7 @@ use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::coupon::{BatchStatus, CouponStatus};
 use lokal_core::{CouponId, CouponTemplateId, MerchantId, StoreId, Timestamp, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 /// A stored coupon batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +55,14 @@ const TEMPLATE_COLUMNS: &str = "id, issuer, merchant_id, title, benefit_json, ne
     claim_until, valid_until, valid_days, quantity, quantity_left, per_user_limit, budget, budget_used, status, \
     created_by, created_at, updated_at";
 
-fn template(r: &AnyRow) -> Result<TemplateRow, StoreError> {
-    template_with(r, "")
+impl FromRow<'_, AnyRow> for TemplateRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        template_with(r, "")
+    }
 }
 
 /// A batch from columns named with `prefix` (joined queries alias them).
-fn template_with(r: &AnyRow, prefix: &str) -> Result<TemplateRow, StoreError> {
+fn template_with(r: &AnyRow, prefix: &str) -> Result<TemplateRow, sqlx::Error> {
     let c = |name: &str| format!("{prefix}{name}");
     Ok(TemplateRow {
         id: parse(r, &c("id"))?,
@@ -129,8 +131,7 @@ pub async fn template_by_id<'e>(
     id: CouponTemplateId,
 ) -> Result<Option<TemplateRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(template).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// A merchant's batches, newest first.
@@ -142,8 +143,7 @@ pub async fn templates_of_merchant<'e>(
         "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE merchant_id = $1 AND status <> 'points' \
          ORDER BY id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
-    rows.iter().map(template).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).fetch_all(ex).await?)
 }
 
 /// The platform's batches, newest first.
@@ -151,8 +151,7 @@ pub async fn platform_templates<'e>(ex: impl Executor<'e, Database = Any>) -> Re
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {TEMPLATE_COLUMNS} FROM coupon_templates WHERE issuer = 'platform' ORDER BY id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).fetch_all(ex).await?;
-    rows.iter().map(template).collect()
+    Ok(sqlx::query_as(sql).fetch_all(ex).await?)
 }
 
 /// Batches open for claiming at `now` with coupons left, newest first (the coupon centre).
@@ -166,8 +165,7 @@ pub async fn claimable<'e>(
          AND claim_until > $1 AND quantity_left > 0 ORDER BY id DESC LIMIT {}",
         limit.clamp(1, 500)
     ));
-    let rows = sqlx::query(sql).bind(now.millis()).fetch_all(ex).await?;
-    rows.iter().map(template).collect()
+    Ok(sqlx::query_as(sql).bind(now.millis()).fetch_all(ex).await?)
 }
 
 /// The batches a store's page offers at `now`: the merchant's and the platform's that are open
@@ -182,8 +180,7 @@ pub async fn claimable_for_merchant<'e>(
          AND status = 'active' AND claim_from <= $2 AND claim_until > $2 AND quantity_left > 0 \
          ORDER BY CASE WHEN issuer = 'platform' THEN 1 ELSE 0 END, id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(now.millis()).fetch_all(ex).await?;
-    rows.iter().map(template).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).bind(now.millis()).fetch_all(ex).await?)
 }
 
 /// The stores each of `ids` is limited to, in one query (a batch limited to none is absent:
@@ -287,19 +284,21 @@ pub struct CouponRow {
 const COUPON_COLUMNS: &str =
     "id, template_id, user_id, claimed_at, expires_at, status, channel, order_id, used_at, discount";
 
-fn coupon(r: &AnyRow) -> Result<CouponRow, StoreError> {
-    Ok(CouponRow {
-        id: parse(r, "id")?,
-        template_id: parse(r, "template_id")?,
-        user_id: parse(r, "user_id")?,
-        claimed_at: time(r, "claimed_at")?,
-        expires_at: time(r, "expires_at")?,
-        status: parse(r, "status")?,
-        channel: get(r, "channel")?,
-        order_id: get(r, "order_id")?,
-        used_at: opt_time(r, "used_at")?,
-        discount: get(r, "discount")?,
-    })
+impl FromRow<'_, AnyRow> for CouponRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            template_id: parse(r, "template_id")?,
+            user_id: parse(r, "user_id")?,
+            claimed_at: time(r, "claimed_at")?,
+            expires_at: time(r, "expires_at")?,
+            status: parse(r, "status")?,
+            channel: get(r, "channel")?,
+            order_id: get(r, "order_id")?,
+            used_at: opt_time(r, "used_at")?,
+            discount: get(r, "discount")?,
+        })
+    }
 }
 
 /// Inserts a claimed coupon.
@@ -335,7 +334,7 @@ pub async fn of_user<'e>(
          WHERE c.user_id = $1 ORDER BY c.id DESC LIMIT 500"
     ));
     let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
-    rows.iter().map(|r| Ok((coupon(r)?, template_with(r, "t_")?))).collect()
+    rows.iter().map(|r| Ok((CouponRow::from_row(r)?, template_with(r, "t_")?))).collect()
 }
 
 /// How many coupons of a batch have been claimed (for reports and tests).
@@ -425,8 +424,7 @@ pub async fn release(tx: &mut crate::Tx, order: &str) -> Result<usize, StoreErro
 /// The coupons on an order.
 pub async fn of_order<'e>(ex: impl Executor<'e, Database = Any>, order: &str) -> Result<Vec<CouponRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE order_id = $1 ORDER BY id"));
-    let rows = sqlx::query(sql).bind(order).fetch_all(ex).await?;
-    rows.iter().map(coupon).collect()
+    Ok(sqlx::query_as(sql).bind(order).fetch_all(ex).await?)
 }
 
 /// Whether a consumer has an order that is not cancelled — paid, or placed and not yet paid — at

@@ -1,9 +1,11 @@
 //! A merchant's customers, computed from its kept orders, and the tags it puts on them.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, StoreId, UserId};
-use sqlx::{Any, Executor};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow};
 
 /// A customer as the merchant's orders show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,10 +18,10 @@ pub struct CustomerRow {
     pub visits: i64,
     /// What they paid on them less refunds, minor units.
     pub spend: i64,
-    /// First visit, epoch ms.
-    pub first_at: i64,
-    /// Last visit, epoch ms.
-    pub last_at: i64,
+    /// First visit.
+    pub first_at: Timestamp,
+    /// Last visit.
+    pub last_at: Timestamp,
 }
 
 /// Which of a merchant's customers to read, as the database filters them.
@@ -66,7 +68,7 @@ pub async fn of_merchant<'e>(
     // is cancelled or rejected, and those are left out anyway (one index probe per kept order
     // made a big chain's page five times slower). Tags and names are per customer: they filter
     // the groups, not the orders.
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT g.user_id, u.display_name AS name, g.visits, g.spend, g.first_at, g.last_at FROM ( \
            SELECT t.user_id, COUNT(*) AS visits, CAST(SUM(t.total - t.refunded) AS BIGINT) AS spend, \
            MIN(t.created_at) AS first_at, MAX(t.created_at) AS last_at FROM ( \
@@ -95,19 +97,20 @@ pub async fn of_merchant<'e>(
     .bind(after_user)
     .bind(select.limit)
     .fetch_all(ex)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CustomerRow {
-                user_id: parse(r, "user_id")?,
-                name: get(r, "name")?,
-                visits: get(r, "visits")?,
-                spend: get(r, "spend")?,
-                first_at: get(r, "first_at")?,
-                last_at: get(r, "last_at")?,
-            })
+    .await?)
+}
+
+impl FromRow<'_, AnyRow> for CustomerRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            user_id: parse(r, "user_id")?,
+            name: get(r, "name")?,
+            visits: get(r, "visits")?,
+            spend: get(r, "spend")?,
+            first_at: time(r, "first_at")?,
+            last_at: time(r, "last_at")?,
         })
-        .collect()
+    }
 }
 
 /// The merchant's tags on its customers: (user, tag), in tag order.
@@ -129,7 +132,7 @@ pub async fn add_tag<'e>(
     user: UserId,
     tag: &str,
     by: UserId,
-    at: i64,
+    at: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO customer_tags (merchant_id, user_id, tag, created_by, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -139,7 +142,7 @@ pub async fn add_tag<'e>(
     .bind(user.to_string())
     .bind(tag)
     .bind(by.to_string())
-    .bind(at)
+    .bind(at.millis())
     .execute(ex)
     .await?;
     Ok(())

@@ -4,6 +4,7 @@ use crate::StoreError;
 use crate::row::{get, parse, time};
 use lokal_core::RunStatus;
 use lokal_core::{DealId, MerchantId, StoreId, Timestamp, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -58,30 +59,32 @@ const COLUMNS: &str = "id, merchant_id, title, details_json, price, original_pri
     sale_ends_at, valid_from, valid_until, uses_per_voucher, stock_total, stock_left, per_user_limit, refundable, \
     auto_refund, flash_sale, status, created_at, updated_at";
 
-fn from_row(r: &AnyRow) -> Result<DealRow, StoreError> {
-    Ok(DealRow {
-        id: parse(r, "id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        title: get(r, "title")?,
-        details_json: get(r, "details_json")?,
-        price: get(r, "price")?,
-        original_price: get(r, "original_price")?,
-        currency: get(r, "currency")?,
-        sale_starts_at: time(r, "sale_starts_at")?,
-        sale_ends_at: time(r, "sale_ends_at")?,
-        valid_from: time(r, "valid_from")?,
-        valid_until: time(r, "valid_until")?,
-        uses_per_voucher: get(r, "uses_per_voucher")?,
-        stock_total: get(r, "stock_total")?,
-        stock_left: get(r, "stock_left")?,
-        per_user_limit: get(r, "per_user_limit")?,
-        refundable: get::<i64>(r, "refundable")? != 0,
-        auto_refund: get::<i64>(r, "auto_refund")? != 0,
-        flash_sale: get::<i64>(r, "flash_sale")? != 0,
-        status: parse(r, "status")?,
-        created_at: time(r, "created_at")?,
-        updated_at: time(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for DealRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            title: get(r, "title")?,
+            details_json: get(r, "details_json")?,
+            price: get(r, "price")?,
+            original_price: get(r, "original_price")?,
+            currency: get(r, "currency")?,
+            sale_starts_at: time(r, "sale_starts_at")?,
+            sale_ends_at: time(r, "sale_ends_at")?,
+            valid_from: time(r, "valid_from")?,
+            valid_until: time(r, "valid_until")?,
+            uses_per_voucher: get(r, "uses_per_voucher")?,
+            stock_total: get(r, "stock_total")?,
+            stock_left: get(r, "stock_left")?,
+            per_user_limit: get(r, "per_user_limit")?,
+            refundable: get::<i64>(r, "refundable")? != 0,
+            auto_refund: get::<i64>(r, "auto_refund")? != 0,
+            flash_sale: get::<i64>(r, "flash_sale")? != 0,
+            status: parse(r, "status")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Inserts a deal and its stores.
@@ -127,8 +130,7 @@ pub async fn insert(tx: &mut crate::Tx, d: &DealRow, stores: &[StoreId]) -> Resu
 /// A deal by id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: DealId) -> Result<Option<DealRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deals WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// The stores where a deal is valid.
@@ -160,8 +162,7 @@ pub async fn for_store<'e>(ex: impl Executor<'e, Database = Any>, store: StoreId
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {cols} FROM deals d JOIN deal_stores s ON s.deal_id = d.id WHERE s.store_id = $1 ORDER BY d.id DESC"
     ));
-    let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(store.to_string()).fetch_all(ex).await?)
 }
 
 /// A merchant's deals, newest first.
@@ -170,8 +171,7 @@ pub async fn for_merchant<'e>(
     merchant: MerchantId,
 ) -> Result<Vec<DealRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deals WHERE merchant_id = $1 ORDER BY id DESC"));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).fetch_all(ex).await?)
 }
 
 /// Takes `units` from the stock of an active deal on sale at `now`. False when there is not
@@ -249,5 +249,5 @@ pub async fn on_sale<'e>(
          WHERE d.status = 'active' AND d.sale_ends_at > $1 ORDER BY d.id"
     ));
     let rows = sqlx::query(sql).bind(now.millis()).fetch_all(ex).await?;
-    rows.iter().map(|r| Ok((parse(r, "store_id")?, from_row(r)?))).collect()
+    rows.iter().map(|r| Ok((parse(r, "store_id")?, DealRow::from_row(r)?))).collect()
 }

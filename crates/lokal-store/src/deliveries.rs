@@ -5,6 +5,7 @@ use crate::StoreError;
 use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::fulfil::TaskStatus;
 use lokal_core::{DeliveryId, OrderId, StoreId, Timestamp, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -51,26 +52,28 @@ const COLUMNS: &str = "id, order_id, store_id, rider_id, status, pickup_lat_e7, 
     drop_lng_e7, distance_m, rider_pay, ready_at, eta_at, assigned_at, arrived_at, picked_at, delivered_at, created_at, \
     updated_at";
 
-fn from_row(r: &AnyRow) -> Result<DeliveryRow, StoreError> {
-    Ok(DeliveryRow {
-        id: parse(r, "id")?,
-        order_id: parse(r, "order_id")?,
-        store_id: parse(r, "store_id")?,
-        rider_id: opt(r, "rider_id")?,
-        status: parse(r, "status")?,
-        pickup: (get(r, "pickup_lat_e7")?, get(r, "pickup_lng_e7")?),
-        drop: (get(r, "drop_lat_e7")?, get(r, "drop_lng_e7")?),
-        distance_m: get(r, "distance_m")?,
-        rider_pay: get(r, "rider_pay")?,
-        ready_at: time(r, "ready_at")?,
-        eta_at: time(r, "eta_at")?,
-        assigned_at: opt_time(r, "assigned_at")?,
-        arrived_at: opt_time(r, "arrived_at")?,
-        picked_at: opt_time(r, "picked_at")?,
-        delivered_at: opt_time(r, "delivered_at")?,
-        created_at: time(r, "created_at")?,
-        updated_at: time(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for DeliveryRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            order_id: parse(r, "order_id")?,
+            store_id: parse(r, "store_id")?,
+            rider_id: opt(r, "rider_id")?,
+            status: parse(r, "status")?,
+            pickup: (get(r, "pickup_lat_e7")?, get(r, "pickup_lng_e7")?),
+            drop: (get(r, "drop_lat_e7")?, get(r, "drop_lng_e7")?),
+            distance_m: get(r, "distance_m")?,
+            rider_pay: get(r, "rider_pay")?,
+            ready_at: time(r, "ready_at")?,
+            eta_at: time(r, "eta_at")?,
+            assigned_at: opt_time(r, "assigned_at")?,
+            arrived_at: opt_time(r, "arrived_at")?,
+            picked_at: opt_time(r, "picked_at")?,
+            delivered_at: opt_time(r, "delivered_at")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Inserts a task.
@@ -110,8 +113,7 @@ pub async fn get_by_id<'e>(
     id: DeliveryId,
 ) -> Result<Option<DeliveryRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// The task of an order.
@@ -120,8 +122,7 @@ pub async fn for_order<'e>(
     order: OrderId,
 ) -> Result<Option<DeliveryRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deliveries WHERE order_id = $1"));
-    let row = sqlx::query(sql).bind(order.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(order.to_string()).fetch_optional(ex).await?)
 }
 
 /// Tasks not finished: waiting, or held by a rider.
@@ -130,8 +131,7 @@ pub async fn open<'e>(ex: impl Executor<'e, Database = Any>, limit: i64) -> Resu
         "SELECT {COLUMNS} FROM deliveries WHERE status IN ('waiting', 'assigned', 'at_store', 'picked_up') \
          ORDER BY id LIMIT $1"
     ));
-    let rows = sqlx::query(sql).bind(limit).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(limit).fetch_all(ex).await?)
 }
 
 /// A rider's tasks not finished, oldest first.
@@ -143,8 +143,7 @@ pub async fn of_rider<'e>(
         "SELECT {COLUMNS} FROM deliveries WHERE rider_id = $1 AND status IN ('assigned', 'at_store', 'picked_up') \
          ORDER BY id"
     ));
-    let rows = sqlx::query(sql).bind(rider.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(rider.to_string()).fetch_all(ex).await?)
 }
 
 /// A rider's finished tasks, newest first.
@@ -156,8 +155,7 @@ pub async fn history<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deliveries WHERE rider_id = $1 AND status = 'delivered' ORDER BY id DESC LIMIT $2"
     ));
-    let rows = sqlx::query(sql).bind(rider.to_string()).bind(limit).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(rider.to_string()).bind(limit).fetch_all(ex).await?)
 }
 
 /// Gives a waiting task to `rider`; false if it was no longer waiting.
@@ -217,10 +215,10 @@ pub async fn step(
 }
 
 /// Sets a task's estimated arrival.
-pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: i64) -> Result<(), StoreError> {
+pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: Timestamp) -> Result<(), StoreError> {
     sqlx::query("UPDATE deliveries SET eta_at = $2 WHERE id = $1")
         .bind(id.to_string())
-        .bind(eta_at)
+        .bind(eta_at.millis())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -229,7 +227,7 @@ pub async fn set_eta(tx: &mut crate::Tx, id: DeliveryId, eta_at: i64) -> Result<
 /// The food of `order` is ready at `now`: a task not yet picked up becomes ready now and its
 /// estimated arrival moves by as much (earlier when the store was quick, later when it was slow).
 /// Returns the new estimate, or none when the order has no such task.
-pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: Timestamp) -> Result<Option<i64>, StoreError> {
+pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: Timestamp) -> Result<Option<Timestamp>, StoreError> {
     let moved = sqlx::query(
         "UPDATE deliveries SET eta_at = eta_at + ($2 - ready_at), ready_at = $2, updated_at = $2 \
          WHERE order_id = $1 AND status IN ('waiting', 'assigned', 'at_store')",
@@ -246,5 +244,5 @@ pub async fn food_ready(tx: &mut crate::Tx, order: OrderId, now: Timestamp) -> R
         .bind(now.millis())
         .fetch_optional(&mut **tx)
         .await?;
-    Ok(row.as_ref().map(|r| get(r, "eta_at")).transpose()?)
+    Ok(row.as_ref().map(|r| time(r, "eta_at")).transpose()?)
 }

@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use crate::row::{get, parse};
+use lokal_core::Timestamp;
 use lokal_core::{Grant, GrantId, MerchantId, Role, StoreScope, UserId};
 use sqlx::{Any, Executor};
 
@@ -18,8 +19,8 @@ pub struct NewGrant {
     pub merchant_id: Option<MerchantId>,
     /// For staff: the stores.
     pub stores: StoreScope,
-    /// Creation time, epoch ms.
-    pub created_at: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
 }
 
 /// Stores a grant and its store list in the given transaction. Fails with
@@ -35,7 +36,7 @@ pub async fn insert(tx: &mut crate::Tx, g: &NewGrant) -> Result<(), StoreError> 
     .bind(g.role.as_str())
     .bind(g.merchant_id.map(|m| m.to_string()))
     .bind(i64::from(all))
-    .bind(g.created_at)
+    .bind(g.created_at.millis())
     .execute(&mut **tx)
     .await?;
     if let StoreScope::Only(stores) = &g.stores {

@@ -4,9 +4,11 @@
 //! and login (`staff_invitations_open_key`).
 
 use crate::StoreError;
-use crate::row::{get, marks, opt, parse};
+use crate::row::{get, marks, opt, opt_time, parse, time, undecodable};
+use lokal_core::Timestamp;
 use lokal_core::access::InvitationStatus;
 use lokal_core::{MerchantId, StoreId, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -29,33 +31,35 @@ pub struct InvitationRow {
     pub status: InvitationStatus,
     /// Who answered (the invited person, or the merchant withdrawing it).
     pub answered_by: Option<UserId>,
-    /// Sent, epoch ms.
-    pub created_at: i64,
-    /// Answered, epoch ms.
-    pub answered_at: Option<i64>,
+    /// Sent.
+    pub created_at: Timestamp,
+    /// Answered.
+    pub answered_at: Option<Timestamp>,
 }
 
 const COLUMNS: &str =
     "id, merchant_id, login, role, store_ids, invited_by, status, answered_by, created_at, answered_at";
 
-fn from_row(r: &AnyRow) -> Result<InvitationRow, StoreError> {
-    let stores: String = get(r, "store_ids")?;
-    Ok(InvitationRow {
-        id: get(r, "id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        login: get(r, "login")?,
-        role: get(r, "role")?,
-        store_ids: stores
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("store_ids: {s:?}"))))
-            .collect::<Result<_, _>>()?,
-        invited_by: parse(r, "invited_by")?,
-        status: parse(r, "status")?,
-        answered_by: opt(r, "answered_by")?,
-        created_at: get(r, "created_at")?,
-        answered_at: get(r, "answered_at")?,
-    })
+impl FromRow<'_, AnyRow> for InvitationRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        let stores: String = get(r, "store_ids")?;
+        Ok(Self {
+            id: get(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            login: get(r, "login")?,
+            role: get(r, "role")?,
+            store_ids: stores
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().map_err(|_| undecodable("store_ids", s)))
+                .collect::<Result<_, _>>()?,
+            invited_by: parse(r, "invited_by")?,
+            status: parse(r, "status")?,
+            answered_by: opt(r, "answered_by")?,
+            created_at: time(r, "created_at")?,
+            answered_at: opt_time(r, "answered_at")?,
+        })
+    }
 }
 
 /// Stores a new invitation; `Unique` when the merchant already has an open one for this login.
@@ -71,8 +75,8 @@ pub async fn insert(tx: &mut crate::Tx, i: &InvitationRow) -> Result<(), StoreEr
         .bind(i.invited_by.to_string())
         .bind(i.status.as_str())
         .bind(i.answered_by.map(|u| u.to_string()))
-        .bind(i.created_at)
-        .bind(i.answered_at)
+        .bind(i.created_at.millis())
+        .bind(i.answered_at.map(Timestamp::millis))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -84,8 +88,7 @@ pub async fn get_by_id<'e>(
     id: &str,
 ) -> Result<Option<InvitationRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff_invitations WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_owned()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_owned()).fetch_optional(ex).await?)
 }
 
 /// Open invitations for any of `logins`, oldest first.
@@ -105,7 +108,7 @@ pub async fn open_for<'e>(
         q = q.bind(l.clone());
     }
     let rows = q.fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.iter().map(InvitationRow::from_row).collect::<Result<_, _>>()?)
 }
 
 /// A merchant's open invitations, oldest first.
@@ -116,8 +119,7 @@ pub async fn open_of_merchant<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM staff_invitations WHERE merchant_id = $1 AND status = 'invited' ORDER BY created_at, id"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).fetch_all(ex).await?)
 }
 
 /// Answers an open invitation (`accepted`, `declined`, `withdrawn`); false when it was no longer
@@ -127,7 +129,7 @@ pub async fn answer(
     id: &str,
     status: InvitationStatus,
     by: UserId,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE staff_invitations SET status = $2, answered_by = $3, answered_at = $4 WHERE id = $1 AND status = 'invited'",
@@ -135,7 +137,7 @@ pub async fn answer(
     .bind(id.to_owned())
     .bind(status.as_str())
     .bind(by.to_string())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -3,6 +3,7 @@
 use crate::StoreError;
 use crate::row::get;
 use lokal_core::EntryId;
+use lokal_core::Timestamp;
 use lokal_core::ledger::Posting;
 use sqlx::{Any, Executor};
 
@@ -19,8 +20,8 @@ pub struct EntryHead<'a> {
     pub memo: &'a str,
     /// ISO 4217 of every posting.
     pub currency: &'a str,
-    /// When, epoch ms.
-    pub created_at: i64,
+    /// When.
+    pub created_at: Timestamp,
 }
 
 /// Writes one journal entry; `postings` must already be balanced (`lokal_core::ledger::entry`).
@@ -31,7 +32,7 @@ pub async fn insert_entry(tx: &mut crate::Tx, head: EntryHead<'_>, postings: &[P
         .bind(kind)
         .bind(ref_id)
         .bind(memo)
-        .bind(now)
+        .bind(now.millis())
         .execute(&mut **tx)
         .await?;
     for (line, p) in postings.iter().enumerate() {

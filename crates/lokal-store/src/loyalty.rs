@@ -2,11 +2,12 @@
 //! history read from the ledger, and messages to members with their deliveries.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, parse, time};
 use lokal_core::PaymentStatus;
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, StoreId, UserId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 /// A merchant's program as stored (JSON of `lokal_core::loyalty::Program`), if it set one.
 pub async fn program<'e>(
@@ -25,7 +26,7 @@ pub async fn set_program<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
     json: &str,
-    at: i64,
+    at: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO loyalty_programs (merchant_id, program_json, updated_at) VALUES ($1, $2, $3) \
@@ -33,7 +34,7 @@ pub async fn set_program<'e>(
     )
     .bind(merchant.to_string())
     .bind(json)
-    .bind(at)
+    .bind(at.millis())
     .execute(ex)
     .await?;
     Ok(())
@@ -60,29 +61,31 @@ pub struct RechargeRow {
     pub provider_ref: String,
     /// `pending`, `succeeded`, `failed`.
     pub status: PaymentStatus,
-    /// Created, epoch ms.
-    pub created_at: i64,
-    /// Last change, epoch ms.
-    pub updated_at: i64,
+    /// Created.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
 }
 
 const RECHARGE_COLUMNS: &str =
     "id, merchant_id, user_id, store_id, pay, bonus, provider, provider_ref, status, created_at, updated_at";
 
-fn recharge(r: &AnyRow) -> Result<RechargeRow, StoreError> {
-    Ok(RechargeRow {
-        id: get(r, "id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        user_id: parse(r, "user_id")?,
-        store_id: opt(r, "store_id")?,
-        pay: get(r, "pay")?,
-        bonus: get(r, "bonus")?,
-        provider: get(r, "provider")?,
-        provider_ref: get(r, "provider_ref")?,
-        status: parse(r, "status")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for RechargeRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            user_id: parse(r, "user_id")?,
+            store_id: opt(r, "store_id")?,
+            pay: get(r, "pay")?,
+            bonus: get(r, "bonus")?,
+            provider: get(r, "provider")?,
+            provider_ref: get(r, "provider_ref")?,
+            status: parse(r, "status")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Records a recharge waiting for its payment.
@@ -100,8 +103,8 @@ pub async fn insert_recharge<'e>(ex: impl Executor<'e, Database = Any>, r: &Rech
         .bind(&r.provider)
         .bind(&r.provider_ref)
         .bind(r.status.as_str())
-        .bind(r.created_at)
-        .bind(r.updated_at)
+        .bind(r.created_at.millis())
+        .bind(r.updated_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -116,8 +119,7 @@ pub async fn recharge_by_ref<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE provider = $1 AND provider_ref = $2"
     ));
-    let row = sqlx::query(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await?;
-    row.as_ref().map(recharge).transpose()
+    Ok(sqlx::query_as(sql).bind(provider).bind(provider_ref).fetch_optional(ex).await?)
 }
 
 /// A member's recharges at a merchant still waiting for the gateway, started since `since`
@@ -132,8 +134,7 @@ pub async fn pending_recharges<'e>(
         "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE user_id = $1 AND merchant_id = $2 \
          AND status = 'pending' AND created_at >= $3 ORDER BY created_at DESC LIMIT 10"
     ));
-    let rows = sqlx::query(sql).bind(user.to_string()).bind(merchant.to_string()).bind(since).fetch_all(ex).await?;
-    rows.iter().map(recharge).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).bind(merchant.to_string()).bind(since).fetch_all(ex).await?)
 }
 
 /// Moves a pending recharge to `status`; whether this call did (a second event changes nothing).
@@ -141,7 +142,7 @@ pub async fn settle_recharge(
     tx: &mut crate::Tx,
     id: &str,
     status: PaymentStatus,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE recharges SET status = $2, updated_at = $3 \
@@ -149,7 +150,7 @@ pub async fn settle_recharge(
     )
     .bind(id)
     .bind(status.as_str())
-    .bind(now)
+    .bind(now.millis())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -162,8 +163,8 @@ pub struct CardLine {
     pub kind: String,
     /// What it was for.
     pub memo: String,
-    /// When, epoch ms.
-    pub at: i64,
+    /// When.
+    pub at: Timestamp,
     /// `points` or `stored_value`.
     pub balance: &'static str,
     /// Change for the member (positive: more), minor units (points: points).
@@ -191,7 +192,7 @@ pub async fn card_history<'e>(
             Ok(CardLine {
                 kind: get(r, "kind")?,
                 memo: get(r, "memo")?,
-                at: get(r, "created_at")?,
+                at: time(r, "created_at")?,
                 balance: if account == points_account { "points" } else { "stored_value" },
                 // Liabilities are credits: a credit (negative) is more for the member.
                 change: -get::<i64>(r, "amount")?,
@@ -217,8 +218,8 @@ pub struct MemberMessageRow {
     pub min_level: String,
     /// Who sent it.
     pub sent_by: UserId,
-    /// Sent, epoch ms.
-    pub created_at: i64,
+    /// Sent.
+    pub created_at: Timestamp,
     /// Members it reached (filled when listing).
     pub delivered: i64,
     /// Members the frequency cap held it back from (filled when listing).
@@ -238,7 +239,7 @@ pub async fn insert_message(tx: &mut crate::Tx, m: &MemberMessageRow) -> Result<
     .bind(&m.body)
     .bind(&m.min_level)
     .bind(m.sent_by.to_string())
-    .bind(m.created_at)
+    .bind(m.created_at.millis())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -261,7 +262,7 @@ pub async fn insert_delivery(
     .bind(user.to_string())
     .bind(status)
     .bind(outbox_id)
-    .bind(m.created_at)
+    .bind(m.created_at.millis())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -310,7 +311,7 @@ pub async fn messages_of<'e>(
     ex: impl Executor<'e, Database = Any>,
     merchant: MerchantId,
 ) -> Result<Vec<MemberMessageRow>, StoreError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT m.id, m.merchant_id, m.kind, m.subject, m.body, m.min_level, m.sent_by, m.created_at, \
          (SELECT COUNT(*) FROM member_message_deliveries d WHERE d.message_id = m.id AND d.status = 'delivered') \
          AS delivered, \
@@ -320,23 +321,24 @@ pub async fn messages_of<'e>(
     )
     .bind(merchant.to_string())
     .fetch_all(ex)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(MemberMessageRow {
-                id: get(r, "id")?,
-                merchant_id: parse(r, "merchant_id")?,
-                kind: get(r, "kind")?,
-                subject: get(r, "subject")?,
-                body: get(r, "body")?,
-                min_level: get(r, "min_level")?,
-                sent_by: parse(r, "sent_by")?,
-                created_at: get(r, "created_at")?,
-                delivered: get(r, "delivered")?,
-                capped: get(r, "capped")?,
-            })
+    .await?)
+}
+
+impl FromRow<'_, AnyRow> for MemberMessageRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            kind: get(r, "kind")?,
+            subject: get(r, "subject")?,
+            body: get(r, "body")?,
+            min_level: get(r, "min_level")?,
+            sent_by: parse(r, "sent_by")?,
+            created_at: time(r, "created_at")?,
+            delivered: get(r, "delivered")?,
+            capped: get(r, "capped")?,
         })
-        .collect()
+    }
 }
 
 /// Whether `merchant` sent the message `id`.

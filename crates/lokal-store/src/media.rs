@@ -1,8 +1,10 @@
 //! Photos: who uploaded each and what it is (the bytes are in the media store).
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::UserId;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -23,21 +25,23 @@ pub struct MediaRow {
     pub size_bytes: i64,
     /// The EXIF orientation the upload had (1 = upright), applied to the variants.
     pub orientation: i64,
-    /// Uploaded, epoch ms.
-    pub created_at: i64,
+    /// Uploaded.
+    pub created_at: Timestamp,
 }
 
-fn from_row(r: &AnyRow) -> Result<MediaRow, StoreError> {
-    Ok(MediaRow {
-        id: get(r, "id")?,
-        owner_id: parse(r, "owner_id")?,
-        format: get(r, "format")?,
-        width: get(r, "width")?,
-        height: get(r, "height")?,
-        size_bytes: get(r, "size_bytes")?,
-        orientation: get(r, "orientation")?,
-        created_at: get(r, "created_at")?,
-    })
+impl FromRow<'_, AnyRow> for MediaRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            owner_id: parse(r, "owner_id")?,
+            format: get(r, "format")?,
+            width: get(r, "width")?,
+            height: get(r, "height")?,
+            size_bytes: get(r, "size_bytes")?,
+            orientation: get(r, "orientation")?,
+            created_at: time(r, "created_at")?,
+        })
+    }
 }
 
 /// Records a photo.
@@ -53,7 +57,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MediaRow) -> 
     .bind(m.height)
     .bind(m.size_bytes)
     .bind(m.orientation)
-    .bind(m.created_at)
+    .bind(m.created_at.millis())
     .execute(ex)
     .await?;
     Ok(())
@@ -67,5 +71,5 @@ pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> R
     .bind(id.to_owned())
     .fetch_optional(ex)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(row.as_ref().map(MediaRow::from_row).transpose()?)
 }

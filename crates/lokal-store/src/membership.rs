@@ -2,8 +2,10 @@
 //! the spend that sets their level.
 
 use crate::StoreError;
-use crate::row::{get, opt, parse};
+use crate::row::{get, opt, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, StoreId, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -24,8 +26,8 @@ pub struct MembershipRow {
     pub channel: String,
     /// They accept messages from the merchant.
     pub messages_opt_in: bool,
-    /// Joined, epoch ms.
-    pub joined_at: i64,
+    /// Joined.
+    pub joined_at: Timestamp,
     /// Paid at the merchant on kept orders, less refunds, minor units.
     pub spend: i64,
     /// Stored value on the card (the ledger's balance), minor units.
@@ -47,21 +49,23 @@ const SELECT: &str = "SELECT m.merchant_id, mc.name AS merchant_name, m.user_id,
     WHERE p.account = 'merchant:' || m.merchant_id || ':points:' || m.user_id), 0) AS BIGINT) AS points \
     FROM memberships m JOIN merchants mc ON mc.id = m.merchant_id JOIN users u ON u.id = m.user_id";
 
-fn from_row(r: &AnyRow) -> Result<MembershipRow, StoreError> {
-    Ok(MembershipRow {
-        merchant_id: parse(r, "merchant_id")?,
-        merchant_name: get(r, "merchant_name")?,
-        user_id: parse(r, "user_id")?,
-        name: get(r, "name")?,
-        joined_store_id: opt(r, "joined_store_id")?,
-        channel: get(r, "channel")?,
-        messages_opt_in: get::<i64>(r, "messages_opt_in")? != 0,
-        joined_at: get(r, "joined_at")?,
-        spend: get(r, "spend")?,
-        stored_value: get(r, "stored_value")?,
-        points: get(r, "points")?,
-        birthday: get(r, "birthday")?,
-    })
+impl FromRow<'_, AnyRow> for MembershipRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            merchant_id: parse(r, "merchant_id")?,
+            merchant_name: get(r, "merchant_name")?,
+            user_id: parse(r, "user_id")?,
+            name: get(r, "name")?,
+            joined_store_id: opt(r, "joined_store_id")?,
+            channel: get(r, "channel")?,
+            messages_opt_in: get::<i64>(r, "messages_opt_in")? != 0,
+            joined_at: time(r, "joined_at")?,
+            spend: get(r, "spend")?,
+            stored_value: get(r, "stored_value")?,
+            points: get(r, "points")?,
+            birthday: get(r, "birthday")?,
+        })
+    }
 }
 
 /// Joins (no-op if already a member); whether this call joined.
@@ -72,7 +76,7 @@ pub async fn join<'e>(
     store: StoreId,
     channel: &str,
     opt_in: bool,
-    at: i64,
+    at: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO memberships (merchant_id, user_id, joined_store_id, channel, messages_opt_in, joined_at) \
@@ -83,7 +87,7 @@ pub async fn join<'e>(
     .bind(store.to_string())
     .bind(channel)
     .bind(i64::from(opt_in))
-    .bind(at)
+    .bind(at.millis())
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -96,8 +100,7 @@ pub async fn get_one<'e>(
     user: UserId,
 ) -> Result<Option<MembershipRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.merchant_id = $1 AND m.user_id = $2"));
-    let row = sqlx::query(sql).bind(merchant.to_string()).bind(user.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).bind(user.to_string()).fetch_optional(ex).await?)
 }
 
 /// A consumer's cards, newest first.
@@ -106,8 +109,7 @@ pub async fn of_user<'e>(
     user: UserId,
 ) -> Result<Vec<MembershipRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE m.user_id = $1 ORDER BY m.joined_at DESC"));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_all(ex).await?)
 }
 
 /// A page of a merchant's members, newest first (joined, then user id, both descending), after
@@ -123,8 +125,7 @@ pub async fn newest_of_merchant<'e>(
         "{SELECT} WHERE m.merchant_id = $1 AND (m.joined_at < $2 OR (m.joined_at = $2 AND m.user_id < $3)) \
          ORDER BY m.joined_at DESC, m.user_id DESC LIMIT $4"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).bind(at).bind(user).bind(limit).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).bind(at).bind(user).bind(limit).fetch_all(ex).await?)
 }
 
 /// How many members a merchant has, and how many of them accept messages.
@@ -212,5 +213,5 @@ pub async fn page_of_merchant<'e>(
         .bind(limit)
         .fetch_all(ex)
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.iter().map(MembershipRow::from_row).collect::<Result<_, _>>()?)
 }

@@ -1,9 +1,11 @@
 //! Merchants (brands). Their stores are in [`crate::stores`].
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
 use lokal_core::MerchantId;
-use sqlx::{Any, Executor};
+use lokal_core::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow};
 
 /// A stored merchant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,8 +14,8 @@ pub struct MerchantRow {
     pub id: MerchantId,
     /// The brand name.
     pub name: String,
-    /// Creation time, epoch ms.
-    pub created_at: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
 }
 
 /// Inserts a merchant.
@@ -21,7 +23,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MerchantRow) 
     sqlx::query("INSERT INTO merchants (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(m.id.to_string())
         .bind(m.name.clone())
-        .bind(m.created_at)
+        .bind(m.created_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -32,12 +34,16 @@ pub async fn get_merchant<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: MerchantId,
 ) -> Result<Option<MerchantRow>, StoreError> {
-    let row = sqlx::query("SELECT id, name, created_at FROM merchants WHERE id = $1")
+    Ok(sqlx::query_as("SELECT id, name, created_at FROM merchants WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(ex)
-        .await?;
-    row.map(|r| Ok(MerchantRow { id: parse(&r, "id")?, name: get(&r, "name")?, created_at: get(&r, "created_at")? }))
-        .transpose()
+        .await?)
+}
+
+impl FromRow<'_, AnyRow> for MerchantRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self { id: parse(r, "id")?, name: get(r, "name")?, created_at: time(r, "created_at")? })
+    }
 }
 
 impl lokal_core::access::Owned for MerchantRow {

@@ -1,9 +1,11 @@
 //! Messages to people, recorded by the default notifier.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, opt_time, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::UserId;
-use sqlx::{Any, Executor};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow};
 
 /// A recorded message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,12 +20,12 @@ pub struct MessageRow {
     pub subject: String,
     /// Text.
     pub body: String,
-    /// Sent, epoch ms.
-    pub created_at: i64,
+    /// Sent.
+    pub created_at: Timestamp,
     /// The page of this site the message is about (`/orders/…`), `""` for none.
     pub link: String,
-    /// When its recipient opened the message centre after it came, epoch ms; `None` while unread.
-    pub read_at: Option<i64>,
+    /// When its recipient opened the message centre after it came; `None` while unread.
+    pub read_at: Option<Timestamp>,
 }
 
 /// Records a message.
@@ -36,9 +38,9 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MessageRow) -
     .bind(&m.channel)
     .bind(&m.subject)
     .bind(&m.body)
-    .bind(m.created_at)
+    .bind(m.created_at.millis())
     .bind(&m.link)
-    .bind(m.read_at)
+    .bind(m.read_at.map(Timestamp::millis))
     .execute(ex)
     .await?;
     Ok(())
@@ -50,27 +52,28 @@ pub async fn for_user<'e>(
     user: UserId,
     limit: i64,
 ) -> Result<Vec<MessageRow>, StoreError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, user_id, channel, subject, body, created_at, link, read_at FROM outbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user.to_string())
     .bind(limit)
     .fetch_all(ex)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(MessageRow {
-                id: get(r, "id")?,
-                user_id: parse(r, "user_id")?,
-                channel: get(r, "channel")?,
-                subject: get(r, "subject")?,
-                body: get(r, "body")?,
-                created_at: get(r, "created_at")?,
-                link: get(r, "link")?,
-                read_at: get(r, "read_at")?,
-            })
+    .await?)
+}
+
+impl FromRow<'_, AnyRow> for MessageRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            user_id: parse(r, "user_id")?,
+            channel: get(r, "channel")?,
+            subject: get(r, "subject")?,
+            body: get(r, "body")?,
+            created_at: time(r, "created_at")?,
+            link: get(r, "link")?,
+            read_at: opt_time(r, "read_at")?,
         })
-        .collect()
+    }
 }
 
 /// How many of a person's messages are unread.
@@ -89,12 +92,12 @@ pub async fn mark_read<'e>(
     ex: impl Executor<'e, Database = Any>,
     user: UserId,
     up_to: Option<&str>,
-    at: i64,
+    at: Timestamp,
 ) -> Result<u64, StoreError> {
     let done = match up_to {
         Some(id) => {
             sqlx::query("UPDATE outbox SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND id <= $3")
-                .bind(at)
+                .bind(at.millis())
                 .bind(user.to_string())
                 .bind(id)
                 .execute(ex)
@@ -102,7 +105,7 @@ pub async fn mark_read<'e>(
         }
         None => {
             sqlx::query("UPDATE outbox SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-                .bind(at)
+                .bind(at.millis())
                 .bind(user.to_string())
                 .execute(ex)
                 .await

@@ -4,6 +4,7 @@ use crate::StoreError;
 use crate::row::{get, opt, parse, time};
 use lokal_core::RunStatus;
 use lokal_core::{MerchantId, PromotionId, StoreId, Timestamp, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -37,20 +38,22 @@ pub struct PromotionRow {
 const COLUMNS: &str =
     "id, merchant_id, store_id, title, benefit_json, first_order, starts_at, ends_at, status, created_by, created_at";
 
-fn from_row(r: &AnyRow) -> Result<PromotionRow, StoreError> {
-    Ok(PromotionRow {
-        id: parse(r, "id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        store_id: opt(r, "store_id")?,
-        title: get(r, "title")?,
-        benefit_json: get(r, "benefit_json")?,
-        first_order: get::<i64>(r, "first_order")? != 0,
-        starts_at: time(r, "starts_at")?,
-        ends_at: time(r, "ends_at")?,
-        status: parse(r, "status")?,
-        created_by: parse(r, "created_by")?,
-        created_at: time(r, "created_at")?,
-    })
+impl FromRow<'_, AnyRow> for PromotionRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            store_id: opt(r, "store_id")?,
+            title: get(r, "title")?,
+            benefit_json: get(r, "benefit_json")?,
+            first_order: get::<i64>(r, "first_order")? != 0,
+            starts_at: time(r, "starts_at")?,
+            ends_at: time(r, "ends_at")?,
+            status: parse(r, "status")?,
+            created_by: parse(r, "created_by")?,
+            created_at: time(r, "created_at")?,
+        })
+    }
 }
 
 /// Inserts a promotion.
@@ -83,8 +86,7 @@ pub async fn of_merchant<'e>(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM store_promotions WHERE merchant_id = $1 ORDER BY id DESC LIMIT 500"
     ));
-    let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(merchant.to_string()).fetch_all(ex).await?)
 }
 
 /// The promotions running at a store at `now`, oldest first.
@@ -100,5 +102,5 @@ pub async fn running_at<'e>(
     ));
     let rows =
         sqlx::query(sql).bind(merchant.to_string()).bind(store.to_string()).bind(now.millis()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows.iter().map(PromotionRow::from_row).collect::<Result<_, _>>()?)
 }

@@ -4,6 +4,7 @@ use crate::StoreError;
 use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::review::ReviewVisibility;
 use lokal_core::{MerchantId, OrderId, StoreId, Timestamp, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -58,30 +59,32 @@ const COLUMNS: &str = "id, store_id, merchant_id, user_id, subject, rating, dime
     photos_json, photo_count, avg_spend, status, hidden_reason, helpful, reply, reply_at, reply_by, follow_up, \
     follow_up_at, created_at";
 
-fn from_row(r: &AnyRow) -> Result<ReviewRow, StoreError> {
-    Ok(ReviewRow {
-        id: get(r, "id")?,
-        store_id: parse(r, "store_id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        user_id: parse(r, "user_id")?,
-        subject: get(r, "subject")?,
-        rating: get(r, "rating")?,
-        dimensions_json: get(r, "dimensions_json")?,
-        body: get(r, "body")?,
-        tags_json: get(r, "tags_json")?,
-        photos_json: get(r, "photos_json")?,
-        photo_count: get(r, "photo_count")?,
-        avg_spend: get(r, "avg_spend")?,
-        status: parse(r, "status")?,
-        hidden_reason: get(r, "hidden_reason")?,
-        helpful: get(r, "helpful")?,
-        reply: get(r, "reply")?,
-        reply_at: opt_time(r, "reply_at")?,
-        reply_by: opt(r, "reply_by")?,
-        follow_up: get(r, "follow_up")?,
-        follow_up_at: opt_time(r, "follow_up_at")?,
-        created_at: time(r, "created_at")?,
-    })
+impl FromRow<'_, AnyRow> for ReviewRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: get(r, "id")?,
+            store_id: parse(r, "store_id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            user_id: parse(r, "user_id")?,
+            subject: get(r, "subject")?,
+            rating: get(r, "rating")?,
+            dimensions_json: get(r, "dimensions_json")?,
+            body: get(r, "body")?,
+            tags_json: get(r, "tags_json")?,
+            photos_json: get(r, "photos_json")?,
+            photo_count: get(r, "photo_count")?,
+            avg_spend: get(r, "avg_spend")?,
+            status: parse(r, "status")?,
+            hidden_reason: get(r, "hidden_reason")?,
+            helpful: get(r, "helpful")?,
+            reply: get(r, "reply")?,
+            reply_at: opt_time(r, "reply_at")?,
+            reply_by: opt(r, "reply_by")?,
+            follow_up: get(r, "follow_up")?,
+            follow_up_at: opt_time(r, "follow_up_at")?,
+            created_at: time(r, "created_at")?,
+        })
+    }
 }
 
 /// Inserts a review and counts it on its store; returns the store's review count and star sum
@@ -147,8 +150,7 @@ pub async fn set_store_rating(tx: &mut crate::Tx, store: StoreId, rating_x100: i
 /// A review.
 pub async fn by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<ReviewRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM reviews WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id).fetch_optional(ex).await?)
 }
 
 /// The review of a consumption, if written.
@@ -157,8 +159,7 @@ pub async fn by_subject<'e>(
     subject: &str,
 ) -> Result<Option<ReviewRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM reviews WHERE subject = $1"));
-    let row = sqlx::query(sql).bind(subject).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(subject).fetch_optional(ex).await?)
 }
 
 /// How a store's reviews are listed.
@@ -195,7 +196,7 @@ pub async fn of_store<'e>(
         offset.max(0)
     ));
     let rows = sqlx::query(sql).bind(store.to_string()).fetch_all(ex).await?;
-    rows.iter().map(|r| Ok((from_row(r)?, get(r, "author")?))).collect()
+    rows.iter().map(|r| Ok((ReviewRow::from_row(r)?, get(r, "author")?))).collect()
 }
 
 /// A consumer's reviews, newest first (hidden ones included: the author sees why).
@@ -203,8 +204,7 @@ pub async fn of_user<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) ->
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM reviews WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"
     ));
-    let rows = sqlx::query(sql).bind(user.to_string()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_all(ex).await?)
 }
 
 /// Sets the merchant's reply (`false` if there is one already).
@@ -213,14 +213,14 @@ pub async fn reply<'e>(
     id: &str,
     text: &str,
     by: UserId,
-    at: i64,
+    at: Timestamp,
 ) -> Result<bool, StoreError> {
     let done =
         sqlx::query("UPDATE reviews SET reply = $2, reply_by = $3, reply_at = $4 WHERE id = $1 AND reply_at IS NULL")
             .bind(id)
             .bind(text)
             .bind(by.to_string())
-            .bind(at)
+            .bind(at.millis())
             .execute(ex)
             .await?;
     Ok(done.rows_affected() == 1)
@@ -231,13 +231,13 @@ pub async fn follow_up<'e>(
     ex: impl Executor<'e, Database = Any>,
     id: &str,
     text: &str,
-    at: i64,
+    at: Timestamp,
 ) -> Result<bool, StoreError> {
     let done =
         sqlx::query("UPDATE reviews SET follow_up = $2, follow_up_at = $3 WHERE id = $1 AND follow_up_at IS NULL")
             .bind(id)
             .bind(text)
-            .bind(at)
+            .bind(at.millis())
             .execute(ex)
             .await?;
     Ok(done.rows_affected() == 1)
@@ -263,7 +263,7 @@ pub async fn report<'e>(
     id: &str,
     user: UserId,
     reason: &str,
-    at: i64,
+    at: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO review_reports (review_id, user_id, reason, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -271,7 +271,7 @@ pub async fn report<'e>(
     .bind(id)
     .bind(user.to_string())
     .bind(reason)
-    .bind(at)
+    .bind(at.millis())
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -287,7 +287,7 @@ pub async fn reported<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<(
          ORDER BY reports DESC, r.created_at DESC LIMIT 200"
     ));
     let rows = sqlx::query(sql).fetch_all(ex).await?;
-    rows.iter().map(|r| Ok((from_row(r)?, get(r, "reports")?, get(r, "reason")?))).collect()
+    rows.iter().map(|r| Ok((ReviewRow::from_row(r)?, get(r, "reports")?, get(r, "reason")?))).collect()
 }
 
 /// Hides or shows a review; `false` if it already was.
@@ -316,7 +316,7 @@ pub async fn rate_rider<'e>(
     user: UserId,
     rating: i64,
     comment: &str,
-    at: i64,
+    at: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO rider_ratings (order_id, rider_id, user_id, rating, comment, created_at) \
@@ -327,7 +327,7 @@ pub async fn rate_rider<'e>(
     .bind(user.to_string())
     .bind(rating)
     .bind(comment)
-    .bind(at)
+    .bind(at.millis())
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -4,6 +4,7 @@ use crate::StoreError;
 use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::fulfil::RiderStatus;
 use lokal_core::{ShiftId, Timestamp, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -37,22 +38,24 @@ pub struct RiderRow {
 const COLUMNS: &str =
     "user_id, name, phone, vehicle, status, reason, shift_id, lat_e7, lng_e7, located_at, created_at, updated_at";
 
-fn from_row(r: &AnyRow) -> Result<RiderRow, StoreError> {
-    let lat: Option<i64> = get(r, "lat_e7")?;
-    let lng: Option<i64> = get(r, "lng_e7")?;
-    Ok(RiderRow {
-        user_id: parse(r, "user_id")?,
-        name: get(r, "name")?,
-        phone: get(r, "phone")?,
-        vehicle: get(r, "vehicle")?,
-        status: parse(r, "status")?,
-        reason: get(r, "reason")?,
-        shift_id: opt(r, "shift_id")?,
-        position: lat.zip(lng),
-        located_at: opt_time(r, "located_at")?,
-        created_at: time(r, "created_at")?,
-        updated_at: time(r, "updated_at")?,
-    })
+impl FromRow<'_, AnyRow> for RiderRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        let lat: Option<i64> = get(r, "lat_e7")?;
+        let lng: Option<i64> = get(r, "lng_e7")?;
+        Ok(Self {
+            user_id: parse(r, "user_id")?,
+            name: get(r, "name")?,
+            phone: get(r, "phone")?,
+            vehicle: get(r, "vehicle")?,
+            status: parse(r, "status")?,
+            reason: get(r, "reason")?,
+            shift_id: opt(r, "shift_id")?,
+            position: lat.zip(lng),
+            located_at: opt_time(r, "located_at")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
+    }
 }
 
 /// Records an application, or renews a rejected one; false when one is pending or approved.
@@ -79,8 +82,7 @@ pub async fn get_by_id<'e>(
     user: UserId,
 ) -> Result<Option<RiderRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE user_id = $1"));
-    let row = sqlx::query(sql).bind(user.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(user.to_string()).fetch_optional(ex).await?)
 }
 
 /// Riders in `status`, oldest first.
@@ -90,8 +92,7 @@ pub async fn with_status<'e>(
 ) -> Result<Vec<RiderRow>, StoreError> {
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM riders WHERE status = $1 ORDER BY created_at LIMIT 500"));
-    let rows = sqlx::query(sql).bind(status.as_str()).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(status.as_str()).fetch_all(ex).await?)
 }
 
 /// Riders on shift.
@@ -99,8 +100,7 @@ pub async fn on_shift<'e>(ex: impl Executor<'e, Database = Any>) -> Result<Vec<R
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM riders WHERE shift_id IS NOT NULL AND status = 'approved' ORDER BY user_id"
     ));
-    let rows = sqlx::query(sql).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).fetch_all(ex).await?)
 }
 
 /// Decides a pending application; false if it was not pending (someone else decided).
@@ -164,15 +164,17 @@ pub struct ShiftRow {
     pub topup: i64,
 }
 
-fn shift_from_row(r: &AnyRow) -> Result<ShiftRow, StoreError> {
-    Ok(ShiftRow {
-        id: parse(r, "id")?,
-        rider_id: parse(r, "rider_id")?,
-        started_at: time(r, "started_at")?,
-        ended_at: opt_time(r, "ended_at")?,
-        earned: get(r, "earned")?,
-        topup: get(r, "topup")?,
-    })
+impl FromRow<'_, AnyRow> for ShiftRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            rider_id: parse(r, "rider_id")?,
+            started_at: time(r, "started_at")?,
+            ended_at: opt_time(r, "ended_at")?,
+            earned: get(r, "earned")?,
+            topup: get(r, "topup")?,
+        })
+    }
 }
 
 /// A rider's shifts, newest first.
@@ -189,7 +191,7 @@ pub async fn shifts<'e>(
     .bind(limit)
     .fetch_all(ex)
     .await?;
-    rows.iter().map(shift_from_row).collect()
+    Ok(rows.iter().map(ShiftRow::from_row).collect::<Result<_, _>>()?)
 }
 
 /// Closes a rider's open shift; returns it as it was, or `None` when the rider was not on shift.
@@ -214,7 +216,7 @@ pub async fn end_shift(tx: &mut crate::Tx, user: UserId, now: Timestamp) -> Resu
         .bind(shift.to_string())
         .fetch_one(&mut **tx)
         .await?;
-    shift_from_row(&row).map(Some)
+    Ok(Some(ShiftRow::from_row(&row)?))
 }
 
 /// Adds task pay (and top-ups) to an open shift's figures.

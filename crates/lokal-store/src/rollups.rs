@@ -3,7 +3,8 @@
 //! counting store page views; and the reads the dashboards make.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, StoreId};
 use sqlx::{Any, Executor};
 
@@ -181,7 +182,7 @@ pub struct Touched {
     /// The store, or `None` for deal sales.
     pub store: Option<StoreId>,
     /// The instant whose local day changed.
-    pub at: i64,
+    pub at: Timestamp,
 }
 
 /// What changed at or after `since`: orders placed or moved, refunds, redemptions made or undone,
@@ -207,7 +208,7 @@ pub async fn touched_since<'e>(
                     .map(|s| s.parse())
                     .transpose()
                     .map_err(|_| StoreError::Corrupt("store_id: cannot parse".into()))?,
-                at: get(r, "at")?,
+                at: time(r, "at")?,
             })
         })
         .collect()

@@ -26,7 +26,8 @@ where
     row.try_get(col)
 }
 
-fn undecodable(col: &str, s: &str) -> sqlx::Error {
+/// The error for a column whose text does not parse.
+pub(crate) fn undecodable(col: &str, s: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode { index: col.to_owned(), source: format!("cannot parse {s:?}").into() }
 }
 

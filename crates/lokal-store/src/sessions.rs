@@ -2,9 +2,11 @@
 //! usable tokens.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::UserId;
-use sqlx::{Any, Executor};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow};
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,10 +17,10 @@ pub struct SessionRow {
     pub user_id: UserId,
     /// `web` (cookie) or `api` (bearer).
     pub kind: String,
-    /// Creation time, epoch ms.
-    pub created_at: i64,
-    /// Expiry time, epoch ms.
-    pub expires_at: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Expiry time.
+    pub expires_at: Timestamp,
 }
 
 /// Stores a new session.
@@ -27,8 +29,8 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &SessionRow) -
         .bind(s.token_hash.clone())
         .bind(s.user_id.to_string())
         .bind(s.kind.clone())
-        .bind(s.created_at)
-        .bind(s.expires_at)
+        .bind(s.created_at.millis())
+        .bind(s.expires_at.millis())
         .execute(ex)
         .await?;
     Ok(())
@@ -38,25 +40,29 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, s: &SessionRow) -
 pub async fn find_live<'e>(
     ex: impl Executor<'e, Database = Any>,
     token_hash: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Option<SessionRow>, StoreError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT s.token_hash, s.user_id, s.kind, s.created_at, s.expires_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
     )
     .bind(token_hash.to_owned())
-    .bind(now)
+    .bind(now.millis())
     .fetch_optional(ex)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(SessionRow {
-        token_hash: get(&row, "token_hash")?,
-        user_id: parse(&row, "user_id")?,
-        kind: get(&row, "kind")?,
-        created_at: get(&row, "created_at")?,
-        expires_at: get(&row, "expires_at")?,
-    }))
+    .await?)
+}
+
+impl FromRow<'_, AnyRow> for SessionRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            token_hash: get(r, "token_hash")?,
+            user_id: parse(r, "user_id")?,
+            kind: get(r, "kind")?,
+            created_at: time(r, "created_at")?,
+            expires_at: time(r, "expires_at")?,
+        })
+    }
 }
 
 /// Ends a session. Returns whether it existed.
@@ -66,8 +72,8 @@ pub async fn delete<'e>(ex: impl Executor<'e, Database = Any>, token_hash: &str)
 }
 
 /// Removes sessions that expired before `now`; returns how many.
-pub async fn purge_expired<'e>(ex: impl Executor<'e, Database = Any>, now: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(ex).await?;
+pub async fn purge_expired<'e>(ex: impl Executor<'e, Database = Any>, now: Timestamp) -> Result<u64, StoreError> {
+    let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.millis()).execute(ex).await?;
     Ok(r.rows_affected())
 }
 

@@ -1,8 +1,10 @@
 //! Stores: the physical places of a merchant, with the profile that discovery searches.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::{MerchantId, StoreId, StoreScope};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -15,8 +17,8 @@ pub struct StoreRow {
     pub merchant_id: MerchantId,
     /// The store's name.
     pub name: String,
-    /// Creation time, epoch ms.
-    pub created_at: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
     /// Category name (`food`, …).
     pub category: String,
     /// Street address.
@@ -47,37 +49,39 @@ pub struct StoreRow {
     pub monthly_sales: i64,
     /// Hours, tags and photos as JSON.
     pub details_json: String,
-    /// Last profile change, epoch ms.
-    pub updated_at: i64,
+    /// Last profile change.
+    pub updated_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, merchant_id, name, created_at, category, address, lat_e7, lng_e7, phone, utc_offset_min, \
      avg_price, offers_delivery, offers_pickup, offers_dine_in, delivery_radius_m, rating_x100, monthly_sales, \
      details_json, updated_at";
 
-fn from_row(r: &AnyRow) -> Result<StoreRow, StoreError> {
-    Ok(StoreRow {
-        id: parse(r, "id")?,
-        merchant_id: parse(r, "merchant_id")?,
-        name: get(r, "name")?,
-        created_at: get(r, "created_at")?,
-        category: get(r, "category")?,
-        address: get(r, "address")?,
-        lat_e7: get(r, "lat_e7")?,
-        lng_e7: get(r, "lng_e7")?,
-        phone: get(r, "phone")?,
-        utc_offset_min: get(r, "utc_offset_min")?,
-        avg_price: get(r, "avg_price")?,
-        delivery: get::<i64>(r, "offers_delivery")? != 0,
-        pickup: get::<i64>(r, "offers_pickup")? != 0,
-        dine_in: get::<i64>(r, "offers_dine_in")? != 0,
-        delivery_radius_m: get(r, "delivery_radius_m")?,
-        rating_x100: get(r, "rating_x100")?,
-        monthly_sales: get(r, "monthly_sales")?,
-        details_json: get(r, "details_json")?,
-        updated_at: get(r, "updated_at")?,
-        review_count: get(r, "review_count")?,
-    })
+impl FromRow<'_, AnyRow> for StoreRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(r, "id")?,
+            merchant_id: parse(r, "merchant_id")?,
+            name: get(r, "name")?,
+            created_at: time(r, "created_at")?,
+            category: get(r, "category")?,
+            address: get(r, "address")?,
+            lat_e7: get(r, "lat_e7")?,
+            lng_e7: get(r, "lng_e7")?,
+            phone: get(r, "phone")?,
+            utc_offset_min: get(r, "utc_offset_min")?,
+            avg_price: get(r, "avg_price")?,
+            delivery: get::<i64>(r, "offers_delivery")? != 0,
+            pickup: get::<i64>(r, "offers_pickup")? != 0,
+            dine_in: get::<i64>(r, "offers_dine_in")? != 0,
+            delivery_radius_m: get(r, "delivery_radius_m")?,
+            rating_x100: get(r, "rating_x100")?,
+            monthly_sales: get(r, "monthly_sales")?,
+            details_json: get(r, "details_json")?,
+            updated_at: time(r, "updated_at")?,
+            review_count: get(r, "review_count")?,
+        })
+    }
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
@@ -87,7 +91,7 @@ fn bind_row<'q>(q: AnyQuery<'q>, s: &StoreRow) -> AnyQuery<'q> {
     q.bind(s.id.to_string())
         .bind(s.merchant_id.to_string())
         .bind(s.name.clone())
-        .bind(s.created_at)
+        .bind(s.created_at.millis())
         .bind(s.category.clone())
         .bind(s.address.clone())
         .bind(s.lat_e7)
@@ -102,7 +106,7 @@ fn bind_row<'q>(q: AnyQuery<'q>, s: &StoreRow) -> AnyQuery<'q> {
         .bind(s.rating_x100)
         .bind(s.monthly_sales)
         .bind(s.details_json.clone())
-        .bind(s.updated_at)
+        .bind(s.updated_at.millis())
 }
 
 /// Inserts a store with its profile.
@@ -136,7 +140,7 @@ pub async fn update_profile<'e>(ex: impl Executor<'e, Database = Any>, s: &Store
     .bind(i64::from(s.dine_in))
     .bind(s.delivery_radius_m)
     .bind(s.details_json.clone())
-    .bind(s.updated_at)
+    .bind(s.updated_at.millis())
     .execute(ex)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -145,8 +149,7 @@ pub async fn update_profile<'e>(ex: impl Executor<'e, Database = Any>, s: &Store
 /// The store with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: StoreId) -> Result<Option<StoreRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// The merchant's stores within `scope`, in creation order.
@@ -158,7 +161,7 @@ pub async fn list_for_merchant<'e>(
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE merchant_id = $1 ORDER BY id"));
     let rows = sqlx::query(sql).bind(merchant.to_string()).fetch_all(ex).await?;
-    let stores: Vec<StoreRow> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    let stores: Vec<StoreRow> = rows.iter().map(StoreRow::from_row).collect::<Result<_, _>>()?;
     Ok(stores.into_iter().filter(|s| scope.covers(s.id)).collect())
 }
 
@@ -171,8 +174,7 @@ pub async fn list_all<'e>(
     let sql =
         sqlx::AssertSqlSafe(format!("SELECT {COLUMNS}, review_count FROM stores WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(after).bind(limit).fetch_all(ex).await?)
 }
 
 impl lokal_core::access::Owned for StoreRow {

@@ -4,6 +4,7 @@
 use crate::StoreError;
 use crate::row::{get, opt, opt_time, parse, time};
 use lokal_core::{ItemId, OrderId, QuoteId, StoreId, Timestamp, UserId};
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -100,8 +101,8 @@ pub async fn quote<'e>(ex: impl Executor<'e, Database = Any>, id: QuoteId) -> Re
 }
 
 /// Deletes quotes that expired before `before`; returns how many.
-pub async fn purge_quotes<'e>(ex: impl Executor<'e, Database = Any>, before: i64) -> Result<u64, StoreError> {
-    let r = sqlx::query("DELETE FROM quotes WHERE expires_at < $1").bind(before).execute(ex).await?;
+pub async fn purge_quotes<'e>(ex: impl Executor<'e, Database = Any>, before: Timestamp) -> Result<u64, StoreError> {
+    let r = sqlx::query("DELETE FROM quotes WHERE expires_at < $1").bind(before.millis()).execute(ex).await?;
     Ok(r.rows_affected())
 }
 
@@ -134,12 +135,12 @@ pub struct DetailRow {
     pub note: String,
     /// Pickup code, delivery code or bill confirmation code.
     pub code: String,
-    /// Chosen time slot, epoch ms (none: as soon as possible).
+    /// Chosen time slot (none: as soon as possible).
     pub scheduled_at: Option<Timestamp>,
     /// Preparation minutes (set on acceptance).
     pub prep_minutes: i64,
-    /// The store must accept by then, epoch ms (set on payment).
-    pub accept_by: Option<i64>,
+    /// The store must accept by then (set on payment).
+    pub accept_by: Option<Timestamp>,
     /// Estimated hand-over.
     pub eta_at: Option<Timestamp>,
     /// Accepted.
@@ -166,37 +167,39 @@ const DETAIL_COLUMNS: &str = "order_id, store_id, mode, subtotal, packaging_fee,
     drop_lat_e7, drop_lng_e7, table_code, note, code, scheduled_at, prep_minutes, accept_by, eta_at, accepted_at, \
     ready_at, completed_at, reason, platform_discount, repeat_customer, address_id, contact_name, contact_phone, door";
 
-fn detail_from_row(r: &AnyRow) -> Result<DetailRow, StoreError> {
-    let lat: Option<i64> = get(r, "drop_lat_e7")?;
-    let lng: Option<i64> = get(r, "drop_lng_e7")?;
-    Ok(DetailRow {
-        order_id: Some(parse(r, "order_id")?),
-        store_id: Some(parse(r, "store_id")?),
-        mode: get(r, "mode")?,
-        subtotal: get(r, "subtotal")?,
-        packaging_fee: get(r, "packaging_fee")?,
-        delivery_fee: get(r, "delivery_fee")?,
-        discount: get(r, "discount")?,
-        address: get(r, "address")?,
-        drop: lat.zip(lng),
-        table_code: get(r, "table_code")?,
-        note: get(r, "note")?,
-        code: get(r, "code")?,
-        scheduled_at: opt_time(r, "scheduled_at")?,
-        prep_minutes: get(r, "prep_minutes")?,
-        accept_by: get(r, "accept_by")?,
-        eta_at: opt_time(r, "eta_at")?,
-        accepted_at: opt_time(r, "accepted_at")?,
-        ready_at: opt_time(r, "ready_at")?,
-        completed_at: opt_time(r, "completed_at")?,
-        reason: get(r, "reason")?,
-        platform_discount: get(r, "platform_discount")?,
-        returning: get::<i64>(r, "repeat_customer")? != 0,
-        address_id: get(r, "address_id")?,
-        contact_name: get(r, "contact_name")?,
-        contact_phone: get(r, "contact_phone")?,
-        door: get(r, "door")?,
-    })
+impl FromRow<'_, AnyRow> for DetailRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        let lat: Option<i64> = get(r, "drop_lat_e7")?;
+        let lng: Option<i64> = get(r, "drop_lng_e7")?;
+        Ok(Self {
+            order_id: Some(parse(r, "order_id")?),
+            store_id: Some(parse(r, "store_id")?),
+            mode: get(r, "mode")?,
+            subtotal: get(r, "subtotal")?,
+            packaging_fee: get(r, "packaging_fee")?,
+            delivery_fee: get(r, "delivery_fee")?,
+            discount: get(r, "discount")?,
+            address: get(r, "address")?,
+            drop: lat.zip(lng),
+            table_code: get(r, "table_code")?,
+            note: get(r, "note")?,
+            code: get(r, "code")?,
+            scheduled_at: opt_time(r, "scheduled_at")?,
+            prep_minutes: get(r, "prep_minutes")?,
+            accept_by: opt_time(r, "accept_by")?,
+            eta_at: opt_time(r, "eta_at")?,
+            accepted_at: opt_time(r, "accepted_at")?,
+            ready_at: opt_time(r, "ready_at")?,
+            completed_at: opt_time(r, "completed_at")?,
+            reason: get(r, "reason")?,
+            platform_discount: get(r, "platform_discount")?,
+            returning: get::<i64>(r, "repeat_customer")? != 0,
+            address_id: get(r, "address_id")?,
+            contact_name: get(r, "contact_name")?,
+            contact_phone: get(r, "contact_phone")?,
+            door: get(r, "door")?,
+        })
+    }
 }
 
 /// Inserts an order's details.
@@ -221,7 +224,7 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
         .bind(&d.code)
         .bind(d.scheduled_at.map(Timestamp::millis))
         .bind(d.prep_minutes)
-        .bind(d.accept_by)
+        .bind(d.accept_by.map(Timestamp::millis))
         .bind(d.eta_at.map(Timestamp::millis))
         .bind(d.accepted_at.map(Timestamp::millis))
         .bind(d.ready_at.map(Timestamp::millis))
@@ -241,8 +244,7 @@ pub async fn insert_detail(tx: &mut crate::Tx, d: &DetailRow) -> Result<(), Stor
 /// An order's details.
 pub async fn detail<'e>(ex: impl Executor<'e, Database = Any>, id: OrderId) -> Result<Option<DetailRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {DETAIL_COLUMNS} FROM order_details WHERE order_id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(detail_from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// Which time column of the details an update sets.
@@ -261,7 +263,7 @@ pub enum Stamp {
 }
 
 /// Sets one time column of an order's details.
-pub async fn stamp(tx: &mut crate::Tx, id: OrderId, which: Stamp, at: i64) -> Result<(), StoreError> {
+pub async fn stamp(tx: &mut crate::Tx, id: OrderId, which: Stamp, at: Timestamp) -> Result<(), StoreError> {
     let sql = match which {
         Stamp::AcceptBy => "UPDATE order_details SET accept_by = $2 WHERE order_id = $1",
         Stamp::Accepted => "UPDATE order_details SET accepted_at = $2, accept_by = NULL WHERE order_id = $1",
@@ -269,7 +271,7 @@ pub async fn stamp(tx: &mut crate::Tx, id: OrderId, which: Stamp, at: i64) -> Re
         Stamp::Completed => "UPDATE order_details SET completed_at = $2 WHERE order_id = $1",
         Stamp::Eta => "UPDATE order_details SET eta_at = $2 WHERE order_id = $1",
     };
-    sqlx::query(sql).bind(id.to_string()).bind(at).execute(&mut **tx).await?;
+    sqlx::query(sql).bind(id.to_string()).bind(at.millis()).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -349,24 +351,25 @@ pub async fn insert_lines(tx: &mut crate::Tx, order: OrderId, lines: &[LineRow])
 
 /// An order's lines in order.
 pub async fn lines<'e>(ex: impl Executor<'e, Database = Any>, order: OrderId) -> Result<Vec<LineRow>, StoreError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT item_id, name, options, quantity, unit_price, total FROM order_lines WHERE order_id = $1 ORDER BY line",
     )
     .bind(order.to_string())
     .fetch_all(ex)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LineRow {
-                item_id: parse(r, "item_id")?,
-                name: get(r, "name")?,
-                options: get(r, "options")?,
-                quantity: get(r, "quantity")?,
-                unit_price: get(r, "unit_price")?,
-                total: get(r, "total")?,
-            })
+    .await?)
+}
+
+impl FromRow<'_, AnyRow> for LineRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            item_id: parse(r, "item_id")?,
+            name: get(r, "name")?,
+            options: get(r, "options")?,
+            quantity: get(r, "quantity")?,
+            unit_price: get(r, "unit_price")?,
+            total: get(r, "total")?,
         })
-        .collect()
+    }
 }
 
 /// Takes `n` of a store's counted stock of an item; false when fewer are left. Items whose stock
@@ -432,20 +435,16 @@ pub async fn add_event(tx: &mut crate::Tx, order: OrderId, e: &EventRow) -> Resu
 
 /// An order's timeline, oldest first.
 pub async fn events<'e>(ex: impl Executor<'e, Database = Any>, order: OrderId) -> Result<Vec<EventRow>, StoreError> {
-    let rows = sqlx::query("SELECT kind, actor_id, note, at FROM order_events WHERE order_id = $1 ORDER BY id")
+    Ok(sqlx::query_as("SELECT kind, actor_id, note, at FROM order_events WHERE order_id = $1 ORDER BY id")
         .bind(order.to_string())
         .fetch_all(ex)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(EventRow {
-                kind: get(r, "kind")?,
-                actor_id: opt(r, "actor_id")?,
-                note: get(r, "note")?,
-                at: time(r, "at")?,
-            })
-        })
-        .collect()
+        .await?)
+}
+
+impl FromRow<'_, AnyRow> for EventRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self { kind: get(r, "kind")?, actor_id: opt(r, "actor_id")?, note: get(r, "note")?, at: time(r, "at")? })
+    }
 }
 
 /// A store's menu orders, newest first, at most `limit`: the active ones (paid to delivering) or

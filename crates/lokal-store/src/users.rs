@@ -1,8 +1,10 @@
 //! Accounts.
 
 use crate::StoreError;
-use crate::row::{get, parse};
+use crate::row::{get, parse, time};
+use lokal_core::Timestamp;
 use lokal_core::UserId;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -19,8 +21,8 @@ pub struct UserRow {
     pub password_hash: String,
     /// The name shown to others.
     pub display_name: String,
-    /// Creation time, epoch ms.
-    pub created_at: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
     /// The saved language (`zh-CN`, `en`), if the person chose one.
@@ -29,17 +31,19 @@ pub struct UserRow {
 
 const COLUMNS: &str = "id, email, phone, password_hash, display_name, created_at, disabled, lang";
 
-fn from_row(row: &AnyRow) -> Result<UserRow, StoreError> {
-    Ok(UserRow {
-        id: parse(row, "id")?,
-        email: get(row, "email")?,
-        phone: get(row, "phone")?,
-        password_hash: get(row, "password_hash")?,
-        display_name: get(row, "display_name")?,
-        created_at: get(row, "created_at")?,
-        disabled: get::<i64>(row, "disabled")? != 0,
-        lang: get(row, "lang")?,
-    })
+impl FromRow<'_, AnyRow> for UserRow {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: parse(row, "id")?,
+            email: get(row, "email")?,
+            phone: get(row, "phone")?,
+            password_hash: get(row, "password_hash")?,
+            display_name: get(row, "display_name")?,
+            created_at: time(row, "created_at")?,
+            disabled: get::<i64>(row, "disabled")? != 0,
+            lang: get(row, "lang")?,
+        })
+    }
 }
 
 /// Inserts a new account. Fails with `Unique("users_email_key")` or `Unique("users_phone_key")`
@@ -54,7 +58,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, u: &UserRow) -> R
     .bind(u.phone.clone())
     .bind(u.password_hash.clone())
     .bind(u.display_name.clone())
-    .bind(u.created_at)
+    .bind(u.created_at.millis())
     .bind(i64::from(u.disabled))
     .bind(u.lang.clone())
     .execute(ex)
@@ -65,8 +69,7 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, u: &UserRow) -> R
 /// The account with this id.
 pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: UserId) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
-    let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// The saved languages of those of `ids` who saved one (`zh-CN`, `en`): what messages to them
@@ -129,8 +132,7 @@ pub async fn find_by_login<'e>(
     login: &str,
 ) -> Result<Option<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1 OR phone = $1"));
-    let row = sqlx::query(sql).bind(login.to_owned()).fetch_optional(ex).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(sql).bind(login.to_owned()).fetch_optional(ex).await?)
 }
 
 /// Up to `limit` accounts with ids after `after`, in id (creation) order.
@@ -141,8 +143,7 @@ pub async fn list<'e>(
 ) -> Result<Vec<UserRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"));
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows = sqlx::query(sql).bind(after).bind(limit).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(sql).bind(after).bind(limit).fetch_all(ex).await?)
 }
 
 /// Disables or enables an account; returns whether it exists.

@@ -338,8 +338,8 @@ pub async fn due_to_expire<'e>(
 /// One line of a merchant's settlement statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementLine {
-    /// When, epoch ms.
-    pub at: i64,
+    /// When.
+    pub at: Timestamp,
     /// `redemption`, `undo` (negative) or `expiry` (unused value kept by the merchant).
     pub kind: String,
     /// The store (empty for expiries).
@@ -369,7 +369,7 @@ where
 {
     let line = |r: &AnyRow, kind: &str, sign: i64| -> Result<StatementLine, StoreError> {
         Ok(StatementLine {
-            at: get(r, "at")?,
+            at: time(r, "at")?,
             kind: kind.to_owned(),
             store_id: get(r, "store_id")?,
             code: get(r, "code")?,

@@ -15,9 +15,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use lokal_api::Ctx;
 use lokal_api::extract::ClientIp;
-use lokal_app::campaigns::{CampaignReport, CampaignView, Figures, channel_kind};
+use lokal_app::campaigns::{CampaignReport, CampaignView, Figures};
 use lokal_core::campaign::{CampaignJson, ChannelJson, ChannelKind, Model};
-use lokal_core::{CampaignId, CouponTemplateId, MerchantId, StoreId};
+use lokal_core::{CampaignId, CouponTemplateId, MerchantId, StoreId, Timestamp};
 
 /// The cookie holding a browser's anonymous visitor id (HttpOnly; 90 days).
 pub const VISITOR_COOKIE: &str = "lokal_visitor";
@@ -104,7 +104,7 @@ struct CampaignLine {
 }
 
 /// Whether a campaign from `starts_at` to `ends_at` has not started, runs or has ended at `now`.
-fn state_of(starts_at: i64, ends_at: i64, now: i64) -> &'static str {
+fn state_of(starts_at: Timestamp, ends_at: Timestamp, now: Timestamp) -> &'static str {
     if now < starts_at {
         "scheduled"
     } else if now < ends_at {
@@ -125,7 +125,7 @@ async fn list(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
             .into_iter()
             .map(|c| CampaignLine {
                 id: c.id.to_string(),
-                state: state_of(c.starts_at, c.ends_at, now.millis()),
+                state: state_of(c.starts_at, c.ends_at, now),
                 until: nav.datetime(c.ends_at),
                 title: c.title,
                 window_days: c.window_days,
@@ -332,11 +332,8 @@ async fn report_page(
             customer: if o.new_customer { "new" } else { "returning" },
         })
         .collect();
-    let lines = r
-        .channels
-        .iter()
-        .map(|(c, f)| line(&nav, c.name.clone(), channel_kind(c).as_str(), c.code.clone(), f))
-        .collect();
+    let lines =
+        r.channels.iter().map(|(c, f)| line(&nav, c.name.clone(), c.kind.as_str(), c.code.clone(), f)).collect();
     let page = ReportPage {
         nav: nav.clone(),
         merchant_id: mid,
@@ -385,7 +382,7 @@ async fn add_channel(
         Err(refused) => return refused,
     };
     let heading = nav.t("channel-not-added");
-    let Some(kind) = ChannelKind::parse(f.kind.trim()) else {
+    let Ok(kind) = f.kind.trim().parse::<ChannelKind>() else {
         return nav.finish(message(
             StatusCode::UNPROCESSABLE_ENTITY,
             &heading,
@@ -510,11 +507,12 @@ async fn csv(
 #[cfg(test)]
 mod tests {
     use super::state_of;
+    use lokal_core::Timestamp;
 
     #[test]
     fn a_campaign_is_scheduled_then_running_then_ended() {
-        assert_eq!(state_of(10, 20, 5), "scheduled");
-        assert_eq!(state_of(10, 20, 10), "running");
-        assert_eq!(state_of(10, 20, 20), "ended");
+        assert_eq!(state_of(Timestamp(10), Timestamp(20), Timestamp(5)), "scheduled");
+        assert_eq!(state_of(Timestamp(10), Timestamp(20), Timestamp(10)), "running");
+        assert_eq!(state_of(Timestamp(10), Timestamp(20), Timestamp(20)), "ended");
     }
 }

@@ -166,7 +166,7 @@ async fn my_coupons(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 title: c.template.row.title.clone(),
                 line,
                 status,
-                expires: nav.t1("my-coupons-until", "when", nav.near(c.coupon.expires_at.millis())),
+                expires: nav.t1("my-coupons-until", "when", nav.near(c.coupon.expires_at)),
             }
         })
         .collect();
@@ -195,7 +195,7 @@ async fn centre(State(ctx): State<Ctx>, nav: Nav) -> Response {
                     .with("benefit", benefit(&nav, &t.benefit))
                     .with("from", merchant.unwrap_or_else(|| nav.t("coupon-centre-any-store").into_owned()))
                     .with("left", t.row.quantity_left)
-                    .with("until", nav.near(t.row.claim_until.millis())),
+                    .with("until", nav.near(t.row.claim_until)),
             );
             (t.row.id.to_string(), t.row.title.clone(), line)
         })
@@ -323,7 +323,7 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
                     r.title.clone(),
                     benefit_text(&nav, &t.benefit),
                     nav.t2("coupon-desk-claimed", "claimed", r.quantity - r.quantity_left, "quantity", r.quantity),
-                    nav.t1("coupon-desk-claim-until", "date", nav.datetime(r.claim_until.millis())),
+                    nav.t1("coupon-desk-claim-until", "date", nav.datetime(r.claim_until)),
                     nav.msg(&Msg::new("coupon-desk-given").money("amount", r.budget_used)),
                 )
             })
@@ -341,7 +341,7 @@ async fn page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Respo
                 let benefit = serde_json::from_str::<Benefit>(&p.benefit_json)
                     .map(|b| benefit_text(&nav, &b))
                     .unwrap_or_default();
-                let until = nav.t1("promo-until", "date", nav.datetime(p.ends_at.millis()));
+                let until = nav.t1("promo-until", "date", nav.datetime(p.ends_at));
                 (p.title, benefit, store_name(p.store_id), p.first_order, until)
             })
             .collect(),
@@ -475,7 +475,7 @@ async fn platform_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
                     r.title.clone(),
                     benefit_text(&nav, &t.benefit),
                     nav.t2("coupon-desk-claimed", "claimed", r.quantity - r.quantity_left, "quantity", r.quantity),
-                    nav.t1("coupon-desk-claim-until", "date", nav.datetime(r.claim_until.millis())),
+                    nav.t1("coupon-desk-claim-until", "date", nav.datetime(r.claim_until)),
                     nav.msg(&Msg::new("coupon-desk-given").money("amount", r.budget_used)),
                 )
             })

@@ -15,7 +15,7 @@ use lokal_core::PaymentStatus;
 use lokal_core::fulfil::OrderStatus;
 use lokal_core::voucher::VoucherCode;
 use lokal_core::voucher::VoucherStatus;
-use lokal_core::{DealId, OrderId};
+use lokal_core::{DealId, OrderId, Timestamp};
 use lokal_i18n::{Zone, format as fmt};
 
 /// The routes.
@@ -42,10 +42,10 @@ fn not_found(nav: &Nav, text: &'static str) -> Response {
 }
 
 /// An instant at a store `offset_min` east of UTC, in full: `2026年12月2日 14:43`.
-fn datetime_at(nav: &Nav, ms: i64, offset_min: Option<i32>) -> String {
+fn datetime_at(nav: &Nav, at: Timestamp, offset_min: Option<i32>) -> String {
     match offset_min {
-        Some(o) => fmt::datetime(nav.lang, ms, &Zone::fixed_minutes(o)),
-        None => nav.datetime(ms),
+        Some(o) => fmt::datetime(nav.lang, at.millis(), &Zone::fixed_minutes(o)),
+        None => nav.datetime(at),
     }
 }
 
@@ -108,12 +108,11 @@ async fn deal_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> 
     }
     let on_sale = d.on_sale_at(now);
     let sale_note = if now.millis() < d.row.sale_starts_at.millis() {
-        nav.t1("deal-on-sale-from", "when", datetime_at(&nav, d.row.sale_starts_at.millis(), offset))
+        nav.t1("deal-on-sale-from", "when", datetime_at(&nav, d.row.sale_starts_at, offset))
     } else {
         nav.t("deal-off-sale").into_owned()
     };
-    let (from, until) =
-        (datetime_at(&nav, d.row.valid_from.millis(), offset), datetime_at(&nav, d.row.valid_until.millis(), offset));
+    let (from, until) = (datetime_at(&nav, d.row.valid_from, offset), datetime_at(&nav, d.row.valid_until, offset));
     let valid = if d.row.uses_per_voucher > 1 {
         nav.msg(&Msg::new("deal-valid-uses").with("from", from).with("until", until).with("n", d.row.uses_per_voucher))
     } else {
@@ -230,7 +229,7 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
         original_total: nav.money(original_total),
         savings: nav.money(original_total - o.total),
         total: nav.money(o.total),
-        pay_by: nav.near(o.expires_at.millis()),
+        pay_by: nav.near(o.expires_at),
         payable: o.status == OrderStatus::Pending && o.expires_at > now,
         waiting,
         refundable: deal.row.refundable && v.vouchers.iter().any(|x| x.status == VoucherStatus::Active),
@@ -244,11 +243,7 @@ async fn order_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .iter()
             .filter(|p| p.status == PaymentStatus::Failed)
             .map(|p| {
-                nav.msg(
-                    &Msg::new("deal-order-declined")
-                        .money("amount", p.amount)
-                        .with("when", nav.near(p.updated_at.millis())),
-                )
+                nav.msg(&Msg::new("deal-order-declined").money("amount", p.amount).with("when", nav.near(p.updated_at)))
             })
             .collect(),
     };
@@ -430,7 +425,7 @@ async fn vouchers_page(State(ctx): State<Ctx>, nav: Nav) -> Response {
             status: v.status.to_string(),
             uses_left: v.uses_left,
             uses: nav.t2("vouchers-uses-left", "left", "{left}", "total", v.uses_total),
-            valid_until: nav.t1("vouchers-valid-until", "when", datetime_at(&nav, v.valid_until.millis(), offset)),
+            valid_until: nav.t1("vouchers-valid-until", "when", datetime_at(&nav, v.valid_until, offset)),
         });
     }
     nav.finish(VouchersPage { nav: nav.clone(), statuses: VOUCHER_STATUSES, vouchers: cards }.into_response())

@@ -432,7 +432,7 @@ async fn store_page(
                 helpful: v.row.helpful,
                 reply: v.row.reply,
                 follow_up: v.row.follow_up,
-                when: nav.near_at(v.row.created_at.millis(), i64::from(offset)),
+                when: nav.near_at(v.row.created_at, i64::from(offset)),
             })
             .collect(),
         Err(e) => return error_page(e),

@@ -60,9 +60,9 @@ struct RiderLine {
 fn rider_line(nav: &Nav, r: RiderRow) -> RiderLine {
     RiderLine {
         id: r.user_id.to_string(),
-        applied: nav.near(r.created_at.millis()),
+        applied: nav.near(r.created_at),
         on_shift: r.shift_id.is_some(),
-        located: r.located_at.map(|at| nav.near(at.millis())).unwrap_or_default(),
+        located: r.located_at.map(|at| nav.near(at)).unwrap_or_default(),
         name: r.name,
         phone: r.phone,
         vehicle: r.vehicle,
@@ -385,7 +385,7 @@ fn build_board(nav: &Nav, q: &Flash, b: Board, now: i64) -> BoardPage {
             order,
             status: d.status.to_string(),
             rider: name_of(d.rider_id),
-            eta: nav.near(d.eta_at.millis()),
+            eta: nav.near(d.eta_at),
             eta_in: (d.eta_at.millis() - now) / 60_000,
             late: t.late,
             at_risk: t.at_risk,

@@ -5,7 +5,7 @@
 
 use crate::page::{Nav, encode_query, error_page, message};
 use crate::riders::{Flash, error_query};
-use crate::vouchers::{StaffStore, clock_at, my_stores};
+use crate::vouchers::{StaffStore, my_stores};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -18,7 +18,7 @@ use lokal_app::fulfil::MenuOrder;
 use lokal_core::fulfil::{Mode, OrderStatus};
 use lokal_core::money::yuan;
 use lokal_core::takeout::{OrderSettingsJson, PayRuleJson};
-use lokal_core::{Msg, OrderId, StoreId};
+use lokal_core::{Msg, OrderId, StoreId, Timestamp};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
@@ -98,12 +98,12 @@ pub(crate) struct OrderCard {
 fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
     let (mode, status) = (o.mode(), o.status());
     let id = o.order.id.to_string();
-    let clock = |ms: i64| clock_at(nav, ms, offset_min);
+    let clock = |at: Timestamp| nav.clock_at(at, offset_min);
     OrderCard {
         short: id.get(id.len() - 6..).unwrap_or("").to_uppercase(),
         mode: mode.as_str(),
         status: status.as_str(),
-        placed: clock(o.order.created_at.millis()),
+        placed: clock(o.order.created_at),
         lines: o.lines.iter().map(|l| (l.quantity, l.name.clone(), l.options.clone())).collect(),
         total: yuan(o.order.total),
         discount: if o.detail.discount > 0 { yuan(-o.detail.discount) } else { String::new() },
@@ -116,7 +116,7 @@ fn card(nav: &Nav, o: MenuOrder, offset_min: i64) -> OrderCard {
         },
         note: o.detail.note.clone(),
         accept_by: o.detail.accept_by.map(clock).unwrap_or_default(),
-        eta: o.detail.eta_at.map(|t| clock(t.millis())).unwrap_or_default(),
+        eta: o.detail.eta_at.map(clock).unwrap_or_default(),
         rider: o.delivery.as_ref().map(|d| d.status.to_string()).unwrap_or_default(),
         can_accept: status == OrderStatus::Paid,
         can_ready: status == OrderStatus::Accepted,

@@ -10,7 +10,7 @@ use lokal_api::extract::{MaybeCaller, Session, constant_time_eq};
 use lokal_api::middleware::cookie_value;
 use lokal_api::{ApiError, Ctx, csrf_cookie, session_csrf};
 use lokal_app::AppError;
-use lokal_core::{ErrorCode, Msg, MsgArg};
+use lokal_core::{ErrorCode, Msg, MsgArg, Timestamp};
 use lokal_i18n::{Lang, Zone, format as fmt};
 use std::borrow::Cow;
 
@@ -234,34 +234,47 @@ impl Nav {
     }
 
     /// An instant in the city's time zone: `2026年12月2日 14:43`.
-    pub fn datetime(&self, ms: i64) -> String {
-        fmt::datetime(self.lang, ms, &self.zone)
+    pub fn datetime(&self, at: Timestamp) -> String {
+        fmt::datetime(self.lang, at.millis(), &self.zone)
     }
 
     /// An instant in the city's time zone as people near now say it: `今天 14:43`.
-    pub fn near(&self, ms: i64) -> String {
-        fmt::near(self.lang, ms, self.now_ms, &self.zone)
+    pub fn near(&self, at: Timestamp) -> String {
+        fmt::near(self.lang, at.millis(), self.now_ms, &self.zone)
     }
 
     /// An instant at a place `offset_min` east of UTC (a store), as people near now say it.
-    pub fn near_at(&self, ms: i64, offset_min: i64) -> String {
+    pub fn near_at(&self, at: Timestamp, offset_min: i64) -> String {
         let zone = Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480));
-        fmt::near(self.lang, ms, self.now_ms, &zone)
+        fmt::near(self.lang, at.millis(), self.now_ms, &zone)
+    }
+
+    /// An instant at a place `offset_min` east of UTC (a store) as its desk shows it: the clock
+    /// time alone when it is today there (`14:43`), else with its day (`明天 09:30`,
+    /// `12月2日 14:43`).
+    pub fn clock_at(&self, at: Timestamp, offset_min: i64) -> String {
+        let zone = Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480));
+        let (day, today) = (zone.local(at.millis()), zone.local(self.now_ms));
+        if (day.year, day.month, day.day) == (today.year, today.month, today.day) {
+            self.time_at(at, offset_min)
+        } else {
+            self.near_at(at, offset_min)
+        }
     }
 
     /// A date in the city's time zone: `2026年12月2日`.
-    pub fn date(&self, ms: i64) -> String {
-        fmt::date(self.lang, ms, &self.zone)
+    pub fn date(&self, at: Timestamp) -> String {
+        fmt::date(self.lang, at.millis(), &self.zone)
     }
 
     /// A clock time in the city's time zone: `14:43`.
-    pub fn time(&self, ms: i64) -> String {
-        fmt::time(ms, &self.zone)
+    pub fn time(&self, at: Timestamp) -> String {
+        fmt::time(at.millis(), &self.zone)
     }
 
     /// A clock time at a place `offset_min` east of UTC (a store): `14:43`.
-    pub fn time_at(&self, ms: i64, offset_min: i64) -> String {
-        fmt::time(ms, &Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480)))
+    pub fn time_at(&self, at: Timestamp, offset_min: i64) -> String {
+        fmt::time(at.millis(), &Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480)))
     }
 
     /// Where the person is, for "near me": the place they shared or picked, else the city

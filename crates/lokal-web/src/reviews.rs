@@ -234,7 +234,7 @@ async fn queue(State(ctx): State<Ctx>, nav: Nav) -> Response {
                 status: r.status.to_string(),
                 reports,
                 reason: crate::takeout::note_text(&nav, &reason),
-                written: nav.near_at(r.created_at.millis(), offset),
+                written: nav.near_at(r.created_at, offset),
             }
         })
         .collect();

@@ -246,8 +246,8 @@ fn card(nav: &Nav, t: RiderTask, offset_min: i64) -> TaskCard {
         phone: t.order.detail.contact_phone.clone(),
         distance: metres(nav, d.distance_m),
         pay: yuan(d.rider_pay),
-        ready: crate::vouchers::clock_at(nav, d.ready_at.millis(), offset_min),
-        eta: crate::vouchers::clock_at(nav, d.eta_at.millis(), offset_min),
+        ready: nav.clock_at(d.ready_at, offset_min),
+        eta: nav.clock_at(d.eta_at, offset_min),
         lines: t
             .order
             .lines
@@ -378,21 +378,21 @@ async fn fill(ctx: &Ctx, nav: &Nav, me: &Principal, r: &RiderRow, page: &mut Rid
         page.lng = format!("{:.6}", lng as f64 / 1e7);
     }
     if let Some(at) = r.located_at {
-        page.located = nav.near(at.millis());
+        page.located = nav.near(at);
     }
     let earnings = ctx.app.rider_earnings(me).await?;
     page.balance = yuan(earnings.balance);
     page.delivered = earnings.delivered.len();
     if let Some(open) = earnings.shifts.iter().find(|s| Some(s.id) == r.shift_id) {
-        page.shift_since = nav.near(open.started_at.millis());
+        page.shift_since = nav.near(open.started_at);
     }
     page.shifts = earnings
         .shifts
         .iter()
         .take(5)
         .map(|s| ShiftLine {
-            started: nav.near(s.started_at.millis()),
-            ended: s.ended_at.map(|at| nav.near(at.millis())).unwrap_or_default(),
+            started: nav.near(s.started_at),
+            ended: s.ended_at.map(|at| nav.near(at)).unwrap_or_default(),
             earned: yuan(s.earned),
             topup: yuan(s.topup),
         })
@@ -416,7 +416,7 @@ async fn fill(ctx: &Ctx, nav: &Nav, me: &Principal, r: &RiderRow, page: &mut Rid
                 distance: metres(nav, o.distance_m),
                 from_rider: metres(nav, o.from_rider_m),
                 pay: yuan(o.pay),
-                ready: crate::vouchers::clock_at(nav, o.ready_at, offset),
+                ready: nav.clock_at(o.ready_at, offset),
             });
         }
     }

@@ -16,7 +16,7 @@ use lokal_core::PaymentStatus;
 use lokal_core::fulfil::{Actor, Mode, OrderStatus};
 use lokal_core::takeout::{ChosenJson, PayRuleJson};
 use lokal_core::voucher::VoucherStatus;
-use lokal_core::{ErrorCode, ItemId, Msg, OrderId, QuoteId, StoreId};
+use lokal_core::{ErrorCode, ItemId, Msg, OrderId, QuoteId, StoreId, Timestamp};
 use lokal_i18n::Lang;
 use std::collections::HashMap;
 
@@ -123,7 +123,7 @@ async fn my_orders(
                 status: status.as_str(),
                 headline: nav.t(headline(mode, status)).into_owned(),
                 total: nav.money(o.order.total),
-                placed: nav.near_at(o.order.created_at.millis(), offset),
+                placed: nav.near_at(o.order.created_at, offset),
             }
         })
         .collect();
@@ -138,7 +138,7 @@ async fn my_orders(
             status,
             headline,
             total: nav.money(v.order.total),
-            placed: nav.datetime(v.order.created_at.millis()),
+            placed: nav.datetime(v.order.created_at),
         }
     }));
     all.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
@@ -408,7 +408,8 @@ async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, stat
     let open = |ms: i64| p.hours.is_open_at(lokal_core::Timestamp::from_millis(ms), p.utc_offset_min);
     let slots = slot_instants(nav.now_ms, offset, open)
         .into_iter()
-        .map(|ms| (lokal_core::Timestamp::from_millis(ms).to_rfc3339(), nav.near_at(ms, offset)))
+        .map(Timestamp::from_millis)
+        .map(|at| (at.to_rfc3339(), nav.near_at(at, offset)))
         .collect();
     let page = MenuPage {
         nav: nav.clone(),
@@ -451,7 +452,7 @@ async fn render_menu(ctx: &Ctx, nav: &Nav, store: StoreId, filled: &Filled, stat
 /// Reads the menu form (`qty:{item}`, `opt:{item}:{group}`, mode, address…) into a cart.
 fn cart_of(store: StoreId, fields: &[(String, String)]) -> Result<CartJson, Msg> {
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-    let mode = Mode::parse(&get("mode")).ok_or(Msg::new("order-choose-mode"))?;
+    let mode = get("mode").parse::<Mode>().map_err(|_| Msg::new("order-choose-mode"))?;
     let mut lines = Vec::new();
     for (name, value) in fields {
         let Some(item) = name.strip_prefix("qty:") else { continue };
@@ -663,7 +664,7 @@ async fn quote_page(
         total_minor: t.total,
         eta_minutes: q.row.eta_minutes,
         slot: q.priced.scheduled_at.map(|s| nav.near_at(s, offset)),
-        expires: clock(&nav, q.row.expires_at.millis(), offset),
+        expires: nav.clock_at(q.row.expires_at, offset),
         where_to,
         discounts: q
             .priced
@@ -870,13 +871,6 @@ pub(crate) fn note_text(nav: &Nav, note: &str) -> String {
     note.to_owned()
 }
 
-/// A time at a store as said on its own day (`14:43`), or with the day (`明天 09:30`).
-fn clock(nav: &Nav, ms: i64, offset_min: i64) -> String {
-    const DAY: i64 = 86_400_000;
-    let day = |t: i64| (t + offset_min * 60_000).div_euclid(DAY);
-    if day(ms) == day(nav.now_ms) { nav.time_at(ms, offset_min) } else { nav.near_at(ms, offset_min) }
-}
-
 async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) -> Response {
     let Some(me) = nav.caller() else { return nav.to_login() };
     let Ok(id) = id.parse::<OrderId>() else { return not_found(&nav, Msg::new("order-no-such-order")) };
@@ -953,7 +947,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .detail
             .eta_at
             .filter(|_| !status.is_terminal())
-            .map(|at| nav.t1(eta_key, "time", clock(&nav, at.millis(), offset))),
+            .map(|at| nav.t1(eta_key, "time", nav.clock_at(at, offset))),
         lines: o.lines.iter().map(|l| (l.name.clone(), l.options.clone(), l.quantity, nav.money(l.total))).collect(),
         total: nav.money(o.order.total),
         discount: (o.detail.discount > 0).then(|| nav.money(-o.detail.discount)),
@@ -963,7 +957,7 @@ async fn track_page(State(ctx): State<Ctx>, nav: Nav, Path(id): Path<String>) ->
             .map(|e| {
                 let kind = event_word(&e.kind);
                 Step {
-                    at: nav.near_at(e.at.millis(), offset),
+                    at: nav.near_at(e.at, offset),
                     what: nav.label("order-event", &kind).into_owned(),
                     kind,
                     note: note_text(&nav, &e.note),
@@ -1124,10 +1118,14 @@ mod tests {
         let slots = slot_instants(now, 480, always);
         assert_eq!(slots.len(), 12);
         let nav = Nav { now_ms: now, ..Nav::bare(Lang::ZhCn) };
-        assert_eq!(nav.time_at(slots[0], 480), "15:30");
-        assert_eq!(nav.time_at(slots[1], 480), "16:00");
+        assert_eq!(nav.time_at(Timestamp(slots[0]), 480), "15:30");
+        assert_eq!(nav.time_at(Timestamp(slots[1]), 480), "16:00");
         // Kathmandu is 5:45 ahead: its slots are on its own half hours.
-        assert_eq!(nav.time_at(slot_instants(now, 345, always)[0], 345), "13:30", "12:28 there, 45 minutes on");
+        assert_eq!(
+            nav.time_at(Timestamp(slot_instants(now, 345, always)[0]), 345),
+            "13:30",
+            "12:28 there, 45 minutes on"
+        );
     }
 
     #[test]
@@ -1148,7 +1146,7 @@ mod tests {
         let open = |ms| hours.is_open_at(lokal_core::Timestamp::from_millis(ms), 480);
         let slots = slot_instants(now, 480, open);
         let nav = Nav { now_ms: now, ..Nav::bare(Lang::ZhCn) };
-        let times: Vec<String> = slots.iter().map(|s| nav.time_at(*s, 480)).collect();
+        let times: Vec<String> = slots.iter().map(|s| nav.time_at(Timestamp(*s), 480)).collect();
         assert_eq!(times[..6], ["17:00", "17:30", "18:00", "18:30", "19:00", "19:30"]);
         assert_eq!(times[6..], ["11:00", "11:30", "12:00", "12:30", "13:00", "13:30"], "then the next day");
         assert!(slots.iter().all(|s| open(*s)));

@@ -37,18 +37,6 @@ pub fn statement_today(now: Timestamp) -> String {
     format!("{:04}-{:02}-{:02}", l.year, l.month, l.day)
 }
 
-/// An instant at a store `offset_min` east of UTC as its desk shows it: the clock time alone
-/// when it is today there (`14:43`), else with its day (`明天 09:30`, `12月2日 14:43`).
-pub(crate) fn clock_at(nav: &Nav, ms: i64, offset_min: i64) -> String {
-    let zone = Zone::fixed_minutes(i32::try_from(offset_min).unwrap_or(480));
-    let (at, now) = (zone.local(ms), zone.local(nav.now_ms));
-    if (at.year, at.month, at.day) == (now.year, now.month, now.day) {
-        nav.time_at(ms, offset_min)
-    } else {
-        nav.near_at(ms, offset_min)
-    }
-}
-
 #[derive(Debug, Default, serde::Deserialize)]
 struct DateQuery {
     date: Option<String>,
@@ -185,8 +173,8 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
                     status: d.voucher.status.to_string(),
                     uses_left: d.voucher.uses_left,
                     uses_total: d.voucher.uses_total,
-                    valid_from: nav.near_at(d.voucher.valid_from.millis(), offset),
-                    valid_until: nav.near_at(d.voucher.valid_until.millis(), offset),
+                    valid_from: nav.near_at(d.voucher.valid_from, offset),
+                    valid_until: nav.near_at(d.voucher.valid_until, offset),
                     contents: d.deal.details.contents.iter().map(|c| (i64::from(c.quantity), c.name.clone())).collect(),
                     refusal: d.refusal.map(|e| nav.error_text(&e)),
                     redemptions: d
@@ -194,7 +182,7 @@ async fn desk(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<DeskQuery>) -> R
                         .iter()
                         .map(|r| RedemptionLine {
                             id: r.id.to_string(),
-                            when: nav.near_at(r.created_at.millis(), offset),
+                            when: nav.near_at(r.created_at, offset),
                             uses: r.uses,
                             state: if r.undone_at.is_some() { "undone" } else { "redeemed" },
                             can_undo: manager

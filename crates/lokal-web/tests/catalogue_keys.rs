@@ -4,7 +4,7 @@
 //! The scan reads the sources of every crate: `t("…")`, `t1("…"`, `t2("…"` (pages and
 //! templates) and `Msg::new("…")` (messages built below the edge).
 
-use lokal_core::RunStatus;
+use lokal_core::{RunStatus, Timestamp};
 use lokal_i18n::{Lang, catalogue};
 use std::path::{Path, PathBuf};
 
@@ -219,12 +219,12 @@ fn every_heading_of_the_consoles_csv_downloads_has_a_label() {
         title: String::new(),
         store_id: None,
         coupon_template_id: None,
-        starts_at: 0,
-        ends_at: 0,
+        starts_at: Timestamp(0),
+        ends_at: Timestamp(0),
         window_days: 7,
         status: RunStatus::Active,
         created_by: lokal_core::UserId::generate(),
-        created_at: 0,
+        created_at: Timestamp(0),
     };
     let r = CampaignReport {
         campaign: CampaignView { row, channels: Vec::new() },

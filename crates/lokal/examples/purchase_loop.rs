@@ -100,7 +100,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
     lokal_store::orders::record_event(&mut tx, "sandbox", &payment.provider_ref, at).await?;
     lokal_store::orders::settle_payment(&mut tx, payment.id, PaymentStatus::Succeeded, at).await?;
     lokal_store::orders::transition(&mut tx, order.id, OrderStatus::Pending, OrderStatus::Paid, at).await?;
-    let entry = |id, kind| EntryHead { id, kind, ref_id: "", memo: "", currency: "CNY", created_at: now };
+    let entry = |id, kind| EntryHead { id, kind, ref_id: "", memo: "", currency: "CNY", created_at: at };
     lokal_store::ledger::insert_entry(
         &mut tx,
         entry(EntryId::generate(), "payment"),
@@ -131,7 +131,7 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         channel: "sms".into(),
         subject: "Your voucher".into(),
         body: "code".into(),
-        created_at: now,
+        created_at: at,
         link: String::new(),
         read_at: None,
     };

@@ -282,7 +282,7 @@ async fn history(
             phone: None,
             password_hash: "!".into(),
             display_name: format!("Shopper {i}"),
-            created_at: start.millis(),
+            created_at: start,
             disabled: false,
             lang: None,
         };

@@ -51,8 +51,8 @@ pub fn address_json(r: AddressRow) -> AddressJson {
         contact_phone: r.contact_phone,
         address: r.address,
         door: r.door,
-        created_at: Timestamp::from_millis(r.created_at),
-        used_at: Timestamp::from_millis(r.used_at),
+        created_at: r.created_at,
+        used_at: r.used_at,
     }
 }
 

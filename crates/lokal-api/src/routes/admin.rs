@@ -160,7 +160,7 @@ async fn audit_log(
         .into_iter()
         .map(|a| AuditJson {
             id: a.id,
-            at: lokal_core::Timestamp::from_millis(a.at),
+            at: a.at,
             actor_id: a.actor_id,
             action: a.action,
             subject: a.subject,

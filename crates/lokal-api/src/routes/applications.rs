@@ -62,8 +62,8 @@ fn out(a: Application) -> ApplicationOut {
         status: a.status.to_string(),
         reason: a.reason,
         merchant_id: a.merchant_id,
-        created_at: Timestamp::from_millis(a.created_at),
-        decided_at: a.decided_at.map(Timestamp::from_millis),
+        created_at: a.created_at,
+        decided_at: a.decided_at,
     }
 }
 

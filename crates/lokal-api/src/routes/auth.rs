@@ -56,12 +56,7 @@ pub struct SessionJson {
 }
 
 fn session_json(user: lokal_store::users::UserRow, s: NewSession) -> SessionJson {
-    SessionJson {
-        user: user.into(),
-        token: s.token,
-        token_type: "bearer".into(),
-        expires_at: Timestamp::from_millis(s.expires_at),
-    }
+    SessionJson { user: user.into(), token: s.token, token_type: "bearer".into(), expires_at: s.expires_at }
 }
 
 /// Register a consumer account and log it in.

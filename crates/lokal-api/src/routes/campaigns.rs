@@ -64,14 +64,7 @@ pub struct ChannelOut {
 }
 
 fn channel_out(c: ChannelRow) -> ChannelOut {
-    ChannelOut {
-        id: c.id,
-        kind: lokal_app::campaigns::channel_kind(&c),
-        path: format!("/c/{}", c.code),
-        name: c.name,
-        code: c.code,
-        cost: c.cost,
-    }
+    ChannelOut { id: c.id, kind: c.kind, path: format!("/c/{}", c.code), name: c.name, code: c.code, cost: c.cost }
 }
 
 fn campaign_out(c: CampaignRow, channels: Vec<ChannelRow>) -> CampaignOut {
@@ -81,8 +74,8 @@ fn campaign_out(c: CampaignRow, channels: Vec<ChannelRow>) -> CampaignOut {
         title: c.title,
         store_id: c.store_id,
         coupon_batch_id: c.coupon_template_id,
-        starts_at: Timestamp::from_millis(c.starts_at),
-        ends_at: Timestamp::from_millis(c.ends_at),
+        starts_at: c.starts_at,
+        ends_at: c.ends_at,
         window_days: c.window_days,
         channels: channels.into_iter().map(channel_out).collect(),
     }
@@ -297,7 +290,7 @@ pub fn report_out(r: CampaignReport) -> ReportOut {
             .map(|o| CreditedOrderOut {
                 order_id: o.order_id,
                 channel_id: o.channel,
-                placed_at: Timestamp::from_millis(o.at),
+                placed_at: o.at,
                 status: o.status.to_string(),
                 total: o.total,
                 discount: o.discount,
@@ -400,7 +393,13 @@ pub fn channels_csv(r: &CampaignReport) -> String {
     use crate::csv::field;
     let mut out = format!("channel,kind,code,{FIGURE_COLUMNS}\n");
     for (c, f) in &r.channels {
-        out.push_str(&format!("{},{},{},{}\n", field(&c.name), field(&c.kind), field(&c.code), figure_fields(f)));
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            field(&c.name),
+            field(c.kind.as_str()),
+            field(&c.code),
+            figure_fields(f)
+        ));
     }
     out.push_str(&format!("all channels,,,{}\n", figure_fields(&r.total)));
     out
@@ -416,7 +415,7 @@ pub fn orders_csv(r: &CampaignReport) -> String {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{}\n",
             field(&o.order_id),
-            Timestamp::from_millis(o.at).to_rfc3339(),
+            o.at.to_rfc3339(),
             field(ch.map_or("", |c| c.name.as_str())),
             field(ch.map_or("", |c| c.code.as_str())),
             field(&o.status),

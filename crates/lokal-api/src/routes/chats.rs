@@ -57,8 +57,8 @@ fn thread_out(t: ThreadRow) -> ChatThreadOut {
         merchant_id: t.merchant_id,
         consumer_id: t.user_id,
         consumer_name: t.consumer_name,
-        created_at: Timestamp::from_millis(t.created_at),
-        last_at: Timestamp::from_millis(t.last_at),
+        created_at: t.created_at,
+        last_at: t.last_at,
         last_preview: t.last_preview,
         consumer_unread: t.consumer_unread,
         store_unread: t.store_unread,
@@ -93,7 +93,7 @@ fn chat_out(c: Conversation) -> ChatOut {
         messages: c
             .messages
             .into_iter()
-            .map(|m| ChatMessageOut { id: m.id, sender: m.sender, body: m.body, at: Timestamp::from_millis(m.at) })
+            .map(|m| ChatMessageOut { id: m.id, sender: m.sender, body: m.body, at: m.at })
             .collect(),
     }
 }

@@ -55,8 +55,8 @@ fn promotion_out(p: lokal_store::promotions::PromotionRow) -> Result<PromotionOu
         title: p.title,
         benefit,
         first_order: p.first_order,
-        starts_at: Timestamp::from_millis(p.starts_at.millis()),
-        ends_at: Timestamp::from_millis(p.ends_at.millis()),
+        starts_at: p.starts_at,
+        ends_at: p.ends_at,
     })
 }
 
@@ -138,8 +138,8 @@ fn batch_out(t: TemplateView, now: Timestamp) -> CouponBatchOut {
         title: r.title,
         benefit: t.benefit,
         new_customers_only: r.new_customers_only,
-        claim_from: Timestamp::from_millis(r.claim_from.millis()),
-        claim_until: Timestamp::from_millis(r.claim_until.millis()),
+        claim_from: r.claim_from,
+        claim_until: r.claim_until,
         valid_until: r.valid_until,
         valid_days: r.valid_days,
         quantity: r.quantity,
@@ -177,8 +177,8 @@ pub(crate) fn coupon_out(c: CouponView, now: Timestamp) -> CouponOut {
     CouponOut {
         id: c.coupon.id,
         status,
-        claimed_at: Timestamp::from_millis(c.coupon.claimed_at.millis()),
-        expires_at: Timestamp::from_millis(c.coupon.expires_at.millis()),
+        claimed_at: c.coupon.claimed_at,
+        expires_at: c.coupon.expires_at,
         channel: c.coupon.channel,
         batch: batch_out(c.template, now),
     }

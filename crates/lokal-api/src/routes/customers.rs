@@ -43,7 +43,7 @@ impl CustomerQuery {
             store: some(&self.store_id)
                 .map(|s| s.parse::<StoreId>().map_err(|_| FieldError::new("store_id", "field-store-id")))
                 .transpose()?,
-            segment: some(&self.segment).map(|s| Segment::parse("segment", &s)).transpose()?,
+            segment: some(&self.segment).map(|s| Segment::parse_field("segment", &s)).transpose()?,
             tag: some(&self.tag).map(|t| lokal_core::customers::tag("tag", &t)).transpose()?,
             name: some(&self.name).map(|n| lokal_core::field::line_of_text("name", &n, 100, false)).transpose()?,
         })
@@ -83,8 +83,8 @@ pub fn customer_out(c: Customer) -> CustomerOut {
         visits: c.row.visits,
         spend: c.row.spend,
         average_ticket: c.average_ticket,
-        first_visit: Timestamp::from_millis(c.row.first_at),
-        last_visit: Timestamp::from_millis(c.row.last_at),
+        first_visit: c.row.first_at,
+        last_visit: c.row.last_at,
         recency_days: c.recency_days,
         segment: c.segment,
         tags: c.tags,
@@ -158,8 +158,8 @@ pub fn customers_csv(list: &[Customer]) -> String {
             c.row.visits,
             amount(c.row.spend),
             amount(c.average_ticket),
-            Timestamp::from_millis(c.row.first_at).to_rfc3339(),
-            Timestamp::from_millis(c.row.last_at).to_rfc3339(),
+            c.row.first_at.to_rfc3339(),
+            c.row.last_at.to_rfc3339(),
             c.recency_days,
             c.segment.as_str(),
             field(&c.tags.join(";")),

@@ -91,13 +91,7 @@ async fn my_card(
     let (card, lines) = ctx.app.my_card(&caller, merchant).await?;
     let history = lines
         .into_iter()
-        .map(|l| CardLineOut {
-            kind: l.kind,
-            memo: l.memo,
-            at: Timestamp::from_millis(l.at),
-            balance: l.balance.to_owned(),
-            change: l.change,
-        })
+        .map(|l| CardLineOut { kind: l.kind, memo: l.memo, at: l.at, balance: l.balance.to_owned(), change: l.change })
         .collect();
     let program = ctx.app.loyalty_program(merchant).await?;
     Ok(Json(CardDetailOut { card: card_out(card), program, history }))
@@ -235,7 +229,7 @@ fn message_out(m: MemberMessageRow) -> MemberMessageOut {
         body: m.body,
         min_level: m.min_level,
         sent_by: m.sent_by,
-        created_at: Timestamp::from_millis(m.created_at),
+        created_at: m.created_at,
         delivered: m.delivered,
         capped: m.capped,
     }

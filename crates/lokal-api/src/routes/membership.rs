@@ -69,7 +69,7 @@ pub(crate) fn card_out(c: Card) -> CardOut {
         joined_store_id: r.joined_store_id,
         channel: r.channel,
         messages_opt_in: r.messages_opt_in,
-        joined_at: Timestamp::from_millis(r.joined_at),
+        joined_at: r.joined_at,
         stored_value: r.stored_value,
         points: r.points,
         birthday: r.birthday,

@@ -40,7 +40,7 @@ pub struct MerchantJson {
 
 impl From<MerchantRow> for MerchantJson {
     fn from(m: MerchantRow) -> Self {
-        Self { id: m.id, name: m.name, created_at: Timestamp::from_millis(m.created_at) }
+        Self { id: m.id, name: m.name, created_at: m.created_at }
     }
 }
 
@@ -130,7 +130,7 @@ fn invitation_json(i: InvitationRow, merchant_name: String) -> InvitationJson {
         role: i.role,
         store_ids: i.store_ids,
         status: i.status.to_string(),
-        created_at: Timestamp::from_millis(i.created_at),
+        created_at: i.created_at,
     }
 }
 

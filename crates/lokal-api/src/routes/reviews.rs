@@ -80,7 +80,7 @@ pub fn review_out(v: ReviewView) -> ReviewOut {
         status: r.status.to_string(),
         reply: r.reply_at.map(|_| r.reply),
         follow_up: r.follow_up_at.map(|_| r.follow_up),
-        created_at: Timestamp::from_millis(r.created_at.millis()),
+        created_at: r.created_at,
     }
 }
 

@@ -201,13 +201,7 @@ pub struct ShiftOut {
 }
 
 fn shift_out(s: lokal_store::riders::ShiftRow) -> ShiftOut {
-    ShiftOut {
-        id: s.id,
-        started_at: Timestamp::from_millis(s.started_at.millis()),
-        ended_at: s.ended_at,
-        earned: cny(s.earned),
-        topup: cny(s.topup),
-    }
+    ShiftOut { id: s.id, started_at: s.started_at, ended_at: s.ended_at, earned: cny(s.earned), topup: cny(s.topup) }
 }
 
 /// Go off shift: tasks not picked up go back to the dispatcher, earnings are topped up to the
@@ -270,8 +264,8 @@ fn task_out(t: RiderTask) -> TaskOut {
         drop_address: t.order.detail.address.clone(),
         distance_m: d.distance_m,
         pay: cny(d.rider_pay),
-        ready_at: Timestamp::from_millis(d.ready_at.millis()),
-        eta_at: Timestamp::from_millis(d.eta_at.millis()),
+        ready_at: d.ready_at,
+        eta_at: d.eta_at,
         order: menu_order_out(t.order, Actor::Rider),
     }
 }
@@ -397,7 +391,7 @@ async fn offers(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<
             distance_m: o.distance_m,
             from_rider_m: o.from_rider_m,
             pay: cny(o.pay),
-            ready_at: Timestamp::from_millis(o.ready_at),
+            ready_at: o.ready_at,
         })
         .collect();
     Ok(Json(ListJson { items, next_cursor: None }))
@@ -490,7 +484,7 @@ async fn board(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<J
                 rider_id: t.delivery.rider_id,
                 pickup: e7(t.delivery.pickup),
                 drop: e7(t.delivery.drop),
-                eta_at: Timestamp::from_millis(t.delivery.eta_at.millis()),
+                eta_at: t.delivery.eta_at,
                 late: t.late,
                 at_risk: t.at_risk,
             })

@@ -105,7 +105,7 @@ pub fn store_json(v: StoreView, now: Timestamp) -> StoreJson {
         rating: rating(v.row.rating_x100),
         review_count: v.row.review_count,
         monthly_sales: v.row.monthly_sales,
-        created_at: Timestamp::from_millis(v.row.created_at),
+        created_at: v.row.created_at,
     }
 }
 

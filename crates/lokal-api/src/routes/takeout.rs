@@ -33,10 +33,6 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(cancel))
 }
 
-fn ts(ms: Option<i64>) -> Option<Timestamp> {
-    ms.map(Timestamp::from_millis)
-}
-
 /// A priced line.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct LineOut {
@@ -154,7 +150,7 @@ fn quote_out(q: Quote) -> QuoteOut {
             .collect(),
         total: cny(t.total),
         eta_minutes: q.row.eta_minutes,
-        expires_at: Timestamp::from_millis(q.row.expires_at.millis()),
+        expires_at: q.row.expires_at,
     }
 }
 
@@ -274,27 +270,23 @@ pub fn menu_order_out(o: MenuOrder, viewer: Actor) -> MenuOrderOut {
         table_code: d.table_code,
         note: d.note,
         code: show_code.then_some(d.code),
-        scheduled_at: ts(d.scheduled_at.map(Timestamp::millis)),
+        scheduled_at: d.scheduled_at,
         prep_minutes: d.prep_minutes,
-        accept_by: ts(d.accept_by),
-        eta_at: ts(d.eta_at.map(Timestamp::millis)),
+        accept_by: d.accept_by,
+        eta_at: d.eta_at,
         reason: d.reason,
         created_at: o.order.created_at,
         paid_at: o.order.paid_at,
-        completed_at: ts(d.completed_at.map(Timestamp::millis)),
-        timeline: o
-            .events
-            .into_iter()
-            .map(|e| StepOut { kind: e.kind, note: e.note, at: Timestamp::from_millis(e.at.millis()) })
-            .collect(),
+        completed_at: d.completed_at,
+        timeline: o.events.into_iter().map(|e| StepOut { kind: e.kind, note: e.note, at: e.at }).collect(),
         delivery: o.delivery.map(|t| DeliveryOut {
             id: t.id,
             status: t.status.to_string(),
             rider_id: t.rider_id,
             distance_m: t.distance_m,
-            eta_at: Timestamp::from_millis(t.eta_at.millis()),
-            picked_at: ts(t.picked_at.map(Timestamp::millis)),
-            delivered_at: ts(t.delivered_at.map(Timestamp::millis)),
+            eta_at: t.eta_at,
+            picked_at: t.picked_at,
+            delivered_at: t.delivered_at,
         }),
     }
 }
@@ -425,7 +417,7 @@ pub fn tracking_out(t: Tracking) -> TrackingOut {
     TrackingOut {
         rider_name: t.rider_name,
         rider_position: t.rider_position.map(|p| LatLngJson { lat: p.lat(), lng: p.lng() }),
-        located_at: ts(t.located_at),
+        located_at: t.located_at,
         order: menu_order_out(t.order, t.viewer),
     }
 }

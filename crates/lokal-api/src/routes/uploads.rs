@@ -58,7 +58,7 @@ impl From<Photo> for PhotoJson {
             height: p.row.height,
             format: p.row.format,
             owner_id: p.row.owner_id,
-            created_at: Timestamp::from_millis(p.row.created_at),
+            created_at: p.row.created_at,
             variants: p
                 .variants
                 .into_iter()

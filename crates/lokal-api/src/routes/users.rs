@@ -38,7 +38,7 @@ impl From<UserRow> for UserJson {
             email: u.email,
             phone: u.phone,
             display_name: u.display_name,
-            created_at: Timestamp::from_millis(u.created_at),
+            created_at: u.created_at,
             lang: u.lang,
         }
     }

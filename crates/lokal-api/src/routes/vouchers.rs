@@ -224,7 +224,7 @@ async fn inbox(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<J
             channel: m.channel,
             subject: m.subject,
             body: m.body,
-            created_at: Timestamp::from_millis(m.created_at),
+            created_at: m.created_at,
             link: Some(m.link).filter(|l| !l.is_empty()),
             read: m.read_at.is_some(),
         })
@@ -309,7 +309,7 @@ pub fn statement_csv(lines: &[lokal_store::vouchers::StatementLine]) -> String {
         commission += l.commission;
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            Timestamp::from_millis(l.at).to_rfc3339(),
+            l.at.to_rfc3339(),
             l.kind,
             l.store_id,
             lokal_core::voucher::VoucherCode::display_of(&l.code),

@@ -98,7 +98,7 @@ impl Bench {
                 phone: None,
                 password_hash: "!".into(),
                 display_name: format!("Buyer {i}"),
-                created_at: self.app.now().millis(),
+                created_at: self.app.now(),
                 disabled: false,
                 lang: None,
             };

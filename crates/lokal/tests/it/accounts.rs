@@ -235,7 +235,8 @@ async fn passwords_and_tokens_are_stored_only_as_hashes() {
         lokal_store::users::get_by_id(app.app.db().pool(), id.parse().expect("id")).await.expect("query").expect("row");
     assert!(user.password_hash.starts_with("$argon2id$"));
     assert!(!user.password_hash.contains("correct horse"));
-    let raw = lokal_store::sessions::find_live(app.app.db().pool(), &token, 0).await.expect("query");
+    let raw =
+        lokal_store::sessions::find_live(app.app.db().pool(), &token, lokal_core::Timestamp(0)).await.expect("query");
     assert!(raw.is_none(), "the raw token must not be a stored key");
 }
 

@@ -209,11 +209,36 @@ fn cookie_client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
+/// Signs up through the register form with `next` (as a landing page's link does) in `c`'s
+/// cookie jar, and returns where the form sent the browser.
+async fn register_from(app: &TestApp, c: &reqwest::Client, email: &str, next: &str) -> String {
+    let html = c.get(format!("{}/register?next={next}", app.base)).send().await.expect("form").text().await;
+    let csrf = crate::web::csrf_from(&html.expect("html"));
+    let r = c
+        .post(format!("{}/register", app.base))
+        .form(&[
+            ("email", email),
+            ("display_name", "Scanner"),
+            ("password", "correct horse"),
+            ("csrf_token", &csrf),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(r.status().as_u16(), 303);
+    r.headers().get("location").and_then(|v| v.to_str().ok()).expect("location").to_owned()
+}
+
+async fn landing(c: &reqwest::Client, app: &TestApp, code: &str) -> String {
+    c.get(format!("{}/c/{code}", app.base)).send().await.expect("landing").text().await.expect("html")
+}
+
 #[tokio::test]
-async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_claim() {
+async fn a_poster_lands_on_a_page_that_offers_its_coupon_in_the_browsers_language() {
     let app = TestApp::spawn().await;
     let k = kitchen(&app).await;
-    let (id, poster, _) = campaign(&app, &k).await;
+    let (_, poster, _) = campaign(&app, &k).await;
     let c = cookie_client();
     // Scanning the poster: the landing page offers the coupon and keeps a visitor id.
     let r = c.get(format!("{}/c/{poster}", app.base)).send().await.expect("landing");
@@ -240,32 +265,23 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
         .await
         .expect("html");
     assert!(en.contains("<html lang=\"en\">") && en.contains(">Log in to claim<"), "{en}");
-    // Signing up from there comes back to the landing page, and the sign-up is credited.
-    let form = c.get(format!("{}/register?next=/c/{poster}", app.base)).send().await.expect("form");
-    let html = form.text().await.expect("html");
-    let marker = "name=\"csrf_token\" value=\"";
-    let at = html.find(marker).expect("csrf") + marker.len();
-    let csrf = html[at..at + 64].to_owned();
+    assert_eq!(cookie_client().get(format!("{}/c/nosuch", app.base)).send().await.expect("404").status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn signing_up_and_claiming_from_a_landing_page_credit_its_channel() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (id, poster, _) = campaign(&app, &k).await;
+    let c = cookie_client();
+    landing(&c, &app, &poster).await;
+    // Signing up from there comes back to the landing page, which now offers the claim.
     let next = format!("/c/{poster}");
-    let r = c
-        .post(format!("{}/register", app.base))
-        .form(&[
-            ("email", "scanner@test.lokal"),
-            ("display_name", "Scanner"),
-            ("password", "correct horse"),
-            ("csrf_token", &csrf),
-            ("next", &next),
-        ])
-        .send()
-        .await
-        .expect("register");
-    assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some(next.as_str()));
-    let html = c.get(format!("{}{next}", app.base)).send().await.expect("landing").text().await.expect("html");
+    assert_eq!(register_from(&app, &c, "scanner@test.lokal", &next).await, next);
+    let html = landing(&c, &app, &poster).await;
     assert!(html.contains("data-testid=\"campaign-claim\">领取优惠券<"), "{html}");
-    // Signed up, forms carry the session's token.
+    // Signed up, forms carry the session's token. Claiming on the landing page returns to the store.
     let csrf = crate::web::csrf_from(&html);
-    // Claiming on the landing page returns to the store.
     let at = html.find("/coupon-batches/").expect("claim form");
     let batch = html[at + 16..at + 52].to_owned();
     let r = c
@@ -282,7 +298,22 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
         r.headers().get("location").and_then(|v| v.to_str().ok()),
         Some(format!("/stores/{}", k.store).as_str())
     );
-    // An open redirect is not possible through `next`.
+    let report = app.get(&format!("/api/v1/campaigns/{id}/report"), Some(&k.owner)).await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let report = report.json();
+    let p = channel(&report, &poster);
+    assert_eq!(
+        (p["visits"].as_i64(), p["signups"].as_i64(), p["claims"].as_i64()),
+        (Some(1), Some(1), Some(1)),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn next_never_leads_off_the_site() {
+    let app = TestApp::spawn().await;
+    let c = cookie_client();
+    register_from(&app, &c, "scanner@test.lokal", "/").await;
     let r = c
         .get(format!("{}/login?next=//evil.example/x", app.base))
         .send()
@@ -312,31 +343,20 @@ async fn a_visit_through_a_link_before_signing_up_credits_the_sign_up_and_the_cl
         assert_eq!(r.status().as_u16(), 303, "{evil:?}");
         assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"), "{evil:?}");
     }
+}
 
-    let report = app.get(&format!("/api/v1/campaigns/{id}/report"), Some(&k.owner)).await;
-    assert_eq!(report.status, 200, "{}", report.text);
-    let report = report.json();
-    let p = channel(&report, &poster);
-    assert_eq!(
-        (p["visits"].as_i64(), p["signups"].as_i64(), p["claims"].as_i64()),
-        (Some(1), Some(1), Some(1)),
-        "{report}"
-    );
-
-    // After the campaign ends, the link still lands but records nothing.
+#[tokio::test]
+async fn after_its_end_a_campaigns_link_still_lands_but_records_nothing() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let (id, poster, _) = campaign(&app, &k).await;
+    landing(&cookie_client(), &app, &poster).await;
     app.clock.advance_secs(31 * DAY);
-    let html = cookie_client()
-        .get(format!("{}/c/{poster}", app.base))
-        .send()
-        .await
-        .expect("landing")
-        .text()
-        .await
-        .expect("html");
+    let html = landing(&cookie_client(), &app, &poster).await;
     assert!(html.contains("data-running=\"0\"") && html.contains("这个活动目前不在进行中"), "{html}");
+    // (The owner's session has expired by now: they log in again.)
     let owner =
         app.login("noodle-owner@test.lokal", "correct horse").await.json()["token"].as_str().expect("token").to_owned();
     let report = app.get(&format!("/api/v1/campaigns/{id}/report"), Some(&owner)).await.json();
-    assert_eq!(channel(&report, &poster)["visits"], 1);
-    assert_eq!(cookie_client().get(format!("{}/c/nosuch", app.base)).send().await.expect("404").status().as_u16(), 404);
+    assert_eq!(channel(&report, &poster)["visits"], 1, "{report}");
 }

@@ -100,7 +100,7 @@ pub async fn crowd(app: &TestApp, n: usize) -> Vec<String> {
             phone: None,
             password_hash: "!".into(),
             display_name: format!("Buyer {i}"),
-            created_at: app.app.now().millis(),
+            created_at: app.app.now(),
             disabled: false,
             lang: None,
         };

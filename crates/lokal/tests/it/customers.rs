@@ -3,25 +3,39 @@
 
 use crate::commerce::shop;
 use crate::harness::TestApp;
-use crate::kitchen::{kitchen, order_and_pay};
+use crate::kitchen::{Kitchen, kitchen, order_and_pay};
 use serde_json::json;
 
-#[tokio::test]
-async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
-    let app = TestApp::spawn().await;
-    let k = kitchen(&app).await;
+/// The kitchen with five kept visits by its consumer ("hungry"), one by "once" (and one of
+/// theirs cancelled), and a consumer who never came; with `bill`, "once" also paid a bill at
+/// the other store. Returns the kitchen, the customers path, "once"'s token and id, and the
+/// stranger's id.
+async fn customers(app: &TestApp, bill: bool) -> (Kitchen, String, String, String, String) {
+    let k = kitchen(app).await;
     let path = format!("/api/v1/merchants/{}/customers", k.merchant);
-    // Five visits by one consumer, one by another; a cancelled order does not count.
     for _ in 0..5 {
-        order_and_pay(&app, &k.cart("pickup"), &k.consumer).await;
+        order_and_pay(app, &k.cart("pickup"), &k.consumer).await;
     }
     let (once, once_id) = app.user("once@test.lokal").await;
-    order_and_pay(&app, &k.cart("pickup"), &once).await;
-    let cancelled = order_and_pay(&app, &k.cart("pickup"), &once).await;
+    order_and_pay(app, &k.cart("pickup"), &once).await;
+    let cancelled = order_and_pay(app, &k.cart("pickup"), &once).await;
     let c = app.post(&format!("/api/v1/orders/{cancelled}/cancel"), &json!({"reason": "no"}), Some(&once)).await;
     assert_eq!(c.status, 200, "{}", c.text);
     let (_, stranger_id) = app.user("stranger@test.lokal").await;
+    if bill {
+        let bill = app
+            .post_keyed(&format!("/api/v1/stores/{}/bills", k.closed_store), &json!({"amount": 5000}), &once, "bill-1")
+            .await;
+        assert_eq!(bill.status, 201, "{}", bill.text);
+        crate::kitchen::pay(app, bill.json()["id"].as_str().expect("bill"), &once).await;
+    }
+    (k, path, once, once_id, stranger_id)
+}
 
+#[tokio::test]
+async fn a_merchants_customers_come_from_its_kept_orders_with_their_segments() {
+    let app = TestApp::spawn().await;
+    let (k, path, _, _, _) = customers(&app, false).await;
     let list = app.get(&path, Some(&k.owner)).await;
     assert_eq!(list.status, 200, "{}", list.text);
     let list = list.json();
@@ -36,7 +50,12 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     assert_eq!(loyal["average_ticket"], 2900);
     let one = by_name("once");
     assert_eq!((one["visits"].as_i64(), one["segment"].as_str()), (Some(1), Some("new")));
+}
 
+#[tokio::test]
+async fn tags_go_only_on_the_merchants_customers_and_filter_its_list() {
+    let app = TestApp::spawn().await;
+    let (k, path, _, once_id, stranger_id) = customers(&app, false).await;
     // Tags: only on the merchant's customers; filters by tag and segment.
     let tags = format!("{path}/{once_id}/tags");
     assert_eq!(app.post(&tags, &json!({"tag": "VIP"}), Some(&k.owner)).await.status, 204);
@@ -55,13 +74,12 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("segment")));
     assert_eq!(app.delete(&format!("{tags}/VIP"), Some(&k.owner)).await.status, 204);
     assert_eq!(app.delete(&format!("{tags}/VIP"), Some(&k.owner)).await.status, 404);
+}
 
-    // A bill paid at the other store: that store's list has only this customer and visit.
-    let bill = app
-        .post_keyed(&format!("/api/v1/stores/{}/bills", k.closed_store), &json!({"amount": 5000}), &once, "bill-1")
-        .await;
-    assert_eq!(bill.status, 201, "{}", bill.text);
-    crate::kitchen::pay(&app, bill.json()["id"].as_str().expect("bill"), &once).await;
+#[tokio::test]
+async fn a_store_lists_its_own_customers_and_the_brand_counts_every_store() {
+    let app = TestApp::spawn().await;
+    let (k, path, _, _, _) = customers(&app, true).await;
     let there = app.get(&format!("{path}?store_id={}", k.closed_store), Some(&k.owner)).await.json();
     let there: Vec<(&str, i64)> = there["items"]
         .as_array()
@@ -72,7 +90,12 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     assert_eq!(there, [("once", 1)]);
     let brand = app.get(&format!("{path}?name=ONCE"), Some(&k.owner)).await.json();
     assert_eq!(brand["items"][0]["visits"], 2, "the brand counts both stores; names match case-insensitively");
+}
 
+#[tokio::test]
+async fn customers_move_to_at_risk_then_lapsed_as_months_pass() {
+    let app = TestApp::spawn().await;
+    let (_, path, _, _, _) = customers(&app, true).await;
     // Two months later the loyal customer is at risk; four months later, lapsed.
     app.clock.advance_secs(60 * 86_400);
     let login = || app.login("noodle-owner@test.lokal", "correct horse");
@@ -87,7 +110,16 @@ async fn a_merchants_customers_come_from_its_orders_with_segments_and_tags() {
     let owner = login().await.json()["token"].as_str().expect("t").to_owned();
     let lapsed = app.get(&format!("{path}?segment=lapsed"), Some(&owner)).await.json();
     assert_eq!(lapsed["items"].as_array().map(Vec::len), Some(2), "{lapsed}");
+}
 
+#[tokio::test]
+async fn the_list_pages_after_filtering_and_refuses_filters_it_cannot_apply() {
+    let app = TestApp::spawn().await;
+    let (_, path, _, _, _) = customers(&app, true).await;
+    // Four months on, both customers have lapsed (sessions expire: the owner logs in again).
+    app.clock.advance_secs(120 * 86_400);
+    let owner =
+        app.login("noodle-owner@test.lokal", "correct horse").await.json()["token"].as_str().expect("t").to_owned();
     // A page at a time: every filter is applied before paging, so pages are full and complete.
     let first = app.get(&format!("{path}?segment=lapsed&limit=1"), Some(&owner)).await.json();
     let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();

@@ -206,7 +206,7 @@ async fn only_the_merchants_managers_set_its_program_and_cards_pay_only_their_me
         ref_id: "overdraw",
         memo: "",
         currency: "CNY",
-        created_at: 0,
+        created_at: lokal_core::Timestamp(0),
     };
     lokal_store::ledger::insert_entry(&mut tx, head, &bad).await.expect("insert");
     tx.commit().await.expect("commit");
@@ -340,7 +340,7 @@ async fn a_message_reaches_every_opted_in_member_of_a_big_chain() {
     // 1,201 members (more than two pages of 500), every third one without consent.
     let store: lokal_core::StoreId = k.store.parse().expect("store");
     let merchant: lokal_core::MerchantId = k.merchant.parse().expect("merchant");
-    let now = app.app.now().millis();
+    let now = app.app.now();
     let mut opted_in = 0;
     for i in 0..1201 {
         let user = lokal_store::users::UserRow {

@@ -67,7 +67,22 @@ async fn only_the_consumer_of_a_completed_order_reviews_it_once_and_the_rating_f
         (Some(id.as_str()), Some("hungry")),
         "{list}"
     );
+}
 
+/// A completed order of the kitchen's consumer, reviewed with five stars: the review's id.
+async fn reviewed(app: &TestApp, k: &Kitchen) -> String {
+    let order = completed(app, k, &k.consumer).await;
+    let w = app.post("/api/v1/reviews", &review(&order, 5), Some(&k.consumer)).await;
+    assert_eq!(w.status, 201, "{}", w.text);
+    w.json()["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn the_stores_staff_reply_once_and_the_author_follows_up_once() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let id = reviewed(&app, &k).await;
+    let (stranger, _) = app.user("stranger@test.lokal").await;
     // The store replies once (its staff only); the author follows up once.
     let other = shop(&app, "Rival").await;
     let reply = format!("/api/v1/reviews/{id}/reply");
@@ -82,13 +97,27 @@ async fn only_the_consumer_of_a_completed_order_reviews_it_once_and_the_rating_f
     assert_eq!(app.post(&follow, &json!({"text": "Came back"}), Some(&stranger)).await.status, 403);
     assert_eq!(app.post(&follow, &json!({"text": "Came back: still great"}), Some(&k.consumer)).await.status, 200);
     assert_eq!(app.post(&follow, &json!({"text": "And again"}), Some(&k.consumer)).await.code(), "already_reviewed");
+}
 
+#[tokio::test]
+async fn helpful_votes_count_once_per_person_and_never_the_authors_own() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let id = reviewed(&app, &k).await;
+    let (stranger, _) = app.user("stranger@test.lokal").await;
     // Helpful votes once per person, not on one's own review.
     let helpful = format!("/api/v1/reviews/{id}/helpful");
     assert_eq!(app.post(&helpful, &json!({}), Some(&stranger)).await.json()["helpful"], 1);
     assert_eq!(app.post(&helpful, &json!({}), Some(&stranger)).await.code(), "already_reviewed");
     assert_eq!(app.post(&helpful, &json!({}), Some(&k.consumer)).await.status, 403);
+}
 
+#[tokio::test]
+async fn a_review_an_operator_hides_leaves_the_store_and_its_rating_until_shown_again() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let id = reviewed(&app, &k).await;
+    let (stranger, _) = app.user("stranger@test.lokal").await;
     // Reported, then hidden by an operator: gone from the store and its rating, visible to its
     // author with the reason; shown again, the rating comes back.
     let reports = format!("/api/v1/reviews/{id}/reports");
@@ -112,7 +141,13 @@ async fn only_the_consumer_of_a_completed_order_reviews_it_once_and_the_rating_f
     );
     assert_eq!(app.post(&moderate, &json!({"hide": false}), Some(&k.admin)).await.status, 200);
     assert_eq!(rating(&app, &k.store).await, json!(4.09));
+}
 
+#[tokio::test]
+async fn the_rating_moves_the_ranking() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    reviewed(&app, &k).await;
     // The rating moves the ranking: sorted by rating, the reviewed store comes first.
     let at = crate::kitchen::at(0.0);
     let nearby = app

@@ -1,7 +1,7 @@
 //! Storage conformance: the same constraint names and behaviour on SQLite and PostgreSQL.
 
 use crate::harness::TestApp;
-use lokal_core::{GrantId, MerchantId, Role, StaffRole, StoreId, StoreScope, UserId};
+use lokal_core::{GrantId, MerchantId, Role, StaffRole, StoreId, StoreScope, Timestamp, UserId};
 use lokal_store::StoreError;
 use lokal_store::grants::{self, NewGrant};
 use lokal_store::merchants::{self, MerchantRow};
@@ -14,7 +14,7 @@ fn user(email: &str) -> UserRow {
         phone: None,
         password_hash: "x".into(),
         display_name: "n".into(),
-        created_at: 1,
+        created_at: Timestamp(1),
         disabled: false,
         lang: None,
     }
@@ -35,7 +35,7 @@ async fn one_staff_grant_per_user_and_merchant_and_real_stores_only() {
     let db = app.app.db();
     let u = user("g@test.lokal");
     users::insert(db.pool(), &u).await.expect("user");
-    let m = MerchantRow { id: MerchantId::generate(), name: "M".into(), created_at: 1 };
+    let m = MerchantRow { id: MerchantId::generate(), name: "M".into(), created_at: Timestamp(1) };
     merchants::insert(db.pool(), &m).await.expect("merchant");
     let grant = |stores| NewGrant {
         id: GrantId::generate(),
@@ -43,7 +43,7 @@ async fn one_staff_grant_per_user_and_merchant_and_real_stores_only() {
         role: Role::Staff(StaffRole::Clerk),
         merchant_id: Some(m.id),
         stores,
-        created_at: 1,
+        created_at: Timestamp(1),
     };
     let mut tx = db.begin().await.expect("tx");
     let err =

@@ -20,6 +20,8 @@ pub struct Config {
     pub auth: AuthSettings,
     /// Payment windows and the sandbox gateway.
     pub payments: PaymentSettings,
+    /// WeChat Pay API v3 credentials (`lokal payments check` verifies them).
+    pub wechatpay: lokal_pay::wechatpay::Settings,
     /// Riders' pay, dispatch and tracking.
     pub delivery: lokal_app::delivery_settings::DeliverySettings,
     /// Default language and the city's time zone.
@@ -177,6 +179,7 @@ impl Config {
         if !shown.payments.sandbox_secret.is_empty() {
             shown.payments.sandbox_secret = "***".into();
         }
+        shown.wechatpay = shown.wechatpay.redacted();
         Ok(toml::to_string_pretty(&shown)?)
     }
 }

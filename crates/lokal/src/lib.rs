@@ -180,6 +180,30 @@ fn compose_with_ctx(app: App) -> anyhow::Result<(Router, Ctx)> {
     Ok((lokal_api::middleware::apply(router, ctx.clone()), ctx))
 }
 
+/// What `lokal payments check` finds, offline: for each configured provider, whether its keys
+/// load and sign a test request (the signature checked with the key's own public half).
+/// `Err` names the first setting at fault; nothing secret is printed.
+pub fn payments_check(config: &config::Config, now_secs: i64) -> anyhow::Result<String> {
+    let w = &config.wechatpay;
+    if !w.is_configured() {
+        anyhow::bail!("no payment provider's credentials are configured ([wechatpay] mchid is empty)");
+    }
+    let c = w.load().map_err(anyhow::Error::msg)?;
+    let nonce = uuid::Uuid::now_v7().simple().to_string().to_uppercase();
+    let message = lokal_pay::wechatpay::request_message("GET", "/v3/certificates", now_secs, &nonce, "");
+    c.merchant_key.check(&message).map_err(|e| anyhow::anyhow!("[wechatpay] merchant key: {e}"))?;
+    let header = c.merchant_key.authorization(&c.mchid, "GET", "/v3/certificates", now_secs, &nonce, "");
+    let shown = header.split(",signature=").next().unwrap_or_default();
+    Ok(format!(
+        "wechatpay: merchant {} key (serial {}) loads and signs; WeChat Pay public key {} loads; \
+         APIv3 key is 32 bytes\na test request, signed offline: GET /v3/certificates\n  \
+         Authorization: {shown},signature=\"…\"\n",
+        c.mchid,
+        c.merchant_key.serial(),
+        c.platform_key.serial(),
+    ))
+}
+
 /// The text `lokal ledger check` prints.
 pub fn ledger_report(r: &lokal_app::ledger::LedgerReport) -> String {
     let mut out = format!(

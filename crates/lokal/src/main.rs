@@ -96,6 +96,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Payment providers.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
     /// The money ledger.
     Ledger {
         #[command(subcommand)]
@@ -195,6 +200,13 @@ enum SimulateCommand {
         #[arg(long, default_value_t = DEFAULTS.regret_weight)]
         regret_weight: f64,
     },
+}
+
+#[derive(Subcommand)]
+enum PaymentsCommand {
+    /// Check the configured providers' credentials offline: the keys load, and a test request is
+    /// signed (and the signature checked). Exit status 0 only if so; nothing secret is printed.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -349,6 +361,17 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench { command: BenchCommand::Nearby { stores, queries, seed, postgis } } => {
             println!("{}", lokal::bench::nearby(stores, queries, seed, postgis.as_deref()).await?);
+            Ok(())
+        }
+        Command::Payments { command: PaymentsCommand::Check } => {
+            let now = lokal_app::Clock::now(&*clock).millis().div_euclid(1000);
+            match lokal::payments_check(&config, now) {
+                Ok(report) => print!("{report}"),
+                Err(e) => {
+                    eprintln!("lokal payments check: {e:#}");
+                    std::process::exit(1);
+                }
+            }
             Ok(())
         }
         Command::Ledger { command: LedgerCommand::Check { db } } => {

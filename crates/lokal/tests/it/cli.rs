@@ -168,3 +168,73 @@ fn simulate_mdrp_writes_the_evaluators_files_for_one_day_and_a_csv_for_a_folder(
         .expect("run");
     assert!(!missing.status.success());
 }
+
+/// `lokal payments check` with WeChat Pay credentials from the environment (the test keys of
+/// crates/lokal-pay/tests/data), `change` applied on top.
+fn payments_check(change: &[(&str, &str)]) -> std::process::Output {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../lokal-pay/tests/data");
+    let mut c = lokal();
+    c.args(["payments", "check"])
+        .current_dir(std::env::temp_dir())
+        .env("LOKAL_WECHATPAY_MCHID", "1900000109")
+        .env("LOKAL_WECHATPAY_MERCHANT_KEY_PATH", format!("{data}/merchant_key.pem"))
+        .env("LOKAL_WECHATPAY_MERCHANT_SERIAL_NO", "3775B6A45ACD588826D15E583A95F5DD")
+        .env("LOKAL_WECHATPAY_PLATFORM_PUBLIC_KEY_PATH", format!("{data}/platform_pub.pem"))
+        .env("LOKAL_WECHATPAY_PLATFORM_PUBLIC_KEY_ID", "PUB_KEY_ID_0119000001092024")
+        .env("LOKAL_WECHATPAY_API_V3_KEY", "0123456789abcdefghijklmnopqrstuv");
+    for (k, v) in change {
+        c.env(k, v);
+    }
+    c.output().expect("run lokal")
+}
+
+#[test]
+fn payments_check_loads_the_keys_and_signs_a_test_request_offline() {
+    let ok = payments_check(&[]);
+    let out = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{out}{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        out.contains("serial 3775B6A45ACD588826D15E583A95F5DD") && out.contains("PUB_KEY_ID_0119000001092024"),
+        "{out}"
+    );
+    assert!(out.contains("Authorization: WECHATPAY2-SHA256-RSA2048 mchid=\"1900000109\""), "{out}");
+    assert!(!out.contains("0123456789abcdef"), "the APIv3 key is never printed: {out}");
+}
+
+#[test]
+fn payments_check_names_the_setting_at_fault_and_fails() {
+    for (change, named) in [
+        (("LOKAL_WECHATPAY_MCHID", ""), "mchid is empty"),
+        (("LOKAL_WECHATPAY_MERCHANT_KEY_PATH", "/nonexistent/apiclient_key.pem"), "merchant_key_path"),
+        // A public key where the private key belongs.
+        (
+            (
+                "LOKAL_WECHATPAY_MERCHANT_KEY_PATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../lokal-pay/tests/data/merchant_pub.pem"),
+            ),
+            "not a PEM-encoded RSA key",
+        ),
+        (("LOKAL_WECHATPAY_PLATFORM_PUBLIC_KEY_ID", ""), "platform_public_key_id is not set"),
+        (("LOKAL_WECHATPAY_API_V3_KEY", "too short"), "api_v3_key"),
+    ] {
+        let r = payments_check(&[change]);
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{change:?}: {err}");
+        assert!(err.contains(named), "{change:?}: {err}");
+        assert!(!err.contains("0123456789abcdef") && !err.contains("too short"), "no secret in errors: {err}");
+    }
+}
+
+#[test]
+fn print_config_redacts_the_wechat_pay_api_v3_key() {
+    let out = lokal()
+        .arg("print-config")
+        .current_dir(std::env::temp_dir())
+        .env("LOKAL_WECHATPAY_API_V3_KEY", "0123456789abcdefghijklmnopqrstuv")
+        .env("LOKAL_WECHATPAY_MCHID", "1900000109")
+        .output()
+        .expect("run lokal");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[wechatpay]") && text.contains("mchid = \"1900000109\""), "{text}");
+    assert!(text.contains("api_v3_key = \"***\"") && !text.contains("0123456789abcdef"), "{text}");
+}

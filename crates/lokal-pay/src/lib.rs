@@ -1,0 +1,9 @@
+//! Payment providers' protocols, as their documentation specifies them, with no I/O: what to
+//! sign, how to sign it, how to check what a provider signed, how to open what it encrypted.
+//! lokal-app's gateways (and the tests' fake providers) are built on these.
+//!
+//! - [`wechatpay`]: WeChat Pay API v3 — `WECHATPAY2-SHA256-RSA2048` request signatures,
+//!   verification of `Wechatpay-Signature` with the platform's public key, and the
+//!   `AEAD_AES_256_GCM` notification resource opened with the APIv3 key.
+
+pub mod wechatpay;

@@ -136,44 +136,61 @@ async fn two_thousand_concurrent_claims_of_a_100_coupon_batch_issue_exactly_100(
     assert_eq!(app.get(&format!("/api/v1/coupon-batches/{id}"), None).await.json()["quantity_left"], 0);
 }
 
-#[tokio::test]
-async fn checkout_proposes_the_best_coupons_and_the_ledger_records_who_pays_for_them() {
-    use crate::commerce::assert_ledger_holds;
-    use crate::kitchen::{kitchen, owed, pay, track};
-    let app = TestApp::spawn().await;
-    let k = kitchen(&app).await;
-    let issue = |path: String, token: String, body: Value| {
-        let app = &app;
-        async move {
-            let r = app.post(&path, &body, Some(&token)).await;
-            assert_eq!(r.status, 201, "{}", r.text);
-            r.json()["id"].as_str().expect("id").to_owned()
-        }
+/// The kitchen with the merchant's 满50减10 (two per person, budget ¥20) and the platform's 10 %
+/// off (at most ¥3) claimed by its consumer (two of the first, one of the second), and a cart
+/// of two mild noodles for pickup (5,600 of goods, 100 of packaging). Returns the kitchen, the
+/// merchant's batch and the cart.
+async fn with_coupons(app: &TestApp) -> (crate::kitchen::Kitchen, String, Value) {
+    let k = crate::kitchen::kitchen(app).await;
+    let issue = |path: String, token: String, body: Value| async move {
+        let r = app.post(&path, &body, Some(&token)).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json()["id"].as_str().expect("id").to_owned()
     };
-    // The merchant's 满50减10 (two per person) and the platform's 10 % off, at most ¥3.
     let merchant_batch = issue(
         format!("/api/v1/merchants/{}/coupon-batches", k.merchant),
         k.owner.clone(),
-        batch(&app, json!({"title": "满50减10", "benefit": {"kind": "amount_off", "off": 1000, "threshold": 5000}, "per_user_limit": 2, "budget": 2000})),
+        batch(app, json!({"title": "满50减10", "benefit": {"kind": "amount_off", "off": 1000, "threshold": 5000}, "per_user_limit": 2, "budget": 2000})),
     )
     .await;
     let platform_batch = issue(
         "/api/v1/admin/coupon-batches".into(),
         k.admin.clone(),
-        batch(&app, json!({"title": "10% off", "benefit": {"kind": "percent_off", "percent_bp": 1000, "cap": 300}})),
+        batch(app, json!({"title": "10% off", "benefit": {"kind": "percent_off", "percent_bp": 1000, "cap": 300}})),
     )
     .await;
-    let mut coupons = Vec::new();
     for b in [&merchant_batch, &merchant_batch, &platform_batch] {
         let c = app
             .post(&format!("/api/v1/coupon-batches/{b}/claims"), &json!({"channel": "store-page"}), Some(&k.consumer))
             .await;
         assert_eq!(c.status, 201, "{}", c.text);
-        coupons.push(c.json()["id"].as_str().expect("id").to_owned());
     }
-    // Two mild noodles for pickup: 5,600 of goods and 100 of packaging.
     let mut cart = k.cart("pickup");
     cart["lines"][0]["quantity"] = json!(2);
+    (k, merchant_batch, cart)
+}
+
+/// Quotes `cart`, orders the quote with `key` and pays: the order id.
+async fn order_paid(app: &TestApp, k: &crate::kitchen::Kitchen, cart: &Value, key: &str) -> String {
+    let q = app.post("/api/v1/quotes", cart, Some(&k.consumer)).await;
+    assert_eq!(q.status, 201, "{}", q.text);
+    let qid = q.json()["id"].as_str().expect("quote").to_owned();
+    let o = app.post_keyed(&format!("/api/v1/quotes/{qid}/order"), &json!({}), &k.consumer, key).await;
+    assert_eq!(o.status, 201, "{}", o.text);
+    let order = o.json()["id"].as_str().expect("order").to_owned();
+    crate::kitchen::pay(app, &order, &k.consumer).await;
+    order
+}
+
+async fn budget_used(app: &TestApp, batch: &str) -> i64 {
+    let id: lokal_core::CouponTemplateId = batch.parse().expect("id");
+    lokal_store::coupons::template_by_id(app.app.db().pool(), id).await.expect("db").expect("batch").budget_used
+}
+
+#[tokio::test]
+async fn checkout_proposes_the_best_combination_of_the_consumers_coupons() {
+    let app = TestApp::spawn().await;
+    let (k, _, cart) = with_coupons(&app).await;
     // Without coupons: 5,700. With the best combination: 10 off, then 10 % of 4,600 capped at 3.
     let mut none = cart.clone();
     none["coupon_ids"] = json!([]);
@@ -194,20 +211,32 @@ async fn checkout_proposes_the_best_coupons_and_the_ledger_records_who_pays_for_
     theirs["coupon_ids"] = json!([uuid::Uuid::now_v7().to_string()]);
     let r = app.post("/api/v1/quotes", &theirs, Some(&k.consumer)).await;
     assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("coupon_ids")), "{}", r.text);
+}
 
-    // The same merchant coupon on a second quote: the first order takes it, the second is refused.
-    let quote_id = quote["id"].as_str().expect("quote").to_owned();
+#[tokio::test]
+async fn a_coupon_on_two_quotes_goes_to_the_first_order_and_the_second_is_refused() {
+    let app = TestApp::spawn().await;
+    let (k, _, cart) = with_coupons(&app).await;
+    let first = app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await.json()["id"].as_str().expect("q").to_owned();
     let again = app.post("/api/v1/quotes", &cart, Some(&k.consumer)).await.json()["id"].as_str().expect("q").to_owned();
-    let o = app.post_keyed(&format!("/api/v1/quotes/{quote_id}/order"), &json!({}), &k.consumer, "c-1").await;
+    let o = app.post_keyed(&format!("/api/v1/quotes/{first}/order"), &json!({}), &k.consumer, "c-1").await;
     assert_eq!(o.status, 201, "{}", o.text);
     let order = o.json()["id"].as_str().expect("order").to_owned();
     let late = app.post_keyed(&format!("/api/v1/quotes/{again}/order"), &json!({}), &k.consumer, "c-2").await;
     assert_eq!(late.code(), "quote_changed", "{}", late.text);
-    pay(&app, &order, &k.consumer).await;
+    crate::kitchen::pay(&app, &order, &k.consumer).await;
     let mine = app.get("/api/v1/me/coupons", Some(&k.consumer)).await.json();
     let used = mine["items"].as_array().expect("items").iter().filter(|c| c["status"] == "used").count();
     assert_eq!(used, 2, "{mine}");
+}
 
+#[tokio::test]
+async fn a_completed_order_pays_the_merchant_less_its_own_coupon_and_the_platform_its_subsidy() {
+    use crate::commerce::assert_ledger_holds;
+    use crate::kitchen::{owed, track};
+    let app = TestApp::spawn().await;
+    let (k, merchant_batch, cart) = with_coupons(&app).await;
+    let order = order_paid(&app, &k, &cart, "c-1").await;
     // Through the counter to completion; then the books: the merchant earns its goods less its
     // own coupon and commission; the platform pays its coupon as a subsidy.
     assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
@@ -218,38 +247,38 @@ async fn checkout_proposes_the_best_coupons_and_the_ledger_records_who_pays_for_
     let goods = 5600 + 100 - 1000;
     assert_eq!(owed(&app, &format!("merchant:{}:payable", k.merchant)).await, goods - goods * 8 / 100);
     assert_eq!(-owed(&app, "platform:subsidies").await, 300);
+    assert_eq!(budget_used(&app, &merchant_batch).await, 1000, "the completed order's discount counts");
     assert_ledger_holds(&app).await;
+}
 
-    // A paid order cancelled before the store accepts it: refunded, and its coupon comes back
-    // (with its budget).
+#[tokio::test]
+async fn a_paid_order_cancelled_before_acceptance_gives_its_coupon_and_budget_back() {
+    let app = TestApp::spawn().await;
+    let (k, merchant_batch, cart) = with_coupons(&app).await;
+    let mine = app.get("/api/v1/me/coupons", Some(&k.consumer)).await.json();
     let spare = mine["items"]
         .as_array()
         .expect("items")
         .iter()
         .find(|c| c["status"] == "unused" && c["batch"]["issuer"] == "merchant")
         .and_then(|c| c["id"].as_str())
-        .expect("the second merchant coupon")
+        .expect("a merchant coupon")
         .to_owned();
     let mut one = cart.clone();
     one["coupon_ids"] = json!([spare]);
     let q = app.post("/api/v1/quotes", &one, Some(&k.consumer)).await;
     assert_eq!(q.json()["total"]["amount"], 5700 - 1000, "{}", q.text);
-    let qid = q.json()["id"].as_str().expect("q").to_owned();
-    let o = app.post_keyed(&format!("/api/v1/quotes/{qid}/order"), &json!({}), &k.consumer, "c-3").await;
-    let second = o.json()["id"].as_str().expect("order").to_owned();
-    pay(&app, &second, &k.consumer).await;
+    let order = order_paid(&app, &k, &one, "c-3").await;
     let c = app
-        .post(&format!("/api/v1/orders/{second}/cancel"), &json!({"reason": "changed my mind"}), Some(&k.consumer))
+        .post(&format!("/api/v1/orders/{order}/cancel"), &json!({"reason": "changed my mind"}), Some(&k.consumer))
         .await;
     assert_eq!(c.status, 200, "{}", c.text);
     let mine = app.get("/api/v1/me/coupons", Some(&k.consumer)).await.json();
     let back =
         mine["items"].as_array().expect("items").iter().find(|c| c["id"] == spare.as_str()).expect("coupon").clone();
     assert_eq!(back["status"], "unused", "{mine}");
-    let batch_id: lokal_core::CouponTemplateId = merchant_batch.parse().expect("id");
-    let t = lokal_store::coupons::template_by_id(app.app.db().pool(), batch_id).await.expect("db").expect("batch");
-    assert_eq!(t.budget_used, 1000, "only the completed order's discount counts against the budget");
-    assert_ledger_holds(&app).await;
+    assert_eq!(budget_used(&app, &merchant_batch).await, 0, "a cancelled order's discount does not count");
+    crate::commerce::assert_ledger_holds(&app).await;
 }
 
 #[tokio::test]

@@ -16,15 +16,11 @@
 //! Both sides are here (signing and verifying either way) because Lokal's tests run a fake
 //! WeChat Pay that must sign its callbacks and check Lokal's requests exactly as the real one.
 
+use crate::rsa2::{self, Signer, Verifier};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
-use rsa::{PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey};
-use sha2::Sha256;
 use std::fmt;
 
 /// `[wechatpay]`: a merchant's WeChat Pay API v3 credentials, as the merchant platform names
@@ -133,6 +129,16 @@ pub enum Error {
     Decrypt,
 }
 
+impl From<rsa2::Error> for Error {
+    fn from(e: rsa2::Error) -> Self {
+        match e {
+            rsa2::Error::Key(what) => Error::Key(what),
+            rsa2::Error::Malformed(what) => Error::Malformed(what),
+            rsa2::Error::BadSignature => Error::BadSignature,
+        }
+    }
+}
+
 /// The five-line string a request's signature covers.
 pub fn request_message(method: &str, path_and_query: &str, timestamp: i64, nonce: &str, body: &str) -> String {
     format!("{method}\n{path_and_query}\n{timestamp}\n{nonce}\n{body}\n")
@@ -147,7 +153,7 @@ pub fn response_message(timestamp: i64, nonce: &str, body: &str) -> String {
 /// platform's.
 #[derive(Clone)]
 pub struct PrivateKey {
-    key: SigningKey<Sha256>,
+    key: Signer,
     serial: String,
 }
 
@@ -161,8 +167,7 @@ impl PrivateKey {
     /// Reads a PKCS#8 PEM private key (`apiclient_key.pem`) whose certificate (or public key) has
     /// the serial number `serial`.
     pub fn from_pem(pem: &str, serial: &str) -> Result<Self, Error> {
-        let key = RsaPrivateKey::from_pkcs8_pem(pem).map_err(|_| Error::Key("private key"))?;
-        Ok(Self { key: SigningKey::new(key), serial: serial.to_owned() })
+        Ok(Self { key: Signer::from_text(pem)?, serial: serial.to_owned() })
     }
 
     /// The serial number of this key's certificate or public key.
@@ -173,16 +178,15 @@ impl PrivateKey {
     /// Signs `message` and checks the signature with this key's own public half: a key that
     /// loads but cannot sign (or a broken build of the crypto) is found before a provider says so.
     pub fn check(&self, message: &str) -> Result<String, Error> {
-        use rsa::signature::Keypair;
         let signature = self.sign(message);
-        let own = PublicKey { key: self.key.verifying_key(), serial: self.serial.clone() };
+        let own = PublicKey { key: self.key.verifier(), serial: self.serial.clone() };
         own.verify(message, &signature)?;
         Ok(signature)
     }
 
     /// The base64 SHA256-with-RSA signature of `message`.
     pub fn sign(&self, message: &str) -> String {
-        BASE64.encode(self.key.sign(message.as_bytes()).to_bytes())
+        self.key.sign(message)
     }
 
     /// The `Authorization` header of a request by merchant `mchid`.
@@ -217,7 +221,7 @@ impl PrivateKey {
 /// provider, the merchant's (requests).
 #[derive(Debug, Clone)]
 pub struct PublicKey {
-    key: VerifyingKey<Sha256>,
+    key: Verifier,
     serial: String,
 }
 
@@ -225,8 +229,7 @@ impl PublicKey {
     /// Reads an SPKI PEM public key (`-----BEGIN PUBLIC KEY-----`, as WeChat Pay's "public key"
     /// download and a certificate's key) with its serial (`PUB_KEY_ID_…` or the certificate's).
     pub fn from_pem(pem: &str, serial: &str) -> Result<Self, Error> {
-        let key = RsaPublicKey::from_public_key_pem(pem).map_err(|_| Error::Key("public key"))?;
-        Ok(Self { key: VerifyingKey::new(key), serial: serial.to_owned() })
+        Ok(Self { key: Verifier::from_text(pem)?, serial: serial.to_owned() })
     }
 
     /// The serial this key is known by.
@@ -236,9 +239,7 @@ impl PublicKey {
 
     /// Whether `signature` (base64) is this key's signature of `message`.
     pub fn verify(&self, message: &str, signature: &str) -> Result<(), Error> {
-        let raw = BASE64.decode(signature.trim()).map_err(|_| Error::Malformed("signature"))?;
-        let signature = Signature::try_from(raw.as_slice()).map_err(|_| Error::BadSignature)?;
-        self.key.verify(message.as_bytes(), &signature).map_err(|_| Error::BadSignature)
+        Ok(self.key.verify(message, signature)?)
     }
 
     /// Checks a response's or callback's headers against its `body`: the serial must be this

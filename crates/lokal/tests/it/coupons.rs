@@ -170,18 +170,6 @@ async fn with_coupons(app: &TestApp) -> (crate::kitchen::Kitchen, String, Value)
     (k, merchant_batch, cart)
 }
 
-/// Quotes `cart`, orders the quote with `key` and pays: the order id.
-async fn order_paid(app: &TestApp, k: &crate::kitchen::Kitchen, cart: &Value, key: &str) -> String {
-    let q = app.post("/api/v1/quotes", cart, Some(&k.consumer)).await;
-    assert_eq!(q.status, 201, "{}", q.text);
-    let qid = q.json()["id"].as_str().expect("quote").to_owned();
-    let o = app.post_keyed(&format!("/api/v1/quotes/{qid}/order"), &json!({}), &k.consumer, key).await;
-    assert_eq!(o.status, 201, "{}", o.text);
-    let order = o.json()["id"].as_str().expect("order").to_owned();
-    crate::kitchen::pay(app, &order, &k.consumer).await;
-    order
-}
-
 async fn budget_used(app: &TestApp, batch: &str) -> i64 {
     let id: lokal_core::CouponTemplateId = batch.parse().expect("id");
     lokal_store::coupons::template_by_id(app.app.db().pool(), id).await.expect("db").expect("batch").budget_used
@@ -236,7 +224,7 @@ async fn a_completed_order_pays_the_merchant_less_its_own_coupon_and_the_platfor
     use crate::kitchen::{owed, track};
     let app = TestApp::spawn().await;
     let (k, merchant_batch, cart) = with_coupons(&app).await;
-    let order = order_paid(&app, &k, &cart, "c-1").await;
+    let order = crate::kitchen::order_and_pay(&app, &cart, &k.consumer).await;
     // Through the counter to completion; then the books: the merchant earns its goods less its
     // own coupon and commission; the platform pays its coupon as a subsidy.
     assert_eq!(app.post(&format!("/api/v1/orders/{order}/accept"), &json!({}), Some(&k.clerk)).await.status, 200);
@@ -268,7 +256,7 @@ async fn a_paid_order_cancelled_before_acceptance_gives_its_coupon_and_budget_ba
     one["coupon_ids"] = json!([spare]);
     let q = app.post("/api/v1/quotes", &one, Some(&k.consumer)).await;
     assert_eq!(q.json()["total"]["amount"], 5700 - 1000, "{}", q.text);
-    let order = order_paid(&app, &k, &one, "c-3").await;
+    let order = crate::kitchen::order_and_pay(&app, &one, &k.consumer).await;
     let c = app
         .post(&format!("/api/v1/orders/{order}/cancel"), &json!({"reason": "changed my mind"}), Some(&k.consumer))
         .await;

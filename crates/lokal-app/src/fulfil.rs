@@ -383,6 +383,9 @@ impl App {
             self.refund_menu_order(&mut tx, &o.order, reason, now).await?;
         }
         tx.commit().await?;
+        if held {
+            self.refund_now(o.order.id).await;
+        }
         self.publish(o, to.as_str());
         Ok(())
     }

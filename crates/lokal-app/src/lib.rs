@@ -18,7 +18,8 @@
 //!   staff, invitations), [`stores`] (profiles), [`catalog`] (items, store overrides, menus),
 //!   [`media`] (photos), [`discovery`] (the geo and text indexes: nearby, search).
 //! - Deals and vouchers: [`deals`], [`orders`] (ordering and paying a deal, refunds),
-//!   [`payments`] (the gateway port, the sandbox), [`vouchers`] (redemption, undo, expiry),
+//!   [`payments`] (the gateway port, the sandbox), [`refunds`] (the refund worker: refunds
+//!   carried out outside transactions), [`vouchers`] (redemption, undo, expiry),
 //!   [`ledger`] (posting, the check).
 //! - Menu orders and bills: [`takeout`] (ordering settings, quotes, orders), [`fulfil`] (the
 //!   store's side), [`settlement`] (codes, refunds, settling), [`bills`] (pay-at-store),
@@ -33,7 +34,7 @@
 //! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`live`] (the live
 //!   bus).
 //! - The frame: [`error`], [`clock`], [`page`] (cursor pagination), [`site`] (`[site]`),
-//!   [`jobs`] (housekeeping ticks).
+//!   [`jobs`] (housekeeping, commerce and payments ticks).
 
 pub mod accounts;
 pub mod addresses;
@@ -70,6 +71,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod ratelimit;
+pub mod refunds;
 pub mod reviews;
 pub mod riders;
 pub mod secret;
@@ -136,7 +138,8 @@ pub struct App {
     auth: Arc<AuthSettings>,
     index: Arc<std::sync::RwLock<discovery::Discovery>>,
     payments: Arc<payments::PaymentSettings>,
-    gateway: Arc<dyn payments::PaymentGateway>,
+    /// The payment providers; the first is the one new payments use unless one is asked for.
+    gateways: Arc<Vec<Arc<dyn payments::PaymentGateway>>>,
     notifier: Arc<dyn notify::Notifier>,
     sandbox: Arc<payments::Sandbox>,
     delivery: Arc<delivery_settings::DeliverySettings>,
@@ -161,9 +164,9 @@ impl App {
             auth: Arc::new(auth),
             index: Arc::default(),
             payments: Arc::default(),
-            gateway: Arc::new(payments::Sandbox::new(b"", 0)),
+            gateways: Arc::new(Vec::new()),
             notifier: Arc::new(notify::OutboxNotifier),
-            sandbox: Arc::new(payments::Sandbox::new(b"", 0)),
+            sandbox: Arc::new(payments::Sandbox::new(b"", 0, None)),
             delivery: Arc::default(),
             site: Arc::default(),
             media: Arc::new(lokal_media::LocalDir::new("./lokal-data/media")),
@@ -186,8 +189,14 @@ impl App {
         } else {
             settings.sandbox_secret.clone()
         };
-        let sandbox = Arc::new(payments::Sandbox::new(secret.as_bytes(), settings.webhook_tolerance_secs));
-        self.gateway = if settings.provider == "sandbox" { sandbox.clone() } else { Arc::new(payments::NoGateway) };
+        let sandbox =
+            Arc::new(payments::Sandbox::new(secret.as_bytes(), settings.webhook_tolerance_secs, Some(self.db.clone())));
+        let mut gateways: Vec<Arc<dyn payments::PaymentGateway>> =
+            self.gateways.iter().filter(|g| g.name() != "sandbox").cloned().collect();
+        if settings.provider == "sandbox" {
+            gateways.insert(0, sandbox.clone());
+        }
+        self.gateways = Arc::new(gateways);
         self.sandbox = sandbox;
         self.payments = Arc::new(settings);
         self
@@ -237,7 +246,21 @@ impl App {
 
     /// The payment gateway in use.
     pub fn gateway(&self) -> &dyn payments::PaymentGateway {
-        self.gateway.as_ref()
+        self.gateways.first().map_or(&payments::NoGateway, |g| g.as_ref())
+    }
+
+    /// The same app taking payments through `gateway` first (others configured stay available
+    /// for the payments made through them).
+    pub fn with_gateway(mut self, gateway: Arc<dyn payments::PaymentGateway>) -> Self {
+        let mut gateways: Vec<_> = self.gateways.iter().filter(|g| g.name() != gateway.name()).cloned().collect();
+        gateways.insert(0, gateway);
+        self.gateways = Arc::new(gateways);
+        self
+    }
+
+    /// The gateway called `name`, if configured.
+    pub fn gateway_named(&self, name: &str) -> Option<&dyn payments::PaymentGateway> {
+        self.gateways.iter().find(|g| g.name() == name).map(|g| g.as_ref())
     }
 
     /// The same app sending messages through `notifier`.
@@ -254,7 +277,7 @@ impl App {
     /// Whether the sandbox is the payment gateway (demo mode, or `[payments] provider =
     /// "sandbox"`); otherwise its pages and endpoints do not exist.
     pub fn sandbox_enabled(&self) -> bool {
-        self.gateway.name() == "sandbox"
+        self.gateway_named("sandbox").is_some()
     }
 
     /// The sandbox gateway (its hosted pay page and signed events).

@@ -93,6 +93,18 @@ impl App {
         store_id: Option<StoreId>,
         pay: i64,
     ) -> Result<RechargeStart, AppError> {
+        self.start_recharge_with(caller, merchant, store_id, pay, &crate::orders::PayOptions::default()).await
+    }
+
+    /// [`App::start_recharge`] through the gateway and way of paying `options` choose.
+    pub async fn start_recharge_with(
+        &self,
+        caller: &Principal,
+        merchant: MerchantId,
+        store_id: Option<StoreId>,
+        pay: i64,
+        options: &crate::orders::PayOptions,
+    ) -> Result<RechargeStart, AppError> {
         self.member_here(caller, merchant).await?.ok_or_else(|| AppError::not_found("membership card"))?;
         let program = self.loyalty_program(merchant).await?;
         let tier = program.tier(pay).ok_or_else(|| FieldError::new("pay", "field-recharge-offer-unknown"))?;
@@ -104,7 +116,11 @@ impl App {
         }
         let now = self.now();
         let id = PaymentId::generate();
-        let intent = self.gateway().create_intent(id, Money::new(pay, Currency::CNY)).await?;
+        let title = format!("Recharge ¥{}", yuan(pay));
+        let expires_at = now.plus_secs(self.payment_settings().order_ttl_minutes.max(1) * 60);
+        let gateway = self.chosen_gateway(options)?;
+        let intent =
+            gateway.create_intent(options.request(id, Money::new(pay, Currency::CNY), &title, expires_at)).await?;
         let recharge = RechargeRow {
             id: id.to_string(),
             merchant_id: merchant,
@@ -112,7 +128,7 @@ impl App {
             store_id,
             pay: tier.pay,
             bonus: tier.bonus,
-            provider: self.gateway().name().to_owned(),
+            provider: gateway.name().to_owned(),
             provider_ref: intent.provider_ref,
             status: PaymentStatus::Pending,
             created_at: now,
@@ -150,7 +166,7 @@ impl App {
         if !orders::record_event(&mut tx, provider, &event.id, now).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
-        let succeeded = event.kind == "payment.succeeded";
+        let succeeded = event.kind == crate::payments::EventKind::PaymentSucceeded;
         let status = if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed };
         if store::settle_recharge(&mut tx, &r.id, status, now).await? && succeeded {
             membership::lock(&mut tx, r.merchant_id, r.user_id).await?;
@@ -193,7 +209,7 @@ impl App {
             Err(e) if e.code == ErrorCode::NotFound => {}
             Err(e) => return Err(e),
         }
-        let r = store::recharge_by_ref(self.db().pool(), self.gateway().name(), provider_ref)
+        let r = store::recharge_by_ref(self.db().pool(), "sandbox", provider_ref)
             .await?
             .ok_or_else(|| AppError::not_found("payment"))?;
         let merchant = lokal_store::merchants::get_merchant(self.db().pool(), r.merchant_id)

@@ -3,6 +3,7 @@
 //! unused value of vouchers through the gateway.
 
 use crate::ledger::post;
+use crate::payments::{EventKind, GatewayEvent, Headers, IntentRequest, PaymentGateway, PaymentState};
 use crate::{App, AppError};
 use lokal_core::Msg;
 use lokal_core::PaymentStatus;
@@ -36,8 +37,44 @@ pub struct OrderView {
 pub struct PaymentStart {
     /// The payment.
     pub payment: PaymentRow,
-    /// Where the payer pays.
+    /// Where the payer pays (a page, an app link or a QR code's text).
     pub pay_url: String,
+    /// What a client passes to the provider's SDK (WeChat Pay JSAPI), if anything.
+    pub client_params: Option<serde_json::Value>,
+}
+
+/// How the payer wants to pay.
+#[derive(Debug, Clone, Default)]
+pub struct PayOptions {
+    /// A configured provider by name (`wechatpay`, `alipay`, `sandbox`); the default one if none.
+    pub provider: Option<String>,
+    /// The provider's way of paying (WeChat Pay: `native`, `jsapi`, `h5`); empty for its default.
+    pub method: String,
+    /// The payer's id at the provider (WeChat Pay JSAPI: `openid`).
+    pub payer: Option<String>,
+    /// The payer's IP address.
+    pub client_ip: String,
+}
+
+impl PayOptions {
+    /// The gateway request for a payment of `amount` for `title`, payable until `expires_at`.
+    pub(crate) fn request(
+        &self,
+        payment: PaymentId,
+        amount: Money,
+        title: &str,
+        expires_at: Timestamp,
+    ) -> IntentRequest {
+        IntentRequest {
+            payment,
+            amount,
+            description: title.chars().take(40).collect(),
+            method: self.method.clone(),
+            payer: self.payer.clone(),
+            client_ip: self.client_ip.clone(),
+            expires_at,
+        }
+    }
 }
 
 /// What paying an order leads to (see [`App::paying`]).
@@ -57,6 +94,9 @@ pub struct RefundDone {
     pub id: String,
     /// Amount returned, minor units.
     pub amount: i64,
+    /// `succeeded` once the money is back with the payer; `pending` or `processing` while the
+    /// provider works on it.
+    pub status: lokal_core::RefundStatus,
     /// Vouchers refunded.
     pub vouchers: Vec<VoucherId>,
 }
@@ -173,8 +213,19 @@ impl App {
         Ok(out)
     }
 
-    /// Starts paying a pending order: a payment intent at the gateway.
+    /// Starts paying a pending order: a payment intent at the default gateway.
     pub async fn pay_order(&self, caller: &Principal, id: OrderId) -> Result<PaymentStart, AppError> {
+        self.pay_order_with(caller, id, &PayOptions::default()).await
+    }
+
+    /// Starts paying a pending order: a payment intent at the chosen gateway (the default one
+    /// unless `options.provider` names another configured one), with its way of paying.
+    pub async fn pay_order_with(
+        &self,
+        caller: &Principal,
+        id: OrderId,
+        options: &PayOptions,
+    ) -> Result<PaymentStart, AppError> {
         let order = orders::get_by_id(self.db().pool(), id).await?.ok_or_else(|| AppError::not_found("order"))?;
         caller.authorize(Scope::User(order.user_id), lokal_core::StaffRole::Owner)?;
         let now = self.now();
@@ -184,13 +235,15 @@ impl App {
                 lokal_core::Msg::new("err-order-not-payable").with("status", order.status.as_str()),
             ));
         }
+        let gateway = self.chosen_gateway(options)?;
         let payment_id = PaymentId::generate();
-        let amount = Money::new(order.total, Currency::CNY);
-        let intent = self.gateway().create_intent(payment_id, amount).await?;
+        let title = self.order_view(order.clone()).await?.title;
+        let request = options.request(payment_id, Money::new(order.total, Currency::CNY), &title, order.expires_at);
+        let intent = gateway.create_intent(request).await?;
         let payment = PaymentRow {
             id: payment_id,
             order_id: order.id,
-            provider: self.gateway().name().to_owned(),
+            provider: gateway.name().to_owned(),
             provider_ref: intent.provider_ref,
             amount: order.total,
             currency: order.currency,
@@ -199,12 +252,26 @@ impl App {
             updated_at: now,
         };
         orders::insert_payment(self.db().pool(), &payment).await?;
-        Ok(PaymentStart { payment, pay_url: intent.pay_url })
+        Ok(PaymentStart { payment, pay_url: intent.pay_url, client_params: intent.client_params })
+    }
+
+    /// The gateway `options` ask for: the default one, or another configured one by name.
+    pub(crate) fn chosen_gateway(&self, options: &PayOptions) -> Result<&dyn PaymentGateway, AppError> {
+        match options.provider.as_deref() {
+            None | Some("") => Ok(self.gateway()),
+            Some(name) => self.gateway_named(name).ok_or_else(|| {
+                FieldError::new(
+                    "provider",
+                    lokal_core::Msg::new("field-payment-provider-unknown").with("provider", name),
+                )
+                .into()
+            }),
+        }
     }
 
     /// A payment by its provider reference with its order (the sandbox pay page).
     pub async fn payment_by_ref(&self, provider_ref: &str) -> Result<(PaymentRow, OrderView), AppError> {
-        let p = orders::payment_by_ref(self.db().pool(), self.gateway().name(), provider_ref)
+        let p = orders::payment_by_ref(self.db().pool(), "sandbox", provider_ref)
             .await?
             .ok_or_else(|| AppError::not_found("payment"))?;
         let order =
@@ -212,8 +279,10 @@ impl App {
         Ok((p, self.order_view(order).await?))
     }
 
-    /// The sandbox payer's choice on the hosted page: the sandbox sends its signed webhook after
-    /// the configured delay (at once when the delay is 0), like a real provider would.
+    /// The sandbox payer's choice on the hosted page, recorded durably: the sandbox delivers its
+    /// signed webhook after the configured delay (at once when the delay is 0), like a real
+    /// provider would, and keeps delivering it until it is acknowledged — also after a restart
+    /// (the payments worker delivers what is due).
     pub async fn sandbox_complete(&self, provider_ref: &str, succeed: bool) -> Result<(), AppError> {
         let c = self.checkout(provider_ref).await?;
         if c.status != PaymentStatus::Pending {
@@ -225,37 +294,99 @@ impl App {
         let delay = self.payment_settings().sandbox_delay_ms;
         let decline = u64::from(self.payment_settings().sandbox_decline_percent.min(100));
         let succeed = succeed && crate::secret::random_u64()? % 100 >= decline;
-        let (signature, body) = self.sandbox().event(provider_ref, succeed, self.now())?;
+        let now = self.now();
+        let deliver_at = Timestamp::from_millis(now.millis().saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)));
+        if !lokal_store::sandbox::insert(self.db().pool(), provider_ref, succeed, deliver_at, now).await? {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                lokal_core::Msg::new("err-payment-status").with("status", "chosen"),
+            ));
+        }
         if delay == 0 {
-            return self.payment_webhook("sandbox", &signature, &body).await;
+            return self.deliver_sandbox_confirmation(provider_ref, succeed, 0).await;
         }
         let app = self.clone();
+        let provider_ref = provider_ref.to_owned();
         tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-            if let Err(e) = app.payment_webhook("sandbox", &signature, &body).await {
-                tracing::warn!(error = %e, "sandbox webhook refused");
+            if let Err(e) = app.deliver_sandbox_confirmation(&provider_ref, succeed, 0).await {
+                tracing::warn!(error = %e, "sandbox webhook refused; the payments worker tries again");
             }
         });
         Ok(())
     }
 
-    /// A provider's webhook: verified, recorded once (a replay is refused and changes nothing),
-    /// then applied. A success marks the payment and the order paid, issues one voucher per unit,
-    /// posts the payment to the ledger and notifies the buyer — all in one transaction. A success
-    /// for an order already cancelled is refunded at once.
+    /// Delivers the sandbox's signed confirmation through the webhook path; acknowledged (also
+    /// as a replay: it was applied before) it is not delivered again.
+    async fn deliver_sandbox_confirmation(
+        &self,
+        provider_ref: &str,
+        succeed: bool,
+        attempts: i64,
+    ) -> Result<(), AppError> {
+        let pool = self.db().pool();
+        let (signature, body) = self.sandbox().event(provider_ref, succeed, self.now())?;
+        let headers = Headers::new([("Lokal-Signature".to_owned(), signature)]);
+        match self.payment_webhook("sandbox", &headers, &body).await {
+            Err(e) if e.code != ErrorCode::WebhookReplayed => {
+                let retry_at = self.now().plus_secs(lokal_core::retry::backoff_secs(attempts + 1));
+                lokal_store::sandbox::retry(pool, provider_ref, e.code.as_str(), retry_at).await?;
+                Err(e)
+            }
+            _ => {
+                lokal_store::sandbox::delivered(pool, provider_ref, self.now()).await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Delivers the sandbox confirmations that are due and were not acknowledged (a crash
+    /// during the delay, a webhook that failed). Returns how many were delivered.
+    pub async fn deliver_sandbox_confirmations(&self) -> Result<usize, AppError> {
+        if !self.sandbox_enabled() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        for c in lokal_store::sandbox::due(self.db().pool(), self.now(), 100).await? {
+            match self.deliver_sandbox_confirmation(&c.provider_ref, c.succeed, c.attempts).await {
+                Ok(()) => n += 1,
+                Err(e) => tracing::warn!(error = %e, payment = %c.provider_ref, "sandbox confirmation refused"),
+            }
+        }
+        Ok(n)
+    }
+
+    /// A provider's notification: verified by the provider's gateway, then applied (see
+    /// [`App::apply_gateway_event`]).
+    pub async fn payment_webhook(&self, provider: &str, headers: &Headers, body: &[u8]) -> Result<(), AppError> {
+        let gateway = self.gateway_named(provider).ok_or_else(|| AppError::not_found("payment provider"))?;
+        let event = gateway.verify_webhook(headers, body, self.now())?;
+        self.apply_gateway_event(provider, &event).await
+    }
+
+    /// A verified event (a notification, or what a query found): recorded once (a replay is
+    /// refused and changes nothing), then applied. A success marks the payment and the order
+    /// paid, issues one voucher per unit, posts the payment to the ledger and notifies the buyer
+    /// — all in one transaction. A success for an order already cancelled is refunded (the refund
+    /// written in that transaction, carried out after it).
     ///
     /// A menu order moves to `paid` and waits for its store (see [`App::menu_order_paid`]); a
     /// pay-at-store bill completes and is settled at once.
-    pub async fn payment_webhook(&self, provider: &str, signature: &str, body: &[u8]) -> Result<(), AppError> {
-        if provider != self.gateway().name() {
-            return Err(AppError::not_found("payment provider"));
+    pub(crate) async fn apply_gateway_event(&self, provider: &str, event: &GatewayEvent) -> Result<(), AppError> {
+        if matches!(event.kind, EventKind::RefundSucceeded | EventKind::RefundFailed) {
+            return self.refund_event(provider, event).await;
         }
         let now = self.now();
-        let event = self.gateway().verify_webhook(signature, body, now)?;
         let Some(payment) = orders::payment_by_ref(self.db().pool(), provider, &event.payment_ref).await? else {
             // Not an order's payment: a membership card's recharge, or nothing we know.
-            return self.recharge_webhook(provider, &event, now).await;
+            return self.recharge_webhook(provider, event, now).await;
         };
+        let succeeded = event.kind == EventKind::PaymentSucceeded;
+        if succeeded && event.amount.is_some_and(|a| a != payment.amount) {
+            // Never settle what the provider says is a different amount: an operator looks.
+            tracing::error!(payment = %payment.id, said = ?event.amount, expected = payment.amount, "payment amount differs");
+            return Err(AppError::new(ErrorCode::Conflict, "err-payment-amount-mismatch"));
+        }
         let order =
             orders::get_by_id(self.db().pool(), payment.order_id).await?.ok_or_else(|| AppError::not_found("order"))?;
         let paying = self.paying(&order).await?;
@@ -263,7 +394,6 @@ impl App {
         if !orders::record_event(&mut tx, provider, &event.id, now).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
-        let succeeded = event.kind == "payment.succeeded";
         if !orders::settle_payment(
             &mut tx,
             payment.id,
@@ -276,27 +406,30 @@ impl App {
             tx.commit().await?;
             return Ok(());
         }
+        if !event.provider_txn.is_empty() {
+            orders::set_provider_txn(&mut tx, payment.id, &event.provider_txn).await?;
+        }
         if !succeeded {
             tx.commit().await?;
             return Ok(());
         }
         let pay_ref = payment.id.to_string();
         let gateway = ledger::Account::Gateway(provider.to_owned());
-        post(&mut tx, "payment", &pay_ref, &paying.memo, ledger::payment(gateway.clone(), payment.amount), now).await?;
+        post(&mut tx, "payment", &pay_ref, &paying.memo, ledger::payment(gateway, payment.amount), now).await?;
         if !orders::transition(&mut tx, order.id, OrderStatus::Pending, paying.paid_to, now).await? {
             // The order was cancelled (not paid in time) before the money arrived: give it back.
             let refund_id = format!("rf_{}", payment.id.0.simple());
-            let amount = Money::new(payment.amount, Currency::CNY);
-            let provider_ref = self.gateway().refund(&payment.provider_ref, amount, &refund_id).await?;
-            let row = RefundRow::new(&refund_id, order.id, payment.amount, provider, "late payment", now);
-            orders::insert_refund(&mut tx, &RefundRow { provider_ref, ..row }).await?;
+            let row = RefundRow::new(&refund_id, order.id, payment.id, payment.amount, provider, "late payment", now);
             orders::mark_payment_refunded(&mut tx, payment.id, now).await?;
-            post(&mut tx, "refund", &refund_id, "late payment", ledger::refund(gateway, payment.amount), now).await?;
+            self.write_refund(&mut tx, &order, &payment, row, now).await?;
             tx.commit().await?;
+            self.refund_now(order.id).await;
             return Ok(());
         }
         let live = self.order_paid(&mut tx, &order, paying, now).await?;
         tx.commit().await?;
+        // A menu order cancelled on payment (an item sold out) is refunded now.
+        self.refund_now(order.id).await;
         if let Some((m, kind)) = live {
             self.publish(&m, kind);
         }
@@ -385,20 +518,6 @@ impl App {
         }
     }
 
-    /// Returns `amount` of `payment` to its payer: through the gateway (with `key` as its
-    /// idempotency key; returns the provider's reference), or back onto the card.
-    pub(crate) async fn return_to_payer(
-        &self,
-        payment: &PaymentRow,
-        amount: i64,
-        key: &str,
-    ) -> Result<String, AppError> {
-        if payment.provider == crate::loyalty::CARD_PROVIDER {
-            return Ok(format!("card_{key}"));
-        }
-        self.gateway().refund(&payment.provider_ref, Money::new(amount, Currency::CNY), key).await
-    }
-
     async fn issue_voucher(
         &self,
         tx: &mut lokal_store::Tx,
@@ -455,8 +574,82 @@ impl App {
                 n += 1;
             }
             tx.commit().await?;
+            self.close_pending_payments(o.id).await;
         }
         Ok(n)
+    }
+
+    /// Closes an order's unpaid payments at their providers, so no payer pays a cancelled order
+    /// (one who still does is refunded). A provider that cannot be reached is left to the
+    /// payment recovery, which asks it again.
+    async fn close_pending_payments(&self, order: OrderId) {
+        let Ok(payments) = orders::payments_of(self.db().pool(), order).await else { return };
+        for p in payments.iter().filter(|p| p.status == PaymentStatus::Pending) {
+            let Some(gateway) = self.gateway_named(&p.provider) else { continue };
+            if let Err(e) = gateway.close(&p.provider_ref).await {
+                tracing::warn!(error = %e, payment = %p.id, "payment not closed at the provider");
+            }
+        }
+    }
+
+    /// Payment status recovery: payments (and card recharges) still pending whose notification
+    /// is overdue (`payments.query_after_secs` after they started) are asked about at their
+    /// provider, at most once a minute each, and settled as it answers — exactly as its
+    /// notification would have. Returns how many were settled.
+    pub async fn recover_payments(&self) -> Result<usize, AppError> {
+        let now = self.now();
+        let started_before = now.plus_secs(-self.payment_settings().query_after_secs.max(0));
+        let mut asked: Vec<(String, String, Option<PaymentId>, Option<String>)> = Vec::new();
+        for p in orders::overdue_payments(self.db().pool(), started_before, now, 100).await? {
+            asked.push((p.provider, p.provider_ref, Some(p.id), None));
+        }
+        for r in lokal_store::loyalty::overdue_recharges(self.db().pool(), started_before, now, 100).await? {
+            asked.push((r.provider, r.provider_ref, None, Some(r.id)));
+        }
+        let mut settled = 0;
+        for (provider, provider_ref, payment, recharge) in asked {
+            let next = now.plus_secs(60);
+            match payment {
+                Some(id) => orders::payment_checked(self.db().pool(), id, next).await?,
+                None => {
+                    lokal_store::loyalty::recharge_checked(
+                        self.db().pool(),
+                        recharge.as_deref().unwrap_or_default(),
+                        next,
+                    )
+                    .await?
+                }
+            }
+            let Some(gateway) = self.gateway_named(&provider) else { continue };
+            let (kind, provider_txn, amount) = match gateway.query_payment(&provider_ref).await {
+                Ok(PaymentState::Succeeded { provider_txn, amount }) => {
+                    (EventKind::PaymentSucceeded, provider_txn, amount)
+                }
+                Ok(PaymentState::Failed) => (EventKind::PaymentFailed, String::new(), None),
+                Ok(PaymentState::Pending | PaymentState::Unknown) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, payment = %provider_ref, "payment status not recovered");
+                    continue;
+                }
+            };
+            let event = GatewayEvent {
+                id: format!(
+                    "query:{provider_ref}:{}",
+                    if kind == EventKind::PaymentSucceeded { "paid" } else { "failed" }
+                ),
+                kind,
+                payment_ref: provider_ref.clone(),
+                refund_id: None,
+                provider_txn,
+                amount,
+            };
+            match self.apply_gateway_event(&provider, &event).await {
+                Ok(()) => settled += 1,
+                Err(e) if e.code == ErrorCode::WebhookReplayed => {}
+                Err(e) => tracing::warn!(error = %e, payment = %provider_ref, "recovered status not applied"),
+            }
+        }
+        Ok(settled)
     }
 
     /// Refunds the caller's active vouchers of an order (all, or those named): each returns the
@@ -528,7 +721,7 @@ impl App {
         let mut tx = self.db().begin().await?;
         let mut amount = 0i64;
         // The refund row exists first; vouchers point at it.
-        let row = RefundRow::new(&refund_id, order.id, 0, &payment.provider, reason, now);
+        let row = RefundRow::new(&refund_id, order.id, payment.id, 0, &payment.provider, reason, now);
         match orders::insert_refund(&mut tx, &row).await {
             // These very vouchers were refunded already (or are being refunded right now).
             Err(lokal_store::StoreError::Unique(_)) => {
@@ -561,11 +754,14 @@ impl App {
             }
             amount += voucher::refund_value(fresh.unit_price, fresh.uses_total, fresh.uses_left);
         }
-        let provider_ref = self.return_to_payer(&payment, amount, &refund_id).await?;
-        orders::finish_refund(&mut tx, &refund_id, amount, &provider_ref).await?;
-        let payer = Self::payer_account(&payment, order);
-        post(&mut tx, "refund", &refund_id, reason, ledger::refund(payer, amount), now).await?;
+        orders::set_refund_amount(&mut tx, &refund_id, amount).await?;
+        self.complete_if_internal(&mut tx, order, &payment, &refund_id, now).await?;
         tx.commit().await?;
-        Ok(RefundDone { id: refund_id, amount, vouchers: chosen.iter().map(|v| v.id).collect() })
+        // The provider is asked now, outside the transaction; the worker retries what fails.
+        self.refund_now(order.id).await;
+        let status = orders::refund_by_id(self.db().pool(), &refund_id)
+            .await?
+            .map_or(lokal_core::RefundStatus::Pending, |r| r.status);
+        Ok(RefundDone { id: refund_id, amount, status, vouchers: chosen.iter().map(|v| v.id).collect() })
     }
 }

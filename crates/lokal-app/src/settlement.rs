@@ -24,13 +24,9 @@ impl App {
         Err(AppError::new(ErrorCode::DeliveryCodeInvalid, "err-code-mismatch"))
     }
 
-    /// Refunds a menu order's whole payment inside `tx` (one refund per order: its id is derived
-    /// from the order, so a retry cannot refund twice). The refund row, the payment's status and
-    /// the journal entry are written first and the gateway is called last, so nothing that can
-    /// still fail in the database comes after the money moved; callers make this their last step
-    /// before committing. (A commit failing after the gateway call leaves a refund the gateway
-    /// made and the books do not show; its id is the idempotency key, so the retry is safe. An
-    /// outbox of pending refunds would take the call out of the transaction: not built.)
+    /// Refunds a menu order's whole payment: written in `tx` (one refund per order: its id is
+    /// derived from the order, so a retry cannot refund twice) and carried out once it commits
+    /// (the caller calls [`App::refund_now`] after committing; the worker otherwise).
     pub(crate) async fn refund_menu_order(
         &self,
         tx: &mut lokal_store::Tx,
@@ -42,14 +38,9 @@ impl App {
             orders::payments_of(&mut **tx, order.id).await?.into_iter().find(|p| p.status == PaymentStatus::Succeeded);
         let payment = payment.ok_or_else(|| AppError::new(ErrorCode::NotRefundable, "err-order-not-paid"))?;
         let refund_id = format!("rf_{}", order.id.0.simple());
-        let row = RefundRow::new(&refund_id, order.id, payment.amount, &payment.provider, reason, now);
-        orders::insert_refund(tx, &row).await?;
+        let row = RefundRow::new(&refund_id, order.id, payment.id, payment.amount, &payment.provider, reason, now);
         orders::mark_payment_refunded(tx, payment.id, now).await?;
-        let payer = Self::payer_account(&payment, order);
-        post(tx, "refund", &refund_id, reason, ledger::refund(payer, payment.amount), now).await?;
-        let provider_ref = self.return_to_payer(&payment, payment.amount, &refund_id).await?;
-        orders::finish_refund(tx, &refund_id, payment.amount, &provider_ref).await?;
-        Ok(())
+        self.write_refund(tx, order, &payment, row, now).await
     }
 
     /// Settles a completed order: the merchant earns items and packaging less commission (at

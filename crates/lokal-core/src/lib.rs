@@ -46,6 +46,7 @@ pub mod money;
 pub mod msg;
 pub mod photo;
 pub mod promo;
+pub mod retry;
 pub mod review;
 pub mod status;
 pub mod store;
@@ -62,5 +63,5 @@ pub use ids::{
 };
 pub use money::{Currency, Money};
 pub use msg::{Msg, MsgArg};
-pub use status::{ApprovalStatus, PaymentStatus, RunStatus, UnknownName};
+pub use status::{ApprovalStatus, PaymentStatus, RefundStatus, RunStatus, UnknownName};
 pub use time::Timestamp;

@@ -123,6 +123,20 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// A refund on its way back to the payer. The ledger records it once it is `succeeded`.
+    pub enum RefundStatus {
+        /// Written; the provider has not accepted it yet (the worker sends it, with retries).
+        Pending = "pending",
+        /// The provider accepted it and has not finished (its notification or a query tells).
+        Processing = "processing",
+        /// The money is back with the payer.
+        Succeeded = "succeeded",
+        /// The provider refused it for good: an operator returns the money another way.
+        Failed = "failed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +166,7 @@ mod tests {
         round_trips(&RunStatus::ALL);
         round_trips(&ApprovalStatus::ALL);
         round_trips(&PaymentStatus::ALL);
+        round_trips(&RefundStatus::ALL);
         round_trips(&crate::voucher::VoucherStatus::ALL);
         round_trips(&crate::fulfil::OrderStatus::ALL);
         round_trips(&crate::fulfil::TaskStatus::ALL);

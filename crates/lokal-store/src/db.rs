@@ -67,6 +67,7 @@ const MIGRATIONS: &[(i64, &str, Script)] = &[
     (23, "message_centre", Script::Both(include_str!("../migrations/0023_message_centre.sql"))),
     (24, "item_photos", Script::Both(include_str!("../migrations/0024_item_photos.sql"))),
     (25, "security", Script::Both(include_str!("../migrations/0025_security.sql"))),
+    (26, "durable_payments", Script::Both(include_str!("../migrations/0026_durable_payments.sql"))),
 ];
 
 /// The backend's migrations, in order, as sqlx runs them.

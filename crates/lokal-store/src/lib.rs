@@ -37,6 +37,7 @@ pub mod reviews;
 pub mod riders;
 pub mod rollups;
 mod row;
+pub mod sandbox;
 pub mod sessions;
 pub mod stores;
 pub mod takeout;

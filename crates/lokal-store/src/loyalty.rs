@@ -137,6 +137,35 @@ pub async fn pending_recharges<'e>(
     Ok(sqlx::query_as(sql).bind(user.to_string()).bind(merchant.to_string()).bind(since).fetch_all(ex).await?)
 }
 
+/// Recharges still pending, started before `started_before`, whose next check is due (their
+/// notification is overdue, so the provider is asked).
+pub async fn overdue_recharges<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    started_before: Timestamp,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<RechargeRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE status = 'pending' AND next_check_at <= $1 \
+         AND created_at <= $2 ORDER BY next_check_at, id LIMIT $3"
+    ));
+    Ok(sqlx::query_as(sql).bind(now.millis()).bind(started_before.millis()).bind(limit).fetch_all(ex).await?)
+}
+
+/// A pending recharge was asked about: next at `next_at`.
+pub async fn recharge_checked<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    next_at: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE recharges SET next_check_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(next_at.millis())
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 /// Moves a pending recharge to `status`; whether this call did (a second event changes nothing).
 pub async fn settle_recharge(
     tx: &mut crate::Tx,

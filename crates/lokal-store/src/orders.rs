@@ -3,9 +3,9 @@
 
 use crate::StoreError;
 use crate::row::{get, opt, opt_time, parse, time};
-use lokal_core::PaymentStatus;
 use lokal_core::fulfil::OrderStatus;
 use lokal_core::{DealId, MerchantId, OrderId, PaymentId, StoreId, Timestamp, UserId};
+use lokal_core::{PaymentStatus, RefundStatus};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow};
 
@@ -264,67 +264,277 @@ pub async fn record_event(
     Ok(done.rows_affected() == 1)
 }
 
-/// A refund.
+/// A refund: written `pending` in the transaction that decides it, carried out by the refund
+/// worker outside any transaction (see `lokal_app::refunds`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)] // fields are their columns, documented where the name is not enough
 pub struct RefundRow {
-    /// The id (`rf_…`, also the gateway's idempotency key).
+    /// The id (`rf_…`, also the provider's idempotency key: `out_refund_no`).
     pub id: String,
     /// The order.
     pub order_id: OrderId,
+    /// The payment refunded (none only for refunds written before issue K).
+    pub payment_id: Option<PaymentId>,
     /// Minor units returned.
     pub amount: i64,
     /// Gateway.
     pub provider: String,
-    /// The gateway's refund reference.
+    /// The gateway's refund reference, once it accepted the refund.
     pub provider_ref: String,
     /// Why.
     pub reason: String,
+    pub status: RefundStatus,
+    /// Tries that failed.
+    pub attempts: i64,
+    /// When the worker tries (or asks about) it next.
+    pub next_attempt_at: Timestamp,
+    /// Why the last try failed.
+    pub last_error: String,
     pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl RefundRow {
-    /// A refund not yet sent to the gateway.
-    pub fn new(id: &str, order: OrderId, amount: i64, provider: &str, reason: &str, now: Timestamp) -> Self {
+    /// A refund of `payment` not yet sent to the gateway, due at once.
+    pub fn new(
+        id: &str,
+        order: OrderId,
+        payment: PaymentId,
+        amount: i64,
+        provider: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Self {
         Self {
             id: id.to_owned(),
             order_id: order,
+            payment_id: Some(payment),
             amount,
             provider: provider.to_owned(),
             provider_ref: String::new(),
             reason: reason.to_owned(),
+            status: RefundStatus::Pending,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: String::new(),
             created_at: now,
+            updated_at: now,
         }
+    }
+}
+
+const REFUND_COLUMNS: &str = "id, order_id, payment_id, amount, currency, provider, provider_ref, reason, status, \
+    attempts, next_attempt_at, last_error, created_at, updated_at";
+
+impl FromRow<'_, AnyRow> for RefundRow {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(RefundRow {
+            id: get(r, "id")?,
+            order_id: parse(r, "order_id")?,
+            payment_id: opt(r, "payment_id")?,
+            amount: get(r, "amount")?,
+            provider: get(r, "provider")?,
+            provider_ref: get(r, "provider_ref")?,
+            reason: get(r, "reason")?,
+            status: parse(r, "status")?,
+            attempts: get(r, "attempts")?,
+            next_attempt_at: time(r, "next_attempt_at")?,
+            last_error: get(r, "last_error")?,
+            created_at: time(r, "created_at")?,
+            updated_at: time(r, "updated_at")?,
+        })
     }
 }
 
 /// Records a refund.
 pub async fn insert_refund(tx: &mut crate::Tx, r: &RefundRow) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO refunds (id, order_id, amount, currency, provider, provider_ref, reason, created_at) \
-         VALUES ($1, $2, $3, 'CNY', $4, $5, $6, $7)",
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO refunds ({REFUND_COLUMNS}) VALUES ($1, $2, $3, $4, 'CNY', $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    ));
+    sqlx::query(sql)
+        .bind(&r.id)
+        .bind(r.order_id.to_string())
+        .bind(r.payment_id.map(|p| p.to_string()))
+        .bind(r.amount)
+        .bind(&r.provider)
+        .bind(&r.provider_ref)
+        .bind(&r.reason)
+        .bind(r.status.as_str())
+        .bind(r.attempts)
+        .bind(r.next_attempt_at.millis())
+        .bind(&r.last_error)
+        .bind(r.created_at.millis())
+        .bind(r.updated_at.millis())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Sets a refund's amount once the vouchers it returns are counted (same transaction).
+pub async fn set_refund_amount(tx: &mut crate::Tx, id: &str, amount: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE refunds SET amount = $2 WHERE id = $1").bind(id).bind(amount).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// A refund by id.
+pub async fn refund_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<RefundRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = $1"));
+    Ok(sqlx::query_as(sql).bind(id).fetch_optional(ex).await?)
+}
+
+/// An order's refunds, oldest first.
+pub async fn refunds_of<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    order: OrderId,
+) -> Result<Vec<RefundRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {REFUND_COLUMNS} FROM refunds WHERE order_id = $1 ORDER BY created_at, id"
+    ));
+    Ok(sqlx::query_as(sql).bind(order.to_string()).fetch_all(ex).await?)
+}
+
+/// Refunds not finished whose next try is due, oldest due first.
+pub async fn due_refunds<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<RefundRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {REFUND_COLUMNS} FROM refunds WHERE status IN ('pending', 'processing') AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at, id LIMIT $2"
+    ));
+    Ok(sqlx::query_as(sql).bind(now.millis()).bind(limit).fetch_all(ex).await?)
+}
+
+/// Refunds in `status` (operators' list), newest first.
+pub async fn refunds_in<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    status: RefundStatus,
+    limit: i64,
+) -> Result<Vec<RefundRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {REFUND_COLUMNS} FROM refunds WHERE status = $1 ORDER BY updated_at DESC, id LIMIT $2"
+    ));
+    Ok(sqlx::query_as(sql).bind(status.as_str()).bind(limit).fetch_all(ex).await?)
+}
+
+/// The provider accepted an unfinished refund and is still working on it: asked about again at
+/// `next_at` (each ask counts as an attempt, for the backoff). False if it was finished meanwhile.
+pub async fn refund_processing<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    provider_ref: &str,
+    next_at: Timestamp,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE refunds SET status = 'processing', provider_ref = $2, next_attempt_at = $3, updated_at = $4, \
+         attempts = attempts + 1 WHERE id = $1 AND status IN ('pending', 'processing')",
     )
-    .bind(&r.id)
-    .bind(r.order_id.to_string())
-    .bind(r.amount)
-    .bind(&r.provider)
-    .bind(&r.provider_ref)
-    .bind(&r.reason)
-    .bind(r.created_at.millis())
-    .execute(&mut **tx)
+    .bind(id)
+    .bind(provider_ref)
+    .bind(next_at.millis())
+    .bind(now.millis())
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A try failed (the provider could not be reached, or answered with an error worth retrying):
+/// counted, with why, and tried again at `next_at`.
+pub async fn refund_retry<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: &str,
+    error: &str,
+    next_at: Timestamp,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE refunds SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, updated_at = $4 \
+         WHERE id = $1 AND status IN ('pending', 'processing')",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(next_at.millis())
+    .bind(now.millis())
+    .execute(ex)
     .await?;
     Ok(())
 }
 
-/// Sets a refund's amount and the gateway's reference once the gateway answered.
-pub async fn finish_refund(tx: &mut crate::Tx, id: &str, amount: i64, provider_ref: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE refunds SET amount = $2, provider_ref = $3 WHERE id = $1")
-        .bind(id)
-        .bind(amount)
-        .bind(provider_ref)
+/// Finishes an unfinished refund as `succeeded` or `failed`; false if it was finished already
+/// (so whoever gets true posts it to the ledger, once).
+pub async fn finish_refund(
+    tx: &mut crate::Tx,
+    id: &str,
+    status: RefundStatus,
+    provider_ref: &str,
+    error: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE refunds SET status = $2, provider_ref = CASE WHEN $3 = '' THEN provider_ref ELSE $3 END, \
+         last_error = $4, updated_at = $5 WHERE id = $1 AND status IN ('pending', 'processing')",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(provider_ref)
+    .bind(error)
+    .bind(now.millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Payments still pending, started before `started_before`, whose next check is due: their
+/// notification is overdue, so the provider is asked.
+pub async fn overdue_payments<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    started_before: Timestamp,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<PaymentRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE status = 'pending' AND next_check_at <= $1 \
+         AND created_at <= $2 ORDER BY next_check_at, id LIMIT $3"
+    ));
+    Ok(sqlx::query_as(sql).bind(now.millis()).bind(started_before.millis()).bind(limit).fetch_all(ex).await?)
+}
+
+/// A pending payment was asked about: next at `next_at`.
+pub async fn payment_checked<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: PaymentId,
+    next_at: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE payments SET next_check_at = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(next_at.millis())
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the provider's own id of a payment (WeChat Pay's `transaction_id`).
+pub async fn set_provider_txn(tx: &mut crate::Tx, id: PaymentId, txn: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE payments SET provider_txn = $2 WHERE id = $1 AND provider_txn = ''")
+        .bind(id.to_string())
+        .bind(txn)
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// A payment by id.
+pub async fn payment_by_id<'e>(
+    ex: impl Executor<'e, Database = Any>,
+    id: PaymentId,
+) -> Result<Option<PaymentRow>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = $1"));
+    Ok(sqlx::query_as(sql).bind(id.to_string()).fetch_optional(ex).await?)
 }
 
 /// Marks a succeeded payment refunded in full (it arrived for an order already cancelled).

@@ -88,7 +88,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then drains open requests. Meanwhile unpaid orders and
-    /// expired vouchers are swept and the dashboards' rollups refreshed every 30 seconds, and housekeeping runs every ten minutes.
+    /// expired vouchers are swept and the dashboards' rollups refreshed every 30 seconds, money that waits
+    /// on a payment provider (refunds, confirmations, overdue payments) is moved every
+    /// `payments.worker_interval_secs` (5),
+    /// and housekeeping runs every ten minutes.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = self.app.clone();
         let jobs = tokio::spawn(async move {
@@ -111,6 +114,18 @@ impl Application {
             }
         });
         let app = self.app.clone();
+        let payments = tokio::spawn(async move {
+            // The first tick runs at once: a restart picks up what a crash interrupted.
+            let secs = app.payment_settings().worker_interval_secs.max(1);
+            let mut every = tokio::time::interval(Duration::from_secs(secs));
+            loop {
+                every.tick().await;
+                if let Err(e) = app.payments_tick().await {
+                    tracing::warn!(error = %e, "payments worker failed");
+                }
+            }
+        });
+        let app = self.app.clone();
         let dispatcher = tokio::spawn(async move {
             let secs = app.delivery_settings().dispatch_interval_secs.max(1);
             let mut every = tokio::time::interval(Duration::from_secs(secs));
@@ -128,6 +143,7 @@ impl Application {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         jobs.abort();
+        payments.abort();
         dispatcher.abort();
         if let Some(m) = metrics {
             m.abort();

@@ -2,7 +2,7 @@
 
 use crate::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Caller, IdempotencyKey, Json, Path};
+use crate::extract::{Caller, ClientIp, IdempotencyKey, Json, OptionalJson, Path};
 use crate::routes::ListJson;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -382,22 +382,57 @@ async fn my_orders(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResu
 pub struct PaymentStartOut {
     /// The payment.
     pub payment: PaymentOut,
-    /// Where the payer completes it (the sandbox's hosted page).
+    /// Where the payer completes it: the sandbox's hosted page, WeChat Pay H5's page, or the
+    /// text of the QR code to show (WeChat Pay Native's `weixin://wxpay/…`).
     pub pay_url: String,
+    /// What the client passes to the provider's SDK (WeChat Pay JSAPI's signed parameters for
+    /// `WeixinJSBridge.invoke('getBrandWCPayRequest', …)`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub client_params: Option<serde_json::Value>,
+}
+
+/// How to pay (all optional: an empty body pays through the default provider its default way).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayBody {
+    /// A configured provider: `wechatpay`, `alipay` or `sandbox`.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The provider's way of paying: WeChat Pay `native` (a QR code; the default), `jsapi` (in
+    /// WeChat, needs `openid`) or `h5` (a mobile browser).
+    #[serde(default)]
+    pub method: String,
+    /// The payer's WeChat `openid` (JSAPI).
+    #[serde(default)]
+    pub openid: Option<String>,
+}
+
+/// The pay options a body and the caller's address give.
+pub(crate) fn pay_options(b: PayBody, ip: Option<std::net::IpAddr>) -> lokal_app::orders::PayOptions {
+    lokal_app::orders::PayOptions {
+        provider: b.provider,
+        method: b.method,
+        payer: b.openid,
+        client_ip: ip.map(|i| i.to_string()).unwrap_or_default(),
+    }
 }
 
 /// Start paying a pending order: a payment intent at the gateway and the page where the payer
 /// pays. The order turns `paid` when the gateway's signed webhook confirms it. Requires an
 /// `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/v1/orders/{order_id}/payments", tag = "orders", params(("order_id" = OrderId, Path, description = "The order")),
+    request_body(content = Option<PayBody>, description = "How to pay; may be left out"),
     security(("bearer" = [])), responses((status = 201, body = PaymentStartOut)))]
 async fn pay_order(
     State(ctx): State<Ctx>,
     Caller(caller, _): Caller,
     _key: IdempotencyKey,
+    ClientIp(ip): ClientIp,
     Path(id): Path<OrderId>,
+    OptionalJson(b): OptionalJson<PayBody>,
 ) -> ApiResult<(StatusCode, Json<PaymentStartOut>)> {
-    let s = ctx.app.pay_order(&caller, id).await?;
+    let s = ctx.app.pay_order_with(&caller, id, &pay_options(b, ip)).await?;
     let p = s.payment;
     Ok((
         StatusCode::CREATED,
@@ -410,24 +445,38 @@ async fn pay_order(
                 provider_ref: p.provider_ref,
             },
             pay_url: s.pay_url,
+            client_params: s.client_params,
         }),
     ))
 }
 
-/// A payment provider's webhook. The body is the provider's signed event; the signature is in
-/// `Lokal-Signature` (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` for the sandbox).
-/// Bad signatures and stale timestamps are 400; a replayed event is 409 and changes nothing.
-#[utoipa::path(post, path = "/api/v1/payments/webhooks/{provider}", tag = "orders", params(("provider" = String, Path, description = "`sandbox`")),
+/// A payment provider's notification. The body is the provider's signed event, verified as the
+/// provider documents: the sandbox signs with `Lokal-Signature` (`t=<unix seconds>,v1=<hex
+/// HMAC-SHA256 of "t.body">`); WeChat Pay with its `Wechatpay-*` headers (answered as WeChat Pay
+/// expects: 200, or a JSON `{"code": "FAIL", "message": …}`, and a redelivery is acknowledged).
+/// For the sandbox, bad signatures and stale timestamps are 400 and a replayed event is 409 and
+/// changes nothing.
+#[utoipa::path(post, path = "/api/v1/payments/webhooks/{provider}", tag = "orders", params(("provider" = String, Path, description = "`sandbox`, `wechatpay` or `alipay`")),
     request_body(content = String, content_type = "application/json"), responses((status = 204, description = "Applied")))]
 async fn webhook(
     State(ctx): State<Ctx>,
     Path(provider): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<StatusCode> {
-    let signature = headers.get("lokal-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    ctx.app.payment_webhook(&provider, signature, &body).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let pairs = headers.iter().filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())));
+    let headers = lokal_app::payments::Headers::new(pairs);
+    let outcome = ctx.app.payment_webhook(&provider, &headers, &body).await;
+    let reply = ctx.app.gateway_named(&provider).and_then(|g| g.reply(outcome.as_ref().map(|_| ())));
+    match (reply, outcome) {
+        (Some(r), _) => {
+            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
+            (status, [(axum::http::header::CONTENT_TYPE, r.content_type)], r.body).into_response()
+        }
+        (None, Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        (None, Err(e)) => ApiError::from(e).into_response(),
+    }
 }
 
 /// The sandbox payer's choice.
@@ -479,6 +528,9 @@ pub struct RefundOut {
     pub id: String,
     /// Amount returned to the buyer.
     pub amount: Money,
+    /// `succeeded` once the money is back with the buyer; `pending` or `processing` while the
+    /// payment provider works on it (retried until it answers).
+    pub status: lokal_core::RefundStatus,
     /// Vouchers refunded.
     pub voucher_ids: Vec<VoucherId>,
 }
@@ -501,5 +553,8 @@ async fn refund_order(
         )));
     }
     let r = ctx.app.refund_order(&caller, id, b.voucher_ids, b.reason.trim()).await?;
-    Ok((StatusCode::CREATED, Json(RefundOut { id: r.id, amount: cny(r.amount), voucher_ids: r.vouchers })))
+    Ok((
+        StatusCode::CREATED,
+        Json(RefundOut { id: r.id, amount: cny(r.amount), status: r.status, voucher_ids: r.vouchers }),
+    ))
 }

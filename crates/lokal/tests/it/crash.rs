@@ -36,11 +36,17 @@ impl Drop for Running {
 
 /// Starts `lokal serve` and returns it with its base URL.
 fn serve(db: &[String]) -> (Running, String) {
+    serve_with(db, 0)
+}
+
+/// Starts `lokal serve` whose sandbox confirms payments `delay_ms` after the payer's choice.
+fn serve_with(db: &[String], delay_ms: u64) -> (Running, String) {
     let mut child = lokal()
         .args(["serve", "--port", "0"])
         .args(db)
         .env("LOKAL_PAYMENTS_PROVIDER", "sandbox")
-        .env("LOKAL_PAYMENTS_SANDBOX_DELAY_MS", "0")
+        .env("LOKAL_PAYMENTS_SANDBOX_DELAY_MS", delay_ms.to_string())
+        .env("LOKAL_PAYMENTS_WORKER_INTERVAL_SECS", "1")
         .env("LOKAL_AUTH_MAX_SIGNUPS_PER_IP", "100000")
         .env("LOKAL_AUTH_MAX_LOGINS_PER_IP", "100000")
         .env("RUST_LOG", "error")
@@ -79,6 +85,88 @@ fn codes_of(order: &Value) -> Vec<String> {
         .collect();
     codes.sort();
     codes
+}
+
+/// An operator, a merchant with a store and a coffee deal, and `n` buyers, made through the API
+/// of the server at `base` over `db`: the deal's id and the buyers' tokens.
+async fn city(db: &[String], base: &str, n: usize) -> (String, Vec<String>) {
+    let made = lokal()
+        .args(["admin", "create", "--email", "ops@crash.test", "--password", "crash password"])
+        .args(db)
+        .output()
+        .expect("admin create");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+
+    let c = reqwest::Client::new();
+    let login =
+        |who: &str, pw: &str| post(&c, base, "/api/v1/auth/login", &json!({"login": who, "password": pw}), None);
+    let (_, admin) = send(&c, login("ops@crash.test", "crash password")).await.expect("login");
+    let admin = admin["token"].as_str().expect("admin token").to_owned();
+    let register = |email: String| {
+        post(&c, base, "/api/v1/auth/register", &json!({"email": email, "password": "correct horse"}), None)
+    };
+    let (_, owner) = send(&c, register("owner@crash.test".into())).await.expect("owner");
+    let (owner_token, owner_id) = (owner["token"].as_str().expect("token").to_owned(), owner["user"]["id"].clone());
+    let (_, m) = send(
+        &c,
+        post(&c, base, "/api/v1/merchants", &json!({"name": "Crash Café", "owner_user_id": owner_id}), Some(&admin)),
+    )
+    .await
+    .expect("merchant");
+    let merchant = m["id"].as_str().expect("merchant").to_owned();
+    let store = json!({"name": "Crash Café", "location": {"lat": 31.2304, "lng": 121.4737}});
+    let (_, s) = send(&c, post(&c, base, &format!("/api/v1/merchants/{merchant}/stores"), &store, Some(&owner_token)))
+        .await
+        .expect("store");
+    let store = s["id"].as_str().expect("store").to_owned();
+    let in_days = |d: i64| {
+        (time::OffsetDateTime::now_utc() + time::Duration::days(d))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("time")
+    };
+    let deal = json!({"title": "咖啡 Coffee", "contents": [{"name": "Latte", "quantity": 1}], "price": 1800,
+        "original_price": 2800, "store_ids": [store], "sale_ends_at": in_days(7), "valid_until": in_days(30), "stock": 100000});
+    let (status, d) =
+        send(&c, post(&c, base, &format!("/api/v1/merchants/{merchant}/deals"), &deal, Some(&owner_token)))
+            .await
+            .expect("deal");
+    assert_eq!(status, 201, "{d}");
+    let deal = d["id"].as_str().expect("deal").to_owned();
+    let mut buyers = Vec::new();
+    for i in 0..n {
+        let (_, b) = send(&c, register(format!("buyer{i}@crash.test"))).await.expect("buyer");
+        buyers.push(b["token"].as_str().expect("token").to_owned());
+    }
+    (deal, buyers)
+}
+
+/// A PostgreSQL database of the test's own when `LOKAL_TEST_DATABASE_URL` names a server:
+/// (admin URL, name, URL).
+async fn own_database() -> Option<(String, String, String)> {
+    match std::env::var("LOKAL_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("lokal_crash_{}", uuid::Uuid::now_v7().simple());
+            let mut c = sqlx::AnyConnection::connect(&admin).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.expect("create");
+            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+            Some((admin.clone(), name.clone(), format!("{base}/{name}")))
+        }
+        _ => None,
+    }
+}
+
+/// Drops the test's PostgreSQL database.
+async fn drop_database(pg: Option<(String, String, String)>) {
+    if let Some((admin, name, _)) = pg {
+        use sqlx::Connection;
+        if let Ok(mut c) = sqlx::AnyConnection::connect(&admin).await {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(&mut c)
+                .await;
+        }
+    }
 }
 
 /// An order a client saw paid: (buyer's token, order id, quantity, voucher codes).
@@ -121,68 +209,10 @@ async fn client(base: String, token: String, deal: String, seen: Arc<Mutex<Vec<S
 #[tokio::test]
 async fn a_server_killed_mid_purchase_keeps_every_paid_order_and_the_books() {
     let dir = tempfile::tempdir().expect("dir");
-    // On PostgreSQL when asked: a database of its own.
-    let pg = match std::env::var("LOKAL_TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            use sqlx::Connection;
-            sqlx::any::install_default_drivers();
-            let name = format!("lokal_crash_{}", uuid::Uuid::now_v7().simple());
-            let mut c = sqlx::AnyConnection::connect(&admin).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.expect("create");
-            let (base, _) = admin.rsplit_once('/').expect("URL with a database");
-            Some((admin.clone(), name.clone(), format!("{base}/{name}")))
-        }
-        _ => None,
-    };
+    let pg = own_database().await;
     let db = db_args(dir.path(), pg.as_ref().map(|p| p.2.as_str()));
-    let made = lokal()
-        .args(["admin", "create", "--email", "ops@crash.test", "--password", "crash password"])
-        .args(&db)
-        .output()
-        .expect("admin create");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-
     let (mut server, base) = serve(&db);
-    let c = reqwest::Client::new();
-    let login =
-        |who: &str, pw: &str| post(&c, &base, "/api/v1/auth/login", &json!({"login": who, "password": pw}), None);
-    let (_, admin) = send(&c, login("ops@crash.test", "crash password")).await.expect("login");
-    let admin = admin["token"].as_str().expect("admin token").to_owned();
-    let register = |email: String| {
-        post(&c, &base, "/api/v1/auth/register", &json!({"email": email, "password": "correct horse"}), None)
-    };
-    let (_, owner) = send(&c, register("owner@crash.test".into())).await.expect("owner");
-    let (owner_token, owner_id) = (owner["token"].as_str().expect("token").to_owned(), owner["user"]["id"].clone());
-    let (_, m) = send(
-        &c,
-        post(&c, &base, "/api/v1/merchants", &json!({"name": "Crash Café", "owner_user_id": owner_id}), Some(&admin)),
-    )
-    .await
-    .expect("merchant");
-    let merchant = m["id"].as_str().expect("merchant").to_owned();
-    let store = json!({"name": "Crash Café", "location": {"lat": 31.2304, "lng": 121.4737}});
-    let (_, s) = send(&c, post(&c, &base, &format!("/api/v1/merchants/{merchant}/stores"), &store, Some(&owner_token)))
-        .await
-        .expect("store");
-    let store = s["id"].as_str().expect("store").to_owned();
-    let in_days = |d: i64| {
-        (time::OffsetDateTime::now_utc() + time::Duration::days(d))
-            .format(&time::format_description::well_known::Rfc3339)
-            .expect("time")
-    };
-    let deal = json!({"title": "咖啡 Coffee", "contents": [{"name": "Latte", "quantity": 1}], "price": 1800,
-        "original_price": 2800, "store_ids": [store], "sale_ends_at": in_days(7), "valid_until": in_days(30), "stock": 100000});
-    let (status, d) =
-        send(&c, post(&c, &base, &format!("/api/v1/merchants/{merchant}/deals"), &deal, Some(&owner_token)))
-            .await
-            .expect("deal");
-    assert_eq!(status, 201, "{d}");
-    let deal = d["id"].as_str().expect("deal").to_owned();
-    let mut buyers = Vec::new();
-    for i in 0..8 {
-        let (_, b) = send(&c, register(format!("buyer{i}@crash.test"))).await.expect("buyer");
-        buyers.push(b["token"].as_str().expect("token").to_owned());
-    }
+    let (deal, buyers) = city(&db, &base, 8).await;
 
     // Eight clients at once; the server is killed once they have seen 24 orders paid.
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
@@ -237,12 +267,49 @@ async fn a_server_killed_mid_purchase_keeps_every_paid_order_and_the_books() {
     let check = lokal().args(["ledger", "check"]).args(&db).output().expect("ledger check");
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
 
-    if let Some((admin, name, _)) = pg {
-        use sqlx::Connection;
-        if let Ok(mut c) = sqlx::AnyConnection::connect(&admin).await {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(&mut c)
-                .await;
+    drop_database(pg).await;
+}
+/// The payer chose on the sandbox's page and the server was killed (SIGKILL) during the
+/// sandbox's delay, before its confirmation went out: started again, it delivers the kept
+/// confirmation and the order is paid with its voucher (before issue K the order stayed pending).
+#[tokio::test]
+async fn a_server_killed_during_the_sandbox_delay_confirms_the_payment_after_restart() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pg = own_database().await;
+    let db = db_args(dir.path(), pg.as_ref().map(|p| p.2.as_str()));
+    let (mut server, base) = serve_with(&db, 3_000);
+    let (deal, buyers) = city(&db, &base, 1).await;
+    let c = reqwest::Client::new();
+    let token = &buyers[0];
+    let (_, order) =
+        send(&c, post(&c, &base, &format!("/api/v1/deals/{deal}/orders"), &json!({"quantity": 1}), Some(token)))
+            .await
+            .expect("order");
+    let id = order["id"].as_str().expect("order id").to_owned();
+    let (_, pay) = send(&c, post(&c, &base, &format!("/api/v1/orders/{id}/payments"), &json!({}), Some(token)))
+        .await
+        .expect("pay");
+    let reference = pay["payment"]["provider_ref"].as_str().expect("ref").to_owned();
+    let choice =
+        post(&c, &base, &format!("/api/v1/sandbox/payments/{reference}"), &json!({"outcome": "succeed"}), None);
+    let (status, _) = send(&c, choice).await.expect("choice");
+    assert_eq!(status, 202);
+    server.kill();
+
+    let (mut server, base) = serve_with(&db, 3_000);
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        let (_, o) = send(&c, c.get(format!("{base}/api/v1/orders/{id}")).bearer_auth(token)).await.expect("order");
+        if o["status"] == "paid" {
+            last = o;
+            break;
         }
+        last = o;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    assert_eq!((last["status"].as_str(), codes_of(&last).len()), (Some("paid"), 1), "{last}");
+    server.kill();
+    let check = lokal().args(["ledger", "check"]).args(&db).output().expect("ledger check");
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    drop_database(pg).await;
 }

@@ -19,6 +19,7 @@ mod crash;
 mod customers;
 mod delivery;
 mod discovery;
+mod durable;
 mod errors;
 mod harness;
 mod idempotency;

@@ -127,7 +127,8 @@ async fn the_sandbox_can_be_told_to_decline_and_a_capture_after_a_failure_still_
     assert_eq!(after["vouchers"].as_array().map(Vec::len), Some(0));
     // The provider then reports the same payment captured after all: the order is paid.
     let (sig, body) = declining.sandbox().event(reference, true, app.app.now()).expect("event");
-    declining.payment_webhook("sandbox", &sig, &body).await.expect("late success applied");
+    let headers = lokal_app::payments::Headers::new([("Lokal-Signature".to_owned(), sig)]);
+    declining.payment_webhook("sandbox", &headers, &body).await.expect("late success applied");
     let after = app.get(&format!("/api/v1/orders/{id}"), Some(&me)).await.json();
     assert_eq!((after["status"].as_str(), after["vouchers"].as_array().map(Vec::len)), (Some("paid"), Some(1)));
     // A second payment for a paid order is refused; a late duplicate capture would be refunded.

@@ -19,7 +19,8 @@
 //!   [`media`] (photos), [`discovery`] (the geo and text indexes: nearby, search).
 //! - Deals and vouchers: [`deals`], [`orders`] (ordering and paying a deal, refunds),
 //!   [`payments`] (the gateway port, the sandbox), [`refunds`] (the refund worker: refunds
-//!   carried out outside transactions), [`vouchers`] (redemption, undo, expiry),
+//!   carried out outside transactions), [`wechatpay`] (WeChat Pay API v3 behind the port),
+//!   [`vouchers`] (redemption, undo, expiry),
 //!   [`ledger`] (posting, the check).
 //! - Menu orders and bills: [`takeout`] (ordering settings, quotes, orders), [`fulfil`] (the
 //!   store's side), [`settlement`] (codes, refunds, settling), [`bills`] (pay-at-store),
@@ -82,6 +83,7 @@ pub mod takeout;
 mod timeline;
 pub mod tracking;
 pub mod vouchers;
+pub mod wechatpay;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
@@ -255,6 +257,18 @@ impl App {
         let mut gateways: Vec<_> = self.gateways.iter().filter(|g| g.name() != gateway.name()).cloned().collect();
         gateways.insert(0, gateway);
         self.gateways = Arc::new(gateways);
+        self
+    }
+
+    /// The same app paying new payments through the gateway called `name` (if it is configured;
+    /// otherwise unchanged).
+    pub fn with_default_gateway(mut self, name: &str) -> Self {
+        if let Some(i) = self.gateways.iter().position(|g| g.name() == name) {
+            let mut gateways: Vec<_> = self.gateways.iter().cloned().collect();
+            let g = gateways.remove(i);
+            gateways.insert(0, g);
+            self.gateways = Arc::new(gateways);
+        }
         self
     }
 

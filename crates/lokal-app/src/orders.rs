@@ -297,10 +297,7 @@ impl App {
         let now = self.now();
         let deliver_at = Timestamp::from_millis(now.millis().saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)));
         if !lokal_store::sandbox::insert(self.db().pool(), provider_ref, succeed, deliver_at, now).await? {
-            return Err(AppError::new(
-                ErrorCode::Conflict,
-                lokal_core::Msg::new("err-payment-status").with("status", "chosen"),
-            ));
+            return Err(AppError::new(ErrorCode::Conflict, "err-payment-chosen"));
         }
         if delay == 0 {
             return self.deliver_sandbox_confirmation(provider_ref, succeed, 0).await;

@@ -46,6 +46,9 @@ pub struct Settings {
     pub notify_url: String,
     /// The API's address (`https://api.mch.weixin.qq.com`; tests point it at a fake).
     pub api_base: String,
+    /// Milliseconds a call waits for WeChat Pay's answer before it is tried again later; 0 is
+    /// the default, 10 000.
+    pub timeout_ms: u64,
 }
 
 /// A merchant's loaded credentials.

@@ -149,8 +149,8 @@ impl Config {
         if !self.given.contains("auth.secure_cookies") {
             self.auth.secure_cookies = !(demo || is_loopback(&self.server.host));
         }
-        if !["", "sandbox"].contains(&self.payments.provider.as_str()) {
-            bail!("[payments] provider must be \"sandbox\" or empty, not {:?}", self.payments.provider);
+        if !["", "sandbox", "wechatpay"].contains(&self.payments.provider.as_str()) {
+            bail!("[payments] provider must be \"wechatpay\", \"sandbox\" or empty, not {:?}", self.payments.provider);
         }
         if self.site.production && self.payments.provider == "sandbox" {
             bail!("[site] production = true: the sandbox payment gateway cannot be used (set [payments] provider)");

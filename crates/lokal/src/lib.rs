@@ -170,11 +170,33 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
         .await
         .with_context(|| format!("connecting to {}", config::redact_url(&url)))?;
     db.migrate().await.context("applying migrations")?;
-    Ok(App::new(db, clock, config.auth.clone())
-        .with_payments(config.payments.clone())
+    let mut app = App::new(db, clock, config.auth.clone()).with_payments(config.payments.clone());
+    for gateway in gateways(config)? {
+        app = app.with_gateway(gateway);
+    }
+    Ok(app
+        .with_default_gateway(&config.payments.provider)
         .with_delivery(config.delivery.clone())
         .with_site(site)
         .with_media(Arc::new(lokal_media::LocalDir::new(config.media_dir()))))
+}
+
+/// The payment providers whose credentials are configured. The default one (`[payments]
+/// provider`) named but not configured is an error at start, not a payment refused later.
+fn gateways(config: &Config) -> anyhow::Result<Vec<Arc<dyn lokal_app::payments::PaymentGateway>>> {
+    let mut out: Vec<Arc<dyn lokal_app::payments::PaymentGateway>> = Vec::new();
+    let w = &config.wechatpay;
+    if w.is_configured() {
+        let credentials = w.load().map_err(|e| anyhow::anyhow!(e))?;
+        let timeout = Duration::from_millis(if w.timeout_ms == 0 { 10_000 } else { w.timeout_ms });
+        let tolerance = config.payments.webhook_tolerance_secs;
+        let g =
+            lokal_app::wechatpay::WechatPay::new(w, credentials, timeout, tolerance).map_err(|e| anyhow::anyhow!(e))?;
+        out.push(Arc::new(g));
+    } else if config.payments.provider == "wechatpay" {
+        anyhow::bail!("[payments] provider is wechatpay but [wechatpay] mchid is empty");
+    }
+    Ok(out)
 }
 
 /// Joins the API, the OpenAPI document, the pages and the request machinery.

@@ -4,7 +4,7 @@
 
 use crate::Ctx;
 use crate::error::ApiResult;
-use crate::extract::{Caller, IdempotencyKey, Json, Path};
+use crate::extract::{Caller, ClientIp, IdempotencyKey, Json, Path};
 use crate::routes::ListJson;
 use crate::routes::coupons::{CouponOut, coupon_out};
 use crate::routes::deals::{PaymentOut, cny};
@@ -106,6 +106,15 @@ pub struct RechargeJson {
     /// The store where the member recharges (optional; one of the merchant's).
     #[serde(default)]
     pub store_id: Option<StoreId>,
+    /// A configured payment provider (`wechatpay`, `sandbox`); the default one if left out.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The provider's way of paying (WeChat Pay: `native`, `jsapi`, `h5`).
+    #[serde(default)]
+    pub method: String,
+    /// The payer's WeChat `openid` (JSAPI).
+    #[serde(default)]
+    pub openid: Option<String>,
 }
 
 /// A started recharge.
@@ -134,10 +143,13 @@ async fn recharge(
     State(ctx): State<Ctx>,
     Caller(caller, _): Caller,
     _key: IdempotencyKey,
+    ClientIp(ip): ClientIp,
     Path(merchant): Path<MerchantId>,
     Json(b): Json<RechargeJson>,
 ) -> ApiResult<(StatusCode, Json<RechargeOut>)> {
-    let s = ctx.app.start_recharge(&caller, merchant, b.store_id, b.pay).await?;
+    let pay = crate::routes::deals::PayBody { provider: b.provider, method: b.method, openid: b.openid };
+    let options = crate::routes::deals::pay_options(pay, ip);
+    let s = ctx.app.start_recharge_with(&caller, merchant, b.store_id, b.pay, &options).await?;
     let r = s.recharge;
     Ok((
         StatusCode::CREATED,

@@ -136,3 +136,5 @@ field-address-for-delivery = required for delivery
 field-order-at-least-a-fen = the order must cost at least 0.01
 field-slot-window = must be after the preparation time and within { $days } days
 field-item-not-of-merchant = item { $item } is not on this merchant's menu
+field-payment-provider-unknown = no payment provider { $provider } is configured here
+field-openid-required = paying inside WeChat (jsapi) needs the payer's openid

@@ -178,3 +178,7 @@ err-not-a-bill = this order is not a bill paid at the store
 err-already-staff = this person is already on the staff
 err-already-invited = this login already has an open invitation from this merchant
 err-invitation-answered = this invitation has already been answered or withdrawn
+err-payment-chosen = this payment was already answered on its page (or closed)
+err-payment-amount-mismatch = the provider reports a different amount for this payment; an operator will check it
+err-payment-provider-unreachable = the payment provider could not be reached; please try again
+err-payment-provider-refused = the payment provider refused the payment ({ $code })

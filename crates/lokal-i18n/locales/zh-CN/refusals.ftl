@@ -193,3 +193,7 @@ err-not-a-bill = 这不是到店买单的账单
 err-already-staff = 此人已是员工
 err-already-invited = 已向该账号发出邀请，尚未答复
 err-invitation-answered = 这份邀请已答复或已撤回
+err-payment-chosen = 该笔支付已在支付页处理过（或已关闭）
+err-payment-amount-mismatch = 支付机构通知的金额与订单不符，平台将人工核对
+err-payment-provider-unreachable = 暂时无法连接支付机构，请稍后再试
+err-payment-provider-refused = 支付机构拒绝了该笔支付（{ $code }）

@@ -49,17 +49,20 @@ pub struct Swept {
     pub expired_vouchers: usize,
     /// Paid menu orders the store did not answer in time, accepted or rejected.
     pub sla_decided: usize,
+    /// Providers' days reconciled against their bills (yesterday's, after 10:00 Beijing time).
+    pub reconciled: usize,
 }
 
 impl App {
-    /// Cancels unpaid orders past their payment window, handles expired vouchers and decides paid
-    /// menu orders whose store did not answer within its SLA. The server
+    /// Cancels unpaid orders past their payment window, handles expired vouchers, decides paid
+    /// menu orders whose store did not answer within its SLA and reconciles yesterday's bills. The server
     /// runs it every 30 seconds; tests call it directly.
     pub async fn commerce_tick(&self) -> Result<Swept, AppError> {
         Ok(Swept {
             cancelled_orders: self.expire_unpaid_orders().await?,
             expired_vouchers: self.expire_vouchers().await?,
             sla_decided: self.enforce_acceptance_sla().await?,
+            reconciled: self.reconcile_due().await?,
         })
     }
 }

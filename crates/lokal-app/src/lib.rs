@@ -18,7 +18,8 @@
 //!   staff, invitations), [`stores`] (profiles), [`catalog`] (items, store overrides, menus),
 //!   [`media`] (photos), [`discovery`] (the geo and text indexes: nearby, search).
 //! - Deals and vouchers: [`deals`], [`orders`] (ordering and paying a deal, refunds),
-//!   [`payments`] (the gateway port, the sandbox), [`refunds`] (the refund worker: refunds
+//!   [`payments`] (the gateway port, the sandbox), [`reconciliation`] (against the providers'
+//!   bills), [`refunds`] (the refund worker: refunds
 //!   carried out outside transactions), [`wechatpay`] (WeChat Pay API v3 behind the port),
 //!   [`vouchers`] (redemption, undo, expiry),
 //!   [`ledger`] (posting, the check).
@@ -72,6 +73,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod ratelimit;
+pub mod reconciliation;
 pub mod refunds;
 pub mod reviews;
 pub mod riders;
@@ -270,6 +272,11 @@ impl App {
             self.gateways = Arc::new(gateways);
         }
         self
+    }
+
+    /// The configured gateways' names, the default first.
+    pub fn gateway_names(&self) -> Vec<&'static str> {
+        self.gateways.iter().map(|g| g.name()).collect()
     }
 
     /// The gateway called `name`, if configured.

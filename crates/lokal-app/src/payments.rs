@@ -15,6 +15,7 @@
 
 use crate::AppError;
 use crate::secret::{constant_time_eq, hmac_sha256_hex};
+use lokal_core::reconcile::Line;
 use lokal_core::{ErrorCode, Money, PaymentId, Timestamp};
 use std::future::Future;
 use std::pin::Pin;
@@ -193,6 +194,10 @@ pub trait PaymentGateway: Send + Sync {
     fn refund<'a>(&'a self, request: &'a RefundRequest) -> BoxFuture<'a, Result<RefundState, Unreachable>>;
     /// Asks the provider about a refund.
     fn query_refund<'a>(&'a self, refund_id: &'a str) -> BoxFuture<'a, Result<RefundState, Unreachable>>;
+    /// The provider's bill for its day `date` (`YYYY-MM-DD`, Beijing time) as lines: payments
+    /// by our reference, refunds by our refund id, with the provider's fees. `Unreachable` also
+    /// when the bill is not ready yet.
+    fn bill<'a>(&'a self, date: &'a str) -> BoxFuture<'a, Result<Vec<Line>, Unreachable>>;
 }
 
 /// Sandbox settings (`[payments]`).
@@ -377,6 +382,15 @@ impl PaymentGateway for Sandbox {
     fn query_refund<'a>(&'a self, refund_id: &'a str) -> BoxFuture<'a, Result<RefundState, Unreachable>> {
         Box::pin(async move { Ok(RefundState::Succeeded { provider_ref: format!("sbr_{refund_id}") }) })
     }
+
+    fn bill<'a>(&'a self, date: &'a str) -> BoxFuture<'a, Result<Vec<Line>, Unreachable>> {
+        Box::pin(async move {
+            let (from, to) =
+                lokal_core::reconcile::beijing_day(date).ok_or_else(|| Unreachable("no such day".into()))?;
+            let db = self.db()?;
+            lokal_store::sandbox::bill_lines(db.pool(), from, to).await.map_err(unreachable_store)
+        })
+    }
 }
 
 /// No payment provider is configured: nothing can be paid, no webhook is accepted.
@@ -416,6 +430,10 @@ impl PaymentGateway for NoGateway {
     }
 
     fn query_refund<'a>(&'a self, _refund_id: &'a str) -> BoxFuture<'a, Result<RefundState, Unreachable>> {
+        Box::pin(async { Err(no_provider()) })
+    }
+
+    fn bill<'a>(&'a self, _date: &'a str) -> BoxFuture<'a, Result<Vec<Line>, Unreachable>> {
         Box::pin(async { Err(no_provider()) })
     }
 }

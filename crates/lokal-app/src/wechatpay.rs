@@ -12,6 +12,7 @@ use crate::payments::{
     BoxFuture, EventKind, GatewayEvent, Headers, Intent, IntentRequest, PaymentGateway, PaymentState, RefundRequest,
     RefundState, Reply, Unreachable,
 };
+use lokal_core::reconcile::{Line, LineKind};
 use lokal_core::{ErrorCode, FieldError, Msg, Timestamp};
 use lokal_pay::wechatpay::{Credentials, Settings, SignedHeaders};
 use lokal_pay::wechatpay_api::{self as api, paths};
@@ -144,6 +145,25 @@ impl WechatPay {
         }
     }
 
+    /// Downloads a bill file: a signed GET whose answer is not signed (its hash is checked).
+    async fn download(&self, path_and_query: &str) -> Result<String, Unreachable> {
+        let nonce: String =
+            crate::secret::random_token().map_err(|e| Unreachable(e.to_string()))?.chars().take(32).collect();
+        let c = &self.credentials;
+        let authorization = c.merchant_key.authorization(&c.mchid, "GET", path_and_query, unix_now(), &nonce, "");
+        let response = self
+            .http
+            .get(format!("{}{path_and_query}", self.api_base))
+            .header("Authorization", authorization)
+            .send()
+            .await
+            .map_err(|e| Unreachable(format!("WeChat Pay's bill: {e}")))?;
+        if !response.status().is_success() {
+            return Err(Unreachable(format!("WeChat Pay's bill download: {}", response.status())));
+        }
+        response.text().await.map_err(|e| Unreachable(format!("WeChat Pay's bill: {e}")))
+    }
+
     fn prepay(&self, request: &IntentRequest) -> Result<(&'static str, api::Prepay), AppError> {
         let mut body = api::Prepay {
             appid: self.appid.clone(),
@@ -212,6 +232,47 @@ impl WechatPay {
             other => RefundState::Failed { reason: format!("refund {other}") },
         })
     }
+}
+
+/// A bill's rows as reconciliation lines: a `SUCCESS` (or later `REFUND`ed) payment by our
+/// `out_trade_no`, a refund row by our refund id, a `REVOKED` payment as failed.
+pub fn bill_lines(rows: &[lokal_pay::wechatpay_bill::Row]) -> Vec<Line> {
+    rows.iter()
+        .map(|r| {
+            if r.trade_state == "REFUND" {
+                let status = match r.refund_status.as_str() {
+                    "SUCCESS" => "succeeded",
+                    "PROCESSING" => "processing",
+                    _ => "failed",
+                };
+                Line {
+                    kind: LineKind::Refund,
+                    reference: r.out_refund_no.clone(),
+                    amount: r.refund_amount,
+                    status: status.into(),
+                    fee_e5: r.fee_e5,
+                    provider_txn: r.refund_id.clone(),
+                }
+            } else {
+                Line {
+                    kind: LineKind::Payment,
+                    reference: r.out_trade_no.clone(),
+                    amount: r.order_amount,
+                    status: if r.trade_state == "REVOKED" { "failed" } else { "succeeded" }.into(),
+                    fee_e5: r.fee_e5,
+                    provider_txn: r.transaction_id.clone(),
+                }
+            }
+        })
+        .collect()
+}
+
+/// The first answer of `GET /v3/bill/tradebill`.
+#[derive(Debug, serde::Deserialize)]
+struct BillAnswer {
+    hash_type: String,
+    hash_value: String,
+    download_url: String,
 }
 
 impl PaymentGateway for WechatPay {
@@ -363,6 +424,40 @@ impl PaymentGateway for WechatPay {
             let json = serde_json::to_string(&body).map_err(|e| Unreachable(e.to_string()))?;
             let answer = self.call(reqwest::Method::POST, paths::REFUNDS, Some(json)).await?;
             Self::refund_state(&answer)
+        })
+    }
+
+    fn bill<'a>(&'a self, date: &'a str) -> BoxFuture<'a, Result<Vec<Line>, Unreachable>> {
+        Box::pin(async move {
+            let path = format!("/v3/bill/tradebill?bill_date={date}&bill_type=ALL");
+            let answer = self.call(reqwest::Method::GET, &path, None).await?;
+            if answer.status >= 300 {
+                let e = answer.error();
+                // No trade that day: an empty bill. (Not made yet is `STATEMENT_CREATING`: later.)
+                if e.code == "NO_STATEMENT_EXIST" {
+                    return Ok(Vec::new());
+                }
+                return Err(Unreachable(format!("WeChat Pay's bill: {}", e.code)));
+            }
+            let b: BillAnswer = answer.json()?;
+            if !b.hash_type.eq_ignore_ascii_case("SHA1") {
+                return Err(Unreachable(format!("WeChat Pay's bill has a {} hash", b.hash_type)));
+            }
+            // The download is signed like any call, and only ever sent to WeChat Pay's own host.
+            let url = reqwest::Url::parse(&b.download_url).map_err(|e| Unreachable(format!("download_url: {e}")))?;
+            let base = reqwest::Url::parse(&self.api_base).map_err(|e| Unreachable(format!("api_base: {e}")))?;
+            if url.origin() != base.origin() {
+                return Err(Unreachable("WeChat Pay's bill is to be downloaded from another host".into()));
+            }
+            let path_and_query = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_owned(),
+            };
+            let text = self.download(&path_and_query).await?;
+            lokal_pay::wechatpay_bill::check_hash(text.as_bytes(), &b.hash_value)
+                .map_err(|e| Unreachable(e.to_string()))?;
+            let rows = lokal_pay::wechatpay_bill::parse(&text).map_err(|e| Unreachable(e.to_string()))?;
+            Ok(bill_lines(&rows))
         })
     }
 

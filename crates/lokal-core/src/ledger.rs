@@ -88,6 +88,15 @@ pub fn payment(payer: Account, amount: i64) -> Vec<Posting> {
     vec![Posting { account: payer, amount }, Posting { account: Account::Clearing, amount: -amount }]
 }
 
+/// The entry for a day's fees that `provider` kept (its bill says how much): a cost of the
+/// platform, out of what the provider holds for it.
+pub fn provider_fee(provider: &str, fee: i64) -> Vec<Posting> {
+    vec![
+        Posting { account: Account::PlatformCosts, amount: fee },
+        Posting { account: Account::Gateway(provider.to_owned()), amount: -fee },
+    ]
+}
+
 /// The entry for a recharge of a membership card: `paid` arrives through `provider`, the card
 /// holds `paid + bonus`, and the merchant funds the `bonus` from what it is owed.
 pub fn recharge(provider: &str, merchant: MerchantId, user: UserId, paid: i64, bonus: i64) -> Vec<Posting> {

@@ -46,6 +46,7 @@ pub mod money;
 pub mod msg;
 pub mod photo;
 pub mod promo;
+pub mod reconcile;
 pub mod retry;
 pub mod review;
 pub mod status;

@@ -6,6 +6,7 @@
 //!   verification of `Wechatpay-Signature` with the platform's public key, and the
 //!   `AEAD_AES_256_GCM` notification resource opened with the APIv3 key.
 //! - [`wechatpay_api`]: WeChat Pay API v3's JSON (prepay, query, close, refunds, callbacks).
+//! - [`wechatpay_bill`]: WeChat Pay's trade bill, read and written, and its SHA1 check.
 //! - [`alipay`]: Alipay's open platform — RSA2 over the sorted parameters for requests, and for
 //!   asynchronous notifications verified with Alipay's public key.
 //! - [`rsa2`]: the SHA256-with-RSA signature both use, keys as PEM or bare base64.
@@ -14,3 +15,4 @@ pub mod alipay;
 pub mod rsa2;
 pub mod wechatpay;
 pub mod wechatpay_api;
+pub mod wechatpay_bill;

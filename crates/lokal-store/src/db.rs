@@ -68,6 +68,7 @@ const MIGRATIONS: &[(i64, &str, Script)] = &[
     (24, "item_photos", Script::Both(include_str!("../migrations/0024_item_photos.sql"))),
     (25, "security", Script::Both(include_str!("../migrations/0025_security.sql"))),
     (26, "durable_payments", Script::Both(include_str!("../migrations/0026_durable_payments.sql"))),
+    (27, "reconciliation", Script::Both(include_str!("../migrations/0027_reconciliation.sql"))),
 ];
 
 /// The backend's migrations, in order, as sqlx runs them.

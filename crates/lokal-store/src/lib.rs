@@ -33,6 +33,7 @@ pub mod orders;
 pub mod outbox;
 pub mod promotions;
 pub mod rate_limits;
+pub mod reconciliations;
 pub mod reviews;
 pub mod riders;
 pub mod rollups;

@@ -174,7 +174,7 @@ pub async fn settle_recharge(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE recharges SET status = $2, updated_at = $3 \
+        "UPDATE recharges SET status = $2, updated_at = $3, paid_at = CASE WHEN $2 = 'succeeded' THEN $3 ELSE paid_at END \
          WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND $2 = 'succeeded'))",
     )
     .bind(id)

@@ -234,7 +234,7 @@ pub async fn settle_payment(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE payments SET status = $2, updated_at = $3 \
+        "UPDATE payments SET status = $2, updated_at = $3, paid_at = CASE WHEN $2 = 'succeeded' THEN $3 ELSE paid_at END \
          WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND $2 = 'succeeded'))",
     )
     .bind(id.to_string())

@@ -133,3 +133,52 @@ pub async fn close<'e>(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The sandbox's bill for `[from, to)`: the payments its payers paid then (their amounts from
+/// the payments and recharges they were for) and the refunds it made then.
+pub async fn bill_lines<'e, E>(
+    ex: E,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<lokal_core::reconcile::Line>, StoreError>
+where
+    E: Executor<'e, Database = Any> + Copy,
+{
+    use lokal_core::reconcile::{Line, LineKind};
+    let paid = sqlx::query(
+        "SELECT c.provider_ref AS reference, COALESCE(p.amount, r.pay, 0) AS amount FROM sandbox_confirmations c \
+         LEFT JOIN payments p ON p.provider = 'sandbox' AND p.provider_ref = c.provider_ref \
+         LEFT JOIN recharges r ON r.provider = 'sandbox' AND r.provider_ref = c.provider_ref \
+         WHERE c.succeed = 1 AND c.created_at >= $1 AND c.created_at < $2",
+    )
+    .bind(from.millis())
+    .bind(to.millis())
+    .fetch_all(ex)
+    .await?;
+    let refunded = sqlx::query(
+        "SELECT id AS reference, amount FROM refunds WHERE provider = 'sandbox' AND status = 'succeeded' \
+         AND updated_at >= $1 AND updated_at < $2",
+    )
+    .bind(from.millis())
+    .bind(to.millis())
+    .fetch_all(ex)
+    .await?;
+    let line = |r: &AnyRow, kind| -> Result<Line, sqlx::Error> {
+        Ok(Line {
+            kind,
+            reference: get(r, "reference")?,
+            amount: get(r, "amount")?,
+            status: "succeeded".into(),
+            fee_e5: 0,
+            provider_txn: String::new(),
+        })
+    };
+    let mut out = Vec::new();
+    for r in &paid {
+        out.push(line(r, LineKind::Payment)?);
+    }
+    for r in &refunded {
+        out.push(line(r, LineKind::Refund)?);
+    }
+    Ok(out)
+}

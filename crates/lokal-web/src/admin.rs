@@ -1,6 +1,8 @@
 //! The operators' list of accounts (`/admin/users`): each with its platform roles and whether it
 //! is disabled. Operators disable or enable an account and revoke a platform role, each with a
-//! reason that the audit log keeps (the same use cases as the API).
+//! reason that the audit log keeps (the same use cases as the API). And reconciliation
+//! (`/admin/reconciliation`): the latest runs against the providers' bills, a day run on demand,
+//! the differences not yet resolved, each resolved with a note.
 
 use crate::page::Nav;
 use crate::riders::{Flash, land, poster};
@@ -18,7 +20,11 @@ use lokal_core::{Msg, Role, UserId};
 
 /// The routes.
 pub fn router() -> Router<Ctx> {
-    Router::new().route("/admin/users", get(users_page)).route("/admin/users/{user_id}/{action}", post(act))
+    Router::new()
+        .route("/admin/users", get(users_page))
+        .route("/admin/users/{user_id}/{action}", post(act))
+        .route("/admin/reconciliation", get(reconciliation_page).post(run_day))
+        .route("/admin/reconciliation/{difference_id}/resolve", post(resolve))
 }
 
 /// An account as a line.
@@ -134,4 +140,151 @@ async fn act(
         },
     };
     land(&nav, "/admin/users", result, done)
+}
+
+/// A reconciliation run as a line.
+struct RunLine {
+    date: String,
+    provider: String,
+    done: bool,
+    lines: i64,
+    matched: i64,
+    differences: i64,
+    fees: String,
+    error: String,
+    ran_at: String,
+}
+
+/// A difference as a line.
+struct DifferenceLine {
+    id: String,
+    date: String,
+    provider: String,
+    kind: String,
+    reference: String,
+    difference: String,
+    ours: String,
+    theirs: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_reconciliation.html")]
+struct ReconciliationPage {
+    nav: Nav,
+    runs: Vec<RunLine>,
+    open: Vec<DifferenceLine>,
+    providers: Vec<&'static str>,
+    /// Yesterday in Beijing: the day offered to run.
+    yesterday: String,
+    done: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /admin/reconciliation`.
+async fn reconciliation_page(State(ctx): State<Ctx>, nav: Nav, Query(q): Query<Vec<(String, String)>>) -> Response {
+    let Some(me) = nav.caller() else { return nav.to_login() };
+    let flash = Flash::of(q);
+    let listed = async {
+        let runs = ctx.app.reconciliation_runs(&me).await?;
+        let open = ctx.app.open_differences(&me).await?;
+        Ok::<_, AppError>((runs, open))
+    };
+    let (runs, open) = match listed.await {
+        Ok(found) => found,
+        Err(e) => return nav.refusal(&nav.t("recon-title"), e),
+    };
+    let runs = runs
+        .into_iter()
+        .map(|r| RunLine {
+            done: r.status == "done",
+            fees: nav.money(r.fees),
+            ran_at: nav.datetime(r.ran_at),
+            date: r.bill_date,
+            provider: r.provider,
+            lines: r.lines,
+            matched: r.matched,
+            differences: r.differences,
+            error: r.error,
+        })
+        .collect();
+    let open = open
+        .into_iter()
+        .map(|i| DifferenceLine {
+            id: i.id,
+            date: i.bill_date,
+            provider: i.provider,
+            kind: i.kind,
+            reference: i.reference,
+            difference: i.difference,
+            ours: i.ours,
+            theirs: i.theirs,
+        })
+        .collect();
+    let page = ReconciliationPage {
+        nav: nav.clone(),
+        runs,
+        open,
+        providers: ctx.app.gateway_names(),
+        yesterday: lokal_app::reconciliation::beijing_date(ctx.app.now().plus_secs(-86_400)),
+        done: match flash.done.as_deref() {
+            Some("run") => Some(nav.t("recon-done-run").into_owned()),
+            Some("resolved") => Some(nav.t("recon-done-resolved").into_owned()),
+            _ => None,
+        },
+        error: flash.error_text(&nav),
+    };
+    nav.finish(page.into_response())
+}
+
+/// A day to run.
+#[derive(Debug, serde::Deserialize)]
+struct RunForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// `POST /admin/reconciliation`: runs a provider's day now.
+async fn run_day(State(ctx): State<Ctx>, nav: Nav, headers: HeaderMap, Form(f): Form<RunForm>) -> Response {
+    let me = match poster(&nav, &headers, &f.csrf_token) {
+        Ok(me) => me,
+        Err(end) => return end,
+    };
+    let result = ctx.app.reconcile(&me, &f.provider, f.date.trim()).await.map(|_| ());
+    match result {
+        // The bill not ready or the provider down: said on the page, not an error page.
+        Err(e) if e.code == lokal_core::ErrorCode::Unavailable => {
+            axum::response::Redirect::to(&format!("/admin/reconciliation?{}", crate::riders::error_query(&e)))
+                .into_response()
+        }
+        other => land(&nav, "/admin/reconciliation", other, "run"),
+    }
+}
+
+/// A difference's note.
+#[derive(Debug, serde::Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /admin/reconciliation/{difference_id}/resolve`.
+async fn resolve(
+    State(ctx): State<Ctx>,
+    nav: Nav,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> Response {
+    let me = match poster(&nav, &headers, &f.csrf_token) {
+        Ok(me) => me,
+        Err(end) => return end,
+    };
+    let result = ctx.app.resolve_difference(&me, &id, &f.note).await;
+    land(&nav, "/admin/reconciliation", result, "resolved")
 }

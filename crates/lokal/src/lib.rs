@@ -267,3 +267,26 @@ pub fn ledger_report(r: &lokal_app::ledger::LedgerReport) -> String {
     }
     out
 }
+
+/// A reconciled day as text: the counts, then one line per difference.
+pub fn reconcile_report(r: &lokal_app::reconciliation::Reconciled) -> String {
+    let run = &r.run;
+    let mut out = format!(
+        "{} {}: {} lines, {} matched, {} differences, fees ¥{}.{:02}\n",
+        run.provider,
+        run.bill_date,
+        run.lines,
+        run.matched,
+        run.differences,
+        run.fees / 100,
+        run.fees.rem_euclid(100)
+    );
+    for i in &r.items {
+        let state = if i.resolved_at.is_some() { " (resolved)" } else { "" };
+        out.push_str(&format!(
+            "  {} {} {}: ours {:?}, theirs {:?}{state}\n",
+            i.difference, i.kind, i.reference, i.ours, i.theirs
+        ));
+    }
+    out
+}

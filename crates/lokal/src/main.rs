@@ -101,6 +101,20 @@ enum Command {
         #[command(subcommand)]
         command: PaymentsCommand,
     },
+    /// Reconcile a day against the payment providers' bills: every line of each bill is matched
+    /// with the ledger's payments, card recharges and refunds of that day (Beijing time);
+    /// differences are listed (and kept for the operators' page). Exit status 0 only if every
+    /// provider's bill was had and nothing differs.
+    Reconcile {
+        /// The day, `YYYY-MM-DD`.
+        #[arg(long)]
+        date: String,
+        /// Only this provider (`wechatpay`, `sandbox`); every configured one otherwise.
+        #[arg(long)]
+        provider: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The money ledger.
     Ledger {
         #[command(subcommand)]
@@ -371,6 +385,34 @@ async fn main() -> anyhow::Result<()> {
                     eprintln!("lokal payments check: {e:#}");
                     std::process::exit(1);
                 }
+            }
+            Ok(())
+        }
+        Command::Reconcile { date, provider, db } => {
+            apply_db(&mut config, db);
+            let app = lokal::open_app(&config, clock).await?;
+            let providers = match provider {
+                Some(p) => vec![p],
+                None => app.gateway_names().into_iter().map(str::to_owned).collect(),
+            };
+            if providers.is_empty() {
+                anyhow::bail!("no payment provider is configured");
+            }
+            let mut clean = true;
+            for p in providers {
+                match app.reconcile_day(&p, &date).await {
+                    Ok(r) => {
+                        clean &= r.items.iter().all(|i| i.resolved_at.is_some());
+                        print!("{}", lokal::reconcile_report(&r));
+                    }
+                    Err(e) => {
+                        clean = false;
+                        println!("{p} {date}: {}", lokal_i18n::render(lokal_i18n::Lang::En, &e.msg));
+                    }
+                }
+            }
+            if !clean {
+                std::process::exit(1);
             }
             Ok(())
         }

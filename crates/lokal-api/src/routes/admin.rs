@@ -1,4 +1,4 @@
-//! Platform operators: the user list and platform-wide roles.
+//! Platform operators: the user list and platform-wide roles, the audit log, reconciliation.
 
 use crate::Ctx;
 use crate::error::ApiResult;
@@ -20,6 +20,9 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(disable_user))
         .routes(routes!(enable_user))
         .routes(routes!(audit_log))
+        .routes(routes!(run_reconciliation, list_reconciliations))
+        .routes(routes!(open_differences))
+        .routes(routes!(resolve_difference))
 }
 
 /// A platform-wide role to grant.
@@ -168,4 +171,165 @@ async fn audit_log(
         })
         .collect();
     Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// A day to reconcile.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileBody {
+    /// A configured provider: `wechatpay`, `sandbox`.
+    pub provider: String,
+    /// Its day, `YYYY-MM-DD` (Beijing time).
+    pub date: String,
+}
+
+/// A day reconciled.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReconciliationJson {
+    /// The provider.
+    pub provider: String,
+    /// The day.
+    pub date: String,
+    /// `done`, or `failed` (the bill could not be had; `error` says why).
+    pub status: String,
+    /// Lines on the provider's bill.
+    pub lines: i64,
+    /// Lines that agree with ours.
+    pub matched: i64,
+    /// Differences found.
+    pub differences: i64,
+    /// The provider's fees for the day (posted to the ledger).
+    pub fees: lokal_core::Money,
+    /// Why a failed run failed.
+    pub error: String,
+    /// When it ran.
+    pub ran_at: lokal_core::Timestamp,
+}
+
+/// A difference between a provider's bill and our books.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DifferenceJson {
+    /// The difference.
+    pub id: String,
+    /// The provider.
+    pub provider: String,
+    /// The bill's day.
+    pub date: String,
+    /// `payment` or `refund`.
+    pub kind: String,
+    /// Our reference: the payment's `out_trade_no`, the refund's id.
+    pub reference: String,
+    /// `missing_in_lokal`, `missing_at_provider`, `amount_mismatch` or `status_mismatch`.
+    pub difference: String,
+    /// Our side (amount and status), empty if we have none.
+    pub ours: String,
+    /// The provider's side, empty if it has none.
+    pub theirs: String,
+    /// When it was found.
+    pub found_at: lokal_core::Timestamp,
+    /// When an operator resolved it.
+    pub resolved_at: Option<lokal_core::Timestamp>,
+    /// What they did.
+    pub note: String,
+}
+
+fn run_json(r: lokal_store::reconciliations::RunRow) -> ReconciliationJson {
+    ReconciliationJson {
+        provider: r.provider,
+        date: r.bill_date,
+        status: r.status,
+        lines: r.lines,
+        matched: r.matched,
+        differences: r.differences,
+        fees: crate::routes::deals::cny(r.fees),
+        error: r.error,
+        ran_at: r.ran_at,
+    }
+}
+
+fn difference_json(i: lokal_store::reconciliations::ItemRow) -> DifferenceJson {
+    DifferenceJson {
+        id: i.id,
+        provider: i.provider,
+        date: i.bill_date,
+        kind: i.kind,
+        reference: i.reference,
+        difference: i.difference,
+        ours: i.ours,
+        theirs: i.theirs,
+        found_at: i.created_at,
+        resolved_at: i.resolved_at,
+        note: i.note,
+    }
+}
+
+/// A day reconciled with its differences.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReconciledJson {
+    /// The run.
+    pub reconciliation: ReconciliationJson,
+    /// The day's differences (resolved ones too).
+    pub differences: Vec<DifferenceJson>,
+}
+
+/// Reconcile a provider's day now (the daily job does yesterday's by itself after 10:00 Beijing
+/// time): its bill is downloaded and every line matched with our payments, card recharges and
+/// refunds of that day. A bill that cannot be had (not ready, provider unreachable) is 503.
+/// Operators.
+#[utoipa::path(post, path = "/api/v1/admin/reconciliations", tag = "admin", request_body = ReconcileBody,
+    security(("bearer" = [])), responses((status = 200, body = ReconciledJson)))]
+async fn run_reconciliation(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Json(b): Json<ReconcileBody>,
+) -> ApiResult<Json<ReconciledJson>> {
+    let r = ctx.app.reconcile(&caller, &b.provider, &b.date).await?;
+    Ok(Json(ReconciledJson {
+        reconciliation: run_json(r.run),
+        differences: r.items.into_iter().map(difference_json).collect(),
+    }))
+}
+
+/// The latest reconciliation runs (60 days), newest first. Operators.
+#[utoipa::path(get, path = "/api/v1/admin/reconciliations", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = ListJson<ReconciliationJson>)))]
+async fn list_reconciliations(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+) -> ApiResult<Json<ListJson<ReconciliationJson>>> {
+    let items = ctx.app.reconciliation_runs(&caller).await?.into_iter().map(run_json).collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// The differences not yet resolved, oldest first. Operators.
+#[utoipa::path(get, path = "/api/v1/admin/reconciliation-differences", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = ListJson<DifferenceJson>)))]
+async fn open_differences(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+) -> ApiResult<Json<ListJson<DifferenceJson>>> {
+    let items = ctx.app.open_differences(&caller).await?.into_iter().map(difference_json).collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// What was done about a difference.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    /// 1 to 500 characters.
+    pub note: String,
+}
+
+/// Resolve a difference with a note; it leaves the list. Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/reconciliation-differences/{difference_id}/resolve", tag = "admin",
+    params(("difference_id" = String, Path, description = "The difference")), request_body = ResolveBody,
+    security(("bearer" = [])), responses((status = 204, description = "Resolved")))]
+async fn resolve_difference(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<String>,
+    Json(b): Json<ResolveBody>,
+) -> ApiResult<StatusCode> {
+    ctx.app.resolve_difference(&caller, &id, &b.note).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

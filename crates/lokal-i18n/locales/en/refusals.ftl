@@ -182,3 +182,4 @@ err-payment-chosen = this payment was already answered on its page (or closed)
 err-payment-amount-mismatch = the provider reports a different amount for this payment; an operator will check it
 err-payment-provider-unreachable = the payment provider could not be reached; please try again
 err-payment-provider-refused = the payment provider refused the payment ({ $code })
+err-bill-unavailable = the payment provider's bill for that day could not be had (not ready yet, or the provider could not be reached); try again later: { $why }

@@ -197,3 +197,4 @@ err-payment-chosen = 该笔支付已在支付页处理过（或已关闭）
 err-payment-amount-mismatch = 支付机构通知的金额与订单不符，平台将人工核对
 err-payment-provider-unreachable = 暂时无法连接支付机构，请稍后再试
 err-payment-provider-refused = 支付机构拒绝了该笔支付（{ $code }）
+err-bill-unavailable = 暂时无法获取该日的支付机构账单（尚未生成或无法连接），请稍后再试：{ $why }

@@ -106,6 +106,9 @@ impl PaymentGateway for Faulty {
     fn query_refund<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<RefundState, Unreachable>> {
         self.sandbox.query_refund(id)
     }
+    fn bill<'a>(&'a self, date: &'a str) -> BoxFuture<'a, Result<Vec<lokal_core::reconcile::Line>, Unreachable>> {
+        self.sandbox.bill(date)
+    }
 }
 
 async fn principal(app: &TestApp, token: &str) -> lokal_core::Principal {

@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use lokal_app::clock::{Clock, ManualClock};
 use lokal_pay::wechatpay::{ApiV3Key, PrivateKey, PublicKey};
 use lokal_pay::wechatpay_api as api;
+use lokal_pay::wechatpay_bill as bill;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
@@ -68,7 +69,14 @@ struct Books {
     faults: VecDeque<Fault>,
     callback_base: String,
     next_txn: u64,
+    /// Changes the tests make to the next bills (a line dropped, added, altered).
+    bill_edit: Option<BillEdit>,
+    /// The bill is not made yet (`STATEMENT_CREATING`).
+    bill_not_ready: bool,
 }
+
+/// A change to the bill as WeChat Pay would make it.
+pub type BillEdit = Arc<dyn Fn(&mut Vec<bill::Row>) + Send + Sync>;
 
 struct Fake {
     merchant_key: PublicKey,
@@ -76,6 +84,8 @@ struct Fake {
     api_v3_key: ApiV3Key,
     clock: Mutex<Arc<ManualClock>>,
     books: Mutex<Books>,
+    /// Its own address (for download links).
+    base: Mutex<String>,
 }
 
 /// The running fake.
@@ -177,6 +187,9 @@ async fn handle(State(fake): State<Arc<Fake>>, method: Method, uri: Uri, headers
         _ => {}
     }
     fake.books().accepted.push((method.to_string(), uri.path().to_owned()));
+    if uri.path() == "/v3/bill/tradebill" || uri.path() == "/v3/billdownload/file" {
+        return bills(&fake, uri.path());
+    }
     let answer = route(&fake, &method, uri.path(), &body);
     if fault == Some(Fault::ActThenHang) {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -219,6 +232,67 @@ fn route(fake: &Fake, method: &Method, path: &str, body: &str) -> Response {
         };
     }
     fake.error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such API")
+}
+
+/// The bill as WeChat Pay makes it from its books: a line per paid order (fee 0.6 %), a line per
+/// refund (its fee given back), then the tests' edits.
+fn bill_rows(fake: &Fake) -> Vec<bill::Row> {
+    let books = fake.books();
+    let mut rows = Vec::new();
+    let mut orders: Vec<_> = books.orders.values().collect();
+    orders.sort_by(|a, b| a.1.out_trade_no.cmp(&b.1.out_trade_no));
+    for (_, t) in orders.into_iter().filter(|(_, t)| matches!(t.trade_state.as_str(), "SUCCESS" | "REFUND")) {
+        let amount = t.amount.as_ref().map_or(0, |a| a.total);
+        rows.push(bill::Row {
+            time: "2026-12-07 10:00:00".into(),
+            transaction_id: t.transaction_id.clone().unwrap_or_default(),
+            out_trade_no: t.out_trade_no.clone(),
+            trade_state: "SUCCESS".into(),
+            order_amount: amount,
+            fee_e5: amount * 6,
+            ..bill::Row::default()
+        });
+    }
+    let mut refunds: Vec<_> = books.refunds.values().collect();
+    refunds.sort_by(|a, b| a.out_refund_no.cmp(&b.out_refund_no));
+    for r in refunds {
+        rows.push(bill::Row {
+            time: "2026-12-07 11:00:00".into(),
+            transaction_id: r.transaction_id.clone(),
+            out_trade_no: r.out_trade_no.clone(),
+            trade_state: "REFUND".into(),
+            refund_id: r.refund_id.clone(),
+            out_refund_no: r.out_refund_no.clone(),
+            refund_amount: r.amount.refund,
+            refund_status: r.state().to_owned(),
+            fee_e5: -r.amount.refund * 6,
+            ..bill::Row::default()
+        });
+    }
+    if let Some(edit) = &books.bill_edit {
+        edit(&mut rows);
+    }
+    rows
+}
+
+fn bills(fake: &Fake, path: &str) -> Response {
+    if fake.books().bill_not_ready {
+        return fake.error(StatusCode::BAD_REQUEST, "STATEMENT_CREATING", "账单生成中");
+    }
+    let rows = bill_rows(fake);
+    let text = bill::render(&rows, MCHID, APPID);
+    if path == "/v3/billdownload/file" {
+        // The file itself is not signed: its hash was in the first answer.
+        return (StatusCode::OK, text).into_response();
+    }
+    if rows.is_empty() {
+        return fake.error(StatusCode::BAD_REQUEST, "NO_STATEMENT_EXIST", "账单不存在");
+    }
+    fake.json(&serde_json::json!({
+        "hash_type": "SHA1",
+        "hash_value": bill::sha1_hex(text.as_bytes()),
+        "download_url": format!("{}/v3/billdownload/file?token=bill", fake.base.lock().expect("base")),
+    }))
 }
 
 fn prepay(fake: &Fake, path: &str, body: &str) -> Response {
@@ -307,10 +381,12 @@ impl FakeWechatPay {
             api_v3_key: ApiV3Key::new(API_V3_KEY.as_bytes()).expect("api v3 key"),
             clock: Mutex::new(clock),
             books: Mutex::default(),
+            base: Mutex::default(),
         });
         let app = Router::new().fallback(handle).with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
+        *fake.base.lock().expect("base") = base.clone();
         tokio::spawn(async move { axum::serve(listener, app).await });
         FakeWechatPay { base, fake }
     }
@@ -349,6 +425,16 @@ impl FakeWechatPay {
     /// The next calls fail as `faults` say, in order.
     pub fn fault(&self, faults: &[Fault]) {
         self.fake.books().faults.extend(faults.iter().copied());
+    }
+
+    /// Changes the next bills with `edit`.
+    pub fn edit_bill(&self, edit: impl Fn(&mut Vec<bill::Row>) + Send + Sync + 'static) {
+        self.fake.books().bill_edit = Some(Arc::new(edit));
+    }
+
+    /// Whether the bill is made yet.
+    pub fn bill_ready(&self, ready: bool) {
+        self.fake.books().bill_not_ready = !ready;
     }
 
     /// Requests whose signature verified, as (method, path).

@@ -1,0 +1,35 @@
+## Payments: providers, reconciliation against their bills (operators)
+
+provider-sandbox = Sandbox
+provider-wechatpay = WeChat Pay
+provider-alipay = Alipay
+recon-title = Reconciliation
+recon-open = Differences to look into
+recon-open-note = Each line is a payment or refund on which a provider's bill and our books disagree. Find out why (the provider's merchant platform, the order), put it right, then resolve it with a note of what was done: the note goes to the audit log.
+recon-none-open = Nothing to look into: every bill reconciled agrees with the books.
+recon-col-day = Day
+recon-col-provider = Provider
+recon-col-what = Difference
+recon-col-reference = Reference
+recon-col-ours = Our books
+recon-col-theirs = Provider's bill
+recon-col-resolve = Resolve
+recon-col-lines = Bill lines
+recon-col-matched = Matched
+recon-col-differences = Differences
+recon-col-fees = Fees
+recon-col-ran = Run at
+recon-note = What was done
+recon-resolve = Resolve
+recon-runs = Days reconciled
+recon-runs-note = Yesterday's bills are reconciled by themselves after 10:00 Beijing time. Days are Beijing days, as the providers cut their bills. Running a day again keeps what was resolved.
+recon-run = Reconcile this day
+recon-failed = bill not had
+recon-done-run = The day is reconciled.
+recon-done-resolved = The difference is resolved.
+recon-difference-missing-in-lokal = not in our books
+recon-difference-missing-at-provider = not on the bill
+recon-difference-amount-mismatch = other amount
+recon-difference-status-mismatch = other status
+recon-kind-payment = payment
+recon-kind-refund = refund

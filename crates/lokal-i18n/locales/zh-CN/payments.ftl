@@ -1,0 +1,35 @@
+## 支付：支付机构、与其账单对账（运营）
+
+provider-sandbox = 沙箱
+provider-wechatpay = 微信支付
+provider-alipay = 支付宝
+recon-title = 对账
+recon-open = 待处理差异
+recon-open-note = 每一行是支付机构账单与平台账目不一致的一笔支付或退款。请查明原因（支付机构商户平台、订单），处理后填写处理说明并标记已处理；说明会记入审计日志。
+recon-none-open = 没有待处理的差异：已对账的账单与账目一致。
+recon-col-day = 日期
+recon-col-provider = 支付机构
+recon-col-what = 差异
+recon-col-reference = 单号
+recon-col-ours = 平台账目
+recon-col-theirs = 机构账单
+recon-col-resolve = 处理
+recon-col-lines = 账单笔数
+recon-col-matched = 一致
+recon-col-differences = 差异
+recon-col-fees = 手续费
+recon-col-ran = 对账时间
+recon-note = 处理说明
+recon-resolve = 标记已处理
+recon-runs = 已对账日期
+recon-runs-note = 每天北京时间 10:00 后自动对账前一天的账单。日期按北京时间（与支付机构出账一致）。重新对账会保留已处理的差异。
+recon-run = 对账该日
+recon-failed = 未取得账单
+recon-done-run = 该日已对账。
+recon-done-resolved = 差异已处理。
+recon-difference-missing-in-lokal = 平台无此记录
+recon-difference-missing-at-provider = 账单无此记录
+recon-difference-amount-mismatch = 金额不一致
+recon-difference-status-mismatch = 状态不一致
+recon-kind-payment = 支付
+recon-kind-refund = 退款

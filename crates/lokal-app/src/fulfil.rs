@@ -283,8 +283,12 @@ impl App {
                 created_at: now,
                 link: format!("/orders/{}/track", o.order.id),
                 read_at: None,
+                kind: lokal_core::notice::MessageKind::OrderUpdate.as_str().into(),
+                params: crate::outbound::params_json(serde_json::json!({
+                    "store": store, "code": o.detail.code, "table": o.detail.table_code, "status": "ready",
+                })),
             };
-            self.notifier().notify(&mut tx, &message).await?;
+            self.send_message(&mut tx, &message).await?;
         }
         tx.commit().await?;
         self.publish(&o, "ready");

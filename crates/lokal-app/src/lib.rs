@@ -33,8 +33,9 @@
 //!   touches), [`analytics`] (dashboards, rollups).
 //! - Feedback and retention: [`reviews`], [`customers`] (customer lists), [`membership`] (cards),
 //!   [`loyalty`] (points, stored value), [`messages`] (to members), [`chats`] (consultation).
-//! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`live`] (the live
-//!   bus).
+//! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`outbound`] (sends
+//!   by SMS, e-mail and webhook: the message gateway port, the delivery worker), [`live`] (the
+//!   live bus).
 //! - The frame: [`error`], [`clock`], [`page`] (cursor pagination), [`site`] (`[site]`),
 //!   [`jobs`] (housekeeping, commerce and payments ticks).
 
@@ -70,6 +71,7 @@ pub mod merchants;
 pub mod messages;
 pub mod notify;
 pub mod orders;
+pub mod outbound;
 pub mod page;
 pub mod payments;
 pub mod ratelimit;
@@ -145,6 +147,9 @@ pub struct App {
     /// The payment providers; the first is the one new payments use unless one is asked for.
     gateways: Arc<Vec<Arc<dyn payments::PaymentGateway>>>,
     notifier: Arc<dyn notify::Notifier>,
+    messages: Arc<outbound::MessageSettings>,
+    message_gateways: Arc<Vec<Arc<dyn outbound::MessageGateway>>>,
+    sender_wake: Arc<tokio::sync::Notify>,
     sandbox: Arc<payments::Sandbox>,
     delivery: Arc<delivery_settings::DeliverySettings>,
     site: Arc<site::Site>,
@@ -170,6 +175,9 @@ impl App {
             payments: Arc::default(),
             gateways: Arc::new(Vec::new()),
             notifier: Arc::new(notify::OutboxNotifier),
+            messages: Arc::default(),
+            message_gateways: Arc::default(),
+            sender_wake: Arc::default(),
             sandbox: Arc::new(payments::Sandbox::new(b"", 0, None)),
             delivery: Arc::default(),
             site: Arc::default(),
@@ -288,6 +296,38 @@ impl App {
     pub fn with_notifier(mut self, notifier: Arc<dyn notify::Notifier>) -> Self {
         self.notifier = notifier;
         self
+    }
+
+    /// The same app sending messages as `settings` say through `gateways` (the outbox and the
+    /// message centre always).
+    pub fn with_messages(
+        mut self,
+        settings: outbound::MessageSettings,
+        gateways: Vec<Arc<dyn outbound::MessageGateway>>,
+    ) -> Self {
+        self.messages = Arc::new(settings);
+        self.message_gateways = Arc::new(gateways);
+        self
+    }
+
+    /// The message settings.
+    pub fn message_settings(&self) -> &outbound::MessageSettings {
+        &self.messages
+    }
+
+    /// The gateway of `channel`, if one is configured.
+    pub fn message_gateway(&self, channel: lokal_core::notice::Channel) -> Option<&dyn outbound::MessageGateway> {
+        self.message_gateways.iter().find(|g| g.channel() == channel).map(|g| g.as_ref())
+    }
+
+    /// Wakes the delivery worker (a message was recorded).
+    pub(crate) fn wake_sender(&self) {
+        self.sender_wake.notify_one();
+    }
+
+    /// Resolves when a message was recorded since the last call (the delivery worker waits on it).
+    pub async fn sender_woken(&self) {
+        self.sender_wake.notified().await;
     }
 
     /// The notifier in use.

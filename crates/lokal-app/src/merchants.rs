@@ -109,8 +109,12 @@ impl App {
                 created_at: now,
                 link: "/account#invitations".into(),
                 read_at: None,
+                kind: lokal_core::notice::MessageKind::StaffInvitation.as_str().into(),
+                params: crate::outbound::params_json(serde_json::json!({
+                    "merchant": m.name, "role": Role::Staff(role).as_str(),
+                })),
             };
-            self.notifier().notify(&mut tx, &message).await?;
+            self.send_message(&mut tx, &message).await?;
         }
         tx.commit().await?;
         Ok(row)

@@ -159,8 +159,12 @@ impl App {
                     created_at: at,
                     link: format!("/me/cards/{merchant}"),
                     read_at: None,
+                    kind: lokal_core::notice::MessageKind::MemberMessage.as_str().into(),
+                    params: crate::outbound::params_json(serde_json::json!({
+                        "merchant": merchant_name, "subject": subject,
+                    })),
                 };
-                self.notifier().notify(&mut tx, &message).await?;
+                self.send_message(&mut tx, &message).await?;
                 store::insert_delivery(&mut tx, &row, user, "delivered", Some(&message.id)).await?;
                 delivered += 1;
             }

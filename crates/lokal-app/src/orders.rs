@@ -479,9 +479,11 @@ impl App {
             return Ok(Some((m, kind)));
         };
         let mut codes = Vec::new();
+        let mut ids = Vec::new();
         for _ in 0..order.quantity {
-            let v = self.issue_voucher(tx, order, &deal.row, now).await?;
-            codes.push(v);
+            let (id, code) = self.issue_voucher(tx, order, &deal.row, now).await?;
+            ids.push(id);
+            codes.push(code);
         }
         // Written in the buyer's language: the one they saved, else the platform's.
         let lang = self.lang_of(tx, order.user_id).await?;
@@ -498,10 +500,24 @@ impl App {
             subject: render(lang, &Msg::new("notify-vouchers-subject").with("deal", deal.row.title.as_str())),
             body: render(lang, &body),
             created_at: now,
-            link: "/me/vouchers".into(),
+            // One voucher: its own page with the QR code; several: the list of them.
+            link: match ids.as_slice() {
+                [one] => format!("/me/vouchers/{one}"),
+                _ => "/me/vouchers".into(),
+            },
             read_at: None,
+            kind: lokal_core::notice::MessageKind::VoucherIssued.as_str().into(),
+            params: String::new(),
         };
-        self.notifier().notify(tx, &message).await?;
+        let link = self.message_settings().link(&message.link);
+        let params = serde_json::json!({
+            "deal": deal.row.title,
+            "codes": codes.iter().map(VoucherCode::display).collect::<Vec<_>>().join(", "),
+            "quantity": order.quantity,
+            "link": link,
+        });
+        let message = outbox::MessageRow { params: crate::outbound::params_json(params), ..message };
+        self.send_message(tx, &message).await?;
         Ok(None)
     }
 
@@ -521,7 +537,7 @@ impl App {
         order: &OrderRow,
         deal: &deals::DealRow,
         now: Timestamp,
-    ) -> Result<VoucherCode, AppError> {
+    ) -> Result<(VoucherId, VoucherCode), AppError> {
         // 60 random bits: a collision is astronomically rare, and the unique index catches it.
         for _ in 0..3 {
             let code = VoucherCode::from_entropy(crate::secret::random_u64()?);
@@ -543,7 +559,7 @@ impl App {
                 updated_at: now,
             };
             if vouchers::insert(tx, &v).await? {
-                return Ok(code);
+                return Ok((v.id, code));
             }
         }
         Err(AppError::internal(std::io::Error::other("three voucher code collisions in a row")))

@@ -44,6 +44,7 @@ pub mod loyalty;
 pub mod membership;
 pub mod money;
 pub mod msg;
+pub mod notice;
 pub mod photo;
 pub mod promo;
 pub mod reconcile;

@@ -182,6 +182,8 @@ mod tests {
         round_trips(&crate::customers::Segment::ALL);
         round_trips(&crate::membership::Level::ALL);
         round_trips(&crate::analytics::Granularity::ALL);
+        round_trips(&crate::notice::MessageKind::ALL);
+        round_trips(&crate::notice::Channel::ALL);
     }
 
     #[test]

@@ -69,6 +69,7 @@ const MIGRATIONS: &[(i64, &str, Script)] = &[
     (25, "security", Script::Both(include_str!("../migrations/0025_security.sql"))),
     (26, "durable_payments", Script::Both(include_str!("../migrations/0026_durable_payments.sql"))),
     (27, "reconciliation", Script::Both(include_str!("../migrations/0027_reconciliation.sql"))),
+    (28, "message_sends", Script::Both(include_str!("../migrations/0028_message_sends.sql"))),
 ];
 
 /// The backend's migrations, in order, as sqlx runs them.

@@ -39,6 +39,7 @@ pub mod riders;
 pub mod rollups;
 mod row;
 pub mod sandbox;
+pub mod sends;
 pub mod sessions;
 pub mod stores;
 pub mod takeout;

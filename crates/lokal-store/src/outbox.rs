@@ -26,12 +26,17 @@ pub struct MessageRow {
     pub link: String,
     /// When its recipient opened the message centre after it came; `None` while unread.
     pub read_at: Option<Timestamp>,
+    /// What kind of message (`voucher_issued`, `order_update`, …): which channels it goes out on.
+    pub kind: String,
+    /// The values its text was made from, JSON (an SMS template is filled with them).
+    pub params: String,
 }
 
 /// Records a message.
 pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MessageRow) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO outbox (id, user_id, channel, subject, body, created_at, link, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO outbox (id, user_id, channel, subject, body, created_at, link, read_at, kind, params) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&m.id)
     .bind(m.user_id.to_string())
@@ -41,6 +46,8 @@ pub async fn insert<'e>(ex: impl Executor<'e, Database = Any>, m: &MessageRow) -
     .bind(m.created_at.millis())
     .bind(&m.link)
     .bind(m.read_at.map(Timestamp::millis))
+    .bind(&m.kind)
+    .bind(&m.params)
     .execute(ex)
     .await?;
     Ok(())
@@ -53,7 +60,8 @@ pub async fn for_user<'e>(
     limit: i64,
 ) -> Result<Vec<MessageRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT id, user_id, channel, subject, body, created_at, link, read_at FROM outbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        "SELECT id, user_id, channel, subject, body, created_at, link, read_at, kind, params FROM outbox \
+         WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user.to_string())
     .bind(limit)
@@ -72,6 +80,8 @@ impl FromRow<'_, AnyRow> for MessageRow {
             created_at: time(r, "created_at")?,
             link: get(r, "link")?,
             read_at: opt_time(r, "read_at")?,
+            kind: get(r, "kind")?,
+            params: get(r, "params")?,
         })
     }
 }
@@ -126,4 +136,14 @@ pub async fn badges<'e>(ex: impl Executor<'e, Database = Any>, user: UserId) -> 
     .fetch_one(ex)
     .await?;
     Ok((get(&row, "chats")?, get(&row, "messages")?))
+}
+
+/// A message by id.
+pub async fn get_by_id<'e>(ex: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<MessageRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, channel, subject, body, created_at, link, read_at, kind, params FROM outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await?)
 }

@@ -134,6 +134,8 @@ async fn minimal_tx(m: &Minimal) -> anyhow::Result<()> {
         created_at: at,
         link: String::new(),
         read_at: None,
+        kind: "voucher_issued".into(),
+        params: "{}".into(),
     };
     lokal_store::outbox::insert(&mut *tx, &message).await?;
     lokal_store::vouchers::take_uses(&mut tx, voucher.id, 1, at).await?;

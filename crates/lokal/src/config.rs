@@ -22,6 +22,8 @@ pub struct Config {
     pub payments: PaymentSettings,
     /// WeChat Pay API v3 credentials (`lokal payments check` verifies them).
     pub wechatpay: lokal_pay::wechatpay::Settings,
+    /// Which messages leave the box on which channel; the webhook gateway.
+    pub messages: lokal_app::outbound::MessageSettings,
     /// Riders' pay, dispatch and tracking.
     pub delivery: lokal_app::delivery_settings::DeliverySettings,
     /// Default language and the city's time zone.
@@ -180,6 +182,7 @@ impl Config {
             shown.payments.sandbox_secret = "***".into();
         }
         shown.wechatpay = shown.wechatpay.redacted();
+        shown.messages = shown.messages.redacted();
         Ok(toml::to_string_pretty(&shown)?)
     }
 }

@@ -126,6 +126,21 @@ impl Application {
             }
         });
         let app = self.app.clone();
+        let sender = tokio::spawn(async move {
+            // Woken when a message is recorded (a moment later, so its transaction has
+            // committed), and every second for retries that fall due.
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = every.tick() => {}
+                    () = app.sender_woken() => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+                if let Err(e) = app.deliver_messages().await {
+                    tracing::warn!(error = %e, "delivery worker failed");
+                }
+            }
+        });
+        let app = self.app.clone();
         let dispatcher = tokio::spawn(async move {
             let secs = app.delivery_settings().dispatch_interval_secs.max(1);
             let mut every = tokio::time::interval(Duration::from_secs(secs));
@@ -144,6 +159,7 @@ impl Application {
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         jobs.abort();
         payments.abort();
+        sender.abort();
         dispatcher.abort();
         if let Some(m) = metrics {
             m.abort();
@@ -174,8 +190,10 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
     for gateway in gateways(config)? {
         app = app.with_gateway(gateway);
     }
+    let senders = lokal_app::outbound::configured_gateways(&config.messages).map_err(|e| anyhow::anyhow!(e))?;
     Ok(app
         .with_default_gateway(&config.payments.provider)
+        .with_messages(config.messages.clone(), senders)
         .with_delivery(config.delivery.clone())
         .with_site(site)
         .with_media(Arc::new(lokal_media::LocalDir::new(config.media_dir()))))

@@ -23,6 +23,8 @@ pub fn router() -> OpenApiRouter<Ctx> {
         .routes(routes!(run_reconciliation, list_reconciliations))
         .routes(routes!(open_differences))
         .routes(routes!(resolve_difference))
+        .routes(routes!(dead_letters))
+        .routes(routes!(retry_send))
 }
 
 /// A platform-wide role to grant.
@@ -331,5 +333,62 @@ async fn resolve_difference(
     Json(b): Json<ResolveBody>,
 ) -> ApiResult<StatusCode> {
     ctx.app.resolve_difference(&caller, &id, &b.note).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A message on one channel that was given up.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SendJson {
+    /// The send.
+    pub id: String,
+    /// The outbox message.
+    pub message_id: String,
+    /// `sms`, `email` or `webhook`.
+    pub channel: String,
+    /// The phone or e-mail address (empty for the webhook).
+    pub address: String,
+    /// `pending`, `sent` or `dead`.
+    pub status: String,
+    /// Tries that failed.
+    pub attempts: i64,
+    /// Why the last try failed.
+    pub last_error: String,
+    /// When it was recorded.
+    pub created_at: lokal_core::Timestamp,
+}
+
+/// Messages given up after their last try (dead letters), newest first. Operators.
+#[utoipa::path(get, path = "/api/v1/admin/dead-letters", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = ListJson<SendJson>)))]
+async fn dead_letters(State(ctx): State<Ctx>, Caller(caller, _): Caller) -> ApiResult<Json<ListJson<SendJson>>> {
+    let items = ctx
+        .app
+        .dead_letters(&caller)
+        .await?
+        .into_iter()
+        .map(|s| SendJson {
+            id: s.id,
+            message_id: s.message_id,
+            channel: s.channel,
+            address: s.address,
+            status: s.status,
+            attempts: s.attempts,
+            last_error: s.last_error,
+            created_at: s.created_at,
+        })
+        .collect();
+    Ok(Json(ListJson { items, next_cursor: None }))
+}
+
+/// Send a dead letter again (its tries counted afresh). Operators; audited.
+#[utoipa::path(post, path = "/api/v1/admin/dead-letters/{send_id}/retry", tag = "admin",
+    params(("send_id" = String, Path, description = "The send")), security(("bearer" = [])),
+    responses((status = 204, description = "Due again")))]
+async fn retry_send(
+    State(ctx): State<Ctx>,
+    Caller(caller, _): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    ctx.app.retry_dead_letter(&caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -60,6 +60,7 @@ not-found-payment = payment not found
 not-found-payment-provider = payment provider not found
 not-found-refund = refund not found
 not-found-difference = reconciliation difference not found
+not-found-send = message send not found
 not-found-quote = quote not found
 not-found-redemption = redemption not found
 not-found-review = review not found

@@ -60,6 +60,7 @@ not-found-payment = 支付记录不存在
 not-found-payment-provider = 支付方式不存在
 not-found-refund = 退款记录不存在
 not-found-difference = 对账差异不存在
+not-found-send = 消息发送记录不存在
 not-found-quote = 结算信息不存在，请重新结算
 not-found-redemption = 核销记录不存在
 not-found-review = 评价不存在

@@ -31,6 +31,7 @@ mod membership;
 mod money;
 mod notifications;
 mod operations;
+mod outbound;
 mod reconcile;
 mod reviews;
 mod search;

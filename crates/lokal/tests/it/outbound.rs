@@ -1,0 +1,169 @@
+//! Messages that leave the box (issue K), through the signed webhook gateway to a local
+//! receiver that verifies every signature: the voucher message carries the codes and an absolute
+//! link to the QR page; a failing gateway is retried with backoff; the last failure (or a
+//! refusal) makes a dead letter that operators list and send again.
+
+use crate::commerce::{buy, create_deal, shop};
+use crate::harness::TestApp;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+const SECRET: &str = "webhook-test-secret";
+
+/// A gateway behind Lokal's webhook: it checks `Lokal-Signature`, answers the statuses it is
+/// told to (then 200), and keeps what it took.
+#[derive(Clone, Default)]
+struct Receiver {
+    answers: Arc<Mutex<VecDeque<u16>>>,
+    taken: Arc<Mutex<Vec<Value>>>,
+    forged: Arc<Mutex<usize>>,
+}
+
+async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let sig = headers.get("lokal-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let verifier = lokal_app::payments::Sandbox::new(SECRET.as_bytes(), 300, None);
+    let (t, _) = sig.split_once(',').unwrap_or_default();
+    let t: i64 = t.trim_start_matches("t=").parse().unwrap_or(0);
+    if verifier.sign(&body, lokal_core::Timestamp::from_millis(t * 1000)) != sig {
+        *r.forged.lock().expect("forged") += 1;
+        return StatusCode::UNAUTHORIZED;
+    }
+    let status = r.answers.lock().expect("answers").pop_front().unwrap_or(200);
+    if status == 200 {
+        r.taken.lock().expect("taken").push(serde_json::from_slice(&body).expect("json"));
+    }
+    StatusCode::from_u16(status).expect("status")
+}
+
+async fn receiver() -> (Receiver, String) {
+    let r = Receiver::default();
+    let app = Router::new().fallback(receive).with_state(r.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (r, url)
+}
+
+async fn spawn(url: &str, max_attempts: i64) -> TestApp {
+    let url = url.to_owned();
+    TestApp::spawn_config(move |c| {
+        c.messages.webhook_url = url;
+        // Only the vouchers' messages: the shop's staff invitations would go out too.
+        c.messages.webhook = vec![lokal_core::notice::MessageKind::VoucherIssued];
+        c.messages.webhook_secret = SECRET.into();
+        c.messages.public_url = "https://lokal.example".into();
+        c.messages.max_attempts = max_attempts;
+        c.messages.timeout_ms = 500;
+    })
+    .await
+}
+
+/// The sends of the newest message to `user`, once none is due or being tried (the server's
+/// worker runs on its own; a send being tried is leased for a minute, longer than any backoff
+/// these tests reach).
+async fn settle(app: &TestApp, user: &str) -> Vec<lokal_store::sends::SendRow> {
+    for _ in 0..100 {
+        let id: lokal_core::UserId = user.parse().expect("user id");
+        let messages = lokal_store::outbox::for_user(app.app.db().pool(), id, 1).await.expect("messages");
+        if let Some(m) = messages.first() {
+            let sends = app.app.sends_of(&m.id).await.expect("sends");
+            let now = app.app.now();
+            let busy = sends
+                .iter()
+                .any(|s| s.status == "pending" && (s.next_attempt_at <= now || s.next_attempt_at > now.plus_secs(50)));
+            if !sends.is_empty() && !busy {
+                return sends;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the message was not tried");
+}
+
+/// A voucher bought: its message leaves the box once, signed, with the code, the deal and the
+/// link to the voucher's QR page on this site's public address.
+#[tokio::test]
+async fn the_voucher_message_leaves_the_box_signed_with_its_code_and_qr_link() {
+    let (r, url) = receiver().await;
+    let app = spawn(&url, 8).await;
+    let s = shop(&app, "Outbound").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, user) = app.user("sms@test.lokal").await;
+    let order = buy(&app, &deal, &me, 1).await;
+    let sends = settle(&app, &user).await;
+    assert_eq!(
+        sends.iter().map(|s| (s.channel.as_str(), s.status.as_str())).collect::<Vec<_>>(),
+        [("webhook", "sent")]
+    );
+    let taken = r.taken.lock().expect("taken").clone();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    let m = &taken[0];
+    let voucher = &order["vouchers"][0];
+    let link = format!("https://lokal.example/me/vouchers/{}", voucher["id"].as_str().expect("voucher id"));
+    assert_eq!((m["kind"].as_str(), m["link"].as_str()), (Some("voucher_issued"), Some(link.as_str())), "{m}");
+    let code = voucher["code"].as_str().expect("code");
+    assert_eq!(m["params"]["codes"].as_str(), Some(code));
+    assert_eq!(m["params"]["link"].as_str(), Some(link.as_str()));
+    assert!(m["body"].as_str().is_some_and(|b| b.contains(code)), "{m}");
+    assert_eq!(*r.forged.lock().expect("forged"), 0);
+}
+
+/// A gateway that fails twice is tried again after 10 s and 20 s and then takes the message,
+/// once; one that never takes it makes a dead letter after the last try, which an operator lists
+/// and sends again; a refusal (4xx) is a dead letter at once.
+#[tokio::test]
+async fn failures_are_retried_with_backoff_and_the_last_one_makes_a_dead_letter_operators_resend() {
+    let (r, url) = receiver().await;
+    let app = spawn(&url, 3).await;
+    let s = shop(&app, "Retrying").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, user) = app.user("retry-sms@test.lokal").await;
+    r.answers.lock().expect("answers").extend([500, 503]);
+    buy(&app, &deal, &me, 1).await;
+    let first = settle(&app, &user).await;
+    assert_eq!((first[0].status.as_str(), first[0].attempts), ("pending", 1), "{first:?}");
+    app.clock.advance_secs(10);
+    app.app.deliver_messages().await.expect("deliver");
+    let second = settle(&app, &user).await;
+    assert_eq!((second[0].status.as_str(), second[0].attempts), ("pending", 2));
+    app.clock.advance_secs(19);
+    assert_eq!(app.app.deliver_messages().await.expect("deliver").sent, 0, "not due before 20 s");
+    app.clock.advance_secs(1);
+    assert_eq!(app.app.deliver_messages().await.expect("deliver").sent, 1);
+    assert_eq!(r.taken.lock().expect("taken").len(), 1);
+
+    // Three failures: dead.
+    r.answers.lock().expect("answers").extend([500, 500, 500]);
+    buy(&app, &deal, &me, 1).await;
+    settle(&app, &user).await;
+    app.clock.advance_secs(10);
+    app.app.deliver_messages().await.expect("deliver");
+    app.clock.advance_secs(20);
+    assert_eq!(app.app.deliver_messages().await.expect("deliver").dead, 1);
+    let admin = app.admin().await;
+    let dead = app.get("/api/v1/admin/dead-letters", Some(&admin)).await.json();
+    let items = dead["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{dead}");
+    assert_eq!(
+        (items[0]["attempts"].as_i64(), items[0]["last_error"].as_str()),
+        (Some(3), Some("the webhook answered 500"))
+    );
+    assert_eq!(app.get("/api/v1/admin/dead-letters", Some(&me)).await.status, 403);
+    let retry = format!("/api/v1/admin/dead-letters/{}/retry", items[0]["id"].as_str().expect("id"));
+    assert_eq!(app.post(&retry, &json!({}), Some(&admin)).await.status, 204);
+    let sent = settle(&app, &user).await;
+    assert_eq!(sent[0].status, "sent");
+    assert_eq!(r.taken.lock().expect("taken").len(), 2);
+    assert_eq!(app.post(&retry, &json!({}), Some(&admin)).await.status, 404, "not dead any more");
+
+    // A refusal is final at once.
+    r.answers.lock().expect("answers").push_back(422);
+    buy(&app, &deal, &me, 1).await;
+    let refused = settle(&app, &user).await;
+    assert_eq!((refused[0].status.as_str(), refused[0].attempts), ("dead", 1));
+}

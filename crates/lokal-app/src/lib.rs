@@ -34,7 +34,8 @@
 //! - Feedback and retention: [`reviews`], [`customers`] (customer lists), [`membership`] (cards),
 //!   [`loyalty`] (points, stored value), [`messages`] (to members), [`chats`] (consultation).
 //! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`outbound`] (sends
-//!   by SMS, e-mail and webhook: the message gateway port, the delivery worker), [`live`] (the
+//!   by SMS, e-mail and webhook: the message gateway port, the delivery worker), [`email`]
+//!   (SMTP), [`live`] (the
 //!   live bus).
 //! - The frame: [`error`], [`clock`], [`page`] (cursor pagination), [`site`] (`[site]`),
 //!   [`jobs`] (housekeeping, commerce and payments ticks).
@@ -58,6 +59,7 @@ pub mod delivery_settings;
 pub mod discounts;
 pub mod discovery;
 pub mod dispatch;
+pub mod email;
 pub mod error;
 pub mod fulfil;
 pub mod idempotency;

@@ -328,10 +328,15 @@ impl MessageGateway for Webhook {
     }
 }
 
-/// The gateways `settings` configure on their own (the webhook); SMS and e-mail come from
-/// their own sections.
-pub fn configured_gateways(settings: &MessageSettings) -> Result<Vec<Arc<dyn MessageGateway>>, String> {
+/// The gateways configured: the webhook (`[messages] webhook_url`), SMTP (`[smtp] host`).
+pub fn configured_gateways(
+    settings: &MessageSettings,
+    smtp: &crate::email::SmtpSettings,
+) -> Result<Vec<Arc<dyn MessageGateway>>, String> {
     let mut out: Vec<Arc<dyn MessageGateway>> = Vec::new();
+    if !smtp.host.is_empty() {
+        out.push(Arc::new(crate::email::Smtp::new(smtp)?));
+    }
     if !settings.webhook_url.is_empty() {
         let timeout = std::time::Duration::from_millis(settings.timeout_ms.max(1));
         out.push(Arc::new(Webhook::new(&settings.webhook_url, &settings.webhook_secret, timeout)?));

@@ -24,6 +24,8 @@ pub struct Config {
     pub wechatpay: lokal_pay::wechatpay::Settings,
     /// Which messages leave the box on which channel; the webhook gateway.
     pub messages: lokal_app::outbound::MessageSettings,
+    /// The mail server that sends e-mail.
+    pub smtp: lokal_app::email::SmtpSettings,
     /// Riders' pay, dispatch and tracking.
     pub delivery: lokal_app::delivery_settings::DeliverySettings,
     /// Default language and the city's time zone.
@@ -183,6 +185,7 @@ impl Config {
         }
         shown.wechatpay = shown.wechatpay.redacted();
         shown.messages = shown.messages.redacted();
+        shown.smtp = shown.smtp.redacted();
         Ok(toml::to_string_pretty(&shown)?)
     }
 }

@@ -190,7 +190,8 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
     for gateway in gateways(config)? {
         app = app.with_gateway(gateway);
     }
-    let senders = lokal_app::outbound::configured_gateways(&config.messages).map_err(|e| anyhow::anyhow!(e))?;
+    let senders =
+        lokal_app::outbound::configured_gateways(&config.messages, &config.smtp).map_err(|e| anyhow::anyhow!(e))?;
     Ok(app
         .with_default_gateway(&config.payments.provider)
         .with_messages(config.messages.clone(), senders)

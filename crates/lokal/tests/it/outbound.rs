@@ -167,3 +167,109 @@ async fn failures_are_retried_with_backoff_and_the_last_one_makes_a_dead_letter_
     let refused = settle(&app, &user).await;
     assert_eq!((refused[0].status.as_str(), refused[0].attempts), ("dead", 1));
 }
+
+/// A mail server on a local port that speaks enough SMTP for a client: it answers `MAIL FROM`
+/// with the codes it is told to (then 250) and keeps each message's DATA.
+#[derive(Clone, Default)]
+struct Sink {
+    answers: Arc<Mutex<VecDeque<u16>>>,
+    mails: Arc<Mutex<Vec<String>>>,
+}
+
+async fn smtp_session(sink: Sink, stream: tokio::net::TcpStream) -> std::io::Result<()> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    write.write_all(b"220 sink.test ESMTP\r\n").await?;
+    while let Some(line) = lines.next_line().await? {
+        let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+        let answer = match verb.as_str() {
+            "EHLO" | "HELO" => "250 sink.test\r\n".to_owned(),
+            "MAIL" => match sink.answers.lock().expect("answers").pop_front() {
+                Some(451) => "451 4.3.0 try again later\r\n".to_owned(),
+                Some(550) => "550 5.1.1 no such mailbox\r\n".to_owned(),
+                _ => "250 2.1.0 ok\r\n".to_owned(),
+            },
+            "RCPT" | "RSET" | "NOOP" => "250 ok\r\n".to_owned(),
+            "DATA" => {
+                write.write_all(b"354 go ahead\r\n").await?;
+                let mut data = String::new();
+                while let Some(l) = lines.next_line().await? {
+                    if l == "." {
+                        break;
+                    }
+                    data.push_str(&l);
+                    data.push('\n');
+                }
+                sink.mails.lock().expect("mails").push(data);
+                "250 2.0.0 queued\r\n".to_owned()
+            }
+            "QUIT" => {
+                write.write_all(b"221 bye\r\n").await?;
+                return Ok(());
+            }
+            _ => "502 5.5.2 what\r\n".to_owned(),
+        };
+        write.write_all(answer.as_bytes()).await?;
+    }
+    Ok(())
+}
+
+async fn sink() -> (Sink, u16) {
+    let s = Sink::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let served = s.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(smtp_session(served.clone(), stream));
+        }
+    });
+    (s, port)
+}
+
+/// The voucher e-mail goes to the buyer's address through SMTP, in their language, with the code
+/// and the QR page's link; a server that says "try later" (451) is tried again, one that refuses
+/// the mailbox (550) makes a dead letter at once.
+#[tokio::test]
+async fn the_voucher_e_mail_goes_out_by_smtp_and_a_temporary_refusal_is_retried() {
+    let (mails, port) = sink().await;
+    let app = TestApp::spawn_config(move |c| {
+        c.smtp.host = "127.0.0.1".into();
+        c.smtp.port = port;
+        c.smtp.security = "none".into();
+        c.smtp.from = "Lokal <noreply@lokal.example>".into();
+        c.smtp.timeout_ms = 2_000;
+        c.messages.email = vec![lokal_core::notice::MessageKind::VoucherIssued];
+        c.messages.public_url = "https://lokal.example".into();
+    })
+    .await;
+    let s = shop(&app, "Mailing").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let (me, user) = app.user("mail@test.lokal").await;
+    let order = buy(&app, &deal, &me, 1).await;
+    let sent = settle(&app, &user).await;
+    assert_eq!(sent.iter().map(|s| (s.channel.as_str(), s.status.as_str())).collect::<Vec<_>>(), [("email", "sent")]);
+    let mail = mails.mails.lock().expect("mails")[0].clone();
+    let code = order["vouchers"][0]["code"].as_str().expect("code");
+    assert!(mail.contains("To: mail@test.lokal") && mail.contains("From: Lokal <noreply@lokal.example>"), "{mail}");
+    assert!(mail.contains("Subject: =?utf-8?"), "a Chinese subject, encoded: {mail}");
+    assert!(mail.contains("Content-Transfer-Encoding: base64"), "{mail}");
+    let (_, encoded) = mail.split_once("\n\n").expect("headers, then the body");
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.decode(encoded.replace('\n', "")).expect("base64");
+    let body = String::from_utf8(body).expect("utf-8");
+    let link = format!("https://lokal.example/me/vouchers/{}", order["vouchers"][0]["id"].as_str().expect("id"));
+    assert!(body.contains(code) && body.contains("券码") && body.contains(&link), "{body}");
+    mails.answers.lock().expect("answers").push_back(451);
+    buy(&app, &deal, &me, 1).await;
+    let later = settle(&app, &user).await;
+    assert_eq!((later[0].status.as_str(), later[0].attempts), ("pending", 1));
+    app.clock.advance_secs(10);
+    assert_eq!(app.app.deliver_messages().await.expect("deliver").sent, 1);
+    mails.answers.lock().expect("answers").push_back(550);
+    buy(&app, &deal, &me, 1).await;
+    let refused = settle(&app, &user).await;
+    assert_eq!((refused[0].status.as_str(), refused[0].attempts), ("dead", 1), "{refused:?}");
+    assert_eq!(mails.mails.lock().expect("mails").len(), 2);
+}

@@ -35,7 +35,7 @@
 //!   [`loyalty`] (points, stored value), [`messages`] (to members), [`chats`] (consultation).
 //! - Messages and live pages: [`notify`] (the notifier port, the outbox), [`outbound`] (sends
 //!   by SMS, e-mail and webhook: the message gateway port, the delivery worker), [`email`]
-//!   (SMTP), [`live`] (the
+//!   (SMTP), [`sms`] (Alibaba Cloud SMS), [`live`] (the
 //!   live bus).
 //! - The frame: [`error`], [`clock`], [`page`] (cursor pagination), [`site`] (`[site]`),
 //!   [`jobs`] (housekeeping, commerce and payments ticks).
@@ -84,6 +84,7 @@ pub mod riders;
 pub mod secret;
 pub mod settlement;
 pub mod site;
+pub mod sms;
 pub mod stores;
 pub mod takeout;
 mod timeline;

@@ -328,12 +328,19 @@ impl MessageGateway for Webhook {
     }
 }
 
-/// The gateways configured: the webhook (`[messages] webhook_url`), SMTP (`[smtp] host`).
+/// The gateways configured: SMS (`[sms] provider`), SMTP (`[smtp] host`), the webhook
+/// (`[messages] webhook_url`).
 pub fn configured_gateways(
     settings: &MessageSettings,
     smtp: &crate::email::SmtpSettings,
+    sms: &crate::sms::SmsSettings,
 ) -> Result<Vec<Arc<dyn MessageGateway>>, String> {
     let mut out: Vec<Arc<dyn MessageGateway>> = Vec::new();
+    match sms.provider.as_str() {
+        "" => {}
+        "aliyun" => out.push(Arc::new(crate::sms::AliyunSms::new(sms)?)),
+        other => return Err(format!("[sms] provider must be aliyun or empty, not {other:?}")),
+    }
     if !smtp.host.is_empty() {
         out.push(Arc::new(crate::email::Smtp::new(smtp)?));
     }

@@ -26,6 +26,8 @@ pub struct Config {
     pub messages: lokal_app::outbound::MessageSettings,
     /// The mail server that sends e-mail.
     pub smtp: lokal_app::email::SmtpSettings,
+    /// The SMS gateway and its templates.
+    pub sms: lokal_app::sms::SmsSettings,
     /// Riders' pay, dispatch and tracking.
     pub delivery: lokal_app::delivery_settings::DeliverySettings,
     /// Default language and the city's time zone.
@@ -186,6 +188,7 @@ impl Config {
         shown.wechatpay = shown.wechatpay.redacted();
         shown.messages = shown.messages.redacted();
         shown.smtp = shown.smtp.redacted();
+        shown.sms = shown.sms.redacted();
         Ok(toml::to_string_pretty(&shown)?)
     }
 }

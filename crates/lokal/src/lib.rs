@@ -13,6 +13,7 @@ pub mod demo;
 pub mod demo_pictures;
 pub mod demo_reviews;
 pub mod mediabench;
+pub mod msgbench;
 pub mod simulate;
 
 use anyhow::Context;
@@ -125,21 +126,7 @@ impl Application {
                 }
             }
         });
-        let app = self.app.clone();
-        let sender = tokio::spawn(async move {
-            // Woken when a message is recorded (a moment later, so its transaction has
-            // committed), and every second for retries that fall due.
-            let mut every = tokio::time::interval(Duration::from_secs(1));
-            loop {
-                tokio::select! {
-                    _ = every.tick() => {}
-                    () = app.sender_woken() => tokio::time::sleep(Duration::from_millis(20)).await,
-                }
-                if let Err(e) = app.deliver_messages().await {
-                    tracing::warn!(error = %e, "delivery worker failed");
-                }
-            }
-        });
+        let sender = spawn_delivery_worker(self.app.clone());
         let app = self.app.clone();
         let dispatcher = tokio::spawn(async move {
             let secs = app.delivery_settings().dispatch_interval_secs.max(1);
@@ -173,6 +160,23 @@ impl Application {
     }
 }
 
+/// The delivery worker: woken when a message is recorded (a moment later, so that its
+/// transaction has committed), and every second for the retries that fall due.
+pub fn spawn_delivery_worker(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                () = app.sender_woken() => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+            if let Err(e) = app.deliver_messages().await {
+                tracing::warn!(error = %e, "delivery worker failed");
+            }
+        }
+    })
+}
+
 /// Connects to the configured database and migrates it.
 pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
     let site = lokal_app::site::Site::new(&config.site, &config.maps)
@@ -190,8 +194,8 @@ pub async fn open_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<
     for gateway in gateways(config)? {
         app = app.with_gateway(gateway);
     }
-    let senders =
-        lokal_app::outbound::configured_gateways(&config.messages, &config.smtp).map_err(|e| anyhow::anyhow!(e))?;
+    let senders = lokal_app::outbound::configured_gateways(&config.messages, &config.smtp, &config.sms)
+        .map_err(|e| anyhow::anyhow!(e))?;
     Ok(app
         .with_default_gateway(&config.payments.provider)
         .with_messages(config.messages.clone(), senders)

@@ -256,6 +256,18 @@ enum BenchCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Payment → voucher message handed to the gateway (Lokal's signed webhook to a local
+    /// gateway): the latency per payment, with buyers paying at once. Use a fresh --data-dir.
+    Messages {
+        /// Payments to time.
+        #[arg(long, default_value_t = 500)]
+        payments: usize,
+        /// Buyers paying at once (each on a deal of its own; at most the demo's deals).
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Photo uploads: the processing time of one upload by format and size.
     Media {
         /// Uploads of each kind to time.
@@ -366,6 +378,11 @@ async fn main() -> anyhow::Result<()> {
                 seed,
             };
             println!("{}", lokal::dashbench::run(&app, o).await?);
+            Ok(())
+        }
+        Command::Bench { command: BenchCommand::Messages { payments, concurrency, db } } => {
+            apply_db(&mut config, db);
+            println!("{}", lokal::msgbench::run(&config, payments.max(1), concurrency).await?);
             Ok(())
         }
         Command::Bench { command: BenchCommand::Media { runs } } => {

@@ -117,7 +117,10 @@ async fn the_message_centre_counts_unread_messages_and_reads_those_it_showed() {
     let inbox = app.get("/api/v1/me/messages", Some(&me)).await.json();
     let items = inbox["items"].as_array().expect("items").clone();
     assert_eq!(items.len(), 2);
-    assert!(items.iter().all(|m| m["read"] == false && m["link"] == "/me/vouchers"), "{inbox}");
+    assert!(
+        items.iter().all(|m| m["read"] == false && m["link"].as_str().is_some_and(|l| l.starts_with("/me/vouchers/"))),
+        "{inbox}"
+    );
     assert_eq!(badges(me.clone()).await["messages"], 2);
     assert_eq!(badges(other.clone()).await["messages"], 0, "another person's messages are not counted");
 

@@ -273,3 +273,99 @@ async fn the_voucher_e_mail_goes_out_by_smtp_and_a_temporary_refusal_is_retried(
     assert_eq!((refused[0].status.as_str(), refused[0].attempts), ("dead", 1), "{refused:?}");
     assert_eq!(mails.mails.lock().expect("mails").len(), 2);
 }
+
+const ALIYUN_ID: &str = "LTAI5tTestAccessKey";
+const ALIYUN_SECRET: &str = "aliyun-test-secret";
+
+/// A fake Alibaba Cloud SMS (`SendSms`): it verifies each request's RPC signature with the
+/// AccessKey secret (`SignatureDoesNotMatch` otherwise), answers the codes it is told to (then
+/// `OK`) and keeps what it sent: (number, sign name, template, template variables).
+#[derive(Clone, Default)]
+struct FakeAliyun {
+    answers: Arc<Mutex<VecDeque<&'static str>>>,
+    sent: Arc<Mutex<Vec<Texted>>>,
+}
+
+/// A text as sent: (number, sign name, template, template variables).
+type Texted = (String, String, String, Value);
+
+async fn aliyun_send(State(f): State<FakeAliyun>, body: String) -> axum::Json<Value> {
+    use lokal_sms::aliyun;
+    let answer = |r: aliyun::SendSmsResponse| axum::Json(serde_json::to_value(r).expect("json"));
+    let Ok(params) = aliyun::parse_query(&body) else {
+        return answer(aliyun::SendSmsResponse::error("MissingParameter", "body", "r"));
+    };
+    if aliyun::verify(ALIYUN_SECRET, "POST", &params).is_err() {
+        return answer(aliyun::SendSmsResponse::error("SignatureDoesNotMatch", "signature", "r"));
+    }
+    let Ok((sms, _)) = aliyun::SendSms::from_params(&params) else {
+        return answer(aliyun::SendSmsResponse::error("MissingParameter", "params", "r"));
+    };
+    if let Some(code) = f.answers.lock().expect("answers").pop_front() {
+        return answer(aliyun::SendSmsResponse::error(code, "as told", "r"));
+    }
+    let vars = serde_json::from_str(sms.template_param.as_deref().unwrap_or("{}")).expect("TemplateParam is JSON");
+    f.sent.lock().expect("sent").push((sms.phone_numbers, sms.sign_name, sms.template_code, vars));
+    answer(aliyun::SendSmsResponse::ok("900619746936498440^0", "r"))
+}
+
+/// A voucher bought by a buyer with a phone is texted through Alibaba Cloud SMS: the approved
+/// template with the code and the QR page's link, the number without +86, every request signed;
+/// a flow-control refusal is tried again, an illegal number is a dead letter at once.
+#[tokio::test]
+async fn the_voucher_sms_goes_out_through_alibaba_cloud_with_its_template_and_signature() {
+    let fake = FakeAliyun::default();
+    let router = Router::new().fallback(axum::routing::post(aliyun_send)).with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let app = TestApp::spawn_config(move |c| {
+        c.sms.provider = "aliyun".into();
+        c.sms.access_key_id = ALIYUN_ID.into();
+        c.sms.access_key_secret = ALIYUN_SECRET.into();
+        c.sms.sign_name = "Lokal本地生活".into();
+        c.sms.templates.insert("voucher_issued".into(), "SMS_465930123".into());
+        c.sms.endpoint = endpoint;
+        c.sms.timeout_ms = 2_000;
+        c.messages.public_url = "https://lokal.example".into();
+    })
+    .await;
+    let s = shop(&app, "Texting").await;
+    let deal = create_deal(&app, &s, json!({})).await;
+    let user = lokal_store::users::UserRow {
+        id: lokal_core::UserId::generate(),
+        email: None,
+        phone: Some("+8613800138000".into()),
+        password_hash: "!".into(),
+        display_name: "手机用户".into(),
+        created_at: app.app.now(),
+        disabled: false,
+        lang: None,
+    };
+    lokal_store::users::insert(app.app.db().pool(), &user).await.expect("user");
+    let session = app.app.open_session(user.id, lokal_app::accounts::SessionKind::Api).await.expect("session");
+    let (me, id) = (session.token, user.id.to_string());
+    let order = buy(&app, &deal, &me, 1).await;
+    let sends = settle(&app, &id).await;
+    assert_eq!(sends.iter().map(|s| (s.channel.as_str(), s.status.as_str())).collect::<Vec<_>>(), [("sms", "sent")]);
+    let sent = fake.sent.lock().expect("sent").clone();
+    let (number, sign, template, vars) = &sent[0];
+    assert_eq!((number.as_str(), sign.as_str(), template.as_str()), ("13800138000", "Lokal本地生活", "SMS_465930123"));
+    let link = format!("https://lokal.example/me/vouchers/{}", order["vouchers"][0]["id"].as_str().expect("id"));
+    assert_eq!(vars["codes"].as_str(), order["vouchers"][0]["code"].as_str());
+    assert_eq!((vars["link"].as_str(), vars["quantity"].as_str()), (Some(link.as_str()), Some("1")), "{vars}");
+    assert_eq!(sends[0].provider_ref, "900619746936498440^0");
+
+    fake.answers.lock().expect("answers").push_back("isv.BUSINESS_LIMIT_CONTROL");
+    buy(&app, &deal, &me, 1).await;
+    let limited = settle(&app, &id).await;
+    assert_eq!((limited[0].status.as_str(), limited[0].attempts), ("pending", 1));
+    assert!(limited[0].last_error.contains("isv.BUSINESS_LIMIT_CONTROL"), "{limited:?}");
+    app.clock.advance_secs(10);
+    assert_eq!(app.app.deliver_messages().await.expect("deliver").sent, 1);
+    fake.answers.lock().expect("answers").push_back("isv.MOBILE_NUMBER_ILLEGAL");
+    buy(&app, &deal, &me, 1).await;
+    let illegal = settle(&app, &id).await;
+    assert_eq!((illegal[0].status.as_str(), illegal[0].attempts), ("dead", 1), "{illegal:?}");
+    assert_eq!(fake.sent.lock().expect("sent").len(), 2);
+}

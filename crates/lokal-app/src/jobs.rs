@@ -83,10 +83,17 @@ impl App {
     /// payments whose notification is overdue. The server runs it every 5 seconds (and at
     /// start, so a restart picks up what a crash interrupted); tests call it directly.
     pub async fn payments_tick(&self) -> Result<Carried, AppError> {
+        // Each step on its own: a failure of one (a database error) does not hold up the others.
+        let step = |name: &'static str, r: Result<usize, AppError>| {
+            r.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, step = name, "payments step failed");
+                0
+            })
+        };
         Ok(Carried {
-            confirmations: self.deliver_sandbox_confirmations().await?,
-            recovered: self.recover_payments().await?,
-            refunds: self.carry_out_refunds().await?,
+            refunds: step("refunds", self.carry_out_refunds().await),
+            confirmations: step("sandbox confirmations", self.deliver_sandbox_confirmations().await),
+            recovered: step("payment recovery", self.recover_payments().await),
         })
     }
 }

@@ -54,8 +54,8 @@ impl LedgerReport {
 impl App {
     /// Checks the ledger: every entry's postings sum to zero, the whole journal sums to zero, the
     /// clearing account holds exactly the unused value of the vouchers still active plus the
-    /// menu orders in progress (paid money is either unused, earned by merchant, platform and
-    /// rider, or refunded — nothing else), and no membership card's stored value or points are
+    /// menu orders in progress plus the refunds on their way (paid money is either unused, earned
+    /// by merchant, platform and rider, being refunded, or refunded — nothing else), and no membership card's stored value or points are
     /// overdrawn.
     pub async fn ledger_check(&self) -> Result<LedgerReport, AppError> {
         let pool = self.db().pool();
@@ -79,6 +79,9 @@ impl App {
         }
         // Paid menu orders not yet settled or refunded hold their whole total in clearing.
         expected -= lokal_store::takeout::held_total(pool).await?;
+        // So do refunds decided and not yet confirmed by their provider (or refused by it: owed
+        // to the payer until an operator returns it another way).
+        expected -= lokal_store::orders::unfinished_refunds_total(pool).await?;
         let overdrawn_cards = store::overdrawn_cards(pool).await?;
         Ok(LedgerReport { audit, clearing_balance, clearing_expected: expected, vouchers, overdrawn_cards })
     }

@@ -500,9 +500,9 @@ impl App {
             subject: render(lang, &Msg::new("notify-vouchers-subject").with("deal", deal.row.title.as_str())),
             body: render(lang, &body),
             created_at: now,
-            // One voucher: its own page with the QR code; several: the list of them.
+            // The vouchers' page with their QR codes, at this one when one was bought.
             link: match ids.as_slice() {
-                [one] => format!("/me/vouchers/{one}"),
+                [one] => format!("/me/vouchers#voucher-{one}"),
                 _ => "/me/vouchers".into(),
             },
             read_at: None,

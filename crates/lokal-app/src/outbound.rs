@@ -121,6 +121,9 @@ pub trait MessageGateway: Send + Sync {
     fn send<'a>(&'a self, message: &'a Outgoing) -> BoxFuture<'a, Result<String, SendError>>;
 }
 
+/// How long a claimed send is left to the worker trying it.
+const LEASE_SECS: i64 = 600;
+
 /// What one delivery pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Delivered {
@@ -191,7 +194,8 @@ impl App {
         for s in sends::due(self.db().pool(), self.now(), 200).await? {
             // One worker per send: the others (other passes, other processes) skip it.
             let now = self.now();
-            let lease = now.plus_secs(i64::try_from(self.message_settings().timeout_ms / 1000).unwrap_or(60) + 60);
+            // Longer than any gateway's timeout: a send is tried again only when its try died.
+            let lease = now.plus_secs(LEASE_SECS);
             if !sends::claim(self.db().pool(), &s.id, now, lease).await? {
                 continue;
             }

@@ -120,9 +120,11 @@ impl App {
             ..run
         };
         let mut tx = self.db().begin().await?;
+        // The run's row first: a second run of the same day (another process, an operator and the
+        // job at once) waits here until this one commits, then sees its fees and differences.
+        store::save_run(&mut *tx, &run).await?;
         store::save_lines(&mut tx, provider, date, &theirs).await?;
         store::replace_open_items(&mut tx, provider, date, &items).await?;
-        store::save_run(&mut *tx, &run).await?;
         let fee_ref = format!("{provider}:{date}");
         let costs = lokal_core::ledger::Account::PlatformCosts.to_string();
         let posted = lokal_store::ledger::entry_amount(&mut *tx, "fee", &fee_ref, &costs).await?;

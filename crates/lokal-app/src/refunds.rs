@@ -64,6 +64,9 @@ impl App {
         if !orders::finish_refund(tx, &refund.id, RefundStatus::Succeeded, provider_ref, "", now).await? {
             return Ok(false);
         }
+        if refund.status == RefundStatus::Failed {
+            tracing::error!(refund = %refund.id, "a refund reported failed was paid by the provider after all");
+        }
         let payer = Self::payer_account(payment, order);
         post(tx, "refund", &refund.id, &refund.reason, ledger::refund(payer, refund.amount), now).await?;
         Ok(true)
@@ -93,6 +96,10 @@ impl App {
         for r in &due {
             if let Err(e) = self.carry_out_refund(r).await {
                 tracing::warn!(error = %e, refund = %r.id, "refund try failed");
+                // Not at the head of the queue again at once: it waits its backoff like any try.
+                let now = self.now();
+                let next = now.plus_secs(lokal_core::retry::backoff_secs(r.attempts + 1));
+                orders::refund_retry(self.db().pool(), &r.id, &e.to_string(), next, now).await?;
             }
         }
         Ok(due.len())

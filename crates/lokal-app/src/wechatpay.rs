@@ -217,13 +217,17 @@ impl WechatPay {
         }))
     }
 
-    fn refund_state(answer: &Answer) -> Result<RefundState, Unreachable> {
+    /// A refund's state from an answer. Only a request WeChat Pay calls invalid is a definitive
+    /// refusal (and only when asking for a refund: a query that fails knows nothing); anything
+    /// else that is not an answer — our signature refused after a key change, a clock off, a
+    /// system error — is tried again.
+    fn refund_state(answer: &Answer, asking: bool) -> Result<RefundState, Unreachable> {
         if answer.status >= 300 {
-            if answer.retryable() {
-                return Err(Unreachable(format!("WeChat Pay: {}", answer.error().code)));
-            }
             let e = answer.error();
-            return Ok(RefundState::Failed { reason: format!("{}: {}", e.code, e.message) });
+            if asking && answer.status == 400 && matches!(e.code.as_str(), "INVALID_REQUEST" | "PARAM_ERROR") {
+                return Ok(RefundState::Failed { reason: format!("{}: {}", e.code, e.message) });
+            }
+            return Err(Unreachable(format!("WeChat Pay: {} {}", e.code, e.message)));
         }
         let r: api::Refund = answer.json()?;
         Ok(match r.state() {
@@ -423,7 +427,7 @@ impl PaymentGateway for WechatPay {
             };
             let json = serde_json::to_string(&body).map_err(|e| Unreachable(e.to_string()))?;
             let answer = self.call(reqwest::Method::POST, paths::REFUNDS, Some(json)).await?;
-            Self::refund_state(&answer)
+            Self::refund_state(&answer, true)
         })
     }
 
@@ -467,7 +471,7 @@ impl PaymentGateway for WechatPay {
             if answer.status == 404 {
                 return Err(Unreachable("WeChat Pay does not know the refund yet".into()));
             }
-            Self::refund_state(&answer)
+            Self::refund_state(&answer, false)
         })
     }
 }

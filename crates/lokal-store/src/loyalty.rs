@@ -137,7 +137,8 @@ pub async fn pending_recharges<'e>(
     Ok(sqlx::query_as(sql).bind(user.to_string()).bind(merchant.to_string()).bind(since).fetch_all(ex).await?)
 }
 
-/// Recharges still pending, started before `started_before`, whose next check is due (their
+/// Recharges still pending, started before `started_before` and within the last two days,
+/// whose next check is due (their
 /// notification is overdue, so the provider is asked).
 pub async fn overdue_recharges<'e>(
     ex: impl Executor<'e, Database = Any>,
@@ -147,9 +148,16 @@ pub async fn overdue_recharges<'e>(
 ) -> Result<Vec<RechargeRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECHARGE_COLUMNS} FROM recharges WHERE status = 'pending' AND next_check_at <= $1 \
-         AND created_at <= $2 ORDER BY next_check_at, id LIMIT $3"
+         AND created_at <= $2 AND created_at > $4 ORDER BY next_check_at, id LIMIT $3"
     ));
-    Ok(sqlx::query_as(sql).bind(now.millis()).bind(started_before.millis()).bind(limit).fetch_all(ex).await?)
+    let since = now.plus_secs(-2 * 86_400).millis();
+    Ok(sqlx::query_as(sql)
+        .bind(now.millis())
+        .bind(started_before.millis())
+        .bind(limit)
+        .bind(since)
+        .fetch_all(ex)
+        .await?)
 }
 
 /// A pending recharge was asked about: next at `next_at`.

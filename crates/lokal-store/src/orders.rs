@@ -465,8 +465,9 @@ pub async fn refund_retry<'e>(
     Ok(())
 }
 
-/// Finishes an unfinished refund as `succeeded` or `failed`; false if it was finished already
-/// (so whoever gets true posts it to the ledger, once).
+/// Finishes an unfinished refund as `succeeded` or `failed`, or a `failed` one as `succeeded`
+/// (the provider paid it after all); false if that move does not apply (so whoever gets true
+/// posts it to the ledger, once).
 pub async fn finish_refund(
     tx: &mut crate::Tx,
     id: &str,
@@ -477,7 +478,8 @@ pub async fn finish_refund(
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE refunds SET status = $2, provider_ref = CASE WHEN $3 = '' THEN provider_ref ELSE $3 END, \
-         last_error = $4, updated_at = $5 WHERE id = $1 AND status IN ('pending', 'processing')",
+         last_error = $4, updated_at = $5 \
+         WHERE id = $1 AND (status IN ('pending', 'processing') OR (status = 'failed' AND $2 = 'succeeded'))",
     )
     .bind(id)
     .bind(status.as_str())
@@ -489,7 +491,19 @@ pub async fn finish_refund(
     Ok(done.rows_affected() == 1)
 }
 
-/// Payments still pending, started before `started_before`, whose next check is due: their
+/// What refunds decided and not finished (`pending`, `processing`, `failed`) still owe payers,
+/// minor units: money that stays in clearing until the provider confirms.
+pub async fn unfinished_refunds_total<'e>(ex: impl Executor<'e, Database = Any>) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS n FROM refunds WHERE status IN ('pending', 'processing', 'failed')",
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok(get(&row, "n")?)
+}
+
+/// Payments still pending, started before `started_before` and within the last two days (a
+/// provider does not take a payment that old any more), whose next check is due: their
 /// notification is overdue, so the provider is asked.
 pub async fn overdue_payments<'e>(
     ex: impl Executor<'e, Database = Any>,
@@ -499,9 +513,16 @@ pub async fn overdue_payments<'e>(
 ) -> Result<Vec<PaymentRow>, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE status = 'pending' AND next_check_at <= $1 \
-         AND created_at <= $2 ORDER BY next_check_at, id LIMIT $3"
+         AND created_at <= $2 AND created_at > $4 ORDER BY next_check_at, id LIMIT $3"
     ));
-    Ok(sqlx::query_as(sql).bind(now.millis()).bind(started_before.millis()).bind(limit).fetch_all(ex).await?)
+    let since = now.plus_secs(-2 * 86_400).millis();
+    Ok(sqlx::query_as(sql)
+        .bind(now.millis())
+        .bind(started_before.millis())
+        .bind(limit)
+        .bind(since)
+        .fetch_all(ex)
+        .await?)
 }
 
 /// A pending payment was asked about: next at `next_at`.

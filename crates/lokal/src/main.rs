@@ -226,7 +226,8 @@ enum PaymentsCommand {
 #[derive(Subcommand)]
 enum LedgerCommand {
     /// Prove the ledger holds: every entry sums to zero, the journal sums to zero, and the
-    /// clearing account equals the unused value of active vouchers. Exit status 0 only if so.
+    /// clearing account equals the unused value of active vouchers, menu orders in progress and
+    /// refunds on their way. Exit status 0 only if so.
     Check {
         #[command(flatten)]
         db: DbArgs,

@@ -453,7 +453,8 @@ async fn pay_order(
 /// A payment provider's notification. The body is the provider's signed event, verified as the
 /// provider documents: the sandbox signs with `Lokal-Signature` (`t=<unix seconds>,v1=<hex
 /// HMAC-SHA256 of "t.body">`); WeChat Pay with its `Wechatpay-*` headers (answered as WeChat Pay
-/// expects: 200, or a JSON `{"code": "FAIL", "message": …}`, and a redelivery is acknowledged).
+/// expects: 204, or a JSON `{"code": "FAIL", "message": …}` with a 4xx/5xx, and a redelivery is
+/// acknowledged).
 /// For the sandbox, bad signatures and stale timestamps are 400 and a replayed event is 409 and
 /// changes nothing.
 #[utoipa::path(post, path = "/api/v1/payments/webhooks/{provider}", tag = "orders", params(("provider" = String, Path, description = "`sandbox`, `wechatpay` or `alipay`")),

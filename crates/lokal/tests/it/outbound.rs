@@ -104,7 +104,7 @@ async fn the_voucher_message_leaves_the_box_signed_with_its_code_and_qr_link() {
     assert_eq!(taken.len(), 1, "{taken:?}");
     let m = &taken[0];
     let voucher = &order["vouchers"][0];
-    let link = format!("https://lokal.example/me/vouchers/{}", voucher["id"].as_str().expect("voucher id"));
+    let link = format!("https://lokal.example/me/vouchers#voucher-{}", voucher["id"].as_str().expect("voucher id"));
     assert_eq!((m["kind"].as_str(), m["link"].as_str()), (Some("voucher_issued"), Some(link.as_str())), "{m}");
     let code = voucher["code"].as_str().expect("code");
     assert_eq!(m["params"]["codes"].as_str(), Some(code));
@@ -259,7 +259,8 @@ async fn the_voucher_e_mail_goes_out_by_smtp_and_a_temporary_refusal_is_retried(
     use base64::Engine as _;
     let body = base64::engine::general_purpose::STANDARD.decode(encoded.replace('\n', "")).expect("base64");
     let body = String::from_utf8(body).expect("utf-8");
-    let link = format!("https://lokal.example/me/vouchers/{}", order["vouchers"][0]["id"].as_str().expect("id"));
+    let link =
+        format!("https://lokal.example/me/vouchers#voucher-{}", order["vouchers"][0]["id"].as_str().expect("id"));
     assert!(body.contains(code) && body.contains("券码") && body.contains(&link), "{body}");
     mails.answers.lock().expect("answers").push_back(451);
     buy(&app, &deal, &me, 1).await;
@@ -351,7 +352,8 @@ async fn the_voucher_sms_goes_out_through_alibaba_cloud_with_its_template_and_si
     let sent = fake.sent.lock().expect("sent").clone();
     let (number, sign, template, vars) = &sent[0];
     assert_eq!((number.as_str(), sign.as_str(), template.as_str()), ("13800138000", "Lokal本地生活", "SMS_465930123"));
-    let link = format!("https://lokal.example/me/vouchers/{}", order["vouchers"][0]["id"].as_str().expect("id"));
+    let link =
+        format!("https://lokal.example/me/vouchers#voucher-{}", order["vouchers"][0]["id"].as_str().expect("id"));
     assert_eq!(vars["codes"].as_str(), order["vouchers"][0]["code"].as_str());
     assert_eq!((vars["link"].as_str(), vars["quantity"].as_str()), (Some(link.as_str()), Some("1")), "{vars}");
     assert_eq!(sends[0].provider_ref, "900619746936498440^0");

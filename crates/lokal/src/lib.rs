@@ -160,18 +160,29 @@ impl Application {
     }
 }
 
-/// The delivery worker: woken when a message is recorded (a moment later, so that its
-/// transaction has committed), and every second for the retries that fall due.
+/// The delivery worker: woken when a message is recorded, and every second for the retries
+/// that fall due. A wake comes from inside the message's transaction, so the send may not be
+/// visible yet: the worker looks again every 5 ms for up to 100 ms until it finds one.
 pub fn spawn_delivery_worker(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                () = app.sender_woken() => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-            if let Err(e) = app.deliver_messages().await {
-                tracing::warn!(error = %e, "delivery worker failed");
+            let woken = tokio::select! {
+                _ = every.tick() => false,
+                () = app.sender_woken() => true,
+            };
+            for _ in 0..if woken { 20 } else { 1 } {
+                match app.deliver_messages().await {
+                    Ok(d) if d.sent + d.retrying + d.dead > 0 => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "delivery worker failed");
+                        break;
+                    }
+                }
+                if woken {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
             }
         }
     })

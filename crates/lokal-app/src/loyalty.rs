@@ -162,11 +162,16 @@ impl App {
         let r = store::recharge_by_ref(self.db().pool(), provider, &event.payment_ref)
             .await?
             .ok_or_else(|| AppError::not_found("payment"))?;
+        let succeeded = event.kind == crate::payments::EventKind::PaymentSucceeded;
+        if succeeded && event.amount.is_some_and(|a| a != r.pay) {
+            // Never credit a card for what the provider says is a different amount.
+            tracing::error!(recharge = %r.id, said = ?event.amount, expected = r.pay, "recharge amount differs");
+            return Err(AppError::new(ErrorCode::Conflict, "err-payment-amount-mismatch"));
+        }
         let mut tx = self.db().begin().await?;
         if !orders::record_event(&mut tx, provider, &event.id, now).await? {
             return Err(AppError::new(ErrorCode::WebhookReplayed, "err-webhook-replayed"));
         }
-        let succeeded = event.kind == crate::payments::EventKind::PaymentSucceeded;
         let status = if succeeded { PaymentStatus::Succeeded } else { PaymentStatus::Failed };
         if store::settle_recharge(&mut tx, &r.id, status, now).await? && succeeded {
             membership::lock(&mut tx, r.merchant_id, r.user_id).await?;

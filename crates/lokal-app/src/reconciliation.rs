@@ -51,6 +51,10 @@ impl App {
         let (from, to) = reconcile::beijing_day(date).ok_or_else(|| FieldError::new("date", "field-date"))?;
         let pool = self.db().pool();
         let now = self.now();
+        if from > now {
+            // A day to come has no trade and no bill.
+            return Err(FieldError::new("date", "field-reconcile-day-to-come").into());
+        }
         let mut run = RunRow {
             provider: provider.to_owned(),
             bill_date: date.to_owned(),

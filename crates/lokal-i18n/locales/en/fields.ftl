@@ -138,3 +138,4 @@ field-slot-window = must be after the preparation time and within { $days } days
 field-item-not-of-merchant = item { $item } is not on this merchant's menu
 field-payment-provider-unknown = no payment provider { $provider } is configured here
 field-openid-required = paying inside WeChat (jsapi) needs the payer's openid
+field-reconcile-day-to-come = that day (Beijing time) has not come yet

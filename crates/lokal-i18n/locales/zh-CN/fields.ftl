@@ -133,3 +133,4 @@ field-slot-window = 必须晚于备餐所需时间，且在 { $days } 天以内
 field-item-not-of-merchant = 商品 { $item } 不是该商户的商品
 field-payment-provider-unknown = 本站未开通支付方式 { $provider }
 field-openid-required = 微信内支付（jsapi）需要付款人的 openid
+field-reconcile-day-to-come = 该日（北京时间）尚未到来

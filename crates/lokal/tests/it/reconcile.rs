@@ -269,3 +269,17 @@ async fn operators_run_a_day_and_resolve_a_difference_on_the_reconciliation_page
     let refused = stranger.get(format!("{}/admin/reconciliation", app.base)).send().await.expect("page");
     assert_eq!(refused.status().as_u16(), 403);
 }
+
+/// A day to come cannot be reconciled (422 naming `date`), nor a date that is not one.
+#[tokio::test]
+async fn a_day_to_come_or_not_a_date_is_refused() {
+    let (_fake, app) = pair().await;
+    let admin = app.admin().await;
+    let tomorrow = lokal_app::reconciliation::beijing_date(app.app.now().plus_secs(2 * 86_400));
+    for date in [tomorrow.as_str(), "2026-02-30", "yesterday"] {
+        let r = app
+            .post("/api/v1/admin/reconciliations", &json!({"provider": "wechatpay", "date": date}), Some(&admin))
+            .await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("date")), "{date}: {}", r.text);
+    }
+}

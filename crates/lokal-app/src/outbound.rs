@@ -296,9 +296,7 @@ impl Webhook {
 
     /// The signature header for `body` at unix second `t`.
     pub fn signature(&self, body: &[u8], t: i64) -> String {
-        let mut msg = format!("{t}.").into_bytes();
-        msg.extend_from_slice(body);
-        format!("t={t},v1={}", crate::secret::hmac_sha256_hex(&self.secret, &msg))
+        lokal_sms::webhook::sign(&self.secret, body, t)
     }
 }
 

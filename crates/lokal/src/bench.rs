@@ -17,7 +17,8 @@ fn rss_mib() -> f64 {
         .map_or(0.0, |pages| pages * 4096.0 / (1024.0 * 1024.0))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The `p` quantile (0–1) of sorted values, nearest rank; 0 for none.
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -6,6 +6,7 @@
 //! committed, the delivery worker woken, the send claimed, signed and posted. Prints a Markdown
 //! report.
 
+use crate::bench::percentile;
 use crate::config::Config;
 use anyhow::Context;
 use lokal_app::App;
@@ -50,15 +51,6 @@ async fn gateway(waiting: Waiting) -> anyhow::Result<String> {
         async move { axum::serve(listener, axum::Router::new().fallback(axum::routing::post(handler))).await },
     );
     Ok(url)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// One buyer, phone `139…{w}`: `n` purchases of `deal`, each timed from confirmation to the

@@ -64,8 +64,8 @@ struct Books {
     refunds: HashMap<String, api::Refund>,
     /// (method, path) of every request whose signature verified.
     accepted: Vec<(String, String)>,
-    /// Requests refused for their signature.
-    refused: usize,
+    /// Paths of the requests refused for their signature.
+    refused: Vec<String>,
     faults: VecDeque<Fault>,
     callback_base: String,
     next_txn: u64,
@@ -173,7 +173,7 @@ async fn handle(State(fake): State<Arc<Fake>>, method: Method, uri: Uri, headers
     match verified {
         Ok(t) if (now_secs() - t).abs() <= 300 => {}
         _ => {
-            fake.books().refused += 1;
+            fake.books().refused.push(uri.path().to_owned());
             return fake.error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", "签名错误");
         }
     }
@@ -442,9 +442,9 @@ impl FakeWechatPay {
         self.fake.books().accepted.clone()
     }
 
-    /// Requests refused for their signature.
-    pub fn refused(&self) -> usize {
-        self.fake.books().refused
+    /// Paths of the requests refused for their signature.
+    pub fn refused(&self) -> Vec<String> {
+        self.fake.books().refused.clone()
     }
 
     /// A prepay request as received.
@@ -515,4 +515,20 @@ impl FakeWechatPay {
         let status = answer.status().as_u16();
         (status, answer.text().await.unwrap_or_default())
     }
+}
+
+/// A fake and a server paying through it (its refunds and queries not run by the background
+/// worker: the tests run `payments_tick`), sharing the server's manual clock. The fake starts
+/// first, on a clock of its own, because the server needs its address.
+pub async fn pair() -> (FakeWechatPay, crate::harness::TestApp) {
+    let fake = FakeWechatPay::start(Arc::new(ManualClock::new(lokal_core::Timestamp::from_millis(0)))).await;
+    let settings = fake.settings();
+    let app = crate::harness::TestApp::spawn_config(|c| {
+        c.wechatpay = settings;
+        c.payments.worker_interval_secs = 3_600;
+    })
+    .await;
+    fake.send_callbacks_to(&app.base);
+    fake.use_clock(app.clock.clone());
+    (fake, app)
 }

@@ -26,10 +26,9 @@ struct Receiver {
 
 async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let sig = headers.get("lokal-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let verifier = lokal_app::payments::Sandbox::new(SECRET.as_bytes(), 300, None);
-    let (t, _) = sig.split_once(',').unwrap_or_default();
-    let t: i64 = t.trim_start_matches("t=").parse().unwrap_or(0);
-    if verifier.sign(&body, lokal_core::Timestamp::from_millis(t * 1000)) != sig {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let now = i64::try_from(now).expect("secs");
+    if lokal_sms::webhook::verify(SECRET.as_bytes(), sig, &body, now, 300).is_err() {
         *r.forged.lock().expect("forged") += 1;
         return StatusCode::UNAUTHORIZED;
     }

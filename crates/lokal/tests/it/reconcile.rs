@@ -3,23 +3,9 @@
 //! the ledger once; `lokal reconcile`; the daily job after 10:00 Beijing time.
 
 use crate::commerce::{assert_ledger_holds, buy, create_deal, shop};
-use crate::fake_wechatpay::FakeWechatPay;
+use crate::fake_wechatpay::{FakeWechatPay, pair};
 use crate::harness::TestApp;
 use serde_json::{Value, json};
-
-async fn pair() -> (FakeWechatPay, TestApp) {
-    let clock = std::sync::Arc::new(lokal_app::clock::ManualClock::new(lokal_core::Timestamp::from_millis(0)));
-    let fake = FakeWechatPay::start(clock).await;
-    let settings = fake.settings();
-    let app = TestApp::spawn_config(|c| {
-        c.wechatpay = settings;
-        c.payments.worker_interval_secs = 3_600;
-    })
-    .await;
-    fake.send_callbacks_to(&app.base);
-    fake.use_clock(app.clock.clone());
-    (fake, app)
-}
 
 /// Orders two units of `deal` and starts paying them with WeChat Pay: (order id, reference).
 async fn start(app: &TestApp, deal: &str, token: &str) -> (String, String) {
